@@ -1,0 +1,28 @@
+"""Validate parsed data into frozen, typed records with pydantic, at the edge, once."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+
+from datafiles.errors import format_validation_error
+
+T = TypeVar("T")
+
+STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+"""Config for every record read from a file: unknown keys are errors, records are immutable."""
+
+
+@cache
+def _adapter(record_type: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(record_type)
+
+
+def parse_as(record_type: type[T], data: Any, file: str, prefix: str = "") -> T:
+    """Validate `data` as `record_type`; raise `InputError` naming file and field on failure."""
+    try:
+        return _adapter(record_type).validate_python(data)
+    except ValidationError as exc:
+        raise format_validation_error(file, exc, prefix) from None

@@ -1,0 +1,153 @@
+"""The genai-prices catalogue, adapted into `ApiPrice` records.
+
+The bundled snapshot of the installed genai-prices package is the offline default; a copy
+fetched by `inference-roi prices update` (see `refresh.py`) replaces it when present. We hold
+our own `DataSnapshot` instead of calling genai-prices' global `UpdatePrices`, so prices never
+change under a running calculation and every result can name the data it used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import genai_prices
+from genai_prices import types as gp_types
+from genai_prices.data_snapshot import DataSnapshot
+
+from datafiles import InputError
+from pricing.paths import cached_price_file
+from pricing.records import ApiPrice, Rate, TokenPrices
+
+_BATCH_CONTEXT = {"processing": "batch"}
+_HINT = "; use genai-prices ids (see `inference-roi prices list`) or add it to pricing/data/api_overrides.yaml"
+
+
+def providers_from_json(raw: Any) -> list[gp_types.Provider]:
+    """Validate genai-prices v2 `data.json` content into provider records (raises on bad data)."""
+    if not isinstance(raw, list) or not raw:
+        raise ValueError("expected a non-empty JSON array of providers")
+    # genai-prices exposes no public parser for its own data file; this is the one it uses itself.
+    return gp_types._providers_from_raw(raw)  # noqa: SLF001
+
+
+@dataclass(frozen=True)
+class PriceCatalog:
+    snapshot: DataSnapshot
+    version: str
+    """Which data: 'genai-prices 0.2.3 (bundled)' or 'genai-prices data fetched 2026-11-29T10:00Z'."""
+
+    @property
+    def providers(self) -> list[gp_types.Provider]:
+        return self.snapshot.providers
+
+    def find(self, provider: str, model: str, file: str, field: str) -> tuple[gp_types.Provider, gp_types.ModelInfo]:
+        """A model by its genai-prices id (case-insensitive), else by genai-prices' own matching."""
+        try:
+            gp_provider = self.snapshot.find_provider(None, provider, None)
+        except LookupError:
+            raise InputError(file, field, f"unknown provider {provider!r} in {self.version}{_HINT}") from None
+        key = model.lower()
+        found = next((m for m in gp_provider.models if m.id.lower() == key), None)
+        found = found or gp_provider.find_model(key, all_providers=self.providers)
+        if found is None:
+            raise InputError(file, field, f"unknown model {model!r} for provider {provider!r} in {self.version}{_HINT}")
+        return gp_provider, found
+
+    def price(
+        self, provider: str, model: str, month_start: dt.date, hour_weights: tuple[float, ...], file: str, field: str
+    ) -> ApiPrice:
+        """Prices in force in the month starting `month_start`, averaged over the day's hours.
+
+        Time-of-day prices (DeepSeek's off-peak windows) are weighted by the workload's
+        24-hour curve; start-dated changes (price history, scheduled cuts) pick the month.
+        """
+        gp_provider, gp_model = self.find(provider, model, file, field)
+        cards = []
+        batch_cards = []
+        for hour in range(24):
+            when = dt.datetime.combine(month_start, dt.time(hour), tzinfo=dt.UTC)
+            cards.append(_token_prices(gp_model.get_prices(when)))
+            if _has_batch(gp_model):
+                batch_cards.append(_token_prices(gp_model.get_prices(when, _BATCH_CONTEXT)))
+        notes: list[str] = []
+        if len(set(cards)) > 1:
+            notes.append("time-of-day prices averaged over the workload's 24-hour curve")
+        return ApiPrice(
+            provider=gp_provider.id,
+            model=gp_model.id,
+            standard=_weighted(cards, hour_weights),
+            batch=_weighted(batch_cards, hour_weights) if batch_cards else None,
+            source=f"{self.version}, prices as of {month_start.isoformat()}",
+            notes=tuple(notes),
+        )
+
+
+def _has_batch(model: gp_types.ModelInfo) -> bool:
+    return any(v.when == _BATCH_CONTEXT for v in model.price_variants or ())
+
+
+def _rate(value: Decimal | gp_types.TieredPrices | None) -> Rate | None:
+    if value is None:
+        return None
+    if isinstance(value, gp_types.TieredPrices):
+        return Rate(float(value.base), tuple((t.start, float(t.price)) for t in value.tiers))
+    return Rate(float(value))
+
+
+def _token_prices(card: gp_types.ModelPrice) -> TokenPrices:
+    cache_write = card.cache_write_mtok if card.cache_write_mtok is not None else card.cache_write_5m_mtok
+    return TokenPrices(
+        input=_rate(card.input_mtok) or Rate(0.0),
+        output=_rate(card.output_mtok) or Rate(0.0),
+        cache_read=_rate(card.cache_read_mtok),
+        cache_write=_rate(cache_write),
+        usd_per_request=float(card.requests_kcount or 0) / 1000,
+    )
+
+
+def _weighted(cards: list[TokenPrices], hour_weights: tuple[float, ...]) -> TokenPrices:
+    if len(set(cards)) == 1:
+        return cards[0]
+    total = sum(hour_weights)
+    weights = [w / total for w in hour_weights]
+
+    def mix(rates: list[Rate | None]) -> Rate | None:
+        if any(r is None for r in rates):
+            return rates[0]
+        tier_starts = {tuple(s for s, _ in r.tiers) for r in rates if r}
+        base = sum(w * r.base for w, r in zip(weights, rates, strict=True) if r)
+        if len(tier_starts) != 1:
+            return Rate(base)
+        starts = next(iter(tier_starts))
+        tiers = tuple(
+            (start, sum(w * r.tiers[i][1] for w, r in zip(weights, rates, strict=True) if r))
+            for i, start in enumerate(starts)
+        )
+        return Rate(base, tiers)
+
+    return TokenPrices(
+        input=mix([c.input for c in cards]) or Rate(0.0),
+        output=mix([c.output for c in cards]) or Rate(0.0),
+        cache_read=mix([c.cache_read for c in cards]),
+        cache_write=mix([c.cache_write for c in cards]),
+        usd_per_request=sum(w * c.usd_per_request for w, c in zip(weights, cards, strict=True)),
+    )
+
+
+def load_price_catalog(cached_file: Path | None = None) -> PriceCatalog:
+    """The refreshed copy if one is cached and valid, else genai-prices' bundled snapshot."""
+    path = cached_file or cached_price_file()
+    if path.is_file():
+        try:
+            providers = providers_from_json(json.loads(path.read_bytes()))
+            stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
+            return PriceCatalog(DataSnapshot(providers, from_auto_update=True), f"genai-prices data fetched {stamp}")
+        except (ValueError, OSError):
+            pass  # a damaged cache never blocks work: fall back to the bundled data
+    bundled = DataSnapshot(genai_prices.data_snapshot._bundled_snapshot().providers, from_auto_update=False)  # noqa: SLF001
+    return PriceCatalog(bundled, f"genai-prices {genai_prices.__version__} (bundled)")

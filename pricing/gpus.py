@@ -1,0 +1,79 @@
+"""The GPU sheet: hardware facts, rental offers and purchase prices, loaded from YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
+
+from datafiles import STRICT, InputError, parse_as, read_yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+Term = Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
+Basis = Literal["vendor", "third_party", "estimate", "measured"]
+Positive = Annotated[float, Field(gt=0)]
+
+
+@dataclass(config=STRICT)
+class RentalOffer:
+    provider: str
+    term: Term
+    usd_per_gpu_hour: Positive
+    gpus_per_instance: Annotated[int, Field(ge=1)]
+    basis: Basis
+    source: str
+    as_of: dt.date
+
+
+@dataclass(config=STRICT)
+class PurchaseOffer:
+    server_usd: Positive
+    gpus_per_server: Annotated[int, Field(ge=1)]
+    server_power_kw: Positive
+    basis: Basis
+    source: str
+    as_of: dt.date
+
+
+@dataclass(config=STRICT)
+class GpuType:
+    id: str
+    name: str
+    memory_gib: Positive
+    memory_bandwidth_tb_s: Positive
+    bf16_tflop_s: Positive
+    fp8_tflop_s: Positive | None
+    tdp_w: Positive | None
+    spec_source: str
+    spec_as_of: dt.date
+    offers: tuple[RentalOffer, ...]
+    purchase: PurchaseOffer | None
+
+    def offers_for(self, term: Term) -> tuple[RentalOffer, ...]:
+        return tuple(o for o in self.offers if o.term == term)
+
+
+@dataclass(config=STRICT)
+class GpuSheet:
+    sheet_version: Literal[1]
+    gpus: tuple[GpuType, ...]
+
+    def get(self, gpu_id: str, file: str = "gpus.yaml", field: str = "gpu") -> GpuType:
+        for gpu in self.gpus:
+            if gpu.id.lower() == gpu_id.lower():
+                return gpu
+        known = ", ".join(g.id for g in self.gpus)
+        raise InputError(file, field, f"unknown GPU {gpu_id!r}; expected one of {known}")
+
+
+def load_gpu_sheet(path: Path | str = DATA_DIR / "gpus.yaml") -> GpuSheet:
+    sheet = parse_as(GpuSheet, read_yaml(path), str(path))
+    ids = [g.id.lower() for g in sheet.gpus]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise InputError(str(path), "gpus", f"duplicate GPU ids {dupes}; each id must appear once")
+    return sheet

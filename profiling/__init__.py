@@ -1,0 +1,1 @@
+"""Throughput profiles: the format, its loader, and the bundled reference profiles."""

@@ -1,0 +1,144 @@
+"""The throughput profile format (DESIGN.md, "Profile file"): YAML, or CSV rows with the same columns.
+
+One file per measured configuration: `meta` says what was measured and how; `levels` holds
+one row per load level. Latencies are in seconds and follow DESIGN.md's definitions:
+`ttft_s` to the first content token, `itl_s` = (E2E - TTFT) / (output tokens - 1) per request,
+percentiles across requests. A percentile that was not measured is null, never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+from pydantic.dataclasses import dataclass
+
+from datafiles import STRICT, InputError, parse_as, parse_yaml_text, read_text
+
+PROFILE_VERSION = 1
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Source = Literal["measured", "published", "estimated"]
+PERCENTILES = ("p50", "p90", "p99")
+LATENCY_METRICS = ("ttft_s", "itl_s", "e2e_s")
+
+
+@dataclass(config=STRICT)
+class Percentiles:
+    p50: NonNegative | None = None
+    p90: NonNegative | None = None
+    p99: NonNegative | None = None
+
+
+@dataclass(config=STRICT)
+class ProfileMeta:
+    model: str
+    engine: str
+    gpu: str
+    gpu_count: Annotated[int, Field(ge=1)]
+    source: Source
+    engine_version: str | None = None
+    tensor_parallel: Annotated[int, Field(ge=1)] | None = None
+    precision: str | None = None
+    tool: str | None = None
+    measured_at: dt.datetime | dt.date | None = None
+    measured_by: str | None = None
+    base_url_host: str | None = None
+    citation: str | None = None
+    notes: str = ""
+
+
+@dataclass(config=STRICT)
+class Level:
+    input_tokens: Positive
+    output_tokens: Positive
+    requests_completed: Annotated[int, Field(ge=0)]
+    requests_failed: Annotated[int, Field(ge=0)]
+    req_per_s: Positive
+    concurrency: Positive | None = None
+    request_rate: Positive | None = None
+    duration_s: Positive | None = None
+    output_tokens_per_s: NonNegative | None = None
+    total_tokens_per_s: NonNegative | None = None
+    ttft_s: Percentiles = Percentiles()
+    itl_s: Percentiles = Percentiles()
+    e2e_s: Percentiles = Percentiles()
+    chunk_gap_s: Percentiles | None = None
+
+    def latency(self, metric: str, percentile: str) -> float | None:
+        return getattr(getattr(self, metric), percentile)
+
+
+@dataclass(config=STRICT)
+class Profile:
+    profile_version: Literal[1]
+    meta: ProfileMeta
+    levels: tuple[Level, ...]
+
+    @model_validator(mode="after")
+    def _has_levels(self) -> Profile:
+        if not self.levels:
+            raise ValueError("a profile needs at least one load level")
+        return self
+
+
+def parse_profile(data: Any, name: str) -> Profile:
+    return parse_as(Profile, data, name)
+
+
+def load_profile(path: Path | str) -> Profile:
+    """Read a profile from `.yaml`/`.yml` or `.csv` (one row per level, meta columns repeated)."""
+    path = Path(path)
+    text = read_text(path)
+    if path.suffix.lower() == ".csv":
+        return profile_from_csv(text, str(path))
+    return parse_profile(parse_yaml_text(text, str(path)), str(path))
+
+
+# --- CSV: flat columns, e.g. `meta.gpu`, `ttft_s.p99` -------------------------------------------
+
+_META_FIELDS = tuple(ProfileMeta.__dataclass_fields__)
+_LEVEL_SCALARS = tuple(f for f in Level.__dataclass_fields__ if f not in (*LATENCY_METRICS, "chunk_gap_s"))
+
+
+def profile_to_rows(profile: Profile) -> list[dict[str, Any]]:
+    rows = []
+    for level in profile.levels:
+        row: dict[str, Any] = {"profile_version": profile.profile_version}
+        row.update({f"meta.{k}": getattr(profile.meta, k) for k in _META_FIELDS})
+        row.update({k: getattr(level, k) for k in _LEVEL_SCALARS})
+        for metric in (*LATENCY_METRICS, "chunk_gap_s"):
+            values = getattr(level, metric)
+            for pct in PERCENTILES:
+                row[f"{metric}.{pct}"] = getattr(values, pct) if values is not None else None
+        rows.append(row)
+    return rows
+
+
+def profile_from_csv(text: str, name: str) -> Profile:
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    if not rows:
+        raise InputError(name, "", "CSV profile has no rows; expected a header and one row per load level")
+    known = {"profile_version", *(f"meta.{k}" for k in _META_FIELDS), *_LEVEL_SCALARS}
+    known |= {f"{m}.{p}" for m in (*LATENCY_METRICS, "chunk_gap_s") for p in PERCENTILES}
+    unknown = [c for c in reader.fieldnames or [] if c not in known]
+    if unknown:
+        raise InputError(name, unknown[0], "unknown column; see the profile format in DESIGN.md")
+    first = rows[0]
+    meta = {k: first[f"meta.{k}"] for k in _META_FIELDS if first.get(f"meta.{k}") not in (None, "")}
+    levels = []
+    for row in rows:
+        level: dict[str, Any] = {k: row[k] for k in _LEVEL_SCALARS if row.get(k) not in (None, "")}
+        for metric in (*LATENCY_METRICS, "chunk_gap_s"):
+            values = {p: row[f"{metric}.{p}"] for p in PERCENTILES if row.get(f"{metric}.{p}") not in (None, "")}
+            if values:
+                level[metric] = values
+        levels.append(level)
+    version: Any = first.get("profile_version") or PROFILE_VERSION
+    data = {"profile_version": int(version) if str(version).isdigit() else version, "meta": meta, "levels": levels}
+    return parse_profile(data, name)

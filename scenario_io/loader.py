@@ -1,0 +1,178 @@
+"""Scenario YAML -> `ScenarioInputs`: prices per month, profiles, GPU offers, catalogue cards.
+
+Relative paths in a scenario are relative to the scenario file. Every failure is an
+`InputError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from datafiles import InputError, parse_as, read_yaml
+from models import ModelCatalog, load_catalog
+from pricing import GpuSheet, GpuType, PriceBook, load_gpu_sheet, load_overrides, load_price_catalog
+from pricing.catalog import PriceCatalog
+from pricing.overrides import DEFAULT_OVERRIDES
+from profiling.schema import Profile, load_profile
+from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
+from tco.scenario import ApiOption, Ownership, Scenario, SelfHostedOption
+
+GPU_LOAD_FACTOR = 0.7
+"""Average draw while serving as a share of the server's maximum power (DESIGN.md defaults)."""
+
+
+@dataclass(frozen=True)
+class Catalogues:
+    """Everything a scenario can refer to, loaded once and shared (the app caches this)."""
+
+    models: ModelCatalog
+    gpus: GpuSheet
+    prices: PriceCatalog
+
+
+def load_catalogues() -> Catalogues:
+    return Catalogues(load_catalog(), load_gpu_sheet(), load_price_catalog())
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    return parse_as(Scenario, read_yaml(path), str(path))
+
+
+def _resolve_api(
+    option: ApiOption, index: int, book: PriceBook, cat: Catalogues, months: tuple[dt.date, ...], scenario: Scenario, file: str
+) -> ResolvedApi:
+    hours = scenario.workload.hourly_factors
+    field = f"options[{index}].model"
+    prices = tuple(book.price(option.provider, option.model, m, hours, file, field) for m in months)
+    card = cat.models.for_api(option.provider, option.model) or cat.models.find(option.model)
+    return ResolvedApi(option, prices, card)
+
+
+def _gpu_for(option: SelfHostedOption, profile: Profile | None, sheet: GpuSheet, file: str, index: int) -> GpuType | None:
+    if option.gpu is not None:
+        return sheet.get(option.gpu, file, f"options[{index}].gpu")
+    if profile is not None:
+        return next((g for g in sheet.gpus if g.id.lower() == profile.meta.gpu.lower()), None)
+    return None
+
+
+def _filled_ownership(own: Ownership, gpu: GpuType | None, file: str, index: int) -> Ownership:
+    missing = [f for f in ("server_usd", "gpus_per_server", "power_kw") if getattr(own, f) is None]
+    if not missing:
+        return own
+    purchase = gpu.purchase if gpu else None
+    if purchase is None:
+        where = f"GPU {gpu.id!r} has no purchase entry in gpus.yaml" if gpu else "no gpu given"
+        raise InputError(file, f"options[{index}].ownership.{missing[0]}", f"required ({where} to take it from)")
+    return dataclasses.replace(
+        own,
+        server_usd=own.server_usd or purchase.server_usd,
+        gpus_per_server=own.gpus_per_server or purchase.gpus_per_server,
+        power_kw=own.power_kw or purchase.server_power_kw * GPU_LOAD_FACTOR,
+    )
+
+
+def _resolve_self_hosted(
+    option: SelfHostedOption, index: int, cat: Catalogues, scenario_dir: Path, file: str
+) -> ResolvedSelfHosted:
+    profile = None
+    profile_name = None
+    if option.profile is not None:
+        path = Path(option.profile)
+        path = path if path.is_absolute() else scenario_dir / path
+        profile = load_profile(path)
+        profile_name = option.profile
+        if profile.meta.model.lower() != option.model.lower():
+            raise InputError(
+                file,
+                f"options[{index}].profile",
+                f"profile {option.profile} measures {profile.meta.model!r}, but the option's model is {option.model!r}",
+            )
+    card = cat.models.find(option.model)
+    if card is None and profile is None:
+        raise InputError(
+            file, f"options[{index}].model", f"unknown model {option.model!r}: add it to models/data or give a profile"
+        )
+    gpu = _gpu_for(option, profile, cat.gpus, file, index)
+    gpus_per_replica = option.gpus_per_replica or (profile.meta.gpu_count if profile else None)
+    if gpus_per_replica is None:
+        raise InputError(file, f"options[{index}].gpus_per_replica", "required when no profile gives gpu_count")
+    ownership = None
+    usd_per_gpu_hour = None
+    if option.ownership is not None:
+        ownership = _filled_ownership(option.ownership, gpu, file, index)
+        assert ownership.gpus_per_server is not None and ownership.server_usd is not None
+        unit_gpus = ownership.gpus_per_server
+        label = f"owned, ${ownership.server_usd:,.0f} per {unit_gpus}-GPU server"
+    elif option.term is not None:
+        assert gpu is not None
+        offers = gpu.offers_for(option.term)
+        if option.offer_provider is not None:
+            offers = tuple(o for o in offers if o.provider.lower() == option.offer_provider.lower())
+        if not offers:
+            raise InputError(
+                file,
+                f"options[{index}].term",
+                f"gpus.yaml has no {option.term} offer for {gpu.id}"
+                + (f" from {option.offer_provider!r}" if option.offer_provider else "")
+                + f"; offers: {sorted({(o.provider, o.term) for o in gpu.offers})}",
+            )
+        offer = min(offers, key=lambda o: o.usd_per_gpu_hour)
+        usd_per_gpu_hour = offer.usd_per_gpu_hour
+        unit_gpus = offer.gpus_per_instance
+        label = f"{offer.term} ${offer.usd_per_gpu_hour:.2f}/GPU-h, {offer.provider} ({offer.basis}, {offer.as_of})"
+    else:
+        usd_per_gpu_hour = option.usd_per_gpu_hour
+        unit_gpus = 1
+        label = f"${usd_per_gpu_hour:.2f}/GPU-h (scenario)"
+    return ResolvedSelfHosted(
+        option=option,
+        card=card,
+        profile=profile,
+        profile_name=profile_name,
+        gpu=gpu,
+        gpus_per_replica=gpus_per_replica,
+        unit_gpus=unit_gpus,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        price_label=label,
+        ownership=ownership,
+    )
+
+
+def resolve_scenario(
+    scenario: Scenario,
+    file: str,
+    catalogues: Catalogues,
+    *,
+    scenario_dir: Path | None = None,
+    today: dt.date | None = None,
+) -> ScenarioInputs:
+    scenario_dir = scenario_dir or Path(file).parent
+    overrides_path = DEFAULT_OVERRIDES
+    if scenario.api_overrides is not None:
+        overrides_path = Path(scenario.api_overrides)
+        overrides_path = overrides_path if overrides_path.is_absolute() else scenario_dir / overrides_path
+    book = PriceBook(catalogues.prices, load_overrides(overrides_path), overrides_path.name)
+    months = scenario.month_starts(today or dt.date.today())
+    resolved: list[ResolvedOption] = []
+    for i, option in enumerate(scenario.options):
+        if isinstance(option, ApiOption):
+            resolved.append(_resolve_api(option, i, book, catalogues, months, scenario, file))
+        else:
+            resolved.append(_resolve_self_hosted(option, i, catalogues, scenario_dir, file))
+    return ScenarioInputs(scenario, tuple(resolved), months, book.version, file)
+
+
+def load_inputs(path: Path | str, catalogues: Catalogues | None = None, today: dt.date | None = None) -> ScenarioInputs:
+    """Read and resolve a scenario file in one call (the CLI's path)."""
+    scenario = load_scenario(path)
+    return resolve_scenario(scenario, str(path), catalogues or load_catalogues(), today=today)
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """Plain data for saving a scenario back to YAML (defaults included, so it is explicit)."""
+    return dataclasses.asdict(scenario)

@@ -1,0 +1,74 @@
+"""Break-even volume on a grid with whole replicas (every crossing), and break-even utilisation.
+
+Self-hosted cost is a step function of volume (whole replicas and servers), so the cost
+curves can cross several times; we evaluate both on a log grid with the projection's own
+sizing and refine each sign change by bisection.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tco.projection import Drivers, OptionModel, project
+from tco.results import Crossing
+from tco.scenario import HOURS_PER_MONTH, CapacityPolicy
+
+GRID_POINTS = 600
+GRID_DECADES = (2.0, 11.0)
+"""Requests per month from 10^2 to 10^11."""
+
+
+def _cost_difference(
+    self_hosted: OptionModel, api: OptionModel, requests: np.ndarray, peak_factor: float, policy: CapacityPolicy, hourly: np.ndarray
+) -> np.ndarray:
+    """Self-hosted minus API monthly cost at each volume, first-month prices."""
+    api_flat = OptionModel(**{**api.__dict__, "usd_per_request": (api.usd_per_request[0],) * requests.size})
+    ones = np.ones(requests.size)
+    drivers = Drivers.base(peak_factor, ones, ones)
+    proj = project([self_hosted, api_flat], requests[None, :], drivers, policy, hourly)
+    return proj.cost_usd[0, 0] - proj.cost_usd[0, 1]
+
+
+def volume_grid() -> np.ndarray:
+    return np.logspace(*GRID_DECADES, GRID_POINTS)
+
+
+def crossings(
+    self_hosted: OptionModel,
+    api: OptionModel,
+    tokens_per_request: float,
+    peak_factor: float,
+    policy: CapacityPolicy,
+    hourly: np.ndarray,
+) -> list[Crossing]:
+    grid = volume_grid()
+    diff = _cost_difference(self_hosted, api, grid, peak_factor, policy, hourly)
+    found = []
+    for i in np.nonzero(np.sign(diff[:-1]) != np.sign(diff[1:]))[0]:
+        lo, hi = grid[i], grid[i + 1]
+        sign_lo = np.sign(diff[i])
+        for _ in range(60):
+            mid = np.sqrt(lo * hi)
+            value = _cost_difference(self_hosted, api, np.array([mid]), peak_factor, policy, hourly)[0]
+            if np.sign(value) == sign_lo:
+                lo = mid
+            else:
+                hi = mid
+        found.append(Crossing(float(hi), float(hi * tokens_per_request), bool(sign_lo > 0)))
+    return found
+
+
+def break_even_utilization(
+    usd_per_replica_month: float, replica_req_per_s: float, tokens_per_request: float, api_usd_per_mtok: float
+) -> float | None:
+    """u* = replica cost per hour x 1e6 / (X*_tok x 3600 x API $/Mtok) (research/tco.md 7.7).
+
+    Above this share of SLO capacity in use, a self-hosted replica beats the API per token.
+
+    >>> round(break_even_utilization(730 * 5.0, 1.0, 2500, 4.32), 4)  # $5/h replica, 2,500 tok/s
+    0.1286
+    """
+    if api_usd_per_mtok <= 0 or not replica_req_per_s > 0:
+        return None
+    tokens_per_hour = replica_req_per_s * tokens_per_request * 3600
+    return (usd_per_replica_month / HOURS_PER_MONTH) * 1e6 / (tokens_per_hour * api_usd_per_mtok)

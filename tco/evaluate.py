@@ -1,0 +1,232 @@
+"""Evaluate a resolved scenario: the base-case projection, per-option figures and break-even."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from tco import breakeven, finance
+from tco.api_cost import COMPONENTS
+from tco.hardware import book_value
+from tco.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
+from tco.option_models import OptionSetup, setup_options
+from tco.projection import Drivers, Projection, project
+from tco.quality import cost_of_pass, passes_gate, quality_score
+from tco.results import BreakEven, OptionResult, ScenarioResult
+from tco.scenario import DEFAULT_SOURCES, HOURS_PER_MONTH, Scenario
+
+
+def requests_series(scenario: Scenario) -> np.ndarray:
+    """Requests in each month: R0 (1 + g)^t, t = 0 .. horizon-1."""
+    w = scenario.workload
+    return w.base_requests_per_month * (1 + w.monthly_growth) ** np.arange(scenario.horizon_months)
+
+
+def decline_path(annual_decline: float, months: int) -> np.ndarray:
+    """Price multiplier (1 - d)^(t/12): a constant yearly decline, applied monthly."""
+    return (1 - annual_decline) ** (np.arange(months) / 12)
+
+
+def base_projection(inputs: ScenarioInputs, setups: list[OptionSetup]) -> Projection:
+    scenario = inputs.scenario
+    months = scenario.horizon_months
+    drivers = Drivers.base(
+        scenario.workload.peak_factor,
+        decline_path(scenario.finance.api_price_decline_annual, months),
+        decline_path(scenario.finance.gpu_price_decline_annual, months),
+    )
+    return project(
+        [s.model for s in setups],
+        requests_series(scenario)[None, :],
+        drivers,
+        scenario.capacity,
+        np.array(scenario.workload.hourly_factors),
+    )
+
+
+def _token_totals(scenario: Scenario, requests: float) -> tuple[float, float]:
+    classes = scenario.workload.request_classes
+    return (
+        requests * sum(c.share * c.input_tokens for c in classes),
+        requests * sum(c.share * c.output_tokens for c in classes),
+    )
+
+
+def _cash_flow(setup: OptionSetup, units: np.ndarray, fixed: float, months: int) -> list[float]:
+    """Owned fleet, cash view: servers bought when needed, opex monthly, residual value back at the end."""
+    item = setup.resolved
+    assert isinstance(item, ResolvedSelfHosted) and item.ownership is not None and setup.server_year is not None
+    own = item.ownership
+    assert own.server_usd is not None
+    year = setup.server_year
+    opex_per_server = (year.energy + year.colocation + year.maintenance + year.licences) / 12
+    bought = np.diff(np.maximum.accumulate(units), prepend=0.0)  # servers are kept once bought
+    flows = [float(setup.model.implementation_usd + bought[0] * own.server_usd)]
+    owned = np.maximum.accumulate(units)
+    for t in range(months):
+        purchase = bought[t + 1] * own.server_usd if t + 1 < months else 0.0
+        flows.append(float(owned[t] * opex_per_server + fixed + purchase))
+    residual = sum(
+        count * book_value(own.server_usd, own.residual_share, own.life_years, months - t)
+        for t, count in enumerate(bought)
+        if count > 0
+    )
+    flows[-1] -= float(residual)
+    return flows
+
+
+def _option_result(
+    setup: OptionSetup, inputs: ScenarioInputs, projection: Projection, index: int, requests: np.ndarray
+) -> OptionResult:
+    scenario = inputs.scenario
+    model = setup.model
+    costs = projection.cost_usd[0, index]
+    first = float(costs[0])
+    r0 = float(requests[0])
+    tokens_in, tokens_out = _token_totals(scenario, r0)
+    factors = finance.discount_factors(scenario.finance.discount_rate_annual, scenario.horizon_months)
+    notes = list(setup.notes)
+    item = setup.resolved
+    card = item.card
+    score, score_source = quality_score(card, scenario.quality.metric, item.option.quality_score)
+    replicas = gpus = utilization = None
+    cash = npv_cash = None
+    if isinstance(item, ResolvedApi):
+        per_request = setup.request_costs[0]
+        breakdown = {c: getattr(per_request, c) * r0 for c in COMPONENTS}
+        variable = per_request.total * r0
+        input_side = (per_request.input + per_request.cached_input + per_request.cache_write) * r0
+        input_share = input_side / variable if variable else 0.5
+        ownership = None
+        model_name = item.option.model
+    else:
+        units = projection.units[0, index]
+        breakdown = {k: float(units[0] * v) for k, v in model.unit_breakdown.items()}
+        if setup.feasible:
+            replicas = int(np.ceil(projection.replicas[0, index, 0]))
+            gpus = replicas * model.gpus_per_replica
+            mean_load = r0 / (HOURS_PER_MONTH * 3600)
+            utilization = mean_load / (float(projection.replicas[0, index, 0]) * model.replica_req_per_s)
+        if model.autoscale:
+            notes.append("autoscaled: replicas and GPUs are the average over the day")
+        input_share = setup.prefill_share
+        if input_share is None:
+            notes.append("no TTFT/E2E in the profile: $/Mtok not split into input and output")
+        ownership = model.kind
+        model_name = item.option.model
+        if model.kind == "owned" and setup.feasible:
+            cash = _cash_flow(setup, units, model.fixed_usd_per_month, scenario.horizon_months)
+            npv_cash = float(cash[0] + np.dot(cash[1:], factors))
+    breakdown["staff_and_platform"] = model.fixed_usd_per_month
+    usd_in = usd_out = None
+    if input_share is not None and tokens_in and tokens_out:
+        usd_in = first * input_share / (tokens_in / 1e6)
+        usd_out = first * (1 - input_share) / (tokens_out / 1e6)
+    per_request_usd = first / r0
+    gate = passes_gate(score, scenario.quality.min_score)
+    if gate is False:
+        notes.append(f"below the quality gate ({scenario.quality.metric} {score} < {scenario.quality.min_score})")
+    return OptionResult(
+        id=model.id,
+        kind="api" if model.is_api else "self_hosted",
+        label=setup.label,
+        model=model_name,
+        ownership=ownership,
+        monthly_cost_usd=[float(c) for c in costs],
+        first_month_cost_usd=first,
+        total_cost_usd=float(costs.sum() + model.implementation_usd),
+        npv_cost_usd=float(finance.npv(scenario.finance.discount_rate_annual, model.implementation_usd, costs)),
+        usd_per_mtok=first / ((tokens_in + tokens_out) / 1e6),
+        usd_per_mtok_input=usd_in,
+        usd_per_mtok_output=usd_out,
+        usd_per_request=per_request_usd,
+        replicas_first_month=replicas,
+        gpus_first_month=gpus,
+        utilization_first_month=utilization,
+        slo_met=setup.slo_met,
+        capacity_basis=setup.capacity_basis,
+        replica_req_per_s=None if model.is_api or not setup.feasible else model.replica_req_per_s,
+        quality_score=score,
+        quality_source=score_source,
+        quality_ok=gate,
+        cost_of_pass_usd=cost_of_pass(per_request_usd, item.option.success_rate),
+        breakdown_first_month_usd=breakdown,
+        cash_flow_usd=cash,
+        npv_cash_usd=npv_cash,
+        notes=notes,
+    )
+
+
+def _break_even(
+    self_setup: OptionSetup, api_setup: OptionSetup, self_res: OptionResult, api_res: OptionResult, scenario: Scenario
+) -> BreakEven:
+    rate = scenario.finance.discount_rate_annual
+    factors = finance.discount_factors(rate, scenario.horizon_months)
+    savings = np.array(api_res.monthly_cost_usd) - np.array(self_res.monthly_cost_usd)
+    upfront = self_setup.model.implementation_usd - api_setup.model.implementation_usd
+    tokens_per_request = scenario.workload.tokens_per_request
+    model = self_setup.model
+    replica_month = model.usd_per_unit_month * model.gpus_per_replica / model.unit_gpus
+    api_usd_per_mtok = api_setup.model.usd_per_request[0] / tokens_per_request * 1e6
+    cash_payback = None
+    if self_res.cash_flow_usd is not None:
+        cash = np.array(self_res.cash_flow_usd)
+        cash_payback = finance.payback_month(
+            cash[0] - api_setup.model.implementation_usd, np.array(api_res.monthly_cost_usd) - cash[1:]
+        )
+    return BreakEven(
+        self_hosted=self_res.id,
+        api=api_res.id,
+        crossings=breakeven.crossings(
+            model,
+            api_setup.model,
+            tokens_per_request,
+            scenario.workload.peak_factor,
+            scenario.capacity,
+            np.array(scenario.workload.hourly_factors),
+        ),
+        break_even_utilization=breakeven.break_even_utilization(
+            replica_month, model.replica_req_per_s, tokens_per_request, api_usd_per_mtok
+        ),
+        monthly_savings_usd=[float(s) for s in savings],
+        cumulative_savings_usd=[float(s) for s in np.cumsum(savings) - upfront],
+        payback_month=finance.payback_month(upfront, savings),
+        discounted_payback_month=finance.payback_month(upfront, savings, factors),
+        npv_savings_usd=api_res.npv_cost_usd - self_res.npv_cost_usd,
+        cash_payback_month=cash_payback,
+    )
+
+
+def assumptions(inputs: ScenarioInputs) -> dict[str, object]:
+    s = inputs.scenario
+    return {
+        "price_data": inputs.price_data_version,
+        "scenario_file": inputs.source_file,
+        "months": [m.strftime("%Y-%m") for m in inputs.month_starts],
+        "hours_per_month": HOURS_PER_MONTH,
+        "requests_per_month_first": s.workload.base_requests_per_month,
+        "tokens_per_request": s.workload.tokens_per_request,
+        "peak_to_average": s.workload.peak_factor,
+        "monthly_growth": s.workload.monthly_growth,
+        "slo": {f"{m.removesuffix('_s')}_{p}_s": b for m, p, b in s.slo.bounds()},
+        "capacity": dataclasses.asdict(s.capacity),
+        "finance": dataclasses.asdict(s.finance),
+        "quality_gate": dataclasses.asdict(s.quality),
+        "default_sources": DEFAULT_SOURCES,
+    }
+
+
+def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
+    setups = setup_options(inputs)
+    projection = base_projection(inputs, setups)
+    requests = requests_series(inputs.scenario)
+    results = [_option_result(s, inputs, projection, i, requests) for i, s in enumerate(setups)]
+    pairs = []
+    for s_setup, s_res in zip(setups, results, strict=True):
+        if s_setup.model.is_api or not s_setup.feasible:
+            continue
+        for a_setup, a_res in zip(setups, results, strict=True):
+            if a_setup.model.is_api:
+                pairs.append(_break_even(s_setup, a_setup, s_res, a_res, inputs.scenario))
+    return ScenarioResult(inputs.scenario.name, results, pairs, assumptions(inputs))

@@ -1,0 +1,59 @@
+"""Discounting, NPV and payback on monthly series (month t paid at the end of month t)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy_financial as npf
+
+
+def monthly_rate(annual_rate: float) -> float:
+    """(1 + r)^(1/12) - 1: the monthly rate that compounds to the annual one.
+
+    >>> round(monthly_rate(0.08), 6)
+    0.006434
+    """
+    return (1 + annual_rate) ** (1 / 12) - 1
+
+
+def discount_factors(annual_rate: float, months: int) -> np.ndarray:
+    """1/(1+r_m)^t for t = 1..months."""
+    return (1 + monthly_rate(annual_rate)) ** -np.arange(1, months + 1)
+
+
+def npv(annual_rate: float, upfront_usd: float | np.ndarray, monthly_usd: np.ndarray) -> np.ndarray:
+    """Upfront amount at t=0 plus monthly amounts discounted (last axis = months).
+
+    Uses numpy-financial's `npv` convention checked in tests; vectorised here over leading axes.
+
+    >>> round(float(npv(0.0, 10.0, np.array([1.0, 2.0]))), 6)
+    13.0
+    """
+    factors = discount_factors(annual_rate, monthly_usd.shape[-1])
+    return upfront_usd + (monthly_usd * factors).sum(axis=-1)
+
+
+def npv_reference(annual_rate: float, upfront_usd: float, monthly_usd: list[float]) -> float:
+    """The same NPV via numpy-financial, for cross-checking (`npf.npv` discounts from t=0)."""
+    return float(npf.npv(monthly_rate(annual_rate), [upfront_usd, *monthly_usd]))
+
+
+def payback_month(upfront_usd: float, monthly_savings_usd: np.ndarray, factors: np.ndarray | None = None) -> int | None:
+    """First month (1-based) in which cumulative savings cover the upfront outlay; None if never.
+
+    With `factors`, savings are discounted first (discounted payback). An option that is
+    cheaper from the start with nothing upfront pays back in month 1.
+
+    >>> payback_month(100.0, np.array([30.0, 30.0, 30.0, 30.0]))
+    4
+    """
+    savings = monthly_savings_usd * (factors if factors is not None else 1.0)
+    cumulative = np.cumsum(savings) - upfront_usd
+    hits = np.nonzero(cumulative >= 0)[0]
+    if hits.size == 0:
+        return None
+    # the first month after which it never falls back below zero
+    later_dips = np.nonzero(cumulative < 0)[0]
+    if later_dips.size and later_dips[-1] >= hits[0]:
+        after = hits[hits > later_dips[-1]]
+        return int(after[0]) + 1 if after.size else None
+    return int(hits[0]) + 1

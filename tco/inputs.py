@@ -1,0 +1,52 @@
+"""A scenario with every reference resolved: prices per month, profiles, GPU offers, catalogue cards.
+
+Built at the edge (`scenario_io`), from files; the engine only reads these records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from models.catalog import ModelCard
+from pricing.gpus import GpuType
+from pricing.records import ApiPrice
+from profiling.schema import Profile
+from tco.scenario import ApiOption, Ownership, Scenario, SelfHostedOption
+
+
+@dataclass(frozen=True)
+class ResolvedApi:
+    option: ApiOption
+    prices: tuple[ApiPrice, ...]
+    """One price card per month of the horizon (history and scheduled changes applied)."""
+    card: ModelCard | None
+
+
+@dataclass(frozen=True)
+class ResolvedSelfHosted:
+    option: SelfHostedOption
+    card: ModelCard | None
+    profile: Profile | None
+    profile_name: str | None
+    gpu: GpuType | None
+    gpus_per_replica: int
+    unit_gpus: int
+    """GPUs billed together: the offer's instance size, or the owned server size."""
+    usd_per_gpu_hour: float | None
+    """Rented price before the spot overhead; None when owned."""
+    price_label: str
+    ownership: Ownership | None
+    """Owned: every field filled (from the option or the GPU sheet)."""
+
+
+ResolvedOption = ResolvedApi | ResolvedSelfHosted
+
+
+@dataclass(frozen=True)
+class ScenarioInputs:
+    scenario: Scenario
+    options: tuple[ResolvedOption, ...]
+    month_starts: tuple[dt.date, ...]
+    price_data_version: str
+    source_file: str

@@ -1,0 +1,74 @@
+"""What an evaluation returns: per option, per comparison pair, and the assumptions used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    id: str
+    kind: str
+    """api, or self_hosted; `ownership` says rented or owned."""
+    label: str
+    model: str
+    ownership: str | None
+    monthly_cost_usd: list[float]
+    first_month_cost_usd: float
+    total_cost_usd: float
+    """Sum of monthly costs plus one-time implementation."""
+    npv_cost_usd: float
+    usd_per_mtok: float
+    usd_per_mtok_input: float | None
+    usd_per_mtok_output: float | None
+    usd_per_request: float
+    replicas_first_month: int | None
+    gpus_first_month: int | None
+    utilization_first_month: float | None
+    slo_met: bool
+    capacity_basis: str
+    replica_req_per_s: float | None
+    quality_score: float | None
+    quality_source: str
+    quality_ok: bool | None
+    cost_of_pass_usd: float | None
+    breakdown_first_month_usd: dict[str, float]
+    cash_flow_usd: list[float] | None = None
+    """Owned only: month 0 (capex) then each month's cash out, residual value credited at the end."""
+    npv_cash_usd: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Crossing:
+    requests_per_month: float
+    tokens_per_month: float
+    self_hosted_cheaper_above: bool
+    """True: self-hosting becomes cheaper as volume rises through this point."""
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    self_hosted: str
+    api: str
+    crossings: list[Crossing]
+    break_even_utilization: float | None
+    """Fleet utilisation at which self-hosted $/Mtok equals the API's first-month $/Mtok."""
+    monthly_savings_usd: list[float]
+    cumulative_savings_usd: list[float]
+    payback_month: int | None
+    discounted_payback_month: int | None
+    npv_savings_usd: float
+    cash_payback_month: int | None = None
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: str
+    options: list[OptionResult]
+    break_even: list[BreakEven]
+    assumptions: dict[str, Any]
+
+    def option(self, option_id: str) -> OptionResult:
+        return next(o for o in self.options if o.id == option_id)

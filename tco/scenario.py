@@ -1,0 +1,327 @@
+"""The scenario: workload, SLO, capacity policy, finance assumptions and the options to compare.
+
+These records are what a scenario YAML file holds (DESIGN.md, "Scenario file"). They are
+validated once, strictly, when built; the engine then trusts them. Defaults are the ones
+DESIGN.md lists, each with its source in `DEFAULT_SOURCES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic.dataclasses import dataclass
+
+from datafiles import STRICT
+
+Positive = Annotated[float, Field(gt=0)]
+NonNegative = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Term = Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
+
+HOURS_PER_MONTH = 730.0
+"""Billed hours in a month (8,760 / 12), as ConfigIQ and llm-d Planner use."""
+
+DEFAULT_SOURCES = {
+    "hours_per_month": "730 h = 8,760 h / 12 (ConfigIQ, llm-d Planner)",
+    "planning_utilization": "0.85 of SLO throughput (ConfigIQ 0.90; llm-d Planner 1/1.2)",
+    "ha_spare_replicas": "N+1 (ConfigIQ flags its absence)",
+    "peak_to_average": "2.0: our default when none is given (published range 1.5-3, NVIDIA DLI; llm-d Planner)",
+    "life_years": "4 years (NVIDIA TCO sheet, DLI course)",
+    "residual_share": "20 % (ConfigIQ)",
+    "discount_rate_annual": "8 % (ConfigIQ)",
+    "maintenance_share_per_year": "5 % of capex per year (ConfigIQ hybrid)",
+    "usd_per_kwh": "$0.10/kWh (ConfigIQ; EIA industrial average 2024 ~$0.083)",
+    "pue": "1.3 (ConfigIQ 1.25-1.4; hyperscale ~1.2)",
+    "colo_usd_per_kw_month": "$200/kW-month (secondary sources $150-250; ConfigIQ $250)",
+    "gpu_load_factor": "0.7 of nameplate power while serving (engineering estimate)",
+    "staff_usd_per_fte_month": "$18,000 loaded per FTE-month (ConfigIQ)",
+    "ops_fte": "API 0.05, rented 0.2, owned 0.25 FTE (ConfigIQ)",
+    "horizon_months": "36 months (ConfigIQ)",
+    "spot_preemption_overhead": "10 % extra GPU time for re-work after preemption (estimate)",
+}
+
+
+@dataclass(config=STRICT)
+class RequestClass:
+    """One kind of request. Input tokens include cached tokens; output tokens include reasoning."""
+
+    name: str
+    share: Annotated[float, Field(gt=0, le=1)]
+    input_tokens: Positive
+    output_tokens: Positive
+    cached_input_share: Share = 0.0
+    cache_write_tokens: NonNegative = 0.0
+    batch_share: Share = 0.0
+
+    @model_validator(mode="after")
+    def _cache_fits(self) -> RequestClass:
+        if self.cache_write_tokens > self.input_tokens * (1 - self.cached_input_share) + 1e-9:
+            raise ValueError("cache_write_tokens cannot exceed the uncached input tokens")
+        return self
+
+
+@dataclass(config=STRICT)
+class Workload:
+    """Demand. Give `requests_per_month` or `tokens_per_month` (input + output), one class or `classes`."""
+
+    requests_per_month: Positive | None = None
+    tokens_per_month: Positive | None = None
+    input_tokens: Positive | None = None
+    output_tokens: Positive | None = None
+    cached_input_share: Share = 0.0
+    cache_write_tokens: NonNegative = 0.0
+    batch_share: Share = 0.0
+    classes: tuple[RequestClass, ...] = ()
+    peak_to_average: Annotated[float, Field(ge=1)] | None = None
+    daily_curve: tuple[NonNegative, ...] | None = None
+    monthly_growth: Annotated[float, Field(gt=-1, le=10)] = 0.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Workload:
+        if (self.requests_per_month is None) == (self.tokens_per_month is None):
+            raise ValueError("give exactly one of requests_per_month or tokens_per_month")
+        if self.classes:
+            if self.input_tokens is not None or self.output_tokens is not None:
+                raise ValueError("give either classes or input_tokens/output_tokens, not both")
+            total = sum(c.share for c in self.classes)
+            if abs(total - 1) > 1e-6:
+                raise ValueError(f"class shares must add up to 1 (they add up to {total:g})")
+        elif self.input_tokens is None or self.output_tokens is None:
+            raise ValueError("give input_tokens and output_tokens (mean per request), or classes")
+        if self.daily_curve is not None:
+            if len(self.daily_curve) != 24:
+                raise ValueError(f"daily_curve needs 24 hourly values (UTC), got {len(self.daily_curve)}")
+            if max(self.daily_curve) <= 0:
+                raise ValueError("daily_curve needs at least one positive hour")
+            if self.peak_to_average is not None:
+                raise ValueError("give peak_to_average or daily_curve, not both (the curve sets the peak)")
+        return self
+
+    @property
+    def request_classes(self) -> tuple[RequestClass, ...]:
+        if self.classes:
+            return self.classes
+        assert self.input_tokens is not None and self.output_tokens is not None
+        return (
+            RequestClass(
+                name="all",
+                share=1.0,
+                input_tokens=self.input_tokens,
+                output_tokens=self.output_tokens,
+                cached_input_share=self.cached_input_share,
+                cache_write_tokens=self.cache_write_tokens,
+                batch_share=self.batch_share,
+            ),
+        )
+
+    @property
+    def tokens_per_request(self) -> float:
+        return sum(c.share * (c.input_tokens + c.output_tokens) for c in self.request_classes)
+
+    @property
+    def base_requests_per_month(self) -> float:
+        if self.requests_per_month is not None:
+            return self.requests_per_month
+        assert self.tokens_per_month is not None
+        return self.tokens_per_month / self.tokens_per_request
+
+    @property
+    def hourly_factors(self) -> tuple[float, ...]:
+        """Load per UTC hour relative to the daily mean (mean 1)."""
+        if self.daily_curve is None:
+            return (1.0,) * 24
+        mean = sum(self.daily_curve) / 24
+        return tuple(v / mean for v in self.daily_curve)
+
+    @property
+    def peak_factor(self) -> float:
+        if self.daily_curve is not None:
+            return max(self.hourly_factors)
+        return self.peak_to_average if self.peak_to_average is not None else 2.0
+
+
+@dataclass(config=STRICT)
+class Slo:
+    """Latency bounds in seconds; each names a metric and a percentile of the profile."""
+
+    ttft_p50_s: Positive | None = None
+    ttft_p90_s: Positive | None = None
+    ttft_p99_s: Positive | None = None
+    itl_p50_s: Positive | None = None
+    itl_p90_s: Positive | None = None
+    itl_p99_s: Positive | None = None
+    e2e_p50_s: Positive | None = None
+    e2e_p90_s: Positive | None = None
+    e2e_p99_s: Positive | None = None
+
+    def bounds(self) -> tuple[tuple[str, str, float], ...]:
+        """(metric field, percentile, bound) for every bound set, e.g. ('ttft_s', 'p99', 2.0)."""
+        out = []
+        for name, value in self.__dict__.items():
+            if value is not None:
+                metric, pct, _ = name.split("_")
+                out.append((f"{metric}_s", pct, value))
+        return tuple(out)
+
+
+@dataclass(config=STRICT)
+class CapacityPolicy:
+    planning_utilization: Annotated[float, Field(gt=0, le=1)] = 0.85
+    ha_spare_replicas: Annotated[int, Field(ge=0)] = 1
+    min_replicas: Annotated[int, Field(ge=0)] = 1
+
+
+@dataclass(config=STRICT)
+class OpsFte:
+    api: NonNegative = 0.05
+    rented: NonNegative = 0.2
+    owned: NonNegative = 0.25
+
+
+@dataclass(config=STRICT)
+class Finance:
+    discount_rate_annual: Annotated[float, Field(ge=0, le=1)] = 0.08
+    api_price_decline_annual: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    gpu_price_decline_annual: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    staff_usd_per_fte_month: NonNegative = 18000.0
+    ops_fte: OpsFte = OpsFte()
+
+
+@dataclass(config=STRICT)
+class Ownership:
+    """An owned server fleet. Fields left out come from the GPU sheet's purchase entry for `gpu`."""
+
+    server_usd: Positive | None = None
+    gpus_per_server: Annotated[int, Field(ge=1)] | None = None
+    power_kw: Positive | None = None
+    life_years: Annotated[float, Field(gt=0, le=15)] = 4.0
+    residual_share: Annotated[float, Field(ge=0, lt=1)] = 0.2
+    pue: Annotated[float, Field(ge=1, le=3)] = 1.3
+    usd_per_kwh: NonNegative = 0.10
+    colo_usd_per_kw_month: NonNegative = 200.0
+    maintenance_share_per_year: Annotated[float, Field(ge=0, le=1)] = 0.05
+    license_usd_per_gpu_year: NonNegative = 0.0
+
+
+@dataclass(config=STRICT)
+class ApiOption:
+    id: str
+    kind: Literal["api"]
+    provider: str
+    model: str
+    fixed_usd_per_month: NonNegative | None = None
+    implementation_usd: NonNegative = 0.0
+    success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
+    quality_score: float | None = None
+
+
+@dataclass(config=STRICT)
+class SelfHostedOption:
+    """Open weights on GPUs: priced by `usd_per_gpu_hour`, a sheet offer (`gpu` + `term`), or `ownership`."""
+
+    id: str
+    kind: Literal["self_hosted"]
+    model: str
+    profile: str | None = None
+    gpu: str | None = None
+    gpus_per_replica: Annotated[int, Field(ge=1)] | None = None
+    usd_per_gpu_hour: Positive | None = None
+    term: Term | None = None
+    offer_provider: str | None = None
+    ownership: Ownership | None = None
+    autoscale: bool = False
+    spot_preemption_overhead: Annotated[float, Field(ge=0, le=1)] = 0.10
+    fixed_usd_per_month: NonNegative | None = None
+    implementation_usd: NonNegative = 0.0
+    success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
+    quality_score: float | None = None
+
+    @model_validator(mode="after")
+    def _one_price_basis(self) -> SelfHostedOption:
+        bases = [self.usd_per_gpu_hour is not None, self.term is not None, self.ownership is not None]
+        if sum(bases) != 1:
+            raise ValueError("give exactly one of usd_per_gpu_hour, term (with gpu) or ownership")
+        if self.term is not None and self.gpu is None:
+            raise ValueError("term needs gpu: the GPU sheet entry whose offers to use")
+        if self.autoscale and (self.ownership is not None or self.term in ("reserved_1y", "reserved_3y")):
+            raise ValueError("autoscale only lowers cost for on-demand or spot rentals, not reserved or owned GPUs")
+        if self.profile is None and self.gpu is None:
+            raise ValueError("give a profile (measured throughput) or a gpu (for a roofline estimate)")
+        return self
+
+    @property
+    def ownership_kind(self) -> Literal["rented", "owned"]:
+        return "owned" if self.ownership is not None else "rented"
+
+
+Option = Annotated[ApiOption | SelfHostedOption, Field(discriminator="kind")]
+
+
+@dataclass(config=STRICT)
+class QualityGate:
+    metric: str = "gpqa_diamond"
+    min_score: float | None = None
+
+
+@dataclass(config=STRICT)
+class Uncertainty:
+    """Monte Carlo spreads: relative standard deviations or triangular ranges around the base case."""
+
+    samples: Annotated[int, Field(ge=100, le=200_000)] = 10_000
+    seed: int = 20261129
+    throughput_rel_sd: Annotated[float, Field(ge=0, le=1)] = 0.12
+    gpu_price_rel_range: Annotated[float, Field(ge=0, lt=1)] = 0.15
+    api_price_rel_range: Annotated[float, Field(ge=0, lt=1)] = 0.10
+    peak_rel_range: Annotated[float, Field(ge=0, lt=1)] = 0.20
+    growth_sd: Annotated[float, Field(ge=0, le=1)] = 0.02
+    api_decline_max: Annotated[float, Field(ge=0, lt=1)] = 0.5
+
+
+@dataclass(config=STRICT)
+class Scenario:
+    name: str
+    workload: Workload
+    options: tuple[Option, ...]
+    horizon_months: Annotated[int, Field(ge=1, le=120)] = 36
+    start: str | None = None
+    slo: Slo = Slo()
+    capacity: CapacityPolicy = CapacityPolicy()
+    finance: Finance = Finance()
+    quality: QualityGate = QualityGate()
+    uncertainty: Uncertainty = Uncertainty()
+    api_overrides: str | None = None
+    description: str = ""
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _month(cls, value: object) -> object:
+        if isinstance(value, dt.date):
+            return value.strftime("%Y-%m")
+        if value is not None and not (isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value)):
+            raise ValueError("expected a month as YYYY-MM, e.g. 2026-12")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Scenario:
+        if not self.options:
+            raise ValueError("list at least one option to compare")
+        ids = [o.id for o in self.options]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"option ids must be unique; repeated: {dupes}")
+        return self
+
+    def month_starts(self, today: dt.date) -> tuple[dt.date, ...]:
+        """First day of each month of the horizon, from `start` (or the month after `today`)."""
+        if self.start is not None:
+            year, month = map(int, self.start.split("-"))
+        else:
+            year, month = (today.year + (today.month // 12), today.month % 12 + 1)
+        out = []
+        for i in range(self.horizon_months):
+            m = month - 1 + i
+            out.append(dt.date(year + m // 12, m % 12 + 1, 1))
+        return tuple(out)
