@@ -49,10 +49,11 @@ class OptionModel:
 class Drivers:
     """Per-sample multipliers; the base case is one sample with every multiplier 1."""
 
-    throughput: np.ndarray  # (S,)
-    peak_factor: np.ndarray  # (S,)
-    api_price: np.ndarray  # (S, T)
-    gpu_price: np.ndarray  # (S, T)
+    throughput: np.ndarray  # (S,) on every replica's X*
+    peak_factor: np.ndarray  # (S,) peak-to-average
+    api_price: np.ndarray  # (S, T) on API prices (level x decline path)
+    gpu_price: np.ndarray  # (S,) on self-hosted unit costs
+    gpu_decline: np.ndarray  # (T,) price path for on-demand and spot rentals
 
     @staticmethod
     def base(peak_factor: float, api_price_path: np.ndarray, gpu_price_path: np.ndarray) -> Drivers:
@@ -60,7 +61,8 @@ class Drivers:
             throughput=np.ones(1),
             peak_factor=np.array([peak_factor]),
             api_price=api_price_path[None, :],
-            gpu_price=gpu_price_path[None, :],
+            gpu_price=np.ones(1),
+            gpu_decline=gpu_price_path,
         )
 
 
@@ -123,7 +125,7 @@ def project(
             reps = reps_h.mean(axis=-1)
         unit_cost = np.array([models[i].usd_per_unit_month for i in idx])[None, :, None]
         declines = np.array([models[i].price_declines for i in idx])[None, :, None]
-        price = np.where(declines, drivers.gpu_price[:, None, :], 1.0)
+        price = np.where(declines, drivers.gpu_decline[None, None, :], 1.0) * drivers.gpu_price[:, None, None]
         replicas[:, idx, :] = reps
         units[:, idx, :] = billed
         cost[:, idx, :] = billed * unit_cost * price

@@ -1,0 +1,1 @@
+"""The `inference-roi` command line: a thin front over scenario_io, tco and pricing."""

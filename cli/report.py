@@ -1,0 +1,94 @@
+"""Render a `ScenarioResult` as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from datafiles.export import json_safe, to_csv
+from tco.results import OptionResult, ScenarioResult
+from tco.risk import RiskReport
+
+CSV_COLUMNS = [
+    "id", "kind", "ownership", "model", "label", "first_month_cost_usd", "total_cost_usd", "npv_cost_usd",
+    "usd_per_mtok", "usd_per_mtok_input", "usd_per_mtok_output", "usd_per_request", "replicas_first_month",
+    "gpus_first_month", "utilization_first_month", "slo_met", "capacity_basis", "quality_score", "quality_ok",
+    "cost_of_pass_usd", "notes",
+]
+
+
+def ranked(result: ScenarioResult) -> list[OptionResult]:
+    """Options meeting SLO and quality gate first, then by NPV of cost."""
+    return sorted(result.options, key=lambda o: (not o.slo_met, o.quality_ok is False, o.npv_cost_usd))
+
+
+def _risk_dict(risk: RiskReport | None) -> dict[str, Any] | None:
+    if risk is None:
+        return None
+    return {
+        "self_hosted": risk.self_hosted,
+        "api": risk.api,
+        "p_self_host_cheaper": risk.p_self_host_cheaper,
+        "savings_npv_usd": dict(zip(("p10", "p50", "p90"), risk.savings_npv_p10_p50_p90_usd, strict=True)),
+        "total_cost_usd": risk.total_cost_p10_p50_p90_usd,
+        "samples": risk.samples,
+        "seed": risk.seed,
+        "tornado": [
+            {**dataclasses.asdict(b), "swing_usd": b.swing_usd} for b in risk.tornado.bars
+        ],
+    }
+
+
+def as_json(result: ScenarioResult, risk: RiskReport | None) -> str:
+    doc = dataclasses.asdict(result)
+    doc["risk"] = _risk_dict(risk)
+    return json.dumps(json_safe(doc), indent=2, allow_nan=False)
+
+
+def as_csv(result: ScenarioResult) -> str:
+    rows = []
+    for option in ranked(result):
+        row = dataclasses.asdict(option)
+        row["notes"] = " | ".join(option.notes)
+        rows.append(row)
+    return to_csv(rows, CSV_COLUMNS)
+
+
+def _money(value: float | None) -> str:
+    return "-" if value is None or value != value else f"${value:,.0f}"
+
+
+def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
+    header = f"{'option':<22} {'kind':<8} {'month 1':>11} {'total':>13} {'$/Mtok':>8} {'$/req':>9} {'GPUs':>5} {'util':>5} {'SLO':>4} {'quality':>7}"
+    lines = [f"{result.scenario}  ({len(result.assumptions['months'])} months from {result.assumptions['months'][0]})", header, "-" * len(header)]
+    for o in ranked(result):
+        kind = o.ownership or o.kind
+        util = f"{o.utilization_first_month:.0%}" if o.utilization_first_month is not None else "-"
+        quality = f"{o.quality_score:g}" if o.quality_score is not None else "?"
+        lines.append(
+            f"{o.id:<22} {kind:<8} {_money(o.first_month_cost_usd):>11} {_money(o.total_cost_usd):>13} "
+            f"{o.usd_per_mtok:>8.3f} {o.usd_per_request:>9.5f} {o.gpus_first_month or '-':>5} {util:>5} "
+            f"{'yes' if o.slo_met else 'NO':>4} {quality:>7}"
+        )
+    for pair in result.break_even:
+        hosted, api = result.option(pair.self_hosted), result.option(pair.api)
+        if api.id != (risk.api if risk else None):
+            continue
+        crossings = ", ".join(
+            f"{c.requests_per_month:,.0f} req/mo ({'cheaper above' if c.self_hosted_cheaper_above else 'dearer above'})"
+            for c in pair.crossings[:4]
+        ) or "none in 1e2-1e11 requests/month"
+        payback = f"month {pair.payback_month}" if pair.payback_month else "never within the horizon"
+        lines.append(f"\n{hosted.id} vs {api.id}: NPV of savings {_money(pair.npv_savings_usd)}, payback {payback}; break-even volume: {crossings}")
+    if risk is not None:
+        p10, p50, p90 = risk.savings_npv_p10_p50_p90_usd
+        lines.append(
+            f"Risk ({risk.samples:,} samples, seed {risk.seed}): P(self-host cheaper) = {risk.p_self_host_cheaper:.0%}; "
+            f"NPV of savings P10 {_money(p10)}, P50 {_money(p50)}, P90 {_money(p90)}"
+        )
+    lines.append(f"\nPrices: {result.assumptions['price_data']}")
+    for o in ranked(result):
+        for note in o.notes:
+            lines.append(f"  [{o.id}] {note}")
+    return "\n".join(lines)

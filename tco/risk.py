@@ -1,0 +1,61 @@
+"""Risk summary for a scenario: the headline pair, its tornado and the Monte Carlo bands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tco.inputs import ScenarioInputs
+from tco.montecarlo import MonteCarloResult, run_monte_carlo
+from tco.option_models import setup_options
+from tco.results import OptionResult, ScenarioResult
+from tco.sensitivity import Tornado, tornado
+
+
+@dataclass(frozen=True)
+class RiskReport:
+    self_hosted: str
+    api: str
+    p_self_host_cheaper: float
+    savings_npv_p10_p50_p90_usd: tuple[float, float, float]
+    total_cost_p10_p50_p90_usd: dict[str, dict[str, float]]
+    samples: int
+    seed: int
+    tornado: Tornado
+    monte_carlo: MonteCarloResult
+
+
+def _rank_key(option: OptionResult) -> tuple[bool, bool, float]:
+    return (not option.slo_met, option.quality_ok is False, option.npv_cost_usd)
+
+
+def headline_pair(result: ScenarioResult) -> tuple[OptionResult, OptionResult] | None:
+    """The cheapest self-hosted option against the cheapest API (both meeting SLO and quality gate first)."""
+    hosted = [o for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None]
+    apis = [o for o in result.options if o.kind == "api"]
+    if not hosted or not apis:
+        return None
+    return min(hosted, key=_rank_key), min(apis, key=_rank_key)
+
+
+def risk_report(inputs: ScenarioInputs, result: ScenarioResult, samples: int | None = None) -> RiskReport | None:
+    pair = headline_pair(result)
+    if pair is None:
+        return None
+    hosted, api = pair
+    models = [s.model for s in setup_options(inputs) if s.feasible]
+    by_id = {m.id: m for m in models}
+    mc = run_monte_carlo(inputs.scenario, models, samples)
+    savings = np.percentile(mc.savings_npv(hosted.id, api.id), [10, 50, 90])
+    return RiskReport(
+        self_hosted=hosted.id,
+        api=api.id,
+        p_self_host_cheaper=mc.p_self_host_cheaper(hosted.id, api.id),
+        savings_npv_p10_p50_p90_usd=(float(savings[0]), float(savings[1]), float(savings[2])),
+        total_cost_p10_p50_p90_usd={i: mc.percentiles(i) for i in mc.option_ids},
+        samples=mc.samples,
+        seed=mc.seed,
+        tornado=tornado(inputs.scenario, by_id[hosted.id], by_id[api.id]),
+        monte_carlo=mc,
+    )

@@ -1,0 +1,101 @@
+"""Tornado: how the NPV of savings (API minus self-hosted) moves as each input swings low/high."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from tco import finance
+from tco.evaluate import decline_path
+from tco.projection import Drivers, OptionModel, project
+from tco.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    input: str
+    low_label: str
+    high_label: str
+    savings_at_low_usd: float
+    savings_at_high_usd: float
+
+    @property
+    def swing_usd(self) -> float:
+        return abs(self.savings_at_high_usd - self.savings_at_low_usd)
+
+
+@dataclass(frozen=True)
+class Tornado:
+    self_hosted: str
+    api: str
+    base_savings_usd: float
+    bars: list[TornadoBar]
+    """Largest swing first."""
+
+
+def _savings_npv(
+    scenario: Scenario,
+    models: list[OptionModel],
+    throughput: float = 1.0,
+    gpu_price: float = 1.0,
+    api_price: float = 1.0,
+) -> float:
+    months = scenario.horizon_months
+    w = scenario.workload
+    requests = w.base_requests_per_month * (1 + w.monthly_growth) ** np.arange(months)
+    drivers = Drivers(
+        throughput=np.array([throughput]),
+        peak_factor=np.array([w.peak_factor]),
+        api_price=(api_price * decline_path(scenario.finance.api_price_decline_annual, months))[None, :],
+        gpu_price=np.array([gpu_price]),
+        gpu_decline=decline_path(scenario.finance.gpu_price_decline_annual, months),
+    )
+    cost = project(models, requests[None, :], drivers, scenario.capacity, np.array(w.hourly_factors)).cost_usd[0]
+    impl = np.array([m.implementation_usd for m in models])
+    npv = finance.npv(scenario.finance.discount_rate_annual, impl, cost)
+    return float(npv[1] - npv[0])
+
+
+def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel: float = 0.2) -> Tornado:
+    """Swing each input to its low and high value, the others held at base."""
+    pair = [self_hosted, api]
+    w, cap, fin = scenario.workload, scenario.capacity, scenario.finance
+
+    def with_(**changes: object) -> Scenario:
+        return dataclasses.replace(scenario, **changes)  # type: ignore[arg-type]
+
+    def workload(**changes: object) -> Scenario:
+        if "peak_to_average" in changes and w.daily_curve is not None:
+            return scenario  # the curve fixes the peak; swing it via the curve instead
+        return with_(workload=dataclasses.replace(w, **changes))  # type: ignore[arg-type]
+
+    def fixed(factor: float) -> list[OptionModel]:
+        return [dataclasses.replace(m, fixed_usd_per_month=m.fixed_usd_per_month * factor) for m in pair]
+
+    cases: list[tuple[str, str, str, float, float]] = [
+        ("Throughput per replica", f"-{rel:.0%}", f"+{rel:.0%}",
+         _savings_npv(scenario, pair, throughput=1 - rel), _savings_npv(scenario, pair, throughput=1 + rel)),
+        ("GPU price", f"-{rel:.0%}", f"+{rel:.0%}",
+         _savings_npv(scenario, pair, gpu_price=1 - rel), _savings_npv(scenario, pair, gpu_price=1 + rel)),
+        ("API price", f"-{rel:.0%}", f"+{rel:.0%}",
+         _savings_npv(scenario, pair, api_price=1 - rel), _savings_npv(scenario, pair, api_price=1 + rel)),
+        ("Peak-to-average", f"{max(1.0, w.peak_factor * (1 - rel)):.2f}", f"{w.peak_factor * (1 + rel):.2f}",
+         _savings_npv(workload(peak_to_average=max(1.0, w.peak_factor * (1 - rel))), pair),
+         _savings_npv(workload(peak_to_average=w.peak_factor * (1 + rel)), pair)),
+        ("Monthly growth", f"{w.monthly_growth - 0.02:+.0%}", f"{w.monthly_growth + 0.02:+.0%}",
+         _savings_npv(workload(monthly_growth=w.monthly_growth - 0.02), pair),
+         _savings_npv(workload(monthly_growth=w.monthly_growth + 0.02), pair)),
+        ("Planning utilisation", "0.70", "0.95",
+         _savings_npv(with_(capacity=dataclasses.replace(cap, planning_utilization=0.70)), pair),
+         _savings_npv(with_(capacity=dataclasses.replace(cap, planning_utilization=0.95)), pair)),
+        ("Staff and platform cost", "-50%", "+50%",
+         _savings_npv(scenario, fixed(0.5)), _savings_npv(scenario, fixed(1.5))),
+        ("API price decline per year", "0%", "50%",
+         _savings_npv(with_(finance=dataclasses.replace(fin, api_price_decline_annual=0.0)), pair),
+         _savings_npv(with_(finance=dataclasses.replace(fin, api_price_decline_annual=0.5)), pair)),
+    ]
+    bars = [TornadoBar(name, lo, hi, low, high) for name, lo, hi, low, high in cases]
+    bars.sort(key=lambda b: b.swing_usd, reverse=True)
+    return Tornado(self_hosted.id, api.id, _savings_npv(scenario, pair), bars)
