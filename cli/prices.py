@@ -42,6 +42,10 @@ def list_prices(args: argparse.Namespace) -> int:
     for (provider, model), row in load_overrides().items():
         if (args.provider and provider != args.provider.lower()) or (args.search and args.search.lower() not in model):
             continue
-        what = f"{row.input_usd_per_mtok:g} / - / {row.output_usd_per_mtok:g}" if row.has_prices else f"discount {row.discount_share:.0%}"
+        what = (
+            f"{row.input_usd_per_mtok:g} / - / {row.output_usd_per_mtok:g}"
+            if row.has_prices
+            else f"discount {row.discount_share:.0%}"
+        )
         print(f"{provider}\t{model}\t{what}\t[override: {DEFAULT_OVERRIDES.name}, {row.source}, {row.as_of}]")
     return 0

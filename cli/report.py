@@ -11,10 +11,27 @@ from tco.results import OptionResult, ScenarioResult
 from tco.risk import RiskReport
 
 CSV_COLUMNS = [
-    "id", "kind", "ownership", "model", "label", "first_month_cost_usd", "total_cost_usd", "npv_cost_usd",
-    "usd_per_mtok", "usd_per_mtok_input", "usd_per_mtok_output", "usd_per_request", "replicas_first_month",
-    "gpus_first_month", "utilization_first_month", "slo_met", "capacity_basis", "quality_score", "quality_ok",
-    "cost_of_pass_usd", "notes",
+    "id",
+    "kind",
+    "ownership",
+    "model",
+    "label",
+    "first_month_cost_usd",
+    "total_cost_usd",
+    "npv_cost_usd",
+    "usd_per_mtok",
+    "usd_per_mtok_input",
+    "usd_per_mtok_output",
+    "usd_per_request",
+    "replicas_first_month",
+    "gpus_first_month",
+    "utilization_first_month",
+    "slo_met",
+    "capacity_basis",
+    "quality_score",
+    "quality_ok",
+    "cost_of_pass_usd",
+    "notes",
 ]
 
 
@@ -34,9 +51,7 @@ def _risk_dict(risk: RiskReport | None) -> dict[str, Any] | None:
         "total_cost_usd": risk.total_cost_p10_p50_p90_usd,
         "samples": risk.samples,
         "seed": risk.seed,
-        "tornado": [
-            {**dataclasses.asdict(b), "swing_usd": b.swing_usd} for b in risk.tornado.bars
-        ],
+        "tornado": [{**dataclasses.asdict(b), "swing_usd": b.swing_usd} for b in risk.tornado.bars],
     }
 
 
@@ -60,8 +75,15 @@ def _money(value: float | None) -> str:
 
 
 def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
-    header = f"{'option':<22} {'kind':<8} {'month 1':>11} {'total':>13} {'$/Mtok':>8} {'$/req':>9} {'GPUs':>5} {'util':>5} {'SLO':>4} {'quality':>7}"
-    lines = [f"{result.scenario}  ({len(result.assumptions['months'])} months from {result.assumptions['months'][0]})", header, "-" * len(header)]
+    header = (
+        f"{'option':<22} {'kind':<8} {'month 1':>11} {'total':>13} {'$/Mtok':>8} {'$/req':>9} "
+        f"{'GPUs':>5} {'util':>5} {'SLO':>4} {'quality':>7}"
+    )
+    lines = [
+        f"{result.scenario}  ({len(result.assumptions['months'])} months from {result.assumptions['months'][0]})",
+        header,
+        "-" * len(header),
+    ]
     for o in ranked(result):
         kind = o.ownership or o.kind
         util = f"{o.utilization_first_month:.0%}" if o.utilization_first_month is not None else "-"
@@ -75,16 +97,24 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
         hosted, api = result.option(pair.self_hosted), result.option(pair.api)
         if api.id != (risk.api if risk else None):
             continue
-        crossings = ", ".join(
-            f"{c.requests_per_month:,.0f} req/mo ({'cheaper above' if c.self_hosted_cheaper_above else 'dearer above'})"
-            for c in pair.crossings[:4]
-        ) or "none in 1e2-1e11 requests/month"
+        crossings = (
+            ", ".join(
+                f"{c.requests_per_month:,.0f} req/mo "
+                f"({'cheaper above' if c.self_hosted_cheaper_above else 'dearer above'})"
+                for c in pair.crossings[:4]
+            )
+            or "none in 1e2-1e11 requests/month"
+        )
         payback = f"month {pair.payback_month}" if pair.payback_month else "never within the horizon"
-        lines.append(f"\n{hosted.id} vs {api.id}: NPV of savings {_money(pair.npv_savings_usd)}, payback {payback}; break-even volume: {crossings}")
+        lines.append(
+            f"\n{hosted.id} vs {api.id}: NPV of savings {_money(pair.npv_savings_usd)}, payback {payback}; "
+            f"break-even volume: {crossings}"
+        )
     if risk is not None:
         p10, p50, p90 = risk.savings_npv_p10_p50_p90_usd
         lines.append(
-            f"Risk ({risk.samples:,} samples, seed {risk.seed}): P(self-host cheaper) = {risk.p_self_host_cheaper:.0%}; "
+            f"Risk ({risk.samples:,} samples, seed {risk.seed}): "
+            f"P(self-host cheaper) = {risk.p_self_host_cheaper:.0%}; "
             f"NPV of savings P10 {_money(p10)}, P50 {_money(p50)}, P90 {_money(p90)}"
         )
     lines.append(f"\nPrices: {result.assumptions['price_data']}")

@@ -6,8 +6,8 @@ bomb expands exponentially when the result is walked, even though `safe_load` it
 """
 
 from datafiles.errors import InputError, format_validation_error
-from datafiles.schema import STRICT, parse_as
 from datafiles.reading import MAX_FILE_BYTES, parse_yaml_text, read_text, read_yaml
+from datafiles.schema import STRICT, parse_as
 
 __all__ = [
     "MAX_FILE_BYTES",

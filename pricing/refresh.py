@@ -57,10 +57,13 @@ def update_prices(
         raw = json.loads(body)
         providers = providers_from_json(raw)
     except ValueError as exc:
-        raise RefreshError(f"downloaded data from {url} is not valid genai-prices data ({exc}); kept the old prices") from None
+        raise RefreshError(
+            f"downloaded data from {url} is not valid genai-prices data ({exc}); kept the old prices"
+        ) from None
     if len(providers) < MIN_PROVIDERS:
         raise RefreshError(
-            f"downloaded data lists only {len(providers)} providers (expected at least {MIN_PROVIDERS}); kept the old prices"
+            f"downloaded data lists only {len(providers)} providers "
+            f"(expected at least {MIN_PROVIDERS}); kept the old prices"
         )
     _install(target, body)
     return RefreshResult(

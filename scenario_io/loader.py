@@ -43,7 +43,13 @@ def load_scenario(path: Path | str) -> Scenario:
 
 
 def _resolve_api(
-    option: ApiOption, index: int, book: PriceBook, cat: Catalogues, months: tuple[dt.date, ...], scenario: Scenario, file: str
+    option: ApiOption,
+    index: int,
+    book: PriceBook,
+    cat: Catalogues,
+    months: tuple[dt.date, ...],
+    scenario: Scenario,
+    file: str,
 ) -> ResolvedApi:
     hours = scenario.workload.hourly_factors
     field = f"options[{index}].model"
@@ -52,7 +58,9 @@ def _resolve_api(
     return ResolvedApi(option, prices, card)
 
 
-def _gpu_for(option: SelfHostedOption, profile: Profile | None, sheet: GpuSheet, file: str, index: int) -> GpuType | None:
+def _gpu_for(
+    option: SelfHostedOption, profile: Profile | None, sheet: GpuSheet, file: str, index: int
+) -> GpuType | None:
     if option.gpu is not None:
         return sheet.get(option.gpu, file, f"options[{index}].gpu")
     if profile is not None:

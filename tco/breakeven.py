@@ -19,7 +19,12 @@ GRID_DECADES = (2.0, 11.0)
 
 
 def _cost_difference(
-    self_hosted: OptionModel, api: OptionModel, requests: np.ndarray, peak_factor: float, policy: CapacityPolicy, hourly: np.ndarray
+    self_hosted: OptionModel,
+    api: OptionModel,
+    requests: np.ndarray,
+    peak_factor: float,
+    policy: CapacityPolicy,
+    hourly: np.ndarray,
 ) -> np.ndarray:
     """Self-hosted minus API monthly cost at each volume, first-month prices."""
     api_flat = OptionModel(**{**api.__dict__, "usd_per_request": (api.usd_per_request[0],) * requests.size})

@@ -79,7 +79,8 @@ def capacity_at_slo(profile: Profile, slo: Slo, cls: RequestClass) -> Capacity:
 def combine_classes(capacities: list[Capacity], shares: list[float]) -> float | None:
     """Requests/s of the class mix on one replica: 1 / sum(share_c / X*_c) (replica time adds up).
 
-    >>> combine_classes([Capacity(2.0, 0, "measured", False, None), Capacity(1.0, 0, "measured", False, None)], [0.5, 0.5])
+    >>> fast, slow = Capacity(2.0, 0, "measured", False, None), Capacity(1.0, 0, "measured", False, None)
+    >>> combine_classes([fast, slow], [0.5, 0.5])
     1.3333333333333333
     """
     if any(c.req_per_s is None for c in capacities):

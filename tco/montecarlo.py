@@ -35,7 +35,9 @@ class MonteCarloResult:
 
     def savings_npv(self, self_hosted: str, api: str) -> np.ndarray:
         """API NPV minus self-hosted NPV per sample: positive when self-hosting is cheaper."""
-        return self.npv_cost_usd[:, self.option_ids.index(api)] - self.npv_cost_usd[:, self.option_ids.index(self_hosted)]
+        return (
+            self.npv_cost_usd[:, self.option_ids.index(api)] - self.npv_cost_usd[:, self.option_ids.index(self_hosted)]
+        )
 
     def p_self_host_cheaper(self, self_hosted: str, api: str) -> float:
         return float(np.mean(self.savings_npv(self_hosted, api) > 0))
@@ -78,7 +80,11 @@ def run_monte_carlo(scenario: Scenario, models: list[OptionModel], samples: int 
     for start in range(0, n, CHUNK_SAMPLES):
         sl = slice(start, min(start + CHUNK_SAMPLES, n))
         chunk = Drivers(
-            drivers.throughput[sl], drivers.peak_factor[sl], drivers.api_price[sl], drivers.gpu_price[sl], drivers.gpu_decline
+            drivers.throughput[sl],
+            drivers.peak_factor[sl],
+            drivers.api_price[sl],
+            drivers.gpu_price[sl],
+            drivers.gpu_decline,
         )
         cost = project(models, requests[sl], chunk, scenario.capacity, hourly).cost_usd
         monthly[sl] = cost

@@ -87,7 +87,8 @@ def _plausibility_notes(item: ResolvedSelfHosted) -> list[str]:
         if ceiling is not None and level.output_tokens_per_s is not None and level.output_tokens_per_s > ceiling:
             notes.append(
                 f"implausible: profile level {i} reports {level.output_tokens_per_s:,.0f} output tok/s, above the "
-                f"memory-bandwidth roofline of {ceiling:,.0f} for {item.card.id} on {item.profile.meta.gpu_count} x {item.gpu.id}"
+                f"memory-bandwidth roofline of {ceiling:,.0f} for {item.card.id} "
+                f"on {item.profile.meta.gpu_count} x {item.gpu.id}"
             )
     return notes
 
@@ -111,7 +112,9 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
     notes.extend(_plausibility_notes(item))
     shares_known = [c.prefill_share for c in capacities]
     prefill_share = (
-        sum(s * w for s, w in zip(shares_known, shares, strict=True)) if all(s is not None for s in shares_known) else None  # type: ignore[misc]
+        sum(s * w for s, w in zip(shares_known, shares, strict=True))
+        if all(s is not None for s in shares_known)
+        else None  # type: ignore[misc]
     )
     kind = option.ownership_kind
     fixed = option.fixed_usd_per_month
@@ -155,7 +158,8 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         autoscale=option.autoscale,
     )
     basis = capacities[0].basis if capacities else "none"
-    label = f"{option.model} on {item.gpus_per_replica} x {item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else '?')}"
+    gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else "?")
+    label = f"{option.model} on {item.gpus_per_replica} x {gpu_name}"
     return OptionSetup(
         model=model,
         resolved=item,

@@ -109,7 +109,9 @@ def project(
         idx = [i for i, m in enumerate(models) if not m.is_api and m.autoscale != always_on]
         if not idx:
             continue
-        capacity = np.array([models[i].replica_req_per_s for i in idx])[None, :, None] * drivers.throughput[:, None, None]
+        capacity = (
+            np.array([models[i].replica_req_per_s for i in idx])[None, :, None] * drivers.throughput[:, None, None]
+        )
         gpr = np.array([models[i].gpus_per_replica for i in idx])[None, :, None]
         unit = np.array([models[i].unit_gpus for i in idx])[None, :, None]
         if always_on:

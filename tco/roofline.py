@@ -57,7 +57,9 @@ def estimate_capacity(card: ModelCard, gpu: GpuType, gpus: int, slo: Slo, cls: R
     prefill_s = 2 * card.active_params_b * 1e9 * cls.input_tokens / flops
     ttft_bounds = [b for m, _, b in slo.bounds() if m == "ttft_s"]
     if batch < 1 or (ttft_bounds and prefill_s > min(ttft_bounds)):
-        return Capacity(None, None, "estimated", False, None, (f"roofline: {card.id} on {gpus} x {gpu.id} cannot meet the SLO",))
+        return Capacity(
+            None, None, "estimated", False, None, (f"roofline: {card.id} on {gpus} x {gpu.id} cannot meet the SLO",)
+        )
     step = _decode_step_s(card, gpu, gpus, batch, kv_bytes_per_seq)
     gpu_s_per_request = prefill_s + cls.output_tokens * step / batch
     share = prefill_s / gpu_s_per_request

@@ -41,15 +41,22 @@ def _oracle(provider: str, model: str, cls: RequestClass, when: dt.datetime, bat
     )
     context = {"processing": "batch"} if batch else None
     model = ORACLE_REF.get((provider, model), model)
-    return float(calc_price(usage, model, provider_id=provider, genai_request_timestamp=when, price_context=context).total_price)
+    return float(
+        calc_price(usage, model, provider_id=provider, genai_request_timestamp=when, price_context=context).total_price
+    )
 
 
 @pytest.mark.parametrize(("provider", "model"), CASES)
 @pytest.mark.parametrize("input_tokens", [1_000, 199_999, 200_000, 200_001, 300_000])
 def test_one_request_matches_calc_price(catalogues, provider, model, input_tokens):
-    cls = RequestClass(name="c", share=1, input_tokens=input_tokens, output_tokens=700,
-                       cached_input_share=round(input_tokens * 0.4) / input_tokens,
-                       cache_write_tokens=min(1000, input_tokens // 2))
+    cls = RequestClass(
+        name="c",
+        share=1,
+        input_tokens=input_tokens,
+        output_tokens=700,
+        cached_input_share=round(input_tokens * 0.4) / input_tokens,
+        cache_write_tokens=min(1000, input_tokens // 2),
+    )
     when = dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC)
     card = catalogues.prices.price(provider, model, when.date(), ONE_HOT_HOURS[3], "t", "m").standard
     assert price_request(card, cls).total == pytest.approx(_oracle(provider, model, cls, when), rel=1e-9)
@@ -67,16 +74,25 @@ def test_property_matches_calc_price(catalogues, case, input_tokens, output_toke
     provider, model = case
     # whole token counts, as a real request has
     cached = round(input_tokens * cached_share)
-    cls = RequestClass(name="c", share=1, input_tokens=input_tokens, output_tokens=output_tokens,
-                       cached_input_share=cached / input_tokens)
+    cls = RequestClass(
+        name="c",
+        share=1,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_input_share=cached / input_tokens,
+    )
     when = dt.datetime(2027, 2, 1, hour, tzinfo=dt.UTC)
     card = catalogues.prices.price(provider, model, when.date(), ONE_HOT_HOURS[hour], "t", "m").standard
     assert price_request(card, cls).total == pytest.approx(_oracle(provider, model, cls, when), rel=1e-9, abs=1e-12)
 
 
-@pytest.mark.parametrize(("provider", "model"), [("anthropic", "claude-sonnet-4-6"), ("openai", "gpt-5"), ("google", "gemini-2.5-pro")])
+@pytest.mark.parametrize(
+    ("provider", "model"), [("anthropic", "claude-sonnet-4-6"), ("openai", "gpt-5"), ("google", "gemini-2.5-pro")]
+)
 def test_batch_share_uses_batch_prices(catalogues, provider, model):
-    cls = RequestClass(name="c", share=1, input_tokens=5000, output_tokens=800, cached_input_share=0.2, batch_share=0.25)
+    cls = RequestClass(
+        name="c", share=1, input_tokens=5000, output_tokens=800, cached_input_share=0.2, batch_share=0.25
+    )
     when = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     price = catalogues.prices.price(provider, model, when.date(), (1.0,) * 24, "t", "m")
     expected = 0.75 * _oracle(provider, model, cls, when) + 0.25 * _oracle(provider, model, cls, when, batch=True)
@@ -99,7 +115,10 @@ def test_daily_curve_weights_time_of_day_prices(catalogues):
     cls = RequestClass(name="c", share=1, input_tokens=3000, output_tokens=600)
     day = dt.date(2026, 12, 1)
     card = catalogues.prices.price("deepseek", "deepseek-v4-pro", day, (1.0,) * 24, "t", "m").standard
-    hourly = [_oracle("deepseek", "deepseek-v4-pro", cls, dt.datetime.combine(day, dt.time(h), tzinfo=dt.UTC)) for h in range(24)]
+    hourly = [
+        _oracle("deepseek", "deepseek-v4-pro", cls, dt.datetime.combine(day, dt.time(h), tzinfo=dt.UTC))
+        for h in range(24)
+    ]
     assert len(set(hourly)) > 1, "fixture expects peak and off-peak prices"
     assert price_request(card, cls).total == pytest.approx(sum(hourly) / 24, rel=1e-9)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -20,15 +21,27 @@ def base_scenario(**over):
         "name": "Worked illustration",
         "horizon_months": 24,
         "start": "2026-12",
-        "workload": {"requests_per_month": 3_000_000, "input_tokens": 2000, "output_tokens": 500,
-                     "cached_input_share": 0.5, "peak_to_average": 3, "monthly_growth": 0.0},
+        "workload": {
+            "requests_per_month": 3_000_000,
+            "input_tokens": 2000,
+            "output_tokens": 500,
+            "cached_input_share": 0.5,
+            "peak_to_average": 3,
+            "monthly_growth": 0.0,
+        },
         "slo": {"ttft_p99_s": 2.0, "itl_p99_s": 0.05},
         "capacity": {"planning_utilization": 0.85, "ha_spare_replicas": 1, "min_replicas": 1},
         "finance": {"discount_rate_annual": 0.08},
         "options": [
             {"id": "api", "kind": "api", "provider": "acme", "model": "flat-3-15", "fixed_usd_per_month": 0},
-            {"id": "rented", "kind": "self_hosted", "model": "llama-3.3-70b-instruct", "profile": "profile.yaml",
-             "usd_per_gpu_hour": 2.5, "fixed_usd_per_month": 0},
+            {
+                "id": "rented",
+                "kind": "self_hosted",
+                "model": "llama-3.3-70b-instruct",
+                "profile": "profile.yaml",
+                "usd_per_gpu_hour": 2.5,
+                "fixed_usd_per_month": 0,
+            },
         ],
     }
     scenario.update(over)
@@ -96,11 +109,28 @@ def test_default_staff_cost_applies_when_fixed_cost_not_given(tmp, catalogues):
 
 
 def test_owned_servers_follow_the_crf_formula(tmp, catalogues):
-    own = {"server_usd": 370_000, "gpus_per_server": 8, "power_kw": 7.14, "life_years": 4, "residual_share": 0.2,
-           "pue": 1.3, "usd_per_kwh": 0.10, "colo_usd_per_kw_month": 200, "maintenance_share_per_year": 0.05}
+    own = {
+        "server_usd": 370_000,
+        "gpus_per_server": 8,
+        "power_kw": 7.14,
+        "life_years": 4,
+        "residual_share": 0.2,
+        "pue": 1.3,
+        "usd_per_kwh": 0.10,
+        "colo_usd_per_kw_month": 200,
+        "maintenance_share_per_year": 0.05,
+    }
     scenario = base_scenario()
-    scenario["options"].append({"id": "owned", "kind": "self_hosted", "model": "llama-3.3-70b-instruct",
-                                "profile": "profile.yaml", "ownership": own, "fixed_usd_per_month": 0})
+    scenario["options"].append(
+        {
+            "id": "owned",
+            "kind": "self_hosted",
+            "model": "llama-3.3-70b-instruct",
+            "profile": "profile.yaml",
+            "ownership": own,
+            "fixed_usd_per_month": 0,
+        }
+    )
     result = run_scenario(tmp, scenario, catalogues)
     residual = 0.2 * 370_000
     capital = (370_000 - residual) * -npf.pmt(0.08, 4, 1) + residual * 0.08
@@ -124,8 +154,15 @@ def test_whole_instances_are_billed(tmp, catalogues):
     """4 GPUs from an offer sold in 8-GPU instances bill 8 GPUs (never a fractional instance)."""
     offer = min(catalogues.gpus.get("H100").offers_for("reserved_1y"), key=lambda o: o.usd_per_gpu_hour)
     scenario = base_scenario()
-    scenario["options"][1] = {"id": "rented", "kind": "self_hosted", "model": "llama-3.3-70b-instruct",
-                              "profile": "profile.yaml", "gpu": "H100", "term": "reserved_1y", "fixed_usd_per_month": 0}
+    scenario["options"][1] = {
+        "id": "rented",
+        "kind": "self_hosted",
+        "model": "llama-3.3-70b-instruct",
+        "profile": "profile.yaml",
+        "gpu": "H100",
+        "term": "reserved_1y",
+        "fixed_usd_per_month": 0,
+    }
     result = run_scenario(tmp, scenario, catalogues)
     assert offer.gpus_per_instance == 8
     assert result.option("rented").gpus_first_month == 4
@@ -154,12 +191,21 @@ def test_growth_and_api_price_decline(tmp, catalogues):
 
 
 def test_request_classes_share_replica_time(tmp, catalogues):
-    write_yaml(tmp / "profile.yaml", simple_profile(
-        [level(6.0, 1.0, 0.04, shape=(2000, 500)), level(2.0, 1.0, 0.04, shape=(8000, 1000))], gpu_count=2))
+    write_yaml(
+        tmp / "profile.yaml",
+        simple_profile(
+            [level(6.0, 1.0, 0.04, shape=(2000, 500)), level(2.0, 1.0, 0.04, shape=(8000, 1000))], gpu_count=2
+        ),
+    )
     scenario = base_scenario()
-    scenario["workload"] = {"requests_per_month": 20_000_000, "peak_to_average": 2, "classes": [
-        {"name": "chat", "share": 0.75, "input_tokens": 2000, "output_tokens": 500},
-        {"name": "rag", "share": 0.25, "input_tokens": 8000, "output_tokens": 1000}]}
+    scenario["workload"] = {
+        "requests_per_month": 20_000_000,
+        "peak_to_average": 2,
+        "classes": [
+            {"name": "chat", "share": 0.75, "input_tokens": 2000, "output_tokens": 500},
+            {"name": "rag", "share": 0.25, "input_tokens": 8000, "output_tokens": 1000},
+        ],
+    }
     result = run_scenario(tmp, scenario, catalogues)
     x_mix = 1 / (0.75 / 6.0 + 0.25 / 2.0)
     peak = 2 * 20e6 / (HOURS * 3600)
@@ -184,7 +230,7 @@ def test_break_even_crossing_matches_brute_force(tmp, catalogues):
         return replicas * 2 * 2.5 * HOURS
 
     grid = [10 ** (k / 2000) for k in range(4000, 20000)]
-    brute = [b for a, b in zip(grid, grid[1:], strict=False) if (self_cost(a) > 0.0108 * a) != (self_cost(b) > 0.0108 * b)]
+    brute = [b for a, b in itertools.pairwise(grid) if (self_cost(a) > 0.0108 * a) != (self_cost(b) > 0.0108 * b)]
     assert len(pair.crossings) == len(brute) >= 1
     for found, expected in zip(pair.crossings, brute, strict=True):
         assert found.requests_per_month == pytest.approx(expected, rel=2e-3)
@@ -206,16 +252,41 @@ def test_payback_and_break_even_utilisation(tmp, catalogues):
 
 
 def test_json_contract_fields(tmp, catalogues, capsys):
-    write_yaml(tmp / "overrides.yaml", {"overrides_version": 1, "overrides": [
-        {"provider": "acme", "model": "flat-3-15", "input_usd_per_mtok": 3, "output_usd_per_mtok": 15,
-         "cache_read_usd_per_mtok": 0.3, "source": "test", "as_of": "2026-11-29"}]})
+    write_yaml(
+        tmp / "overrides.yaml",
+        {
+            "overrides_version": 1,
+            "overrides": [
+                {
+                    "provider": "acme",
+                    "model": "flat-3-15",
+                    "input_usd_per_mtok": 3,
+                    "output_usd_per_mtok": 15,
+                    "cache_read_usd_per_mtok": 0.3,
+                    "source": "test",
+                    "as_of": "2026-11-29",
+                }
+            ],
+        },
+    )
     path = write_yaml(tmp / "scenario.yaml", base_scenario(api_overrides="overrides.yaml"))
     assert main(["compare", str(path), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["scenario"] == "Worked illustration"
     api = next(o for o in doc["options"] if o["id"] == "api")
-    for key in ("id", "kind", "first_month_cost_usd", "total_cost_usd", "usd_per_mtok", "monthly_cost_usd",
-                "replicas_first_month", "gpus_first_month", "slo_met", "npv_cost_usd", "notes"):
+    for key in (
+        "id",
+        "kind",
+        "first_month_cost_usd",
+        "total_cost_usd",
+        "usd_per_mtok",
+        "monthly_cost_usd",
+        "replicas_first_month",
+        "gpus_first_month",
+        "slo_met",
+        "npv_cost_usd",
+        "notes",
+    ):
         assert key in api
     assert api["kind"] == "api" and api["replicas_first_month"] is None
     assert api["first_month_cost_usd"] == pytest.approx(32_400)

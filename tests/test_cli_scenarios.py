@@ -1,0 +1,72 @@
+"""The bundled scenarios run offline through the console script in every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from cli.main import main
+from tests.conftest import ROOT, SCENARIOS, level, simple_profile, write_yaml
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_bundled_scenario_json_via_console_script(path, tmp_path):
+    env = {**os.environ, "INFERENCE_ROI_CACHE": str(tmp_path)}  # no refreshed data: bundled snapshot only
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli.main", "compare", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert len(doc["options"]) >= 3
+    assert all(o["first_month_cost_usd"] > 0 for o in doc["options"])
+    assert doc["assumptions"]["price_data"].startswith("genai-prices 0.2.3")
+    assert doc["risk"] is not None and doc["risk"]["tornado"]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_bundled_scenario_table_and_csv(path, capsys):
+    assert main(["compare", str(path)]) == 0
+    table = capsys.readouterr().out
+    assert "P(self-host cheaper)" in table
+    assert main(["compare", str(path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) >= 3
+    met = [float(r["npv_cost_usd"]) for r in rows if r["slo_met"] == "True"]
+    assert met == sorted(met) or any(r["quality_ok"] == "False" for r in rows)
+
+
+def test_csv_export_is_safe_for_spreadsheets(tmp_path, capsys):
+    write_yaml(tmp_path / "p.yaml", simple_profile([level(5, 1, 0.05)]))
+    scenario = {
+        "name": "=cmd|' /C calc'!A0",
+        "workload": {"requests_per_month": 1e6, "input_tokens": 2000, "output_tokens": 500},
+        "options": [
+            {"id": '=HYPERLINK("http://evil")', "kind": "api", "provider": "openai", "model": "gpt-5"},
+            {
+                "id": "@sum",
+                "kind": "self_hosted",
+                "model": "llama-3.3-70b-instruct",
+                "profile": "p.yaml",
+                "usd_per_gpu_hour": 2,
+            },
+        ],
+    }
+    path = write_yaml(tmp_path / "s.yaml", scenario)
+    assert main(["compare", str(path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    ids = {r["id"] for r in rows}
+    assert ids == {'\'=HYPERLINK("http://evil")', "'@sum"}
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "@")), value

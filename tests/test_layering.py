@@ -1,0 +1,46 @@
+"""Layers point down (STYLE.md): the engine and loaders never pull in the UI or the network client."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHECK = """
+import json, sys
+import {module}
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {banned!r})))
+"""
+
+UI = ["streamlit", "plotly"]
+
+
+@pytest.mark.parametrize(
+    ("module", "banned"),
+    [
+        ("tco", [*UI, "httpx"]),
+        ("tco.evaluate", [*UI, "httpx"]),
+        ("pricing", [*UI, "httpx"]),
+        ("models", [*UI, "httpx"]),
+        ("scenario_io", [*UI, "httpx"]),
+        ("profiling.schema", [*UI, "tco", "pricing", "models"]),
+        ("cli.main", [*UI, "httpx"]),
+    ],
+)
+def test_imports_point_down(module, banned):
+    code = CHECK.format(module=module, banned=set(banned))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert json.loads(out) == []
+
+
+def test_engine_does_no_file_or_network_io():
+    """tco's modules never open files or sockets: no open(), Path.read_*, httpx, urllib or socket in the source."""
+    forbidden = ("open(", "read_text", "read_bytes", "write_text", "urllib", "socket", "httpx", "streamlit")
+    for path in (ROOT / "tco").glob("*.py"):
+        text = path.read_text()
+        for word in forbidden:
+            assert word not in text, f"{path.name} contains {word!r}"
