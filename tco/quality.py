@@ -27,8 +27,8 @@ def passes_gate(score: float | None, min_score: float | None) -> bool | None:
 def cost_of_pass(usd_per_request: float, success_rate: float | None) -> float | None:
     """Expected cost of one successful request: cost per attempt / success rate.
 
-    >>> cost_of_pass(0.02, 0.8)
-    0.025
+    >>> cost_of_pass(0.05, 0.5)
+    0.1
     """
     if success_rate is None:
         return None
