@@ -26,7 +26,11 @@ class MonteCarloResult:
     seed: int
     npv_cost_usd: np.ndarray  # (S, O)
     total_cost_usd: np.ndarray  # (S, O)
-    monthly_p10_p50_p90_usd: np.ndarray  # (3, O, T)
+    monthly_cost_usd: np.ndarray  # (S, O, T), float32: for fan charts
+
+    def monthly_bands(self, option_id: str) -> np.ndarray:
+        """P10, P50 and P90 of one option's monthly cost, (3, T): computed when a chart asks."""
+        return np.percentile(self.monthly_cost_usd[:, self.option_ids.index(option_id), :], [10, 50, 90], axis=0)
 
     def percentiles(self, option_id: str) -> dict[str, float]:
         i = self.option_ids.index(option_id)
@@ -86,9 +90,8 @@ def run_monte_carlo(scenario: Scenario, models: list[OptionModel], samples: int 
             drivers.gpu_price[sl],
             drivers.gpu_decline,
         )
-        cost = project(models, requests[sl], chunk, scenario.capacity, hourly).cost_usd
+        cost = project(models, requests[sl], chunk, scenario.capacity, hourly, detail=False).cost_usd
         monthly[sl] = cost
         npv[sl] = implementation + cost @ factors
         total[sl] = implementation + cost.sum(axis=-1)
-    bands = np.percentile(monthly, [10, 50, 90], axis=0)
-    return MonteCarloResult([m.id for m in models], n, scenario.uncertainty.seed, npv, total, bands)
+    return MonteCarloResult([m.id for m in models], n, scenario.uncertainty.seed, npv, total, monthly)

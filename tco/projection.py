@@ -79,8 +79,12 @@ def replicas_needed(load_req_per_s: np.ndarray, capacity_req_per_s: np.ndarray, 
     >>> replicas_needed(np.array([3.42]), np.array([6.0]), CapacityPolicy())
     array([2.])
     """
-    raw = np.ceil(load_req_per_s / (policy.planning_utilization * capacity_req_per_s) - 1e-9)
-    return np.maximum(policy.min_replicas, raw) + policy.ha_spare_replicas
+    raw = load_req_per_s / (policy.planning_utilization * capacity_req_per_s)
+    raw -= 1e-9  # a load exactly at capacity needs no extra replica despite rounding
+    np.ceil(raw, out=raw)
+    np.maximum(raw, policy.min_replicas, out=raw)
+    raw += policy.ha_spare_replicas
+    return raw
 
 
 def project(
@@ -89,48 +93,74 @@ def project(
     drivers: Drivers,
     policy: CapacityPolicy,
     hourly_factors: np.ndarray,
+    detail: bool = True,
 ) -> Projection:
-    """Cost of each option for `requests` (S, T) requests per period, under `drivers`."""
+    """Cost of each option for `requests` (S, T) requests per period, under `drivers`.
+
+    With `detail=False` (Monte Carlo) replicas and units are not kept, only costs.
+    Options are computed in contiguous blocks (APIs, always-on fleets, autoscaled fleets)
+    to keep the arithmetic in place; the result is in the caller's option order.
+    """
     requests = np.atleast_2d(requests)
     n_samples, n_periods = requests.shape
-    n_options = len(models)
-    cost = np.empty((n_samples, n_options, n_periods))
-    replicas = np.full((n_samples, n_options, n_periods), np.nan)
-    units = np.full((n_samples, n_options, n_periods), np.nan)
-    fixed = np.array([m.fixed_usd_per_month for m in models])
-
-    api_idx = [i for i, m in enumerate(models) if m.is_api]
-    if api_idx:
-        per_request = np.array([models[i].usd_per_request for i in api_idx])  # (Oa, T)
-        cost[:, api_idx, :] = requests[:, None, :] * per_request[None] * drivers.api_price[:, None, :]
-
-    mean_load = requests / SECONDS_PER_MONTH  # (S, T) average req/s
-    for always_on in (True, False):
-        idx = [i for i, m in enumerate(models) if not m.is_api and m.autoscale != always_on]
+    groups = [
+        [i for i, m in enumerate(models) if m.is_api],
+        [i for i, m in enumerate(models) if not m.is_api and not m.autoscale],
+        [i for i, m in enumerate(models) if not m.is_api and m.autoscale],
+    ]
+    order = [i for g in groups for i in g]
+    cost = np.empty((n_samples, len(models), n_periods))
+    replicas = np.full(cost.shape, np.nan) if detail else np.empty((0, 0, 0))
+    units = np.full(cost.shape, np.nan) if detail else np.empty((0, 0, 0))
+    start = 0
+    for group_index, idx in enumerate(groups):
+        block = slice(start, start + len(idx))
+        start += len(idx)
         if not idx:
             continue
-        capacity = (
-            np.array([models[i].replica_req_per_s for i in idx])[None, :, None] * drivers.throughput[:, None, None]
-        )
-        gpr = np.array([models[i].gpus_per_replica for i in idx])[None, :, None]
-        unit = np.array([models[i].unit_gpus for i in idx])[None, :, None]
-        if always_on:
-            peak = (mean_load * drivers.peak_factor[:, None])[:, None, :]
-            reps = replicas_needed(peak, capacity, policy)
-            billed = np.ceil(reps * gpr / unit)
-        else:  # sized hour by hour on the daily curve; billed for the GPU-hours used
-            # scale the curve so its peak matches the sample's peak factor
-            shape = hourly_factors / hourly_factors.max()
-            hourly_load = (mean_load * drivers.peak_factor[:, None])[:, None, :, None] * shape  # (S, 1, T, 24)
-            reps_h = replicas_needed(hourly_load, capacity[..., None], policy)
-            billed = np.ceil(reps_h * gpr[..., None] / unit[..., None]).mean(axis=-1)
-            reps = reps_h.mean(axis=-1)
-        unit_cost = np.array([models[i].usd_per_unit_month for i in idx])[None, :, None]
-        declines = np.array([models[i].price_declines for i in idx])[None, :, None]
-        price = np.where(declines, drivers.gpu_decline[None, None, :], 1.0) * drivers.gpu_price[:, None, None]
-        replicas[:, idx, :] = reps
-        units[:, idx, :] = billed
-        cost[:, idx, :] = billed * unit_cost * price
-
-    cost += fixed[None, :, None]
+        group = [models[i] for i in idx]
+        if group_index == 0:
+            per_request = np.array([m.usd_per_request for m in group])  # (Oa, T)
+            np.multiply((requests * drivers.api_price)[:, None, :], per_request[None], out=cost[:, block, :])
+            continue
+        reps, billed = _fleet(group, requests, drivers, policy, hourly_factors, autoscale=group_index == 2)
+        unit_cost = np.array([m.usd_per_unit_month for m in group])[None, :, None] * drivers.gpu_price[:, None, None]
+        np.multiply(billed, unit_cost, out=cost[:, block, :])
+        declines = np.array([m.price_declines for m in group])
+        if declines.any():
+            cost[:, block, :] *= np.where(declines[:, None], drivers.gpu_decline[None, :], 1.0)[None]
+        if detail:
+            replicas[:, block, :] = reps
+            units[:, block, :] = billed
+    cost += np.array([models[i].fixed_usd_per_month for i in order])[None, :, None]
+    if order != list(range(len(models))):
+        inverse = np.argsort(order)
+        cost = cost[:, inverse, :]
+        if detail:
+            replicas, units = replicas[:, inverse, :], units[:, inverse, :]
     return Projection(cost, replicas, units)
+
+
+def _fleet(
+    group: list[OptionModel],
+    requests: np.ndarray,
+    drivers: Drivers,
+    policy: CapacityPolicy,
+    hourly_factors: np.ndarray,
+    autoscale: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replicas at peak (or their daily mean when autoscaled) and billed units, (S, O, T)."""
+    capacity = np.array([m.replica_req_per_s for m in group])[None, :, None] * drivers.throughput[:, None, None]
+    gpr = np.array([m.gpus_per_replica for m in group], dtype=float)[None, :, None]
+    unit = np.array([m.unit_gpus for m in group], dtype=float)[None, :, None]
+    peak = (requests * (drivers.peak_factor[:, None] / SECONDS_PER_MONTH))[:, None, :]
+    if not autoscale:
+        reps = replicas_needed(peak, capacity, policy)
+        billed = reps * gpr
+        billed /= unit
+        return reps, np.ceil(billed, out=billed)
+    # sized hour by hour on the daily curve, scaled so its peak is the sample's peak; billed for hours used
+    shape = hourly_factors / hourly_factors.max()
+    reps_h = replicas_needed(peak[..., None] * shape, capacity[..., None], policy)
+    billed = np.ceil(reps_h * gpr[..., None] / unit[..., None]).mean(axis=-1)
+    return reps_h.mean(axis=-1), billed
