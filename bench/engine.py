@@ -38,7 +38,9 @@ def fifty_options() -> tuple[object, list[OptionModel]]:
         m = base[i % len(base)]
         scale = 1 + 0.02 * i
         if m.is_api:
-            models.append(dataclasses.replace(m, id=f"{m.id}-{i}", usd_per_request=(m.usd_per_request[0] * scale,) * N_MONTHS))
+            models.append(
+                dataclasses.replace(m, id=f"{m.id}-{i}", usd_per_request=(m.usd_per_request[0] * scale,) * N_MONTHS)
+            )
         else:
             models.append(dataclasses.replace(m, id=f"{m.id}-{i}", replica_req_per_s=m.replica_req_per_s * scale))
     return scenario, models
@@ -61,7 +63,10 @@ def python_loop(scenario, models: list[OptionModel], samples: int) -> np.ndarray
                     cost = req[s][t] * m.usd_per_request[t] * api[s][t]
                 else:
                     load = req[s][t] / (HOURS_PER_MONTH * 3600) * peak
-                    reps = max(policy.min_replicas, math.ceil(load / (policy.planning_utilization * m.replica_req_per_s * thr) - 1e-9))
+                    reps = max(
+                        policy.min_replicas,
+                        math.ceil(load / (policy.planning_utilization * m.replica_req_per_s * thr) - 1e-9),
+                    )
                     reps += policy.ha_spare_replicas
                     units = math.ceil(reps * m.gpus_per_replica / m.unit_gpus)
                     decline = float(drivers.gpu_decline[t]) if m.price_declines else 1.0
@@ -89,7 +94,9 @@ def main() -> None:
     loop_s = (time.perf_counter() - start) * N_SAMPLES / args.loop_samples
     same = np.allclose(loop_totals, result.total_cost_usd[: args.loop_samples], rtol=1e-6)
     print(f"work: {N_OPTIONS} options x {N_MONTHS} months x {N_SAMPLES:,} samples")
-    print(f"vectorised Monte Carlo: best of {args.repeats} = {vector_s:.3f} s (runs: {', '.join(f'{t:.3f}' for t in times)})")
+    print(
+        f"vectorised Monte Carlo: best of {args.repeats} = {vector_s:.3f} s (runs: {', '.join(f'{t:.3f}' for t in times)})"
+    )
     scaled = "" if args.loop_samples == N_SAMPLES else f" (timed on {args.loop_samples:,} samples, scaled)"
     print(f"plain-Python loop: {loop_s:.1f} s{scaled}")
     print(f"ratio loop / vectorised: {loop_s / vector_s:.0f}x; same totals: {same}")

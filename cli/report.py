@@ -9,6 +9,7 @@ from typing import Any
 from datafiles.export import json_safe, to_csv
 from tco.results import OptionResult, ScenarioResult
 from tco.risk import RiskReport
+from tco.verdict import verdict
 
 CSV_COLUMNS = [
     "id",
@@ -110,6 +111,7 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
             f"\n{hosted.id} vs {api.id}: NPV of savings {_money(pair.npv_savings_usd)}, payback {payback}; "
             f"break-even volume: {crossings}"
         )
+    lines.append(f"\nVerdict: {verdict(result)}")
     if risk is not None:
         p10, p50, p90 = risk.savings_npv_p10_p50_p90_usd
         lines.append(

@@ -99,6 +99,7 @@ def _option_result(
         input_side = (per_request.input + per_request.cached_input + per_request.cache_write) * r0
         input_share = input_side / variable if variable else 0.5
         ownership = None
+        gpu_name = None
         model_name = item.option.model
     else:
         units = projection.units[0, index]
@@ -114,6 +115,7 @@ def _option_result(
         if input_share is None:
             notes.append("no TTFT/E2E in the profile: $/Mtok not split into input and output")
         ownership = model.kind
+        gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else None)
         model_name = item.option.model
         if model.kind == "owned" and setup.feasible:
             cash = _cash_flow(setup, units, model.fixed_usd_per_month, scenario.horizon_months)
@@ -133,6 +135,7 @@ def _option_result(
         label=setup.label,
         model=model_name,
         ownership=ownership,
+        gpu=gpu_name,
         monthly_cost_usd=[float(c) for c in costs],
         first_month_cost_usd=first,
         total_cost_usd=float(costs.sum() + model.implementation_usd),

@@ -14,6 +14,8 @@ class OptionResult:
     label: str
     model: str
     ownership: str | None
+    gpu: str | None
+    """Self-hosted: the GPU type (from the option or its profile)."""
     monthly_cost_usd: list[float]
     first_month_cost_usd: float
     total_cost_usd: float

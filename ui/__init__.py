@@ -1,0 +1,1 @@
+"""Streamlit and plotly helpers: cached loaders, tables, charts. Pages stay thin."""
