@@ -94,9 +94,8 @@ def main() -> None:
     loop_s = (time.perf_counter() - start) * N_SAMPLES / args.loop_samples
     same = np.allclose(loop_totals, result.total_cost_usd[: args.loop_samples], rtol=1e-6)
     print(f"work: {N_OPTIONS} options x {N_MONTHS} months x {N_SAMPLES:,} samples")
-    print(
-        f"vectorised Monte Carlo: best of {args.repeats} = {vector_s:.3f} s (runs: {', '.join(f'{t:.3f}' for t in times)})"
-    )
+    runs = ", ".join(f"{t:.3f}" for t in times)
+    print(f"vectorised Monte Carlo: best of {args.repeats} = {vector_s:.3f} s (runs: {runs})")
     scaled = "" if args.loop_samples == N_SAMPLES else f" (timed on {args.loop_samples:,} samples, scaled)"
     print(f"plain-Python loop: {loop_s:.1f} s{scaled}")
     print(f"ratio loop / vectorised: {loop_s / vector_s:.0f}x; same totals: {same}")
