@@ -172,41 +172,31 @@ def test_missing_file(tmp_path, capsys):
     assert "file not found" in capsys.readouterr().err
 
 
+LLAMA_WITH_PROFILE = {
+    **GOOD,
+    "options": [
+        {
+            "id": "s",
+            "kind": "self_hosted",
+            "model": "llama-3.3-70b-instruct",
+            "profile": "p.yaml",
+            "usd_per_gpu_hour": 2,
+        }
+    ],
+}
+
+
 def test_bad_profile_names_the_profile_file(tmp_path, capsys):
     bad = simple_profile([level(5, 1, 0.05)])
     bad["levels"][0]["req_per_s"] = -1
     write_yaml(tmp_path / "p.yaml", bad)
-    scenario = {
-        **GOOD,
-        "options": [
-            {
-                "id": "s",
-                "kind": "self_hosted",
-                "model": "llama-3.3-70b-instruct",
-                "profile": "p.yaml",
-                "usd_per_gpu_hour": 2,
-            }
-        ],
-    }
-    code, err = _run(tmp_path, capsys, _yaml(scenario))
+    code, err = _run(tmp_path, capsys, _yaml(LLAMA_WITH_PROFILE))
     assert code == 2 and "p.yaml" in err and "levels[0].req_per_s" in err
 
 
 def test_profile_for_another_model_is_refused(tmp_path, capsys):
     write_yaml(tmp_path / "p.yaml", simple_profile([level(5, 1, 0.05)], model="qwen3-8b"))
-    scenario = {
-        **GOOD,
-        "options": [
-            {
-                "id": "s",
-                "kind": "self_hosted",
-                "model": "llama-3.3-70b-instruct",
-                "profile": "p.yaml",
-                "usd_per_gpu_hour": 2,
-            }
-        ],
-    }
-    code, err = _run(tmp_path, capsys, _yaml(scenario))
+    code, err = _run(tmp_path, capsys, _yaml(LLAMA_WITH_PROFILE))
     assert code == 2 and "measures 'qwen3-8b'" in err
 
 
