@@ -32,6 +32,12 @@ def _prices(args: argparse.Namespace) -> int:
     return run_update(args) if args.action == "update" else list_prices(args)
 
 
+def _profile(args: argparse.Namespace) -> int:
+    from profiling.cli import run_profile
+
+    return run_profile(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inference-roi", description="Self-host or API? Inference cost and ROI.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("scenario", help="scenario YAML file")
     compare.add_argument("--format", choices=("table", "json", "csv"), default="table")
     compare.set_defaults(run=_compare)
+    from profiling.cli import add_profile_arguments
+
+    profile = sub.add_parser("profile", help="load-test an OpenAI-compatible server and write a profile")
+    add_profile_arguments(profile)
+    profile.set_defaults(run=_profile)
     prices = sub.add_parser("prices", help="refresh or list API prices")
     prices.add_argument("action", choices=("update", "list"))
     prices.add_argument("--url", help="genai-prices v2 data.json URL (update)")

@@ -50,6 +50,8 @@ class ProfileMeta:
     base_url_host: str | None = None
     citation: str | None = None
     notes: str = ""
+    config: dict[str, Any] | None = None
+    """How the measurement was run (the profiler's settings), for reproducing it."""
 
 
 @dataclass(config=STRICT)
@@ -58,7 +60,7 @@ class Level:
     output_tokens: Positive
     requests_completed: Annotated[int, Field(ge=0)]
     requests_failed: Annotated[int, Field(ge=0)]
-    req_per_s: Positive
+    req_per_s: NonNegative
     concurrency: Positive | None = None
     request_rate: Positive | None = None
     duration_s: Positive | None = None

@@ -1,0 +1,120 @@
+"""`inference-roi profile` (also `python -m profiling profile` on a GPU host without the rest)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from datafiles import InputError
+
+
+def _numbers(kind: type, text: str) -> tuple:
+    try:
+        values = tuple(kind(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text!r}") from None
+    if not values or any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"expected positive numbers, got {text!r}")
+    return values
+
+
+def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-url", required=True, help="server root, e.g. http://localhost:8000")
+    parser.add_argument("--model", required=True, help="model name the server expects")
+    parser.add_argument("--endpoint", choices=("chat", "completions"), default="chat")
+    parser.add_argument("--input-tokens", type=int, required=True, help="prompt length per request")
+    parser.add_argument("--output-tokens", type=int, required=True, help="tokens to generate per request")
+    load = parser.add_mutually_exclusive_group(required=True)
+    load.add_argument("--concurrency", type=lambda t: _numbers(int, t), help="closed-loop levels, e.g. 1,2,4,8")
+    load.add_argument(
+        "--rate", type=lambda t: _numbers(float, t), help="Poisson request rates per second, e.g. 0.5,1,2"
+    )
+    size = parser.add_mutually_exclusive_group(required=True)
+    size.add_argument("--requests-per-level", type=int, help="measured requests per level")
+    size.add_argument("--duration-per-level", type=float, help="seconds of sending per level")
+    parser.add_argument("--warmup-requests", type=int, default=2, help="uncounted requests before each level")
+    parser.add_argument("--ramp", type=float, default=0.0, help="seconds of rest between levels")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeout", type=float, default=600.0, help="per-request read timeout, seconds")
+    parser.add_argument("--prompt-file", help="JSONL of real prompts ({'prompt': ...} or {'messages': [...]})")
+    parser.add_argument("--no-length-control", action="store_true", help="never send ignore_eos/min_tokens")
+    parser.add_argument("--api-key-env", default="OPENAI_API_KEY", help="environment variable holding the API key")
+    parser.add_argument("--out", required=True, help="profile YAML to write (raw requests go beside it)")
+    parser.add_argument("--catalogue-model", help="catalogue id for the profile's meta.model (default: --model)")
+    parser.add_argument("--gpu", help="GPU type (default: from nvidia-smi)")
+    parser.add_argument("--gpu-count", type=int, help="GPUs serving this replica (default: from nvidia-smi)")
+    parser.add_argument("--engine", help="vllm, sglang, tgi, llama.cpp… (default: asked from the server)")
+    parser.add_argument("--engine-version")
+    parser.add_argument("--tensor-parallel", type=int)
+    parser.add_argument("--precision")
+    parser.add_argument("--measured-by")
+
+
+def run_profile(args: argparse.Namespace) -> int:
+    from profiling.client import Target
+    from profiling.prompts import load_prompt_file
+    from profiling.runner import Profiler, RunConfig, summary_table
+
+    for name in ("input_tokens", "output_tokens", "requests_per_level", "warmup_requests"):
+        value = getattr(args, name)
+        if value is not None and value < (0 if name == "warmup_requests" else 1):
+            raise InputError("command line", f"--{name.replace('_', '-')}", "expected a positive integer")
+    target = Target(
+        base_url=args.base_url,
+        model=args.model,
+        endpoint=args.endpoint,
+        api_key=os.environ.get(args.api_key_env) or None,
+        force_length=not args.no_length_control,
+    )
+    config = RunConfig(
+        target=target,
+        input_tokens=args.input_tokens,
+        output_tokens=args.output_tokens,
+        out=Path(args.out),
+        concurrency=args.concurrency or (),
+        rates=args.rate or (),
+        requests_per_level=args.requests_per_level,
+        duration_per_level_s=args.duration_per_level,
+        warmup_requests=args.warmup_requests,
+        ramp_s=args.ramp,
+        seed=args.seed,
+        timeout_s=args.timeout,
+        prompt_file=load_prompt_file(args.prompt_file) if args.prompt_file else None,
+        meta={
+            "model_id": args.catalogue_model,
+            "gpu": args.gpu,
+            "gpu_count": args.gpu_count,
+            "engine": args.engine,
+            "engine_version": args.engine_version,
+            "tensor_parallel": args.tensor_parallel,
+            "precision": args.precision,
+            "measured_by": args.measured_by,
+        },
+    )
+    profiler = Profiler(config)
+    try:
+        asyncio.run(profiler.run())
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {len(profiler.levels)} finished level(s) kept in {config.out}", file=sys.stderr)
+        return 130
+    if not profiler.levels:
+        print("no level finished; nothing written", file=sys.stderr)
+        return 1
+    print(summary_table(profiler.levels))
+    print(f"profile: {config.out}\nraw requests: {config.raw_path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m profiling")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_profile_arguments(sub.add_parser("profile", help="load-test an OpenAI-compatible server"))
+    args = parser.parse_args(argv)
+    try:
+        return run_profile(args)
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2

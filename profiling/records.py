@@ -1,0 +1,120 @@
+"""One record per request, kept raw (JSONL), and the summary of a load level computed from them."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class RequestRecord:
+    """What one streamed request did. Times are seconds on the client's monotonic clock."""
+
+    level: int
+    index: int
+    scheduled_s: float
+    """When the load generator meant to send it (rate mode), or when a worker picked it up."""
+    start_s: float
+    input_tokens_requested: int
+    output_tokens_requested: int
+    first_token_s: float | None = None
+    end_s: float | None = None
+    chunk_times_s: list[float] = field(default_factory=list)
+    """Arrival time of every chunk that carried generated text."""
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    tokens_from_usage: bool = False
+    """True when token counts came from the server's usage report; else counted from content chunks."""
+    status: int | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.first_token_s is not None and self.end_s is not None
+
+    @property
+    def ttft_s(self) -> float | None:
+        return None if self.first_token_s is None else self.first_token_s - self.start_s
+
+    @property
+    def e2e_s(self) -> float | None:
+        return None if self.end_s is None else self.end_s - self.start_s
+
+    @property
+    def itl_s(self) -> float | None:
+        """(E2E - TTFT) / (output tokens - 1): decode time per token, however tokens were packed in chunks."""
+        if not self.ok or not self.output_tokens or self.output_tokens < 2:
+            return None
+        assert self.end_s is not None and self.first_token_s is not None
+        return (self.end_s - self.first_token_s) / (self.output_tokens - 1)
+
+    @property
+    def chunk_gaps_s(self) -> list[float]:
+        times = self.chunk_times_s
+        return [b - a for a, b in itertools.pairwise(times)]
+
+    def to_json(self) -> dict[str, Any]:
+        row = asdict(self)
+        row.update(ttft_s=self.ttft_s, e2e_s=self.e2e_s, itl_s=self.itl_s)
+        return row
+
+
+def percentile(values: list[float], pct: float) -> float | None:
+    """Linear-interpolated percentile (numpy's default method), stdlib only.
+
+    >>> percentile([1.0, 2.0, 3.0, 4.0], 50)
+    2.5
+    >>> percentile([5.0], 99)
+    5.0
+    """
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def _pcts(values: list[float], keys: tuple[str, ...] = ("p50", "p90", "p99")) -> dict[str, float | None]:
+    return {k: percentile(values, float(k[1:])) for k in keys}
+
+
+def summarise_level(
+    records: list[RequestRecord], concurrency: float | None, request_rate: float | None
+) -> dict[str, Any]:
+    """A profile level (DESIGN.md's fields) from the raw records of one load level.
+
+    Duration runs from the first send to the last completion, as vLLM and SGLang measure it.
+    """
+    done = [r for r in records if r.ok]
+    failed = len(records) - len(done)
+    if not records:
+        raise ValueError("no requests in this level")
+    start = min(r.start_s for r in records)
+    end = max((r.end_s for r in done), default=max(r.start_s for r in records))
+    duration = max(end - start, 1e-9)
+    out_tokens = [r.output_tokens or 0 for r in done]
+    in_tokens = [r.input_tokens or r.input_tokens_requested for r in done]
+    gaps = [g for r in done for g in r.chunk_gaps_s]
+    level: dict[str, Any] = {
+        "concurrency": concurrency,
+        "request_rate": request_rate,
+        "input_tokens": statistics.fmean(in_tokens) if done else float(records[0].input_tokens_requested),
+        "output_tokens": statistics.fmean(out_tokens) if done else float(records[0].output_tokens_requested),
+        "requests_completed": len(done),
+        "requests_failed": failed,
+        "duration_s": duration,
+        "req_per_s": len(done) / duration,
+        "output_tokens_per_s": sum(out_tokens) / duration,
+        "total_tokens_per_s": (sum(out_tokens) + sum(in_tokens)) / duration,
+        "ttft_s": _pcts([r.ttft_s for r in done if r.ttft_s is not None]),
+        "itl_s": _pcts([r.itl_s for r in done if r.itl_s is not None]),
+        "e2e_s": _pcts([r.e2e_s for r in done if r.e2e_s is not None]),
+        "chunk_gap_s": _pcts(gaps) if gaps else None,
+    }
+    return level
