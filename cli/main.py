@@ -38,6 +38,12 @@ def _profile(args: argparse.Namespace) -> int:
     return run_profile(args)
 
 
+def _import(args: argparse.Namespace) -> int:
+    from profiling.cli import run_import
+
+    return run_import(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inference-roi", description="Self-host or API? Inference cost and ROI.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -45,11 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("scenario", help="scenario YAML file")
     compare.add_argument("--format", choices=("table", "json", "csv"), default="table")
     compare.set_defaults(run=_compare)
-    from profiling.cli import add_profile_arguments
+    from profiling.cli import add_import_arguments, add_profile_arguments
 
     profile = sub.add_parser("profile", help="load-test an OpenAI-compatible server and write a profile")
     add_profile_arguments(profile)
     profile.set_defaults(run=_profile)
+    imported = sub.add_parser("import", help="convert a vLLM, SGLang, guidellm or AIPerf result file into a profile")
+    add_import_arguments(imported)
+    imported.set_defaults(run=_import)
     prices = sub.add_parser("prices", help="refresh or list API prices")
     prices.add_argument("action", choices=("update", "list"))
     prices.add_argument("--url", help="genai-prices v2 data.json URL (update)")

@@ -108,13 +108,58 @@ def run_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="result file of vLLM bench serve, SGLang bench_serving, guidellm or AIPerf")
+    parser.add_argument(
+        "--from",
+        dest="tool",
+        choices=("vllm", "sglang", "guidellm", "aiperf"),
+        help="the tool that wrote the file (detected when absent)",
+    )
+    parser.add_argument("--out", required=True, help="profile YAML to write")
+    parser.add_argument("--model", help="catalogue model id (default: the model the file names)")
+    parser.add_argument("--gpu", help="GPU type, e.g. H100 (required when the file does not say)")
+    parser.add_argument("--gpu-count", type=int, help="GPUs serving one replica")
+    parser.add_argument("--engine", help="vllm, sglang, tgi, …")
+    parser.add_argument("--engine-version")
+    parser.add_argument("--tensor-parallel", type=int)
+    parser.add_argument("--precision")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    import yaml
+
+    from profiling.importers import import_file
+    from profiling.runner import write_atomic
+
+    meta = {
+        "model": args.model,
+        "gpu": args.gpu,
+        "gpu_count": args.gpu_count,
+        "engine": args.engine,
+        "engine_version": args.engine_version,
+        "tensor_parallel": args.tensor_parallel,
+        "precision": args.precision,
+    }
+    profile = import_file(args.file, args.tool, meta)
+    doc = dataclasses.asdict(profile)
+    doc["meta"] = {k: v for k, v in doc["meta"].items() if v is not None}
+    header = f"# Imported by inference-roi from {Path(args.file).name}; headline numbers copied from the tool's file.\n"
+    write_atomic(Path(args.out), header + yaml.safe_dump(doc, sort_keys=False, width=120))
+    print(f"profile: {args.out} ({len(profile.levels)} level(s), {profile.meta.tool})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m profiling")
     sub = parser.add_subparsers(dest="command", required=True)
     add_profile_arguments(sub.add_parser("profile", help="load-test an OpenAI-compatible server"))
+    add_import_arguments(sub.add_parser("import", help="convert another tool's result file"))
     args = parser.parse_args(argv)
     try:
-        return run_profile(args)
+        return run_profile(args) if args.command == "profile" else run_import(args)
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

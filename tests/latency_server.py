@@ -32,6 +32,13 @@ class Behaviour:
     role_chunk: bool = True
 
 
+def _text(content: str | list) -> str:
+    """Message content as text: a string, or a list of parts ({"type": "text", "text": ...})."""
+    if isinstance(content, str):
+        return content
+    return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: LatencyServer
@@ -48,7 +55,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        if self.path == "/version":
+        if self.path == "/health":
+            self._json(200, {"status": "ok"})
+        elif self.path == "/version":
             self._json(200, {"version": "latency-test-1.0"})
         elif self.path == "/v1/models":
             self._json(200, {"data": [{"id": "test-model", "owned_by": "vllm"}]})
@@ -75,10 +84,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(500, {"error": "injected failure"})
             return
         if "messages" in body:
-            prompt_tokens = sum(len(m["content"].split()) for m in body["messages"]) + TEMPLATE_TOKENS
+            prompt_tokens = sum(len(_text(m["content"]).split()) for m in body["messages"]) + TEMPLATE_TOKENS
         else:
-            prompt_tokens = len(body["prompt"].split())
-        output_tokens = int(body.get("max_tokens", 16))
+            prompt_tokens = len(_text(body["prompt"]).split())
+        output_tokens = int(body.get("max_tokens") or body.get("max_completion_tokens") or 16)
         if not body.get("stream"):
             time.sleep(b.ttft_s)
             self._json(
@@ -95,12 +104,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         chat = "messages" in body
 
+        envelope = {
+            "id": f"cmpl-{n}",
+            "object": "chat.completion.chunk" if chat else "text_completion",
+            "created": int(time.time()),
+            "model": body.get("model", "test-model"),
+        }
+
         def event(text: str) -> str:
             choice = {"index": 0, "delta": {"content": text}} if chat else {"index": 0, "text": text}
-            return json.dumps({"choices": [choice]})
+            return json.dumps({**envelope, "choices": [{**choice, "finish_reason": None}]})
 
         if b.role_chunk and chat:
-            self._chunk(json.dumps({"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]}))
+            role = {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
+            self._chunk(json.dumps({**envelope, "choices": [role]}))
         if b.stall_every and n % b.stall_every == 0:
             time.sleep(b.stall_s)
         time.sleep(b.ttft_s)
@@ -121,7 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "completion_tokens": output_tokens,
                 "total_tokens": prompt_tokens + output_tokens,
             }
-            self._chunk(json.dumps({"choices": [], "usage": usage}))
+            self._chunk(json.dumps({**envelope, "choices": [], "usage": usage}))
         if b.send_done:
             self._chunk("[DONE]")
         self.wfile.write(b"0\r\n\r\n")

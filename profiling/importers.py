@@ -1,0 +1,287 @@
+"""Convert other benchmark tools' result files into profiles (DESIGN.md's profile format).
+
+Each tool's names are mapped onto our definitions, never by name alone:
+our `itl_s` (decode time per token, per request) is vLLM's and SGLang's TPOT, guidellm's
+`inter_token_latency_ms` (token-weighted) and AIPerf's `inter_token_latency`; their per-chunk
+gaps (vLLM/SGLang "ITL", AIPerf `inter_chunk_latency`) go to `chunk_gap_s`. Headline numbers
+are copied exactly (milliseconds converted to seconds); nothing is recomputed.
+Functions here take parsed data and return profile dicts: reading the file is `import_file`'s job.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from datafiles import InputError, read_text
+from profiling.schema import PROFILE_VERSION, Profile, parse_profile
+
+Tool = Literal["vllm", "sglang", "guidellm", "aiperf"]
+TOOLS: tuple[Tool, ...] = ("vllm", "sglang", "guidellm", "aiperf")
+
+
+def _ms(value: Any) -> float | None:
+    return None if value is None else float(value) / 1000
+
+
+def _rate(value: Any) -> float | None:
+    """A request rate, or None for 'inf' (all at once)."""
+    if value is None or value == "inf" or (isinstance(value, float) and math.isinf(value)):
+        return None
+    return float(value)
+
+
+def _level(**fields: Any) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _pcts(get: Callable[[str], Any], convert: Callable[[Any], float | None] = _ms) -> dict[str, float | None] | None:
+    values = {p: convert(get(p)) for p in ("p50", "p90", "p99")}
+    return values if any(v is not None for v in values.values()) else None
+
+
+# --- vLLM `bench serve --save-result` (one JSON object) ------------------------------------------
+
+
+def from_vllm(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
+    def metric(name: str) -> Callable[[str], Any]:
+        return lambda p: doc.get(f"{p}_{name}_ms", doc.get(f"median_{name}_ms") if p == "p50" else None)
+
+    completed = int(doc["completed"])
+    level = _level(
+        concurrency=doc.get("max_concurrency"),
+        request_rate=_rate(doc.get("request_rate")),
+        input_tokens=doc["total_input_tokens"] / completed,
+        output_tokens=doc["total_output_tokens"] / completed,
+        requests_completed=completed,
+        requests_failed=int(doc.get("failed", doc.get("num_prompts", completed) - completed)),
+        duration_s=doc.get("duration"),
+        req_per_s=doc["request_throughput"],
+        output_tokens_per_s=doc.get("output_throughput"),
+        total_tokens_per_s=doc.get("total_token_throughput"),
+        ttft_s=_pcts(metric("ttft")),
+        itl_s=_pcts(metric("tpot")),
+        e2e_s=_pcts(metric("e2el")),
+        chunk_gap_s=_pcts(metric("itl")),
+    )
+    meta = {"model": doc.get("model_id"), "tool": f"vllm bench serve ({doc.get('backend', '?')} backend)"}
+    note = "vLLM counts TTFT at the first chunk with choices, which can be the empty role chunk (vLLM PR #46652)"
+    return [level], meta, note
+
+
+# --- SGLang `bench_serving` (JSON lines, one run a line) -----------------------------------------
+
+
+def from_sglang(docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
+    levels = []
+    for doc in docs:
+        completed = int(doc["completed"])
+
+        def metric(name: str, d: dict[str, Any] = doc) -> Callable[[str], Any]:
+            return lambda p: d.get(f"{'median' if p == 'p50' else p}_{name}_ms")
+
+        total_in = doc.get("total_input_tokens", doc.get("total_input"))
+        total_out = doc.get("total_output_tokens", doc.get("total_output"))
+        levels.append(
+            _level(
+                concurrency=doc.get("max_concurrency"),
+                request_rate=_rate(doc.get("request_rate")),
+                input_tokens=total_in / completed,
+                output_tokens=total_out / completed,
+                requests_completed=completed,
+                requests_failed=0,
+                duration_s=doc.get("duration"),
+                req_per_s=doc["request_throughput"],
+                output_tokens_per_s=doc.get("output_throughput"),
+                total_tokens_per_s=doc.get("total_throughput"),
+                ttft_s=_pcts(metric("ttft")),
+                itl_s=_pcts(metric("tpot")),
+                e2e_s=_pcts(metric("e2e_latency")),
+                chunk_gap_s=_pcts(metric("itl")),
+            )
+        )
+    note = "SGLang's bench_serving does not record failed requests (requests_failed is 0 by assumption)"
+    return levels, {"tool": f"sglang bench_serving ({docs[0].get('backend', '?')} backend)"}, note
+
+
+# --- guidellm (`benchmarks.json`, GenerativeBenchmarksReport) -----------------------------------
+
+
+def from_guidellm(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
+    levels = []
+    model = None
+    for bench in doc["benchmarks"]:
+        config = bench.get("config") or bench.get("args") or {}
+        strategy = config.get("strategy") or {}
+        kind = strategy.get("type_")
+        concurrency = {
+            "concurrent": strategy.get("streams"),
+            "synchronous": 1,
+            "throughput": strategy.get("max_concurrency"),
+        }
+        metrics = bench["metrics"]
+
+        def ok(name: str, m: dict[str, Any] = metrics) -> dict[str, Any]:
+            return m[name]["successful"]
+
+        def pct(name: str, convert: Callable[[Any], float | None]) -> dict[str, float | None] | None:
+            stats = ok(name)
+            return _pcts(lambda p: stats["median"] if p == "p50" else stats["percentiles"].get(p), convert)
+
+        totals = metrics["request_totals"]
+        scheduler = bench.get("scheduler_metrics") or {}
+        duration = bench.get("duration")
+        if scheduler.get("measure_end_time") and scheduler.get("measure_start_time"):
+            duration = scheduler["measure_end_time"] - scheduler["measure_start_time"]
+        levels.append(
+            _level(
+                concurrency=concurrency.get(kind),
+                request_rate=strategy.get("rate") if kind in ("constant", "poisson", "async") else None,
+                input_tokens=ok("prompt_token_count")["mean"],
+                output_tokens=ok("output_token_count")["mean"],
+                requests_completed=int(totals["successful"]),
+                requests_failed=int(totals.get("errored", 0)),
+                duration_s=duration,
+                req_per_s=ok("requests_per_second")["mean"],
+                output_tokens_per_s=ok("output_tokens_per_second")["mean"],
+                total_tokens_per_s=ok("tokens_per_second")["mean"],
+                ttft_s=pct("time_to_first_token_ms", _ms),
+                itl_s=pct("inter_token_latency_ms", _ms),
+                e2e_s=pct("request_latency", lambda v: None if v is None else float(v)),
+            )
+        )
+        backend = config.get("backend") or {}
+        model = model or (backend.get("model") if isinstance(backend, dict) else None)
+    version = (doc.get("metadata") or {}).get("guidellm_version", "?")
+    note = "guidellm's inter-token latency percentiles are token-weighted across requests"
+    return levels, {"model": model, "tool": f"guidellm {version}"}, note
+
+
+# --- AIPerf (`profile_export_aiperf.json`; also genai-perf's older `records` layout) ------------
+
+
+def _aiperf_load(config: dict[str, Any]) -> tuple[float | None, float | None]:
+    phases = [p for p in config.get("phases") or [] if p.get("kind", "profiling") == "profiling"]
+    source = phases[0] if phases else (config.get("loadgen") or config)
+    return source.get("concurrency"), source.get("request_rate")
+
+
+def from_aiperf(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
+    records = doc.get("records") or doc
+
+    def stat(*names: str) -> dict[str, Any] | None:
+        return next((records[n] for n in names if isinstance(records.get(n), dict)), None)
+
+    def avg(*names: str) -> float | None:
+        found = stat(*names)
+        return None if found is None else found.get("avg")
+
+    def pct(*names: str) -> dict[str, float | None] | None:
+        found = stat(*names)
+        if found is None:
+            return None
+        scale = 1 / 1000 if found.get("unit", "ms") == "ms" else 1.0
+        return {p: (found[p] * scale if found.get(p) is not None else None) for p in ("p50", "p90", "p99")}
+
+    config = doc.get("input_config") or {}
+    concurrency, rate = _aiperf_load(config)
+    completed = avg("completed_request_count", "request_count")
+    duration = avg("benchmark_duration")
+    total = avg("total_token_throughput")
+    if total is None and duration:
+        total = ((avg("total_isl") or 0) + (avg("total_osl") or 0)) / duration
+    level = _level(
+        concurrency=concurrency,
+        request_rate=rate,
+        input_tokens=avg("input_sequence_length"),
+        output_tokens=avg("output_sequence_length"),
+        requests_completed=int(completed or 0),
+        requests_failed=int(avg("error_request_count") or 0),
+        duration_s=duration,
+        req_per_s=avg("request_throughput"),
+        output_tokens_per_s=avg("output_token_throughput"),
+        total_tokens_per_s=total,
+        ttft_s=pct("time_to_first_token", "ttft"),
+        itl_s=pct("inter_token_latency"),
+        e2e_s=pct("request_latency"),
+        chunk_gap_s=pct("inter_chunk_latency"),
+    )
+    models = ((config.get("models") or {}).get("items") or [{}]) if isinstance(config.get("models"), dict) else [{}]
+    endpoint = config.get("endpoint") or {}
+    counted = "server usage" if endpoint.get("use_server_token_count") else "AIPerf's client tokenizer"
+    meta = {"model": models[0].get("name") or config.get("model"), "tool": f"aiperf {doc.get('aiperf_version', '?')}"}
+    return [level], meta, f"token counts from {counted}"
+
+
+# --- detection and the file edge -----------------------------------------------------------------
+
+
+def detect(doc: Any) -> Tool | None:
+    if isinstance(doc, list) and doc and all(isinstance(d, dict) for d in doc):
+        return "sglang" if "total_throughput" in doc[0] else None
+    if not isinstance(doc, dict):
+        return None
+    if isinstance(doc.get("benchmarks"), list):
+        return "guidellm"
+    if "input_config" in doc or "aiperf_version" in doc or isinstance(doc.get("records"), dict):
+        return "aiperf"
+    if "total_throughput" in doc and "median_ttft_ms" in doc:
+        return "sglang"
+    if "request_throughput" in doc and "total_token_throughput" in doc:
+        return "vllm"
+    return None
+
+
+def _parse(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise InputError(name, f"line {number}", "not JSON or JSON lines from a known benchmark tool") from None
+    return rows
+
+
+CONVERTERS: dict[Tool, Callable[[Any], tuple[list[dict[str, Any]], dict[str, Any], str]]] = {
+    "vllm": from_vllm,
+    "sglang": lambda doc: from_sglang(doc if isinstance(doc, list) else [doc]),
+    "guidellm": from_guidellm,
+    "aiperf": from_aiperf,
+}
+
+
+def convert(doc: Any, name: str, tool: Tool | None, meta: dict[str, Any]) -> Profile:
+    """A validated profile from a parsed result; `meta` supplies what the file lacks (GPU, engine…)."""
+    found = tool or detect(doc)
+    if found is None:
+        raise InputError(name, "", "not a result file of vLLM bench serve, SGLang bench_serving, guidellm or AIPerf")
+    try:
+        levels, file_meta, note = CONVERTERS[found](doc)
+    except (KeyError, TypeError, ZeroDivisionError, IndexError, AttributeError) as exc:
+        raise InputError(name, str(exc).strip("'"), f"missing or malformed in this {found} result file") from None
+    merged = {
+        **{k: v for k, v in file_meta.items() if v is not None},
+        **{k: v for k, v in meta.items() if v is not None},
+    }
+    for required in ("model", "gpu", "gpu_count"):
+        if merged.get(required) is None:
+            flag = "--" + required.replace("_", "-")
+            raise InputError(name, required, f"the {found} file does not record it; pass {flag}")
+    merged.setdefault("engine", "unknown")
+    merged["source"] = "measured"
+    merged["notes"] = "; ".join(
+        n for n in (f"imported from {Path(name).name} ({found})", note, merged.get("notes")) if n
+    )
+    return parse_profile({"profile_version": PROFILE_VERSION, "meta": merged, "levels": levels}, name)
+
+
+def import_file(path: Path | str, tool: Tool | None = None, meta: dict[str, Any] | None = None) -> Profile:
+    return convert(_parse(read_text(path), str(path)), str(path), tool, meta or {})
