@@ -41,6 +41,7 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=600.0, help="per-request read timeout, seconds")
     parser.add_argument("--prompt-file", help="JSONL of real prompts ({'prompt': ...} or {'messages': [...]})")
     parser.add_argument("--no-length-control", action="store_true", help="never send ignore_eos/min_tokens")
+    parser.add_argument("--temperature", type=float, help="sampling temperature (default: the server's)")
     parser.add_argument("--api-key-env", default="OPENAI_API_KEY", help="environment variable holding the API key")
     parser.add_argument("--out", required=True, help="profile YAML to write (raw requests go beside it)")
     parser.add_argument("--catalogue-model", help="catalogue id for the profile's meta.model (default: --model)")
@@ -51,6 +52,16 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tensor-parallel", type=int)
     parser.add_argument("--precision")
     parser.add_argument("--measured-by")
+
+
+def _run_event_loop(coroutine) -> None:
+    """uvloop when installed (a faster event loop keeps the client off the critical path), else asyncio."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(coroutine)
+    else:
+        uvloop.run(coroutine)
 
 
 def run_profile(args: argparse.Namespace) -> int:
@@ -68,6 +79,7 @@ def run_profile(args: argparse.Namespace) -> int:
         endpoint=args.endpoint,
         api_key=os.environ.get(args.api_key_env) or None,
         force_length=not args.no_length_control,
+        temperature=args.temperature,
     )
     config = RunConfig(
         target=target,
@@ -96,7 +108,7 @@ def run_profile(args: argparse.Namespace) -> int:
     )
     profiler = Profiler(config)
     try:
-        asyncio.run(profiler.run())
+        _run_event_loop(profiler.run())
     except KeyboardInterrupt:
         print(f"\ninterrupted: {len(profiler.levels)} finished level(s) kept in {config.out}", file=sys.stderr)
         return 130

@@ -25,6 +25,8 @@ class Target:
     api_key: str | None = field(default=None, repr=False)
     force_length: bool = True
     """Send ignore_eos/min_tokens so every request generates exactly max_tokens (turned off if refused)."""
+    temperature: float | None = None
+    """Sampling temperature; None leaves the server's default, as vLLM bench serve and AIPerf do."""
 
     @property
     def url(self) -> str:
@@ -41,8 +43,9 @@ class Target:
             "max_tokens": output_tokens,
             "stream": True,
             "stream_options": {"include_usage": True},
-            "temperature": 0,
         }
+        if self.temperature is not None:
+            body["temperature"] = self.temperature
         if self.endpoint == "chat":
             body["messages"] = prompt if isinstance(prompt, list) else [{"role": "user", "content": prompt}]
         else:
@@ -83,7 +86,7 @@ async def send(
                 record.error = f"HTTP {response.status_code}: {body.strip()}"
                 return record
             usage: dict[str, Any] | None = None
-            async for event in events(response.aiter_lines()):
+            async for event in events(response.aiter_raw()):
                 if event is DONE:
                     break
                 if not isinstance(event, dict):

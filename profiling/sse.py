@@ -14,30 +14,41 @@ class MalformedStream(Exception):
 DONE = object()
 
 
-async def events(lines: AsyncIterator[str]) -> AsyncIterator[Any]:
-    """Yield each `data:` payload parsed as JSON, or `DONE` for `data: [DONE]`.
+async def events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Any]:
+    """Yield each event's `data` parsed as JSON, or `DONE` for `data: [DONE]`, from raw body bytes.
 
-    Servers differ: some never send [DONE] (transformers serve), some send comments
-    (": ping") or blank keep-alives; those are skipped. Multi-line data fields are joined.
+    Works on bytes as they arrive (no text decoding of whole lines first: this is the
+    profiler's hot path). Servers differ: some never send [DONE] (transformers serve), some
+    send comments (": ping") or keep-alive blank lines; those are skipped. Multi-line data
+    fields are joined with newlines, as the SSE specification says.
     """
-    buffer: list[str] = []
-    async for raw in lines:
-        line = raw.rstrip("\r")
-        if line.startswith(":"):
-            continue
-        if line == "":
-            if buffer:
-                payload = "\n".join(buffer)
-                buffer = []
+    buffer = b""
+    async for chunk in chunks:
+        buffer += chunk.replace(b"\r\n", b"\n") if b"\r" in chunk else chunk
+        while (end := buffer.find(b"\n\n")) >= 0:
+            block, buffer = buffer[:end], buffer[end + 2 :]
+            payload = _data(block)
+            if payload is not None:
                 yield _decode(payload)
+    if buffer.strip():
+        payload = _data(buffer)
+        if payload is not None:
+            yield _decode(payload)
+
+
+def _data(block: bytes) -> str | None:
+    """The data of one event block, or None for a comment or keep-alive."""
+    data: list[str] = []
+    for raw in block.split(b"\n"):
+        line = raw.decode("utf-8", "replace")
+        if not line or line.startswith(":"):
             continue
         field, _, value = line.partition(":")
         if field == "data":
-            buffer.append(value[1:] if value.startswith(" ") else value)
+            data.append(value[1:] if value.startswith(" ") else value)
         elif field not in ("event", "id", "retry"):
             raise MalformedStream(f"unexpected SSE line {line[:80]!r}")
-    if buffer:
-        yield _decode("\n".join(buffer))
+    return "\n".join(data) if data else None
 
 
 def _decode(payload: str) -> Any:

@@ -170,3 +170,29 @@ class LatencyServer(ThreadingHTTPServer):
     def __exit__(self, *exc) -> None:
         self.shutdown()
         self.server_close()
+
+
+def _serve_in_child(behaviour: Behaviour, ports) -> None:
+    server = LatencyServer(behaviour)
+    ports.put(server.server_address[1])
+    server.serve_forever()
+
+
+class LatencyServerProcess:
+    """The same server in a child process: no GIL shared with the client under test."""
+
+    def __init__(self, behaviour: Behaviour) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._ports = context.Queue()
+        self._process = context.Process(target=_serve_in_child, args=(behaviour, self._ports), daemon=True)
+
+    def __enter__(self) -> LatencyServerProcess:
+        self._process.start()
+        self.url = f"http://127.0.0.1:{self._ports.get(timeout=10)}"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._process.terminate()
+        self._process.join(timeout=5)

@@ -28,6 +28,10 @@ UI = ["streamlit", "plotly"]
         ("models", [*UI, "httpx"]),
         ("scenario_io", [*UI, "httpx"]),
         ("profiling.schema", [*UI, "tco", "pricing", "models"]),
+        # the profiler installs alone on a GPU host: httpx, pyyaml, pydantic, sniffio (uvloop optional)
+        ("profiling.cli", [*UI, "tco", "pricing", "models", "numpy", "pandas", "genai_prices", "scenario_io"]),
+        ("profiling.runner", [*UI, "tco", "pricing", "models", "numpy", "pandas", "genai_prices", "scenario_io"]),
+        ("profiling.importers", [*UI, "tco", "pricing", "models", "numpy", "pandas", "genai_prices"]),
         ("cli.main", [*UI, "httpx"]),
     ],
 )

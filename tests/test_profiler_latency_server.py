@@ -11,10 +11,12 @@ from profiling.schema import load_profile
 from scenario_io.loader import load_inputs
 from tco import evaluate
 from tests.conftest import TODAY, write_yaml
-from tests.latency_server import TEMPLATE_TOKENS, Behaviour, LatencyServer
+from tests.latency_server import TEMPLATE_TOKENS, Behaviour, LatencyServer, LatencyServerProcess
 
 
-def profile(server: LatencyServer, tmp_path, *extra: str, out: str = "p.yaml") -> tuple[int, str]:
+def profile(
+    server: LatencyServer | LatencyServerProcess, tmp_path, *extra: str, out: str = "p.yaml"
+) -> tuple[int, str]:
     path = tmp_path / out
     args = [
         "profile",
@@ -36,7 +38,7 @@ def profile(server: LatencyServer, tmp_path, *extra: str, out: str = "p.yaml") -
 
 
 def test_concurrency_one_matches_injected_latencies(tmp_path, capsys):
-    with LatencyServer(Behaviour(ttft_s=0.1, itl_s=0.02)) as server:
+    with LatencyServerProcess(Behaviour(ttft_s=0.1, itl_s=0.02)) as server:
         code, path = profile(
             server,
             tmp_path,
@@ -104,7 +106,8 @@ def test_packed_chunks_do_not_distort_itl(tmp_path):
 
 
 def test_thirty_two_at_once_keeps_ttft(tmp_path):
-    with LatencyServer(Behaviour(ttft_s=0.2, itl_s=0.005)) as server:
+    # the server runs in its own process so its threads do not share the client's GIL
+    with LatencyServerProcess(Behaviour(ttft_s=0.2, itl_s=0.005)) as server:
         code, path = profile(
             server,
             tmp_path,

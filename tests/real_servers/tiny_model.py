@@ -18,7 +18,7 @@ CHAT_TEMPLATE = (
 
 def build(out_dir: Path, seed: int = 0) -> Path:
     import torch
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
     rng = random.Random(seed)
@@ -28,6 +28,7 @@ def build(out_dir: Path, seed: int = 0) -> Path:
     specials = ["<unk>", "<s>", "</s>", "<|user|>", "<|assistant|>", "<|system|>", "<|end|>"]
     tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()  # decode(encode(text)) == text, as benchmark clients assume
     tokenizer.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=512, special_tokens=specials))
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tokenizer, unk_token="<unk>", bos_token="<s>", eos_token="</s>", pad_token="</s>"
