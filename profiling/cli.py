@@ -45,13 +45,29 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-key-env", default="OPENAI_API_KEY", help="environment variable holding the API key")
     parser.add_argument("--out", required=True, help="profile YAML to write (raw requests go beside it)")
     parser.add_argument("--catalogue-model", help="catalogue id for the profile's meta.model (default: --model)")
-    parser.add_argument("--gpu", help="GPU type (default: from nvidia-smi)")
-    parser.add_argument("--gpu-count", type=int, help="GPUs serving this replica (default: from nvidia-smi)")
-    parser.add_argument("--engine", help="vllm, sglang, tgi, llama.cpp… (default: asked from the server)")
+    _add_deployment_arguments(parser, "(default: from nvidia-smi / asked from the server)")
+    parser.add_argument("--measured-by")
+
+
+def _add_deployment_arguments(parser: argparse.ArgumentParser, default: str) -> None:
+    """What was measured: flags shared by `profile` and `import`."""
+    parser.add_argument("--gpu", help=f"GPU type, e.g. H100 {default}")
+    parser.add_argument("--gpu-count", type=int, help=f"GPUs serving one replica {default}")
+    parser.add_argument("--engine", help=f"vllm, sglang, tgi, llama.cpp… {default}")
     parser.add_argument("--engine-version")
     parser.add_argument("--tensor-parallel", type=int)
     parser.add_argument("--precision")
-    parser.add_argument("--measured-by")
+
+
+def _deployment_meta(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "gpu": args.gpu,
+        "gpu_count": args.gpu_count,
+        "engine": args.engine,
+        "engine_version": args.engine_version,
+        "tensor_parallel": args.tensor_parallel,
+        "precision": args.precision,
+    }
 
 
 def _run_event_loop(coroutine) -> None:
@@ -95,16 +111,7 @@ def run_profile(args: argparse.Namespace) -> int:
         seed=args.seed,
         timeout_s=args.timeout,
         prompt_file=load_prompt_file(args.prompt_file) if args.prompt_file else None,
-        meta={
-            "model_id": args.catalogue_model,
-            "gpu": args.gpu,
-            "gpu_count": args.gpu_count,
-            "engine": args.engine,
-            "engine_version": args.engine_version,
-            "tensor_parallel": args.tensor_parallel,
-            "precision": args.precision,
-            "measured_by": args.measured_by,
-        },
+        meta={"model_id": args.catalogue_model, "measured_by": args.measured_by, **_deployment_meta(args)},
     )
     profiler = Profiler(config)
     try:
@@ -130,12 +137,7 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", required=True, help="profile YAML to write")
     parser.add_argument("--model", help="catalogue model id (default: the model the file names)")
-    parser.add_argument("--gpu", help="GPU type, e.g. H100 (required when the file does not say)")
-    parser.add_argument("--gpu-count", type=int, help="GPUs serving one replica")
-    parser.add_argument("--engine", help="vllm, sglang, tgi, …")
-    parser.add_argument("--engine-version")
-    parser.add_argument("--tensor-parallel", type=int)
-    parser.add_argument("--precision")
+    _add_deployment_arguments(parser, "(required when the file does not say)")
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -146,16 +148,7 @@ def run_import(args: argparse.Namespace) -> int:
     from profiling.importers import import_file
     from profiling.runner import write_atomic
 
-    meta = {
-        "model": args.model,
-        "gpu": args.gpu,
-        "gpu_count": args.gpu_count,
-        "engine": args.engine,
-        "engine_version": args.engine_version,
-        "tensor_parallel": args.tensor_parallel,
-        "precision": args.precision,
-    }
-    profile = import_file(args.file, args.tool, meta)
+    profile = import_file(args.file, args.tool, {"model": args.model, **_deployment_meta(args)})
     doc = dataclasses.asdict(profile)
     doc["meta"] = {k: v for k, v in doc["meta"].items() if v is not None}
     header = f"# Imported by inference-roi from {Path(args.file).name}; headline numbers copied from the tool's file.\n"
