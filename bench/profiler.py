@@ -31,6 +31,9 @@ from tests.real_servers.transformers_serve import CACHE, free_port, transformers
 VENVS = ROOT / ".cache" / "bench-venvs"
 TOOLS = {"aiperf": ("aiperf==0.13.0",), "guidellm": ("torch==2.13.0", "guidellm==0.8.1")}
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+CLIENT_PIN: list[str] = []
+"""In accuracy mode the server gets one core and every client the other, so no client's own CPU
+use slows the server it is measuring (on a 2-core machine AIPerf's helper processes otherwise do)."""
 
 
 def venv(tool: str) -> Path:
@@ -57,6 +60,7 @@ def run_ours(url: str, model: str, concurrency: int, requests: int, isl: int, os
     start = time.perf_counter()
     subprocess.run(
         [
+            *CLIENT_PIN,
             sys.executable,
             "-m",
             "profiling",
@@ -111,6 +115,7 @@ def run_aiperf(url: str, model: str, concurrency: int, requests: int, isl: int, 
     start = time.perf_counter()
     subprocess.run(
         [
+            *CLIENT_PIN,
             str(venv("aiperf") / "aiperf"),
             "profile",
             "--model",
@@ -152,6 +157,7 @@ def run_guidellm(
     start = time.perf_counter()
     subprocess.run(
         [
+            *CLIENT_PIN,
             str(venv("guidellm") / "guidellm"),
             "run",
             "--backend",
@@ -189,24 +195,20 @@ def _imported(path: Path, wall: float) -> dict:
     }
 
 
-def compare(url: str, model: str, concurrency: int, requests: int, isl: int, osl: int) -> dict[str, dict]:
+def runners(url: str, model: str, concurrency: int, requests: int, isl: int, osl: int, tmp: Path) -> dict:
     tok = tokenizer_dir()
-    results: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        results["inference-roi profile"] = run_ours(url, model, concurrency, requests, isl, osl, tmp_path / "ours.yaml")
-        others = {
-            "aiperf 0.13.0": lambda: run_aiperf(url, model, concurrency, requests, isl, osl, tok, tmp_path / "aiperf"),
-            "guidellm 0.8.1": lambda: run_guidellm(
-                url, model, concurrency, requests, isl, osl, tok, tmp_path / "gl.json"
-            ),
-        }
-        for name, run in others.items():
-            try:
-                results[name] = run()
-            except Exception as exc:  # a tool that cannot measure this server is reported, not fatal
-                print(f"{name} failed on this server: {str(exc)[:300]}")
-    return results
+    return {
+        "inference-roi profile": lambda: run_ours(url, model, concurrency, requests, isl, osl, tmp / "ours.yaml"),
+        "aiperf 0.13.0": lambda: run_aiperf(url, model, concurrency, requests, isl, osl, tok, tmp / "aiperf"),
+        "guidellm 0.8.1": lambda: run_guidellm(url, model, concurrency, requests, isl, osl, tok, tmp / "gl.json"),
+    }
+
+
+def run_each(results: dict[str, dict], name: str, run) -> None:
+    try:
+        results[name] = run()
+    except Exception as exc:  # a tool that cannot measure this server is reported, not fatal
+        print(f"{name} failed on this server: {str(exc)[:300]}")
 
 
 def show(title: str, results: dict[str, dict]) -> None:
@@ -235,9 +237,15 @@ def main() -> None:
     if args.mode == "overhead":
         port = free_port()
         server = subprocess.Popen([sys.executable, str(ROOT / "bench" / "instant_server.py"), str(port)])
+        results: dict[str, dict] = {}
         try:
             time.sleep(1.0)
-            results = compare(f"http://127.0.0.1:{port}", "m", args.concurrency, args.requests, 64, args.output_tokens)
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"http://127.0.0.1:{port}"
+                for name, run in runners(
+                    url, "m", args.concurrency, args.requests, 64, args.output_tokens, Path(tmp)
+                ).items():
+                    run_each(results, name, run)
         finally:
             server.terminate()
         show(
@@ -246,8 +254,13 @@ def main() -> None:
         )
     else:
         model = CACHE / "tiny-llama"
-        with tempfile.TemporaryDirectory() as tmp, transformers_server(model, Path(tmp) / "server.log") as url:
-            results = compare(url, str(model), 8, 256, 128, 32)
+        CLIENT_PIN.extend(["taskset", "-c", "0"])
+        results = {}
+        # a fresh server for every client: this CPU server slows down over a long session,
+        # which would otherwise favour whichever tool runs first
+        for name in ("inference-roi profile", "aiperf 0.13.0", "guidellm 0.8.1"):
+            with tempfile.TemporaryDirectory() as tmp, transformers_server(model, Path(tmp) / "log", "1") as url:
+                run_each(results, name, runners(url, str(model), 8, 256, 128, 32, Path(tmp))[name])
         show(
             "transformers serve --continuous-batching, tiny random Llama, concurrency 8, 256 requests, 128/32 tokens",
             results,

@@ -25,11 +25,15 @@ async def events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Any]:
     buffer = b""
     async for chunk in chunks:
         buffer += chunk.replace(b"\r\n", b"\n") if b"\r" in chunk else chunk
-        while (end := buffer.find(b"\n\n")) >= 0:
-            block, buffer = buffer[:end], buffer[end + 2 :]
-            payload = _data(block)
-            if payload is not None:
+        start = 0
+        while (end := buffer.find(b"\n\n", start)) >= 0:
+            block = buffer[start:end]
+            start = end + 2
+            if block.startswith(b"data: ") and b"\n" not in block:  # the common one-line event, fast path
+                yield _decode(block[6:])
+            elif (payload := _data(block)) is not None:
                 yield _decode(payload)
+        buffer = buffer[start:]
     if buffer.strip():
         payload = _data(buffer)
         if payload is not None:
@@ -51,13 +55,15 @@ def _data(block: bytes) -> str | None:
     return "\n".join(data) if data else None
 
 
-def _decode(payload: str) -> Any:
-    if payload.strip() == "[DONE]":
+def _decode(payload: str | bytes) -> Any:
+    if payload.strip() in ("[DONE]", b"[DONE]"):
         return DONE
     try:
         return json.loads(payload)
     except json.JSONDecodeError:
         raise MalformedStream(f"chunk is not JSON: {payload[:80]!r}") from None
+    except UnicodeDecodeError:
+        raise MalformedStream("chunk is not UTF-8") from None
 
 
 def chunk_text(event: dict[str, Any]) -> str:

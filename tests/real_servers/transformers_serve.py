@@ -47,8 +47,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def transformers_server(model_dir: Path, log: Path):
-    """Yield the base URL of a running server; stop it afterwards."""
+def transformers_server(model_dir: Path, log: Path, cpus: str | None = None):
+    """Yield the base URL of a running server; stop it afterwards. `cpus` pins it (taskset list)."""
     python = ensure_venv()
     if not (model_dir / "model.safetensors").exists():
         subprocess.run([str(python), str(Path(__file__).with_name("tiny_model.py")), str(model_dir)], check=True)
