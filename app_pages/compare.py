@@ -11,7 +11,8 @@ from ui import loaders, tables
 
 st.title("Self-host or API?")
 bundled = loaders.bundled_scenarios()
-choice = st.selectbox("Scenario", [*bundled, "Upload my own…"], index=0)
+names = [*bundled, "Upload my own…"]
+choice = st.selectbox("Scenario", names, index=names.index(loaders.DEFAULT_SCENARIO))
 upload = st.file_uploader("Scenario YAML", type=["yaml", "yml"]) if choice == "Upload my own…" else None
 
 try:
@@ -34,7 +35,7 @@ except InputError as err:
 st.subheader(result.scenario)
 headline = verdict(result).replace("$", r"\$")  # "$" would start LaTeX in markdown
 st.markdown(f"**{headline}**")
-st.dataframe(tables.options_frame(result), hide_index=True, width="stretch")
+st.dataframe(tables.options_frame(result), hide_index=True, width="stretch", column_config=tables.OPTION_COLUMNS)
 chart = px.bar(
     tables.breakdown_frame(result), x="option", y="usd", color="component", title="Cost breakdown, first month (USD)"
 )

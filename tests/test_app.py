@@ -29,7 +29,8 @@ def test_app_opens_on_a_verdict_for_the_first_bundled_scenario():
 def test_switching_scenario_changes_the_verdict():
     at = AppTest.from_file(APP, default_timeout=60).run()
     before = [m.value for m in at.markdown]
-    at.selectbox[0].select("support-assistant").run()
+    assert any("glm-5" in m for m in before)  # opens on the support assistant
+    at.selectbox[0].select("batch-summariser").run()
     assert not at.exception
     after = [m.value for m in at.markdown]
-    assert before != after and any("glm-5" in m for m in after)
+    assert before != after and any("gpt-oss-120b" in m for m in after)

@@ -15,6 +15,7 @@ from tco.scenario import Scenario
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
 MAX_UPLOAD_BYTES = 1024 * 1024
+DEFAULT_SCENARIO = "support-assistant"
 
 
 @st.cache_resource(show_spinner="Loading catalogues…")

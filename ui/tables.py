@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from cli.report import ranked
 from tco import ScenarioResult
+
+_MONEY = st.column_config.NumberColumn(format="dollar")
+OPTION_COLUMNS = {
+    "monthly cost (month 1)": _MONEY,
+    "total cost": _MONEY,
+    "NPV of cost": _MONEY,
+    "$/Mtok": st.column_config.NumberColumn(format="$%.3f"),
+    "$/request": st.column_config.NumberColumn(format="$%.5f"),
+    "utilisation": st.column_config.NumberColumn(format="percent"),
+}
 
 
 def options_frame(result: ScenarioResult) -> pd.DataFrame:
