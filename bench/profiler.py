@@ -211,6 +211,18 @@ def run_each(results: dict[str, dict], name: str, run) -> None:
         print(f"{name} failed on this server: {str(exc)[:300]}")
 
 
+def marginal_cpu_ms_per_request(url: str, requests: int) -> float:
+    """Our client's CPU per extra request (2 output tokens), startup excluded: runs of N and 2N requests."""
+    cpu = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (requests, 2 * requests):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            run_ours(url, "m", 64, n, 64, 2, Path(tmp) / f"m{n}.yaml")
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return (cpu[1] - cpu[0]) / requests * 1000
+
+
 def show(title: str, results: dict[str, dict]) -> None:
     print(f"\n{title}")
     print(f"{'client':<24} {'req/s':>9} {'out tok/s':>10} {'TTFT p50 ms':>12} {'ITL p50 ms':>11} {'wall s':>7}")
@@ -233,6 +245,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--output-tokens", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3, help="accuracy mode: repetitions, order alternating")
     args = parser.parse_args()
     if args.mode == "overhead":
         port = free_port()
@@ -246,26 +259,36 @@ def main() -> None:
                     url, "m", args.concurrency, args.requests, 64, args.output_tokens, Path(tmp)
                 ).items():
                     run_each(results, name, run)
+            marginal = marginal_cpu_ms_per_request(url, args.requests)
         finally:
             server.terminate()
         show(
             f"instant server, concurrency {args.concurrency}, {args.requests} requests x {args.output_tokens} tokens",
             results,
         )
+        print(f"our client's marginal CPU per request (2 tokens, startup excluded): {marginal:.3f} ms")
     else:
         model = CACHE / "tiny-llama"
         CLIENT_PIN.extend(["taskset", "-c", "0"])
-        results = {}
-        # a fresh server for every client: this CPU server slows down over a long session,
-        # which would otherwise favour whichever tool runs first
-        for name in ("inference-roi profile", "aiperf 0.13.0", "guidellm 0.8.1"):
-            with tempfile.TemporaryDirectory() as tmp, transformers_server(model, Path(tmp) / "log", "1") as url:
-                run_each(results, name, runners(url, str(model), 8, 256, 128, 32, Path(tmp))[name])
-        show(
-            "transformers serve --continuous-batching, tiny random Llama, concurrency 8, 256 requests, 128/32 tokens",
-            results,
-        )
-        print(json.dumps({k: round(v["req_per_s"], 3) for k, v in results.items()}))
+        names = ["inference-roi profile", "aiperf 0.13.0", "guidellm 0.8.1"]
+        ratios: list[float] = []
+        for round_number in range(args.rounds):
+            results: dict[str, dict] = {}
+            # a fresh server for every client (this CPU server slows down over a long session), and the
+            # order alternates between rounds, so neither tool is always measured first
+            for name in names if round_number % 2 == 0 else list(reversed(names)):
+                with tempfile.TemporaryDirectory() as tmp, transformers_server(model, Path(tmp) / "log", "1") as url:
+                    run_each(results, name, runners(url, str(model), 8, 256, 128, 32, Path(tmp))[name])
+            show(
+                f"round {round_number + 1}: transformers serve --continuous-batching, tiny random Llama, "
+                "concurrency 8, 256 requests, 128/32 tokens",
+                results,
+            )
+            if "aiperf 0.13.0" in results:
+                ratios.append(results["inference-roi profile"]["req_per_s"] / results["aiperf 0.13.0"]["req_per_s"])
+        if ratios:
+            mean = sum(ratios) / len(ratios)
+            print(f"\nours / aiperf req/s by round: {', '.join(f'{r:.2f}' for r in ratios)}; mean {mean:.3f}")
 
 
 if __name__ == "__main__":

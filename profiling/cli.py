@@ -38,7 +38,7 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warmup-requests", type=int, default=2, help="uncounted requests before each level")
     parser.add_argument("--ramp", type=float, default=0.0, help="seconds of rest between levels")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--timeout", type=float, default=600.0, help="per-request read timeout, seconds")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds a request may take, stream included")
     parser.add_argument("--prompt-file", help="JSONL of real prompts ({'prompt': ...} or {'messages': [...]})")
     parser.add_argument("--no-length-control", action="store_true", help="never send ignore_eos/min_tokens")
     parser.add_argument("--temperature", type=float, help="sampling temperature (default: the server's)")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import httpx
-
 from profiling.records import RequestRecord
 from profiling.sse import DONE, MalformedStream, chunk_text, events
+from profiling.transport import ConnectionPool, Response, TransportError
 
 Endpoint = Literal["chat", "completions"]
 MAX_ERROR_BODY = 300
@@ -57,59 +58,47 @@ class Target:
 
 
 async def send(
-    client: httpx.AsyncClient,
+    pool: ConnectionPool,
     target: Target,
     prompt: str | list[dict[str, Any]],
     record: RequestRecord,
     clock: Callable[[], float] = time.perf_counter,
 ) -> RequestRecord:
-    """Fill `record` with timings and token counts; errors are recorded, never raised."""
+    """Fill `record` with timings and token counts; errors are recorded, never raised.
+
+    TTFT counts from the moment the request is written to the socket, so a client busy with
+    other streams does not charge its own queueing to the server (`scheduled_s` keeps when the
+    load generator wanted it sent).
+    """
+    body = json.dumps(target.payload(prompt, record.output_tokens_requested)).encode()
+
+    def sent() -> None:
+        record.start_s = clock()
+
     record.start_s = clock()
-
-    async def trace(event: str, info: dict[str, Any]) -> None:
-        # time from when the request goes on the wire, not from when this coroutine was scheduled:
-        # with many streams starting at once the event loop would otherwise charge its own queue to TTFT
-        if event == "http11.send_request_headers.started":
-            record.start_s = clock()
-
     try:
-        async with client.stream(
-            "POST",
-            target.url,
-            json=target.payload(prompt, record.output_tokens_requested),
-            headers=target.headers(),
-            extensions={"trace": trace},
-        ) as response:
-            record.status = response.status_code
-            if response.status_code != 200:
-                body = (await response.aread())[:MAX_ERROR_BODY].decode("utf-8", "replace")
-                record.error = f"HTTP {response.status_code}: {body.strip()}"
-                return record
-            usage: dict[str, Any] | None = None
-            async for event in events(response.aiter_raw()):
-                if event is DONE:
-                    break
-                if not isinstance(event, dict):
-                    raise MalformedStream(f"chunk is not a JSON object: {str(event)[:80]!r}")
-                if event.get("error"):
-                    record.error = f"server error in stream: {str(event['error'])[:MAX_ERROR_BODY]}"
+        async with asyncio.timeout(pool.timeout_s):
+            response = await pool.post(target.url, body, target.headers(), on_sent=sent)
+            record.status = response.status
+            try:
+                if response.status != 200:
+                    text = (await response.read(MAX_ERROR_BODY)).decode("utf-8", "replace")
+                    record.error = f"HTTP {response.status}: {text.strip()}"
                     return record
-                if chunk_text(event):
-                    now = clock()
-                    if record.first_token_s is None:
-                        record.first_token_s = now
-                    record.chunk_times_s.append(now)
-                    record.end_s = now
-                if isinstance(event.get("usage"), dict):
-                    usage = event["usage"]
-    except httpx.TimeoutException:
+                usage = await _consume(response, record, clock)
+            finally:
+                response.release()
+    except TimeoutError:
         record.error = "timeout"
         return record
-    except httpx.HTTPError as exc:
-        record.error = f"connection error: {type(exc).__name__}: {exc}"[:MAX_ERROR_BODY]
+    except TransportError as exc:
+        record.error = f"connection error: {exc}"[:MAX_ERROR_BODY]
         return record
     except MalformedStream as exc:
         record.error = f"malformed SSE: {exc}"
+        return record
+    except _StreamError as exc:
+        record.error = str(exc)
         return record
     if record.first_token_s is None:
         record.error = "stream ended without any generated token"
@@ -121,3 +110,28 @@ async def send(
     else:
         record.output_tokens = len(record.chunk_times_s)
     return record
+
+
+class _StreamError(Exception):
+    """The server reported an error inside the stream."""
+
+
+async def _consume(response: Response, record: RequestRecord, clock: Callable[[], float]) -> dict[str, Any] | None:
+    """Time every chunk that carries generated text; return the usage report if one came."""
+    usage: dict[str, Any] | None = None
+    async for event in events(response.iter_bytes()):
+        if event is DONE:
+            break
+        if not isinstance(event, dict):
+            raise MalformedStream(f"chunk is not a JSON object: {str(event)[:80]!r}")
+        if event.get("error"):
+            raise _StreamError(f"server error in stream: {str(event['error'])[:MAX_ERROR_BODY]}")
+        if chunk_text(event):
+            now = clock()
+            if record.first_token_s is None:
+                record.first_token_s = now
+            record.chunk_times_s.append(now)
+            record.end_s = now
+        if isinstance(event.get("usage"), dict):
+            usage = event["usage"]
+    return usage

@@ -25,9 +25,9 @@ from profiling.metadata import local_gpus, server_info
 from profiling.prompts import Calibration, FilePrompt, calibrate, synthetic_text
 from profiling.records import RequestRecord, summarise_level
 from profiling.schema import PROFILE_VERSION, parse_profile
+from profiling.transport import ConnectionPool
 
 TOOL = "inference-roi profile 0.1.0"
-MAX_CONNECTIONS = 4096
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,7 @@ class Profiler:
         self.target = config.target
         self.calibration: Calibration | None = None
         self.meta: dict[str, Any] = {}
+        self.pool = ConnectionPool(config.timeout_s)
 
     def _prompt(self, index: int) -> tuple[str | list[dict[str, Any]], int]:
         if self.config.prompt_file:
@@ -139,16 +140,16 @@ class Profiler:
         assert self.calibration is not None
         return synthetic_text(self.calibration.words_for(self.config.input_tokens), self.rng), self.config.output_tokens
 
-    async def _send(self, client: httpx.AsyncClient, record: RequestRecord, prompt: Any) -> RequestRecord:
-        return await send(client, self.target, prompt, record)
+    async def _send(self, record: RequestRecord, prompt: Any) -> RequestRecord:
+        return await send(self.pool, self.target, prompt, record)
 
-    async def _probe_length_control(self, client: httpx.AsyncClient) -> None:
+    async def _probe_length_control(self) -> None:
         """Send ignore_eos/min_tokens once; drop them for the run if the server rejects unknown fields."""
         if not self.target.force_length:
             return
         prompt, _ = self._prompt(0)
         record = RequestRecord(-1, 0, 0.0, 0.0, self.config.input_tokens, min(self.config.output_tokens, 16))
-        await send(client, self.target, prompt, record)
+        await send(self.pool, self.target, prompt, record)
         if record.status in (400, 422):
             self.target = dataclasses.replace(self.target, force_length=False)
             self.notes.append(
@@ -183,45 +184,45 @@ class Profiler:
 
     async def run(self) -> list[dict[str, Any]]:
         cfg = self.config
-        limits = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS)
-        timeout = httpx.Timeout(cfg.timeout_s, connect=30.0)
-        async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
-            root = cfg.target.url.split("/v1/")[0]
+        root = cfg.target.url.split("/v1/")[0]
+        # httpx for the few setup calls; the measured requests go through self.pool (transport.py)
+        async with httpx.AsyncClient(timeout=httpx.Timeout(min(cfg.timeout_s, 120.0), connect=30.0)) as client:
             info = await server_info(client, root)
-            gpu = local_gpus()
-            self.meta = {
-                "model": cfg.meta.get("model_id") or cfg.target.model,
-                "engine": cfg.meta.get("engine") or info.engine or "unknown",
-                "engine_version": cfg.meta.get("engine_version") or info.version,
-                "gpu": cfg.meta.get("gpu") or (gpu.name if gpu else "unknown"),
-                "gpu_count": cfg.meta.get("gpu_count") or (gpu.count if gpu else 1),
-                "tensor_parallel": cfg.meta.get("tensor_parallel"),
-                "precision": cfg.meta.get("precision"),
-                "source": "measured",
-                "tool": TOOL,
-                "measured_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                "measured_by": cfg.meta.get("measured_by"),
-                "base_url_host": urlsplit(root).netloc,
-            }
             if not cfg.prompt_file:
                 self.calibration = await calibrate(client, self.target, self.rng)
-            await self._probe_length_control(client)
+        gpu = local_gpus()
+        self.meta = {
+            "model": cfg.meta.get("model_id") or cfg.target.model,
+            "engine": cfg.meta.get("engine") or info.engine or "unknown",
+            "engine_version": cfg.meta.get("engine_version") or info.version,
+            "gpu": cfg.meta.get("gpu") or (gpu.name if gpu else "unknown"),
+            "gpu_count": cfg.meta.get("gpu_count") or (gpu.count if gpu else 1),
+            "tensor_parallel": cfg.meta.get("tensor_parallel"),
+            "precision": cfg.meta.get("precision"),
+            "source": "measured",
+            "tool": TOOL,
+            "measured_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "measured_by": cfg.meta.get("measured_by"),
+            "base_url_host": urlsplit(root).netloc,
+        }
+        try:
+            await self._probe_length_control()
             cfg.raw_path.parent.mkdir(parents=True, exist_ok=True)
             with cfg.raw_path.open("w", encoding="utf-8") as raw:
                 for number, (concurrency, rate) in enumerate(cfg.levels()):
                     if number and cfg.ramp_s:
                         await asyncio.sleep(cfg.ramp_s)
-                    level = await self._level(client, raw, number, concurrency, rate)
+                    level = await self._level(raw, number, concurrency, rate)
                     self.levels.append(level)
                     self.write()
                     if level["requests_completed"] == 0:
                         self.progress.stream.write(f"level {number} had no successful request; stopping the sweep\n")
                         break
+        finally:
+            self.pool.close()
         return self.levels
 
-    async def _level(
-        self, client: httpx.AsyncClient, raw: TextIO, number: int, concurrency: int | None, rate: float | None
-    ) -> dict[str, Any]:
+    async def _level(self, raw: TextIO, number: int, concurrency: int | None, rate: float | None) -> dict[str, Any]:
         cfg = self.config
 
         def new_record(index: int, scheduled: float) -> RequestRecord:
@@ -233,14 +234,14 @@ class Profiler:
         prompts: dict[int, Any] = {}
 
         async def measured(record: RequestRecord) -> RequestRecord:
-            await self._send(client, record, prompts.pop(id(record)))
+            await self._send(record, prompts.pop(id(record)))
             raw.write(json.dumps(record.to_json()) + "\n")
             raw.flush()
             self.progress.tick(record)
             return record
 
         async def warm(record: RequestRecord) -> RequestRecord:
-            return await self._send(client, record, prompts.pop(id(record)))
+            return await self._send(record, prompts.pop(id(record)))
 
         if cfg.warmup_requests:
             width = concurrency or max(1, min(cfg.warmup_requests, 8))
