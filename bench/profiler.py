@@ -13,7 +13,6 @@ the CPU wheel, so it does not pull a CUDA build). Both run offline with the loca
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import subprocess

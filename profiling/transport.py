@@ -42,7 +42,14 @@ class Response:
     _reusable: bool = field(default=False, init=False)
 
     async def iter_bytes(self) -> AsyncIterator[bytes]:
-        """The body as it arrives (chunk framing removed)."""
+        """The body as it arrives (chunk framing removed); a broken stream raises TransportError."""
+        try:
+            async for data in self._body():
+                yield data
+        except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
+            raise TransportError(f"stream broke: {type(exc).__name__}") from None
+
+    async def _body(self) -> AsyncIterator[bytes]:
         reader = self._connection.reader
         if self.headers.get("transfer-encoding", "").lower() == "chunked":
             while True:
