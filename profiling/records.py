@@ -63,7 +63,7 @@ class RequestRecord:
 
 
 def percentile(values: list[float], pct: float) -> float | None:
-    """Linear-interpolated percentile (numpy's default method), stdlib only.
+    """Integer percentile, linearly interpolated (numpy's default method), from the standard library.
 
     >>> percentile([1.0, 2.0, 3.0, 4.0], 50)
     2.5
@@ -74,11 +74,7 @@ def percentile(values: list[float], pct: float) -> float | None:
         return None
     if len(values) == 1:
         return values[0]
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    return statistics.quantiles(values, n=100, method="inclusive")[round(pct) - 1]
 
 
 def _pcts(values: list[float], keys: tuple[str, ...] = ("p50", "p90", "p99")) -> dict[str, float | None]:

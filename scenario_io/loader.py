@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from datafiles import InputError, parse_as, read_yaml
 from models import ModelCatalog, load_catalog
@@ -179,8 +178,3 @@ def load_inputs(path: Path | str, catalogues: Catalogues | None = None, today: d
     """Read and resolve a scenario file in one call (the CLI's path)."""
     scenario = load_scenario(path)
     return resolve_scenario(scenario, str(path), catalogues or load_catalogues(), today=today)
-
-
-def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
-    """Plain data for saving a scenario back to YAML (defaults included, so it is explicit)."""
-    return dataclasses.asdict(scenario)

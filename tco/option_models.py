@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from tco.api_cost import RequestCost, mean_request_cost
@@ -29,7 +30,7 @@ class OptionSetup:
 
     @property
     def feasible(self) -> bool:
-        return self.model.is_api or self.model.replica_req_per_s == self.model.replica_req_per_s  # not NaN
+        return self.model.is_api or not math.isnan(self.model.replica_req_per_s)
 
 
 def staff_usd_per_month(scenario: Scenario, kind: str) -> float:
