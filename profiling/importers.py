@@ -43,42 +43,50 @@ def _pcts(get: Callable[[str], Any], convert: Callable[[Any], float | None] = _m
     return values if any(v is not None for v in values.values()) else None
 
 
-# --- vLLM `bench serve --save-result` (one JSON object) ------------------------------------------
+# --- vLLM `bench serve` and SGLang `bench_serving` (SGLang's script is a fork of vLLM's) ----------
+
+
+def _serving_level(doc: dict[str, Any], metric: Callable[[str], Callable[[str], Any]], **fields: Any) -> dict[str, Any]:
+    """One level from a vLLM-style summary: their TPOT is our ITL, their ITL our chunk gap.
+
+    `fields` holds what differs between the two tools; a callable receives the completed count.
+    """
+    completed = int(doc["completed"])
+    return _level(
+        concurrency=doc.get("max_concurrency"),
+        request_rate=_rate(doc.get("request_rate")),
+        requests_completed=completed,
+        duration_s=doc.get("duration"),
+        req_per_s=doc["request_throughput"],
+        output_tokens_per_s=doc.get("output_throughput"),
+        ttft_s=_pcts(metric("ttft")),
+        itl_s=_pcts(metric("tpot")),
+        chunk_gap_s=_pcts(metric("itl")),
+        **{k: (v(completed) if callable(v) else v) for k, v in fields.items()},
+    )
 
 
 def from_vllm(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
     def metric(name: str) -> Callable[[str], Any]:
         return lambda p: doc.get(f"{p}_{name}_ms", doc.get(f"median_{name}_ms") if p == "p50" else None)
 
-    completed = int(doc["completed"])
-    level = _level(
-        concurrency=doc.get("max_concurrency"),
-        request_rate=_rate(doc.get("request_rate")),
-        input_tokens=doc["total_input_tokens"] / completed,
-        output_tokens=doc["total_output_tokens"] / completed,
-        requests_completed=completed,
-        requests_failed=int(doc.get("failed", doc.get("num_prompts", completed) - completed)),
-        duration_s=doc.get("duration"),
-        req_per_s=doc["request_throughput"],
-        output_tokens_per_s=doc.get("output_throughput"),
+    level = _serving_level(
+        doc,
+        metric,
+        input_tokens=lambda n: doc["total_input_tokens"] / n,
+        output_tokens=lambda n: doc["total_output_tokens"] / n,
+        requests_failed=lambda n: int(doc.get("failed", doc.get("num_prompts", n) - n)),
         total_tokens_per_s=doc.get("total_token_throughput"),
-        ttft_s=_pcts(metric("ttft")),
-        itl_s=_pcts(metric("tpot")),
         e2e_s=_pcts(metric("e2el")),
-        chunk_gap_s=_pcts(metric("itl")),
     )
     meta = {"model": doc.get("model_id"), "tool": f"vllm bench serve ({doc.get('backend', '?')} backend)"}
     note = "vLLM counts TTFT at the first chunk with choices, which can be the empty role chunk (vLLM PR #46652)"
     return [level], meta, note
 
 
-# --- SGLang `bench_serving` (JSON lines, one run a line) -----------------------------------------
-
-
 def from_sglang(docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
     levels = []
     for doc in docs:
-        completed = int(doc["completed"])
 
         def metric(name: str, d: dict[str, Any] = doc) -> Callable[[str], Any]:
             return lambda p: d.get(f"{'median' if p == 'p50' else p}_{name}_ms")
@@ -86,21 +94,14 @@ def from_sglang(docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[
         total_in = doc.get("total_input_tokens", doc.get("total_input"))
         total_out = doc.get("total_output_tokens", doc.get("total_output"))
         levels.append(
-            _level(
-                concurrency=doc.get("max_concurrency"),
-                request_rate=_rate(doc.get("request_rate")),
-                input_tokens=total_in / completed,
-                output_tokens=total_out / completed,
-                requests_completed=completed,
+            _serving_level(
+                doc,
+                metric,
+                input_tokens=lambda n, t=total_in: t / n,
+                output_tokens=lambda n, t=total_out: t / n,
                 requests_failed=0,
-                duration_s=doc.get("duration"),
-                req_per_s=doc["request_throughput"],
-                output_tokens_per_s=doc.get("output_throughput"),
                 total_tokens_per_s=doc.get("total_throughput"),
-                ttft_s=_pcts(metric("ttft")),
-                itl_s=_pcts(metric("tpot")),
                 e2e_s=_pcts(metric("e2e_latency")),
-                chunk_gap_s=_pcts(metric("itl")),
             )
         )
     note = "SGLang's bench_serving does not record failed requests (requests_failed is 0 by assumption)"

@@ -15,25 +15,13 @@ from tests.latency_server import TEMPLATE_TOKENS, Behaviour, LatencyServer, Late
 
 
 def profile(
-    server: LatencyServer | LatencyServerProcess, tmp_path, *extra: str, out: str = "p.yaml"
+    server: LatencyServer | LatencyServerProcess, tmp_path, input_tokens: int, output_tokens: int, *extra: str
 ) -> tuple[int, str]:
-    path = tmp_path / out
-    args = [
-        "profile",
-        "--base-url",
-        server.url,
-        "--model",
-        "test-model",
-        "--gpu",
-        "H100",
-        "--gpu-count",
-        "1",
-        "--out",
-        str(path),
-        "--warmup-requests",
-        "1",
-        *extra,
-    ]
+    """Run `inference-roi profile` against `server` with the flags every test shares."""
+    path = tmp_path / "p.yaml"
+    args = ["profile", "--base-url", server.url, "--model", "test-model", "--gpu", "H100", "--gpu-count", "1",
+            "--out", str(path), "--warmup-requests", "1",
+            "--input-tokens", str(input_tokens), "--output-tokens", str(output_tokens), *extra]  # fmt: skip
     return main(args), str(path)
 
 
@@ -42,10 +30,8 @@ def test_concurrency_one_matches_injected_latencies(tmp_path, capsys):
         code, path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "200",
-            "--output-tokens",
-            "20",
+            200,
+            20,
             "--concurrency",
             "1",
             "--requests-per-level",
@@ -65,10 +51,8 @@ def test_token_counts_come_from_usage_and_prompt_length_is_calibrated(tmp_path):
         code, path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "300",
-            "--output-tokens",
-            "10",
+            300,
+            10,
             "--concurrency",
             "2",
             "--requests-per-level",
@@ -90,10 +74,8 @@ def test_packed_chunks_do_not_distort_itl(tmp_path):
         code, path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "50",
-            "--output-tokens",
-            "41",
+            50,
+            41,
             "--concurrency",
             "1",
             "--requests-per-level",
@@ -111,10 +93,8 @@ def test_thirty_two_at_once_keeps_ttft(tmp_path):
         code, path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "100",
-            "--output-tokens",
-            "10",
+            100,
+            10,
             "--concurrency",
             "32",
             "--requests-per-level",
@@ -132,10 +112,8 @@ def test_faults_are_counted_not_fatal(tmp_path):
         code, path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "50",
-            "--output-tokens",
-            "5",
+            50,
+            5,
             "--concurrency",
             "4",
             "--requests-per-level",
@@ -161,10 +139,8 @@ def test_server_without_done_and_refusing_unknown_fields(tmp_path):
         code, path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "50",
-            "--output-tokens",
-            "8",
+            50,
+            8,
             "--concurrency",
             "2",
             "--requests-per-level",
@@ -181,10 +157,8 @@ def test_no_usage_falls_back_to_counting_chunks_with_a_flag(tmp_path):
         code, path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "50",
-            "--output-tokens",
-            "6",
+            50,
+            6,
             "--concurrency",
             "1",
             "--requests-per-level",
@@ -201,10 +175,8 @@ def test_rate_sweep_and_metadata(tmp_path):
         code, path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "40",
-            "--output-tokens",
-            "4",
+            40,
+            4,
             "--rate",
             "20,40",
             "--duration-per-level",
@@ -227,10 +199,8 @@ def test_api_key_is_sent_but_never_written(tmp_path, monkeypatch):
         code, _path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "20",
-            "--output-tokens",
-            "3",
+            20,
+            3,
             "--concurrency",
             "1",
             "--requests-per-level",
@@ -281,10 +251,8 @@ def test_engine_accepts_the_measured_profile_unchanged(tmp_path):
         code, _path = profile(
             server,
             tmp_path,
-            "--input-tokens",
-            "100",
-            "--output-tokens",
-            "20",
+            100,
+            20,
             "--concurrency",
             "1,4",
             "--requests-per-level",
