@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 
 from pricing import load_overrides, load_price_catalog
-from pricing.overrides import DEFAULT_OVERRIDES
+from pricing.listing import api_price_rows
 
 
 def run_update(args: argparse.Namespace) -> int:
@@ -29,23 +29,17 @@ def list_prices(args: argparse.Namespace) -> int:
     catalog = load_price_catalog()
     today = dt.date.today()
     print(f"# {catalog.version}; prices as of {today}; USD per million tokens (input / cached input / output)")
-    for provider in catalog.providers:
-        if args.provider and provider.id != args.provider.lower():
+    for row in api_price_rows(catalog, load_overrides(), today):
+        if args.provider and row["provider"] != args.provider.lower():
             continue
-        for model in provider.models:
-            if args.search and args.search.lower() not in model.id.lower():
-                continue
-            price = catalog.price(provider.id, model.id, today, (1.0,) * 24, "genai-prices", model.id).standard
-            cached = price.cache_read.base if price.cache_read else price.input.base
-            tiers = " (tiers)" if price.input.tiers else ""
-            print(f"{provider.id}\t{model.id}\t{price.input.base:g} / {cached:g} / {price.output.base:g}{tiers}")
-    for (provider, model), row in load_overrides().items():
-        if (args.provider and provider != args.provider.lower()) or (args.search and args.search.lower() not in model):
+        if args.search and args.search.lower() not in row["model"].lower():
             continue
-        what = (
-            f"{row.input_usd_per_mtok:g} / - / {row.output_usd_per_mtok:g}"
-            if row.has_prices
-            else f"discount {row.discount_share:.0%}"
+        if row["input_usd_per_mtok"] is None:
+            print(f"{row['provider']}\t{row['model']}\t[{row['source']}]")
+            continue
+        tiers = " (tiers)" if row["tiered"] else ""
+        print(
+            f"{row['provider']}\t{row['model']}\t{row['input_usd_per_mtok']:g} / {row['cached_input_usd_per_mtok']:g} / "
+            f"{row['output_usd_per_mtok']:g}{tiers}\t[{row['source']}]"
         )
-        print(f"{provider}\t{model}\t{what}\t[override: {DEFAULT_OVERRIDES.name}, {row.source}, {row.as_of}]")
     return 0

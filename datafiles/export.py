@@ -48,3 +48,33 @@ def json_safe(value: Any) -> Any:
     if hasattr(value, "item") and callable(value.item):  # numpy scalar
         return json_safe(value.item())
     return value
+
+
+def to_xlsx(sheets: Mapping[str, tuple[list[str], Iterable[Mapping[str, Any]]]]) -> bytes:
+    """A workbook with one sheet per entry (name -> (columns, rows)); text is never a formula or a link.
+
+    xlsxwriter would turn text starting with "=" into a live formula and text that looks like a URL
+    into a hyperlink; both are switched off, and text is also neutralised as in the CSV.
+    """
+    import xlsxwriter  # imported here: only exports need it
+
+    buffer = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": False}
+    with xlsxwriter.Workbook(buffer, options) as book:
+        bold = book.add_format({"bold": True})
+        for name, (columns, rows) in sheets.items():
+            sheet = book.add_worksheet(name[:31])
+            sheet.write_row(0, 0, columns, bold)
+            for r, row in enumerate(rows, start=1):
+                for c, key in enumerate(columns):
+                    value = spreadsheet_safe(row.get(key))
+                    if value is None or value == "":
+                        continue
+                    if isinstance(value, bool):
+                        sheet.write_boolean(r, c, value)
+                    elif isinstance(value, int | float):
+                        sheet.write_number(r, c, value)
+                    else:
+                        sheet.write_string(r, c, str(value))
+            sheet.set_column(0, max(len(columns) - 1, 0), 16)
+    return buffer.getvalue()

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from datafiles import InputError, read_text
-from profiling.schema import PROFILE_VERSION, Profile, parse_profile
+from datafiles import InputError, parse_yaml_text, read_text
+from profiling.schema import PROFILE_VERSION, Profile, parse_profile, profile_from_csv
 
 Tool = Literal["vllm", "sglang", "guidellm", "aiperf"]
 TOOLS: tuple[Tool, ...] = ("vllm", "sglang", "guidellm", "aiperf")
@@ -286,3 +286,18 @@ def convert(doc: Any, name: str, tool: Tool | None, meta: dict[str, Any]) -> Pro
 
 def import_file(path: Path | str, tool: Tool | None = None, meta: dict[str, Any] | None = None) -> Profile:
     return convert(_parse(read_text(path), str(path)), str(path), tool, meta or {})
+
+
+def profile_from_text(text: str, name: str, meta: dict[str, Any] | None = None) -> Profile:
+    """Any profile file by its name: our YAML or CSV as is, a benchmark tool's JSON/JSONL through the importers.
+
+    `meta` fills what an imported file lacks (model, gpu, gpu_count, engine); ours must be complete.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        return profile_from_csv(text, name)
+    if suffix in (".yaml", ".yml"):
+        return parse_profile(parse_yaml_text(text, name), name)
+    if suffix in (".json", ".jsonl"):
+        return convert(_parse(text, name), name, None, meta or {})
+    raise InputError(name, "", "expected a profile (.yaml, .yml, .csv) or a benchmark result (.json, .jsonl)")

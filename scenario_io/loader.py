@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,14 +85,21 @@ def _filled_ownership(own: Ownership, gpu: GpuType | None, file: str, index: int
 
 
 def _resolve_self_hosted(
-    option: SelfHostedOption, index: int, cat: Catalogues, scenario_dir: Path, file: str
+    option: SelfHostedOption,
+    index: int,
+    cat: Catalogues,
+    scenario_dir: Path,
+    file: str,
+    loaded: Mapping[str, Profile],
 ) -> ResolvedSelfHosted:
     profile = None
     profile_name = None
     if option.profile is not None:
-        path = Path(option.profile)
-        path = path if path.is_absolute() else scenario_dir / path
-        profile = load_profile(path)
+        if option.profile in loaded:
+            profile = loaded[option.profile]
+        else:
+            path = Path(option.profile)
+            profile = load_profile(path if path.is_absolute() else scenario_dir / path)
         profile_name = option.profile
         if profile.meta.model.lower() != option.model.lower():
             raise InputError(
@@ -157,20 +165,25 @@ def resolve_scenario(
     *,
     scenario_dir: Path | None = None,
     today: dt.date | None = None,
+    profiles: Mapping[str, Profile] | None = None,
 ) -> ScenarioInputs:
+    """Resolve every reference; `profiles` holds profiles already loaded (the app's uploads), by the name
+    an option's `profile` field gives, and is searched before the file system."""
     scenario_dir = scenario_dir or Path(file).parent
     overrides_path = DEFAULT_OVERRIDES
     if scenario.api_overrides is not None:
         overrides_path = Path(scenario.api_overrides)
         overrides_path = overrides_path if overrides_path.is_absolute() else scenario_dir / overrides_path
-    book = PriceBook(catalogues.prices, load_overrides(overrides_path), overrides_path.name)
+    table = load_overrides(overrides_path)
+    table.update({(row.provider.lower(), row.model.lower()): row for row in scenario.overrides})
+    book = PriceBook(catalogues.prices, table, overrides_path.name)
     months = scenario.month_starts(today or dt.date.today())
     resolved: list[ResolvedOption] = []
     for i, option in enumerate(scenario.options):
         if isinstance(option, ApiOption):
             resolved.append(_resolve_api(option, i, book, catalogues, months, scenario, file))
         else:
-            resolved.append(_resolve_self_hosted(option, i, catalogues, scenario_dir, file))
+            resolved.append(_resolve_self_hosted(option, i, catalogues, scenario_dir, file, profiles or {}))
     return ScenarioInputs(scenario, tuple(resolved), months, book.version, file)
 
 

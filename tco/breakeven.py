@@ -18,6 +18,23 @@ GRID_DECADES = (2.0, 11.0)
 """Requests per month from 10^2 to 10^11."""
 
 
+def monthly_cost_by_volume(
+    models: list[OptionModel],
+    requests: np.ndarray,
+    peak_factor: float,
+    policy: CapacityPolicy,
+    hourly: np.ndarray,
+) -> np.ndarray:
+    """Monthly cost of each option (rows) at each volume (columns), first-month prices, whole replicas."""
+    flat = [
+        m if not m.is_api else OptionModel(**{**m.__dict__, "usd_per_request": (m.usd_per_request[0],) * requests.size})
+        for m in models
+    ]
+    ones = np.ones(requests.size)
+    drivers = Drivers.base(peak_factor, ones, ones)
+    return project(flat, requests[None, :], drivers, policy, hourly).cost_usd[0]
+
+
 def _cost_difference(
     self_hosted: OptionModel,
     api: OptionModel,
@@ -27,11 +44,8 @@ def _cost_difference(
     hourly: np.ndarray,
 ) -> np.ndarray:
     """Self-hosted minus API monthly cost at each volume, first-month prices."""
-    api_flat = OptionModel(**{**api.__dict__, "usd_per_request": (api.usd_per_request[0],) * requests.size})
-    ones = np.ones(requests.size)
-    drivers = Drivers.base(peak_factor, ones, ones)
-    proj = project([self_hosted, api_flat], requests[None, :], drivers, policy, hourly)
-    return proj.cost_usd[0, 0] - proj.cost_usd[0, 1]
+    cost = monthly_cost_by_volume([self_hosted, api], requests, peak_factor, policy, hourly)
+    return cost[0] - cost[1]
 
 
 def volume_grid() -> np.ndarray:

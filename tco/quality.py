@@ -33,3 +33,20 @@ def cost_of_pass(usd_per_request: float, success_rate: float | None) -> float | 
     if success_rate is None:
         return None
     return usd_per_request / success_rate
+
+
+def pareto_front(costs: list[float], scores: list[float | None]) -> list[int]:
+    """Indices of the options no other option beats on both cost (lower) and score (higher), cheapest first.
+
+    Options without a score are left out: they cannot be placed on the quality axis.
+
+    >>> pareto_front([1.0, 2.0, 3.0, 2.5], [50.0, 70.0, 60.0, None])
+    [0, 1]
+    """
+    scored = sorted((c, -s, i) for i, (c, s) in enumerate(zip(costs, scores, strict=True)) if s is not None)
+    front, best = [], float("-inf")
+    for _cost, negative_score, index in scored:
+        if -negative_score > best:
+            front.append(index)
+            best = -negative_score
+    return front

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from datafiles import STRICT
+from pricing.overrides import PriceOverride
 
 Positive = Annotated[float, Field(gt=0)]
 NonNegative = Annotated[float, Field(ge=0)]
@@ -293,6 +294,9 @@ class Scenario:
     quality: QualityGate = QualityGate()
     uncertainty: Uncertainty = Uncertainty()
     api_overrides: str | None = None
+    overrides: tuple[PriceOverride, ...] = ()
+    """Price override rows kept in the scenario itself (same form as api_overrides.yaml rows); they win
+    over the file's rows for the same provider/model, so a saved or shared scenario carries its discounts."""
     description: str = ""
 
     @field_validator("start", mode="before")

@@ -1,0 +1,63 @@
+"""A scenario as text: YAML for download and upload, a compact token for a shareable URL.
+
+The app keeps the scenario as the plain mapping a YAML file holds; these functions move that
+mapping in and out of text. Validation into a `Scenario` happens where the mapping is used.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from typing import Any
+
+import yaml
+
+from datafiles import InputError, parse_yaml_text
+
+MAX_URL_TOKEN_CHARS = 16_384
+"""Browsers and proxies keep URLs of up to ~16 k characters reliably; a scenario needs ~1 k."""
+MAX_DECODED_BYTES = 1024 * 1024
+"""A decompression-bomb guard: a token never expands to more than a scenario file may hold."""
+
+
+def to_yaml(data: dict[str, Any]) -> str:
+    """The scenario mapping as a YAML file, keys in the order the user built them."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+
+
+def from_yaml(text: str, name: str) -> dict[str, Any]:
+    data = parse_yaml_text(text, name)
+    if not isinstance(data, dict):
+        raise InputError(name, "", "expected a mapping with name, workload and options (see scenarios/)")
+    return data
+
+
+def to_url_token(data: dict[str, Any]) -> str:
+    """JSON, deflated, base64url without padding: short enough to share in a chat message.
+
+    >>> from_url_token(to_url_token({"name": "x", "horizon_months": 12}))
+    {'name': 'x', 'horizon_months': 12}
+    """
+    text = json.dumps(data, separators=(",", ":"), default=str, allow_nan=False)
+    return base64.urlsafe_b64encode(zlib.compress(text.encode(), 9)).decode().rstrip("=")
+
+
+def from_url_token(token: str, name: str = "shared link") -> dict[str, Any]:
+    if len(token) > MAX_URL_TOKEN_CHARS:
+        raise InputError(
+            name, "s", f"link parameter is {len(token):,} characters; the limit is {MAX_URL_TOKEN_CHARS:,}"
+        )
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, MAX_DECODED_BYTES)
+        if inflater.unconsumed_tail:
+            raise InputError(name, "s", f"link expands beyond {MAX_DECODED_BYTES:,} bytes")
+        data = json.loads(raw)
+    except (binascii.Error, zlib.error, ValueError):
+        raise InputError(name, "s", "not a scenario link made by this app (copy the whole link)") from None
+    if not isinstance(data, dict):
+        raise InputError(name, "s", "not a scenario link made by this app (copy the whole link)")
+    return data
