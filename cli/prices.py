@@ -10,6 +10,9 @@ from pricing import load_overrides, load_price_catalog
 from pricing.listing import api_price_rows
 
 
+RATE_COLUMNS = ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok")
+
+
 def run_update(args: argparse.Namespace) -> int:
     from pricing.refresh import DEFAULT_URL, RefreshError, update_prices
 
@@ -38,8 +41,6 @@ def list_prices(args: argparse.Namespace) -> int:
             print(f"{row['provider']}\t{row['model']}\t[{row['source']}]")
             continue
         tiers = " (tiers)" if row["tiered"] else ""
-        print(
-            f"{row['provider']}\t{row['model']}\t{row['input_usd_per_mtok']:g} / {row['cached_input_usd_per_mtok']:g} / "
-            f"{row['output_usd_per_mtok']:g}{tiers}\t[{row['source']}]"
-        )
+        rates = " / ".join(f"{row[k]:g}" for k in RATE_COLUMNS)
+        print(f"{row['provider']}\t{row['model']}\t{rates}{tiers}\t[{row['source']}]")
     return 0
