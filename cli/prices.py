@@ -9,7 +9,6 @@ import sys
 from pricing import load_overrides, load_price_catalog
 from pricing.listing import api_price_rows
 
-
 RATE_COLUMNS = ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok")
 
 
