@@ -1,48 +1,37 @@
-"""Compare: pick or upload a scenario, see the verdict, the ranked options and the cost breakdown."""
+"""Compare: the workload, the SLO and the options on the left; the verdict and the ranked options on the right."""
 
-import plotly.express as px
 import streamlit as st
 
-from cli.report import as_csv
-from datafiles import InputError
-from tco import evaluate
+from cli.report import ranked
 from tco.verdict import verdict
-from ui import loaders, tables
+from ui import charts, forms, state, tables
 
+data = state.data()
 st.title("Self-host or API?")
-bundled = loaders.bundled_scenarios()
-names = [*bundled, "Upload my own…"]
-choice = st.selectbox("Scenario", names, index=names.index(loaders.DEFAULT_SCENARIO))
-upload = st.file_uploader("Scenario YAML", type=["yaml", "yml"]) if choice == "Upload my own…" else None
+st.caption(data.get("description") or "Change any input on the left; the answer on the right follows.")
+inputs_col, results_col = st.columns([2, 3], gap="large")
+with inputs_col:
+    workload_tab, slo_tab, options_tab = st.tabs(["Workload", "Latency SLO", "Options"])
+    with workload_tab:
+        forms.workload_form(data)
+    with slo_tab:
+        forms.slo_form(data)
+    with options_tab:
+        forms.options_form(data)
 
-try:
-    if upload is not None:
-        scenario = loaders.scenario_from_bytes(upload.getvalue(), upload.name)
-        inputs = loaders.resolve(scenario, upload.name, loaders.SCENARIO_DIR)
-    elif choice in bundled:
-        path = bundled[choice]
-        scenario = loaders.scenario_from_bytes(path.read_bytes(), path.name)
-        inputs = loaders.resolve(scenario, path.name, path.parent)
-    else:
-        st.info("Upload a scenario file (see scenarios/ for examples).")
-        st.stop()
-    with st.spinner("Computing…"):
-        result = evaluate(inputs)
-except InputError as err:
-    st.error(str(err))
-    st.stop()
-
-st.subheader(result.scenario)
-headline = verdict(result).replace("$", r"\$")  # "$" would start LaTeX in markdown
-st.markdown(f"**{headline}**")
-st.dataframe(tables.options_frame(result), hide_index=True, width="stretch", column_config=tables.OPTION_COLUMNS)
-chart = px.bar(
-    tables.breakdown_frame(result), x="option", y="usd", color="component", title="Cost breakdown, first month (USD)"
-)
-st.plotly_chart(chart, width="stretch")
-st.download_button("Download results (CSV)", as_csv(result), file_name="results.csv", mime="text/csv")
-with st.expander("Notes and sources"):
-    st.caption(f"Prices: {result.assumptions['price_data']}")
-    for option in result.options:
-        for note in option.notes:
-            st.write(f"- **{option.id}**: {note}")
+with results_col:
+    analysis = state.analysis()
+    if analysis is not None:
+        result = analysis.result
+        st.subheader(result.scenario)
+        st.markdown(f"### {tables.escape_markdown(verdict(result))}")
+        st.caption(
+            f"SLO: {forms.slo_summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
+            f"Peak-to-average {result.assumptions['peak_to_average']:g}."
+        )
+        st.dataframe(
+            tables.options_frame(result), hide_index=True, width="stretch", column_config=tables.OPTION_COLUMNS
+        )
+        charts.show(charts.breakdown(result, ranked(result)), "cost-breakdown")
+        tables.notes(result)
+        tables.assumptions(result)

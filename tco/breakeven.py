@@ -11,7 +11,7 @@ import numpy as np
 
 from tco.projection import Drivers, OptionModel, project
 from tco.results import Crossing
-from tco.scenario import HOURS_PER_MONTH, CapacityPolicy
+from tco.scenario import HOURS_PER_MONTH, CapacityPolicy, Scenario
 
 GRID_POINTS = 600
 GRID_DECADES = (2.0, 11.0)
@@ -48,8 +48,16 @@ def _cost_difference(
     return cost[0] - cost[1]
 
 
-def volume_grid() -> np.ndarray:
-    return np.logspace(*GRID_DECADES, GRID_POINTS)
+def volume_grid(points: int = GRID_POINTS) -> np.ndarray:
+    return np.logspace(*GRID_DECADES, points)
+
+
+def cost_curves(scenario: Scenario, models: list[OptionModel], points: int = 300) -> tuple[np.ndarray, np.ndarray]:
+    """(requests per month, monthly cost per option) over the whole volume grid, for the break-even chart."""
+    grid = volume_grid(points)
+    w = scenario.workload
+    cost = monthly_cost_by_volume(models, grid, w.peak_factor, scenario.capacity, np.array(w.hourly_factors))
+    return grid, cost
 
 
 def crossings(

@@ -28,6 +28,35 @@ class Capacity:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class LevelCheck:
+    """One load level against the SLO: whether it counts, and each reason it does not."""
+
+    index: int
+    meets_slo: bool
+    reasons: tuple[str, ...]
+    missing: tuple[str, ...]
+    """Bounded metrics the level did not measure, e.g. 'ttft p99'."""
+
+
+def level_checks(profile: Profile, slo: Slo) -> list[LevelCheck]:
+    checks = []
+    for index, level in enumerate(profile.levels):
+        reasons, missing = [], []
+        if level.requests_failed > 0:
+            reasons.append(f"{level.requests_failed} failed requests")
+        for metric, pct, bound in slo.bounds():
+            name = f"{metric.removesuffix('_s')} {pct}"
+            value = level.latency(metric, pct)
+            if value is None:
+                missing.append(name)
+                reasons.append(f"{name} not measured")
+            elif value > bound:
+                reasons.append(f"{name} {value:.3g} s > {bound:g} s")
+        checks.append(LevelCheck(index, not reasons, tuple(reasons), tuple(missing)))
+    return checks
+
+
 def _shape_distance(level_in: float, level_out: float, cls: RequestClass) -> float:
     return abs(math.log(level_in / cls.input_tokens)) + abs(math.log(level_out / cls.output_tokens))
 
@@ -43,19 +72,13 @@ def capacity_at_slo(profile: Profile, slo: Slo, cls: RequestClass) -> Capacity:
     notes: list[str] = []
     best: tuple[float, int] | None = None
     missing: set[str] = set()
-    for index, level in enumerate(profile.levels):
-        if (level.input_tokens, level.output_tokens) != shape or level.requests_failed > 0:
+    for check in level_checks(profile, slo):
+        level = profile.levels[check.index]
+        if (level.input_tokens, level.output_tokens) != shape:
             continue
-        ok = True
-        for metric, pct, bound in slo.bounds():
-            value = level.latency(metric, pct)
-            if value is None:
-                missing.add(f"{metric.removesuffix('_s')} {pct}")
-                ok = False
-            elif value > bound:
-                ok = False
-        if ok and (best is None or level.req_per_s > best[0]):
-            best = (level.req_per_s, index)
+        missing.update(check.missing)
+        if check.meets_slo and (best is None or level.req_per_s > best[0]):
+            best = (level.req_per_s, check.index)
     if missing:
         notes.append(f"profile does not report {', '.join(sorted(missing))}; levels lacking them cannot meet the SLO")
     extrapolated = shape != (cls.input_tokens, cls.output_tokens)

@@ -1,41 +1,78 @@
-"""Cached loading of catalogues and scenarios (never widgets inside cached functions)."""
+"""Cached loading of catalogues, bundled profiles and uploaded files (never widgets inside cached functions)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
-from datafiles import parse_as, parse_yaml_text
+from datafiles import InputError, parse_as
 from datafiles.reading import decode_utf8
-from scenario_io import Catalogues, load_catalogues, resolve_scenario
-from tco import ScenarioInputs
+from pricing import load_overrides
+from pricing.listing import api_price_rows, gpu_offer_rows
+from profiling.importers import profile_from_text
+from profiling.schema import Profile, load_profile
+from scenario_io import Catalogues, codec, load_catalogues
 from tco.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
+REFERENCE_PROFILES = ROOT / "profiling" / "reference"
 MAX_UPLOAD_BYTES = 1024 * 1024
+"""Uploads (scenarios, profiles, benchmark results) above 1 MiB are refused before parsing."""
 DEFAULT_SCENARIO = "support-assistant"
 
 
 @st.cache_resource(show_spinner="Loading catalogues…")
 def catalogues() -> Catalogues:
-    """Model catalogue, GPU sheet and price data: read once per server process, shared read-only."""
+    """Model catalogue, GPU sheet and price data: read once per server process, shared read-only.
+
+    `cache_resource`, not `cache_data`: the records are frozen and never mutated, so every session
+    can share one copy instead of unpickling the price snapshot on every rerun.
+    """
     return load_catalogues()
+
+
+def refresh_catalogues() -> None:
+    """After a price update: the next `catalogues()` call reads the new file."""
+    catalogues.clear()
 
 
 def bundled_scenarios() -> dict[str, Path]:
     return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
 
 
-def scenario_from_bytes(data: bytes, name: str) -> Scenario:
-    """Validate uploaded or bundled scenario text; raises InputError naming the file and field."""
-    from datafiles import InputError
+@st.cache_resource
+def bundled_profiles() -> dict[str, Profile]:
+    """Reference profiles keyed by the path a bundled scenario gives (relative to scenarios/)."""
+    return {str(Path("..") / p.relative_to(ROOT)): load_profile(p) for p in sorted(REFERENCE_PROFILES.glob("*.yaml"))}
 
+
+def _text(data: bytes, name: str) -> str:
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(name, "", f"file is {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes")
-    return parse_as(Scenario, parse_yaml_text(decode_utf8(data, name), name), name)
+    return decode_utf8(data, name)
 
 
-def resolve(scenario: Scenario, name: str, scenario_dir: Path) -> ScenarioInputs:
-    return resolve_scenario(scenario, name, catalogues(), scenario_dir=scenario_dir)
+def scenario_from_upload(data: bytes, name: str) -> dict[str, Any]:
+    """An uploaded scenario's mapping, validated first so a bad file never replaces the current one."""
+    mapping = codec.from_yaml(_text(data, name), name)
+    parse_as(Scenario, mapping, name)
+    return mapping
+
+
+def profile_from_upload(data: bytes, name: str, meta: dict[str, Any]) -> Profile:
+    """Our profile YAML/CSV, or a vLLM/SGLang/guidellm/AIPerf result file through the importers."""
+    return profile_from_text(_text(data, name), name, meta)
+
+
+@st.cache_resource(max_entries=4)
+def api_prices(version: str, today: str) -> list[dict[str, Any]]:
+    """The Prices page's listing, built once per price version and day (it walks every catalogued model)."""
+    return api_price_rows(catalogues().prices, load_overrides(), dt.date.fromisoformat(today))
+
+
+def gpu_offers() -> list[dict[str, Any]]:
+    return gpu_offer_rows(catalogues().gpus)

@@ -1,12 +1,15 @@
-"""Result tables for display and download."""
+"""Result tables and notes for display (downloads are built by cli.report)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from cli.report import ranked
 from tco import ScenarioResult
+from tco.scenario import DEFAULT_SOURCES
 
 _MONEY = st.column_config.NumberColumn(format="dollar")
 OPTION_COLUMNS = {
@@ -16,7 +19,13 @@ OPTION_COLUMNS = {
     "$/Mtok": st.column_config.NumberColumn(format="$%.3f"),
     "$/request": st.column_config.NumberColumn(format="$%.5f"),
     "utilisation": st.column_config.NumberColumn(format="percent"),
+    "quality": st.column_config.NumberColumn(format="%.1f"),
 }
+
+
+def escape_markdown(text: str) -> str:
+    """ "$" would start LaTeX in Streamlit markdown."""
+    return text.replace("$", r"\$")
 
 
 def options_frame(result: ScenarioResult) -> pd.DataFrame:
@@ -41,11 +50,26 @@ def options_frame(result: ScenarioResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def breakdown_frame(result: ScenarioResult) -> pd.DataFrame:
-    rows = [
-        {"option": o.id, "component": k, "usd": v}
-        for o in ranked(result)
-        for k, v in o.breakdown_first_month_usd.items()
-        if v
-    ]
-    return pd.DataFrame(rows)
+def frame(records: list[Any]) -> pd.DataFrame:
+    """Dataclass records as a table, one column per field."""
+    return pd.DataFrame([r.__dict__ for r in records])
+
+
+def notes(result: ScenarioResult) -> None:
+    with st.expander("Notes: estimates, extrapolations, sources"):
+        for option in ranked(result):
+            st.markdown(f"**{option.id}** — {escape_markdown(option.label)}")
+            for note in option.notes:
+                st.markdown(f"- {escape_markdown(note)}")
+            if option.quality_score is not None:
+                st.caption(f"quality score: {option.quality_source}")
+
+
+def assumptions(result: ScenarioResult) -> None:
+    with st.expander("Defaults and their sources"):
+        st.dataframe(
+            pd.DataFrame({"default": list(DEFAULT_SOURCES), "value and source": list(DEFAULT_SOURCES.values())}),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(f"Months: {result.assumptions['months'][0]} to {result.assumptions['months'][-1]}")

@@ -1,0 +1,126 @@
+"""Break-even & ROI: where the cost curves cross, when the switch pays back, NPV, cash vs P&L, API price cuts."""
+
+import streamlit as st
+
+from tco.breakeven import cost_curves
+from tco.risk import headline_pair
+from tco.what_if import api_decline_cases
+from ui import charts, forms, state, tables
+
+data = state.data()
+st.title("Break-even & ROI")
+with st.expander("Finance assumptions", expanded=False):
+    left, middle, right = st.columns(3)
+    forms.number(
+        "Discount rate (% a year)",
+        data,
+        ("finance", "discount_rate_annual"),
+        0.08,
+        scale=100,
+        container=left,
+        min_value=0.0,
+        max_value=100.0,
+        help=forms.default_help("discount_rate_annual"),
+    )
+    forms.number(
+        "API price decline (% a year)",
+        data,
+        ("finance", "api_price_decline_annual"),
+        0.0,
+        scale=100,
+        container=middle,
+        min_value=0.0,
+        max_value=99.0,
+    )
+    forms.number(
+        "GPU price decline (% a year)",
+        data,
+        ("finance", "gpu_price_decline_annual"),
+        0.0,
+        scale=100,
+        container=right,
+        min_value=0.0,
+        max_value=99.0,
+    )
+    forms.number(
+        "Staff cost per FTE-month (USD)",
+        data,
+        ("finance", "staff_usd_per_fte_month"),
+        18000.0,
+        container=left,
+        min_value=0.0,
+        step=1000.0,
+        help=forms.default_help("staff_usd_per_fte_month"),
+    )
+
+analysis = state.analysis()
+if analysis is None:
+    st.stop()
+result = analysis.result
+if not result.break_even:
+    st.info("Break-even needs at least one self-hosted option that meets the SLO and one API option (Compare page).")
+    st.stop()
+pairs = {f"{b.self_hosted} vs {b.api}": b for b in result.break_even}
+headline = headline_pair(result)
+default = f"{headline[0].id} vs {headline[1].id}" if headline else next(iter(pairs))
+label = st.selectbox("Self-hosted option vs API", list(pairs), index=list(pairs).index(default), key="be.pair")
+pair = pairs[label]
+hosted, api = result.option(pair.self_hosted), result.option(pair.api)
+months = result.assumptions["months"]
+
+cols = st.columns(4)
+cols[0].metric("NPV of savings", f"${pair.npv_savings_usd:,.0f}", help="API NPV minus self-hosted NPV (P&L view)")
+cols[1].metric("Payback", f"month {pair.payback_month}" if pair.payback_month else "not within the horizon")
+cols[2].metric(
+    "Discounted payback", f"month {pair.discounted_payback_month}" if pair.discounted_payback_month else "never"
+)
+cols[3].metric(
+    "Break-even utilisation",
+    f"{pair.break_even_utilization:.0%}" if pair.break_even_utilization is not None else "n/a",
+    help="Share of the fleet's SLO capacity in use at which self-hosted $/Mtok equals the API's",
+)
+if pair.crossings:
+    st.markdown(
+        "Break-even volume: "
+        + "; ".join(
+            f"**{c.requests_per_month:,.0f}** requests/month ({c.tokens_per_month / 1e9:,.2f} B tokens), "
+            + ("self-hosting cheaper above" if c.self_hosted_cheaper_above else "self-hosting dearer above")
+            for c in pair.crossings
+        )
+    )
+else:
+    st.markdown("The cost curves do not cross between 100 and 100 billion requests a month.")
+
+feasible = [s.model for s in analysis.setups if s.feasible]
+grid, costs = cost_curves(analysis.scenario, feasible)
+kinds = {o.id: o.kind for o in result.options}
+current = result.assumptions["requests_per_month_first"]
+charts.show(charts.cost_vs_volume(grid, costs, [m.id for m in feasible], kinds, pair, current), "cost-vs-volume")
+charts.show(charts.cumulative(months, hosted, api, pair), "cumulative-savings")
+
+if hosted.cash_flow_usd is not None:
+    st.subheader("Cash view vs P&L (owned hardware)")
+    st.caption(
+        "P&L spreads the servers' capital over their life (capital recovery at the discount rate, residual value "
+        "deducted); cash pays for them when bought and gets the book value back at the end."
+    )
+    cols = st.columns(3)
+    cols[0].metric("NPV of cost, P&L", f"${hosted.npv_cost_usd:,.0f}")
+    cols[1].metric("NPV of cost, cash", f"${hosted.npv_cash_usd:,.0f}")
+    cols[2].metric("Cash payback", f"month {pair.cash_payback_month}" if pair.cash_payback_month else "never")
+    charts.show(charts.cash_vs_pnl(months, hosted), "cash-vs-pnl")
+
+st.subheader("If API prices keep falling")
+cases = api_decline_cases(analysis.inputs, hosted.id, api.id)
+st.dataframe(
+    tables.frame(cases),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "api_price_decline_annual": st.column_config.NumberColumn("API price decline a year", format="percent"),
+        "npv_savings_usd": st.column_config.NumberColumn("NPV of savings", format="dollar"),
+        "payback_month": st.column_config.NumberColumn("payback month"),
+        "api_total_cost_usd": st.column_config.NumberColumn(f"{api.id} total", format="dollar"),
+        "self_hosted_total_cost_usd": st.column_config.NumberColumn(f"{hosted.id} total", format="dollar"),
+    },
+)

@@ -1,0 +1,112 @@
+"""Prices: browse API prices and GPU offers with source and date, refresh the API prices, edit overrides."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from datafiles import InputError
+from pricing.refresh import DEFAULT_URL, RefreshError, update_prices
+from scenario_io import codec
+from ui import loaders, overrides, state, tables
+
+data = state.data()
+cat = loaders.catalogues()
+st.title("Prices")
+st.caption(
+    f"API prices: {cat.prices.version}. GPU offers and purchase prices: pricing/data/gpus.yaml, each with its basis "
+    "(vendor = published list price, third_party = a tracker or reseller, estimate = ours) and date."
+)
+
+api_tab, gpu_tab, override_tab, refresh_tab = st.tabs(
+    ["API prices", "GPU offers", "Negotiated prices (overrides)", "Refresh"]
+)
+with api_tab:
+    search = st.text_input("Search models or providers", key="prices.search", placeholder="e.g. sonnet, deepseek, glm")
+    rows = loaders.api_prices(cat.prices.version, dt.date.today().isoformat())
+    frame = pd.DataFrame(rows)
+    if search:
+        needle = search.lower()
+        frame = frame[
+            frame["provider"].str.contains(needle, regex=False)
+            | frame["model"].str.lower().str.contains(needle, regex=False)
+        ]
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            c: st.column_config.NumberColumn(format="$%.3f")
+            for c in ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok")
+        },
+    )
+    st.caption(f"{len(frame):,} of {len(rows):,} rows; USD per million tokens, list prices in force today.")
+
+with gpu_tab:
+    offers = pd.DataFrame(loaders.gpu_offers())
+    st.dataframe(
+        offers,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "usd_per_gpu_hour": st.column_config.NumberColumn(format="$%.2f"),
+            "server_usd": st.column_config.NumberColumn(format="dollar"),
+        },
+    )
+    st.caption(
+        "basis: vendor = the provider's published price; third_party = a price tracker or reseller; "
+        "estimate = our estimate from the cited sources. Edit pricing/data/gpus.yaml to add your own quotes."
+    )
+
+with override_tab:
+    st.caption(
+        "Rows here are saved with the scenario (and in its link): a negotiated discount on a catalogued model, "
+        "a batch discount, or full prices for a model the catalogue lacks. They win over "
+        "pricing/data/api_overrides.yaml."
+    )
+    editor, base = "f.overrides.table", "f.overrides.table.base"
+    if editor not in st.session_state or base not in st.session_state:
+        st.session_state[base] = overrides.to_frame(data.get("overrides", []))
+    edited = st.data_editor(
+        st.session_state[base],
+        key=editor,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config=overrides.COLUMN_CONFIG,
+    )
+    try:
+        data["overrides"] = overrides.from_frame(edited)
+    except InputError as err:
+        st.error(str(err), icon=":material/error:")
+    if not data.get("overrides"):
+        data.pop("overrides", None)
+    st.download_button(
+        "Download as an overrides file (for the command line)",
+        codec.to_yaml({"overrides_version": 1, "overrides": data.get("overrides", [])}),
+        file_name="api_overrides.yaml",
+        on_click="ignore",
+    )
+
+with refresh_tab:
+    st.caption(
+        "Fetch the latest genai-prices data. It is validated before it replaces the copy in use; on any failure "
+        "the current prices stay."
+    )
+    url = st.text_input("Price data URL", value=DEFAULT_URL, key="prices.url")
+    if st.button("Refresh API prices", icon=":material/refresh:"):
+        try:
+            with st.spinner("Downloading…"):
+                done = update_prices(url=url)
+        except RefreshError as err:
+            st.error(f"Prices not updated: {err}")
+        else:
+            loaders.refresh_catalogues()
+            st.success(
+                f"Updated: {done.providers} providers, {done.models:,} models, {done.bytes:,} bytes "
+                f"(sha256 {done.sha256[:12]}). Now using: {loaders.catalogues().prices.version}."
+            )
+
+analysis = state.analysis(show_error=False)
+if analysis is not None:
+    st.caption(tables.escape_markdown(f"Scenario priced with {analysis.result.assumptions['price_data']}."))

@@ -1,0 +1,110 @@
+"""Risk: which inputs move the answer most (tornado), and the odds across all of them at once (Monte Carlo)."""
+
+import streamlit as st
+
+from ui import charts, forms, state
+
+data = state.data()
+st.title("Risk")
+with st.expander("Uncertainty ranges (Monte Carlo)", expanded=False):
+    cols = st.columns(4)
+    forms.number(
+        "Samples",
+        data,
+        ("uncertainty", "samples"),
+        10_000,
+        container=cols[0],
+        min_value=100.0,
+        max_value=200_000.0,
+        step=1000.0,
+        format="%.0f",
+    )
+    forms.number("Seed", data, ("uncertainty", "seed"), 20261129, container=cols[0], step=1.0, format="%.0f")
+    forms.number(
+        "Throughput ±sd (%)",
+        data,
+        ("uncertainty", "throughput_rel_sd"),
+        0.12,
+        scale=100,
+        container=cols[1],
+        min_value=0.0,
+        max_value=100.0,
+    )
+    forms.number(
+        "GPU price ± (%)",
+        data,
+        ("uncertainty", "gpu_price_rel_range"),
+        0.15,
+        scale=100,
+        container=cols[1],
+        min_value=0.0,
+        max_value=99.0,
+    )
+    forms.number(
+        "API price ± (%)",
+        data,
+        ("uncertainty", "api_price_rel_range"),
+        0.10,
+        scale=100,
+        container=cols[2],
+        min_value=0.0,
+        max_value=99.0,
+    )
+    forms.number(
+        "Peak-to-average ± (%)",
+        data,
+        ("uncertainty", "peak_rel_range"),
+        0.20,
+        scale=100,
+        container=cols[2],
+        min_value=0.0,
+        max_value=99.0,
+    )
+    forms.number(
+        "Monthly growth sd (points)",
+        data,
+        ("uncertainty", "growth_sd"),
+        0.02,
+        scale=100,
+        container=cols[3],
+        min_value=0.0,
+        max_value=100.0,
+    )
+    forms.number(
+        "API price decline up to (% a year)",
+        data,
+        ("uncertainty", "api_decline_max"),
+        0.5,
+        scale=100,
+        container=cols[3],
+        min_value=0.0,
+        max_value=99.0,
+    )
+
+analysis = state.analysis()
+if analysis is None:
+    st.stop()
+report = state.risk(analysis)
+if report is None:
+    st.info("Risk compares the best self-hosted option that meets the SLO with the best API: add both on Compare.")
+    st.stop()
+p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
+st.markdown(f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}.")
+cols = st.columns(4)
+cols[0].metric("P(self-hosting cheaper)", f"{report.p_self_host_cheaper:.0%}")
+cols[1].metric("NPV of savings, P10", f"${p10:,.0f}")
+cols[2].metric("P50", f"${p50:,.0f}")
+cols[3].metric("P90", f"${p90:,.0f}")
+charts.show(charts.tornado(report.tornado), "tornado")
+months = analysis.result.assumptions["months"]
+left, right = st.columns(2)
+with left:
+    charts.show(charts.fan(months, report.monte_carlo, [report.self_hosted, report.api]), "monte-carlo-fan")
+with right:
+    savings = report.monte_carlo.savings_npv(report.self_hosted, report.api)
+    charts.show(charts.histogram(savings, report.savings_npv_p10_p50_p90_usd), "savings-histogram")
+st.caption(
+    "Tornado: each input alone at its low and high value, the others at base. Monte Carlo: all inputs drawn "
+    "together (throughput normal, prices and peak triangular, API price decline uniform); the fleet is re-sized "
+    "in every draw. The seed is saved with the scenario, so a shared link reproduces these bands."
+)

@@ -1,0 +1,104 @@
+"""Throughput: upload or import profiles, see latency against load, the level the SLO picks and why."""
+
+import streamlit as st
+
+from datafiles import InputError
+from ui import charts, forms, loaders, state, tables
+
+st.title("Throughput")
+st.caption(
+    "Profiles from `inference-roi profile` (YAML or CSV), or result files of vLLM bench serve, SGLang bench_serving, "
+    "guidellm or AIPerf (JSON/JSONL), converted on upload. Uploads stay in this browser session."
+)
+
+with st.form("tp.upload_form", clear_on_submit=False):
+    upload = st.file_uploader(
+        "Profile or benchmark result",
+        type=["yaml", "yml", "csv", "json", "jsonl"],
+        key="tp.upload",
+        help=f"At most {loaders.MAX_UPLOAD_BYTES // 1024} KiB.",
+    )
+    st.caption("Only for imported result files that do not record them:")
+    cols = st.columns(4)
+    meta = {
+        "model": cols[0].text_input("Model id", key="tp.meta.model") or None,
+        "gpu": cols[1].text_input("GPU", key="tp.meta.gpu") or None,
+        "gpu_count": cols[2].number_input("GPUs", min_value=0, max_value=1024, key="tp.meta.gpus") or None,
+        "engine": cols[3].text_input("Engine", key="tp.meta.engine") or None,
+    }
+    submitted = st.form_submit_button("Add profile")
+if submitted and upload is not None:
+    try:
+        profile = loaders.profile_from_upload(upload.getvalue(), upload.name, meta)
+    except InputError as err:
+        st.error(f"{upload.name} was not added: {err}", icon=":material/error:")
+    else:
+        state.add_profile(upload.name, profile)
+        st.success(
+            f"Added {upload.name}: {profile.meta.model} on {profile.meta.gpu_count} x {profile.meta.gpu} "
+            f"({profile.meta.engine}), {len(profile.levels)} levels, {profile.meta.source}."
+        )
+elif submitted:
+    st.warning("Choose a file first.")
+
+analysis = state.analysis()
+if analysis is None:
+    st.stop()
+profiles = state.all_profiles()
+in_use = [o.profile for o in analysis.scenario.options if getattr(o, "profile", None)]
+refs = list(profiles)
+first = (list(state.uploaded_profiles()) or in_use or refs)[-1 if state.uploaded_profiles() else 0]
+ref = st.selectbox(
+    "Profile",
+    refs,
+    index=refs.index(first),
+    format_func=lambda r: state.profile_label(r, profiles[r]),
+    key="tp.profile",
+)
+profile = profiles[ref]
+view = state.profile_view(analysis, ref)
+m = profile.meta
+st.markdown(
+    f"**{m.model}** on {m.gpu_count} x {m.gpu}, {m.engine}{' ' + m.engine_version if m.engine_version else ''}"
+    f" — source: **{m.source}**" + (f" ({tables.escape_markdown(m.citation)})" if m.citation else "")
+)
+if m.source != "measured":
+    st.info(f"These figures are {m.source}, not measured by you: replace them with your own profile when you can.")
+st.markdown(f"SLO: {forms.slo_summary(analysis.scenario.slo)}. {view.chosen}")
+for note in view.capacity.notes:
+    st.caption(note)
+if any(r.implausible for r in view.rows):
+    st.warning(
+        "Some levels report more output tokens/s than the memory-bandwidth roofline allows for this model and GPU: "
+        "check the GPU count and the measurement."
+    )
+bounds = {f"{metric.removesuffix('_s').upper()} {pct}": bound for metric, pct, bound in analysis.scenario.slo.bounds()}
+left, right = st.columns(2)
+with left:
+    charts.show(charts.latency_curves(view, bounds, "Latency vs load"), "latency-vs-load")
+with right:
+    charts.show(charts.pareto(view, "Throughput per GPU vs speed per user"), "throughput-pareto")
+st.dataframe(tables.frame(view.rows), hide_index=True, width="stretch")
+if view.roofline is not None:
+    estimate = view.roofline
+    text = f"{estimate.req_per_s:.3g} req/s per replica" if estimate.req_per_s else "cannot meet the SLO"
+    st.caption(
+        f"Roofline estimate at this SLO for the same shape (an upper-bound estimate, not a measurement): {text}."
+    )
+
+st.subheader("Use this profile in an option")
+with st.form("tp.use"):
+    cat = loaders.catalogues()
+    gpu_ids = [g.id for g in cat.gpus.gpus]
+    cols = st.columns(3)
+    gpu = cols[0].selectbox(
+        "GPU price sheet entry", gpu_ids, index=gpu_ids.index(m.gpu) if m.gpu in gpu_ids else 0, key="tp.use.gpu"
+    )
+    term = cols[1].selectbox("Pricing", list(forms.TERMS), key="tp.use.term")
+    impl = cols[2].number_input("One-time implementation (USD)", min_value=0.0, step=10_000.0, key="tp.use.impl")
+    if st.form_submit_button("Add self-hosted option"):
+        option_id = forms.add_self_hosted_option(
+            state.data(), m.model, gpu, forms.TERMS[term], ref, m.gpu_count, False, impl
+        )
+        st.success(f"Added option {option_id}; see Compare.")
+        st.rerun()

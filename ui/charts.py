@@ -1,0 +1,250 @@
+"""Plotly figures for the pages, and one way to show them (with a PNG download in the chart toolbar)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from tco import BreakEven, OptionResult, ScenarioResult
+from tco.montecarlo import MonteCarloResult
+from tco.sensitivity import Tornado
+from tco.throughput_view import ProfileView
+
+SELF_HOSTED = "#1f77b4"
+API = "#ff7f0e"
+SAVINGS = "#2ca02c"
+LAYOUT: dict[str, Any] = {"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "legend": {"orientation": "h", "y": -0.2}}
+
+
+def show(figure: go.Figure, name: str) -> None:
+    """Render with the toolbar's camera button saving a 2x PNG named after the chart."""
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
+    st.plotly_chart(figure, width="stretch", config=config, key=f"chart.{name}")
+
+
+def breakdown(result: ScenarioResult, ranked: list[OptionResult]) -> go.Figure:
+    components = sorted({k for o in ranked for k, v in o.breakdown_first_month_usd.items() if v})
+    figure = go.Figure()
+    for component in components:
+        figure.add_bar(
+            name=component.replace("_", " "),
+            x=[o.id for o in ranked],
+            y=[o.breakdown_first_month_usd.get(component, 0.0) for o in ranked],
+            hovertemplate="%{x}: $%{y:,.0f}<extra>" + component + "</extra>",
+        )
+    figure.update_layout(barmode="stack", title="Cost breakdown, first month", yaxis_title="USD per month", **LAYOUT)
+    return figure
+
+
+def cost_vs_volume(
+    grid: np.ndarray,
+    costs: np.ndarray,
+    ids: list[str],
+    kinds: dict[str, str],
+    pair: BreakEven | None,
+    current_requests: float,
+) -> go.Figure:
+    figure = go.Figure()
+    for row, option_id in enumerate(ids):
+        emphasis = pair is not None and option_id in (pair.self_hosted, pair.api)
+        figure.add_scatter(
+            x=grid,
+            y=costs[row],
+            name=option_id,
+            mode="lines",
+            line={
+                "shape": "hv",
+                "width": 3 if emphasis else 1.2,
+                "dash": "solid" if kinds[option_id] != "api" else "dot",
+            },
+            hovertemplate="%{x:,.0f} req/month: $%{y:,.0f}<extra>" + option_id + "</extra>",
+        )
+    if pair is not None:
+        for crossing in pair.crossings:
+            side = "cheaper" if crossing.self_hosted_cheaper_above else "dearer"
+            figure.add_vline(
+                x=crossing.requests_per_month,
+                line={"color": SAVINGS, "dash": "dash"},
+                annotation_text=f"{crossing.requests_per_month:,.0f} ({side} above)",
+                annotation_textangle=-90,
+            )
+    figure.add_vline(x=current_requests, line={"color": "grey"}, annotation_text="your volume")
+    figure.update_layout(
+        title="Monthly cost vs volume (first-month prices, whole replicas)",
+        xaxis={"type": "log", "title": "requests per month"},
+        yaxis={"type": "log", "title": "USD per month"},
+        **LAYOUT,
+    )
+    return figure
+
+
+def cumulative(months: list[str], hosted: OptionResult, api: OptionResult, pair: BreakEven) -> go.Figure:
+    figure = go.Figure()
+    for option, colour in ((hosted, SELF_HOSTED), (api, API)):
+        figure.add_scatter(
+            x=months, y=np.cumsum(option.monthly_cost_usd), name=f"{option.id} cumulative cost", line={"color": colour}
+        )
+    figure.add_bar(
+        x=months, y=pair.cumulative_savings_usd, name="cumulative savings", marker_color=SAVINGS, opacity=0.5
+    )
+    if pair.payback_month is not None:
+        figure.add_vline(
+            x=months[pair.payback_month - 1],
+            line={"dash": "dash"},
+            annotation_text=f"payback, month {pair.payback_month}",
+        )
+    figure.update_layout(title="Cumulative cost and savings", yaxis_title="USD", **LAYOUT)
+    return figure
+
+
+def cash_vs_pnl(months: list[str], hosted: OptionResult) -> go.Figure:
+    assert hosted.cash_flow_usd is not None
+    figure = go.Figure()
+    figure.add_scatter(
+        x=["purchase", *months], y=np.cumsum(hosted.cash_flow_usd), name="cash (servers bought up front)", mode="lines"
+    )
+    figure.add_scatter(x=months, y=np.cumsum(hosted.monthly_cost_usd), name="P&L (capital as monthly charge)")
+    figure.update_layout(title=f"{hosted.id}: cumulative cash out vs P&L cost", yaxis_title="USD", **LAYOUT)
+    return figure
+
+
+def latency_curves(view: ProfileView, bounds: dict[str, float], title: str) -> go.Figure:
+    x = [r.req_per_s for r in view.rows]
+    figure = go.Figure()
+    for label, attr in (
+        ("TTFT p50", "ttft_p50_s"),
+        ("TTFT p99", "ttft_p99_s"),
+        ("ITL p50", "itl_p50_s"),
+        ("ITL p99", "itl_p99_s"),
+        ("E2E p50", "e2e_p50_s"),
+        ("E2E p99", "e2e_p99_s"),
+    ):
+        y = [getattr(r, attr) for r in view.rows]
+        if any(v is not None for v in y):
+            figure.add_scatter(x=x, y=y, name=label, mode="lines+markers")
+    for name, bound in bounds.items():
+        figure.add_hline(y=bound, line={"dash": "dash", "color": "red"}, annotation_text=f"SLO {name} ≤ {bound:g} s")
+    if view.capacity.level_index is not None:
+        figure.add_vline(
+            x=view.rows[view.capacity.level_index].req_per_s,
+            line={"color": SAVINGS},
+            annotation_text="picked by the SLO",
+        )
+    figure.update_layout(
+        title=title, xaxis_title="requests/s per replica", yaxis={"type": "log", "title": "seconds"}, **LAYOUT
+    )
+    return figure
+
+
+def pareto(view: ProfileView, title: str) -> go.Figure:
+    rows = [r for r in view.rows if r.tokens_per_s_per_user and r.output_tokens_per_s_per_gpu]
+    figure = go.Figure()
+    for meets, name, symbol in ((True, "meets the SLO", "circle"), (False, "misses the SLO", "x")):
+        chosen = [r for r in rows if r.meets_slo == meets]
+        figure.add_scatter(
+            x=[r.tokens_per_s_per_user for r in chosen],
+            y=[r.output_tokens_per_s_per_gpu for r in chosen],
+            mode="markers",
+            marker={"symbol": symbol, "size": 10},
+            name=name,
+            text=[f"level {r.index}" + (" (implausible)" if r.implausible else "") for r in chosen],
+        )
+    ceilings = [r.roofline_output_tokens_per_s_per_gpu for r in rows if r.roofline_output_tokens_per_s_per_gpu]
+    if ceilings:
+        figure.add_hline(y=max(ceilings), line={"dash": "dot"}, annotation_text="roofline ceiling (estimate)")
+    figure.update_layout(
+        title=title,
+        xaxis_title="output tokens/s per user (1 / ITL p50)",
+        yaxis_title="output tokens/s per GPU",
+        **LAYOUT,
+    )
+    return figure
+
+
+def tornado(bars: Tornado) -> go.Figure:
+    ordered = list(reversed(bars.bars))
+    labels = [b.input for b in ordered]
+    figure = go.Figure()
+    figure.add_bar(
+        y=labels,
+        x=[b.savings_at_low_usd - bars.base_savings_usd for b in ordered],
+        base=bars.base_savings_usd,
+        orientation="h",
+        name="input low",
+        text=[b.low_label for b in ordered],
+    )
+    figure.add_bar(
+        y=labels,
+        x=[b.savings_at_high_usd - bars.base_savings_usd for b in ordered],
+        base=bars.base_savings_usd,
+        orientation="h",
+        name="input high",
+        text=[b.high_label for b in ordered],
+    )
+    figure.add_vline(x=0, line={"color": "black"})
+    figure.update_layout(
+        barmode="overlay",
+        title=f"NPV of savings ({bars.api} minus {bars.self_hosted}) as each input swings",
+        xaxis_title="USD (right of zero: self-hosting saves money)",
+        **LAYOUT,
+    )
+    return figure
+
+
+def fan(months: list[str], mc: MonteCarloResult, option_ids: list[str]) -> go.Figure:
+    figure = go.Figure()
+    for option_id, colour in zip(option_ids, (SELF_HOSTED, API), strict=False):
+        p10, p50, p90 = mc.monthly_bands(option_id)
+        figure.add_scatter(x=months, y=p90, line={"width": 0, "color": colour}, showlegend=False, hoverinfo="skip")
+        figure.add_scatter(
+            x=months, y=p10, fill="tonexty", line={"width": 0, "color": colour}, name=f"{option_id} P10–P90"
+        )
+        figure.add_scatter(x=months, y=p50, line={"color": colour}, name=f"{option_id} P50")
+    figure.update_layout(title="Monthly cost, Monte Carlo bands", yaxis_title="USD per month", **LAYOUT)
+    return figure
+
+
+def histogram(savings_usd: np.ndarray, p10_p50_p90: tuple[float, float, float]) -> go.Figure:
+    figure = go.Figure()
+    figure.add_histogram(x=savings_usd, nbinsx=60, name="samples", marker_color=SAVINGS)
+    for label, value in zip(("P10", "P50", "P90"), p10_p50_p90, strict=True):
+        figure.add_vline(x=value, line={"dash": "dash"}, annotation_text=f"{label} ${value:,.0f}")
+    figure.add_vline(x=0, line={"color": "black"})
+    figure.update_layout(title="NPV of savings across samples", xaxis_title="USD", yaxis_title="samples", **LAYOUT)
+    return figure
+
+
+def quality_scatter(options: list[OptionResult], front: list[int], min_score: float | None, metric: str) -> go.Figure:
+    scored = [o for o in options if o.quality_score is not None]
+    figure = go.Figure()
+    for kind, colour in (("api", API), ("self_hosted", SELF_HOSTED)):
+        chosen = [o for o in scored if o.kind == kind]
+        figure.add_scatter(
+            x=[o.usd_per_mtok for o in chosen],
+            y=[o.quality_score for o in chosen],
+            mode="markers+text",
+            text=[o.id for o in chosen],
+            textposition="top center",
+            marker={"size": 12, "color": colour},
+            name="API" if kind == "api" else "self-hosted",
+        )
+    frontier = [options[i] for i in front]
+    figure.add_scatter(
+        x=[o.usd_per_mtok for o in frontier],
+        y=[o.quality_score for o in frontier],
+        mode="lines",
+        line={"shape": "hv", "dash": "dash", "color": "grey"},
+        name="Pareto frontier",
+    )
+    if min_score is not None:
+        figure.add_hline(y=min_score, line={"color": "red", "dash": "dot"}, annotation_text="good enough")
+    figure.update_layout(
+        title=f"Cost vs quality ({metric})",
+        xaxis={"type": "log", "title": "$ per million tokens (first month, blended)"},
+        yaxis_title=metric,
+        **LAYOUT,
+    )
+    return figure

@@ -1,0 +1,471 @@
+"""Widgets bound to the scenario mapping: each reads its first value from the scenario and writes back.
+
+Keys start with `state.FORM_PREFIX`, so loading another scenario resets every widget. Values are
+written only when they differ from what the scenario holds (or its default), so a saved file keeps
+the user's own layout instead of every default spelled out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from tco.scenario import DEFAULT_SOURCES, Slo
+from tco.slo_presets import PRESETS, preset
+from ui import loaders, state
+
+CLASS_COLUMNS = (
+    "name",
+    "share",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_share",
+    "cache_write_tokens",
+    "batch_share",
+)
+SLO_METRICS = {"TTFT": "ttft", "ITL": "itl", "E2E": "e2e"}
+PERCENTILES = ("p50", "p90", "p99")
+TERMS = {
+    "Rent on demand": "on_demand",
+    "Rent, 1-year reserved": "reserved_1y",
+    "Rent, 3-year reserved": "reserved_3y",
+    "Rent spot": "spot",
+    "Buy (own the servers)": "owned",
+}
+
+
+def key(name: str) -> str:
+    return state.FORM_PREFIX + name
+
+
+def seeded(name: str, initial: Any) -> str:
+    """The widget key for `name`, seeded with `initial` the first time the widget is drawn."""
+    full = key(name)
+    if full not in st.session_state:
+        st.session_state[full] = initial
+    return full
+
+
+def tidy(value: Any) -> Any:
+    """Whole floats as ints, so a saved YAML reads `3000000`, not `3000000.0`."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def _get(mapping: dict[str, Any], path: tuple[str, ...], default: Any) -> Any:
+    for part in path[:-1]:
+        mapping = mapping.get(part) or {}
+    return mapping.get(path[-1], default)
+
+
+def _set(mapping: dict[str, Any], path: tuple[str, ...], value: Any, default: Any) -> None:
+    parent = mapping
+    for part in path[:-1]:
+        parent = parent.setdefault(part, {})
+    if path[-1] in parent or value != default:
+        parent[path[-1]] = tidy(value)
+
+
+def number(
+    label: str,
+    data: dict[str, Any],
+    path: tuple[str, ...],
+    default: float,
+    *,
+    scale: float = 1.0,
+    container: Any = st,
+    **kwargs: Any,
+) -> float:
+    """A number input bound to data[path]; `scale` shows shares as percent (100). Returns the scenario value."""
+    current = _get(data, path, default)
+    shown = container.number_input(label, key=seeded(".".join(path), float(current) * scale), **kwargs)
+    value = shown / scale
+    _set(data, path, value, default)
+    return value
+
+
+def default_help(name: str) -> str:
+    return f"Default: {DEFAULT_SOURCES[name]}"
+
+
+# --- workload ------------------------------------------------------------------------------------
+
+
+def _classes_frame(workload: dict[str, Any]) -> pd.DataFrame:
+    if workload.get("classes"):
+        rows = [{c: cls.get(c) for c in CLASS_COLUMNS} for cls in workload["classes"]]
+    else:
+        rows = [{"name": "all", "share": 1.0, **{c: workload.get(c) for c in CLASS_COLUMNS[2:]}}]
+    frame = pd.DataFrame(rows, columns=list(CLASS_COLUMNS))
+    for column in CLASS_COLUMNS[1:]:
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
+    defaults = {"cached_input_share": 0.0, "cache_write_tokens": 0.0, "batch_share": 0.0}
+    return frame.fillna(defaults)
+
+
+def _write_classes(workload: dict[str, Any], frame: pd.DataFrame) -> None:
+    rows = [r for r in frame.to_dict("records") if not pd.isna(r.get("input_tokens"))]
+    for column in ("classes", *CLASS_COLUMNS[2:]):
+        workload.pop(column, None)
+    optional = {"cached_input_share", "cache_write_tokens", "batch_share"}
+    clean = [
+        {c: tidy(r[c]) for c in CLASS_COLUMNS if not pd.isna(r.get(c)) and not (c in optional and r[c] == 0)}
+        for r in rows
+    ]
+    if len(clean) == 1:
+        only = clean[0]
+        workload.update({c: v for c, v in only.items() if c not in ("name", "share")})
+    else:
+        workload["classes"] = clean
+
+
+def workload_form(data: dict[str, Any]) -> None:
+    workload = data.setdefault("workload", {})
+    left, middle, right = st.columns(3)
+    basis = left.radio(
+        "Volume in",
+        ["requests/month", "tokens/month"],
+        key=seeded("volume_basis", "tokens/month" if "tokens_per_month" in workload else "requests/month"),
+        horizontal=True,
+    )
+    amount_now = workload.get("tokens_per_month") or workload.get("requests_per_month") or 1_000_000
+    amount = left.number_input(
+        f"Volume ({basis}, first month)",
+        min_value=1.0,
+        step=100_000.0,
+        format="%.0f",
+        key=seeded("volume", float(amount_now)),
+        help="Tokens count input + output. Whole requests are what the fleet and the APIs serve.",
+    )
+    workload.pop("requests_per_month", None)
+    workload.pop("tokens_per_month", None)
+    workload["requests_per_month" if basis == "requests/month" else "tokens_per_month"] = tidy(amount)
+
+    shape = middle.radio(
+        "Peak load",
+        ["peak-to-average ratio", "24-hour curve"],
+        key=seeded("peak_kind", "24-hour curve" if workload.get("daily_curve") else "peak-to-average ratio"),
+        horizontal=True,
+    )
+    if shape == "peak-to-average ratio":
+        workload.pop("daily_curve", None)
+        number(
+            "Peak-to-average ratio",
+            data,
+            ("workload", "peak_to_average"),
+            2.0,
+            container=middle,
+            min_value=1.0,
+            max_value=20.0,
+            step=0.1,
+            help=default_help("peak_to_average"),
+        )
+    else:
+        _curve_input(workload, middle)
+    number(
+        "Monthly growth (%)",
+        data,
+        ("workload", "monthly_growth"),
+        0.0,
+        scale=100,
+        container=right,
+        min_value=-50.0,
+        max_value=100.0,
+        step=1.0,
+    )
+    number(
+        "Horizon (months)",
+        data,
+        ("horizon_months",),
+        36,
+        container=right,
+        min_value=1.0,
+        max_value=120.0,
+        step=1.0,
+        format="%.0f",
+        help=default_help("horizon_months"),
+    )
+    st.caption(
+        "Request classes: mean tokens per request; input includes cached tokens, output includes reasoning. "
+        "Add rows for a mix (shares add up to 1)."
+    )
+    editor = key("classes")
+    base = key("classes.base")
+    if editor not in st.session_state or base not in st.session_state:
+        st.session_state[base] = _classes_frame(workload)
+    edited = st.data_editor(
+        st.session_state[base],
+        key=editor,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "share": st.column_config.NumberColumn(min_value=0.0, max_value=1.0, format="%.2f"),
+            "input_tokens": st.column_config.NumberColumn(min_value=1.0, format="%.0f"),
+            "output_tokens": st.column_config.NumberColumn(min_value=1.0, format="%.0f"),
+            "cached_input_share": st.column_config.NumberColumn(min_value=0.0, max_value=1.0, format="%.2f"),
+            "cache_write_tokens": st.column_config.NumberColumn(min_value=0.0, format="%.0f"),
+            "batch_share": st.column_config.NumberColumn(
+                min_value=0.0, max_value=1.0, format="%.2f", help="Share sent through batch APIs"
+            ),
+        },
+    )
+    _write_classes(workload, edited)
+
+
+def parse_curve(text: str) -> tuple[float, ...]:
+    """24 hourly loads, separated by commas or spaces.
+
+    >>> len(parse_curve(", ".join(["1"] * 24)))
+    24
+    """
+    parts = [p for p in re.split(r"[,\s;]+", text.strip()) if p]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise ValueError("use numbers separated by commas") from None
+    if len(values) != 24 or min(values) < 0 or max(values) <= 0:
+        raise ValueError(f"expected 24 non-negative numbers, one per UTC hour (got {len(values)})")
+    return values
+
+
+def _curve_input(workload: dict[str, Any], container: Any) -> None:
+    current = workload.get("daily_curve") or [1.0] * 24
+    text = container.text_input(
+        "Load per UTC hour 0–23 (24 numbers, any scale)",
+        key=seeded("daily_curve", ", ".join(f"{v:g}" for v in current)),
+        help="The peak-to-average ratio comes from the curve; API time-of-day prices are weighted by it.",
+    )
+    try:
+        curve = parse_curve(text)
+    except ValueError as err:
+        container.error(f"workload.daily_curve: {err}")
+        return
+    workload.pop("peak_to_average", None)
+    workload["daily_curve"] = [tidy(v) for v in curve]
+
+
+# --- SLO -----------------------------------------------------------------------------------------
+
+
+def _slo_frame(slo: dict[str, Any]) -> pd.DataFrame:
+    rows = [
+        {"metric": label, **{p: slo.get(f"{metric}_{p}_s") for p in PERCENTILES}}
+        for label, metric in SLO_METRICS.items()
+    ]
+    frame = pd.DataFrame(rows)
+    for p in PERCENTILES:
+        frame[p] = pd.to_numeric(frame[p]).astype(float)
+    return frame
+
+
+def _apply_preset() -> None:
+    choice = st.session_state[key("slo.preset")]
+    data = state.data()
+    data["slo"] = (
+        {} if choice == "No latency bound" else {k: v for k, v in preset(choice).slo.__dict__.items() if v is not None}
+    )
+    state.reset_form(key("slo.table"))
+
+
+def slo_form(data: dict[str, Any]) -> None:
+    slo = data.setdefault("slo", {})
+    st.selectbox(
+        "Start from a preset",
+        [p.name for p in PRESETS] + ["No latency bound"],
+        index=None,
+        placeholder="Keep the scenario's bounds",
+        key=key("slo.preset"),
+        on_change=_apply_preset,
+        help=f"Presets: {PRESETS[0].source}.",
+    )
+    editor, base = key("slo.table"), key("slo.table.base")
+    if editor not in st.session_state or base not in st.session_state:
+        st.session_state[base] = _slo_frame(slo)
+    edited = st.data_editor(
+        st.session_state[base],
+        key=editor,
+        hide_index=True,
+        disabled=["metric"],
+        width="stretch",
+        column_config={p: st.column_config.NumberColumn(f"{p} (s)", min_value=0.0, format="%.3f") for p in PERCENTILES},
+    )
+    new = {}
+    for row in edited.to_dict("records"):
+        metric = SLO_METRICS[row["metric"]]
+        for p in PERCENTILES:
+            if not pd.isna(row[p]) and row[p] > 0:
+                new[f"{metric}_{p}_s"] = float(row[p])
+    data["slo"] = new
+    st.caption(
+        "Seconds; blank = no bound. TTFT to the first token, ITL per output token, E2E per request. "
+        "A level must meet every bound with no failed requests; bounds a profile cannot show rule its levels out."
+    )
+
+
+def slo_summary(slo: Slo) -> str:
+    bounds = [f"{m.removesuffix('_s').upper()} {p} ≤ {b:g} s" for m, p, b in slo.bounds()]
+    return ", ".join(bounds) or "no latency bound"
+
+
+# --- options -------------------------------------------------------------------------------------
+
+
+def option_summary_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for option in data.get("options", []):
+        if option.get("kind") == "api":
+            rows.append({"id": option["id"], "kind": "API", "model": f"{option['provider']} / {option['model']}"})
+        else:
+            if option.get("ownership") is not None:
+                pricing = "owned"
+            elif option.get("term"):
+                pricing = option["term"]
+            else:
+                pricing = f"${option.get('usd_per_gpu_hour')}/GPU-h"
+            rows.append(
+                {
+                    "id": option["id"],
+                    "kind": "self-hosted",
+                    "model": option["model"],
+                    "GPU": option.get("gpu"),
+                    "pricing": pricing,
+                    "throughput": option.get("profile") or "roofline estimate",
+                }
+            )
+    return rows
+
+
+def _unique_id(data: dict[str, Any], wanted: str) -> str:
+    taken = {o["id"] for o in data.get("options", [])}
+    base = re.sub(r"[^a-z0-9.-]+", "-", wanted.lower()).strip("-") or "option"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _remove_options() -> None:
+    gone = set(st.session_state[key("options.remove")])
+    data = state.data()
+    data["options"] = [o for o in data.get("options", []) if o["id"] not in gone]
+    st.session_state[key("options.remove")] = []
+
+
+def add_api_option(data: dict[str, Any], provider: str, model: str) -> str:
+    option_id = _unique_id(data, model.split("/")[-1])
+    data.setdefault("options", []).append({"id": option_id, "kind": "api", "provider": provider, "model": model})
+    return option_id
+
+
+def add_self_hosted_option(
+    data: dict[str, Any],
+    model: str,
+    gpu: str,
+    term: str,
+    profile: str | None,
+    gpus_per_replica: int | None,
+    autoscale: bool,
+    implementation_usd: float,
+) -> str:
+    option_id = _unique_id(data, f"{model}-{gpu}-{term}")
+    option: dict[str, Any] = {"id": option_id, "kind": "self_hosted", "model": model, "gpu": gpu}
+    if profile:
+        option["profile"] = profile
+    if gpus_per_replica:
+        option["gpus_per_replica"] = int(gpus_per_replica)
+    if term == "owned":
+        option["ownership"] = {}
+    else:
+        option["term"] = term
+    if autoscale:
+        option["autoscale"] = True
+    if implementation_usd:
+        option["implementation_usd"] = tidy(float(implementation_usd))
+    data.setdefault("options", []).append(option)
+    return option_id
+
+
+def _on_add_api() -> None:
+    choice = st.session_state.get(key("add.api"))
+    if choice:
+        provider, model = choice.split(" / ", 1)
+        add_api_option(state.data(), provider, model)
+
+
+def _on_add_self_hosted() -> None:
+    s = st.session_state
+    profiles = s.get(key("add.profiles"), {})
+    add_self_hosted_option(
+        state.data(),
+        s[key("add.model")],
+        s[key("add.gpu")],
+        TERMS[s[key("add.term")]],
+        profiles.get(s[key("add.profile")]),
+        s[key("add.gpus")] or None,
+        s[key("add.autoscale")],
+        s[key("add.implementation")],
+    )
+
+
+def api_choices() -> list[str]:
+    """Every API model the catalogue and the override file price, as "provider / model"."""
+    cat = loaders.catalogues()
+    return [f"{p.id} / {m.id}" for p in cat.prices.providers for m in p.models]
+
+
+def options_form(data: dict[str, Any]) -> None:
+    rows = option_summary_rows(data)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    remove_col, _ = st.columns([2, 1])
+    with remove_col:
+        st.multiselect("Remove options", [r["id"] for r in rows], key=key("options.remove"))
+        st.button("Remove selected", on_click=_remove_options, disabled=not st.session_state.get(key("options.remove")))
+    api_col, hosted_col = st.columns(2)
+    with api_col, st.form(key("form.api"), border=True):
+        st.markdown("**Add an API model**")
+        st.selectbox(
+            "Provider / model (type to search)",
+            api_choices(),
+            index=None,
+            placeholder="e.g. anthropic / claude-sonnet-4-6",
+            key=key("add.api"),
+        )
+        st.form_submit_button("Add API option", on_click=_on_add_api)
+    with hosted_col:
+        _self_hosted_form()
+
+
+def _self_hosted_form() -> None:
+    cat = loaders.catalogues()
+    open_models = [m.id for m in cat.models.models if m.open_weights]
+    model = st.selectbox("Open model to self-host", open_models, key=seeded("add.model", open_models[0]))
+    profiles = {
+        state.profile_label(ref, p): ref
+        for ref, p in state.all_profiles().items()
+        if p.meta.model.lower() == model.lower()
+    }
+    st.session_state[key("add.profiles")] = profiles
+    with st.form(key("form.hosted"), border=True):
+        st.markdown(f"**Add {model} on GPUs**")
+        left, right = st.columns(2)
+        left.selectbox("GPU", [g.id for g in cat.gpus.gpus], key=key("add.gpu"))
+        right.selectbox("Pricing", list(TERMS), key=key("add.term"))
+        st.selectbox(
+            "Throughput",
+            [*profiles, "Roofline estimate (no measurement)"],
+            key=key("add.profile"),
+            help="A measured or published profile, or an upper-bound estimate from the model's shape and the GPU.",
+        )
+        left, right = st.columns(2)
+        left.number_input(
+            "GPUs per replica (0 = from the profile)", min_value=0, max_value=64, step=1, key=key("add.gpus")
+        )
+        right.number_input("One-time implementation (USD)", min_value=0.0, step=10_000.0, key=key("add.implementation"))
+        st.checkbox("Autoscale replicas over the day (on-demand or spot only)", key=key("add.autoscale"))
+        st.form_submit_button("Add self-hosted option", on_click=_on_add_self_hosted)

@@ -1,0 +1,95 @@
+"""The sidebar every page shares: open, upload, save and share the scenario; export the results."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cli.report import as_csv, as_xlsx
+from datafiles import InputError
+from scenario_io import codec
+from tco.risk import risk_report
+from ui import loaders, state
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _open_example() -> None:
+    name = st.session_state["sidebar.example"]
+    path = loaders.bundled_scenarios()[name]
+    state.load(codec.from_yaml(path.read_text(encoding="utf-8"), path.name), f"example: {name}")
+
+
+def _open_upload() -> None:
+    upload = st.session_state.get("sidebar.upload")
+    if upload is None:
+        return
+    try:
+        mapping = loaders.scenario_from_upload(upload.getvalue(), upload.name)
+    except InputError as err:
+        st.session_state[state.LOAD_ERROR] = f"{upload.name} was not opened, your scenario is unchanged: {err}"
+        return
+    state.load(mapping, f"uploaded: {upload.name}")
+
+
+def share_link(token: str) -> str:
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?s={token}"
+
+
+def render() -> None:
+    with st.sidebar:
+        st.caption(f"Scenario: **{state.data().get('name', 'unnamed')}** ({st.session_state[state.SOURCE]})")
+        error = st.session_state.pop(state.LOAD_ERROR, None)
+        if error:
+            st.error(error)
+        names = list(loaders.bundled_scenarios())
+        st.selectbox(
+            "Open an example",
+            names,
+            index=None,
+            placeholder="Choose a bundled scenario…",
+            key="sidebar.example",
+            on_change=_open_example,
+        )
+        st.file_uploader(
+            "Open a scenario file (YAML)",
+            type=["yaml", "yml"],
+            key="sidebar.upload",
+            on_change=_open_upload,
+            help=f"At most {loaders.MAX_UPLOAD_BYTES // 1024} KiB; see scenarios/ for the format.",
+        )
+        st.download_button(
+            "Save scenario (YAML)",
+            codec.to_yaml(state.data()),
+            file_name="scenario.yaml",
+            mime="application/x-yaml",
+            icon=":material/save:",
+            on_click="ignore",
+            width="stretch",
+        )
+        with st.popover("Share a link", icon=":material/link:", width="stretch"):
+            st.caption(
+                "This link reopens the scenario exactly (the address bar always holds it too). "
+                "Uploaded profiles are not inside it: the recipient uploads the same files."
+            )
+            st.code(share_link(codec.to_url_token(state.data())), language=None, wrap_lines=True)
+        analysis = state.analysis(show_error=False)
+        if analysis is not None:
+            st.download_button(
+                "Results (CSV)",
+                lambda: as_csv(analysis.result),
+                file_name="results.csv",
+                mime="text/csv",
+                icon=":material/table:",
+                on_click="ignore",
+                width="stretch",
+            )
+            st.download_button(
+                "Results (Excel)",
+                lambda: as_xlsx(analysis.result, risk_report(analysis.inputs, analysis.result)),
+                file_name="results.xlsx",
+                mime=XLSX_MIME,
+                icon=":material/grid_on:",
+                on_click="ignore",
+                width="stretch",
+            )

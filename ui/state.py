@@ -1,0 +1,185 @@
+"""The session's scenario: one plain mapping (what a scenario YAML holds), shared by every page.
+
+Pages edit the mapping through widgets (`ui.forms`), the sidebar loads, saves and shares it,
+and `analysis()` validates, resolves and evaluates it, cached by its content. Uploaded profiles
+live beside it by name, so a scenario refers to them exactly as it refers to a file.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from datafiles import InputError, parse_as
+from profiling.schema import Profile
+from scenario_io import codec, resolve_scenario
+from tco import RiskReport, ScenarioInputs, ScenarioResult, evaluate, risk_report
+from tco.option_models import OptionSetup, setup_options
+from tco.scenario import Scenario
+from tco.throughput_view import ProfileView
+from tco.throughput_view import profile_view as tco_profile_view
+from ui import loaders
+
+SCENARIO = "scenario"
+SOURCE = "scenario_source"
+PROFILES = "uploaded_profiles"
+REVISION = "scenario_revision"
+LOAD_ERROR = "scenario_load_error"
+FORM_PREFIX = "f."
+"""Every form widget's key starts with this, so loading a scenario can reset them all at once."""
+
+OVERRIDES_DIR = loaders.ROOT / "pricing" / "data"
+"""The only folder a scenario in the app may take `api_overrides` from (in-app edits go in `overrides`)."""
+
+
+def ensure_loaded() -> None:
+    """First run of a session: the scenario from the link's `s` parameter, else the bundled example."""
+    if SCENARIO in st.session_state:
+        return
+    st.session_state[PROFILES] = {}
+    token = st.query_params.get("s")
+    if token:
+        try:
+            load(codec.from_url_token(token), "shared link")
+            return
+        except InputError as err:
+            st.session_state[LOAD_ERROR] = f"The shared link could not be opened ({err}); showing the example instead."
+    path = loaders.bundled_scenarios()[loaders.DEFAULT_SCENARIO]
+    load(codec.from_yaml(path.read_text(encoding="utf-8"), path.name), f"example: {path.stem}")
+
+
+def load(data: dict[str, Any], source: str) -> None:
+    """Replace the scenario; every form widget re-reads its value from the new one."""
+    st.session_state[SCENARIO] = copy.deepcopy(data)
+    st.session_state[SOURCE] = source
+    st.session_state[REVISION] = st.session_state.get(REVISION, 0) + 1
+    reset_form()
+
+
+def reset_form(prefix: str = FORM_PREFIX) -> None:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+
+
+def data() -> dict[str, Any]:
+    """The live mapping: pages write their widgets' values into it."""
+    return st.session_state[SCENARIO]
+
+
+def uploaded_profiles() -> dict[str, Profile]:
+    return st.session_state.setdefault(PROFILES, {})
+
+
+def add_profile(name: str, profile: Profile) -> None:
+    uploaded_profiles()[name] = profile
+
+
+def sync_url() -> None:
+    """Keep the address bar a shareable link to the scenario as it is now."""
+    token = codec.to_url_token(data())
+    if st.query_params.get("s") != token:
+        st.query_params["s"] = token
+
+
+@dataclass(frozen=True)
+class Analysis:
+    scenario: Scenario
+    inputs: ScenarioInputs
+    result: ScenarioResult
+    setups: list[OptionSetup]
+
+
+def _profiles_key() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, hashlib.sha256(repr(profile).encode()).hexdigest()[:16])
+        for name, profile in sorted(uploaded_profiles().items())
+    )
+
+
+def _check_references(scenario: Scenario, profiles: dict[str, Profile], name: str) -> None:
+    """A scenario from an upload or a link is untrusted: it may name bundled or uploaded profiles and the
+    bundled override files, never another path on the server."""
+    for i, option in enumerate(scenario.options):
+        ref = getattr(option, "profile", None)
+        if ref is not None and ref not in profiles:
+            raise InputError(
+                name,
+                f"options[{i}].profile",
+                f"{ref!r} is neither bundled nor uploaded; upload it on the Throughput page and pick it by name",
+            )
+    if scenario.api_overrides is not None:
+        path = (loaders.SCENARIO_DIR / scenario.api_overrides).resolve()
+        if not (path.is_relative_to(OVERRIDES_DIR) and path.is_file()):
+            raise InputError(name, "api_overrides", f"expected a file in {OVERRIDES_DIR.relative_to(loaders.ROOT)}/")
+
+
+@st.cache_resource(max_entries=64, show_spinner="Computing…")
+def _analyse(
+    token: str, profiles_key: tuple[tuple[str, str], ...], today: str, _data: dict, _profiles: dict
+) -> Analysis:
+    """Validate, resolve and evaluate; cached by content (the token), so moving between pages is free."""
+    name = "scenario"
+    scenario = parse_as(Scenario, _data, name)
+    _check_references(scenario, _profiles, name)
+    inputs = resolve_scenario(
+        scenario,
+        name,
+        loaders.catalogues(),
+        scenario_dir=loaders.SCENARIO_DIR,
+        today=dt.date.fromisoformat(today),
+        profiles=_profiles,
+    )
+    return Analysis(scenario, inputs, evaluate(inputs), setup_options(inputs))
+
+
+def analysis(show_error: bool = True) -> Analysis | None:
+    """The current scenario evaluated, or None after showing the error in place (the user's data is kept)."""
+    current = data()
+    try:
+        return _analyse(
+            json.dumps(current, sort_keys=True, default=str),
+            _profiles_key(),
+            dt.date.today().isoformat(),
+            current,
+            all_profiles(),
+        )
+    except InputError as err:
+        if show_error:
+            st.error(f"**This scenario cannot be computed yet.** {err}", icon=":material/error:")
+        return None
+
+
+@st.cache_resource(max_entries=16, show_spinner="Running the Monte Carlo…")
+def _risk(token: str, profiles_key: tuple[tuple[str, str], ...], today: str, _analysis: Analysis) -> RiskReport | None:
+    return risk_report(_analysis.inputs, _analysis.result)
+
+
+def risk(current: Analysis) -> RiskReport | None:
+    token = json.dumps(data(), sort_keys=True, default=str)
+    return _risk(token, _profiles_key(), dt.date.today().isoformat(), current)
+
+
+def all_profiles() -> dict[str, Profile]:
+    """Profiles an option can name: bundled ones by path (as scenarios give them), uploads by name."""
+    return {**loaders.bundled_profiles(), **uploaded_profiles()}
+
+
+def profile_label(ref: str, profile: Profile) -> str:
+    where = "uploaded" if ref in uploaded_profiles() else "bundled"
+    return f"{Path(ref).stem} ({where}, {profile.meta.source}, {profile.meta.gpu_count}x {profile.meta.gpu})"
+
+
+def profile_view(current: Analysis, ref: str) -> ProfileView:
+    """A profile against the scenario's SLO, for the workload's largest request class."""
+    profile = all_profiles()[ref]
+    cat = loaders.catalogues()
+    cls = max(current.scenario.workload.request_classes, key=lambda c: c.share)
+    gpu = next((g for g in cat.gpus.gpus if g.id.lower() == profile.meta.gpu.lower()), None)
+    return tco_profile_view(profile, current.scenario.slo, cls, cat.models.find(profile.meta.model), gpu)
