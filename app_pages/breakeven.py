@@ -69,10 +69,17 @@ hosted, api = result.option(pair.self_hosted), result.option(pair.api)
 months = result.assumptions["months"]
 
 cols = st.columns(4)
-cols[0].metric("NPV of savings", f"${pair.npv_savings_usd:,.0f}", help="API NPV minus self-hosted NPV (P&L view)")
-cols[1].metric("Payback", f"month {pair.payback_month}" if pair.payback_month else "not within the horizon")
+horizon = f"within the {len(months)}-month horizon; 'never' = not within it"
+cols[0].metric(
+    "NPV of savings",
+    tables.usd(pair.npv_savings_usd),
+    help="API NPV minus self-hosted NPV (P&L view); > 0 favours self-hosting",
+)
+cols[1].metric("Payback", f"month {pair.payback_month}" if pair.payback_month else "never", help=horizon)
 cols[2].metric(
-    "Discounted payback", f"month {pair.discounted_payback_month}" if pair.discounted_payback_month else "never"
+    "Discounted payback",
+    f"month {pair.discounted_payback_month}" if pair.discounted_payback_month else "never",
+    help=horizon,
 )
 cols[3].metric(
     "Break-even utilisation",
@@ -105,8 +112,8 @@ if hosted.cash_flow_usd is not None:
         "deducted); cash pays for them when bought and gets the book value back at the end."
     )
     cols = st.columns(3)
-    cols[0].metric("NPV of cost, P&L", f"${hosted.npv_cost_usd:,.0f}")
-    cols[1].metric("NPV of cost, cash", f"${hosted.npv_cash_usd:,.0f}")
+    cols[0].metric("NPV of cost, P&L", tables.usd(hosted.npv_cost_usd))
+    cols[1].metric("NPV of cost, cash", tables.usd(hosted.npv_cash_usd or 0.0))
     cols[2].metric("Cash payback", f"month {pair.cash_payback_month}" if pair.cash_payback_month else "never")
     charts.show(charts.cash_vs_pnl(months, hosted), "cash-vs-pnl")
 

@@ -9,12 +9,13 @@ from ui import charts, forms, loaders, state
 data = state.data()
 st.title("Quality")
 metrics = sorted({q.metric for card in loaders.catalogues().models.models for q in card.quality})
-quality = data.setdefault("quality", {})
+quality = data.get("quality", {})
 cols = st.columns(2)
 metric = cols[0].selectbox(
     "Benchmark", metrics, key=forms.seeded("quality.metric", quality.get("metric", "gpqa_diamond"))
 )
-quality["metric"] = metric
+if metric != quality.get("metric", "gpqa_diamond"):
+    quality["metric"] = metric
 gate = cols[1].number_input(
     "Good enough at (blank = no gate)",
     value=None,
@@ -27,6 +28,8 @@ if gate is None:
     quality.pop("min_score", None)
 else:
     quality["min_score"] = forms.tidy(gate)
+if quality:
+    data["quality"] = quality
 
 st.caption(
     "Your own eval scores replace the catalogue's (vendor-reported) ones; a success rate turns $/request into "

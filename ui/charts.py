@@ -211,7 +211,9 @@ def histogram(savings_usd: np.ndarray, p10_p50_p90: tuple[float, float, float]) 
     figure = go.Figure()
     figure.add_histogram(x=savings_usd, nbinsx=60, name="samples", marker_color=SAVINGS)
     for label, value in zip(("P10", "P50", "P90"), p10_p50_p90, strict=True):
-        figure.add_vline(x=value, line={"dash": "dash"}, annotation_text=f"{label} ${value:,.0f}")
+        figure.add_vline(
+            x=value, line={"dash": "dash"}, annotation_text=f"{label} {'-' if value < 0 else ''}${abs(value):,.0f}"
+        )
     figure.add_vline(x=0, line={"color": "black"})
     figure.update_layout(title="NPV of savings across samples", xaxis_title="USD", yaxis_title="samples", **LAYOUT)
     return figure

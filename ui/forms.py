@@ -64,11 +64,25 @@ def _get(mapping: dict[str, Any], path: tuple[str, ...], default: Any) -> Any:
 
 
 def _set(mapping: dict[str, Any], path: tuple[str, ...], value: Any, default: Any) -> None:
+    """Write only a change: an untouched widget leaves the scenario exactly as it was loaded."""
+    if _get(mapping, path, default) == value:
+        return
     parent = mapping
     for part in path[:-1]:
         parent = parent.setdefault(part, {})
-    if path[-1] in parent or value != default:
-        parent[path[-1]] = tidy(value)
+    parent[path[-1]] = tidy(value)
+
+
+def replace_choice(mapping: dict[str, Any], choices: tuple[str, ...], chosen: str, value: Any) -> None:
+    """Set one of mutually exclusive keys (e.g. requests_per_month / tokens_per_month), keeping its place."""
+    if mapping.get(chosen) == value:
+        return
+    items = list(mapping.items())
+    at = next((i for i, (k, _) in enumerate(items) if k in choices), len(items))
+    items = [(k, v) for k, v in items if k not in choices]
+    items.insert(min(at, len(items)), (chosen, tidy(value)))
+    mapping.clear()
+    mapping.update(items)
 
 
 def number(
@@ -109,19 +123,25 @@ def _classes_frame(workload: dict[str, Any]) -> pd.DataFrame:
 
 
 def _write_classes(workload: dict[str, Any], frame: pd.DataFrame) -> None:
-    rows = [r for r in frame.to_dict("records") if not pd.isna(r.get("input_tokens"))]
-    for column in ("classes", *CLASS_COLUMNS[2:]):
-        workload.pop(column, None)
+    """One row: flat fields on the workload; several: `classes`. Untouched when nothing changed."""
+    class_keys = ("classes", *CLASS_COLUMNS[2:])
     optional = {"cached_input_share", "cache_write_tokens", "batch_share"}
     clean = [
         {c: tidy(r[c]) for c in CLASS_COLUMNS if not pd.isna(r.get(c)) and not (c in optional and r[c] == 0)}
-        for r in rows
+        for r in frame.to_dict("records")
+        if not pd.isna(r.get("input_tokens"))
     ]
     if len(clean) == 1:
-        only = clean[0]
-        workload.update({c: v for c, v in only.items() if c not in ("name", "share")})
+        new = {c: v for c, v in clean[0].items() if c not in ("name", "share")}
     else:
-        workload["classes"] = clean
+        new = {"classes": clean}
+    old = {k: workload[k] for k in class_keys if k in workload}
+    old_flat = {k: v for k, v in old.items() if not (k in optional and v == 0)}
+    if new == old_flat:
+        return
+    for k in class_keys:
+        workload.pop(k, None)
+    workload.update(new)
 
 
 def workload_form(data: dict[str, Any]) -> None:
@@ -142,9 +162,8 @@ def workload_form(data: dict[str, Any]) -> None:
         key=seeded("volume", float(amount_now)),
         help="Tokens count input + output. Whole requests are what the fleet and the APIs serve.",
     )
-    workload.pop("requests_per_month", None)
-    workload.pop("tokens_per_month", None)
-    workload["requests_per_month" if basis == "requests/month" else "tokens_per_month"] = tidy(amount)
+    chosen = "requests_per_month" if basis == "requests/month" else "tokens_per_month"
+    replace_choice(workload, ("requests_per_month", "tokens_per_month"), chosen, amount)
 
     shape = middle.radio(
         "Peak load",
@@ -246,8 +265,7 @@ def _curve_input(workload: dict[str, Any], container: Any) -> None:
     except ValueError as err:
         container.error(f"workload.daily_curve: {err}")
         return
-    workload.pop("peak_to_average", None)
-    workload["daily_curve"] = [tidy(v) for v in curve]
+    replace_choice(workload, ("peak_to_average", "daily_curve"), "daily_curve", [tidy(v) for v in curve])
 
 
 # --- SLO -----------------------------------------------------------------------------------------

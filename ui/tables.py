@@ -23,6 +23,15 @@ OPTION_COLUMNS = {
 }
 
 
+def usd(value: float) -> str:
+    """Whole dollars with the sign before the symbol: -$807,094.
+
+    >>> usd(-807094.4)
+    '-$807,094'
+    """
+    return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
+
+
 def escape_markdown(text: str) -> str:
     """ "$" would start LaTeX in Streamlit markdown."""
     return text.replace("$", r"\$")
