@@ -131,10 +131,8 @@ def _write_classes(workload: dict[str, Any], frame: pd.DataFrame) -> None:
         for r in frame.to_dict("records")
         if not pd.isna(r.get("input_tokens"))
     ]
-    if len(clean) == 1:
-        new = {c: v for c, v in clean[0].items() if c not in ("name", "share")}
-    else:
-        new = {"classes": clean}
+    single = len(clean) == 1
+    new = {c: v for c, v in clean[0].items() if c not in ("name", "share")} if single else {"classes": clean}
     old = {k: workload[k] for k in class_keys if k in workload}
     old_flat = {k: v for k, v in old.items() if not (k in optional and v == 0)}
     if new == old_flat:
