@@ -34,6 +34,7 @@ if submitted and upload is not None:
         st.error(f"{upload.name} was not added: {err}", icon=":material/error:")
     else:
         state.add_profile(upload.name, profile)
+        st.session_state["tp.profile"] = state.profile_label(upload.name, profile)
         st.success(
             f"Added {upload.name}: {profile.meta.model} on {profile.meta.gpu_count} x {profile.meta.gpu} "
             f"({profile.meta.engine}), {len(profile.levels)} levels, {profile.meta.source}."
@@ -45,16 +46,12 @@ analysis = state.analysis()
 if analysis is None:
     st.stop()
 profiles = state.all_profiles()
-in_use = [o.profile for o in analysis.scenario.options if getattr(o, "profile", None)]
-refs = list(profiles)
-first = (list(state.uploaded_profiles()) or in_use or refs)[-1 if state.uploaded_profiles() else 0]
-ref = st.selectbox(
-    "Profile",
-    refs,
-    index=refs.index(first),
-    format_func=lambda r: state.profile_label(r, profiles[r]),
-    key="tp.profile",
-)
+labels = {state.profile_label(r, p): r for r, p in profiles.items()}
+used = [ref for o in analysis.scenario.options if (ref := getattr(o, "profile", None)) in profiles]
+in_use = [state.profile_label(ref, profiles[ref]) for ref in used]
+if st.session_state.get("tp.profile") not in labels:
+    st.session_state["tp.profile"] = (in_use or list(labels))[0]
+ref = labels[st.selectbox("Profile", list(labels), key="tp.profile")]
 profile = profiles[ref]
 view = state.profile_view(analysis, ref)
 m = profile.meta

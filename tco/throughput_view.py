@@ -86,9 +86,14 @@ def profile_view(
         chosen = "No level meets the SLO with zero failures: this profile cannot serve the workload at this SLO."
     else:
         level = profile.levels[capacity.level_index]
-        load = f"concurrency {level.concurrency:g}" if level.concurrency else f"rate {level.request_rate:g} req/s"
+        if level.concurrency is not None:
+            load = f" (concurrency {level.concurrency:g})"
+        elif level.request_rate is not None:
+            load = f" (rate {level.request_rate:g} req/s)"
+        else:
+            load = ""
         chosen = (
-            f"Level {capacity.level_index} ({load}) is the highest-throughput level that meets every bound with "
+            f"Level {capacity.level_index}{load} is the highest-throughput level that meets every bound with "
             f"no failed requests: {level.req_per_s:.3g} req/s per replica of {gpus} x {profile.meta.gpu}."
         )
     roofline = estimate_capacity(card, gpu, gpus, slo, cls) if card and gpu else None

@@ -359,7 +359,7 @@ def option_summary_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _unique_id(data: dict[str, Any], wanted: str) -> str:
     taken = {o["id"] for o in data.get("options", [])}
-    base = re.sub(r"[^a-z0-9.-]+", "-", wanted.lower()).strip("-") or "option"
+    base = re.sub(r"[^a-z0-9._-]+", "-", wanted.lower()).strip("-") or "option"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
