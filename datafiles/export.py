@@ -64,7 +64,7 @@ def to_xlsx(sheets: Mapping[str, tuple[list[str], Iterable[Mapping[str, Any]]]])
         bold = book.add_format({"bold": True})
         for name, (columns, rows) in sheets.items():
             sheet = book.add_worksheet(name[:31])
-            sheet.write_row(0, 0, columns, bold)
+            sheet.write_row(0, 0, [spreadsheet_safe(c) for c in columns], bold)
             for r, row in enumerate(rows, start=1):
                 for c, key in enumerate(columns):
                     value = spreadsheet_safe(row.get(key))
