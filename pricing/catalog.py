@@ -8,6 +8,7 @@ change under a running calculation and every result can name the data it used.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ class PriceCatalog:
     snapshot: DataSnapshot
     version: str
     """Which data: 'genai-prices 0.2.3 (bundled)' or 'genai-prices data fetched 2026-11-29T10:00Z'."""
+    _prices: dict[tuple[str, str, dt.date, tuple[float, ...]], ApiPrice] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Memo of `price`: the snapshot never changes, and the app asks again for every edit of a scenario."""
 
     @property
     def providers(self) -> list[gp_types.Provider]:
@@ -66,6 +71,14 @@ class PriceCatalog:
         Time-of-day prices (DeepSeek's off-peak windows) are weighted by the workload's
         24-hour curve; start-dated changes (price history, scheduled cuts) pick the month.
         """
+        key = (provider.lower(), model.lower(), month_start, hour_weights)
+        if key not in self._prices:
+            self._prices[key] = self._price(provider, model, month_start, hour_weights, file, field)
+        return self._prices[key]
+
+    def _price(
+        self, provider: str, model: str, month_start: dt.date, hour_weights: tuple[float, ...], file: str, field: str
+    ) -> ApiPrice:
         gp_provider, gp_model = self.find(provider, model, file, field)
         cards = []
         batch_cards = []

@@ -1,0 +1,108 @@
+"""Benchmark: how live the app feels.
+
+1. Server-side time of one rerun of the Compare and Risk pages for the example scenario, through
+   Streamlit's AppTest: (a) a rerun with nothing changed (cached evaluation) and (b) a rerun after a
+   change of the monthly volume (a new scenario: validation, resolution, engine, Monte Carlo on Risk).
+2. In a real browser (headless Chromium): the time from `streamlit run` to the first verdict on
+   screen, and from typing a new volume to the new verdict on screen.
+
+Run on demand: `python bench/app.py [--rounds 15]`. Targets (issue 4): rerun < 300 ms, first verdict < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_healthy  # noqa: E402
+
+PAGES = {"Compare": "app_pages/compare.py", "Risk": "app_pages/risk.py"}
+
+
+def _summary(times_s: list[float]) -> str:
+    ordered = sorted(times_s)
+    p90 = ordered[max(0, round(0.9 * len(ordered)) - 1)]
+    return f"median {statistics.median(ordered) * 1000:6.1f} ms, p90 {p90 * 1000:6.1f} ms, n={len(ordered)}"
+
+
+def rerun_times(rounds: int) -> None:
+    for name, page in PAGES.items():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.switch_page(page).run()
+        at.run()  # warm: catalogues and first evaluation cached
+        unchanged, changed = [], []
+        for i in range(rounds):
+            start = time.perf_counter()
+            at.run()
+            unchanged.append(time.perf_counter() - start)
+            volume = 3_000_000 + 10_000 * (i + 1)
+            if name == "Compare":  # its volume widget would write its own value back over a direct change
+                at.number_input(key="f.volume").set_value(volume)
+            else:
+                at.session_state["scenario"]["workload"]["requests_per_month"] = volume
+            start = time.perf_counter()
+            at.run()
+            changed.append(time.perf_counter() - start)
+            assert not at.exception, at.exception
+            assert at.session_state["scenario"]["workload"]["requests_per_month"] == volume
+        print(f"{name:8s} rerun, nothing changed:  {_summary(unchanged)}")
+        print(f"{name:8s} rerun, volume changed:   {_summary(changed)}")
+
+
+def browser_times() -> None:
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as cache:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        port = free_port()
+        start = time.perf_counter()
+        process = start_app(port, Path(cache))
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url, process)
+            healthy = time.perf_counter() - start
+            page.goto(url)
+            headline = page.locator("h3").filter(has_text="Self-hosting").first
+            headline.wait_for(timeout=60_000)
+            first = time.perf_counter() - start
+            print(f"streamlit run -> server healthy: {healthy:5.2f} s; -> first verdict in the browser: {first:5.2f} s")
+            volume = page.get_by_role("spinbutton", name="Volume (requests/month, first month)")
+            changes = []
+            for amount in (30_000_000, 3_500_000, 12_000_000, 4_000_000, 50_000_000):
+                before = headline.inner_text()
+                volume.fill(str(amount))
+                start = time.perf_counter()
+                volume.press("Enter")
+                page.wait_for_function(
+                    "([text]) => { const h = [...document.querySelectorAll('h3')].find("
+                    "e => e.innerText.startsWith('Self-hosting')); return h && h.innerText !== text; }",
+                    arg=[before],
+                    timeout=60_000,
+                )
+                changes.append(time.perf_counter() - start)
+            print(f"browser: volume typed -> new verdict shown: {_summary(changes)}")
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+            browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    rerun_times(args.rounds)
+    browser_times()
+
+
+if __name__ == "__main__":
+    main()
