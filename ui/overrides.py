@@ -36,7 +36,7 @@ def to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     for column in NUMERIC:
         frame[column] = pd.to_numeric(frame[column]).astype(float)
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
-    for column in ("provider", "model", "source"):
+    for column in ("provider", "model", "source", "as_of"):
         frame[column] = frame[column].astype(object)
     return frame
 
