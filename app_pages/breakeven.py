@@ -4,53 +4,34 @@ import streamlit as st
 
 from tco.breakeven import cost_curves
 from tco.risk import headline_pair
+from tco.scenario import Finance
 from tco.what_if import api_decline_cases
 from ui import charts, forms, state, tables
 
 data = state.data()
 st.title("Break-even & ROI")
 with st.expander("Finance assumptions", expanded=False):
-    left, middle, right = st.columns(3)
-    forms.number(
-        "Discount rate (% a year)",
+    forms.number_fields(
         data,
-        ("finance", "discount_rate_annual"),
-        0.08,
-        scale=100,
-        container=left,
-        min_value=0.0,
-        max_value=100.0,
-        help=forms.default_help("discount_rate_annual"),
-    )
-    forms.number(
-        "API price decline (% a year)",
-        data,
-        ("finance", "api_price_decline_annual"),
-        0.0,
-        scale=100,
-        container=middle,
-        min_value=0.0,
-        max_value=99.0,
-    )
-    forms.number(
-        "GPU price decline (% a year)",
-        data,
-        ("finance", "gpu_price_decline_annual"),
-        0.0,
-        scale=100,
-        container=right,
-        min_value=0.0,
-        max_value=99.0,
-    )
-    forms.number(
-        "Staff cost per FTE-month (USD)",
-        data,
-        ("finance", "staff_usd_per_fte_month"),
-        18000.0,
-        container=left,
-        min_value=0.0,
-        step=1000.0,
-        help=forms.default_help("staff_usd_per_fte_month"),
+        "finance",
+        Finance(),
+        [
+            forms.NumberField(
+                "Discount rate (% a year)",
+                "discount_rate_annual",
+                percent=True,
+                max_value=100,
+                help=forms.default_help("discount_rate_annual"),
+            ),
+            forms.NumberField("API price decline (% a year)", "api_price_decline_annual", percent=True, max_value=99),
+            forms.NumberField("GPU price decline (% a year)", "gpu_price_decline_annual", percent=True, max_value=99),
+            forms.NumberField(
+                "Staff cost per FTE-month (USD)",
+                "staff_usd_per_fte_month",
+                help=forms.default_help("staff_usd_per_fte_month"),
+            ),
+        ],
+        columns=4,
     )
 
 analysis = state.analysis()

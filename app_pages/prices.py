@@ -8,7 +8,7 @@ import streamlit as st
 from datafiles import InputError
 from pricing.refresh import DEFAULT_URL, RefreshError, update_prices
 from scenario_io import codec
-from ui import loaders, overrides, state, tables
+from ui import forms, loaders, overrides, state, tables
 
 data = state.data()
 cat = loaders.catalogues()
@@ -64,15 +64,10 @@ with override_tab:
         "a batch discount, or full prices for a model the catalogue lacks. They win over "
         "pricing/data/api_overrides.yaml."
     )
-    editor, base = "f.overrides.table", "f.overrides.table.base"
-    if editor not in st.session_state or base not in st.session_state:
-        st.session_state[base] = overrides.to_frame(data.get("overrides", []))
-    edited = st.data_editor(
-        st.session_state[base],
-        key=editor,
+    edited = forms.table_editor(
+        "overrides.table",
+        lambda: overrides.to_frame(data.get("overrides", [])),
         num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
         column_config=overrides.COLUMN_CONFIG,
     )
     try:

@@ -36,21 +36,16 @@ st.caption(
     "cost-of-pass, the expected cost of one successful request."
 )
 options = data.get("options", [])
-editor, base = forms.key("quality.table"), forms.key("quality.table.base")
-if editor not in st.session_state or base not in st.session_state:
-    st.session_state[base] = pd.DataFrame(
+edited = forms.table_editor(
+    "quality.table",
+    lambda: pd.DataFrame(
         {
             "option": [o["id"] for o in options],
             "your score": pd.to_numeric(pd.Series([o.get("quality_score") for o in options], dtype=object)),
             "success rate": pd.to_numeric(pd.Series([o.get("success_rate") for o in options], dtype=object)),
         }
-    ).astype({"your score": float, "success rate": float})
-edited = st.data_editor(
-    st.session_state[base],
-    key=editor,
-    hide_index=True,
+    ).astype({"your score": float, "success rate": float}),
     disabled=["option"],
-    width="stretch",
     column_config={"success rate": st.column_config.NumberColumn(min_value=0.01, max_value=1.0, format="%.2f")},
 )
 by_id = {o["id"]: o for o in options}

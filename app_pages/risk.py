@@ -2,83 +2,27 @@
 
 import streamlit as st
 
+from tco.scenario import Uncertainty
 from ui import charts, forms, state, tables
 
 data = state.data()
 st.title("Risk")
 with st.expander("Uncertainty ranges (Monte Carlo)", expanded=False):
-    cols = st.columns(4)
-    forms.number(
-        "Samples",
+    forms.number_fields(
         data,
-        ("uncertainty", "samples"),
-        10_000,
-        container=cols[0],
-        min_value=100.0,
-        max_value=200_000.0,
-        step=1000.0,
-        format="%.0f",
-    )
-    forms.number("Seed", data, ("uncertainty", "seed"), 20261129, container=cols[0], step=1.0, format="%.0f")
-    forms.number(
-        "Throughput ±sd (%)",
-        data,
-        ("uncertainty", "throughput_rel_sd"),
-        0.12,
-        scale=100,
-        container=cols[1],
-        min_value=0.0,
-        max_value=100.0,
-    )
-    forms.number(
-        "GPU price ± (%)",
-        data,
-        ("uncertainty", "gpu_price_rel_range"),
-        0.15,
-        scale=100,
-        container=cols[1],
-        min_value=0.0,
-        max_value=99.0,
-    )
-    forms.number(
-        "API price ± (%)",
-        data,
-        ("uncertainty", "api_price_rel_range"),
-        0.10,
-        scale=100,
-        container=cols[2],
-        min_value=0.0,
-        max_value=99.0,
-    )
-    forms.number(
-        "Peak-to-average ± (%)",
-        data,
-        ("uncertainty", "peak_rel_range"),
-        0.20,
-        scale=100,
-        container=cols[2],
-        min_value=0.0,
-        max_value=99.0,
-    )
-    forms.number(
-        "Monthly growth sd (points)",
-        data,
-        ("uncertainty", "growth_sd"),
-        0.02,
-        scale=100,
-        container=cols[3],
-        min_value=0.0,
-        max_value=100.0,
-    )
-    forms.number(
-        "API price decline up to (% a year)",
-        data,
-        ("uncertainty", "api_decline_max"),
-        0.5,
-        scale=100,
-        container=cols[3],
-        min_value=0.0,
-        max_value=99.0,
+        "uncertainty",
+        Uncertainty(),
+        [
+            forms.NumberField("Samples", "samples", max_value=200_000),
+            forms.NumberField("Seed", "seed"),
+            forms.NumberField("Throughput sd (%)", "throughput_rel_sd", percent=True, max_value=100),
+            forms.NumberField("GPU price ± (%)", "gpu_price_rel_range", percent=True, max_value=99),
+            forms.NumberField("API price ± (%)", "api_price_rel_range", percent=True, max_value=99),
+            forms.NumberField("Peak-to-average ± (%)", "peak_rel_range", percent=True, max_value=99),
+            forms.NumberField("Monthly growth sd (points)", "growth_sd", percent=True, max_value=100),
+            forms.NumberField("API price decline up to (% a year)", "api_decline_max", percent=True, max_value=99),
+        ],
+        columns=4,
     )
 
 analysis = state.analysis()

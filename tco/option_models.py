@@ -10,7 +10,7 @@ from tco.capacity import Capacity, capacity_at_slo, combine_classes
 from tco.hardware import ServerYear, owned_server_year
 from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
 from tco.projection import OptionModel
-from tco.roofline import estimate_capacity, max_output_tokens_per_s
+from tco.roofline import estimate_capacity, level_output_ceiling
 from tco.scenario import HOURS_PER_MONTH, RequestClass, Scenario, Slo
 
 
@@ -83,8 +83,7 @@ def _plausibility_notes(item: ResolvedSelfHosted) -> list[str]:
         return []
     notes = []
     for i, level in enumerate(item.profile.levels):
-        shape = RequestClass(name="level", share=1, input_tokens=level.input_tokens, output_tokens=level.output_tokens)
-        ceiling = max_output_tokens_per_s(item.card, item.gpu, item.profile.meta.gpu_count, shape)
+        ceiling = level_output_ceiling(item.card, item.gpu, item.profile.meta.gpu_count, level)
         if ceiling is not None and level.output_tokens_per_s is not None and level.output_tokens_per_s > ceiling:
             notes.append(
                 f"implausible: profile level {i} reports {level.output_tokens_per_s:,.0f} output tok/s, above the "

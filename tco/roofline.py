@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from models.catalog import ModelCard
 from pricing.gpus import GpuType
+from profiling.schema import Level
 from tco.capacity import Capacity
 from tco.scenario import RequestClass, Slo
 
@@ -81,3 +82,9 @@ def max_output_tokens_per_s(card: ModelCard, gpu: GpuType, gpus: int, cls: Reque
     weights_read = min(card.total_params_b, card.active_params_b * batch) * 1e9 * bpp
     step = (weights_read + batch * kv_bytes_per_seq) / (gpus * gpu.memory_bandwidth_tb_s * 1e12)
     return batch / step
+
+
+def level_output_ceiling(card: ModelCard, gpu: GpuType, gpus: int, level: Level) -> float | None:
+    """The roofline's output tokens/s for a profile level's own request shape (plausibility checks)."""
+    shape = RequestClass(name="level", share=1, input_tokens=level.input_tokens, output_tokens=level.output_tokens)
+    return max_output_tokens_per_s(card, gpu, gpus, shape)

@@ -9,7 +9,7 @@ from models.catalog import ModelCard
 from pricing.gpus import GpuType
 from profiling.schema import Profile
 from tco.capacity import Capacity, capacity_at_slo, level_checks
-from tco.roofline import estimate_capacity, max_output_tokens_per_s
+from tco.roofline import estimate_capacity, level_output_ceiling
 from tco.scenario import RequestClass, Slo
 
 
@@ -54,8 +54,7 @@ def profile_view(
     rows = []
     for check in level_checks(profile, slo):
         level = profile.levels[check.index]
-        shape = RequestClass(name="level", share=1, input_tokens=level.input_tokens, output_tokens=level.output_tokens)
-        ceiling = max_output_tokens_per_s(card, gpu, gpus, shape) if card and gpu else None
+        ceiling = level_output_ceiling(card, gpu, gpus, level) if card and gpu else None
         per_gpu = level.output_tokens_per_s / gpus if level.output_tokens_per_s is not None else None
         itl = level.itl_s.p50
         rows.append(

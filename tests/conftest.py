@@ -66,6 +66,23 @@ PRIVATE_OVERRIDES = {
 }
 
 
+HOSTILE_SCENARIO = {
+    "name": "=cmd|' /C calc'!A0",
+    "workload": {"requests_per_month": 1e6, "input_tokens": 2000, "output_tokens": 500},
+    "options": [
+        {"id": '=HYPERLINK("http://evil")', "kind": "api", "provider": "openai", "model": "gpt-5"},
+        {
+            "id": "@sum",
+            "kind": "self_hosted",
+            "model": "llama-3.3-70b-instruct",
+            "profile": "p.yaml",
+            "usd_per_gpu_hour": 2,
+        },
+    ],
+}
+"""Text a spreadsheet would run as formulas, in every text field an export writes (needs p.yaml beside it)."""
+
+
 def run_scenario(tmp_path: Path, scenario: dict, catalogues: Catalogues):
     """Evaluate a scenario dict written to tmp_path (profiles referenced relative to it)."""
     if "api_overrides" not in scenario:

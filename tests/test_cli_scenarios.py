@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from cli.main import main
-from tests.conftest import ROOT, SCENARIOS, level, simple_profile, write_yaml
+from tests.conftest import HOSTILE_SCENARIO, ROOT, SCENARIOS, level, simple_profile, write_yaml
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -48,21 +48,7 @@ def test_bundled_scenario_table_and_csv(path, capsys):
 
 def test_csv_export_is_safe_for_spreadsheets(tmp_path, capsys):
     write_yaml(tmp_path / "p.yaml", simple_profile([level(5, 1, 0.05)]))
-    scenario = {
-        "name": "=cmd|' /C calc'!A0",
-        "workload": {"requests_per_month": 1e6, "input_tokens": 2000, "output_tokens": 500},
-        "options": [
-            {"id": '=HYPERLINK("http://evil")', "kind": "api", "provider": "openai", "model": "gpt-5"},
-            {
-                "id": "@sum",
-                "kind": "self_hosted",
-                "model": "llama-3.3-70b-instruct",
-                "profile": "p.yaml",
-                "usd_per_gpu_hour": 2,
-            },
-        ],
-    }
-    path = write_yaml(tmp_path / "s.yaml", scenario)
+    path = write_yaml(tmp_path / "s.yaml", HOSTILE_SCENARIO)
     assert main(["compare", str(path), "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     ids = {r["id"] for r in rows}

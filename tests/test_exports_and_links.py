@@ -17,23 +17,8 @@ from cli.report import as_xlsx
 from datafiles import InputError
 from scenario_io import codec
 from tco.quality import pareto_front
-from tests.conftest import level, run_scenario, simple_profile, write_yaml
+from tests.conftest import HOSTILE_SCENARIO, level, run_scenario, simple_profile, write_yaml
 from ui.forms import parse_curve
-
-HOSTILE = {
-    "name": "=cmd|' /C calc'!A0",
-    "workload": {"requests_per_month": 1e6, "input_tokens": 2000, "output_tokens": 500},
-    "options": [
-        {"id": '=HYPERLINK("http://evil")', "kind": "api", "provider": "openai", "model": "gpt-5"},
-        {
-            "id": "@sum",
-            "kind": "self_hosted",
-            "model": "llama-3.3-70b-instruct",
-            "profile": "p.yaml",
-            "usd_per_gpu_hour": 2,
-        },
-    ],
-}
 
 
 def _workbook_parts(data: bytes) -> dict[str, str]:
@@ -43,7 +28,7 @@ def _workbook_parts(data: bytes) -> dict[str, str]:
 
 def test_xlsx_export_never_holds_a_formula_or_a_link(tmp_path, catalogues):
     write_yaml(tmp_path / "p.yaml", simple_profile([level(5, 1, 0.05)]))
-    result = run_scenario(tmp_path, HOSTILE, catalogues)
+    result = run_scenario(tmp_path, HOSTILE_SCENARIO, catalogues)
     parts = _workbook_parts(as_xlsx(result, None))
     sheets = {k: v for k, v in parts.items() if k.startswith("xl/worksheets/sheet")}
     assert len(sheets) >= 4  # options, monthly cost, break-even, assumptions

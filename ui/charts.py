@@ -168,22 +168,15 @@ def tornado(bars: Tornado) -> go.Figure:
     ordered = list(reversed(bars.bars))
     labels = [b.input for b in ordered]
     figure = go.Figure()
-    figure.add_bar(
-        y=labels,
-        x=[b.savings_at_low_usd - bars.base_savings_usd for b in ordered],
-        base=bars.base_savings_usd,
-        orientation="h",
-        name="input low",
-        text=[b.low_label for b in ordered],
-    )
-    figure.add_bar(
-        y=labels,
-        x=[b.savings_at_high_usd - bars.base_savings_usd for b in ordered],
-        base=bars.base_savings_usd,
-        orientation="h",
-        name="input high",
-        text=[b.high_label for b in ordered],
-    )
+    for side in ("low", "high"):
+        figure.add_bar(
+            y=labels,
+            x=[getattr(b, f"savings_at_{side}_usd") - bars.base_savings_usd for b in ordered],
+            base=bars.base_savings_usd,
+            orientation="h",
+            name=f"input {side}",
+            text=[getattr(b, f"{side}_label") for b in ordered],
+        )
     figure.add_vline(x=0, line={"color": "black"})
     figure.update_layout(
         barmode="overlay",

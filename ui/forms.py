@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -101,6 +103,54 @@ def number(
     value = shown / scale
     _set(data, path, value, default)
     return value
+
+
+def table_editor(name: str, build: Callable[[], pd.DataFrame], **kwargs: Any) -> pd.DataFrame:
+    """An `st.data_editor` whose edits survive reruns and page changes.
+
+    The editor's input table is built from the scenario once and kept (`<name>.base`): handing it a
+    table rebuilt from its own output would apply the edits twice. When the editor was not drawn on
+    the last run (another page, a new scenario), the table is rebuilt from the scenario, which holds
+    every edit made so far.
+    """
+    editor, base = key(name), key(f"{name}.base")
+    if editor not in st.session_state or base not in st.session_state:
+        st.session_state[base] = build()
+    return st.data_editor(st.session_state[base], key=editor, hide_index=True, width="stretch", **kwargs)
+
+
+@dataclass(frozen=True)
+class NumberField:
+    """A number input for one field of a scenario section; shares shown as percent when `percent`."""
+
+    label: str
+    field: str
+    percent: bool = False
+    max_value: float | None = None
+    help: str | None = None
+
+
+def number_fields(
+    data: dict[str, Any], section: str, defaults: object, fields: list[NumberField], columns: int
+) -> None:
+    """Inputs for `data[section][field]`, defaults read from the section's record, laid out in columns."""
+    cols = st.columns(columns)
+    for i, f in enumerate(fields):
+        default = getattr(defaults, f.field)
+        whole = isinstance(default, int)
+        number(
+            f.label,
+            data,
+            (section, f.field),
+            default,
+            scale=100 if f.percent else 1,
+            container=cols[i % columns],
+            min_value=0.0,
+            max_value=None if f.max_value is None else float(f.max_value),
+            step=1.0 if whole or f.percent else None,
+            format="%.0f" if whole else None,
+            help=f.help,
+        )
 
 
 def default_help(name: str) -> str:
@@ -211,16 +261,10 @@ def workload_form(data: dict[str, Any]) -> None:
         "Request classes: mean tokens per request; input includes cached tokens, output includes reasoning. "
         "Add rows for a mix (shares add up to 1)."
     )
-    editor = key("classes")
-    base = key("classes.base")
-    if editor not in st.session_state or base not in st.session_state:
-        st.session_state[base] = _classes_frame(workload)
-    edited = st.data_editor(
-        st.session_state[base],
-        key=editor,
+    edited = table_editor(
+        "classes",
+        lambda: _classes_frame(workload),
         num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
         column_config={
             "share": st.column_config.NumberColumn(min_value=0.0, max_value=1.0, format="%.2f"),
             "input_tokens": st.column_config.NumberColumn(min_value=1.0, format="%.0f"),
@@ -300,15 +344,10 @@ def slo_form(data: dict[str, Any]) -> None:
         on_change=_apply_preset,
         help=f"Presets: {PRESETS[0].source}.",
     )
-    editor, base = key("slo.table"), key("slo.table.base")
-    if editor not in st.session_state or base not in st.session_state:
-        st.session_state[base] = _slo_frame(slo)
-    edited = st.data_editor(
-        st.session_state[base],
-        key=editor,
-        hide_index=True,
+    edited = table_editor(
+        "slo.table",
+        lambda: _slo_frame(slo),
         disabled=["metric"],
-        width="stretch",
         column_config={p: st.column_config.NumberColumn(f"{p} (s)", min_value=0.0, format="%.3f") for p in PERCENTILES},
     )
     new = {}
