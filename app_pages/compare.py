@@ -11,11 +11,12 @@ st.title("Self-host or API?")
 st.caption(data.get("description") or "Change any input on the left; the answer on the right follows.")
 inputs_col, results_col = st.columns([2, 3], gap="large")
 with inputs_col:
-    workload_tab, slo_tab, options_tab = st.tabs(["Workload", "Latency SLO", "Options"])
+    workload_tab, slo_tab, options_tab = st.tabs(["Workload", "SLO & capacity", "Options"])
     with workload_tab:
         forms.workload_form(data)
     with slo_tab:
         forms.slo_form(data)
+        forms.capacity_form(data)
     with options_tab:
         forms.options_form(data)
 

@@ -413,3 +413,34 @@ def test_saved_yaml_reopens_to_the_same_scenario():
     original = example()
     assert copy.deepcopy(reopened)["workload"]["requests_per_month"] == 4_000_000
     assert list(reopened) == list(original)  # the user's layout is kept
+
+
+def test_switching_to_tokens_converts_the_volume_and_keeps_the_answer(catalogues):
+    at = open_app()
+    before = shown_verdict(at)
+    at.radio(key="f.volume_basis").set_value("tokens/month").run()
+    assert_no_failure(at)
+    workload = at.session_state["scenario"]["workload"]
+    assert workload["tokens_per_month"] == 3_000_000 * 2_500 and "requests_per_month" not in workload
+    assert shown_verdict(at) == before
+
+
+def test_switching_to_a_curve_starts_from_the_same_peak():
+    at = open_app()
+    before = shown_verdict(at)
+    at.radio(key="f.peak_kind").set_value("24-hour curve").run()
+    assert_no_failure(at)
+    curve = at.session_state["scenario"]["workload"]["daily_curve"]
+    assert max(curve) / (sum(curve) / 24) == pytest.approx(3.0)
+    assert shown_verdict(at) == before  # same peak, same fleet, same prices (flat-priced APIs)
+
+
+def test_capacity_policy_fields_reach_the_engine(catalogues):
+    at = open_app()
+    at.number_input(key="f.capacity.ha_spare_replicas").set_value(0).run()
+    at.number_input(key="f.capacity.planning_utilization").set_value(60.0).run()
+    assert_no_failure(at)
+    capacity = at.session_state["scenario"]["capacity"]
+    assert capacity["ha_spare_replicas"] == 0 and capacity["planning_utilization"] == pytest.approx(0.6)
+    expected = engine(at.session_state["scenario"], catalogues).option("glm5-h200")
+    assert table_row(at, "glm5-h200")["GPUs"] == expected.gpus_first_month

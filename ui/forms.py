@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tco.scenario import DEFAULT_SOURCES, Slo
+from datafiles import InputError, parse_as
+from tco.scenario import DEFAULT_SOURCES, CapacityPolicy, Slo, Workload
 from tco.slo_presets import PRESETS, preset
 from ui import loaders, state
 
@@ -192,6 +193,42 @@ def _write_classes(workload: dict[str, Any], frame: pd.DataFrame) -> None:
     workload.update(new)
 
 
+def _tokens_per_request(workload: dict[str, Any]) -> float | None:
+    try:
+        return parse_as(Workload, workload, "workload").tokens_per_request
+    except InputError:
+        return None
+
+
+def _convert_volume() -> None:
+    """Switching requests <-> tokens keeps the same demand: the amount is converted, not reinterpreted."""
+    per_request = _tokens_per_request(state.data().get("workload", {}))
+    if per_request is None:
+        return
+    to_tokens = st.session_state[key("volume_basis")] == "tokens/month"
+    amount = st.session_state[key("volume")]
+    st.session_state[key("volume")] = float(round(amount * per_request if to_tokens else amount / per_request))
+
+
+def curve_with_peak(peak_to_average: float) -> list[float]:
+    """A business-hours day (peak from 09:00 UTC) whose peak-to-average ratio is the one given.
+
+    >>> curve = curve_with_peak(3.0)
+    >>> max(curve) / (sum(curve) / 24)
+    3.0
+    """
+    hours = max(1, min(8, int(24 // peak_to_average)))
+    base = (24 - hours * peak_to_average) / (24 - hours)
+    return [round(peak_to_average if 9 <= h < 9 + hours else base, 4) for h in range(24)]
+
+
+def _seed_curve() -> None:
+    workload = state.data().get("workload", {})
+    if st.session_state[key("peak_kind")] == "24-hour curve" and not workload.get("daily_curve"):
+        curve = curve_with_peak(float(workload.get("peak_to_average") or 2.0))
+        st.session_state[key("daily_curve")] = ", ".join(f"{v:g}" for v in curve)
+
+
 def workload_form(data: dict[str, Any]) -> None:
     workload = data.setdefault("workload", {})
     left, middle, right = st.columns(3)
@@ -200,6 +237,7 @@ def workload_form(data: dict[str, Any]) -> None:
         ["requests/month", "tokens/month"],
         key=seeded("volume_basis", "tokens/month" if "tokens_per_month" in workload else "requests/month"),
         horizontal=True,
+        on_change=_convert_volume,
     )
     amount_now = workload.get("tokens_per_month") or workload.get("requests_per_month") or 1_000_000
     amount = left.number_input(
@@ -218,6 +256,7 @@ def workload_form(data: dict[str, Any]) -> None:
         ["peak-to-average ratio", "24-hour curve"],
         key=seeded("peak_kind", "24-hour curve" if workload.get("daily_curve") else "peak-to-average ratio"),
         horizontal=True,
+        on_change=_seed_curve,
     )
     if shape == "peak-to-average ratio":
         workload.pop("daily_curve", None)
@@ -360,6 +399,29 @@ def slo_form(data: dict[str, Any]) -> None:
     st.caption(
         "Seconds; blank = no bound. TTFT to the first token, ITL per output token, E2E per request. "
         "A level must meet every bound with no failed requests; bounds a profile cannot show rule its levels out."
+    )
+
+
+def capacity_form(data: dict[str, Any]) -> None:
+    st.markdown("**Capacity policy**")
+    number_fields(
+        data,
+        "capacity",
+        CapacityPolicy(),
+        [
+            NumberField(
+                "Planning utilisation (% of SLO throughput)",
+                "planning_utilization",
+                percent=True,
+                max_value=100,
+                help=default_help("planning_utilization"),
+            ),
+            NumberField(
+                "Spare replicas (HA)", "ha_spare_replicas", max_value=64, help=default_help("ha_spare_replicas")
+            ),
+            NumberField("Minimum replicas", "min_replicas", max_value=1024),
+        ],
+        columns=3,
     )
 
 

@@ -68,7 +68,7 @@ def profile_from_upload(data: bytes, name: str, meta: dict[str, Any]) -> Profile
     return profile_from_text(_text(data, name), name, meta)
 
 
-@st.cache_resource(max_entries=4)
+@st.cache_resource(max_entries=4, show_spinner="Reading every price in the catalogue…")
 def api_prices(version: str, today: str) -> list[dict[str, Any]]:
     """The Prices page's listing, built once per price version and day (it walks every catalogued model)."""
     return api_price_rows(catalogues().prices, load_overrides(), dt.date.fromisoformat(today))

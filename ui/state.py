@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from tco.throughput_view import ProfileView
 from tco.throughput_view import profile_view as tco_profile_view
 from ui import loaders
 
+LOG = logging.getLogger(__name__)
 SCENARIO = "scenario"
 SOURCE = "scenario_source"
 PROFILES = "uploaded_profiles"
@@ -153,6 +155,15 @@ def analysis(show_error: bool = True) -> Analysis | None:
     except InputError as err:
         if show_error:
             st.error(f"**This scenario cannot be computed yet.** {err}", icon=":material/error:")
+        return None
+    except Exception as exc:  # a bug, not bad input: say so in place, keep the user's scenario, log the trace
+        LOG.exception("evaluating the scenario failed")
+        if show_error:
+            st.error(
+                f"**Something went wrong computing this scenario** ({type(exc).__name__}: {exc}). Your inputs are "
+                "kept: save the scenario from the sidebar and report it with that file.",
+                icon=":material/bug_report:",
+            )
         return None
 
 
