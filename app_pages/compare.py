@@ -9,7 +9,7 @@ from ui import charts, forms, state, tables
 data = state.data()
 st.title("Self-host or API?")
 st.caption(data.get("description") or "Change any input on the left; the answer on the right follows.")
-inputs_col, results_col = st.columns([2, 3], gap="large")
+inputs_col, results_col = st.columns([5, 6], gap="large")
 with inputs_col:
     workload_tab, slo_tab, options_tab = st.tabs(["Workload", "SLO & capacity", "Options"])
     with workload_tab:

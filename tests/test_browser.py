@@ -119,11 +119,14 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def settle(page: Page) -> None:
-    """Wait until the script run is over: no running indicator and no placeholder skeletons, twice in a row."""
+    """Wait until the script run is over (Streamlit marks the app `notRunning`) and no placeholder is left.
+
+    Twice, a moment apart: a run can end and its follow-up (a query-parameter update) start right after.
+    """
     for _ in range(2):
         page.wait_for_timeout(400)
         page.wait_for_function(
-            "!document.querySelector('[data-testid=stStatusWidget]') && "
+            "document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]') && "
             "!document.querySelector('[data-testid=stSkeleton]')",
             timeout=TIMEOUT_MS,
         )
