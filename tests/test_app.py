@@ -148,8 +148,11 @@ def test_add_an_api_option_and_remove_one(catalogues):
     assert "deepseek-chat" in ids
     expected = engine(at.session_state["scenario"], catalogues).option("deepseek-chat")
     assert table_row(at, "deepseek-chat")["monthly cost (month 1)"] == pytest.approx(expected.first_month_cost_usd)
-    at.multiselect(key="f.options.remove").set_value(["gpt-5", "sonnet"]).run()
-    next(b for b in at.button if b.label == "Remove selected").click().run()
+    rows = list(at.session_state["f.options.table.base"]["id"])
+    deleted = [rows.index("gpt-5"), rows.index("sonnet")]
+    at.session_state["f.options.table"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": deleted}
+    at.run()
+    assert_no_failure(at)
     assert {"gpt-5", "sonnet"}.isdisjoint(o["id"] for o in at.session_state["scenario"]["options"])
     assert set(table_with(at, "monthly cost (month 1)")["option"]) == set(ids) - {"gpt-5", "sonnet"}
 
@@ -444,3 +447,34 @@ def test_capacity_policy_fields_reach_the_engine(catalogues):
     assert capacity["ha_spare_replicas"] == 0 and capacity["planning_utilization"] == pytest.approx(0.6)
     expected = engine(at.session_state["scenario"], catalogues).option("glm5-h200")
     assert table_row(at, "glm5-h200")["GPUs"] == expected.gpus_first_month
+
+
+def test_edit_options_in_place_pricing_costs_and_ownership(catalogues):
+    at = open_app()
+    rows = list(at.session_state["f.options.table.base"]["id"])
+    hosted = rows.index("glm5-h200")
+    at.session_state["f.options.table"] = {
+        "edited_rows": {hosted: {"pricing": "owned", "implementation_usd": 100_000.0, "usd_per_kwh": 0.2}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert_no_failure(at)
+    option = next(o for o in at.session_state["scenario"]["options"] if o["id"] == "glm5-h200")
+    assert "term" not in option and option["ownership"] == {"usd_per_kwh": 0.2}
+    assert option["implementation_usd"] == 100_000
+    expected = engine(at.session_state["scenario"], catalogues)
+    assert table_row(at, "glm5-h200")["kind"] == "owned"
+    assert table_row(at, "glm5-h200")["total cost"] == pytest.approx(expected.option("glm5-h200").total_cost_usd)
+    assert shown_verdict(at) == verdict(expected)
+    at.session_state["f.options.table"] = {
+        "edited_rows": {hosted: {"pricing": "custom $/GPU-h", "usd_per_gpu_hour": 1.5}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    option = next(o for o in at.session_state["scenario"]["options"] if o["id"] == "glm5-h200")
+    assert option["usd_per_gpu_hour"] == 1.5 and "ownership" not in option and "term" not in option
+    assert table_row(at, "glm5-h200")["monthly cost (month 1)"] == pytest.approx(
+        engine(at.session_state["scenario"], catalogues).option("glm5-h200").first_month_cost_usd
+    )

@@ -19,7 +19,7 @@ import streamlit as st
 from datafiles import InputError, parse_as
 from tco.scenario import DEFAULT_SOURCES, CapacityPolicy, Slo, Workload
 from tco.slo_presets import PRESETS, preset
-from ui import loaders, state
+from ui import loaders, options_table, state
 
 CLASS_COLUMNS = (
     "name",
@@ -305,13 +305,21 @@ def workload_form(data: dict[str, Any]) -> None:
         lambda: _classes_frame(workload),
         num_rows="dynamic",
         column_config={
-            "share": st.column_config.NumberColumn(min_value=0.0, max_value=1.0, format="%.2f"),
-            "input_tokens": st.column_config.NumberColumn(min_value=1.0, format="%.0f"),
-            "output_tokens": st.column_config.NumberColumn(min_value=1.0, format="%.0f"),
-            "cached_input_share": st.column_config.NumberColumn(min_value=0.0, max_value=1.0, format="%.2f"),
-            "cache_write_tokens": st.column_config.NumberColumn(min_value=0.0, format="%.0f"),
+            "share": st.column_config.NumberColumn("share", min_value=0.0, max_value=1.0, format="%.2f"),
+            "input_tokens": st.column_config.NumberColumn("input tokens", min_value=1.0, format="%.0f"),
+            "output_tokens": st.column_config.NumberColumn("output tokens", min_value=1.0, format="%.0f"),
+            "cached_input_share": st.column_config.NumberColumn(
+                "cached share",
+                min_value=0.0,
+                max_value=1.0,
+                format="%.2f",
+                help="Share of input tokens read from cache",
+            ),
+            "cache_write_tokens": st.column_config.NumberColumn(
+                "cache-write tokens", min_value=0.0, format="%.0f", help="Input tokens written to the cache per request"
+            ),
             "batch_share": st.column_config.NumberColumn(
-                min_value=0.0, max_value=1.0, format="%.2f", help="Share sent through batch APIs"
+                "batch share", min_value=0.0, max_value=1.0, format="%.2f", help="Share sent through batch APIs"
             ),
         },
     )
@@ -433,31 +441,6 @@ def slo_summary(slo: Slo) -> str:
 # --- options -------------------------------------------------------------------------------------
 
 
-def option_summary_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for option in data.get("options", []):
-        if option.get("kind") == "api":
-            rows.append({"id": option["id"], "kind": "API", "model": f"{option['provider']} / {option['model']}"})
-        else:
-            if option.get("ownership") is not None:
-                pricing = "owned"
-            elif option.get("term"):
-                pricing = option["term"]
-            else:
-                pricing = f"${option.get('usd_per_gpu_hour')}/GPU-h"
-            rows.append(
-                {
-                    "id": option["id"],
-                    "kind": "self-hosted",
-                    "model": option["model"],
-                    "GPU": option.get("gpu"),
-                    "pricing": pricing,
-                    "throughput": option.get("profile") or "roofline estimate",
-                }
-            )
-    return rows
-
-
 def _unique_id(data: dict[str, Any], wanted: str) -> str:
     taken = {o["id"] for o in data.get("options", [])}
     base = re.sub(r"[^a-z0-9._-]+", "-", wanted.lower()).strip("-") or "option"
@@ -465,13 +448,6 @@ def _unique_id(data: dict[str, Any], wanted: str) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
-
-
-def _remove_options() -> None:
-    gone = set(st.session_state[key("options.remove")])
-    data = state.data()
-    data["options"] = [o for o in data.get("options", []) if o["id"] not in gone]
-    st.session_state[key("options.remove")] = []
 
 
 def add_api_option(data: dict[str, Any], provider: str, model: str) -> str:
@@ -510,12 +486,14 @@ def add_self_hosted_option(
 
 def _on_add_api() -> None:
     choice = st.session_state.get(key("add.api"))
+    state.reset_form(key("options.table"))
     if choice:
         provider, model = choice.split(" / ", 1)
         add_api_option(state.data(), provider, model)
 
 
 def _on_add_self_hosted() -> None:
+    state.reset_form(key("options.table"))
     s = st.session_state
     profiles = s.get(key("add.profiles"), {})
     add_self_hosted_option(
@@ -537,15 +515,20 @@ def api_choices() -> list[str]:
 
 
 def options_form(data: dict[str, Any]) -> None:
-    rows = option_summary_rows(data)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    remove_col, _ = st.columns([2, 1])
-    with remove_col:
-        st.multiselect("Remove options", [r["id"] for r in rows], key=key("options.remove"))
-        st.button("Remove selected", on_click=_remove_options, disabled=not st.session_state.get(key("options.remove")))
-    api_col, hosted_col = st.columns(2)
-    with api_col, st.form(key("form.api"), border=True):
-        st.markdown("**Add an API model**")
+    st.caption(
+        "Edit pricing, GPUs and costs in place; select rows and press Delete to remove options. "
+        "Blank cells take the defaults (GPU sheet, profile, ops staff cost, ownership defaults)."
+    )
+    options = data.setdefault("options", [])
+    edited = table_editor(
+        "options.table",
+        lambda: options_table.to_frame(options),
+        num_rows="delete",
+        disabled=["id", "kind", "model", "throughput"],
+        column_config=options_table.column_config([g.id for g in loaders.catalogues().gpus.gpus]),
+    )
+    data["options"] = options_table.apply(options, edited)
+    with st.expander("Add an API model", icon=":material/cloud:"), st.form(key("form.api"), border=False):
         st.selectbox(
             "Provider / model (type to search)",
             api_choices(),
@@ -554,7 +537,7 @@ def options_form(data: dict[str, Any]) -> None:
             key=key("add.api"),
         )
         st.form_submit_button("Add API option", on_click=_on_add_api)
-    with hosted_col:
+    with st.expander("Add an open model on GPUs", icon=":material/memory:"):
         _self_hosted_form()
 
 
@@ -568,8 +551,7 @@ def _self_hosted_form() -> None:
         if p.meta.model.lower() == model.lower()
     }
     st.session_state[key("add.profiles")] = profiles
-    with st.form(key("form.hosted"), border=True):
-        st.markdown(f"**Add {model} on GPUs**")
+    with st.form(key("form.hosted"), border=False):
         left, right = st.columns(2)
         left.selectbox("GPU", [g.id for g in cat.gpus.gpus], key=key("add.gpu"))
         right.selectbox("Pricing", list(TERMS), key=key("add.term"))

@@ -1,0 +1,151 @@
+"""The scenario's options as one editable table: pricing, GPUs, one-time and fixed costs, owned-hardware terms.
+
+A row per option, found again by its id. Cells left blank fall back to the scenario's defaults (the
+ops staff cost, the GPU sheet, the DESIGN.md ownership defaults); deleting a row removes the option.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from tco.scenario import DEFAULT_SOURCES, Ownership
+
+PRICING = ("on_demand", "reserved_1y", "reserved_3y", "spot", "owned", "custom $/GPU-h")
+OWNERSHIP_FIELDS = {
+    "life_years": "life (years)",
+    "residual_share": "residual (0-1)",
+    "usd_per_kwh": "$/kWh",
+    "pue": "PUE",
+    "colo_usd_per_kw_month": "colo $/kW-month",
+}
+NUMBERS = ("usd_per_gpu_hour", "gpus_per_replica", "implementation_usd", "fixed_usd_per_month", *OWNERSHIP_FIELDS)
+
+
+def _pricing(option: dict[str, Any]) -> str | None:
+    if option.get("kind") == "api":
+        return None
+    if option.get("ownership") is not None:
+        return "owned"
+    return option.get("term") or "custom $/GPU-h"
+
+
+def to_frame(options: list[dict[str, Any]]) -> pd.DataFrame:
+    rows = []
+    for o in options:
+        api = o.get("kind") == "api"
+        own = o.get("ownership") or {}
+        rows.append(
+            {
+                "id": o["id"],
+                "kind": "API" if api else "self-hosted",
+                "model": f"{o['provider']} / {o['model']}" if api else o["model"],
+                "gpu": None if api else o.get("gpu"),
+                "pricing": _pricing(o),
+                "usd_per_gpu_hour": o.get("usd_per_gpu_hour"),
+                "gpus_per_replica": o.get("gpus_per_replica"),
+                "autoscale": bool(o.get("autoscale", False)),
+                "implementation_usd": o.get("implementation_usd"),
+                "fixed_usd_per_month": o.get("fixed_usd_per_month"),
+                "throughput": None if api else (o.get("profile") or "roofline estimate"),
+                **{f: own.get(f) for f in OWNERSHIP_FIELDS},
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "kind",
+            "model",
+            "gpu",
+            "pricing",
+            *NUMBERS[:2],
+            "autoscale",
+            *NUMBERS[2:4],
+            "throughput",
+            *OWNERSHIP_FIELDS,
+        ],
+    )
+    for column in NUMBERS:
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
+    frame["autoscale"] = frame["autoscale"].astype(bool)
+    return frame
+
+
+def column_config(gpu_ids: list[str]) -> dict[str, Any]:
+    money = {"min_value": 0.0, "format": "dollar"}
+    return {
+        "gpu": st.column_config.SelectboxColumn("GPU", options=gpu_ids),
+        "pricing": st.column_config.SelectboxColumn(
+            "pricing", options=list(PRICING), help="Rent by term from the GPU sheet, own the servers, or your own price"
+        ),
+        "usd_per_gpu_hour": st.column_config.NumberColumn(
+            "$/GPU-h (custom)", min_value=0.01, format="$%.2f", help="Only with pricing = custom $/GPU-h"
+        ),
+        "gpus_per_replica": st.column_config.NumberColumn(
+            "GPUs/replica", min_value=1, step=1, help="Blank: from the profile"
+        ),
+        "implementation_usd": st.column_config.NumberColumn("one-time (USD)", **money),
+        "fixed_usd_per_month": st.column_config.NumberColumn(
+            "fixed/month (USD)", help=f"Blank: the ops staff default ({DEFAULT_SOURCES['ops_fte']})", **money
+        ),
+        **{
+            f: st.column_config.NumberColumn(label, min_value=0.0, help=f"Owned only. Blank: {getattr(Ownership(), f)}")
+            for f, label in OWNERSHIP_FIELDS.items()
+        },
+    }
+
+
+def _number(value: Any) -> float | int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def _put(mapping: dict[str, Any], name: str, value: Any) -> None:
+    """Set, or drop when blank; leave an unchanged value (and its place in the file) alone."""
+    if value is None:
+        mapping.pop(name, None)
+    elif mapping.get(name) != value:
+        mapping[name] = value
+
+
+def apply(options: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The options as the edited table says, in its order; rows deleted in the table are gone."""
+    by_id = {o["id"]: o for o in options}
+    result = []
+    for row in frame.to_dict("records"):
+        option = by_id.get(row["id"])
+        if option is None:
+            continue
+        _put(option, "implementation_usd", _number(row["implementation_usd"]))
+        _put(option, "fixed_usd_per_month", _number(row["fixed_usd_per_month"]))
+        if option.get("kind") != "api":
+            _apply_self_hosted(option, row)
+        result.append(option)
+    return result
+
+
+def _apply_self_hosted(option: dict[str, Any], row: dict[str, Any]) -> None:
+    _put(option, "gpu", row["gpu"] or None)
+    _put(option, "gpus_per_replica", _number(row["gpus_per_replica"]))
+    _put(option, "autoscale", True if row["autoscale"] else None)
+    pricing = row["pricing"] or _pricing(option)
+    if pricing == "owned":
+        option.pop("term", None)
+        option.pop("usd_per_gpu_hour", None)
+        own = option.setdefault("ownership", {})
+        for name in OWNERSHIP_FIELDS:
+            _put(own, name, _number(row[name]))
+    elif pricing == "custom $/GPU-h":
+        option.pop("term", None)
+        option.pop("ownership", None)
+        _put(option, "usd_per_gpu_hour", _number(row["usd_per_gpu_hour"]))
+    else:
+        option.pop("usd_per_gpu_hour", None)
+        option.pop("ownership", None)
+        option["term"] = pricing
