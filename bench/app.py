@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_healthy  # noqa: E402
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, stop, wait_healthy  # noqa: E402
 
 PAGES = {"Compare": "app_pages/compare.py", "Risk": "app_pages/risk.py"}
 
@@ -83,8 +83,7 @@ def browser_times(starts: int) -> None:
             healthies.append(healthy)
             firsts.append(first)
             if n < starts - 1:
-                process.terminate()
-                process.wait(timeout=20)
+                stop(process)
         print(f"streamlit run -> server healthy:            {_summary(healthies)}")
         print(f"streamlit run -> first verdict in browser:  {_summary(firsts)}")
         try:
@@ -105,8 +104,7 @@ def browser_times(starts: int) -> None:
                 changes.append(time.perf_counter() - start)
             print(f"browser: volume typed -> new verdict shown: {_summary(changes)}")
         finally:
-            process.terminate()
-            process.wait(timeout=20)
+            stop(process)
             browser.close()
 
 

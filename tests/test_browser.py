@@ -70,14 +70,15 @@ def start_app(port: int, cache_dir: Path) -> subprocess.Popen[bytes]:
         str(port),
     ]
     env = {**os.environ, "INFERENCE_ROI_CACHE": str(cache_dir)}
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = (cache_dir / "streamlit.log").open("wb")  # a file, not a pipe: an unread pipe would block the server
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {process.stderr.read().decode() if process.stderr else ''}")
+            raise RuntimeError(f"streamlit exited with status {process.returncode}; see streamlit.log in the cache dir")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.read() == b"ok":
@@ -90,14 +91,26 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float = 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     port = free_port()
-    process = start_app(port, tmp_path_factory.mktemp("cache"))
+    cache = tmp_path_factory.mktemp("cache")
+    process = start_app(port, cache)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop(process)
+        log = (cache / "streamlit.log").read_text(errors="replace")
+        assert "Traceback" not in log, log[-4000:]  # no uncaught error on the server side either
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL: Streamlit can linger on open browser sessions."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +224,34 @@ def test_every_page_renders_without_an_exception(page: Page, app_url: str):
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     stamp = SCREENSHOTS / "README.txt"
     stamp.write_text(f"Screenshots from tests/test_browser.py, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n")
+
+
+def test_save_the_scenario_and_open_the_file_again(page: Page, app_url: str, catalogues, tmp_path: Path):
+    page.goto(app_url)
+    settle(page)
+    volume = page.get_by_role("spinbutton", name="Volume (requests/month, first month)")
+    volume.fill("7000000")
+    volume.press("Enter")
+    settle(page)
+    changed = shown_verdict(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save scenario (YAML)").click()
+    saved = tmp_path / "saved.yaml"
+    saved.write_bytes(Path(info.value.path()).read_bytes())
+    mapping = yaml.safe_load(saved.read_text())
+    assert mapping["workload"]["requests_per_month"] == 7_000_000
+    assert verdict(engine(mapping, catalogues)) == changed
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Results (Excel)").click()
+    assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # an XLSX is a zip
+
+    fresh = page.context.browser.new_page()
+    fresh.goto(app_url)
+    settle(fresh)
+    assert shown_verdict(fresh) != changed  # a new session opens on the example
+    uploader = fresh.locator("[data-testid=stSidebar] [data-testid=stFileUploader]")
+    uploader.locator("input[type=file]").set_input_files(saved)
+    expect(fresh.locator("h3").filter(has_text="Self-hosting").first).to_have_text(changed)
+    assert_no_exception(fresh)
+    fresh.close()
