@@ -478,3 +478,13 @@ def test_edit_options_in_place_pricing_costs_and_ownership(catalogues):
     assert table_row(at, "glm5-h200")["monthly cost (month 1)"] == pytest.approx(
         engine(at.session_state["scenario"], catalogues).option("glm5-h200").first_month_cost_usd
     )
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_visiting_a_page_leaves_the_scenario_as_loaded(page):
+    """Untouched widgets write nothing back: a saved file keeps the user's own layout and values."""
+    for name in ("support-assistant", "owned-fleet-finance"):
+        at = open_app(page, s=codec.to_url_token(example(name)))
+        current = at.session_state["scenario"]
+        assert current == example(name)
+        assert codec.to_yaml(current) == codec.to_yaml(example(name))  # same keys in the same order
