@@ -5,7 +5,6 @@ import streamlit as st
 from tco.breakeven import cost_curves
 from tco.risk import headline_pair
 from tco.scenario import Finance
-from tco.what_if import api_decline_cases
 from ui import charts, forms, state, tables
 
 data = state.data()
@@ -99,7 +98,7 @@ if hosted.cash_flow_usd is not None:
     charts.show(charts.cash_vs_pnl(months, hosted), "cash-vs-pnl")
 
 st.subheader("If API prices keep falling")
-cases = api_decline_cases(analysis.inputs, hosted.id, api.id)
+cases = state.decline_cases(analysis, hosted.id, api.id)
 st.dataframe(
     tables.frame(cases),
     hide_index=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -488,3 +489,40 @@ def test_visiting_a_page_leaves_the_scenario_as_loaded(page):
         current = at.session_state["scenario"]
         assert current == example(name)
         assert codec.to_yaml(current) == codec.to_yaml(example(name))  # same keys in the same order
+
+
+def test_refreshed_prices_reach_the_costs(tmp_path, monkeypatch, catalogues):
+    """A refresh over HTTP from a local server: the next evaluation uses the new data, not a cached result."""
+    from http.server import ThreadingHTTPServer
+    from threading import Thread
+
+    from tests.test_prices_refresh import _Handler, _provider
+    from ui import loaders
+
+    openai = {
+        "id": "openai",
+        "name": "OpenAI",
+        "api_pattern": "https://api\\.openai\\.com",
+        "models": [{"id": "gpt-5", "match": {"equals": "gpt-5"}, "prices": {"input_mtok": 1.5, "output_mtok": 6}}],
+    }
+    _Handler.routes = {"/prices.json": (200, json.dumps([openai] + [_provider(i, 1.0) for i in range(11)]).encode())}
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("INFERENCE_ROI_CACHE", str(tmp_path))
+    mapping = example()
+    mapping["options"] = [o for o in mapping["options"] if o["id"] in ("gpt-5", "glm5-h200")]
+    try:
+        at = open_app("prices", s=codec.to_url_token(mapping))
+        before = engine(mapping, catalogues).option("gpt-5").first_month_cost_usd
+        at.text_input(key="prices.url").set_value(f"http://127.0.0.1:{httpd.server_address[1]}/prices.json")
+        next(b for b in at.button if b.label == "Refresh API prices").click().run()
+        assert any("Updated: 12 providers" in s.value for s in at.success)
+        at.switch_page(PAGES["compare"]).run()
+        # 3M requests x (1000 uncached + 1000 cached input at the input price, no cache price) and 500 output
+        expected = 3_000_000 * (2000 * 1.5 + 500 * 6) / 1e6 + 0.05 * 18_000
+        assert table_row(at, "gpt-5")["monthly cost (month 1)"] == pytest.approx(expected) != pytest.approx(before)
+        assert_no_failure(at)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        loaders.refresh_catalogues()  # later tests read the bundled prices again

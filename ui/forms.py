@@ -508,12 +508,6 @@ def _on_add_self_hosted() -> None:
     )
 
 
-def api_choices() -> list[str]:
-    """Every API model the catalogue and the override file price, as "provider / model"."""
-    cat = loaders.catalogues()
-    return [f"{p.id} / {m.id}" for p in cat.prices.providers for m in p.models]
-
-
 def options_form(data: dict[str, Any]) -> None:
     st.caption(
         "Edit pricing, GPUs and costs in place; select rows and press Delete to remove options. "
@@ -531,7 +525,7 @@ def options_form(data: dict[str, Any]) -> None:
     with st.expander("Add an API model", icon=":material/cloud:"), st.form(key("form.api"), border=False):
         st.selectbox(
             "Provider / model (type to search)",
-            api_choices(),
+            loaders.api_choices(loaders.catalogues().prices.version),
             index=None,
             placeholder="e.g. anthropic / claude-sonnet-4-6",
             key=key("add.api"),

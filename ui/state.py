@@ -26,13 +26,13 @@ from tco.option_models import OptionSetup, setup_options
 from tco.scenario import Scenario
 from tco.throughput_view import ProfileView
 from tco.throughput_view import profile_view as tco_profile_view
+from tco.what_if import DeclineCase, api_decline_cases
 from ui import loaders
 
 LOG = logging.getLogger(__name__)
 SCENARIO = "scenario"
 SOURCE = "scenario_source"
 PROFILES = "uploaded_profiles"
-REVISION = "scenario_revision"
 LOAD_ERROR = "scenario_load_error"
 FORM_PREFIX = "f."
 """Every form widget's key starts with this, so loading a scenario can reset them all at once."""
@@ -61,7 +61,6 @@ def load(data: dict[str, Any], source: str) -> None:
     """Replace the scenario; every form widget re-reads its value from the new one."""
     st.session_state[SCENARIO] = copy.deepcopy(data)
     st.session_state[SOURCE] = source
-    st.session_state[REVISION] = st.session_state.get(REVISION, 0) + 1
     reset_form()
 
 
@@ -92,6 +91,8 @@ def sync_url() -> None:
 
 @dataclass(frozen=True)
 class Analysis:
+    key: str
+    """Content hash of everything the result depends on; caches of derived results use it."""
     scenario: Scenario
     inputs: ScenarioInputs
     result: ScenarioResult
@@ -122,11 +123,20 @@ def _check_references(scenario: Scenario, profiles: dict[str, Profile], name: st
             raise InputError(name, "api_overrides", f"expected a file in {OVERRIDES_DIR.relative_to(loaders.ROOT)}/")
 
 
+def _content_key() -> str:
+    """Everything a result depends on: the scenario, the uploaded profiles, the price data and the date."""
+    parts = [
+        json.dumps(data(), sort_keys=True, default=str),
+        repr(_profiles_key()),
+        loaders.catalogues().prices.version,
+        dt.date.today().isoformat(),
+    ]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
 @st.cache_resource(max_entries=64, show_spinner="Computing…")
-def _analyse(
-    token: str, profiles_key: tuple[tuple[str, str], ...], today: str, _data: dict, _profiles: dict
-) -> Analysis:
-    """Validate, resolve and evaluate; cached by content (the token), so moving between pages is free."""
+def _analyse(key: str, _data: dict, _profiles: dict) -> Analysis:
+    """Validate, resolve and evaluate; cached by content, so moving between pages is free."""
     name = "scenario"
     scenario = parse_as(Scenario, _data, name)
     _check_references(scenario, _profiles, name)
@@ -135,23 +145,16 @@ def _analyse(
         name,
         loaders.catalogues(),
         scenario_dir=loaders.SCENARIO_DIR,
-        today=dt.date.fromisoformat(today),
+        today=dt.date.today(),
         profiles=_profiles,
     )
-    return Analysis(scenario, inputs, evaluate(inputs), setup_options(inputs))
+    return Analysis(key, scenario, inputs, evaluate(inputs), setup_options(inputs))
 
 
 def analysis(show_error: bool = True) -> Analysis | None:
     """The current scenario evaluated, or None after showing the error in place (the user's data is kept)."""
-    current = data()
     try:
-        return _analyse(
-            json.dumps(current, sort_keys=True, default=str),
-            _profiles_key(),
-            dt.date.today().isoformat(),
-            current,
-            all_profiles(),
-        )
+        return _analyse(_content_key(), data(), all_profiles())
     except InputError as err:
         if show_error:
             st.error(f"**This scenario cannot be computed yet.** {err}", icon=":material/error:")
@@ -168,13 +171,21 @@ def analysis(show_error: bool = True) -> Analysis | None:
 
 
 @st.cache_resource(max_entries=16, show_spinner="Running the Monte Carlo…")
-def _risk(token: str, profiles_key: tuple[tuple[str, str], ...], today: str, _analysis: Analysis) -> RiskReport | None:
+def _risk(key: str, _analysis: Analysis) -> RiskReport | None:
     return risk_report(_analysis.inputs, _analysis.result)
 
 
 def risk(current: Analysis) -> RiskReport | None:
-    token = json.dumps(data(), sort_keys=True, default=str)
-    return _risk(token, _profiles_key(), dt.date.today().isoformat(), current)
+    return _risk(current.key, current)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Re-running the pair under API price cuts…")
+def _decline_cases(key: str, self_hosted: str, api: str, _analysis: Analysis) -> list[DeclineCase]:
+    return api_decline_cases(_analysis.inputs, self_hosted, api)
+
+
+def decline_cases(current: Analysis, self_hosted: str, api: str) -> list[DeclineCase]:
+    return _decline_cases(current.key, self_hosted, api, current)
 
 
 def all_profiles() -> dict[str, Profile]:
