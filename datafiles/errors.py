@@ -44,7 +44,7 @@ def format_validation_error(file: str, err: ValidationError, prefix: str = "") -
     field = _loc_to_field(tuple(first["loc"]))
     if prefix:
         field = f"{prefix}.{field}" if field != "(top level)" else prefix
-    message = _FRIENDLY.get(first["type"], first["msg"])
+    message = _FRIENDLY.get(first["type"], first["msg"].removeprefix("Value error, "))  # our validators' own words
     if first["type"] not in _FRIENDLY and "input" in first and not isinstance(first["input"], dict):
         message = f"{message} (got {first['input']!r})"
     return InputError(file, field, message)

@@ -526,3 +526,17 @@ def test_refreshed_prices_reach_the_costs(tmp_path, monkeypatch, catalogues):
         httpd.shutdown()
         httpd.server_close()
         loaders.refresh_catalogues()  # later tests read the bundled prices again
+
+
+def test_class_shares_that_do_not_add_up_are_named_in_place():
+    at = open_app()
+    at.session_state["f.classes"] = {
+        "edited_rows": {},
+        "added_rows": [{"name": "long", "share": 0.3, "input_tokens": 20000, "output_tokens": 1000}],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "**This scenario cannot be computed yet.** scenario: workload: class shares must add up to 1 (they add up to 1.3)"
+    ]
