@@ -43,7 +43,9 @@ if not result.break_even:
 pairs = {f"{b.self_hosted} vs {b.api}": b for b in result.break_even}
 headline = headline_pair(result)
 default = f"{headline[0].id} vs {headline[1].id}" if headline else next(iter(pairs))
-label = st.selectbox("Self-hosted option vs API", list(pairs), index=list(pairs).index(default), key="be.pair")
+label = st.selectbox(
+    "Self-hosted option vs API", list(pairs), index=list(pairs).index(default), key=forms.key("be.pair")
+)
 pair = pairs[label]
 hosted, api = result.option(pair.self_hosted), result.option(pair.api)
 months = result.assumptions["months"]

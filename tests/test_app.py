@@ -539,3 +539,11 @@ def test_class_shares_that_do_not_add_up_are_named_in_place():
     assert not at.exception
     expected = "scenario: workload: class shares must add up to 1 (they add up to 1.3)"
     assert [e.value for e in at.error] == [f"**This scenario cannot be computed yet.** {expected}"]
+
+
+def test_opening_another_example_on_the_break_even_page_resets_the_pair():
+    at = open_app("breakeven")
+    assert at.selectbox(key="f.be.pair").value == "glm5-h200 vs glm5-api"
+    at.sidebar.selectbox[0].set_value("owned-fleet-finance").run()
+    assert_no_failure(at)
+    assert at.selectbox(key="f.be.pair").value == "qwen3-235b-owned vs qwen3-235b-fireworks"
