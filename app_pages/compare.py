@@ -4,7 +4,7 @@ import streamlit as st
 
 from cli.report import ranked
 from tco.verdict import verdict
-from ui import charts, forms, state, tables
+from ui import charts, options_form, slo_form, state, tables, workload_form
 
 data = state.data()
 st.title("Self-host or API?")
@@ -13,12 +13,12 @@ inputs_col, results_col = st.columns([5, 6], gap="large")
 with inputs_col:
     workload_tab, slo_tab, options_tab = st.tabs(["Workload", "SLO & capacity", "Options"])
     with workload_tab:
-        forms.workload_form(data)
+        workload_form.render(data)
     with slo_tab:
-        forms.slo_form(data)
-        forms.capacity_form(data)
+        slo_form.render(data)
+        slo_form.render_capacity(data)
     with options_tab:
-        forms.options_form(data)
+        options_form.render(data)
 
 with results_col:
     analysis = state.analysis()
@@ -27,7 +27,7 @@ with results_col:
         st.subheader(result.scenario)
         st.markdown(f"### {tables.escape_markdown(verdict(result))}")
         st.caption(
-            f"SLO: {forms.slo_summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
+            f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
             f"Peak-to-average {result.assumptions['peak_to_average']:g}."
         )
         st.dataframe(

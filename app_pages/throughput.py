@@ -3,7 +3,7 @@
 import streamlit as st
 
 from datafiles import InputError
-from ui import charts, forms, loaders, state, tables
+from ui import charts, loaders, options_form, slo_form, state, tables
 
 st.title("Throughput")
 st.caption(
@@ -61,7 +61,7 @@ st.markdown(
 )
 if m.source != "measured":
     st.info(f"These figures are {m.source}, not measured by you: replace them with your own profile when you can.")
-st.markdown(f"SLO: {forms.slo_summary(analysis.scenario.slo)}. {view.chosen}")
+st.markdown(f"SLO: {slo_form.summary(analysis.scenario.slo)}. {view.chosen}")
 for note in view.capacity.notes:
     st.caption(note)
 if any(r.implausible for r in view.rows):
@@ -91,11 +91,11 @@ with st.form("tp.use"):
     gpu = cols[0].selectbox(
         "GPU price sheet entry", gpu_ids, index=gpu_ids.index(m.gpu) if m.gpu in gpu_ids else 0, key="tp.use.gpu"
     )
-    term = cols[1].selectbox("Pricing", list(forms.TERMS), key="tp.use.term")
+    term = cols[1].selectbox("Pricing", list(options_form.TERMS), key="tp.use.term")
     impl = cols[2].number_input("One-time implementation (USD)", min_value=0.0, step=10_000.0, key="tp.use.impl")
     if st.form_submit_button("Add self-hosted option"):
-        option_id = forms.add_self_hosted_option(
-            state.data(), m.model, gpu, forms.TERMS[term], ref, m.gpu_count, False, impl
+        option_id = options_form.add_self_hosted_option(
+            state.data(), m.model, gpu, options_form.TERMS[term], ref, m.gpu_count, False, impl
         )
         st.success(f"Added option {option_id}; see Compare.")
         st.rerun()

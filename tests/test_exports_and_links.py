@@ -18,7 +18,7 @@ from datafiles import InputError
 from scenario_io import codec
 from tco.quality import pareto_front
 from tests.conftest import HOSTILE_SCENARIO, level, run_scenario, simple_profile, write_yaml
-from ui.forms import parse_curve
+from ui.workload_form import parse_curve
 
 
 def _workbook_parts(data: bytes) -> dict[str, str]:

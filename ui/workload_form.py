@@ -1,0 +1,220 @@
+"""The Compare page's workload form: volume, request classes, peak or 24-hour curve, growth, horizon."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from datafiles import InputError, parse_as
+from tco.scenario import Workload
+from ui import state
+from ui.forms import default_help, key, number, replace_choice, seeded, table_editor, tidy
+
+CLASS_COLUMNS = (
+    "name",
+    "share",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_share",
+    "cache_write_tokens",
+    "batch_share",
+)
+
+
+def _classes_frame(workload: dict[str, Any]) -> pd.DataFrame:
+    if workload.get("classes"):
+        rows = [{c: cls.get(c) for c in CLASS_COLUMNS} for cls in workload["classes"]]
+    else:
+        rows = [{"name": "all", "share": 1.0, **{c: workload.get(c) for c in CLASS_COLUMNS[2:]}}]
+    frame = pd.DataFrame(rows, columns=list(CLASS_COLUMNS))
+    for column in CLASS_COLUMNS[1:]:
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
+    defaults = {"cached_input_share": 0.0, "cache_write_tokens": 0.0, "batch_share": 0.0}
+    return frame.fillna(defaults)
+
+
+def _write_classes(workload: dict[str, Any], frame: pd.DataFrame) -> None:
+    """One row: flat fields on the workload; several: `classes`. Untouched when nothing changed."""
+    class_keys = ("classes", *CLASS_COLUMNS[2:])
+    optional = {"cached_input_share", "cache_write_tokens", "batch_share"}
+    clean = [
+        {c: tidy(r[c]) for c in CLASS_COLUMNS if not pd.isna(r.get(c)) and not (c in optional and r[c] == 0)}
+        for r in frame.to_dict("records")
+        if not pd.isna(r.get("input_tokens"))
+    ]
+    single = len(clean) == 1
+    new = {c: v for c, v in clean[0].items() if c not in ("name", "share")} if single else {"classes": clean}
+    old = {k: workload[k] for k in class_keys if k in workload}
+    old_flat = {k: v for k, v in old.items() if not (k in optional and v == 0)}
+    if new == old_flat:
+        return
+    for k in class_keys:
+        workload.pop(k, None)
+    workload.update(new)
+
+
+def _tokens_per_request(workload: dict[str, Any]) -> float | None:
+    try:
+        return parse_as(Workload, workload, "workload").tokens_per_request
+    except InputError:
+        return None
+
+
+def _convert_volume() -> None:
+    """Switching requests <-> tokens keeps the same demand: the amount is converted, not reinterpreted."""
+    per_request = _tokens_per_request(state.data().get("workload", {}))
+    if per_request is None:
+        return
+    to_tokens = st.session_state[key("volume_basis")] == "tokens/month"
+    amount = st.session_state[key("volume")]
+    st.session_state[key("volume")] = float(round(amount * per_request if to_tokens else amount / per_request))
+
+
+def curve_with_peak(peak_to_average: float) -> list[float]:
+    """A business-hours day (peak from 09:00 UTC) whose peak-to-average ratio is the one given.
+
+    >>> curve = curve_with_peak(3.0)
+    >>> max(curve) / (sum(curve) / 24)
+    3.0
+    """
+    hours = max(1, min(8, int(24 // peak_to_average)))
+    base = (24 - hours * peak_to_average) / (24 - hours)
+    return [round(peak_to_average if 9 <= h < 9 + hours else base, 4) for h in range(24)]
+
+
+def _seed_curve() -> None:
+    workload = state.data().get("workload", {})
+    if st.session_state[key("peak_kind")] == "24-hour curve" and not workload.get("daily_curve"):
+        curve = curve_with_peak(float(workload.get("peak_to_average") or 2.0))
+        st.session_state[key("daily_curve")] = ", ".join(f"{v:g}" for v in curve)
+
+
+def render(data: dict[str, Any]) -> None:
+    workload = data.setdefault("workload", {})
+    left, middle, right = st.columns(3)
+    basis = left.radio(
+        "Volume in",
+        ["requests/month", "tokens/month"],
+        key=seeded("volume_basis", "tokens/month" if "tokens_per_month" in workload else "requests/month"),
+        horizontal=True,
+        on_change=_convert_volume,
+    )
+    amount_now = workload.get("tokens_per_month") or workload.get("requests_per_month") or 1_000_000
+    amount = left.number_input(
+        f"Volume ({basis}, first month)",
+        min_value=1.0,
+        step=100_000.0,
+        format="%.0f",
+        key=seeded("volume", float(amount_now)),
+        help="Tokens count input + output. Whole requests are what the fleet and the APIs serve.",
+    )
+    chosen = "requests_per_month" if basis == "requests/month" else "tokens_per_month"
+    replace_choice(workload, ("requests_per_month", "tokens_per_month"), chosen, amount)
+
+    shape = middle.radio(
+        "Peak load",
+        ["peak-to-average ratio", "24-hour curve"],
+        key=seeded("peak_kind", "24-hour curve" if workload.get("daily_curve") else "peak-to-average ratio"),
+        horizontal=True,
+        on_change=_seed_curve,
+    )
+    if shape == "peak-to-average ratio":
+        workload.pop("daily_curve", None)
+        number(
+            "Peak-to-average ratio",
+            data,
+            ("workload", "peak_to_average"),
+            2.0,
+            container=middle,
+            min_value=1.0,
+            max_value=20.0,
+            step=0.1,
+            help=default_help("peak_to_average"),
+        )
+    else:
+        _curve_input(workload, middle)
+    number(
+        "Monthly growth (%)",
+        data,
+        ("workload", "monthly_growth"),
+        0.0,
+        scale=100,
+        container=right,
+        min_value=-50.0,
+        max_value=100.0,
+        step=1.0,
+    )
+    number(
+        "Horizon (months)",
+        data,
+        ("horizon_months",),
+        36,
+        container=right,
+        min_value=1.0,
+        max_value=120.0,
+        step=1.0,
+        format="%.0f",
+        help=default_help("horizon_months"),
+    )
+    st.caption(
+        "Request classes: mean tokens per request; input includes cached tokens, output includes reasoning. "
+        "Add rows for a mix (shares add up to 1)."
+    )
+    edited = table_editor(
+        "classes",
+        lambda: _classes_frame(workload),
+        num_rows="dynamic",
+        column_config={
+            "share": st.column_config.NumberColumn("share", min_value=0.0, max_value=1.0, format="%.2f"),
+            "input_tokens": st.column_config.NumberColumn("input tokens", min_value=1.0, format="%.0f"),
+            "output_tokens": st.column_config.NumberColumn("output tokens", min_value=1.0, format="%.0f"),
+            "cached_input_share": st.column_config.NumberColumn(
+                "cached share",
+                min_value=0.0,
+                max_value=1.0,
+                format="%.2f",
+                help="Share of input tokens read from cache",
+            ),
+            "cache_write_tokens": st.column_config.NumberColumn(
+                "cache-write tokens", min_value=0.0, format="%.0f", help="Input tokens written to the cache per request"
+            ),
+            "batch_share": st.column_config.NumberColumn(
+                "batch share", min_value=0.0, max_value=1.0, format="%.2f", help="Share sent through batch APIs"
+            ),
+        },
+    )
+    _write_classes(workload, edited)
+
+
+def parse_curve(text: str) -> tuple[float, ...]:
+    """24 hourly loads, separated by commas or spaces.
+
+    >>> len(parse_curve(", ".join(["1"] * 24)))
+    24
+    """
+    parts = [p for p in re.split(r"[,\s;]+", text.strip()) if p]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise ValueError("use numbers separated by commas") from None
+    if len(values) != 24 or min(values) < 0 or max(values) <= 0:
+        raise ValueError(f"expected 24 non-negative numbers, one per UTC hour (got {len(values)})")
+    return values
+
+
+def _curve_input(workload: dict[str, Any], container: Any) -> None:
+    current = workload.get("daily_curve") or [1.0] * 24
+    text = container.text_input(
+        "Load per UTC hour 0–23 (24 numbers, any scale)",
+        key=seeded("daily_curve", ", ".join(f"{v:g}" for v in current)),
+        help="The peak-to-average ratio comes from the curve; API time-of-day prices are weighted by it.",
+    )
+    try:
+        curve = parse_curve(text)
+    except ValueError as err:
+        container.error(f"workload.daily_curve: {err}")
+        return
+    replace_choice(workload, ("peak_to_average", "daily_curve"), "daily_curve", [tidy(v) for v in curve])
