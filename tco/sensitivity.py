@@ -74,28 +74,18 @@ def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel:
     def fixed(factor: float) -> list[OptionModel]:
         return [dataclasses.replace(m, fixed_usd_per_month=m.fixed_usd_per_month * factor) for m in pair]
 
+    multipliers = {"Throughput per replica": "throughput", "GPU price": "gpu_price", "API price": "api_price"}
     cases: list[tuple[str, str, str, float, float]] = [
         (
-            "Throughput per replica",
+            label,
             f"-{rel:.0%}",
             f"+{rel:.0%}",
-            _savings_npv(scenario, pair, throughput=1 - rel),
-            _savings_npv(scenario, pair, throughput=1 + rel),
-        ),
-        (
-            "GPU price",
-            f"-{rel:.0%}",
-            f"+{rel:.0%}",
-            _savings_npv(scenario, pair, gpu_price=1 - rel),
-            _savings_npv(scenario, pair, gpu_price=1 + rel),
-        ),
-        (
-            "API price",
-            f"-{rel:.0%}",
-            f"+{rel:.0%}",
-            _savings_npv(scenario, pair, api_price=1 - rel),
-            _savings_npv(scenario, pair, api_price=1 + rel),
-        ),
+            _savings_npv(scenario, pair, **{driver: 1 - rel}),
+            _savings_npv(scenario, pair, **{driver: 1 + rel}),
+        )
+        for label, driver in multipliers.items()
+    ]
+    cases += [
         (
             "Peak-to-average",
             f"{max(1.0, w.peak_factor * (1 - rel)):.2f}",
