@@ -131,6 +131,8 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
             f"{o.usd_per_mtok:>8.3f} {o.usd_per_request:>9.5f} {o.gpus_first_month or '-':>5} {util:>5} "
             f"{'yes' if o.slo_met else 'NO':>4} {quality:>7}"
         )
+    for err in result.option_errors:
+        lines.append(f"{err.id:<22} ERROR    {err.error}")
     for pair in result.break_even:
         hosted, api = result.option(pair.self_hosted), result.option(pair.api)
         if api.id != (risk.api if risk else None):

@@ -53,21 +53,24 @@ class ModelCard:
     kv_heads: PositiveInt | None = None
     head_dim: PositiveInt | None = None
     mla_kv_dim: PositiveInt | None = None
+    sliding_window_layers: Annotated[int, Field(ge=0)] | None = None
+    """Layers attending only to the last `sliding_window_tokens` tokens (gpt-oss, Gemma 3)."""
+    sliding_window_tokens: PositiveInt | None = None
+    linear_attention_layers: Annotated[int, Field(ge=0)] | None = None
+    """Layers with linear attention (a fixed-size state, no KV cache growth), e.g. Qwen3-Next, MiniMax-M1."""
     architecture_source: str | None = None
 
     def score(self, metric: str) -> QualityScore | None:
         return next((q for q in self.quality if q.metric == metric), None)
 
     @property
-    def kv_elements_per_token(self) -> int | None:
-        """KV-cache elements stored per token across all layers (K and V; MLA stores one latent)."""
-        if self.layers is None:
-            return None
+    def kv_elements_per_layer_token(self) -> int | None:
+        """KV-cache elements one attention layer stores per token (K and V; MLA stores one latent)."""
         if self.mla_kv_dim is not None:
-            return self.layers * self.mla_kv_dim
+            return self.mla_kv_dim
         if self.kv_heads is None or self.head_dim is None:
             return None
-        return self.layers * 2 * self.kv_heads * self.head_dim
+        return 2 * self.kv_heads * self.head_dim
 
 
 @dataclass(config=STRICT)

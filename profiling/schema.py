@@ -52,6 +52,8 @@ class ProfileMeta:
     notes: str = ""
     config: dict[str, Any] | None = None
     """How the measurement was run (the profiler's settings), for reproducing it."""
+    cached_input_share: Annotated[float, Field(ge=0, le=1)] = 0.0
+    """Share of each prompt that was a prefix shared with other requests (prefix-cache hits)."""
 
 
 @dataclass(config=STRICT)

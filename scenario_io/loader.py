@@ -114,8 +114,7 @@ def _resolve_self_hosted(
         )
     gpu = _gpu_for(option, profile, cat.gpus, file, index)
     gpus_per_replica = option.gpus_per_replica or (profile.meta.gpu_count if profile else None)
-    if gpus_per_replica is None:
-        raise InputError(file, f"options[{index}].gpus_per_replica", "required when no profile gives gpu_count")
+    source = "given" if option.gpus_per_replica else ("profile" if profile else "none")
     ownership = None
     usd_per_gpu_hour = None
     if option.ownership is not None:
@@ -151,6 +150,7 @@ def _resolve_self_hosted(
         profile_name=profile_name,
         gpu=gpu,
         gpus_per_replica=gpus_per_replica,
+        gpus_per_replica_source=source,
         unit_gpus=unit_gpus,
         usd_per_gpu_hour=usd_per_gpu_hour,
         price_label=label,

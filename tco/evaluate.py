@@ -13,7 +13,7 @@ from tco.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
 from tco.option_models import OptionSetup, setup_options
 from tco.projection import Drivers, Projection, project
 from tco.quality import cost_of_pass, passes_gate, quality_score
-from tco.results import BreakEven, OptionResult, ScenarioResult
+from tco.results import BreakEven, OptionError, OptionResult, ScenarioResult
 from tco.scenario import DEFAULT_SOURCES, HOURS_PER_MONTH, Scenario
 
 
@@ -155,6 +155,7 @@ def _option_result(
         quality_ok=gate,
         cost_of_pass_usd=cost_of_pass(per_request_usd, item.option.success_rate),
         breakdown_first_month_usd=breakdown,
+        capacity=setup.capacity.summary() if setup.capacity is not None else None,
         cash_flow_usd=cash,
         npv_cash_usd=npv_cash,
         notes=notes,
@@ -221,7 +222,10 @@ def assumptions(inputs: ScenarioInputs) -> dict[str, object]:
 
 
 def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
-    setups = setup_options(inputs)
+    """Every option that can be computed is projected; each one that cannot is in `option_errors`."""
+    every = setup_options(inputs)
+    setups = [s for s in every if s.error is None]
+    errors = [OptionError(s.model.id, s.label, s.error) for s in every if s.error is not None]
     projection = base_projection(inputs, setups)
     requests = requests_series(inputs.scenario)
     results = [_option_result(s, inputs, projection, i, requests) for i, s in enumerate(setups)]
@@ -232,4 +236,4 @@ def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
         for a_setup, a_res in zip(setups, results, strict=True):
             if a_setup.model.is_api:
                 pairs.append(_break_even(s_setup, a_setup, s_res, a_res, inputs.scenario))
-    return ScenarioResult(inputs.scenario.name, results, pairs, assumptions(inputs))
+    return ScenarioResult(inputs.scenario.name, results, pairs, assumptions(inputs), errors)

@@ -30,7 +30,10 @@ class ResolvedSelfHosted:
     profile: Profile | None
     profile_name: str | None
     gpu: GpuType | None
-    gpus_per_replica: int
+    gpus_per_replica: int | None
+    """None: the memory fit chooses (tco.replica_capacity)."""
+    gpus_per_replica_source: str
+    """given (the option), profile (its GPU count) or none (left to the memory fit)."""
     unit_gpus: int
     """GPUs billed together: the offer's instance size, or the owned server size."""
     usd_per_gpu_hour: float | None

@@ -6,12 +6,11 @@ import math
 from dataclasses import dataclass
 
 from tco.api_cost import RequestCost, mean_request_cost
-from tco.capacity import Capacity, capacity_at_slo, combine_classes
 from tco.hardware import ServerYear, owned_server_year
 from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
 from tco.projection import OptionModel
-from tco.roofline import estimate_capacity, level_output_ceiling
-from tco.scenario import HOURS_PER_MONTH, RequestClass, Scenario, Slo
+from tco.replica_capacity import ReplicaCapacity, replica_capacity
+from tco.scenario import HOURS_PER_MONTH, Scenario
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,8 @@ class OptionSetup:
     slo_met: bool
     capacity_basis: str
     request_costs: tuple[RequestCost, ...] = ()
+    capacity: ReplicaCapacity | None = None
+    """Self-hosted: how X* and the GPUs per replica were found."""
     prefill_share: float | None = None
     server_year: ServerYear | None = None
     notes: tuple[str, ...] = ()
@@ -31,6 +32,15 @@ class OptionSetup:
     @property
     def feasible(self) -> bool:
         return self.model.is_api or not math.isnan(self.model.replica_req_per_s)
+
+    @property
+    def error(self) -> str | None:
+        """Why this option cannot be computed (it is left out of the projection), or None."""
+        if self.capacity is not None and self.capacity.error:
+            return self.capacity.error
+        if not self.feasible:
+            return f"{self.model.id}: no capacity estimate: " + "; ".join(self.notes)
+        return None
 
 
 def staff_usd_per_month(scenario: Scenario, kind: str) -> float:
@@ -69,53 +79,11 @@ def _setup_api(item: ResolvedApi, inputs: ScenarioInputs) -> OptionSetup:
     )
 
 
-def _class_capacities(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestClass, ...]) -> list[Capacity]:
-    if item.profile is not None:
-        return [capacity_at_slo(item.profile, slo, c) for c in classes]
-    assert item.gpu is not None
-    if item.card is None:
-        return [Capacity(None, None, "estimated", False, None, ("no profile and model not in catalogue: no estimate",))]
-    return [estimate_capacity(item.card, item.gpu, item.gpus_per_replica, slo, c) for c in classes]
-
-
-def _plausibility_notes(item: ResolvedSelfHosted) -> list[str]:
-    if item.profile is None or item.card is None or item.gpu is None:
-        return []
-    notes = []
-    for i, level in enumerate(item.profile.levels):
-        ceiling = level_output_ceiling(item.card, item.gpu, item.profile.meta.gpu_count, level)
-        if ceiling is not None and level.output_tokens_per_s is not None and level.output_tokens_per_s > ceiling:
-            notes.append(
-                f"implausible: profile level {i} reports {level.output_tokens_per_s:,.0f} output tok/s, above the "
-                f"memory-bandwidth roofline of {ceiling:,.0f} for {item.card.id} "
-                f"on {item.profile.meta.gpu_count} x {item.gpu.id}"
-            )
-    return notes
-
-
 def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> OptionSetup:
     scenario = inputs.scenario
     option = item.option
-    classes = scenario.workload.request_classes
-    shares = [c.share for c in classes]
-    notes: list[str] = []
-    capacities = _class_capacities(item, scenario.slo, classes)
-    capacity = combine_classes(capacities, shares)
-    slo_met = capacity is not None
-    if capacity is None and item.profile is not None:
-        # report the cost anyway (never hide it), sized at the best level regardless of latency
-        capacities = [capacity_at_slo(item.profile, Slo(), c) for c in classes]
-        capacity = combine_classes(capacities, shares)
-        notes.append("SLO NOT MET: sized at the highest measured throughput, ignoring latency bounds")
-    for cap in capacities:
-        notes.extend(n for n in cap.notes if n not in notes)
-    notes.extend(_plausibility_notes(item))
-    shares_known = [c.prefill_share for c in capacities]
-    prefill_share = (
-        sum(s * w for s, w in zip(shares_known, shares, strict=True))
-        if all(s is not None for s in shares_known)
-        else None  # type: ignore[misc]
-    )
+    capacity = replica_capacity(item, scenario.slo, scenario.workload.request_classes)
+    notes = list(capacity.notes)
     kind = option.ownership_kind
     fixed = option.fixed_usd_per_month
     if fixed is None:
@@ -149,24 +117,24 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         kind=kind,
         fixed_usd_per_month=fixed,
         implementation_usd=option.implementation_usd,
-        replica_req_per_s=capacity if capacity is not None else float("nan"),
-        gpus_per_replica=item.gpus_per_replica,
+        replica_req_per_s=capacity.req_per_s if capacity.req_per_s is not None else float("nan"),
+        gpus_per_replica=capacity.gpus_per_replica or 1,
         unit_gpus=item.unit_gpus,
         usd_per_unit_month=sum(breakdown.values()),
         unit_breakdown=breakdown,
         price_declines=kind == "rented" and option.term not in ("reserved_1y", "reserved_3y"),
         autoscale=option.autoscale,
     )
-    basis = capacities[0].basis if capacities else "none"
     gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else "?")
-    label = f"{option.model} on {item.gpus_per_replica} x {gpu_name}"
+    label = f"{option.model} on {capacity.gpus_per_replica or '?'} x {gpu_name}"
     return OptionSetup(
         model=model,
         resolved=item,
         label=f"{label} ({item.price_label})",
-        slo_met=slo_met,
-        capacity_basis=basis,
-        prefill_share=prefill_share,
+        slo_met=capacity.slo_met,
+        capacity_basis=capacity.basis,
+        capacity=capacity,
+        prefill_share=capacity.prefill_share,
         server_year=server_year,
         notes=tuple(notes),
     )

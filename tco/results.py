@@ -36,6 +36,9 @@ class OptionResult:
     quality_ok: bool | None
     cost_of_pass_usd: float | None
     breakdown_first_month_usd: dict[str, float]
+    capacity: dict[str, Any] | None = None
+    """Self-hosted: {method: measured|modelled|estimated, basis, expected_error, gpus_per_replica_source:
+    given|profile|memory_fit, max_concurrency, prefix_caching, memory_fit}."""
     cash_flow_usd: list[float] | None = None
     """Owned only: month 0 (capex) then each month's cash out, residual value credited at the end."""
     npv_cash_usd: float | None = None
@@ -66,11 +69,21 @@ class BreakEven:
 
 
 @dataclass(frozen=True)
+class OptionError:
+    """An option that cannot be computed (e.g. its model fits no GPU count): shown in its own row."""
+
+    id: str
+    label: str
+    error: str
+
+
+@dataclass(frozen=True)
 class ScenarioResult:
     scenario: str
     options: list[OptionResult]
     break_even: list[BreakEven]
     assumptions: dict[str, Any]
+    option_errors: list[OptionError] = field(default_factory=list)
 
     def option(self, option_id: str) -> OptionResult:
         return next(o for o in self.options if o.id == option_id)

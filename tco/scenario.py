@@ -239,6 +239,10 @@ class SelfHostedOption:
     implementation_usd: NonNegative = 0.0
     success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
     quality_score: float | None = None
+    prefix_caching: bool | None = None
+    """Whether the engine reuses cached prefixes; default: on for vLLM, SGLang, TensorRT-LLM, TGI."""
+    precision: Literal["fp4", "nvfp4", "mxfp4", "int4", "fp8", "int8", "bf16", "fp16"] | None = None
+    """Weight precision; default: the profile's, else fp8 where the GPU has it, else bf16."""
 
     @model_validator(mode="after")
     def _one_price_basis(self) -> SelfHostedOption:
