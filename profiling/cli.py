@@ -128,12 +128,29 @@ def run_profile(args: argparse.Namespace) -> int:
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="result file of vLLM bench serve, SGLang bench_serving, guidellm or AIPerf")
+    from profiling.importers import TOOLS
+
     parser.add_argument(
-        "--from",
-        dest="tool",
-        choices=("vllm", "sglang", "guidellm", "aiperf"),
-        help="the tool that wrote the file (detected when absent)",
+        "file",
+        nargs="+",
+        help="result file(s) of one deployment: vLLM bench serve, SGLang bench_serving, guidellm, "
+        "AIPerf, InferenceX, llm-d benchmark report v0.2 or MLPerf summary.json (one file per level is merged)",
+    )
+    parser.add_argument(
+        "--from", dest="tool", choices=TOOLS, help="the tool that wrote the file (detected when absent)"
+    )
+    parser.add_argument(
+        "--select",
+        help="InferenceX configuration (hw/framework/precision/Ngpu) or MLPerf row "
+        "('SystemName|Model|Scenario') when the file holds several",
+    )
+    parser.add_argument("--input-tokens", type=float, help="mean input tokens (MLPerf rows have no shape)")
+    parser.add_argument("--output-tokens", type=float, help="mean output tokens (MLPerf rows have no shape)")
+    parser.add_argument(
+        "--source",
+        choices=("measured", "published"),
+        default="measured",
+        help="published: figures someone else measured (default: measured)",
     )
     parser.add_argument("--out", required=True, help="profile YAML to write")
     parser.add_argument("--model", help="catalogue model id (default: the model the file names)")
@@ -145,13 +162,18 @@ def run_import(args: argparse.Namespace) -> int:
 
     import yaml
 
-    from profiling.importers import import_file
+    from profiling.importers import ImportOptions, import_files
     from profiling.runner import write_atomic
 
-    profile = import_file(args.file, args.tool, {"model": args.model, **_deployment_meta(args)})
+    options = ImportOptions(args.select, args.input_tokens, args.output_tokens)
+    meta = {"model": args.model, "source": args.source, **_deployment_meta(args)}
+    profile = import_files(args.file, args.tool, meta, options)
     doc = dataclasses.asdict(profile)
     doc["meta"] = {k: v for k, v in doc["meta"].items() if v is not None}
-    header = f"# Imported by inference-roi from {Path(args.file).name}; headline numbers copied from the tool's file.\n"
+    names = ", ".join(Path(f).name for f in args.file[:3]) + (
+        f" and {len(args.file) - 3} more" if len(args.file) > 3 else ""
+    )
+    header = f"# Imported by inference-roi from {names}; headline numbers copied from the tool's file(s).\n"
     write_atomic(Path(args.out), header + yaml.safe_dump(doc, sort_keys=False, width=120))
     print(f"profile: {args.out} ({len(profile.levels)} level(s), {profile.meta.tool})")
     return 0

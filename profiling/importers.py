@@ -10,17 +10,22 @@ Functions here take parsed data and return profile dicts: reading the file is `i
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 import json
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from datafiles import InputError, parse_yaml_text, read_text
+from profiling import sweep_importers as sweeps
 from profiling.schema import PROFILE_VERSION, Profile, parse_profile, profile_from_csv
 
-Tool = Literal["vllm", "sglang", "guidellm", "aiperf"]
-TOOLS: tuple[Tool, ...] = ("vllm", "sglang", "guidellm", "aiperf")
+Tool = Literal["vllm", "sglang", "guidellm", "aiperf", "inferencex", "llmd", "mlperf"]
+TOOLS: tuple[Tool, ...] = ("vllm", "sglang", "guidellm", "aiperf", "inferencex", "llmd", "mlperf")
 
 
 def _ms(value: Any) -> float | None:
@@ -221,6 +226,12 @@ def from_aiperf(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, An
 
 
 def detect(doc: Any) -> Tool | None:
+    if sweeps.is_llmd_report(doc):
+        return "llmd"
+    if sweeps.is_inferencex_records(doc) or sweeps.is_inferencex_serving(doc):
+        return "inferencex"
+    if sweeps.is_mlperf_summary(doc):
+        return "mlperf"
     if isinstance(doc, list) and doc and all(isinstance(d, dict) for d in doc):
         return "sglang" if "total_throughput" in doc[0] else None
     if not isinstance(doc, dict):
@@ -237,6 +248,11 @@ def detect(doc: Any) -> Tool | None:
 
 
 def _parse(text: str, name: str) -> Any:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return parse_yaml_text(text, name)
+    if suffix == ".csv":
+        return [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(io.StringIO(text, newline=""))]
     try:
         return json.loads(text)
     except json.JSONDecodeError:
@@ -251,22 +267,53 @@ def _parse(text: str, name: str) -> Any:
     return rows
 
 
-CONVERTERS: dict[Tool, Callable[[Any], tuple[list[dict[str, Any]], dict[str, Any], str]]] = {
-    "vllm": from_vllm,
-    "sglang": lambda doc: from_sglang(doc if isinstance(doc, list) else [doc]),
-    "guidellm": from_guidellm,
-    "aiperf": from_aiperf,
+def _number(value: str | None) -> Any:
+    """A CSV cell as a number where it is one (dashboard exports), else the text."""
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return value
+
+
+def _inferencex(doc: Any, options: ImportOptions) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
+    if sweeps.is_inferencex_serving(doc):
+        return sweeps.from_inferencex_serving(doc)
+    return sweeps.from_inferencex_records(doc, options.select)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What some formats need besides the file: which configuration, and a shape for MLPerf rows."""
+
+    select: str | None = None
+    input_tokens: float | None = None
+    output_tokens: float | None = None
+
+
+CONVERTERS: dict[Tool, Callable[[Any, ImportOptions], tuple[list[dict[str, Any]], dict[str, Any], str]]] = {
+    "vllm": lambda doc, _: from_vllm(doc),
+    "sglang": lambda doc, _: from_sglang(doc if isinstance(doc, list) else [doc]),
+    "guidellm": lambda doc, _: from_guidellm(doc),
+    "aiperf": lambda doc, _: from_aiperf(doc),
+    "inferencex": _inferencex,
+    "llmd": lambda doc, _: sweeps.from_llmd_report(doc),
+    "mlperf": lambda doc, o: sweeps.from_mlperf_summary(doc, o.select, o.input_tokens, o.output_tokens),
 }
+KNOWN = "vLLM bench serve, SGLang bench_serving, guidellm, AIPerf, InferenceX, llm-d benchmark report or MLPerf summary"
 
 
-def convert(doc: Any, name: str, tool: Tool | None, meta: dict[str, Any]) -> Profile:
+def convert(
+    doc: Any, name: str, tool: Tool | None, meta: dict[str, Any], options: ImportOptions = ImportOptions()
+) -> Profile:
     """A validated profile from a parsed result; `meta` supplies what the file lacks (GPU, engine…)."""
     found = tool or detect(doc)
     if found is None:
-        raise InputError(name, "", "not a result file of vLLM bench serve, SGLang bench_serving, guidellm or AIPerf")
+        raise InputError(name, "", f"not a result file of {KNOWN}")
     try:
-        levels, file_meta, note = CONVERTERS[found](doc)
-    except (KeyError, TypeError, ZeroDivisionError, IndexError, AttributeError) as exc:
+        levels, file_meta, note = CONVERTERS[found](doc, options)
+    except InputError as err:
+        raise InputError(name, err.field, err.expected) from None
+    except (KeyError, TypeError, ZeroDivisionError, IndexError, AttributeError, ValueError) as exc:
         raise InputError(name, str(exc).strip("'"), f"missing or malformed in this {found} result file") from None
     merged = {
         **{k: v for k, v in file_meta.items() if v is not None},
@@ -277,15 +324,48 @@ def convert(doc: Any, name: str, tool: Tool | None, meta: dict[str, Any]) -> Pro
             flag = "--" + required.replace("_", "-")
             raise InputError(name, required, f"the {found} file does not record it; pass {flag}")
     merged.setdefault("engine", "unknown")
-    merged["source"] = "measured"
+    merged["source"] = meta.get("source") or "measured"
     merged["notes"] = "; ".join(
         n for n in (f"imported from {Path(name).name} ({found})", note, merged.get("notes")) if n
     )
     return parse_profile({"profile_version": PROFILE_VERSION, "meta": merged, "levels": levels}, name)
 
 
-def import_file(path: Path | str, tool: Tool | None = None, meta: dict[str, Any] | None = None) -> Profile:
-    return convert(_parse(read_text(path), str(path)), str(path), tool, meta or {})
+def import_file(
+    path: Path | str,
+    tool: Tool | None = None,
+    meta: dict[str, Any] | None = None,
+    options: ImportOptions = ImportOptions(),
+) -> Profile:
+    return convert(_parse(read_text(path), str(path)), str(path), tool, meta or {}, options)
+
+
+def import_files(
+    paths: list[Path | str],
+    tool: Tool | None = None,
+    meta: dict[str, Any] | None = None,
+    options: ImportOptions = ImportOptions(),
+) -> Profile:
+    """One profile from several result files of one deployment (vLLM and InferenceX write one per level)."""
+    profiles = [import_file(p, tool, meta, options) for p in paths]
+    first = profiles[0]
+    for path, other in zip(paths[1:], profiles[1:], strict=True):
+        for field in ("model", "gpu", "gpu_count"):
+            if getattr(other.meta, field) != getattr(first.meta, field):
+                raise InputError(
+                    str(path),
+                    f"meta.{field}",
+                    f"{getattr(other.meta, field)!r} differs from "
+                    f"{getattr(first.meta, field)!r} in {paths[0]}: one profile is one deployment",
+                )
+    if len(profiles) == 1:
+        return first
+    levels = tuple(lv for p in profiles for lv in p.levels)
+    return dataclasses.replace(
+        first,
+        levels=levels,
+        meta=dataclasses.replace(first.meta, notes=f"{len(paths)} files merged; {first.meta.notes}"),
+    )
 
 
 def profile_from_text(text: str, name: str, meta: dict[str, Any] | None = None) -> Profile:

@@ -160,9 +160,10 @@ def profile_points(profile: Profile) -> list[Point]:
     return points
 
 
-def _weighted_nnls(columns: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """min Σ ((columns · β − y) / y)², β ≥ 0: relative error, so short and long shapes weigh alike."""
-    weights = 1.0 / target
+def _weighted_nnls(columns: np.ndarray, target: np.ndarray, relative_to: np.ndarray | None = None) -> np.ndarray:
+    """min Σ ((columns · β − y) / w)², β ≥ 0, w = `relative_to` or y: relative error, so short and long
+    shapes weigh alike."""
+    weights = 1.0 / (target if relative_to is None else relative_to)
     scale = np.abs(columns).max(axis=0)
     scale[scale == 0] = 1.0
     beta, _ = nnls(columns * weights[:, None] / scale, target * weights)
@@ -173,15 +174,46 @@ def _distinct(values: Sequence[float | None]) -> int:
     return len({round(v, 6) for v in values if v is not None})
 
 
-def _fit_throughput(points: Sequence[Point], n_shapes: int) -> tuple[float, float, float, float]:
+def _rank(columns: np.ndarray) -> int:
+    rows = np.unique(columns, axis=0)
+    scale = np.abs(rows).max(axis=0)
+    scale[scale == 0] = 1.0
+    return int(np.linalg.matrix_rank(rows / scale, tol=1e-6))
+
+
+def _identifiable(columns: np.ndarray, prefill_known: bool = False) -> tuple[bool, bool, bool]:
+    """Which of the (prefill, decode, decode·context) terms the measured shapes can tell apart.
+
+    All three when the shapes span them (4+ shapes varying input and output); else prefill and
+    decode·context (the better two-term form on NVIDIA's tables, bench/capacity.py); else prefill
+    and decode. With prefill known (from TTFT), both decode terms when the shapes span them.
+    """
+    if prefill_known:
+        return True, True, _rank(columns[:, [1, 2]]) >= 2
+    if _rank(columns) >= 3 and len(np.unique(columns, axis=0)) >= 4:
+        return True, True, True
+    if _rank(columns[:, [0, 2]]) >= 2:
+        return True, False, True
+    return True, True, False
+
+
+def _fit_throughput(
+    points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None
+) -> tuple[float, float, float, float]:
     with_step = _distinct([p.concurrency for p in points]) >= 2 and all(p.concurrency for p in points)
     y = np.array([1.0 / p.req_per_s for p in points])
     step = np.array([p.shape.output_tokens / p.concurrency if with_step and p.concurrency else 0.0 for p in points])
     iu = np.array([p.shape.uncached_input_tokens for p in points])
     out = np.array([p.shape.output_tokens for p in points])
     ctx = np.array([p.shape.output_tokens * p.shape.mean_context_tokens for p in points])
+    if n_shapes >= 2 and prefill_s_per_token is not None:  # π from TTFT; decode terms from the rest
+        keep = _identifiable(np.column_stack([np.zeros_like(iu), out, ctx]), prefill_known=True)
+        decode_cols = [col if k else np.zeros_like(col) for col, k in zip((out, ctx), keep[1:], strict=True)]
+        beta = _weighted_nnls(np.column_stack([*decode_cols, step]), y - prefill_s_per_token * iu, relative_to=y)
+        return prefill_s_per_token, float(beta[0]), float(beta[1]), float(beta[2])
     if n_shapes >= 2:
-        shape_cols = [iu, out, ctx] if n_shapes >= 4 else [iu, np.zeros_like(iu), ctx]
+        keep = _identifiable(np.column_stack([iu, out, ctx]))
+        shape_cols = [col if k else np.zeros_like(col) for col, k in zip((iu, out, ctx), keep, strict=True)]
         beta = _weighted_nnls(np.column_stack([*shape_cols, step]), y)
         return float(beta[0]), float(beta[1]), float(beta[2]), float(beta[3])
     # one shape: y = K + a·O/c, then K split into prefill (from TTFT) and decode
@@ -232,10 +264,12 @@ def _fit(profile: Profile, points: Sequence[Point]) -> PerfModel:
     shapes = tuple(
         g.shape for g in group_levels([profile.levels[p.level_index] for p in points], profile.meta.cached_input_share)
     )
-    coefficients = _fit_throughput(points, len(shapes))
+    ttft = _fit_ttft(points, len(shapes))
+    varied_input = ttft is not None and _distinct([p.shape.uncached_input_tokens for p in points]) >= 2
+    coefficients = _fit_throughput(points, len(shapes), ttft[1] if varied_input and ttft and ttft[1] > 0 else None)
     concurrencies = [p.concurrency for p in points if p.concurrency]
     max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None
-    draft = PerfModel(coefficients, _fit_ttft(points, len(shapes)), max_concurrency=max_concurrency)
+    draft = PerfModel(coefficients, ttft, max_concurrency=max_concurrency)
     e2e_ratios = [p.e2e_p50_s * p.req_per_s / p.concurrency for p in points if p.e2e_p50_s and p.concurrency]
     e2e_ratio = statistics.median(e2e_ratios) if e2e_ratios else 1.0
     draft = PerfModel(

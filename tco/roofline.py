@@ -32,7 +32,7 @@ memory 1,000 × (8e9 / 729 + 0.197e9) / 4.8e12 = 0.0432 s; ceiling 1 / 0.0432 = 
 ...     context_tokens=131072, as_of=dt.date(2025, 1, 1), quality=(), api=(), total_params_b=8, active_params_b=8,
 ...     layers=32, kv_heads=8, head_dim=128)
 >>> round(ceiling_req_per_s(card, 1979e12, 4.8e12, 141, 1, "fp8", Shape(1000, 1000), None), 2)
-98.93
+23.12
 """
 
 from __future__ import annotations

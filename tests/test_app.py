@@ -547,4 +547,4 @@ def test_opening_another_example_on_the_break_even_page_resets_the_pair():
     assert at.selectbox(key="f.be.pair").value == "glm5-h200 vs glm5-api"
     at.sidebar.selectbox[0].set_value("owned-fleet-finance").run()
     assert_no_failure(at)
-    assert at.selectbox(key="f.be.pair").value == "qwen3-235b-owned vs qwen3-235b-fireworks"
+    assert at.selectbox(key="f.be.pair").value == "qwen3-235b-owned vs gpt-5-mini"
