@@ -44,6 +44,12 @@ def _import(args: argparse.Namespace) -> int:
     return run_import(args)
 
 
+def _capacity(args: argparse.Namespace) -> int:
+    from cli.capacity import run_capacity
+
+    return run_capacity(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inference-roi", description="Self-host or API? Inference cost and ROI.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     imported = sub.add_parser("import", help="convert a vLLM, SGLang, guidellm or AIPerf result file into a profile")
     add_import_arguments(imported)
     imported.set_defaults(run=_import)
+    from cli.capacity import add_capacity_arguments
+
+    capacity = sub.add_parser("capacity", help="X* of one replica at a request shape and SLO, from a profile")
+    add_capacity_arguments(capacity)
+    capacity.set_defaults(run=_capacity)
     prices = sub.add_parser("prices", help="refresh or list API prices")
     prices.add_argument("action", choices=("update", "list"))
     prices.add_argument("--url", help="genai-prices v2 data.json URL (update)")

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from profiling.schema import Profile
-from tco.perf_model import PerfModel, fit_profile
+from tco.perf_model import ONE_SHAPE_ERROR, PerfModel, fit_profile
 from tco.scenario import RequestClass, Slo
-from tco.shapes import Shape, group_levels, matching_group
+from tco.shapes import SHAPE_TOLERANCE, Shape, group_levels, matching_group
 
 OFFLINE_WARNING = (
     "offline figures: the {model} profile has no latency metrics (max-throughput data), so the latency of "
@@ -149,6 +149,18 @@ def _measured_capacity(profile: Profile, slo: Slo, cls: RequestClass, indices: t
     return Capacity(req_per_s, index, source, "measured", share, level.concurrency, 0.0, shown, notes=tuple(notes))
 
 
+def outside_measured(model: PerfModel, shape: Shape) -> str:
+    """'input tokens' / 'output tokens' when `shape` lies beyond the measured shapes (by the tolerance), else ''."""
+    out = []
+    for name, value, measured in (
+        ("input tokens", shape.input_tokens, [s.input_tokens for s in model.shapes]),
+        ("output tokens", shape.output_tokens, [s.output_tokens for s in model.shapes]),
+    ):
+        if measured and not min(measured) / (1 + SHAPE_TOLERANCE) <= value <= max(measured) * (1 + SHAPE_TOLERANCE):
+            out.append(name)
+    return " and ".join(out)
+
+
 def capacity_at_slo(
     profile: Profile,
     slo: Slo,
@@ -176,8 +188,14 @@ def capacity_at_slo(
     if c_max is not None and max_concurrency is not None:
         c_max = min(c_max, float(max_concurrency))
     found = best_under_slo(model, shape, slo, c_max)
-    measured = ", ".join(s.label() for s in model.shapes)
-    error = f"expected error ±{model.expected_error:.0%} ({model.error_basis})" if model.expected_error else ""
+    labels = [s.label() for s in model.shapes]
+    measured = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+    expected, basis = model.expected_error, model.error_basis
+    outside = outside_measured(model, shape)
+    if outside:
+        expected = max(expected or 0.0, ONE_SHAPE_ERROR)
+        basis = f"{outside} outside the measured range: at least the token-scaling error"
+    error = f"expected error ±{expected:.0%} ({basis})" if expected else ""
     note = f"modelled: {shape.label()} was not measured (profile: {measured}); fitted performance model, {error}"
     if found is None:
         why = "no predicted load meets the SLO" if model.interactive else "the profile has no latency metrics"
@@ -188,7 +206,7 @@ def capacity_at_slo(
             "modelled",
             None,
             None,
-            model.expected_error,
+            expected,
             (),
             offline,
             (note, f"{why} for class {cls.name!r}", *warn),
@@ -201,7 +219,7 @@ def capacity_at_slo(
         "modelled",
         model.prefill_share(shape, c),
         c,
-        model.expected_error,
+        expected,
         latencies,
         offline,
         (note, *warn),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from models.catalog import ModelCard
 from pricing.gpus import GpuType
 from profiling.schema import Profile
-from tco.capacity import Capacity, capacity_at_slo, concurrency_grid, estimated_capacity, level_checks, workload_shape
+from tco.capacity import Capacity, capacity_at_slo, estimated_capacity, level_checks, workload_shape
 from tco.memory_fit import MemoryFit, card_fit
 from tco.perf_model import PerfModel, fit_profile
 from tco.roofline import default_precision, estimated_model, gpu_ceiling
@@ -50,9 +50,8 @@ class CurvePoint:
 
     concurrency: float
     req_per_s: float
-    ttft_p99_s: float | None
-    itl_p99_s: float | None
-    e2e_p99_s: float | None
+    latencies_s: dict[str, float | None]
+    """'ttft_p50', 'ttft_p99', 'itl_p50', … as predicted."""
     meets_slo: bool
 
 
@@ -75,12 +74,16 @@ def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClas
         return []
     shape = workload_shape(cls, True)
     points = []
-    for c in concurrency_grid(model.max_concurrency, tuple(lv.concurrency or 0 for lv in profile.levels))[::5]:
-        lat = {m: model.latency(shape, float(c), m, "p99") for m in ("ttft_s", "itl_s", "e2e_s")}
-        ok = all((v := model.latency(shape, float(c), m, p)) is not None and v <= b for m, p, b in slo.bounds())
-        points.append(
-            CurvePoint(float(c), model.req_per_s(shape, float(c)), lat["ttft_s"], lat["itl_s"], lat["e2e_s"], ok)
-        )
+    measured = {lv.concurrency for lv in profile.levels if lv.concurrency}
+    grid = sorted(measured | {2.0**k for k in range(12) if 2.0**k <= model.max_concurrency})
+    for c in grid:
+        lat = {
+            f"{m.removesuffix('_s')}_{p}": model.latency(shape, c, m, p)
+            for m in ("ttft_s", "itl_s", "e2e_s")
+            for p in ("p50", "p99")
+        }
+        ok = all((v := model.latency(shape, c, m, p)) is not None and v <= b for m, p, b in slo.bounds())
+        points.append(CurvePoint(c, model.req_per_s(shape, c), lat, ok))
     return points
 
 
