@@ -21,11 +21,17 @@ t0 + t1·I_u + t2·c·I_u + t3·c²·I_u (prefill plus queueing behind others' p
 median percentile ratios.
 
 Fitting: weighted non-negative least squares (relative error) on 1/req_per_s of every level with no
-failed requests. Terms a profile cannot identify are dropped: with one shape only `K + a·O/c` is
-fitted and K is split into prefill (TTFT at the lowest load, at most 90 % of K) and decode; with 2–3
-shapes `b` is dropped; with 4+ all four terms are fitted. The expected error is the median
-leave-one-shape-out error on the profile's own levels (one shape: the concurrency leave-one-out
-error, at least `ONE_SHAPE_ERROR`).
+failed requests; `a` is fitted when the profile has two or more concurrencies. What the shapes cannot
+tell apart is tied by structure rather than guessed:
+- with TTFT at two or more input lengths, π is the TTFT slope per uncached input token; b and g are
+  fitted on what remains when the shapes vary the context, else tied as g = b / L0;
+- with one shape and TTFT, π = the lowest-load TTFT p50 / I_u (at most 90 % of the request's time);
+- with four or more shapes spanning input and output lengths (no TTFT needed), all terms are fitted;
+- otherwise (offline figures at 1–3 shapes) prefill and decode tokens cost alike, π = b, and g = b / L0.
+L0 = DECODE_CONTEXT_TOKENS = 950 is the median b/g of the full fit on NVIDIA's 7 × 9-shape table, where
+π/b came out 0.84–1.1 (which is why π = b is the tie). The expected error is the median
+leave-one-shape-out error on the profile's own levels (one shape: the concurrency leave-one-out error,
+at least `ONE_SHAPE_ERROR`); a shape beyond the measured lengths gets at least `ONE_SHAPE_ERROR` too.
 
 Worked example: a replica with π = 0.1 ms, b = 2 ms, g = 0, a = 20 ms serves 1,000 in / 200 out at
 concurrency 10 in τ = 0.1 + 0.4 + 0.4 = 0.9 s, i.e. 1.11 req/s, with E2E = 9 s:
@@ -50,6 +56,9 @@ from scipy.optimize import nnls
 from profiling.schema import Level, Profile
 from tco.shapes import Shape, group_levels, level_shape
 
+DECODE_CONTEXT_TOKENS = 950.0
+"""L0: context length at which KV reads cost as much as the rest of a decode step, b/g. The median of the
+full four-term fit on NVIDIA's 7 × 9-shape table (550–1,225 across its configurations; bench/capacity.py)."""
 ONE_SHAPE_ERROR = 0.25
 """Expected error when a profile has one shape: the median error of scaling by tokens per request
 on NVIDIA's multi-shape tables (bench/capacity.py measures it: 23 % on the v1.0 table)."""
@@ -181,54 +190,40 @@ def _rank(columns: np.ndarray) -> int:
     return int(np.linalg.matrix_rank(rows / scale, tol=1e-6))
 
 
-def _identifiable(columns: np.ndarray, prefill_known: bool = False) -> tuple[bool, bool, bool]:
-    """Which of the (prefill, decode, decode·context) terms the measured shapes can tell apart.
-
-    All three when the shapes span them (4+ shapes varying input and output); else prefill and
-    decode·context (the better two-term form on NVIDIA's tables, bench/capacity.py); else prefill
-    and decode. With prefill known (from TTFT), both decode terms when the shapes span them.
-    """
-    if prefill_known:
-        return True, True, _rank(columns[:, [1, 2]]) >= 2
-    if _rank(columns) >= 3 and len(np.unique(columns, axis=0)) >= 4:
-        return True, True, True
-    if _rank(columns[:, [0, 2]]) >= 2:
-        return True, False, True
-    return True, True, False
-
-
 def _fit_throughput(
     points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None
 ) -> tuple[float, float, float, float]:
+    """(π, b, g, a) by the rules in the module docstring."""
     with_step = _distinct([p.concurrency for p in points]) >= 2 and all(p.concurrency for p in points)
     y = np.array([1.0 / p.req_per_s for p in points])
     step = np.array([p.shape.output_tokens / p.concurrency if with_step and p.concurrency else 0.0 for p in points])
     iu = np.array([p.shape.uncached_input_tokens for p in points])
     out = np.array([p.shape.output_tokens for p in points])
     ctx = np.array([p.shape.output_tokens * p.shape.mean_context_tokens for p in points])
-    if n_shapes >= 2 and prefill_s_per_token is not None:  # π from TTFT; decode terms from the rest
-        keep = _identifiable(np.column_stack([np.zeros_like(iu), out, ctx]), prefill_known=True)
-        decode_cols = [col if k else np.zeros_like(col) for col, k in zip((out, ctx), keep[1:], strict=True)]
-        beta = _weighted_nnls(np.column_stack([*decode_cols, step]), y - prefill_s_per_token * iu, relative_to=y)
-        return prefill_s_per_token, float(beta[0]), float(beta[1]), float(beta[2])
-    if n_shapes >= 2:
-        keep = _identifiable(np.column_stack([iu, out, ctx]))
-        shape_cols = [col if k else np.zeros_like(col) for col, k in zip((iu, out, ctx), keep, strict=True)]
-        beta = _weighted_nnls(np.column_stack([*shape_cols, step]), y)
-        return float(beta[0]), float(beta[1]), float(beta[2]), float(beta[3])
-    # one shape: y = K + a·O/c, then K split into prefill (from TTFT) and decode
-    k, a = _weighted_nnls(np.column_stack([np.ones_like(y), step]), y)
+    decode = out + ctx / DECODE_CONTEXT_TOKENS  # b·O·(1 + L/L0): the structured decode term
+    if prefill_s_per_token is not None:  # π from TTFT; decode terms from the rest
+        rest = y - prefill_s_per_token * iu
+        if n_shapes >= 2 and _rank(np.column_stack([out, ctx])) >= 2:
+            b, g, a = _weighted_nnls(np.column_stack([out, ctx, step]), rest, relative_to=y)
+            return prefill_s_per_token, float(b), float(g), float(a)
+        b, a = _weighted_nnls(np.column_stack([decode, step]), rest, relative_to=y)
+        return prefill_s_per_token, float(b), float(b) / DECODE_CONTEXT_TOKENS, float(a)
+    if n_shapes >= 4 and _rank(np.column_stack([iu, out, ctx])) >= 3:
+        pi, b, g, a = _weighted_nnls(np.column_stack([iu, out, ctx, step]), y)
+        return float(pi), float(b), float(g), float(a)
+    # too few shapes to tell the terms apart: prefill and decode tokens cost alike (π = b), g = b / L0
+    k, a = _weighted_nnls(np.column_stack([iu + decode, step]), y)
+    return float(k), float(k), float(k) / DECODE_CONTEXT_TOKENS, float(a)
+
+
+def _one_shape_prefill(points: Sequence[Point], n_shapes: int) -> float | None:
+    """π for a one-shape sweep with TTFT: the lowest-load TTFT p50 over the uncached input tokens."""
+    ttfts = [(p.concurrency or 0, p.ttft_p50_s) for p in points if p.ttft_p50_s]
     shape = points[0].shape
-    ttfts = [(p.concurrency or 0, p.ttft_p50_s) for p in points if p.ttft_p50_s is not None]
-    if ttfts and shape.uncached_input_tokens > 0:
-        prefill = min(min(ttfts)[1], PREFILL_SHARE_CAP * k)
-    else:  # no latency: split K in proportion to tokens (prefill and decode tokens cost alike)
-        prefill = k * shape.uncached_input_tokens / (shape.uncached_input_tokens + shape.output_tokens)
-    decode = k - prefill
-    pi = prefill / shape.uncached_input_tokens if shape.uncached_input_tokens > 0 else 0.0
-    if ttfts:  # decode cost per token grows with context (the 2-3 shape form)
-        return pi, 0.0, decode / (shape.output_tokens * shape.mean_context_tokens), float(a)
-    return pi, decode / shape.output_tokens, 0.0, float(a)
+    if n_shapes != 1 or not ttfts or shape.uncached_input_tokens <= 0:
+        return None
+    k = min(1.0 / p.req_per_s for p in points)
+    return min(min(ttfts)[1], PREFILL_SHARE_CAP * k) / shape.uncached_input_tokens
 
 
 def _fit_ttft(points: Sequence[Point], n_shapes: int) -> tuple[float, float, float, float] | None:
@@ -266,7 +261,8 @@ def _fit(profile: Profile, points: Sequence[Point]) -> PerfModel:
     )
     ttft = _fit_ttft(points, len(shapes))
     varied_input = ttft is not None and _distinct([p.shape.uncached_input_tokens for p in points]) >= 2
-    coefficients = _fit_throughput(points, len(shapes), ttft[1] if varied_input and ttft and ttft[1] > 0 else None)
+    prefill = ttft[1] if varied_input and ttft and ttft[1] > 0 else _one_shape_prefill(points, len(shapes))
+    coefficients = _fit_throughput(points, len(shapes), prefill)
     concurrencies = [p.concurrency for p in points if p.concurrency]
     max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None
     draft = PerfModel(coefficients, ttft, max_concurrency=max_concurrency)

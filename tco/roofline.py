@@ -12,7 +12,8 @@ for `n` GPUs with peak F FLOP/s (fp8 where the GPU and the precision have it) an
 η = EFFICIENCY is one factor calibrated on the bundled published profiles (NVIDIA's trtllm-bench
 tables for gpt-oss-120b on H100 and H200, Llama 3.3 70B and Qwen3-235B on H200): the median of measured /
 physical throughput at each level's shape and memory-limited batch. `bench/capacity.py` prints the
-calibration: 15 levels, η = 0.32, spread of the ratio 0.18–0.62, so an estimate is good to about ×2.
+calibration: 15 levels, η = 0.68 (measured/physical ranges 0.19–1.16; the sum of compute and memory
+time overstates a step that overlaps them, hence ratios above 1), median error ESTIMATE_ERROR.
 The batch is capped by `memory_fit`; TTFT is one step plus the prefill; percentile ratios are
 ESTIMATE_PERCENTILE_RATIOS (estimates, stated).
 
@@ -37,15 +38,19 @@ memory 1,000 × (8e9 / 729 + 0.197e9) / 4.8e12 = 0.0432 s; ceiling 1 / 0.0432 = 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.catalog import ModelCard
-from pricing.gpus import GpuType
+from models.catalog import ModelCard, ModelCatalog
+from pricing.gpus import GpuSheet, GpuType
+from profiling.schema import Profile
 from tco.memory_fit import bytes_per_param, card_fit, kv_bytes_per_sequence
 from tco.perf_model import PerfModel
 from tco.shapes import Shape
 
-EFFICIENCY = 0.32
+EFFICIENCY = 0.68
+ESTIMATE_ERROR = 0.36
+"""Median |measured / estimated − 1| over the calibration levels (bench/capacity.py)."""
 ALLREDUCE_S = 10e-6
 """Latency of one small all-reduce over NVLink (NCCL, 8 GPUs; an estimate)."""
 ESTIMATE_PERCENTILE_RATIOS = (
@@ -106,8 +111,8 @@ def physical_model(
         percentile_ratios=ESTIMATE_PERCENTILE_RATIOS,
         max_concurrency=float(max_concurrency) if max_concurrency else None,
         shapes=(shape,),
-        expected_error=1.0,
-        error_basis=f"roofline with efficiency {efficiency} calibrated on published profiles (about ×2)",
+        expected_error=ESTIMATE_ERROR,
+        error_basis=f"roofline with efficiency {efficiency} calibrated on published profiles",
     )
 
 
@@ -151,3 +156,25 @@ def estimated_model(card: ModelCard, gpu: GpuType, gpus: int, precision: str, sh
         return None
     fit = card_fit(card, gpu.memory_gib, gpus, precision, shape.mean_context_tokens)
     return physical_model(card, hardware(gpu, precision), gpus, precision, shape, fit.max_concurrency)
+
+
+def calibration_ratios(profiles: Sequence[Profile], cards: ModelCatalog, sheet: GpuSheet) -> list[float]:
+    """Measured / physical (η = 1) req/s for every level of `profiles` whose model and GPU are catalogued,
+    at the level's shape and load (offline levels: the memory-limited batch). EFFICIENCY is their median."""
+    ratios = []
+    for profile in profiles:
+        card = cards.find(profile.meta.model)
+        gpu = next((g for g in sheet.gpus if g.id.lower() == profile.meta.gpu.lower()), None)
+        if card is None or gpu is None or not _known(card):
+            continue
+        gpus = profile.meta.gpu_count
+        precision = profile.meta.precision or default_precision(gpu)
+        for level in profile.levels:
+            shape = Shape(level.input_tokens, level.output_tokens, profile.meta.cached_input_share)
+            fit = card_fit(card, gpu.memory_gib, gpus, precision, shape.mean_context_tokens)
+            model = physical_model(card, hardware(gpu, precision), gpus, precision, shape, fit.max_concurrency, 1.0)
+            if model is None or not fit.max_concurrency:
+                continue
+            load = min(level.concurrency or fit.max_concurrency, fit.max_concurrency)
+            ratios.append(level.req_per_s / model.req_per_s(shape, load))
+    return ratios
