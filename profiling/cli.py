@@ -40,6 +40,12 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a request may take, stream included")
     parser.add_argument("--prompt-file", help="JSONL of real prompts ({'prompt': ...} or {'messages': [...]})")
+    parser.add_argument(
+        "--cached-input-share",
+        type=float,
+        default=0.0,
+        help="share of each synthetic prompt that is one prefix shared by all requests, e.g. 0.5 (prefix caching)",
+    )
     parser.add_argument("--no-length-control", action="store_true", help="never send ignore_eos/min_tokens")
     parser.add_argument("--temperature", type=float, help="sampling temperature (default: the server's)")
     parser.add_argument("--api-key-env", default="OPENAI_API_KEY", help="environment variable holding the API key")
@@ -89,6 +95,10 @@ def run_profile(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < (0 if name == "warmup_requests" else 1):
             raise InputError("command line", f"--{name.replace('_', '-')}", "expected a positive integer")
+    if not 0 <= args.cached_input_share < 1:
+        raise InputError("command line", "--cached-input-share", "expected a share from 0 to below 1, e.g. 0.5")
+    if args.cached_input_share and args.prompt_file:
+        raise InputError("command line", "--cached-input-share", "applies to synthetic prompts, not --prompt-file")
     target = Target(
         base_url=args.base_url,
         model=args.model,
@@ -111,6 +121,7 @@ def run_profile(args: argparse.Namespace) -> int:
         seed=args.seed,
         timeout_s=args.timeout,
         prompt_file=load_prompt_file(args.prompt_file) if args.prompt_file else None,
+        cached_input_share=args.cached_input_share,
         meta={"model_id": args.catalogue_model, "measured_by": args.measured_by, **_deployment_meta(args)},
     )
     profiler = Profiler(config)

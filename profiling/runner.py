@@ -45,6 +45,8 @@ class RunConfig:
     seed: int = 0
     timeout_s: float = 600.0
     prompt_file: list[FilePrompt] | None = None
+    cached_input_share: float = 0.0
+    """Share of each synthetic prompt that is one prefix shared by every request (prefix-cache hits)."""
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -71,6 +73,7 @@ class RunConfig:
             "seed": self.seed,
             "timeout_s": self.timeout_s,
             "prompt_file": bool(self.prompt_file),
+            "cached_input_share": self.cached_input_share,
         }
 
 
@@ -138,7 +141,24 @@ class Profiler:
             item = self.config.prompt_file[index % len(self.config.prompt_file)]
             return item.prompt, item.output_tokens or self.config.output_tokens
         assert self.calibration is not None
-        return synthetic_text(self.calibration.words_for(self.config.input_tokens), self.rng), self.config.output_tokens
+        words = self.calibration.words_for(self.config.input_tokens)
+        if self.shared_prefix is None:
+            return synthetic_text(words, self.rng), self.config.output_tokens
+        unique = max(1, words - len(self.shared_prefix.split()))
+        return f"{self.shared_prefix} {synthetic_text(unique, self.rng)}", self.config.output_tokens
+
+    @property
+    def shared_prefix(self) -> str | None:
+        """One prefix of cached_input_share × the prompt's words, the same for every request of the run."""
+        share = self.config.cached_input_share
+        if share <= 0 or self.calibration is None:
+            return None
+        if self._prefix is None:
+            words = self.calibration.words_for(self.config.input_tokens)
+            self._prefix = synthetic_text(max(1, round(share * words) - 1), random.Random(self.config.seed + 1))
+        return self._prefix
+
+    _prefix: str | None = None
 
     async def _send(self, record: RequestRecord, prompt: Any) -> RequestRecord:
         return await send(self.pool, self.target, prompt, record)
@@ -204,6 +224,7 @@ class Profiler:
             "measured_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "measured_by": cfg.meta.get("measured_by"),
             "base_url_host": urlsplit(root).netloc,
+            "cached_input_share": cfg.cached_input_share or None,
         }
         try:
             await self._probe_length_control()

@@ -272,3 +272,26 @@ def test_engine_accepts_the_measured_profile_unchanged(tmp_path):
     result = evaluate(load_inputs(write_yaml(tmp_path / "s.yaml", scenario), today=TODAY))
     option = result.option("mine")
     assert option.capacity_basis == "measured" and option.slo_met and option.usd_per_mtok_input is not None
+
+
+def test_shared_prefix_mode_sends_one_cached_prefix_and_records_the_share(tmp_path):
+    """--cached-input-share 0.5: every prompt starts with the same half, then a unique nonce and words."""
+    with LatencyServer(Behaviour(ttft_s=0.01, itl_s=0.001)) as server:
+        code, path = profile(
+            server, tmp_path, 400, 8, "--concurrency", "2", "--requests-per-level", "6", "--cached-input-share", "0.5"
+        )
+        sent = [b for b in server.requests_seen if b.get("stream")]
+    assert code == 0
+    words = [b["messages"][-1]["content"].split() for b in sent]
+    total = len(words[0])
+    shared = next(i for i in range(total) if len({tuple(w[: i + 1]) for w in words}) > 1)
+    assert shared == pytest.approx(0.5 * total, abs=2)  # the common prefix is half the prompt's words
+    p = load_profile(path)
+    assert p.meta.cached_input_share == 0.5 and p.meta.config["cached_input_share"] == 0.5
+    assert p.levels[0].input_tokens == pytest.approx(400, abs=1)  # still the requested length
+
+
+def test_shared_prefix_share_is_validated(tmp_path, capsys):
+    code, _ = profile(LatencyServer(Behaviour()), tmp_path, 100, 8, "--concurrency", "1",
+                      "--requests-per-level", "1", "--cached-input-share", "1.5")  # fmt: skip
+    assert code == 2 and "--cached-input-share" in capsys.readouterr().err
