@@ -1,0 +1,152 @@
+"""Published-sweep importers: InferenceX (serving files and records), llm-d benchmark report v0.2, MLPerf.
+
+The InferenceX files are SemiAnalysis' own result files (tests/fixtures/imports/inferencex-glm5); the llm-d
+and MLPerf documents are written here from the published schemas (research/2026-12-data-sources.md §1.2),
+with the example values those sources quote."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+import yaml
+
+from cli.main import main
+from datafiles import InputError
+from profiling.importers import ImportOptions, detect, import_file, import_files
+from profiling.schema import load_profile
+from tests.conftest import ROOT
+
+NO_OPTIONS = ImportOptions()
+
+GLM5_FILES = sorted((ROOT / "tests" / "fixtures" / "imports" / "inferencex-glm5").glob("*.json"))
+
+
+def test_inferencex_serving_files_are_one_level_each_with_latencies_in_seconds():
+    path = next(p for p in GLM5_FILES if p.name.endswith("isl8192_osl128_conc32.json"))
+    raw = json.loads(path.read_text())
+    assert detect(raw) == "inferencex"
+    level = import_file(path, meta={"gpu": "H200", "gpu_count": 8}).levels[0]
+    assert level.req_per_s == raw["request_throughput"] and level.concurrency == 32
+    assert level.input_tokens == raw["total_input_tokens"] / raw["completed"] == 8192
+    assert level.ttft_s.p50 == raw["median_ttft"] and level.ttft_s.p99 == raw["p99_ttft"]
+    assert level.itl_s.p99 == raw["p99_tpot"] and level.e2e_s.p50 == raw["median_e2el"]
+
+
+def test_many_files_of_one_sweep_become_one_profile(tmp_path, capsys):
+    out = tmp_path / "glm5.yaml"
+    code = main(["import", *map(str, GLM5_FILES), "--model", "glm-5", "--gpu", "H200", "--gpu-count", "8",
+                 "--source", "published", "--out", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    profile = load_profile(out)
+    assert len(profile.levels) == 12 and profile.meta.source == "published"
+    assert sorted({lv.input_tokens for lv in profile.levels}) == [1024, 8192]
+
+
+def test_files_of_different_deployments_are_not_merged(tmp_path):
+    other = json.loads(GLM5_FILES[1].read_text())
+    other["model_id"] = "zai-org/GLM-4.6-FP8"
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(other))
+    with pytest.raises(InputError, match=r"meta\.model.*one profile is one deployment"):
+        import_files([GLM5_FILES[0], path], meta={"gpu": "H200", "gpu_count": 8})
+
+
+RECORD = {"hw": "h200-nb", "framework": "sglang", "precision": "fp8", "model": "glm-5", "tp": 8, "pp": 1,
+          "isl": 8192, "osl": 1024, "conc": 64, "output_tput_per_gpu": 71.0, "tput_per_gpu": 639.0,
+          "median_ttft": 2.1, "p99_ttft": 6.5, "median_tpot": 0.11, "p99_tpot": 0.14, "median_e2el": 115.0}  # fmt: skip
+
+
+def test_inferencex_records_use_the_mean_lengths_and_gpu_count():
+    """req/s = output tok/s per GPU × 8 GPUs / (0.9 × 1,024) = 71 × 8 / 921.6 = 0.6163."""
+    profile = import_file_from([RECORD, {**RECORD, "conc": 32, "output_tput_per_gpu": 60.0}], "api.json")
+    level = profile.levels[0]
+    assert profile.meta.gpu == "H200" and profile.meta.gpu_count == 8 and profile.meta.engine == "sglang"
+    assert level.req_per_s == pytest.approx(71 * 8 / 921.6) and level.input_tokens == pytest.approx(7372.8)
+    assert level.ttft_s.p99 == 6.5 and level.itl_s.p50 == 0.11
+
+
+def test_inferencex_records_of_several_configurations_need_select(tmp_path):
+    other = {**RECORD, "hw": "b200", "precision": "fp4"}
+    with pytest.raises(InputError, match="--select"):
+        import_file_from([RECORD, other], "api.json")
+    chosen = import_file_from([RECORD, other], "api.json", ImportOptions(select="b200/sglang/fp4/8gpu"))
+    assert chosen.meta.gpu == "B200" and len(chosen.levels) == 1
+
+
+def test_inferencex_dashboard_csv(tmp_path):
+    path = tmp_path / "dashboard.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(RECORD))
+        writer.writeheader()
+        writer.writerow(RECORD)
+    profile = import_file(path)
+    assert profile.levels[0].req_per_s == pytest.approx(71 * 8 / 921.6)
+
+
+LLMD = {
+    "version": "0.2",
+    "run": {"uid": "r1", "description": "Qwen3-0.6B on H100"},
+    "scenario": {
+        "stack": [{"metadata": {"label": "vllm"}, "standardized": {
+            "kind": "inference_engine", "tool": "vllm", "tool_version": "0.11.0", "role": "aggregate", "replicas": 2,
+            "model": {"name": "qwen3-8b"},
+            "accelerator": {"model": "H100", "count": 1, "parallelism": {"tp": 1}}}}],
+        "load": {"standardized": {"tool": "inference-perf", "concurrency": 16,
+                                  "input_seq_len": {"value": 1000}, "output_seq_len": {"value": 200}}},
+    },
+    "results": {"request_performance": {"aggregate": {
+        "requests": {"total": 500, "failures": 2, "input_length": {"mean": 1003.5}, "output_length": {"mean": 198.2}},
+        "throughput": {"request_rate": 12.5, "output_token_rate": 2477.5, "total_token_rate": 15021.3},
+        "latency": {
+            "time_to_first_token": {"units": "ms", "p50": 85.0, "p90": 140.0, "p99": 260.0},
+            "time_per_output_token": {"units": "ms", "p50": 9.1, "p99": 14.2},
+            "inter_token_latency": {"units": "ms", "p50": 8.7, "p99": 30.0},
+            "request_latency": {"units": "s", "p50": 1.9, "p99": 3.1},
+        }}}},
+}  # fmt: skip
+
+
+def test_llmd_report_v02(tmp_path):
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(LLMD))
+    profile = import_file(path)
+    level = profile.levels[0]
+    assert profile.meta.gpu == "H100" and profile.meta.gpu_count == 2 and profile.meta.engine == "vllm"
+    assert level.concurrency == 16 and level.requests_completed == 498 and level.requests_failed == 2
+    assert level.input_tokens == 1003.5 and level.req_per_s == 12.5
+    assert level.ttft_s.p99 == pytest.approx(0.26) and level.itl_s.p50 == pytest.approx(0.0091)
+    assert level.chunk_gap_s.p99 == pytest.approx(0.030) and level.e2e_s.p99 == 3.1
+
+
+MLPERF = [
+    {"Organization": "AMD", "SystemName": "8xMI355X", "Model": "gpt-oss-120b", "Scenario": "Offline",
+     "Result": 121818.0, "Units": "Tokens/s", "accelerator_model_name": "MI355X", "total_accelerators": 8,
+     "Division": "closed", "inferred": 0, "framework": "vllm", "version": "v6.1"},
+    {"Organization": "AMD", "SystemName": "8xMI355X", "Model": "gpt-oss-120b", "Scenario": "Server",
+     "Result": 113241.0, "Units": "Tokens/s", "accelerator_model_name": "MI355X", "total_accelerators": 8,
+     "Division": "closed", "inferred": 0, "framework": "vllm", "version": "v6.1"},
+]  # fmt: skip
+
+
+def test_mlperf_row_is_an_anchor_point_with_a_given_shape(tmp_path):
+    with pytest.raises(InputError, match="--select"):
+        import_file_from(MLPERF, "summary.json")
+    with pytest.raises(InputError, match="--input-tokens"):
+        import_file_from(MLPERF, "summary.json", ImportOptions(select="8xMI355X|gpt-oss-120b|Offline"))
+    options = ImportOptions(select="8xMI355X|gpt-oss-120b|Offline", input_tokens=1000, output_tokens=1000)
+    profile = import_file_from(MLPERF, "summary.json", options)
+    assert profile.meta.gpu == "MI355X" and profile.meta.gpu_count == 8
+    assert profile.levels[0].req_per_s == pytest.approx(121818 / 1000)
+    assert "anchor point" in profile.meta.notes
+
+
+def import_file_from(doc, name: str, options: ImportOptions = NO_OPTIONS):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(json.dumps(doc))
+        return import_file(path, meta={"model": "glm-5"} if "Model" not in doc[0] else {}, options=options)
