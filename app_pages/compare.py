@@ -33,6 +33,8 @@ with results_col:
         st.dataframe(
             tables.options_frame(result), hide_index=True, width="stretch", column_config=tables.OPTION_COLUMNS
         )
+        for err in result.option_errors:
+            st.error(f"**{err.id}** cannot be computed: {tables.escape_markdown(err.error)}", icon=":material/error:")
         charts.show(charts.breakdown(result, ranked(result)), "cost-breakdown")
         tables.notes(result)
         tables.assumptions(result)

@@ -54,6 +54,7 @@ if st.session_state.get("tp.profile") not in labels:
 ref = labels[st.selectbox("Profile", list(labels), key="tp.profile")]
 profile = profiles[ref]
 view = state.profile_view(analysis, ref)
+cls = max(analysis.scenario.workload.request_classes, key=lambda c: c.share)
 m = profile.meta
 st.markdown(
     f"**{m.model}** on {m.gpu_count} x {m.gpu}, {m.engine}{' ' + m.engine_version if m.engine_version else ''}"
@@ -66,13 +67,23 @@ for note in view.capacity.notes:
     st.caption(note)
 if any(r.implausible for r in view.rows):
     st.warning(
-        "Some levels report more output tokens/s than the memory-bandwidth roofline allows for this model and GPU: "
-        "check the GPU count and the measurement."
+        "Some levels report more requests/s than the GPUs' compute and memory bandwidth allow for this model "
+        "(the physical ceiling): check the GPU type and count, and the measurement."
     )
+if view.model is not None:
+    fitted = view.model
+    st.caption(
+        f"Performance model fitted to all {len(profile.levels)} levels ({len(fitted.shapes)} shape(s)): "
+        f"expected error ±{(fitted.expected_error or 0):.0%} ({fitted.error_basis}). Lines are its prediction at "
+        f"the workload's shape; markers are the measured levels at their own shapes."
+    )
+if view.memory_text:
+    st.caption(f"Memory fit: {view.memory_text}")
 bounds = {f"{metric.removesuffix('_s').upper()} {pct}": bound for metric, pct, bound in analysis.scenario.slo.bounds()}
 left, right = st.columns(2)
 with left:
-    charts.show(charts.latency_curves(view, bounds, "Latency vs load"), "latency-vs-load")
+    shape = f"{cls.input_tokens:,.0f}/{cls.output_tokens:,.0f}"
+    charts.show(charts.latency_curves(view, bounds, "Latency vs load", shape), "latency-vs-load")
 with right:
     charts.show(charts.pareto(view, "Throughput per GPU vs speed per user"), "throughput-pareto")
 st.dataframe(tables.frame(view.rows), hide_index=True, width="stretch")
@@ -80,7 +91,8 @@ if view.roofline is not None:
     estimate = view.roofline
     text = f"{estimate.req_per_s:.3g} req/s per replica" if estimate.req_per_s else "cannot meet the SLO"
     st.caption(
-        f"Roofline estimate at this SLO for the same shape (an upper-bound estimate, not a measurement): {text}."
+        f"Calibrated roofline estimate at this SLO for the workload's shape (not a measurement; expected error "
+        f"±{(estimate.expected_error or 0):.0%}): {text}."
     )
 
 st.subheader("Use this profile in an option")

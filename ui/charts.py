@@ -111,28 +111,27 @@ def cash_vs_pnl(months: list[str], hosted: OptionResult) -> go.Figure:
     return figure
 
 
-def latency_curves(view: ProfileView, bounds: dict[str, float], title: str) -> go.Figure:
+def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shape_label: str) -> go.Figure:
+    """Measured levels as markers; the fitted model at the workload's shape as lines; SLO bounds; the knee."""
     x = [r.req_per_s for r in view.rows]
     figure = go.Figure()
-    for label, attr in (
-        ("TTFT p50", "ttft_p50_s"),
-        ("TTFT p99", "ttft_p99_s"),
-        ("ITL p50", "itl_p50_s"),
-        ("ITL p99", "itl_p99_s"),
-        ("E2E p50", "e2e_p50_s"),
-        ("E2E p99", "e2e_p99_s"),
-    ):
-        y = [getattr(r, attr) for r in view.rows]
-        if any(v is not None for v in y):
-            figure.add_scatter(x=x, y=y, name=label, mode="lines+markers")
+    series = (("TTFT", "ttft"), ("ITL", "itl"), ("E2E", "e2e"))
+    for (label, key), colour in zip(series, ("#1f77b4", "#ff7f0e", "#2ca02c"), strict=True):
+        for pct, symbol in (("p50", "circle"), ("p99", "diamond")):
+            y = [getattr(r, f"{key}_{pct}_s") for r in view.rows]
+            if any(v is not None for v in y):
+                figure.add_scatter(x=x, y=y, name=f"{label} {pct} measured", mode="markers",
+                                   marker={"symbol": symbol, "color": colour})  # fmt: skip
+            curve = [p.latencies_s.get(f"{key}_{pct}") for p in view.curve]
+            if any(v is not None for v in curve):
+                figure.add_scatter(x=[p.req_per_s for p in view.curve], y=curve, mode="lines",
+                                   name=f"{label} {pct} model at {shape_label}",
+                                   line={"color": colour, "dash": "solid" if pct == "p99" else "dot"})  # fmt: skip
     for name, bound in bounds.items():
         figure.add_hline(y=bound, line={"dash": "dash", "color": "red"}, annotation_text=f"SLO {name} ≤ {bound:g} s")
-    if view.capacity.level_index is not None:
-        figure.add_vline(
-            x=view.rows[view.capacity.level_index].req_per_s,
-            line={"color": SAVINGS},
-            annotation_text="picked by the SLO",
-        )
+    if view.capacity.req_per_s is not None:
+        picked = "picked by the SLO" if view.capacity.level_index is not None else "predicted knee"
+        figure.add_vline(x=view.capacity.req_per_s, line={"color": SAVINGS}, annotation_text=picked)
     figure.update_layout(
         title=title, xaxis_title="requests/s per replica", yaxis={"type": "log", "title": "seconds"}, **LAYOUT
     )
