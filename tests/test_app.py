@@ -548,3 +548,41 @@ def test_opening_another_example_on_the_break_even_page_resets_the_pair():
     at.sidebar.selectbox[0].set_value("owned-fleet-finance").run()
     assert_no_failure(at)
     assert at.selectbox(key="f.be.pair").value == "qwen3-235b-owned vs gpt-5-mini"
+
+
+def test_adding_an_open_model_with_the_defaults_gets_a_memory_fit(catalogues):
+    """No GPU count typed: the memory fit chooses it and the option computes beside the others."""
+    at = open_app()
+    at.selectbox(key="f.add.model").set_value("llama-3.3-70b-instruct").run()
+    at.selectbox(key="f.add.gpu").set_value("H100")
+    at.selectbox(key="f.add.profile").set_value("Roofline estimate (no measurement)")
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    assert_no_failure(at)
+    added = at.session_state["scenario"]["options"][-1]
+    assert "gpus_per_replica" not in added
+    expected = engine(at.session_state["scenario"], catalogues).option(added["id"])
+    assert expected.capacity["gpus_per_replica_source"] == "memory_fit"
+    assert table_row(at, added["id"])["monthly cost (month 1)"] == pytest.approx(expected.first_month_cost_usd)
+
+
+def test_an_open_model_that_fits_nowhere_is_named_and_the_rest_computes(catalogues):
+    at = open_app()
+    before = set(table_with(at, "monthly cost (month 1)")["option"])
+    at.selectbox(key="f.add.model").set_value("glm-5").run()
+    at.selectbox(key="f.add.gpu").set_value("H100")
+    at.selectbox(key="f.add.profile").set_value("Roofline estimate (no measurement)")
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    assert not at.exception
+    added = at.session_state["scenario"]["options"][-1]["id"]
+    (message,) = [e.value for e in at.error]
+    assert added in message and "does not fit" in message
+    assert set(table_with(at, "monthly cost (month 1)")["option"]) == before  # every other option still there
+
+
+def test_throughput_page_shows_the_fitted_model_and_the_memory_fit():
+    at = open_app("throughput")
+    assert_no_failure(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Performance model fitted to all 52 levels (9 shape(s))" in captions
+    assert "Memory fit:" in captions and "weights 744.0 GB" in captions
+    assert any("Predicted knee" in m.value for m in at.markdown)

@@ -182,6 +182,7 @@ def test_verdict_follows_a_workload_change_and_the_link_reproduces_it(page: Page
 def test_upload_a_profile_through_the_file_input(page: Page, app_url: str, tmp_path: Path):
     data = simple_profile([level(0.5, 0.5, 0.03, concurrency=8), level(1.5, 1.0, 0.3, concurrency=32)], 8, "glm-5")
     data["meta"]["gpu"] = "H200"
+    data["meta"]["cached_input_share"] = 0.5  # measured at the example's shape, half the prompt cached
     path = tmp_path / "my-glm5.yaml"
     path.write_text(yaml.safe_dump(data))
     page.goto(f"{app_url}/throughput")

@@ -199,9 +199,12 @@ def profile_label(ref: str, profile: Profile) -> str:
 
 
 def profile_view(current: Analysis, ref: str) -> ProfileView:
-    """A profile against the scenario's SLO, for the workload's largest request class."""
+    """A profile against the scenario's SLO, for the workload's largest request class. The GPU is the profile's,
+    or, where the profile does not name one the sheet knows, that of the option using the profile."""
     profile = all_profiles()[ref]
     cat = loaders.catalogues()
     cls = max(current.scenario.workload.request_classes, key=lambda c: c.share)
-    gpu = next((g for g in cat.gpus.gpus if g.id.lower() == profile.meta.gpu.lower()), None)
+    users = [o.gpu for o in current.scenario.options if getattr(o, "profile", None) == ref and o.gpu]
+    wanted = [profile.meta.gpu.lower(), *(g.lower() for g in users)]
+    gpu = next((g for w in wanted for g in cat.gpus.gpus if g.id.lower() == w), None)
     return tco_profile_view(profile, current.scenario.slo, cls, cat.models.find(profile.meta.model), gpu)
