@@ -7,8 +7,9 @@ from ui import charts, loaders, options_form, slo_form, state, tables
 
 st.title("Throughput")
 st.caption(
-    "Profiles from `inference-roi profile` (YAML or CSV), or result files of vLLM bench serve, SGLang bench_serving, InferenceX, "
-    "llm-d benchmark reports, guidellm or AIPerf (JSON/JSONL/YAML), converted on upload. Uploads stay in this browser session."
+    "Profiles from `inference-roi profile` (YAML or CSV), or result files of vLLM bench serve, SGLang "
+    "bench_serving, InferenceX, llm-d benchmark reports, guidellm or AIPerf (JSON/JSONL/YAML), converted on "
+    "upload. Uploads stay in this browser session."
 )
 
 with st.form("tp.upload_form", clear_on_submit=False):
