@@ -375,9 +375,15 @@ def profile_from_text(text: str, name: str, meta: dict[str, Any] | None = None) 
     """
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
+        header = text.split("\n", 1)[0]
+        if "profile_version" not in header and detect(_parse(text, name)) is not None:  # a dashboard export
+            return convert(_parse(text, name), name, None, meta or {})
         return profile_from_csv(text, name)
     if suffix in (".yaml", ".yml"):
-        return parse_profile(parse_yaml_text(text, name), name)
+        doc = parse_yaml_text(text, name)
+        if sweeps.is_llmd_report(doc):
+            return convert(doc, name, "llmd", meta or {})
+        return parse_profile(doc, name)
     if suffix in (".json", ".jsonl"):
         return convert(_parse(text, name), name, None, meta or {})
     raise InputError(name, "", "expected a profile (.yaml, .yml, .csv) or a benchmark result (.json, .jsonl)")

@@ -150,3 +150,13 @@ def import_file_from(doc, name: str, options: ImportOptions = NO_OPTIONS):
         path = Path(folder) / name
         path.write_text(json.dumps(doc))
         return import_file(path, meta={"model": "glm-5"} if "Model" not in doc[0] else {}, options=options)
+
+
+def test_uploads_of_an_llmd_report_and_a_dashboard_csv_are_converted():
+    from profiling.importers import profile_from_text
+
+    report = profile_from_text(yaml.safe_dump(LLMD), "report.yaml")
+    assert report.levels[0].req_per_s == 12.5
+    header, row = ",".join(RECORD), ",".join(str(v) for v in RECORD.values())
+    dashboard = profile_from_text(f"{header}\n{row}\n", "dashboard.csv")
+    assert dashboard.levels[0].req_per_s == pytest.approx(71 * 8 / 921.6)
