@@ -53,7 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import nnls
 
-from profiling.schema import Level, Profile
+from profiling.schema import Profile
 from tco.shapes import Shape, group_levels, level_shape
 
 DECODE_CONTEXT_TOKENS = 950.0
@@ -326,8 +326,3 @@ def fit_profile(profile: Profile) -> PerfModel | None:
         error_basis=basis,
     )
 
-
-def level_prediction(model: PerfModel, level: Level, cached_input_share: float) -> float:
-    """The model's req/s at a measured level's own shape and load (for charts and checks)."""
-    shape = level_shape(level, cached_input_share)
-    return model.req_per_s(shape, level.concurrency)
