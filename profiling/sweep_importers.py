@@ -4,7 +4,8 @@
   sweep in `SemiAnalysisAI/InferenceX`): vLLM's summary fields but in **seconds** (`median_ttft`,
   `p99_tpot`, …). One file per level; TPOT is our ITL.
 - **InferenceX records** (`agg_*.json` from `utils/process_result.py`, `/api/v1/benchmarks` JSON, the
-  dashboard CSV, or a dump's `benchmark_results` rows with `metrics`): one record per point with
+  dashboard CSV, or a weekly dump's tables as one JSON object `{"configs": [...], "benchmark_results": [...]}`,
+  joined on `config_id`, metrics from each row's `metrics`): one record per point with
   `hw, isl, osl, conc, tp, pp, framework, precision` and `output_tput_per_gpu` (tokens/s per GPU),
   latencies in seconds (or `*_ms`). InferenceX draws request lengths uniformly from 80–100 % of the
   nominal ISL/OSL, so the mean shape is INFERENCEX_LENGTH_MEAN (0.9) × nominal; req/s =
@@ -77,8 +78,27 @@ def from_inferencex_serving(doc: dict[str, Any]) -> Converted:
     return [level], meta, "latencies in seconds as the InferenceX harness writes them; TPOT mapped to ITL"
 
 
+def _joined(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """A dump's `benchmark_results` rows with their `configs` row (by `config_id`) merged in; v2 configs name
+    the decode side's parallelism (`decode_tp`, …), v1 plain `tp`."""
+    configs = {c.get("id"): c for c in doc["configs"] if isinstance(c, dict)}
+    rows = []
+    for row in doc["benchmark_results"]:
+        config = configs.get(row.get("config_id"), {})
+        merged = {**config, **row}
+        merged.setdefault("tp", config.get("decode_tp") or config.get("tp"))
+        rows.append(merged)
+    return rows
+
+
 def _records(doc: Any) -> list[dict[str, Any]] | None:
-    if isinstance(doc, dict):
+    if (
+        isinstance(doc, dict)
+        and isinstance(doc.get("configs"), list)
+        and isinstance(doc.get("benchmark_results"), list)
+    ):
+        doc = _joined(doc)
+    elif isinstance(doc, dict):
         for key in ("data", "results", "benchmarks", "benchmark_results"):
             if isinstance(doc.get(key), list):
                 doc = doc[key]

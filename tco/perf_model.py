@@ -325,4 +325,3 @@ def fit_profile(profile: Profile) -> PerfModel | None:
         worst_error=max(errors) if errors else None,
         error_basis=basis,
     )
-

@@ -149,7 +149,9 @@ def import_file_from(doc, name: str, options: ImportOptions = NO_OPTIONS):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_text(json.dumps(doc))
-        return import_file(path, meta={"model": "glm-5"} if "Model" not in doc[0] else {}, options=options)
+        return import_file(
+            path, meta={} if isinstance(doc, dict) or "Model" in doc[0] else {"model": "glm-5"}, options=options
+        )
 
 
 def test_uploads_of_an_llmd_report_and_a_dashboard_csv_are_converted():
@@ -160,3 +162,13 @@ def test_uploads_of_an_llmd_report_and_a_dashboard_csv_are_converted():
     header, row = ",".join(RECORD), ",".join(str(v) for v in RECORD.values())
     dashboard = profile_from_text(f"{header}\n{row}\n", "dashboard.csv")
     assert dashboard.levels[0].req_per_s == pytest.approx(71 * 8 / 921.6)
+
+
+def test_inferencex_dump_tables_are_joined_on_config_id():
+    config = {"id": 7, "hardware": "h200", "hw": "h200", "framework": "vllm", "precision": "fp8", "model": "glm-5",
+              "decode_tp": 8, "num_prefill_gpu": None}  # fmt: skip
+    metrics = {k: RECORD[k] for k in ("output_tput_per_gpu", "tput_per_gpu", "median_ttft", "p99_ttft", "median_tpot")}
+    row = {"id": 1, "config_id": 7, "isl": 8192, "osl": 1024, "conc": 64, "metrics": metrics}
+    profile = import_file_from({"configs": [config], "benchmark_results": [row]}, "dump.json")
+    assert profile.meta.gpu == "H200" and profile.meta.gpu_count == 8 and profile.meta.engine == "vllm"
+    assert profile.levels[0].req_per_s == pytest.approx(71 * 8 / 921.6)
