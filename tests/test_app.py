@@ -586,3 +586,10 @@ def test_throughput_page_shows_the_fitted_model_and_the_memory_fit():
     assert "Performance model fitted to all 52 levels (9 shape(s))" in captions
     assert "Memory fit:" in captions and "weights 744.0 GB" in captions
     assert any("Predicted knee" in m.value for m in at.markdown)
+
+
+def test_the_table_says_how_the_example_capacity_was_found(catalogues):
+    at = open_app()
+    expected = engine(example(), catalogues).option("glm5-h200").capacity
+    assert expected["method"] == "modelled"
+    assert table_row(at, "glm5-h200")["throughput basis"] == f"published, modelled ±{expected['expected_error']:.0%}"

@@ -9,6 +9,7 @@ import streamlit as st
 
 from cli.report import ranked
 from tco import ScenarioResult
+from tco.results import OptionResult
 from tco.scenario import DEFAULT_SOURCES
 
 _MONEY = st.column_config.NumberColumn(format="dollar")
@@ -21,6 +22,15 @@ OPTION_COLUMNS = {
     "utilisation": st.column_config.NumberColumn(format="percent"),
     "quality": st.column_config.NumberColumn(format="%.1f"),
 }
+
+
+def throughput_basis(option: OptionResult) -> str:
+    """'measured', or e.g. 'published, modelled ±25 %': where X* comes from and how far to trust it."""
+    cap = option.capacity
+    if cap is None or cap["method"] in ("measured", "none") or cap["method"] == option.capacity_basis:
+        return option.capacity_basis
+    error = f" ±{cap['expected_error']:.0%}" if cap.get("expected_error") else ""
+    return f"{option.capacity_basis}, {cap['method']}{error}"
 
 
 def usd(value: float) -> str:
@@ -53,7 +63,7 @@ def options_frame(result: ScenarioResult) -> pd.DataFrame:
                 "utilisation": o.utilization_first_month,
                 "SLO met": o.slo_met,
                 "quality": o.quality_score,
-                "throughput basis": o.capacity_basis,
+                "throughput basis": throughput_basis(o),
             }
         )
     return pd.DataFrame(rows)
