@@ -15,12 +15,13 @@ with st.expander("Uncertainty ranges (Monte Carlo)", expanded=False):
         [
             forms.NumberField("Samples", "samples", max_value=200_000),
             forms.NumberField("Seed", "seed"),
-            forms.NumberField("Throughput sd (%)", "throughput_rel_sd", percent=True, max_value=100),
+            forms.NumberField("Throughput sd, measured (%)", "throughput_rel_sd", percent=True, max_value=100),
             forms.NumberField("GPU price ± (%)", "gpu_price_rel_range", percent=True, max_value=99),
             forms.NumberField("API price ± (%)", "api_price_rel_range", percent=True, max_value=99),
             forms.NumberField("Peak-to-average ± (%)", "peak_rel_range", percent=True, max_value=99),
             forms.NumberField("Monthly growth sd (points)", "growth_sd", percent=True, max_value=100),
-            forms.NumberField("API price decline up to (% a year)", "api_decline_max", percent=True, max_value=99),
+            forms.NumberField("API price decline ± (points a year)", "api_decline_range", percent=True, max_value=99),
+            forms.NumberField("Staff and platform ± (%)", "staff_rel_range", percent=True, max_value=99),
         ],
         columns=4,
     )
@@ -49,6 +50,8 @@ with right:
     charts.show(charts.histogram(savings, report.savings_npv_p10_p50_p90_usd), "savings-histogram")
 st.caption(
     "Tornado: each input alone at its low and high value, the others at base. Monte Carlo: all inputs drawn "
-    "together (throughput normal, prices and peak triangular, API price decline uniform); the fleet is re-sized "
-    "in every draw. The seed is saved with the scenario, so a shared link reproduces these bands."
+    "together, each with its median at the base case (throughput log-normal, wider for published, modelled and "
+    "estimated capacity; prices, peak and staff triangular; growth normal; API price decline the base rate ± its "
+    "range); the fleet is re-sized in every draw. The seed is saved with the scenario, so a shared link "
+    "reproduces these bands. The JSON result lists every range under assumptions.uncertainty."
 )

@@ -10,6 +10,7 @@ from tco import breakeven, finance
 from tco.api_cost import COMPONENTS
 from tco.hardware import book_value
 from tco.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
+from tco.montecarlo import option_throughput_sds, uncertainty_ranges
 from tco.option_models import OptionSetup, setup_options
 from tco.projection import Drivers, Projection, project
 from tco.quality import cost_of_pass, passes_gate, quality_score
@@ -202,8 +203,9 @@ def _break_even(
     )
 
 
-def assumptions(inputs: ScenarioInputs) -> dict[str, object]:
+def assumptions(inputs: ScenarioInputs, setups: list[OptionSetup]) -> dict[str, object]:
     s = inputs.scenario
+    sds = option_throughput_sds(setups, s.uncertainty.throughput_rel_sd)
     return {
         "price_data": inputs.price_data_version,
         "scenario_file": inputs.source_file,
@@ -218,6 +220,7 @@ def assumptions(inputs: ScenarioInputs) -> dict[str, object]:
         "finance": dataclasses.asdict(s.finance),
         "quality_gate": dataclasses.asdict(s.quality),
         "default_sources": DEFAULT_SOURCES,
+        "uncertainty": uncertainty_ranges(s, sds),
     }
 
 
@@ -236,4 +239,4 @@ def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
         for a_setup, a_res in zip(setups, results, strict=True):
             if a_setup.model.is_api:
                 pairs.append(_break_even(s_setup, a_setup, s_res, a_res, inputs.scenario))
-    return ScenarioResult(inputs.scenario.name, results, pairs, assumptions(inputs), errors)
+    return ScenarioResult(inputs.scenario.name, results, pairs, assumptions(inputs, setups), errors)

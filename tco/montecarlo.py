@@ -1,8 +1,18 @@
-"""Monte Carlo over prices, throughput, peak, growth and API price decline (research/tco.md 7.10).
+"""Monte Carlo over prices, throughput, peak, growth, staff and API price decline (research/tco.md 7.10).
 
-Vectorised: one `project` call per chunk of samples covers every option and month, and the
-fleet is re-sized (with ceil) inside every draw. The seed is part of the scenario, so a
-saved scenario reproduces its bands exactly.
+Every draw has its median at the user's base value, so the base case is the P50 of each input:
+- throughput per option: log-normal, X* × exp(σ·z), σ by where X* comes from (`throughput_sd`):
+  measured `throughput_rel_sd` (12 %), published at least PUBLISHED_SD (figures from another
+  stack), modelled and estimated at least the capacity model's expected error;
+- API and GPU prices, peak-to-average, staff and platform cost: symmetric triangular, base × (1 ± range);
+- monthly growth: normal around the base; API price decline: base ± `api_decline_range`
+  (triangular), held within 0–95 %/yr (clipping a tail moves no median).
+Vectorised: one `project` call per chunk of samples covers every option and month, and the fleet
+is re-sized (with ceil) inside every draw. The seed is part of the scenario, so a saved scenario
+reproduces its bands exactly; `uncertainty_ranges` records every range in the result.
+
+>>> throughput_sd("modelled", 0.25, 0.12), throughput_sd("measured", 0.0, 0.12)
+(0.25, 0.12)
 """
 
 from __future__ import annotations
@@ -12,9 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from tco import finance
+from tco.option_models import OptionSetup
 from tco.projection import Drivers, OptionModel, project
 from tco.scenario import Scenario
 
+PUBLISHED_SD = 0.20
+"""Throughput spread for published figures: measured by someone else, on their stack (an estimate)."""
+MAX_DECLINE = 0.95
 CHUNK_SAMPLES = 2000
 """Samples per `project` call: bounds memory to a few hundred MB at 50 options x 36 months."""
 
@@ -53,28 +67,87 @@ def _triangular(rng: np.random.Generator, low: float, mode: float, high: float, 
     return rng.triangular(low, min(max(mode, low), high), high, n)
 
 
-def draw_drivers(scenario: Scenario, n: int, rng: np.random.Generator) -> tuple[Drivers, np.ndarray]:
-    """Sampled drivers and the matching requests per month (S, T)."""
+def throughput_sd(method: str, expected_error: float | None, measured_sd: float) -> float:
+    """Relative sd of an option's X*: widens from measured to published, modelled and estimated."""
+    floor = {"measured": measured_sd, "published": max(measured_sd, PUBLISHED_SD)}.get(
+        method, max(measured_sd, PUBLISHED_SD)
+    )
+    return max(floor, expected_error or 0.0)
+
+
+def option_throughput_sds(setups: list[OptionSetup], measured_sd: float) -> dict[str, float]:
+    """σ of X* for every self-hosted option, from how its capacity was found."""
+    out = {}
+    for setup in setups:
+        cap = setup.capacity
+        if cap is None or cap.req_per_s is None:
+            continue
+        how = cap.basis if cap.method == "measured" else cap.method
+        out[setup.model.id] = throughput_sd(how, cap.expected_error, measured_sd)
+    return out
+
+
+def uncertainty_ranges(scenario: Scenario, throughput_sds: dict[str, float]) -> dict[str, object]:
+    """Every distribution the Monte Carlo draws from, for the result's `assumptions.uncertainty`."""
+    u, w, f = scenario.uncertainty, scenario.workload, scenario.finance
+
+    def tri(base: float, rel: float) -> dict[str, object]:
+        return {"distribution": "triangular", "low": base * (1 - rel), "mode": base, "high": base * (1 + rel)}
+
+    return {
+        "samples": u.samples,
+        "seed": u.seed,
+        "throughput_multiplier": {"distribution": "lognormal", "median": 1.0, "sd_by_option": throughput_sds},
+        "api_price_multiplier": tri(1.0, u.api_price_rel_range),
+        "gpu_price_multiplier": tri(1.0, u.gpu_price_rel_range),
+        "peak_to_average": tri(w.peak_factor, u.peak_rel_range),
+        "staff_and_platform_multiplier": tri(1.0, u.staff_rel_range),
+        "monthly_growth": {"distribution": "normal", "mean": w.monthly_growth, "sd": u.growth_sd},
+        "api_price_decline_annual": {
+            "distribution": "triangular, clipped to 0-0.95",
+            "low": f.api_price_decline_annual - u.api_decline_range,
+            "mode": f.api_price_decline_annual,
+            "high": f.api_price_decline_annual + u.api_decline_range,
+        },
+    }
+
+
+def draw_drivers(
+    scenario: Scenario, n: int, rng: np.random.Generator, throughput_sds: np.ndarray | None = None
+) -> tuple[Drivers, np.ndarray]:
+    """Sampled drivers and the matching requests per month (S, T); `throughput_sds` one per option."""
     u = scenario.uncertainty
     w = scenario.workload
     months = np.arange(scenario.horizon_months)
-    throughput = np.clip(rng.normal(1.0, u.throughput_rel_sd, n), 0.3, 2.0)
+    sds = np.array([u.throughput_rel_sd]) if throughput_sds is None else throughput_sds
+    throughput = np.exp(rng.standard_normal((n, len(sds))) * sds[None, :])
     gpu_price = _triangular(rng, 1 - u.gpu_price_rel_range, 1.0, 1 + u.gpu_price_rel_range, n)
     api_level = _triangular(rng, 1 - u.api_price_rel_range, 1.0, 1 + u.api_price_rel_range, n)
     peak = np.maximum(1.0, w.peak_factor * _triangular(rng, 1 - u.peak_rel_range, 1.0, 1 + u.peak_rel_range, n))
     growth = np.clip(rng.normal(w.monthly_growth, u.growth_sd, n), -0.5, 10)
     base_decline = scenario.finance.api_price_decline_annual
-    decline = _triangular(rng, 0.0, base_decline, max(base_decline, u.api_decline_max), n)
+    spread = _triangular(rng, -u.api_decline_range, 0.0, u.api_decline_range, n)
+    decline = np.clip(base_decline + spread, 0.0, MAX_DECLINE)
+    staff = _triangular(rng, 1 - u.staff_rel_range, 1.0, 1 + u.staff_rel_range, n)
     requests = w.base_requests_per_month * (1 + growth[:, None]) ** months[None, :]
     api_price = api_level[:, None] * (1 - decline[:, None]) ** (months[None, :] / 12)
     gpu_decline = (1 - scenario.finance.gpu_price_decline_annual) ** (months / 12)
-    return Drivers(throughput, peak, api_price, gpu_price, gpu_decline), requests
+    drivers = Drivers(throughput if throughput_sds is not None else throughput[:, 0], peak, api_price, gpu_price,
+                      gpu_decline, staff)  # fmt: skip
+    return drivers, requests
 
 
-def run_monte_carlo(scenario: Scenario, models: list[OptionModel], samples: int | None = None) -> MonteCarloResult:
+def run_monte_carlo(
+    scenario: Scenario,
+    models: list[OptionModel],
+    samples: int | None = None,
+    throughput_sds: dict[str, float] | None = None,
+) -> MonteCarloResult:
+    """`throughput_sds` by option id (default: every option `throughput_rel_sd`)."""
     n = samples or scenario.uncertainty.samples
     rng = np.random.default_rng(scenario.uncertainty.seed)
-    drivers, requests = draw_drivers(scenario, n, rng)
+    sds = np.array([(throughput_sds or {}).get(m.id, scenario.uncertainty.throughput_rel_sd) for m in models])
+    drivers, requests = draw_drivers(scenario, n, rng, sds)
     hourly = np.array(scenario.workload.hourly_factors)
     factors = finance.discount_factors(scenario.finance.discount_rate_annual, scenario.horizon_months)
     implementation = np.array([m.implementation_usd for m in models])
@@ -89,6 +162,7 @@ def run_monte_carlo(scenario: Scenario, models: list[OptionModel], samples: int 
             drivers.api_price[sl],
             drivers.gpu_price[sl],
             drivers.gpu_decline,
+            drivers.fixed_cost[sl] if drivers.fixed_cost is not None else None,
         )
         cost = project(models, requests[sl], chunk, scenario.capacity, hourly, detail=False).cost_usd
         monthly[sl] = cost

@@ -49,11 +49,12 @@ class OptionModel:
 class Drivers:
     """Per-sample multipliers; the base case is one sample with every multiplier 1."""
 
-    throughput: np.ndarray  # (S,) on every replica's X*
+    throughput: np.ndarray  # (S,) on every replica's X*, or (S, O): one column per option
     peak_factor: np.ndarray  # (S,) peak-to-average
     api_price: np.ndarray  # (S, T) on API prices (level x decline path)
     gpu_price: np.ndarray  # (S,) on self-hosted unit costs
     gpu_decline: np.ndarray  # (T,) price path for on-demand and spot rentals
+    fixed_cost: np.ndarray | None = None  # (S,) on staff and platform costs; None: 1
 
     @staticmethod
     def base(peak_factor: float, api_price_path: np.ndarray, gpu_price_path: np.ndarray) -> Drivers:
@@ -123,7 +124,8 @@ def project(
             per_request = np.array([m.usd_per_request for m in group])  # (Oa, T)
             np.multiply((requests * drivers.api_price)[:, None, :], per_request[None], out=cost[:, block, :])
             continue
-        reps, billed = _fleet(group, requests, drivers, policy, hourly_factors, autoscale=group_index == 2)
+        throughput = drivers.throughput[:, idx] if drivers.throughput.ndim == 2 else drivers.throughput[:, None]
+        reps, billed = _fleet(group, requests, throughput, drivers, policy, hourly_factors, autoscale=group_index == 2)
         unit_cost = np.array([m.usd_per_unit_month for m in group])[None, :, None] * drivers.gpu_price[:, None, None]
         np.multiply(billed, unit_cost, out=cost[:, block, :])
         declines = np.array([m.price_declines for m in group])
@@ -132,7 +134,8 @@ def project(
         if detail:
             replicas[:, block, :] = reps
             units[:, block, :] = billed
-    cost += np.array([models[i].fixed_usd_per_month for i in order])[None, :, None]
+    fixed = np.array([models[i].fixed_usd_per_month for i in order])[None, :, None]
+    cost += fixed if drivers.fixed_cost is None else fixed * drivers.fixed_cost[:, None, None]
     if order != list(range(len(models))):
         inverse = np.argsort(order)
         cost = cost[:, inverse, :]
@@ -144,13 +147,14 @@ def project(
 def _fleet(
     group: list[OptionModel],
     requests: np.ndarray,
+    throughput: np.ndarray,
     drivers: Drivers,
     policy: CapacityPolicy,
     hourly_factors: np.ndarray,
     autoscale: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Replicas at peak (or their daily mean when autoscaled) and billed units, (S, O, T)."""
-    capacity = np.array([m.replica_req_per_s for m in group])[None, :, None] * drivers.throughput[:, None, None]
+    """Replicas at peak (or their daily mean when autoscaled) and billed units, (S, O, T); `throughput` (S, O)."""
+    capacity = np.array([m.replica_req_per_s for m in group])[None, :, None] * throughput[:, :, None]
     gpr = np.array([m.gpus_per_replica for m in group], dtype=float)[None, :, None]
     unit = np.array([m.unit_gpus for m in group], dtype=float)[None, :, None]
     peak = (requests * (drivers.peak_factor[:, None] / SECONDS_PER_MONTH))[:, None, :]

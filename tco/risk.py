@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tco.inputs import ScenarioInputs
-from tco.montecarlo import MonteCarloResult, run_monte_carlo
+from tco.montecarlo import MonteCarloResult, option_throughput_sds, run_monte_carlo
 from tco.option_models import setup_options
 from tco.results import OptionResult, ScenarioResult
 from tco.sensitivity import Tornado, tornado
@@ -44,9 +44,11 @@ def risk_report(inputs: ScenarioInputs, result: ScenarioResult, samples: int | N
     if pair is None:
         return None
     hosted, api = pair
-    models = [s.model for s in setup_options(inputs) if s.feasible]
+    setups = [s for s in setup_options(inputs) if s.feasible]
+    models = [s.model for s in setups]
     by_id = {m.id: m for m in models}
-    mc = run_monte_carlo(inputs.scenario, models, samples)
+    sds = option_throughput_sds(setups, inputs.scenario.uncertainty.throughput_rel_sd)
+    mc = run_monte_carlo(inputs.scenario, models, samples, sds)
     savings = np.percentile(mc.savings_npv(hosted.id, api.id), [10, 50, 90])
     return RiskReport(
         self_hosted=hosted.id,

@@ -273,7 +273,12 @@ class QualityGate:
 
 @dataclass(config=STRICT)
 class Uncertainty:
-    """Monte Carlo spreads: relative standard deviations or triangular ranges around the base case."""
+    """Monte Carlo spreads around the base case; every draw has its median at the base value.
+
+    Throughput: log-normal, sd `throughput_rel_sd` for measured profiles, wider for other bases
+    (tco.montecarlo.throughput_sd). Prices, peak and staff: symmetric triangular ±range. Growth: normal.
+    API price decline: the base rate ± `api_decline_range` (triangular), kept within 0–95 %/yr.
+    """
 
     samples: Annotated[int, Field(ge=100, le=200_000)] = 10_000
     seed: int = 20261129
@@ -282,7 +287,8 @@ class Uncertainty:
     api_price_rel_range: Annotated[float, Field(ge=0, lt=1)] = 0.10
     peak_rel_range: Annotated[float, Field(ge=0, lt=1)] = 0.20
     growth_sd: Annotated[float, Field(ge=0, le=1)] = 0.02
-    api_decline_max: Annotated[float, Field(ge=0, lt=1)] = 0.5
+    api_decline_range: Annotated[float, Field(ge=0, lt=1)] = 0.20
+    staff_rel_range: Annotated[float, Field(ge=0, lt=1)] = 0.20
 
 
 @dataclass(config=STRICT)

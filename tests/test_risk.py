@@ -39,7 +39,8 @@ def test_zero_spread_collapses_to_the_base_case(support):
         api_price_rel_range=0,
         peak_rel_range=0,
         growth_sd=0,
-        api_decline_max=0,
+        api_decline_range=0,
+        staff_rel_range=0,
     )
     scenario = dataclasses.replace(support.scenario, uncertainty=still)
     inputs = dataclasses.replace(support, scenario=scenario)
@@ -71,3 +72,34 @@ def test_tornado_base_matches_evaluation_and_directions(catalogues):
     assert bars["Throughput per replica"].savings_at_high_usd >= bars["Throughput per replica"].savings_at_low_usd
     swings = [b.swing_usd for b in t.bars]
     assert swings == sorted(swings, reverse=True)
+
+
+def test_every_draw_has_its_median_at_the_base_case(support):
+    """A base API price decline of 0 %/yr must not average 16.7 %/yr (the old one-sided draw did)."""
+    from tco.montecarlo import draw_drivers
+
+    for base in (0.0, 0.3):
+        finance = dataclasses.replace(support.scenario.finance, api_price_decline_annual=base)
+        scenario = dataclasses.replace(support.scenario, finance=finance)
+        drivers, requests = draw_drivers(scenario, 40_000, np.random.default_rng(1), np.array([0.12, 0.36]))
+        months = scenario.horizon_months
+        # the decline is read back from the price path: (1 - d)^((T - 1) / 12) at the last month
+        decline = 1 - (drivers.api_price[:, -1] / drivers.api_price[:, 0]) ** (12 / (months - 1))
+        assert np.median(decline) == pytest.approx(base, abs=0.005)
+        assert np.median(drivers.throughput, axis=0) == pytest.approx([1.0, 1.0], abs=0.01)
+        assert np.std(np.log(drivers.throughput), axis=0) == pytest.approx([0.12, 0.36], rel=0.03)
+        for draws in (drivers.gpu_price, drivers.peak_factor / scenario.workload.peak_factor, drivers.fixed_cost):
+            assert np.median(draws) == pytest.approx(1.0, abs=0.01)
+        assert np.median(requests[:, -1]) == pytest.approx(scenario.workload.base_requests_per_month, rel=0.02)
+
+
+def test_throughput_spread_widens_with_the_basis(support):
+    from tco.montecarlo import PUBLISHED_SD, option_throughput_sds, throughput_sd
+
+    assert throughput_sd("measured", 0.0, 0.12) < throughput_sd("published", 0.0, 0.12) == PUBLISHED_SD
+    assert throughput_sd("modelled", 0.25, 0.12) == 0.25 and throughput_sd("estimated", 0.36, 0.12) == 0.36
+    sds = option_throughput_sds(setup_options(support), 0.12)
+    assert sds == {"glm5-h200": 0.25}  # the example's modelled X*, ±25 %
+    ranges = evaluate(support).assumptions["uncertainty"]
+    assert ranges["throughput_multiplier"]["sd_by_option"] == sds
+    assert ranges["api_price_decline_annual"]["mode"] == support.scenario.finance.api_price_decline_annual
