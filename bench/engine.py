@@ -49,14 +49,16 @@ def fifty_options() -> tuple[object, list[OptionModel]]:
 def python_loop(scenario, models: list[OptionModel], samples: int) -> np.ndarray:
     """The same projection, one scalar at a time."""
     rng = np.random.default_rng(scenario.uncertainty.seed)
-    drivers, requests = draw_drivers(scenario, N_SAMPLES, rng)
+    sds = np.full(len(models), scenario.uncertainty.throughput_rel_sd)
+    drivers, requests = draw_drivers(scenario, N_SAMPLES, rng, sds)
     req = requests.tolist()
     api = drivers.api_price.tolist()
     policy = scenario.capacity
     totals = np.empty((samples, len(models)))
     for s in range(samples):
-        thr, peak, gpu = float(drivers.throughput[s]), float(drivers.peak_factor[s]), float(drivers.gpu_price[s])
+        peak, gpu, staff = float(drivers.peak_factor[s]), float(drivers.gpu_price[s]), float(drivers.fixed_cost[s])
         for o, m in enumerate(models):
+            thr = float(drivers.throughput[s, o])
             total = m.implementation_usd
             for t in range(N_MONTHS):
                 if m.is_api:
@@ -71,7 +73,7 @@ def python_loop(scenario, models: list[OptionModel], samples: int) -> np.ndarray
                     units = math.ceil(reps * m.gpus_per_replica / m.unit_gpus)
                     decline = float(drivers.gpu_decline[t]) if m.price_declines else 1.0
                     cost = units * m.usd_per_unit_month * decline * gpu
-                total += cost + m.fixed_usd_per_month
+                total += cost + m.fixed_usd_per_month * staff
             totals[s, o] = total
     return totals
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from tco import finance
 from tco.evaluate import decline_path
+from tco.montecarlo import MAX_DECLINE
 from tco.projection import Drivers, OptionModel, project
 from tco.scenario import Scenario
 
@@ -59,7 +60,8 @@ def _savings_npv(
 
 
 def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel: float = 0.2) -> Tornado:
-    """Swing each input to its low and high value, the others held at base."""
+    """Swing each input to its low and high value, the others held at base; the API price decline by the
+    Monte Carlo's range around the base rate."""
     pair = [self_hosted, api]
     w, cap, fin = scenario.workload, scenario.capacity, scenario.finance
 
@@ -74,6 +76,11 @@ def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel:
     def fixed(factor: float) -> list[OptionModel]:
         return [dataclasses.replace(m, fixed_usd_per_month=m.fixed_usd_per_month * factor) for m in pair]
 
+    # swings stay inside each input's valid range (growth > -100 %/month, at most +1000 %; decline 0-95 %/yr)
+    growth_low, growth_high = max(w.monthly_growth - 0.02, -0.99), min(w.monthly_growth + 0.02, 10.0)
+    spread = scenario.uncertainty.api_decline_range
+    decline_low = max(fin.api_price_decline_annual - spread, 0.0)
+    decline_high = min(fin.api_price_decline_annual + spread, MAX_DECLINE)
     multipliers = {"Throughput per replica": "throughput", "GPU price": "gpu_price", "API price": "api_price"}
     cases: list[tuple[str, str, str, float, float]] = [
         (
@@ -95,10 +102,10 @@ def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel:
         ),
         (
             "Monthly growth",
-            f"{w.monthly_growth - 0.02:+.0%}",
-            f"{w.monthly_growth + 0.02:+.0%}",
-            _savings_npv(workload(monthly_growth=w.monthly_growth - 0.02), pair),
-            _savings_npv(workload(monthly_growth=w.monthly_growth + 0.02), pair),
+            f"{growth_low:+.1%}",
+            f"{growth_high:+.1%}",
+            _savings_npv(workload(monthly_growth=growth_low), pair),
+            _savings_npv(workload(monthly_growth=growth_high), pair),
         ),
         (
             "Planning utilisation",
@@ -116,10 +123,10 @@ def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel:
         ),
         (
             "API price decline per year",
-            "0%",
-            "50%",
-            _savings_npv(with_(finance=dataclasses.replace(fin, api_price_decline_annual=0.0)), pair),
-            _savings_npv(with_(finance=dataclasses.replace(fin, api_price_decline_annual=0.5)), pair),
+            f"{decline_low:.0%}",
+            f"{decline_high:.0%}",
+            _savings_npv(with_(finance=dataclasses.replace(fin, api_price_decline_annual=decline_low)), pair),
+            _savings_npv(with_(finance=dataclasses.replace(fin, api_price_decline_annual=decline_high)), pair),
         ),
     ]
     bars = [TornadoBar(name, lo, hi, low, high) for name, lo, hi, low, high in cases]

@@ -103,3 +103,15 @@ def test_throughput_spread_widens_with_the_basis(support):
     ranges = evaluate(support).assumptions["uncertainty"]
     assert ranges["throughput_multiplier"]["sd_by_option"] == sds
     assert ranges["api_price_decline_annual"]["mode"] == support.scenario.finance.api_price_decline_annual
+
+
+@pytest.mark.parametrize("growth", [-0.985, 9.99])
+def test_extreme_valid_growth_gives_a_tornado_not_a_traceback(support, growth):
+    """±2 points of growth would leave the valid range (-100 %, +1,000 %]: the bar is clamped at the bound."""
+    workload = dataclasses.replace(support.scenario.workload, monthly_growth=growth)
+    scenario = dataclasses.replace(support.scenario, workload=workload)
+    inputs = dataclasses.replace(support, scenario=scenario)
+    report = risk_report(inputs, evaluate(inputs), samples=200)
+    bar = next(b for b in report.tornado.bars if b.input == "Monthly growth")
+    low, high = max(growth - 0.02, -0.99), min(growth + 0.02, 10.0)
+    assert (bar.low_label, bar.high_label) == (f"{low:+.1%}", f"{high:+.1%}")
