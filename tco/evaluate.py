@@ -54,8 +54,9 @@ def _token_totals(scenario: Scenario, requests: float) -> tuple[float, float]:
     )
 
 
-def _cash_flow(setup: OptionSetup, units: np.ndarray, fixed: float, months: int) -> list[float]:
-    """Owned fleet, cash view: servers bought when needed, opex monthly, residual value back at the end."""
+def _cash_flow(setup: OptionSetup, units: np.ndarray, fixed: float, months: int) -> tuple[list[float], float]:
+    """Owned fleet, cash view: servers bought when needed, opex monthly; and the terminal value, the servers'
+    book value at the horizon, which is reported apart (it is not cash unless they are sold)."""
     item = setup.resolved
     assert isinstance(item, ResolvedSelfHosted) and item.ownership is not None and setup.server_year is not None
     own = item.ownership
@@ -73,8 +74,7 @@ def _cash_flow(setup: OptionSetup, units: np.ndarray, fixed: float, months: int)
         for t, count in enumerate(bought)
         if count > 0
     )
-    flows[-1] -= float(residual)
-    return flows
+    return flows, float(residual)
 
 
 def _option_result(
@@ -92,7 +92,7 @@ def _option_result(
     card = item.card
     score, score_source = quality_score(card, scenario.quality.metric, item.option.quality_score)
     replicas = gpus = utilization = None
-    cash = npv_cash = None
+    cash = npv_cash = terminal = None
     if isinstance(item, ResolvedApi):
         per_request = setup.request_costs[0]
         breakdown = {c: getattr(per_request, c) * r0 for c in COMPONENTS}
@@ -119,8 +119,8 @@ def _option_result(
         gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else None)
         model_name = item.option.model
         if model.kind == "owned" and setup.feasible:
-            cash = _cash_flow(setup, units, model.fixed_usd_per_month, scenario.horizon_months)
-            npv_cash = float(cash[0] + np.dot(cash[1:], factors))
+            cash, terminal = _cash_flow(setup, units, model.fixed_usd_per_month, scenario.horizon_months)
+            npv_cash = float(cash[0] + np.dot(cash[1:], factors) - terminal * factors[-1])
     breakdown["staff_and_platform"] = model.fixed_usd_per_month
     usd_in = usd_out = None
     if input_share is not None and tokens_in and tokens_out:
@@ -158,6 +158,7 @@ def _option_result(
         breakdown_first_month_usd=breakdown,
         capacity=setup.capacity.summary() if setup.capacity is not None else None,
         cash_flow_usd=cash,
+        terminal_value_usd=terminal,
         npv_cash_usd=npv_cash,
         notes=notes,
     )
@@ -175,11 +176,13 @@ def _break_even(
     replica_month = model.usd_per_unit_month * model.gpus_per_replica / model.unit_gpus
     api_usd_per_mtok = api_setup.model.usd_per_request[0] / tokens_per_request * 1e6
     cash_payback = None
-    if self_res.cash_flow_usd is not None:
+    flows = finance.investment_flows(upfront, savings)
+    if self_res.cash_flow_usd is not None:  # the cash view: capex up front, the terminal value apart
         cash = np.array(self_res.cash_flow_usd)
-        cash_payback = finance.payback_month(
-            cash[0] - api_setup.model.implementation_usd, np.array(api_res.monthly_cost_usd) - cash[1:]
-        )
+        cash_upfront = cash[0] - api_setup.model.implementation_usd
+        cash_savings = np.array(api_res.monthly_cost_usd) - cash[1:]
+        cash_payback = finance.payback_month(cash_upfront, cash_savings)
+        flows = finance.investment_flows(cash_upfront, cash_savings, self_res.terminal_value_usd or 0.0)
     return BreakEven(
         self_hosted=self_res.id,
         api=api_res.id,
@@ -200,6 +203,9 @@ def _break_even(
         discounted_payback_month=finance.payback_month(upfront, savings, factors),
         npv_savings_usd=api_res.npv_cost_usd - self_res.npv_cost_usd,
         cash_payback_month=cash_payback,
+        terminal_value_usd=self_res.terminal_value_usd,
+        irr_annual=finance.irr_annual(flows),
+        roi=finance.roi(flows),
     )
 
 
@@ -239,4 +245,14 @@ def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
         for a_setup, a_res in zip(setups, results, strict=True):
             if a_setup.model.is_api:
                 pairs.append(_break_even(s_setup, a_setup, s_res, a_res, inputs.scenario))
+    apis = [r for r in results if r.kind == "api"]
+    if apis:  # each self-hosted option's IRR and ROI against the cheapest API by NPV
+        cheapest = min(apis, key=lambda r: r.npv_cost_usd).id
+        by_pair = {(p.self_hosted, p.api): p for p in pairs}
+        results = [
+            dataclasses.replace(r, irr_annual=p.irr_annual, roi=p.roi, returns_against=cheapest)
+            if (p := by_pair.get((r.id, cheapest))) is not None
+            else r
+            for r in results
+        ]
     return ScenarioResult(inputs.scenario.name, results, pairs, assumptions(inputs, setups), errors)

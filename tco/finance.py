@@ -57,3 +57,38 @@ def payback_month(upfront_usd: float, monthly_savings_usd: np.ndarray, factors: 
         after = hits[hits > later_dips[-1]]
         return int(after[0]) + 1 if after.size else None
     return int(hits[0]) + 1
+
+
+def investment_flows(upfront_usd: float, monthly_savings_usd: np.ndarray, terminal_usd: float = 0.0) -> np.ndarray:
+    """Month 0: −upfront; months 1..T: savings, the terminal value added to the last."""
+    flows = np.concatenate([[-upfront_usd], monthly_savings_usd]).astype(float)
+    flows[-1] += terminal_usd
+    return flows
+
+
+def irr_annual(flows: np.ndarray) -> float | None:
+    """numpy-financial's IRR of monthly flows, compounded to a year: (1 + irr_m)^12 − 1; None when there is
+    no investment to return (month 0 not an outlay) or no rate solves it.
+
+    Worked example: $100 now, $9 a month for a year: 9 × annuity(1.212 %, 12) = 100, (1.01212)^12 − 1 = 15.5 %.
+
+    >>> round(irr_annual(np.array([-100.0, *[9.0] * 12])), 4)
+    0.1545
+    """
+    if flows[0] >= 0:
+        return None
+    monthly = npf.irr(flows)
+    if monthly is None or not np.isfinite(monthly):
+        return None
+    return float((1 + monthly) ** 12 - 1)
+
+
+def roi(flows: np.ndarray) -> float | None:
+    """Return on the month-0 outlay over the horizon, undiscounted: Σ flows / −flows[0]; None without an outlay.
+
+    >>> roi(np.array([-100.0, 60.0, 60.0]))
+    0.2
+    """
+    if flows[0] >= 0:
+        return None
+    return float(flows.sum() / -flows[0])

@@ -40,8 +40,17 @@ class OptionResult:
     """Self-hosted: {method: measured|modelled|estimated, basis, expected_error, gpus_per_replica_source:
     given|profile|memory_fit, max_concurrency, prefix_caching, memory_fit}."""
     cash_flow_usd: list[float] | None = None
-    """Owned only: month 0 (capex) then each month's cash out, residual value credited at the end."""
+    """Owned only: month 0 (capex) then each month's cash out; the terminal value is not in it."""
+    terminal_value_usd: float | None = None
+    """Owned only: the servers' book value at the horizon (straight line to the residual)."""
     npv_cash_usd: float | None = None
+    """Owned only: NPV of the cash flows less the discounted terminal value."""
+    irr_annual: float | None = None
+    """Self-hosted: IRR of the savings against `returns_against` (cash view when owned), a yearly rate."""
+    roi: float | None = None
+    """Self-hosted: undiscounted net savings over the horizon / the month-0 outlay, against `returns_against`."""
+    returns_against: str | None = None
+    """The API option (cheapest by NPV) that `irr_annual` and `roi` are measured against."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -66,6 +75,12 @@ class BreakEven:
     discounted_payback_month: int | None
     npv_savings_usd: float
     cash_payback_month: int | None = None
+    """Cash view (owned): payback on cash alone, never counting the terminal value."""
+    terminal_value_usd: float | None = None
+    """Owned: the servers' book value at the horizon, reported apart from payback."""
+    irr_annual: float | None = None
+    """IRR of [−upfront, savings…] (+ terminal value in the cash view), compounded to a year."""
+    roi: float | None = None
 
 
 @dataclass(frozen=True)

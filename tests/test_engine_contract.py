@@ -149,12 +149,23 @@ def test_owned_servers_follow_the_crf_formula(tmp, catalogues):
     owned = result.option("owned")
     assert owned.first_month_cost_usd == pytest.approx(expected)
     assert owned.breakdown_first_month_usd["capital"] == pytest.approx(capital / 12)
-    # cash view: capex in month 0, opex monthly, book value back at the end (4-year straight line to 20 %)
+    # cash view: capex in month 0, opex monthly; the book value at the horizon (4-year straight line to 20 %)
+    # is the terminal value, reported apart and never inside the cash flows or the cash payback
     cash = owned.cash_flow_usd
     assert cash[0] == pytest.approx(370_000)
     book_after_24 = 370_000 - (370_000 - residual) * 24 / 48
-    assert cash[-1] == pytest.approx((energy + colo + maintenance) / 12 - book_after_24)
+    opex = (energy + colo + maintenance) / 12
+    assert cash[-1] == pytest.approx(opex) and owned.terminal_value_usd == pytest.approx(book_after_24)
     assert len(cash) == 25
+    r_m = 1.08 ** (1 / 12) - 1
+    assert owned.npv_cash_usd == pytest.approx(npf.npv(r_m, cash) - book_after_24 / (1 + r_m) ** 24)
+    # cash payback against the API ($32,400 a month): 370,000 / (32,400 - opex), rounded up, no terminal value
+    pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("owned", "api"))
+    assert pair.cash_payback_month == math.ceil(370_000 / (32_400 - opex))
+    assert pair.terminal_value_usd == pytest.approx(book_after_24)
+    flows = [-370_000, *[32_400 - opex] * 23, 32_400 - opex + book_after_24]
+    assert pair.irr_annual == pytest.approx((1 + npf.irr(flows)) ** 12 - 1)
+    assert pair.roi == pytest.approx(sum(flows) / 370_000)
 
 
 def test_whole_instances_are_billed(tmp, catalogues):
