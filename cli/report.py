@@ -26,6 +26,7 @@ CSV_COLUMNS = [
     "usd_per_request",
     "replicas_first_month",
     "gpus_first_month",
+    "gpus_billed_first_month",
     "utilization_first_month",
     "slo_met",
     "capacity_basis",
@@ -131,7 +132,7 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
         quality = f"{o.quality_score:g}" if o.quality_score is not None else "?"
         lines.append(
             f"{o.id:<22} {kind:<8} {_money(o.first_month_cost_usd):>11} {_money(o.total_cost_usd):>13} "
-            f"{o.usd_per_mtok:>8.3f} {o.usd_per_request:>9.5f} {o.gpus_first_month or '-':>5} {util:>5} "
+            f"{o.usd_per_mtok:>8.3f} {o.usd_per_request:>9.5f} {o.gpus_billed_first_month or '-':>5} {util:>5} "
             f"{'yes' if o.slo_met else 'NO':>4} {quality:>7}"
         )
     for err in result.option_errors:

@@ -91,7 +91,7 @@ def _option_result(
     item = setup.resolved
     card = item.card
     score, score_source = quality_score(card, scenario.quality.metric, item.option.quality_score)
-    replicas = gpus = utilization = None
+    replicas = gpus = billed = utilization = None
     cash = npv_cash = terminal = None
     if isinstance(item, ResolvedApi):
         per_request = setup.request_costs[0]
@@ -108,8 +108,11 @@ def _option_result(
         if setup.feasible:
             replicas = int(np.ceil(projection.replicas[0, index, 0]))
             gpus = replicas * model.gpus_per_replica
+            billed_units = float(units[0]) * model.unit_gpus
+            billed = int(billed_units) if billed_units.is_integer() else round(billed_units, 2)
             mean_load = r0 / (HOURS_PER_MONTH * 3600)
-            utilization = mean_load / (float(projection.replicas[0, index, 0]) * model.replica_req_per_s)
+            # on what is billed: whole instances or servers, each GPU of them able to serve X* / gpus_per_replica
+            utilization = mean_load / (billed_units / model.gpus_per_replica * model.replica_req_per_s)
         if model.autoscale:
             notes.append("autoscaled: replicas and GPUs are the average over the day")
         input_share = setup.prefill_share
@@ -147,6 +150,7 @@ def _option_result(
         usd_per_request=per_request_usd,
         replicas_first_month=replicas,
         gpus_first_month=gpus,
+        gpus_billed_first_month=billed,
         utilization_first_month=utilization,
         slo_met=setup.slo_met,
         capacity_basis=setup.capacity_basis,

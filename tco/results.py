@@ -27,7 +27,9 @@ class OptionResult:
     usd_per_request: float
     replicas_first_month: int | None
     gpus_first_month: int | None
+    """GPUs serving (replicas × GPUs per replica)."""
     utilization_first_month: float | None
+    """Mean load / the capacity of the billed GPUs (whole instances or servers)."""
     slo_met: bool
     capacity_basis: str
     replica_req_per_s: float | None
@@ -36,6 +38,8 @@ class OptionResult:
     quality_ok: bool | None
     cost_of_pass_usd: float | None
     breakdown_first_month_usd: dict[str, float]
+    gpus_billed_first_month: float | None = None
+    """GPUs paid for: whole instances or servers (an hourly mean when autoscaled)."""
     capacity: dict[str, Any] | None = None
     """Self-hosted: {method: measured|modelled|estimated, basis, expected_error, gpus_per_replica_source:
     given|profile|memory_fit, max_concurrency, prefix_caching, memory_fit}."""

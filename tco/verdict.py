@@ -16,7 +16,8 @@ def verdict(result: ScenarioResult) -> str:
     change = hosted.first_month_cost_usd / api.first_month_cost_usd - 1
     direction = "less" if change < 0 else "more"
     sentence = (
-        f"Self-hosting {hosted.model} on {hosted.gpus_first_month} {hosted.gpu or ''} GPUs costs "
+        f"Self-hosting {hosted.model} on {hosted.gpus_billed_first_month or hosted.gpus_first_month} "
+        f"{hosted.gpu or ''} GPUs costs "
         f"${hosted.first_month_cost_usd:,.0f}/month, {abs(change):.0%} {direction} than {api.id} "
         f"(${api.first_month_cost_usd:,.0f}/month)"
     )

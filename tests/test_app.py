@@ -100,7 +100,7 @@ def test_changing_the_volume_recomputes_and_updates_the_link(catalogues):
     expected = engine(changed, catalogues)
     assert shown_verdict(at) == verdict(expected) != before
     hosted = table_row(at, "glm5-h200")
-    assert hosted["GPUs"] == expected.option("glm5-h200").gpus_first_month
+    assert hosted["GPUs billed"] == expected.option("glm5-h200").gpus_billed_first_month
     assert codec.from_url_token(link_token(at))["workload"]["requests_per_month"] == 30_000_000
 
 
@@ -448,7 +448,7 @@ def test_capacity_policy_fields_reach_the_engine(catalogues):
     capacity = at.session_state["scenario"]["capacity"]
     assert capacity["ha_spare_replicas"] == 0 and capacity["planning_utilization"] == pytest.approx(0.6)
     expected = engine(at.session_state["scenario"], catalogues).option("glm5-h200")
-    assert table_row(at, "glm5-h200")["GPUs"] == expected.gpus_first_month
+    assert table_row(at, "glm5-h200")["GPUs serving"] == expected.gpus_first_month
 
 
 def test_edit_options_in_place_pricing_costs_and_ownership(catalogues):

@@ -185,6 +185,10 @@ def test_whole_instances_are_billed(tmp, catalogues):
     assert offer.gpus_per_instance == 8
     assert result.option("rented").gpus_first_month == 4
     assert result.option("rented").first_month_cost_usd == pytest.approx(8 * offer.usd_per_gpu_hour * HOURS)
+    # billed 8, serving 4: utilisation is measured on the 8 paid for (4 replicas' worth of X* = 6 req/s)
+    assert result.option("rented").gpus_billed_first_month == 8
+    mean_rps = 3e6 / (HOURS * 3600)
+    assert result.option("rented").utilization_first_month == pytest.approx(mean_rps / (8 / 2 * 6.0))
 
 
 def test_no_level_meets_slo_reports_cost_and_flag(tmp, catalogues):
