@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tco.finance import monthly_rate
+
 HOURS_PER_YEAR = 8760.0
 
 
-def crf(rate: float, years: float) -> float:
-    """Capital recovery factor: the annual payment that repays 1 over `years` at `rate`.
+def crf(rate: float, periods: float) -> float:
+    """Capital recovery factor: the payment per period that repays 1 over `periods` at `rate` per period.
 
     CRF(r, n) = r(1+r)^n / ((1+r)^n - 1), and 1/n when r = 0.
 
@@ -16,8 +18,8 @@ def crf(rate: float, years: float) -> float:
     0.30192
     """
     if rate == 0:
-        return 1.0 / years
-    growth = (1 + rate) ** years
+        return 1.0 / periods
+    growth = (1 + rate) ** periods
     return rate * growth / (growth - 1)
 
 
@@ -53,22 +55,28 @@ def owned_server_year(
     license_usd_per_gpu_year: float,
     discount_rate_annual: float,
 ) -> ServerYear:
-    """One owned server's yearly cost (DESIGN.md, "Owned, always-on").
+    """One owned server's yearly cost (DESIGN.md, "Owned, always-on"), on the one convention used everywhere:
+    monthly compounding, end-of-month flows (tco.finance).
 
-    capital = (server - R) * CRF(r, life) + R * r with R = residual_share * server.
-    Worked check (research/tco.md 7.5): $370k, 4 y, 20 % residual, 8 % gives ~$95.3k/yr.
+    capital per month = (server − R) · CRF(r_m, 12 · life) + R · r_m, with R = residual_share · server and
+    r_m = (1 + r)^(1/12) − 1 the monthly rate that compounds to r; a year is 12 of them. (An annual CRF divided
+    by 12 would charge 3.6 % more at 8 %: it collects each year's payment a year early in a monthly view.)
+    Worked check: $370k, 4 y, 20 % residual, 8 %: r_m = 0.6434 %, CRF(r_m, 48) = 0.024282, so
+    296,000 × 0.024282 + 74,000 × 0.006434 = $7,664 a month, $91,963 a year (the annual-CRF figure: $95,289).
 
     >>> year = owned_server_year(server_usd=370_000, gpus_per_server=8, life_years=4, residual_share=0.2,
     ...     power_kw=10.2 * 0.7, pue=1.3, usd_per_kwh=0.10, colo_usd_per_kw_month=200,
     ...     maintenance_share_per_year=0.05, license_usd_per_gpu_year=0, discount_rate_annual=0.08)
     >>> round(year.capital)
-    95289
+    91963
     >>> round(year.energy)  # 7.14 kW * 1.3 * 8760 h * $0.10
     8131
     """
     residual = residual_share * server_usd
+    r_m = monthly_rate(discount_rate_annual)
+    capital_month = (server_usd - residual) * crf(r_m, 12 * life_years) + residual * r_m
     return ServerYear(
-        capital=(server_usd - residual) * crf(discount_rate_annual, life_years) + residual * discount_rate_annual,
+        capital=12 * capital_month,
         energy=power_kw * pue * HOURS_PER_YEAR * usd_per_kwh,
         colocation=power_kw * colo_usd_per_kw_month * 12,
         maintenance=maintenance_share_per_year * server_usd,

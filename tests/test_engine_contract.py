@@ -140,7 +140,8 @@ def test_owned_servers_follow_the_crf_formula(tmp, catalogues):
     )
     result = run_scenario(tmp, scenario, catalogues)
     residual = 0.2 * 370_000
-    capital = (370_000 - residual) * -npf.pmt(0.08, 4, 1) + residual * 0.08
+    r_m = 1.08 ** (1 / 12) - 1  # monthly compounding, end-of-month payments: the one convention
+    capital = 12 * ((370_000 - residual) * -npf.pmt(r_m, 48, 1) + residual * r_m)
     energy = 7.14 * 1.3 * 8760 * 0.10
     colo = 7.14 * 200 * 12
     maintenance = 0.05 * 370_000
@@ -157,7 +158,6 @@ def test_owned_servers_follow_the_crf_formula(tmp, catalogues):
     opex = (energy + colo + maintenance) / 12
     assert cash[-1] == pytest.approx(opex) and owned.terminal_value_usd == pytest.approx(book_after_24)
     assert len(cash) == 25
-    r_m = 1.08 ** (1 / 12) - 1
     assert owned.npv_cash_usd == pytest.approx(npf.npv(r_m, cash) - book_after_24 / (1 + r_m) ** 24)
     # cash payback against the API ($32,400 a month): 370,000 / (32,400 - opex), rounded up, no terminal value
     pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("owned", "api"))
