@@ -8,6 +8,7 @@ import numpy as np
 
 from tco import breakeven, finance
 from tco.api_cost import COMPONENTS
+from tco.commitments import committed_units, tranches
 from tco.hardware import book_value
 from tco.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
 from tco.montecarlo import option_throughput_sds, uncertainty_ranges
@@ -55,26 +56,32 @@ def _token_totals(scenario: Scenario, requests: float) -> tuple[float, float]:
 
 
 def _cash_flow(setup: OptionSetup, units: np.ndarray, fixed: float, months: int) -> tuple[list[float], float]:
-    """Owned fleet, cash view: servers bought when needed, opex monthly; and the terminal value, the servers'
-    book value at the horizon, which is reported apart (it is not cash unless they are sold)."""
+    """Owned fleet, cash view: servers bought when needed and again at the end of their life (replacement),
+    the retired ones sold at their residual value, opex monthly; and the terminal value, the book value of the
+    servers still held at the horizon, reported apart (it is not cash unless they are sold).
+
+    Flow 0 is the first purchase; flow t + 1 is month t's opex plus what is bought for month t + 1, less the
+    residual of what retires then."""
     item = setup.resolved
     assert isinstance(item, ResolvedSelfHosted) and item.ownership is not None and setup.server_year is not None
     own = item.ownership
     assert own.server_usd is not None
     year = setup.server_year
     opex_per_server = (year.energy + year.colocation + year.maintenance + year.licences) / 12
-    bought = np.diff(np.maximum.accumulate(units), prepend=0.0)  # servers are kept once bought
+    life = setup.model.commitment_months
+    owned, bought, retired = committed_units(units, life)
+    sale = own.residual_share * own.server_usd
     flows = [float(setup.model.implementation_usd + bought[0] * own.server_usd)]
-    owned = np.maximum.accumulate(units)
     for t in range(months):
-        purchase = bought[t + 1] * own.server_usd if t + 1 < months else 0.0
+        nxt = t + 1 < months
+        purchase = bought[t + 1] * own.server_usd - retired[t + 1] * sale if nxt else 0.0
         flows.append(float(owned[t] * opex_per_server + fixed + purchase))
-    residual = sum(
+    terminal = sum(
         count * book_value(own.server_usd, own.residual_share, own.life_years, months - t)
         for t, count in enumerate(bought)
-        if count > 0
+        if count > 0 and t + life > months - 1
     )
-    return flows, float(residual)
+    return flows, float(terminal)
 
 
 def _option_result(
@@ -161,6 +168,9 @@ def _option_result(
         cost_of_pass_usd=cost_of_pass(per_request_usd, item.option.success_rate),
         breakdown_first_month_usd=breakdown,
         capacity=setup.capacity.summary() if setup.capacity is not None else None,
+        commitments=[dataclasses.asdict(c) for c in tranches(units, model.commitment_months)]
+        if not model.is_api and model.commitment_months and setup.feasible
+        else None,
         cash_flow_usd=cash,
         terminal_value_usd=terminal,
         npv_cash_usd=npv_cash,

@@ -79,6 +79,16 @@ def _setup_api(item: ResolvedApi, inputs: ScenarioInputs) -> OptionSetup:
     )
 
 
+TERM_MONTHS = {"reserved_1y": 12, "reserved_3y": 36}
+
+
+def commitment_months(item: ResolvedSelfHosted) -> int:
+    """12 or 36 for reserved rentals, the servers' life for owned ones, 0 for on-demand and spot."""
+    if item.ownership is not None:
+        return round(12 * item.ownership.life_years)
+    return TERM_MONTHS.get(item.option.term or "", 0)
+
+
 def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> OptionSetup:
     scenario = inputs.scenario
     option = item.option
@@ -124,6 +134,7 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         unit_breakdown=breakdown,
         price_declines=kind == "rented" and option.term not in ("reserved_1y", "reserved_3y"),
         autoscale=option.autoscale,
+        commitment_months=commitment_months(item),
     )
     gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else "?")
     label = f"{option.model} on {capacity.gpus_per_replica or '?'} x {gpu_name}"

@@ -12,6 +12,7 @@ from typing import Literal
 
 import numpy as np
 
+from tco.commitments import committed_units
 from tco.scenario import HOURS_PER_MONTH, CapacityPolicy
 
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
@@ -39,6 +40,8 @@ class OptionModel:
     price_declines: bool = False
     """Whether the finance.gpu_price_decline_annual applies (on-demand and spot rentals)."""
     autoscale: bool = False
+    commitment_months: int = 0
+    """Months a unit stays billed once committed: 12 / 36 for reserved terms, the life for owned; 0 none."""
 
     @property
     def is_api(self) -> bool:
@@ -126,6 +129,9 @@ def project(
             continue
         throughput = drivers.throughput[:, idx] if drivers.throughput.ndim == 2 else drivers.throughput[:, None]
         reps, billed = _fleet(group, requests, throughput, drivers, policy, hourly_factors, autoscale=group_index == 2)
+        for j, m in enumerate(group):
+            if m.commitment_months:  # commitments grow but never shrink before their term ends
+                billed[:, j, :] = committed_units(billed[:, j, :], m.commitment_months)[0]
         unit_cost = np.array([m.usd_per_unit_month for m in group])[None, :, None] * drivers.gpu_price[:, None, None]
         np.multiply(billed, unit_cost, out=cost[:, block, :])
         declines = np.array([m.price_declines for m in group])

@@ -40,6 +40,9 @@ class OptionResult:
     breakdown_first_month_usd: dict[str, float]
     gpus_billed_first_month: float | None = None
     """GPUs paid for: whole instances or servers (an hourly mean when autoscaled)."""
+    commitments: list[dict[str, float]] | None = None
+    """Reserved or owned: tranches {start_month, end_month, units} (0-based months; units = instances or
+    servers), renewed or replaced while still needed."""
     capacity: dict[str, Any] | None = None
     """Self-hosted: {method: measured|modelled|estimated, basis, expected_error, gpus_per_replica_source:
     given|profile|memory_fit, max_concurrency, prefix_caching, memory_fit}."""

@@ -1,0 +1,79 @@
+"""Commitments grow but never shrink before their term or life ends; owned servers are replaced at end of life."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tco.commitments import committed_units
+from tests.conftest import run_scenario, write_yaml
+from tests.test_engine_contract import HOURS, base_scenario, measured_at_workload_shape
+
+OWN = {"server_usd": 370_000, "gpus_per_server": 2, "power_kw": 2.0, "life_years": 2, "residual_share": 0.2,
+       "pue": 1.3, "usd_per_kwh": 0.10, "colo_usd_per_kw_month": 200, "maintenance_share_per_year": 0.05}  # fmt: skip
+
+
+def _scenario(option: dict, growth: float, months: int) -> dict:
+    scenario = base_scenario(horizon_months=months)
+    scenario["workload"] = {**scenario["workload"], "requests_per_month": 30_000_000, "monthly_growth": growth}
+    scenario["options"][1] = {"id": "hosted", "kind": "self_hosted", "model": "llama-3.3-70b-instruct",
+                              "profile": "profile.yaml", "fixed_usd_per_month": 0, **option}  # fmt: skip
+    return scenario
+
+
+def _needed(requests: float) -> int:
+    """Replicas at X* = 6 req/s (the contract profile), peak 3x, planning 0.85, N+1; 2 GPUs each."""
+    return max(1, math.ceil(3 * requests / (HOURS * 3600) / (0.85 * 6.0) - 1e-9)) + 1
+
+
+def test_a_three_year_reservation_does_not_shrink_with_demand(tmp_path, catalogues):
+    write_yaml(tmp_path / "profile.yaml", measured_at_workload_shape())
+    offer = min(catalogues.gpus.get("H100").offers_for("reserved_3y"), key=lambda o: o.usd_per_gpu_hour)
+    option = {"gpu": "H100", "term": "reserved_3y", "offer_provider": offer.provider}
+    result = run_scenario(tmp_path, _scenario(option, -0.05, 40), catalogues)
+    hosted = result.option("hosted")
+    gpus0 = _needed(30e6) * 2
+    instances0 = math.ceil(gpus0 / offer.gpus_per_instance)
+    first = instances0 * offer.gpus_per_instance * offer.usd_per_gpu_hour * HOURS
+    assert hosted.monthly_cost_usd[:36] == pytest.approx([first] * 36)  # held for the whole term
+    shrunk = math.ceil(_needed(30e6 * 0.95**36) * 2 / offer.gpus_per_instance)
+    assert hosted.monthly_cost_usd[36] == pytest.approx(shrunk * offer.gpus_per_instance * offer.usd_per_gpu_hour
+                                                        * HOURS)  # fmt: skip
+    assert hosted.commitments[0] == {"start_month": 0, "end_month": 35, "units": instances0}
+
+
+def test_owned_servers_are_replaced_at_end_of_life_in_both_views(tmp_path, catalogues):
+    """Two-year life over five years of flat demand: bought in month 0, replaced for months 24 and 48 (paid at
+    the end of months 23 and 47, the retired servers sold at their 20 % residual), the last set's book value
+    at month 60 the terminal value."""
+    write_yaml(tmp_path / "profile.yaml", measured_at_workload_shape())
+    result = run_scenario(tmp_path, _scenario({"ownership": OWN}, 0.0, 60), catalogues)
+    hosted = result.option("hosted")
+    servers = _needed(30e6)  # 2 GPUs per replica, 2 GPUs per server
+    assert [c["start_month"] for c in hosted.commitments] == [0, 24, 48]
+    assert all(c["units"] == servers for c in hosted.commitments)
+    cash = np.array(hosted.cash_flow_usd)
+    opex = (2.0 * 1.3 * 8760 * 0.10 + 2.0 * 200 * 12 + 0.05 * 370_000) / 12 * servers
+    assert cash[0] == pytest.approx(servers * 370_000)
+    for month in (24, 48):  # flow index = month: the purchase for that month is paid at the end of the one before
+        assert cash[month] == pytest.approx(opex + servers * (370_000 - 0.2 * 370_000))
+    assert cash[1] == pytest.approx(opex) and cash[60] == pytest.approx(opex)
+    book_at_12_of_24 = 370_000 - (370_000 - 0.2 * 370_000) * 12 / 24
+    assert hosted.terminal_value_usd == pytest.approx(servers * book_at_12_of_24)
+    # P&L view: the same annuity every month of all five years (the old cash view stopped buying at month 24)
+    assert np.ptp(hosted.monthly_cost_usd) == pytest.approx(0, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=40), st.integers(1, 12))
+def test_committed_units_cover_the_need_and_only_change_at_tranche_ends(needed, term):
+    need = np.array(needed, dtype=float)
+    billed, started, ended = committed_units(need, term)
+    assert np.all(billed >= need)
+    drops = np.nonzero(np.diff(billed) < 0)[0] + 1
+    assert np.all(ended[drops] > 0)  # billed units fall only when a tranche ends
+    assert np.allclose(np.cumsum(started - ended), billed)
