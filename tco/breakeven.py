@@ -86,16 +86,23 @@ def crossings(
 
 
 def break_even_utilization(
-    usd_per_replica_month: float, replica_req_per_s: float, tokens_per_request: float, api_usd_per_mtok: float
+    fleet_usd_per_month: float,
+    billed_replicas: float,
+    replica_req_per_s: float,
+    tokens_per_request: float,
+    api_usd_per_mtok: float,
 ) -> float | None:
-    """u* = replica cost per hour x 1e6 / (X*_tok x 3600 x API $/Mtok) (research/tco.md 7.7).
+    """u* = fleet cost a month × 1e6 / (billed capacity in tokens a month × API $/Mtok).
 
-    Above this share of SLO capacity in use, a self-hosted replica beats the API per token.
+    The fleet cost includes fixed costs and whole instances or servers; billed capacity is the billed GPUs'
+    worth of replicas × X* × tokens per request × 3,600 × 730, the same base as `utilization_first_month`.
+    So at utilisation u* this fleet costs exactly what the API would charge for the tokens it serves; below
+    it the API is cheaper. (Above the fleet's planning limit the fleet itself would grow.)
 
-    >>> round(break_even_utilization(730 * 5.0, 1.0, 2500, 4.32), 4)  # $5/h replica, 2,500 tok/s
+    >>> round(break_even_utilization(730 * 5.0, 1, 1.0, 2500, 4.32), 4)  # one $5/h replica, 2,500 tok/s
     0.1286
     """
-    if api_usd_per_mtok <= 0 or not replica_req_per_s > 0:
+    if api_usd_per_mtok <= 0 or not replica_req_per_s > 0 or not billed_replicas > 0:
         return None
-    tokens_per_hour = replica_req_per_s * tokens_per_request * 3600
-    return (usd_per_replica_month / HOURS_PER_MONTH) * 1e6 / (tokens_per_hour * api_usd_per_mtok)
+    tokens_per_month = billed_replicas * replica_req_per_s * tokens_per_request * 3600 * HOURS_PER_MONTH
+    return fleet_usd_per_month * 1e6 / (tokens_per_month * api_usd_per_mtok)

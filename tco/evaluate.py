@@ -187,7 +187,6 @@ def _break_even(
     upfront = self_setup.model.implementation_usd - api_setup.model.implementation_usd
     tokens_per_request = scenario.workload.tokens_per_request
     model = self_setup.model
-    replica_month = model.usd_per_unit_month * model.gpus_per_replica / model.unit_gpus
     api_usd_per_mtok = api_setup.model.usd_per_request[0] / tokens_per_request * 1e6
     cash_payback = None
     flows = finance.investment_flows(upfront, savings)
@@ -209,7 +208,11 @@ def _break_even(
             np.array(scenario.workload.hourly_factors),
         ),
         break_even_utilization=breakeven.break_even_utilization(
-            replica_month, model.replica_req_per_s, tokens_per_request, api_usd_per_mtok
+            self_res.first_month_cost_usd,
+            (self_res.gpus_billed_first_month or 0) / model.gpus_per_replica,
+            model.replica_req_per_s,
+            tokens_per_request,
+            api_usd_per_mtok,
         ),
         monthly_savings_usd=[float(s) for s in savings],
         cumulative_savings_usd=[float(s) for s in np.cumsum(savings) - upfront],

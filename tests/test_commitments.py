@@ -77,3 +77,19 @@ def test_committed_units_cover_the_need_and_only_change_at_tranche_ends(needed, 
     drops = np.nonzero(np.diff(billed) < 0)[0] + 1
     assert np.all(ended[drops] > 0)  # billed units fall only when a tranche ends
     assert np.allclose(np.cumsum(started - ended), billed)
+
+
+@pytest.mark.parametrize("fixed", [0, 20_000, 60_000])
+def test_break_even_utilisation_agrees_with_the_costs(tmp_path, catalogues, fixed):
+    """Below u* the fleet costs more than the API in month 1, above it less: fixed costs and whole instances
+    included (the old definition left both out and could contradict the costs)."""
+    write_yaml(tmp_path / "profile.yaml", measured_at_workload_shape())
+    option = {"gpu": "H100", "term": "reserved_1y", "fixed_usd_per_month": fixed}
+    result = run_scenario(tmp_path, _scenario(option, 0.0, 12), catalogues)
+    hosted, api = result.option("hosted"), result.option("api")
+    pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("hosted", "api"))
+    dearer = hosted.first_month_cost_usd > api.first_month_cost_usd
+    assert dearer == (hosted.utilization_first_month < pair.break_even_utilization)
+    # and u / u* is exactly the API's cost over the fleet's
+    ratio = hosted.utilization_first_month / pair.break_even_utilization
+    assert ratio == pytest.approx(api.first_month_cost_usd / hosted.first_month_cost_usd)

@@ -185,6 +185,10 @@ def test_whole_instances_are_billed(tmp, catalogues):
     assert offer.gpus_per_instance == 8
     assert result.option("rented").gpus_first_month == 4
     assert result.option("rented").first_month_cost_usd == pytest.approx(8 * offer.usd_per_gpu_hour * HOURS)
+    # break-even utilisation on what is billed, fixed costs included: the fleet costs what the API charges
+    pair = next(b for b in result.break_even if b.api == "api")
+    fleet = 8 * offer.usd_per_gpu_hour * HOURS
+    assert pair.break_even_utilization == pytest.approx(fleet * 1e6 / (4 * 6.0 * 2500 * 3600 * HOURS * 4.32))
     # billed 8, serving 4: utilisation is measured on the 8 paid for (4 replicas' worth of X* = 6 req/s)
     assert result.option("rented").gpus_billed_first_month == 8
     mean_rps = 3e6 / (HOURS * 3600)
