@@ -17,6 +17,7 @@ tens of seconds.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,7 +181,7 @@ def capacity_at_slo(
     group = matching_group(group_levels(profile.levels, profile.meta.cached_input_share), shape)
     if group is not None:
         cap = _measured_capacity(profile, slo, cls, group.indices)
-        return Capacity(**{**cap.__dict__, "offline": offline, "notes": (*cap.notes, *warn)})
+        return dataclasses.replace(cap, offline=offline, notes=(*cap.notes, *warn))
     model = model or fit_profile(profile)
     if model is None:
         return Capacity(None, None, profile.meta.source, "modelled", None, notes=("no level has throughput",))

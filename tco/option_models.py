@@ -36,11 +36,7 @@ class OptionSetup:
     @property
     def error(self) -> str | None:
         """Why this option cannot be computed (it is left out of the projection), or None."""
-        if self.capacity is not None and self.capacity.error:
-            return self.capacity.error
-        if not self.feasible:
-            return f"{self.model.id}: no capacity estimate: " + "; ".join(self.notes)
-        return None
+        return self.capacity.error if self.capacity is not None else None
 
 
 def staff_usd_per_month(scenario: Scenario, kind: str) -> float:
