@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from typing import Any
 
 from datafiles import InputError, parse_as, read_text
@@ -38,13 +39,12 @@ def _view(args: argparse.Namespace) -> tuple[ProfileView, RequestClass, Slo, str
     from scenario_io import load_catalogues
     from tco.throughput_view import profile_view
 
-    cls = RequestClass(
-        name="request",
-        share=1,
-        input_tokens=args.input_tokens,
-        output_tokens=args.output_tokens,
-        cached_input_share=args.cached_input_share,
-    )
+    shape = {"input_tokens": args.input_tokens, "output_tokens": args.output_tokens,
+             "cached_input_share": args.cached_input_share}  # fmt: skip
+    for name, value in shape.items():
+        if not math.isfinite(value):
+            raise InputError("command line", f"--{name.replace('_', '-')}", f"expected a finite number, got {value}")
+    cls = parse_as(RequestClass, {"name": "request", "share": 1, **shape}, "command line")
     slo = parse_slo(args.slo)
     profile = profile_from_text(read_text(args.profile), args.profile)
     cat = load_catalogues()

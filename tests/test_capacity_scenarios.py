@@ -185,3 +185,18 @@ def test_quality_gate_and_cost_of_pass(tmp_path, catalogues):
     assert result.option("llama").quality_ok is False  # Llama 3.3 70B: 50.5 < 80
     assert result.option("mine").quality_source.startswith("scenario")
     assert result.option("gpt5").cost_of_pass_usd == pytest.approx(result.option("gpt5").usd_per_request / 0.9)
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--input-tokens", "-5", "--output-tokens", "10"], "input_tokens"),
+        (["--input-tokens", "inf", "--output-tokens", "10"], "--input-tokens"),
+        (["--input-tokens", "10", "--output-tokens", "10", "--cached-input-share", "2"], "cached_input_share"),
+        (["--input-tokens", "10", "--output-tokens", "10", "--gpu", "H900"], "--gpu"),
+    ],
+)
+def test_capacity_command_names_a_bad_argument(flags, named, capsys):
+    assert main(["capacity", str(GLM5_SWEEP), *flags]) == 2
+    err = capsys.readouterr().err
+    assert named in err and "Traceback" not in err
