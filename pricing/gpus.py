@@ -28,6 +28,12 @@ class RentalOffer:
     source: str
     as_of: dt.date
 
+    def label(self) -> str:
+        return (
+            f"{self.term} ${self.usd_per_gpu_hour:.2f}/GPU-h in {self.gpus_per_instance}-GPU instances, "
+            f"{self.provider} ({self.basis}, {self.as_of})"
+        )
+
 
 @dataclass(config=STRICT)
 class PurchaseOffer:

@@ -135,10 +135,10 @@ def _resolve_self_hosted(
                 + (f" from {option.offer_provider!r}" if option.offer_provider else "")
                 + f"; offers: {sorted({(o.provider, o.term) for o in gpu.offers})}",
             )
-        offer = min(offers, key=lambda o: o.usd_per_gpu_hour)
+        offer = min(offers, key=lambda o: o.usd_per_gpu_hour)  # the engine then picks by the fleet's total
         usd_per_gpu_hour = offer.usd_per_gpu_hour
         unit_gpus = offer.gpus_per_instance
-        label = f"{offer.term} ${offer.usd_per_gpu_hour:.2f}/GPU-h, {offer.provider} ({offer.basis}, {offer.as_of})"
+        label = offer.label()
     else:
         usd_per_gpu_hour = option.usd_per_gpu_hour
         unit_gpus = 1
@@ -155,6 +155,7 @@ def _resolve_self_hosted(
         usd_per_gpu_hour=usd_per_gpu_hour,
         price_label=label,
         ownership=ownership,
+        offers=offers if option.term is not None and option.ownership is None else (),
     )
 
 

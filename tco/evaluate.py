@@ -13,21 +13,10 @@ from tco.hardware import book_value
 from tco.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
 from tco.montecarlo import option_throughput_sds, uncertainty_ranges
 from tco.option_models import OptionSetup, setup_options
-from tco.projection import Drivers, Projection, project
+from tco.projection import Drivers, Projection, decline_path, project, requests_series
 from tco.quality import cost_of_pass, passes_gate, quality_score
 from tco.results import BreakEven, OptionError, OptionResult, ScenarioResult
 from tco.scenario import DEFAULT_SOURCES, HOURS_PER_MONTH, Scenario
-
-
-def requests_series(scenario: Scenario) -> np.ndarray:
-    """Requests in each month: R0 (1 + g)^t, t = 0 .. horizon-1."""
-    w = scenario.workload
-    return w.base_requests_per_month * (1 + w.monthly_growth) ** np.arange(scenario.horizon_months)
-
-
-def decline_path(annual_decline: float, months: int) -> np.ndarray:
-    """Price multiplier (1 - d)^(t/12): a constant yearly decline, applied monthly."""
-    return (1 - annual_decline) ** (np.arange(months) / 12)
 
 
 def base_projection(inputs: ScenarioInputs, setups: list[OptionSetup]) -> Projection:

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.catalog import ModelCard
-from pricing.gpus import GpuType
+from pricing.gpus import GpuType, RentalOffer
 from pricing.records import ApiPrice
 from profiling.schema import Profile
 from tco.scenario import ApiOption, Ownership, Scenario, SelfHostedOption
@@ -41,6 +41,8 @@ class ResolvedSelfHosted:
     price_label: str
     ownership: Ownership | None
     """Owned: every field filled (from the option or the GPU sheet)."""
+    offers: tuple[RentalOffer, ...] = ()
+    """Sheet offers: the candidates for this term (the engine picks the cheapest for the whole fleet)."""
 
 
 ResolvedOption = ResolvedApi | ResolvedSelfHosted

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from tco.api_cost import RequestCost, mean_request_cost
 from tco.hardware import ServerYear, owned_server_year
 from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
-from tco.projection import OptionModel
+from tco.projection import Drivers, OptionModel, decline_path, project, requests_series
 from tco.replica_capacity import ReplicaCapacity, replica_capacity
 from tco.scenario import HOURS_PER_MONTH, Scenario
 
@@ -85,6 +88,41 @@ def commitment_months(item: ResolvedSelfHosted) -> int:
     return TERM_MONTHS.get(item.option.term or "", 0)
 
 
+def _horizon_total(model: OptionModel, scenario: Scenario) -> float:
+    """The base case's cost over the horizon of one option alone (whole instances, commitments included)."""
+    months = scenario.horizon_months
+    drivers = Drivers.base(
+        scenario.workload.peak_factor,
+        decline_path(scenario.finance.api_price_decline_annual, months),
+        decline_path(scenario.finance.gpu_price_decline_annual, months),
+    )
+    cost = project([model], requests_series(scenario)[None, :], drivers, scenario.capacity,
+                   np.array(scenario.workload.hourly_factors), detail=False).cost_usd  # fmt: skip
+    return float(cost.sum())
+
+
+def _cheapest_offer(model: OptionModel, item: ResolvedSelfHosted, scenario: Scenario) -> tuple[OptionModel, str, str]:
+    """Of the sheet's offers for the term, the one with the lowest total for this fleet over the horizon: the
+    cheapest per GPU-hour loses when it forces whole 8-GPU instances on a fleet that needs fewer."""
+    option = item.option
+    overhead = 1 + option.spot_preemption_overhead if option.term == "spot" else 1.0
+    priced = []
+    for offer in item.offers:
+        rental = offer.gpus_per_instance * offer.usd_per_gpu_hour * HOURS_PER_MONTH * overhead
+        candidate = dataclasses.replace(model, unit_gpus=offer.gpus_per_instance, usd_per_unit_month=rental,
+                                        unit_breakdown={"gpu_rental": rental})  # fmt: skip
+        priced.append((_horizon_total(candidate, scenario), offer.usd_per_gpu_hour, candidate, offer))
+    total, _, chosen, offer = min(priced, key=lambda p: (p[0], p[1]))
+    per_hour = min(priced, key=lambda p: (p[1], p[0]))
+    why = f"offer {offer.provider} chosen: ${total:,.0f} over {scenario.horizon_months} months for this fleet" + (
+        f", against ${per_hour[0]:,.0f} for {per_hour[3].provider}, the cheapest per GPU-hour "
+        f"(${per_hour[1]:.2f}) but sold in {per_hour[3].gpus_per_instance}-GPU instances"
+        if per_hour[3] is not offer
+        else f", the cheapest of {len(priced)} {option.term} offers"
+    )
+    return chosen, offer.label(), why
+
+
 def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> OptionSetup:
     scenario = inputs.scenario
     option = item.option
@@ -132,12 +170,16 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         autoscale=option.autoscale,
         commitment_months=commitment_months(item),
     )
+    price_label = item.price_label
+    if len(item.offers) > 1 and capacity.req_per_s is not None:
+        model, price_label, note = _cheapest_offer(model, item, scenario)
+        notes.append(note)
     gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else "?")
     label = f"{option.model} on {capacity.gpus_per_replica or '?'} x {gpu_name}"
     return OptionSetup(
         model=model,
         resolved=item,
-        label=f"{label} ({item.price_label})",
+        label=f"{label} ({price_label})",
         slo_met=capacity.slo_met,
         capacity_basis=capacity.basis,
         capacity=capacity,

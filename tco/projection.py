@@ -13,9 +13,20 @@ from typing import Literal
 import numpy as np
 
 from tco.commitments import committed_units
-from tco.scenario import HOURS_PER_MONTH, CapacityPolicy
+from tco.scenario import HOURS_PER_MONTH, CapacityPolicy, Scenario
 
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+
+
+def requests_series(scenario: Scenario) -> np.ndarray:
+    """Requests in each month: R0 (1 + g)^t, t = 0 .. horizon-1."""
+    w = scenario.workload
+    return w.base_requests_per_month * (1 + w.monthly_growth) ** np.arange(scenario.horizon_months)
+
+
+def decline_path(annual_decline: float, months: int) -> np.ndarray:
+    """Price multiplier (1 - d)^(t/12): a constant yearly decline, applied monthly."""
+    return (1 - annual_decline) ** (np.arange(months) / 12)
 
 
 @dataclass(frozen=True)

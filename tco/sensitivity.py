@@ -8,9 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from tco import finance
-from tco.evaluate import decline_path
 from tco.montecarlo import MAX_DECLINE
-from tco.projection import Drivers, OptionModel, project
+from tco.projection import Drivers, OptionModel, decline_path, project
 from tco.scenario import Scenario
 
 

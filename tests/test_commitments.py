@@ -93,3 +93,24 @@ def test_break_even_utilisation_agrees_with_the_costs(tmp_path, catalogues, fixe
     # and u / u* is exactly the API's cost over the fleet's
     ratio = hosted.utilization_first_month / pair.break_even_utilization
     assert ratio == pytest.approx(api.first_month_cost_usd / hosted.first_month_cost_usd)
+
+
+def test_the_offer_is_chosen_by_the_fleets_total_not_the_price_per_gpu_hour(tmp_path, catalogues):
+    """4 GPUs on demand: Lambda's $2.99 comes in 8-GPU instances (8 × 2.99 × 730 = $17,462 a month), RunPod's
+    $4.76 by the GPU (4 × 4.76 × 730 = $13,899): RunPod is chosen, and the note says why."""
+    write_yaml(tmp_path / "profile.yaml", measured_at_workload_shape())
+    scenario = base_scenario(horizon_months=12)
+    scenario["options"][1] = {"id": "hosted", "kind": "self_hosted", "model": "llama-3.3-70b-instruct",
+                              "profile": "profile.yaml", "gpu": "H100", "term": "on_demand",
+                              "fixed_usd_per_month": 0}  # fmt: skip
+    hosted = run_scenario(tmp_path, scenario, catalogues).option("hosted")
+    offers = {o.provider: o for o in catalogues.gpus.get("H100").offers_for("on_demand")}
+    runpod, lambda_ = offers["RunPod (pods, SXM)"], offers["Lambda"]
+    assert (
+        4 * runpod.usd_per_gpu_hour < 8 * lambda_.usd_per_gpu_hour
+        and lambda_.usd_per_gpu_hour < runpod.usd_per_gpu_hour
+    )
+    assert hosted.gpus_billed_first_month == 4
+    assert hosted.first_month_cost_usd == pytest.approx(4 * runpod.usd_per_gpu_hour * HOURS)
+    assert "RunPod" in hosted.label
+    assert any("offer RunPod (pods, SXM) chosen" in n and "cheapest per GPU-hour" in n for n in hosted.notes)
