@@ -93,10 +93,9 @@ def has_latency(profile: Profile) -> bool:
     return any(lv.ttft_s.p50 or lv.itl_s.p50 or lv.e2e_s.p50 for lv in profile.levels)
 
 
-def concurrency_grid(c_max: float, measured: tuple[float, ...] = ()) -> np.ndarray:
-    """Concurrencies searched: 1 .. c_max, 200 geometric steps plus every measured one."""
-    grid = np.geomspace(1.0, max(c_max, 1.0), 200)
-    return np.unique(np.concatenate([grid, [c for c in measured if c <= c_max]]))
+def concurrency_grid(c_max: float) -> np.ndarray:
+    """Concurrencies searched: 1 .. c_max in 200 geometric steps (about 4 % apart at c_max = 64)."""
+    return np.geomspace(1.0, max(c_max, 1.0), 200)
 
 
 def predicted_latencies(
