@@ -68,17 +68,25 @@ cols[3].metric(
     f"{pair.break_even_utilization:.0%}" if pair.break_even_utilization is not None else "n/a",
     help="Share of the fleet's SLO capacity in use at which self-hosted $/Mtok equals the API's",
 )
-if pair.crossings:
-    st.markdown(
-        "Break-even volume: "
-        + "; ".join(
-            f"**{c.requests_per_month:,.0f}** requests/month ({c.tokens_per_month / 1e9:,.2f} B tokens), "
-            + ("self-hosting cheaper above" if c.self_hosted_cheaper_above else "self-hosting dearer above")
-            for c in pair.crossings
-        )
+
+
+def _crossing_text(crossings: list) -> str:
+    return "; ".join(
+        f"**{c.requests_per_month:,.0f}** requests/month ({c.tokens_per_month / 1e9:,.2f} B tokens), "
+        + ("self-hosting cheaper above" if c.self_hosted_cheaper_above else "self-hosting dearer above")
+        for c in crossings
     )
-else:
-    st.markdown("The cost curves do not cross between 100 and 100 billion requests a month.")
+
+
+st.markdown(
+    "Break-even volume in month 1, at first-month prices: "
+    + (_crossing_text(pair.crossings) or "the cost curves do not cross between 100 and 100 billion requests a month.")
+)
+st.markdown(
+    f"Over the {len(months)}-month horizon (the first month's volume at which the NPV of savings is zero, with "
+    "the scenario's growth, price declines and commitments): "
+    + (_crossing_text(pair.horizon_crossings) or "none between 100 and 100 billion requests a month.")
+)
 
 feasible = [s.model for s in analysis.setups if s.feasible]
 grid, costs = cost_curves(analysis.scenario, feasible)

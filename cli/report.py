@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from datafiles.export import json_safe, to_csv, to_xlsx
-from tco.results import OptionResult, ScenarioResult
+from tco.results import Crossing, OptionResult, ScenarioResult
 from tco.risk import RiskReport
 from tco.verdict import verdict
 
@@ -94,6 +94,9 @@ def as_xlsx(result: ScenarioResult, risk: RiskReport | None) -> bytes:
             "roi": b.roi,
             "break_even_utilization": b.break_even_utilization,
             "break_even_requests_per_month": "; ".join(f"{c.requests_per_month:.0f}" for c in b.crossings),
+            "horizon_break_even_requests_per_month": "; ".join(
+                f"{c.requests_per_month:.0f}" for c in b.horizon_crossings
+            ),
         }
         for b in result.break_even
     ]
@@ -114,6 +117,17 @@ def as_xlsx(result: ScenarioResult, risk: RiskReport | None) -> bytes:
 
 def _money(value: float | None) -> str:
     return "-" if value is None or value != value else f"${value:,.0f}"
+
+
+def _crossing_text(crossings: list[Crossing]) -> str:
+    return (
+        ", ".join(
+            f"{c.requests_per_month:,.0f} req/mo ({'cheaper above' if c.self_hosted_cheaper_above else 'dearer above'})"
+            for c in crossings[:4]
+        )
+        + (f" and {len(crossings) - 4} more" if len(crossings) > 4 else "")
+        or "none in 1e2-1e11 requests/month"
+    )
 
 
 def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
@@ -141,18 +155,11 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
         hosted, api = result.option(pair.self_hosted), result.option(pair.api)
         if api.id != (risk.api if risk else None):
             continue
-        crossings = (
-            ", ".join(
-                f"{c.requests_per_month:,.0f} req/mo "
-                f"({'cheaper above' if c.self_hosted_cheaper_above else 'dearer above'})"
-                for c in pair.crossings[:4]
-            )
-            or "none in 1e2-1e11 requests/month"
-        )
         payback = f"month {pair.payback_month}" if pair.payback_month else "never within the horizon"
         lines.append(
             f"\n{hosted.id} vs {api.id}: NPV of savings {_money(pair.npv_savings_usd)}, payback {payback}; "
-            f"break-even volume: {crossings}"
+            f"break-even volume in month 1: {_crossing_text(pair.crossings)}; "
+            f"over the horizon (month-1 volume, NPV zero): {_crossing_text(pair.horizon_crossings)}"
         )
     lines.append(f"\nVerdict: {verdict(result)}")
     if risk is not None:

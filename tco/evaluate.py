@@ -210,6 +210,7 @@ def _break_even(
         npv_savings_usd=api_res.npv_cost_usd - self_res.npv_cost_usd,
         cash_payback_month=cash_payback,
         terminal_value_usd=self_res.terminal_value_usd,
+        horizon_crossings=breakeven.horizon_crossings(model, api_setup.model, scenario),
         irr_annual=finance.irr_annual(flows),
         roi=finance.roi(flows),
     )

@@ -74,6 +74,7 @@ class BreakEven:
     self_hosted: str
     api: str
     crossings: list[Crossing]
+    """First-month break-even: volumes at which month 1 costs the same, at first-month prices."""
     break_even_utilization: float | None
     """Fleet utilisation at which self-hosted $/Mtok equals the API's first-month $/Mtok."""
     monthly_savings_usd: list[float]
@@ -85,6 +86,9 @@ class BreakEven:
     """Cash view (owned): payback on cash alone, never counting the terminal value."""
     terminal_value_usd: float | None = None
     """Owned: the servers' book value at the horizon, reported apart from payback."""
+    horizon_crossings: list[Crossing] = field(default_factory=list)
+    """Horizon break-even: first-month volumes at which the NPV of savings over the horizon is zero (growth,
+    price declines, commitments and implementation included)."""
     irr_annual: float | None = None
     """IRR of [−upfront, savings…] (+ terminal value in the cash view), compounded to a year."""
     roi: float | None = None
