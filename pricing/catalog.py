@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,8 +69,9 @@ class PriceCatalog:
     ) -> ApiPrice:
         """Prices in force in the month starting `month_start`, averaged over the day's hours.
 
-        Time-of-day prices (DeepSeek's off-peak windows) are weighted by the workload's
-        24-hour curve; start-dated changes (price history, scheduled cuts) pick the month.
+        Time-of-day prices (DeepSeek's off-peak windows) are integrated over the day: each stretch of
+        constant price is weighted by its length and the workload's 24-hour curve in that hour
+        (`day_segments`); start-dated changes (price history, scheduled cuts) pick the month.
         """
         key = (provider.lower(), model.lower(), month_start, hour_weights)
         if key not in self._prices:
@@ -82,8 +84,12 @@ class PriceCatalog:
         gp_provider, gp_model = self.find(provider, model, file, field)
         cards = []
         batch_cards = []
-        for hour in range(24):
-            when = dt.datetime.combine(month_start, dt.time(hour), tzinfo=dt.UTC)
+        weights = []
+        for start_s, end_s in day_segments(gp_model):
+            when = dt.datetime.combine(month_start, dt.time(), tzinfo=dt.UTC) + dt.timedelta(
+                seconds=(start_s + end_s) / 2
+            )
+            weights.append(hour_weights[start_s // 3600] * (end_s - start_s) / 3600)
             cards.append(_token_prices(gp_model.get_prices(when)))
             if _has_batch(gp_model):
                 batch_cards.append(_token_prices(gp_model.get_prices(when, _BATCH_CONTEXT)))
@@ -93,11 +99,31 @@ class PriceCatalog:
         return ApiPrice(
             provider=gp_provider.id,
             model=gp_model.id,
-            standard=_weighted(cards, hour_weights),
-            batch=_weighted(batch_cards, hour_weights) if batch_cards else None,
+            standard=_weighted(cards, weights),
+            batch=_weighted(batch_cards, weights) if batch_cards else None,
             source=f"{self.version}, prices as of {month_start.isoformat()}",
             notes=tuple(notes),
         )
+
+
+def day_segments(model: gp_types.ModelInfo) -> list[tuple[int, int]]:
+    """The day (seconds from 00:00 UTC) cut at every hour and at every time-of-day price boundary.
+
+    Prices are constant within each segment and the workload's curve is constant within each hour, so
+    weighting each segment's prices by (its share of the hour) × (the hour's weight) integrates the day
+    exactly. DeepSeek's 00:30–16:30 window gives 26 segments: 00:00–00:30, 00:30–01:00, 01:00–02:00, …
+    """
+    cuts = set(range(0, 86_401, 3600))
+    conditions = [c.constraint for c in model.prices] if isinstance(model.prices, list) else []
+    conditions += [v.constraint for v in model.price_variants or ()]
+    for c in conditions:
+        if isinstance(c, gp_types.TimeOfDateConstraint):
+            for t in (c.start_time, c.end_time):
+                utc = dt.datetime.combine(dt.date(2000, 1, 3), t)
+                utc = utc.astimezone(dt.UTC) if utc.tzinfo else utc
+                cuts.add(utc.hour * 3600 + utc.minute * 60 + utc.second)
+    edges = sorted(cuts)
+    return list(itertools.pairwise(edges))
 
 
 def _has_batch(model: gp_types.ModelInfo) -> bool:
@@ -123,11 +149,11 @@ def _token_prices(card: gp_types.ModelPrice) -> TokenPrices:
     )
 
 
-def _weighted(cards: list[TokenPrices], hour_weights: tuple[float, ...]) -> TokenPrices:
+def _weighted(cards: list[TokenPrices], segment_weights: list[float]) -> TokenPrices:
     if len(set(cards)) == 1:
         return cards[0]
-    total = sum(hour_weights)
-    weights = [w / total for w in hour_weights]
+    total = sum(segment_weights)
+    weights = [w / total for w in segment_weights]
 
     def mix(rates: list[Rate | None]) -> Rate | None:
         if any(r is None for r in rates):

@@ -138,3 +138,20 @@ def test_missing_batch_price_is_said_not_hidden(catalogues):
     cost, notes = mean_request_cost(price, (cls,))
     assert cost.total == pytest.approx(price_request(price.standard, cls).total)
     assert notes and "no batch price" in notes[0]
+
+
+def test_time_of_day_window_on_the_half_hour_is_integrated_exactly(catalogues):
+    """deepseek-chat's off-peak window is 00:30–16:30 UTC: the day's price is the oracle's minute-by-minute
+    mean, each minute weighted by its hour on a busy-afternoon curve, not the value at minute :00."""
+    cls = RequestClass(name="c", share=1, input_tokens=3000, output_tokens=600)
+    day = dt.date(2026, 12, 1)
+    curve = tuple(0.3 if h < 8 else 1.6 if 12 <= h < 18 else 1.0 for h in range(24))
+    card = catalogues.prices.price("deepseek", "deepseek-chat", day, curve, "t", "m").standard
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    by_minute = [
+        _oracle("deepseek", "deepseek-chat", cls, start + dt.timedelta(minutes=m, seconds=30)) for m in range(1440)
+    ]
+    exact = sum(curve[m // 60] * p for m, p in enumerate(by_minute)) / (60 * sum(curve))
+    assert price_request(card, cls).total == pytest.approx(exact, rel=1e-9)
+    at_the_hour = sum(curve[h] * by_minute[h * 60] for h in range(24)) / sum(curve)
+    assert abs(at_the_hour / exact - 1) > 0.005  # what sampling at :00 got wrong
