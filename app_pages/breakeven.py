@@ -32,6 +32,18 @@ with st.expander("Finance assumptions", expanded=False):
         ],
         columns=4,
     )
+    finance = data.get("finance") if isinstance(data.get("finance"), dict) else {}
+    per_fte = st.number_input(
+        "GPUs per extra ops FTE (0 = staff does not grow with the fleet)",
+        min_value=0.0,
+        step=8.0,
+        key=forms.seeded("finance.gpus_per_ops_fte", float(finance.get("gpus_per_ops_fte") or 0.0)),
+        help=forms.default_help("gpus_per_ops_fte"),
+    )
+    if per_fte > 0 and finance.get("gpus_per_ops_fte") != per_fte:
+        data["finance"] = {**finance, "gpus_per_ops_fte": forms.tidy(per_fte)}
+    elif per_fte == 0 and "gpus_per_ops_fte" in finance:
+        data["finance"] = {k: v for k, v in finance.items() if k != "gpus_per_ops_fte"}
 
 analysis = state.analysis()
 if analysis is None:
@@ -99,7 +111,8 @@ if hosted.cash_flow_usd is not None:
     st.subheader("Cash view vs P&L (owned hardware)")
     st.caption(
         "P&L spreads the servers' capital over their life (capital recovery at the discount rate, residual value "
-        "deducted); cash pays for them when bought and gets the book value back at the end."
+        "deducted); cash pays for them when bought and replaced, the book value at the horizon reported apart; "
+        "accounting charges straight-line depreciation, (price − residual) / life, with no cost of capital."
     )
     cols = st.columns(3)
     cols[0].metric("NPV of cost, P&L", tables.usd(hosted.npv_cost_usd))

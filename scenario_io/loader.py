@@ -69,6 +69,11 @@ def _gpu_for(
 
 
 def _filled_ownership(own: Ownership, gpu: GpuType | None, file: str, index: int) -> Ownership:
+    """Fields left out come from the GPU sheet's purchase entry: price, GPUs per server, and the nameplate
+    power, which is the provisioned kW colocation bills and, × the load factor 0.7, the average draw (energy).
+    A user's own average draw implies its nameplate: provisioned = power_kw / 0.7."""
+    if own.power_kw is not None and own.provisioned_kw is None:
+        own = dataclasses.replace(own, provisioned_kw=own.power_kw / GPU_LOAD_FACTOR)
     missing = [f for f in ("server_usd", "gpus_per_server", "power_kw") if getattr(own, f) is None]
     if not missing:
         return own
@@ -81,6 +86,7 @@ def _filled_ownership(own: Ownership, gpu: GpuType | None, file: str, index: int
         server_usd=own.server_usd or purchase.server_usd,
         gpus_per_server=own.gpus_per_server or purchase.gpus_per_server,
         power_kw=own.power_kw or purchase.server_power_kw * GPU_LOAD_FACTOR,
+        provisioned_kw=own.provisioned_kw or purchase.server_power_kw,
     )
 
 

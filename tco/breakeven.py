@@ -141,10 +141,11 @@ def solve(
         left, right = points[i], points[i + 1]
         if i and level[i - 1] < fixed + slope * left < cost:
             found.append((float(left), False))
-        if slope > 0:
+        if slope:
             at = (cost - fixed) / slope
-            if left < at <= right and not (at == right and i + 1 < level.size and level[i + 1] >= cost):
-                found.append((float(at), True))
+            touch = slope > 0 and at == right and i + 1 < level.size and level[i + 1] >= cost
+            if left < at <= right and not touch:
+                found.append((float(at), bool(slope > 0)))
     return found
 
 
@@ -153,11 +154,18 @@ def _crossings(
 ) -> list[Crossing]:
     lo, hi = VOLUME_RANGE
     line = costs_at_volume([api], np.array([0.0, 1.0]), setting)[0]
-    api_line = (float(line[0]), float(line[1] - line[0]))
+    # the self-hosted cost that is linear in volume (egress) moves to the line's side: fleet steps vs a line
+    linear = replace(self_hosted, fixed_usd_per_month=0.0, implementation_usd=0.0, usd_per_unit_month=0.0)
+    own_slope = float(np.diff(costs_at_volume([linear], np.array([0.0, 1.0]), setting)[0])[0])
+    api_line = (float(line[0]), float(line[1] - line[0]) - own_slope)
     low, high, edges = _edges(self_hosted, setting, api_line, lo, hi)
     if not low <= high:
         return []
-    found = solve(lambda v: costs_at_volume([self_hosted], v, setting)[0], edges, api_line, low, high)
+
+    def steps(volume: np.ndarray) -> np.ndarray:
+        return costs_at_volume([self_hosted], volume, setting)[0] - own_slope * volume
+
+    found = solve(steps, edges, api_line, low, high)
     return [Crossing(v, v * tokens_per_request, above) for v, above in found]
 
 

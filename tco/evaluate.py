@@ -44,13 +44,16 @@ def _token_totals(scenario: Scenario, requests: float) -> tuple[float, float]:
     )
 
 
-def _cash_flow(setup: OptionSetup, units: np.ndarray, fixed: float, months: int) -> tuple[list[float], float]:
+def _cash_flow(
+    setup: OptionSetup, units: np.ndarray, fixed: float, months: int
+) -> tuple[list[float], float, list[float]]:
     """Owned fleet, cash view: servers bought when needed and again at the end of their life (replacement),
     the retired ones sold at their residual value, opex monthly; and the terminal value, the book value of the
     servers still held at the horizon, reported apart (it is not cash unless they are sold).
 
     Flow 0 is the first purchase; flow t + 1 is month t's opex plus what is bought for month t + 1, less the
-    residual of what retires then."""
+    residual of what retires then. Third: the accounting view's straight-line depreciation each month, servers
+    in service × (price − residual) / (12 × life); every server held is within its life (tranches end there)."""
     item = setup.resolved
     assert isinstance(item, ResolvedSelfHosted) and item.ownership is not None and setup.server_year is not None
     own = item.ownership
@@ -70,7 +73,8 @@ def _cash_flow(setup: OptionSetup, units: np.ndarray, fixed: float, months: int)
         for t, count in enumerate(bought)
         if count > 0 and t + life > months - 1
     )
-    return flows, float(terminal)
+    depreciation = owned * (own.server_usd - sale) / (12 * own.life_years)
+    return flows, float(terminal), [float(d) for d in depreciation]
 
 
 def _option_result(
@@ -88,7 +92,7 @@ def _option_result(
     card = item.card
     score, score_source = quality_score(card, scenario.quality.metric, item.option.quality_score)
     replicas = gpus = billed = utilization = None
-    cash = npv_cash = terminal = None
+    cash = npv_cash = terminal = depreciation = accounting = None
     if isinstance(item, ResolvedApi):
         per_request = setup.request_costs[0]
         breakdown = {c: getattr(per_request, c) * r0 for c in COMPONENTS}
@@ -118,9 +122,17 @@ def _option_result(
         gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else None)
         model_name = item.option.model
         if model.kind == "owned" and setup.feasible:
-            cash, terminal = _cash_flow(setup, units, model.fixed_usd_per_month, scenario.horizon_months)
+            cash, terminal, depreciation = _cash_flow(setup, units, model.fixed_usd_per_month, scenario.horizon_months)
+            # accounting P&L: the same month with the capital charge replaced by straight-line depreciation
+            capital = units * model.unit_breakdown["capital"]
+            accounting = [float(c) for c in costs - capital + np.array(depreciation)]
             npv_cash = float(cash[0] + np.dot(cash[1:], factors) - terminal * factors[-1])
-    breakdown["staff_and_platform"] = model.fixed_usd_per_month
+    storage = 0.0 if isinstance(item, ResolvedApi) else item.option.running_costs.storage_usd_per_month
+    breakdown["staff_and_platform"] = model.fixed_usd_per_month - storage
+    if storage:
+        breakdown["storage"] = storage
+    if model.variable_usd_per_request:
+        breakdown["egress"] = model.variable_usd_per_request * r0
     usd_in = usd_out = None
     if input_share is not None and tokens_in and tokens_out:
         usd_in = first * input_share / (tokens_in / 1e6)
@@ -163,6 +175,8 @@ def _option_result(
         cash_flow_usd=cash,
         terminal_value_usd=terminal,
         npv_cash_usd=npv_cash,
+        depreciation_usd=depreciation,
+        accounting_cost_usd=accounting,
         notes=notes,
     )
 

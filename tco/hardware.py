@@ -48,6 +48,7 @@ def owned_server_year(
     life_years: float,
     residual_share: float,
     power_kw: float,
+    provisioned_kw: float,
     pue: float,
     usd_per_kwh: float,
     colo_usd_per_kw_month: float,
@@ -58,6 +59,8 @@ def owned_server_year(
     """One owned server's yearly cost (DESIGN.md, "Owned, always-on"), on the one convention used everywhere:
     monthly compounding, end-of-month flows (tco.finance).
 
+    energy on the average draw (power_kw × PUE × 8,760 h × $/kWh); colocation on the provisioned power
+    (provisioned_kw × $/kW-month × 12), since a colocation contract bills the kW reserved, not the kW drawn.
     capital per month = (server − R) · CRF(r_m, 12 · life) + R · r_m, with R = residual_share · server and
     r_m = (1 + r)^(1/12) − 1 the monthly rate that compounds to r; a year is 12 of them. (An annual CRF divided
     by 12 would charge 3.6 % more at 8 %: it collects each year's payment a year early in a monthly view.)
@@ -65,12 +68,14 @@ def owned_server_year(
     296,000 × 0.024282 + 74,000 × 0.006434 = $7,664 a month, $91,963 a year (the annual-CRF figure: $95,289).
 
     >>> year = owned_server_year(server_usd=370_000, gpus_per_server=8, life_years=4, residual_share=0.2,
-    ...     power_kw=10.2 * 0.7, pue=1.3, usd_per_kwh=0.10, colo_usd_per_kw_month=200,
+    ...     power_kw=10.2 * 0.7, provisioned_kw=10.2, pue=1.3, usd_per_kwh=0.10, colo_usd_per_kw_month=200,
     ...     maintenance_share_per_year=0.05, license_usd_per_gpu_year=0, discount_rate_annual=0.08)
     >>> round(year.capital)
     91963
     >>> round(year.energy)  # 7.14 kW * 1.3 * 8760 h * $0.10
     8131
+    >>> round(year.colocation)  # 10.2 kW provisioned * $200 * 12
+    24480
     """
     residual = residual_share * server_usd
     r_m = monthly_rate(discount_rate_annual)
@@ -78,7 +83,7 @@ def owned_server_year(
     return ServerYear(
         capital=12 * capital_month,
         energy=power_kw * pue * HOURS_PER_YEAR * usd_per_kwh,
-        colocation=power_kw * colo_usd_per_kw_month * 12,
+        colocation=provisioned_kw * colo_usd_per_kw_month * 12,
         maintenance=maintenance_share_per_year * server_usd,
         licences=license_usd_per_gpu_year * gpus_per_server,
     )

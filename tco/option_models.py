@@ -13,7 +13,7 @@ from tco.hardware import ServerYear, owned_server_year
 from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
 from tco.projection import Drivers, OptionModel, decline_path, project, requests_series
 from tco.replica_capacity import ReplicaCapacity, replica_capacity
-from tco.scenario import HOURS_PER_MONTH, Scenario
+from tco.scenario import HOURS_PER_MONTH, Scenario, SelfHostedOption
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,22 @@ def _setup_api(item: ResolvedApi, inputs: ScenarioInputs) -> OptionSetup:
     )
 
 
+def _scaling_staff(scenario: Scenario, unit_gpus: int) -> dict[str, float]:
+    """Staff that grows with the fleet, per billed unit: unit GPUs / GPUs per FTE × loaded cost per FTE-month."""
+    per_fte = scenario.finance.gpus_per_ops_fte
+    if per_fte is None:
+        return {}
+    return {"staff_scaling": unit_gpus / per_fte * scenario.finance.staff_usd_per_fte_month}
+
+
+def egress_usd_per_request(scenario: Scenario, option: SelfHostedOption) -> float:
+    """Bytes out per request × $/GB: mean output tokens × bytes per streamed token / 1e9 × egress_usd_per_gb.
+    Worked: 500 output tokens × 200 B = 100 kB = 1e-4 GB; at $0.09/GB, $0.000009 a request."""
+    running = option.running_costs
+    tokens = sum(c.share * c.output_tokens for c in scenario.workload.request_classes)
+    return tokens * running.egress_bytes_per_output_token / 1e9 * running.egress_usd_per_gb
+
+
 TERM_MONTHS = {"reserved_1y": 12, "reserved_3y": 36}
 
 
@@ -132,21 +148,25 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
     fixed = option.fixed_usd_per_month
     if fixed is None:
         fixed = staff_usd_per_month(scenario, kind)
+    running = option.running_costs
+    fixed += running.storage_usd_per_month
     server_year = None
     if item.ownership is not None:
         own = item.ownership
-        assert own.server_usd is not None and own.gpus_per_server is not None and own.power_kw is not None
+        assert own.server_usd is not None and own.gpus_per_server is not None
+        assert own.power_kw is not None and own.provisioned_kw is not None
         server_year = owned_server_year(
             server_usd=own.server_usd,
             gpus_per_server=own.gpus_per_server,
             life_years=own.life_years,
             residual_share=own.residual_share,
             power_kw=own.power_kw,
+            provisioned_kw=own.provisioned_kw,
             pue=own.pue,
             usd_per_kwh=own.usd_per_kwh,
             colo_usd_per_kw_month=own.colo_usd_per_kw_month,
             maintenance_share_per_year=own.maintenance_share_per_year,
-            license_usd_per_gpu_year=own.license_usd_per_gpu_year,
+            license_usd_per_gpu_year=running.license_usd_per_gpu_year,
             discount_rate_annual=scenario.finance.discount_rate_annual,
         )
         breakdown = server_year.monthly()
@@ -156,6 +176,9 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         breakdown = {"gpu_rental": item.unit_gpus * item.usd_per_gpu_hour * HOURS_PER_MONTH * overhead}
         if overhead > 1:
             notes.append(f"spot: +{option.spot_preemption_overhead:.0%} GPU time for preemptions")
+        if running.license_usd_per_gpu_year:
+            breakdown["licences"] = item.unit_gpus * running.license_usd_per_gpu_year / 12
+    breakdown |= _scaling_staff(scenario, item.unit_gpus)
     model = OptionModel(
         id=option.id,
         kind=kind,
@@ -169,6 +192,7 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         price_declines=kind == "rented" and option.term not in ("reserved_1y", "reserved_3y"),
         autoscale=option.autoscale,
         commitment_months=commitment_months(item),
+        variable_usd_per_request=egress_usd_per_request(scenario, option),
     )
     price_label = item.price_label
     if len(item.offers) > 1 and capacity.req_per_s is not None:

@@ -53,6 +53,8 @@ class OptionModel:
     autoscale: bool = False
     commitment_months: int = 0
     """Months a unit stays billed once committed: 12 / 36 for reserved terms, the life for owned; 0 none."""
+    variable_usd_per_request: float = 0.0
+    """Self-hosted: cost that grows with each request rather than with the fleet (egress)."""
 
     @property
     def is_api(self) -> bool:
@@ -148,6 +150,9 @@ def project(
         declines = np.array([m.price_declines for m in group])
         if declines.any():
             cost[:, block, :] *= np.where(declines[:, None], drivers.gpu_decline[None, :], 1.0)[None]
+        variable = np.array([m.variable_usd_per_request for m in group])
+        if variable.any():
+            cost[:, block, :] += requests[:, None, :] * variable[None, :, None]
         if detail:
             replicas[:, block, :] = reps
             units[:, block, :] = billed

@@ -52,6 +52,10 @@ class OptionResult:
     """Owned only: the servers' book value at the horizon (straight line to the residual)."""
     npv_cash_usd: float | None = None
     """Owned only: NPV of the cash flows less the discounted terminal value."""
+    depreciation_usd: list[float] | None = None
+    """Owned: straight-line depreciation each month (accounting view), beside the P&L annuity and the cash flows."""
+    accounting_cost_usd: list[float] | None = None
+    """Owned: each month's cost with straight-line depreciation in place of the capital charge (no cost of capital)."""
     irr_annual: float | None = None
     """Self-hosted: IRR of the savings against `returns_against` (cash view when owned), a yearly rate."""
     roi: float | None = None

@@ -42,6 +42,15 @@ DEFAULT_SOURCES = {
     "ops_fte": "API 0.05, rented 0.2, owned 0.25 FTE (ConfigIQ)",
     "horizon_months": "36 months (ConfigIQ)",
     "spot_preemption_overhead": "10 % extra GPU time for re-work after preemption (estimate)",
+    "gpus_per_ops_fte": "off: staff does not grow with the fleet unless set (large fleets: 0.5-2 FTE, kshirol; "
+    "research/tco.md)",
+    "provisioned_kw": "the server's nameplate power: gpus.yaml's (DGX H100 10.2 kW = 1.3 kW/GPU), or power_kw / 0.7; "
+    "colocation is sold on provisioned kW, not average draw; all-in figures with network and storage reach ~1.7 kW/GPU",
+    "license_usd_per_gpu_year": "0: open stack (vLLM, SGLang); NVIDIA AI Enterprise lists $4,500/GPU-year (NVIDIA)",
+    "storage_usd_per_month": "0: weights, images and logs (e.g. 1 TB on AWS EBS gp3 at $0.08/GB-month = $80)",
+    "egress_usd_per_gb": "0: free on most GPU clouds (Lambda, RunPod); AWS internet egress $0.09/GB first 10 TB",
+    "egress_bytes_per_output_token": "200 B: one OpenAI-format SSE chunk per streamed token (id, model, delta; "
+    "estimate from vLLM's chat.completion.chunk)",
 }
 
 
@@ -189,6 +198,8 @@ class Finance:
     gpu_price_decline_annual: Annotated[float, Field(ge=0, lt=1)] = 0.0
     staff_usd_per_fte_month: NonNegative = 18000.0
     ops_fte: OpsFte = OpsFte()
+    gpus_per_ops_fte: Positive | None = None
+    """Staff that grows with the fleet: one more FTE per this many billed GPUs, above `ops_fte`."""
 
 
 @dataclass(config=STRICT)
@@ -198,13 +209,25 @@ class Ownership:
     server_usd: Positive | None = None
     gpus_per_server: Annotated[int, Field(ge=1)] | None = None
     power_kw: Positive | None = None
+    """Average draw per server while serving (energy); default: nameplate × the GPU load factor 0.7."""
+    provisioned_kw: Positive | None = None
+    """Power the colocation contract provisions per server (colocation is billed on it); default: nameplate."""
     life_years: Annotated[float, Field(gt=0, le=15)] = 4.0
     residual_share: Annotated[float, Field(ge=0, lt=1)] = 0.2
     pue: Annotated[float, Field(ge=1, le=3)] = 1.3
     usd_per_kwh: NonNegative = 0.10
     colo_usd_per_kw_month: NonNegative = 200.0
     maintenance_share_per_year: Annotated[float, Field(ge=0, le=1)] = 0.05
+
+
+@dataclass(config=STRICT)
+class RunningCosts:
+    """Costs of a self-hosted option beyond GPUs and staff (rented or owned), each default in DEFAULT_SOURCES."""
+
     license_usd_per_gpu_year: NonNegative = 0.0
+    storage_usd_per_month: NonNegative = 0.0
+    egress_usd_per_gb: NonNegative = 0.0
+    egress_bytes_per_output_token: NonNegative = 200.0
 
 
 @dataclass(config=STRICT)
@@ -239,6 +262,7 @@ class SelfHostedOption:
     implementation_usd: NonNegative = 0.0
     success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
     quality_score: float | None = None
+    running_costs: RunningCosts = RunningCosts()
     prefix_caching: bool | None = None
     """Whether the engine reuses cached prefixes; default: on for vLLM, SGLang, TensorRT-LLM, TGI."""
     precision: Literal["fp4", "nvfp4", "mxfp4", "int4", "fp8", "int8", "bf16", "fp16"] | None = None

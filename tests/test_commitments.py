@@ -57,7 +57,8 @@ def test_owned_servers_are_replaced_at_end_of_life_in_both_views(tmp_path, catal
     assert [c["start_month"] for c in hosted.commitments] == [0, 24, 48]
     assert all(c["units"] == servers for c in hosted.commitments)
     cash = np.array(hosted.cash_flow_usd)
-    opex = (2.0 * 1.3 * 8760 * 0.10 + 2.0 * 200 * 12 + 0.05 * 370_000) / 12 * servers
+    # colocation on the provisioned power, the nameplate that a 2.0 kW average draw implies at load factor 0.7
+    opex = (2.0 * 1.3 * 8760 * 0.10 + 2.0 / 0.7 * 200 * 12 + 0.05 * 370_000) / 12 * servers
     assert cash[0] == pytest.approx(servers * 370_000)
     for month in (24, 48):  # flow index = month: the purchase for that month is paid at the end of the one before
         assert cash[month] == pytest.approx(opex + servers * (370_000 - 0.2 * 370_000))

@@ -143,7 +143,7 @@ def test_owned_servers_follow_the_crf_formula(tmp, catalogues):
     r_m = 1.08 ** (1 / 12) - 1  # monthly compounding, end-of-month payments: the one convention
     capital = 12 * ((370_000 - residual) * -npf.pmt(r_m, 48, 1) + residual * r_m)
     energy = 7.14 * 1.3 * 8760 * 0.10
-    colo = 7.14 * 200 * 12
+    colo = 10.2 * 200 * 12  # on the 10.2 kW provisioned (the sheet's nameplate), not the 7.14 kW drawn
     maintenance = 0.05 * 370_000
     servers = math.ceil(4 / 8)
     expected = servers * (capital + energy + colo + maintenance) / 12
@@ -158,6 +158,9 @@ def test_owned_servers_follow_the_crf_formula(tmp, catalogues):
     opex = (energy + colo + maintenance) / 12
     assert cash[-1] == pytest.approx(opex) and owned.terminal_value_usd == pytest.approx(book_after_24)
     assert len(cash) == 25
+    # accounting view: straight-line depreciation of the server in service, (370,000 - 74,000) / 48 a month
+    assert owned.depreciation_usd == pytest.approx([296_000 / 48] * 24)
+    assert owned.accounting_cost_usd[0] == pytest.approx((296_000 / 48 * 12 + energy + colo + maintenance) / 12)
     assert owned.npv_cash_usd == pytest.approx(npf.npv(r_m, cash) - book_after_24 / (1 + r_m) ** 24)
     # cash payback against the API ($32,400 a month): 370,000 / (32,400 - opex), rounded up, no terminal value
     pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("owned", "api"))
@@ -322,3 +325,32 @@ def test_json_contract_fields(tmp, catalogues, capsys):
     assert doc["break_even"] and "assumptions" in doc
     assert doc["assumptions"]["price_data"].startswith("genai-prices")
     assert 0 <= doc["risk"]["p_self_host_cheaper"] <= 1
+
+
+def test_running_costs_and_staff_that_scales_with_the_fleet(tmp, catalogues):
+    """Licences per GPU-year, storage, egress per streamed byte and one FTE per 8 GPUs, by hand."""
+    scenario = base_scenario()
+    scenario["finance"]["gpus_per_ops_fte"] = 8
+    scenario["options"][1]["running_costs"] = {
+        "license_usd_per_gpu_year": 4500,  # NVIDIA AI Enterprise list price
+        "storage_usd_per_month": 300,
+        "egress_usd_per_gb": 0.09,
+        "egress_bytes_per_output_token": 200,
+    }
+    result = run_scenario(tmp, scenario, catalogues)
+    rented = result.option("rented")
+    gpus = 4  # 2 replicas (1 + 1 spare) x 2 GPUs
+    parts = {
+        "gpu_rental": gpus * 2.5 * HOURS,
+        "staff_scaling": gpus / 8 * STAFF,
+        "licences": gpus * 4500 / 12,
+        "storage": 300,
+        "egress": 3_000_000 * 500 * 200 / 1e9 * 0.09,  # $27: 300 GB out
+    }
+    for name, value in parts.items():
+        assert rented.breakdown_first_month_usd[name] == pytest.approx(value), name
+    assert rented.first_month_cost_usd == pytest.approx(sum(parts.values()))
+    # the egress is linear in volume: the break-even line is the API's price less it
+    pair = next(b for b in result.break_even if b.self_hosted == "rented")
+    fleet = sum(v for k, v in parts.items() if k != "egress")
+    assert pair.crossings[0].requests_per_month == pytest.approx(fleet / (0.0108 - 500 * 200 / 1e9 * 0.09), rel=1e-6)

@@ -107,6 +107,9 @@ def cash_vs_pnl(months: list[str], hosted: OptionResult) -> go.Figure:
         x=["purchase", *months], y=np.cumsum(hosted.cash_flow_usd), name="cash (servers bought up front)", mode="lines"
     )
     figure.add_scatter(x=months, y=np.cumsum(hosted.monthly_cost_usd), name="P&L (capital as monthly charge)")
+    if hosted.accounting_cost_usd is not None:
+        figure.add_scatter(x=months, y=np.cumsum(hosted.accounting_cost_usd),
+                           name="accounting (straight-line depreciation)", line={"dash": "dot"})  # fmt: skip
     figure.update_layout(title=f"{hosted.id}: cumulative cash out vs P&L cost", yaxis_title="USD", **LAYOUT)
     return figure
 
