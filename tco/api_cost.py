@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from pricing.records import ApiPrice, TokenPrices
 from tco.scenario import RequestClass
+from tco.size_distribution import NEAR_TIER, pieces
 
 COMPONENTS = ("input", "cached_input", "cache_write", "output", "request_fees")
 
@@ -39,9 +40,10 @@ ZERO = RequestCost(0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def price_request(card: TokenPrices, cls: RequestClass) -> RequestCost:
-    """One request of this class: uncached input, cache reads, cache writes, output, fees.
+    """Mean cost of one request of this class: uncached input, cache reads, cache writes, output, fees.
 
-    Input tokens include cached ones; a tier is chosen by the request's total input tokens.
+    Input tokens include cached ones; a tier is chosen by each request's total input tokens, so a class with
+    a spread of input lengths is priced piece by piece, cut at the card's tier starts (tco.size_distribution).
 
     >>> from pricing.records import Rate
     >>> card = TokenPrices(input=Rate(3.0), output=Rate(15.0), cache_read=Rate(0.3))
@@ -49,9 +51,22 @@ def price_request(card: TokenPrices, cls: RequestClass) -> RequestCost:
     >>> round(price_request(card, cls).total, 6)  # (1000*3 + 1000*0.3 + 500*15) / 1e6
     0.0108
     """
-    n_in = cls.input_tokens
+    total = ZERO
+    for share, n_in in pieces(cls, tier_starts(card)):
+        total = total + _price_one(card, cls, n_in).scaled(share)
+    return total
+
+
+def tier_starts(card: TokenPrices) -> list[float]:
+    rates = (card.input, card.output, card.cache_read, card.cache_write)
+    return sorted({float(start) for r in rates if r for start, _ in r.tiers})
+
+
+def _price_one(card: TokenPrices, cls: RequestClass, n_in: float) -> RequestCost:
+    """One request of the class at input length n_in (cache writes scaled with the length from the mean)."""
+    assert cls.input_tokens is not None
     cached = n_in * cls.cached_input_share
-    written = cls.cache_write_tokens
+    written = cls.cache_write_tokens * n_in / cls.input_tokens
     uncached = n_in - cached - written
     in_rate = card.input.usd_per_mtok(n_in)
     read_rate = card.cache_read.usd_per_mtok(n_in) if card.cache_read else in_rate
@@ -65,9 +80,25 @@ def price_request(card: TokenPrices, cls: RequestClass) -> RequestCost:
     )
 
 
+def tier_notes(price: ApiPrice, classes: tuple[RequestClass, ...]) -> list[str]:
+    """A class priced at its mean length within ±25 % of a tier start likely straddles that tier."""
+    notes = []
+    for cls in classes:
+        if cls.input_histogram or cls.input_percentiles or cls.input_tokens is None:
+            continue
+        for start in tier_starts(price.standard):
+            if abs(cls.input_tokens / start - 1) <= NEAR_TIER:
+                notes.append(
+                    f"class {cls.name!r}: its mean input ({cls.input_tokens:,.0f} tokens) is within "
+                    f"{NEAR_TIER:.0%} of {price.model}'s {start:,.0f}-token price tier; requests above it are "
+                    "priced at the tier's rate in full. Give input_percentiles or input_histogram to price the spread"
+                )
+    return notes
+
+
 def mean_request_cost(price: ApiPrice, classes: tuple[RequestClass, ...]) -> tuple[RequestCost, list[str]]:
     """Mean cost per request over the class mix, the batch share of each class at batch prices."""
-    notes: list[str] = []
+    notes: list[str] = tier_notes(price, classes)
     total = ZERO
     for cls in classes:
         cost = price_request(price.standard, cls)

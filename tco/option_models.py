@@ -14,6 +14,7 @@ from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, Scenario
 from tco.projection import Drivers, OptionModel, decline_path, project, requests_series
 from tco.replica_capacity import ReplicaCapacity, replica_capacity
 from tco.scenario import HOURS_PER_MONTH, Scenario, SelfHostedOption
+from tco.size_distribution import longest_input
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class OptionSetup:
     prefill_share: float | None = None
     server_year: ServerYear | None = None
     notes: tuple[str, ...] = ()
+    problem: str | None = None
+    """Why the option cannot serve the workload before any capacity question (a class beyond its context)."""
 
     @property
     def feasible(self) -> bool:
@@ -39,12 +42,29 @@ class OptionSetup:
     @property
     def error(self) -> str | None:
         """Why this option cannot be computed (it is left out of the projection), or None."""
+        if self.problem is not None:
+            return self.problem
         return self.capacity.error if self.capacity is not None else None
 
 
 def staff_usd_per_month(scenario: Scenario, kind: str) -> float:
     fte = getattr(scenario.finance.ops_fte, kind)
     return fte * scenario.finance.staff_usd_per_fte_month
+
+
+def context_problem(item: ResolvedOption, scenario: Scenario) -> str | None:
+    """The first class whose longest request (top of its input spread + output) exceeds the model's context."""
+    card = item.card
+    if card is None:
+        return None
+    for cls in scenario.workload.request_classes:
+        tokens = longest_input(cls) + cls.output_tokens
+        if tokens > card.context_tokens:
+            return (
+                f"class {cls.name!r} needs up to {tokens:,.0f} tokens ({longest_input(cls):,.0f} in + "
+                f"{cls.output_tokens:,.0f} out), beyond {card.id}'s context of {card.context_tokens:,} tokens"
+            )
+    return None
 
 
 def _setup_api(item: ResolvedApi, inputs: ScenarioInputs) -> OptionSetup:
@@ -75,6 +95,7 @@ def _setup_api(item: ResolvedApi, inputs: ScenarioInputs) -> OptionSetup:
         capacity_basis="provider",
         request_costs=tuple(costs),
         notes=(f"prices: {first.source}", *notes),
+        problem=context_problem(item, scenario),
     )
 
 
@@ -150,6 +171,11 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         fixed = staff_usd_per_month(scenario, kind)
     running = option.running_costs
     fixed += running.storage_usd_per_month
+    if any(c.input_histogram or c.input_percentiles for c in scenario.workload.request_classes):
+        notes.append(
+            "capacity at each class's mean input length (GPU time per request is linear in it); the SLO is "
+            "checked there, so the longest requests of a spread wait longer for their first token"
+        )
     server_year = None
     if item.ownership is not None:
         own = item.ownership
@@ -210,6 +236,7 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         prefill_share=capacity.prefill_share,
         server_year=server_year,
         notes=tuple(notes),
+        problem=context_problem(item, scenario),
     )
 
 

@@ -8,6 +8,7 @@ DESIGN.md lists, each with its source in `DEFAULT_SOURCES`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Annotated, Literal
 
@@ -55,22 +56,67 @@ DEFAULT_SOURCES = {
 
 
 @dataclass(config=STRICT)
+class SizeBucket:
+    """A share of a class's requests at one input length (a histogram bar)."""
+
+    share: Annotated[float, Field(gt=0, le=1)]
+    input_tokens: Positive
+
+
+PERCENTILE_KEY = re.compile(r"^p(\d{1,2}(\.\d+)?)$")
+
+
+@dataclass(config=STRICT)
 class RequestClass:
-    """One kind of request. Input tokens include cached tokens; output tokens include reasoning."""
+    """One kind of request. Input tokens include cached tokens; output tokens include reasoning.
+
+    Its input length may carry a spread, to price context tiers request by request (tco.size_distribution):
+    `input_histogram` (shares at lengths) or `input_percentiles` ({p50: 8000, p90: 60000, …}). Then
+    `input_tokens`, the mean, may be left out: it is the distribution's mean.
+    """
 
     name: str
     share: Annotated[float, Field(gt=0, le=1)]
-    input_tokens: Positive
     output_tokens: Positive
+    input_tokens: Positive | None = None
     cached_input_share: Share = 0.0
     cache_write_tokens: NonNegative = 0.0
     batch_share: Share = 0.0
+    input_histogram: tuple[SizeBucket, ...] = ()
+    input_percentiles: dict[str, Positive] | None = None
 
     @model_validator(mode="after")
     def _cache_fits(self) -> RequestClass:
+        if self.input_histogram and self.input_percentiles:
+            raise ValueError("give input_histogram or input_percentiles, not both")
+        if self.input_histogram:
+            total = sum(b.share for b in self.input_histogram)
+            if abs(total - 1) > 1e-6:
+                raise ValueError(f"input_histogram shares must add up to 1 (they add up to {total:g})")
+        if self.input_percentiles is not None:
+            _check_percentiles(self.input_percentiles)
+        if self.input_tokens is None:
+            if not (self.input_histogram or self.input_percentiles):
+                raise ValueError("give input_tokens (the mean), or input_histogram or input_percentiles")
+            from tco.size_distribution import distribution_mean  # the one place the mean is computed
+
+            object.__setattr__(self, "input_tokens", distribution_mean(self))
+        assert self.input_tokens is not None
         if self.cache_write_tokens > self.input_tokens * (1 - self.cached_input_share) + 1e-9:
             raise ValueError("cache_write_tokens cannot exceed the uncached input tokens")
         return self
+
+
+def _check_percentiles(percentiles: dict[str, float]) -> None:
+    points = []
+    for key_, value in percentiles.items():
+        match = PERCENTILE_KEY.match(key_)
+        if match is None or not 0 < float(match.group(1)) < 100:
+            raise ValueError(f"input_percentiles: {key_!r} is not a percentile key like p50 or p99")
+        points.append((float(match.group(1)), value))
+    points.sort()
+    if any(b[1] < a[1] for a, b in itertools.pairwise(points)):
+        raise ValueError("input_percentiles must not decrease as the percentile rises")
 
 
 @dataclass(config=STRICT)

@@ -593,3 +593,22 @@ def test_the_table_says_how_the_example_capacity_was_found(catalogues):
     expected = engine(example(), catalogues).option("glm5-h200").capacity
     assert expected["method"] == "modelled"
     assert table_row(at, "glm5-h200")["throughput basis"] == f"published, modelled ±{expected['expected_error']:.0%}"
+
+
+def test_a_class_with_an_input_spread_is_kept_and_priced(catalogues):
+    """A class given as a histogram shows its mean in the table; the file keeps the histogram untouched."""
+    scenario = example()
+    scenario["workload"].pop("input_tokens", None)
+    output = scenario["workload"].pop("output_tokens")
+    for k in ("cached_input_share", "cache_write_tokens", "batch_share"):
+        scenario["workload"].pop(k, None)
+    histogram = [{"share": 0.8, "input_tokens": 1500}, {"share": 0.2, "input_tokens": 12000}]
+    scenario["workload"]["classes"] = [
+        {"name": "chat", "share": 1, "output_tokens": output, "input_histogram": histogram}
+    ]
+    at = open_app(s=codec.to_url_token(scenario))
+    assert_no_failure(at)
+    assert at.session_state["scenario"] == scenario
+    classes = next(d.value for d in at.dataframe if "input_tokens" in d.value.columns)
+    assert classes["input_tokens"].iloc[0] == pytest.approx(0.8 * 1500 + 0.2 * 12000)
+    assert shown_verdict(at) == verdict(engine(scenario, catalogues))

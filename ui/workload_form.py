@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from datafiles import InputError, parse_as
-from tco.scenario import Workload
+from tco.scenario import RequestClass, Workload
 from ui import state
 from ui.forms import default_help, key, number, replace_choice, seeded, table_editor, tidy
 
@@ -24,9 +24,23 @@ CLASS_COLUMNS = (
 )
 
 
+SPREAD_KEYS = ("input_histogram", "input_percentiles")
+"""A class's input-length spread: kept as the file gave it (edited in the file); the table shows its mean."""
+
+
+def _mean_input(cls: dict[str, Any]) -> float | None:
+    if cls.get("input_tokens") is not None:
+        return cls["input_tokens"]
+    try:
+        return parse_as(RequestClass, cls, "class").input_tokens
+    except InputError:
+        return None
+
+
 def _classes_frame(workload: dict[str, Any]) -> pd.DataFrame:
     if workload.get("classes"):
-        rows = [{c: cls.get(c) for c in CLASS_COLUMNS} for cls in workload["classes"]]
+        rows = [{c: cls.get(c) for c in CLASS_COLUMNS} | {"input_tokens": _mean_input(cls)}
+                for cls in workload["classes"] if isinstance(cls, dict)]  # fmt: skip
     else:
         rows = [{"name": "all", "share": 1.0, **{c: workload.get(c) for c in CLASS_COLUMNS[2:]}}]
     frame = pd.DataFrame(rows, columns=list(CLASS_COLUMNS))
@@ -45,7 +59,16 @@ def _write_classes(workload: dict[str, Any], frame: pd.DataFrame) -> None:
         for r in frame.to_dict("records")
         if not pd.isna(r.get("input_tokens"))
     ]
-    single = len(clean) == 1
+    spreads = {c.get("name"): c for c in workload.get("classes") or () if isinstance(c, dict)}
+    for row in clean:
+        old_class = spreads.get(row.get("name"), {})
+        for k in SPREAD_KEYS:
+            if k in old_class:
+                row[k] = old_class[k]
+        derived = any(k in old_class for k in SPREAD_KEYS) and "input_tokens" not in old_class
+        if derived and row.get("input_tokens") == tidy(_mean_input(old_class)):
+            row.pop("input_tokens")  # the mean shown, untouched: the file keeps deriving it
+    single = len(clean) == 1 and not any(k in clean[0] for k in SPREAD_KEYS)
     new = {c: v for c, v in clean[0].items() if c not in ("name", "share")} if single else {"classes": clean}
     old = {k: workload[k] for k in class_keys if k in workload}
     old_flat = {k: v for k, v in old.items() if not (k in optional and v == 0)}
