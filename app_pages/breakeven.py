@@ -80,6 +80,23 @@ cols[3].metric(
     f"{pair.break_even_utilization:.0%}" if pair.break_even_utilization is not None else "n/a",
     help="Share of the fleet's SLO capacity in use at which self-hosted $/Mtok equals the API's",
 )
+cols = st.columns(4)
+cols[0].metric(
+    "IRR (a year)",
+    f"{pair.irr:.1%}" if pair.irr is not None else "n/a",
+    help="Internal rate of return of [−upfront, monthly savings…] (numpy-financial), compounded to a year; "
+    "cash view for owned hardware, the terminal value at the horizon included",
+)
+cols[1].metric(
+    "ROI",
+    f"{pair.roi:.0%}" if pair.roi is not None else "n/a",
+    help="Net savings over the horizon (undiscounted) / the month-0 outlay; n/a when nothing is paid up front",
+)
+cols[2].metric(
+    "Terminal value",
+    tables.usd(pair.terminal_value_usd) if pair.terminal_value_usd else "–",
+    help="Owned: book value of the servers still held at the horizon, never counted in cash payback",
+)
 
 
 def _crossing_text(crossings: list) -> str:

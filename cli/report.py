@@ -90,7 +90,7 @@ def as_xlsx(result: ScenarioResult, risk: RiskReport | None) -> bytes:
             "discounted_payback_month": b.discounted_payback_month,
             "cash_payback_month": b.cash_payback_month,
             "terminal_value_usd": b.terminal_value_usd,
-            "irr_annual": b.irr_annual,
+            "irr": b.irr,
             "roi": b.roi,
             "break_even_utilization": b.break_even_utilization,
             "break_even_requests_per_month": "; ".join(f"{c.requests_per_month:.0f}" for c in b.crossings),

@@ -225,7 +225,7 @@ def _break_even(
         cash_payback_month=cash_payback,
         terminal_value_usd=self_res.terminal_value_usd,
         horizon_crossings=breakeven.horizon_crossings(model, api_setup.model, scenario),
-        irr_annual=finance.irr_annual(flows),
+        irr=finance.irr_annual(flows),
         roi=finance.roi(flows),
     )
 
@@ -271,7 +271,7 @@ def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
         cheapest = min(apis, key=lambda r: r.npv_cost_usd).id
         by_pair = {(p.self_hosted, p.api): p for p in pairs}
         results = [
-            dataclasses.replace(r, irr_annual=p.irr_annual, roi=p.roi, returns_against=cheapest)
+            dataclasses.replace(r, irr=p.irr, roi=p.roi, returns_against=cheapest)
             if (p := by_pair.get((r.id, cheapest))) is not None
             else r
             for r in results

@@ -56,12 +56,12 @@ class OptionResult:
     """Owned: straight-line depreciation each month (accounting view), beside the P&L annuity and the cash flows."""
     accounting_cost_usd: list[float] | None = None
     """Owned: each month's cost with straight-line depreciation in place of the capital charge (no cost of capital)."""
-    irr_annual: float | None = None
+    irr: float | None = None
     """Self-hosted: IRR of the savings against `returns_against` (cash view when owned), a yearly rate."""
     roi: float | None = None
     """Self-hosted: undiscounted net savings over the horizon / the month-0 outlay, against `returns_against`."""
     returns_against: str | None = None
-    """The API option (cheapest by NPV) that `irr_annual` and `roi` are measured against."""
+    """The API option (cheapest by NPV) that `irr` and `roi` are measured against."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -93,7 +93,7 @@ class BreakEven:
     horizon_crossings: list[Crossing] = field(default_factory=list)
     """Horizon break-even: first-month volumes at which the NPV of savings over the horizon is zero (growth,
     price declines, commitments and implementation included)."""
-    irr_annual: float | None = None
+    irr: float | None = None
     """IRR of [−upfront, savings…] (+ terminal value in the cash view), compounded to a year."""
     roi: float | None = None
 
