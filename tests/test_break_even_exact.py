@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pytest
@@ -13,6 +14,8 @@ from tco.projection import OptionModel
 from tco.scenario import CapacityPolicy
 from tests.conftest import run_scenario, write_yaml
 from tests.test_engine_contract import base_scenario, measured_at_workload_shape
+from tests.test_engine_properties import _api as _api_model
+from tests.test_engine_properties import _rented
 
 SECONDS = 730 * 3600
 
@@ -27,20 +30,11 @@ LOW, HIGH = breakeven.VOLUME_RANGE
 
 
 def _fleet(x: float, gpr: int, unit: int, fixed: float, autoscale: bool = False) -> OptionModel:
-    return OptionModel(
-        id="gpu",
-        kind="rented",
-        fixed_usd_per_month=fixed,
-        replica_req_per_s=x,
-        gpus_per_replica=gpr,
-        unit_gpus=unit,
-        usd_per_unit_month=unit * 2.5 * 730,
-        autoscale=autoscale,
-    )
+    return replace(_rented(x, gpr, unit, fixed=fixed), autoscale=autoscale)
 
 
 def _api(per_request: float, fixed: float = 0.0) -> OptionModel:
-    return OptionModel(id="api", kind="api", fixed_usd_per_month=fixed, usd_per_request=(per_request,))
+    return _api_model(per_request, 1, fixed)
 
 
 def _enumerated(x, gpr, unit, fixed, per_request, api_fixed, peak, policy) -> list[tuple[float, bool]]:
@@ -58,26 +52,47 @@ def _enumerated(x, gpr, unit, fixed, per_request, api_fixed, peak, policy) -> li
     return sorted(found)
 
 
-def test_six_hundred_random_fleets_match_the_enumeration():
-    rng = np.random.default_rng(20261201)
-    worst = 0.0
-    for _ in range(600):
+@dataclass(frozen=True)
+class RandomCase:
+    """A random always-on fleet against an API priced 0.8-3x its marginal cost (many, narrow crossings)."""
+
+    x: float
+    gpr: int
+    unit: int
+    fixed: float
+    per_request: float
+    api_fixed: float
+    peak: float
+    policy: CapacityPolicy
+
+    @staticmethod
+    def draw(rng: np.random.Generator) -> RandomCase:
         policy = CapacityPolicy(
             planning_utilization=float(rng.uniform(0.5, 0.95)),
             min_replicas=int(rng.integers(1, 4)),
             ha_spare_replicas=int(rng.integers(0, 2)),
         )
         x, gpr, unit = float(rng.uniform(0.5, 40)), int(rng.choice([1, 2, 4, 8])), int(rng.choice([1, 8]))
-        fixed, api_fixed = float(rng.uniform(0, 30_000)), float(rng.uniform(0, 2_000))
-        peak = float(rng.uniform(1, 4))
-        # the API's price per request near the fleet's marginal cost, where crossings are many and narrow
-        marginal = unit * 2.5 * 730 * gpr / unit / (SECONDS * policy.planning_utilization * x / peak)
-        per_request = float(marginal * rng.uniform(0.8, 3.0))
-        got = breakeven.crossings(
-            _fleet(x, gpr, unit, fixed), _api(per_request, api_fixed), 1.0, peak, policy, np.ones(24)
-        )
-        expected = _enumerated(x, gpr, unit, fixed, per_request, api_fixed, peak, policy)
-        assert len(got) == len(expected), (x, gpr, unit, fixed, per_request, peak, policy)
+        fixed, api_fixed, peak = float(rng.uniform(0, 30_000)), float(rng.uniform(0, 2_000)), float(rng.uniform(1, 4))
+        marginal = 2.5 * 730 * gpr / (SECONDS * policy.planning_utilization * x / peak)
+        return RandomCase(x, gpr, unit, fixed, float(marginal * rng.uniform(0.8, 3.0)), api_fixed, peak, policy)
+
+    def models(self) -> tuple[OptionModel, OptionModel]:
+        return _fleet(self.x, self.gpr, self.unit, self.fixed), _api(self.per_request, self.api_fixed)
+
+    def enumerated(self) -> list[tuple[float, bool]]:
+        return _enumerated(self.x, self.gpr, self.unit, self.fixed, self.per_request, self.api_fixed, self.peak,
+                           self.policy)  # fmt: skip
+
+
+def test_six_hundred_random_fleets_match_the_enumeration():
+    rng = np.random.default_rng(20261201)
+    worst = 0.0
+    for _ in range(600):
+        case = RandomCase.draw(rng)
+        got = breakeven.crossings(*case.models(), 1.0, case.peak, case.policy, np.ones(24))
+        expected = case.enumerated()
+        assert len(got) == len(expected), case
         for c, (v, above) in zip(got, expected, strict=True):
             assert c.self_hosted_cheaper_above is above
             worst = max(worst, abs(c.requests_per_month / v - 1))
