@@ -11,8 +11,8 @@ from datafiles.errors import format_validation_error
 
 T = TypeVar("T")
 
-STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-"""Config for every record read from a file: unknown keys are errors, records are immutable."""
+STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+"""Config for every record read from a file: unknown keys are errors, records are immutable, numbers finite."""
 
 
 @cache

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from datafiles import InputError
+from datafiles import InputError, check_output_path
 
 
 def _numbers(kind: type, text: str) -> tuple:
@@ -86,6 +88,47 @@ def _run_event_loop(coroutine) -> None:
         uvloop.run(coroutine)
 
 
+SECONDS_LIMIT = 86_400.0
+
+
+def _check_seconds(args: argparse.Namespace) -> None:
+    """Durations are finite and in range: a NaN duration never ends, a zero timeout fails every request."""
+    for flag, value, low in (
+        ("--duration-per-level", args.duration_per_level, 0.0),
+        ("--timeout", args.timeout, 0.0),
+        ("--ramp", args.ramp, None),
+    ):
+        if value is None:
+            continue
+        ok = math.isfinite(value) and (value > low if low is not None else value >= 0) and value <= SECONDS_LIMIT
+        if not ok:
+            kind = "above 0" if low is not None else "0 or more"
+            raise InputError(
+                "command line", flag, f"expected seconds {kind} and at most {SECONDS_LIMIT:,.0f}, got {value}"
+            )
+    for rate in args.rate or ():
+        if not (math.isfinite(rate) and 0 < rate <= 1e6):
+            raise InputError("command line", "--rate", f"expected requests/s above 0, got {rate}")
+    for level in args.concurrency or ():
+        if not 1 <= level <= 100_000:
+            raise InputError("command line", "--concurrency", f"expected whole numbers from 1 to 100,000, got {level}")
+    if args.temperature is not None and not (math.isfinite(args.temperature) and 0 <= args.temperature <= 10):
+        raise InputError("command line", "--temperature", f"expected a number from 0 to 10, got {args.temperature}")
+
+
+def check_base_url(url: str) -> None:
+    """http(s)://host[:port][/path] with a port from 1 to 65535."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        raise InputError("command line", "--base-url", f"the port in {url!r} is not a number from 1 to 65535") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or (port is not None and not 1 <= port <= 65535):
+        raise InputError(
+            "command line", "--base-url", f"expected http://host:port, e.g. http://localhost:8000; got {url!r}"
+        )
+
+
 def run_profile(args: argparse.Namespace) -> int:
     from profiling.client import Target
     from profiling.prompts import load_prompt_file
@@ -95,6 +138,9 @@ def run_profile(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < (0 if name == "warmup_requests" else 1):
             raise InputError("command line", f"--{name.replace('_', '-')}", "expected a positive integer")
+    _check_seconds(args)
+    check_base_url(args.base_url)
+    out = check_output_path(args.out, "--out")  # before anything is measured
     if not 0 <= args.cached_input_share < 1:
         raise InputError("command line", "--cached-input-share", "expected a share from 0 to below 1, e.g. 0.5")
     if args.cached_input_share and args.prompt_file:
@@ -111,7 +157,7 @@ def run_profile(args: argparse.Namespace) -> int:
         target=target,
         input_tokens=args.input_tokens,
         output_tokens=args.output_tokens,
-        out=Path(args.out),
+        out=out,
         concurrency=args.concurrency or (),
         rates=args.rate or (),
         requests_per_level=args.requests_per_level,
@@ -176,6 +222,10 @@ def run_import(args: argparse.Namespace) -> int:
     from profiling.importers import ImportOptions, import_files
     from profiling.runner import write_atomic
 
+    out = check_output_path(args.out, "--out")
+    for flag, value in (("--input-tokens", args.input_tokens), ("--output-tokens", args.output_tokens)):
+        if value is not None and not (math.isfinite(value) and 1 <= value <= 1e8):
+            raise InputError("command line", flag, f"expected tokens from 1 to 100,000,000, got {value}")
     options = ImportOptions(args.select, args.input_tokens, args.output_tokens)
     meta = {"model": args.model, "source": args.source, **_deployment_meta(args)}
     profile = import_files(args.file, args.tool, meta, options)
@@ -185,7 +235,7 @@ def run_import(args: argparse.Namespace) -> int:
         f" and {len(args.file) - 3} more" if len(args.file) > 3 else ""
     )
     header = f"# Imported by inference-roi from {names}; headline numbers copied from the tool's file(s).\n"
-    write_atomic(Path(args.out), header + yaml.safe_dump(doc, sort_keys=False, width=120))
+    write_atomic(out, header + yaml.safe_dump(doc, sort_keys=False, width=120))
     print(f"profile: {args.out} ({len(profile.levels)} level(s), {profile.meta.tool})")
     return 0
 

@@ -10,17 +10,14 @@ Functions here take parsed data and return profile dicts: reading the file is `i
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from datafiles import InputError, parse_yaml_text, read_text
+from datafiles import InputError, parse_csv_rows, parse_json_text, parse_yaml_text, read_text
 from profiling import sweep_importers as sweeps
 from profiling.schema import PROFILE_VERSION, Profile, parse_profile, profile_from_csv
 
@@ -252,27 +249,30 @@ def _parse(text: str, name: str) -> Any:
     if suffix in (".yaml", ".yml"):
         return parse_yaml_text(text, name)
     if suffix == ".csv":
-        return [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(io.StringIO(text, newline=""))]
+        return [{k: _number(v) for k, v in row.items()} for row in parse_csv_rows(text, name)[1]]
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        pass
+        return parse_json_text(text, name, non_finite_as_null=True)
+    except InputError as err:
+        if not err.expected.startswith("not valid JSON"):
+            raise
     rows = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                raise InputError(name, f"line {number}", "not JSON or JSON lines from a known benchmark tool") from None
+                rows.append(parse_json_text(line, name, non_finite_as_null=True))
+            except InputError as err:
+                why = err.expected if not err.expected.startswith("not valid JSON") else "not JSON or JSON lines"
+                raise InputError(name, f"line {number}", f"{why} (from a known benchmark tool)") from None
     return rows
 
 
 def _number(value: str | None) -> Any:
-    """A CSV cell as a number where it is one (dashboard exports), else the text."""
+    """A CSV cell as a finite number where it is one (dashboard exports), else the text."""
     try:
-        return float(value) if value not in (None, "") else None
+        number = float(value) if value not in (None, "") else None
     except ValueError:
         return value
+    return number if number is None or math.isfinite(number) else value
 
 
 def _inferencex(doc: Any, options: ImportOptions) -> tuple[list[dict[str, Any]], dict[str, Any], str]:

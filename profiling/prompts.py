@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from datafiles import InputError, read_text
+from datafiles import InputError, parse_json_text, read_text
 from profiling.client import Target
 
 WORDS = (
@@ -173,9 +172,9 @@ def load_prompt_file(path: Path | str) -> list[FilePrompt]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            raise InputError(str(path), f"line {number}", "not valid JSON") from None
+            row = parse_json_text(line, str(path))
+        except InputError as err:
+            raise InputError(str(path), f"line {number}", err.expected) from None
         if not isinstance(row, dict) or not (
             isinstance(row.get("prompt"), str) or isinstance(row.get("messages"), list)
         ):

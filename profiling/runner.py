@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 import yaml
 
+from datafiles import InputError, os_error_message
 from profiling import loadgen
 from profiling.client import Target, send
 from profiling.metadata import local_gpus, server_info
@@ -117,11 +119,17 @@ class Progress:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    """Write via a temporary file and a rename, so a reader never sees half a file; OS errors as InputError."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+        raise InputError(str(path), "", f"cannot be written ({os_error_message(exc)})") from None
 
 
 class Profiler:

@@ -8,20 +8,20 @@ percentiles across requests. A percentile that was not measured is null, never g
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
-from datafiles import STRICT, InputError, parse_as, parse_yaml_text, read_text
+from datafiles import STRICT, InputError, parse_as, parse_csv_rows, parse_yaml_text, read_text
 
 PROFILE_VERSION = 1
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
+# finite (STRICT) and in ranges a measurement can have, so nothing downstream divides by ~0 or overflows
+NonNegative = Annotated[float, Field(ge=0, le=1e9)]
+Tokens = Annotated[float, Field(ge=1, le=1e8)]
+Rate = Annotated[float, Field(ge=1e-6, le=1e9)]
 Source = Literal["measured", "published", "estimated"]
 PERCENTILES = ("p50", "p90", "p99")
 LATENCY_METRICS = ("ttft_s", "itl_s", "e2e_s")
@@ -39,10 +39,10 @@ class ProfileMeta:
     model: str
     engine: str
     gpu: str
-    gpu_count: Annotated[int, Field(ge=1)]
+    gpu_count: Annotated[int, Field(ge=1, le=100_000)]
     source: Source
     engine_version: str | None = None
-    tensor_parallel: Annotated[int, Field(ge=1)] | None = None
+    tensor_parallel: Annotated[int, Field(ge=1, le=100_000)] | None = None
     precision: str | None = None
     tool: str | None = None
     measured_at: dt.datetime | dt.date | None = None
@@ -58,14 +58,14 @@ class ProfileMeta:
 
 @dataclass(config=STRICT)
 class Level:
-    input_tokens: Positive
-    output_tokens: Positive
-    requests_completed: Annotated[int, Field(ge=0)]
-    requests_failed: Annotated[int, Field(ge=0)]
+    input_tokens: Tokens
+    output_tokens: Tokens
+    requests_completed: Annotated[int, Field(ge=0, le=10**12)]
+    requests_failed: Annotated[int, Field(ge=0, le=10**12)]
     req_per_s: NonNegative
-    concurrency: Positive | None = None
-    request_rate: Positive | None = None
-    duration_s: Positive | None = None
+    concurrency: Rate | None = None
+    request_rate: Rate | None = None
+    duration_s: Rate | None = None
     output_tokens_per_s: NonNegative | None = None
     total_tokens_per_s: NonNegative | None = None
     ttft_s: Percentiles = Percentiles()
@@ -81,7 +81,7 @@ class Level:
 class Profile:
     profile_version: Literal[1]
     meta: ProfileMeta
-    levels: tuple[Level, ...]
+    levels: Annotated[tuple[Level, ...], Field(max_length=10_000)]
 
     @model_validator(mode="after")
     def _has_levels(self) -> Profile:
@@ -124,13 +124,12 @@ def profile_to_rows(profile: Profile) -> list[dict[str, Any]]:
 
 
 def profile_from_csv(text: str, name: str) -> Profile:
-    reader = csv.DictReader(io.StringIO(text))
-    rows = list(reader)
+    header, rows = parse_csv_rows(text, name)
     if not rows:
         raise InputError(name, "", "CSV profile has no rows; expected a header and one row per load level")
     known = {"profile_version", *(f"meta.{k}" for k in _META_FIELDS), *_LEVEL_SCALARS}
     known |= {f"{m}.{p}" for m in (*LATENCY_METRICS, "chunk_gap_s") for p in PERCENTILES}
-    unknown = [c for c in reader.fieldnames or [] if c not in known]
+    unknown = [c for c in header if c not in known]
     if unknown:
         raise InputError(name, unknown[0], "unknown column; see the profile format in DESIGN.md")
     first = rows[0]
@@ -144,5 +143,6 @@ def profile_from_csv(text: str, name: str) -> Profile:
                 level[metric] = values
         levels.append(level)
     version: Any = first.get("profile_version") or PROFILE_VERSION
-    data = {"profile_version": int(version) if str(version).isdigit() else version, "meta": meta, "levels": levels}
+    whole = str(version).isdigit() and len(str(version)) < 10
+    data = {"profile_version": int(version) if whole else version, "meta": meta, "levels": levels}
     return parse_profile(data, name)

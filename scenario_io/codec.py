@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from datafiles import InputError, parse_yaml_text
+from datafiles import InputError, parse_json_text, parse_yaml_text
 
 MAX_URL_TOKEN_CHARS = 16_384
 """Browsers and proxies keep URLs of up to ~16 k characters reliably; a scenario needs ~1 k."""
@@ -40,7 +40,10 @@ def to_url_token(data: dict[str, Any]) -> str:
     >>> from_url_token(to_url_token({"name": "x", "horizon_months": 12}))
     {'name': 'x', 'horizon_months': 12}
     """
-    text = json.dumps(data, separators=(",", ":"), default=str, allow_nan=False)
+    try:
+        text = json.dumps(data, separators=(",", ":"), default=str, allow_nan=False)
+    except ValueError:
+        raise InputError("scenario", "", "holds a number that is not finite (NaN or infinity); fix it first") from None
     return base64.urlsafe_b64encode(zlib.compress(text.encode(), 9)).decode().rstrip("=")
 
 
@@ -55,7 +58,9 @@ def from_url_token(token: str, name: str = "shared link") -> dict[str, Any]:
         raw = inflater.decompress(packed, MAX_DECODED_BYTES)
         if inflater.unconsumed_tail:
             raise InputError(name, "s", f"link expands beyond {MAX_DECODED_BYTES:,} bytes")
-        data = json.loads(raw)
+        data = parse_json_text(raw.decode("utf-8"), name)
+    except InputError as err:
+        raise InputError(name, "s", f"not a scenario link made by this app ({err.expected})") from None
     except (binascii.Error, zlib.error, ValueError):
         raise InputError(name, "s", "not a scenario link made by this app (copy the whole link)") from None
     if not isinstance(data, dict):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from datafiles import InputError, parse_as, read_yaml
 from models import ModelCatalog, load_catalog
@@ -68,6 +69,18 @@ def _gpu_for(
     return None
 
 
+T = TypeVar("T")
+
+
+def pointed_at(file: str, field: str, load: Callable[[], T]) -> T:
+    """Load a file a scenario field points at; its error names the scenario file and the field first:
+    `scenario.yaml: options[1].profile: /data/nope.yaml: file not found`."""
+    try:
+        return load()
+    except InputError as err:
+        raise InputError(file, field, str(err)) from None
+
+
 def _filled_ownership(own: Ownership, gpu: GpuType | None, file: str, index: int) -> Ownership:
     """Fields left out come from the GPU sheet's purchase entry: price, GPUs per server, and the nameplate
     power, which is the provisioned kW colocation bills and, × the load factor 0.7, the average draw (energy).
@@ -105,7 +118,8 @@ def _resolve_self_hosted(
             profile = loaded[option.profile]
         else:
             path = Path(option.profile)
-            profile = load_profile(path if path.is_absolute() else scenario_dir / path)
+            where = f"options[{index}].profile"
+            profile = pointed_at(file, where, lambda: load_profile(path if path.is_absolute() else scenario_dir / path))
         profile_name = option.profile
         if profile.meta.model.lower() != option.model.lower():
             raise InputError(
@@ -181,7 +195,7 @@ def resolve_scenario(
     if scenario.api_overrides is not None:
         overrides_path = Path(scenario.api_overrides)
         overrides_path = overrides_path if overrides_path.is_absolute() else scenario_dir / overrides_path
-    table = load_overrides(overrides_path)
+    table = pointed_at(file, "api_overrides", lambda: load_overrides(overrides_path))
     table.update({(row.provider.lower(), row.model.lower()): row for row in scenario.overrides})
     book = PriceBook(catalogues.prices, table, overrides_path.name)
     months = scenario.month_starts(today or dt.date.today())

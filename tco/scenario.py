@@ -18,9 +18,19 @@ from pydantic.dataclasses import dataclass
 from datafiles import STRICT
 from pricing.overrides import PriceOverride
 
-Positive = Annotated[float, Field(gt=0)]
-NonNegative = Annotated[float, Field(ge=0)]
+# Every number is finite (STRICT: allow_inf_nan=False) and inside a range the engine computes with: wide
+# enough for any real deployment, narrow enough that no product or quotient overflows or divides by ~0.
+NonNegative = Annotated[float, Field(ge=0, le=1e12)]
 Share = Annotated[float, Field(ge=0, le=1)]
+Tokens = Annotated[float, Field(ge=1, le=1e8)]
+"""A mean request's tokens: 1 to 100 million."""
+Volume = Annotated[float, Field(ge=1, le=1e15)]
+"""Requests or tokens a month."""
+Usd = Annotated[float, Field(ge=0, le=1e12)]
+Seconds = Annotated[float, Field(ge=1e-4, le=86_400)]
+"""A latency bound: 0.1 ms to a day."""
+Kw = Annotated[float, Field(ge=0.01, le=10_000)]
+Count = Annotated[int, Field(ge=0, le=100_000)]
 Term = Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
 
 HOURS_PER_MONTH = 730.0
@@ -60,7 +70,7 @@ class SizeBucket:
     """A share of a class's requests at one input length (a histogram bar)."""
 
     share: Annotated[float, Field(gt=0, le=1)]
-    input_tokens: Positive
+    input_tokens: Tokens
 
 
 PERCENTILE_KEY = re.compile(r"^p(\d{1,2}(\.\d+)?)$")
@@ -77,13 +87,13 @@ class RequestClass:
 
     name: str
     share: Annotated[float, Field(gt=0, le=1)]
-    output_tokens: Positive
-    input_tokens: Positive | None = None
+    output_tokens: Tokens
+    input_tokens: Tokens | None = None
     cached_input_share: Share = 0.0
-    cache_write_tokens: NonNegative = 0.0
+    cache_write_tokens: Annotated[float, Field(ge=0, le=1e8)] = 0.0
     batch_share: Share = 0.0
-    input_histogram: tuple[SizeBucket, ...] = ()
-    input_percentiles: dict[str, Positive] | None = None
+    input_histogram: Annotated[tuple[SizeBucket, ...], Field(max_length=1000)] = ()
+    input_percentiles: Annotated[dict[str, Tokens], Field(max_length=99)] | None = None
 
     @model_validator(mode="after")
     def _cache_fits(self) -> RequestClass:
@@ -123,15 +133,15 @@ def _check_percentiles(percentiles: dict[str, float]) -> None:
 class Workload:
     """Demand. Give `requests_per_month` or `tokens_per_month` (input + output), one class or `classes`."""
 
-    requests_per_month: Positive | None = None
-    tokens_per_month: Positive | None = None
-    input_tokens: Positive | None = None
-    output_tokens: Positive | None = None
+    requests_per_month: Volume | None = None
+    tokens_per_month: Volume | None = None
+    input_tokens: Tokens | None = None
+    output_tokens: Tokens | None = None
     cached_input_share: Share = 0.0
-    cache_write_tokens: NonNegative = 0.0
+    cache_write_tokens: Annotated[float, Field(ge=0, le=1e8)] = 0.0
     batch_share: Share = 0.0
-    classes: tuple[RequestClass, ...] = ()
-    peak_to_average: Annotated[float, Field(ge=1)] | None = None
+    classes: Annotated[tuple[RequestClass, ...], Field(max_length=100)] = ()
+    peak_to_average: Annotated[float, Field(ge=1, le=100)] | None = None
     daily_curve: tuple[NonNegative, ...] | None = None
     monthly_growth: Annotated[float, Field(gt=-1, le=10)] = 0.0
 
@@ -154,6 +164,8 @@ class Workload:
                 raise ValueError("daily_curve needs at least one positive hour")
             if self.peak_to_average is not None:
                 raise ValueError("give peak_to_average or daily_curve, not both (the curve sets the peak)")
+        if not self.classes:
+            _ = self.request_classes  # the one class is checked now, with the file, not later in the engine
         return self
 
     @property
@@ -203,15 +215,15 @@ class Workload:
 class Slo:
     """Latency bounds in seconds; each names a metric and a percentile of the profile."""
 
-    ttft_p50_s: Positive | None = None
-    ttft_p90_s: Positive | None = None
-    ttft_p99_s: Positive | None = None
-    itl_p50_s: Positive | None = None
-    itl_p90_s: Positive | None = None
-    itl_p99_s: Positive | None = None
-    e2e_p50_s: Positive | None = None
-    e2e_p90_s: Positive | None = None
-    e2e_p99_s: Positive | None = None
+    ttft_p50_s: Seconds | None = None
+    ttft_p90_s: Seconds | None = None
+    ttft_p99_s: Seconds | None = None
+    itl_p50_s: Seconds | None = None
+    itl_p90_s: Seconds | None = None
+    itl_p99_s: Seconds | None = None
+    e2e_p50_s: Seconds | None = None
+    e2e_p90_s: Seconds | None = None
+    e2e_p99_s: Seconds | None = None
 
     def bounds(self) -> tuple[tuple[str, str, float], ...]:
         """(metric field, percentile, bound) for every bound set, e.g. ('ttft_s', 'p99', 2.0)."""
@@ -225,16 +237,16 @@ class Slo:
 
 @dataclass(config=STRICT)
 class CapacityPolicy:
-    planning_utilization: Annotated[float, Field(gt=0, le=1)] = 0.85
-    ha_spare_replicas: Annotated[int, Field(ge=0)] = 1
-    min_replicas: Annotated[int, Field(ge=0)] = 1
+    planning_utilization: Annotated[float, Field(ge=0.01, le=1)] = 0.85
+    ha_spare_replicas: Count = 1
+    min_replicas: Count = 1
 
 
 @dataclass(config=STRICT)
 class OpsFte:
-    api: NonNegative = 0.05
-    rented: NonNegative = 0.2
-    owned: NonNegative = 0.25
+    api: Annotated[float, Field(ge=0, le=10_000)] = 0.05
+    rented: Annotated[float, Field(ge=0, le=10_000)] = 0.2
+    owned: Annotated[float, Field(ge=0, le=10_000)] = 0.25
 
 
 @dataclass(config=STRICT)
@@ -242,9 +254,9 @@ class Finance:
     discount_rate_annual: Annotated[float, Field(ge=0, le=1)] = 0.08
     api_price_decline_annual: Annotated[float, Field(ge=0, lt=1)] = 0.0
     gpu_price_decline_annual: Annotated[float, Field(ge=0, lt=1)] = 0.0
-    staff_usd_per_fte_month: NonNegative = 18000.0
+    staff_usd_per_fte_month: Annotated[float, Field(ge=0, le=1e7)] = 18000.0
     ops_fte: OpsFte = OpsFte()
-    gpus_per_ops_fte: Positive | None = None
+    gpus_per_ops_fte: Annotated[float, Field(ge=1, le=1e6)] | None = None
     """Staff that grows with the fleet: one more FTE per this many billed GPUs, above `ops_fte`."""
 
 
@@ -252,17 +264,17 @@ class Finance:
 class Ownership:
     """An owned server fleet. Fields left out come from the GPU sheet's purchase entry for `gpu`."""
 
-    server_usd: Positive | None = None
-    gpus_per_server: Annotated[int, Field(ge=1)] | None = None
-    power_kw: Positive | None = None
+    server_usd: Annotated[float, Field(ge=1, le=1e9)] | None = None
+    gpus_per_server: Annotated[int, Field(ge=1, le=1024)] | None = None
+    power_kw: Kw | None = None
     """Average draw per server while serving (energy); default: nameplate × the GPU load factor 0.7."""
-    provisioned_kw: Positive | None = None
+    provisioned_kw: Kw | None = None
     """Power the colocation contract provisions per server (colocation is billed on it); default: nameplate."""
-    life_years: Annotated[float, Field(gt=0, le=15)] = 4.0
+    life_years: Annotated[float, Field(ge=1 / 12, le=15)] = 4.0
     residual_share: Annotated[float, Field(ge=0, lt=1)] = 0.2
     pue: Annotated[float, Field(ge=1, le=3)] = 1.3
-    usd_per_kwh: NonNegative = 0.10
-    colo_usd_per_kw_month: NonNegative = 200.0
+    usd_per_kwh: Annotated[float, Field(ge=0, le=100)] = 0.10
+    colo_usd_per_kw_month: Annotated[float, Field(ge=0, le=1e5)] = 200.0
     maintenance_share_per_year: Annotated[float, Field(ge=0, le=1)] = 0.05
 
 
@@ -270,10 +282,10 @@ class Ownership:
 class RunningCosts:
     """Costs of a self-hosted option beyond GPUs and staff (rented or owned), each default in DEFAULT_SOURCES."""
 
-    license_usd_per_gpu_year: NonNegative = 0.0
-    storage_usd_per_month: NonNegative = 0.0
-    egress_usd_per_gb: NonNegative = 0.0
-    egress_bytes_per_output_token: NonNegative = 200.0
+    license_usd_per_gpu_year: Annotated[float, Field(ge=0, le=1e7)] = 0.0
+    storage_usd_per_month: Usd = 0.0
+    egress_usd_per_gb: Annotated[float, Field(ge=0, le=1e3)] = 0.0
+    egress_bytes_per_output_token: Annotated[float, Field(ge=0, le=1e7)] = 200.0
 
 
 @dataclass(config=STRICT)
@@ -282,8 +294,8 @@ class ApiOption:
     kind: Literal["api"]
     provider: str
     model: str
-    fixed_usd_per_month: NonNegative | None = None
-    implementation_usd: NonNegative = 0.0
+    fixed_usd_per_month: Usd | None = None
+    implementation_usd: Usd = 0.0
     success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
     quality_score: float | None = None
 
@@ -297,15 +309,15 @@ class SelfHostedOption:
     model: str
     profile: str | None = None
     gpu: str | None = None
-    gpus_per_replica: Annotated[int, Field(ge=1)] | None = None
-    usd_per_gpu_hour: Positive | None = None
+    gpus_per_replica: Annotated[int, Field(ge=1, le=1024)] | None = None
+    usd_per_gpu_hour: Annotated[float, Field(ge=1e-6, le=1e4)] | None = None
     term: Term | None = None
     offer_provider: str | None = None
     ownership: Ownership | None = None
     autoscale: bool = False
     spot_preemption_overhead: Annotated[float, Field(ge=0, le=1)] = 0.10
-    fixed_usd_per_month: NonNegative | None = None
-    implementation_usd: NonNegative = 0.0
+    fixed_usd_per_month: Usd | None = None
+    implementation_usd: Usd = 0.0
     success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
     quality_score: float | None = None
     running_costs: RunningCosts = RunningCosts()
@@ -351,7 +363,7 @@ class Uncertainty:
     """
 
     samples: Annotated[int, Field(ge=100, le=200_000)] = 10_000
-    seed: int = 20261129
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 20261129
     throughput_rel_sd: Annotated[float, Field(ge=0, le=1)] = 0.12
     gpu_price_rel_range: Annotated[float, Field(ge=0, lt=1)] = 0.15
     api_price_rel_range: Annotated[float, Field(ge=0, lt=1)] = 0.10
@@ -386,6 +398,8 @@ class Scenario:
             return value.strftime("%Y-%m")
         if value is not None and not (isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value)):
             raise ValueError("expected a month as YYYY-MM, e.g. 2026-12")
+        if isinstance(value, str) and not 2000 <= int(value[:4]) <= 2100:
+            raise ValueError(f"expected a month from 2000-01 to 2100-12, got {value}")
         return value
 
     @model_validator(mode="after")

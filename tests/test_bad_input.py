@@ -43,9 +43,14 @@ CASES = [
         "negative",
         {**GOOD, "workload": {**GOOD["workload"], "requests_per_month": -5}},
         "requests_per_month",
-        "greater than 0",
+        "greater than or equal to 1",
     ),
-    ("zero", {**GOOD, "workload": {**GOOD["workload"], "input_tokens": 0}}, "input_tokens", "greater than 0"),
+    (
+        "zero",
+        {**GOOD, "workload": {**GOOD["workload"], "input_tokens": 0}},
+        "input_tokens",
+        "greater than or equal to 1",
+    ),
     ("typo key", {**GOOD, "workload": {**GOOD["workload"], "peak_to_avg": 2}}, "peak_to_avg", "unknown field"),
     (
         "unknown provider",
