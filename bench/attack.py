@@ -12,7 +12,8 @@ memory limit, in a scratch folder holding a copy of the bundled scenarios and pr
 
 The cases are the classes of issue 10: special files and paths, nesting and huge integers, non-finite and
 extreme numbers in every numeric scenario field, dates, CR-only CSV, `--out` a directory, bad command-line
-numbers, and the share-link codec.
+numbers, the share-link codec, and the importers (each of the first 40 numeric fields of every fixture set to
+text, NaN, Infinity, 1e999, "", -1, 0, 1e308, a list or an object).
 """
 
 from __future__ import annotations
@@ -319,6 +320,52 @@ def codec_cases() -> list[Case]:
     ]
 
 
+IMPORT_VALUES = {"text": '"forty"', "empty": '""', "NaN": "NaN", "Infinity": "Infinity", "overflow": "1e999",
+                 "negative": "-1", "zero": "0", "1e308": "1e308", "list": "[1]", "object": '{"a": 1}'}  # fmt: skip
+IMPORT_FIXTURES = ("vllm-bench-serve.json", "guidellm-benchmarks.json", "aiperf-profile_export_aiperf.json",
+                   "sglang-bench-serving.jsonl")  # fmt: skip
+MAX_FIELDS_PER_FILE = 40
+
+
+def _numeric_paths(doc: object, prefix: tuple = ()) -> list[tuple]:
+    """Paths to numeric leaves, breadth first (the headline fields come first)."""
+    out, queue = [], [(prefix, doc)]
+    while queue:
+        path, node = queue.pop(0)
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+        for key, value in items:
+            if isinstance(value, bool):
+                continue
+            if isinstance(value, int | float):
+                out.append((*path, key))
+            elif isinstance(value, dict | list):
+                queue.append(((*path, key), value))
+    return out
+
+
+def import_cases() -> list[Case]:
+    """Every importer: each of the first numeric fields of its fixture set to text, NaN, Infinity, …"""
+    cases = []
+    for fixture in IMPORT_FIXTURES:
+        text = (ROOT / "tests" / "fixtures" / "imports" / fixture).read_text()
+        lines = text.splitlines() if fixture.endswith(".jsonl") else [text]
+        doc = json.loads(lines[0])
+        for path in _numeric_paths(doc)[:MAX_FIELDS_PER_FILE]:
+            for label, raw in IMPORT_VALUES.items():
+
+                def argv(tmp: Path, fixture=fixture, lines=lines, path=path, raw=raw, label=label) -> list[str]:
+                    data = json.loads(lines[0])
+                    _set(data, path, "__VALUE__")
+                    first = json.dumps(data).replace('"__VALUE__"', raw)
+                    out = tmp / f"hostile-{label}{Path(fixture).suffix}"
+                    out.write_text("\n".join([first, *lines[1:]]))
+                    return ["import", str(out), "--gpu", "H100", "--gpu-count", "1", "--model",
+                            "llama-3.3-70b-instruct", "--out", str(tmp / "o.yaml")]  # fmt: skip
+
+                cases.append(Case(f"import:{fixture}:{'.'.join(map(str, path))}={label}", argv))
+    return cases
+
+
 def _child(case: Case, tmp: Path, pipe_w: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     out, err = io.StringIO(), io.StringIO()
@@ -379,7 +426,7 @@ def main() -> None:
     parser.add_argument("--only", default="")
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
-    cases = [c for c in (*special_cases(), *field_cases(), *codec_cases()) if args.only in c.name]
+    cases = [c for c in (*special_cases(), *field_cases(), *codec_cases(), *import_cases()) if args.only in c.name]
     tally: Counter[str] = Counter()
     for case in cases:
         outcome = run(case)
