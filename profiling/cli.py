@@ -174,7 +174,10 @@ def run_profile(args: argparse.Namespace) -> int:
     try:
         _run_event_loop(profiler.run())
     except KeyboardInterrupt:
-        print(f"\ninterrupted: {len(profiler.levels)} finished level(s) kept in {config.out}", file=sys.stderr)
+        kept = (
+            f"{len(profiler.levels)} finished level(s) kept in {config.out}" if profiler.levels else "nothing written"
+        )
+        print(f"\ninterrupted: {kept}", file=sys.stderr)
         return 130
     if not profiler.levels:
         print("no level finished; nothing written", file=sys.stderr)

@@ -100,16 +100,27 @@ async def send(
     except _StreamError as exc:
         record.error = str(exc)
         return record
+    except Exception as exc:  # any other malformed response is one failed request, never a failed sweep
+        record.error = f"malformed response: {type(exc).__name__}: {str(exc)[:120]}"
+        return record
     if record.first_token_s is None:
         record.error = "stream ended without any generated token"
         return record
-    if usage and isinstance(usage.get("completion_tokens"), int):
-        record.output_tokens = usage["completion_tokens"]
-        record.input_tokens = usage.get("prompt_tokens")
+    completion, prompt_tokens = (usage or {}).get("completion_tokens"), (usage or {}).get("prompt_tokens")
+    if _plausible(completion, record.output_tokens_requested):
+        record.output_tokens = completion
+        record.input_tokens = prompt_tokens if _plausible(prompt_tokens, None) else None
         record.tokens_from_usage = True
-    else:
+    else:  # no usage, or one that cannot be right (0, negative, text): count the content chunks
         record.output_tokens = len(record.chunk_times_s)
     return record
+
+
+def _plausible(count: object, requested: int | None) -> bool:
+    """A token count a server could report: a whole number ≥ 1, at most 10 × what was asked for."""
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        return False
+    return requested is None or count <= 10 * max(requested, 1)
 
 
 class _StreamError(Exception):

@@ -13,6 +13,13 @@ SendFn = Callable[[RequestRecord], Awaitable[RequestRecord]]
 NewRecord = Callable[[int, float], RequestRecord]
 
 
+BACKOFF_S = (0.05, 1.0)
+
+
+def _unreachable(record: RequestRecord) -> bool:
+    return bool(record.error) and str(record.error).startswith("connection error")
+
+
 async def closed_loop(
     concurrency: int, count: int | None, duration_s: float | None, new_record: NewRecord, send: SendFn
 ) -> list[RequestRecord]:
@@ -23,6 +30,7 @@ async def closed_loop(
 
     async def worker() -> None:
         nonlocal next_index
+        pause = 0.0
         while True:
             if count is not None and next_index >= count:
                 return
@@ -30,7 +38,12 @@ async def closed_loop(
                 return
             index = next_index
             next_index += 1
-            records.append(await send(new_record(index, time.perf_counter())))
+            record = await send(new_record(index, time.perf_counter()))
+            records.append(record)
+            # a refused connection fails at once: back off (50 ms doubling to 1 s) rather than spin
+            pause = min(max(pause * 2, BACKOFF_S[0]), BACKOFF_S[1]) if _unreachable(record) else 0.0
+            if pause:
+                await asyncio.sleep(pause)
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return records

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 from collections import Counter
@@ -55,21 +56,30 @@ async def server_info(client: httpx.AsyncClient, root: str) -> ServerInfo:
     engine = version = None
     probes = (("/version", "version", None), ("/info", "version", "tgi"), ("/props", "build_info", "llama.cpp"))
     for path, key, name in probes:
-        try:
-            response = await client.get(root + path, timeout=5)
-            if response.status_code == 200 and isinstance(data := response.json(), dict) and data.get(key):
-                version = str(data[key])
-                engine = name or engine
-                break
-        except (httpx.HTTPError, ValueError):
-            continue
-    try:
-        response = await client.get(root + "/v1/models", timeout=5)
-        if response.status_code == 200:
-            models = response.json().get("data") or []
-            owner = models[0].get("owned_by") if models and isinstance(models[0], dict) else None
-            if owner in ("vllm", "sglang", "llamacpp", "tgi", "transformers"):
-                engine = engine or ("llama.cpp" if owner == "llamacpp" else owner)
-    except (httpx.HTTPError, ValueError, AttributeError):
-        pass
+        data = await _get_json(client, root + path)
+        if isinstance(data, dict) and isinstance(data.get(key), str | int | float) and data.get(key):
+            version = str(data[key])[:100]
+            engine = name or engine
+            break
+    listing = await _get_json(client, root + "/v1/models")
+    models = listing.get("data") if isinstance(listing, dict) else None
+    first = models[0] if isinstance(models, list) and models else None
+    owner = first.get("owned_by") if isinstance(first, dict) else None
+    if owner in ("vllm", "sglang", "llamacpp", "tgi", "transformers"):
+        engine = engine or ("llama.cpp" if owner == "llamacpp" else owner)
     return ServerInfo(engine, version)
+
+
+SETUP_CALL_S = 5.0
+"""Whole-call deadline of each metadata probe (httpx's timeouts are per read: a server trickling bytes
+would hold a probe for ever)."""
+
+
+async def _get_json(client: httpx.AsyncClient, url: str) -> object:
+    """The JSON of a 200 response within SETUP_CALL_S, else None; never raises."""
+    try:
+        async with asyncio.timeout(SETUP_CALL_S):
+            response = await client.get(url, timeout=SETUP_CALL_S)
+            return response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, TimeoutError, ValueError, RecursionError):
+        return None

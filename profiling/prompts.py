@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,22 +131,29 @@ async def _prompt_tokens(client: httpx.AsyncClient, target: Target, text: str) -
     body.pop("ignore_eos", None)
     body.pop("min_tokens", None)
     try:
-        response = await client.post(target.url, json=body, headers=target.headers())
-        if response.status_code == 200:
-            usage = response.json().get("usage") or {}
-            if isinstance(usage.get("prompt_tokens"), int):
-                return usage["prompt_tokens"]
-        root = target.url.split("/v1/")[0]
-        response = await client.post(f"{root}/tokenize", json={"model": target.model, "prompt": text})
-        if response.status_code == 200:
-            data = response.json()
-            if isinstance(data.get("count"), int):
-                return data["count"]
-            if isinstance(data.get("tokens"), list):
-                return len(data["tokens"])
-    except (httpx.HTTPError, ValueError):
+        async with asyncio.timeout(min(client.timeout.read or CALIBRATION_CALL_S, CALIBRATION_CALL_S)):
+            response = await client.post(target.url, json=body, headers=target.headers())
+            data = response.json() if response.status_code == 200 else None
+            usage = data.get("usage") if isinstance(data, dict) else None
+            count = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+            if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+                return count
+            root = target.url.split("/v1/")[0]
+            response = await client.post(f"{root}/tokenize", json={"model": target.model, "prompt": text})
+            data = response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, TimeoutError, ValueError, RecursionError):
         return None
+    if isinstance(data, dict):
+        if isinstance(data.get("count"), int) and not isinstance(data["count"], bool) and data["count"] > 0:
+            return data["count"]
+        if isinstance(data.get("tokens"), list) and data["tokens"]:
+            return len(data["tokens"])
     return None
+
+
+CALIBRATION_CALL_S = 120.0
+"""Whole-call deadline of a calibration request (a 1-token completion, or /tokenize), at most the client's
+--timeout: httpx's own timeouts are per read, and a server trickling bytes would hold the call for ever."""
 
 
 async def calibrate(client: httpx.AsyncClient, target: Target, rng: random.Random) -> Calibration:

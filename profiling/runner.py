@@ -245,7 +245,9 @@ class Profiler:
                     self.levels.append(level)
                     self.write()
                     if level["requests_completed"] == 0:
-                        self.progress.stream.write(f"level {number} had no successful request; stopping the sweep\n")
+                        self.progress.stream.write(
+                            f"level {number + 1}/{len(cfg.levels())} had no successful request; stopping the sweep\n"
+                        )
                         break
         finally:
             self.pool.close()

@@ -60,23 +60,31 @@ def _decode(payload: str | bytes) -> Any:
         return DONE
     try:
         return json.loads(payload)
-    except json.JSONDecodeError:
-        raise MalformedStream(f"chunk is not JSON: {payload[:80]!r}") from None
     except UnicodeDecodeError:
         raise MalformedStream("chunk is not UTF-8") from None
+    except ValueError:  # not JSON, or an integer past Python's 4,300 digits
+        raise MalformedStream(f"chunk is not JSON: {payload[:80]!r}") from None
+    except RecursionError:
+        raise MalformedStream("chunk is nested too deeply") from None
 
 
 def chunk_text(event: dict[str, Any]) -> str:
-    """Generated text in a chunk: content, reasoning or tool-call arguments (chat), or text (completions)."""
+    """Generated text in a chunk: content, reasoning or tool-call arguments (chat), or text (completions).
+    Anything of the wrong shape (choices a dict, delta a string…) carries no text."""
     parts: list[str] = []
-    for choice in event.get("choices") or []:
-        delta = choice.get("delta") or {}
+    choices = event.get("choices")
+    for choice in choices if isinstance(choices, list) else ():
+        if not isinstance(choice, dict):
+            continue
+        delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
         for key in ("content", "reasoning_content", "reasoning"):
             value = delta.get(key)
             if isinstance(value, str):
                 parts.append(value)
-        for call in delta.get("tool_calls") or []:
-            arguments = (call.get("function") or {}).get("arguments")
+        calls = delta.get("tool_calls")
+        for call in calls if isinstance(calls, list) else ():
+            function = call.get("function") if isinstance(call, dict) else None
+            arguments = function.get("arguments") if isinstance(function, dict) else None
             if isinstance(arguments, str):
                 parts.append(arguments)
         text = choice.get("text")

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 MAX_HEADER_BYTES = 64 * 1024
 READ_BYTES = 256 * 1024
+MAX_CHUNK_BYTES = 64 * 1024 * 1024
+MAX_HEADERS = 200
 
 
 class TransportError(Exception):
@@ -46,7 +48,7 @@ class Response:
         try:
             async for data in self._body():
                 yield data
-        except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, OSError, ValueError) as exc:
             raise TransportError(f"stream broke: {type(exc).__name__}") from None
 
     async def _body(self) -> AsyncIterator[bytes]:
@@ -59,7 +61,9 @@ class Response:
                 try:
                     size = int(size_line.split(b";", 1)[0].strip(), 16)
                 except ValueError:
-                    raise TransportError(f"bad chunk size line {size_line[:40]!r}") from None
+                    size = -1
+                if not 0 <= size <= MAX_CHUNK_BYTES:
+                    raise TransportError(f"bad chunk size line {size_line[:40]!r}")
                 if size == 0:
                     while (await reader.readline()) not in (b"\r\n", b"\n", b""):
                         pass  # trailers
@@ -69,7 +73,10 @@ class Response:
                 await reader.readexactly(2)
                 yield data
         elif "content-length" in self.headers:
-            remaining = int(self.headers["content-length"])
+            text = self.headers["content-length"]
+            if not (text.isdigit() and len(text) <= 15):
+                raise TransportError(f"bad Content-Length {text[:40]!r}")
+            remaining = int(text)
             while remaining > 0:
                 data = await reader.read(min(remaining, READ_BYTES))
                 if not data:
@@ -148,15 +155,18 @@ class ConnectionPool:
                 if reused and attempt == 0:
                     continue
                 raise TransportError(f"connection broke: {type(exc).__name__}") from None
+            except (asyncio.LimitOverrunError, ValueError, OSError) as exc:  # a line over the limit, a reset
+                connection.writer.close()
+                raise TransportError(f"bad response: {type(exc).__name__}") from None
         raise TransportError("server closed the connection")
 
     async def _response(self, status_line: bytes, connection: _Connection, key: tuple[str, int, bool]) -> Response:
         parts = status_line.split(b" ", 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/1."):
+        if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not (parts[1].isdigit() and len(parts[1]) == 3):
             connection.writer.close()
             raise TransportError(f"not an HTTP/1.x response: {status_line[:60]!r}")
         headers: dict[str, str] = {}
-        while True:
+        for _ in range(MAX_HEADERS + 1):
             line = await connection.reader.readline()
             if line in (b"\r\n", b"\n"):
                 break
@@ -164,6 +174,9 @@ class ConnectionPool:
                 raise TransportError("connection closed inside the response headers")
             name, _, value = line.decode("latin-1").partition(":")
             headers[name.strip().lower()] = value.strip()
+        else:
+            connection.writer.close()
+            raise TransportError(f"more than {MAX_HEADERS} response headers")
         return Response(int(parts[1]), headers, connection, self, key)
 
     def close(self) -> None:
