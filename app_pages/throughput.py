@@ -41,7 +41,9 @@ if submitted and upload is not None:
             f"({profile.meta.engine}), {len(profile.levels)} levels, {profile.meta.source}."
         )
 elif submitted:
-    st.warning("Choose a file first.")
+    st.warning(
+        f"Choose a file first (at most {loaders.MAX_UPLOAD_BYTES // 1024} KiB: the uploader refuses a larger one)."
+    )
 
 analysis = state.analysis()
 if analysis is None:

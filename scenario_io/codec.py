@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import zlib
 from typing import Any
 
@@ -31,6 +32,21 @@ def from_yaml(text: str, name: str) -> dict[str, Any]:
     data = parse_yaml_text(text, name)
     if not isinstance(data, dict):
         raise InputError(name, "", "expected a mapping with name, workload and options (see scenarios/)")
+    return finite(data, name)
+
+
+def finite(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """The mapping unchanged, or an `InputError` naming the first NaN or infinity in it (by its field path):
+    a non-finite number never enters the app's state, its link or its exports."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            raise InputError(name, path or "(top level)", f"expected a finite number, got {node}")
+        if isinstance(node, dict):
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(node))
     return data
 
 

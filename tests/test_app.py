@@ -612,3 +612,51 @@ def test_a_class_with_an_input_spread_is_kept_and_priced(catalogues):
     classes = next(d.value for d in at.dataframe if "input_tokens" in d.value.columns)
     assert classes["input_tokens"].iloc[0] == pytest.approx(0.8 * 1500 + 0.2 * 12000)
     assert shown_verdict(at) == verdict(engine(scenario, catalogues))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("nan.yaml", "VOLUME: .nan", "workload.requests_per_month"),
+        ("inf.yaml", "VOLUME: .inf", "workload.requests_per_month"),
+        ("deep.yaml", "DEEP", "nested more than"),
+        ("bigint.yaml", "VOLUME: " + "9" * 5000, "digits"),
+    ],
+)
+def test_hostile_scenario_uploads_are_named_and_the_current_one_kept(catalogues, name, text, where):
+    good = (SCENARIO_DIR / "support-assistant.yaml").read_text()
+    body = good.replace("requests_per_month: 3000000", text.replace("VOLUME", "requests_per_month"))
+    if text == "DEEP":
+        body = good + "\ndescription: " + "[" * 2000 + "]" * 2000 + "\n"
+    at = open_app()
+    before = at.session_state["scenario"]
+    at.sidebar.file_uploader[0].upload(name, body.encode(), "application/x-yaml").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(name in e.value and where in e.value for e in at.sidebar.error), [e.value for e in at.sidebar.error]
+    assert at.session_state["scenario"] == before
+    assert shown_verdict(at) == verdict(engine(example(), catalogues))
+
+
+@pytest.mark.parametrize("payload", ["[" * 100_000 + "]" * 100_000, '{"name": NaN}'])
+def test_a_hostile_link_says_so_and_opens_the_example(payload):
+    import base64
+    import zlib
+
+    token = base64.urlsafe_b64encode(zlib.compress(payload.encode(), 9)).decode().rstrip("=")
+    at = open_app(s=token)
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["scenario"] == example()
+
+
+def test_a_self_hosted_option_without_gpu_beside_one_with_it_stays_valid(catalogues):
+    """The options table once wrote `gpu: NaN` for the blank cell, breaking a valid scenario."""
+    scenario = example("batch-summariser")
+    extra = {**scenario["options"][0], "id": "no-gpu"}
+    extra.pop("gpu")
+    extra.pop("term")
+    extra["usd_per_gpu_hour"] = 2.5
+    scenario["options"].append(extra)
+    at = open_app(s=codec.to_url_token(scenario))
+    assert_no_failure(at)
+    assert at.session_state["scenario"] == scenario
+    assert shown_verdict(at) == verdict(engine(scenario, catalogues))

@@ -106,6 +106,13 @@ def _number(value: Any) -> float | int | None:
     return int(value) if value.is_integer() else value
 
 
+def _text(value: Any) -> str | None:
+    """A text cell: None when blank (the editor gives None, NaN or "" for an empty cell)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
+        return None
+    return str(value).strip()
+
+
 def _put(mapping: dict[str, Any], name: str, value: Any) -> None:
     """Set, or drop when blank; leave an unchanged value (and its place in the file) alone."""
     if value is None:
@@ -131,10 +138,10 @@ def apply(options: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict[str, 
 
 
 def _apply_self_hosted(option: dict[str, Any], row: dict[str, Any]) -> None:
-    _put(option, "gpu", row["gpu"] or None)
+    _put(option, "gpu", _text(row["gpu"]))
     _put(option, "gpus_per_replica", _number(row["gpus_per_replica"]))
     _put(option, "autoscale", True if row["autoscale"] else None)
-    pricing = row["pricing"] or _pricing(option)
+    pricing = _text(row["pricing"]) or _pricing(option)
     if pricing == "owned":
         option.pop("term", None)
         option.pop("usd_per_gpu_hour", None)

@@ -72,7 +72,10 @@ def render() -> None:
                 "This link reopens the scenario exactly (the address bar always holds it too). "
                 "Uploaded profiles are not inside it: the recipient uploads the same files."
             )
-            st.code(share_link(codec.to_url_token(state.data())), language=None, wrap_lines=True)
+            try:
+                st.code(share_link(codec.to_url_token(state.data())), language=None, wrap_lines=True)
+            except InputError as err:
+                st.warning(f"No link for this scenario: {err}")
         analysis = state.analysis(show_error=False)
         if analysis is not None:
             st.download_button(

@@ -84,7 +84,11 @@ def add_profile(name: str, profile: Profile) -> None:
 
 def sync_url() -> None:
     """Keep the address bar a shareable link to the scenario as it is now."""
-    token = codec.to_url_token(data())
+    try:
+        token = codec.to_url_token(data())
+    except InputError as err:
+        st.warning(f"The address bar keeps the last link: {err}", icon=":material/link_off:")
+        return
     if st.query_params.get("s") != token:
         st.query_params["s"] = token
 
@@ -151,13 +155,18 @@ def _analyse(key: str, _data: dict, _profiles: dict) -> Analysis:
     return Analysis(key, scenario, inputs, evaluate(inputs), setup_options(inputs))
 
 
+def shown(err: Exception) -> str:
+    """An error as the user sees it: paths inside the app's own folder relative to it (no server paths)."""
+    return str(err).replace(f"{loaders.ROOT}/", "").replace(str(loaders.ROOT), ".")
+
+
 def analysis(show_error: bool = True) -> Analysis | None:
     """The current scenario evaluated, or None after showing the error in place (the user's data is kept)."""
     try:
         return _analyse(_content_key(), data(), all_profiles())
     except InputError as err:
         if show_error:
-            st.error(f"**This scenario cannot be computed yet.** {err}", icon=":material/error:")
+            st.error(f"**This scenario cannot be computed yet.** {shown(err)}", icon=":material/error:")
         return None
     except Exception as exc:  # a bug, not bad input: say so in place, keep the user's scenario, log the trace
         LOG.exception("evaluating the scenario failed")

@@ -129,6 +129,7 @@ def render(data: dict[str, Any]) -> None:
     amount = left.number_input(
         f"Volume ({basis}, first month)",
         min_value=1.0,
+        max_value=1e15,
         step=100_000.0,
         format="%.0f",
         key=seeded("volume", float(amount_now)),
