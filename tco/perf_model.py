@@ -47,6 +47,7 @@ concurrency 10 in τ = 0.1 + 0.4 + 0.4 = 0.9 s, i.e. 1.11 req/s, with E2E = 9 s:
 from __future__ import annotations
 
 import statistics
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -298,8 +299,24 @@ def _errors(profile: Profile, points: Sequence[Point], held_out: Sequence[Sequen
     return errors
 
 
+_FITS: dict[int, tuple[weakref.ref[Profile], PerfModel | None]] = {}
+"""Fits by profile object: a scenario whose 150 options share one profile fits it once (a profile is frozen,
+so its fit never changes; entries hold only a weak reference, checked on every hit)."""
+
+
 def fit_profile(profile: Profile) -> PerfModel | None:
     """Fit equation (1) and the latency terms to `profile`; None when no level has throughput."""
+    hit = _FITS.get(id(profile))
+    if hit is not None and hit[0]() is profile:
+        return hit[1]
+    model = _fit_profile(profile)
+    if len(_FITS) > 256:
+        _FITS.clear()
+    _FITS[id(profile)] = (weakref.ref(profile), model)
+    return model
+
+
+def _fit_profile(profile: Profile) -> PerfModel | None:
     points = profile_points(profile)
     if not points:
         return None

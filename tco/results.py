@@ -65,6 +65,11 @@ class OptionResult:
     notes: list[str] = field(default_factory=list)
 
 
+def rank_key(option: OptionResult) -> tuple[bool, bool, float]:
+    """Best first: meets the SLO, passes the quality gate, then the lowest NPV of cost."""
+    return (not option.slo_met, option.quality_ok is False, option.npv_cost_usd)
+
+
 @dataclass(frozen=True)
 class Crossing:
     requests_per_month: float

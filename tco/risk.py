@@ -9,7 +9,7 @@ import numpy as np
 from tco.inputs import ScenarioInputs
 from tco.montecarlo import MonteCarloResult, option_throughput_sds, run_monte_carlo
 from tco.option_models import setup_options
-from tco.results import OptionResult, ScenarioResult
+from tco.results import OptionResult, ScenarioResult, rank_key
 from tco.sensitivity import Tornado, tornado
 
 
@@ -26,17 +26,13 @@ class RiskReport:
     monte_carlo: MonteCarloResult
 
 
-def _rank_key(option: OptionResult) -> tuple[bool, bool, float]:
-    return (not option.slo_met, option.quality_ok is False, option.npv_cost_usd)
-
-
 def headline_pair(result: ScenarioResult) -> tuple[OptionResult, OptionResult] | None:
     """The cheapest self-hosted option against the cheapest API (both meeting SLO and quality gate first)."""
     hosted = [o for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None]
     apis = [o for o in result.options if o.kind == "api"]
     if not hosted or not apis:
         return None
-    return min(hosted, key=_rank_key), min(apis, key=_rank_key)
+    return min(hosted, key=rank_key), min(apis, key=rank_key)
 
 
 def risk_report(inputs: ScenarioInputs, result: ScenarioResult, samples: int | None = None) -> RiskReport | None:
@@ -48,7 +44,9 @@ def risk_report(inputs: ScenarioInputs, result: ScenarioResult, samples: int | N
     models = [s.model for s in setups]
     by_id = {m.id: m for m in models}
     sds = option_throughput_sds(setups, inputs.scenario.uncertainty.throughput_rel_sd)
-    mc = run_monte_carlo(inputs.scenario, models, samples, sds)
+    mc = run_monte_carlo(
+        inputs.scenario, models, samples, sds, monthly_ids=(hosted.id, api.id), file=inputs.source_file
+    )
     savings = np.percentile(mc.savings_npv(hosted.id, api.id), [10, 50, 90])
     return RiskReport(
         self_hosted=hosted.id,
