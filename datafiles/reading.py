@@ -223,9 +223,15 @@ def parse_csv_rows(text: str, name: str) -> tuple[list[str], list[dict[str, str 
     try:
         reader = csv.DictReader(io.StringIO(lines, newline=""))
         rows = list(reader)
-        return list(reader.fieldnames or []), rows
+        header = list(reader.fieldnames or [])
     except csv.Error as exc:
         raise InputError(name, "", f"not a valid CSV file ({exc})") from None
+    for number, row in enumerate(rows, start=2):
+        if None in row:  # more cells than the header has columns
+            raise InputError(
+                name, f"line {number}", f"{len(header) + len(row[None])} cells; the header has {len(header)}"
+            )
+    return header, rows
 
 
 def check_output_path(path: Path | str, flag: str) -> Path:
