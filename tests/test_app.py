@@ -660,3 +660,22 @@ def test_a_self_hosted_option_without_gpu_beside_one_with_it_stays_valid(catalog
     assert_no_failure(at)
     assert at.session_state["scenario"] == scenario
     assert shown_verdict(at) == verdict(engine(scenario, catalogues))
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000),
+        ("big.json", b'{"completed": ' + b"9" * 5000 + b"}"),
+        ("forty.json", b'{"completed": "forty", "request_throughput": 1, "total_token_throughput": 2}'),
+        ("inf.json", b'{"completed": Infinity, "request_throughput": Infinity, "total_token_throughput": 2}'),
+        ("cr.csv", b"concurrency,req_per_s\r1,2\r2,,,\r"),
+    ],
+)
+def test_hostile_throughput_uploads_are_named_in_place(name, body):
+    at = open_app("throughput")
+    at.file_uploader(key="tp.upload").upload(name, body, "application/octet-stream")
+    next(b for b in at.button if b.label == "Add profile").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(name in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["uploaded_profiles"] == {}
