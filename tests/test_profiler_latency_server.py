@@ -102,7 +102,9 @@ def test_thirty_two_at_once_keeps_ttft(tmp_path):
         )
     assert code == 0
     level = load_profile(path).levels[0]
-    assert level.ttft_s.p50 == pytest.approx(0.2, rel=0.10)
+    # a client that queued the 32 streams behind each other would report several times 0.2 s; the slack is
+    # for the scheduler of a shared 2-core machine (CI measured +13 % once), not for the client
+    assert level.ttft_s.p50 == pytest.approx(0.2, rel=0.25)
     assert level.requests_completed == 64
 
 
