@@ -39,9 +39,13 @@ def test_concurrency_one_matches_injected_latencies(tmp_path, capsys):
         )
     assert code == 0, capsys.readouterr().err
     level = load_profile(path).levels[0]
-    assert level.ttft_s.p50 == pytest.approx(0.1, rel=0.05)
-    assert level.itl_s.p50 == pytest.approx(0.02, rel=0.05)
-    assert level.e2e_s.p50 == pytest.approx(0.1 + 19 * 0.02, rel=0.05)
+    # the definition, independent of machine load: ITL = (E2E − TTFT) / (output tokens − 1), 19 gaps (dividing
+    # by 20 would be 5 % off)
+    assert level.itl_s.p50 == pytest.approx((level.e2e_s.p50 - level.ttft_s.p50) / 19, rel=0.03)
+    # accuracy against the injected delays; the slack is a shared 2-core machine's scheduling (+5.6 % once in CI)
+    assert level.ttft_s.p50 == pytest.approx(0.1, rel=0.10)
+    assert level.itl_s.p50 == pytest.approx(0.02, rel=0.10)
+    assert level.e2e_s.p50 == pytest.approx(0.1 + 19 * 0.02, rel=0.10)
     assert level.requests_completed == 8 and level.requests_failed == 0
     assert level.output_tokens == 20  # exactly the server's usage report
 
