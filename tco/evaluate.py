@@ -9,6 +9,7 @@ import numpy as np
 from tco import breakeven, finance
 from tco.api_cost import COMPONENTS
 from tco.commitments import committed_units, tranches
+from tco.defaults import DEFAULT_SOURCES
 from tco.hardware import book_value
 from tco.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
 from tco.montecarlo import option_throughput_sds, uncertainty_ranges
@@ -16,7 +17,7 @@ from tco.option_models import OptionSetup, setup_options
 from tco.projection import Drivers, Projection, decline_path, project, requests_series
 from tco.quality import cost_of_pass, passes_gate, quality_score
 from tco.results import BreakEven, OptionError, OptionResult, ScenarioResult, rank_key
-from tco.scenario import DEFAULT_SOURCES, HOURS_PER_MONTH, Scenario
+from tco.scenario import HOURS_PER_MONTH, Scenario
 
 
 def base_projection(inputs: ScenarioInputs, setups: list[OptionSetup]) -> Projection:

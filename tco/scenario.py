@@ -2,7 +2,7 @@
 
 These records are what a scenario YAML file holds (DESIGN.md, "Scenario file"). They are
 validated once, strictly, when built; the engine then trusts them. Defaults are the ones
-DESIGN.md lists, each with its source in `DEFAULT_SOURCES`.
+DESIGN.md lists, each with its source in `tco.defaults.DEFAULT_SOURCES`.
 """
 
 from __future__ import annotations
@@ -35,34 +35,6 @@ Term = Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
 
 HOURS_PER_MONTH = 730.0
 """Billed hours in a month (8,760 / 12), as ConfigIQ and llm-d Planner use."""
-
-DEFAULT_SOURCES = {
-    "hours_per_month": "730 h = 8,760 h / 12 (ConfigIQ, llm-d Planner)",
-    "planning_utilization": "0.85 of SLO throughput (ConfigIQ 0.90; llm-d Planner 1/1.2)",
-    "ha_spare_replicas": "N+1 (ConfigIQ flags its absence)",
-    "peak_to_average": "2.0: our default when none is given (published range 1.5-3, NVIDIA DLI; llm-d Planner)",
-    "life_years": "4 years (NVIDIA TCO sheet, DLI course)",
-    "residual_share": "20 % (ConfigIQ)",
-    "discount_rate_annual": "8 % (ConfigIQ)",
-    "maintenance_share_per_year": "5 % of capex per year (ConfigIQ hybrid)",
-    "usd_per_kwh": "$0.10/kWh (ConfigIQ; EIA industrial average 2024 ~$0.083)",
-    "pue": "1.3 (ConfigIQ 1.25-1.4; hyperscale ~1.2)",
-    "colo_usd_per_kw_month": "$200/kW-month (secondary sources $150-250; ConfigIQ $250)",
-    "gpu_load_factor": "0.7 of nameplate power while serving (engineering estimate)",
-    "staff_usd_per_fte_month": "$18,000 loaded per FTE-month (ConfigIQ)",
-    "ops_fte": "API 0.05, rented 0.2, owned 0.25 FTE (ConfigIQ)",
-    "horizon_months": "36 months (ConfigIQ)",
-    "spot_preemption_overhead": "10 % extra GPU time for re-work after preemption (estimate)",
-    "gpus_per_ops_fte": "off: staff does not grow with the fleet unless set (large fleets: 0.5-2 FTE, kshirol; "
-    "research/tco.md)",
-    "provisioned_kw": "the server's nameplate power: gpus.yaml's (DGX H100 10.2 kW = 1.3 kW/GPU), or power_kw / 0.7; "
-    "colocation is sold on provisioned kW, not average draw; all-in figures with network and storage reach ~1.7 kW/GPU",
-    "license_usd_per_gpu_year": "0: open stack (vLLM, SGLang); NVIDIA AI Enterprise lists $4,500/GPU-year (NVIDIA)",
-    "storage_usd_per_month": "0: weights, images and logs (e.g. 1 TB on AWS EBS gp3 at $0.08/GB-month = $80)",
-    "egress_usd_per_gb": "0: free on most GPU clouds (Lambda, RunPod); AWS internet egress $0.09/GB first 10 TB",
-    "egress_bytes_per_output_token": "200 B: one OpenAI-format SSE chunk per streamed token (id, model, delta; "
-    "estimate from vLLM's chat.completion.chunk)",
-}
 
 
 @dataclass(config=STRICT)
@@ -280,7 +252,7 @@ class Ownership:
 
 @dataclass(config=STRICT)
 class RunningCosts:
-    """Costs of a self-hosted option beyond GPUs and staff (rented or owned), each default in DEFAULT_SOURCES."""
+    """Costs of a self-hosted option beyond GPUs and staff (rented or owned), each default in tco.defaults."""
 
     license_usd_per_gpu_year: Annotated[float, Field(ge=0, le=1e7)] = 0.0
     storage_usd_per_month: Usd = 0.0

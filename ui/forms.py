@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tco.scenario import DEFAULT_SOURCES
+from tco.defaults import DEFAULT_SOURCES
 from ui import state
 
 

@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tco.scenario import DEFAULT_SOURCES, Ownership
+from tco.defaults import DEFAULT_SOURCES
+from tco.scenario import Ownership
 
 PRICING = ("on_demand", "reserved_1y", "reserved_3y", "spot", "owned", "custom $/GPU-h")
 OWNERSHIP_FIELDS = {

@@ -9,8 +9,8 @@ import streamlit as st
 
 from cli.report import ranked
 from tco import ScenarioResult
+from tco.defaults import DEFAULT_SOURCES
 from tco.results import OptionResult
-from tco.scenario import DEFAULT_SOURCES
 
 _MONEY = st.column_config.NumberColumn(format="dollar")
 OPTION_COLUMNS = {
