@@ -196,7 +196,9 @@ def resolve_scenario(
     if scenario.api_overrides is not None:
         overrides_path = Path(scenario.api_overrides)
         overrides_path = overrides_path if overrides_path.is_absolute() else scenario_dir / overrides_path
-    table = pointed_at(file, "api_overrides", lambda: load_overrides(overrides_path))
+    # the user's own overrides file is named with the field that points at it; the bundled one stands alone
+    load = lambda: load_overrides(overrides_path)  # noqa: E731
+    table = pointed_at(file, "api_overrides", load) if scenario.api_overrides is not None else load()
     table.update({(row.provider.lower(), row.model.lower()): row for row in scenario.overrides})
     book = PriceBook(catalogues.prices, table, overrides_path.name)
     months = scenario.month_starts(today or dt.date.today())
