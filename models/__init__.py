@@ -1,5 +1,6 @@
-"""The model catalogue: open and proprietary models, architecture, quality scores, serving APIs."""
+"""The model catalogue: architecture, quality records with provenance, and the APIs serving each model."""
 
-from models.catalog import ApiRef, ModelCard, ModelCatalog, QualityScore, load_catalog
+from models.catalog import ApiRef, ModelCard, ModelCatalog, load_catalog
+from models.quality import BENCHMARKS, QualityRecord, best_record
 
-__all__ = ["ApiRef", "ModelCard", "ModelCatalog", "QualityScore", "load_catalog"]
+__all__ = ["BENCHMARKS", "ApiRef", "ModelCard", "ModelCatalog", "QualityRecord", "best_record", "load_catalog"]

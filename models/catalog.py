@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
@@ -10,20 +11,12 @@ from pydantic import Field
 from pydantic.dataclasses import dataclass
 
 from datafiles import STRICT, InputError, parse_as, read_yaml
+from models.quality import QualityRecord
 
 DATA_DIR = Path(__file__).parent / "data"
 
 PositiveInt = Annotated[int, Field(ge=1)]
 Positive = Annotated[float, Field(gt=0)]
-
-
-@dataclass(config=STRICT)
-class QualityScore:
-    metric: str
-    score: float
-    mode: Literal["thinking", "non_thinking", "own_eval"]
-    source: str
-    as_of: dt.date
 
 
 @dataclass(config=STRICT)
@@ -42,10 +35,12 @@ class ModelCard:
     vendor: str
     open_weights: bool
     license: str
-    context_tokens: PositiveInt
+    context_tokens: PositiveInt | None
+    """None where the maximum context is not verified (the context-window check is then skipped, and said so)."""
     as_of: dt.date
-    quality: tuple[QualityScore, ...]
     api: tuple[ApiRef, ...]
+    quality: tuple[QualityRecord, ...] = ()
+    """Filled from `quality.yaml` by `load_catalog`; the model files carry no scores."""
     total_params_b: Positive | None = None
     active_params_b: Positive | None = None
     layers: PositiveInt | None = None
@@ -59,9 +54,6 @@ class ModelCard:
     linear_attention_layers: Annotated[int, Field(ge=0)] | None = None
     """Layers with linear attention (a fixed-size state, no KV cache growth), e.g. Qwen3-Next, MiniMax-M1."""
     architecture_source: str | None = None
-
-    def score(self, metric: str) -> QualityScore | None:
-        return next((q for q in self.quality if q.metric == metric), None)
 
     @property
     def kv_elements_per_layer_token(self) -> int | None:
@@ -77,6 +69,17 @@ class ModelCard:
 class _CatalogFile:
     catalog_version: Literal[1]
     models: tuple[ModelCard, ...]
+
+
+@dataclass(config=STRICT)
+class _QualityRow(QualityRecord):
+    model: str = ""
+
+
+@dataclass(config=STRICT)
+class _QualityFile:
+    quality_version: Literal[1]
+    records: tuple[_QualityRow, ...]
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,22 @@ class ModelCatalog:
 
 
 def load_catalog(data_dir: Path | str = DATA_DIR) -> ModelCatalog:
+    """Every `*_models.yaml` in `data_dir`, with the records of `quality.yaml` attached to their models."""
     cards: list[ModelCard] = []
     seen: dict[str, str] = {}
-    for path in sorted(Path(data_dir).glob("*.yaml")):
+    for path in sorted(Path(data_dir).glob("*_models.yaml")):
         for card in parse_as(_CatalogFile, read_yaml(path), str(path)).models:
             if card.id.lower() in seen:
                 raise InputError(str(path), f"models[{card.id}]", f"duplicate id, already in {seen[card.id.lower()]}")
             seen[card.id.lower()] = str(path)
             cards.append(card)
-    return ModelCatalog(tuple(cards))
+    quality_path = Path(data_dir) / "quality.yaml"
+    by_model: dict[str, list[QualityRecord]] = {}
+    if quality_path.exists():
+        rows = parse_as(_QualityFile, read_yaml(quality_path), str(quality_path)).records
+        for i, row in enumerate(rows):
+            if row.model.lower() not in seen:
+                raise InputError(str(quality_path), f"records[{i}].model", f"unknown model {row.model!r}")
+            fields = {k: getattr(row, k) for k in QualityRecord.__dataclass_fields__}
+            by_model.setdefault(row.model.lower(), []).append(QualityRecord(**fields))
+    return ModelCatalog(tuple(dataclasses.replace(c, quality=tuple(by_model.get(c.id.lower(), ()))) for c in cards))

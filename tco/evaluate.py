@@ -15,7 +15,7 @@ from tco.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
 from tco.montecarlo import option_throughput_sds, uncertainty_ranges
 from tco.option_models import OptionSetup, setup_options
 from tco.projection import Drivers, Projection, decline_path, project, requests_series
-from tco.quality import cost_of_pass, passes_gate, quality_score
+from tco.quality import assess, cost_of_pass, cost_of_pass_interval
 from tco.results import BreakEven, OptionError, OptionResult, ScenarioResult, rank_key
 from tco.scenario import HOURS_PER_MONTH, Scenario
 
@@ -37,8 +37,8 @@ def base_projection(inputs: ScenarioInputs, setups: list[OptionSetup]) -> Projec
     )
 
 
-def _token_totals(scenario: Scenario, requests: float) -> tuple[float, float]:
-    classes = scenario.workload.request_classes
+def _token_totals(setup: OptionSetup, requests: float) -> tuple[float, float]:
+    classes = setup.classes
     return (
         requests * sum(c.share * c.input_tokens for c in classes),
         requests * sum(c.share * c.output_tokens for c in classes),
@@ -86,12 +86,12 @@ def _option_result(
     costs = projection.cost_usd[0, index]
     first = float(costs[0])
     r0 = float(requests[0])
-    tokens_in, tokens_out = _token_totals(scenario, r0)
+    tokens_in, tokens_out = _token_totals(setup, r0)
     factors = finance.discount_factors(scenario.finance.discount_rate_annual, scenario.horizon_months)
     notes = list(setup.notes)
     item = setup.resolved
     card = item.card
-    score, score_source = quality_score(card, scenario.quality.metric, item.option.quality_score)
+    quality = assess(card, item.option, scenario.quality)
     replicas = gpus = billed = utilization = None
     cash = npv_cash = terminal = depreciation = accounting = None
     if isinstance(item, ResolvedApi):
@@ -139,9 +139,8 @@ def _option_result(
         usd_in = first * input_share / (tokens_in / 1e6)
         usd_out = first * (1 - input_share) / (tokens_out / 1e6)
     per_request_usd = first / r0
-    gate = passes_gate(score, scenario.quality.min_score)
-    if gate is False:
-        notes.append(f"below the quality gate ({scenario.quality.metric} {score} < {scenario.quality.min_score})")
+    if quality.gate in ("below", "unscored"):
+        notes.append(f"not recommended: {quality.gate} on the quality gate ({'; '.join(quality.reasons)})")
     return OptionResult(
         id=model.id,
         kind="api" if model.is_api else "self_hosted",
@@ -164,10 +163,16 @@ def _option_result(
         slo_met=setup.slo_met,
         capacity_basis=setup.capacity_basis,
         replica_req_per_s=None if model.is_api or not setup.feasible else model.replica_req_per_s,
-        quality_score=score,
-        quality_source=score_source,
-        quality_ok=gate,
-        cost_of_pass_usd=cost_of_pass(per_request_usd, item.option.success_rate),
+        quality_score=quality.score,
+        quality_source=quality.source,
+        quality_ok=quality.ok,
+        quality_gate=quality.gate,
+        quality_records=quality.records_json(),
+        success_rate=quality.success_rate,
+        success_rate_ci=quality.success_ci,
+        cost_of_pass_usd=cost_of_pass(per_request_usd, quality.success_rate),
+        cost_of_pass_ci_usd=cost_of_pass_interval(per_request_usd, quality.success_ci),
+        output_tokens_per_request=tokens_out / r0,
         breakdown_first_month_usd=breakdown,
         capacity=setup.capacity.summary() if setup.capacity is not None else None,
         commitments=[dataclasses.asdict(c) for c in tranches(units, model.commitment_months)]
@@ -189,7 +194,8 @@ def _break_even(
     factors = finance.discount_factors(rate, scenario.horizon_months)
     savings = np.array(api_res.monthly_cost_usd) - np.array(self_res.monthly_cost_usd)
     upfront = self_setup.model.implementation_usd - api_setup.model.implementation_usd
-    tokens_per_request = scenario.workload.tokens_per_request
+    # the same tasks on both sides, counted in the self-hosted option's tokens (each option may spend its own)
+    tokens_per_request = sum(_token_totals(self_setup, 1.0))
     model = self_setup.model
     api_usd_per_mtok = api_setup.model.usd_per_request[0] / tokens_per_request * 1e6
     cash_payback = None

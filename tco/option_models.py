@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models.catalog import ModelCard
 from tco.api_cost import RequestCost, mean_request_cost
 from tco.hardware import ServerYear, owned_server_year
 from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
 from tco.projection import Drivers, OptionModel, decline_path, project, requests_series
 from tco.replica_capacity import ReplicaCapacity, replica_capacity
-from tco.scenario import HOURS_PER_MONTH, Scenario, SelfHostedOption
+from tco.scenario import HOURS_PER_MONTH, Option, RequestClass, Scenario, SelfHostedOption
 from tco.size_distribution import longest_input
 
 
@@ -34,6 +35,8 @@ class OptionSetup:
     notes: tuple[str, ...] = ()
     problem: str | None = None
     """Why the option cannot serve the workload before any capacity question (a class beyond its context)."""
+    classes: tuple[RequestClass, ...] = ()
+    """The workload's classes as this option serves them (its own output tokens per request)."""
 
     @property
     def feasible(self) -> bool:
@@ -52,12 +55,29 @@ def staff_usd_per_month(scenario: Scenario, kind: str) -> float:
     return fte * scenario.finance.staff_usd_per_fte_month
 
 
-def context_problem(item: ResolvedOption, scenario: Scenario) -> str | None:
+def output_multiplier(scenario: Scenario, option: Option) -> float:
+    """How many times the workload's output tokens this option spends: `output_tokens` / the workload's mean
+    output, or `output_tokens_multiplier`, or 1. Worked: workload 500 out, option output_tokens 1,500 → 3."""
+    if option.output_tokens is not None:
+        mean = sum(c.share * c.output_tokens for c in scenario.workload.request_classes)
+        return option.output_tokens / mean
+    return option.output_tokens_multiplier if option.output_tokens_multiplier is not None else 1.0
+
+
+def option_classes(scenario: Scenario, option: Option) -> tuple[RequestClass, ...]:
+    """The workload's classes with this option's output tokens per request (every class scaled alike)."""
+    factor = output_multiplier(scenario, option)
+    classes = scenario.workload.request_classes
+    if factor == 1.0:
+        return tuple(classes)
+    return tuple(dataclasses.replace(c, output_tokens=min(c.output_tokens * factor, 1e8)) for c in classes)
+
+
+def context_problem(card: ModelCard | None, classes: tuple[RequestClass, ...]) -> str | None:
     """The first class whose longest request (top of its input spread + output) exceeds the model's context."""
-    card = item.card
-    if card is None:
+    if card is None or card.context_tokens is None:
         return None
-    for cls in scenario.workload.request_classes:
+    for cls in classes:
         tokens = longest_input(cls) + cls.output_tokens
         if tokens > card.context_tokens:
             return (
@@ -69,7 +89,7 @@ def context_problem(item: ResolvedOption, scenario: Scenario) -> str | None:
 
 def _setup_api(item: ResolvedApi, inputs: ScenarioInputs) -> OptionSetup:
     scenario = inputs.scenario
-    classes = scenario.workload.request_classes
+    classes = option_classes(scenario, item.option)
     costs, notes = [], []
     for price in item.prices:
         cost, month_notes = mean_request_cost(price, classes)
@@ -94,9 +114,16 @@ def _setup_api(item: ResolvedApi, inputs: ScenarioInputs) -> OptionSetup:
         slo_met=True,
         capacity_basis="provider",
         request_costs=tuple(costs),
-        notes=(f"prices: {first.source}", *notes),
-        problem=context_problem(item, scenario),
+        notes=(f"prices: {first.source}", *notes, *_context_note(item.card)),
+        problem=context_problem(item.card, classes),
+        classes=classes,
     )
+
+
+def _context_note(card: ModelCard | None) -> tuple[str, ...]:
+    if card is not None and card.context_tokens is None:
+        return (f"{card.id}'s context window is not verified in the catalogue: requests are not checked against it",)
+    return ()
 
 
 def _scaling_staff(scenario: Scenario, unit_gpus: int) -> dict[str, float]:
@@ -107,11 +134,11 @@ def _scaling_staff(scenario: Scenario, unit_gpus: int) -> dict[str, float]:
     return {"staff_scaling": unit_gpus / per_fte * scenario.finance.staff_usd_per_fte_month}
 
 
-def egress_usd_per_request(scenario: Scenario, option: SelfHostedOption) -> float:
+def egress_usd_per_request(classes: tuple[RequestClass, ...], option: SelfHostedOption) -> float:
     """Bytes out per request × $/GB: mean output tokens × bytes per streamed token / 1e9 × egress_usd_per_gb.
     Worked: 500 output tokens × 200 B = 100 kB = 1e-4 GB; at $0.09/GB, $0.000009 a request."""
     running = option.running_costs
-    tokens = sum(c.share * c.output_tokens for c in scenario.workload.request_classes)
+    tokens = sum(c.share * c.output_tokens for c in classes)
     return tokens * running.egress_bytes_per_output_token / 1e9 * running.egress_usd_per_gb
 
 
@@ -163,7 +190,8 @@ def _cheapest_offer(model: OptionModel, item: ResolvedSelfHosted, scenario: Scen
 def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> OptionSetup:
     scenario = inputs.scenario
     option = item.option
-    capacity = replica_capacity(item, scenario.slo, scenario.workload.request_classes)
+    classes = option_classes(scenario, option)
+    capacity = replica_capacity(item, scenario.slo, classes)
     notes = list(capacity.notes)
     kind = option.ownership_kind
     fixed = option.fixed_usd_per_month
@@ -171,7 +199,7 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         fixed = staff_usd_per_month(scenario, kind)
     running = option.running_costs
     fixed += running.storage_usd_per_month
-    if any(c.input_histogram or c.input_percentiles for c in scenario.workload.request_classes):
+    if any(c.input_histogram or c.input_percentiles for c in classes):
         notes.append(
             "capacity at each class's mean input length (GPU time per request is linear in it); the SLO is "
             "checked there, so the longest requests of a spread wait longer for their first token"
@@ -218,7 +246,7 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         price_declines=kind == "rented" and option.term not in ("reserved_1y", "reserved_3y"),
         autoscale=option.autoscale,
         commitment_months=commitment_months(item),
-        variable_usd_per_request=egress_usd_per_request(scenario, option),
+        variable_usd_per_request=egress_usd_per_request(classes, option),
     )
     price_label = item.price_label
     if len(item.offers) > 1 and capacity.req_per_s is not None:
@@ -235,8 +263,9 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         capacity=capacity,
         prefill_share=capacity.prefill_share,
         server_year=server_year,
-        notes=tuple(notes),
-        problem=context_problem(item, scenario),
+        notes=(*notes, *_context_note(item.card)),
+        problem=context_problem(item.card, classes),
+        classes=classes,
     )
 
 

@@ -1,38 +1,104 @@
-"""The good-enough gate and cost-of-pass (research/tco.md 7.9)."""
+"""Is the model good enough for the task, and what does a *successful* task cost (research/tco.md 7.9)?
+
+- The gate (`QualityGate`): a benchmark score ≥ `min_score` (the deciding record: your own eval, else a third
+  party's, else the vendor's; models.quality.best_record) and/or a success rate ≥ `min_success_rate`.
+  Missing either one it needs, the option is `unscored`: not recommended, and said so.
+- Success rates carry a Wilson score interval (95 %, evals.stats) when the number of tasks is known.
+- Cost-of-pass = cost per task / success rate: the expected spend for one task done right (a failed
+  attempt is paid for too). Its interval divides by the success interval's ends.
+- Tokens per task: an option's `output_tokens` replaces the workload's mean output, or
+  `output_tokens_multiplier` scales every class's (tco.option_models.option_classes).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+
+from evals.stats import wilson_interval
 from models.catalog import ModelCard
+from models.quality import QualityRecord, best_record
+from tco.scenario import Option, QualityGate
+
+GateStatus = Literal["passes", "below", "unscored"]
 
 
-def quality_score(card: ModelCard | None, metric: str, override: float | None) -> tuple[float | None, str]:
-    """The option's score on `metric` and where it came from."""
-    if override is not None:
-        return override, "scenario (user's own eval)"
-    if card is None:
-        return None, "unknown: model not in the catalogue"
-    score = card.score(metric)
-    if score is None:
-        return None, f"unknown: no {metric} score in the catalogue for {card.id}"
-    return score.score, f"{score.source} ({score.as_of}, {score.mode})"
+@dataclass(frozen=True)
+class QualityView:
+    """What an option's result says about quality."""
+
+    records: tuple[QualityRecord, ...]
+    score: float | None
+    """The deciding record's score on the gate's benchmark."""
+    source: str
+    gate: GateStatus | None
+    """None when no gate is set."""
+    success_rate: float | None
+    success_ci: tuple[float, float] | None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool | None:
+        return None if self.gate is None else self.gate == "passes"
+
+    def records_json(self) -> list[dict]:
+        return [dataclasses.asdict(r) | {"as_of": r.as_of.isoformat()} for r in self.records]
 
 
-def passes_gate(score: float | None, min_score: float | None) -> bool | None:
-    """True/False against the threshold; None when there is no threshold or no score."""
-    if min_score is None or score is None:
-        return None
-    return score >= min_score
+def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> QualityView:
+    """The option's records (its own first, then the catalogue's), the deciding score, and the gate verdict."""
+    records = (*option.quality, *(card.quality if card is not None else ()))
+    record = best_record(records, gate.benchmark)
+    if record is not None:
+        score, source = record.score, record.provenance
+    elif card is None:
+        score, source = None, "unknown: model not in the catalogue and no record in the scenario"
+    else:
+        score, source = None, f"unknown: no {gate.benchmark} record for {card.id}"
+    rate = option.success_rate
+    ci = wilson_interval(rate * option.success_n, option.success_n) if rate is not None and option.success_n else None
+    if not gate.active:
+        return QualityView(records, score, source, None, rate, ci)
+    reasons, unscored = [], False
+    if gate.min_score is not None:
+        if score is None:
+            unscored = True
+            reasons.append(f"no {gate.benchmark} score")
+        elif score < gate.min_score:
+            reasons.append(f"{gate.benchmark} {score:g} < {gate.min_score:g}")
+    if gate.min_success_rate is not None:
+        if rate is None:
+            unscored = True
+            reasons.append("no success rate from an eval")
+        elif rate < gate.min_success_rate:
+            reasons.append(f"success rate {rate:.0%} < {gate.min_success_rate:.0%}")
+    below = any("<" in r for r in reasons)
+    status: GateStatus = "below" if below else "unscored" if unscored else "passes"
+    return QualityView(records, score, source, status, rate, ci, tuple(reasons))
 
 
-def cost_of_pass(usd_per_request: float, success_rate: float | None) -> float | None:
-    """Expected cost of one successful request: cost per attempt / success rate.
+def cost_of_pass(usd_per_task: float, success_rate: float | None) -> float | None:
+    """Expected cost of one successful task: cost per attempt / success rate.
 
     >>> cost_of_pass(0.05, 0.5)
     0.1
     """
     if success_rate is None:
         return None
-    return usd_per_request / success_rate
+    return usd_per_task / success_rate
+
+
+def cost_of_pass_interval(usd_per_task: float, ci: tuple[float, float] | None) -> tuple[float, float | None] | None:
+    """(low, high) cost-of-pass from the success interval's (high, low) ends; high is None when the low end is 0.
+
+    >>> cost_of_pass_interval(0.05, (0.25, 0.5))
+    (0.1, 0.2)
+    """
+    if ci is None:
+        return None
+    low, high = ci
+    return usd_per_task / high, (usd_per_task / low if low > 0 else None)
 
 
 def pareto_front(costs: list[float], scores: list[float | None]) -> list[int]:

@@ -56,6 +56,16 @@ class OptionResult:
     """Owned: straight-line depreciation each month (accounting view), beside the P&L annuity and the cash flows."""
     accounting_cost_usd: list[float] | None = None
     """Owned: each month's cost with straight-line depreciation in place of the capital charge (no cost of capital)."""
+    quality_gate: str | None = None
+    """passes, below or unscored against the scenario's gate; None when no gate is set."""
+    quality_records: list[dict[str, Any]] = field(default_factory=list)
+    """Every quality record of the option (its own, then the catalogue's): benchmark, score, party, source…"""
+    success_rate: float | None = None
+    success_rate_ci: tuple[float, float] | None = None
+    """95 % Wilson interval of the success rate, when the number of eval tasks is known."""
+    cost_of_pass_ci_usd: tuple[float, float | None] | None = None
+    output_tokens_per_request: float | None = None
+    """Mean output tokens (reasoning included) this option spends per request: its own or the workload's."""
     irr: float | None = None
     """Self-hosted: IRR of the savings against `returns_against` (cash view when owned), a yearly rate."""
     roi: float | None = None
@@ -66,8 +76,13 @@ class OptionResult:
 
 
 def rank_key(option: OptionResult) -> tuple[bool, bool, float]:
-    """Best first: meets the SLO, passes the quality gate, then the lowest NPV of cost."""
-    return (not option.slo_met, option.quality_ok is False, option.npv_cost_usd)
+    """Best first: meets the SLO, passes the quality gate (below it or unscored ranks after), lowest NPV of cost."""
+    return (not option.slo_met, option.quality_gate in ("below", "unscored"), option.npv_cost_usd)
+
+
+def recommendable(option: OptionResult) -> bool:
+    """Meets the SLO and, when a gate is set, passes it."""
+    return option.slo_met and option.quality_gate in (None, "passes")
 
 
 @dataclass(frozen=True)

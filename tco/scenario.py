@@ -10,31 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from datafiles import STRICT
 from pricing.overrides import PriceOverride
+from tco.option_specs import ApiOption, Option, Ownership, RunningCosts, SelfHostedOption, TaskFit
+from tco.units import HOURS_PER_MONTH, Count, Kw, NonNegative, Seconds, Share, Term, Tokens, Usd, Volume
 
-# Every number is finite (STRICT: allow_inf_nan=False) and inside a range the engine computes with: wide
-# enough for any real deployment, narrow enough that no product or quotient overflows or divides by ~0.
-NonNegative = Annotated[float, Field(ge=0, le=1e12)]
-Share = Annotated[float, Field(ge=0, le=1)]
-Tokens = Annotated[float, Field(ge=1, le=1e8)]
-"""A mean request's tokens: 1 to 100 million."""
-Volume = Annotated[float, Field(ge=1, le=1e15)]
-"""Requests or tokens a month."""
-Usd = Annotated[float, Field(ge=0, le=1e12)]
-Seconds = Annotated[float, Field(ge=1e-4, le=86_400)]
-"""A latency bound: 0.1 ms to a day."""
-Kw = Annotated[float, Field(ge=0.01, le=10_000)]
-Count = Annotated[int, Field(ge=0, le=100_000)]
-Term = Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
-
-HOURS_PER_MONTH = 730.0
-"""Billed hours in a month (8,760 / 12), as ConfigIQ and llm-d Planner use."""
+__all__ = [
+    "HOURS_PER_MONTH", "ApiOption", "Count", "Kw", "NonNegative", "Option", "Ownership", "RunningCosts",
+    "Seconds", "SelfHostedOption", "Share", "TaskFit", "Term", "Tokens", "Usd", "Volume",
+]  # fmt: skip
 
 
 @dataclass(config=STRICT)
@@ -233,96 +222,19 @@ class Finance:
 
 
 @dataclass(config=STRICT)
-class Ownership:
-    """An owned server fleet. Fields left out come from the GPU sheet's purchase entry for `gpu`."""
+class QualityGate:
+    """Good enough: a benchmark score (`benchmark` ≥ `min_score`) and/or your own eval's success rate.
 
-    server_usd: Annotated[float, Field(ge=1, le=1e9)] | None = None
-    gpus_per_server: Annotated[int, Field(ge=1, le=1024)] | None = None
-    power_kw: Kw | None = None
-    """Average draw per server while serving (energy); default: nameplate × the GPU load factor 0.7."""
-    provisioned_kw: Kw | None = None
-    """Power the colocation contract provisions per server (colocation is billed on it); default: nameplate."""
-    life_years: Annotated[float, Field(ge=1 / 12, le=15)] = 4.0
-    residual_share: Annotated[float, Field(ge=0, lt=1)] = 0.2
-    pue: Annotated[float, Field(ge=1, le=3)] = 1.3
-    usd_per_kwh: Annotated[float, Field(ge=0, le=100)] = 0.10
-    colo_usd_per_kw_month: Annotated[float, Field(ge=0, le=1e5)] = 200.0
-    maintenance_share_per_year: Annotated[float, Field(ge=0, le=1)] = 0.05
+    With a gate set, an option below it, or without the score or rate it needs, is not recommended.
+    """
 
-
-@dataclass(config=STRICT)
-class RunningCosts:
-    """Costs of a self-hosted option beyond GPUs and staff (rented or owned), each default in tco.defaults."""
-
-    license_usd_per_gpu_year: Annotated[float, Field(ge=0, le=1e7)] = 0.0
-    storage_usd_per_month: Usd = 0.0
-    egress_usd_per_gb: Annotated[float, Field(ge=0, le=1e3)] = 0.0
-    egress_bytes_per_output_token: Annotated[float, Field(ge=0, le=1e7)] = 200.0
-
-
-@dataclass(config=STRICT)
-class ApiOption:
-    id: str
-    kind: Literal["api"]
-    provider: str
-    model: str
-    fixed_usd_per_month: Usd | None = None
-    implementation_usd: Usd = 0.0
-    success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
-    quality_score: float | None = None
-
-
-@dataclass(config=STRICT)
-class SelfHostedOption:
-    """Open weights on GPUs: priced by `usd_per_gpu_hour`, a sheet offer (`gpu` + `term`), or `ownership`."""
-
-    id: str
-    kind: Literal["self_hosted"]
-    model: str
-    profile: str | None = None
-    gpu: str | None = None
-    gpus_per_replica: Annotated[int, Field(ge=1, le=1024)] | None = None
-    usd_per_gpu_hour: Annotated[float, Field(ge=1e-6, le=1e4)] | None = None
-    term: Term | None = None
-    offer_provider: str | None = None
-    ownership: Ownership | None = None
-    autoscale: bool = False
-    spot_preemption_overhead: Annotated[float, Field(ge=0, le=1)] = 0.10
-    fixed_usd_per_month: Usd | None = None
-    implementation_usd: Usd = 0.0
-    success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
-    quality_score: float | None = None
-    running_costs: RunningCosts = RunningCosts()
-    prefix_caching: bool | None = None
-    """Whether the engine reuses cached prefixes; default: on for vLLM, SGLang, TensorRT-LLM, TGI."""
-    precision: Literal["fp4", "nvfp4", "mxfp4", "int4", "fp8", "int8", "bf16", "fp16"] | None = None
-    """Weight precision; default: the profile's, else fp8 where the GPU has it, else bf16."""
-
-    @model_validator(mode="after")
-    def _one_price_basis(self) -> SelfHostedOption:
-        bases = [self.usd_per_gpu_hour is not None, self.term is not None, self.ownership is not None]
-        if sum(bases) != 1:
-            raise ValueError("give exactly one of usd_per_gpu_hour, term (with gpu) or ownership")
-        if self.term is not None and self.gpu is None:
-            raise ValueError("term needs gpu: the GPU sheet entry whose offers to use")
-        if self.autoscale and (self.ownership is not None or self.term in ("reserved_1y", "reserved_3y")):
-            raise ValueError("autoscale only lowers cost for on-demand or spot rentals, not reserved or owned GPUs")
-        if self.profile is None and self.gpu is None:
-            raise ValueError("give a profile (measured throughput) or a gpu (for a roofline estimate)")
-        return self
+    benchmark: str = "gpqa_diamond"
+    min_score: Annotated[float, Field(ge=0, le=100)] | None = None
+    min_success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
 
     @property
-    def ownership_kind(self) -> Literal["rented", "owned"]:
-        return "owned" if self.ownership is not None else "rented"
-
-
-Option = Annotated[ApiOption | SelfHostedOption, Field(discriminator="kind")]
-
-
-@dataclass(config=STRICT)
-class QualityGate:
-    metric: str = "gpqa_diamond"
-    min_score: float | None = None
+    def active(self) -> bool:
+        return self.min_score is not None or self.min_success_rate is not None
 
 
 @dataclass(config=STRICT)
