@@ -50,6 +50,10 @@ def _capacity(args: argparse.Namespace) -> int:
     return run_capacity(args)
 
 
+def _eval(args: argparse.Namespace) -> int:
+    return args.eval_run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inference-roi", description="Self-host or API? Inference cost and ROI.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     capacity = sub.add_parser("capacity", help="X* of one replica at a request shape and SLO, from a profile")
     add_capacity_arguments(capacity)
     capacity.set_defaults(run=_capacity)
+    from evals.cli import add_eval_arguments
+
+    evals = sub.add_parser("eval", help="import eval results, or run a task file against endpoints")
+    add_eval_arguments(evals)
+    evals.set_defaults(run=_eval)
     prices = sub.add_parser("prices", help="refresh or list API prices")
     prices.add_argument("action", choices=("update", "list"))
     prices.add_argument("--url", help="genai-prices v2 data.json URL (update)")

@@ -19,6 +19,7 @@ from pricing import GpuSheet, GpuType, PriceBook, load_gpu_sheet, load_overrides
 from pricing.catalog import PriceCatalog
 from pricing.overrides import DEFAULT_OVERRIDES
 from profiling.schema import Profile, load_profile
+from scenario_io.eval_ref import with_eval
 from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
 from tco.scenario import ApiOption, Ownership, Scenario, SelfHostedOption
 
@@ -204,7 +205,8 @@ def resolve_scenario(
     months = scenario.month_starts(today or dt.date.today())
     resolved: list[ResolvedOption] = []
     known = dict(profiles or {})  # the caller's profiles, plus each file read here (read once)
-    for i, option in enumerate(scenario.options):
+    for i, listed in enumerate(scenario.options):
+        option = with_eval(listed, i, scenario_dir, file)
         if isinstance(option, ApiOption):
             resolved.append(_resolve_api(option, i, book, catalogues, months, scenario, file))
         else:

@@ -22,7 +22,7 @@ SCENARIO_DIR = ROOT / "scenarios"
 REFERENCE_PROFILES = ROOT / "profiling" / "reference"
 MAX_UPLOAD_BYTES = 1024 * 1024
 """Uploads (scenarios, profiles, benchmark results) above 1 MiB are refused before parsing."""
-DEFAULT_SCENARIO = "support-assistant"
+DEFAULT_SCENARIO = "glm5-vs-frontier"
 
 
 @st.cache_resource(show_spinner="Loading catalogues…")

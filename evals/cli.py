@@ -1,0 +1,90 @@
+"""`inference-roi eval import FILE …` and `inference-roi eval run TASKS.jsonl --endpoint … …`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+
+from datafiles import InputError, check_output_path
+from evals.importers import FORMATS, import_eval
+
+
+def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="eval_action", required=True)
+    imp = sub.add_parser("import", help="read lm-eval, Inspect, promptfoo, OpenAI evals or DeepEval results")
+    imp.add_argument("file")
+    imp.add_argument("--from", dest="fmt", choices=FORMATS, help="the file's tool (detected when left out)")
+    imp.add_argument("--format", choices=("table", "json"), default="table")
+    imp.set_defaults(eval_run=run_import)
+    run = sub.add_parser("run", help="run a task file against OpenAI-compatible endpoints and grade the answers")
+    run.add_argument("tasks", help="JSONL: {id, prompt | messages, expected, grader, …} per line")
+    run.add_argument("--endpoint", action="append", required=True,
+                     help="name=N,base_url=URL,model=M[,api_key_env=VAR] (repeat for each endpoint)")  # fmt: skip
+    run.add_argument("--judge", help="endpoint for `judge` tasks, in the --endpoint form")
+    run.add_argument("--concurrency", type=int, default=4, help="requests in flight per endpoint (default 4)")
+    run.add_argument("--retries", type=int, default=2, help="retries of a failed call (default 2)")
+    run.add_argument("--timeout", type=float, default=120.0, help="seconds per call (default 120)")
+    run.add_argument("--out", help="folder for the per-item records, one NAME.jsonl per endpoint")
+    run.add_argument("--format", choices=("table", "json"), default="table")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(eval_run=run_tasks)
+
+
+def _fmt(value: float | None, pattern: str) -> str:
+    return "-" if value is None else format(value, pattern)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    rows = import_eval(args.file, args.fmt)
+    if args.format == "json":
+        print(json.dumps({"results": [r.as_json() for r in rows]}, indent=2))
+        return 0
+    print(f"{'model':<40} {'task':<36} {'n':>6} {'rate':>6} {'95% CI':>13} {'out tok':>8}")
+    for r in rows:
+        ci = f"{r.ci_low:.2f}-{r.ci_high:.2f}" if r.ci_low is not None else "-"
+        print(f"{r.model[:40]:<40} {r.task[:36]:<36} {_fmt(r.n, 'd'):>6} {r.success_rate:>6.1%} {ci:>13} "
+              f"{_fmt(r.output_tokens_per_task, ',.0f'):>8}")  # fmt: skip
+    return 0
+
+
+def run_tasks(args: argparse.Namespace) -> int:
+    from evals.runner import parse_endpoint, run_endpoint, stderr_progress, summarise
+    from evals.tasks import load_tasks
+
+    if not 1 <= args.concurrency <= 1024:
+        raise InputError("command line", "--concurrency", "expected an integer from 1 to 1024")
+    if not 0 <= args.retries <= 10:
+        raise InputError("command line", "--retries", "expected an integer from 0 to 10")
+    if not 0.1 <= args.timeout <= 3600:
+        raise InputError("command line", "--timeout", "expected seconds from 0.1 to 3600")
+    endpoints = [parse_endpoint(spec) for spec in args.endpoint]
+    names = [e.name for e in endpoints]
+    if len(set(names)) != len(names):
+        raise InputError("command line", "--endpoint", f"endpoint names must be unique: {names}")
+    judge = parse_endpoint(args.judge, "--judge") if args.judge else None
+    for endpoint in [*endpoints, *([judge] if judge else [])]:
+        endpoint.headers()  # a missing key fails before anything runs
+    out = check_output_path(Path(args.out) / "x.jsonl", "--out").parent if args.out else None
+    tasks = load_tasks(args.tasks)
+    summaries = []
+    for endpoint in endpoints:
+        records = asyncio.run(run_endpoint(endpoint, tasks, concurrency=args.concurrency, retries=args.retries,
+                                           timeout_s=args.timeout, judge=judge,
+                                           progress=None if args.quiet else stderr_progress))  # fmt: skip
+        source = str(out / f"{endpoint.name}.jsonl") if out else args.tasks
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"{endpoint.name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        summaries.append(summarise(endpoint, records, source))
+    if args.format == "json":
+        print(json.dumps({"endpoints": summaries}, indent=2))
+        return 0
+    print(f"{'endpoint':<16} {'model':<28} {'n':>5} {'pass':>5} {'errors':>6} {'rate':>6} {'95% CI':>11} "
+          f"{'in tok':>7} {'out tok':>8}")  # fmt: skip
+    for s in summaries:
+        print(f"{s['name'][:16]:<16} {s['model'][:28]:<28} {s['n']:>5} {s['successes']:>5} {s['errors']:>6} "
+              f"{s['success_rate']:>6.1%} {s['ci_low']:.2f}-{s['ci_high']:.2f} "
+              f"{_fmt(s['mean_input_tokens'], ',.0f'):>7} {_fmt(s['mean_output_tokens'], ',.0f'):>8}")  # fmt: skip
+    return 0
