@@ -22,4 +22,6 @@ def wilson_interval(successes: float, n: int, z: float = Z_95) -> tuple[float, f
     z2 = z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z * math.sqrt(max(p * (1 - p), 0.0) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if successes <= 0 else max(0.0, centre - half)  # exact at the ends, whatever the rounding
+    high = 1.0 if successes >= n else min(1.0, centre + half)
+    return low, high

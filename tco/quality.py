@@ -40,7 +40,8 @@ class QualityView:
 
     @property
     def ok(self) -> bool | None:
-        return None if self.gate is None else self.gate == "passes"
+        """True passes, False below the gate; None with no gate or no score to judge by (`gate` says which)."""
+        return {"passes": True, "below": False}.get(self.gate or "")
 
     def records_json(self) -> list[dict]:
         return [dataclasses.asdict(r) | {"as_of": r.as_of.isoformat()} for r in self.records]

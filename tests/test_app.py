@@ -33,7 +33,7 @@ PAGES = {
 }
 
 
-def example(name: str = "support-assistant") -> dict[str, Any]:
+def example(name: str = "glm5-vs-frontier") -> dict[str, Any]:
     return yaml.safe_load((SCENARIO_DIR / f"{name}.yaml").read_text())
 
 
