@@ -30,7 +30,8 @@ def recommendation(result: ScenarioResult, gate: str) -> str:
         if len(eligible) > 1:
             nxt = eligible[1]
             extra = nxt.npv_cost_usd / best.npv_cost_usd - 1 if best.npv_cost_usd else 0.0
-            sentence += f"; next best {nxt.id} at ${nxt.first_month_cost_usd:,.0f}/month ({extra:+.0%} over the horizon)"
+            sentence += f"; next best {nxt.id} at ${nxt.first_month_cost_usd:,.0f}/month"
+            sentence += f" ({extra:+.0%} over the horizon)"
     if left_out:
         sentence += ". Not recommended: " + ", ".join(left_out)
     return sentence + "."

@@ -20,6 +20,7 @@ from tco.scenario import Scenario
 from tco.slo_presets import preset
 from tco.verdict import verdict
 from tests.conftest import ROOT, level, simple_profile
+from ui import loaders
 
 APP = str(ROOT / "app.py")
 SCENARIO_DIR = ROOT / "scenarios"
@@ -150,12 +151,12 @@ def test_add_an_api_option_and_remove_one(catalogues):
     expected = engine(at.session_state["scenario"], catalogues).option("deepseek-chat")
     assert table_row(at, "deepseek-chat")["monthly cost (month 1)"] == pytest.approx(expected.first_month_cost_usd)
     rows = list(at.session_state["f.options.table.base"]["id"])
-    deleted = [rows.index("gpt-5"), rows.index("sonnet")]
+    deleted = [rows.index("gpt-5.2"), rows.index("opus-4.5")]
     at.session_state["f.options.table"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": deleted}
     at.run()
     assert_no_failure(at)
-    assert {"gpt-5", "sonnet"}.isdisjoint(o["id"] for o in at.session_state["scenario"]["options"])
-    assert set(table_with(at, "monthly cost (month 1)")["option"]) == set(ids) - {"gpt-5", "sonnet"}
+    assert {"gpt-5.2", "opus-4.5"}.isdisjoint(o["id"] for o in at.session_state["scenario"]["options"])
+    assert set(table_with(at, "monthly cost (month 1)")["option"]) == set(ids) - {"gpt-5.2", "opus-4.5"}
 
 
 def test_add_a_self_hosted_option_by_roofline(catalogues):
@@ -222,24 +223,48 @@ def test_risk_page_matches_the_engines_risk_report(catalogues):
     assert any("2,000 samples" in m.value for m in at.markdown)
 
 
-def test_quality_page_own_scores_and_gate(catalogues):
+def test_quality_page_own_eval_tokens_and_gate(catalogues):
     at = open_app("quality")
     assert_no_failure(at)
+    # the flagship's option 0 is glm5-h200: an eval's success rate over 40 tasks, and its own output tokens
     at.session_state["f.quality.table"] = {
-        "edited_rows": {4: {"your score": 80.0, "success rate": 0.5}},
+        "edited_rows": {0: {"success rate": 0.5, "tasks (n)": 40.0, "output tokens": 800.0}},
         "added_rows": [],
         "deleted_rows": [],
     }
-    at.number_input(key="f.quality.min_score").set_value(82.0).run()
+    at.number_input(key="f.quality.min_score").set_value(90.0).run()
     assert_no_failure(at)
     options = {o["id"]: o for o in at.session_state["scenario"]["options"]}
-    assert options["glm5-h200"]["quality_score"] == 80 and options["glm5-h200"]["success_rate"] == 0.5
-    expected = engine(at.session_state["scenario"], catalogues).option("glm5-h200")
+    assert (options["glm5-h200"]["success_rate"], options["glm5-h200"]["success_n"]) == (0.5, 40)
+    expected = engine(at.session_state["scenario"], catalogues)
+    hosted = expected.option("glm5-h200")
+    assert hosted.output_tokens_per_request == pytest.approx(800)
     table = table_with(at, "cost of pass")
     row = table[table["option"] == "glm5-h200"].iloc[0]
-    assert row["score"] == 80
-    assert str(row["good enough"]) == "False"  # 80 < the gate of 82 (a missing value would print None or nan)
-    assert row["cost of pass"] == pytest.approx(expected.cost_of_pass_usd)
+    assert row["score"] == 86.0 and row["gate"] == "below"  # GLM-5's card: 86.0 < the gate of 90
+    assert row["cost of pass"] == pytest.approx(hosted.cost_of_pass_usd)
+    assert table[table["option"] == "gpt-5.2"].iloc[0]["gate"] == "passes"  # 92.4, as reported by Z.ai
+    sources = table_with(at, "measured by")
+    assert {"first party", "third party"} <= set(sources["party"])
+
+
+def test_quality_page_upload_reader_imports_an_eval_file():
+    """What the Quality page's uploader calls (AppTest cannot drive a file uploader)."""
+    data = (ROOT / "tests" / "fixtures" / "evals" / "inspect_capitals_small-model.json").read_bytes()
+    rows = loaders.evals_from_upload(data, "capitals.json")
+    assert (rows[0].success_rate, rows[0].n) == (0.5, 4)
+    bad = loaders_error(b'{"eval": {"model": "m"}, "results": {"scores": []}}', "bad.json")
+    assert bad.startswith("bad.json: results.scores")
+
+
+def loaders_error(data: bytes, name: str) -> str:
+    from datafiles import InputError
+
+    try:
+        loaders.evals_from_upload(data, name)
+    except InputError as err:
+        return str(err)
+    raise AssertionError("expected an InputError")
 
 
 def _profile_yaml(model: str = "glm-5") -> bytes:
@@ -337,15 +362,15 @@ def test_a_broken_link_says_so_and_opens_the_example(catalogues):
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("profile", "/etc/passwd", "options[4].profile"),
-        ("profile", "../../../../etc/hostname", "options[4].profile"),
+        ("profile", "/etc/passwd", "options[0].profile"),
+        ("profile", "../../../../etc/hostname", "options[0].profile"),
         ("api_overrides", "../../etc/passwd", "api_overrides"),
     ],
 )
 def test_a_link_cannot_make_the_server_read_other_files(field, value, expected):
     mapping = example()
     if field == "profile":
-        mapping["options"][4]["profile"] = value
+        mapping["options"][0]["profile"] = value
     else:
         mapping["api_overrides"] = value
     at = open_app(s=codec.to_url_token(mapping))
@@ -510,7 +535,7 @@ def test_refreshed_prices_reach_the_costs(tmp_path, monkeypatch, catalogues):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     Thread(target=httpd.serve_forever, daemon=True).start()
     monkeypatch.setenv("INFERENCE_ROI_CACHE", str(tmp_path))
-    mapping = example()
+    mapping = example("support-assistant")
     mapping["options"] = [o for o in mapping["options"] if o["id"] in ("gpt-5", "glm5-h200")]
     try:
         at = open_app("prices", s=codec.to_url_token(mapping))
@@ -544,10 +569,11 @@ def test_class_shares_that_do_not_add_up_are_named_in_place():
 
 def test_opening_another_example_on_the_break_even_page_resets_the_pair():
     at = open_app("breakeven")
-    assert at.selectbox(key="f.be.pair").value == "glm5-h200 vs glm5-api"
+    assert at.selectbox(key="f.be.pair").value == "glm5-b200 vs glm5-api"  # the cheaper GLM-5 fleet first
     at.sidebar.selectbox[0].set_value("owned-fleet-finance").run()
     assert_no_failure(at)
-    assert at.selectbox(key="f.be.pair").value == "qwen3-235b-owned vs gpt-5-mini"
+    # with the example's gate (GPQA ≥ 50) the unscored Qwen3-235B fleet ranks after Llama 3.3 (50.5)
+    assert at.selectbox(key="f.be.pair").value == "llama70b-owned vs gpt-5-mini"
 
 
 def test_adding_an_open_model_with_the_defaults_gets_a_memory_fit(catalogues):

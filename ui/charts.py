@@ -221,7 +221,7 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
     for kind, colour in (("api", API), ("self_hosted", SELF_HOSTED)):
         chosen = [o for o in scored if o.kind == kind]
         figure.add_scatter(
-            x=[o.usd_per_mtok for o in chosen],
+            x=[o.usd_per_request for o in chosen],
             y=[o.quality_score for o in chosen],
             mode="markers+text",
             text=[o.id for o in chosen],
@@ -231,7 +231,7 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
         )
     frontier = [options[i] for i in front]
     figure.add_scatter(
-        x=[o.usd_per_mtok for o in frontier],
+        x=[o.usd_per_request for o in frontier],
         y=[o.quality_score for o in frontier],
         mode="lines",
         line={"shape": "hv", "dash": "dash", "color": "grey"},
@@ -241,7 +241,7 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
         figure.add_hline(y=min_score, line={"color": "red", "dash": "dot"}, annotation_text="good enough")
     figure.update_layout(
         title=f"Cost vs quality ({metric})",
-        xaxis={"type": "log", "title": "$ per million tokens (first month, blended)"},
+        xaxis={"type": "log", "title": "$ per task (first month; each option's own tokens)"},
         yaxis_title=metric,
         **LAYOUT,
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,8 @@ import streamlit as st
 
 from datafiles import InputError, parse_as
 from datafiles.reading import decode_utf8
+from evals.importers import import_eval
+from evals.records import EvalSummary
 from pricing import load_overrides
 from pricing.listing import api_price_rows, gpu_offer_rows
 from profiling.importers import profile_from_text
@@ -66,6 +70,22 @@ def scenario_from_upload(data: bytes, name: str) -> dict[str, Any]:
 def profile_from_upload(data: bytes, name: str, meta: dict[str, Any]) -> Profile:
     """Our profile YAML/CSV, or a vLLM/SGLang/guidellm/AIPerf result file through the importers."""
     return profile_from_text(_text(data, name), name, meta)
+
+
+def evals_from_upload(data: bytes, name: str) -> list[EvalSummary]:
+    """An uploaded eval result (lm-eval, Inspect .eval/.json, promptfoo, OpenAI evals, DeepEval, ours) as rows:
+    written to a private temporary file under its own suffix, read by evals.importers, then deleted."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(name, "", f"file is {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes")
+    suffix = Path(name).suffix if Path(name).suffix in (".eval", ".json", ".jsonl") else ".json"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            rows = import_eval(str(path))
+        except InputError as err:
+            raise InputError(name, err.field, err.expected) from None
+    return [dataclasses.replace(r, source_file=name) for r in rows]
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading every price in the catalogue…")
