@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from tests.latency_server import _Handler as LatencyHandler
 
 TEMPLATE_TOKENS = 7
 
@@ -39,19 +41,10 @@ def judge_reply(prompt: str) -> str:
     return "PASS" if len(reference) == 2 and reference[0].strip() in reference[1] else "FAIL"
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LatencyHandler):
+    """The latency server's handler (quiet log, JSON replies over HTTP/1.1) with chat answers from a book."""
+
     server: AnswerServer
-
-    def log_message(self, *args):
-        pass
-
-    def _json(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self):
         self._json(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in self.server.book.models]})
