@@ -1,40 +1,74 @@
-"""Compare: the workload, the SLO and the options on the left; the verdict and the ranked options on the right."""
+"""Compare: the answer first (what to pick, what it saves, when self-hosting pays back), the key inputs above it,
+the ranked options with each one's problem in its own row, then every input in tabs below."""
 
 import streamlit as st
 
 from cli.report import ranked
-from tco.verdict import verdict
-from ui import charts, options_form, slo_form, state, tables, workload_form
+from tco.verdict import decide, mean_monthly_usd, verdict
+from ui import charts, options_form, report, slo_form, state, tables, workload_form
+from ui.state import Analysis
 
-data = state.data()
-st.title("Self-host or API?")
-st.caption(data.get("description") or "Change any input on the left; the answer on the right follows.")
-inputs_col, results_col = st.columns([5, 6], gap="large")
-with inputs_col:
-    workload_tab, slo_tab, options_tab = st.tabs(["Workload", "SLO & capacity", "Options"])
-    with workload_tab:
-        workload_form.render(data)
-    with slo_tab:
-        slo_form.render(data)
-        slo_form.render_capacity(data)
-    with options_tab:
-        options_form.render(data)
 
-with results_col:
-    analysis = state.analysis()
-    if analysis is not None:
-        result = analysis.result
-        st.subheader(result.scenario)
-        st.markdown(f"### {tables.escape_markdown(verdict(result))}")
+def answer(analysis: Analysis) -> None:
+    result = analysis.result
+    decision = decide(result)
+    months = len(result.assumptions["months"])
+    with st.container(border=True, key="verdict"):
+        st.markdown(f"**{tables.escape_markdown(verdict(result))}**")
+        cols = st.columns(4)
+        if decision.pick is not None:
+            cols[0].metric("Pick", decision.pick.id, help=decision.pick.label)
+            cols[1].metric(
+                "Cost a month",
+                tables.usd(mean_monthly_usd(decision.pick)),
+                help=f"Mean over the {months}-month horizon (growth and price declines included)",
+            )
+        if decision.savings_npv_usd is not None and decision.runner_up is not None:
+            cols[2].metric(
+                "Saves (NPV)",
+                tables.usd(decision.savings_npv_usd),
+                help=f"NPV of cost of the next best, {decision.runner_up.id}, minus the pick's",
+            )
+        if decision.pair is not None and decision.hosted is not None and decision.api is not None:
+            payback = decision.pair.payback_month
+            cols[3].metric(
+                "Self-hosting pays back",
+                f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "not in horizon",
+                help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "
+                "savings stay above zero",
+            )
         st.caption(
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
             f"Peak-to-average {result.assumptions['peak_to_average']:g}."
         )
-        st.dataframe(
-            tables.options_frame(result), hide_index=True, width="stretch", column_config=tables.OPTION_COLUMNS
-        )
-        for err in result.option_errors:
-            st.error(f"**{err.id}** cannot be computed: {tables.escape_markdown(err.error)}", icon=":material/error:")
-        charts.show(charts.breakdown(result, ranked(result)), "cost-breakdown")
-        tables.notes(result)
-        tables.assumptions(result)
+    st.dataframe(tables.options_frame(result), hide_index=True, width="stretch", column_config=tables.OPTION_COLUMNS)
+    for err in result.option_errors:
+        st.warning(f"**{err.id}** is left out: {tables.escape_markdown(err.error)}", icon=":material/error:")
+    fleets = tables.fleets(result)
+    if fleets:
+        st.caption("Fleets: " + "; ".join(tables.escape_markdown(f) for f in fleets) + ".")
+    report.render(analysis)
+
+
+data = state.data()
+st.title("Self-host or API?")
+st.caption(data.get("description") or "Change any input; the answer follows.")
+workload_form.render_key_inputs(data)
+answer_box = st.container()  # drawn after the tabs below have written their edits into the scenario
+workload_tab, slo_tab, options_tab, chart_tab = st.tabs(["Workload", "SLO & capacity", "Options", "Cost breakdown"])
+with workload_tab:
+    workload_form.render(data)
+with slo_tab:
+    slo_form.render(data)
+    slo_form.render_capacity(data)
+with options_tab:
+    options_form.render(data)
+with answer_box:
+    current = state.analysis()
+    if current is not None:
+        answer(current)
+if current is not None:
+    with chart_tab:
+        charts.show(charts.breakdown(current.result, ranked(current.result)), "cost-breakdown")
+    tables.notes(current.result)
+    tables.assumptions(current.result)

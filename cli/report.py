@@ -6,40 +6,15 @@ import dataclasses
 import json
 from typing import Any
 
-from datafiles.export import json_safe, to_csv, to_xlsx
-from tco.results import Crossing, OptionResult, ScenarioResult
+from datafiles.export import json_safe
+from tco.results import Crossing, OptionResult, ScenarioResult, rank_key
 from tco.risk import RiskReport
 from tco.verdict import verdict
 
-CSV_COLUMNS = [
-    "id",
-    "kind",
-    "ownership",
-    "model",
-    "label",
-    "first_month_cost_usd",
-    "total_cost_usd",
-    "npv_cost_usd",
-    "usd_per_mtok",
-    "usd_per_mtok_input",
-    "usd_per_mtok_output",
-    "usd_per_request",
-    "replicas_first_month",
-    "gpus_first_month",
-    "gpus_billed_first_month",
-    "utilization_first_month",
-    "slo_met",
-    "capacity_basis",
-    "quality_score",
-    "quality_ok",
-    "cost_of_pass_usd",
-    "notes",
-]
-
 
 def ranked(result: ScenarioResult) -> list[OptionResult]:
-    """Options meeting SLO and quality gate first, then by NPV of cost."""
-    return sorted(result.options, key=lambda o: (not o.slo_met, o.quality_ok is False, o.npv_cost_usd))
+    """Options meeting SLO and quality gate first, then by NPV of cost (tco.results.rank_key)."""
+    return sorted(result.options, key=rank_key)
 
 
 def _risk_dict(risk: RiskReport | None) -> dict[str, Any] | None:
@@ -61,58 +36,6 @@ def as_json(result: ScenarioResult, risk: RiskReport | None) -> str:
     doc = dataclasses.asdict(result)
     doc["risk"] = _risk_dict(risk)
     return json.dumps(json_safe(doc), indent=2, allow_nan=False)
-
-
-def option_rows(result: ScenarioResult) -> list[dict[str, Any]]:
-    """Ranked options as flat rows (notes joined), the body of every tabular export."""
-    rows = []
-    for option in ranked(result):
-        row = dataclasses.asdict(option)
-        row["notes"] = " | ".join(option.notes)
-        rows.append(row)
-    return rows
-
-
-def as_csv(result: ScenarioResult) -> str:
-    return to_csv(option_rows(result), CSV_COLUMNS)
-
-
-def as_xlsx(result: ScenarioResult, risk: RiskReport | None) -> bytes:
-    """A workbook for finance: options, monthly costs, break-even pairs, risk, assumptions."""
-    months = result.assumptions["months"]
-    monthly = [{"month": m, **{o.id: o.monthly_cost_usd[t] for o in result.options}} for t, m in enumerate(months)]
-    pairs = [
-        {
-            "self_hosted": b.self_hosted,
-            "api": b.api,
-            "npv_savings_usd": b.npv_savings_usd,
-            "payback_month": b.payback_month,
-            "discounted_payback_month": b.discounted_payback_month,
-            "cash_payback_month": b.cash_payback_month,
-            "terminal_value_usd": b.terminal_value_usd,
-            "irr": b.irr,
-            "roi": b.roi,
-            "break_even_utilization": b.break_even_utilization,
-            "break_even_requests_per_month": "; ".join(f"{c.requests_per_month:.0f}" for c in b.crossings),
-            "horizon_break_even_requests_per_month": "; ".join(
-                f"{c.requests_per_month:.0f}" for c in b.horizon_crossings
-            ),
-        }
-        for b in result.break_even
-    ]
-    sheets: dict[str, tuple[list[str], list[dict[str, Any]]]] = {
-        "options": (CSV_COLUMNS, option_rows(result)),
-        "monthly cost": (["month", *(o.id for o in result.options)], monthly),
-        "break-even": (list(pairs[0]) if pairs else ["self_hosted", "api"], pairs),
-    }
-    if risk is not None:
-        bars = [{**dataclasses.asdict(b), "swing_usd": b.swing_usd} for b in risk.tornado.bars]
-        sheets["tornado"] = (list(bars[0]) if bars else ["input"], bars)
-        bands = [{"option": i, **p} for i, p in risk.total_cost_p10_p50_p90_usd.items()]
-        sheets["monte carlo"] = (["option", "p10", "p50", "p90"], bands)
-    flat = {k: v for k, v in result.assumptions.items() if not isinstance(v, dict | list)}
-    sheets["assumptions"] = (["name", "value"], [{"name": k, "value": str(v)} for k, v in flat.items()])
-    return to_xlsx(sheets)
 
 
 def _money(value: float | None) -> str:

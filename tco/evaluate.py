@@ -9,6 +9,7 @@ import numpy as np
 from tco import breakeven, finance
 from tco.api_cost import COMPONENTS
 from tco.commitments import committed_units, tranches
+from tco.components import monthly_components
 from tco.defaults import DEFAULT_SOURCES
 from tco.hardware import book_value
 from tco.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
@@ -79,7 +80,12 @@ def _cash_flow(
 
 
 def _option_result(
-    setup: OptionSetup, inputs: ScenarioInputs, projection: Projection, index: int, requests: np.ndarray
+    setup: OptionSetup,
+    inputs: ScenarioInputs,
+    projection: Projection,
+    index: int,
+    requests: np.ndarray,
+    paths: tuple[np.ndarray, np.ndarray],
 ) -> OptionResult:
     scenario = inputs.scenario
     model = setup.model
@@ -174,6 +180,11 @@ def _option_result(
         cost_of_pass_ci_usd=cost_of_pass_interval(per_request_usd, quality.success_ci),
         output_tokens_per_request=tokens_out / r0,
         breakdown_first_month_usd=breakdown,
+        usd_per_gpu_hour=model.unit_breakdown["gpu_rental"] / (model.unit_gpus * HOURS_PER_MONTH)
+        if "gpu_rental" in model.unit_breakdown
+        else None,
+        server_usd=item.ownership.server_usd if isinstance(item, ResolvedSelfHosted) and item.ownership else None,
+        monthly_components_usd=monthly_components(setup, projection.units[0, index], requests, *paths),
         capacity=setup.capacity.summary() if setup.capacity is not None else None,
         commitments=[dataclasses.asdict(c) for c in tranches(units, model.commitment_months)]
         if not model.is_api and model.commitment_months and setup.feasible
@@ -283,7 +294,12 @@ def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
     errors = [OptionError(s.model.id, s.label, s.error) for s in every if s.error is not None]
     projection = base_projection(inputs, setups)
     requests = requests_series(inputs.scenario)
-    results = [_option_result(s, inputs, projection, i, requests) for i, s in enumerate(setups)]
+    months = inputs.scenario.horizon_months
+    paths = (
+        decline_path(inputs.scenario.finance.api_price_decline_annual, months),
+        decline_path(inputs.scenario.finance.gpu_price_decline_annual, months),
+    )
+    results = [_option_result(s, inputs, projection, i, requests, paths) for i, s in enumerate(setups)]
     pairs = [
         _break_even(s_setup, a_setup, s_res, a_res, inputs.scenario)
         for (s_setup, s_res), (a_setup, a_res) in _pairs(list(zip(setups, results, strict=True)))

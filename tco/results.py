@@ -38,6 +38,8 @@ class OptionResult:
     quality_ok: bool | None
     cost_of_pass_usd: float | None
     breakdown_first_month_usd: dict[str, float]
+    monthly_components_usd: dict[str, list[float]] = field(default_factory=dict)
+    """Each month's cost by component (tco.components); a month's components add up to monthly_cost_usd."""
     gpus_billed_first_month: float | None = None
     """GPUs paid for: whole instances or servers (an hourly mean when autoscaled)."""
     commitments: list[dict[str, float]] | None = None
@@ -66,6 +68,10 @@ class OptionResult:
     cost_of_pass_ci_usd: tuple[float, float | None] | None = None
     output_tokens_per_request: float | None = None
     """Mean output tokens (reasoning included) this option spends per request: its own or the workload's."""
+    usd_per_gpu_hour: float | None = None
+    """Rented: the GPU-hour price billed (the chosen offer's or the option's own, spot overhead included)."""
+    server_usd: float | None = None
+    """Owned: the price of one server (the option's quote or the GPU sheet's)."""
     irr: float | None = None
     """Self-hosted: IRR of the savings against `returns_against` (cash view when owned), a yearly rate."""
     roi: float | None = None

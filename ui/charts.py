@@ -16,7 +16,28 @@ from tco.throughput_view import ProfileView
 SELF_HOSTED = "#1f77b4"
 API = "#ff7f0e"
 SAVINGS = "#2ca02c"
+LOSS = "#d62728"
 LAYOUT: dict[str, Any] = {"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "legend": {"orientation": "h", "y": -0.2}}
+COMPONENT_COLOURS = {
+    "input": "#4c78a8",
+    "cached_input": "#9ecae9",
+    "cache_write": "#72b7b2",
+    "output": "#f58518",
+    "request_fees": "#e45756",
+    "gpu_rental": "#54a24b",
+    "capital": "#2f6b2a",
+    "energy": "#eeca3b",
+    "colocation": "#b279a2",
+    "maintenance": "#ff9da6",
+    "licences": "#9d755d",
+    "egress": "#bab0ac",
+    "storage": "#79706e",
+    "staff_and_platform": "#8c6bb1",
+}
+"""One colour per cost component in every chart and the report, whatever the theme."""
+OPTION_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+LOG_AXIS: dict[str, Any] = {"type": "log", "dtick": 1, "exponentformat": "none"}
+"""Log axes labelled at each power of ten only (no unlabelled 2 3 4 … 9 ticks read as values)."""
 
 
 def show(figure: go.Figure, name: str) -> None:
@@ -26,17 +47,33 @@ def show(figure: go.Figure, name: str) -> None:
 
 
 def breakdown(result: ScenarioResult, ranked: list[OptionResult]) -> go.Figure:
-    components = sorted({k for o in ranked for k, v in o.breakdown_first_month_usd.items() if v})
+    """Mean monthly cost over the horizon by component, one horizontal bar per option (ids read without rotation)."""
+    months = len(result.assumptions["months"])
+    components = [c for c in COMPONENT_COLOURS if any(o.monthly_components_usd.get(c) for o in ranked)]
+    shown = list(reversed(ranked))
     figure = go.Figure()
     for component in components:
         figure.add_bar(
             name=component.replace("_", " "),
-            x=[o.id for o in ranked],
-            y=[o.breakdown_first_month_usd.get(component, 0.0) for o in ranked],
-            hovertemplate="%{x}: $%{y:,.0f}<extra>" + component + "</extra>",
+            y=[o.id for o in shown],
+            x=[sum(o.monthly_components_usd.get(component, [0.0])) / months for o in shown],
+            orientation="h",
+            marker_color=COMPONENT_COLOURS[component],
+            hovertemplate="%{y}: $%{x:,.0f}/month<extra>" + component.replace("_", " ") + "</extra>",
         )
-    figure.update_layout(barmode="stack", title="Cost breakdown, first month", yaxis_title="USD per month", **LAYOUT)
+    figure.update_layout(
+        barmode="stack",
+        title=f"Cost a month by component (mean over {months} months)",
+        xaxis={"title": "USD per month", "tickprefix": "$", "tickformat": "~s"},
+        yaxis={"automargin": True},
+        height=max(260, 60 + 36 * len(ranked)),
+        **LAYOUT,
+    )
     return figure
+
+
+def option_colours(ids: list[str]) -> dict[str, str]:
+    return {option_id: OPTION_PALETTE[i % len(OPTION_PALETTE)] for i, option_id in enumerate(ids)}
 
 
 def cost_vs_volume(
@@ -47,36 +84,52 @@ def cost_vs_volume(
     pair: BreakEven | None,
     current_requests: float,
 ) -> go.Figure:
+    """Each option its own colour (APIs dotted), labelled at the line's end; the pair's crossings labelled."""
+    window = (grid >= current_requests / 1000) & (grid <= current_requests * 1000)
+    x = grid[window]
+    colours = option_colours(ids)
     figure = go.Figure()
     for row, option_id in enumerate(ids):
         emphasis = pair is not None and option_id in (pair.self_hosted, pair.api)
+        y = costs[row][window]
         figure.add_scatter(
-            x=grid,
-            y=costs[row],
+            x=x,
+            y=y,
             name=option_id,
-            mode="lines",
+            mode="lines+text",
+            text=[""] * (len(x) - 1) + [option_id],
+            textposition="middle right",
+            textfont={"color": colours[option_id]},
             line={
                 "shape": "hv",
-                "width": 3 if emphasis else 1.2,
+                "color": colours[option_id],
+                "width": 3.5 if emphasis else 1.5,
                 "dash": "solid" if kinds[option_id] != "api" else "dot",
             },
             hovertemplate="%{x:,.0f} req/month: $%{y:,.0f}<extra>" + option_id + "</extra>",
         )
     if pair is not None:
-        for crossing in pair.crossings:
-            side = "cheaper" if crossing.self_hosted_cheaper_above else "dearer"
-            figure.add_vline(
-                x=crossing.requests_per_month,
-                line={"color": SAVINGS, "dash": "dash"},
-                annotation_text=f"{crossing.requests_per_month:,.0f} ({side} above)",
-                annotation_textangle=-90,
+        for i, crossing in enumerate(pair.crossings[:4]):
+            side = "self-hosting cheaper above" if crossing.self_hosted_cheaper_above else "dearer above"
+            figure.add_vline(x=crossing.requests_per_month, line={"color": SAVINGS, "dash": "dash"})
+            figure.add_annotation(
+                x=np.log10(crossing.requests_per_month),
+                y=1 - 0.08 * i,
+                yref="paper",
+                text=f"{crossing.requests_per_month:,.0f}: {side}",
+                showarrow=False,
+                xanchor="left",
+                bgcolor="rgba(255,255,255,0.8)",
             )
-    figure.add_vline(x=current_requests, line={"color": "grey"}, annotation_text="your volume")
+    figure.add_vline(x=current_requests, line={"color": "grey"})
+    figure.add_annotation(
+        x=np.log10(current_requests), y=0, yref="paper", text="your volume", showarrow=False, xanchor="right"
+    )
     figure.update_layout(
         title="Monthly cost vs volume (first-month prices, whole replicas)",
-        xaxis={"type": "log", "title": "requests per month"},
-        yaxis={"type": "log", "title": "USD per month"},
-        **LAYOUT,
+        xaxis={**LOG_AXIS, "title": "requests per month", "tickformat": "~s"},
+        yaxis={**LOG_AXIS, "title": "USD per month", "tickprefix": "$", "tickformat": "~s"},
+        **{**LAYOUT, "margin": {**LAYOUT["margin"], "r": 100}},
     )
     return figure
 
@@ -87,8 +140,13 @@ def cumulative(months: list[str], hosted: OptionResult, api: OptionResult, pair:
         figure.add_scatter(
             x=months, y=np.cumsum(option.monthly_cost_usd), name=f"{option.id} cumulative cost", line={"color": colour}
         )
+    savings = pair.cumulative_savings_usd
     figure.add_bar(
-        x=months, y=pair.cumulative_savings_usd, name="cumulative savings", marker_color=SAVINGS, opacity=0.5
+        x=months,
+        y=savings,
+        name="cumulative savings (red: self-hosting behind)",
+        marker_color=[SAVINGS if v >= 0 else LOSS for v in savings],
+        opacity=0.5,
     )
     if pair.payback_month is not None:
         figure.add_vline(
@@ -96,7 +154,9 @@ def cumulative(months: list[str], hosted: OptionResult, api: OptionResult, pair:
             line={"dash": "dash"},
             annotation_text=f"payback, month {pair.payback_month}",
         )
-    figure.update_layout(title="Cumulative cost and savings", yaxis_title="USD", **LAYOUT)
+    figure.update_layout(
+        title="Cumulative cost and savings", yaxis={"title": "USD", "tickprefix": "$", "tickformat": "~s"}, **LAYOUT
+    )
     return figure
 
 
@@ -130,13 +190,23 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
                 figure.add_scatter(x=[p.req_per_s for p in view.curve], y=curve, mode="lines",
                                    name=f"{label} {pct} model at {shape_label}",
                                    line={"color": colour, "dash": "solid" if pct == "p99" else "dot"})  # fmt: skip
+    if not figure.data:
+        figure.add_annotation(text="No latency data in this profile", showarrow=False, x=0.5, y=0.5, xref="paper",
+                              yref="paper", font={"size": 16})  # fmt: skip
+        figure.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False}, **LAYOUT)
+        return figure
     for name, bound in bounds.items():
-        figure.add_hline(y=bound, line={"dash": "dash", "color": "red"}, annotation_text=f"SLO {name} ≤ {bound:g} s")
+        figure.add_hline(y=bound, line={"dash": "dash", "color": "red"}, annotation_text=f"SLO {name} ≤ {bound:g} s",
+                         annotation_position="top left")  # fmt: skip
     if view.capacity.req_per_s is not None:
-        picked = "picked by the SLO" if view.capacity.level_index is not None else "predicted knee"
-        figure.add_vline(x=view.capacity.req_per_s, line={"color": SAVINGS}, annotation_text=picked)
+        picked = "capacity at the SLO" if view.capacity.level_index is not None else "predicted knee"
+        figure.add_vline(x=view.capacity.req_per_s, line={"color": SAVINGS}, annotation_text=picked,
+                         annotation_position="bottom right")  # fmt: skip
     figure.update_layout(
-        title=title, xaxis_title="requests/s per replica", yaxis={"type": "log", "title": "seconds"}, **LAYOUT
+        title=title,
+        xaxis_title="requests/s per replica",
+        yaxis={**LOG_AXIS, "title": "seconds", "tickformat": "~g", "ticksuffix": " s"},
+        **LAYOUT,
     )
     return figure
 
@@ -203,15 +273,45 @@ def fan(months: list[str], mc: MonteCarloResult, option_ids: list[str]) -> go.Fi
 
 
 def histogram(savings_usd: np.ndarray, p10_p50_p90: tuple[float, float, float]) -> go.Figure:
+    """Bins right of zero green (self-hosting saves), left red; P10/P50/P90 named on the lines, values in the title."""
     counts, edges = np.histogram(savings_usd, bins=60)  # binned here: 60 bars travel to the browser, not every sample
+    centres = (edges[:-1] + edges[1:]) / 2
     figure = go.Figure()
-    figure.add_bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges), name="samples", marker_color=SAVINGS)
-    for label, value in zip(("P10", "P50", "P90"), p10_p50_p90, strict=True):
-        figure.add_vline(
-            x=value, line={"dash": "dash"}, annotation_text=f"{label} {'-' if value < 0 else ''}${abs(value):,.0f}"
-        )
+    figure.add_bar(x=centres, y=counts, width=np.diff(edges), name="samples",
+                   marker_color=[SAVINGS if c >= 0 else LOSS for c in centres])  # fmt: skip
+    positions = ("top left", "top", "top right")
+    for label, value, position in zip(("P10", "P50", "P90"), p10_p50_p90, positions, strict=True):
+        figure.add_vline(x=value, line={"dash": "dash"}, annotation_text=label, annotation_position=position)
     figure.add_vline(x=0, line={"color": "black"})
-    figure.update_layout(title="NPV of savings across samples", xaxis_title="USD", yaxis_title="samples", **LAYOUT)
+    values = ", ".join(f"{label} {_usd(v)}" for label, v in zip(("P10", "P50", "P90"), p10_p50_p90, strict=True))
+    figure.update_layout(
+        title=f"NPV of savings across samples ({values})",
+        xaxis={"title": "USD (right of zero: self-hosting saves)", "tickprefix": "$", "tickformat": "~s"},
+        yaxis_title="samples",
+        showlegend=False,
+        **LAYOUT,
+    )
+    return figure
+
+
+def _usd(value: float) -> str:
+    return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
+
+
+def daily_curve(curve: tuple[float, ...]) -> go.Figure:
+    """The 24-hour load curve as typed, scaled to mean 1, so its peak-to-average reads off the y axis."""
+    mean = sum(curve) / len(curve)
+    figure = go.Figure()
+    figure.add_bar(x=list(range(24)), y=[v / mean for v in curve], marker_color=SELF_HOSTED, name="load")
+    figure.add_hline(y=1, line={"dash": "dot"}, annotation_text="mean", annotation_position="top left")
+    figure.update_layout(
+        title=f"Load by UTC hour (peak-to-average {max(curve) / mean:.2f})",
+        xaxis={"title": "UTC hour", "dtick": 3},
+        yaxis_title="× mean",
+        height=220,
+        showlegend=False,
+        **{**LAYOUT, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}},
+    )
     return figure
 
 
@@ -241,7 +341,12 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
         figure.add_hline(y=min_score, line={"color": "red", "dash": "dot"}, annotation_text="good enough")
     figure.update_layout(
         title=f"Cost vs quality ({metric})",
-        xaxis={"type": "log", "title": "$ per task (first month; each option's own tokens)"},
+        xaxis={
+            **LOG_AXIS,
+            "title": "$ per task (first month; each option's own tokens)",
+            "tickprefix": "$",
+            "tickformat": "~g",
+        },
         yaxis_title=metric,
         **LAYOUT,
     )

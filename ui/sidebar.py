@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
-from cli.report import as_csv, as_xlsx
+from cli.exports import as_csv, as_monthly_csv, as_xlsx, file_stem
 from datafiles import InputError
 from scenario_io import codec
-from tco.risk import risk_report
 from ui import loaders, state
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,10 +59,12 @@ def render() -> None:
             on_change=_open_upload,
             help=f"At most {loaders.MAX_UPLOAD_BYTES // 1024} KiB; see scenarios/ for the format.",
         )
+        today = dt.date.today().isoformat()
+        slug = file_stem(str(state.data().get("name") or "scenario"), today)
         st.download_button(
             "Save scenario (YAML)",
             codec.to_yaml(state.data()),
-            file_name="scenario.yaml",
+            file_name=f"{slug}.yaml",
             mime="application/x-yaml",
             icon=":material/save:",
             on_click="ignore",
@@ -78,21 +81,35 @@ def render() -> None:
                 st.warning(f"No link for this scenario: {err}")
         analysis = state.analysis(show_error=False)
         if analysis is not None:
+            stem = file_stem(analysis.result.scenario, today)
+            st.caption("Exports: numbers as numbers, units in the headers")
             st.download_button(
-                "Results (CSV)",
+                "Summary (CSV)",
                 lambda: as_csv(analysis.result),
-                file_name="results.csv",
+                file_name=f"{stem}-summary.csv",
                 mime="text/csv",
                 icon=":material/table:",
                 on_click="ignore",
                 width="stretch",
+                help="One row per option: costs, fleet, SLO, quality, savings, payback, IRR and ROI",
             )
             st.download_button(
-                "Results (Excel)",
-                lambda: as_xlsx(analysis.result, risk_report(analysis.inputs, analysis.result)),
-                file_name="results.xlsx",
+                "Monthly costs (CSV)",
+                lambda: as_monthly_csv(analysis.result),
+                file_name=f"{stem}-monthly.csv",
+                mime="text/csv",
+                icon=":material/calendar_month:",
+                on_click="ignore",
+                width="stretch",
+                help="Long format: option, month, period, cost component, USD",
+            )
+            st.download_button(
+                "Workbook (Excel)",
+                lambda: as_xlsx(analysis.result, state.risk(analysis)),
+                file_name=f"{stem}.xlsx",
                 mime=XLSX_MIME,
                 icon=":material/grid_on:",
                 on_click="ignore",
                 width="stretch",
+                help="Summary, monthly cash flow by component, pairs, break-even crossings, risk, assumptions",
             )

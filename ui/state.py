@@ -8,6 +8,7 @@ live beside it by name, so a scenario refers to them exactly as it refers to a f
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -21,6 +22,7 @@ import streamlit as st
 from datafiles import InputError, parse_as
 from profiling.schema import Profile
 from scenario_io import codec, resolve_scenario
+from scenario_io.partial import without_bad_options
 from tco import RiskReport, ScenarioInputs, ScenarioResult, evaluate, risk_report
 from tco.option_models import OptionSetup, setup_options
 from tco.scenario import Scenario
@@ -138,21 +140,29 @@ def _content_key() -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-@st.cache_resource(max_entries=64, show_spinner="Computing…")
-def _analyse(key: str, _data: dict, _profiles: dict) -> Analysis:
-    """Validate, resolve and evaluate; cached by content, so moving between pages is free."""
+def _compute(data: dict, profiles: dict) -> Analysis:
     name = "scenario"
-    scenario = parse_as(Scenario, _data, name)
-    _check_references(scenario, _profiles, name)
+    scenario = parse_as(Scenario, data, name)
+    _check_references(scenario, profiles, name)
     inputs = resolve_scenario(
         scenario,
         name,
         loaders.catalogues(),
         scenario_dir=loaders.SCENARIO_DIR,
         today=dt.date.today(),
-        profiles=_profiles,
+        profiles=profiles,
     )
-    return Analysis(key, scenario, inputs, evaluate(inputs), setup_options(inputs))
+    return Analysis("", scenario, inputs, evaluate(inputs), setup_options(inputs))
+
+
+@st.cache_resource(max_entries=64, show_spinner="Computing…")
+def _analyse(key: str, _data: dict, _profiles: dict) -> Analysis:
+    """Validate, resolve and evaluate; cached by content, so moving between pages is free. An option whose
+    own fields are bad (or whose profile is not uploaded) is set aside into the result's `option_errors`,
+    shown in its own row, while the others compute."""
+    current, set_aside = without_bad_options(_data, lambda d: _compute(d, _profiles))
+    result = dataclasses.replace(current.result, option_errors=[*set_aside, *current.result.option_errors])
+    return dataclasses.replace(current, key=key, result=result)
 
 
 def shown(err: Exception) -> str:

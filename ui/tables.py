@@ -10,18 +10,23 @@ import streamlit as st
 from cli.report import ranked
 from tco import ScenarioResult
 from tco.defaults import DEFAULT_SOURCES
-from tco.results import OptionResult
+from tco.results import OptionResult, recommendable
+from tco.verdict import Decision, decide, fleet_text, mean_monthly_usd, why_not
 
-_MONEY = st.column_config.NumberColumn(format="dollar")
 OPTION_COLUMNS = {
-    "monthly cost (month 1)": _MONEY,
-    "total cost": _MONEY,
-    "NPV of cost": _MONEY,
-    "$/Mtok": st.column_config.NumberColumn(format="$%.3f"),
-    "$/request": st.column_config.NumberColumn(format="$%.5f"),
-    "utilisation": st.column_config.NumberColumn(format="percent"),
-    "quality": st.column_config.NumberColumn(format="%.1f"),
+    "#": st.column_config.TextColumn("#", width=30),
+    "option": st.column_config.TextColumn("option", width="medium", pinned=True),
+    "status": st.column_config.TextColumn("status", width="medium", help="Why an option is or is not recommended"),
+    "$/month": st.column_config.TextColumn("$/month", help="Mean monthly cost over the horizon"),
+    "$/task": st.column_config.TextColumn("$/task", help="Cost per request in the first month"),
+    "NPV of cost": st.column_config.TextColumn("NPV of cost", help="Discounted cost, one-time included"),
+    "$/Mtok": st.column_config.TextColumn("$/Mtok", help="First month, input and output tokens together"),
+    "GPUs": st.column_config.TextColumn("GPUs", help="GPUs billed in the first month; the fleet is explained below"),
+    "SLO": st.column_config.TextColumn("SLO", width=50),
+    "quality": st.column_config.TextColumn("quality", help="The deciding record's score against the gate"),
+    "basis": st.column_config.TextColumn("basis", help="Where the throughput comes from and how far to trust it"),
 }
+"""The Compare table: key columns first, every cell text formatted the same way (whole dollars, % with a space)."""
 
 
 def throughput_basis(option: OptionResult) -> str:
@@ -47,27 +52,52 @@ def escape_markdown(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+def _money(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{'-' if value < 0 else ''}${abs(value):,.{digits}f}"
+
+
+def status(option: OptionResult, decision: Decision) -> str:
+    if decision.pick is not None and option.id == decision.pick.id:
+        return "recommended"
+    if decision.runner_up is not None and option.id == decision.runner_up.id:
+        return "next best"
+    return "eligible" if recommendable(option) else why_not(option)
+
+
 def options_frame(result: ScenarioResult) -> pd.DataFrame:
+    """One row per option, ranked (the cheapest recommendable first); options that cannot be computed last,
+    each with its problem in the status column."""
+    decision = decide(result)
     rows = []
-    for o in ranked(result):
+    for rank, o in enumerate(ranked(result), start=1):
+        quality = "–" if o.quality_score is None else f"{o.quality_score:g}"
+        if o.quality_gate:
+            quality += f" ({o.quality_gate})"
         rows.append(
             {
+                "#": str(rank),
                 "option": o.id,
-                "kind": o.ownership or o.kind,
-                "monthly cost (month 1)": o.first_month_cost_usd,
-                "total cost": o.total_cost_usd,
-                "NPV of cost": o.npv_cost_usd,
-                "$/Mtok": o.usd_per_mtok,
-                "$/request": o.usd_per_request,
-                "GPUs billed": o.gpus_billed_first_month,
-                "GPUs serving": o.gpus_first_month,
-                "utilisation": o.utilization_first_month,
-                "SLO met": o.slo_met,
-                "quality": o.quality_score,
-                "throughput basis": throughput_basis(o),
+                "status": status(o, decision),
+                "$/month": _money(mean_monthly_usd(o)),
+                "$/task": _money(o.usd_per_request, 4),
+                "NPV of cost": _money(o.npv_cost_usd),
+                "$/Mtok": _money(o.usd_per_mtok, 2),
+                "GPUs": "API" if o.kind == "api" else f"{o.gpus_billed_first_month or '–'} {o.gpu or ''}".strip(),
+                "SLO": "met" if o.slo_met else "MISSED",
+                "quality": quality,
+                "basis": throughput_basis(o),
             }
         )
-    return pd.DataFrame(rows)
+    for err in result.option_errors:
+        rows.append({"#": "–", "option": err.id, "status": f"cannot be computed: {err.error}"})
+    return pd.DataFrame(rows, columns=list(OPTION_COLUMNS)).fillna("")
+
+
+def fleets(result: ScenarioResult) -> list[str]:
+    """Each self-hosted option's fleet in words, ranked."""
+    return [f"{o.id}: {fleet_text(o, result.assumptions)}" for o in ranked(result) if o.kind != "api"]
 
 
 def frame(records: list[Any]) -> pd.DataFrame:
@@ -82,7 +112,7 @@ def notes(result: ScenarioResult) -> None:
             for note in option.notes:
                 st.markdown(f"- {escape_markdown(note)}")
             if option.quality_score is not None:
-                st.caption(f"quality score: {option.quality_source}")
+                st.caption(f"quality score: {escape_markdown(option.quality_source)}")
 
 
 def assumptions(result: ScenarioResult) -> None:

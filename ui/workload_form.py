@@ -10,7 +10,8 @@ import streamlit as st
 
 from datafiles import InputError, parse_as
 from tco.scenario import RequestClass, Workload
-from ui import state
+from ui import charts, state
+from ui.amounts import parse_amount, short, with_separators
 from ui.forms import default_help, key, number, replace_choice, seeded, table_editor, tidy
 
 CLASS_COLUMNS = (
@@ -92,8 +93,68 @@ def _convert_volume() -> None:
     if per_request is None:
         return
     to_tokens = st.session_state[key("volume_basis")] == "tokens/month"
-    amount = st.session_state[key("volume")]
-    st.session_state[key("volume")] = float(round(amount * per_request if to_tokens else amount / per_request))
+    try:
+        amount = parse_amount(st.session_state[key("volume")])
+    except ValueError:
+        return
+    st.session_state[key("volume")] = with_separators(
+        round(amount * per_request if to_tokens else amount / per_request)
+    )
+
+
+MAX_VOLUME = 1e15
+
+
+def render_key_inputs(data: dict[str, Any]) -> None:
+    """The numbers a decision turns on, in one row above the answer: volume, growth, horizon."""
+    workload = data.setdefault("workload", {})
+    basis_col, volume_col, growth_col, horizon_col = st.columns([1.3, 1.6, 1, 1])
+    basis = basis_col.radio(
+        "Volume in",
+        ["requests/month", "tokens/month"],
+        key=seeded("volume_basis", "tokens/month" if "tokens_per_month" in workload else "requests/month"),
+        on_change=_convert_volume,
+    )
+    amount_now = workload.get("tokens_per_month") or workload.get("requests_per_month") or 1_000_000
+    text = volume_col.text_input(
+        f"First-month volume ({basis})",
+        key=seeded("volume", with_separators(float(amount_now))),
+        help="Type 3,000,000 or 3M, 750k, 1.2B. Tokens count input + output; whole requests are what the fleet "
+        "and the APIs serve.",
+    )
+    try:
+        amount = parse_amount(text)
+        if amount > MAX_VOLUME:
+            raise ValueError(f"at most {MAX_VOLUME:,.0f} a month")
+    except ValueError as err:
+        volume_col.error(f"Volume: {err}; the last valid volume is kept.")
+    else:
+        volume_col.caption(f"= {with_separators(amount)} {basis} ({short(amount)})")
+        chosen = "requests_per_month" if basis == "requests/month" else "tokens_per_month"
+        replace_choice(workload, ("requests_per_month", "tokens_per_month"), chosen, float(round(amount)))
+    number(
+        "Growth a month (%)",
+        data,
+        ("workload", "monthly_growth"),
+        0.0,
+        scale=100,
+        container=growth_col,
+        min_value=-50.0,
+        max_value=100.0,
+        step=1.0,
+    )
+    number(
+        "Horizon (months)",
+        data,
+        ("horizon_months",),
+        36,
+        container=horizon_col,
+        min_value=1.0,
+        max_value=120.0,
+        step=1.0,
+        format="%.0f",
+        help=default_help("horizon_months"),
+    )
 
 
 def curve_with_peak(peak_to_average: float) -> list[float]:
@@ -116,29 +177,9 @@ def _seed_curve() -> None:
 
 
 def render(data: dict[str, Any]) -> None:
+    """Request classes and the peak: the workload's shape (volume, growth and horizon are above the answer)."""
     workload = data.setdefault("workload", {})
-    left, middle, right = st.columns(3)
-    basis = left.radio(
-        "Volume in",
-        ["requests/month", "tokens/month"],
-        key=seeded("volume_basis", "tokens/month" if "tokens_per_month" in workload else "requests/month"),
-        horizontal=True,
-        on_change=_convert_volume,
-    )
-    amount_now = workload.get("tokens_per_month") or workload.get("requests_per_month") or 1_000_000
-    amount = left.number_input(
-        f"Volume ({basis}, first month)",
-        min_value=1.0,
-        max_value=1e15,
-        step=100_000.0,
-        format="%.0f",
-        key=seeded("volume", float(amount_now)),
-        help="Tokens count input + output. Whole requests are what the fleet and the APIs serve.",
-    )
-    chosen = "requests_per_month" if basis == "requests/month" else "tokens_per_month"
-    replace_choice(workload, ("requests_per_month", "tokens_per_month"), chosen, amount)
-
-    shape = middle.radio(
+    shape = st.radio(
         "Peak load",
         ["peak-to-average ratio", "24-hour curve"],
         key=seeded("peak_kind", "24-hour curve" if workload.get("daily_curve") else "peak-to-average ratio"),
@@ -152,37 +193,14 @@ def render(data: dict[str, Any]) -> None:
             data,
             ("workload", "peak_to_average"),
             2.0,
-            container=middle,
             min_value=1.0,
             max_value=20.0,
             step=0.1,
-            help=default_help("peak_to_average"),
+            help="The busiest hour's load over the mean; the fleet is sized for the peak. "
+            + default_help("peak_to_average"),
         )
     else:
-        _curve_input(workload, middle)
-    number(
-        "Monthly growth (%)",
-        data,
-        ("workload", "monthly_growth"),
-        0.0,
-        scale=100,
-        container=right,
-        min_value=-50.0,
-        max_value=100.0,
-        step=1.0,
-    )
-    number(
-        "Horizon (months)",
-        data,
-        ("horizon_months",),
-        36,
-        container=right,
-        min_value=1.0,
-        max_value=120.0,
-        step=1.0,
-        format="%.0f",
-        help=default_help("horizon_months"),
-    )
+        _curve_input(workload, st)
     st.caption(
         "Request classes: mean tokens per request; input includes cached tokens, output includes reasoning. "
         "Add rows for a mix (shares add up to 1)."
@@ -239,6 +257,7 @@ def _curve_input(workload: dict[str, Any], container: Any) -> None:
     try:
         curve = parse_curve(text)
     except ValueError as err:
-        container.error(f"workload.daily_curve: {err}")
+        container.error(f"24-hour curve: {err}")
         return
     replace_choice(workload, ("peak_to_average", "daily_curve"), "daily_curve", [tidy(v) for v in curve])
+    charts.show(charts.daily_curve(curve), "daily-curve")
