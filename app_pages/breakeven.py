@@ -139,8 +139,11 @@ if hosted.cash_flow_usd is not None:
 
 st.subheader("If API prices keep falling")
 cases = state.decline_cases(analysis, hosted.id, api.id)
+own_rate = analysis.scenario.finance.api_price_decline_annual
+decline_frame = tables.frame(cases)
+decline_frame.insert(0, "case", ["this scenario" if c.api_price_decline_annual == own_rate else "" for c in cases])
 st.dataframe(
-    tables.frame(cases),
+    decline_frame,
     hide_index=True,
     width="stretch",
     column_config={

@@ -33,9 +33,9 @@ def answer(analysis: Analysis) -> None:
             payback = decision.pair.payback_month
             cols[3].metric(
                 "Self-hosting pays back",
-                f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "not in horizon",
+                f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never",
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "
-                "savings stay above zero",
+                f"savings stay above zero; never = not within the {months} months",
             )
         st.caption(
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
@@ -51,7 +51,7 @@ def answer(analysis: Analysis) -> None:
 
 
 data = state.data()
-st.title("Self-host or API?")
+st.subheader(f"Self-host or API? {data.get('name') or ''}".strip(), anchor=False)
 st.caption(data.get("description") or "Change any input; the answer follows.")
 workload_form.render_key_inputs(data)
 answer_box = st.container()  # drawn after the tabs below have written their edits into the scenario

@@ -29,7 +29,25 @@ with st.expander("Uncertainty ranges (Monte Carlo)", expanded=False):
 analysis = state.analysis()
 if analysis is None:
     st.stop()
-report = state.risk(analysis)
+result = analysis.result
+hosted_ids = [o.id for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None]
+api_ids = [o.id for o in result.options if o.kind == "api"]
+headline = state.risk(analysis) if hosted_ids and api_ids else None
+pair = None
+if headline is not None:
+    left, right = st.columns(2)
+    hosted = left.selectbox(
+        "Self-hosted option",
+        hosted_ids,
+        index=hosted_ids.index(headline.self_hosted),
+        key="risk.hosted",
+        help="Default: the best self-hosted option (the headline pair)",
+    )
+    api = right.selectbox(
+        "Against the API", api_ids, index=api_ids.index(headline.api), key="risk.api", help="Default: the best API"
+    )
+    pair = (hosted, api)
+report = headline if pair is None or pair == (headline.self_hosted, headline.api) else state.risk(analysis, pair)
 if report is None:
     st.info("Risk compares the best self-hosted option that meets the SLO with the best API: add both on Compare.")
     st.stop()

@@ -131,7 +131,7 @@ def profile_from_csv(text: str, name: str) -> Profile:
     known |= {f"{m}.{p}" for m in (*LATENCY_METRICS, "chunk_gap_s") for p in PERCENTILES}
     unknown = [c for c in header if c not in known]
     if unknown:
-        raise InputError(name, unknown[0], "unknown column; see the profile format in DESIGN.md")
+        raise InputError(name, unknown[0], "unknown column; see the profile format in README.md (Profile file)")
     first = rows[0]
     meta = {k: first[f"meta.{k}"] for k in _META_FIELDS if first.get(f"meta.{k}") not in (None, "")}
     levels = []

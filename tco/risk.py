@@ -35,11 +35,14 @@ def headline_pair(result: ScenarioResult) -> tuple[OptionResult, OptionResult] |
     return min(hosted, key=rank_key), min(apis, key=rank_key)
 
 
-def risk_report(inputs: ScenarioInputs, result: ScenarioResult, samples: int | None = None) -> RiskReport | None:
-    pair = headline_pair(result)
-    if pair is None:
+def risk_report(
+    inputs: ScenarioInputs, result: ScenarioResult, samples: int | None = None, pair: tuple[str, str] | None = None
+) -> RiskReport | None:
+    """Tornado and Monte Carlo for one (self-hosted id, API id) pair: the one given, else the headline pair."""
+    chosen = (result.option(pair[0]), result.option(pair[1])) if pair else headline_pair(result)
+    if chosen is None:
         return None
-    hosted, api = pair
+    hosted, api = chosen
     setups = [s for s in setup_options(inputs) if s.feasible]
     models = [s.model for s in setups]
     by_id = {m.id: m for m in models}

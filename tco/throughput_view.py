@@ -104,7 +104,8 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
     else:
         load = ""
     return (
-        f"Level {capacity.level_index}{load} is the highest-throughput level that meets every bound with "
+        f"Load level {capacity.level_index + 1} of {len(profile.levels)}{load} is the highest-throughput level "
+        "that meets every bound with "
         f"no failed requests: {level.req_per_s:.3g} req/s per replica of {gpus} x {profile.meta.gpu}."
     )
 

@@ -24,7 +24,9 @@ class DeclineCase:
 def api_decline_cases(
     inputs: ScenarioInputs, self_hosted: str, api: str, declines: tuple[float, ...] = API_DECLINE_CASES
 ) -> list[DeclineCase]:
-    """The pair's savings and payback if API prices fell by each yearly rate (the rest unchanged)."""
+    """The pair's savings and payback if API prices fell by each yearly rate (the rest unchanged); the
+    scenario's own rate is always one of the cases."""
+    declines = tuple(sorted({*declines, inputs.scenario.finance.api_price_decline_annual}))
     cases = []
     for decline in declines:
         finance = dataclasses.replace(inputs.scenario.finance, api_price_decline_annual=decline)

@@ -222,7 +222,7 @@ def pareto(view: ProfileView, title: str) -> go.Figure:
             mode="markers",
             marker={"symbol": symbol, "size": 10},
             name=name,
-            text=[f"level {r.index}" + (" (implausible)" if r.implausible else "") for r in chosen],
+            text=[f"load level {r.index + 1}" + (" (implausible)" if r.implausible else "") for r in chosen],
         )
     ceilings = [r.roofline_output_tokens_per_s_per_gpu for r in rows if r.roofline_output_tokens_per_s_per_gpu]
     if ceilings:

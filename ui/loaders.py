@@ -69,7 +69,18 @@ def scenario_from_upload(data: bytes, name: str) -> dict[str, Any]:
 
 def profile_from_upload(data: bytes, name: str, meta: dict[str, Any]) -> Profile:
     """Our profile YAML/CSV, or a vLLM/SGLang/guidellm/AIPerf result file through the importers."""
-    return profile_from_text(_text(data, name), name, meta)
+    try:
+        return profile_from_text(_text(data, name), name, meta)
+    except InputError as err:  # the importers speak to the command line; here the same fields are boxes
+        boxes = {
+            "--gpu-count": "fill in the GPUs box",
+            "--gpu": "fill in the GPU box",
+            "--model": "fill in the Model id box",
+        }
+        expected = err.expected
+        for flag, box in boxes.items():
+            expected = expected.replace(f"pass {flag}", box)
+        raise InputError(err.file, err.field, expected) from None
 
 
 def evals_from_upload(data: bytes, name: str) -> list[EvalSummary]:

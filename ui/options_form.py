@@ -67,14 +67,15 @@ def _on_add_api() -> None:
     state.reset_form(key("options.table"))
     if choice:
         provider, model = choice.split(" / ", 1)
-        add_api_option(state.data(), provider, model)
+        option_id = add_api_option(state.data(), provider, model)
+        st.session_state[ADDED] = f"Added {option_id} ({provider} / {model}); it is in the table above and the results."
 
 
 def _on_add_self_hosted() -> None:
     state.reset_form(key("options.table"))
     s = st.session_state
     profiles = s.get(key("add.profiles"), {})
-    add_self_hosted_option(
+    option_id = add_self_hosted_option(
         state.data(),
         s[key("add.model")],
         s[key("add.gpu")],
@@ -84,9 +85,17 @@ def _on_add_self_hosted() -> None:
         s[key("add.autoscale")],
         s[key("add.implementation")],
     )
+    st.session_state[ADDED] = f"Added {option_id}; it is in the table above and the results."
+
+
+ADDED = "options.added"
+"""The confirmation of the last option added, shown once above the options table."""
 
 
 def render(data: dict[str, Any]) -> None:
+    added = st.session_state.pop(ADDED, None)
+    if added:
+        st.success(added, icon=":material/check_circle:")
     st.caption(
         "Edit pricing, GPUs and costs in place; select rows and press Delete to remove options. "
         "Blank cells take the defaults (GPU sheet, profile, ops staff cost, ownership defaults)."

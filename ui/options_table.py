@@ -17,6 +17,7 @@ from tco.scenario import Ownership
 
 PRICING = ("on_demand", "reserved_1y", "reserved_3y", "spot", "owned", "custom $/GPU-h")
 OWNERSHIP_FIELDS = {
+    "server_usd": "server price (USD)",
     "life_years": "life (years)",
     "residual_share": "residual (0-1)",
     "usd_per_kwh": "$/kWh",
@@ -94,7 +95,13 @@ def column_config(gpu_ids: list[str]) -> dict[str, Any]:
             "fixed/month (USD)", help=f"Blank: the ops staff default ({DEFAULT_SOURCES['ops_fte']})", **money
         ),
         **{
-            f: st.column_config.NumberColumn(label, min_value=0.0, help=f"Owned only. Blank: {getattr(Ownership(), f)}")
+            f: st.column_config.NumberColumn(
+                label,
+                min_value=0.0,
+                help="Owned only: your quote for one server. Blank: the GPU sheet's server price"
+                if f == "server_usd"
+                else f"Owned only. Blank: {getattr(Ownership(), f)}",
+            )
             for f, label in OWNERSHIP_FIELDS.items()
         },
     }

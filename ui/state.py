@@ -190,12 +190,13 @@ def analysis(show_error: bool = True) -> Analysis | None:
 
 
 @st.cache_resource(max_entries=16, show_spinner="Running the Monte Carlo…")
-def _risk(key: str, _analysis: Analysis) -> RiskReport | None:
-    return risk_report(_analysis.inputs, _analysis.result)
+def _risk(key: str, pair: tuple[str, str] | None, _analysis: Analysis) -> RiskReport | None:
+    return risk_report(_analysis.inputs, _analysis.result, pair=pair)
 
 
-def risk(current: Analysis) -> RiskReport | None:
-    return _risk(current.key, current)
+def risk(current: Analysis, pair: tuple[str, str] | None = None) -> RiskReport | None:
+    """The Monte Carlo and tornado for a (self-hosted, API) pair; the headline pair when none is given."""
+    return _risk(current.key, pair, current)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Re-running the pair under API price cuts…")

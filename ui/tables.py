@@ -14,17 +14,19 @@ from tco.results import OptionResult, recommendable
 from tco.verdict import Decision, decide, fleet_text, mean_monthly_usd, why_not
 
 OPTION_COLUMNS = {
-    "#": st.column_config.TextColumn("#", width=30),
-    "option": st.column_config.TextColumn("option", width="medium", pinned=True),
-    "status": st.column_config.TextColumn("status", width="medium", help="Why an option is or is not recommended"),
-    "$/month": st.column_config.TextColumn("$/month", help="Mean monthly cost over the horizon"),
-    "$/task": st.column_config.TextColumn("$/task", help="Cost per request in the first month"),
-    "NPV of cost": st.column_config.TextColumn("NPV of cost", help="Discounted cost, one-time included"),
-    "$/Mtok": st.column_config.TextColumn("$/Mtok", help="First month, input and output tokens together"),
-    "GPUs": st.column_config.TextColumn("GPUs", help="GPUs billed in the first month; the fleet is explained below"),
-    "SLO": st.column_config.TextColumn("SLO", width=50),
-    "quality": st.column_config.TextColumn("quality", help="The deciding record's score against the gate"),
-    "basis": st.column_config.TextColumn("basis", help="Where the throughput comes from and how far to trust it"),
+    "option": st.column_config.TextColumn("option", width=112),
+    "status": st.column_config.TextColumn("status", width=118, help="Why an option is or is not recommended"),
+    "$/month": st.column_config.TextColumn("$/month", width=72, help="Mean monthly cost over the horizon"),
+    "$/task": st.column_config.TextColumn("$/task", width=64, help="Cost per request in the first month"),
+    "NPV": st.column_config.TextColumn("NPV", width=88, help="NPV of cost over the horizon, one-time included"),
+    "$/Mtok": st.column_config.TextColumn("$/Mtok", width=58, help="First month, input and output tokens together"),
+    "GPUs": st.column_config.TextColumn("GPUs", width=70, help="GPUs billed in month 1; the fleet is explained below"),
+    "util.": st.column_config.TextColumn("util.", width=48, help="Mean load / capacity of the billed GPUs, month 1"),
+    "SLO": st.column_config.TextColumn("SLO", width=52, help="Meets the latency SLO"),
+    "quality": st.column_config.TextColumn("quality", width=84, help="The deciding record's score, and the gate"),
+    "basis": st.column_config.TextColumn(
+        "basis", width=110, help="Where the throughput comes from, how far to trust it"
+    ),
 }
 """The Compare table: key columns first, every cell text formatted the same way (whole dollars, % with a space)."""
 
@@ -71,27 +73,27 @@ def options_frame(result: ScenarioResult) -> pd.DataFrame:
     each with its problem in the status column."""
     decision = decide(result)
     rows = []
-    for rank, o in enumerate(ranked(result), start=1):
+    for o in ranked(result):
         quality = "–" if o.quality_score is None else f"{o.quality_score:g}"
         if o.quality_gate:
             quality += f" ({o.quality_gate})"
         rows.append(
             {
-                "#": str(rank),
                 "option": o.id,
                 "status": status(o, decision),
                 "$/month": _money(mean_monthly_usd(o)),
                 "$/task": _money(o.usd_per_request, 4),
-                "NPV of cost": _money(o.npv_cost_usd),
+                "NPV": _money(o.npv_cost_usd),
                 "$/Mtok": _money(o.usd_per_mtok, 2),
                 "GPUs": "API" if o.kind == "api" else f"{o.gpus_billed_first_month or '–'} {o.gpu or ''}".strip(),
+                "util.": "" if o.utilization_first_month is None else f"{o.utilization_first_month:.0%}",
                 "SLO": "met" if o.slo_met else "MISSED",
                 "quality": quality,
                 "basis": throughput_basis(o),
             }
         )
     for err in result.option_errors:
-        rows.append({"#": "–", "option": err.id, "status": f"cannot be computed: {err.error}"})
+        rows.append({"option": err.id, "status": f"cannot be computed: {err.error}"})
     return pd.DataFrame(rows, columns=list(OPTION_COLUMNS)).fillna("")
 
 
