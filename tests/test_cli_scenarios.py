@@ -42,8 +42,10 @@ def test_bundled_scenario_table_and_csv(path, capsys):
     assert main(["compare", str(path), "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) >= 3
-    met = [float(r["npv_cost_usd"]) for r in rows if r["slo_met"] == "True"]
-    assert met == sorted(met) or any(r["quality_ok"] == "False" for r in rows)
+    recommendable = [float(r["NPV of cost (USD)"]) for r in rows if r["status"] in ("recommended", "next best",
+                     "eligible")]  # fmt: skip
+    assert recommendable == sorted(recommendable)
+    assert [r["status"] for r in rows][:1] == ["recommended"]
 
 
 def test_csv_export_is_safe_for_spreadsheets(tmp_path, capsys):
@@ -51,7 +53,7 @@ def test_csv_export_is_safe_for_spreadsheets(tmp_path, capsys):
     path = write_yaml(tmp_path / "s.yaml", HOSTILE_SCENARIO)
     assert main(["compare", str(path), "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    ids = {r["id"] for r in rows}
+    ids = {r["option"] for r in rows}
     assert ids == {'\'=HYPERLINK("http://evil")', "'@sum"}
     for row in rows:
         for value in row.values():

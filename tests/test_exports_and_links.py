@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.report import as_xlsx
+from cli.exports import as_xlsx
 from datafiles import InputError
 from scenario_io import codec
 from tco.quality import pareto_front

@@ -257,7 +257,7 @@ def _curve_input(workload: dict[str, Any], container: Any) -> None:
     try:
         curve = parse_curve(text)
     except ValueError as err:
-        container.error(f"24-hour curve: {err}")
+        container.error(f"24-hour curve (workload.daily_curve): {err}")
         return
     replace_choice(workload, ("peak_to_average", "daily_curve"), "daily_curve", [tidy(v) for v in curve])
     charts.show(charts.daily_curve(curve), "daily-curve")
