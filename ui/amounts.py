@@ -23,7 +23,10 @@ def parse_amount(text: str) -> float:
     if match is None:
         raise ValueError(f"expected a number such as 3,000,000, 3M, 750k or 1.2B (got {text!r})")
     digits, exponent, suffix = match.groups()
-    value = float(re.sub(r"[,_ ]", "", digits)) * 10 ** int(exponent or 0) * SUFFIXES[suffix.lower()]
+    try:
+        value = float(re.sub(r"[,_ ]", "", digits)) * 10 ** int(exponent or 0) * SUFFIXES[suffix.lower()]
+    except OverflowError:
+        raise ValueError(f"expected a number below 1e300 (got {text!r})") from None
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"expected a positive number (got {text!r})")
     return value

@@ -1,0 +1,203 @@
+"""The cockpit's numbers: the decision, the fleet in words, monthly components, and the finance exports,
+pinned to arithmetic written out here (and numpy-financial for the NPV), then invariants with Hypothesis."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import defaultdict
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cli.exports import as_csv, as_monthly_csv, as_xlsx, assumption_rows, file_stem, monthly_rows
+from scenario_io import load_inputs
+from scenario_io.partial import without_bad_options
+from tco import evaluate
+from tco.risk import risk_report
+from tco.verdict import decide, fleet_text, mean_monthly_usd, verdict
+from tests.conftest import ROOT, level, run_scenario, simple_profile, write_yaml
+from ui.amounts import parse_amount, short, with_separators
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+HOURS = 730.0
+
+RENTED = {
+    "name": "Rented, by hand",
+    "horizon_months": 3,
+    "workload": {"requests_per_month": 2_628_000, "input_tokens": 2000, "output_tokens": 500, "peak_to_average": 2},
+    "capacity": {"planning_utilization": 0.5, "ha_spare_replicas": 1},
+    "options": [
+        {"id": "fleet", "kind": "self_hosted", "model": "llama-3.3-70b-instruct", "profile": "p.yaml",
+         "usd_per_gpu_hour": 2.0, "gpus_per_replica": 2},
+        {"id": "flat", "kind": "api", "provider": "acme", "model": "flat-3-15"},
+    ],
+}  # fmt: skip
+"""2,628,000 requests a month = 1 req/s mean, 2 req/s at the 2x peak; one replica (2 H100) serves 1 req/s
+within the SLO, planned at 50 %: ceil(2 / (0.5 x 1)) = 4 replicas + 1 spare = 5 replicas = 10 GPUs."""
+
+
+@pytest.fixture
+def rented(tmp_path, catalogues):
+    write_yaml(tmp_path / "p.yaml", simple_profile([level(1.0, 1.0, 0.05)]))
+    return run_scenario(tmp_path, RENTED, catalogues)
+
+
+def test_monthly_components_of_a_rented_fleet_by_hand(rented):
+    fleet = rented.option("fleet")
+    assert fleet.replicas_first_month == 5 and fleet.gpus_billed_first_month == 10
+    gpu_rental = 10 * 2.0 * HOURS  # 10 GPUs x $2/h x 730 h = $14,600
+    staff = 0.2 * 18_000  # the rented ops default: 0.2 FTE at $18,000
+    assert fleet.monthly_components_usd == {"gpu_rental": [gpu_rental] * 3, "staff_and_platform": [staff] * 3}
+    assert fleet.monthly_cost_usd == pytest.approx([gpu_rental + staff] * 3)
+    assert fleet.usd_per_gpu_hour == 2.0
+    # the API: 2,628,000 x (2000 x $3 + 500 x $15) / 1e6 = $35,478 a month of tokens, and 0.05 FTE
+    api = rented.option("flat")
+    assert api.monthly_components_usd["input"] == pytest.approx([2_628_000 * 2000 * 3 / 1e6] * 3)
+    assert api.monthly_components_usd["output"] == pytest.approx([2_628_000 * 500 * 15 / 1e6] * 3)
+    assert api.monthly_components_usd["staff_and_platform"] == pytest.approx([0.05 * 18_000] * 3)
+
+
+def test_the_fleet_in_words_and_the_decision_by_hand(rented):
+    fleet = rented.option("fleet")
+    text = fleet_text(fleet, rented.assumptions)
+    assert text == "10 H100 GPUs: 5 replicas of 2 (4 for the 2× peak at 50% planning utilisation + 1 spare)"
+    d = decide(rented)
+    # fleet: $18,200 a month; API: $35,478 + $900 = $36,378: the fleet is picked, the API next
+    assert d.pick.id == "fleet" and d.runner_up.id == "flat"
+    assert d.savings_npv_usd == pytest.approx(rented.option("flat").npv_cost_usd - fleet.npv_cost_usd)
+    assert mean_monthly_usd(fleet) == pytest.approx(10 * 2.0 * HOURS + 3_600)
+    sentence = verdict(rented)
+    assert sentence.startswith("Recommended: fleet at $18,200/month over 3 months ($0.0069 a task); meets the SLO.")
+    assert "pays back in month 1" in sentence and "What would change the answer" in sentence
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_components_add_up_and_the_exports_carry_the_engines_numbers(path):
+    inputs = load_inputs(path)
+    result = evaluate(inputs)
+    rate_m = (1 + result.assumptions["finance"]["discount_rate_annual"]) ** (1 / 12) - 1
+    rows = monthly_rows(result)
+    for option in result.options:
+        total = np.sum(list(option.monthly_components_usd.values()), axis=0)
+        assert total == pytest.approx(option.monthly_cost_usd, rel=1e-9)
+        mine = [r for r in rows if r["option"] == option.id]
+        assert [r["month"] for r in mine] == list(range(len(option.monthly_cost_usd) + 1))
+        # NPV of cost = one-time at month 0 + each month's P&L cost discounted: numpy-financial's npv
+        flows = [mine[0]["one_time_usd"], *(r["cost_usd"] for r in mine[1:])]
+        assert npf.npv(rate_m, flows) == pytest.approx(option.npv_cost_usd, rel=1e-9)
+        assert sum(r["pv_cost_usd"] for r in mine) == pytest.approx(option.npv_cost_usd, rel=1e-9)
+        if option.cash_flow_usd is not None:  # owned: the cash out of each month is the engine's cash flow
+            assert [r["cash_out_usd"] for r in mine] == pytest.approx(option.cash_flow_usd, rel=1e-9)
+    long = list(csv.DictReader(io.StringIO(as_monthly_csv(result))))
+    by_cell: dict[tuple[str, int], float] = defaultdict(float)
+    for r in long:
+        by_cell[(r["option"], int(r["month"]))] += float(r["usd"])
+    for option in result.options:
+        for t, cost in enumerate(option.monthly_cost_usd, start=1):
+            assert by_cell[(option.id, t)] == pytest.approx(cost, rel=1e-9)
+    summary = list(csv.DictReader(io.StringIO(as_csv(result))))
+    assert [r["option"] for r in summary][: len(result.options)] == [
+        o.id
+        for o in sorted(
+            result.options, key=lambda o: (not o.slo_met, o.quality_gate in ("below", "unscored"), o.npv_cost_usd)
+        )
+    ]
+    for r in summary:
+        option = result.option(r["option"])
+        assert float(r["NPV of cost (USD)"]) == pytest.approx(option.npv_cost_usd)
+        if option.utilization_first_month is not None:  # percent numbers, as the header says
+            assert float(r["utilisation of billed GPUs, month 1 (%)"]) == pytest.approx(
+                100 * option.utilization_first_month, abs=1e-3)  # fmt: skip
+
+
+def _sheets(book: bytes) -> tuple[dict[str, str], str, str]:
+    with zipfile.ZipFile(io.BytesIO(book)) as z:
+        names = re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="rId(\d+)"', z.read("xl/workbook.xml").decode())
+        sheets = {name: z.read(f"xl/worksheets/sheet{rid}.xml").decode() for name, rid in names}
+        return sheets, z.read("xl/styles.xml").decode(), z.read("xl/sharedStrings.xml").decode()
+
+
+def test_the_workbook_is_formatted_frozen_filtered_and_complete():
+    inputs = load_inputs(ROOT / "scenarios" / "owned-fleet-finance.yaml")
+    result = evaluate(inputs)
+    sheets, styles, strings = _sheets(as_xlsx(result, risk_report(inputs, result, samples=200)))
+    assert list(sheets) == ["summary", "monthly", "pairs", "break-even crossings", "tornado", "monte carlo",
+                            "assumptions"]  # fmt: skip
+    for name, xml in sheets.items():
+        assert 'state="frozen"' in xml, name
+        assert "<autoFilter" in xml, name
+        assert "<f>" not in xml, name
+    for number_format in ("$#,##0;-$#,##0", "0.0%", "yyyy-mm", "$#,##0.0000"):
+        assert f'formatCode="{number_format}"' in styles.replace("&quot;", '"')
+    # one row per option per month (month 0 included) under the header
+    monthly_rows_count = len(re.findall(r"<row ", sheets["monthly"])) - 1
+    assert monthly_rows_count == len(result.options) * (len(result.assumptions["months"]) + 1)
+    crossings = sum(len(b.crossings) + len(b.horizon_crossings) for b in result.break_even)
+    assert len(re.findall(r"<row ", sheets["break-even crossings"])) - 1 == crossings
+    assert "730.0" not in strings and "'-" not in strings  # numbers are numbers; no visible apostrophe
+    names = {r["name"]: r["value"] for r in assumption_rows(result)}
+    finance = result.assumptions["finance"]
+    assert names["discount rate"] == finance["discount_rate_annual"]
+    assert names["API price decline"] == finance["api_price_decline_annual"]
+    assert names["horizon"] == len(result.assumptions["months"])
+    assert names["first month"] == result.assumptions["months"][0]
+    assert names["option qwen3-235b-owned: server price"] == result.option("qwen3-235b-owned").server_usd
+
+
+def test_export_names_carry_the_scenario_and_the_date():
+    assert file_stem("GLM-5 against the frontier", "2026-12-01") == "glm-5-against-the-frontier-2026-12-01"
+    assert file_stem("=cmd|' /C calc'!A0", "2026-12-01") == "cmd-c-calc-a0-2026-12-01"
+    assert file_stem("", "2026-12-01") == "scenario-2026-12-01"
+
+
+def test_one_bad_option_is_set_aside_by_its_id_and_the_rest_computes(tmp_path, catalogues):
+    write_yaml(tmp_path / "p.yaml", simple_profile([level(1.0, 1.0, 0.05)]))
+    bad = {"id": "broken", "kind": "self_hosted", "model": "llama-3.3-70b-instruct", "gpu": "H100",
+           "gpus_per_replica": 0}  # fmt: skip
+    mapping = {**RENTED, "options": [RENTED["options"][0], bad, RENTED["options"][1]]}
+    result, set_aside = without_bad_options(mapping, lambda d: run_scenario(tmp_path, d, catalogues))
+    assert [o.id for o in result.options] == ["fleet", "flat"]
+    assert [(e.id, e.error.split(":")[0]) for e in set_aside] == [("broken", "gpus_per_replica")]
+    with pytest.raises(Exception, match="workload"):  # a problem of every option still stops the computation
+        without_bad_options({**mapping, "workload": {}}, lambda d: run_scenario(tmp_path, d, catalogues))
+
+
+@given(st.integers(min_value=1, max_value=10**15))
+def test_amounts_read_back_as_written(n):
+    assert parse_amount(with_separators(n)) == n
+    assert parse_amount(short(n).replace(" ", "")) == pytest.approx(n, rel=0.005)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("3M", 3e6), ("3 m", 3e6), ("750k", 7.5e5), ("1.2B", 1.2e9), ("2.5e6", 2.5e6), ("1_000", 1e3)]
+)
+def test_amount_spellings(text, value):
+    assert parse_amount(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "-3", "0", "3MM", "1e999", "nan", "inf", "3,000,000 requests"])
+def test_bad_amounts_say_the_expected_form(text):
+    with pytest.raises(ValueError, match="expected a"):
+        parse_amount(text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(volume=st.floats(min_value=1e4, max_value=1e9), growth=st.floats(min_value=-0.05, max_value=0.2))
+def test_components_always_add_up(tmp_path_factory, catalogues, volume, growth):
+    folder = tmp_path_factory.mktemp("c")
+    write_yaml(folder / "p.yaml", simple_profile([level(1.0, 1.0, 0.05)]))
+    mapping = {**RENTED, "workload": {**RENTED["workload"], "requests_per_month": volume, "monthly_growth": growth},
+               "finance": {"gpu_price_decline_annual": 0.2, "api_price_decline_annual": 0.3}}  # fmt: skip
+    mapping["options"] = [{**RENTED["options"][0], "usd_per_gpu_hour": None, "term": "on_demand", "gpu": "H100"},
+                          RENTED["options"][1]]  # fmt: skip
+    del mapping["options"][0]["usd_per_gpu_hour"]
+    result = run_scenario(folder, mapping, catalogues)
+    for option in result.options:
+        total = np.sum(list(option.monthly_components_usd.values()), axis=0)
+        assert total == pytest.approx(option.monthly_cost_usd, rel=1e-9)
