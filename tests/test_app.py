@@ -736,3 +736,24 @@ def test_hostile_throughput_uploads_are_named_in_place(name, body):
     assert not at.exception, [e.message for e in at.exception]
     assert any(name in e.value for e in at.error), [e.value for e in at.error]
     assert at.session_state["uploaded_profiles"] == {}
+
+
+def test_a_server_quote_typed_in_the_options_table_is_saved_and_priced(catalogues):
+    """Finance inputs in the app: an owned option's server price from the user's quote, not the GPU sheet."""
+    at = open_app(s=codec.to_url_token(example("owned-fleet-finance")))
+    rows = list(at.session_state["f.options.table.base"]["id"])
+    owned = rows.index("llama70b-owned")
+    before = engine(example("owned-fleet-finance"), catalogues).option("llama70b-owned")
+    at.session_state["f.options.table"] = {
+        "edited_rows": {owned: {"server_usd": 300_000.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert_no_failure(at)
+    option = next(o for o in at.session_state["scenario"]["options"] if o["id"] == "llama70b-owned")
+    assert option["ownership"]["server_usd"] == 300_000
+    expected = engine(at.session_state["scenario"], catalogues).option("llama70b-owned")
+    assert expected.server_usd == 300_000 and expected.npv_cost_usd < before.npv_cost_usd
+    assert table_row(at, "llama70b-owned")["NPV"] == pytest.approx(expected.npv_cost_usd, abs=0.5)
+    assert "server_usd: 300000" in codec.to_yaml(at.session_state["scenario"])  # saved with the scenario
