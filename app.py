@@ -1,22 +1,33 @@
-"""Streamlit entry point: page config, the session's scenario, the shared sidebar and navigation."""
+"""`streamlit run app.py`: the app as a Streamlit ASGI `App` whose start-up warms what every session needs.
+
+Each browser session runs `app_session.py` (page config, navigation, the shared sidebar). Without the
+warm-up the first session paid for importing the engine, pandas and Plotly, reading the catalogues and
+fitting the example's profiles (~2 s on a 2-core machine) before its first verdict. The lifespan starts it
+in a thread, so the server answers at once and the warm-up overlaps the browser loading the page; a session
+that arrives first simply waits on the same imports and caches (bench/app.py measures both).
+"""
+
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator
 
 import streamlit as st
 
-from ui import sidebar, state
 
-st.set_page_config(page_title="Inference ROI", page_icon=":material/calculate:", layout="wide")
-pages = [
-    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", default=True),
-    st.Page("app_pages/breakeven.py", title="Break-even & ROI", icon=":material/trending_down:"),
-    st.Page("app_pages/throughput.py", title="Throughput", icon=":material/speed:"),
-    st.Page("app_pages/risk.py", title="Risk", icon=":material/casino:"),
-    st.Page("app_pages/quality.py", title="Quality", icon=":material/verified:"),
-    st.Page("app_pages/prices.py", title="Prices", icon=":material/sell:"),
-]
-page = st.navigation(pages)
-# less blank space above the page on a laptop screen (Streamlit's default top padding is 6rem)
-st.html("<style>.stMainBlockContainer { padding: 2.5rem 3rem 4rem; }</style>")
-state.ensure_loaded()
-page.run()
-sidebar.render()  # after the page: saves, links and exports hold this run's edits
-state.sync_url()
+def _warm_up() -> None:
+    try:
+        from ui import state
+
+        state.warm_up()
+    except Exception:  # a warm-up is an optimisation: a failure only costs the first session its head start
+        logging.getLogger(__name__).exception("warm-up failed")
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(_app: st.App) -> AsyncIterator[None]:
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+    yield
+
+
+app = st.App("app_session.py", lifespan=_lifespan)

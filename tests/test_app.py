@@ -22,7 +22,7 @@ from tco.verdict import verdict
 from tests.conftest import ROOT, level, simple_profile
 from ui import loaders
 
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "app_session.py")
 SCENARIO_DIR = ROOT / "scenarios"
 PAGES = {
     "compare": "app_pages/compare.py",

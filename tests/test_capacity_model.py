@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -254,3 +255,27 @@ def test_estimate_meets_the_slo_it_reports_and_tighter_slo_lowers_it(cards, shee
     faster = estimated_capacity(estimated_model(card, sheet.get("H200"), 2, "fp8", Shape(2000, 500)),
                                 Slo(itl_p99_s=0.03), cls, True, "")  # fmt: skip
     assert faster.req_per_s >= tight.req_per_s  # more bandwidth and memory never lower the estimate
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda k: st.tuples(
+            st.lists(st.lists(st.floats(-10, 10), min_size=k, max_size=k), min_size=k + 1, max_size=12),
+            st.lists(st.floats(-10, 10), min_size=12, max_size=12),
+        )
+    )
+)
+def test_small_nnls_matches_scipy(problem):
+    """tco.perf_model.nnls_small against scipy.optimize.nnls (the oracle): the same residual, β ≥ 0."""
+    from scipy.optimize import nnls
+
+    from tco.perf_model import nnls_small
+
+    rows, target = problem
+    a = np.array(rows)
+    y = np.array(target[: len(rows)])
+    mine = nnls_small(a, y)
+    _, theirs = nnls(a, y)
+    assert np.all(mine >= 0)
+    assert np.linalg.norm(a @ mine - y) == pytest.approx(theirs, rel=1e-6, abs=1e-6)

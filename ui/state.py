@@ -130,10 +130,14 @@ def _check_references(scenario: Scenario, profiles: dict[str, Profile], name: st
 
 
 def _content_key() -> str:
+    return content_key(data(), _profiles_key())
+
+
+def content_key(mapping: dict[str, Any], profiles_key: tuple[tuple[str, str], ...]) -> str:
     """Everything a result depends on: the scenario, the uploaded profiles, the price data and the date."""
     parts = [
-        json.dumps(data(), sort_keys=True, default=str),
-        repr(_profiles_key()),
+        json.dumps(mapping, sort_keys=True, default=str),
+        repr(profiles_key),
         loaders.catalogues().prices.version,
         dt.date.today().isoformat(),
     ]
@@ -228,3 +232,17 @@ def profile_view(current: Analysis, ref: str) -> ProfileView:
     wanted = [profile.meta.gpu.lower(), *(g.lower() for g in users)]
     gpu = next((g for w in wanted for g in cat.gpus.gpus if g.id.lower() == w), None)
     return tco_profile_view(profile, current.scenario.slo, cls, cat.models.find(profile.meta.model), gpu)
+
+
+def warm_up() -> None:
+    """At server start (app.py, in a thread): import what the pages use, fill the catalogue caches and evaluate
+    the default example, so the first session's verdict is a cache hit instead of ~2 s of imports and fits."""
+    import importlib
+
+    for module in ("ui.charts", "ui.report", "ui.sidebar", "ui.options_form", "ui.workload_form", "ui.slo_form",
+                   "ui.tables", "streamlit.elements.plotly_chart"):  # fmt: skip
+        importlib.import_module(module)
+    loaders.api_choices(loaders.catalogues().prices.version)
+    path = loaders.bundled_scenarios()[loaders.DEFAULT_SCENARIO]
+    mapping = codec.from_yaml(path.read_text(encoding="utf-8"), path.name)
+    _analyse(content_key(mapping, ()), mapping, loaders.bundled_profiles())

@@ -1,0 +1,22 @@
+"""Streamlit entry point: page config, the session's scenario, the shared sidebar and navigation."""
+
+import streamlit as st
+
+from ui import sidebar, state
+
+st.set_page_config(page_title="Inference ROI", page_icon=":material/calculate:", layout="wide")
+pages = [
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", default=True),
+    st.Page("app_pages/breakeven.py", title="Break-even & ROI", icon=":material/trending_down:"),
+    st.Page("app_pages/throughput.py", title="Throughput", icon=":material/speed:"),
+    st.Page("app_pages/risk.py", title="Risk", icon=":material/casino:"),
+    st.Page("app_pages/quality.py", title="Quality", icon=":material/verified:"),
+    st.Page("app_pages/prices.py", title="Prices", icon=":material/sell:"),
+]
+page = st.navigation(pages)
+# less blank space above the page on a laptop screen (Streamlit's default top padding is 6rem)
+st.html("<style>.stMainBlockContainer { padding: 2.5rem 3rem 4rem; }</style>")
+state.ensure_loaded()
+page.run()
+sidebar.render()  # after the page: saves, links and exports hold this run's edits
+state.sync_url()
