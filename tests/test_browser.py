@@ -51,6 +51,7 @@ PAGES = {
     "prices": "prices",
 }
 TIMEOUT_MS = 60_000
+expect.set_options(timeout=30_000)  # a shared 2-core machine: an assertion retries for up to 30 s
 
 
 def free_port() -> int:
@@ -171,6 +172,7 @@ def assert_no_exception(page: Page) -> None:
 def results_table(page: Page) -> list[dict[str, str]]:
     """The Compare table's cells as text, read from the grid's accessible table."""
     grid = page.locator("[data-testid=stDataFrame]").first
+    expect(grid.locator("tbody tr").first).to_be_attached()  # the grid's accessible table is visually hidden
     headers = grid.locator("th").all_inner_texts()
     rows = grid.locator("tbody tr").all()
     return [dict(zip(headers, row.locator("td").all_inner_texts(), strict=False)) for row in rows]
@@ -413,6 +415,7 @@ def test_a_link_whose_option_needs_an_upload_still_shows_the_others(page: Page, 
     mapping["options"][0]["profile"] = "my-own-sweep.yaml"
     page.goto(f"{app_url}/?s={codec.to_url_token(mapping)}")
     settle(page)
+    expect(page.locator("[data-testid=stDataFrame] td").filter(has_text="cannot be computed")).to_have_count(1)
     rows = {r["option"]: r for r in results_table(page)}
     waiting = mapping["options"][0]["id"]
     assert rows[waiting]["status"].startswith("cannot be computed: profile:")
