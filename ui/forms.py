@@ -135,3 +135,28 @@ def number_fields(
 
 def default_help(name: str) -> str:
     return f"Default: {DEFAULT_SOURCES[name]}"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A download button built only when clicked (`data` is called then): label, bytes or text, file, type."""
+
+    label: str
+    data: Callable[[], Any]
+    file_name: str
+    mime: str
+    icon: str
+    help: str
+
+
+def download(item: Download, container: Any = st) -> None:
+    container.download_button(
+        item.label,
+        item.data,
+        file_name=item.file_name,
+        mime=item.mime,
+        icon=item.icon,
+        on_click="ignore",
+        width="stretch",
+        help=item.help,
+    )

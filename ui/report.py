@@ -24,6 +24,7 @@ from cli.report import ranked
 from tco.breakeven import cost_curves
 from tco.verdict import decide, verdict
 from ui import charts, tables
+from ui.forms import Download, download
 from ui.state import Analysis
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -131,27 +132,13 @@ def render(analysis: Analysis) -> None:
     today = dt.date.today()
     stem = file_stem(analysis.result.scenario, today.isoformat())
     left, right = st.columns(2)
-    left.download_button(
-        "Decision report (HTML)",
-        lambda: build_html(analysis, today),
-        file_name=f"{stem}-report.html",
-        mime="text/html",
-        icon=":material/description:",
-        on_click="ignore",
-        width="stretch",
-        help="Verdict, ranked table, charts, assumptions and sources in one file that opens offline",
-    )
+    download(Download("Decision report (HTML)", lambda: build_html(analysis, today), f"{stem}-report.html",
+                      "text/html", ":material/description:", "Verdict, ranked table, charts, assumptions and "
+                      "sources in one file that opens offline"), left)  # fmt: skip
     browser = chromium()
     if browser is None:
         right.caption("PDF: needs Chromium on the server; open the HTML report and print it instead.")
         return
-    right.download_button(
-        "Decision report (PDF)",
-        lambda: to_pdf(build_html(analysis, today), browser),
-        file_name=f"{stem}-report.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-        width="stretch",
-        help="The HTML report printed by Chromium, A4 landscape",
-    )
+    download(Download("Decision report (PDF)", lambda: to_pdf(build_html(analysis, today), browser),
+                      f"{stem}-report.pdf", "application/pdf", ":material/picture_as_pdf:",
+                      "The HTML report printed by Chromium, A4 landscape"), right)  # fmt: skip

@@ -10,6 +10,7 @@ from cli.exports import as_csv, as_monthly_csv, as_xlsx, file_stem
 from datafiles import InputError
 from scenario_io import codec
 from ui import loaders, state
+from ui.forms import Download, download
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -83,33 +84,16 @@ def render() -> None:
         if analysis is not None:
             stem = file_stem(analysis.result.scenario, today)
             st.caption("Exports: numbers as numbers, units in the headers")
-            st.download_button(
-                "Summary (CSV)",
-                lambda: as_csv(analysis.result),
-                file_name=f"{stem}-summary.csv",
-                mime="text/csv",
-                icon=":material/table:",
-                on_click="ignore",
-                width="stretch",
-                help="One row per option: costs, fleet, SLO, quality, savings, payback, IRR and ROI",
-            )
-            st.download_button(
-                "Monthly costs (CSV)",
-                lambda: as_monthly_csv(analysis.result),
-                file_name=f"{stem}-monthly.csv",
-                mime="text/csv",
-                icon=":material/calendar_month:",
-                on_click="ignore",
-                width="stretch",
-                help="Long format: option, month, period, cost component, USD",
-            )
-            st.download_button(
-                "Workbook (Excel)",
-                lambda: as_xlsx(analysis.result, state.risk(analysis)),
-                file_name=f"{stem}.xlsx",
-                mime=XLSX_MIME,
-                icon=":material/grid_on:",
-                on_click="ignore",
-                width="stretch",
-                help="Summary, monthly cash flow by component, pairs, break-even crossings, risk, assumptions",
-            )
+            downloads = [
+                Download("Summary (CSV)", lambda: as_csv(analysis.result), f"{stem}-summary.csv", "text/csv",
+                         ":material/table:", "One row per option: costs, fleet, SLO, quality, savings, payback, "
+                         "IRR and ROI"),
+                Download("Monthly costs (CSV)", lambda: as_monthly_csv(analysis.result), f"{stem}-monthly.csv",
+                         "text/csv", ":material/calendar_month:", "Long format: option, month, period, cost "
+                         "component, USD"),
+                Download("Workbook (Excel)", lambda: as_xlsx(analysis.result, state.risk(analysis)), f"{stem}.xlsx",
+                         XLSX_MIME, ":material/grid_on:", "Summary, monthly cash flow by component, pairs, "
+                         "break-even crossings, risk, assumptions"),
+            ]  # fmt: skip
+            for item in downloads:
+                download(item)
