@@ -100,6 +100,7 @@ def cost_vs_volume(
             text=[""] * (len(x) - 1) + [option_id],
             textposition="middle right",
             textfont={"color": colours[option_id]},
+            cliponaxis=False,
             line={
                 "shape": "hv",
                 "color": colours[option_id],
@@ -129,7 +130,7 @@ def cost_vs_volume(
         title="Monthly cost vs volume (first-month prices, whole replicas)",
         xaxis={**LOG_AXIS, "title": "requests per month", "tickformat": "~s"},
         yaxis={**LOG_AXIS, "title": "USD per month", "tickprefix": "$", "tickformat": "~s"},
-        **{**LAYOUT, "margin": {**LAYOUT["margin"], "r": 100}},
+        **{**LAYOUT, "margin": {**LAYOUT["margin"], "r": 110}},
     )
     return figure
 
