@@ -63,6 +63,16 @@ st.markdown(
     f"**{m.model}** on {m.gpu_count} x {m.gpu}, {m.engine}{' ' + m.engine_version if m.engine_version else ''}"
     f" — source: **{m.source}**" + (f" ({tables.escape_markdown(m.citation)})" if m.citation else "")
 )
+measured_tokens = sum(lv.input_tokens + lv.output_tokens for lv in profile.levels) / len(profile.levels)
+scale = measured_tokens / (cls.input_tokens + cls.output_tokens)
+if not 0.5 <= scale <= 2:
+    st.warning(
+        f"Measured at about {measured_tokens:,.0f} tokens a request; the workload's main class is "
+        f"{cls.input_tokens:,.0f} in / {cls.output_tokens:,.0f} out, so its capacity is extrapolated ×{scale:.2g} "
+        "from another shape. Measure at your own shape (`inference-roi profile --input-tokens … --output-tokens …`) "
+        "before relying on it.",
+        icon=":material/warning:",
+    )
 if m.source != "measured":
     st.info(f"These figures are {m.source}, not measured by you: replace them with your own profile when you can.")
 st.markdown(f"SLO: {slo_form.summary(analysis.scenario.slo)}. {view.chosen}")
@@ -89,7 +99,9 @@ with left:
     charts.show(charts.latency_curves(view, bounds, "Latency vs load", shape), "latency-vs-load")
 with right:
     charts.show(charts.pareto(view, "Throughput per GPU vs speed per user"), "throughput-pareto")
-st.dataframe(tables.frame(view.rows), hide_index=True, width="stretch")
+levels = tables.frame(view.rows)
+levels["index"] += 1  # load levels counted from 1, as in the text above
+st.dataframe(levels, hide_index=True, width="stretch", column_config=tables.LEVEL_COLUMNS)
 if view.roofline is not None:
     estimate = view.roofline
     text = f"{estimate.req_per_s:.3g} req/s per replica" if estimate.req_per_s else "cannot meet the SLO"

@@ -30,6 +30,31 @@ OPTION_COLUMNS = {
 }
 """The Compare table: key columns first, every cell text formatted the same way (whole dollars, % with a space)."""
 
+LEVEL_COLUMNS = {
+    "index": st.column_config.NumberColumn("load level"),
+    "concurrency": st.column_config.NumberColumn("concurrency"),
+    "request_rate": st.column_config.NumberColumn("request rate (req/s)"),
+    "input_tokens": st.column_config.NumberColumn("input tokens", format="%.0f"),
+    "output_tokens": st.column_config.NumberColumn("output tokens", format="%.0f"),
+    "req_per_s": st.column_config.NumberColumn("requests/s measured", format="%.3g"),
+    "model_req_per_s": st.column_config.NumberColumn("requests/s, model", format="%.3g"),
+    "output_tokens_per_s_per_gpu": st.column_config.NumberColumn("output tokens/s per GPU", format="%.0f"),
+    "tokens_per_s_per_user": st.column_config.NumberColumn("tokens/s per user", format="%.1f"),
+    **{
+        f"{m}_{p}_s": st.column_config.NumberColumn(f"{m.upper()} {p} (s)", format="%.3g")
+        for m in ("ttft", "itl", "e2e")
+        for p in ("p50", "p99")
+    },
+    "requests_failed": st.column_config.NumberColumn("failed requests"),
+    "meets_slo": st.column_config.CheckboxColumn("meets the SLO"),
+    "why_not": st.column_config.TextColumn("why it does not count", width="large"),
+    "roofline_output_tokens_per_s_per_gpu": st.column_config.NumberColumn(
+        "physical ceiling, output tokens/s per GPU", format="%.0f"
+    ),
+    "implausible": st.column_config.CheckboxColumn("above the ceiling"),
+}
+"""The Throughput page's levels: words and units for the record's field names."""
+
 
 def throughput_basis(option: OptionResult) -> str:
     """'measured', or e.g. 'published, modelled ±25 %': where X* comes from and how far to trust it."""
