@@ -260,6 +260,8 @@ def test_the_table_fits_a_laptop_and_every_cell_is_formatted(page: Page, app_url
     grid = page.locator("[data-testid=stDataFrame]").first
     assert grid.bounding_box()["y"] < LAPTOP["height"]  # the table starts on the first screen
     assert verdict_box(page).bounding_box()["y"] < 300
+    excel = page.get_by_role("button", name="Workbook (Excel)").bounding_box()
+    assert excel["y"] + excel["height"] < LAPTOP["height"]  # the exports too are on the first screen
     rows = results_table(page)
     assert list(rows[0])[:6] == ["option", "status", "$/month", "$/task", "NPV", "$/Mtok"]
     for row in rows:

@@ -44,23 +44,24 @@ def render() -> None:
         error = st.session_state.pop(state.LOAD_ERROR, None)
         if error:
             st.error(error)
-        names = list(loaders.bundled_scenarios())
-        st.selectbox(
-            "Open an example",
-            names,
-            index=None,
-            placeholder="Choose a bundled scenario…",
-            key="sidebar.example",
-            on_change=_open_example,
-        )
-        st.file_uploader(
-            "Open a scenario file (YAML)",
-            type=["yaml", "yml"],
-            key="sidebar.upload",
-            on_change=_open_upload,
-            help=f"At most {loaders.MAX_UPLOAD_BYTES // 1024} KiB; see scenarios/ for the format.",
-        )
         today = dt.date.today().isoformat()
+        analysis = state.analysis(show_error=False)
+        if analysis is not None:
+            stem = file_stem(analysis.result.scenario, today)
+            st.caption("Exports: numbers as numbers, units in the headers")
+            downloads = [
+                Download("Summary (CSV)", lambda: as_csv(analysis.result), f"{stem}-summary.csv", "text/csv",
+                         ":material/table:", "One row per option: costs, fleet, SLO, quality, savings, payback, "
+                         "IRR and ROI"),
+                Download("Monthly costs (CSV)", lambda: as_monthly_csv(analysis.result), f"{stem}-monthly.csv",
+                         "text/csv", ":material/calendar_month:", "Long format: option, month, period, cost "
+                         "component, USD"),
+                Download("Workbook (Excel)", lambda: as_xlsx(analysis.result, state.risk(analysis)), f"{stem}.xlsx",
+                         XLSX_MIME, ":material/grid_on:", "Summary, monthly cash flow by component, pairs, "
+                         "break-even crossings, risk, assumptions"),
+            ]  # fmt: skip
+            for item in downloads:
+                download(item)
         slug = file_stem(str(state.data().get("name") or "scenario"), today)
         st.download_button(
             "Save scenario (YAML)",
@@ -80,20 +81,19 @@ def render() -> None:
                 st.code(share_link(codec.to_url_token(state.data())), language=None, wrap_lines=True)
             except InputError as err:
                 st.warning(f"No link for this scenario: {err}")
-        analysis = state.analysis(show_error=False)
-        if analysis is not None:
-            stem = file_stem(analysis.result.scenario, today)
-            st.caption("Exports: numbers as numbers, units in the headers")
-            downloads = [
-                Download("Summary (CSV)", lambda: as_csv(analysis.result), f"{stem}-summary.csv", "text/csv",
-                         ":material/table:", "One row per option: costs, fleet, SLO, quality, savings, payback, "
-                         "IRR and ROI"),
-                Download("Monthly costs (CSV)", lambda: as_monthly_csv(analysis.result), f"{stem}-monthly.csv",
-                         "text/csv", ":material/calendar_month:", "Long format: option, month, period, cost "
-                         "component, USD"),
-                Download("Workbook (Excel)", lambda: as_xlsx(analysis.result, state.risk(analysis)), f"{stem}.xlsx",
-                         XLSX_MIME, ":material/grid_on:", "Summary, monthly cash flow by component, pairs, "
-                         "break-even crossings, risk, assumptions"),
-            ]  # fmt: skip
-            for item in downloads:
-                download(item)
+        names = list(loaders.bundled_scenarios())
+        st.selectbox(
+            "Open an example",
+            names,
+            index=None,
+            placeholder="Choose a bundled scenario…",
+            key="sidebar.example",
+            on_change=_open_example,
+        )
+        st.file_uploader(
+            "Open a scenario file (YAML)",
+            type=["yaml", "yml"],
+            key="sidebar.upload",
+            on_change=_open_upload,
+            help=f"At most {loaders.MAX_UPLOAD_BYTES // 1024} KiB; see scenarios/ for the format.",
+        )
