@@ -18,7 +18,7 @@ from datafiles.export import Column, to_csv, to_xlsx
 from tco import finance
 from tco.results import BreakEven, OptionResult, ScenarioResult
 from tco.risk import RiskReport
-from tco.verdict import decide, mean_monthly_usd, why_not
+from tco.verdict import decide, mean_monthly_usd, status
 
 SUMMARY = [
     Column("option", "option", width=22),
@@ -69,13 +69,11 @@ def summary_rows(result: ScenarioResult) -> list[dict[str, Any]]:
     decision = decide(result)
     rows = []
     for o in ranked(result):
-        status = "recommended" if decision.pick and o.id == decision.pick.id else None
-        status = status or ("next best" if decision.runner_up and o.id == decision.runner_up.id else None)
         pair = _pair(result, o)
         rows.append(
             {
                 "option": o.id,
-                "status": status or ("eligible" if o.slo_met and o.quality_gate in (None, "passes") else why_not(o)),
+                "status": status(o, decision),
                 "kind": o.ownership or o.kind,
                 "model": o.model,
                 "gpu": o.gpu,

@@ -7,7 +7,6 @@ import dataclasses
 import numpy as np
 
 from tco import breakeven, finance
-from tco.api_cost import COMPONENTS
 from tco.commitments import committed_units, tranches
 from tco.components import monthly_components
 from tco.defaults import DEFAULT_SOURCES
@@ -102,7 +101,6 @@ def _option_result(
     cash = npv_cash = terminal = depreciation = accounting = None
     if isinstance(item, ResolvedApi):
         per_request = setup.request_costs[0]
-        breakdown = {c: getattr(per_request, c) * r0 for c in COMPONENTS}
         variable = per_request.total * r0
         input_side = (per_request.input + per_request.cached_input + per_request.cache_write) * r0
         input_share = input_side / variable if variable else 0.5
@@ -111,7 +109,6 @@ def _option_result(
         model_name = item.option.model
     else:
         units = projection.units[0, index]
-        breakdown = {k: float(units[0] * v) for k, v in model.unit_breakdown.items()}
         if setup.feasible:
             replicas = int(np.ceil(projection.replicas[0, index, 0]))
             gpus = replicas * model.gpus_per_replica
@@ -134,12 +131,7 @@ def _option_result(
             capital = units * model.unit_breakdown["capital"]
             accounting = [float(c) for c in costs - capital + np.array(depreciation)]
             npv_cash = float(cash[0] + np.dot(cash[1:], factors) - terminal * factors[-1])
-    storage = 0.0 if isinstance(item, ResolvedApi) else item.option.running_costs.storage_usd_per_month
-    breakdown["staff_and_platform"] = model.fixed_usd_per_month - storage
-    if storage:
-        breakdown["storage"] = storage
-    if model.variable_usd_per_request:
-        breakdown["egress"] = model.variable_usd_per_request * r0
+    components = monthly_components(setup, projection.units[0, index], requests, *paths)
     usd_in = usd_out = None
     if input_share is not None and tokens_in and tokens_out:
         usd_in = first * input_share / (tokens_in / 1e6)
@@ -179,12 +171,12 @@ def _option_result(
         cost_of_pass_usd=cost_of_pass(per_request_usd, quality.success_rate),
         cost_of_pass_ci_usd=cost_of_pass_interval(per_request_usd, quality.success_ci),
         output_tokens_per_request=tokens_out / r0,
-        breakdown_first_month_usd=breakdown,
+        breakdown_first_month_usd={k: v[0] for k, v in components.items()},
         usd_per_gpu_hour=model.unit_breakdown["gpu_rental"] / (model.unit_gpus * HOURS_PER_MONTH)
         if "gpu_rental" in model.unit_breakdown
         else None,
         server_usd=item.ownership.server_usd if isinstance(item, ResolvedSelfHosted) and item.ownership else None,
-        monthly_components_usd=monthly_components(setup, projection.units[0, index], requests, *paths),
+        monthly_components_usd=components,
         capacity=setup.capacity.summary() if setup.capacity is not None else None,
         commitments=[dataclasses.asdict(c) for c in tranches(units, model.commitment_months)]
         if not model.is_api and model.commitment_months and setup.feasible

@@ -46,6 +46,15 @@ def why_not(option: OptionResult) -> str:
     return "below the quality gate" if option.quality_gate == "below" else "no score for the quality gate"
 
 
+def status(option: OptionResult, decision: Decision) -> str:
+    """recommended, next best, eligible, or why not (the table's and the exports' status column)."""
+    if decision.pick is not None and option.id == decision.pick.id:
+        return "recommended"
+    if decision.runner_up is not None and option.id == decision.runner_up.id:
+        return "next best"
+    return "eligible" if recommendable(option) else why_not(option)
+
+
 def _flip(pair: BreakEven, today: float) -> float | None:
     crossings = [c.requests_per_month for c in pair.horizon_crossings]
     return min(crossings, key=lambda v: abs(v / today - 1)) if crossings else None

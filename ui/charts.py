@@ -33,6 +33,7 @@ COMPONENT_COLOURS = {
     "egress": "#bab0ac",
     "storage": "#79706e",
     "staff_and_platform": "#8c6bb1",
+    "staff_scaling": "#c2a5cf",
 }
 """One colour per cost component in every chart and the report, whatever the theme."""
 OPTION_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
@@ -49,7 +50,8 @@ def show(figure: go.Figure, name: str) -> None:
 def breakdown(result: ScenarioResult, ranked: list[OptionResult]) -> go.Figure:
     """Mean monthly cost over the horizon by component, one horizontal bar per option (ids read without rotation)."""
     months = len(result.assumptions["months"])
-    components = [c for c in COMPONENT_COLOURS if any(o.monthly_components_usd.get(c) for o in ranked)]
+    present = {c for o in ranked for c in o.monthly_components_usd}
+    components = [c for c in COMPONENT_COLOURS if c in present] + sorted(present - set(COMPONENT_COLOURS))
     shown = list(reversed(ranked))
     figure = go.Figure()
     for component in components:
@@ -58,7 +60,7 @@ def breakdown(result: ScenarioResult, ranked: list[OptionResult]) -> go.Figure:
             y=[o.id for o in shown],
             x=[sum(o.monthly_components_usd.get(component, [0.0])) / months for o in shown],
             orientation="h",
-            marker_color=COMPONENT_COLOURS[component],
+            marker_color=COMPONENT_COLOURS.get(component, "#7f7f7f"),
             hovertemplate="%{y}: $%{x:,.0f}/month<extra>" + component.replace("_", " ") + "</extra>",
         )
     figure.update_layout(

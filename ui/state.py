@@ -55,8 +55,7 @@ def ensure_loaded() -> None:
             return
         except InputError as err:
             st.session_state[LOAD_ERROR] = f"The shared link could not be opened ({err}); showing the example instead."
-    path = loaders.bundled_scenarios()[loaders.DEFAULT_SCENARIO]
-    load(codec.from_yaml(path.read_text(encoding="utf-8"), path.name), f"example: {path.stem}")
+    load(default_scenario(), f"example: {loaders.DEFAULT_SCENARIO}")
 
 
 def load(data: dict[str, Any], source: str) -> None:
@@ -243,6 +242,11 @@ def warm_up() -> None:
                    "ui.tables", "streamlit.elements.plotly_chart"):  # fmt: skip
         importlib.import_module(module)
     loaders.api_choices(loaders.catalogues().prices.version)
-    path = loaders.bundled_scenarios()[loaders.DEFAULT_SCENARIO]
-    mapping = codec.from_yaml(path.read_text(encoding="utf-8"), path.name)
+    mapping = default_scenario()
     _analyse(content_key(mapping, ()), mapping, loaders.bundled_profiles())
+
+
+def default_scenario() -> dict[str, Any]:
+    """The example a new session opens on (and the warm-up evaluates)."""
+    path = loaders.bundled_scenarios()[loaders.DEFAULT_SCENARIO]
+    return codec.from_yaml(path.read_text(encoding="utf-8"), path.name)

@@ -10,8 +10,8 @@ import streamlit as st
 from cli.report import ranked
 from tco import ScenarioResult
 from tco.defaults import DEFAULT_SOURCES
-from tco.results import OptionResult, recommendable
-from tco.verdict import Decision, decide, fleet_text, mean_monthly_usd, why_not
+from tco.results import OptionResult
+from tco.verdict import decide, fleet_text, mean_monthly_usd, status
 
 OPTION_COLUMNS = {
     "option": st.column_config.TextColumn("option", width=112),
@@ -83,14 +83,6 @@ def _money(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "–"
     return f"{'-' if value < 0 else ''}${abs(value):,.{digits}f}"
-
-
-def status(option: OptionResult, decision: Decision) -> str:
-    if decision.pick is not None and option.id == decision.pick.id:
-        return "recommended"
-    if decision.runner_up is not None and option.id == decision.runner_up.id:
-        return "next best"
-    return "eligible" if recommendable(option) else why_not(option)
 
 
 def options_frame(result: ScenarioResult) -> pd.DataFrame:
