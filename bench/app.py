@@ -64,11 +64,21 @@ def rerun_times(rounds: int) -> None:
         print(f"{name:8s} rerun, volume changed:   {_summary(changed)}")
 
 
-def first_verdict_s(page: Page, cache: Path) -> tuple[float, float, subprocess.Popen[bytes], str]:
+BARE_APP = 'import streamlit as st\nst.container(key="verdict").markdown("**Recommended: nothing**")\n'
+"""The floor on this machine: a one-line app, timed the same way (server start + the browser loading Streamlit)."""
+
+
+def first_verdict_s(page: Page, cache: Path, bare: bool = False) -> tuple[float, float, subprocess.Popen[bytes], str]:
     """Seconds from `streamlit run` to a healthy server and to the verdict on screen (a fresh server)."""
     port = free_port()
     start = time.perf_counter()
-    process = start_app(port, cache)
+    if bare:
+        (cache / "bare.py").write_text(BARE_APP)
+        command = [sys.executable, "-m", "streamlit", "run", str(cache / "bare.py"), "--server.headless", "true",
+                   "--server.port", str(port), "--server.fileWatcherType", "none"]  # fmt: skip
+        process = subprocess.Popen(command, cwd=cache, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        process = start_app(port, cache)
     url = f"http://127.0.0.1:{port}"
     wait_healthy(url, process)
     healthy = time.perf_counter() - start
@@ -83,15 +93,24 @@ def browser_times(starts: int) -> None:
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         firsts, healthies = [], []
         for n in range(starts):
-            healthy, first, process, _url = first_verdict_s(page, Path(cache))
+            healthy, first, process, url = first_verdict_s(page, Path(cache))
             healthies.append(healthy)
             firsts.append(first)
             if n < starts - 1:
                 stop(process)
+        floors = []
+        for _ in range(starts):
+            _, first_bare, bare_process, _ = first_verdict_s(page, Path(cache), bare=True)
+            floors.append(first_bare)
+            stop(bare_process)
         print(f"streamlit run -> server healthy:            {_summary(healthies)}")
         print(f"streamlit run -> first verdict in browser:  {_summary(firsts)}")
+        print(f"the same for a one-line app (the floor):    {_summary(floors)}")
+        print(f"first verdict / floor: {statistics.median(firsts) / statistics.median(floors):.2f}")
         try:
+            page.goto(url)  # back to the app (the last fresh server) for the edits
             headline = page.locator(".st-key-verdict strong").first
+            headline.wait_for(timeout=60_000)
             volume = page.get_by_role("textbox", name="First-month volume (requests/month)")
             changes = []
             for amount in (30_000_000, 3_500_000, 12_000_000, 4_000_000, 50_000_000):
