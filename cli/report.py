@@ -39,7 +39,7 @@ def as_json(result: ScenarioResult, risk: RiskReport | None) -> str:
 
 
 def _money(value: float | None) -> str:
-    return "-" if value is None or value != value else f"${value:,.0f}"
+    return "-" if value is None or value != value else f"{'-' if value < 0 else ''}${abs(value):,.0f}"
 
 
 def _crossing_text(crossings: list[Crossing]) -> str:
