@@ -279,9 +279,12 @@ def _pairs(options: list[tuple[OptionSetup, OptionResult]]) -> list[Pair]:
     return [(h, a) for h in hosted for a in apis if a[1].id in best_api or h[1].id == best_hosted]
 
 
-def evaluate(inputs: ScenarioInputs) -> ScenarioResult:
-    """Every option that can be computed is projected; each one that cannot is in `option_errors`."""
-    every = setup_options(inputs)
+def evaluate(inputs: ScenarioInputs, setups: list[OptionSetup] | None = None) -> ScenarioResult:
+    """Every option that can be computed is projected; each one that cannot is in `option_errors`.
+
+    `setups` are `setup_options(inputs)` when the caller has them already (the app keeps them beside the result).
+    """
+    every = setup_options(inputs) if setups is None else setups
     setups = [s for s in every if s.error is None]
     errors = [OptionError(s.model.id, s.label, s.error) for s in every if s.error is not None]
     projection = base_projection(inputs, setups)

@@ -257,12 +257,17 @@ def test_estimate_meets_the_slo_it_reports_and_tighter_slo_lowers_it(cards, shee
     assert faster.req_per_s >= tight.req_per_s  # more bandwidth and memory never lower the estimate
 
 
+COEFFICIENT = st.floats(-10, 10).filter(lambda v: v == 0 or abs(v) > 1e-3)
+"""Entries of comparable magnitude, as _weighted_nnls hands them (each column scaled by its largest entry): a
+column of 1e-185 would ask for a 1e185 coefficient, which neither solver computes meaningfully."""
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.integers(min_value=1, max_value=4).flatmap(
         lambda k: st.tuples(
-            st.lists(st.lists(st.floats(-10, 10), min_size=k, max_size=k), min_size=k + 1, max_size=12),
-            st.lists(st.floats(-10, 10), min_size=12, max_size=12),
+            st.lists(st.lists(COEFFICIENT, min_size=k, max_size=k), min_size=k + 1, max_size=12),
+            st.lists(COEFFICIENT, min_size=12, max_size=12),
         )
     )
 )

@@ -155,7 +155,8 @@ def _compute(data: dict, profiles: dict) -> Analysis:
         today=dt.date.today(),
         profiles=profiles,
     )
-    return Analysis("", scenario, inputs, evaluate(inputs), setup_options(inputs))
+    setups = setup_options(inputs)
+    return Analysis("", scenario, inputs, evaluate(inputs, setups), setups)
 
 
 @st.cache_resource(max_entries=64, show_spinner="Computing…")
