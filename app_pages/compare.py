@@ -14,7 +14,7 @@ def answer(analysis: Analysis) -> None:
     decision = decide(result)
     months = len(result.assumptions["months"])
     with st.container(border=True, key="verdict"):
-        st.markdown(f"**{tables.escape_markdown(verdict(result))}**")
+        st.markdown(f"**{tables.escape_markdown(verdict(result, decision))}**")
         cols = st.columns(4)
         if decision.pick is not None:
             cols[0].metric("Pick", decision.pick.id, help=decision.pick.label)

@@ -124,8 +124,7 @@ def monthly_rows(result: ScenarioResult) -> list[dict[str, Any]]:
     months = result.assumptions["months"]
     rate = result.assumptions["finance"]["discount_rate_annual"]
     factors = finance.discount_factors(rate, len(months))
-    first = result.assumptions["requests_per_month_first"]
-    growth = result.assumptions["monthly_growth"]
+    requests = result.assumptions["requests_per_month"]
     rows = []
     for o in ranked(result):
         implementation = o.total_cost_usd - sum(o.monthly_cost_usd)
@@ -146,7 +145,7 @@ def monthly_rows(result: ScenarioResult) -> list[dict[str, Any]]:
                     "option": o.id,
                     "month": t + 1,
                     "period": period,
-                    "requests": first * (1 + growth) ** t,
+                    "requests": requests[t],
                     **{f"c.{k}": v for k, v in components.items()},
                     "cost_usd": o.monthly_cost_usd[t],
                     "one_time_usd": 0.0,

@@ -139,10 +139,10 @@ def _payback(d: Decision, months: int) -> str:
     return text
 
 
-def verdict(result: ScenarioResult) -> str:
+def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
     """E.g. "Recommended: glm5-api at $9,300/month over 24 months ($0.0031 a task); meets the SLO and
     GPQA ≥ 85. It saves $359,201 (NPV) against the next best, gemini-3-pro. Self-hosting …"."""
-    d = decide(result)
+    d = decision or decide(result)
     months = len(result.assumptions["months"])
     needs = "the SLO" + (f" and {d.gate}" if d.gate else "")
     if d.pick is None:

@@ -10,6 +10,7 @@ and renders the charts exactly as the browser does; without Chromium the PDF but
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import shutil
 import subprocess
@@ -113,7 +114,9 @@ def build_html(analysis: Analysis, today: dt.date) -> str:
            f"<style>{_CSS}</style></head><body>{body}</body></html>"  # fmt: skip
 
 
+@functools.cache
 def chromium() -> str | None:
+    """Where Chromium is, looked up once per server (render() asks on every rerun of Compare)."""
     return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
 
 
