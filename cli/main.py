@@ -51,6 +51,12 @@ def _capacity(args: argparse.Namespace) -> int:
     return run_capacity(args)
 
 
+def _usage(args: argparse.Namespace) -> int:
+    from cli.usage import run_usage
+
+    return run_usage(args)
+
+
 def _eval(args: argparse.Namespace) -> int:
     return args.eval_run(args)
 
@@ -80,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     evals = sub.add_parser("eval", help="import eval results, or run a task file against endpoints")
     add_eval_arguments(evals)
     evals.set_defaults(run=_eval)
+    from cli.usage import add_usage_arguments
+
+    usage = sub.add_parser("usage", help="derive the workload from API usage and billing exports; check the bill")
+    add_usage_arguments(usage)
+    usage.set_defaults(run=_usage)
     prices = sub.add_parser("prices", help="refresh or list API prices")
     prices.add_argument("action", choices=("update", "list"))
     prices.add_argument("--url", help="genai-prices v2 data.json URL (update)")

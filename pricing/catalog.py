@@ -64,6 +64,22 @@ class PriceCatalog:
             raise InputError(file, field, f"unknown model {model!r} for provider {provider!r} in {self.version}{_HINT}")
         return gp_provider, found
 
+    def match(self, model: str, provider: str | None, file: str, field: str) -> tuple[str, str]:
+        """(provider id, model id) for a model id as a usage export spells it ('gpt-4o-2024-08-06',
+        'us.anthropic.claude-sonnet-4-20250514-v1:0'): the named provider first, else genai-prices' own
+        matching across providers."""
+        if provider:
+            try:
+                gp_provider, gp_model = self.find(provider, model, file, field)
+                return gp_provider.id, gp_model.id
+            except InputError:
+                pass  # a gateway's provider name ('hosted_vllm', 'OPENAI'): let the model id decide
+        try:
+            gp_provider, gp_model = self.snapshot.find_provider_model(model, None, None, None)
+        except LookupError:
+            raise InputError(file, field, f"{model!r} is not in the price catalogue ({self.version}){_HINT}") from None
+        return gp_provider.id, gp_model.id
+
     def price(
         self, provider: str, model: str, month_start: dt.date, hour_weights: tuple[float, ...], file: str, field: str
     ) -> ApiPrice:
