@@ -7,6 +7,7 @@ from ui import sidebar, state
 st.set_page_config(page_title="Inference ROI", page_icon=":material/calculate:", layout="wide")
 pages = [
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", default=True),
+    st.Page("app_pages/usage.py", title="Usage", icon=":material/receipt_long:"),
     st.Page("app_pages/breakeven.py", title="Break-even & ROI", icon=":material/trending_down:"),
     st.Page("app_pages/throughput.py", title="Throughput", icon=":material/speed:"),
     st.Page("app_pages/risk.py", title="Risk", icon=":material/casino:"),

@@ -276,7 +276,7 @@ def _workload(
         if m.cache_write_tokens:
             cls["cache_write_tokens"] = round(m.cache_write_tokens / requests, 1)
         spread = percentiles.get((m.model, m.provider))
-        if spread is not None and len(spread.input_tokens) > 1:
+        if spread is not None and max(spread.input_tokens.values()) > min(spread.input_tokens.values()):
             # the spread prices context tiers request by request; input_tokens stays the measured mean
             cls["input_percentiles"] = {k: round(v, 1) for k, v in spread.input_tokens.items()}
         out.append(cls)

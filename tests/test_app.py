@@ -31,6 +31,7 @@ PAGES = {
     "risk": "app_pages/risk.py",
     "quality": "app_pages/quality.py",
     "prices": "app_pages/prices.py",
+    "usage": "app_pages/usage.py",
 }
 
 
@@ -772,3 +773,30 @@ def test_a_profile_measured_at_a_toy_shape_is_flagged_not_just_captioned():
     assert "Measured at about 322 tokens a request" in warning and "×0.13" in warning  # 322 / 2,500
     shown = table_with(at, "why_not")
     assert list(shown["index"]) == [1, 2]  # load levels counted from 1 (labelled "load level" on the page)
+
+
+def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues):
+    """The Usage page's button writes the derived workload, start month and API options into the scenario."""
+    from pricing import PriceBook, load_overrides
+    from tests import usage_exports
+    from usage.report import analyse, scenario_mapping
+
+    reqs = usage_exports.requests(("gpt-4o", "claude-sonnet-4-5"))
+    path = usage_exports.generic(tmp_path / "usage.csv", reqs)
+    report = analyse([(path, "usage.csv")], PriceBook(catalogues.prices, load_overrides(), "api_overrides.yaml"))
+    at = open_app("usage")
+    assert any("No usage read yet" in i.value for i in at.info)
+    at.session_state["usage_report"] = report
+    at.run()
+    assert any("From usage.csv (generic usage CSV, 240 rows, by request):" in m.value for m in at.markdown)
+    at.button(key="usage.fill").click().run()
+    scenario = at.session_state["scenario"]
+    mapping = scenario_mapping(report)
+    assert scenario["workload"] == mapping["workload"]
+    assert scenario["workload"]["requests_per_month"] == sum(1 for r in reqs if r.ts.month == 11)
+    assert scenario["start"] == "2026-12"
+    assert {"gpt-4o", "claude-sonnet-4-5"} <= {o["id"] for o in scenario["options"]}
+    assert not at.exception
+    at.switch_page(PAGES["compare"]).run()
+    assert not at.exception and not at.error
+    assert at.text_input(key="f.volume").value == f"{scenario['workload']['requests_per_month']:,}"

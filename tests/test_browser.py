@@ -49,6 +49,7 @@ PAGES = {
     "risk": "risk",
     "quality": "quality",
     "prices": "prices",
+    "usage": "usage",
 }
 TIMEOUT_MS = 60_000
 expect.set_options(timeout=30_000)  # a shared 2-core machine: an assertion retries for up to 30 s
@@ -465,3 +466,30 @@ def test_every_page_renders_without_an_exception(page: Page, app_url: str, viewp
         page.screenshot(path=SCREENSHOTS / f"{name}-{size}-first-screen.png")
     stamp = SCREENSHOTS / "README.txt"
     stamp.write_text(f"Screenshots from tests/test_browser.py, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n")
+
+
+def test_a_usage_export_fills_the_workload(page: Page, app_url: str, tmp_path: Path):
+    """Issue 13: upload an export, read what was derived and from which file, fill the workload, see it on Compare."""
+    from tests import usage_exports
+
+    reqs = usage_exports.requests(("gpt-4o", "claude-sonnet-4-5"))
+    path = usage_exports.generic(tmp_path / "usage.csv", reqs)
+    page.goto(f"{app_url}/usage")
+    settle(page)
+    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Usage or billing exports")
+    uploader.locator("input[type=file]").set_input_files(path)
+    page.get_by_role("button", name="Read the exports").click()
+    settle(page)
+    expect(page.get_by_text("From usage.csv (generic usage CSV, 240 rows, by request):")).to_be_visible()
+    november = sum(1 for r in reqs if r.ts.month == 11)
+    expect(page.get_by_text(f"requests per month {november:,} — the last full month, 2026-11")).to_be_visible()
+    page.get_by_role("button", name="Use this workload").click()
+    expect(page.get_by_text("The workload now comes from usage.csv")).to_be_visible()
+    assert usage_exports.SECRET not in page.content()
+    assert_no_exception(page)
+    page.get_by_role("link", name="Compare").click()
+    settle(page)
+    expect(page.get_by_role("textbox", name="First-month volume (requests/month)")).to_have_value(f"{november:,}")
+    cells = [row["option"] for row in results_table(page)]
+    assert "gpt-4o" in cells and "claude-sonnet-4-5" in cells
+    assert_no_exception(page)

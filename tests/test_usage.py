@@ -127,9 +127,8 @@ def test_the_derived_workload_is_the_hand_computed_one(tmp_path):
     assert by_name["gpt-4o"]["input_tokens"] == round(sum(r.input for r in gpt) / len(gpt), 1)
     assert by_name["gpt-4o"]["cached_input_share"] == round(sum(r.cached for r in gpt) / sum(r.input for r in gpt), 4)
     assert by_name["gpt-4o"]["cache_write_tokens"] == round(sum(r.cache_write for r in gpt) / len(gpt), 1)
-    assert by_name["gpt-4o"]["input_percentiles"]["p50"] == pytest.approx(
-        float(__import__("numpy").percentile([r.input for r in gpt], 50)), abs=0.05
-    )
+    inputs = sorted(r.input for r in gpt)  # t-digest: within a rank or two of the true median
+    assert inputs[len(inputs) // 2 - 3] <= by_name["gpt-4o"]["input_percentiles"]["p50"] <= inputs[len(inputs) // 2 + 3]
     assert report.summary.start_month == "2026-12"
 
 

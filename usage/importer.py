@@ -56,6 +56,7 @@ def connect() -> duckdb.DuckDBPyConnection:
         }
     )
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # it writes to stdout, where `--format json` goes
     return con
 
 
@@ -124,9 +125,10 @@ def _granularity(width: int | None, max_requests: float | None, on_days: bool, o
 
 
 def _percentiles(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str | None], TokenPercentiles]:
+    """Per-model token percentiles by t-digest (`approx_quantile`): bounded memory at any row count."""
     points = ", ".join(str(p) for p in PERCENTILES)
     rows = con.execute(
-        f"SELECT model, provider, quantile_cont(input_tokens, [{points}]), quantile_cont(output_tokens, [{points}])"
+        f"SELECT model, provider, approx_quantile(input_tokens, [{points}]), approx_quantile(output_tokens, [{points}])"
         " FROM usage_rows GROUP BY model, provider"
     ).fetchall()
     keys = [f"p{round(p * 100)}" for p in PERCENTILES]

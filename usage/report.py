@@ -167,3 +167,24 @@ def as_dict(report: UsageReport) -> dict[str, Any]:
 def hourly_rows(buckets: Sequence[UsageBucket]) -> list[dict[str, Any]]:
     """The buckets as plain rows (for the app's charts): only sums, never a request."""
     return [dataclasses.asdict(b) for b in buckets]
+
+
+def provenance(report: UsageReport) -> list[str]:
+    """What was derived, from which file, in words (the app lists these beside the button)."""
+    s = report.summary
+    names = ", ".join(f"{f.name} ({f.title}, {f.source_rows:,} rows, by {f.granularity})" for f in report.files)
+    full = [m for m in s.months if m.full]
+    basis = f"the last full month, {full[-1].month}" if full else f"{s.months[-1].month}'s daily rate"
+    volume_key = "requests_per_month" if "requests_per_month" in s.workload else "tokens_per_month"
+    lines = [
+        f"From {names}:",
+        f"{volume_key.replace('_', ' ')} {s.workload[volume_key]:,} — {basis}",
+        f"request classes: one per model ({len(s.workload['classes'])}), shares by requests, mean tokens per request",
+        f"monthly growth {s.monthly_growth:.1%} — fitted on {len(s.months)} month(s) present",
+    ]
+    if s.peak_to_average is not None:
+        lines.append(
+            f"peak-to-average {s.peak_to_average:.2f} — the busiest hour over the mean hour ({s.granularity} data)"
+        )
+    lines += [f"note: {n}" for n in s.notes]
+    return lines

@@ -1,0 +1,142 @@
+"""Usage: upload API usage or billing exports, see what they say, and fill the workload from them."""
+
+import copy
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from datafiles import InputError
+from pricing import PriceBook, load_overrides
+from ui import loaders, state, usage_charts
+from usage.report import UsageReport, analyse, provenance, scenario_mapping
+from usage.sources import SOURCE_NAMES
+
+MAX_USAGE_MB = 512
+"""The usage uploader's own cap (scenarios and profiles stay at 1 MiB): exports of a quarter run to hundreds of MB."""
+REPORT = "usage_report"
+
+st.title("Usage")
+st.caption(
+    "Exports from the OpenAI or Anthropic usage APIs, OpenRouter, LiteLLM, AWS Bedrock invocation logs, Langfuse, "
+    "Helicone, FOCUS billing files, or the generic CSV (README, Usage exports) — CSV, JSON, JSONL, Parquet, .gz. "
+    "DuckDB reads them on this server; only hourly sums are kept, never a prompt, a user or a key."
+)
+with st.form("usage.form"):
+    uploads = st.file_uploader(
+        "Usage or billing exports",
+        type=["csv", "json", "jsonl", "parquet", "gz"],
+        accept_multiple_files=True,
+        key="usage.upload",
+        max_upload_size=MAX_USAGE_MB,
+        help=f"At most {MAX_USAGE_MB} MB a file. Larger logs: run usage/hourly.sql where they live (README).",
+    )
+    source = st.selectbox("Source", ["detect from content", *SOURCE_NAMES], key="usage.source")
+    read = st.form_submit_button("Read the exports")
+
+
+def _analyse(files: list) -> UsageReport:
+    """Each upload streamed to a temporary file for DuckDB, deleted once read: only the sums stay."""
+    with tempfile.TemporaryDirectory(prefix="inference-roi-usage-") as folder:
+        paths = []
+        for i, upload in enumerate(files):
+            suffix = "".join(Path(upload.name).suffixes[-2:])[:20]
+            target = Path(folder) / f"{i}{suffix}"
+            upload.seek(0)
+            with target.open("wb") as out:
+                shutil.copyfileobj(upload, out, length=8 * 2**20)
+            paths.append((target, upload.name))
+        book = PriceBook(loaders.catalogues().prices, load_overrides(), "api_overrides.yaml")
+        forced = None if source == "detect from content" else source
+        return analyse(paths, book, forced)
+
+
+if read and uploads:
+    try:
+        st.session_state[REPORT] = _analyse(list(uploads))
+    except InputError as err:
+        st.error(f"The exports were not read: {err}", icon=":material/error:")
+elif read:
+    st.warning("Choose one or more export files first.")
+
+report: UsageReport | None = st.session_state.get(REPORT)
+if report is None:
+    st.info("No usage read yet in this session. The scenario on the other pages is unchanged until you fill it.")
+    st.stop()
+
+summary = report.summary
+cols = st.columns(4)
+volume_key = "requests_per_month" if "requests_per_month" in summary.workload else "tokens_per_month"
+cols[0].metric(volume_key.replace("_", " ").capitalize(), f"{summary.workload[volume_key]:,}")
+cols[1].metric("Monthly growth", f"{summary.monthly_growth:.1%}")
+peak = summary.peak_to_average
+cols[2].metric("Peak-to-average", "daily data" if peak is None else f"{peak:.2f}")
+reported = sum(m.reported_cost_usd or 0 for m in summary.models)
+cols[3].metric("Reported spend", f"${reported:,.0f}" if reported else "not in the file")
+
+with st.container(border=True, key="usage.derived"):
+    lines = provenance(report)
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    add_options = st.checkbox("Also add the models found as API options", value=True, key="usage.add_options")
+    if st.button("Use this workload", type="primary", key="usage.fill"):
+        data = state.data()
+        mapping = scenario_mapping(report)
+        data["workload"] = copy.deepcopy(mapping["workload"])
+        data["start"] = mapping["start"]
+        added = []
+        if add_options:
+            present = {(o.get("provider"), o.get("model")) for o in data.get("options", [])}
+            for option in mapping["options"]:
+                if (option["provider"], option["model"]) not in present:
+                    ids = {o.get("id") for o in data.get("options", [])}
+                    option = {**option, "id": option["id"] if option["id"] not in ids else option["id"] + "-usage"}
+                    data.setdefault("options", []).append(option)
+                    added.append(option["id"])
+        state.reset_form()
+        st.success(
+            f"The workload now comes from {', '.join(f.name for f in report.files)}"
+            + (f"; added options {', '.join(added)}" if added else "")
+            + ". See Compare.",
+            icon=":material/check_circle:",
+        )
+
+st.subheader("Spend by model and month")
+st.plotly_chart(usage_charts.spend_by_month(report.reconciliation), key="usage.spend")
+recon = pd.DataFrame(
+    [
+        {
+            "month": r.month,
+            "model": r.model,
+            "reported $": r.reported_cost_usd,
+            "our prices $": r.priced_cost_usd,
+            "difference $": r.difference_usd,
+            "difference %": None if not r.reported_cost_usd else 100 * (r.difference_usd or 0) / r.reported_cost_usd,
+        }
+        for r in report.reconciliation
+    ]
+)
+st.dataframe(recon, hide_index=True, column_config={c: st.column_config.NumberColumn(format="dollar")
+             for c in ("reported $", "our prices $", "difference $")})  # fmt: skip
+st.caption(f"Our prices: {report.price_version}, list prices (no batch or negotiated discount).")
+
+if summary.granularity != "day":
+    st.subheader("When the requests come (UTC)")
+    st.plotly_chart(usage_charts.heat_map([b for f in report.files for b in f.buckets]), key="usage.heat")
+
+st.subheader("Token shapes per model")
+shapes = pd.DataFrame(
+    [
+        {
+            "model": c["name"],
+            "share": c["share"],
+            "mean input": c["input_tokens"],
+            "mean output": c["output_tokens"],
+            "cached share": c.get("cached_input_share", 0.0),
+            **{f"input {k}": v for k, v in c.get("input_percentiles", {}).items()},
+        }
+        for c in summary.workload["classes"]
+    ]
+)
+st.dataframe(shapes, hide_index=True)
