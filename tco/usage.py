@@ -36,22 +36,6 @@ ASSUMED_OUTPUT_TOKENS_PER_REQUEST = 500.0
 
 
 @dataclass(frozen=True)
-class UsageBucket:
-    """One hour (or day) of one model's usage: sums over the requests in it. Input includes cached tokens."""
-
-    hour: dt.datetime
-    model: str
-    provider: str | None
-    requests: float | None
-    input_tokens: float
-    cached_input_tokens: float
-    cache_write_tokens: float
-    output_tokens: float
-    reasoning_tokens: float
-    reported_cost_usd: float | None
-
-
-@dataclass(frozen=True)
 class TokenPercentiles:
     """Per-request token percentiles of one model (request-level sources only)."""
 
@@ -61,6 +45,8 @@ class TokenPercentiles:
 
 @dataclass(frozen=True)
 class ModelUsage:
+    """One model's usage summed over a span. Input includes cached and cache-write tokens; output, reasoning."""
+
     model: str
     provider: str | None
     requests: float | None
@@ -70,6 +56,13 @@ class ModelUsage:
     output_tokens: float
     reasoning_tokens: float
     reported_cost_usd: float | None
+
+
+@dataclass(frozen=True)
+class UsageBucket(ModelUsage):
+    """One hour (or day, from daily sources) of one model's usage: sums over the requests in it."""
+
+    hour: dt.datetime
 
 
 @dataclass(frozen=True)

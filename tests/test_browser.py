@@ -483,6 +483,8 @@ def test_a_usage_export_fills_the_workload(page: Page, app_url: str, tmp_path: P
     expect(page.get_by_text("From usage.csv (generic usage CSV, 240 rows, by request):")).to_be_visible()
     november = sum(1 for r in reqs if r.ts.month == 11)
     expect(page.get_by_text(f"requests per month {november:,} — the last full month, 2026-11")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "usage-read-1400x1000.png", full_page=True)
     page.get_by_role("button", name="Use this workload").click()
     expect(page.get_by_text("The workload now comes from usage.csv")).to_be_visible()
     assert usage_exports.SECRET not in page.content()

@@ -97,9 +97,9 @@ def _import(con: duckdb.DuckDBPyConnection, path: Path, name: str, source: Sourc
     _check(con, name, source)
     rows = con.execute(HOURLY_SQL).fetchall()
     buckets = tuple(
-        UsageBucket(hour, model, provider, None if requests is None else float(requests), float(inp), float(cached),
-                    float(write), float(out), float(reasoning), None if cost is None else float(cost))
-        for hour, model, provider, requests, inp, cached, write, out, reasoning, cost, _ in rows
+        UsageBucket(model, provider, None if requests is None else float(requests), *map(float, tokens),
+                    None if cost is None else float(cost), hour=hour)
+        for hour, model, provider, requests, *tokens, cost, _ in rows
     )  # fmt: skip
     first, last_start, width, max_requests, on_days, on_hours, total = con.execute(
         "SELECT min(ts), max(ts), max(width_s), max(requests), bool_and(ts = date_trunc('day', ts)),"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pricing import PriceBook
-from tco.usage import Reconciliation, UsageBucket, UsageSummary, reconcile, summarise
+from tco.usage import Reconciliation, UsageSummary, reconcile, summarise
 from usage.importer import ImportedFile, import_files
 
 GRAIN_ORDER = ("request", "hour", "day")
@@ -162,11 +162,6 @@ def as_dict(report: UsageReport) -> dict[str, Any]:
         "prices": report.price_version,
         "notes": list(s.notes),
     }
-
-
-def hourly_rows(buckets: Sequence[UsageBucket]) -> list[dict[str, Any]]:
-    """The buckets as plain rows (for the app's charts): only sums, never a request."""
-    return [dataclasses.asdict(b) for b in buckets]
 
 
 def provenance(report: UsageReport) -> list[str]:
