@@ -53,6 +53,29 @@ def _crossing_text(crossings: list[Crossing]) -> str:
     )
 
 
+def project_line(o: OptionResult) -> str:
+    """A distilled option's project in one paragraph: its cost by part, the training run, payback, quality gap."""
+    d = o.distillation
+    assert d is not None and o.project_breakdown_usd is not None and o.one_time_cost_usd is not None
+    parts = ", ".join(f"{k} {_money(v)}" for k, v in o.project_breakdown_usd.items())
+    if d["cluster_gpus"] is not None:
+        run = (f"{o.training_gpu_hours:,.0f} GPU-h at MFU {d['mfu']:.2f}: {d['cluster_gpus']} GPUs "
+               f"(floor {o.training_min_gpus}) for {d['wall_hours']:,.1f} h")  # fmt: skip
+    else:
+        run = d["training_price"]
+    payback = d.get("payback_month_vs_teacher")
+    gap = d.get("success_rate_gap")
+    return (
+        f"\n{o.id}: project {_money(o.one_time_cost_usd)} one-time ({parts}); {d['method']} training of "
+        f"{d['training_tokens']:,.0f} tokens, {run}"
+        + (f"; redone every {d['redistill_every_months']} months" if d["redistill_every_months"] else "")
+        + f". Against staying on {d['teacher']}: payback "
+        + (f"month {payback}" if payback else "never within the horizon")
+        + f", NPV of savings {_money(d.get('npv_savings_vs_teacher_usd'))}; success rate gap "
+        + (f"{gap:+.1%} (student − teacher)" if gap is not None else "unknown (give both success rates)")
+    )
+
+
 def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
     header = (
         f"{'option':<22} {'kind':<8} {'month 1':>11} {'total':>13} {'$/Mtok':>8} {'$/req':>9} "
@@ -64,7 +87,7 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
         "-" * len(header),
     ]
     for o in ranked(result):
-        kind = o.ownership or o.kind
+        kind = "distilled" if o.distillation else (o.ownership or o.kind)
         util = f"{o.utilization_first_month:.0%}" if o.utilization_first_month is not None else "-"
         quality = f"{o.quality_score:g}" if o.quality_score is not None else "?"
         lines.append(
@@ -84,6 +107,7 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
             f"break-even volume in month 1: {_crossing_text(pair.crossings)}; "
             f"over the horizon (month-1 volume, NPV zero): {_crossing_text(pair.horizon_crossings)}"
         )
+    lines.extend(project_line(o) for o in result.options if o.distillation)
     lines.append(f"\nVerdict: {verdict(result)}")
     if risk is not None:
         p10, p50, p90 = risk.savings_npv_p10_p50_p90_usd

@@ -15,13 +15,14 @@ from typing import TypeVar
 
 from datafiles import InputError, parse_as, read_yaml
 from models import ModelCatalog, load_catalog
+from models.catalog import ModelCard
 from pricing import GpuSheet, GpuType, PriceBook, load_gpu_sheet, load_overrides, load_price_catalog
 from pricing.catalog import PriceCatalog
 from pricing.overrides import DEFAULT_OVERRIDES
 from profiling.schema import Profile, load_profile
 from scenario_io.eval_ref import with_eval
-from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
-from tco.scenario import ApiOption, Ownership, Scenario, SelfHostedOption
+from tco.inputs import ResolvedApi, ResolvedDistillation, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
+from tco.scenario import ApiOption, DistilledOption, Ownership, Scenario, SelfHostedOption
 
 GPU_LOAD_FACTOR = 0.7
 """Average draw while serving as a share of the server's maximum power (DESIGN.md defaults)."""
@@ -111,7 +112,10 @@ def _resolve_self_hosted(
     scenario_dir: Path,
     file: str,
     loaded: dict[str, Profile],
+    student: ModelCard | None = None,
 ) -> ResolvedSelfHosted:
+    """`student`: a distilled option's card (a student given by size has no catalogue entry; its profile may
+    measure the base model under any name)."""
     profile = None
     profile_name = None
     if option.profile is not None:
@@ -123,13 +127,13 @@ def _resolve_self_hosted(
             profile = pointed_at(file, where, lambda: load_profile(path if path.is_absolute() else scenario_dir / path))
             loaded[option.profile] = profile  # options sharing a profile file read it once
         profile_name = option.profile
-        if profile.meta.model.lower() != option.model.lower():
+        if student is None and profile.meta.model.lower() != option.model.lower():
             raise InputError(
                 file,
                 f"options[{index}].profile",
                 f"profile {option.profile} measures {profile.meta.model!r}, but the option's model is {option.model!r}",
             )
-    card = cat.models.find(option.model)
+    card = student or cat.models.find(option.model)
     if card is None and profile is None:
         raise InputError(
             file, f"options[{index}].model", f"unknown model {option.model!r}: add it to models/data or give a profile"
@@ -181,6 +185,74 @@ def _resolve_self_hosted(
     )
 
 
+def _student_card(option: DistilledOption, index: int, cat: Catalogues, file: str, today: dt.date) -> ModelCard:
+    student = option.student
+    if student.model is not None:
+        card = cat.models.get(student.model, file, f"options[{index}].student.model")
+        if card.total_params_b is None:
+            raise InputError(
+                file, f"options[{index}].student", f"{card.id} has no parameter count in the catalogue; give params_b"
+            )
+        return card
+    assert student.params_b is not None
+    return ModelCard(
+        id=option.id, name=f"student {option.id} ({student.params_b:g}B)", family="student", vendor="",
+        open_weights=True, license="", context_tokens=None, as_of=today, api=(), total_params_b=student.params_b,
+        active_params_b=student.active_params_b or student.params_b,
+    )  # fmt: skip
+
+
+def _resolve_distilled(
+    option: DistilledOption,
+    index: int,
+    cat: Catalogues,
+    scenario: Scenario,
+    scenario_dir: Path,
+    file: str,
+    loaded: dict[str, Profile],
+    today: dt.date,
+) -> ResolvedSelfHosted:
+    """The student served as a self-hosted option, with its project's references resolved: the training GPU
+    (project.gpu, else the serving GPU or the profile's), its price (the project's, else the sheet's cheapest
+    on-demand offer) and instance size."""
+    card = _student_card(option, index, cat, file, today)
+    served = _resolve_self_hosted(option.serving_option(), index, cat, scenario_dir, file, loaded, student=card)
+    project = option.project
+    where = f"options[{index}].project"
+    gpu_id = project.gpu or option.serving.gpu or (served.gpu.id if served.gpu else None)
+    if gpu_id is None:
+        raise InputError(file, f"{where}.gpu", "required: the GPU sheet entry to train on (e.g. H100)")
+    gpu = cat.gpus.get(gpu_id, file, f"{where}.gpu")
+    usd, label = project.usd_per_gpu_hour, "fine-tuning API"
+    instance = project.gpus_per_instance or 8
+    if project.fine_tune_usd_per_mtok is not None:
+        usd, label = None, f"fine-tuning API at ${project.fine_tune_usd_per_mtok:g}/Mtok of training tokens"
+    elif usd is not None:
+        label = f"${usd:.2f}/GPU-h (scenario) in {instance}-GPU instances"
+    else:
+        offers = gpu.offers_for("on_demand")
+        if not offers:
+            raise InputError(
+                file, f"{where}.usd_per_gpu_hour", f"required: gpus.yaml has no on-demand offer for {gpu.id}"
+            )
+        offer = min(offers, key=lambda o: o.usd_per_gpu_hour)
+        usd, label = offer.usd_per_gpu_hour, offer.label()
+        instance = project.gpus_per_instance or offer.gpus_per_instance
+    assert card.total_params_b is not None
+    teacher = next(i for i, o in enumerate(scenario.options) if o.id == option.teacher)
+    distillation = ResolvedDistillation(
+        option=option,
+        teacher_index=teacher,
+        total_params_b=card.total_params_b,
+        active_params_b=card.active_params_b or card.total_params_b,
+        train_gpu=gpu,
+        usd_per_gpu_hour=usd,
+        gpus_per_instance=instance,
+        price_label=label,
+    )
+    return dataclasses.replace(served, distillation=distillation)
+
+
 def resolve_scenario(
     scenario: Scenario,
     file: str,
@@ -202,13 +274,16 @@ def resolve_scenario(
     table = pointed_at(file, "api_overrides", load) if scenario.api_overrides is not None else load()
     table.update({(row.provider.lower(), row.model.lower()): row for row in scenario.overrides})
     book = PriceBook(catalogues.prices, table, overrides_path.name)
-    months = scenario.month_starts(today or dt.date.today())
+    today = today or dt.date.today()
+    months = scenario.month_starts(today)
     resolved: list[ResolvedOption] = []
     known = dict(profiles or {})  # the caller's profiles, plus each file read here (read once)
     for i, listed in enumerate(scenario.options):
         option = with_eval(listed, i, scenario_dir, file)
         if isinstance(option, ApiOption):
             resolved.append(_resolve_api(option, i, book, catalogues, months, scenario, file))
+        elif isinstance(option, DistilledOption):
+            resolved.append(_resolve_distilled(option, i, catalogues, scenario, scenario_dir, file, known, today))
         else:
             resolved.append(_resolve_self_hosted(option, i, catalogues, scenario_dir, file, known))
     return ScenarioInputs(scenario, tuple(resolved), months, book.version, file)

@@ -87,6 +87,7 @@ def _edges(
     unit = model.usd_per_unit_month * np.where(model.price_declines, setting.gpu_path, 1.0) * setting.weights
     growth_max = np.maximum.accumulate(setting.growth) if model.commitment_months else setting.growth
     base = model.fixed_usd_per_month * setting.weights.sum()
+    base += float(np.dot(model.recurring_by_month(setting.weights.size), setting.weights))
     base += model.implementation_usd if setting.npv else 0.0
     mean_shape = float(shape.mean())
     slope_low = float((unit * r * setting.growth).sum() * mean_shape / q)

@@ -6,7 +6,8 @@ The split follows the projection's own formulas, so the components of a month ad
   `requests[t] × usd_per_request_c[t] × api_price_path[t]`, plus the fixed staff and platform cost.
 - Self-hosted: for each unit component k (gpu_rental, or capital / energy / colocation / maintenance /
   licences when owned) `units[t] × usd_per_unit_month_k × gpu_price_path[t]` (the path only for rentals
-  whose price declines), plus egress `requests[t] × usd_per_request`, storage, and staff and platform.
+  whose price declines), plus egress `requests[t] × usd_per_request`, storage, and staff and platform; a
+  distilled student's re-distillation project in the months it is redone.
 
 Worked example: 2 rented instances at $2,000 a month of GPU rental, no decline, $1,000 of staff and
 platform: each month is {gpu_rental: 4,000, staff_and_platform: 1,000}, 5,000 in all.
@@ -49,6 +50,8 @@ def monthly_components(
         if model.variable_usd_per_request:
             parts["egress"] = requests * model.variable_usd_per_request
         storage = setup.resolved.option.running_costs.storage_usd_per_month
+    if model.recurring_every_months:
+        parts["redistillation"] = model.recurring_by_month(months)
     parts[STAFF] = np.full(months, model.fixed_usd_per_month - storage)
     if storage:
         parts["storage"] = np.full(months, storage)

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 
-from tco import breakeven, finance
+from tco import breakeven, distillation, finance
 from tco.commitments import committed_units, tranches
 from tco.components import monthly_components
 from tco.defaults import DEFAULT_SOURCES
@@ -187,7 +187,54 @@ def _option_result(
         depreciation_usd=depreciation,
         accounting_cost_usd=accounting,
         notes=notes,
+        **_project_result(setup, inputs),
     )
+
+
+def _project_result(setup: OptionSetup, inputs: ScenarioInputs) -> dict[str, object]:
+    """A distilled student's project fields of its result; nothing for other options."""
+    cost = setup.project
+    item = setup.resolved
+    if cost is None or not isinstance(item, ResolvedSelfHosted) or item.distillation is None:
+        return {}
+    teacher = inputs.scenario.options[item.distillation.teacher_index].id
+    return {
+        "one_time_cost_usd": cost.one_time_usd,
+        "project_breakdown_usd": cost.breakdown(),
+        "training_gpu_hours": cost.training.gpu_hours,
+        "training_min_gpus": cost.training.min_gpus,
+        "distillation": {
+            **distillation.project_fields(cost, teacher),
+            "student_params_b": item.distillation.total_params_b,
+            "student_active_params_b": item.distillation.active_params_b,
+            "training_price": item.distillation.price_label,
+        },
+    }
+
+
+def _versus_teacher(student: OptionResult, teacher: OptionResult, upfront_usd: float, rate: float) -> OptionResult:
+    """The student's payback against staying on its teacher, and the quality gap (student − teacher) beside it.
+
+    Savings each month = teacher's cost − student's; upfront = the student's one-time costs − the teacher's."""
+    assert student.distillation is not None
+    savings = np.array(teacher.monthly_cost_usd) - np.array(student.monthly_cost_usd)
+    factors = finance.discount_factors(rate, len(savings))
+
+    def gap(a: float | None, b: float | None) -> float | None:
+        return a - b if a is not None and b is not None else None
+
+    block = {
+        **student.distillation,
+        "payback_month_vs_teacher": finance.payback_month(upfront_usd, savings),
+        "discounted_payback_month_vs_teacher": finance.payback_month(upfront_usd, savings, factors),
+        "npv_savings_vs_teacher_usd": teacher.npv_cost_usd - student.npv_cost_usd,
+        "cumulative_savings_vs_teacher_usd": [float(v) for v in np.cumsum(savings) - upfront_usd],
+        "teacher_success_rate": teacher.success_rate,
+        "success_rate_gap": gap(student.success_rate, teacher.success_rate),
+        "teacher_quality_score": teacher.quality_score,
+        "quality_score_gap": gap(student.quality_score, teacher.quality_score),
+    }
+    return dataclasses.replace(student, distillation=block)
 
 
 def _break_even(
@@ -296,6 +343,12 @@ def evaluate(inputs: ScenarioInputs, setups: list[OptionSetup] | None = None) ->
         decline_path(inputs.scenario.finance.gpu_price_decline_annual, months),
     )
     results = [_option_result(s, inputs, projection, i, requests, paths) for i, s in enumerate(setups)]
+    by_id = {r.id: (s, r) for s, r in zip(setups, results, strict=True)}
+    rate = inputs.scenario.finance.discount_rate_annual
+    for i, (setup, result) in enumerate(zip(setups, results, strict=True)):
+        if result.distillation is not None and (teacher := by_id.get(result.distillation["teacher"])) is not None:
+            upfront = setup.model.implementation_usd - teacher[0].model.implementation_usd
+            results[i] = _versus_teacher(result, teacher[1], upfront, rate)
     pairs = [
         _break_even(s_setup, a_setup, s_res, a_res, inputs.scenario)
         for (s_setup, s_res), (a_setup, a_res) in _pairs(list(zip(setups, results, strict=True)))

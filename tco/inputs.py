@@ -12,7 +12,7 @@ from models.catalog import ModelCard
 from pricing.gpus import GpuType, RentalOffer
 from pricing.records import ApiPrice
 from profiling.schema import Profile
-from tco.scenario import ApiOption, Ownership, Scenario, SelfHostedOption
+from tco.scenario import ApiOption, DistilledOption, Ownership, Scenario, SelfHostedOption
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,22 @@ class ResolvedApi:
     prices: tuple[ApiPrice, ...]
     """One price card per month of the horizon (history and scheduled changes applied)."""
     card: ModelCard | None
+
+
+@dataclass(frozen=True)
+class ResolvedDistillation:
+    """A distilled option's project with its references resolved: the student's size, the teacher's index in
+    the scenario's options, the training GPU and its price."""
+
+    option: DistilledOption
+    teacher_index: int
+    total_params_b: float
+    active_params_b: float
+    train_gpu: GpuType
+    usd_per_gpu_hour: float | None
+    """None when a fine-tuning API trains it (project.fine_tune_usd_per_mtok)."""
+    gpus_per_instance: int
+    price_label: str
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,8 @@ class ResolvedSelfHosted:
     """Owned: every field filled (from the option or the GPU sheet)."""
     offers: tuple[RentalOffer, ...] = ()
     """Sheet offers: the candidates for this term (the engine picks the cheapest for the whole fleet)."""
+    distillation: ResolvedDistillation | None = None
+    """A distilled student: the project paid before it serves (`option` is then its serving option)."""
 
 
 ResolvedOption = ResolvedApi | ResolvedSelfHosted

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.catalog import ModelCard
+from tco import distillation
 from tco.api_cost import RequestCost, mean_request_cost
 from tco.hardware import ServerYear, owned_server_year
 from tco.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
@@ -37,6 +38,8 @@ class OptionSetup:
     """Why the option cannot serve the workload before any capacity question (a class beyond its context)."""
     classes: tuple[RequestClass, ...] = ()
     """The workload's classes as this option serves them (its own output tokens per request)."""
+    project: distillation.ProjectCost | None = None
+    """A distilled student's project: its one-time cost is in `model.implementation_usd` (and recurring)."""
 
     @property
     def feasible(self) -> bool:
@@ -269,8 +272,82 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
     )
 
 
+def _teacher_costs(
+    teacher: OptionSetup, prompt: float, completion: float, batch_share: float
+) -> tuple[float, float, str]:
+    """(USD per distillation example, USD per workload request, basis) at the teacher's first-month cost: its API
+    price card, or its own fleet's cost per token running flat out (tco.distillation.self_hosted_usd_per_mtok)."""
+    model = teacher.model
+    if model.is_api:
+        assert isinstance(teacher.resolved, ResolvedApi)
+        example = RequestClass(name="distillation data", share=1.0, input_tokens=prompt, output_tokens=completion,
+                               batch_share=batch_share)  # fmt: skip
+        cost, _ = mean_request_cost(teacher.resolved.prices[0], (example,))
+        return cost.total, model.usd_per_request[0], f"{teacher.label} price card"
+    tokens = sum(c.share * (c.input_tokens + c.output_tokens) for c in teacher.classes)
+    per_mtok = distillation.self_hosted_usd_per_mtok(
+        model.usd_per_unit_month, model.unit_gpus, model.gpus_per_replica, model.replica_req_per_s, tokens
+    )
+    basis = f"{teacher.label} at ${per_mtok:.3f}/Mtok (its fleet's cost running flat out, at the workload's mix)"
+    return per_mtok * (prompt + completion) / 1e6, per_mtok * tokens / 1e6, basis
+
+
+def with_project(setup: OptionSetup, teacher: OptionSetup) -> OptionSetup:
+    """A distilled student's setup with its project priced: data and evaluation at the teacher's cost, training
+    on GPUs (or a fine-tuning API); the one-time cost added to the implementation, and again every N months."""
+    item = setup.resolved
+    assert isinstance(item, ResolvedSelfHosted) and item.distillation is not None
+    dist = item.distillation
+    project = dist.option.project
+    if teacher.error is not None or not teacher.feasible:
+        why = teacher.error or "it has no capacity at the SLO"
+        return dataclasses.replace(setup, problem=f"teacher {teacher.model.id!r} cannot be priced: {why}")
+    per_example, per_task, basis = _teacher_costs(
+        teacher, project.prompt_tokens, project.completion_tokens, project.batch_share
+    )
+    tokens = project.examples * (project.prompt_tokens + project.completion_tokens) * project.epochs
+    if project.fine_tune_usd_per_mtok is not None:
+        plan = distillation.api_training(project.method, tokens, project.fine_tune_usd_per_mtok)
+    else:
+        assert dist.usd_per_gpu_hour is not None
+        moe = dist.active_params_b < dist.total_params_b
+        plan = distillation.gpu_training(
+            method=project.method,
+            active_params_b=dist.active_params_b,
+            total_params_b=dist.total_params_b,
+            tokens=tokens,
+            peak_tflop_s=dist.train_gpu.bf16_tflop_s,
+            mfu=project.mfu or distillation.default_mfu(project.method, moe),
+            gpu_memory_gib=dist.train_gpu.memory_gib,
+            gpus_per_instance=dist.gpus_per_instance,
+            usd_per_gpu_hour=dist.usd_per_gpu_hour,
+            gpus=project.gpus,
+        )
+    cost = distillation.ProjectCost(
+        data_usd=project.examples * per_example,
+        training=plan,
+        evaluation_usd=project.eval_usd + project.eval_tasks * per_task,
+        teacher_usd_per_example=per_example,
+        teacher_basis=basis,
+        redistill_every_months=project.redistill_every_months,
+    )
+    model = dataclasses.replace(
+        setup.model,
+        implementation_usd=setup.model.implementation_usd + cost.one_time_usd,
+        recurring_usd=cost.one_time_usd if project.redistill_every_months else 0.0,
+        recurring_every_months=project.redistill_every_months or 0,
+    )
+    label = f"{setup.label}, distilled from {teacher.model.id}"
+    return dataclasses.replace(setup, model=model, project=cost, label=label)
+
+
 def setup_options(inputs: ScenarioInputs) -> list[OptionSetup]:
-    return [
+    """Every option's setup; a distilled student's after its teacher's, whose cost prices its project."""
+    setups = [
         _setup_api(item, inputs) if isinstance(item, ResolvedApi) else _setup_self_hosted(item, inputs)
         for item in inputs.options
     ]
+    for i, item in enumerate(inputs.options):
+        if isinstance(item, ResolvedSelfHosted) and item.distillation is not None:
+            setups[i] = with_project(setups[i], setups[item.distillation.teacher_index])
+    return setups

@@ -14,7 +14,7 @@ from pydantic.dataclasses import dataclass
 
 from datafiles import STRICT
 from models.quality import QualityRecord
-from tco.units import Kw, Term, Tokens, Usd
+from tco.units import Kw, Share, Term, Tokens, Usd
 
 
 @dataclass(config=STRICT)
@@ -86,12 +86,10 @@ class ApiOption(TaskFit):
 
 
 @dataclass(config=STRICT, kw_only=True)
-class SelfHostedOption(TaskFit):
-    """Open weights on GPUs: priced by `usd_per_gpu_hour`, a sheet offer (`gpu` + `term`), or `ownership`."""
+class Serving:
+    """How open weights are served on GPUs: priced by `usd_per_gpu_hour`, a sheet offer (`gpu` + `term`), or
+    `ownership`; capacity from a measured `profile` or a roofline estimate on `gpu`."""
 
-    id: str
-    kind: Literal["self_hosted"]
-    model: str
     profile: str | None = None
     gpu: str | None = None
     gpus_per_replica: Annotated[int, Field(ge=1, le=1024)] | None = None
@@ -110,7 +108,7 @@ class SelfHostedOption(TaskFit):
     """Weight precision; default: the profile's, else fp8 where the GPU has it, else bf16."""
 
     @model_validator(mode="after")
-    def _one_price_basis(self) -> SelfHostedOption:
+    def _one_price_basis(self) -> Serving:
         bases = [self.usd_per_gpu_hour is not None, self.term is not None, self.ownership is not None]
         if sum(bases) != 1:
             raise ValueError("give exactly one of usd_per_gpu_hour, term (with gpu) or ownership")
@@ -127,4 +125,94 @@ class SelfHostedOption(TaskFit):
         return "owned" if self.ownership is not None else "rented"
 
 
-Option = Annotated[ApiOption | SelfHostedOption, Field(discriminator="kind")]
+@dataclass(config=STRICT, kw_only=True)
+class SelfHostedOption(TaskFit, Serving):
+    """Open weights on GPUs (`Serving`), as they are."""
+
+    id: str
+    kind: Literal["self_hosted"]
+    model: str
+
+
+@dataclass(config=STRICT)
+class Student:
+    """The model trained: a catalogue model, or one given by size (billions of parameters; MoE: active ones)."""
+
+    model: str | None = None
+    params_b: Annotated[float, Field(gt=0, le=1e5)] | None = None
+    active_params_b: Annotated[float, Field(gt=0, le=1e5)] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Student:
+        if (self.model is None) == (self.params_b is None):
+            raise ValueError("give the student's model (a catalogue id) or its size in params_b, not both")
+        if self.active_params_b is not None and self.params_b is None:
+            raise ValueError("active_params_b goes with params_b (a catalogue model has its own)")
+        if self.params_b is not None and self.active_params_b is not None and self.active_params_b > self.params_b:
+            raise ValueError("active_params_b cannot exceed params_b")
+        return self
+
+
+@dataclass(config=STRICT, kw_only=True)
+class DistillProject:
+    """The one-time project (tco.distillation): teacher data, training, evaluation, optionally redone."""
+
+    examples: Annotated[int, Field(ge=1, le=10**10)]
+    prompt_tokens: Tokens
+    completion_tokens: Tokens
+    """Per example, reasoning traces included."""
+    epochs: Annotated[float, Field(gt=0, le=100)] = 3.0
+    method: Literal["full", "lora"] = "full"
+    gpu: str | None = None
+    """GPU sheet entry of the training cluster (its dense BF16 peak and memory); default: the serving GPU."""
+    usd_per_gpu_hour: Annotated[float, Field(ge=1e-6, le=1e4)] | None = None
+    """Default: the GPU sheet's cheapest on-demand offer for `gpu` (and its instance size)."""
+    gpus_per_instance: Annotated[int, Field(ge=1, le=1024)] | None = None
+    """GPUs rented together; default: the sheet offer's, else 8."""
+    gpus: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    """Training GPUs wanted (a faster run); never fewer than the memory floor."""
+    mfu: Annotated[float, Field(gt=0, le=1)] | None = None
+    """Default by method and architecture: tco.distillation.default_mfu."""
+    fine_tune_usd_per_mtok: Annotated[float, Field(ge=0, le=1e4)] | None = None
+    """Train through a fine-tuning API at this price per Mtok of training tokens instead of on GPUs."""
+    batch_share: Share = 0.0
+    """Share of the teacher data generated at the teacher API's batch price."""
+    eval_usd: Usd = 0.0
+    eval_tasks: Annotated[int, Field(ge=0, le=10**9)] = 0
+    """Workload requests run on the teacher to compare it with the student (priced at the teacher's cost)."""
+    redistill_every_months: Annotated[int, Field(ge=1, le=120)] | None = None
+
+    @model_validator(mode="after")
+    def _one_training_basis(self) -> DistillProject:
+        if self.fine_tune_usd_per_mtok is not None and (
+            self.usd_per_gpu_hour is not None or self.gpus is not None or self.mfu is not None
+        ):
+            raise ValueError("fine_tune_usd_per_mtok prices training per token: leave out usd_per_gpu_hour, gpus, mfu")
+        return self
+
+
+@dataclass(config=STRICT, kw_only=True)
+class DistilledOption(TaskFit):
+    """A student trained on a teacher's outputs (`teacher`: another option's id), then served like any
+    self-hosted option (`serving`). Its task fit (success rate, eval) is the student's."""
+
+    id: str
+    kind: Literal["distilled"]
+    student: Student
+    teacher: str
+    project: DistillProject
+    serving: Serving
+
+    @property
+    def model(self) -> str:
+        """The served model's name: the catalogue id, or the option's id for a student given by size."""
+        return self.student.model or self.id
+
+    def serving_option(self) -> SelfHostedOption:
+        """The student as a self-hosted option: this option's id and task fit, served as `serving` says."""
+        fit = {f: getattr(self, f) for f in TaskFit.__dataclass_fields__}
+        serving = {f: getattr(self.serving, f) for f in Serving.__dataclass_fields__}
+        return SelfHostedOption(id=self.id, kind="self_hosted", model=self.model, **fit, **serving)
+
+
+Option = Annotated[ApiOption | SelfHostedOption | DistilledOption, Field(discriminator="kind")]

@@ -55,10 +55,24 @@ class OptionModel:
     """Months a unit stays billed once committed: 12 / 36 for reserved terms, the life for owned; 0 none."""
     variable_usd_per_request: float = 0.0
     """Self-hosted: cost that grows with each request rather than with the fleet (egress)."""
+    recurring_usd: float = 0.0
+    recurring_every_months: int = 0
+    """A cost paid again every this many months after month 0 (a re-distillation project); 0: never."""
 
     @property
     def is_api(self) -> bool:
         return self.kind == "api"
+
+    def recurring_by_month(self, months: int) -> np.ndarray:
+        """`recurring_usd` in months N, 2N, … (0-based) of `months`, zero elsewhere.
+
+        >>> OptionModel("s", "rented", 0.0, recurring_usd=5.0, recurring_every_months=2).recurring_by_month(5)
+        array([0., 0., 5., 0., 5.])
+        """
+        out = np.zeros(months)
+        if self.recurring_every_months and self.recurring_usd:
+            out[self.recurring_every_months :: self.recurring_every_months] = self.recurring_usd
+        return out
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,8 @@ def project(
             units[:, block, :] = billed
     fixed = np.array([models[i].fixed_usd_per_month for i in order])[None, :, None]
     cost += fixed if drivers.fixed_cost is None else fixed * drivers.fixed_cost[:, None, None]
+    if any(models[i].recurring_every_months for i in order):  # periods are months here (T = 1: the first)
+        cost += np.array([models[i].recurring_by_month(n_periods) for i in order])[None]
     if order != list(range(len(models))):
         inverse = np.argsort(order)
         cost = cost[:, inverse, :]

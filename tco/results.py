@@ -78,6 +78,17 @@ class OptionResult:
     """Self-hosted: undiscounted net savings over the horizon / the month-0 outlay, against `returns_against`."""
     returns_against: str | None = None
     """The API option (cheapest by NPV) that `irr` and `roi` are measured against."""
+    one_time_cost_usd: float | None = None
+    """Distilled: the project's one-time cost (data + training + evaluation), in `total_cost_usd` and NPV."""
+    project_breakdown_usd: dict[str, float] | None = None
+    """Distilled: {data, training, evaluation}."""
+    training_gpu_hours: float | None = None
+    """Distilled: compute-bound training GPU-hours (None when a fine-tuning API trains it)."""
+    training_min_gpus: int | None = None
+    """Distilled: the memory floor's GPU count on the training GPU."""
+    distillation: dict[str, Any] | None = None
+    """Distilled: the teacher, the training plan (tokens, FLOPs, MFU, cluster, wall time, price), the teacher's
+    data price, re-distillation, payback against the teacher and the quality gap (student − teacher)."""
     notes: list[str] = field(default_factory=list)
 
 

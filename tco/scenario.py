@@ -17,12 +17,24 @@ from pydantic.dataclasses import dataclass
 
 from datafiles import STRICT
 from pricing.overrides import PriceOverride
-from tco.option_specs import ApiOption, Option, Ownership, RunningCosts, SelfHostedOption, TaskFit
+from tco.option_specs import (
+    ApiOption,
+    DistilledOption,
+    DistillProject,
+    Option,
+    Ownership,
+    RunningCosts,
+    SelfHostedOption,
+    Serving,
+    Student,
+    TaskFit,
+)  # fmt: skip
 from tco.units import HOURS_PER_MONTH, Count, Kw, NonNegative, Seconds, Share, Term, Tokens, Usd, Volume
 
 __all__ = [
-    "HOURS_PER_MONTH", "ApiOption", "Count", "Kw", "NonNegative", "Option", "Ownership", "RunningCosts",
-    "Seconds", "SelfHostedOption", "Share", "TaskFit", "Term", "Tokens", "Usd", "Volume",
+    "HOURS_PER_MONTH", "ApiOption", "Count", "DistillProject", "DistilledOption", "Kw", "NonNegative", "Option",
+    "Ownership", "RunningCosts", "Seconds", "SelfHostedOption", "Serving", "Share", "Student", "TaskFit", "Term",
+    "Tokens", "Usd", "Volume",
 ]  # fmt: skip
 
 
@@ -294,6 +306,14 @@ class Scenario:
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"option ids must be unique; repeated: {dupes}")
+        kinds = {o.id: o.kind for o in self.options}
+        for i, option in enumerate(self.options):
+            if isinstance(option, DistilledOption) and kinds.get(option.teacher) not in ("api", "self_hosted"):
+                what = "another distilled option" if kinds.get(option.teacher) == "distilled" else "no option"
+                raise ValueError(
+                    f"options[{i}].teacher: {option.teacher!r} is {what}; expected the id of an API or self-hosted "
+                    f"option of this scenario ({', '.join(oid for oid, k in kinds.items() if k != 'distilled')})"
+                )
         return self
 
     def month_starts(self, today: dt.date) -> tuple[dt.date, ...]:
