@@ -5,7 +5,7 @@ import streamlit as st
 
 from cli.report import ranked
 from tco.verdict import decide, mean_monthly_usd, verdict
-from ui import charts, options_form, report, slo_form, state, tables, workload_form
+from ui import charts, distill_form, distill_view, options_form, report, slo_form, state, tables, workload_form
 from ui.state import Analysis
 
 
@@ -47,6 +47,7 @@ def answer(analysis: Analysis) -> None:
     fleets = tables.fleets(result)
     if fleets:
         st.caption("Fleets: " + "; ".join(tables.escape_markdown(f) for f in fleets) + ".")
+    distill_view.render(result)
     report.render(analysis)
 
 
@@ -63,6 +64,7 @@ with slo_tab:
     slo_form.render_capacity(data)
 with options_tab:
     options_form.render(data)
+    distill_form.render(data)
 with answer_box:
     current = state.analysis()
     if current is not None:

@@ -216,6 +216,13 @@ def _resolve_distilled(
     (project.gpu, else the serving GPU or the profile's), its price (the project's, else the sheet's cheapest
     on-demand offer) and instance size."""
     card = _student_card(option, index, cat, file, today)
+    if option.student.model is None and option.serving.profile is None:
+        raise InputError(
+            file,
+            f"options[{index}].serving.profile",
+            "required for a student given by size: a roofline estimate needs its architecture (layers, KV heads); "
+            "give a profile of the base model (`inference-roi profile`) or a catalogue student.model",
+        )
     served = _resolve_self_hosted(option.serving_option(), index, cat, scenario_dir, file, loaded, student=card)
     project = option.project
     where = f"options[{index}].project"
@@ -239,6 +246,15 @@ def _resolve_distilled(
         usd, label = offer.usd_per_gpu_hour, offer.label()
         instance = project.gpus_per_instance or offer.gpus_per_instance
     assert card.total_params_b is not None
+    kinds = {o.id: o.kind for o in scenario.options}
+    if kinds.get(option.teacher) not in ("api", "self_hosted"):
+        what = "another distilled option" if kinds.get(option.teacher) == "distilled" else "no option"
+        raise InputError(
+            file,
+            f"options[{index}].teacher",
+            f"{option.teacher!r} is {what}; expected the id of an API or self-hosted option of this scenario "
+            f"({', '.join(oid for oid, kind in kinds.items() if kind != 'distilled')})",
+        )
     teacher = next(i for i, o in enumerate(scenario.options) if o.id == option.teacher)
     distillation = ResolvedDistillation(
         option=option,

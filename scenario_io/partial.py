@@ -46,6 +46,6 @@ def without_bad_options(data: dict[str, Any], compute: Callable[[dict[str, Any]]
             bad = options.pop(index)
             option_id = str(bad.get("id") or f"options[{index}]") if isinstance(bad, dict) else f"options[{index}]"
             label = str(bad.get("model") or option_id) if isinstance(bad, dict) else option_id
-            field = re.sub(r"^(api|self_hosted)\.", "", match.group(2))  # pydantic names the union's branch
+            field = re.sub(r"^(api|self_hosted|distilled)\.", "", match.group(2))  # pydantic names the union's branch
             set_aside.append(OptionError(option_id, label, f"{field}: {err.expected}" if field else err.expected))
             current = {**data, "options": list(options)}

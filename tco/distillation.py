@@ -40,12 +40,18 @@ USABLE_MEMORY_SHARE = 0.8
 MIN_BILLED_HOURS = 1.0
 """A training cluster is rented for an hour at least (start-up, checkpoint download and upload)."""
 
-MFU_FULL_DENSE = 0.15
-"""Model FLOPs utilisation of a fine-tuning job on a dense model (6ND counted). Derived from s1 (arXiv
-2501.19393): its 59,029-example pool, 3.6K thinking tokens on average, 5 epochs on Qwen2.5-32B (32.5B) would take
-394 H100-hours → 6 × 32.5e9 × 59,029 × 3,600 × 5 / (989e12 × 394 × 3600) = 0.148 (question and answer tokens
-left out, so a lower bound). Pre-training at scale reaches 0.38-0.43 (Llama 3 405B on 16K H100), an upper
-bound that short fine-tuning runs with FSDP/ZeRO-3 and gradient checkpointing do not reach."""
+S1_POOL = {"params_b": 32.5, "examples": 59_029, "tokens": 3_600, "epochs": 5, "h100_hours": 394}
+"""s1 (arXiv 2501.19393): fine-tuning Qwen2.5-32B (32.5B) on its whole pool, 59,029 examples of 3.6K thinking tokens
+on average, 5 epochs, "would take 394 H100 GPU hours" (the questions and answers are not counted in the tokens)."""
+MFU_FULL_DENSE = round(
+    6 * S1_POOL["params_b"] * 1e9 * S1_POOL["examples"] * S1_POOL["tokens"] * S1_POOL["epochs"]
+    / (989e12 * S1_POOL["h100_hours"] * 3600),
+    3,
+)  # fmt: skip
+"""0.148: the model FLOPs utilisation (6ND counted) s1's figure implies for a fine-tuning job on a dense model —
+a lower bound, as the tokens leave out questions and answers. Pre-training at scale reaches 0.38-0.43 (Llama 3
+405B on 16K H100), an upper bound that short fine-tuning runs with FSDP/ZeRO-3 and gradient checkpointing
+do not reach."""
 MOE_MFU_FACTOR = 0.5
 """MoE training reaches about half a dense model's MFU (DeepSeek-V3 ~0.20, FP8; Llama 3 ~0.40): expert routing
 and all-to-all communication."""
@@ -53,17 +59,17 @@ LORA_MFU_FACTOR = 0.25 / 0.35
 """LoRA reaches ~70 % of full fine-tuning's MFU on its 4ND (research §6 rules of thumb: 0.25 against 0.35)."""
 
 MFU_SOURCE = (
-    "full, dense 0.15: derived from s1's published 394 H100-h for 59K × 3.6K-token traces × 5 epochs of "
+    f"full, dense {MFU_FULL_DENSE}: derived from s1's published 394 H100-h for 59K × 3.6K-token traces × 5 epochs of "
     "Qwen2.5-32B (arXiv 2501.19393); ×0.5 for MoE (DeepSeek-V3 ~0.20 against Llama 3 ~0.40); ×0.71 for LoRA "
     "(0.25 against 0.35, research/2026-12-data-sources.md §6)"
 )
 
 
 def default_mfu(method: Method, moe: bool) -> float:
-    """0.15 for full fine-tuning of a dense model, halved for MoE, × 0.71 for LoRA.
+    """0.148 for full fine-tuning of a dense model, halved for MoE, × 0.71 for LoRA.
 
     >>> round(default_mfu("lora", moe=True), 4)
-    0.0536
+    0.0529
     """
     mfu = MFU_FULL_DENSE * (MOE_MFU_FACTOR if moe else 1.0)
     return mfu * (LORA_MFU_FACTOR if method == "lora" else 1.0)

@@ -306,14 +306,6 @@ class Scenario:
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"option ids must be unique; repeated: {dupes}")
-        kinds = {o.id: o.kind for o in self.options}
-        for i, option in enumerate(self.options):
-            if isinstance(option, DistilledOption) and kinds.get(option.teacher) not in ("api", "self_hosted"):
-                what = "another distilled option" if kinds.get(option.teacher) == "distilled" else "no option"
-                raise ValueError(
-                    f"options[{i}].teacher: {option.teacher!r} is {what}; expected the id of an API or self-hosted "
-                    f"option of this scenario ({', '.join(oid for oid, k in kinds.items() if k != 'distilled')})"
-                )
         return self
 
     def month_starts(self, today: dt.date) -> tuple[dt.date, ...]:

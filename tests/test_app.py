@@ -176,6 +176,47 @@ def test_add_an_api_option_and_remove_one(catalogues):
     assert set(table_with(at, "$/month")["option"]) == set(ids) - {"gpt-5.2", "opus-4.5"}
 
 
+def test_add_a_distilled_option_and_see_its_project(catalogues):
+    """The form writes a distilled option; the Compare page shows its project as the engine prices it, and the
+    options table (which does not list it) keeps it through an edit; Remove takes it out."""
+    at = open_app()
+    at.selectbox(key="f.distil.student").set_value("qwen3-32b")
+    at.selectbox(key="f.distil.teacher").set_value("opus-4.5")
+    at.number_input(key="f.distil.examples").set_value(20_000)
+    at.radio(key="f.distil.method").set_value("LoRA (≈4ND, frozen weights)")
+    at.number_input(key="f.distil.redistill").set_value(12)
+    next(b for b in at.button if b.label == "Add distilled option").click().run()
+    assert_no_failure(at)
+    added = at.session_state["scenario"]["options"][-1]
+    assert added == {
+        "id": "qwen3-32b-distilled",
+        "kind": "distilled",
+        "student": {"model": "qwen3-32b"},
+        "teacher": "opus-4.5",
+        "project": {"examples": 20_000, "prompt_tokens": 800, "completion_tokens": 3000, "epochs": 3,
+                    "method": "lora", "gpu": "H100", "eval_tasks": 500, "redistill_every_months": 12},
+        "serving": {"gpu": "H100", "term": "on_demand"},
+    }  # fmt: skip
+    expected = engine(at.session_state["scenario"], catalogues).option("qwen3-32b-distilled")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["One-time project"] == f"${expected.one_time_cost_usd:,.0f}"
+    assert metrics["Training"] == f"{expected.training_gpu_hours:,.0f} GPU-h"
+    payback = expected.distillation["payback_month_vs_teacher"]
+    assert metrics["Pays back against opus-4.5"] == (f"month {payback}" if payback else "never")
+    parts = table_with(at, "part")
+    assert list(parts["part"]) == ["data", "training", "evaluation"]
+    assert list(parts["USD"]) == pytest.approx([round(v, 2) for v in expected.project_breakdown_usd.values()])
+    assert table_row(at, "qwen3-32b-distilled")["NPV"] == pytest.approx(expected.npv_cost_usd, abs=0.5)
+    at.session_state["f.options.table"] = {"edited_rows": {0: {"fixed_usd_per_month": 500.0}}, "added_rows": [],
+                                           "deleted_rows": []}  # fmt: skip
+    at.run()
+    assert_no_failure(at)
+    assert at.session_state["scenario"]["options"][-1] == added
+    next(b for b in at.button if b.label == "Remove").click().run()
+    assert_no_failure(at)
+    assert "qwen3-32b-distilled" not in [o["id"] for o in at.session_state["scenario"]["options"]]
+
+
 def test_add_a_self_hosted_option_by_roofline(catalogues):
     at = open_app()
     at.selectbox(key="f.add.model").set_value("llama-3.3-70b-instruct").run()
@@ -201,7 +242,7 @@ def test_add_a_self_hosted_option_by_roofline(catalogues):
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_renders_for_every_bundled_scenario(page):
-    for name in ("support-assistant", "batch-summariser", "owned-fleet-finance"):
+    for name in ("support-assistant", "batch-summariser", "owned-fleet-finance", "distil-a-student"):
         at = open_app(page, s=codec.to_url_token(example(name)))
         assert_no_failure(at)
 

@@ -72,7 +72,9 @@ def test_break_even_is_where_the_curves_cross(x_star, per_request, fixed, peak):
         below, above = np.array([v * (1 - 1e-6)]), np.array([v * (1 + 1e-6)])
         diff_below = _cost(hosted, below, peak)[0] - per_request * below[0]
         diff_above = _cost(hosted, above, peak)[0] - per_request * above[0]
-        assert np.sign(diff_below) != np.sign(diff_above) or min(abs(diff_below), abs(diff_above)) < 1e-6 * (1 + fixed)
+        # a crossing exactly at a step edge may touch the line: within the API's slope over the ±1e-6 probe
+        touch = 1e-6 * (1 + fixed) + 2e-6 * per_request * v
+        assert np.sign(diff_below) != np.sign(diff_above) or min(abs(diff_below), abs(diff_above)) < touch
         assert crossing.self_hosted_cheaper_above == (diff_above < diff_below)
 
 

@@ -152,15 +152,18 @@ def cumulative(months: list[str], hosted: OptionResult, api: OptionResult, pair:
         opacity=0.5,
     )
     if pair.payback_month is not None:
-        figure.add_vline(
-            x=months[pair.payback_month - 1],
-            line={"dash": "dash"},
-            annotation_text=f"payback, month {pair.payback_month}",
-        )
+        mark_month(figure, months[pair.payback_month - 1], f"payback, month {pair.payback_month}")
     figure.update_layout(
         title="Cumulative cost and savings", yaxis={"title": "USD", "tickprefix": "$", "tickformat": "~s"}, **LAYOUT
     )
     return figure
+
+
+def mark_month(figure: go.Figure, month: str, text: str) -> None:
+    """A dashed vertical line at a month of a category axis, labelled at the top. (Plotly's own
+    `annotation_text` averages the line's x values and fails on "YYYY-MM" categories.)"""
+    figure.add_vline(x=month, line={"dash": "dash"})
+    figure.add_annotation(x=month, y=1, yref="paper", text=text, showarrow=False, yanchor="bottom")
 
 
 def cash_vs_pnl(months: list[str], hosted: OptionResult) -> go.Figure:

@@ -19,7 +19,7 @@ TERMS = {
 }
 
 
-def _unique_id(data: dict[str, Any], wanted: str) -> str:
+def unique_id(data: dict[str, Any], wanted: str) -> str:
     taken = {o["id"] for o in data.get("options", [])}
     base = re.sub(r"[^a-z0-9._-]+", "-", wanted.lower()).strip("-") or "option"
     candidate, n = base, 2
@@ -29,7 +29,7 @@ def _unique_id(data: dict[str, Any], wanted: str) -> str:
 
 
 def add_api_option(data: dict[str, Any], provider: str, model: str) -> str:
-    option_id = _unique_id(data, model.split("/")[-1])
+    option_id = unique_id(data, model.split("/")[-1])
     data.setdefault("options", []).append({"id": option_id, "kind": "api", "provider": provider, "model": model})
     return option_id
 
@@ -44,7 +44,7 @@ def add_self_hosted_option(
     autoscale: bool,
     implementation_usd: float,
 ) -> str:
-    option_id = _unique_id(data, f"{model}-{gpu}-{term}")
+    option_id = unique_id(data, f"{model}-{gpu}-{term}")
     option: dict[str, Any] = {"id": option_id, "kind": "self_hosted", "model": model, "gpu": gpu}
     if profile:
         option["profile"] = profile

@@ -36,8 +36,11 @@ def _pricing(option: dict[str, Any]) -> str | None:
 
 
 def to_frame(options: list[dict[str, Any]]) -> pd.DataFrame:
+    """API and self-hosted options; distilled ones have their own section (ui.distill_form)."""
     rows = []
     for o in options:
+        if o.get("kind") == "distilled":
+            continue
         api = o.get("kind") == "api"
         own = o.get("ownership") or {}
         rows.append(
@@ -130,7 +133,8 @@ def _put(mapping: dict[str, Any], name: str, value: Any) -> None:
 
 
 def apply(options: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The options as the edited table says, in its order; rows deleted in the table are gone."""
+    """The options as the edited table says, in its order; rows deleted in the table are gone. Distilled options
+    are not in the table: they stay, after the others."""
     by_id = {o["id"]: o for o in options}
     result = []
     for row in frame.to_dict("records"):
@@ -142,7 +146,7 @@ def apply(options: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict[str, 
         if option.get("kind") != "api":
             _apply_self_hosted(option, row)
         result.append(option)
-    return result
+    return result + [o for o in options if o.get("kind") == "distilled"]
 
 
 def _apply_self_hosted(option: dict[str, Any], row: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ from scenario_io import codec, resolve_scenario
 from scenario_io.partial import without_bad_options
 from tco import RiskReport, ScenarioInputs, ScenarioResult, evaluate, risk_report
 from tco.option_models import OptionSetup, setup_options
-from tco.scenario import Scenario
+from tco.scenario import DistilledOption, Scenario
 from tco.throughput_view import ProfileView
 from tco.throughput_view import profile_view as tco_profile_view
 from tco.what_if import DeclineCase, api_decline_cases
@@ -115,11 +115,12 @@ def _check_references(scenario: Scenario, profiles: dict[str, Profile], name: st
     """A scenario from an upload or a link is untrusted: it may name bundled or uploaded profiles and the
     bundled override files, never another path on the server."""
     for i, option in enumerate(scenario.options):
-        ref = getattr(option, "profile", None)
+        distilled = isinstance(option, DistilledOption)
+        ref = option.serving.profile if distilled else getattr(option, "profile", None)
         if ref is not None and ref not in profiles:
             raise InputError(
                 name,
-                f"options[{i}].profile",
+                f"options[{i}].serving.profile" if distilled else f"options[{i}].profile",
                 f"{ref!r} is neither bundled nor uploaded; upload it on the Throughput page and pick it by name",
             )
     if scenario.api_overrides is not None:

@@ -1,0 +1,115 @@
+"""A distilled option's project on the Compare page: its one-time cost by part, the training run, payback
+against staying on the teacher with the quality gap beside it, and the payback chart."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from tco.results import OptionResult, ScenarioResult
+from ui import charts, tables
+
+
+def payback_chart(months: list[str], student: OptionResult, teacher: OptionResult) -> go.Figure:
+    """Cumulative cost of the student (its project paid up front) and of staying on the teacher, month by month,
+    and the cumulative savings as bars (red while the project is not yet paid back)."""
+    d = student.distillation
+    assert d is not None and student.one_time_cost_usd is not None
+    figure = go.Figure()
+    upfront = student.total_cost_usd - sum(student.monthly_cost_usd)  # the project and any implementation
+    student_cum = upfront + np.cumsum(student.monthly_cost_usd)
+    teacher_cum = teacher.total_cost_usd - sum(teacher.monthly_cost_usd) + np.cumsum(teacher.monthly_cost_usd)
+    figure.add_scatter(
+        x=months, y=student_cum, name=f"{student.id} (project + serving)", line={"color": charts.SELF_HOSTED}
+    )
+    figure.add_scatter(x=months, y=teacher_cum, name=f"stay on {teacher.id}", line={"color": charts.API})
+    savings = d["cumulative_savings_vs_teacher_usd"]
+    figure.add_bar(
+        x=months,
+        y=savings,
+        name="cumulative savings (red: project not yet paid back)",
+        marker_color=[charts.SAVINGS if v >= 0 else charts.LOSS for v in savings],
+        opacity=0.5,
+    )
+    payback = d.get("payback_month_vs_teacher")
+    if payback is not None:
+        charts.mark_month(figure, months[payback - 1], f"payback, month {payback}")
+    figure.update_layout(
+        title=f"{student.id}: the project against staying on {teacher.id}",
+        yaxis={"title": "USD", "tickprefix": "$", "tickformat": "~s"},
+        **charts.LAYOUT,
+    )
+    return figure
+
+
+def _gap(value: float | None) -> str:
+    return f"{value:+.1%}" if value is not None else "unknown"
+
+
+def render(result: ScenarioResult) -> None:
+    """One bordered box per distilled option of the result."""
+    months = result.assumptions["months"]
+    for student in (o for o in result.options if o.distillation):
+        d = student.distillation
+        assert d is not None and student.project_breakdown_usd is not None and student.one_time_cost_usd is not None
+        teacher = next((o for o in result.options if o.id == d["teacher"]), None)
+        with st.container(border=True, key=f"distil-{student.id}"):
+            st.markdown(
+                f"**Distillation project: {tables.escape_markdown(student.id)}** "
+                f"(taught by {tables.escape_markdown(d['teacher'])})"
+            )
+            cols = st.columns(4)
+            cols[0].metric(
+                "One-time project",
+                tables.usd(student.one_time_cost_usd),
+                help="Teacher data + training + evaluation; in NPV, payback and the risk",
+            )
+            if student.training_gpu_hours is not None:
+                cols[1].metric(
+                    "Training",
+                    f"{student.training_gpu_hours:,.0f} GPU-h",
+                    help=f"{d['method']}: {d['training_tokens']:,.0f} tokens, MFU {d['mfu']:.3f} ({d['mfu_source']}); "
+                    f"{d['cluster_gpus']} GPUs (memory floor {student.training_min_gpus}) for "
+                    f"{d['wall_hours']:,.1f} h. {d['estimate']}",
+                )
+            else:
+                cols[1].metric(
+                    "Training", tables.usd(student.project_breakdown_usd["training"]), help=d["training_price"]
+                )
+            payback = d.get("payback_month_vs_teacher")
+            cols[2].metric(
+                f"Pays back against {d['teacher']}",
+                f"month {payback}" if payback else "never",
+                help="The first month from which cumulative savings over the teacher stay above zero",
+            )
+            cols[3].metric(
+                "Success rate, student − teacher",
+                _gap(d.get("success_rate_gap")),
+                help="From each option's success rate (your eval). Benchmark score gap: "
+                + _gap_points(d.get("quality_score_gap")),
+            )
+            parts = student.project_breakdown_usd
+            st.dataframe(
+                [
+                    {"part": k, "USD": round(v, 2), "share": f"{v / student.one_time_cost_usd:.0%}"}
+                    for k, v in parts.items()
+                ],
+                hide_index=True,
+                column_config={"USD": st.column_config.NumberColumn("USD", format="dollar")},
+            )
+            st.caption(
+                tables.escape_markdown(
+                    f"Teacher data priced at {d['teacher_price_basis']}; training: "
+                    f"{d['training_price']}"
+                    + (f"; redone every {d['redistill_every_months']} months" if d["redistill_every_months"] else "")
+                )
+            )
+            if teacher is not None:
+                charts.show(payback_chart(months, student, teacher), f"distillation-{student.id}")
+
+
+def _gap_points(value: float | None) -> str:
+    return (
+        f"{value:+.1f} points" if value is not None else "unknown (the student's catalogue score is its base model's)"
+    )
