@@ -223,9 +223,21 @@ def _resolve_distilled(
             "required for a student given by size: a roofline estimate needs its architecture (layers, KV heads); "
             "give a profile of the base model (`inference-roi profile`) or a catalogue student.model",
         )
-    served = _resolve_self_hosted(option.serving_option(), index, cat, scenario_dir, file, loaded, student=card)
+    try:
+        served = _resolve_self_hosted(option.serving_option(), index, cat, scenario_dir, file, loaded, student=card)
+    except InputError as err:  # the serving fields sit under `serving:` in a distilled option
+        field = (err.field or "").replace(f"options[{index}].", f"options[{index}].serving.", 1)
+        raise InputError(err.file, field, err.expected) from None
     project = option.project
     where = f"options[{index}].project"
+    example = project.prompt_tokens + project.completion_tokens
+    if card.context_tokens is not None and example > card.context_tokens:
+        raise InputError(
+            file,
+            f"{where}.completion_tokens",
+            f"an example of {example:,.0f} tokens (prompt + completion) exceeds {card.id}'s context of "
+            f"{card.context_tokens:,} tokens: the student cannot be trained on it",
+        )
     gpu_id = project.gpu or option.serving.gpu or (served.gpu.id if served.gpu else None)
     if gpu_id is None:
         raise InputError(file, f"{where}.gpu", "required: the GPU sheet entry to train on (e.g. H100)")
@@ -248,7 +260,7 @@ def _resolve_distilled(
     assert card.total_params_b is not None
     kinds = {o.id: o.kind for o in scenario.options}
     if kinds.get(option.teacher) not in ("api", "self_hosted"):
-        what = "another distilled option" if kinds.get(option.teacher) == "distilled" else "no option"
+        what = "a distilled option" if kinds.get(option.teacher) == "distilled" else "no option"
         raise InputError(
             file,
             f"options[{index}].teacher",

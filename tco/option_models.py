@@ -338,7 +338,11 @@ def with_project(setup: OptionSetup, teacher: OptionSetup) -> OptionSetup:
         recurring_every_months=project.redistill_every_months or 0,
     )
     label = f"{setup.label}, distilled from {teacher.model.id}"
-    return dataclasses.replace(setup, model=model, project=cost, label=label)
+    notes = setup.notes
+    if dist.option.success_rate is None:
+        notes = (*notes, "the distilled student's success rate is unknown until it is evaluated: give success_rate "
+                 "or eval (catalogue scores, if any, are its base model's)")  # fmt: skip
+    return dataclasses.replace(setup, model=model, project=cost, label=label, notes=notes)
 
 
 def setup_options(inputs: ScenarioInputs) -> list[OptionSetup]:

@@ -171,7 +171,7 @@ class DistillProject:
     """GPUs rented together; default: the sheet offer's, else 8."""
     gpus: Annotated[int, Field(ge=1, le=100_000)] | None = None
     """Training GPUs wanted (a faster run); never fewer than the memory floor."""
-    mfu: Annotated[float, Field(gt=0, le=1)] | None = None
+    mfu: Annotated[float, Field(ge=0.005, le=1)] | None = None
     """Default by method and architecture: tco.distillation.default_mfu."""
     fine_tune_usd_per_mtok: Annotated[float, Field(ge=0, le=1e4)] | None = None
     """Train through a fine-tuning API at this price per Mtok of training tokens instead of on GPUs."""

@@ -217,6 +217,17 @@ def test_add_a_distilled_option_and_see_its_project(catalogues):
     assert "qwen3-32b-distilled" not in [o["id"] for o in at.session_state["scenario"]["options"]]
 
 
+def test_a_distilled_option_with_a_bad_teacher_stays_in_its_own_row():
+    mapping = example("distil-a-student")
+    mapping["options"][3]["teacher"] = "nobody"
+    at = open_app(s=codec.to_url_token(mapping))
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "qwen8-lora" in w.value)
+    assert "teacher: 'nobody' is no option" in warning
+    assert {"opus45", "sonnet", "qwen32-distilled"} <= set(table_with(at, "$/month")["option"])
+    assert any(m.value.startswith("**Distillation project: qwen32-distilled") for m in at.markdown)
+
+
 def test_add_a_self_hosted_option_by_roofline(catalogues):
     at = open_app()
     at.selectbox(key="f.add.model").set_value("llama-3.3-70b-instruct").run()

@@ -495,3 +495,28 @@ def test_a_usage_export_fills_the_workload(page: Page, app_url: str, tmp_path: P
     cells = [row["option"] for row in results_table(page)]
     assert "gpt-4o" in cells and "claude-sonnet-4-5" in cells
     assert_no_exception(page)
+
+
+def test_a_distilled_student_is_added_and_its_project_shown(page: Page, app_url: str, catalogues):
+    """Issue 14: the bundled distillation scenario shows each project's cost and payback chart; the form adds
+    another student, whose project box appears with the engine's figures."""
+    mapping = example("distil-a-student")
+    page.goto(f"{app_url}/?s={codec.to_url_token(mapping)}")
+    settle(page)
+    expected = engine(mapping, catalogues).option("qwen32-distilled")
+    box = page.locator(".st-key-distil-qwen32-distilled")
+    expect(box.get_by_text("Distillation project: qwen32-distilled")).to_be_visible()
+    expect(box.get_by_text(f"${expected.one_time_cost_usd:,.0f}")).to_be_visible()
+    chart = _figure(page, "qwen32-distilled: the project against staying on opus45")
+    bars = next(d for d in chart["data"] if d["name"].startswith("cumulative savings"))
+    assert set(bars["color"]) <= {charts.SAVINGS, charts.LOSS}
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    box.screenshot(path=SCREENSHOTS / "distillation-project.png")
+    page.get_by_role("tab", name="Options").click()
+    page.get_by_text("Distil or fine-tune a student").click()
+    page.get_by_role("button", name="Add distilled option").click()
+    settle(page)
+    options = [row["option"] for row in results_table(page)]
+    added = next(o for o in options if o.endswith("-distilled") and o != "qwen32-distilled")
+    expect(page.get_by_text(f"Distillation project: {added}")).to_be_visible()
+    assert_no_exception(page)

@@ -210,6 +210,19 @@ def test_a_student_given_by_size_is_served_from_its_profile(tmp_path, catalogues
         ({"student": {"model": "qwen3-32b", "params_b": 32}}, "options[1].distilled.student", "not both"),
         ({"project": {"examples": 10, "prompt_tokens": 1, "completion_tokens": 1, "gpu": "Z9"}}, "project.gpu", "Z9"),
         ({"project": {"examples": 0, "prompt_tokens": 1, "completion_tokens": 1}}, "examples", "greater than"),
+        (
+            {"project": {"examples": 9, "prompt_tokens": 1e6, "completion_tokens": 1}},
+            "project.completion_tokens",
+            "exceeds qwen3-32b's context",
+        ),
+        ({"teacher": "student"}, "options[1].teacher", "is a distilled option"),
+        ({"student": {"model": "claude-opus-4-5"}}, "options[1].student", "no parameter count"),
+        ({"serving": {"gpu": "Z9", "usd_per_gpu_hour": 2}}, "options[1].serving.gpu", "unknown GPU 'Z9'"),
+        (
+            {"serving": {"gpu": "H100", "usd_per_gpu_hour": 2, "profile": "nope.yaml"}},
+            "options[1].serving.profile",
+            "not found",
+        ),
     ],
 )
 def test_bad_distilled_options_name_the_field(tmp_path, catalogues, change, field, expected):
