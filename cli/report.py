@@ -59,7 +59,7 @@ def project_line(o: OptionResult) -> str:
     assert d is not None and o.project_breakdown_usd is not None and o.one_time_cost_usd is not None
     parts = ", ".join(f"{k} {_money(v)}" for k, v in o.project_breakdown_usd.items())
     if d["cluster_gpus"] is not None:
-        run = (f"{o.training_gpu_hours:,.0f} GPU-h at MFU {d['mfu']:.2f}: {d['cluster_gpus']} GPUs "
+        run = (f"{o.training_gpu_hours:,.0f} GPU-h at MFU {d['mfu']:.3f}: {d['cluster_gpus']} GPUs "
                f"(floor {o.training_min_gpus}) for {d['wall_hours']:,.1f} h")  # fmt: skip
     else:
         run = d["training_price"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 import json
 import math
 
@@ -336,3 +337,22 @@ def test_cli_runs_the_bundled_distillation_scenario(capsys):
     code = main(["compare", str(ROOT / "scenarios" / "distil-a-student.yaml")])
     table = capsys.readouterr().out
     assert code == 0 and "qwen32-distilled: project $" in table and "Against staying on opus45: payback" in table
+
+
+def test_the_decision_report_carries_each_project(catalogues):
+    from cli.report import project_line
+    from scenario_io import resolve_scenario
+    from scenario_io.loader import load_scenario
+    from tco import evaluate
+    from ui.report import build_html
+    from ui.state import Analysis
+
+    path = ROOT / "scenarios" / "distil-a-student.yaml"
+    inputs = resolve_scenario(load_scenario(path), str(path), catalogues, today=TODAY)
+    setups = setup_options(inputs)
+    result = evaluate(inputs, setups)
+    page = build_html(Analysis("", inputs.scenario, inputs, result, setups), TODAY)
+    student = result.option("qwen32-distilled")
+    assert "<h2>Distillation projects</h2>" in page and 'id="distillation-qwen32-distilled"' in page
+    assert html.escape(project_line(student).strip()) in page
+    assert f"${student.one_time_cost_usd:,.0f} one-time" in page

@@ -21,10 +21,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cli.exports import assumption_rows, file_stem
-from cli.report import ranked
+from cli.report import project_line, ranked
 from tco.breakeven import cost_curves
 from tco.verdict import decide, verdict
-from ui import charts, tables
+from ui import charts, distill_view, tables
 from ui.forms import Download, download
 from ui.state import Analysis
 
@@ -72,6 +72,11 @@ def figures(analysis: Analysis) -> list[tuple[str, go.Figure]]:
     if decision.pair and decision.hosted and decision.api:
         months = result.assumptions["months"]
         shown.append(("cumulative-savings", charts.cumulative(months, decision.hosted, decision.api, decision.pair)))
+    by_id = {o.id: o for o in result.options}
+    for student in (o for o in result.options if o.distillation and o.distillation["teacher"] in by_id):
+        teacher = by_id[student.distillation["teacher"]]
+        chart = distill_view.payback_chart(result.assumptions["months"], student, teacher)
+        shown.append((f"distillation-{student.id}", chart))
     return shown
 
 
@@ -88,8 +93,11 @@ def build_html(analysis: Analysis, today: dt.date) -> str:
         "<h2>Options, ranked</h2>",
         _table(frame.to_dict("records")),
         "<p class='small'>" + html.escape("Fleets: " + "; ".join(tables.fleets(result))) + "</p>",
-        "<h2>Charts</h2>",
     ]
+    projects = [project_line(o).strip() for o in result.options if o.distillation]
+    if projects:
+        parts += ["<h2>Distillation projects</h2>", *(f"<p>{html.escape(p)}</p>" for p in projects)]
+    parts.append("<h2>Charts</h2>")
     for i, (name, figure) in enumerate(figures(analysis)):
         figure.update_layout(width=1000, height=max(figure.layout.height or 420, 380), template="plotly_white")
         div = figure.to_html(full_html=False, include_plotlyjs="inline" if i == 0 else False, div_id=name,
