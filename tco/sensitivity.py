@@ -75,6 +75,11 @@ def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel:
     def fixed(factor: float) -> list[OptionModel]:
         return [dataclasses.replace(m, fixed_usd_per_month=m.fixed_usd_per_month * factor) for m in pair]
 
+    def one_time(factor: float) -> list[OptionModel]:
+        """Implementation and any distillation project (upfront and each re-distillation) scaled together."""
+        return [dataclasses.replace(m, implementation_usd=m.implementation_usd * factor,
+                                    recurring_usd=m.recurring_usd * factor) for m in pair]  # fmt: skip
+
     # swings stay inside each input's valid range (growth > -100 %/month, at most +1000 %; decline 0-95 %/yr)
     growth_low, growth_high = max(w.monthly_growth - 0.02, -0.99), min(w.monthly_growth + 0.02, 10.0)
     spread = scenario.uncertainty.api_decline_range
@@ -128,6 +133,9 @@ def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel:
             _savings_npv(with_(finance=dataclasses.replace(fin, api_price_decline_annual=decline_high)), pair),
         ),
     ]
+    if any(m.implementation_usd or m.recurring_usd for m in pair):
+        cases.append(("One-time costs (implementation, distillation)", "-50%", "+50%",
+                      _savings_npv(scenario, one_time(0.5)), _savings_npv(scenario, one_time(1.5))))  # fmt: skip
     bars = [TornadoBar(name, lo, hi, low, high) for name, lo, hi, low, high in cases]
     bars.sort(key=lambda b: b.swing_usd, reverse=True)
     return Tornado(self_hosted.id, api.id, _savings_npv(scenario, pair), bars)

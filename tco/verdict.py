@@ -152,6 +152,12 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
             f"Recommended: {d.pick.id} at ${mean_monthly_usd(d.pick):,.0f}/month over {months} months "
             f"({_per_task(d.pick)}); meets {needs}."
         )
+        if d.pick.distillation is not None and d.pick.one_time_cost_usd is not None:
+            text += (
+                f" It is a student distilled from {d.pick.distillation['teacher']}: a one-time project of "
+                f"${d.pick.one_time_cost_usd:,.0f} (in its NPV)"
+                + ("; its success rate is unknown until it is evaluated." if d.pick.success_rate is None else ".")
+            )
         if d.runner_up is not None and d.savings_npv_usd is not None:
             text += f" It saves ${d.savings_npv_usd:,.0f} (NPV) against the next best, {d.runner_up.id}."
     text += _payback(d, months)

@@ -217,6 +217,23 @@ def test_add_a_distilled_option_and_see_its_project(catalogues):
     assert "qwen3-32b-distilled" not in [o["id"] for o in at.session_state["scenario"]["options"]]
 
 
+def test_a_distilled_option_trained_by_a_fine_tuning_api_on_batch_data(catalogues):
+    at = open_app()
+    at.selectbox(key="f.distil.teacher").set_value("opus-4.5")
+    at.checkbox(key="f.distil.batch").check()
+    at.number_input(key="f.distil.ft_price").set_value(3.0)
+    next(b for b in at.button if b.label == "Add distilled option").click().run()
+    assert_no_failure(at)
+    added = at.session_state["scenario"]["options"][-1]
+    assert added["project"]["batch_share"] == 1 and added["project"]["fine_tune_usd_per_mtok"] == 3
+    expected = engine(at.session_state["scenario"], catalogues).option(added["id"])
+    tokens = 50_000 * (800 + 3000) * 3
+    assert expected.project_breakdown_usd["training"] == pytest.approx(tokens / 1e6 * 3.0)
+    # Opus 4.5's batch price is half its list price: $2.50 / $12.50 per Mtok
+    assert expected.project_breakdown_usd["data"] == pytest.approx(50_000 * (800 * 2.5 + 3000 * 12.5) / 1e6)
+    assert {m.label: m.value for m in at.metric}["Training"] == f"${tokens / 1e6 * 3.0:,.0f}"
+
+
 def test_a_distilled_option_with_a_bad_teacher_stays_in_its_own_row():
     mapping = example("distil-a-student")
     mapping["options"][3]["teacher"] = "nobody"

@@ -356,3 +356,17 @@ def test_the_decision_report_carries_each_project(catalogues):
     assert "<h2>Distillation projects</h2>" in page and 'id="distillation-qwen32-distilled"' in page
     assert html.escape(project_line(student).strip()) in page
     assert f"${student.one_time_cost_usd:,.0f} one-time" in page
+
+
+def test_the_tornado_swings_the_one_time_costs(catalogues):
+    """±50 % on implementation + project moves the NPV of savings by exactly half of them each way."""
+    from tco.sensitivity import tornado
+
+    inputs = load_inputs(ROOT / "scenarios" / "distil-a-student.yaml", catalogues, today=TODAY)
+    models = {s.model.id: s.model for s in setup_options(inputs)}
+    student = models["qwen8-lora"]
+    assert student.implementation_usd == pytest.approx(20_000 + setup_options(inputs)[3].project.one_time_usd)
+    chart = tornado(inputs.scenario, student, models["sonnet"])
+    bar = next(b for b in chart.bars if b.input.startswith("One-time costs"))
+    assert bar.savings_at_low_usd - chart.base_savings_usd == pytest.approx(0.5 * student.implementation_usd)
+    assert chart.base_savings_usd - bar.savings_at_high_usd == pytest.approx(0.5 * student.implementation_usd)

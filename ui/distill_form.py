@@ -56,6 +56,8 @@ def _on_add() -> None:
         "gpu": s[key("distil.train_gpu")],
         "eval_tasks": int(s[key("distil.eval_tasks")]),
         "redistill_every_months": int(s[key("distil.redistill")]),
+        "batch_share": 1.0 if s[key("distil.batch")] else 0,
+        "fine_tune_usd_per_mtok": float(s[key("distil.ft_price")]),
     }
     option_id = add_distilled_option(
         state.data(),
@@ -140,9 +142,22 @@ def _form(teachers: list[str]) -> None:
         right.number_input(
             "Re-distil every N months (0 = never)", min_value=0, max_value=120, step=1, key=key("distil.redistill")
         )
+        left, right = st.columns(2)
+        left.checkbox(
+            "Generate the data at the teacher API's batch price",
+            key=key("distil.batch"),
+            help="Offline generation through the batch API (half price at OpenAI and Anthropic)",
+        )
+        right.number_input(
+            "Or train through a fine-tuning API: $/Mtok of training tokens (0 = rented GPUs)",
+            min_value=0.0,
+            max_value=10_000.0,
+            step=0.5,
+            key=key("distil.ft_price"),
+        )
         st.caption(
             "Training is an estimate: 6·N·D FLOPs (full; ≈4·N·D LoRA) at the default MFU (derived from s1's "
-            "published GPU-hours), on at least the memory floor's GPUs. Edit the saved YAML for the MFU, a "
-            "fine-tuning API's price per token, batch data generation or the serving profile."
+            "published GPU-hours), on at least the memory floor's GPUs. Edit the saved YAML for the MFU, the "
+            "GPU price or count, or the serving profile."
         )
         st.form_submit_button("Add distilled option", on_click=_on_add)
