@@ -47,6 +47,9 @@ SUMMARY = [
     Column("irr", "IRR vs that API (% a year)", "percent"),
     Column("roi", "ROI vs that API (%)", "percent"),
     Column("basis", "throughput basis", width=22),
+    Column("taught_by", "distilled from (teacher)", width=18),
+    Column("project_usd", "distillation project, one-time (USD)", "usd"),
+    Column("payback_vs_teacher", "payback month vs the teacher", "int"),
 ]
 MONTHLY_LONG = ["option", "month", "period", "component", "usd"]
 
@@ -74,7 +77,7 @@ def summary_rows(result: ScenarioResult) -> list[dict[str, Any]]:
             {
                 "option": o.id,
                 "status": status(o, decision),
-                "kind": o.ownership or o.kind,
+                "kind": "distilled" if o.distillation else (o.ownership or o.kind),
                 "model": o.model,
                 "gpu": o.gpu,
                 "mean_monthly_usd": mean_monthly_usd(o),
@@ -98,6 +101,9 @@ def summary_rows(result: ScenarioResult) -> list[dict[str, Any]]:
                 "irr": o.irr,
                 "roi": o.roi,
                 "basis": o.capacity_basis,
+                "taught_by": o.distillation["teacher"] if o.distillation else None,
+                "project_usd": o.one_time_cost_usd,
+                "payback_vs_teacher": o.distillation.get("payback_month_vs_teacher") if o.distillation else None,
             }
         )
     for err in result.option_errors:

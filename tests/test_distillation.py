@@ -4,8 +4,10 @@ and the training estimate against published case studies."""
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
 import html
+import io
 import json
 import math
 
@@ -337,6 +339,12 @@ def test_cli_runs_the_bundled_distillation_scenario(capsys):
     code = main(["compare", str(ROOT / "scenarios" / "distil-a-student.yaml")])
     table = capsys.readouterr().out
     assert code == 0 and "qwen32-distilled: project $" in table and "Against staying on opus45: payback" in table
+    assert main(["compare", str(ROOT / "scenarios" / "distil-a-student.yaml"), "--format", "csv"]) == 0
+    rows = {r["option"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    row = rows["qwen32-distilled"]
+    assert row["kind"] == "distilled" and row["distilled from (teacher)"] == "opus45"
+    assert float(row["distillation project, one-time (USD)"]) == pytest.approx(student["one_time_cost_usd"])
+    assert row["payback month vs the teacher"] == str(student["distillation"]["payback_month_vs_teacher"])
 
 
 def test_the_decision_report_carries_each_project(catalogues):
