@@ -122,7 +122,9 @@ grid, costs = cost_curves(analysis.scenario, feasible)
 kinds = {o.id: o.kind for o in result.options}
 current = result.assumptions["requests_per_month_first"]
 charts.show(charts.cost_vs_volume(grid, costs, [m.id for m in feasible], kinds, pair, current), "cost-vs-volume")
-charts.show(charts.cumulative(months, hosted, api, pair), "cumulative-savings")
+charts.show(
+    charts.cumulative(months, hosted, api, pair.cumulative_savings_usd, pair.payback_month), "cumulative-savings"
+)
 
 if hosted.cash_flow_usd is not None:
     st.subheader("Cash view vs P&L (owned hardware)")

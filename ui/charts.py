@@ -137,13 +137,22 @@ def cost_vs_volume(
     return figure
 
 
-def cumulative(months: list[str], hosted: OptionResult, api: OptionResult, pair: BreakEven) -> go.Figure:
+def cumulative(
+    months: list[str],
+    hosted: OptionResult,
+    other: OptionResult,
+    savings: list[float],
+    payback_month: int | None,
+    title: str = "Cumulative cost and savings",
+) -> go.Figure:
+    """Each option's cumulative cost, one-time costs paid up front, and the cumulative savings of `hosted`
+    against `other` as bars (red while behind), the payback month marked. Pairs: `BreakEven`'s savings and
+    payback; a distilled student against its teacher: its `distillation` block's."""
     figure = go.Figure()
-    for option, colour in ((hosted, SELF_HOSTED), (api, API)):
-        figure.add_scatter(
-            x=months, y=np.cumsum(option.monthly_cost_usd), name=f"{option.id} cumulative cost", line={"color": colour}
-        )
-    savings = pair.cumulative_savings_usd
+    for option, colour, name in ((hosted, SELF_HOSTED, f"{hosted.id} cumulative cost"),
+                                 (other, API, f"{other.id} cumulative cost")):  # fmt: skip
+        upfront = option.total_cost_usd - sum(option.monthly_cost_usd)
+        figure.add_scatter(x=months, y=upfront + np.cumsum(option.monthly_cost_usd), name=name, line={"color": colour})
     figure.add_bar(
         x=months,
         y=savings,
@@ -151,11 +160,9 @@ def cumulative(months: list[str], hosted: OptionResult, api: OptionResult, pair:
         marker_color=[SAVINGS if v >= 0 else LOSS for v in savings],
         opacity=0.5,
     )
-    if pair.payback_month is not None:
-        mark_month(figure, months[pair.payback_month - 1], f"payback, month {pair.payback_month}")
-    figure.update_layout(
-        title="Cumulative cost and savings", yaxis={"title": "USD", "tickprefix": "$", "tickformat": "~s"}, **LAYOUT
-    )
+    if payback_month is not None:
+        mark_month(figure, months[payback_month - 1], f"payback, month {payback_month}")
+    figure.update_layout(title=title, yaxis={"title": "USD", "tickprefix": "$", "tickformat": "~s"}, **LAYOUT)
     return figure
 
 

@@ -3,7 +3,6 @@ against staying on the teacher with the quality gap beside it, and the payback c
 
 from __future__ import annotations
 
-import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -12,35 +11,17 @@ from ui import charts, tables
 
 
 def payback_chart(months: list[str], student: OptionResult, teacher: OptionResult) -> go.Figure:
-    """Cumulative cost of the student (its project paid up front) and of staying on the teacher, month by month,
-    and the cumulative savings as bars (red while the project is not yet paid back)."""
+    """The student (its project paid up front) against staying on its teacher: charts.cumulative."""
     d = student.distillation
-    assert d is not None and student.one_time_cost_usd is not None
-    figure = go.Figure()
-    upfront = student.total_cost_usd - sum(student.monthly_cost_usd)  # the project and any implementation
-    student_cum = upfront + np.cumsum(student.monthly_cost_usd)
-    teacher_cum = teacher.total_cost_usd - sum(teacher.monthly_cost_usd) + np.cumsum(teacher.monthly_cost_usd)
-    figure.add_scatter(
-        x=months, y=student_cum, name=f"{student.id} (project + serving)", line={"color": charts.SELF_HOSTED}
-    )
-    figure.add_scatter(x=months, y=teacher_cum, name=f"stay on {teacher.id}", line={"color": charts.API})
-    savings = d["cumulative_savings_vs_teacher_usd"]
-    figure.add_bar(
-        x=months,
-        y=savings,
-        name="cumulative savings (red: project not yet paid back)",
-        marker_color=[charts.SAVINGS if v >= 0 else charts.LOSS for v in savings],
-        opacity=0.5,
-    )
-    payback = d.get("payback_month_vs_teacher")
-    if payback is not None:
-        charts.mark_month(figure, months[payback - 1], f"payback, month {payback}")
-    figure.update_layout(
+    assert d is not None
+    return charts.cumulative(
+        months,
+        student,
+        teacher,
+        d["cumulative_savings_vs_teacher_usd"],
+        d.get("payback_month_vs_teacher"),
         title=f"{student.id}: the project against staying on {teacher.id}",
-        yaxis={"title": "USD", "tickprefix": "$", "tickformat": "~s"},
-        **charts.LAYOUT,
     )
-    return figure
 
 
 def _gap(value: float | None) -> str:

@@ -71,7 +71,18 @@ def figures(analysis: Analysis) -> list[tuple[str, go.Figure]]:
                                                               decision.pair, current)))  # fmt: skip
     if decision.pair and decision.hosted and decision.api:
         months = result.assumptions["months"]
-        shown.append(("cumulative-savings", charts.cumulative(months, decision.hosted, decision.api, decision.pair)))
+        shown.append(
+            (
+                "cumulative-savings",
+                charts.cumulative(
+                    months,
+                    decision.hosted,
+                    decision.api,
+                    decision.pair.cumulative_savings_usd,
+                    decision.pair.payback_month,
+                ),
+            )
+        )
     by_id = {o.id: o for o in result.options}
     for student in (o for o in result.options if o.distillation and o.distillation["teacher"] in by_id):
         teacher = by_id[student.distillation["teacher"]]
