@@ -215,6 +215,15 @@ def _resolve_distilled(
     """The student served as a self-hosted option, with its project's references resolved: the training GPU
     (project.gpu, else the serving GPU or the profile's), its price (the project's, else the sheet's cheapest
     on-demand offer) and instance size."""
+    kinds = {o.id: o.kind for o in scenario.options}
+    if kinds.get(option.teacher) not in ("api", "self_hosted"):
+        what = "a distilled option" if kinds.get(option.teacher) == "distilled" else "no option"
+        raise InputError(
+            file,
+            f"options[{index}].teacher",
+            f"{option.teacher!r} is {what}; expected the id of an API or self-hosted option of this scenario "
+            f"({', '.join(oid for oid, kind in kinds.items() if kind != 'distilled')})",
+        )
     card = _student_card(option, index, cat, file, today)
     if option.student.model is None and option.serving.profile is None:
         raise InputError(
@@ -242,8 +251,7 @@ def _resolve_distilled(
     if gpu_id is None:
         raise InputError(file, f"{where}.gpu", "required: the GPU sheet entry to train on (e.g. H100)")
     gpu = cat.gpus.get(gpu_id, file, f"{where}.gpu")
-    usd, label = project.usd_per_gpu_hour, "fine-tuning API"
-    instance = project.gpus_per_instance or 8
+    usd, instance = project.usd_per_gpu_hour, project.gpus_per_instance or 8
     if project.fine_tune_usd_per_mtok is not None:
         usd, label = None, f"fine-tuning API at ${project.fine_tune_usd_per_mtok:g}/Mtok of training tokens"
     elif usd is not None:
@@ -258,15 +266,6 @@ def _resolve_distilled(
         usd, label = offer.usd_per_gpu_hour, offer.label()
         instance = project.gpus_per_instance or offer.gpus_per_instance
     assert card.total_params_b is not None
-    kinds = {o.id: o.kind for o in scenario.options}
-    if kinds.get(option.teacher) not in ("api", "self_hosted"):
-        what = "a distilled option" if kinds.get(option.teacher) == "distilled" else "no option"
-        raise InputError(
-            file,
-            f"options[{index}].teacher",
-            f"{option.teacher!r} is {what}; expected the id of an API or self-hosted option of this scenario "
-            f"({', '.join(oid for oid, kind in kinds.items() if kind != 'distilled')})",
-        )
     teacher = next(i for i, o in enumerate(scenario.options) if o.id == option.teacher)
     distillation = ResolvedDistillation(
         option=option,
