@@ -378,3 +378,19 @@ def test_the_tornado_swings_the_one_time_costs(catalogues):
     bar = next(b for b in chart.bars if b.input.startswith("One-time costs"))
     assert bar.savings_at_low_usd - chart.base_savings_usd == pytest.approx(0.5 * student.implementation_usd)
     assert chart.base_savings_usd - bar.savings_at_high_usd == pytest.approx(0.5 * student.implementation_usd)
+
+
+def test_the_students_eval_file_gives_the_quality_gap(tmp_path, catalogues):
+    """The student's success rate from an eval result file (the quality issue's importers), the teacher's given:
+    the gap beside payback is student − teacher."""
+    from evals.importers import import_eval
+
+    path = ROOT / "tests" / "fixtures" / "evals" / "openai_evals_capitals.jsonl"
+    (row,) = import_eval(str(path))
+    data = scenario()
+    del data["options"][1]["success_rate"]
+    data["options"][1]["eval"] = {"file": str(path)}
+    student = run_scenario(tmp_path, data, catalogues).option("student")
+    assert student.success_rate == row.success_rate
+    assert student.distillation["success_rate_gap"] == pytest.approx(row.success_rate - 0.92)
+    assert student.distillation["teacher_success_rate"] == 0.92
