@@ -13,6 +13,7 @@ from ui.forms import key, seeded, tidy
 from ui.options_form import ADDED, TERMS, unique_id
 from ui.tables import escape_markdown
 
+DEFAULT_STUDENT = "qwen3-32b"
 METHODS = {"Full fine-tune (6ND, 16 B/param)": "full", "LoRA (≈4ND, frozen weights)": "lora"}
 
 
@@ -91,7 +92,9 @@ def render(data: dict[str, Any]) -> None:
         right.button(
             "Remove", key=key(f"distil.remove.{option.get('id')}"), on_click=_on_remove, args=(option.get("id"),)
         )
-    teachers = [o["id"] for o in options if o.get("kind") in ("api", "self_hosted") and "id" in o]
+    # the APIs first: the usual teacher is the frontier model the team pays for today
+    teachers = [o["id"] for o in options if o.get("kind") == "api" and "id" in o]
+    teachers += [o["id"] for o in options if o.get("kind") == "self_hosted" and "id" in o]
     with st.expander("Distil or fine-tune a student", icon=":material/school:"):
         if not teachers:
             st.info("Add the teacher first: an API or self-hosted option whose outputs the student learns from.")
@@ -101,12 +104,16 @@ def render(data: dict[str, Any]) -> None:
 
 def _form(teachers: list[str]) -> None:
     cat = loaders.catalogues()
-    students = [m.id for m in cat.models.models if m.open_weights and m.total_params_b is not None]
+    # smallest first: a student is the cheap model to serve; Qwen3-32B (dense) by default where catalogued
+    cards = sorted((m for m in cat.models.models if m.open_weights and m.total_params_b is not None),
+                   key=lambda m: m.total_params_b or 0)  # fmt: skip
+    students = [m.id for m in cards]
+    default = DEFAULT_STUDENT if DEFAULT_STUDENT in students else students[0]
     gpus = [g.id for g in cat.gpus.gpus]
     h100 = "H100" if "H100" in gpus else gpus[0]
     with st.form(key("form.distil"), border=False):
         left, right = st.columns(2)
-        left.selectbox("Student (open model to train)", students, key=seeded("distil.student", students[0]))
+        left.selectbox("Student (open model to train)", students, key=seeded("distil.student", default))
         right.selectbox("Teacher (writes the examples)", teachers, key=key("distil.teacher"))
         a, b, c, d = st.columns(4)
         a.number_input("Examples", min_value=1, max_value=10**9, step=1000, key=seeded("distil.examples", 50_000))
