@@ -73,7 +73,7 @@ def render(result: ScenarioResult) -> None:
             parts = student.project_breakdown_usd
             st.dataframe(
                 [
-                    {"part": k, "USD": round(v, 2), "share": f"{v / student.one_time_cost_usd:.0%}"}
+                    {"part": k, "USD": round(v, 2), "share": f"{v / student.one_time_cost_usd:.0%}" if v else "0%"}
                     for k, v in parts.items()
                 ],
                 hide_index=True,
