@@ -109,24 +109,24 @@ def min_gpus(total_params_b: float, method: Method, gpu_memory_gib: float) -> in
 
 @dataclass(frozen=True)
 class TrainingPlan:
-    """How the student is trained, and what it costs."""
+    """How the student is trained, and what it costs; the GPU fields are None when a fine-tuning API trains it."""
 
     method: Method
     tokens: float
     """D: training tokens processed, examples × (prompt + completion) × epochs."""
-    flops: float | None
-    mfu: float | None
-    peak_tflop_s: float | None
-    gpu_hours: float | None
-    """Compute-bound GPU-hours, FLOPs / (peak × MFU × 3600); None when a fine-tuning API trains it."""
-    memory_floor_gb: float | None
-    min_gpus: int | None
-    cluster_gpus: int | None
-    """GPUs rented: at least the floor (and the asked-for count), in whole instances."""
-    wall_hours: float | None
-    billed_gpu_hours: float | None
-    usd_per_gpu_hour: float | None
     usd: float
+    flops: float | None = None
+    mfu: float | None = None
+    peak_tflop_s: float | None = None
+    gpu_hours: float | None = None
+    """Compute-bound GPU-hours, FLOPs / (peak × MFU × 3600)."""
+    memory_floor_gb: float | None = None
+    min_gpus: int | None = None
+    cluster_gpus: int | None = None
+    """GPUs rented: at least the floor (and the asked-for count), in whole instances."""
+    wall_hours: float | None = None
+    billed_gpu_hours: float | None = None
+    usd_per_gpu_hour: float | None = None
 
 
 def gpu_training(
@@ -175,8 +175,7 @@ def gpu_training(
 def api_training(method: Method, tokens: float, usd_per_mtok: float) -> TrainingPlan:
     """Training through a fine-tuning API billed per training token: D / 1e6 × price. Worked: 3e8 tokens at
     $3/Mtok (gpt-4o-mini, 2025) = $900."""
-    return TrainingPlan(method, tokens, None, None, None, None, None, None, None, None, None, None,
-                        tokens / 1e6 * usd_per_mtok)  # fmt: skip
+    return TrainingPlan(method, tokens, usd=tokens / 1e6 * usd_per_mtok)
 
 
 @dataclass(frozen=True)
