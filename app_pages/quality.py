@@ -62,6 +62,7 @@ if submitted and upload is not None:
         st.error(f"{upload.name} was not imported: {err}", icon=":material/error:")
     else:
         st.session_state["quality.imported"] = [r.as_json() for r in rows]
+        state.add_eval(upload.name, rows)  # a scenario (or a link) may now name it: `eval: {file: <name>}`
         row = rows[0]
         option = next(o for o in options if o["id"] == target)
         option["success_rate"] = forms.tidy(row.success_rate)

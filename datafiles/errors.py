@@ -48,3 +48,16 @@ def format_validation_error(file: str, err: ValidationError, prefix: str = "") -
     if first["type"] not in _FRIENDLY and "input" in first and not isinstance(first["input"], dict):
         message = f"{message} (got {first['input']!r})"
     return InputError(file, field, message)
+
+
+def excerpt(value: object, limit: int = 80) -> str:
+    """A value as one short line for an error message: control characters escaped, cut at `limit` characters.
+
+    >>> excerpt("evil\\nsecond line")
+    'evil\\\\nsecond line'
+    >>> excerpt("x" * 100, limit=10)
+    'xxxxxxxxx…'
+    """
+    text = value if isinstance(value, str) else repr(value)
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,17 +1,17 @@
 """An option's `eval: {file, model, task}`: the success rate, its n and tokens per task from an eval result file.
 
-The file is any format `inference-roi eval import` reads (relative to the scenario). What the option sets
+The file is any format `inference-roi eval import` reads, resolved by `scenario_io.references` (relative to the
+scenario on disk; in the app only a bundled file or one uploaded in the session). What the option sets
 itself wins: its own `success_rate` / `success_n` / `output_tokens` are kept, the file fills the rest.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from datafiles import InputError
-from evals.importers import import_eval
 from evals.records import EvalSummary
+from scenario_io.references import References
 from tco.scenario import Option
 
 
@@ -24,15 +24,14 @@ def _pick(rows: list[EvalSummary], model: str | None, task: str | None, file: st
     raise InputError(file, field, f"{problem}: set eval.model / eval.task to one of: {listed}")
 
 
-def with_eval(option: Option, index: int, scenario_dir: Path, file: str) -> Option:
+def with_eval(option: Option, index: int, refs: References, file: str) -> Option:
     """The option with the eval file's figures filled in (unchanged when it names no eval)."""
     ref = option.eval
     if ref is None:
         return option
     field = f"options[{index}].eval"
-    path = Path(ref.file) if Path(ref.file).is_absolute() else scenario_dir / ref.file
     try:
-        rows = import_eval(str(path))
+        rows = refs.eval_rows(ref.file)
     except InputError as err:
         raise InputError(file, f"{field}.file", str(err)) from None
     row = _pick(rows, ref.model, ref.task, file, field)
@@ -40,7 +39,7 @@ def with_eval(option: Option, index: int, scenario_dir: Path, file: str) -> Opti
     if option.success_rate is None:
         if row.success_rate <= 0:
             raise InputError(
-                file, f"{field}.file", f"{path}: success rate 0 for {row.model}: cost-of-pass is unbounded"
+                file, f"{field}.file", f"{ref.file}: success rate 0 for {row.model}: cost-of-pass is unbounded"
             )
         changes["success_rate"] = row.success_rate
         if option.success_n is None and row.n:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from datafiles import InputError, parse_as, read_yaml
 from models import ModelCatalog, load_catalog
@@ -19,8 +17,9 @@ from models.catalog import ModelCard
 from pricing import GpuSheet, GpuType, PriceBook, load_gpu_sheet, load_overrides, load_price_catalog
 from pricing.catalog import PriceCatalog
 from pricing.overrides import DEFAULT_OVERRIDES
-from profiling.schema import Profile, load_profile
+from profiling.schema import Profile
 from scenario_io.eval_ref import with_eval
+from scenario_io.references import References, pointed_at
 from tco.inputs import ResolvedApi, ResolvedDistillation, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
 from tco.scenario import ApiOption, DistilledOption, Ownership, Scenario, SelfHostedOption
 
@@ -71,18 +70,6 @@ def _gpu_for(
     return None
 
 
-T = TypeVar("T")
-
-
-def pointed_at(file: str, field: str, load: Callable[[], T]) -> T:
-    """Load a file a scenario field points at; its error names the scenario file and the field first:
-    `scenario.yaml: options[1].profile: /data/nope.yaml: file not found`."""
-    try:
-        return load()
-    except InputError as err:
-        raise InputError(file, field, str(err)) from None
-
-
 def _filled_ownership(own: Ownership, gpu: GpuType | None, file: str, index: int) -> Ownership:
     """Fields left out come from the GPU sheet's purchase entry: price, GPUs per server, and the nameplate
     power, which is the provisioned kW colocation bills and, × the load factor 0.7, the average draw (energy).
@@ -109,7 +96,7 @@ def _resolve_self_hosted(
     option: SelfHostedOption,
     index: int,
     cat: Catalogues,
-    scenario_dir: Path,
+    refs: References,
     file: str,
     loaded: dict[str, Profile],
     student: ModelCard | None = None,
@@ -122,9 +109,8 @@ def _resolve_self_hosted(
         if option.profile in loaded:
             profile = loaded[option.profile]
         else:
-            path = Path(option.profile)
-            where = f"options[{index}].profile"
-            profile = pointed_at(file, where, lambda: load_profile(path if path.is_absolute() else scenario_dir / path))
+            ref = option.profile
+            profile = pointed_at(file, f"options[{index}].profile", lambda: refs.profile(ref))
             loaded[option.profile] = profile  # options sharing a profile file read it once
         profile_name = option.profile
         if student is None and profile.meta.model.lower() != option.model.lower():
@@ -207,7 +193,7 @@ def _resolve_distilled(
     index: int,
     cat: Catalogues,
     scenario: Scenario,
-    scenario_dir: Path,
+    refs: References,
     file: str,
     loaded: dict[str, Profile],
     today: dt.date,
@@ -233,7 +219,7 @@ def _resolve_distilled(
             "give a profile of the base model (`inference-roi profile`) or a catalogue student.model",
         )
     try:
-        served = _resolve_self_hosted(option.serving_option(), index, cat, scenario_dir, file, loaded, student=card)
+        served = _resolve_self_hosted(option.serving_option(), index, cat, refs, file, loaded, student=card)
     except InputError as err:  # the serving fields sit under `serving:` in a distilled option
         field = (err.field or "").replace(f"options[{index}].", f"options[{index}].serving.", 1)
         raise InputError(err.file, field, err.expected) from None
@@ -285,17 +271,17 @@ def resolve_scenario(
     file: str,
     catalogues: Catalogues,
     *,
-    scenario_dir: Path | None = None,
+    refs: References | None = None,
     today: dt.date | None = None,
-    profiles: Mapping[str, Profile] | None = None,
 ) -> ScenarioInputs:
-    """Resolve every reference; `profiles` holds profiles already loaded (the app's uploads), by the name
-    an option's `profile` field gives, and is searched before the file system."""
-    scenario_dir = scenario_dir or Path(file).parent
+    """Resolve every reference. `refs` says where the files a scenario names come from (scenario_io.references):
+    by default, paths relative to the scenario file (a scenario the user opened from disk); the app passes an
+    allow-list of bundled files and this session's uploads."""
+    refs = refs or References.on_disk(Path(file).parent)
     overrides_path = DEFAULT_OVERRIDES
     if scenario.api_overrides is not None:
-        overrides_path = Path(scenario.api_overrides)
-        overrides_path = overrides_path if overrides_path.is_absolute() else scenario_dir / overrides_path
+        ref = scenario.api_overrides
+        overrides_path = pointed_at(file, "api_overrides", lambda: refs.overrides_path(ref))
     # the user's own overrides file is named with the field that points at it; the bundled one stands alone
     load = lambda: load_overrides(overrides_path)  # noqa: E731
     table = pointed_at(file, "api_overrides", load) if scenario.api_overrides is not None else load()
@@ -304,15 +290,15 @@ def resolve_scenario(
     today = today or dt.date.today()
     months = scenario.month_starts(today)
     resolved: list[ResolvedOption] = []
-    known = dict(profiles or {})  # the caller's profiles, plus each file read here (read once)
+    known: dict[str, Profile] = {}  # each profile file read once, however many options name it
     for i, listed in enumerate(scenario.options):
-        option = with_eval(listed, i, scenario_dir, file)
+        option = with_eval(listed, i, refs, file)
         if isinstance(option, ApiOption):
             resolved.append(_resolve_api(option, i, book, catalogues, months, scenario, file))
         elif isinstance(option, DistilledOption):
-            resolved.append(_resolve_distilled(option, i, catalogues, scenario, scenario_dir, file, known, today))
+            resolved.append(_resolve_distilled(option, i, catalogues, scenario, refs, file, known, today))
         else:
-            resolved.append(_resolve_self_hosted(option, i, catalogues, scenario_dir, file, known))
+            resolved.append(_resolve_self_hosted(option, i, catalogues, refs, file, known))
     return ScenarioInputs(scenario, tuple(resolved), months, book.version, file)
 
 

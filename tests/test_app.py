@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from datafiles import parse_as
 from scenario_io import codec, resolve_scenario
+from scenario_io.references import References
 from tco import ScenarioResult, evaluate, risk_report
 from tco.risk import headline_pair
 from tco.scenario import Scenario
@@ -42,9 +43,8 @@ def example(name: str = "glm5-vs-frontier") -> dict[str, Any]:
 def engine(mapping: dict[str, Any], catalogues, profiles=None) -> ScenarioResult:
     """What the engine says for the same scenario, resolved as the app resolves it."""
     scenario = parse_as(Scenario, mapping, "test")
-    inputs = resolve_scenario(
-        scenario, "test", catalogues, scenario_dir=SCENARIO_DIR, today=dt.date.today(), profiles=profiles
-    )
+    refs = References.on_disk(SCENARIO_DIR, profiles)
+    inputs = resolve_scenario(scenario, "test", catalogues, refs=refs, today=dt.date.today())
     return evaluate(inputs)
 
 
@@ -299,7 +299,9 @@ def test_risk_page_matches_the_engines_risk_report(catalogues):
     at = open_app("risk")
     assert_no_failure(at)
     scenario = parse_as(Scenario, example(), "test")
-    inputs = resolve_scenario(scenario, "test", catalogues, scenario_dir=SCENARIO_DIR, today=dt.date.today())
+    inputs = resolve_scenario(
+        scenario, "test", catalogues, refs=References.on_disk(SCENARIO_DIR), today=dt.date.today()
+    )
     report = risk_report(inputs, evaluate(inputs))
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["P(self-hosting cheaper)"] == f"{report.p_self_host_cheaper:.0%}"
@@ -468,7 +470,8 @@ def test_a_link_cannot_make_the_server_read_other_files(field, value, expected):
         assert any(option_id in w.value and "profile" in w.value for w in at.warning)
         row = table_with(at, "$/month").set_index("option").loc[option_id]
         assert (
-            row["status"].startswith("cannot be computed: profile:") and "neither bundled nor uploaded" in row["status"]
+            row["status"].startswith("cannot be computed: profile:")
+            and "neither a bundled profile nor one uploaded" in row["status"]
         )
         assert shown_verdict(at).startswith("Recommended:")
     else:

@@ -20,12 +20,14 @@ from typing import Any
 import streamlit as st
 
 from datafiles import InputError, parse_as
+from evals.records import EvalSummary
 from profiling.schema import Profile
 from scenario_io import codec, resolve_scenario
 from scenario_io.partial import without_bad_options
+from scenario_io.references import References
 from tco import RiskReport, ScenarioInputs, ScenarioResult, evaluate, risk_report
 from tco.option_models import OptionSetup, setup_options
-from tco.scenario import DistilledOption, Scenario
+from tco.scenario import Scenario
 from tco.throughput_view import ProfileView
 from tco.throughput_view import profile_view as tco_profile_view
 from tco.what_if import DeclineCase, api_decline_cases
@@ -35,12 +37,14 @@ LOG = logging.getLogger(__name__)
 SCENARIO = "scenario"
 SOURCE = "scenario_source"
 PROFILES = "uploaded_profiles"
+EVALS = "uploaded_evals"
 LOAD_ERROR = "scenario_load_error"
 FORM_PREFIX = "f."
 """Every form widget's key starts with this, so loading a scenario can reset them all at once."""
 
-OVERRIDES_DIR = loaders.ROOT / "pricing" / "data"
-"""The only folder a scenario in the app may take `api_overrides` from (in-app edits go in `overrides`)."""
+BUNDLED_FILES = {"../pricing/data/api_overrides.yaml": loaders.ROOT / "pricing" / "data" / "api_overrides.yaml"}
+"""Files a scenario in the app may name besides profiles and this session's uploads, by the name bundled
+scenarios give them (in-app price edits go in `overrides`)."""
 
 
 def ensure_loaded() -> None:
@@ -48,6 +52,7 @@ def ensure_loaded() -> None:
     if SCENARIO in st.session_state:
         return
     st.session_state[PROFILES] = {}
+    st.session_state[EVALS] = {}
     token = st.query_params.get("s")
     if token:
         try:
@@ -83,6 +88,15 @@ def add_profile(name: str, profile: Profile) -> None:
     uploaded_profiles()[name] = profile
 
 
+def uploaded_evals() -> dict[str, tuple[EvalSummary, ...]]:
+    """Eval results imported in this session, by upload name: what an option's `eval: {file: …}` may name."""
+    return st.session_state.setdefault(EVALS, {})
+
+
+def add_eval(name: str, rows: list[EvalSummary]) -> None:
+    uploaded_evals()[name] = tuple(rows)
+
+
 def sync_url() -> None:
     """Keep the address bar a shareable link to the scenario as it is now."""
     try:
@@ -104,68 +118,47 @@ class Analysis:
     setups: list[OptionSetup]
 
 
-def _profiles_key() -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (name, hashlib.sha256(repr(profile).encode()).hexdigest()[:16])
-        for name, profile in sorted(uploaded_profiles().items())
-    )
+def _uploads_key() -> tuple[tuple[str, str], ...]:
+    """Each upload by name and content hash: a result cached for one session's files is never served for
+    another session's different files of the same name."""
+    uploads = [*sorted(uploaded_profiles().items()), *sorted(uploaded_evals().items())]
+    return tuple((name, hashlib.sha256(repr(item).encode()).hexdigest()[:16]) for name, item in uploads)
 
 
-def _check_references(scenario: Scenario, profiles: dict[str, Profile], name: str) -> None:
-    """A scenario from an upload or a link is untrusted: it may name bundled or uploaded profiles and the
-    bundled override files, never another path on the server."""
-    for i, option in enumerate(scenario.options):
-        distilled = isinstance(option, DistilledOption)
-        ref = option.serving.profile if distilled else getattr(option, "profile", None)
-        if ref is not None and ref not in profiles:
-            raise InputError(
-                name,
-                f"options[{i}].serving.profile" if distilled else f"options[{i}].profile",
-                f"{ref!r} is neither bundled nor uploaded; upload it on the Throughput page and pick it by name",
-            )
-    if scenario.api_overrides is not None:
-        path = (loaders.SCENARIO_DIR / scenario.api_overrides).resolve()
-        if not (path.is_relative_to(OVERRIDES_DIR) and path.is_file()):
-            raise InputError(name, "api_overrides", f"expected a file in {OVERRIDES_DIR.relative_to(loaders.ROOT)}/")
+def references() -> References:
+    """What a scenario in the app may name: bundled files and this session's uploads, nothing else."""
+    return References.allow_list(BUNDLED_FILES, all_profiles(), uploaded_evals())
 
 
 def _content_key() -> str:
-    return content_key(data(), _profiles_key())
+    return content_key(data(), _uploads_key())
 
 
-def content_key(mapping: dict[str, Any], profiles_key: tuple[tuple[str, str], ...]) -> str:
-    """Everything a result depends on: the scenario, the uploaded profiles, the price data and the date."""
+def content_key(mapping: dict[str, Any], uploads_key: tuple[tuple[str, str], ...]) -> str:
+    """Everything a result depends on: the scenario, the uploaded files, the price data and the date."""
     parts = [
         json.dumps(mapping, sort_keys=True, default=str),
-        repr(profiles_key),
+        repr(uploads_key),
         loaders.catalogues().prices.version,
         dt.date.today().isoformat(),
     ]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-def _compute(data: dict, profiles: dict) -> Analysis:
+def _compute(data: dict, refs: References) -> Analysis:
     name = "scenario"
     scenario = parse_as(Scenario, data, name)
-    _check_references(scenario, profiles, name)
-    inputs = resolve_scenario(
-        scenario,
-        name,
-        loaders.catalogues(),
-        scenario_dir=loaders.SCENARIO_DIR,
-        today=dt.date.today(),
-        profiles=profiles,
-    )
+    inputs = resolve_scenario(scenario, name, loaders.catalogues(), refs=refs, today=dt.date.today())
     setups = setup_options(inputs)
     return Analysis("", scenario, inputs, evaluate(inputs, setups), setups)
 
 
 @st.cache_resource(max_entries=64, show_spinner="Computing…")
-def _analyse(key: str, _data: dict, _profiles: dict) -> Analysis:
+def _analyse(key: str, _data: dict, _refs: References) -> Analysis:
     """Validate, resolve and evaluate; cached by content, so moving between pages is free. An option whose
     own fields are bad (or whose profile is not uploaded) is set aside into the result's `option_errors`,
     shown in its own row, while the others compute."""
-    current, set_aside = without_bad_options(_data, lambda d: _compute(d, _profiles))
+    current, set_aside = without_bad_options(_data, lambda d: _compute(d, _refs))
     result = dataclasses.replace(current.result, option_errors=[*set_aside, *current.result.option_errors])
     return dataclasses.replace(current, key=key, result=result)
 
@@ -178,7 +171,7 @@ def shown(err: Exception) -> str:
 def analysis(show_error: bool = True) -> Analysis | None:
     """The current scenario evaluated, or None after showing the error in place (the user's data is kept)."""
     try:
-        return _analyse(_content_key(), data(), all_profiles())
+        return _analyse(_content_key(), data(), references())
     except InputError as err:
         if show_error:
             st.error(f"**This scenario cannot be computed yet.** {shown(err)}", icon=":material/error:")
@@ -245,7 +238,8 @@ def warm_up() -> None:
         importlib.import_module(module)
     loaders.api_choices(loaders.catalogues().prices.version)
     mapping = default_scenario()
-    _analyse(content_key(mapping, ()), mapping, loaders.bundled_profiles())
+    refs = References.allow_list(BUNDLED_FILES, loaders.bundled_profiles(), {})
+    _analyse(content_key(mapping, ()), mapping, refs)
 
 
 def default_scenario() -> dict[str, Any]:
