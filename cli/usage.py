@@ -9,8 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from datafiles import InputError, check_output_path, check_path
+from datafiles import check_path
+from datafiles.errors import one_line
 from datafiles.export import json_safe
+from datafiles.output import check_output_path, write_atomic
 from usage.sources import SOURCE_NAMES
 
 
@@ -70,18 +72,15 @@ def run_usage(args: argparse.Namespace) -> int:
     files = []
     for name in args.files:
         check_path(name)
-        files.append((Path(name), name))
+        files.append((Path(name), name))  # usage.staging hands DuckDB exactly this file
     out = check_output_path(args.out, "--out") if args.out else None
     book = PriceBook(load_price_catalog(), load_overrides(), "api_overrides.yaml")
     report = analyse(files, book, args.source)
     doc = as_dict(report)
     if out is not None:
         scenario = scenario_mapping(report)
-        header = "# Derived by `inference-roi usage` from " + ", ".join(args.files) + "\n"
-        try:
-            out.write_text(header + yaml.safe_dump(json_safe(scenario), sort_keys=False))
-        except OSError as err:
-            raise InputError(str(out), "--out", f"cannot be written ({err.strerror})") from None
+        header = "# Derived by `inference-roi usage` from " + one_line(", ".join(args.files)) + "\n"
+        write_atomic(out, header + yaml.safe_dump(json_safe(scenario), sort_keys=False))
     if args.format == "json":
         print(json.dumps(json_safe(doc), indent=2, allow_nan=False))
     else:

@@ -226,7 +226,7 @@ def test_bad_exports_exit_2_naming_the_file_and_the_place(tmp_path, capsys):
     assert "api_overrides.yaml" in err
     forced = _error(["usage", str(bad_type), "--from", "openai"], capsys)
     assert "does not look like a openai export" in forced
-    assert "is not a regular file" in _error(["usage", str(tmp_path)], capsys)
+    assert "is a directory" in _error(["usage", str(tmp_path)], capsys)
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from datafiles import InputError
+from datafiles.errors import excerpt
 from usage.sources import SOURCE_NAMES, SOURCES, Source
 
 SNIFF_BYTES = 65_536
@@ -32,15 +33,14 @@ def _head(path: Path, name: str) -> bytes:
                                    "Parquet file, optionally gzip-compressed") from None  # fmt: skip
 
 
-def fields_in(path: Path, name: str) -> tuple[str, set[str]]:
-    """('csv' | 'json' | 'parquet', the field names seen at the start of the file)."""
+def fields_in(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> tuple[str, set[str]]:
+    """('csv' | 'json' | 'parquet', the field names seen at the start of the file); `con` reads Parquet."""
     head = _head(path, name)
     if head.startswith(b"PAR1"):
-        with duckdb.connect() as con:
-            try:
-                rows = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
-            except duckdb.Error:
-                raise InputError(name, "", "is not a readable Parquet file") from None
+        try:
+            rows = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+        except duckdb.Error:
+            raise InputError(name, "", "is not a readable Parquet file") from None
         return "parquet", {row[0] for row in rows}
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     if not text.strip():
@@ -51,9 +51,9 @@ def fields_in(path: Path, name: str) -> tuple[str, set[str]]:
     return "csv", {h.strip() for h in header}
 
 
-def detect(path: Path, name: str, forced: str | None = None) -> tuple[Source, str]:
+def detect(con: duckdb.DuckDBPyConnection, path: Path, name: str, forced: str | None = None) -> tuple[Source, str]:
     """The source whose marker fields all appear, and the file kind; `InputError` when none fits."""
-    kind, seen = fields_in(path, name)
+    kind, seen = fields_in(con, path, name)
     if forced is not None and forced not in SOURCE_NAMES:
         raise InputError(name, "--from", f"unknown source {forced!r}; expected one of {', '.join(SOURCE_NAMES)}")
     candidates = [s for s in SOURCES if forced in (None, s.name) and (s.formats == "any" or kind == "json")]
@@ -63,7 +63,7 @@ def detect(path: Path, name: str, forced: str | None = None) -> tuple[Source, st
     if forced is not None:
         wanted = " or ".join(", ".join(s.markers) for s in SOURCES if s.name == forced)
         raise InputError(name, "", f"does not look like a {forced} export: expected the fields {wanted}")
-    sample = ", ".join(sorted(seen)[:12]) or "none"
+    sample = excerpt(", ".join(sorted(seen)[:12]) or "none", limit=200)
     raise InputError(
         name,
         "",

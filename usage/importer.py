@@ -9,8 +9,8 @@ per-request logs. Python never holds the file's rows, only the hourly sums.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -19,9 +19,11 @@ from pathlib import Path
 import duckdb
 
 from datafiles import InputError
+from datafiles.errors import excerpt
 from tco.usage import TokenPercentiles, UsageBucket
 from usage.detect import detect
 from usage.sources import COLUMNS, DAY_S, Source
+from usage.staging import spill_folder, staged
 
 MEMORY_LIMIT = "1GB"
 HOURLY_SQL = resources.files("usage").joinpath("hourly.sql").read_text()
@@ -44,34 +46,38 @@ class ImportedFile:
     counts_requests: bool
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection that reads local files only: no extension downloads, UTC, bounded memory."""
+def connect(export: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that may read the one staged export's folder and nothing else (usage.staging): no
+    other file, no extension installed or loaded, no network; UTC, bounded memory, spilling beside the export."""
     con = duckdb.connect(
         config={
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
             "memory_limit": MEMORY_LIMIT,
-            "temp_directory": tempfile.gettempdir(),
+            "temp_directory": str(spill_folder(export)),
             "threads": 2,
         }
     )
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # it writes to stdout, where `--format json` goes
+    con.execute("SET allowed_directories = ?", [[str(export.parent) + os.sep]])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     return con
 
 
 def import_file(path: Path, name: str, forced: str | None = None) -> ImportedFile:
     """Read one export. `name` is what errors call the file (the upload's own name in the app)."""
-    if not path.is_file():
-        raise InputError(name, "", "is not a regular file; expected a usage export (CSV, JSON, JSONL or Parquet)")
-    source, kind = detect(path, name, forced)
-    con = connect()
-    try:
-        return _import(con, path, name, source, kind)
-    except duckdb.Error as err:
-        raise _input_error(err, name, source) from None
-    finally:
-        con.close()
+    with staged(path, name) as export:
+        con = connect(export)
+        try:
+            source, kind = detect(con, export, name, forced)
+            try:
+                return _import(con, export, name, source, kind)
+            except duckdb.Error as err:
+                raise _input_error(err, name, source) from None
+        finally:
+            con.close()
 
 
 def _reader(con: duckdb.DuckDBPyConnection, path: Path, source: Source, kind: str) -> str:
@@ -138,11 +144,25 @@ def _percentiles(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str | None],
     }
 
 
+_COUNTS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens")
+MAX_TOKENS_PER_REQUEST = 1e8
+"""The scenario's own limit on a request's tokens (tco.units.Tokens): a row over it is refused here, by name."""
+MAX_COUNT = 1e15
+"""Largest token or request count in one row: a year of a hyperscaler's traffic is ~1e15 tokens."""
+
 _CHECKS = (
     ("ts IS NULL", "timestamp", "a time in every row"),
     ("no_offset", "timestamp", f"{_TS_FORM} (a time without offset is ambiguous)"),
     ("model IS NULL OR trim(model) = ''", "model", "a model id in every row (OpenAI: export with group_by=model)"),
     ("input_tokens IS NULL OR output_tokens IS NULL", "input_tokens/output_tokens", "token counts in every row"),
+    *(
+        (
+            f"NOT isfinite({column}) OR abs({column}) > {MAX_COUNT:.0e}",
+            column,
+            f"a finite count up to {MAX_COUNT:.0e} (not NaN, inf or an overflowing number like 1e400)",
+        )
+        for column in (*_COUNTS, "requests")
+    ),
     (
         "least(input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens) < 0"
         " OR requests < 0",
@@ -155,8 +175,15 @@ _CHECKS = (
         "cached and cache-write tokens within the input tokens (input counts them too)",
     ),
     ("reasoning_tokens > output_tokens", "reasoning_tokens", "reasoning tokens within the output tokens"),
+    (
+        f"requests > 0 AND greatest(input_tokens, output_tokens) / requests > {MAX_TOKENS_PER_REQUEST:.0e}",
+        "input_tokens/output_tokens",
+        f"at most {MAX_TOKENS_PER_REQUEST:,.0f} tokens per request",
+    ),
     ("ts < TIMESTAMPTZ '2000-01-01' OR ts > TIMESTAMPTZ '2100-01-01'", "timestamp", "a time between 2000 and 2100"),
 )
+"""Each rule in SQL, the column it names, what was expected. NULL counts (absent columns) pass the finite rule:
+SQL's NOT NULL is NULL, not true; the 'in every row' rule covers the ones that must be there."""
 
 
 def _check(con: duckdb.DuckDBPyConnection, name: str, source: Source) -> None:
@@ -171,7 +198,7 @@ def _check(con: duckdb.DuckDBPyConnection, name: str, source: Source) -> None:
         if bad:
             first = con.execute(f"SELECT strftime(ts, '%Y-%m-%d %H:%M'), model FROM usage_rows WHERE {cond} LIMIT 1")
             when, model = first.fetchone() or (None, None)
-            at = f" (first: {model or 'no model'} at {when or 'no time'} UTC)" if when or model else ""
+            at = f" (first: {excerpt(model or 'no model', 60)} at {when or 'no time'} UTC)" if when or model else ""
             raise InputError(name, column, f"{bad:,} of {counts[0]:,} rows fail; expected {expected}{at}")
 
 

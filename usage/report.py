@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from datafiles import parse_as
 from pricing import PriceBook
+from tco.scenario import Workload
 from tco.usage import Reconciliation, UsageSummary, reconcile, summarise
 from usage.importer import ImportedFile, import_files
 
@@ -48,6 +50,8 @@ def analyse(files: Sequence[tuple[Path, str]], book: PriceBook, forced: str | No
     if len(imported) > 1 and any(not f.counts_requests for f in imported) and any(f.counts_requests for f in imported):
         notes.append("some files count requests and some do not: requests are summed where counted only")
     summary = dataclasses.replace(summary, notes=tuple(notes))
+    names = ", ".join(f.name for f in imported)
+    parse_as(Workload, summary.workload, names, prefix="the workload derived from them: workload")
     cards = {}
     for b in buckets:
         key = (b.model, b.provider, f"{b.hour.year:04d}-{b.hour.month:02d}")
