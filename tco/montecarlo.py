@@ -25,7 +25,7 @@ from datafiles import InputError
 from tco import finance
 from tco.option_models import OptionSetup
 from tco.projection import Drivers, OptionModel, project
-from tco.scenario import Scenario
+from tco.scenario import MAX_PEAK_TO_AVERAGE, Scenario
 
 PUBLISHED_SD = 0.20
 """Throughput spread for published figures: measured by someone else, on their stack (an estimate)."""
@@ -127,7 +127,9 @@ def draw_drivers(
     throughput = np.exp(rng.standard_normal((n, len(sds))) * sds[None, :])
     gpu_price = _triangular(rng, 1 - u.gpu_price_rel_range, 1.0, 1 + u.gpu_price_rel_range, n)
     api_level = _triangular(rng, 1 - u.api_price_rel_range, 1.0, 1 + u.api_price_rel_range, n)
-    peak = np.maximum(1.0, w.peak_factor * _triangular(rng, 1 - u.peak_rel_range, 1.0, 1 + u.peak_rel_range, n))
+    peak = np.clip(
+        w.peak_factor * _triangular(rng, 1 - u.peak_rel_range, 1.0, 1 + u.peak_rel_range, n), 1.0, MAX_PEAK_TO_AVERAGE
+    )
     growth = np.clip(rng.normal(w.monthly_growth, u.growth_sd, n), -0.5, 10)
     base_decline = scenario.finance.api_price_decline_annual
     spread = _triangular(rng, -u.api_decline_range, 0.0, u.api_decline_range, n)

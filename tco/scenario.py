@@ -46,6 +46,10 @@ class SizeBucket:
     input_tokens: Tokens
 
 
+MAX_PEAK_TO_AVERAGE = 100.0
+"""The busiest hour's load over the mean at most (a workload idle 99 % of the time); the tornado and the Monte
+Carlo swing the peak inside [1, this]."""
+
 PERCENTILE_KEY = re.compile(r"^p(\d{1,2}(\.\d+)?)$")
 
 
@@ -114,7 +118,7 @@ class Workload:
     cache_write_tokens: Annotated[float, Field(ge=0, le=1e8)] = 0.0
     batch_share: Share = 0.0
     classes: Annotated[tuple[RequestClass, ...], Field(max_length=100)] = ()
-    peak_to_average: Annotated[float, Field(ge=1, le=100)] | None = None
+    peak_to_average: Annotated[float, Field(ge=1, le=MAX_PEAK_TO_AVERAGE)] | None = None
     daily_curve: tuple[NonNegative, ...] | None = None
     monthly_growth: Annotated[float, Field(gt=-1, le=10)] = 0.0
 

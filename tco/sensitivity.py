@@ -10,7 +10,7 @@ import numpy as np
 from tco import finance
 from tco.montecarlo import MAX_DECLINE
 from tco.projection import Drivers, OptionModel, decline_path, project
-from tco.scenario import Scenario
+from tco.scenario import MAX_PEAK_TO_AVERAGE, Scenario
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel:
         return [dataclasses.replace(m, implementation_usd=m.implementation_usd * factor,
                                     recurring_usd=m.recurring_usd * factor) for m in pair]  # fmt: skip
 
-    # swings stay inside each input's valid range (growth > -100 %/month, at most +1000 %; decline 0-95 %/yr)
+    # swings stay inside each input's valid range (peak 1-100, growth > -100 %/month, at most +1000 %; decline
+    # 0-95 %/yr)
     growth_low, growth_high = max(w.monthly_growth - 0.02, -0.99), min(w.monthly_growth + 0.02, 10.0)
     spread = scenario.uncertainty.api_decline_range
     decline_low = max(fin.api_price_decline_annual - spread, 0.0)
@@ -96,13 +97,14 @@ def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel:
         )
         for label, driver in multipliers.items()
     ]
+    peak_low, peak_high = max(1.0, w.peak_factor * (1 - rel)), min(w.peak_factor * (1 + rel), MAX_PEAK_TO_AVERAGE)
     cases += [
         (
             "Peak-to-average",
-            f"{max(1.0, w.peak_factor * (1 - rel)):.2f}",
-            f"{w.peak_factor * (1 + rel):.2f}",
-            _savings_npv(workload(peak_to_average=max(1.0, w.peak_factor * (1 - rel))), pair),
-            _savings_npv(workload(peak_to_average=w.peak_factor * (1 + rel)), pair),
+            f"{peak_low:.2f}",
+            f"{peak_high:.2f}",
+            _savings_npv(workload(peak_to_average=peak_low), pair),
+            _savings_npv(workload(peak_to_average=peak_high), pair),
         ),
         (
             "Monthly growth",

@@ -82,7 +82,7 @@ def test_any_scenario_field_set_to_anything_is_named_or_computes(catalogues, pat
     data = _replaced(SUPPORT, path, value)
     try:
         scenario = parse_as(Scenario, data, "s.yaml")
-        inputs = resolve_scenario(scenario, "s.yaml", catalogues, scenario_dir=ROOT / "scenarios", today=TODAY)
+        inputs = resolve_scenario(scenario, str(ROOT / "scenarios" / "s.yaml"), catalogues, today=TODAY)
         result = evaluate(inputs)
     except InputError as err:
         assert str(err).startswith("s.yaml")
