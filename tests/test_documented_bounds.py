@@ -77,8 +77,8 @@ def test_a_field_at_its_documented_bound_evaluates_and_its_risk_runs(section, fi
 @pytest.mark.parametrize(
     ("path", "value"),
     [(("workload", "requests_per_month"), True), (("workload", "peak_to_average"), False),
-     (("finance", "discount_rate_annual"), True), (("horizon_months",), True), (("options", 0, "gpus_per_replica"), True),
-     (("workload", "daily_curve"), [True] * 24)],
+     (("finance", "discount_rate_annual"), True), (("horizon_months",), True),
+     (("options", 0, "gpus_per_replica"), True), (("workload", "daily_curve"), [True] * 24)],
 )  # fmt: skip
 def test_booleans_are_not_numbers(path, value):
     mapping = copy.deepcopy(BASE)
