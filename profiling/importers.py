@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from datafiles import InputError, parse_csv_rows, parse_json_text, parse_yaml_text, read_text
+from datafiles.errors import excerpt
 from profiling import sweep_importers as sweeps
 from profiling.schema import PROFILE_VERSION, Profile, parse_profile, profile_from_csv
 
@@ -247,7 +248,7 @@ def detect(doc: Any) -> Tool | None:
 def _parse(text: str, name: str) -> Any:
     suffix = Path(name).suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return parse_yaml_text(text, name)
+        return _null_if_not_finite(parse_yaml_text(text, name))
     if suffix == ".csv":
         return [{k: _number(v) for k, v in row.items()} for row in parse_csv_rows(text, name)[1]]
     try:
@@ -264,6 +265,22 @@ def _parse(text: str, name: str) -> Any:
                 why = err.expected if not err.expected.startswith("not valid JSON") else "not JSON or JSON lines"
                 raise InputError(name, f"line {number}", f"{why} (from a known benchmark tool)") from None
     return rows
+
+
+def _null_if_not_finite(doc: Any) -> Any:
+    """A tool's YAML with `.inf` / `.nan` read as missing (null), as its JSON's Infinity / NaN are
+    (`parse_json_text(non_finite_as_null=True)`): a tool's unbounded rate is "no value", never a number.
+
+    >>> _null_if_not_finite({"rate": float("inf"), "levels": [1.0, float("nan")]})
+    {'rate': None, 'levels': [1.0, None]}
+    """
+    if isinstance(doc, float) and not math.isfinite(doc):
+        return None
+    if isinstance(doc, dict):
+        return {k: _null_if_not_finite(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_null_if_not_finite(v) for v in doc]
+    return doc
 
 
 def _number(value: str | None) -> Any:
@@ -313,8 +330,11 @@ def convert(
         levels, file_meta, note = CONVERTERS[found](doc, options)
     except InputError as err:
         raise InputError(name, err.field, err.expected) from None
-    except (KeyError, TypeError, ZeroDivisionError, IndexError, AttributeError, ValueError) as exc:
-        raise InputError(name, str(exc).strip("'"), f"missing or malformed in this {found} result file") from None
+    except (KeyError, TypeError, ArithmeticError, IndexError, AttributeError, ValueError) as exc:
+        field = excerpt(str(exc).strip("'"), limit=60) if isinstance(exc, KeyError) else ""
+        raise InputError(
+            name, field, f"missing or malformed in this {found} result file ({type(exc).__name__})"
+        ) from None
     merged = {
         **{k: v for k, v in file_meta.items() if v is not None},
         **{k: v for k, v in meta.items() if v is not None},
@@ -382,7 +402,7 @@ def profile_from_text(text: str, name: str, meta: dict[str, Any] | None = None) 
     if suffix in (".yaml", ".yml"):
         doc = parse_yaml_text(text, name)
         if sweeps.is_llmd_report(doc):
-            return convert(doc, name, "llmd", meta or {})
+            return convert(_null_if_not_finite(doc), name, "llmd", meta or {})
         return parse_profile(doc, name)
     if suffix in (".json", ".jsonl"):
         return convert(_parse(text, name), name, None, meta or {})

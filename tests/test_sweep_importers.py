@@ -6,15 +6,17 @@ with the example values those sources quote."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
+import math
 
 import pytest
 import yaml
 
 from cli.main import main
 from datafiles import InputError
-from profiling.importers import ImportOptions, detect, import_file, import_files
+from profiling.importers import ImportOptions, detect, import_file, import_files, profile_from_text
 from profiling.schema import load_profile
 from tests.conftest import ROOT
 
@@ -172,3 +174,34 @@ def test_inferencex_dump_tables_are_joined_on_config_id():
     profile = import_file_from({"configs": [config], "benchmark_results": [row]}, "dump.json")
     assert profile.meta.gpu == "H200" and profile.meta.gpu_count == 8 and profile.meta.engine == "vllm"
     assert profile.levels[0].req_per_s == pytest.approx(71 * 8 / 921.6)
+
+
+def _numeric_paths(node, path=()):
+    if isinstance(node, bool):
+        return
+    if isinstance(node, int | float):
+        yield path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _numeric_paths(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _numeric_paths(value, (*path, i))
+
+
+@pytest.mark.parametrize("spelling", [".inf", "-.inf", ".nan", "1e400"])
+def test_every_number_of_an_llmd_report_as_infinity_is_named_or_read_as_missing(spelling):
+    """YAML's `.inf` reads as missing, as JSON's Infinity does; whatever then lacks, one InputError names it."""
+    for path in _numeric_paths(LLMD):
+        doc = copy.deepcopy(LLMD)
+        node = doc
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = "__HERE__"
+        text = yaml.safe_dump(doc).replace("__HERE__", spelling)
+        try:
+            profile = profile_from_text(text, "report.yaml", {"model": "m", "gpu": "H100", "gpu_count": 8})
+        except InputError as err:
+            assert "\n" not in str(err)
+        else:
+            assert all(math.isfinite(lv.req_per_s) for lv in profile.levels)
