@@ -175,3 +175,41 @@ def test_the_allow_list_is_a_copy(secret_file):
     with pytest.raises(InputError):
         refs.eval_rows(str(secret_file))
     assert copy.deepcopy(refs.evals) == {}
+
+
+MALFORMED = {
+    "options-a-string": lambda m: m.update(options="x"),
+    "options-a-mapping": lambda m: m.update(options={"id": "a"}),
+    "options-of-numbers": lambda m: m.update(options=[1, 2]),
+    "workload-a-string": lambda m: m.update(workload="lots"),
+    "workload-a-list": lambda m: m.update(workload=[1]),
+    "slo-a-number": lambda m: m.update(slo=3),
+    "quality-a-list": lambda m: m.update(quality=["x"]),
+    "finance-a-string": lambda m: m.update(finance="cheap"),
+    "classes-a-string": lambda m: m["workload"].update(classes="all"),
+    "overrides-a-string": lambda m: m.update(overrides="none"),
+    "name-a-list": lambda m: m.update(name=["a"]),
+    "horizon-a-string": lambda m: m.update(horizon_months="ten"),
+    "volume-a-string": lambda m: m["workload"].update(requests_per_month="3M"),
+    "volume-a-mapping": lambda m: m["workload"].update(requests_per_month={"a": 1}),
+    "class-a-number": lambda m: m["workload"].update(classes=[1]),
+    "gate-a-string": lambda m: m.update(quality={"min_score": "high"}),
+    "option-gpus-a-string": lambda m: m["options"][0].update(gpus_per_replica="eight"),
+    "option-gpu-a-list": lambda m: m["options"][0].update(gpu=["H100"]),
+    "option-ownership-a-string": lambda m: m["options"][0].update(ownership="yes"),
+    "option-model-a-number": lambda m: m["options"][1].update(model=5),
+    "curve-of-strings": lambda m: m["workload"].update(daily_curve=["a"] * 24),
+}
+
+
+@pytest.mark.parametrize("page", ["compare", "breakeven", "risk", "quality", "throughput", "prices", "usage"])
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_a_malformed_link_is_refused_in_one_line_on_every_page(case, page):
+    mapping = example()
+    MALFORMED[case](mapping)
+    at = AppTest.from_file(str(ROOT / "app_session.py"), default_timeout=60)
+    at.query_params["s"] = codec.to_url_token(mapping)
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not any("Something went wrong" in e.value for e in at.error)

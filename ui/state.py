@@ -25,6 +25,7 @@ from profiling.schema import Profile
 from scenario_io import codec, resolve_scenario
 from scenario_io.partial import without_bad_options
 from scenario_io.references import References
+from scenario_io.shape import check_shape
 from tco import RiskReport, ScenarioInputs, ScenarioResult, evaluate, risk_report
 from tco.option_models import OptionSetup, setup_options
 from tco.scenario import Scenario
@@ -56,7 +57,9 @@ def ensure_loaded() -> None:
     token = st.query_params.get("s")
     if token:
         try:
-            load(codec.from_url_token(token), "shared link")
+            mapping = codec.from_url_token(token)
+            check_shape(mapping, "shared link")
+            load(mapping, "shared link")
             return
         except InputError as err:
             st.session_state[LOAD_ERROR] = f"The shared link could not be opened ({err}); showing the example instead."
