@@ -2,13 +2,17 @@
 
     python bench/attack.py [--only SUBSTRING] [--list]
 
+(`--only usage:`, `--only eval:`, `--only link:` run one of the surfaces in bench/attack_surfaces.py.)
+
 Each case runs `inference-roi …` in a forked child (imports loaded once), with a 20 s wall limit and a 3 GiB
 memory limit, in a scratch folder holding a copy of the bundled scenarios and profiles. Outcomes:
 
 - ok        exit 2 with a one-line message (or exit 0 with finite output when the input is valid);
 - crash     any exception other than the project's own error, a traceback, or another exit status;
 - hang      past the wall limit;
-- bad-out   exit 0 but `nan`/`inf` printed where a number should be.
+- bad-out   exit 0 but `nan`/`inf` printed where a number should be, or "written" claimed for a failed write;
+- leak      a file the input never named was read (its content or model name shown);
+- multi-line / dump  an error of more than one line, or over 500 characters.
 
 The cases are the classes of issue 10: special files and paths, nesting and huge integers, non-finite and
 extreme numbers in every numeric scenario field, dates, CR-only CSV, `--out` a directory, bad command-line
@@ -39,6 +43,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "bench"))  # after the project: bench/usage.py must not shadow the usage package
+
+import attack_surfaces  # noqa: E402  (bench/attack_surfaces.py: usage, evals, --out, links in the app)
 
 from cli.main import main as cli_main  # noqa: E402
 from datafiles import InputError  # noqa: E402
@@ -102,6 +109,8 @@ SCENARIO_FIELDS = {
 class Case:
     name: str
     argv: Callable[[Path], list[str]]
+    check: Callable[[str, str], str | None] | None = None
+    """Names a broken promise that is not a crash (a leak, a second line, a false "written"), else None."""
 
 
 def _scratch() -> Path:
@@ -379,11 +388,15 @@ def _child(case: Case, tmp: Path, pipe_w: int) -> None:
             outcome = f"crash (exit {rc})"
         elif rc == 0 and BAD_OUTPUT.search(out.getvalue()):
             outcome = "bad-out"
+        elif case.check is not None:
+            outcome = case.check(out.getvalue(), err.getvalue()) or "ok"
     except SystemExit as exc:
         outcome = "ok" if exc.code in (0, 2) else f"crash (exit {exc.code})"
     except BaseException as exc:  # everything that escapes is what we count
         if isinstance(exc, InputError) and not argv:
             outcome = "ok"
+        elif str(exc).startswith("leak"):
+            outcome = str(exc)
         else:
             outcome = f"crash ({type(exc).__name__}: {str(exc)[:120]})"
             err.write(traceback.format_exc())
@@ -426,7 +439,9 @@ def main() -> None:
     parser.add_argument("--only", default="")
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
-    cases = [c for c in (*special_cases(), *field_cases(), *codec_cases(), *import_cases()) if args.only in c.name]
+    surfaces = [Case(name, run, check) for name, run, check in attack_surfaces.all_cases()]
+    every = (*special_cases(), *field_cases(), *codec_cases(), *import_cases(), *surfaces)
+    cases = [c for c in every if args.only in c.name]
     tally: Counter[str] = Counter()
     for case in cases:
         outcome = run(case)

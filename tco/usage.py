@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pricing.records import TokenPrices
-    from tco.scenario import RequestClass
 
 ASSUMED_OUTPUT_TOKENS_PER_REQUEST = 500.0
 """Request size assumed when a source counts tokens but not requests (a typical chat answer)."""
@@ -313,26 +312,40 @@ class Reconciliation:
         return None if self.reported_cost_usd is None else self.priced_cost_usd - self.reported_cost_usd
 
 
-def bucket_class(bucket: UsageBucket) -> tuple[RequestClass, float]:
-    """The bucket's mean request as a request class, and how many requests it stands for.
+def bucket_cost_usd(card: TokenPrices, bucket: UsageBucket) -> float:
+    """The bucket priced as its mean request × its requests (`tco.api_cost.price_request`).
 
     Without a request count the bucket is taken as requests of `ASSUMED_OUTPUT_TOKENS_PER_REQUEST` output
-    tokens, so a context tier is judged on a request, not on the hour's total.
+    tokens, so a context tier is judged on a request, not on the hour's total. A request class needs at least one
+    input and one output token; a bucket with fewer (an hour of refusals, or of output only) is priced with one and
+    that part scaled back to the true count — exact, as a request's cost is linear in its tokens within its tier.
+
+    >>> from pricing.records import Rate, TokenPrices
+    >>> card = TokenPrices(input=Rate(3.0), output=Rate(15.0))
+    >>> hour = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+    >>> bucket_cost_usd(card, UsageBucket("m", None, 4.0, 4000.0, 0.0, 0.0, 0.0, 0.0, None, hour=hour))
+    0.012
     """
+    from tco.api_cost import price_request
     from tco.scenario import RequestClass
 
     requests = bucket.requests
     if not requests:
         requests = max(1.0, bucket.output_tokens / ASSUMED_OUTPUT_TOKENS_PER_REQUEST)
+    input_tokens, output_tokens = bucket.input_tokens / requests, bucket.output_tokens / requests
     cls = RequestClass(
         name=bucket.model,
         share=1.0,
-        input_tokens=bucket.input_tokens / requests,
-        output_tokens=bucket.output_tokens / requests,
+        input_tokens=max(input_tokens, 1.0),
+        output_tokens=max(output_tokens, 1.0),
         cached_input_share=bucket.cached_input_tokens / bucket.input_tokens if bucket.input_tokens else 0.0,
         cache_write_tokens=bucket.cache_write_tokens / requests,
     )
-    return cls, requests
+    assert cls.input_tokens is not None
+    cost = price_request(card, cls)
+    input_usd = (cost.input + cost.cached_input + cost.cache_write) * input_tokens / cls.input_tokens
+    output_usd = cost.output * output_tokens / cls.output_tokens
+    return (input_usd + output_usd + cost.request_fees) * requests
 
 
 def reconcile(
@@ -343,14 +356,11 @@ def reconcile(
     Every bucket is priced as its mean request × its requests (`tco.api_cost.price_request`, the engine's own
     pricing: uncached input, cache reads and writes, output, request fees, tiers by request length).
     """
-    from tco.api_cost import price_request
-
     priced: dict[tuple[str, str | None, str], float] = defaultdict(float)
     reported: dict[tuple[str, str | None, str], float | None] = {}
     for b in buckets:
         key = (b.model, b.provider, _month(b.hour))
-        cls, requests = bucket_class(b)
-        priced[key] += price_request(cards[key], cls).total * requests
+        priced[key] += bucket_cost_usd(cards[key], b)
         if b.reported_cost_usd is None:
             reported.setdefault(key, None)
         else:

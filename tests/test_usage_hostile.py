@@ -185,3 +185,16 @@ def test_any_cells_give_a_result_or_one_line(rows, tmp_path_factory, capsys):
         assert err.count("\n") == 1 and "Traceback" not in err
     else:
         assert "NaN" not in out and "Infinity" not in out
+
+
+def test_an_hour_without_output_tokens_is_priced_exactly(tmp_path):
+    """An hour of refusals (input, no output) costs its input and nothing more: no invented output token."""
+    import datetime as dt
+
+    path = tmp_path / "usage.csv"
+    path.write_text(HEADER + "2026-10-01T10:00:00Z,gpt-4o,3000,0,3\n2026-10-01T11:00:00Z,gpt-4o,2000,400,2\n")
+    report = analyse([(path, "usage.csv")], BOOK)
+    card = BOOK.price("openai", "gpt-4o", dt.date(2026, 10, 1), (1.0,) * 24, "t", "model").standard
+    rate_in, rate_out = card.input.usd_per_mtok(1000), card.output.usd_per_mtok(1000)
+    expected = (3000 * rate_in + 2000 * rate_in + 400 * rate_out) / 1e6  # per-request input 1,000 in both hours
+    assert report.reconciliation[0].priced_cost_usd == pytest.approx(expected, rel=1e-12)
