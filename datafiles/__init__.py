@@ -1,15 +1,21 @@
 """Reading user-editable data files safely, and the one error type for bad input.
 
 Every loader in the project reads through `read_text` / `read_yaml` / `parse_json_text` so that the same
-limits apply everywhere (datafiles.reading): regular files only, bytes read capped, strict UTF-8, nesting
-and integer length capped before parsing, no YAML aliases, every OS error one line.
+limits apply everywhere (datafiles.reading): regular files only, bytes read capped, UTF-8 (or UTF-16/32 with
+a byte-order mark; anything else named), nesting and integer length capped before parsing, no YAML aliases,
+every OS error one line. Zip archives (Inspect `.eval` logs) are read by `read_zip` (datafiles.archive):
+members bounded in count, names, method, size and ratio. Every message is one line (datafiles.errors).
 """
 
-from datafiles.errors import InputError, format_validation_error
+from datafiles.archive import BoundedZip, ZipLimits, read_zip
+from datafiles.errors import InputError, excerpt, format_validation_error
+from datafiles.http_body import DeadlineExceeded, ResponseError, clip, display_url, fetch, url_problem  # noqa: F401
 from datafiles.reading import (
     MAX_FILE_BYTES,
+    NonFinite,
     check_output_path,
     check_path,
+    decode_text,
     os_error_message,
     parse_csv_rows,
     parse_json_text,
@@ -23,9 +29,14 @@ from datafiles.schema import STRICT, parse_as
 __all__ = [
     "MAX_FILE_BYTES",
     "STRICT",
+    "BoundedZip",
     "InputError",
+    "NonFinite",
+    "ZipLimits",
     "check_output_path",
     "check_path",
+    "decode_text",
+    "excerpt",
     "format_validation_error",
     "os_error_message",
     "parse_as",
@@ -35,4 +46,5 @@ __all__ = [
     "read_bytes",
     "read_text",
     "read_yaml",
+    "read_zip",
 ]

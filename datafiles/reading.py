@@ -6,7 +6,9 @@ One path in, one error type out (`InputError`, naming the file):
   a file, a name too long, permission) becomes one line;
 - the file: opened without blocking and refused unless it is a regular file (a FIFO, `/dev/zero`, a device or
   a link to one would hang or never end); at most `max_bytes` bytes are *read*, whatever the size claims;
-- the text: strict UTF-8;
+- the text: UTF-8 (a BOM is skipped), or UTF-16 / UTF-32 when the file starts with their byte-order mark; any
+  other bytes are refused naming the encoding they look like (Latin-1/CP-1252, UTF-16 without a BOM,
+  binary); a NUL character is never text;
 - the parse (YAML or JSON): nesting at most `MAX_DEPTH` deep, checked before any recursive step; integers at
   most `MAX_DIGITS` digits; JSON's NaN / Infinity refused. YAML aliases are refused (an alias bomb expands
   exponentially when walked). Non-finite numbers that YAML spells `.inf` / `.nan` are left to the schemas,
@@ -15,6 +17,7 @@ One path in, one error type out (`InputError`, naming the file):
 
 from __future__ import annotations
 
+import codecs
 import csv
 import errno
 import io
@@ -94,15 +97,74 @@ def read_bytes(path: Path | str, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
 
 
 def read_text(path: Path | str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """A UTF-8 text file through `read_bytes`."""
-    return decode_utf8(read_bytes(path, max_bytes=max_bytes), os.fspath(path))
+    """A text file through `read_bytes`, decoded by `decode_text`."""
+    return decode_text(read_bytes(path, max_bytes=max_bytes), os.fspath(path))
 
 
-def decode_utf8(data: bytes, name: str) -> str:
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),  # before UTF-16 LE: FF FE 00 00 starts with FF FE
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+_SNIFF_BYTES = 4096
+
+
+def _zero_share(data: bytes, start: int, step: int) -> float:
+    picked = data[start::step]
+    return picked.count(0) / len(picked) if picked else 0.0
+
+
+def guess_encoding(data: bytes) -> str:
+    """What bytes that are not UTF-8 look like, in words, for the error message (a guess, never a decoding).
+
+    >>> guess_encoding("café".encode("latin-1")), guess_encoding("“q”".encode("cp1252"))
+    ('Latin-1/CP-1252', 'Windows CP-1252')
+    >>> guess_encoding("ab".encode("utf-16-le")), guess_encoding("ab".encode("utf-32-be"))
+    ('UTF-16 LE without a byte-order mark', 'UTF-32 BE without a byte-order mark')
+    """
+    head = data[:_SNIFF_BYTES]
+    if head.startswith((b"PK\x03\x04", b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"BZh")):
+        return "a compressed archive, not text"
+    for order, offset in (("LE", 0), ("BE", 3)):
+        if all(_zero_share(head, i, 4) > 0.5 for i in range(4) if i != offset):
+            return f"UTF-32 {order} without a byte-order mark"
+    for order, offset in (("LE", 1), ("BE", 0)):
+        if _zero_share(head, offset, 2) > 0.3 and _zero_share(head, 1 - offset, 2) < 0.3:
+            return f"UTF-16 {order} without a byte-order mark"
+    if sum(b < 0x20 and b not in b"\t\n\r\x0c" for b in head) > len(head) // 20:
+        return "binary data, not text"
+    if any(0x80 <= b <= 0x9F for b in data):
+        return "Windows CP-1252"
+    return "Latin-1/CP-1252"
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """The text of a file's bytes: UTF-8 (BOM or not), or UTF-16 / UTF-32 that start with their BOM.
+
+    Anything else is one `InputError` at the first bad byte naming the encoding it looks like; a NUL
+    character (UTF-16 read as UTF-8, binary data) is refused the same way."""
+    encoding, label = "utf-8", "UTF-8"
+    for bom, codec, bom_label in _BOMS:
+        if data.startswith(bom):
+            data, encoding, label = data[len(bom) :], codec, bom_label
+            break
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(name, f"byte {exc.start}", "file is not valid UTF-8 text") from None
+        why = f"looks like {guess_encoding(data)}" if label == "UTF-8" else "the byte-order mark says so"
+        raise InputError(name, f"byte {exc.start}", f"not valid {label} text ({why}); save it as UTF-8") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        looks = guess_encoding(data) if label == "UTF-8" else "binary data"
+        raise InputError(name, f"character {nul}", f"not valid {label} text: a NUL character (looks like {looks}); "
+                         "save it as UTF-8")  # fmt: skip
+    return text
+
+
+decode_utf8 = decode_text
+"""The older name: every caller decodes through `decode_text`."""
 
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -200,20 +262,43 @@ def _bounded_json_int(text: str) -> int:
     return int(text)
 
 
-def parse_json_text(text: str, name: str, *, non_finite_as_null: bool = False) -> Any:
+class NonFinite:
+    """A JSON number that is not finite (`NaN`, `Infinity`, `1e400`), kept as its literal so that a reader
+    which needs the value refuses it naming the field, and one that ignores the field never sees a number."""
+
+    __slots__ = ("literal",)
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+    def __repr__(self) -> str:
+        return self.literal[:40]
+
+
+def _marked_float(text: str) -> float | NonFinite:
+    value = float(text)
+    return value if math.isfinite(value) else NonFinite(text)
+
+
+def parse_json_text(text: str, name: str, *, non_finite_as_null: bool = False, mark_non_finite: bool = False) -> Any:
     """`json.loads` with nesting, integer length and NaN/Infinity checked; errors as `InputError`.
 
     Benchmark tools write `Infinity` for an unbounded request rate (SGLang, vLLM): importers pass
-    `non_finite_as_null` so such values read as missing (null) rather than as numbers."""
+    `non_finite_as_null` so such values read as missing (null) rather than as numbers. Readers that name the
+    field of a bad number themselves pass `mark_non_finite`: such values become `NonFinite` markers."""
     if json_depth(text) > MAX_DEPTH:
         raise InputError(name, "", f"nested more than {MAX_DEPTH} levels deep")
-    constant = (lambda _: None) if non_finite_as_null else _refuse_constant
-    number = _null_if_overflow if non_finite_as_null else _refuse_overflow
+    constant: Any = _refuse_constant
+    number: Any = _refuse_overflow
+    if mark_non_finite:
+        constant, number = NonFinite, _marked_float
+    elif non_finite_as_null:
+        constant, number = (lambda _: None), _null_if_overflow
     try:
         return json.loads(text, parse_int=_bounded_json_int, parse_float=number, parse_constant=constant)
     except json.JSONDecodeError as exc:
         raise InputError(name, f"line {exc.lineno}", f"not valid JSON ({exc.msg})") from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise InputError(name, "", str(exc)) from None
 
 

@@ -3,64 +3,80 @@ OpenAI evals, DeepEval, and this project's own `eval run` records.
 
 Each reader takes the parsed file and returns one row per (model, task); `detect` picks the reader from
 the file's shape when `--from` is not given. What a file does not record stays None (tokens, n).
-Every field is read defensively: a missing or mistyped one raises InputError naming the file and the field.
+
+The rules, for every format:
+- the file goes through the reading layer: a regular file, at most `MAX_EVAL_BYTES` (the README's 5 MiB),
+  UTF-8 or UTF-16/32 with a BOM (datafiles.reading.decode_text); an Inspect `.eval` log is a zip read by the
+  bounded reader (datafiles.archive) whether or not inspect_ai is installed — its `header.json` (the document
+  inspect_ai's `read_eval_log(header_only=True)` returns) is decompressed under the archive's caps and parsed
+  here; inspect_ai's own reader is never handed the path, since it would reopen it and decompress without caps;
+- every field is read defensively (the field readers in evals.records): a missing or mistyped one that a row needs
+  raises InputError naming the file, the row or line and the field; a JSON `NaN`, `Infinity` or `1e400`
+  is refused naming its field where the field is read, and ignored where it is not;
+- rates are finite in [0, 1]; n is an integer in 1–`MAX_TASKS`; tokens per task are finite, at most
+  `MAX_OUTPUT_TOKENS_PER_TASK` / `MAX_INPUT_TOKENS_PER_TASK`; names at most `MAX_NAME_CHARS` characters.
 """
 
 from __future__ import annotations
 
-import json
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from datafiles import InputError, check_path, parse_json_text, read_bytes
-from evals.records import EvalSummary, summary
+from datafiles import InputError, check_path, decode_text, excerpt, parse_json_text, read_bytes, read_zip
+from datafiles.reading import MAX_FILE_BYTES
+from evals.records import MAX_INPUT_TOKENS_PER_TASK as MAX_IN
+from evals.records import MAX_OUTPUT_TOKENS_PER_TASK as MAX_OUT
+from evals.records import (
+    EvalSummary,
+    check_summary,
+    count,
+    flag,
+    mean_tokens,
+    need_list,
+    need_obj,
+    opt_obj,
+    rate,
+    summary,
+    text,
+    tokens,
+)
 
-MAX_EVAL_BYTES = 256 * 1024 * 1024
+MAX_EVAL_BYTES = MAX_FILE_BYTES
+"""Largest eval file (and `.eval` archive) read: 5 MiB, the limit README promises for every file."""
+MAX_EVAL_LINES = 200_000
+"""Most JSON lines read from one file: an OpenAI evals log of 10,000 samples has ~30,000."""
+MAX_TASKS_FOR_TOTALS = 10**9
+"""A token total is checked per task after dividing by n (< 10^9 tasks), so its own bound is per-task × 10^9."""
 FORMATS = ("lm-eval", "inspect", "promptfoo", "openai-evals", "deepeval", "inference-roi")
 LM_EVAL_METRICS = ("acc,none", "exact_match,strict-match", "exact_match,flexible-extract", "exact_match,none",
                    "pass@1,none", "pass_at_1,none", "acc_norm,none")  # fmt: skip
 
 
-def _get(obj: Any, key: str, file: str, field: str, kind: type | tuple[type, ...]) -> Any:
-    value = obj.get(key) if isinstance(obj, dict) else None
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float, (int, float))):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise InputError(
-            file, field, f"expected {names}, got {type(value).__name__ if value is not None else 'nothing'}"
-        )
-    return value
-
-
-def _rate(value: Any, file: str, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise InputError(file, field, f"expected a success rate from 0 to 1, got {value!r}")
-    return float(value)
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**9 else None
-
-
 def lm_eval(doc: Any, file: str) -> list[EvalSummary]:
     """`results[task]["<metric>,<filter>"]` (acc / exact_match / pass@1, first found), n from `n-samples`."""
-    results = _get(doc, "results", file, "results", dict)
-    model = doc.get("model_name") or (doc.get("config") or {}).get("model_args") or "unknown"
-    samples = doc.get("n-samples") if isinstance(doc.get("n-samples"), dict) else {}
+    doc = need_obj(doc, file, "(top level)")
+    results = need_obj(doc.get("results"), file, "results")
+    config = doc.get("config") if isinstance(doc.get("config"), dict) else {}
+    named = doc.get("model_name") or config.get("model_args")  # model_args may be a dict: then not a name
+    model = text(named if isinstance(named, str) else None, file, "model_name", "unknown")
+    samples = opt_obj(doc.get("n-samples"), file, "n-samples")
     rows = []
     for task, metrics in results.items():
+        key_text = task if len(task) <= 80 else task[:80] + "…"  # a key echoed in a field name stays short
+        where = f"results.{key_text}"
         if not isinstance(metrics, dict):
-            raise InputError(file, f"results.{task}", "expected an object of metric values")
+            raise InputError(file, where, "expected an object of metric values")
         key = next((k for k in LM_EVAL_METRICS if k in metrics), None)
         if key is None:
             continue  # a group row or a metric that is not a success rate (perplexity, bleu…)
-        counts = samples.get(task) if isinstance(samples.get(task), dict) else {}
-        n = _count(counts.get("effective")) or _count(counts.get("original"))
-        rate = _rate(metrics[key], file, f"results.{task}.{key}")
-        rows.append(
-            summary(str(model), f"{task} ({key.split(',')[0]})", rate=rate, n=n, source_file=file, tool="lm-eval")
+        counts = opt_obj(samples.get(task), file, f"n-samples.{key_text}")
+        n = count(counts.get("effective"), file, f"n-samples.{key_text}.effective") or count(
+            counts.get("original"), file, f"n-samples.{key_text}.original"
         )
+        value = rate(metrics[key], file, f"{where}.{key}")
+        name = text(f"{task} ({key.split(',')[0]})", file, where, "")
+        rows.append(summary(model, name, rate=value, n=n, source_file=file, tool="lm-eval"))
     if not rows:
         raise InputError(file, "results", f"no task with a success-rate metric ({', '.join(LM_EVAL_METRICS)})")
     return rows
@@ -69,52 +85,66 @@ def lm_eval(doc: Any, file: str) -> list[EvalSummary]:
 def inspect(doc: Any, file: str) -> list[EvalSummary]:
     """`results.scores[0].metrics` accuracy (or mean), n = `results.completed_samples`, tokens from
     `stats.model_usage[model]` divided by n."""
-    header = _get(doc, "eval", file, "eval", dict)
-    model = _get(header, "model", file, "eval.model", str)
-    task = header.get("task") if isinstance(header.get("task"), str) else "inspect task"
-    results = _get(doc, "results", file, "results (the log has no results: did the eval finish?)", dict)
-    scores = _get(results, "scores", file, "results.scores", list)
-    if not scores or not isinstance(scores[0], dict):
+    doc = need_obj(doc, file, "(top level)")
+    header = need_obj(doc.get("eval"), file, "eval")
+    model = text(header.get("model"), file, "eval.model")
+    task = text(header.get("task"), file, "eval.task", "inspect task")
+    if doc.get("results") is None:
+        raise InputError(file, "results", "the log has no results: did the eval finish?")
+    results = need_obj(doc.get("results"), file, "results")
+    scores = need_list(results.get("scores"), file, "results.scores")
+    if not scores:
         raise InputError(file, "results.scores", "expected at least one scorer")
-    metrics = _get(scores[0], "metrics", file, "results.scores[0].metrics", dict)
+    scorer = need_obj(scores[0], file, "results.scores[0]")
+    metrics = need_obj(scorer.get("metrics"), file, "results.scores[0].metrics")
     name = next((m for m in ("accuracy", "mean") if m in metrics), None)
     if name is None:
         raise InputError(file, "results.scores[0].metrics", "expected an accuracy or mean metric")
-    rate = _rate((metrics[name] or {}).get("value"), file, f"results.scores[0].metrics.{name}.value")
-    n = _count(results.get("completed_samples")) or _count(results.get("total_samples"))
-    usage = ((doc.get("stats") or {}).get("model_usage") or {}).get(model)
-    out_tokens = in_tokens = None
-    if isinstance(usage, dict) and n:
-        out_v, in_v = usage.get("output_tokens"), usage.get("input_tokens")
-        out_tokens = out_v / n if isinstance(out_v, int) and out_v > 0 else None
-        in_tokens = in_v / n if isinstance(in_v, int) and in_v > 0 else None
-    return [summary(model, f"{task} ({scores[0].get('name', 'score')})", rate=rate, n=n, source_file=file,
-                    tool="inspect", output_tokens=out_tokens, input_tokens=in_tokens)]  # fmt: skip
+    metric = need_obj(metrics[name], file, f"results.scores[0].metrics.{name}")
+    value = rate(metric.get("value"), file, f"results.scores[0].metrics.{name}.value")
+    n = count(results.get("completed_samples"), file, "results.completed_samples") or count(
+        results.get("total_samples"), file, "results.total_samples"
+    )
+    stats = opt_obj(doc.get("stats"), file, "stats")
+    usage_by_model = opt_obj(stats.get("model_usage"), file, "stats.model_usage")
+    where = f"stats.model_usage[{model[:80]!r}]"
+    usage = opt_obj(usage_by_model.get(model), file, where)
+    out_total = tokens(usage.get("output_tokens"), file, f"{where}.output_tokens", MAX_OUT * MAX_TASKS_FOR_TOTALS)
+    in_total = tokens(usage.get("input_tokens"), file, f"{where}.input_tokens", MAX_IN * MAX_TASKS_FOR_TOTALS)
+    out_tokens = tokens(out_total / n, file, f"{where}.output_tokens ÷ n", MAX_OUT) if n and out_total else None
+    in_tokens = tokens(in_total / n, file, f"{where}.input_tokens ÷ n", MAX_IN) if n and in_total else None
+    label = text(f"{task} ({text(scorer.get('name'), file, 'results.scores[0].name', 'score')})", file, "eval.task")
+    return [summary(model, label, rate=value, n=n, source_file=file, tool="inspect",
+                    output_tokens=out_tokens, input_tokens=in_tokens)]  # fmt: skip
 
 
 def promptfoo(doc: Any, file: str) -> list[EvalSummary]:
     """Per provider: n = results, successes = `success` true (errors count as failures), tokens from each
     result's `tokenUsage` (completion / prompt)."""
-    summary_obj = _get(doc, "results", file, "results", dict)
-    results = _get(summary_obj, "results", file, "results.results", list)
-    task = (doc.get("config") or {}).get("description") or doc.get("evalId") or "promptfoo eval"
-    groups: dict[str, list[dict]] = defaultdict(list)
+    doc = need_obj(doc, file, "(top level)")
+    summary_obj = need_obj(doc.get("results"), file, "results")
+    results = need_list(summary_obj.get("results"), file, "results.results")
+    config = doc.get("config") if isinstance(doc.get("config"), dict) else {}
+    named = config.get("description") or doc.get("evalId")
+    task = text(named if isinstance(named, str) else None, file, "config.description", "promptfoo eval")
+    groups: dict[str, list[tuple[bool, float | None, float | None]]] = defaultdict(list)
     for i, row in enumerate(results):
+        where = f"results.results[{i}]"
         provider = row.get("provider") if isinstance(row, dict) else None
         label = (provider.get("label") or provider.get("id")) if isinstance(provider, dict) else provider
         if not isinstance(label, str) or not isinstance(row.get("success"), bool):
-            raise InputError(file, f"results.results[{i}]", "expected provider {id, label} and success true/false")
-        groups[label].append(row)
+            raise InputError(file, where, "expected provider {id, label} and success true/false")
+        usage = opt_obj(row.get("tokenUsage"), file, f"{where}.tokenUsage")
+        out = tokens(usage.get("completion"), file, f"{where}.tokenUsage.completion", MAX_OUT)
+        inp = tokens(usage.get("prompt"), file, f"{where}.tokenUsage.prompt", MAX_IN)
+        groups[text(label, file, f"{where}.provider")].append((row["success"], out, inp))
     rows = []
     for label, items in groups.items():
-        n = len(items)
-        passed = sum(1 for r in items if r["success"])
-        usage = [r.get("tokenUsage") for r in items if isinstance(r.get("tokenUsage"), dict)]
-        out = [u["completion"] for u in usage if _count(u.get("completion"))]
-        inp = [u["prompt"] for u in usage if _count(u.get("prompt"))]
-        rows.append(summary(label, str(task), rate=passed / n, n=n, source_file=file, tool="promptfoo",
-                            output_tokens=sum(out) / len(out) if out else None,
-                            input_tokens=sum(inp) / len(inp) if inp else None))  # fmt: skip
+        n = count(len(items), file, "results.results")
+        passed = sum(1 for ok, _, _ in items if ok)
+        rows.append(summary(label, task, rate=passed / len(items), n=n, source_file=file, tool="promptfoo",
+                            output_tokens=mean_tokens([o for _, o, _ in items]),
+                            input_tokens=mean_tokens([i for _, _, i in items])))  # fmt: skip
     if not rows:
         raise InputError(file, "results.results", "no test results in the file")
     return rows
@@ -126,80 +156,87 @@ def openai_evals(lines: list[Any], file: str) -> list[EvalSummary]:
     if not isinstance(spec, dict):
         raise InputError(file, "line 1.spec", "expected the run spec on the first line")
     fns = spec.get("completion_fns")
-    model = fns[0] if isinstance(fns, list) and fns and isinstance(fns[0], str) else "unknown"
-    matches = [r for r in lines if isinstance(r, dict) and r.get("type") == "match"]
-    correct = [m.get("data", {}).get("correct") for m in matches if isinstance(m.get("data"), dict)]
-    if not correct or not all(isinstance(c, bool) for c in correct):
+    model = text(fns[0] if isinstance(fns, list) and fns and isinstance(fns[0], str) else None, file,
+                 "line 1.spec.completion_fns[0]", "unknown")  # fmt: skip
+    task = text(spec.get("eval_name"), file, "line 1.spec.eval_name", "openai eval")
+    correct = []
+    for number, event in enumerate(lines, start=1):
+        if isinstance(event, dict) and event.get("type") == "match":
+            data = need_obj(event.get("data"), file, f"line {number}.data")
+            correct.append(flag(data.get("correct"), file, f"line {number}.data.correct"))
+    if not correct:
         raise InputError(file, "events[type=match].data.correct", "expected match events with correct true/false")
-    n = len(correct)
-    return [summary(model, str(spec.get("eval_name", "openai eval")), rate=sum(correct) / n, n=n,
-                    source_file=file, tool="openai-evals")]  # fmt: skip
+    n = count(len(correct), file, "events[type=match]")
+    return [summary(model, task, rate=sum(correct) / len(correct), n=n, source_file=file, tool="openai-evals")]
 
 
 def deepeval(doc: Any, file: str) -> list[EvalSummary]:
     """`testCases[].success` (every metric passed) over the run; model from `hyperparameters.model`."""
-    cases = _get(doc, "testCases", file, "testCases", list)
-    flags = [c.get("success") if isinstance(c, dict) else None for c in cases]
-    if not flags or not all(isinstance(f, bool) for f in flags):
-        raise InputError(file, "testCases[].success", "expected test cases with success true/false")
-    params = doc.get("hyperparameters") if isinstance(doc.get("hyperparameters"), dict) else {}
-    model = params.get("model") or params.get("Model") or "unknown"
-    task = doc.get("identifier") or doc.get("testFile") or "deepeval run"
-    n = len(flags)
-    return [summary(str(model), str(task), rate=sum(flags) / n, n=n, source_file=file, tool="deepeval")]
+    doc = need_obj(doc, file, "(top level)")
+    cases = need_list(doc.get("testCases"), file, "testCases")
+    if not cases:
+        raise InputError(file, "testCases", "expected test cases with success true/false")
+    flags = []
+    for i, case in enumerate(cases):
+        success = case.get("success") if isinstance(case, dict) else None
+        if not isinstance(success, bool):
+            got = f"case {i} has {excerpt(success, 40)}" if isinstance(case, dict) else f"case {i} is not an object"
+            raise InputError(file, "testCases[].success", f"expected test cases with success true/false; {got}")
+        flags.append(success)
+    params = opt_obj(doc.get("hyperparameters"), file, "hyperparameters")
+    named = params.get("model") or params.get("Model")
+    model = text(named if isinstance(named, str) else None, file, "hyperparameters.model", "unknown")
+    named = doc.get("identifier") or doc.get("testFile")
+    task = text(named if isinstance(named, str) else None, file, "identifier", "deepeval run")
+    n = count(len(flags), file, "testCases")
+    return [summary(model, task, rate=sum(flags) / len(flags), n=n, source_file=file, tool="deepeval")]
 
 
 def own_records(lines: list[Any], file: str) -> list[EvalSummary]:
     """This project's `eval run` records (`OUT/NAME.jsonl`): one row per endpoint."""
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for i, r in enumerate(lines):
+    groups: dict[tuple[str, str], list[tuple[bool, float | None, float | None]]] = defaultdict(list)
+    for number, r in enumerate(lines, start=1):
+        where = f"line {number}"
         if not isinstance(r, dict) or not isinstance(r.get("passed"), bool) or not isinstance(r.get("endpoint"), str):
-            raise InputError(file, f"line {i + 1}", "expected an eval record with endpoint and passed")
-        groups[(r["endpoint"], str(r.get("model", r["endpoint"])))].append(r)
+            raise InputError(file, where, "expected an eval record with endpoint and passed")
+        endpoint = text(r["endpoint"], file, f"{where}.endpoint")
+        model = text(r.get("model"), file, f"{where}.model", endpoint)
+        out = tokens(r.get("output_tokens"), file, f"{where}.output_tokens", MAX_OUT)
+        inp = tokens(r.get("input_tokens"), file, f"{where}.input_tokens", MAX_IN)
+        groups[(endpoint, model)].append((r["passed"], out, inp))
     rows = []
     for (endpoint, model), items in groups.items():
-        n = len(items)
-        out = [r["output_tokens"] for r in items if _count(r.get("output_tokens"))]
-        inp = [r["input_tokens"] for r in items if _count(r.get("input_tokens"))]
-        rows.append(summary(model, endpoint, rate=sum(r["passed"] for r in items) / n, n=n, source_file=file,
-                            tool="inference-roi eval", output_tokens=sum(out) / len(out) if out else None,
-                            input_tokens=sum(inp) / len(inp) if inp else None))  # fmt: skip
+        n = count(len(items), file, "lines")
+        rows.append(summary(model, endpoint, rate=sum(ok for ok, _, _ in items) / len(items), n=n, source_file=file,
+                            tool="inference-roi eval", output_tokens=mean_tokens([o for _, o, _ in items]),
+                            input_tokens=mean_tokens([i for _, _, i in items])))  # fmt: skip
     return rows
 
 
-def _jsonl(text: str, file: str) -> list[Any]:
-    return [parse_json_text(line, f"{file} (line {i})") for i, line in enumerate(text.splitlines(), 1) if line.strip()]
+def _jsonl(text_: str, file: str) -> list[Any]:
+    """Each non-blank line parsed as JSON (at most `MAX_EVAL_LINES` of them)."""
+    lines = [(i, line) for i, line in enumerate(text_.splitlines(), 1) if line.strip()]
+    if len(lines) > MAX_EVAL_LINES:
+        raise InputError(file, "", f"{len(lines):,} JSON lines; the limit is {MAX_EVAL_LINES:,}")
+    return [parse_json_text(line, f"{file} (line {i})", mark_non_finite=True) for i, line in lines]
 
 
 def _inspect_zip(path: str) -> Any:
-    """An Inspect `.eval` log (a zip): inspect_ai's own reader when installed, else header.json from the zip."""
-    try:
-        from inspect_ai.log import read_eval_log  # optional: pip install 'inference-roi[inspect]'
-    except ImportError:
-        read_eval_log = None
-    if read_eval_log is not None:
-        try:
-            return json.loads(read_eval_log(path, header_only=True).model_dump_json())
-        except Exception as exc:  # the reader's own errors are many types; report them as bad input
-            raise InputError(path, "log", f"inspect_ai could not read it: {str(exc)[:200]}") from None
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return parse_json_text(archive.read("header.json").decode("utf-8"), f"{path} (header.json)")
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise InputError(path, "header.json", f"not an Inspect .eval log: {exc}") from None
-    except NotImplementedError:
-        raise InputError(path, "header.json", "compressed with zstd: pip install inspect-ai, or run "
-                         "`inspect log convert --to json` and import the .json") from None  # fmt: skip
+    """An Inspect `.eval` log (a zip): its `header.json`, through the bounded zip reader (see the docstring)."""
+    archive = read_zip(path, max_bytes=MAX_EVAL_BYTES)
+    if "header.json" not in archive:
+        raise InputError(path, "header.json", "not a finished Inspect .eval log (no header.json in the archive)")
+    member = f"{path} (header.json)"
+    return parse_json_text(decode_text(archive.read("header.json"), member), member, mark_non_finite=True)
 
 
 def detect(doc: Any) -> str | None:
-    if isinstance(doc, list):
-        first = doc[0] if doc else None
-        if isinstance(first, dict) and "spec" in first:
-            return "openai-evals"
-        if isinstance(first, dict) and "passed" in first and "endpoint" in first:
-            return "inference-roi"
-        return None
+    """The format a parsed file looks like (a JSON-lines file of one line parses as that line's object)."""
+    first = (doc[0] if doc else None) if isinstance(doc, list) else doc
+    if isinstance(first, dict) and "spec" in first:
+        return "openai-evals"
+    if isinstance(first, dict) and "passed" in first and "endpoint" in first:
+        return "inference-roi"
     if not isinstance(doc, dict):
         return None
     if "n-samples" in doc or ("results" in doc and "configs" in doc):
@@ -213,27 +250,27 @@ def detect(doc: Any) -> str | None:
     return None
 
 
+READERS = {"lm-eval": lm_eval, "inspect": inspect, "promptfoo": promptfoo, "openai-evals": openai_evals,
+           "deepeval": deepeval, "inference-roi": own_records}  # fmt: skip
+
+
 def import_eval(path: str, fmt: str | None = None) -> list[EvalSummary]:
     """Read one eval result file (format from `fmt` or detected) into summary rows."""
     name = check_path(path)
     if fmt is not None and fmt not in FORMATS:
         raise InputError("command line", "--from", f"expected one of {', '.join(FORMATS)}, got {fmt!r}")
     if Path(name).suffix == ".eval":
-        doc = _inspect_zip(name)
-        return inspect(doc, name)
-    text = read_bytes(name, max_bytes=MAX_EVAL_BYTES).decode("utf-8", errors="strict")
-    stripped = text.lstrip()
+        return [check_summary(row) for row in inspect(_inspect_zip(name), name)]
+    content = decode_text(read_bytes(name, max_bytes=MAX_EVAL_BYTES), name)
     try:
-        doc = parse_json_text(text, name, non_finite_as_null=True)
+        doc = parse_json_text(content, name, mark_non_finite=True)
     except InputError:
-        if not stripped.startswith("{"):
+        if not content.lstrip().startswith("{"):
             raise
-        doc = _jsonl(text, name)  # JSON lines: OpenAI evals logs, our own records
+        doc = _jsonl(content, name)  # JSON lines: OpenAI evals logs, our own records
     fmt = fmt or detect(doc)
-    readers = {"lm-eval": lm_eval, "inspect": inspect, "promptfoo": promptfoo, "openai-evals": openai_evals,
-               "deepeval": deepeval, "inference-roi": own_records}  # fmt: skip
     if fmt is None:
         raise InputError(name, "format", f"not a recognised eval result; give --from ({', '.join(FORMATS)})")
     if fmt in ("openai-evals", "inference-roi") and not isinstance(doc, list):
         doc = [doc]
-    return readers[fmt](doc, name)
+    return [check_summary(row) for row in READERS[fmt](doc, name)]

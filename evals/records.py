@@ -1,10 +1,23 @@
-"""One normalised eval result: a model's success on a task, whichever tool produced it."""
+"""One normalised eval result: a model's success on a task, whichever tool produced it; its bounds, and the
+readers of one field of a parsed eval file that enforce them (each error names the file and the field)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
+from datafiles import InputError, excerpt
 from evals.stats import wilson_interval
+
+MAX_TASKS = 10**9 - 1
+"""Most tasks one row may count (n below 10^9): a scenario's `success_n` takes at most 10^9."""
+MAX_OUTPUT_TOKENS_PER_TASK = 1_000_000
+"""Most output tokens per task an eval may report: a long reasoning trace is ~100k; a million is a bug."""
+MAX_INPUT_TOKENS_PER_TASK = 100_000_000
+"""Most input tokens per task: the largest request a scenario takes (10^8 tokens)."""
+MAX_NAME_CHARS = 1_000
+"""Longest model or task name read from an eval file."""
 
 
 @dataclass(frozen=True)
@@ -58,3 +71,118 @@ def summary(
         source_file=source_file,
         tool=tool,
     )
+
+
+def check_summary(row: EvalSummary) -> EvalSummary:
+    """The row, if every number is finite and within the bounds above; else `InputError` naming the file.
+
+    The importers check each field where they read it (naming it); this is the last guard, so that no
+    row an importer returns can fail a scenario's validation downstream."""
+    where = f"model {row.model[:80]!r} task {row.task[:80]!r}"
+    checks = (
+        ("success_rate", row.success_rate, 0.0, 1.0),
+        ("n", row.n, 1, MAX_TASKS),
+        ("output_tokens_per_task", row.output_tokens_per_task, 0.0, MAX_OUTPUT_TOKENS_PER_TASK),
+        ("input_tokens_per_task", row.input_tokens_per_task, 0.0, MAX_INPUT_TOKENS_PER_TASK),
+    )
+    for name, value, low, high in checks:
+        if value is not None and not (isinstance(value, int | float) and math.isfinite(value) and low <= value <= high):
+            raise InputError(row.source_file, where, f"{name} {value!r} is outside {low:,}–{high:,}")
+    for name, text in (("model", row.model), ("task", row.task)):
+        if len(text) > MAX_NAME_CHARS:
+            raise InputError(
+                row.source_file, name, f"a name of {len(text):,} characters; the limit is {MAX_NAME_CHARS:,}"
+            )
+    return row
+
+
+# Reading one field of a parsed eval file: each names the file and the field when the value is not usable.
+
+
+def _got(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return f"an object of {len(value):,} key{'' if len(value) == 1 else 's'}"
+    if isinstance(value, list):
+        return f"a list of {len(value):,} item{'' if len(value) == 1 else 's'}"
+    return excerpt(value, 40)
+
+
+def need_obj(value: object, file: str, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(file, field, f"expected an object, got {_got(value)}")
+    return value
+
+
+def opt_obj(value: object, file: str, field: str) -> dict[str, Any]:
+    """An optional object: absent or null reads as empty; any other type is an error."""
+    return {} if value is None else need_obj(value, file, field)
+
+
+def need_list(value: object, file: str, field: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise InputError(file, field, f"expected a list, got {_got(value)}")
+    return value
+
+
+def text(value: object, file: str, field: str, default: str | None = None) -> str:
+    """A name: a string of 1–`MAX_NAME_CHARS` characters; absent, null or empty gives `default` when there is one."""
+    if (value is None or value == "") and default is not None:
+        return default
+    if not isinstance(value, str) or not value:
+        raise InputError(file, field, f"expected a non-empty string, got {_got(value)}")
+    if len(value) > MAX_NAME_CHARS:
+        raise InputError(file, field, f"a name of {len(value):,} characters; the limit is {MAX_NAME_CHARS:,}")
+    return value
+
+
+def flag(value: object, file: str, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InputError(file, field, f"expected true or false, got {_got(value)}")
+    return value
+
+
+def _number(value: object) -> float | None:
+    """A finite int or float (never a bool or a NonFinite marker), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past 1e308
+        return None
+    return number if math.isfinite(number) else None
+
+
+def rate(value: object, file: str, field: str) -> float:
+    """A success rate: a finite number in [0, 1]."""
+    number = _number(value)
+    if number is None or not 0 <= number <= 1:
+        raise InputError(file, field, f"expected a success rate from 0 to 1, got {_got(value)}")
+    return number
+
+
+def count(value: object, file: str, field: str) -> int | None:
+    """A number of tasks: an integer in 1–`MAX_TASKS` (a float with no fraction counts); absent, null or 0 → None."""
+    number = _number(value)
+    if value is None or number == 0:
+        return None
+    if number is None or not number.is_integer() or not 0 < number <= MAX_TASKS:
+        raise InputError(file, field, f"expected a whole number of tasks from 1 to {MAX_TASKS:,}, got {_got(value)}")
+    return int(number)
+
+
+def tokens(value: object, file: str, field: str, limit: float) -> float | None:
+    """A token count: a finite number in 0–`limit`; absent, null or 0 (not recorded) → None."""
+    number = _number(value)
+    if value is None or number == 0:
+        return None
+    if number is None or not 0 < number <= limit:
+        raise InputError(file, field, f"expected a token count from 0 to {limit:,.0f}, got {_got(value)}")
+    return number
+
+
+def mean_tokens(values: list[float | None]) -> float | None:
+    """The mean of the recorded counts (None where none is)."""
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
