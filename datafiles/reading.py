@@ -163,10 +163,6 @@ def decode_text(data: bytes, name: str) -> str:
     return text
 
 
-decode_utf8 = decode_text
-"""The older name: every caller decodes through `decode_text`."""
-
-
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML was built with it (≈ 10× faster on a 9 × 6 sweep), else the pure-Python one;
 both build only plain data (safe_load semantics)."""

@@ -198,3 +198,21 @@ def test_an_hour_without_output_tokens_is_priced_exactly(tmp_path):
     rate_in, rate_out = card.input.usd_per_mtok(1000), card.output.usd_per_mtok(1000)
     expected = (3000 * rate_in + 2000 * rate_in + 400 * rate_out) / 1e6  # per-request input 1,000 in both hours
     assert report.reconciliation[0].priced_cost_usd == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be", "latin-1", "cp1252"])
+def test_an_export_not_in_utf8_is_one_line_naming_its_encoding(encoding, tmp_path, capsys):
+    path = tmp_path / "usage.csv"
+    text = HEADER + GOOD_ROW.replace("gpt-4o", "gpt-4o-é")
+    data = text.encode(encoding)
+    if encoding in ("utf-16-be", "utf-32-be"):
+        data = ("\ufeff" + text).encode(encoding)
+    path.write_bytes(data)
+    err = one_line_error(["usage", str(path)], capsys)
+    assert "UTF-8" in err
+
+
+def test_an_export_with_a_utf8_bom_is_read(tmp_path):
+    path = tmp_path / "usage.csv"
+    path.write_bytes(("\ufeff" + HEADER + GOOD_ROW).encode("utf-8"))
+    assert analysed_models(path) == {"gpt-4o"}

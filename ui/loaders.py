@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from datafiles import InputError, parse_as
-from datafiles.reading import decode_utf8
+from datafiles.reading import decode_text
 from evals.importers import import_eval
 from evals.records import EvalSummary
 from pricing import load_overrides
@@ -57,7 +57,7 @@ def bundled_profiles() -> dict[str, Profile]:
 def _text(data: bytes, name: str) -> str:
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(name, "", f"file is {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes")
-    return decode_utf8(data, name)
+    return decode_text(data, name)
 
 
 def scenario_from_upload(data: bytes, name: str) -> dict[str, Any]:

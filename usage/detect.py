@@ -7,6 +7,7 @@ source's formats (OpenRouter and LiteLLM each have two) and says why a file does
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from datafiles import InputError
+from datafiles import InputError, decode_text
 from datafiles.errors import excerpt
 from usage.sources import SOURCE_NAMES, SOURCES, Source
 
@@ -33,6 +34,14 @@ def _head(path: Path, name: str) -> bytes:
                                    "Parquet file, optionally gzip-compressed") from None  # fmt: skip
 
 
+def _utf8_head(head: bytes, name: str) -> str:
+    """The head as UTF-8 text (DuckDB reads UTF-8 only); UTF-16/32 or another encoding named in one line."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):  # and UTF-32 LE (FF FE 00 00)
+        raise InputError(name, "", "is UTF-16 or UTF-32 text; usage exports are read as UTF-8: save it as UTF-8")
+    complete = head if len(head) < SNIFF_BYTES else head[: head.rfind(b"\n") + 1] or head[:-4]
+    return decode_text(complete, name).lstrip("\ufeff")
+
+
 def fields_in(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> tuple[str, set[str]]:
     """('csv' | 'json' | 'parquet', the field names seen at the start of the file); `con` reads Parquet."""
     head = _head(path, name)
@@ -42,7 +51,7 @@ def fields_in(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> tuple[st
         except duckdb.Error:
             raise InputError(name, "", "is not a readable Parquet file") from None
         return "parquet", {row[0] for row in rows}
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    text = _utf8_head(head, name)
     if not text.strip():
         raise InputError(name, "", "is empty; expected a usage export (README, Usage exports)")
     if text.lstrip()[:1] in "[{":
