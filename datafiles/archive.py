@@ -6,8 +6,8 @@ The rules, each broken one a single `InputError` naming the archive and, where t
   folders, loops of links refused), then parsed from those bytes only — nothing reopens the path;
 - at most `MAX_ZIP_MEMBERS` members, each name relative (no leading `/` or `\\`, no drive letter, no `..`
   part, no NUL, no control character), no name twice;
-- every member stored, deflated or (when the `zstandard` package is installed: inspect_ai brings it)
-  zstd-compressed; encrypted members, bzip2, lzma and anything else refused before any member is read;
+- every member stored, deflated or zstd-compressed (Inspect's own default, read with `zstandard`);
+  encrypted members, bzip2, lzma and anything else refused before any member is read;
 - no member whose *declared* size is more than `MAX_ZIP_RATIO` times its compressed size (past a floor of
   `RATIO_FLOOR_BYTES`): the mark of a zip bomb;
 - a member is decompressed in chunks with a streaming cap — the header's declared size is never trusted —
@@ -26,6 +26,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+import zstandard
 
 from datafiles.errors import InputError, one_line
 from datafiles.reading import MAX_FILE_BYTES, read_bytes
@@ -79,14 +81,6 @@ def _short(text: str, limit: int = 120) -> str:
     return one_line(text[:limit]) + ("…" if len(text) > limit else "")
 
 
-def _zstd() -> object | None:
-    try:
-        import zstandard  # optional: installed with inspect-ai (pip install 'inference-roi[inspect]')
-    except ImportError:
-        return None
-    return zstandard
-
-
 def _name_problem(name: str) -> str | None:
     parts = re.split(r"[/\\]", name)
     if not name:
@@ -132,9 +126,6 @@ class BoundedZip:
         if info.compress_type not in (STORED, DEFLATED, ZSTD):
             method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
             raise InputError(self.name, member, f"compressed with {method}; only stored, deflate and zstd are read")
-        if info.compress_type == ZSTD and _zstd() is None:
-            raise InputError(self.name, member, "compressed with zstd: pip install inspect-ai (it brings zstandard), "
-                             "or run `inspect log convert --to json` and import the .json")  # fmt: skip
         if info.file_size > max(RATIO_FLOOR_BYTES, self.limits.max_ratio * info.compress_size):
             raise InputError(self.name, member, f"expands {info.file_size:,} bytes from {info.compress_size:,}: "
                              f"over {self.limits.max_ratio:g}× (a zip bomb?)")  # fmt: skip
@@ -154,8 +145,7 @@ class BoundedZip:
         if info.file_size > self.limits.max_member_bytes:
             limit = self.limits.max_member_bytes
             raise InputError(self.name, label, f"{info.file_size:,} bytes uncompressed; the limit is {limit:,}")
-        zstandard = _zstd()
-        errors = _ZIP_ERRORS + ((zstandard.ZstdError,) if zstandard is not None else ())  # type: ignore[attr-defined]
+        errors = (*_ZIP_ERRORS, zstandard.ZstdError)
         try:
             raw = self._raw(info)
             if info.compress_type == STORED:
@@ -221,9 +211,7 @@ class BoundedZip:
         return b"".join(chunks)
 
     def _unzstd(self, info: zipfile.ZipInfo, raw: bytes) -> bytes:
-        zstandard = _zstd()
-        assert zstandard is not None  # checked when the directory was read
-        decompressor = zstandard.ZstdDecompressor(max_window_size=_ZSTD_MAX_WINDOW_BYTES)  # type: ignore[attr-defined]
+        decompressor = zstandard.ZstdDecompressor(max_window_size=_ZSTD_MAX_WINDOW_BYTES)
         chunks: list[bytes] = []
         produced = 0
         with decompressor.stream_reader(io.BytesIO(raw), read_across_frames=True) as reader:
