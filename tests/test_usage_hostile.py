@@ -216,3 +216,37 @@ def test_an_export_with_a_utf8_bom_is_read(tmp_path):
     path = tmp_path / "usage.csv"
     path.write_bytes(("\ufeff" + HEADER + GOOD_ROW).encode("utf-8"))
     assert analysed_models(path) == {"gpt-4o"}
+
+
+_FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.sampled_from([0.0, -1.0, 1e9, 1e15, 1e16, 0.5]),
+    st.none(),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_FLOATS, _FLOATS, _FLOATS), min_size=1, max_size=4))
+def test_any_parquet_numbers_give_a_result_or_one_line(rows, tmp_path_factory, capsys):
+    """Parquet keeps NaN and infinity as numbers (no text to refuse): the same rules must hold."""
+    path = tmp_path_factory.mktemp("parquet") / "usage.parquet"
+    values = ", ".join(
+        f"(TIMESTAMPTZ '2026-10-0{i + 1} 10:00:00+00', 'gpt-4o', {_sql(a)}, {_sql(b)}, {_sql(c)})"
+        for i, (a, b, c) in enumerate(rows)
+    )
+    with duckdb.connect() as con:
+        con.execute(
+            f"COPY (SELECT * FROM (VALUES {values}) t(timestamp, model, input_tokens, output_tokens, requests)) "
+            "TO ? (FORMAT parquet)",
+            [str(path)],
+        )
+    code, out, err = run(["usage", str(path), "--format", "json"], capsys)
+    assert code in (0, 2), err
+    if code == 2:
+        assert err.count("\n") == 1 and "Traceback" not in err
+    else:
+        assert "NaN" not in out and "Infinity" not in out
+
+
+def _sql(value: float | None) -> str:
+    return "CAST(NULL AS DOUBLE)" if value is None else f"CAST('{value!r}' AS DOUBLE)"
