@@ -260,7 +260,7 @@ def _link_case(edit: Callable[[dict, Path], None]) -> Run:
         if at.exception or "Something went wrong" in text:
             raise RuntimeError("the page shows an exception box")
         if SECRET in text or "root:x:0" in text or "PATH=" in text:
-            raise PermissionError("leak: the page shows the content of a file the link named")
+            raise PermissionError("leak (the page shows the content of a file the link named)")
         return []
 
     return run
@@ -268,13 +268,15 @@ def _link_case(edit: Callable[[dict, Path], None]) -> Run:
 
 def link_cases() -> list[Triple]:
     def secret(tmp: Path) -> str:
+        """A valid eval result whose model name is the secret: a reader that opened it would quote the name
+        when the link's `eval.model` matches no row."""
         path = tmp / "results.json"
-        path.write_text('{"eval": {"model": "' + SECRET + '"}}')
+        path.write_text((EVALS / "inspect_capitals_small-model.json").read_text().replace("small-model", SECRET))
         return str(path)
 
     def fifo(tmp: Path) -> str:
-        os.mkfifo(tmp / "pipe.json")
-        return str(tmp / "pipe.json")
+        os.mkfifo(tmp / "pipe.eval")
+        return str(tmp / "pipe.eval")
 
     refs = {"secret": secret, "fifo": fifo, "passwd": lambda _: "/etc/passwd",
             "environ": lambda _: "/proc/self/environ", "readme": lambda _: "../README.md",
@@ -285,7 +287,7 @@ def link_cases() -> list[Triple]:
 
             def edit(mapping: dict, tmp: Path, ref=ref, field=field) -> None:
                 if field == "eval":
-                    mapping["options"][0]["eval"] = {"file": ref(tmp)}
+                    mapping["options"][0]["eval"] = {"file": ref(tmp), "model": "no-such-model"}
                 elif field == "profile":
                     mapping["options"][0]["profile"] = ref(tmp)
                 else:
