@@ -38,6 +38,16 @@ def one_line_error(args: list[str], capsys) -> str:
     return err
 
 
+def assert_result_or_one_line(path: Path, capsys) -> None:
+    """The CLI reads the export: exit 0 with finite JSON, or exit 2 with one line."""
+    code, out, err = run(["usage", str(path), "--format", "json"], capsys)
+    assert code in (0, 2), err
+    if code == 2:
+        assert err.count("\n") == 1 and "Traceback" not in err
+    else:
+        assert "NaN" not in out and "Infinity" not in out
+
+
 def analysed_models(path: Path) -> set[str]:
     return {m.model for m in analyse([(path, path.name)], BOOK).summary.models}
 
@@ -179,12 +189,7 @@ def test_any_cells_give_a_result_or_one_line(rows, tmp_path_factory, capsys):
     path = tmp_path_factory.mktemp("fuzz") / "usage.csv"
     path.write_text(HEADER + "".join(f"2026-10-0{i + 1}T10:00:00Z,gpt-4o,{a},{b},{c}\n" for i, (a, b, c) in
                                      enumerate(rows)))  # fmt: skip
-    code, out, err = run(["usage", str(path), "--format", "json"], capsys)
-    assert code in (0, 2), err
-    if code == 2:
-        assert err.count("\n") == 1 and "Traceback" not in err
-    else:
-        assert "NaN" not in out and "Infinity" not in out
+    assert_result_or_one_line(path, capsys)
 
 
 def test_an_hour_without_output_tokens_is_priced_exactly(tmp_path):
@@ -240,12 +245,7 @@ def test_any_parquet_numbers_give_a_result_or_one_line(rows, tmp_path_factory, c
             "TO ? (FORMAT parquet)",
             [str(path)],
         )
-    code, out, err = run(["usage", str(path), "--format", "json"], capsys)
-    assert code in (0, 2), err
-    if code == 2:
-        assert err.count("\n") == 1 and "Traceback" not in err
-    else:
-        assert "NaN" not in out and "Infinity" not in out
+    assert_result_or_one_line(path, capsys)
 
 
 def _sql(value: float | None) -> str:
