@@ -9,17 +9,20 @@ import sys
 from pricing import load_overrides, load_price_catalog
 from pricing.listing import api_price_rows
 
+EXIT_NOT_UPDATED = 2
+"""A refresh that did not happen exits 2 like any bad input (README: one line, exit 2)."""
 RATE_COLUMNS = ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok")
 
 
 def run_update(args: argparse.Namespace) -> int:
+    """Fetch, validate and install price data; on any failure one line on stderr, exit 2, old prices kept."""
     from pricing.refresh import DEFAULT_URL, RefreshError, update_prices
 
     try:
-        result = update_prices(url=args.url or DEFAULT_URL)
-    except RefreshError as err:
-        print(f"prices not updated: {err}", file=sys.stderr)
-        return 1
+        result = update_prices(url=DEFAULT_URL if args.url is None else args.url)
+    except RefreshError as err:  # one line naming the URL and the cause; the copy in use is untouched
+        print(f"error: prices not updated: {err}", file=sys.stderr)
+        return EXIT_NOT_UPDATED
     print(
         f"updated {result.path}: {result.providers} providers, {result.models} models, "
         f"{result.bytes:,} bytes, sha256 {result.sha256[:12]}"

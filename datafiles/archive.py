@@ -29,7 +29,7 @@ from pathlib import Path
 
 import zstandard
 
-from datafiles.errors import InputError, one_line
+from datafiles.errors import InputError, clip
 from datafiles.reading import MAX_FILE_BYTES, read_bytes
 
 MAX_ZIP_MEMBERS = 10_000
@@ -76,11 +76,6 @@ class ZipLimits:
     max_ratio: float = MAX_ZIP_RATIO
 
 
-def _short(text: str, limit: int = 120) -> str:
-    """A member name or a library's message, cut to `limit` characters for a field or message."""
-    return one_line(text[:limit]) + ("…" if len(text) > limit else "")
-
-
 def _name_problem(name: str) -> str | None:
     parts = re.split(r"[/\\]", name)
     if not name:
@@ -106,7 +101,7 @@ class BoundedZip:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 infos = archive.infolist()
         except _ZIP_ERRORS as exc:
-            raise InputError(name, "", f"not a readable zip archive ({_short(str(exc))})") from None
+            raise InputError(name, "", f"not a readable zip archive ({clip(str(exc), 120)})") from None
         if len(infos) > self.limits.max_members:
             raise InputError(name, "", f"{len(infos):,} members; the limit is {self.limits.max_members:,}")
         self._members: dict[str, zipfile.ZipInfo] = {}
@@ -115,7 +110,7 @@ class BoundedZip:
             self._members[info.orig_filename] = info
 
     def _check_member(self, info: zipfile.ZipInfo) -> None:
-        member = _short(info.orig_filename)
+        member = clip(info.orig_filename, 120)
         problem = _name_problem(info.orig_filename)
         if problem is not None:
             raise InputError(self.name, member, f"{problem}; refused")
@@ -139,7 +134,7 @@ class BoundedZip:
 
     def read(self, member: str) -> bytes:
         """One member's bytes, decompressed under the limits and checked against its CRC."""
-        info, label = self._members.get(member), _short(member)
+        info, label = self._members.get(member), clip(member, 120)
         if info is None:
             raise InputError(self.name, label, "no such member in the archive")
         if info.file_size > self.limits.max_member_bytes:
@@ -156,14 +151,14 @@ class BoundedZip:
             else:
                 out = self._unzstd(info, raw)
         except errors as exc:
-            raise InputError(self.name, label, f"corrupt member ({_short(str(exc))})") from None
+            raise InputError(self.name, label, f"corrupt member ({clip(str(exc), 120)})") from None
         if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
             raise InputError(self.name, label, "corrupt member (its size or CRC differs from the archive's record)")
         return out
 
     def _raw(self, info: zipfile.ZipInfo) -> bytes:
         """The member's compressed bytes, located through its local header (which must agree)."""
-        start, label = info.header_offset, _short(info.orig_filename)
+        start, label = info.header_offset, clip(info.orig_filename, 120)
         if start < 0 or start + _LOCAL_HEADER.size > len(self._data):
             raise InputError(self.name, label, "corrupt member (its header lies outside the archive)")
         fields = _LOCAL_HEADER.unpack_from(self._data, start)
@@ -184,7 +179,7 @@ class BoundedZip:
 
     def _account(self, info: zipfile.ZipInfo, produced: int, compressed: int) -> None:
         """Refuse as soon as the member (or the archive's reads) pass a limit; `produced` bytes so far."""
-        member, limits = _short(info.orig_filename), self.limits
+        member, limits = clip(info.orig_filename, 120), self.limits
         if produced > limits.max_member_bytes:
             raise InputError(self.name, member, f"over {limits.max_member_bytes:,} bytes uncompressed; refused")
         if produced > max(RATIO_FLOOR_BYTES, limits.max_ratio * compressed):
@@ -206,7 +201,7 @@ class BoundedZip:
             if not chunk and len(pending) >= before:
                 break  # no progress: the input ends before the stream does
         if not inflater.eof:
-            raise InputError(self.name, _short(info.orig_filename), "corrupt member (the deflate stream ends early)")
+            raise InputError(self.name, clip(info.orig_filename, 120), "corrupt member (the deflate stream ends early)")
         self._read_total += produced
         return b"".join(chunks)
 

@@ -41,6 +41,17 @@ def one_line(text: str) -> str:
     return "".join(out)
 
 
+def clip(value: object, max_chars: int = 200) -> str:
+    """`value` as text safe to echo in a one-line message, unquoted (a name, a URL, a library's message):
+    control characters escaped (`one_line`), at most `max_chars` characters of it, then "…".
+
+    >>> clip("a\\nb\\x00c"), clip("x" * 10, 4)
+    ('a\\\\nb\\\\x00c', 'xxxx…')
+    """
+    text = str(value)
+    return one_line(text[:max_chars]) + ("…" if len(text) > max_chars else "")
+
+
 def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
     """A short, one-line, `repr`-like rendering of a user's value for an error message, cut at `limit` with "…".
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from datafiles.errors import one_line
+from datafiles.errors import clip
 
 MAX_URL_CHARS = 2048
 ACCEPT_ENCODING = "gzip, deflate"
@@ -35,7 +35,6 @@ DECODE_PIECE_BYTES = 64 * 1024
 """Largest piece inflated at once: a bomb overshoots the cap by at most this much."""
 MAX_STACKED_ENCODINGS = 2
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-MAX_ECHO_CHARS = 200
 
 
 class ResponseError(Exception):
@@ -44,17 +43,6 @@ class ResponseError(Exception):
 
 class DeadlineExceeded(ResponseError):
     """No complete response within the call's deadline."""
-
-
-def clip(value: object, max_chars: int = MAX_ECHO_CHARS) -> str:
-    """`value` as text safe to echo in a one-line message: control characters escaped (datafiles.errors.one_line),
-    at most `max_chars` characters of it, then "…".
-
-    >>> clip("a\\nb\\x00c"), clip("x" * 10, 4)
-    ('a\\\\nb\\\\x00c', 'xxxx…')
-    """
-    text = str(value)
-    return one_line(text[:max_chars]) + ("…" if len(text) > max_chars else "")
 
 
 def display_url(url: str) -> str:

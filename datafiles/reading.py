@@ -313,18 +313,3 @@ def parse_csv_rows(text: str, name: str) -> tuple[list[str], list[dict[str, str 
                 name, f"line {number}", f"{len(header) + len(row[None])} cells; the header has {len(header)}"
             )
     return header, rows
-
-
-def check_output_path(path: Path | str, flag: str) -> Path:
-    """A file we may write: not a directory, its folder creatable and writable; checked before any work."""
-    text = check_path(path, flag)
-    target = Path(text)
-    if target.is_dir():
-        raise InputError("command line", flag, f"{text} is a directory; give a file path, e.g. {target / 'out.yaml'}")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not os.access(target.parent, os.W_OK):
-            raise PermissionError(errno.EACCES, "permission denied")
-    except OSError as exc:
-        raise InputError("command line", flag, f"{text}: {os_error_message(exc)}") from None
-    return target

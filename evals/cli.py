@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 from pathlib import Path
 
-from datafiles import InputError, check_output_path
+from datafiles import InputError, check_output_path, clip, write_atomic
 from evals.importers import FORMATS, import_eval
 
 
@@ -23,13 +24,36 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--endpoint", action="append", required=True,
                      help="name=N,base_url=URL,model=M[,api_key_env=VAR] (repeat for each endpoint)")  # fmt: skip
     run.add_argument("--judge", help="endpoint for `judge` tasks, in the --endpoint form")
-    run.add_argument("--concurrency", type=int, default=4, help="requests in flight per endpoint (default 4)")
-    run.add_argument("--retries", type=int, default=2, help="retries of a failed call (default 2)")
-    run.add_argument("--timeout", type=float, default=120.0, help="seconds per call (default 120)")
+    # numbers are read as text and checked in run_tasks, so a bad one is one line naming the flag (not a usage dump)
+    run.add_argument("--concurrency", default="4", help="requests in flight per endpoint (default 4)")
+    run.add_argument("--retries", default="2", help="retries of a failed call (default 2)")
+    run.add_argument("--timeout", default="120", help="seconds per call attempt, body included (default 120)")
     run.add_argument("--out", help="folder for the per-item records, one NAME.jsonl per endpoint")
     run.add_argument("--format", choices=("table", "json"), default="table")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(eval_run=run_tasks)
+
+
+MAX_CONCURRENCY = 1024
+"""Requests in flight per endpoint."""
+MAX_RETRIES = 10
+MIN_TIMEOUT_S, MAX_TIMEOUT_S = 0.1, 3600.0
+"""Per call attempt: connect, headers and the whole body."""
+
+
+def _flag_number(value: object, flag: str, low: float, high: float, kind: str, *, whole: bool = False) -> float:
+    """A command-line number from `low` to `high` (`whole`: an integer), else InputError naming the flag."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if whole and math.isfinite(number) and number.is_integer():
+        number = int(number)
+    ok = math.isfinite(number) and low <= number <= high and (not whole or isinstance(number, int))
+    if not ok:
+        raise InputError("command line", flag, f"expected {kind} from {low:g} to {high:g}, got '{clip(text, 40)}'")
+    return number
 
 
 def _fmt(value: float | None, pattern: str) -> str:
@@ -53,12 +77,9 @@ def run_tasks(args: argparse.Namespace) -> int:
     from evals.runner import parse_endpoint, run_endpoint, stderr_progress, summarise
     from evals.tasks import load_tasks
 
-    if not 1 <= args.concurrency <= 1024:
-        raise InputError("command line", "--concurrency", "expected an integer from 1 to 1024")
-    if not 0 <= args.retries <= 10:
-        raise InputError("command line", "--retries", "expected an integer from 0 to 10")
-    if not 0.1 <= args.timeout <= 3600:
-        raise InputError("command line", "--timeout", "expected seconds from 0.1 to 3600")
+    args.concurrency = _flag_number(args.concurrency, "--concurrency", 1, MAX_CONCURRENCY, "an integer", whole=True)
+    args.retries = _flag_number(args.retries, "--retries", 0, MAX_RETRIES, "an integer", whole=True)
+    args.timeout = _flag_number(args.timeout, "--timeout", MIN_TIMEOUT_S, MAX_TIMEOUT_S, "seconds")
     endpoints = [parse_endpoint(spec) for spec in args.endpoint]
     names = [e.name for e in endpoints]
     if len(set(names)) != len(names):
@@ -66,17 +87,18 @@ def run_tasks(args: argparse.Namespace) -> int:
     judge = parse_endpoint(args.judge, "--judge") if args.judge else None
     for endpoint in [*endpoints, *([judge] if judge else [])]:
         endpoint.headers()  # a missing key fails before anything runs
-    out = check_output_path(Path(args.out) / "x.jsonl", "--out").parent if args.out else None
+    targets = {e.name: check_output_path(Path(args.out) / f"{e.name}.jsonl", "--out") for e in endpoints} if args.out \
+        else {}  # fmt: skip
     tasks = load_tasks(args.tasks)
     summaries = []
     for endpoint in endpoints:
         records = asyncio.run(run_endpoint(endpoint, tasks, concurrency=args.concurrency, retries=args.retries,
                                            timeout_s=args.timeout, judge=judge,
                                            progress=None if args.quiet else stderr_progress))  # fmt: skip
-        source = str(out / f"{endpoint.name}.jsonl") if out else args.tasks
-        if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            (out / f"{endpoint.name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        target = targets.get(endpoint.name)
+        source = str(target) if target else args.tasks
+        if target is not None:
+            write_atomic(target, "".join(json.dumps(r) + "\n" for r in records))
         summaries.append(summarise(endpoint, records, source))
     if args.format == "json":
         print(json.dumps({"endpoints": summaries}, indent=2))

@@ -4,6 +4,13 @@ Each endpoint gets every task, at most `concurrency` in flight per endpoint; a f
 error, timeout, HTTP 429/5xx) is retried with exponential backoff, then counted as an error for that item,
 never fatal. Per item a record: answer, grade, why, input/output/reasoning tokens (the server's usage),
 latency, error. API keys come from environment variables only (`api_key_env=VAR`) and are never written.
+
+Against a misbehaving server (issue 26) every call goes through `datafiles.fetch`: each attempt ends within
+`timeout_s` (connect, headers and the whole body together, so a server trickling bytes is cut), the body is
+at most MAX_RESPONSE_BYTES read and at most that once decompressed (an endless body or a gzip bomb is an
+error, not memory), a redirect is not followed (HTTP 3xx is the item's error), interim 1xx answers are
+skipped (httpx). Whatever happens, the item's `error` is one line; a run takes at most
+(retries + 1) × timeout_s plus backoff per item.
 """
 
 from __future__ import annotations
@@ -14,16 +21,16 @@ import os
 import sys
 import time
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit
 
 import httpx
 
-from datafiles import InputError
+from datafiles import DeadlineExceeded, InputError, ResponseError, clip, fetch, url_problem
 from evals.records import EvalSummary, summary
 from evals.tasks import MAX_ANSWER_CHARS, Task, grade
 
 RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+"""Largest chat completion read, and largest once decompressed (an answer is capped at 200,000 characters)."""
 JUDGE_PROMPT = (
     "You grade an answer against a reference. Reply with exactly PASS or FAIL.\n\n"
     "Task:\n{task}\n\nReference answer or rubric:\n{expected}\n\nAnswer to grade:\n{answer}"
@@ -54,28 +61,30 @@ def parse_endpoint(spec: str, flag: str = "--endpoint") -> Endpoint:
     for i, part in enumerate(p for p in spec.split(",") if p):
         key, sep, value = part.partition("=")
         if not sep:
-            raise InputError("command line", flag, f"expected key=value pairs, got {part!r} in {spec!r}")
+            raise InputError("command line", flag, f"expected key=value pairs, got '{clip(part)}' in '{clip(spec)}'")
         if i == 0 and key not in ("name", "base_url", "model", "api_key_env"):
             fields["name"], fields["base_url"] = key, value
             continue
         if key not in ("name", "base_url", "model", "api_key_env"):
-            raise InputError("command line", flag, f"unknown key {key!r}; expected name, base_url, model, api_key_env")
+            raise InputError(
+                "command line", flag, f"unknown key '{clip(key)}'; expected name, base_url, model, api_key_env"
+            )
         fields[key] = value
     for key in ("name", "base_url"):
         if not fields.get(key):
-            raise InputError("command line", flag, f"{key}= is missing in {spec!r}")
-    parts = urlsplit(fields["base_url"])
-    try:
-        port_ok = parts.port is None or 1 <= parts.port <= 65535
-    except ValueError:
-        port_ok = False
-    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+            raise InputError("command line", flag, f"{key}= is missing in '{clip(spec)}'")
+    problem = url_problem(fields["base_url"])
+    if problem is not None:
         raise InputError(
-            "command line", flag, f"base_url must be http(s)://host[:port][/v1], got {fields['base_url']!r}"
+            "command line",
+            flag,
+            f"base_url must be http(s)://host[:port][/v1]; '{clip(fields['base_url'])}' {problem}",
         )
     if not fields["name"].replace("-", "").replace("_", "").replace(".", "").isalnum():
         raise InputError(
-            "command line", flag, f"name must be letters, digits, - _ . (it names the output file): {fields['name']!r}"
+            "command line",
+            flag,
+            f"name must be letters, digits, - _ . (it names the output file): '{clip(fields['name'])}'",
         )
     return Endpoint(
         fields["name"], fields["base_url"].rstrip("/"), fields.get("model") or fields["name"], fields.get("api_key_env")
@@ -113,29 +122,43 @@ def _reply(body: object) -> Reply:
                  _count(details.get("reasoning_tokens")))  # fmt: skip
 
 
+class _Retry(Exception):
+    """A status worth another attempt (429, 5xx…)."""
+
+
+def _json(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, an integer past 4,300 digits, nested too deep
+        raise ValueError("the response is not JSON") from None
+
+
 async def _call(client: httpx.AsyncClient, endpoint: Endpoint, messages: list[dict], max_tokens: int,
                 retries: int, timeout_s: float) -> Reply:  # fmt: skip
+    """One chat completion: each attempt within `timeout_s` (connect, headers and body together), the body at
+    most MAX_RESPONSE_BYTES read and decompressed (datafiles.fetch); transient failures retried with backoff.
+    Raises RuntimeError or ValueError with one line."""
     payload = {"model": endpoint.model, "messages": messages, "max_tokens": max_tokens, "temperature": 0}
     delay = 0.5
     for attempt in range(retries + 1):
         try:
-            response = await asyncio.wait_for(
-                client.post(_chat_url(endpoint), json=payload, headers=endpoint.headers()), timeout_s
-            )
-            if response.status_code in RETRY_STATUSES and attempt < retries:
-                raise httpx.HTTPStatusError("retry", request=response.request, response=response)
-            if response.status_code != 200:
-                raise RuntimeError(f"HTTP {response.status_code}")
-            if len(response.content) > MAX_RESPONSE_BYTES:
-                raise RuntimeError("response larger than 16 MiB")
-            return _reply(json.loads(response.content))
-        except (httpx.HTTPError, TimeoutError, OSError) as exc:
+            response = await fetch(client, "POST", _chat_url(endpoint), json=payload, headers=endpoint.headers(),
+                                   max_body_bytes=MAX_RESPONSE_BYTES, deadline_s=timeout_s)  # fmt: skip
+            if response.status in RETRY_STATUSES and attempt < retries:
+                raise _Retry(f"HTTP {response.status}")
+            if response.status != 200:
+                moved = " (a redirect; not followed)" if 300 <= response.status < 400 else ""
+                raise RuntimeError(f"HTTP {response.status}{moved}")
+            return _reply(_json(response.body))
+        except (_Retry, DeadlineExceeded, httpx.HTTPError, OSError) as exc:
             if attempt == retries:
                 raise RuntimeError(
-                    type(exc).__name__ if not str(exc) else f"{type(exc).__name__}: {exc}"[:300]
+                    type(exc).__name__ if not str(exc) else clip(f"{type(exc).__name__}: {exc}", 300)
                 ) from None
             await asyncio.sleep(delay)
             delay *= 2
+        except ResponseError as exc:  # a bound broken (size, encoding, URL): not worth retrying
+            raise RuntimeError(clip(exc, 300)) from None
     raise AssertionError("unreachable")
 
 
@@ -164,7 +187,7 @@ async def _item(client, endpoint, task: Task, judge, retries, timeout_s) -> dict
             passed, why = grade(task, reply.text)
             record |= {"passed": passed, "why": why}
     except (RuntimeError, ValueError) as exc:
-        record["error"] = str(exc)[:300]
+        record["error"] = clip(exc, 300)
     return record
 
 

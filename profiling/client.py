@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from datafiles import clip
 from profiling.records import RequestRecord
 from profiling.sse import DONE, MalformedStream, chunk_text, events
 from profiling.transport import ConnectionPool, Response, TransportError
@@ -50,11 +51,30 @@ class Target:
         if self.endpoint == "chat":
             body["messages"] = prompt if isinstance(prompt, list) else [{"role": "user", "content": prompt}]
         else:
-            body["prompt"] = prompt if isinstance(prompt, str) else "\n".join(m["content"] for m in prompt)
+            body["prompt"] = prompt if isinstance(prompt, str) else "\n".join(_text(m.get("content")) for m in prompt)
         if self.force_length:
             body["ignore_eos"] = True
             body["min_tokens"] = output_tokens
         return body
+
+
+def _text(content: object) -> str:
+    """A chat message's content as text: a string, or the text of a list of parts ({"type": "text", "text": …})."""
+    if isinstance(content, str):
+        return content
+    parts = content if isinstance(content, list) else []
+    return " ".join(p["text"] for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str))
+
+
+MAX_CHUNKS_PER_TOKEN = 10
+"""Content chunks a stream may carry per requested token (+16) before it counts as runaway."""
+STREAM_BASE_BYTES = 4 * 1024 * 1024
+STREAM_BYTES_PER_TOKEN = 16 * 1024
+"""A streamed body may be STREAM_BASE_BYTES + this × requested tokens long (a chunk is ~300 bytes a token)."""
+
+
+def max_stream_bytes(output_tokens: int) -> int:
+    return STREAM_BASE_BYTES + STREAM_BYTES_PER_TOKEN * max(output_tokens, 1)
 
 
 async def send(
@@ -64,12 +84,33 @@ async def send(
     record: RequestRecord,
     clock: Callable[[], float] = time.perf_counter,
 ) -> RequestRecord:
-    """Fill `record` with timings and token counts; errors are recorded, never raised.
+    """Fill `record` with timings and token counts; errors are recorded (one line), never raised.
 
     TTFT counts from the moment the request is written to the socket, so a client busy with
     other streams does not charge its own queueing to the server (`scheduled_s` keeps when the
     load generator wanted it sent).
+
+    Bounds, whatever the server does: the whole call (connect, interim 1xx answers, headers, every chunk)
+    ends within `pool.timeout_s`; at most `max_stream_bytes` are read and at most MAX_CHUNKS_PER_TOKEN content
+    chunks per requested token counted; one SSE event is at most `sse.MAX_EVENT_BYTES`; a compressed stream
+    (never asked for) is refused. Each is one failed request with its reason.
     """
+    try:
+        await _exchange(pool, target, prompt, record, clock)
+    finally:
+        record.finished_s = clock()
+        if record.error is not None:
+            record.error = clip(record.error, MAX_ERROR_BODY)
+    return record
+
+
+async def _exchange(
+    pool: ConnectionPool,
+    target: Target,
+    prompt: str | list[dict[str, Any]],
+    record: RequestRecord,
+    clock: Callable[[], float],
+) -> None:
     body = json.dumps(target.payload(prompt, record.output_tokens_requested)).encode()
 
     def sent() -> None:
@@ -84,28 +125,32 @@ async def send(
                 if response.status != 200:
                     text = (await response.read(MAX_ERROR_BODY)).decode("utf-8", "replace")
                     record.error = f"HTTP {response.status}: {text.strip()}"
-                    return record
+                    return
+                encoding = response.headers.get("content-encoding", "identity").strip().lower()
+                if encoding not in ("", "identity"):
+                    record.error = f"malformed response: a {encoding} stream; the profiler asks for identity"
+                    return
                 usage = await _consume(response, record, clock)
             finally:
                 response.release()
     except TimeoutError:
         record.error = "timeout"
-        return record
+        return
     except TransportError as exc:
-        record.error = f"connection error: {exc}"[:MAX_ERROR_BODY]
-        return record
+        record.error = f"connection error: {exc}"
+        return
     except MalformedStream as exc:
         record.error = f"malformed SSE: {exc}"
-        return record
+        return
     except _StreamError as exc:
         record.error = str(exc)
-        return record
+        return
     except Exception as exc:  # any other malformed response is one failed request, never a failed sweep
         record.error = f"malformed response: {type(exc).__name__}: {str(exc)[:120]}"
-        return record
+        return
     if record.first_token_s is None:
         record.error = "stream ended without any generated token"
-        return record
+        return
     completion, prompt_tokens = (usage or {}).get("completion_tokens"), (usage or {}).get("prompt_tokens")
     if _plausible(completion, record.output_tokens_requested):
         record.output_tokens = completion
@@ -113,7 +158,6 @@ async def send(
         record.tokens_from_usage = True
     else:  # no usage, or one that cannot be right (0, negative, text): count the content chunks
         record.output_tokens = len(record.chunk_times_s)
-    return record
 
 
 def _plausible(count: object, requested: int | None) -> bool:
@@ -130,7 +174,9 @@ class _StreamError(Exception):
 async def _consume(response: Response, record: RequestRecord, clock: Callable[[], float]) -> dict[str, Any] | None:
     """Time every chunk that carries generated text; return the usage report if one came."""
     usage: dict[str, Any] | None = None
-    async for event in events(response.iter_bytes()):
+    requested = record.output_tokens_requested
+    max_chunks = MAX_CHUNKS_PER_TOKEN * max(requested, 1) + 16
+    async for event in events(_capped(response.iter_bytes(), max_stream_bytes(requested), requested)):
         if event is DONE:
             break
         if not isinstance(event, dict):
@@ -138,6 +184,8 @@ async def _consume(response: Response, record: RequestRecord, clock: Callable[[]
         if event.get("error"):
             raise _StreamError(f"server error in stream: {str(event['error'])[:MAX_ERROR_BODY]}")
         if chunk_text(event):
+            if len(record.chunk_times_s) >= max_chunks:
+                raise _StreamError(f"runaway stream: over {max_chunks:,} content chunks for {requested:,} tokens asked")
             now = clock()
             if record.first_token_s is None:
                 record.first_token_s = now
@@ -146,3 +194,13 @@ async def _consume(response: Response, record: RequestRecord, clock: Callable[[]
         if isinstance(event.get("usage"), dict):
             usage = event["usage"]
     return usage
+
+
+async def _capped(chunks: AsyncIterator[bytes], max_bytes: int, requested: int) -> AsyncIterator[bytes]:
+    """The body's bytes, up to `max_bytes`; past it a _StreamError (an endless body is cut here)."""
+    total = 0
+    async for chunk in chunks:
+        total += len(chunk)
+        if total > max_bytes:
+            raise _StreamError(f"runaway stream: over {max_bytes:,} bytes for {requested:,} tokens asked")
+        yield chunk

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
+import json
 import shutil
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
+
+from datafiles import ResponseError, clip, fetch
 
 
 @dataclass(frozen=True)
@@ -51,17 +54,20 @@ class ServerInfo:
     version: str | None
 
 
-async def server_info(client: httpx.AsyncClient, root: str) -> ServerInfo:
-    """Ask the usual places: vLLM/SGLang `/version`, TGI `/info`, llama.cpp `/props`, and `/v1/models`."""
+async def server_info(client: httpx.AsyncClient, root: str, deadline_s: float | None = None) -> ServerInfo:
+    """Ask the usual places: vLLM/SGLang `/version`, TGI `/info`, llama.cpp `/props`, and `/v1/models`.
+
+    Each probe within `deadline_s` (at most SETUP_CALL_S), its body at most SETUP_MAX_BODY_BYTES."""
+    deadline_s = min(deadline_s or SETUP_CALL_S, SETUP_CALL_S)
     engine = version = None
     probes = (("/version", "version", None), ("/info", "version", "tgi"), ("/props", "build_info", "llama.cpp"))
     for path, key, name in probes:
-        data = await _get_json(client, root + path)
+        data = await json_call(client, "GET", root + path, deadline_s)
         if isinstance(data, dict) and isinstance(data.get(key), str | int | float) and data.get(key):
-            version = str(data[key])[:100]
+            version = clip(data[key], 100)
             engine = name or engine
             break
-    listing = await _get_json(client, root + "/v1/models")
+    listing = await json_call(client, "GET", root + "/v1/models", deadline_s)
     models = listing.get("data") if isinstance(listing, dict) else None
     first = models[0] if isinstance(models, list) and models else None
     owner = first.get("owned_by") if isinstance(first, dict) else None
@@ -73,13 +79,17 @@ async def server_info(client: httpx.AsyncClient, root: str) -> ServerInfo:
 SETUP_CALL_S = 5.0
 """Whole-call deadline of each metadata probe (httpx's timeouts are per read: a server trickling bytes
 would hold a probe for ever)."""
+SETUP_MAX_BODY_BYTES = 1024 * 1024
+"""Largest setup or calibration answer read, and largest once decompressed (they are a few hundred bytes)."""
 
 
-async def _get_json(client: httpx.AsyncClient, url: str) -> object:
-    """The JSON of a 200 response within SETUP_CALL_S, else None; never raises."""
+async def json_call(client: httpx.AsyncClient, method: str, url: str, deadline_s: float, **request: Any) -> object:
+    """The JSON of a 200 answer, read through `datafiles.fetch` (body at most SETUP_MAX_BODY_BYTES read and
+    decompressed, the whole call within `deadline_s`), else None; never raises."""
     try:
-        async with asyncio.timeout(SETUP_CALL_S):
-            response = await client.get(url, timeout=SETUP_CALL_S)
-            return response.json() if response.status_code == 200 else None
-    except (httpx.HTTPError, TimeoutError, ValueError, RecursionError):
+        response = await fetch(
+            client, method, url, max_body_bytes=SETUP_MAX_BODY_BYTES, deadline_s=deadline_s, **request
+        )
+        return json.loads(response.body) if response.status == 200 else None
+    except (ResponseError, httpx.HTTPError, httpx.InvalidURL, OSError, ValueError, RecursionError):
         return None

@@ -7,6 +7,12 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+MAX_INPUT_TOKENS = 10_000_000
+"""Prompt tokens a request may ask for: past any model's context window (a synthetic prompt this long is ~50 MB
+of text, built in seconds; ten times more took minutes, issue 26)."""
+MAX_OUTPUT_TOKENS = 1_000_000
+"""Tokens a request may ask the server to generate."""
+
 
 @dataclass
 class RequestRecord:
@@ -29,6 +35,8 @@ class RequestRecord:
     """True when token counts came from the server's usage report; else counted from content chunks."""
     status: int | None = None
     error: str | None = None
+    finished_s: float | None = None
+    """When the request ended, in success or failure (a failed level's duration runs to the last of these)."""
 
     @property
     def ok(self) -> bool:
@@ -81,20 +89,28 @@ def _pcts(values: list[float], keys: tuple[str, ...] = ("p50", "p90", "p99")) ->
     return {k: percentile(values, float(k[1:])) for k in keys}
 
 
+MIN_DURATION_S = 1e-6
+"""Shortest level duration a profile records (profiling.schema: Rate ≥ 1e-6)."""
+
+
 def summarise_level(
     records: list[RequestRecord], concurrency: float | None, request_rate: float | None
 ) -> dict[str, Any]:
     """A profile level (DESIGN.md's fields) from the raw records of one load level.
 
-    Duration runs from the first send to the last completion, as vLLM and SGLang measure it.
+    Duration runs from the first send to the last completion, as vLLM and SGLang measure it. A level whose
+    requests all failed is still a level (zero completed, its failures counted; the reasons are in the raw
+    records and the profile's notes): its duration runs to the last failure, and is at least MIN_DURATION_S
+    (the profile format's floor) when they all failed at once.
     """
     done = [r for r in records if r.ok]
     failed = len(records) - len(done)
     if not records:
         raise ValueError("no requests in this level")
     start = min(r.start_s for r in records)
-    end = max((r.end_s for r in done), default=max(r.start_s for r in records))
-    duration = max(end - start, 1e-9)
+    ended = [r.finished_s if r.finished_s is not None else r.start_s for r in records]
+    end = max((r.end_s for r in done if r.end_s is not None), default=max(ended))
+    duration = max(end - start, MIN_DURATION_S)
     out_tokens = [r.output_tokens or 0 for r in done]
     in_tokens = [r.input_tokens or r.input_tokens_requested for r in done]
     gaps = [g for r in done for g in r.chunk_gaps_s]

@@ -1,16 +1,19 @@
-"""Run a sweep of load levels, writing raw records as they finish and the profile after every level."""
+"""Run a sweep of load levels, writing raw records as they finish and the profile after every level.
+
+A level whose requests all failed is still a measured level: it is written (0 completed, its failures
+counted, their reasons by kind in `meta.notes` and each request's own reason in the raw JSONL), then the sweep
+stops, since a higher load would only fail too; the command exits 0 because a profile was written. Only a
+sweep that wrote no level at all (interrupted first, or no request sent) exits non-zero.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import json
-import os
 import random
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 import yaml
 
-from datafiles import InputError, os_error_message
+from datafiles import write_atomic
 from profiling import loadgen
 from profiling.client import Target, send
 from profiling.metadata import local_gpus, server_info
@@ -118,20 +121,6 @@ class Progress:
         self.stream.flush()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a reader never sees half a file; OS errors as InputError."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
-        raise InputError(str(path), "", f"cannot be written ({os_error_message(exc)})") from None
-
-
 class Profiler:
     def __init__(self, config: RunConfig, progress: Progress | None = None) -> None:
         self.config = config
@@ -142,7 +131,9 @@ class Profiler:
         self.target = config.target
         self.calibration: Calibration | None = None
         self.meta: dict[str, Any] = {}
-        self.pool = ConnectionPool(config.timeout_s)
+        self.pool = ConnectionPool(config.timeout_s, connect_timeout_s=min(config.timeout_s, 30.0))
+        self._failures: dict[int, str] = {}
+        """Per level number: its failures by kind, e.g. 'HTTP 500 x3, timeout x1'."""
 
     def _prompt(self, index: int) -> tuple[str | list[dict[str, Any]], int]:
         if self.config.prompt_file:
@@ -214,10 +205,12 @@ class Profiler:
         cfg = self.config
         root = cfg.target.url.split("/v1/")[0]
         # httpx for the few setup calls; the measured requests go through self.pool (transport.py)
-        async with httpx.AsyncClient(timeout=httpx.Timeout(min(cfg.timeout_s, 120.0), connect=30.0)) as client:
-            info = await server_info(client, root)
+        # each setup call within min(its own deadline, --timeout), its body bounded (datafiles.fetch)
+        setup_s = min(cfg.timeout_s, 120.0)
+        async with httpx.AsyncClient(timeout=httpx.Timeout(setup_s, connect=min(setup_s, 30.0))) as client:
+            info = await server_info(client, root, setup_s)
             if not cfg.prompt_file:
-                self.calibration = await calibrate(client, self.target, self.rng)
+                self.calibration = await calibrate(client, self.target, self.rng, setup_s)
         gpu = local_gpus()
         self.meta = {
             "model": cfg.meta.get("model_id") or cfg.target.model,
@@ -242,18 +235,27 @@ class Profiler:
                     if number and cfg.ramp_s:
                         await asyncio.sleep(cfg.ramp_s)
                     level = await self._level(raw, number, concurrency, rate)
+                    if level is None:  # a rate so low that no request fell inside the level's duration
+                        self.progress.stream.write(f"level {number + 1}/{len(cfg.levels())} sent no request\n")
+                        continue
                     self.levels.append(level)
                     self.write()
-                    if level["requests_completed"] == 0:
+                    if level["requests_completed"] == 0:  # written above with its failures; no use going higher
                         self.progress.stream.write(
-                            f"level {number + 1}/{len(cfg.levels())} had no successful request; stopping the sweep\n"
+                            f"level {number + 1}/{len(cfg.levels())} had no successful request "
+                            f"({self._reasons(number)}); kept in the profile, stopping the sweep\n"
                         )
                         break
         finally:
             self.pool.close()
         return self.levels
 
-    async def _level(self, raw: TextIO, number: int, concurrency: int | None, rate: float | None) -> dict[str, Any]:
+    def _reasons(self, number: int) -> str:
+        return self._failures.get(number, "no request")
+
+    async def _level(
+        self, raw: TextIO, number: int, concurrency: int | None, rate: float | None
+    ) -> dict[str, Any] | None:
         cfg = self.config
 
         def new_record(index: int, scheduled: float) -> RequestRecord:
@@ -291,14 +293,17 @@ class Profiler:
                 rate, cfg.requests_per_level, cfg.duration_per_level_s, cfg.seed + number, new_record, measured
             )
         self.progress.finish()
+        if not records:
+            return None
         level = summarise_level(records, concurrency, rate)
-        errors = [r.error for r in records if r.error]
-        if errors:
-            kinds: dict[str, int] = {}
-            for error in errors:
-                kind = error.split(":")[0]
+        kinds: dict[str, int] = {}
+        for record in records:
+            if not record.ok:
+                kind = (record.error or "no generated token").split(":")[0][:60]
                 kinds[kind] = kinds.get(kind, 0) + 1
-            self.notes.append(f"level {number + 1} errors: " + ", ".join(f"{k} x{v}" for k, v in kinds.items()))
+        if kinds:
+            self._failures[number] = ", ".join(f"{k} x{v}" for k, v in kinds.items())
+            self.notes.append(f"level {number + 1} errors: {self._failures[number]}")
         level["_requests"] = len([r for r in records if r.ok])
         level["_from_usage"] = len([r for r in records if r.ok and r.tokens_from_usage])
         return level

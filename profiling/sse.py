@@ -12,6 +12,8 @@ class MalformedStream(Exception):
 
 
 DONE = object()
+MAX_EVENT_BYTES = 1024 * 1024
+"""Largest SSE event held while waiting for its blank line (a token's chunk is a few hundred bytes)."""
 
 
 async def events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Any]:
@@ -20,13 +22,15 @@ async def events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Any]:
     Works on bytes as they arrive (no text decoding of whole lines first: this is the
     profiler's hot path). Servers differ: some never send [DONE] (transformers serve), some
     send comments (": ping") or keep-alive blank lines; those are skipped. Multi-line data
-    fields are joined with newlines, as the SSE specification says.
+    fields are joined with newlines, as the SSE specification says. An event longer than MAX_EVENT_BYTES
+    is MalformedStream: a body that never sends a blank line cannot grow the buffer without end.
     """
     buffer = b""
     async for chunk in chunks:
+        searched = max(len(buffer) - 1, 0)  # the leftover holds no blank line: search only from its end
         buffer += chunk.replace(b"\r\n", b"\n") if b"\r" in chunk else chunk
         start = 0
-        while (end := buffer.find(b"\n\n", start)) >= 0:
+        while (end := buffer.find(b"\n\n", max(start, searched))) >= 0:
             block = buffer[start:end]
             start = end + 2
             if block.startswith(b"data: ") and b"\n" not in block:  # the common one-line event, fast path
@@ -34,6 +38,8 @@ async def events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Any]:
             elif (payload := _data(block)) is not None:
                 yield _decode(payload)
         buffer = buffer[start:]
+        if len(buffer) > MAX_EVENT_BYTES:
+            raise MalformedStream(f"an event over {MAX_EVENT_BYTES:,} bytes (no blank line ends it)")
     if buffer.strip():
         payload = _data(buffer)
         if payload is not None:

@@ -7,6 +7,12 @@ only what a benchmark request needs: one POST with a JSON body on a kept-alive c
 (TLS when the URL is https), and the response body streamed as it arrives, whether sent
 chunked, with a Content-Length, or until the server closes. httpx still does everything else
 (server metadata, prompt calibration, price refresh).
+
+Bounds against a misbehaving server (issue 26): the status line and headers at most MAX_HEADER_BYTES and
+MAX_HEADERS lines; interim 1xx answers (100 Continue, 103 Early Hints) skipped as HTTP says, at most
+MAX_INTERIM_RESPONSES of them; `Accept-Encoding: identity` asked for (the client refuses a compressed
+stream); the body handed over in pieces of at most READ_BYTES, whatever a chunk size line claims. The caller
+(client.send) holds the whole-call deadline and the cap on bytes read.
 """
 
 from __future__ import annotations
@@ -22,6 +28,15 @@ MAX_HEADER_BYTES = 64 * 1024
 READ_BYTES = 256 * 1024
 MAX_CHUNK_BYTES = 64 * 1024 * 1024
 MAX_HEADERS = 200
+MAX_INTERIM_RESPONSES = 8
+"""Interim 1xx responses skipped before the final one (a server may send 100 Continue, 103 Early Hints)."""
+
+
+def _interim(status_line: bytes) -> bool:
+    """A 1xx status line other than 101 Switching Protocols."""
+    parts = status_line.split(b" ", 2)
+    code = parts[1].strip() if len(parts) > 1 else b""
+    return len(code) == 3 and code.isdigit() and code.startswith(b"1") and code != b"101"
 
 
 class TransportError(Exception):
@@ -69,9 +84,11 @@ class Response:
                         pass  # trailers
                     self._reusable = True
                     return
-                data = await reader.readexactly(size)
+                while size > 0:  # a chunk of up to MAX_CHUNK_BYTES, read in pieces of at most READ_BYTES
+                    data = await reader.readexactly(min(size, READ_BYTES))
+                    size -= len(data)
+                    yield data
                 await reader.readexactly(2)
-                yield data
         elif "content-length" in self.headers:
             text = self.headers["content-length"]
             if not (text.isdigit() and len(text) <= 15):
@@ -89,12 +106,15 @@ class Response:
                 yield data
 
     async def read(self, limit: int = 1 << 20) -> bytes:
-        body = b""
+        """At most `limit` bytes of the body (the rest is left unread and the connection closed)."""
+        pieces: list[bytes] = []
+        size = 0
         async for data in self.iter_bytes():
-            body += data
-            if len(body) >= limit:
+            pieces.append(data[: limit - size])
+            size += len(pieces[-1])
+            if size >= limit:
                 break
-        return body[:limit]
+        return b"".join(pieces)
 
     def release(self) -> None:
         """Give the connection back when the body was read to its end, else close it."""
@@ -133,7 +153,7 @@ class ConnectionPool:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         head = (
             f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
-            f"Accept: text/event-stream\r\nContent-Length: {len(body)}\r\n"
+            f"Accept: text/event-stream\r\nAccept-Encoding: identity\r\nContent-Length: {len(body)}\r\n"
             + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
             + "\r\n"
         ).encode()
@@ -149,6 +169,14 @@ class ConnectionPool:
                 if not status_line and reused and attempt == 0:
                     connection.writer.close()
                     continue
+                for _ in range(MAX_INTERIM_RESPONSES):  # 100 Continue, 103 Early Hints…: skipped, as HTTP says
+                    if not _interim(status_line):
+                        break
+                    await self._headers(connection)
+                    status_line = await connection.reader.readline()
+                else:
+                    connection.writer.close()
+                    raise TransportError(f"more than {MAX_INTERIM_RESPONSES} interim (1xx) responses")
                 return await self._response(status_line, connection, key)
             except (ConnectionError, asyncio.IncompleteReadError) as exc:
                 connection.writer.close()
@@ -165,19 +193,30 @@ class ConnectionPool:
         if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not (parts[1].isdigit() and len(parts[1]) == 3):
             connection.writer.close()
             raise TransportError(f"not an HTTP/1.x response: {status_line[:60]!r}")
+        if parts[1].startswith(b"1"):  # 101 Switching Protocols (never asked for) or a 1xx past the limit
+            connection.writer.close()
+            raise TransportError(f"unexpected interim response {status_line[:60]!r}")
+        headers = await self._headers(connection)
+        return Response(int(parts[1]), headers, connection, self, key)
+
+    async def _headers(self, connection: _Connection) -> dict[str, str]:
+        """The header block up to its blank line: at most MAX_HEADERS lines and MAX_HEADER_BYTES in all."""
         headers: dict[str, str] = {}
+        size = 0
         for _ in range(MAX_HEADERS + 1):
             line = await connection.reader.readline()
+            size += len(line)
+            if size > MAX_HEADER_BYTES:
+                connection.writer.close()
+                raise TransportError(f"response headers over {MAX_HEADER_BYTES:,} bytes")
             if line in (b"\r\n", b"\n"):
-                break
+                return headers
             if not line:
                 raise TransportError("connection closed inside the response headers")
             name, _, value = line.decode("latin-1").partition(":")
             headers[name.strip().lower()] = value.strip()
-        else:
-            connection.writer.close()
-            raise TransportError(f"more than {MAX_HEADERS} response headers")
-        return Response(int(parts[1]), headers, connection, self, key)
+        connection.writer.close()
+        raise TransportError(f"more than {MAX_HEADERS} response headers")
 
     def close(self) -> None:
         for connections in self.idle.values():

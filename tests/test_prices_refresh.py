@@ -109,10 +109,25 @@ def test_damaged_cache_falls_back_to_bundled(tmp_path):
 
 def test_cli_update_and_list(server, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("INFERENCE_ROI_CACHE", str(tmp_path))
-    assert main(["prices", "update", "--url", f"{server}/error.json"]) == 1
+    assert main(["prices", "update", "--url", f"{server}/error.json"]) == 2
     assert "HTTP 500" in capsys.readouterr().err
     assert main(["prices", "update", "--url", f"{server}/ok.json"]) == 0
     assert "12 providers" in capsys.readouterr().out
     assert main(["prices", "list", "--provider", "prov2"]) == 0
     out = capsys.readouterr().out
     assert "fetched" in out and "prov2\tmodel-a\t1.5 / 1.5 / 6" in out
+
+
+def test_cli_refuses_a_negative_price_feed_with_one_line_and_keeps_the_copy(server, tmp_path, monkeypatch, capsys):
+    """A feed with a negative price would show negative API costs in every later `compare`: refused, exit 2."""
+    negative = [_provider(i, 1.5) for i in range(12)]
+    negative[5]["models"][0]["prices"]["output_mtok"] = -2
+    _Handler.routes["/negative.json"] = (200, json.dumps(negative).encode())
+    monkeypatch.setenv("INFERENCE_ROI_CACHE", str(tmp_path))
+    assert main(["prices", "update", "--url", f"{server}/ok.json"]) == 0
+    installed = (tmp_path / "genai-prices-data.json").read_bytes()
+    capsys.readouterr()
+    assert main(["prices", "update", "--url", f"{server}/negative.json"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "prov5/model-a.output_mtok is -2" in err and "kept the old prices" in err
+    assert (tmp_path / "genai-prices-data.json").read_bytes() == installed

@@ -4,12 +4,29 @@ with its reason, never a failed sweep; malformed setup answers fall back; finish
 from __future__ import annotations
 
 import asyncio
+import gzip
 import itertools
 import json
 import threading
+import time
+from collections.abc import Callable
+
+import pytest
 
 from cli.main import main
 from profiling.schema import load_profile
+from tests.test_hostile_http import (
+    Handler,
+    Request,
+    ScriptedServer,
+    endless,
+    gzip_bomb,
+    interim,
+    redirect,
+    reply,
+    run_measured,
+    slowloris,
+)
 
 GOOD_SSE = (
     b'data: {"choices":[{"delta":{"content":"a"}}]}\n\n' * 3
@@ -158,3 +175,158 @@ def test_bad_profiler_arguments_exit_2_before_anything_runs(tmp_path, capsys):
     assert main([*base, "--base-url", "http://127.0.0.1:1", "--requests-per-level", "1", "--out",
                  str(tmp_path / "d")]) == 2  # fmt: skip
     assert "is a directory" in capsys.readouterr().err
+
+
+# --- issue 26: bounded bodies and deadlines, 1xx, a failed level kept, numbers and prompt files checked first ----
+
+
+def _stream_route(replies: list[Handler], setup: dict[str, Handler] | None = None) -> Callable[[Request], Handler]:
+    """Streamed POSTs answered from a cycle of `replies`; other calls to a path of `setup` by its handler;
+    calibration (a non-streamed completion) by a usage count; anything else 404."""
+    cycle = itertools.cycle(replies)
+    calibration = reply(200, b'{"usage": {"prompt_tokens": 40}}')
+
+    def route(request: Request) -> Handler:
+        if request.method == "POST" and b'"stream": true' in request.body:
+            return next(cycle)
+        if request.path in (setup or {}):
+            return (setup or {})[request.path]
+        return calibration if request.path.endswith("/completions") else reply(404)
+
+    return route
+
+
+def _sse(body: bytes, extra: bytes = b"") -> Handler:
+    return reply(200, body, "text/event-stream", extra)
+
+
+TEXT_EVENT = b'data: {"choices":[{"delta":{"content":"a"}}]}\n\n'
+STREAM_FAULTS = {  # each must end as one failed request with this reason, within --timeout
+    "runaway stream: over 4,243,456 bytes": endless("text/event-stream", b": ping\n\n" * 8192),
+    "runaway stream: over 46 content chunks": endless("text/event-stream", TEXT_EVENT * 100),
+    "malformed SSE: an event over 1,048,576 bytes": endless("text/event-stream", b"x" * 65536),
+    "a gzip stream; the profiler asks for identity": _sse(gzip.compress(GOOD_SSE), b"Content-Encoding: gzip\r\n"),
+    "timeout": slowloris(0.2),
+}
+
+
+def _huge_chunk() -> Handler:
+    """A chunked body whose first chunk claims 0x3FFFFFF bytes, then sends zeros: read in pieces, cut by the cap."""
+
+    async def handle(writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3ffffff\r\n")
+        while True:
+            writer.write(b"\n" * 65536)
+            await writer.drain()
+
+    return handle
+
+
+STREAM_FAULTS["runaway stream: over 4,243,456 bytes for 3 tokens"] = _huge_chunk()
+
+
+def test_streamed_misbehaviours_are_bounded_failures_and_100_continue_is_skipped(tmp_path):
+    replies = [_sse(GOOD_SSE), *STREAM_FAULTS.values(), interim(_sse(GOOD_SSE))]
+    with ScriptedServer(_stream_route(replies)) as server:
+        start = time.perf_counter()
+        code, path = _profile(server, tmp_path, "--concurrency", "1", "--requests-per-level", str(len(replies)),
+                              "--timeout", "2")  # fmt: skip
+        assert time.perf_counter() - start < 2 * len(replies) + 20  # each request within its 2 s deadline
+    assert code == 0
+    level = load_profile(path).levels[0]
+    assert (level.requests_completed, level.requests_failed) == (2, len(STREAM_FAULTS))
+    errors = [json.loads(line)["error"] for line in (tmp_path / "p.requests.jsonl").read_text().splitlines()]
+    for reason in STREAM_FAULTS:
+        assert any(e and reason in e and "\n" not in e for e in errors), (reason, errors)
+
+
+def test_a_level_whose_only_request_fails_is_written_with_its_failure(tmp_path, capsys):
+    with ScriptedServer(_stream_route([reply(500, b'{"error": "boom\\nsecond line"}')])) as server:
+        code, path = _profile(server, tmp_path, "--concurrency", "1,2", "--requests-per-level", "1")
+    assert code == 0
+    profile = load_profile(path)
+    assert len(profile.levels) == 1 and profile.levels[0].requests_completed == 0
+    assert profile.levels[0].requests_failed == 1 and "level 1 errors: HTTP 500 x1" in profile.meta.notes
+    err = capsys.readouterr().err
+    assert "HTTP 500 x1" in err and "kept in the profile, stopping the sweep" in err
+    (raw,) = [json.loads(line) for line in (tmp_path / "p.requests.jsonl").read_text().splitlines()]
+    assert raw["error"].startswith("HTTP 500: ") and "\n" not in raw["error"]
+
+
+def test_hostile_setup_answers_fall_back_within_their_deadlines_and_memory_stays_bounded(tmp_path):
+    setup = {
+        "/version": gzip_bomb(),
+        "/info": endless(),
+        "/props": slowloris(),
+        "/v1/models": redirect("/v1/models"),
+        "/v1/chat/completions": interim(gzip_bomb()),
+        "/tokenize": slowloris(),
+    }
+    with ScriptedServer(_stream_route([_sse(GOOD_SSE)], setup)) as server:
+        out = tmp_path / "p.yaml"
+        result, err = run_measured(["profile", "--base-url", server.url, "--model", "m", "--gpu", "H100",
+                                    "--gpu-count", "1", "--out", str(out), "--warmup-requests", "0",
+                                    "--input-tokens", "50", "--output-tokens", "3", "--timeout", "1",
+                                    "--concurrency", "1", "--requests-per-level", "2"])  # fmt: skip
+    assert result["code"] == 0, err
+    assert result["grown_kib"] < 200 * 1024, f"the process grew by {result['grown_kib'] / 1024:.0f} MiB"
+    profile = load_profile(out)
+    assert profile.levels[0].requests_completed == 2 and "heuristic 1.3 tokens/word" in profile.meta.notes
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--input-tokens", "100000001"),
+        ("--input-tokens", "1e12"),
+        ("--input-tokens", "abc"),
+        ("--output-tokens", "1e22"),
+        ("--output-tokens", "0"),
+        ("--concurrency", "0,1"),
+        ("--concurrency", "1,x"),
+        ("--concurrency", ",".join(["1"] * 1001)),
+        ("--requests-per-level", "1.5"),
+        ("--warmup-requests", "-1"),
+        ("--seed", "1e400"),
+        ("--gpu-count", "0"),
+        ("--temperature", "inf"),
+        ("--cached-input-share", "1"),
+    ],
+)
+def test_profiler_numbers_out_of_bounds_are_one_line_before_any_work(tmp_path, capsys, flag, value):
+    args = {
+        "--base-url": "http://127.0.0.1:9",
+        "--model": "m",
+        "--input-tokens": "5",
+        "--output-tokens": "2",
+        "--concurrency": "1",
+        "--requests-per-level": "1",
+        "--out": str(tmp_path / "p.yaml"),
+        flag: value,
+    }
+    assert main(["profile", *[x for kv in args.items() for x in kv]]) == 2
+    err = capsys.readouterr().err
+    assert flag in err and err.count("\n") == 1 and err.startswith("error: command line: ")
+    assert not (tmp_path / "p.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "no prompts in file"),
+        ('{"prompt": ""}\n', "line 1"),
+        ('{"messages": []}\n', "line 1"),
+        ('{"messages": [{"role": "user"}]}\n', "line 1"),
+        ('{"prompt": "hi", "output_tokens": 1e22}\n', "line 1.output_tokens"),
+        ('{"prompt": "hi", "output_tokens": true}\n', "line 1.output_tokens"),
+        ("[1, 2]\n", "line 1"),
+    ],
+)
+def test_bad_prompt_files_are_one_line(tmp_path, capsys, content, message):
+    prompts = tmp_path / "prompts.jsonl"
+    prompts.write_text(content)
+    assert main(["profile", "--base-url", "http://127.0.0.1:9", "--model", "m", "--input-tokens", "5",
+                 "--output-tokens", "2", "--concurrency", "1", "--requests-per-level", "1", "--out",
+                 str(tmp_path / "p.yaml"), "--prompt-file", str(prompts)]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert message in err and "prompts.jsonl" in err and err.count("\n") == 1

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from profiling.transport import ConnectionPool, TransportError
+from profiling.transport import READ_BYTES, ConnectionPool, TransportError
 
 SSE = b'data: {"choices":[{"delta":{"content":"hi"}}]}\n\n'
 
@@ -75,3 +75,44 @@ def test_refused_connection_is_an_error():
 
     with pytest.raises(TransportError, match="cannot connect"):
         asyncio.run(go())
+
+
+def test_interim_1xx_responses_are_skipped():
+    interim = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+    status, body = asyncio.run(_body(interim + b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"))
+    assert status == 200 and body == b"hello"
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", "unexpected interim response"),
+        (b"HTTP/1.1 100 Continue\r\n\r\n" * 9 + b"HTTP/1.1 200 OK\r\n\r\n", "more than 8 interim"),
+        (
+            b"HTTP/1.1 200 OK\r\n" + b"X-A: " + b"a" * 60_000 + b"\r\nX-B: " + b"b" * 10_000 + b"\r\n\r\n",
+            "headers over",
+        ),
+    ],
+)
+def test_bad_interim_or_oversized_headers_are_errors(reply, message):
+    with pytest.raises(TransportError, match=message):
+        asyncio.run(_body(reply))
+
+
+def test_a_huge_chunk_is_handed_over_in_bounded_pieces():
+    """A chunk size line claiming 64 MiB is read READ_BYTES at a time, never allocated whole."""
+
+    async def go() -> list[int]:
+        server, url = await _serve(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3ffffff\r\n" + b"x" * 600_000)
+        async with server:
+            pool = ConnectionPool(timeout_s=5)
+            response = await pool.post(url, b"{}", {})
+            sizes = []
+            with pytest.raises(TransportError, match="stream broke"):  # the server closes inside the chunk
+                async for piece in response.iter_bytes():
+                    sizes.append(len(piece))
+            pool.close()
+            return sizes
+
+    sizes = asyncio.run(go())
+    assert len(sizes) == 600_000 // READ_BYTES and max(sizes) == READ_BYTES  # then the broken tail is an error
