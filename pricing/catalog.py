@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +20,7 @@ import genai_prices
 from genai_prices import types as gp_types
 from genai_prices.data_snapshot import DataSnapshot
 
-from datafiles import InputError
+from datafiles import InputError, decode_text, parse_json_text, read_bytes
 from pricing.paths import cached_price_file
 from pricing.records import ApiPrice, Rate, TokenPrices
 
@@ -106,9 +105,9 @@ class PriceCatalog:
                 seconds=(start_s + end_s) / 2
             )
             weights.append(hour_weights[start_s // 3600] * (end_s - start_s) / 3600)
-            cards.append(_token_prices(gp_model.get_prices(when)))
+            cards.append(token_prices(gp_model.get_prices(when)))
             if _has_batch(gp_model):
-                batch_cards.append(_token_prices(gp_model.get_prices(when, _BATCH_CONTEXT)))
+                batch_cards.append(token_prices(gp_model.get_prices(when, _BATCH_CONTEXT)))
         notes: list[str] = []
         if len(set(cards)) > 1:
             notes.append("time-of-day prices averaged over the workload's 24-hour curve")
@@ -154,7 +153,7 @@ def _rate(value: Decimal | gp_types.TieredPrices | None) -> Rate | None:
     return Rate(float(value))
 
 
-def _token_prices(card: gp_types.ModelPrice) -> TokenPrices:
+def token_prices(card: gp_types.ModelPrice) -> TokenPrices:
     cache_write = card.cache_write_mtok if card.cache_write_mtok is not None else card.cache_write_5m_mtok
     return TokenPrices(
         input=_rate(card.input_mtok) or Rate(0.0),
@@ -194,15 +193,20 @@ def _weighted(cards: list[TokenPrices], segment_weights: list[float]) -> TokenPr
     )
 
 
+MAX_FEED_BYTES = 32 * 1024 * 1024
+"""Largest genai-prices data file read, downloaded or cached (the real one is ~2 MiB)."""
+
+
 def load_price_catalog(cached_file: Path | None = None) -> PriceCatalog:
     """The refreshed copy if one is cached and valid, else genai-prices' bundled snapshot."""
     path = cached_file or cached_price_file()
     if path.is_file():
         try:
-            providers = providers_from_json(json.loads(path.read_bytes()))
+            raw = parse_json_text(decode_text(read_bytes(path, max_bytes=MAX_FEED_BYTES), str(path)), str(path))
+            providers = providers_from_json(raw)
             stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
             return PriceCatalog(DataSnapshot(providers, from_auto_update=True), f"genai-prices data fetched {stamp}")
-        except (ValueError, OSError):
+        except Exception:
             pass  # a damaged cache never blocks work: fall back to the bundled data
     bundled = DataSnapshot(genai_prices.data_snapshot._bundled_snapshot().providers, from_auto_update=False)  # noqa: SLF001
     return PriceCatalog(bundled, f"genai-prices {genai_prices.__version__} (bundled)")

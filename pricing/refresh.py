@@ -38,12 +38,19 @@ from genai_prices import types as gp_types
 from pydantic import ValidationError
 
 from datafiles import InputError, ResponseError, clip, decode_text, display_url, fetch, parse_json_text, url_problem
-from pricing.catalog import PriceCatalog, _token_prices, day_segments, load_price_catalog, providers_from_json
+from pricing.catalog import (
+    MAX_FEED_BYTES,
+    PriceCatalog,
+    day_segments,
+    load_price_catalog,
+    providers_from_json,
+    token_prices,
+)
 from pricing.paths import cached_price_file
 
 DEFAULT_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/refs/heads/main/prices/new_data/v2/data.json"
-MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
-"""Largest feed read, and largest once decompressed (the real one is a few MB)."""
+MAX_DOWNLOAD_BYTES = MAX_FEED_BYTES
+"""Largest feed read, and largest once decompressed: the size the cached copy is read back at."""
 DOWNLOAD_DEADLINE_S = 60.0
 """Whole download, redirects included: a server trickling bytes is cut here."""
 CONNECT_TIMEOUT_S = 5.0
@@ -151,8 +158,8 @@ def _validate(url: str, body: bytes) -> list[gp_types.Provider]:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"])
         raise bad(clip(f"{where}: {first['msg']}")) from None
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise bad(clip(exc)) from None
+    except Exception as exc:  # genai-prices' own parser on untrusted data (it asserts, too): any failure refuses it
+        raise bad(clip(f"{type(exc).__name__}: {exc}")) from None
     if len(providers) < MIN_PROVIDERS:
         raise RefreshError(
             f"downloaded data lists only {len(providers)} providers (expected at least {MIN_PROVIDERS}); {KEPT}"
@@ -297,7 +304,7 @@ def _price_every_model(url: str, catalog: PriceCatalog) -> None:
                     when = dt.datetime.combine(month, dt.time(), tzinfo=dt.UTC) + dt.timedelta(
                         seconds=(start_s + end_s) / 2
                     )
-                    card = _token_prices(model.get_prices(when))
+                    card = token_prices(model.get_prices(when))
                     rates = [card.input, card.output, card.cache_read, card.cache_write]
                     numbers = [card.usd_per_request] + [
                         x for r in rates if r for x in (r.base, *(p for _, p in r.tiers))
