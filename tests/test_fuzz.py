@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from datafiles import InputError, parse_as, parse_json_text, parse_yaml_text
 from profiling.importers import convert, profile_from_text
 from scenario_io import codec, resolve_scenario
+from scenario_io.references import References
 from tco import evaluate
 from tco.scenario import Scenario
 from tests.conftest import ROOT, TODAY
@@ -82,7 +83,9 @@ def test_any_scenario_field_set_to_anything_is_named_or_computes(catalogues, pat
     data = _replaced(SUPPORT, path, value)
     try:
         scenario = parse_as(Scenario, data, "s.yaml")
-        inputs = resolve_scenario(scenario, str(ROOT / "scenarios" / "s.yaml"), catalogues, today=TODAY)
+        inputs = resolve_scenario(
+            scenario, "s.yaml", catalogues, refs=References.on_disk(ROOT / "scenarios"), today=TODAY
+        )
         result = evaluate(inputs)
     except InputError as err:
         assert str(err).startswith("s.yaml")

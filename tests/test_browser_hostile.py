@@ -1,0 +1,102 @@
+"""Hostile uploads and links in real headless Chromium (issue 26): each is one in-page message that keeps the
+scenario — never an exception box, never a server-side traceback (the `app_url` fixture reads the server log),
+never the content of a file the link named."""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from pathlib import Path
+
+import yaml
+from playwright.sync_api import Page, expect
+
+from scenario_io import codec
+from tests import test_browser as ui
+from tests.test_browser import assert_no_exception, example, results_table, settle, shown_verdict
+from tests.test_sweep_importers import LLMD
+
+app_url, browser, page = ui.app_url, ui.browser, ui.page  # the same fixtures: a server of our own, Chromium, a tab
+
+HEADER = "timestamp,model,input_tokens,output_tokens,requests\n"
+
+
+def _upload(page: Page, label: str, path: Path, button: str) -> None:
+    uploader = page.locator("[data-testid=stFileUploader]").filter(has_text=label)
+    uploader.locator("input[type=file]").set_input_files(path)
+    page.get_by_role("button", name=button).click()
+    settle(page)
+
+
+def test_hostile_usage_exports_are_one_message_each(page: Page, app_url: str, tmp_path: Path):
+    page.goto(f"{app_url}/usage")
+    settle(page)
+    cases = {
+        "nan.csv": HEADER + "2026-10-01T10:00:00Z,gpt-4o,nan,200,3\n",
+        "zero.csv": HEADER + "2026-10-01T10:00:00Z,gpt-4o,0,0,3\n",
+        "huge.csv": HEADER + "2026-10-01T10:00:00Z,gpt-4o,1000000000,1000000000,1\n",
+        "*.csv": HEADER + "2026-10-01T10:00:00Z,gpt-4o,1e400,200,3\n",
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        _upload(page, "Usage or billing exports", path, "Read the exports")
+        message = page.locator("[data-testid=stAlert]").filter(has_text="The exports were not read")
+        expect(message).to_be_visible()
+        assert name in message.inner_text()
+        assert_no_exception(page)
+
+
+def test_hostile_eval_uploads_are_one_message_each(page: Page, app_url: str, tmp_path: Path):
+    page.goto(f"{app_url}/quality")
+    settle(page)
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"testCases": [{"success": true}], "identifier": "modèle"}'.encode("latin-1"))
+    bomb = tmp_path / "bomb.eval"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("header.json", b" " * (256 << 20))  # 256 MiB of spaces in about 250 KiB
+    bomb.write_bytes(buffer.getvalue())
+    for path, says in ((latin, "Latin-1"), (bomb, "zip bomb")):
+        _upload(page, "Eval result", path, "Import")
+        message = page.locator("[data-testid=stAlert]").filter(has_text="was not imported")
+        expect(message).to_contain_text(says)
+        assert len(message.inner_text()) < 600
+        assert_no_exception(page)
+
+
+def test_an_llmd_report_with_infinity_is_added_or_named(page: Page, app_url: str, tmp_path: Path):
+    report = copy.deepcopy(LLMD)
+    report["results"]["request_performance"]["aggregate"]["throughput"]["request_rate"] = "__INF__"
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(report).replace("__INF__", ".inf"))
+    page.goto(f"{app_url}/throughput")
+    settle(page)
+    _upload(page, "Profile or benchmark result", path, "Add profile")
+    outcome = page.locator("[data-testid=stAlert]").filter(has_text="report.yaml")
+    expect(outcome.first).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_a_link_naming_a_server_file_reads_nothing(page: Page, app_url: str):
+    mapping = example()
+    mapping["options"][0]["eval"] = {"file": "/etc/passwd", "model": "x"}
+    mapping["options"][1]["profile"] = "../README.md"
+    page.goto(f"{app_url}/?s={codec.to_url_token(mapping)}")
+    settle(page)
+    rows = {r["option"]: r for r in results_table(page)}
+    assert "neither a bundled eval" in rows[mapping["options"][0]["id"]]["status"]
+    assert "root:x:0" not in page.content() and "inference-roi" not in rows[mapping["options"][0]["id"]]["status"]
+    assert shown_verdict(page).startswith("Recommended:")
+    assert_no_exception(page)
+
+
+def test_a_malformed_link_opens_the_example_and_says_why(page: Page, app_url: str):
+    mapping = example()
+    mapping["options"] = "x"
+    page.goto(f"{app_url}/?s={codec.to_url_token(mapping)}")
+    settle(page)
+    expect(page.get_by_text("The shared link could not be opened")).to_be_visible()
+    assert shown_verdict(page).startswith("Recommended:")
+    assert_no_exception(page)
