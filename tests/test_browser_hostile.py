@@ -30,8 +30,6 @@ def _upload(page: Page, label: str, path: Path, button: str) -> None:
 
 
 def test_hostile_usage_exports_are_one_message_each(page: Page, app_url: str, tmp_path: Path):
-    page.goto(f"{app_url}/usage")
-    settle(page)
     cases = {
         "nan.csv": HEADER + "2026-10-01T10:00:00Z,gpt-4o,nan,200,3\n",
         "zero.csv": HEADER + "2026-10-01T10:00:00Z,gpt-4o,0,0,3\n",
@@ -41,6 +39,8 @@ def test_hostile_usage_exports_are_one_message_each(page: Page, app_url: str, tm
     for name, text in cases.items():
         path = tmp_path / name
         path.write_text(text)
+        page.goto(f"{app_url}/usage")  # a new session each time: the uploader keeps earlier files
+        settle(page)
         _upload(page, "Usage or billing exports", path, "Read the exports")
         message = page.locator("[data-testid=stAlert]").filter(has_text="The exports were not read")
         expect(message).to_be_visible()
@@ -49,8 +49,6 @@ def test_hostile_usage_exports_are_one_message_each(page: Page, app_url: str, tm
 
 
 def test_hostile_eval_uploads_are_one_message_each(page: Page, app_url: str, tmp_path: Path):
-    page.goto(f"{app_url}/quality")
-    settle(page)
     latin = tmp_path / "latin.json"
     latin.write_bytes('{"testCases": [{"success": true}], "identifier": "modèle"}'.encode("latin-1"))
     bomb = tmp_path / "bomb.eval"
@@ -59,6 +57,8 @@ def test_hostile_eval_uploads_are_one_message_each(page: Page, app_url: str, tmp
         archive.writestr("header.json", b" " * (256 << 20))  # 256 MiB of spaces in about 250 KiB
     bomb.write_bytes(buffer.getvalue())
     for path, says in ((latin, "Latin-1"), (bomb, "zip bomb")):
+        page.goto(f"{app_url}/quality")
+        settle(page)
         _upload(page, "Eval result", path, "Import")
         message = page.locator("[data-testid=stAlert]").filter(has_text="was not imported")
         expect(message).to_contain_text(says)
