@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from tco.breakeven import cost_curves
-from tco.risk import headline_pair
-from tco.scenario import Finance
+from tco.finance.breakeven import cost_curves
+from tco.records.scenario import Finance
+from tco.risk.report import headline_pair
 from ui import charts, forms, state, tables
 
 data = state.data()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from datafiles import InputError
 from models.quality import BENCHMARKS
-from tco.quality import pareto_front
+from tco.decision.quality import pareto_front
 from ui import charts, forms, loaders, state
 
 data = state.data()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tco.scenario import Uncertainty
+from tco.records.scenario import Uncertainty
 from ui import charts, forms, state, tables
 
 data = state.data()

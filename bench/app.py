@@ -133,7 +133,7 @@ def browser_times(starts: int) -> None:
 
 COLD_STEPS = {
     "import streamlit, plotly, pandas": "import streamlit, plotly.graph_objects, pandas",
-    "import the engine and loaders": "import tco.evaluate, scenario_io",
+    "import the engine and loaders": "import tco.decision.evaluate, scenario_io",
     "load the catalogues": "from scenario_io import load_catalogues; load_catalogues()",
     "first evaluation (default scenario)": (
         "from scenario_io import load_catalogues, load_inputs; from tco import evaluate; "

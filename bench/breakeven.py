@@ -20,9 +20,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tco import breakeven  # noqa: E402
-from tco.projection import OptionModel  # noqa: E402
-from tco.scenario import CapacityPolicy  # noqa: E402
+from tco.finance import breakeven  # noqa: E402
+from tco.finance.projection import OptionModel  # noqa: E402
+from tco.records.scenario import CapacityPolicy  # noqa: E402
 from tests.test_break_even_exact import RandomCase  # noqa: E402  (the test's fleets and its enumeration)
 
 FLAT = np.ones(24)

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 from models import load_catalog  # noqa: E402
 from pricing import load_gpu_sheet  # noqa: E402
 from profiling.schema import Level, Profile, ProfileMeta, load_profile  # noqa: E402
-from tco.perf_model import DECODE_CONTEXT_TOKENS, fit_profile  # noqa: E402
-from tco.roofline import EFFICIENCY, ESTIMATE_ERROR, calibration_ratios  # noqa: E402
-from tco.shapes import Shape, group_levels  # noqa: E402
+from tco.capacity.perf_model import DECODE_CONTEXT_TOKENS, fit_profile  # noqa: E402
+from tco.capacity.roofline import EFFICIENCY, ESTIMATE_ERROR, calibration_ratios  # noqa: E402
+from tco.capacity.shapes import Shape, group_levels  # noqa: E402
 
 # (a) docs/source/performance/perf-overview.md @00f3768: total output tokens/s of the TP group
 SHAPES_A = [
@@ -154,7 +154,7 @@ def main() -> None:
     print(
         f"\nRoofline efficiency (measured / physical req/s) on {len(ratios)} published levels of {len(profiles)} "
         f"profiles: median {median:.3f}, range {min(ratios):.3f}-{max(ratios):.3f}, median |ratio / median - 1| "
-        f"{spread:.1%}; tco.roofline.EFFICIENCY = {EFFICIENCY}, ESTIMATE_ERROR = {ESTIMATE_ERROR}"
+        f"{spread:.1%}; tco.capacity.roofline.EFFICIENCY = {EFFICIENCY}, ESTIMATE_ERROR = {ESTIMATE_ERROR}"
     )
     l0 = [
         m.coefficients[1] / m.coefficients[2]
@@ -163,7 +163,7 @@ def main() -> None:
     ]
     print(
         f"L0 = b/g of the full fit on table (a): median {statistics.median(l0):.0f} (range {min(l0):.0f}-"
-        f"{max(l0):.0f}); tco.perf_model.DECODE_CONTEXT_TOKENS = {DECODE_CONTEXT_TOKENS:g}"
+        f"{max(l0):.0f}); tco.capacity.perf_model.DECODE_CONTEXT_TOKENS = {DECODE_CONTEXT_TOKENS:g}"
     )
 
 

@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scenario_io.loader import load_inputs  # noqa: E402
-from tco.montecarlo import draw_drivers, run_monte_carlo  # noqa: E402
-from tco.option_models import setup_options  # noqa: E402
-from tco.projection import OptionModel  # noqa: E402
-from tco.scenario import HOURS_PER_MONTH  # noqa: E402
+from tco.cost.option_models import setup_options  # noqa: E402
+from tco.finance.projection import OptionModel  # noqa: E402
+from tco.records.scenario import HOURS_PER_MONTH  # noqa: E402
+from tco.risk.montecarlo import draw_drivers, run_monte_carlo  # noqa: E402
 
 N_OPTIONS, N_MONTHS, N_SAMPLES = 50, 36, 10_000
 

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scenario_io.loader import load_catalogues, load_inputs  # noqa: E402
-from tco import risk  # noqa: E402
-from tco.evaluate import evaluate  # noqa: E402
+from tco.decision.evaluate import evaluate  # noqa: E402
+from tco.risk import report as risk  # noqa: E402
 
 RANGES = ("throughput_rel_sd", "gpu_price_rel_range", "api_price_rel_range", "peak_rel_range", "growth_sd",
           "api_decline_range", "staff_rel_range")  # fmt: skip

@@ -9,8 +9,8 @@ from typing import Any
 
 from datafiles import InputError, parse_as, read_text
 from datafiles.export import json_safe
-from tco.scenario import RequestClass, Slo
-from tco.throughput_view import ProfileView
+from tco.capacity.throughput_view import ProfileView
+from tco.records.scenario import RequestClass, Slo
 
 
 def add_capacity_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +37,7 @@ def parse_slo(text: str) -> Slo:
 def _view(args: argparse.Namespace) -> tuple[ProfileView, RequestClass, Slo, str]:
     from profiling.importers import profile_from_text
     from scenario_io import load_catalogues
-    from tco.throughput_view import profile_view
+    from tco.capacity.throughput_view import profile_view
 
     shape = {"input_tokens": args.input_tokens, "output_tokens": args.output_tokens,
              "cached_input_share": args.cached_input_share}  # fmt: skip

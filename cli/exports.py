@@ -15,10 +15,10 @@ from typing import Any
 
 from cli.report import ranked
 from datafiles.export import Column, to_csv, to_xlsx
-from tco import finance
-from tco.results import BreakEven, OptionResult, ScenarioResult
-from tco.risk import RiskReport
-from tco.verdict import decide, mean_monthly_usd, status
+from tco.decision.verdict import decide, mean_monthly_usd, status
+from tco.finance import discounting
+from tco.records.results import BreakEven, OptionResult, ScenarioResult
+from tco.risk.report import RiskReport
 
 SUMMARY = [
     Column("option", "option", width=22),
@@ -129,7 +129,7 @@ def monthly_rows(result: ScenarioResult) -> list[dict[str, Any]]:
     discount factor and present value of the cost."""
     months = result.assumptions["months"]
     rate = result.assumptions["finance"]["discount_rate_annual"]
-    factors = finance.discount_factors(rate, len(months))
+    factors = discounting.discount_factors(rate, len(months))
     requests = result.assumptions["requests_per_month"]
     rows = []
     for o in ranked(result):

@@ -7,13 +7,13 @@ import json
 from typing import Any
 
 from datafiles.export import json_safe
-from tco.results import Crossing, OptionResult, ScenarioResult, rank_key
-from tco.risk import RiskReport
-from tco.verdict import verdict
+from tco.decision.verdict import verdict
+from tco.records.results import Crossing, OptionResult, ScenarioResult, rank_key
+from tco.risk.report import RiskReport
 
 
 def ranked(result: ScenarioResult) -> list[OptionResult]:
-    """Options meeting SLO and quality gate first, then by NPV of cost (tco.results.rank_key)."""
+    """Options meeting SLO and quality gate first, then by NPV of cost (tco.records.results.rank_key)."""
     return sorted(result.options, key=rank_key)
 
 

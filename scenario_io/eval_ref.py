@@ -12,7 +12,7 @@ import dataclasses
 from datafiles import InputError
 from evals.records import EvalSummary
 from scenario_io.references import References
-from tco.scenario import Option
+from tco.records.scenario import Option
 
 
 def _pick(rows: list[EvalSummary], model: str | None, task: str | None, file: str, field: str) -> EvalSummary:

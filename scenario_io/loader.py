@@ -20,8 +20,8 @@ from pricing.overrides import DEFAULT_OVERRIDES
 from profiling.schema import Profile
 from scenario_io.eval_ref import with_eval
 from scenario_io.references import References, pointed_at
-from tco.inputs import ResolvedApi, ResolvedDistillation, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
-from tco.scenario import ApiOption, DistilledOption, Ownership, Scenario, SelfHostedOption
+from tco.records.inputs import ResolvedApi, ResolvedDistillation, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
+from tco.records.scenario import ApiOption, DistilledOption, Ownership, Scenario, SelfHostedOption
 
 GPU_LOAD_FACTOR = 0.7
 """Average draw while serving as a share of the server's maximum power (DESIGN.md defaults)."""

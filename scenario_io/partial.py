@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from datafiles import InputError
-from tco.results import OptionError
+from tco.records.results import OptionError
 
 T = TypeVar("T")
 _OPTION_FIELD = re.compile(r"^options\[(\d+)\]\.?(.*)$")

@@ -14,7 +14,7 @@ from typing import Any
 
 from datafiles import InputError
 from datafiles.types import type_clash
-from tco.scenario import Scenario
+from tco.records.scenario import Scenario
 
 
 def _words(kinds: str) -> str:

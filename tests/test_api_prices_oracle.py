@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pricing.records import Rate, TokenPrices
-from tco.api_cost import mean_request_cost, price_request
-from tco.scenario import RequestClass
+from tco.cost.api_cost import mean_request_cost, price_request
+from tco.records.scenario import RequestClass
 
 ONE_HOT_HOURS = {h: tuple(1.0 if i == h else 0.0 for i in range(24)) for h in range(24)}
 

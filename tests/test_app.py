@@ -16,10 +16,10 @@ from datafiles import parse_as
 from scenario_io import codec, resolve_scenario
 from scenario_io.references import References
 from tco import ScenarioResult, evaluate, risk_report
-from tco.risk import headline_pair
-from tco.scenario import Scenario
-from tco.slo_presets import preset
-from tco.verdict import verdict
+from tco.decision.verdict import verdict
+from tco.records.scenario import Scenario
+from tco.records.slo_presets import preset
+from tco.risk.report import headline_pair
 from tests.conftest import ROOT, level, simple_profile
 from ui import loaders
 

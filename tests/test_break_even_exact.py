@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pytest
 
-from tco import breakeven, finance
-from tco.projection import OptionModel
-from tco.scenario import CapacityPolicy
+from tco.finance import breakeven, discounting
+from tco.finance.projection import OptionModel
+from tco.records.scenario import CapacityPolicy
 from tests.conftest import run_scenario, write_yaml
 from tests.test_engine_contract import base_scenario, measured_at_workload_shape
 from tests.test_engine_properties import _api as _api_model
@@ -151,7 +151,7 @@ def test_horizon_break_even_without_growth_adds_the_implementation_to_the_fleet(
     scenario["options"][1]["implementation_usd"] = 100_000
     result = run_scenario(tmp, scenario, catalogues)
     pair = next(b for b in result.break_even if b.self_hosted == "rented")
-    annuity = float(finance.discount_factors(0.08, 24).sum())
+    annuity = float(discounting.discount_factors(0.08, 24).sum())
     fleet = 2 * 2 * 2.5 * 730  # min 1 replica + 1 spare, 2 GPUs each at $2.5/h
     per_request = 0.0108  # 2,000 in (half cached) / 500 out on flat-3-15 (test_engine_contract)
     first = pair.horizon_crossings[0]

@@ -26,7 +26,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from scenario_io import codec
-from tco.verdict import fleet_text, verdict
+from tco.decision.verdict import fleet_text, verdict
 from tests.conftest import ROOT, level, simple_profile
 from tests.test_app import engine, example
 from ui import charts

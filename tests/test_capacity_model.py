@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from models import load_catalog
 from pricing import load_gpu_sheet
 from profiling.schema import Level, Profile, ProfileMeta, load_profile
-from tco.capacity import capacity_at_slo
-from tco.memory_fit import card_fit, kv_bytes_per_sequence, memory_fit, smallest_fit
-from tco.perf_model import fit_profile
-from tco.roofline import EFFICIENCY, calibration_ratios, estimated_model, gpu_ceiling
-from tco.scenario import RequestClass, Slo
-from tco.shapes import Shape, group_levels
+from tco.capacity.at_slo import capacity_at_slo
+from tco.capacity.memory_fit import card_fit, kv_bytes_per_sequence, memory_fit, smallest_fit
+from tco.capacity.perf_model import fit_profile
+from tco.capacity.roofline import EFFICIENCY, calibration_ratios, estimated_model, gpu_ceiling
+from tco.capacity.shapes import Shape, group_levels
+from tco.records.scenario import RequestClass, Slo
 from tests.conftest import ROOT
 
 GIB = 2**30
@@ -246,7 +246,7 @@ def test_estimate_meets_the_slo_it_reports_and_tighter_slo_lowers_it(cards, shee
     card, gpu = cards.find("llama-3.3-70b-instruct"), sheet.get("H100")
     cls = RequestClass(name="chat", share=1, input_tokens=2000, output_tokens=500)
     model = estimated_model(card, gpu, 2, "fp8", Shape(2000, 500))
-    from tco.capacity import estimated_capacity
+    from tco.capacity.at_slo import estimated_capacity
 
     loose = estimated_capacity(model, Slo(itl_p99_s=0.1), cls, True, "")
     tight = estimated_capacity(model, Slo(itl_p99_s=0.03), cls, True, "")
@@ -272,10 +272,10 @@ column of 1e-185 would ask for a 1e185 coefficient, which neither solver compute
     )
 )
 def test_small_nnls_matches_scipy(problem):
-    """tco.perf_model.nnls_small against scipy.optimize.nnls (the oracle): the same residual, β ≥ 0."""
+    """tco.capacity.perf_model.nnls_small against scipy.optimize.nnls (the oracle): the same residual, β ≥ 0."""
     from scipy.optimize import nnls
 
-    from tco.perf_model import nnls_small
+    from tco.capacity.perf_model import nnls_small
 
     rows, target = problem
     a = np.array(rows)

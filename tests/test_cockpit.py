@@ -19,8 +19,8 @@ from cli.exports import as_csv, as_monthly_csv, as_xlsx, assumption_rows, file_s
 from scenario_io import load_inputs
 from scenario_io.partial import without_bad_options
 from tco import evaluate
-from tco.risk import risk_report
-from tco.verdict import decide, fleet_text, mean_monthly_usd, verdict
+from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, verdict
+from tco.risk.report import risk_report
 from tests.conftest import ROOT, level, run_scenario, simple_profile, write_yaml
 from ui.amounts import parse_amount, short, with_separators
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tco.commitments import committed_units
+from tco.finance.commitments import committed_units
 from tests.conftest import run_scenario, write_yaml
 from tests.test_engine_contract import HOURS, base_scenario, measured_at_workload_shape
 

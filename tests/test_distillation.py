@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from cli.main import main
 from datafiles import InputError
 from scenario_io.loader import load_inputs
-from tco import distillation
-from tco.finance import monthly_rate
-from tco.montecarlo import run_monte_carlo
-from tco.option_models import setup_options
+from tco.cost import distillation
+from tco.cost.option_models import setup_options
+from tco.finance.discounting import monthly_rate
+from tco.risk.montecarlo import run_monte_carlo
 from tests.conftest import ROOT, TODAY, level, run_scenario, simple_profile, write_yaml
 
 H100_PEAK = 989e12  # gpus.yaml: H100 SXM dense BF16, FLOP/s
@@ -368,7 +368,7 @@ def test_the_decision_report_carries_each_project(catalogues):
 
 def test_the_tornado_swings_the_one_time_costs(catalogues):
     """±50 % on implementation + project moves the NPV of savings by exactly half of them each way."""
-    from tco.sensitivity import tornado
+    from tco.risk.sensitivity import tornado
 
     inputs = load_inputs(ROOT / "scenarios" / "distil-a-student.yaml", catalogues, today=TODAY)
     models = {s.model.id: s.model for s in setup_options(inputs)}

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cli.exports import as_xlsx
 from datafiles import InputError
 from scenario_io import codec
-from tco.quality import pareto_front
+from tco.decision.quality import pareto_front
 from tests.conftest import HOSTILE_SCENARIO, level, run_scenario, simple_profile, write_yaml
 from ui.workload_form import parse_curve
 

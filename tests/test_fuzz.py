@@ -23,7 +23,7 @@ from profiling.importers import convert, profile_from_text
 from scenario_io import codec, resolve_scenario
 from scenario_io.references import References
 from tco import evaluate
-from tco.scenario import Scenario
+from tco.records.scenario import Scenario
 from tests.conftest import ROOT, TODAY
 
 SUPPORT = yaml.safe_load((ROOT / "scenarios" / "support-assistant.yaml").read_text())

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from evals.stats import wilson_interval
 from models.catalog import load_catalog
-from tco.verdict import verdict
+from tco.decision.verdict import verdict
 from tests.conftest import SCENARIOS, level, run_scenario, simple_profile, write_yaml
 
 FLAT = {"kind": "api", "provider": "acme", "model": "flat-3-15", "fixed_usd_per_month": 0}

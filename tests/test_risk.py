@@ -9,10 +9,10 @@ import pytest
 
 from scenario_io.loader import load_inputs
 from tco import evaluate, risk_report
-from tco.montecarlo import run_monte_carlo
-from tco.option_models import setup_options
-from tco.scenario import Uncertainty
-from tco.sensitivity import tornado
+from tco.cost.option_models import setup_options
+from tco.records.scenario import Uncertainty
+from tco.risk.montecarlo import run_monte_carlo
+from tco.risk.sensitivity import tornado
 from tests.conftest import ROOT, TODAY
 
 SUPPORT = ROOT / "scenarios" / "support-assistant.yaml"
@@ -76,7 +76,7 @@ def test_tornado_base_matches_evaluation_and_directions(catalogues):
 
 def test_every_draw_has_its_median_at_the_base_case(support):
     """A base API price decline of 0 %/yr must not average 16.7 %/yr (the old one-sided draw did)."""
-    from tco.montecarlo import draw_drivers
+    from tco.risk.montecarlo import draw_drivers
 
     for base in (0.0, 0.3):
         finance = dataclasses.replace(support.scenario.finance, api_price_decline_annual=base)
@@ -94,7 +94,7 @@ def test_every_draw_has_its_median_at_the_base_case(support):
 
 
 def test_throughput_spread_widens_with_the_basis(support):
-    from tco.montecarlo import PUBLISHED_SD, option_throughput_sds, throughput_sd
+    from tco.risk.montecarlo import PUBLISHED_SD, option_throughput_sds, throughput_sd
 
     assert throughput_sd("measured", 0.0, 0.12) < throughput_sd("published", 0.0, 0.12) == PUBLISHED_SD
     assert throughput_sd("modelled", 0.25, 0.12) == 0.25 and throughput_sd("estimated", 0.36, 0.12) == 0.36

@@ -22,7 +22,7 @@ from datafiles import InputError, parse_as
 from evals.importers import import_eval
 from scenario_io import codec, resolve_scenario
 from scenario_io.references import References
-from tco.scenario import Scenario
+from tco.records.scenario import Scenario
 from tests.conftest import ROOT
 from ui import state
 

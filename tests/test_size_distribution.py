@@ -8,8 +8,8 @@ import pytest
 from genai_prices import Usage, calc_price
 
 from datafiles import InputError
-from tco.api_cost import mean_request_cost, price_request
-from tco.scenario import RequestClass
+from tco.cost.api_cost import mean_request_cost, price_request
+from tco.records.scenario import RequestClass
 from tests.conftest import run_scenario, write_yaml
 from tests.test_engine_contract import base_scenario, measured_at_workload_shape
 

@@ -23,7 +23,7 @@ import yaml
 from cli.main import main
 from datafiles import InputError
 from pricing import PriceBook, load_overrides, load_price_catalog
-from tco.usage import growth_per_month
+from tco.workload.usage import growth_per_month
 from tests import usage_exports as ex
 from tests.conftest import ROOT
 from usage.report import analyse, as_dict, scenario_mapping

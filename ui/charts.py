@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tco import BreakEven, OptionResult, ScenarioResult
-from tco.montecarlo import MonteCarloResult
-from tco.sensitivity import Tornado
-from tco.throughput_view import ProfileView
+from tco.capacity.throughput_view import ProfileView
+from tco.risk.montecarlo import MonteCarloResult
+from tco.risk.sensitivity import Tornado
 
 SELF_HOSTED = "#1f77b4"
 API = "#ff7f0e"

@@ -1,6 +1,6 @@
 """The Compare page's distilled options: the form that adds a student (trained on a teacher's outputs, then
 served on GPUs) and the list of those in the scenario, each removable. The project's arithmetic is
-tco.distillation's; this only writes the option into the scenario mapping."""
+tco.cost.distillation's; this only writes the option into the scenario mapping."""
 
 from __future__ import annotations
 

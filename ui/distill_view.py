@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from tco.results import OptionResult, ScenarioResult
+from tco.records.results import OptionResult, ScenarioResult
 from ui import charts, tables
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tco.defaults import DEFAULT_SOURCES
+from tco.records.defaults import DEFAULT_SOURCES
 from ui import state
 
 

@@ -19,7 +19,7 @@ from pricing.listing import api_price_rows, gpu_offer_rows
 from profiling.importers import profile_from_text
 from profiling.schema import Profile, load_profile
 from scenario_io import Catalogues, codec, load_catalogues
-from tco.scenario import Scenario
+from tco.records.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tco.defaults import DEFAULT_SOURCES
-from tco.scenario import Ownership
+from tco.records.defaults import DEFAULT_SOURCES
+from tco.records.scenario import Ownership
 
 PRICING = ("on_demand", "reserved_1y", "reserved_3y", "spot", "owned", "custom $/GPU-h")
 OWNERSHIP_FIELDS = {

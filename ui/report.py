@@ -22,8 +22,8 @@ import streamlit as st
 
 from cli.exports import assumption_rows, file_stem
 from cli.report import project_line, ranked
-from tco.breakeven import cost_curves
-from tco.verdict import decide, verdict
+from tco.decision.verdict import decide, verdict
+from tco.finance.breakeven import cost_curves
 from ui import charts, distill_view, tables
 from ui.forms import Download, download
 from ui.state import Analysis

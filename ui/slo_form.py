@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tco.scenario import CapacityPolicy, Slo
-from tco.slo_presets import PRESETS, preset
+from tco.records.scenario import CapacityPolicy, Slo
+from tco.records.slo_presets import PRESETS, preset
 from ui import state
 from ui.forms import NumberField, default_help, key, number_fields, table_editor
 

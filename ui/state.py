@@ -27,11 +27,11 @@ from scenario_io.partial import without_bad_options
 from scenario_io.references import References
 from scenario_io.shape import check_shape
 from tco import RiskReport, ScenarioInputs, ScenarioResult, evaluate, risk_report
-from tco.option_models import OptionSetup, setup_options
-from tco.scenario import Scenario
-from tco.throughput_view import ProfileView
-from tco.throughput_view import profile_view as tco_profile_view
-from tco.what_if import DeclineCase, api_decline_cases
+from tco.capacity.throughput_view import ProfileView
+from tco.capacity.throughput_view import profile_view as tco_profile_view
+from tco.cost.option_models import OptionSetup, setup_options
+from tco.decision.what_if import DeclineCase, api_decline_cases
+from tco.records.scenario import Scenario
 from ui import loaders
 
 LOG = logging.getLogger(__name__)

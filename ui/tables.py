@@ -9,9 +9,9 @@ import streamlit as st
 
 from cli.report import ranked
 from tco import ScenarioResult
-from tco.defaults import DEFAULT_SOURCES
-from tco.results import OptionResult
-from tco.verdict import decide, fleet_text, mean_monthly_usd, status
+from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, status
+from tco.records.defaults import DEFAULT_SOURCES
+from tco.records.results import OptionResult
 
 OPTION_COLUMNS = {
     "option": st.column_config.TextColumn("option", width=112),

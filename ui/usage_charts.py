@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from tco.usage import Reconciliation, UsageBucket
+from tco.cost.reconcile import Reconciliation
+from tco.workload.usage import UsageBucket
 
 
 def spend_by_month(rows: Sequence[Reconciliation]) -> go.Figure:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from datafiles import InputError, parse_as
-from tco.scenario import RequestClass, Workload
+from tco.records.scenario import RequestClass, Workload
 from ui import charts, state
 from ui.amounts import parse_amount, short, with_separators
 from ui.forms import default_help, key, number, replace_choice, seeded, table_editor, tidy

@@ -20,7 +20,7 @@ import duckdb
 
 from datafiles import InputError
 from datafiles.errors import excerpt
-from tco.usage import TokenPercentiles, UsageBucket
+from tco.workload.usage import TokenPercentiles, UsageBucket
 from usage.detect import detect
 from usage.sources import COLUMNS, DAY_S, Source
 from usage.staging import spill_folder, staged
@@ -146,7 +146,7 @@ def _percentiles(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str | None],
 
 _COUNTS = ("input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens")
 MAX_TOKENS_PER_REQUEST = 1e8
-"""The scenario's own limit on a request's tokens (tco.units.Tokens): a row over it is refused here, by name."""
+"""The scenario's own limit on a request's tokens (tco.records.units.Tokens): a row over it is refused here, by name."""
 MAX_COUNT = 1e15
 """Largest token or request count in one row: a year of a hyperscaler's traffic is ~1e15 tokens."""
 

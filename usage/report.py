@@ -2,7 +2,7 @@
 
 `analyse(files, book)` is what `inference-roi usage` and the app's Usage page both call: import each file
 (DuckDB), map every model to its price-catalogue id (an unknown id is an `InputError` naming the file and
-the model), summarise (`tco.usage.summarise`), and reconcile the reported cost with our prices.
+the model), summarise (`tco.workload.usage.summarise`), and reconcile the reported cost with our prices.
 `scenario_mapping` turns the result into a scenario that `inference-roi compare` runs as it is.
 """
 
@@ -18,8 +18,9 @@ from typing import Any
 
 from datafiles import parse_as
 from pricing import PriceBook
-from tco.scenario import Workload
-from tco.usage import Reconciliation, UsageSummary, reconcile, summarise
+from tco.cost.reconcile import Reconciliation, reconcile
+from tco.records.scenario import Workload
+from tco.workload.usage import UsageSummary, summarise
 from usage.importer import ImportedFile, import_files
 
 GRAIN_ORDER = ("request", "hour", "day")

@@ -1,0 +1,70 @@
+"""How many requests a second one replica serves within the SLO at the workload's shape: profile shapes, the
+fitted performance model, the memory fit, the calibrated roofline, a replica's capacity and the throughput
+view of one profile.
+
+May import: records.
+"""
+
+from tco.capacity.at_slo import (
+    Capacity,
+    capacity_at_slo,
+    combine_classes,
+    estimated_capacity,
+    level_checks,
+    workload_shape,
+)
+from tco.capacity.memory_fit import (
+    MemoryFit,
+    bytes_per_param,
+    card_fit,
+    kv_bytes_per_sequence,
+    memory_fit,
+    smallest_fit,
+)
+from tco.capacity.perf_model import DECODE_CONTEXT_TOKENS, ONE_SHAPE_ERROR, PerfModel, fit_profile, nnls_small
+from tco.capacity.replica_capacity import ReplicaCapacity, replica_capacity
+from tco.capacity.roofline import (
+    EFFICIENCY,
+    ESTIMATE_ERROR,
+    calibration_ratios,
+    default_precision,
+    estimated_model,
+    gpu_ceiling,
+)
+from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, level_shape, matching_group
+from tco.capacity.throughput_view import ProfileView, profile_view
+
+__all__ = [
+    "DECODE_CONTEXT_TOKENS",
+    "EFFICIENCY",
+    "ESTIMATE_ERROR",
+    "ONE_SHAPE_ERROR",
+    "SHAPE_TOLERANCE",
+    "Capacity",
+    "MemoryFit",
+    "PerfModel",
+    "ProfileView",
+    "ReplicaCapacity",
+    "Shape",
+    "bytes_per_param",
+    "calibration_ratios",
+    "capacity_at_slo",
+    "card_fit",
+    "combine_classes",
+    "default_precision",
+    "estimated_capacity",
+    "estimated_model",
+    "fit_profile",
+    "gpu_ceiling",
+    "group_levels",
+    "kv_bytes_per_sequence",
+    "level_checks",
+    "level_shape",
+    "matching_group",
+    "memory_fit",
+    "nnls_small",
+    "profile_view",
+    "replica_capacity",
+    "smallest_fit",
+    "workload_shape",
+]

@@ -1,0 +1,272 @@
+"""Per-replica capacity X* at the SLO, at the workload's own request shape.
+
+- **measured**: the workload's shape was measured (levels grouped by nominal shape, `tco.capacity.shapes`):
+  X* is the highest measured req/s among that shape's levels that meet every SLO bound with no failed
+  requests (DESIGN.md, Contracts). Measured levels rule.
+- **modelled**: any other shape. The profile's performance model (`tco.capacity.perf_model`, fitted to every
+  level) predicts throughput and latency percentiles at the workload's shape for each concurrency up to
+  the highest measured one (and the memory fit's maximum); X* is the highest predicted throughput whose
+  predicted latencies meet every bound. Labelled with the model's expected error.
+- **estimated**: no profile; the same search on the calibrated physical model (`tco.capacity.roofline`).
+
+A bound on a metric that a profile did not measure cannot be verified, so it is not met. A profile
+without any latency metric holds offline (max-throughput) figures: serving an interactive class from
+it carries a warning, since the latency at that load is unknown and, on NVIDIA's own trtllm-bench runs,
+tens of seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from profiling.schema import Profile
+from tco.capacity.perf_model import ONE_SHAPE_ERROR, PerfModel, fit_profile
+from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, matching_group
+from tco.records.scenario import RequestClass, Slo
+
+OFFLINE_WARNING = (
+    "offline figures: the {model} profile has no latency metrics (max-throughput data), so the latency of "
+    "class {cls!r} at this load is unknown; trtllm-bench's own runs at such loads show TTFT near 50 s. "
+    "Set an SLO and measure with `inference-roi profile` before sizing interactive work on it"
+)
+
+
+@dataclass(frozen=True)
+class Capacity:
+    req_per_s: float | None
+    """Requests/s one replica serves within the SLO; None when nothing meets it."""
+    level_index: int | None
+    """The measured level X* came from (method `measured`)."""
+    basis: str
+    """Where the data comes from: measured, published or estimated."""
+    method: str
+    """measured (a level of this shape), modelled (the fitted model) or estimated (roofline)."""
+    prefill_share: float | None
+    """Share of a request's GPU time spent in prefill."""
+    concurrency: float | None = None
+    """Requests in flight at X*."""
+    expected_error: float | None = None
+    latencies: tuple[tuple[str, str, float], ...] = ()
+    """(metric, percentile, seconds) at X*: measured or predicted."""
+    offline: bool = False
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LevelCheck:
+    """One load level against the SLO: whether it counts, and each reason it does not."""
+
+    index: int
+    meets_slo: bool
+    reasons: tuple[str, ...]
+    missing: tuple[str, ...]
+    """Bounded metrics the level did not measure, e.g. 'ttft p99'."""
+
+
+def level_checks(profile: Profile, slo: Slo) -> list[LevelCheck]:
+    checks = []
+    for index, level in enumerate(profile.levels):
+        reasons, missing = [], []
+        if level.requests_failed > 0:
+            reasons.append(f"{level.requests_failed} failed requests")
+        for metric, pct, bound in slo.bounds():
+            name = f"{metric.removesuffix('_s')} {pct}"
+            value = level.latency(metric, pct)
+            if value is None:
+                missing.append(name)
+                reasons.append(f"{name} not measured")
+            elif value > bound:
+                reasons.append(f"{name} {value:.3g} s > {bound:g} s")
+        checks.append(LevelCheck(index, not reasons, tuple(reasons), tuple(missing)))
+    return checks
+
+
+def workload_shape(cls: RequestClass, prefix_caching: bool) -> Shape:
+    """The class's shape as the engine sees it: cached input is prefilled only without prefix caching."""
+    return Shape(cls.input_tokens, cls.output_tokens, cls.cached_input_share if prefix_caching else 0.0)
+
+
+def has_latency(profile: Profile) -> bool:
+    return any(lv.ttft_s.p50 or lv.itl_s.p50 or lv.e2e_s.p50 for lv in profile.levels)
+
+
+def concurrency_grid(c_max: float) -> np.ndarray:
+    """Concurrencies searched: 1 .. c_max in 200 geometric steps (about 4 % apart at c_max = 64)."""
+    return np.geomspace(1.0, max(c_max, 1.0), 200)
+
+
+def predicted_latencies(
+    model: PerfModel, shape: Shape, concurrency: float, slo: Slo
+) -> dict[tuple[str, str], float | None]:
+    return {(m, p): model.latency(shape, concurrency, m, p) for m, p, _ in slo.bounds()}
+
+
+def best_under_slo(
+    model: PerfModel, shape: Shape, slo: Slo, c_max: float | None
+) -> tuple[float, float | None, tuple[tuple[str, str, float], ...]] | None:
+    """(X*, concurrency, latencies) of the highest predicted throughput meeting every bound, or None."""
+    limit = c_max if c_max is not None else model.max_concurrency
+    if limit is None:  # offline data: saturation throughput, latency unknown
+        if slo.bounds():
+            return None
+        return model.req_per_s(shape, None), None, ()
+    best = None
+    for c in concurrency_grid(limit):
+        lat = predicted_latencies(model, shape, float(c), slo)
+        if all(lat[(m, p)] is not None and lat[(m, p)] <= bound for m, p, bound in slo.bounds()):  # type: ignore[operator]
+            x = model.req_per_s(shape, float(c))
+            if best is None or x > best[0]:
+                shown = tuple((m, p, v) for (m, p), v in lat.items() if v is not None)
+                best = (x, float(c), shown)
+    return best
+
+
+def _measured_capacity(profile: Profile, slo: Slo, cls: RequestClass, indices: tuple[int, ...]) -> Capacity:
+    notes: list[str] = []
+    best: tuple[float, int] | None = None
+    missing: set[str] = set()
+    for check in level_checks(profile, slo):
+        if check.index not in indices:
+            continue
+        missing.update(check.missing)
+        level = profile.levels[check.index]
+        if check.meets_slo and (best is None or level.req_per_s > best[0]):
+            best = (level.req_per_s, check.index)
+    if missing:
+        notes.append(f"profile does not report {', '.join(sorted(missing))}; levels lacking them cannot meet the SLO")
+    source = profile.meta.source
+    if best is None:
+        notes.append(f"no load level of the {profile.meta.model} profile meets the SLO for class {cls.name!r}")
+        return Capacity(None, None, source, "measured", None, notes=tuple(notes))
+    req_per_s, index = best
+    level = profile.levels[index]
+    ttft, e2e = level.ttft_s.p50, level.e2e_s.p50
+    share = min(1.0, ttft / e2e) if ttft is not None and e2e else None
+    shown = tuple((m, p, v) for m, p, _ in slo.bounds() if (v := level.latency(m, p)) is not None)
+    return Capacity(req_per_s, index, source, "measured", share, level.concurrency, 0.0, shown, notes=tuple(notes))
+
+
+def outside_measured(model: PerfModel, shape: Shape) -> str:
+    """'input tokens' / 'output tokens' when `shape` lies beyond the measured shapes (by the tolerance), else ''."""
+    out = []
+    for name, value, measured in (
+        ("input tokens", shape.input_tokens, [s.input_tokens for s in model.shapes]),
+        ("output tokens", shape.output_tokens, [s.output_tokens for s in model.shapes]),
+    ):
+        if measured and not min(measured) / (1 + SHAPE_TOLERANCE) <= value <= max(measured) * (1 + SHAPE_TOLERANCE):
+            out.append(name)
+    return " and ".join(out)
+
+
+def capacity_at_slo(
+    profile: Profile,
+    slo: Slo,
+    cls: RequestClass,
+    prefix_caching: bool = True,
+    max_concurrency: int | None = None,
+    model: PerfModel | None = None,
+) -> Capacity:
+    """Capacity of one replica for requests of class `cls` (see the module docstring).
+
+    `max_concurrency` (from the memory fit) caps the modelled search; `model` is the profile's fitted
+    model when the caller already has it.
+    """
+    shape = workload_shape(cls, prefix_caching)
+    offline = not has_latency(profile)
+    warn = (OFFLINE_WARNING.format(model=profile.meta.model, cls=cls.name),) if offline and cls.batch_share < 1 else ()
+    group = matching_group(group_levels(profile.levels, profile.meta.cached_input_share), shape)
+    if group is not None:
+        cap = _measured_capacity(profile, slo, cls, group.indices)
+        return dataclasses.replace(cap, offline=offline, notes=(*cap.notes, *warn))
+    model = model or fit_profile(profile)
+    if model is None:
+        return Capacity(None, None, profile.meta.source, "modelled", None, notes=("no level has throughput",))
+    c_max = model.max_concurrency
+    if c_max is not None and max_concurrency is not None:
+        c_max = min(c_max, float(max_concurrency))
+    found = best_under_slo(model, shape, slo, c_max)
+    labels = [s.label() for s in model.shapes]
+    measured = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+    expected, basis = model.expected_error, model.error_basis
+    outside = outside_measured(model, shape)
+    if outside:
+        expected = max(expected or 0.0, ONE_SHAPE_ERROR)
+        basis = f"{outside} outside the measured range: at least the token-scaling error"
+    error = f"expected error ±{expected:.0%} ({basis})" if expected else ""
+    note = f"modelled: {shape.label()} was not measured (profile: {measured}); fitted performance model, {error}"
+    if found is None:
+        why = "no predicted load meets the SLO" if model.interactive else "the profile has no latency metrics"
+        return Capacity(
+            None,
+            None,
+            profile.meta.source,
+            "modelled",
+            None,
+            None,
+            expected,
+            (),
+            offline,
+            (note, f"{why} for class {cls.name!r}", *warn),
+        )
+    x, c, latencies = found
+    return Capacity(
+        x,
+        None,
+        profile.meta.source,
+        "modelled",
+        model.prefill_share(shape, c),
+        c,
+        expected,
+        latencies,
+        offline,
+        (note, *warn),
+    )
+
+
+def estimated_capacity(
+    model: PerfModel | None, slo: Slo, cls: RequestClass, prefix_caching: bool, why: str
+) -> Capacity:
+    """X* from the calibrated physical model (no profile)."""
+    if model is None:
+        return Capacity(None, None, "estimated", "estimated", None, notes=(why,))
+    shape = workload_shape(cls, prefix_caching)
+    found = best_under_slo(model, shape, slo, model.max_concurrency)
+    note = f"estimated by the calibrated roofline ({model.error_basis}); measure it with `inference-roi profile`"
+    if found is None:
+        return Capacity(
+            None,
+            None,
+            "estimated",
+            "estimated",
+            None,
+            None,
+            model.expected_error,
+            notes=(note, f"roofline: no load meets the SLO for class {cls.name!r}"),
+        )
+    x, c, latencies = found
+    return Capacity(
+        x,
+        None,
+        "estimated",
+        "estimated",
+        model.prefill_share(shape, c),
+        c,
+        model.expected_error,
+        latencies,
+        notes=(note,),
+    )
+
+
+def combine_classes(capacities: list[Capacity], shares: list[float]) -> float | None:
+    """Requests/s of the class mix on one replica: 1 / sum(share_c / X*_c) (replica time adds up).
+
+    >>> fast, slow = Capacity(2.0, 0, "measured", "measured", None), Capacity(1.0, 0, "measured", "measured", None)
+    >>> combine_classes([fast, slow], [0.5, 0.5])
+    1.3333333333333333
+    """
+    if any(c.req_per_s is None for c in capacities):
+        return None
+    return 1.0 / sum(w / c.req_per_s for c, w in zip(capacities, shares, strict=True) if c.req_per_s)

@@ -1,0 +1,371 @@
+"""A performance model of one replica, fitted to every level of a profile.
+
+Continuous-batching engines (vLLM, SGLang, TensorRT-LLM) spend GPU time on a request in two
+phases: prefill of its uncached input tokens, and one decode step per output token, shared with
+every other running sequence. With `c` requests in flight, the replica's GPU-seconds per request are
+
+    τ(c) = π·I_u + b·O + g·O·L + a·O/c                                   (1)
+
+- `I_u` uncached input tokens (input × (1 − cached share): prefix-cache hits are not prefilled),
+- `O` output tokens, `L = I + O/2` the mean context a decode step reads from the KV cache,
+- `π` prefill seconds per token, `b` decode seconds per token, `g` decode seconds per token per
+  context token (KV reads and attention grow with context), `a` the fixed cost of one decode step
+  (reading the weights), shared by the `c` sequences of the batch.
+
+Throughput is X(c) = 1/τ(c) requests/s (GPU time adds up: the replica finishes one request every
+τ seconds), and by Little's law the mean request latency is E2E(c) = c·τ(c). Offline figures
+(trtllm-bench, no concurrency) are the c → c_max limit, where a·O/c is absorbed into g because the
+memory-limited batch shrinks as the context grows. TTFT p50 is fitted as
+t0 + t1·I_u + t2·c·I_u + t3·c²·I_u (prefill plus queueing behind others' prefills); ITL p50 is
+(E2E p50 − TTFT p50)/(O − 1), DESIGN's definition; p90/p99 are the p50 times the profile's own
+median percentile ratios.
+
+Fitting: weighted non-negative least squares (relative error) on 1/req_per_s of every level with no
+failed requests; `a` is fitted when the profile has two or more concurrencies. What the shapes cannot
+tell apart is tied by structure rather than guessed:
+- with TTFT at two or more input lengths, π is the TTFT slope per uncached input token; b and g are
+  fitted on what remains when the shapes vary the context, else tied as g = b / L0;
+- with one shape and TTFT, π = the lowest-load TTFT p50 / I_u (at most 90 % of the request's time);
+- with four or more shapes spanning input and output lengths (no TTFT needed), all terms are fitted;
+- otherwise (offline figures at 1–3 shapes) prefill and decode tokens cost alike, π = b, and g = b / L0.
+L0 = DECODE_CONTEXT_TOKENS = 950 is the median b/g of the full fit on NVIDIA's 7 × 9-shape table, where
+π/b came out 0.84–1.1 (which is why π = b is the tie). The expected error is the median
+leave-one-shape-out error on the profile's own levels (one shape: the concurrency leave-one-out error,
+at least `ONE_SHAPE_ERROR`); a shape beyond the measured lengths gets at least `ONE_SHAPE_ERROR` too.
+
+Worked example: a replica with π = 0.1 ms, b = 2 ms, g = 0, a = 20 ms serves 1,000 in / 200 out at
+concurrency 10 in τ = 0.1 + 0.4 + 0.4 = 0.9 s, i.e. 1.11 req/s, with E2E = 9 s:
+
+>>> m = PerfModel(coefficients=(1e-4, 2e-3, 0.0, 0.02))
+>>> shape = Shape(1000, 200)
+>>> round(m.gpu_s_per_request(shape, 10), 6), round(m.req_per_s(shape, 10), 4)
+(0.9, 1.1111)
+>>> round(m.e2e_mean_s(shape, 10), 6)
+9.0
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from profiling.schema import Profile
+from tco.capacity.shapes import Shape, group_levels, level_shape
+
+DECODE_CONTEXT_TOKENS = 950.0
+"""L0: context length at which KV reads cost as much as the rest of a decode step, b/g. The median of the
+full four-term fit on NVIDIA's 7 × 9-shape table (550–1,225 across its configurations; bench/capacity.py)."""
+ONE_SHAPE_ERROR = 0.25
+"""Expected error when a profile has one shape: the median error of scaling by tokens per request
+on NVIDIA's multi-shape tables (bench/capacity.py measures it: 23 % on the v1.0 table)."""
+PREFILL_SHARE_CAP = 0.9
+TERMS = ("prefill", "decode", "decode_context", "step")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One level as the model sees it."""
+
+    shape: Shape
+    concurrency: float | None
+    req_per_s: float
+    ttft_p50_s: float | None
+    e2e_p50_s: float | None
+    itl_p50_s: float | None
+    level_index: int
+
+
+@dataclass(frozen=True)
+class PerfModel:
+    coefficients: tuple[float, float, float, float]
+    """(π, b, g, a) of equation (1), seconds."""
+    ttft_coefficients: tuple[float, float, float, float] | None = None
+    """(t0, t1, t2, t3) of the TTFT p50 fit; None when the profile has no TTFT."""
+    percentile_ratios: tuple[tuple[str, str, float], ...] = ()
+    """(metric, percentile, ratio to p50), from the profile's own levels."""
+    e2e_p50_per_mean: float = 1.0
+    itl_scale: float = 1.0
+    """Measured ITL p50 over the ITL p50 equation (1) implies, median over levels."""
+    max_concurrency: float | None = None
+    """Highest concurrency measured; predictions stop there."""
+    shapes: tuple[Shape, ...] = ()
+    expected_error: float | None = None
+    worst_error: float | None = None
+    error_basis: str = ""
+
+    @property
+    def interactive(self) -> bool:
+        """Whether latencies can be predicted: the load (concurrency) is known at every level."""
+        return self.max_concurrency is not None
+
+    def gpu_s_per_request(self, shape: Shape, concurrency: float | None) -> float:
+        pi, b, g, a = self.coefficients
+        step = a * shape.output_tokens / concurrency if concurrency else 0.0
+        return (
+            pi * shape.uncached_input_tokens
+            + b * shape.output_tokens
+            + g * shape.output_tokens * shape.mean_context_tokens
+            + step
+        )
+
+    def req_per_s(self, shape: Shape, concurrency: float | None) -> float:
+        return 1.0 / self.gpu_s_per_request(shape, concurrency)
+
+    def prefill_share(self, shape: Shape, concurrency: float | None) -> float:
+        return self.coefficients[0] * shape.uncached_input_tokens / self.gpu_s_per_request(shape, concurrency)
+
+    def e2e_mean_s(self, shape: Shape, concurrency: float) -> float:
+        return concurrency * self.gpu_s_per_request(shape, concurrency)
+
+    def latency(self, shape: Shape, concurrency: float, metric: str, percentile: str) -> float | None:
+        """Predicted `metric` ('ttft_s', 'itl_s', 'e2e_s') at `percentile`; None when not modelled.
+
+        Without a TTFT fit, TTFT is unknown and ITL is taken as E2E / (O − 1), calibrated by `itl_scale`.
+        """
+        if not self.interactive:
+            return None
+        ttft = None
+        if self.ttft_coefficients is not None:
+            t0, t1, t2, t3 = self.ttft_coefficients
+            ttft = t0 + shape.uncached_input_tokens * (t1 + t2 * concurrency + t3 * concurrency**2)
+        e2e = max(self.e2e_p50_per_mean * self.e2e_mean_s(shape, concurrency), ttft or 0.0)
+        p50 = {
+            "ttft_s": ttft,
+            "e2e_s": e2e,
+            "itl_s": self.itl_scale * (e2e - (ttft or 0.0)) / max(shape.output_tokens - 1, 1),
+        }[metric]
+        if p50 is None:
+            return None
+        if percentile == "p50":
+            return p50
+        ratio = next((r for m, p, r in self.percentile_ratios if m == metric and p == percentile), None)
+        return None if ratio is None else p50 * ratio
+
+
+def profile_points(profile: Profile) -> list[Point]:
+    """Levels with throughput and no failed requests; a rate level's concurrency is X · E2E p50."""
+    points = []
+    for index, level in enumerate(profile.levels):
+        if level.req_per_s <= 0 or level.requests_failed > 0:
+            continue
+        concurrency = level.concurrency
+        if concurrency is None and level.e2e_s.p50 is not None:
+            concurrency = max(level.req_per_s * level.e2e_s.p50, 1e-3)
+        points.append(
+            Point(
+                shape=level_shape(level, profile.meta.cached_input_share),
+                concurrency=concurrency,
+                req_per_s=level.req_per_s,
+                ttft_p50_s=level.ttft_s.p50,
+                e2e_p50_s=level.e2e_s.p50,
+                itl_p50_s=level.itl_s.p50,
+                level_index=index,
+            )
+        )
+    return points
+
+
+def _weighted_nnls(columns: np.ndarray, target: np.ndarray, relative_to: np.ndarray | None = None) -> np.ndarray:
+    """min Σ ((columns · β − y) / w)², β ≥ 0, w = `relative_to` or y: relative error, so short and long
+    shapes weigh alike."""
+    weights = 1.0 / (target if relative_to is None else relative_to)
+    scale = np.abs(columns).max(axis=0)
+    scale[scale == 0] = 1.0
+    beta = nnls_small(columns * weights[:, None] / scale, target * weights)
+    return beta / scale
+
+
+def nnls_small(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Non-negative least squares, min ‖a·β − y‖², β ≥ 0, exactly, for a few columns (here at most 4).
+
+    The optimum is the unconstrained least-squares solution on its own support, so trying every support
+    (2^k − 1 subsets) and keeping the best non-negative solution finds it. Written with numpy rather than
+    scipy.optimize.nnls because importing scipy.optimize costs ~0.6 s of the app's first page (bench/app.py);
+    tests/test_capacity_model.py checks it against scipy's nnls on random problems.
+
+    >>> nnls_small(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([2.0, -1.0]))
+    array([2., 0.])
+    """
+    k = a.shape[1]
+    best, best_residual = np.zeros(k), float(np.sum(y**2))
+    for size in range(1, k + 1):
+        for support in itertools.combinations(range(k), size):
+            cols = list(support)
+            coef, *_ = np.linalg.lstsq(a[:, cols], y, rcond=None)
+            if np.any(coef < 0):
+                continue
+            residual = float(np.sum((a[:, cols] @ coef - y) ** 2))
+            if residual < best_residual - 1e-12 * max(best_residual, 1.0):
+                best = np.zeros(k)
+                best[cols] = coef
+                best_residual = residual
+    return best
+
+
+def _distinct(values: Sequence[float | None]) -> int:
+    return len({round(v, 6) for v in values if v is not None})
+
+
+def _rank(columns: np.ndarray) -> int:
+    rows = np.unique(columns, axis=0)
+    scale = np.abs(rows).max(axis=0)
+    scale[scale == 0] = 1.0
+    return int(np.linalg.matrix_rank(rows / scale, tol=1e-6))
+
+
+def _fit_throughput(
+    points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None
+) -> tuple[float, float, float, float]:
+    """(π, b, g, a) by the rules in the module docstring."""
+    with_step = _distinct([p.concurrency for p in points]) >= 2 and all(p.concurrency for p in points)
+    y = np.array([1.0 / p.req_per_s for p in points])
+    step = np.array([p.shape.output_tokens / p.concurrency if with_step and p.concurrency else 0.0 for p in points])
+    iu = np.array([p.shape.uncached_input_tokens for p in points])
+    out = np.array([p.shape.output_tokens for p in points])
+    ctx = np.array([p.shape.output_tokens * p.shape.mean_context_tokens for p in points])
+    decode = out + ctx / DECODE_CONTEXT_TOKENS  # b·O·(1 + L/L0): the structured decode term
+    if prefill_s_per_token is not None:  # π from TTFT; decode terms from the rest
+        rest = y - prefill_s_per_token * iu
+        if n_shapes >= 2 and _rank(np.column_stack([out, ctx])) >= 2:
+            b, g, a = _weighted_nnls(np.column_stack([out, ctx, step]), rest, relative_to=y)
+            return prefill_s_per_token, float(b), float(g), float(a)
+        b, a = _weighted_nnls(np.column_stack([decode, step]), rest, relative_to=y)
+        return prefill_s_per_token, float(b), float(b) / DECODE_CONTEXT_TOKENS, float(a)
+    if n_shapes >= 4 and _rank(np.column_stack([iu, out, ctx])) >= 3:
+        pi, b, g, a = _weighted_nnls(np.column_stack([iu, out, ctx, step]), y)
+        return float(pi), float(b), float(g), float(a)
+    # too few shapes to tell the terms apart: prefill and decode tokens cost alike (π = b), g = b / L0
+    k, a = _weighted_nnls(np.column_stack([iu + decode, step]), y)
+    return float(k), float(k), float(k) / DECODE_CONTEXT_TOKENS, float(a)
+
+
+def _one_shape_prefill(points: Sequence[Point], n_shapes: int) -> float | None:
+    """π for a one-shape sweep with TTFT: the lowest-load TTFT p50 over the uncached input tokens."""
+    ttfts = [(p.concurrency or 0, p.ttft_p50_s) for p in points if p.ttft_p50_s]
+    shape = points[0].shape
+    if n_shapes != 1 or not ttfts or shape.uncached_input_tokens <= 0:
+        return None
+    k = min(1.0 / p.req_per_s for p in points)
+    return min(min(ttfts)[1], PREFILL_SHARE_CAP * k) / shape.uncached_input_tokens
+
+
+def _fit_ttft(points: Sequence[Point], n_shapes: int) -> tuple[float, float, float, float] | None:
+    data = [p for p in points if p.ttft_p50_s is not None and p.ttft_p50_s > 0 and p.concurrency]
+    if not data:
+        return None
+    y = np.array([p.ttft_p50_s for p in data])
+    iu = np.array([max(p.shape.uncached_input_tokens, 1.0) for p in data])
+    c = np.array([p.concurrency for p in data])
+    varied_input = _distinct([p.shape.uncached_input_tokens for p in data]) >= 2 and n_shapes >= 2
+    ones = np.ones_like(y) if varied_input else np.zeros_like(y)
+    quad = iu * c**2 if _distinct(list(c)) >= 3 else np.zeros_like(y)
+    beta = _weighted_nnls(np.column_stack([ones, iu, iu * c, quad]), y)
+    return float(beta[0]), float(beta[1]), float(beta[2]), float(beta[3])
+
+
+def _ratios(profile: Profile, indices: set[int]) -> tuple[tuple[str, str, float], ...]:
+    out = []
+    for metric in ("ttft_s", "itl_s", "e2e_s"):
+        for pct in ("p90", "p99"):
+            ratios = []
+            for i in indices:
+                level = profile.levels[i]
+                p50, value = level.latency(metric, "p50"), level.latency(metric, pct)
+                if p50 and value is not None:
+                    ratios.append(value / p50)
+            if ratios:
+                out.append((metric, pct, statistics.median(ratios)))
+    return tuple(out)
+
+
+def _fit(profile: Profile, points: Sequence[Point]) -> PerfModel:
+    shapes = tuple(
+        g.shape for g in group_levels([profile.levels[p.level_index] for p in points], profile.meta.cached_input_share)
+    )
+    ttft = _fit_ttft(points, len(shapes))
+    varied_input = ttft is not None and _distinct([p.shape.uncached_input_tokens for p in points]) >= 2
+    prefill = ttft[1] if varied_input and ttft and ttft[1] > 0 else _one_shape_prefill(points, len(shapes))
+    coefficients = _fit_throughput(points, len(shapes), prefill)
+    concurrencies = [p.concurrency for p in points if p.concurrency]
+    max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None
+    draft = PerfModel(coefficients, ttft, max_concurrency=max_concurrency)
+    e2e_ratios = [p.e2e_p50_s * p.req_per_s / p.concurrency for p in points if p.e2e_p50_s and p.concurrency]
+    e2e_ratio = statistics.median(e2e_ratios) if e2e_ratios else 1.0
+    draft = PerfModel(
+        coefficients, draft.ttft_coefficients, e2e_p50_per_mean=e2e_ratio, max_concurrency=max_concurrency
+    )
+    itl_ratios = []
+    for p in points:
+        predicted = draft.latency(p.shape, p.concurrency, "itl_s", "p50") if p.concurrency else None
+        if p.itl_p50_s and predicted:
+            itl_ratios.append(p.itl_p50_s / predicted)
+    return PerfModel(
+        coefficients=coefficients,
+        ttft_coefficients=draft.ttft_coefficients,
+        percentile_ratios=_ratios(profile, {p.level_index for p in points}),
+        e2e_p50_per_mean=e2e_ratio,
+        itl_scale=statistics.median(itl_ratios) if itl_ratios else 1.0,
+        max_concurrency=max_concurrency,
+        shapes=shapes,
+    )
+
+
+def _errors(profile: Profile, points: Sequence[Point], held_out: Sequence[Sequence[Point]]) -> list[float]:
+    errors = []
+    for test in held_out:
+        ids = {p.level_index for p in test}
+        train = [p for p in points if p.level_index not in ids]
+        model = _fit(profile, train)
+        for p in test:
+            errors.append(abs(model.req_per_s(p.shape, p.concurrency) / p.req_per_s - 1))
+    return errors
+
+
+_FITS: dict[int, tuple[weakref.ref[Profile], PerfModel | None]] = {}
+"""Fits by profile object: a scenario whose 150 options share one profile fits it once (a profile is frozen,
+so its fit never changes; entries hold only a weak reference, checked on every hit)."""
+
+
+def fit_profile(profile: Profile) -> PerfModel | None:
+    """Fit equation (1) and the latency terms to `profile`; None when no level has throughput."""
+    hit = _FITS.get(id(profile))
+    if hit is not None and hit[0]() is profile:
+        return hit[1]
+    model = _fit_profile(profile)
+    if len(_FITS) > 256:
+        _FITS.clear()
+    _FITS[id(profile)] = (weakref.ref(profile), model)
+    return model
+
+
+def _fit_profile(profile: Profile) -> PerfModel | None:
+    points = profile_points(profile)
+    if not points:
+        return None
+    model = _fit(profile, points)
+    if len(model.shapes) >= 2:
+        held = [[p for p in points if s.matches(p.shape)] for s in model.shapes]
+        errors = _errors(profile, points, held)
+        basis = f"leave-one-shape-out over {len(model.shapes)} shapes"
+        expected = statistics.median(errors)
+    else:
+        errors = _errors(profile, points, [[p] for p in points]) if len(points) >= 3 else []
+        basis = "one shape measured: concurrency leave-one-out, at least the token-scaling error"
+        expected = max(statistics.median(errors) if errors else 0.0, ONE_SHAPE_ERROR)
+    return PerfModel(
+        coefficients=model.coefficients,
+        ttft_coefficients=model.ttft_coefficients,
+        percentile_ratios=model.percentile_ratios,
+        e2e_p50_per_mean=model.e2e_p50_per_mean,
+        itl_scale=model.itl_scale,
+        max_concurrency=model.max_concurrency,
+        shapes=model.shapes,
+        expected_error=expected,
+        worst_error=max(errors) if errors else None,
+        error_basis=basis,
+    )

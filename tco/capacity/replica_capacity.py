@@ -1,0 +1,228 @@
+"""One self-hosted option's replica: its GPUs, whether the model fits them, and X* for the class mix.
+
+GPUs per replica come from the option (`given`), else the profile's GPU count (`profile`), else the
+smallest tensor-parallel size whose memory fit succeeds (`memory_fit`). The memory fit is checked at
+the workload's longest mean context (I + O); it caps the concurrency the model may be pushed to.
+Prefix caching is on unless the option says otherwise or its profile's engine does not reuse
+prefixes (ENGINES_WITH_PREFIX_CACHING); with it, cached input tokens are not prefilled.
+An option that cannot be computed (fits nowhere, architecture unknown) carries `error` and the rest of
+the scenario computes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tco.capacity.at_slo import Capacity, capacity_at_slo, combine_classes, estimated_capacity, workload_shape
+from tco.capacity.memory_fit import MemoryFit, card_fit, smallest_fit
+from tco.capacity.perf_model import fit_profile
+from tco.capacity.roofline import default_precision, estimated_model, gpu_ceiling
+from tco.capacity.shapes import level_shape
+from tco.records.inputs import ResolvedSelfHosted
+from tco.records.scenario import RequestClass, Slo
+
+ENGINES_WITH_PREFIX_CACHING = ("vllm", "sglang", "tensorrt-llm", "trtllm", "tgi", "lmdeploy", "dynamo", "llm-d")
+
+
+@dataclass(frozen=True)
+class ReplicaCapacity:
+    req_per_s: float | None
+    """X* of the class mix (None: no load meets the SLO, or the option cannot be computed)."""
+    slo_met: bool
+    gpus_per_replica: int | None
+    gpus_per_replica_source: str
+    """given, profile or memory_fit."""
+    method: str
+    basis: str
+    expected_error: float | None
+    max_concurrency: int | None
+    prefill_share: float | None
+    prefix_caching: bool
+    memory: MemoryFit | None
+    classes: tuple[Capacity, ...]
+    notes: tuple[str, ...]
+    context_tokens: float
+    """The workload's longest mean context (I + O), where the memory fit is checked."""
+    error: str | None = None
+
+    def summary(self) -> dict[str, object]:
+        """The result contract's `capacity` object."""
+        return {
+            "method": self.method,
+            "basis": self.basis,
+            "expected_error": self.expected_error,
+            "gpus_per_replica_source": self.gpus_per_replica_source,
+            "max_concurrency": self.max_concurrency,
+            "prefix_caching": self.prefix_caching,
+            "memory_fit": self.memory.explain(self.context_tokens) if self.memory else None,
+        }
+
+
+def prefix_caching_on(item: ResolvedSelfHosted) -> bool:
+    if item.option.prefix_caching is not None:
+        return item.option.prefix_caching
+    if item.profile is None:
+        return True
+    engine = item.profile.meta.engine.lower()
+    return any(e in engine for e in ENGINES_WITH_PREFIX_CACHING)
+
+
+def _precision(item: ResolvedSelfHosted) -> str | None:
+    if item.option.precision:
+        return item.option.precision
+    if item.profile is not None and item.profile.meta.precision:
+        return item.profile.meta.precision
+    return default_precision(item.gpu) if item.gpu else None
+
+
+def _failed(
+    item: ResolvedSelfHosted,
+    source: str,
+    caching: bool,
+    error: str,
+    memory: MemoryFit | None = None,
+    context: float = 0.0,
+) -> ReplicaCapacity:
+    return ReplicaCapacity(
+        req_per_s=None,
+        slo_met=False,
+        gpus_per_replica=item.gpus_per_replica,
+        gpus_per_replica_source=source,
+        method="none",
+        basis="none",
+        expected_error=None,
+        max_concurrency=memory.max_concurrency if memory else None,
+        prefill_share=None,
+        prefix_caching=caching,
+        memory=memory,
+        classes=(),
+        notes=(error,),
+        context_tokens=context,
+        error=error,
+    )
+
+
+def plausibility_notes(item: ResolvedSelfHosted, precision: str | None) -> list[str]:
+    """Levels measured above the physical ceiling (tco.capacity.roofline)."""
+    if item.profile is None or item.card is None or item.gpu is None or precision is None:
+        return []
+    notes = []
+    gpus = item.profile.meta.gpu_count
+    for i, level in enumerate(item.profile.levels):
+        shape = level_shape(level, item.profile.meta.cached_input_share)
+        ceiling = gpu_ceiling(item.card, item.gpu, gpus, precision, shape, level.concurrency)
+        if ceiling is not None and level.req_per_s > ceiling:
+            notes.append(
+                f"implausible: profile level {i} reports {level.req_per_s:,.3g} req/s, above the physical ceiling "
+                f"of {ceiling:,.3g} req/s for {item.card.id} on {gpus} x {item.gpu.id} at {shape.label()}"
+            )
+    return notes
+
+
+def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestClass, ...]) -> ReplicaCapacity:
+    caching = prefix_caching_on(item)
+    precision = _precision(item)
+    context = max(c.input_tokens + c.output_tokens for c in classes)
+    gpus, source = item.gpus_per_replica, item.gpus_per_replica_source
+    memory = None
+    card, gpu = item.card, item.gpu
+    if card is not None and gpu is not None and precision is not None and card.total_params_b is not None:
+        if gpus is None:
+            memory = smallest_fit(card, gpu.memory_gib, precision, context)
+            if memory is None:
+                last = card_fit(card, gpu.memory_gib, 8, precision, context)
+                return _failed(
+                    item,
+                    "memory_fit",
+                    caching,
+                    f"{item.option.id}: {card.id} does not fit 1-8 x {gpu.id} at {precision}: {last.explain(context)}",
+                    last,
+                    context,
+                )
+            gpus, source = memory.gpus, "memory_fit"
+        else:
+            memory = card_fit(card, gpu.memory_gib, gpus, precision, context)
+            if not memory.fits and item.profile is None:
+                return _failed(
+                    item,
+                    source,
+                    caching,
+                    f"{item.option.id}: {card.id} does not fit {gpus} x {gpu.id} at "
+                    f"{precision}: {memory.explain(context)}",
+                    memory,
+                    context,
+                )
+    if gpus is None:
+        why = "model architecture not in the catalogue" if card is None or card.total_params_b is None else "no GPU"
+        return _failed(item, "none", caching, f"{item.option.id}: gpus_per_replica not given and no memory fit ({why})")
+    max_conc = memory.max_concurrency if memory is not None else None
+    notes: list[str] = []
+    if source == "memory_fit" and memory is not None:
+        notes.append(f"gpus_per_replica = {gpus} from the memory fit: {memory.explain(context)}")
+    model = fit_profile(item.profile) if item.profile is not None else None
+
+    def class_capacities(bounds: Slo) -> list[Capacity]:
+        if item.profile is not None:
+            return [capacity_at_slo(item.profile, bounds, c, caching, max_conc, model) for c in classes]
+        if card is not None and gpu is not None and precision is not None:
+            return [
+                estimated_capacity(
+                    estimated_model(card, gpu, gpus, precision, workload_shape(c, caching)),
+                    bounds,
+                    c,
+                    caching,
+                    f"no roofline for {card.id}: architecture unknown",
+                )
+                for c in classes
+            ]
+        return [
+            Capacity(
+                None,
+                None,
+                "estimated",
+                "estimated",
+                None,
+                notes=("no profile and model not in catalogue: no estimate",),
+            )
+        ]
+
+    caps = class_capacities(slo)
+    shares = [c.share for c in classes]
+    x = combine_classes(caps, shares)
+    slo_met = x is not None
+    if x is None:  # report the cost anyway (never hide it), ignoring latency
+        unbounded = class_capacities(Slo())
+        if combine_classes(unbounded, shares) is not None:
+            caps, x = unbounded, combine_classes(unbounded, shares)
+            notes.append("SLO NOT MET: sized at the highest throughput, ignoring latency bounds")
+    for cap in caps:
+        notes.extend(n for n in cap.notes if n not in notes)
+    notes.extend(plausibility_notes(item, precision))
+    known = [c.prefill_share for c in caps]
+    prefill = sum(s * w for s, w in zip(known, shares, strict=True)) if None not in known else None  # type: ignore[misc]
+    methods = [c.method for c in caps]
+    method = (
+        "measured" if all(m == "measured" for m in methods) else ("estimated" if "estimated" in methods else "modelled")
+    )
+    errors = [c.expected_error for c in caps if c.expected_error is not None]
+    error = None
+    if x is None:
+        reasons = "; ".join(n for c in caps for n in c.notes)
+        error = f"{item.option.id}: no capacity for this workload: {reasons}"
+    return ReplicaCapacity(
+        req_per_s=x,
+        slo_met=slo_met,
+        gpus_per_replica=gpus,
+        gpus_per_replica_source=source,
+        method=method,
+        basis=caps[0].basis,
+        expected_error=max(errors) if errors else None,
+        max_concurrency=max_conc,
+        prefill_share=prefill,
+        prefix_caching=caching,
+        memory=memory,
+        classes=tuple(caps),
+        notes=tuple(notes),
+        context_tokens=context,
+        error=error,
+    )

@@ -1,0 +1,169 @@
+"""What the Throughput page shows about one profile: each level against the SLO, per-GPU and per-user
+rates, the fitted model's curve at the workload's shape with its knee, the memory fit and the
+physical ceiling beside the measurements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.catalog import ModelCard
+from pricing.gpus import GpuType
+from profiling.schema import Profile
+from tco.capacity.at_slo import Capacity, capacity_at_slo, estimated_capacity, level_checks, workload_shape
+from tco.capacity.memory_fit import MemoryFit, card_fit
+from tco.capacity.perf_model import PerfModel, fit_profile
+from tco.capacity.roofline import default_precision, estimated_model, gpu_ceiling
+from tco.capacity.shapes import level_shape
+from tco.records.scenario import RequestClass, Slo
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    index: int
+    concurrency: float | None
+    request_rate: float | None
+    input_tokens: float
+    output_tokens: float
+    req_per_s: float
+    model_req_per_s: float | None
+    """The fitted model's req/s at this level's own shape and load."""
+    output_tokens_per_s_per_gpu: float | None
+    tokens_per_s_per_user: float | None
+    """1 / ITL p50: the decode speed one user sees."""
+    ttft_p50_s: float | None
+    ttft_p99_s: float | None
+    itl_p50_s: float | None
+    itl_p99_s: float | None
+    e2e_p50_s: float | None
+    e2e_p99_s: float | None
+    requests_failed: int
+    meets_slo: bool
+    why_not: str
+    roofline_output_tokens_per_s_per_gpu: float | None
+    """The physical ceiling at this level's shape (tco.capacity.roofline), per GPU."""
+    implausible: bool
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """The fitted model at the workload's shape, at one concurrency."""
+
+    concurrency: float
+    req_per_s: float
+    latencies_s: dict[str, float | None]
+    """'ttft_p50', 'ttft_p99', 'itl_p50', … as predicted."""
+    meets_slo: bool
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    rows: list[LevelRow]
+    capacity: Capacity
+    """The SLO's pick for the workload's first (largest) class."""
+    chosen: str
+    roofline: Capacity | None
+    """The calibrated roofline estimate at the SLO for the same class, when the model and GPU are catalogued."""
+    model: PerfModel | None
+    curve: list[CurvePoint]
+    memory: MemoryFit | None
+    memory_text: str | None
+
+
+def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClass) -> list[CurvePoint]:
+    if model is None or model.max_concurrency is None:
+        return []
+    shape = workload_shape(cls, True)
+    points = []
+    measured = {lv.concurrency for lv in profile.levels if lv.concurrency}
+    grid = sorted(measured | {2.0**k for k in range(12) if 2.0**k <= model.max_concurrency})
+    for c in grid:
+        lat = {
+            f"{m.removesuffix('_s')}_{p}": model.latency(shape, c, m, p)
+            for m in ("ttft_s", "itl_s", "e2e_s")
+            for p in ("p50", "p99")
+        }
+        ok = all((v := model.latency(shape, c, m, p)) is not None and v <= b for m, p, b in slo.bounds())
+        points.append(CurvePoint(c, model.req_per_s(shape, c), lat, ok))
+    return points
+
+
+def _chosen(profile: Profile, capacity: Capacity) -> str:
+    gpus = profile.meta.gpu_count
+    if capacity.req_per_s is None:
+        return "No level meets the SLO with zero failures: this profile cannot serve the workload at this SLO."
+    if capacity.level_index is None:
+        return (
+            f"Predicted knee at concurrency {capacity.concurrency or 0:.3g}: {capacity.req_per_s:.3g} req/s per "
+            f"replica of {gpus} x {profile.meta.gpu} (modelled, expected error ±{capacity.expected_error or 0:.0%})."
+        )
+    level = profile.levels[capacity.level_index]
+    if level.concurrency is not None:
+        load = f" (concurrency {level.concurrency:g})"
+    elif level.request_rate is not None:
+        load = f" (rate {level.request_rate:g} req/s)"
+    else:
+        load = ""
+    return (
+        f"Load level {capacity.level_index + 1} of {len(profile.levels)}{load} is the highest-throughput level "
+        "that meets every bound with "
+        f"no failed requests: {level.req_per_s:.3g} req/s per replica of {gpus} x {profile.meta.gpu}."
+    )
+
+
+def profile_view(
+    profile: Profile, slo: Slo, cls: RequestClass, card: ModelCard | None, gpu: GpuType | None
+) -> ProfileView:
+    gpus = profile.meta.gpu_count
+    precision = profile.meta.precision or (default_precision(gpu) if gpu else "bf16")
+    model = fit_profile(profile)
+    rows = []
+    for check in level_checks(profile, slo):
+        level = profile.levels[check.index]
+        shape = level_shape(level, profile.meta.cached_input_share)
+        ceiling = gpu_ceiling(card, gpu, gpus, precision, shape, level.concurrency) if card and gpu else None
+        per_gpu = level.output_tokens_per_s / gpus if level.output_tokens_per_s is not None else None
+        itl = level.itl_s.p50
+        rows.append(
+            LevelRow(
+                index=check.index,
+                concurrency=level.concurrency,
+                request_rate=level.request_rate,
+                input_tokens=level.input_tokens,
+                output_tokens=level.output_tokens,
+                req_per_s=level.req_per_s,
+                model_req_per_s=model.req_per_s(shape, level.concurrency) if model else None,
+                output_tokens_per_s_per_gpu=per_gpu,
+                tokens_per_s_per_user=1 / itl if itl else None,
+                ttft_p50_s=level.ttft_s.p50,
+                ttft_p99_s=level.ttft_s.p99,
+                itl_p50_s=level.itl_s.p50,
+                itl_p99_s=level.itl_s.p99,
+                e2e_p50_s=level.e2e_s.p50,
+                e2e_p99_s=level.e2e_s.p99,
+                requests_failed=level.requests_failed,
+                meets_slo=check.meets_slo,
+                why_not="; ".join(check.reasons),
+                roofline_output_tokens_per_s_per_gpu=ceiling * level.output_tokens / gpus if ceiling else None,
+                implausible=ceiling is not None and level.req_per_s > ceiling,
+            )
+        )
+    memory = memory_text = None
+    context = cls.input_tokens + cls.output_tokens
+    if card is not None and gpu is not None and card.total_params_b is not None:
+        memory = card_fit(card, gpu.memory_gib, gpus, precision, context)
+        memory_text = memory.explain(context)
+    capacity = capacity_at_slo(profile, slo, cls, True, memory.max_concurrency if memory else None, model)
+    roofline = None
+    if card is not None and gpu is not None:
+        estimate = estimated_model(card, gpu, gpus, precision, workload_shape(cls, True))
+        roofline = estimated_capacity(estimate, slo, cls, True, f"no roofline for {card.id}: architecture unknown")
+    return ProfileView(
+        rows,
+        capacity,
+        _chosen(profile, capacity),
+        roofline,
+        model,
+        _curve(model, profile, slo, cls),
+        memory,
+        memory_text,
+    )

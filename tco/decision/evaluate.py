@@ -1,0 +1,367 @@
+"""Evaluate a resolved scenario: the base-case projection, per-option figures and break-even."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from tco.cost import distillation
+from tco.cost.components import monthly_components
+from tco.cost.hardware import book_value
+from tco.cost.option_models import OptionSetup, setup_options
+from tco.decision.quality import assess, cost_of_pass, cost_of_pass_interval
+from tco.finance import breakeven, discounting
+from tco.finance.commitments import committed_units, tranches
+from tco.finance.projection import Drivers, Projection, decline_path, project, requests_series
+from tco.records.defaults import DEFAULT_SOURCES
+from tco.records.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
+from tco.records.results import BreakEven, OptionError, OptionResult, ScenarioResult, rank_key
+from tco.records.scenario import HOURS_PER_MONTH, Scenario
+from tco.risk.montecarlo import option_throughput_sds, uncertainty_ranges
+
+
+def base_projection(inputs: ScenarioInputs, setups: list[OptionSetup]) -> Projection:
+    scenario = inputs.scenario
+    months = scenario.horizon_months
+    drivers = Drivers.base(
+        scenario.workload.peak_factor,
+        decline_path(scenario.finance.api_price_decline_annual, months),
+        decline_path(scenario.finance.gpu_price_decline_annual, months),
+    )
+    return project(
+        [s.model for s in setups],
+        requests_series(scenario)[None, :],
+        drivers,
+        scenario.capacity,
+        np.array(scenario.workload.hourly_factors),
+    )
+
+
+def _token_totals(setup: OptionSetup, requests: float) -> tuple[float, float]:
+    classes = setup.classes
+    return (
+        requests * sum(c.share * c.input_tokens for c in classes),
+        requests * sum(c.share * c.output_tokens for c in classes),
+    )
+
+
+def _cash_flow(
+    setup: OptionSetup, units: np.ndarray, fixed: float, months: int
+) -> tuple[list[float], float, list[float]]:
+    """Owned fleet, cash view: servers bought when needed and again at the end of their life (replacement),
+    the retired ones sold at their residual value, opex monthly; and the terminal value, the book value of the
+    servers still held at the horizon, reported apart (it is not cash unless they are sold).
+
+    Flow 0 is the first purchase; flow t + 1 is month t's opex plus what is bought for month t + 1, less the
+    residual of what retires then. Third: the accounting view's straight-line depreciation each month, servers
+    in service × (price − residual) / (12 × life); every server held is within its life (tranches end there)."""
+    item = setup.resolved
+    assert isinstance(item, ResolvedSelfHosted) and item.ownership is not None and setup.server_year is not None
+    own = item.ownership
+    assert own.server_usd is not None
+    year = setup.server_year
+    opex_per_server = (year.energy + year.colocation + year.maintenance + year.licences) / 12
+    life = setup.model.commitment_months
+    owned, bought, retired = committed_units(units, life)
+    sale = own.residual_share * own.server_usd
+    flows = [float(setup.model.implementation_usd + bought[0] * own.server_usd)]
+    for t in range(months):
+        nxt = t + 1 < months
+        purchase = bought[t + 1] * own.server_usd - retired[t + 1] * sale if nxt else 0.0
+        flows.append(float(owned[t] * opex_per_server + fixed + purchase))
+    terminal = sum(
+        count * book_value(own.server_usd, own.residual_share, own.life_years, months - t)
+        for t, count in enumerate(bought)
+        if count > 0 and t + life > months - 1
+    )
+    depreciation = owned * (own.server_usd - sale) / (12 * own.life_years)
+    return flows, float(terminal), [float(d) for d in depreciation]
+
+
+def _option_result(
+    setup: OptionSetup,
+    inputs: ScenarioInputs,
+    projection: Projection,
+    index: int,
+    requests: np.ndarray,
+    paths: tuple[np.ndarray, np.ndarray],
+) -> OptionResult:
+    scenario = inputs.scenario
+    model = setup.model
+    costs = projection.cost_usd[0, index]
+    first = float(costs[0])
+    r0 = float(requests[0])
+    tokens_in, tokens_out = _token_totals(setup, r0)
+    factors = discounting.discount_factors(scenario.finance.discount_rate_annual, scenario.horizon_months)
+    notes = list(setup.notes)
+    item = setup.resolved
+    card = item.card
+    quality = assess(card, item.option, scenario.quality)
+    replicas = gpus = billed = utilization = None
+    cash = npv_cash = terminal = depreciation = accounting = None
+    if isinstance(item, ResolvedApi):
+        per_request = setup.request_costs[0]
+        variable = per_request.total * r0
+        input_side = (per_request.input + per_request.cached_input + per_request.cache_write) * r0
+        input_share = input_side / variable if variable else 0.5
+        ownership = None
+        gpu_name = None
+        model_name = item.option.model
+    else:
+        units = projection.units[0, index]
+        if setup.feasible:
+            replicas = int(np.ceil(projection.replicas[0, index, 0]))
+            gpus = replicas * model.gpus_per_replica
+            billed_units = float(units[0]) * model.unit_gpus
+            billed = int(billed_units) if billed_units.is_integer() else round(billed_units, 2)
+            mean_load = r0 / (HOURS_PER_MONTH * 3600)
+            # on what is billed: whole instances or servers, each GPU of them able to serve X* / gpus_per_replica
+            utilization = mean_load / (billed_units / model.gpus_per_replica * model.replica_req_per_s)
+        if model.autoscale:
+            notes.append("autoscaled: replicas and GPUs are the average over the day")
+        input_share = setup.prefill_share
+        if input_share is None:
+            notes.append("no TTFT/E2E in the profile: $/Mtok not split into input and output")
+        ownership = model.kind
+        gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else None)
+        model_name = item.option.model
+        if model.kind == "owned" and setup.feasible:
+            cash, terminal, depreciation = _cash_flow(setup, units, model.fixed_usd_per_month, scenario.horizon_months)
+            # accounting P&L: the same month with the capital charge replaced by straight-line depreciation
+            capital = units * model.unit_breakdown["capital"]
+            accounting = [float(c) for c in costs - capital + np.array(depreciation)]
+            npv_cash = float(cash[0] + np.dot(cash[1:], factors) - terminal * factors[-1])
+    components = monthly_components(setup, projection.units[0, index], requests, *paths)
+    usd_in = usd_out = None
+    if input_share is not None and tokens_in and tokens_out:
+        usd_in = first * input_share / (tokens_in / 1e6)
+        usd_out = first * (1 - input_share) / (tokens_out / 1e6)
+    per_request_usd = first / r0
+    if quality.gate in ("below", "unscored"):
+        notes.append(f"not recommended: {quality.gate} on the quality gate ({'; '.join(quality.reasons)})")
+    return OptionResult(
+        id=model.id,
+        kind="api" if model.is_api else "self_hosted",
+        label=setup.label,
+        model=model_name,
+        ownership=ownership,
+        gpu=gpu_name,
+        monthly_cost_usd=[float(c) for c in costs],
+        first_month_cost_usd=first,
+        total_cost_usd=float(costs.sum() + model.implementation_usd),
+        npv_cost_usd=float(discounting.npv(scenario.finance.discount_rate_annual, model.implementation_usd, costs)),
+        usd_per_mtok=first / ((tokens_in + tokens_out) / 1e6),
+        usd_per_mtok_input=usd_in,
+        usd_per_mtok_output=usd_out,
+        usd_per_request=per_request_usd,
+        replicas_first_month=replicas,
+        gpus_first_month=gpus,
+        gpus_billed_first_month=billed,
+        utilization_first_month=utilization,
+        slo_met=setup.slo_met,
+        capacity_basis=setup.capacity_basis,
+        replica_req_per_s=None if model.is_api or not setup.feasible else model.replica_req_per_s,
+        quality_score=quality.score,
+        quality_source=quality.source,
+        quality_ok=quality.ok,
+        quality_gate=quality.gate,
+        quality_records=quality.records_json(),
+        success_rate=quality.success_rate,
+        success_rate_ci=quality.success_ci,
+        cost_of_pass_usd=cost_of_pass(per_request_usd, quality.success_rate),
+        cost_of_pass_ci_usd=cost_of_pass_interval(per_request_usd, quality.success_ci),
+        output_tokens_per_request=tokens_out / r0,
+        breakdown_first_month_usd={k: v[0] for k, v in components.items()},
+        usd_per_gpu_hour=model.unit_breakdown["gpu_rental"] / (model.unit_gpus * HOURS_PER_MONTH)
+        if "gpu_rental" in model.unit_breakdown
+        else None,
+        server_usd=item.ownership.server_usd if isinstance(item, ResolvedSelfHosted) and item.ownership else None,
+        monthly_components_usd=components,
+        capacity=setup.capacity.summary() if setup.capacity is not None else None,
+        commitments=[dataclasses.asdict(c) for c in tranches(units, model.commitment_months)]
+        if not model.is_api and model.commitment_months and setup.feasible
+        else None,
+        cash_flow_usd=cash,
+        terminal_value_usd=terminal,
+        npv_cash_usd=npv_cash,
+        depreciation_usd=depreciation,
+        accounting_cost_usd=accounting,
+        notes=notes,
+        **_project_result(setup, inputs),
+    )
+
+
+def _project_result(setup: OptionSetup, inputs: ScenarioInputs) -> dict[str, object]:
+    """A distilled student's project fields of its result; nothing for other options."""
+    cost = setup.project
+    item = setup.resolved
+    if cost is None or not isinstance(item, ResolvedSelfHosted) or item.distillation is None:
+        return {}
+    teacher = inputs.scenario.options[item.distillation.teacher_index].id
+    return {
+        "one_time_cost_usd": cost.one_time_usd,
+        "project_breakdown_usd": cost.breakdown(),
+        "training_gpu_hours": cost.training.gpu_hours,
+        "training_min_gpus": cost.training.min_gpus,
+        "distillation": {
+            **distillation.project_fields(cost, teacher),
+            "student_params_b": item.distillation.total_params_b,
+            "student_active_params_b": item.distillation.active_params_b,
+            "training_price": item.distillation.price_label,
+        },
+    }
+
+
+def _versus_teacher(student: OptionResult, teacher: OptionResult, upfront_usd: float, rate: float) -> OptionResult:
+    """The student's payback against staying on its teacher, and the quality gap (student − teacher) beside it.
+
+    Savings each month = teacher's cost − student's; upfront = the student's one-time costs − the teacher's."""
+    assert student.distillation is not None
+    savings = np.array(teacher.monthly_cost_usd) - np.array(student.monthly_cost_usd)
+    factors = discounting.discount_factors(rate, len(savings))
+
+    def gap(a: float | None, b: float | None) -> float | None:
+        return a - b if a is not None and b is not None else None
+
+    block = {
+        **student.distillation,
+        "payback_month_vs_teacher": discounting.payback_month(upfront_usd, savings),
+        "discounted_payback_month_vs_teacher": discounting.payback_month(upfront_usd, savings, factors),
+        "npv_savings_vs_teacher_usd": teacher.npv_cost_usd - student.npv_cost_usd,
+        "cumulative_savings_vs_teacher_usd": [float(v) for v in np.cumsum(savings) - upfront_usd],
+        "teacher_success_rate": teacher.success_rate,
+        "success_rate_gap": gap(student.success_rate, teacher.success_rate),
+        "teacher_quality_score": teacher.quality_score,
+        "quality_score_gap": gap(student.quality_score, teacher.quality_score),
+    }
+    return dataclasses.replace(student, distillation=block)
+
+
+def _break_even(
+    self_setup: OptionSetup, api_setup: OptionSetup, self_res: OptionResult, api_res: OptionResult, scenario: Scenario
+) -> BreakEven:
+    rate = scenario.finance.discount_rate_annual
+    factors = discounting.discount_factors(rate, scenario.horizon_months)
+    savings = np.array(api_res.monthly_cost_usd) - np.array(self_res.monthly_cost_usd)
+    upfront = self_setup.model.implementation_usd - api_setup.model.implementation_usd
+    # the same tasks on both sides, counted in the self-hosted option's tokens (each option may spend its own)
+    tokens_per_request = sum(_token_totals(self_setup, 1.0))
+    model = self_setup.model
+    api_usd_per_mtok = api_setup.model.usd_per_request[0] / tokens_per_request * 1e6
+    cash_payback = None
+    flows = discounting.investment_flows(upfront, savings)
+    if self_res.cash_flow_usd is not None:  # the cash view: capex up front, the terminal value apart
+        cash = np.array(self_res.cash_flow_usd)
+        cash_upfront = cash[0] - api_setup.model.implementation_usd
+        cash_savings = np.array(api_res.monthly_cost_usd) - cash[1:]
+        cash_payback = discounting.payback_month(cash_upfront, cash_savings)
+        flows = discounting.investment_flows(cash_upfront, cash_savings, self_res.terminal_value_usd or 0.0)
+    return BreakEven(
+        self_hosted=self_res.id,
+        api=api_res.id,
+        crossings=breakeven.crossings(
+            model,
+            api_setup.model,
+            tokens_per_request,
+            scenario.workload.peak_factor,
+            scenario.capacity,
+            np.array(scenario.workload.hourly_factors),
+        ),
+        break_even_utilization=breakeven.break_even_utilization(
+            self_res.first_month_cost_usd,
+            (self_res.gpus_billed_first_month or 0) / model.gpus_per_replica,
+            model.replica_req_per_s,
+            tokens_per_request,
+            api_usd_per_mtok,
+        ),
+        monthly_savings_usd=[float(s) for s in savings],
+        cumulative_savings_usd=[float(s) for s in np.cumsum(savings) - upfront],
+        payback_month=discounting.payback_month(upfront, savings),
+        discounted_payback_month=discounting.payback_month(upfront, savings, factors),
+        npv_savings_usd=api_res.npv_cost_usd - self_res.npv_cost_usd,
+        cash_payback_month=cash_payback,
+        terminal_value_usd=self_res.terminal_value_usd,
+        horizon_crossings=breakeven.horizon_crossings(model, api_setup.model, scenario),
+        irr=discounting.irr_annual(flows),
+        roi=discounting.roi(flows),
+    )
+
+
+def assumptions(inputs: ScenarioInputs, setups: list[OptionSetup]) -> dict[str, object]:
+    s = inputs.scenario
+    sds = option_throughput_sds(setups, s.uncertainty.throughput_rel_sd)
+    return {
+        "price_data": inputs.price_data_version,
+        "scenario_file": inputs.source_file,
+        "months": [m.strftime("%Y-%m") for m in inputs.month_starts],
+        "hours_per_month": HOURS_PER_MONTH,
+        "requests_per_month_first": s.workload.base_requests_per_month,
+        "requests_per_month": [float(r) for r in requests_series(s)],
+        "tokens_per_request": s.workload.tokens_per_request,
+        "peak_to_average": s.workload.peak_factor,
+        "monthly_growth": s.workload.monthly_growth,
+        "slo": {f"{m.removesuffix('_s')}_{p}_s": b for m, p, b in s.slo.bounds()},
+        "capacity": dataclasses.asdict(s.capacity),
+        "finance": dataclasses.asdict(s.finance),
+        "quality_gate": dataclasses.asdict(s.quality),
+        "default_sources": DEFAULT_SOURCES,
+        "uncertainty": uncertainty_ranges(s, sds),
+    }
+
+
+MAX_ALL_PAIRS = 100
+"""Up to this many self-hosted × API pairs, every pair gets its break-even; beyond (a 150 × 150 scenario has
+22,500), each self-hosted option against the best API and the best self-hosted option against each API."""
+
+Pair = tuple[tuple[OptionSetup, OptionResult], tuple[OptionSetup, OptionResult]]
+
+
+def _pairs(options: list[tuple[OptionSetup, OptionResult]]) -> list[Pair]:
+    """The (self-hosted, API) pairs that get a break-even (MAX_ALL_PAIRS), in the options' order."""
+    hosted = [o for o in options if not o[0].model.is_api and o[0].feasible]
+    apis = [o for o in options if o[0].model.is_api]
+    if len(hosted) * len(apis) <= MAX_ALL_PAIRS or not hosted or not apis:
+        return [(h, a) for h in hosted for a in apis]
+    best_api = {min(apis, key=lambda o: rank_key(o[1]))[1].id, min(apis, key=lambda o: o[1].npv_cost_usd)[1].id}
+    best_hosted = min(hosted, key=lambda o: rank_key(o[1]))[1].id
+    return [(h, a) for h in hosted for a in apis if a[1].id in best_api or h[1].id == best_hosted]
+
+
+def evaluate(inputs: ScenarioInputs, setups: list[OptionSetup] | None = None) -> ScenarioResult:
+    """Every option that can be computed is projected; each one that cannot is in `option_errors`.
+
+    `setups` are `setup_options(inputs)` when the caller has them already (the app keeps them beside the result).
+    """
+    every = setup_options(inputs) if setups is None else setups
+    setups = [s for s in every if s.error is None]
+    errors = [OptionError(s.model.id, s.label, s.error) for s in every if s.error is not None]
+    projection = base_projection(inputs, setups)
+    requests = requests_series(inputs.scenario)
+    months = inputs.scenario.horizon_months
+    paths = (
+        decline_path(inputs.scenario.finance.api_price_decline_annual, months),
+        decline_path(inputs.scenario.finance.gpu_price_decline_annual, months),
+    )
+    results = [_option_result(s, inputs, projection, i, requests, paths) for i, s in enumerate(setups)]
+    by_id = {r.id: (s, r) for s, r in zip(setups, results, strict=True)}
+    rate = inputs.scenario.finance.discount_rate_annual
+    for i, (setup, result) in enumerate(zip(setups, results, strict=True)):
+        if result.distillation is not None and (teacher := by_id.get(result.distillation["teacher"])) is not None:
+            upfront = setup.model.implementation_usd - teacher[0].model.implementation_usd
+            results[i] = _versus_teacher(result, teacher[1], upfront, rate)
+    pairs = [
+        _break_even(s_setup, a_setup, s_res, a_res, inputs.scenario)
+        for (s_setup, s_res), (a_setup, a_res) in _pairs(list(zip(setups, results, strict=True)))
+    ]
+    apis = [r for r in results if r.kind == "api"]
+    if apis:  # each self-hosted option's IRR and ROI against the cheapest API by NPV
+        cheapest = min(apis, key=lambda r: r.npv_cost_usd).id
+        by_pair = {(p.self_hosted, p.api): p for p in pairs}
+        results = [
+            dataclasses.replace(r, irr=p.irr, roi=p.roi, returns_against=cheapest)
+            if (p := by_pair.get((r.id, cheapest))) is not None
+            else r
+            for r in results
+        ]
+    return ScenarioResult(inputs.scenario.name, results, pairs, assumptions(inputs, setups), errors)

@@ -1,0 +1,119 @@
+"""Is the model good enough for the task, and what does a *successful* task cost (research/tco.md 7.9)?
+
+- The gate (`QualityGate`): a benchmark score ≥ `min_score` (the deciding record: your own eval, else a third
+  party's, else the vendor's; models.quality.best_record) and/or a success rate ≥ `min_success_rate`.
+  Missing either one it needs, the option is `unscored`: not recommended, and said so.
+- Success rates carry a Wilson score interval (95 %, evals.stats) when the number of tasks is known.
+- Cost-of-pass = cost per task / success rate: the expected spend for one task done right (a failed
+  attempt is paid for too). Its interval divides by the success interval's ends.
+- Tokens per task: an option's `output_tokens` replaces the workload's mean output, or
+  `output_tokens_multiplier` scales every class's (tco.cost.option_models.option_classes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Literal
+
+from evals.stats import wilson_interval
+from models.catalog import ModelCard
+from models.quality import QualityRecord, best_record
+from tco.records.scenario import Option, QualityGate
+
+GateStatus = Literal["passes", "below", "unscored"]
+
+
+@dataclass(frozen=True)
+class QualityView:
+    """What an option's result says about quality."""
+
+    records: tuple[QualityRecord, ...]
+    score: float | None
+    """The deciding record's score on the gate's benchmark."""
+    source: str
+    gate: GateStatus | None
+    """None when no gate is set."""
+    success_rate: float | None
+    success_ci: tuple[float, float] | None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool | None:
+        """True passes, False below the gate; None with no gate or no score to judge by (`gate` says which)."""
+        return {"passes": True, "below": False}.get(self.gate or "")
+
+    def records_json(self) -> list[dict]:
+        return [dataclasses.asdict(r) | {"as_of": r.as_of.isoformat()} for r in self.records]
+
+
+def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> QualityView:
+    """The option's records (its own first, then the catalogue's), the deciding score, and the gate verdict."""
+    records = (*option.quality, *(card.quality if card is not None else ()))
+    record = best_record(records, gate.benchmark)
+    if record is not None:
+        score, source = record.score, record.provenance
+    elif card is None:
+        score, source = None, "unknown: model not in the catalogue and no record in the scenario"
+    else:
+        score, source = None, f"unknown: no {gate.benchmark} record for {card.id}"
+    rate = option.success_rate
+    ci = wilson_interval(rate * option.success_n, option.success_n) if rate is not None and option.success_n else None
+    if not gate.active:
+        return QualityView(records, score, source, None, rate, ci)
+    reasons, unscored = [], False
+    if gate.min_score is not None:
+        if score is None:
+            unscored = True
+            reasons.append(f"no {gate.benchmark} score")
+        elif score < gate.min_score:
+            reasons.append(f"{gate.benchmark} {score:g} < {gate.min_score:g}")
+    if gate.min_success_rate is not None:
+        if rate is None:
+            unscored = True
+            reasons.append("no success rate from an eval")
+        elif rate < gate.min_success_rate:
+            reasons.append(f"success rate {rate:.0%} < {gate.min_success_rate:.0%}")
+    below = any("<" in r for r in reasons)
+    status: GateStatus = "below" if below else "unscored" if unscored else "passes"
+    return QualityView(records, score, source, status, rate, ci, tuple(reasons))
+
+
+def cost_of_pass(usd_per_task: float, success_rate: float | None) -> float | None:
+    """Expected cost of one successful task: cost per attempt / success rate.
+
+    >>> cost_of_pass(0.05, 0.5)
+    0.1
+    """
+    if success_rate is None:
+        return None
+    return usd_per_task / success_rate
+
+
+def cost_of_pass_interval(usd_per_task: float, ci: tuple[float, float] | None) -> tuple[float, float | None] | None:
+    """(low, high) cost-of-pass from the success interval's (high, low) ends; high is None when the low end is 0.
+
+    >>> cost_of_pass_interval(0.05, (0.25, 0.5))
+    (0.1, 0.2)
+    """
+    if ci is None:
+        return None
+    low, high = ci
+    return usd_per_task / high, (usd_per_task / low if low > 0 else None)
+
+
+def pareto_front(costs: list[float], scores: list[float | None]) -> list[int]:
+    """Indices of the options no other option beats on both cost (lower) and score (higher), cheapest first.
+
+    Options without a score are left out: they cannot be placed on the quality axis.
+
+    >>> pareto_front([1.0, 2.0, 3.0, 2.5], [50.0, 70.0, 60.0, None])
+    [0, 1]
+    """
+    scored = sorted((c, -s, i) for i, (c, s) in enumerate(zip(costs, scores, strict=True)) if s is not None)
+    front, best = [], float("-inf")
+    for _cost, negative_score, index in scored:
+        if -negative_score > best:
+            front.append(index)
+            best = -negative_score
+    return front

@@ -1,0 +1,45 @@
+"""Re-evaluations with one assumption changed, for side-by-side cases (API price decline scenarios)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from tco.decision.evaluate import evaluate
+from tco.records.inputs import ScenarioInputs
+
+API_DECLINE_CASES = (0.0, 0.2, 0.4, 0.6)
+"""Yearly API price declines to compare: flat, and the 20-60 % a year range of recent list-price cuts."""
+
+
+@dataclass(frozen=True)
+class DeclineCase:
+    api_price_decline_annual: float
+    npv_savings_usd: float
+    payback_month: int | None
+    api_total_cost_usd: float
+    self_hosted_total_cost_usd: float
+
+
+def api_decline_cases(
+    inputs: ScenarioInputs, self_hosted: str, api: str, declines: tuple[float, ...] = API_DECLINE_CASES
+) -> list[DeclineCase]:
+    """The pair's savings and payback if API prices fell by each yearly rate (the rest unchanged); the
+    scenario's own rate is always one of the cases."""
+    declines = tuple(sorted({*declines, inputs.scenario.finance.api_price_decline_annual}))
+    cases = []
+    for decline in declines:
+        finance = dataclasses.replace(inputs.scenario.finance, api_price_decline_annual=decline)
+        changed = dataclasses.replace(inputs, scenario=dataclasses.replace(inputs.scenario, finance=finance))
+        result = evaluate(changed)
+        pair = next(b for b in result.break_even if b.self_hosted == self_hosted and b.api == api)
+        cases.append(
+            DeclineCase(
+                decline,
+                pair.npv_savings_usd,
+                pair.payback_month,
+                result.option(api).total_cost_usd,
+                result.option(self_hosted).total_cost_usd,
+            )
+        )
+    return cases

@@ -1,0 +1,208 @@
+"""The vectorised core: monthly cost of every option, for every sample, month or volume.
+
+All arrays are (samples, options, periods). A "period" is a month in a projection, or a
+volume point on a break-even grid: the same function serves both, so the break-even curve
+uses exactly the fleet sizing (whole replicas, whole servers) that the projection uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from tco.finance.commitments import committed_units
+from tco.records.scenario import HOURS_PER_MONTH, CapacityPolicy, Scenario
+
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+
+
+def requests_series(scenario: Scenario) -> np.ndarray:
+    """Requests in each month: R0 (1 + g)^t, t = 0 .. horizon-1."""
+    w = scenario.workload
+    return w.base_requests_per_month * (1 + w.monthly_growth) ** np.arange(scenario.horizon_months)
+
+
+def decline_path(annual_decline: float, months: int) -> np.ndarray:
+    """Price multiplier (1 - d)^(t/12): a constant yearly decline, applied monthly."""
+    return (1 - annual_decline) ** (np.arange(months) / 12)
+
+
+@dataclass(frozen=True)
+class OptionModel:
+    """One option reduced to the numbers the cost formulas need."""
+
+    id: str
+    kind: Literal["api", "rented", "owned"]
+    fixed_usd_per_month: float
+    implementation_usd: float = 0.0
+    # API: USD per mean request, one per period (before price multipliers)
+    usd_per_request: tuple[float, ...] = ()
+    # self-hosted
+    replica_req_per_s: float = float("nan")
+    """Requests/s of the class mix one replica serves within the SLO (X*)."""
+    gpus_per_replica: int = 1
+    unit_gpus: int = 1
+    """GPUs billed together: an instance (rented) or a server (owned)."""
+    usd_per_unit_month: float = 0.0
+    unit_breakdown: dict[str, float] = field(default_factory=dict)
+    """usd_per_unit_month by component (gpu_rental, or capital/energy/colocation/maintenance/licences)."""
+    price_declines: bool = False
+    """Whether the finance.gpu_price_decline_annual applies (on-demand and spot rentals)."""
+    autoscale: bool = False
+    commitment_months: int = 0
+    """Months a unit stays billed once committed: 12 / 36 for reserved terms, the life for owned; 0 none."""
+    variable_usd_per_request: float = 0.0
+    """Self-hosted: cost that grows with each request rather than with the fleet (egress)."""
+    recurring_usd: float = 0.0
+    recurring_every_months: int = 0
+    """A cost paid again every this many months after month 0 (a re-distillation project); 0: never."""
+
+    @property
+    def is_api(self) -> bool:
+        return self.kind == "api"
+
+    def recurring_by_month(self, months: int) -> np.ndarray:
+        """`recurring_usd` in months N, 2N, … (0-based) of `months`, zero elsewhere.
+
+        >>> OptionModel("s", "rented", 0.0, recurring_usd=5.0, recurring_every_months=2).recurring_by_month(5)
+        array([0., 0., 5., 0., 5.])
+        """
+        out = np.zeros(months)
+        if self.recurring_every_months and self.recurring_usd:
+            out[self.recurring_every_months :: self.recurring_every_months] = self.recurring_usd
+        return out
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Per-sample multipliers; the base case is one sample with every multiplier 1."""
+
+    throughput: np.ndarray  # (S,) on every replica's X*, or (S, O): one column per option
+    peak_factor: np.ndarray  # (S,) peak-to-average
+    api_price: np.ndarray  # (S, T) on API prices (level x decline path)
+    gpu_price: np.ndarray  # (S,) on self-hosted unit costs
+    gpu_decline: np.ndarray  # (T,) price path for on-demand and spot rentals
+    fixed_cost: np.ndarray | None = None  # (S,) on staff and platform costs; None: 1
+
+    @staticmethod
+    def base(peak_factor: float, api_price_path: np.ndarray, gpu_price_path: np.ndarray) -> Drivers:
+        return Drivers(
+            throughput=np.ones(1),
+            peak_factor=np.array([peak_factor]),
+            api_price=api_price_path[None, :],
+            gpu_price=np.ones(1),
+            gpu_decline=gpu_price_path,
+        )
+
+
+@dataclass(frozen=True)
+class Projection:
+    cost_usd: np.ndarray  # (S, O, T) total monthly cost, fixed costs included
+    replicas: np.ndarray  # (S, O, T) replicas running at peak (NaN for APIs); hourly mean when autoscaled
+    units: np.ndarray  # (S, O, T) instances or servers billed (NaN for APIs)
+
+
+def replicas_needed(load_req_per_s: np.ndarray, capacity_req_per_s: np.ndarray, policy: CapacityPolicy) -> np.ndarray:
+    """max(min, ceil(load / (eta * X*))) + spare, elementwise; whole replicas only.
+
+    >>> replicas_needed(np.array([3.42]), np.array([6.0]), CapacityPolicy())
+    array([2.])
+    """
+    raw = load_req_per_s / (policy.planning_utilization * capacity_req_per_s)
+    raw -= 1e-9  # a load exactly at capacity needs no extra replica despite rounding
+    np.ceil(raw, out=raw)
+    np.maximum(raw, policy.min_replicas, out=raw)
+    raw += policy.ha_spare_replicas
+    return raw
+
+
+def project(
+    models: list[OptionModel],
+    requests: np.ndarray,
+    drivers: Drivers,
+    policy: CapacityPolicy,
+    hourly_factors: np.ndarray,
+    detail: bool = True,
+) -> Projection:
+    """Cost of each option for `requests` (S, T) requests per period, under `drivers`.
+
+    With `detail=False` (Monte Carlo) replicas and units are not kept, only costs.
+    Options are computed in contiguous blocks (APIs, always-on fleets, autoscaled fleets)
+    to keep the arithmetic in place; the result is in the caller's option order.
+    """
+    requests = np.atleast_2d(requests)
+    n_samples, n_periods = requests.shape
+    groups = [
+        [i for i, m in enumerate(models) if m.is_api],
+        [i for i, m in enumerate(models) if not m.is_api and not m.autoscale],
+        [i for i, m in enumerate(models) if not m.is_api and m.autoscale],
+    ]
+    order = [i for g in groups for i in g]
+    cost = np.empty((n_samples, len(models), n_periods))
+    replicas = np.full(cost.shape, np.nan) if detail else np.empty((0, 0, 0))
+    units = np.full(cost.shape, np.nan) if detail else np.empty((0, 0, 0))
+    start = 0
+    for group_index, idx in enumerate(groups):
+        block = slice(start, start + len(idx))
+        start += len(idx)
+        if not idx:
+            continue
+        group = [models[i] for i in idx]
+        if group_index == 0:
+            per_request = np.array([m.usd_per_request for m in group])  # (Oa, T)
+            np.multiply((requests * drivers.api_price)[:, None, :], per_request[None], out=cost[:, block, :])
+            continue
+        throughput = drivers.throughput[:, idx] if drivers.throughput.ndim == 2 else drivers.throughput[:, None]
+        reps, billed = _fleet(group, requests, throughput, drivers, policy, hourly_factors, autoscale=group_index == 2)
+        for j, m in enumerate(group):
+            if m.commitment_months:  # commitments grow but never shrink before their term ends
+                billed[:, j, :] = committed_units(billed[:, j, :], m.commitment_months)[0]
+        unit_cost = np.array([m.usd_per_unit_month for m in group])[None, :, None] * drivers.gpu_price[:, None, None]
+        np.multiply(billed, unit_cost, out=cost[:, block, :])
+        declines = np.array([m.price_declines for m in group])
+        if declines.any():
+            cost[:, block, :] *= np.where(declines[:, None], drivers.gpu_decline[None, :], 1.0)[None]
+        variable = np.array([m.variable_usd_per_request for m in group])
+        if variable.any():
+            cost[:, block, :] += requests[:, None, :] * variable[None, :, None]
+        if detail:
+            replicas[:, block, :] = reps
+            units[:, block, :] = billed
+    fixed = np.array([models[i].fixed_usd_per_month for i in order])[None, :, None]
+    cost += fixed if drivers.fixed_cost is None else fixed * drivers.fixed_cost[:, None, None]
+    if any(models[i].recurring_every_months for i in order):  # periods are months here (T = 1: the first)
+        cost += np.array([models[i].recurring_by_month(n_periods) for i in order])[None]
+    if order != list(range(len(models))):
+        inverse = np.argsort(order)
+        cost = cost[:, inverse, :]
+        if detail:
+            replicas, units = replicas[:, inverse, :], units[:, inverse, :]
+    return Projection(cost, replicas, units)
+
+
+def _fleet(
+    group: list[OptionModel],
+    requests: np.ndarray,
+    throughput: np.ndarray,
+    drivers: Drivers,
+    policy: CapacityPolicy,
+    hourly_factors: np.ndarray,
+    autoscale: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replicas at peak (or their daily mean when autoscaled) and billed units, (S, O, T); `throughput` (S, O)."""
+    capacity = np.array([m.replica_req_per_s for m in group])[None, :, None] * throughput[:, :, None]
+    gpr = np.array([m.gpus_per_replica for m in group], dtype=float)[None, :, None]
+    unit = np.array([m.unit_gpus for m in group], dtype=float)[None, :, None]
+    peak = (requests * (drivers.peak_factor[:, None] / SECONDS_PER_MONTH))[:, None, :]
+    if not autoscale:
+        reps = replicas_needed(peak, capacity, policy)
+        billed = reps * gpr
+        billed /= unit
+        return reps, np.ceil(billed, out=billed)
+    # sized hour by hour on the daily curve, scaled so its peak is the sample's peak; billed for hours used
+    shape = hourly_factors / hourly_factors.max()
+    reps_h = replicas_needed(peak[..., None] * shape, capacity[..., None], policy)
+    billed = np.ceil(reps_h * gpr[..., None] / unit[..., None]).mean(axis=-1)
+    return reps_h.mean(axis=-1), billed

@@ -1,0 +1,156 @@
+"""What an evaluation returns: per option, per comparison pair, and the assumptions used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    id: str
+    kind: str
+    """api, or self_hosted; `ownership` says rented or owned."""
+    label: str
+    model: str
+    ownership: str | None
+    gpu: str | None
+    """Self-hosted: the GPU type (from the option or its profile)."""
+    monthly_cost_usd: list[float]
+    first_month_cost_usd: float
+    total_cost_usd: float
+    """Sum of monthly costs plus one-time implementation."""
+    npv_cost_usd: float
+    usd_per_mtok: float
+    usd_per_mtok_input: float | None
+    usd_per_mtok_output: float | None
+    usd_per_request: float
+    replicas_first_month: int | None
+    gpus_first_month: int | None
+    """GPUs serving (replicas × GPUs per replica)."""
+    utilization_first_month: float | None
+    """Mean load / the capacity of the billed GPUs (whole instances or servers)."""
+    slo_met: bool
+    capacity_basis: str
+    replica_req_per_s: float | None
+    quality_score: float | None
+    quality_source: str
+    quality_ok: bool | None
+    cost_of_pass_usd: float | None
+    breakdown_first_month_usd: dict[str, float]
+    monthly_components_usd: dict[str, list[float]] = field(default_factory=dict)
+    """Each month's cost by component (tco.cost.components); a month's components add up to monthly_cost_usd."""
+    gpus_billed_first_month: float | None = None
+    """GPUs paid for: whole instances or servers (an hourly mean when autoscaled)."""
+    commitments: list[dict[str, float]] | None = None
+    """Reserved or owned: tranches {start_month, end_month, units} (0-based months; units = instances or
+    servers), renewed or replaced while still needed."""
+    capacity: dict[str, Any] | None = None
+    """Self-hosted: {method: measured|modelled|estimated, basis, expected_error, gpus_per_replica_source:
+    given|profile|memory_fit, max_concurrency, prefix_caching, memory_fit}."""
+    cash_flow_usd: list[float] | None = None
+    """Owned only: month 0 (capex) then each month's cash out; the terminal value is not in it."""
+    terminal_value_usd: float | None = None
+    """Owned only: the servers' book value at the horizon (straight line to the residual)."""
+    npv_cash_usd: float | None = None
+    """Owned only: NPV of the cash flows less the discounted terminal value."""
+    depreciation_usd: list[float] | None = None
+    """Owned: straight-line depreciation each month (accounting view), beside the P&L annuity and the cash flows."""
+    accounting_cost_usd: list[float] | None = None
+    """Owned: each month's cost with straight-line depreciation in place of the capital charge (no cost of capital)."""
+    quality_gate: str | None = None
+    """passes, below or unscored against the scenario's gate; None when no gate is set."""
+    quality_records: list[dict[str, Any]] = field(default_factory=list)
+    """Every quality record of the option (its own, then the catalogue's): benchmark, score, party, source…"""
+    success_rate: float | None = None
+    success_rate_ci: tuple[float, float] | None = None
+    """95 % Wilson interval of the success rate, when the number of eval tasks is known."""
+    cost_of_pass_ci_usd: tuple[float, float | None] | None = None
+    output_tokens_per_request: float | None = None
+    """Mean output tokens (reasoning included) this option spends per request: its own or the workload's."""
+    usd_per_gpu_hour: float | None = None
+    """Rented: the GPU-hour price billed (the chosen offer's or the option's own, spot overhead included)."""
+    server_usd: float | None = None
+    """Owned: the price of one server (the option's quote or the GPU sheet's)."""
+    irr: float | None = None
+    """Self-hosted: IRR of the savings against `returns_against` (cash view when owned), a yearly rate."""
+    roi: float | None = None
+    """Self-hosted: undiscounted net savings over the horizon / the month-0 outlay, against `returns_against`."""
+    returns_against: str | None = None
+    """The API option (cheapest by NPV) that `irr` and `roi` are measured against."""
+    one_time_cost_usd: float | None = None
+    """Distilled: the project's one-time cost (data + training + evaluation), in `total_cost_usd` and NPV."""
+    project_breakdown_usd: dict[str, float] | None = None
+    """Distilled: {data, training, evaluation}."""
+    training_gpu_hours: float | None = None
+    """Distilled: compute-bound training GPU-hours (None when a fine-tuning API trains it)."""
+    training_min_gpus: int | None = None
+    """Distilled: the memory floor's GPU count on the training GPU."""
+    distillation: dict[str, Any] | None = None
+    """Distilled: the teacher, the training plan (tokens, FLOPs, MFU, cluster, wall time, price), the teacher's
+    data price, re-distillation, payback against the teacher and the quality gap (student − teacher)."""
+    notes: list[str] = field(default_factory=list)
+
+
+def rank_key(option: OptionResult) -> tuple[bool, bool, float]:
+    """Best first: meets the SLO, passes the quality gate (below it or unscored ranks after), lowest NPV of cost."""
+    return (not option.slo_met, option.quality_gate in ("below", "unscored"), option.npv_cost_usd)
+
+
+def recommendable(option: OptionResult) -> bool:
+    """Meets the SLO and, when a gate is set, passes it."""
+    return option.slo_met and option.quality_gate in (None, "passes")
+
+
+@dataclass(frozen=True)
+class Crossing:
+    requests_per_month: float
+    tokens_per_month: float
+    self_hosted_cheaper_above: bool
+    """True: self-hosting becomes cheaper as volume rises through this point."""
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    self_hosted: str
+    api: str
+    crossings: list[Crossing]
+    """First-month break-even: volumes at which month 1 costs the same, at first-month prices."""
+    break_even_utilization: float | None
+    """Fleet utilisation at which self-hosted $/Mtok equals the API's first-month $/Mtok."""
+    monthly_savings_usd: list[float]
+    cumulative_savings_usd: list[float]
+    payback_month: int | None
+    discounted_payback_month: int | None
+    npv_savings_usd: float
+    cash_payback_month: int | None = None
+    """Cash view (owned): payback on cash alone, never counting the terminal value."""
+    terminal_value_usd: float | None = None
+    """Owned: the servers' book value at the horizon, reported apart from payback."""
+    horizon_crossings: list[Crossing] = field(default_factory=list)
+    """Horizon break-even: first-month volumes at which the NPV of savings over the horizon is zero (growth,
+    price declines, commitments and implementation included)."""
+    irr: float | None = None
+    """IRR of [−upfront, savings…] (+ terminal value in the cash view), compounded to a year."""
+    roi: float | None = None
+
+
+@dataclass(frozen=True)
+class OptionError:
+    """An option that cannot be computed (e.g. its model fits no GPU count): shown in its own row."""
+
+    id: str
+    label: str
+    error: str
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: str
+    options: list[OptionResult]
+    break_even: list[BreakEven]
+    assumptions: dict[str, Any]
+    option_errors: list[OptionError] = field(default_factory=list)
+
+    def option(self, option_id: str) -> OptionResult:
+        return next(o for o in self.options if o.id == option_id)

@@ -1,0 +1,34 @@
+"""How sure the answer is: the Monte Carlo over prices, throughput, peak, growth and staff; the tornado; the
+risk report of a self-hosted and API pair.
+
+May import: records, workload, capacity, finance, cost.
+"""
+
+from tco.risk.montecarlo import (
+    MAX_DECLINE,
+    PUBLISHED_SD,
+    MonteCarloResult,
+    draw_drivers,
+    option_throughput_sds,
+    run_monte_carlo,
+    throughput_sd,
+    uncertainty_ranges,
+)
+from tco.risk.report import RiskReport, headline_pair, risk_report
+from tco.risk.sensitivity import Tornado, tornado
+
+__all__ = [
+    "MAX_DECLINE",
+    "PUBLISHED_SD",
+    "MonteCarloResult",
+    "RiskReport",
+    "Tornado",
+    "draw_drivers",
+    "headline_pair",
+    "option_throughput_sds",
+    "risk_report",
+    "run_monte_carlo",
+    "throughput_sd",
+    "tornado",
+    "uncertainty_ranges",
+]

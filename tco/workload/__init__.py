@@ -1,0 +1,24 @@
+"""Demand: API usage buckets summed into the workload a scenario asks for (volume, classes, peak, growth).
+
+May import: records.
+"""
+
+from tco.workload.usage import (
+    ASSUMED_OUTPUT_TOKENS_PER_REQUEST,
+    TokenPercentiles,
+    UsageBucket,
+    UsageSummary,
+    growth_per_month,
+    month_key,
+    summarise,
+)
+
+__all__ = [
+    "ASSUMED_OUTPUT_TOKENS_PER_REQUEST",
+    "TokenPercentiles",
+    "UsageBucket",
+    "UsageSummary",
+    "growth_per_month",
+    "month_key",
+    "summarise",
+]
