@@ -3,7 +3,7 @@ the ranked options with each one's problem in its own row, then every input in t
 
 import streamlit as st
 
-from cli.report import ranked
+from reports.ranking import ranked
 from tco.decision.verdict import decide, mean_monthly_usd, verdict
 from ui import charts, distill_form, distill_view, options_form, report, slo_form, state, tables, workload_form
 from ui.state import Analysis

@@ -12,8 +12,8 @@ EXIT_BAD_INPUT = 2
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from cli.exports import as_csv
     from cli.report import as_json, as_table
+    from reports.exports import as_csv
     from scenario_io import load_inputs
     from tco import evaluate, risk_report
 

@@ -7,14 +7,10 @@ import json
 from typing import Any
 
 from datafiles.export import json_safe
+from reports.ranking import money_text, project_line, ranked
 from tco.decision.verdict import verdict
-from tco.records.results import Crossing, OptionResult, ScenarioResult, rank_key
+from tco.records.results import Crossing, ScenarioResult
 from tco.risk.report import RiskReport
-
-
-def ranked(result: ScenarioResult) -> list[OptionResult]:
-    """Options meeting SLO and quality gate first, then by NPV of cost (tco.records.results.rank_key)."""
-    return sorted(result.options, key=rank_key)
 
 
 def _risk_dict(risk: RiskReport | None) -> dict[str, Any] | None:
@@ -38,10 +34,6 @@ def as_json(result: ScenarioResult, risk: RiskReport | None) -> str:
     return json.dumps(json_safe(doc), indent=2, allow_nan=False)
 
 
-def _money(value: float | None) -> str:
-    return "-" if value is None or value != value else f"{'-' if value < 0 else ''}${abs(value):,.0f}"
-
-
 def _crossing_text(crossings: list[Crossing]) -> str:
     return (
         ", ".join(
@@ -50,29 +42,6 @@ def _crossing_text(crossings: list[Crossing]) -> str:
         )
         + (f" and {len(crossings) - 4} more" if len(crossings) > 4 else "")
         or "none in 1e2-1e11 requests/month"
-    )
-
-
-def project_line(o: OptionResult) -> str:
-    """A distilled option's project in one paragraph: its cost by part, the training run, payback, quality gap."""
-    d = o.distillation
-    assert d is not None and o.project_breakdown_usd is not None and o.one_time_cost_usd is not None
-    parts = ", ".join(f"{k} {_money(v)}" for k, v in o.project_breakdown_usd.items())
-    if d["cluster_gpus"] is not None:
-        run = (f"{o.training_gpu_hours:,.0f} GPU-h at MFU {d['mfu']:.3f}: {d['cluster_gpus']} GPUs "
-               f"(floor {o.training_min_gpus}) for {d['wall_hours']:,.1f} h")  # fmt: skip
-    else:
-        run = d["training_price"]
-    payback = d.get("payback_month_vs_teacher")
-    gap = d.get("success_rate_gap")
-    return (
-        f"\n{o.id}: project {_money(o.one_time_cost_usd)} one-time ({parts}); {d['method']} training of "
-        f"{d['training_tokens']:,.0f} tokens, {run}"
-        + (f"; redone every {d['redistill_every_months']} months" if d["redistill_every_months"] else "")
-        + f". Against staying on {d['teacher']}: payback "
-        + (f"month {payback}" if payback else "never within the horizon")
-        + f", NPV of savings {_money(d.get('npv_savings_vs_teacher_usd'))}; success rate gap "
-        + (f"{gap:+.1%} (student − teacher)" if gap is not None else "unknown (give both success rates)")
     )
 
 
@@ -91,7 +60,7 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
         util = f"{o.utilization_first_month:.0%}" if o.utilization_first_month is not None else "-"
         quality = f"{o.quality_score:g}" if o.quality_score is not None else "?"
         lines.append(
-            f"{o.id:<22} {kind:<8} {_money(o.first_month_cost_usd):>11} {_money(o.total_cost_usd):>13} "
+            f"{o.id:<22} {kind:<8} {money_text(o.first_month_cost_usd):>11} {money_text(o.total_cost_usd):>13} "
             f"{o.usd_per_mtok:>8.3f} {o.usd_per_request:>9.5f} {o.gpus_billed_first_month or '-':>5} {util:>5} "
             f"{'yes' if o.slo_met else 'NO':>4} {quality:>7}"
         )
@@ -103,7 +72,7 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
             continue
         payback = f"month {pair.payback_month}" if pair.payback_month else "never within the horizon"
         lines.append(
-            f"\n{hosted.id} vs {api.id}: NPV of savings {_money(pair.npv_savings_usd)}, payback {payback}; "
+            f"\n{hosted.id} vs {api.id}: NPV of savings {money_text(pair.npv_savings_usd)}, payback {payback}; "
             f"break-even volume in month 1: {_crossing_text(pair.crossings)}; "
             f"over the horizon (month-1 volume, NPV zero): {_crossing_text(pair.horizon_crossings)}"
         )
@@ -114,7 +83,7 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
         lines.append(
             f"Risk ({risk.samples:,} samples, seed {risk.seed}): "
             f"P(self-host cheaper) = {risk.p_self_host_cheaper:.0%}; "
-            f"NPV of savings P10 {_money(p10)}, P50 {_money(p50)}, P90 {_money(p90)}"
+            f"NPV of savings P10 {money_text(p10)}, P50 {money_text(p50)}, P90 {money_text(p90)}"
         )
     lines.append(f"\nPrices: {result.assumptions['price_data']}")
     for o in ranked(result):

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli.exports import as_csv, as_monthly_csv, as_xlsx, assumption_rows, file_stem, monthly_rows
+from reports.exports import as_csv, as_monthly_csv, as_xlsx, assumption_rows, file_stem, monthly_rows
 from scenario_io import load_inputs
 from scenario_io.partial import without_bad_options
 from tco import evaluate

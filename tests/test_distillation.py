@@ -348,7 +348,7 @@ def test_cli_runs_the_bundled_distillation_scenario(capsys):
 
 
 def test_the_decision_report_carries_each_project(catalogues):
-    from cli.report import project_line
+    from reports.ranking import project_line
     from scenario_io import resolve_scenario
     from scenario_io.loader import load_scenario
     from tco import evaluate

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.exports import as_xlsx
 from datafiles import InputError
+from reports.exports import as_xlsx
 from scenario_io import codec
 from tco.decision.quality import pareto_front
 from tests.conftest import HOSTILE_SCENARIO, level, run_scenario, simple_profile, write_yaml

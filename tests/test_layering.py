@@ -33,6 +33,7 @@ UI = ["streamlit", "plotly"]
         ("profiling.runner", [*UI, "tco", "pricing", "models", "numpy", "pandas", "genai_prices", "scenario_io"]),
         ("profiling.importers", [*UI, "tco", "pricing", "models", "numpy", "pandas", "genai_prices"]),
         ("cli.main", [*UI, "httpx"]),
+        ("reports.exports", [*UI, "httpx", "cli", "argparse"]),
         ("usage.report", [*UI, "httpx", "pandas"]),  # DuckDB reads the files; only sums reach Python
     ],
 )
@@ -49,3 +50,25 @@ def test_engine_does_no_file_or_network_io():
         text = path.read_text()
         for word in forbidden:
             assert word not in text, f"{path.name} contains {word!r}"
+
+
+def test_the_app_never_imports_the_command_line():
+    """What both front ends show lives below them (reports/): ui/ and app_pages/ take nothing from cli/."""
+    import ast
+
+    for path in [
+        *(ROOT / "ui").rglob("*.py"),
+        *(ROOT / "app_pages").rglob("*.py"),
+        ROOT / "app.py",
+        ROOT / "app_session.py",
+    ]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in getattr(node, "names", [])]
+            )
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                assert not any(n == "cli" or n.startswith("cli.") for n in names), (
+                    f"{path.relative_to(ROOT)} imports cli"
+                )

@@ -20,8 +20,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from cli.exports import assumption_rows, file_stem
-from cli.report import project_line, ranked
+from reports.exports import assumption_rows, file_stem
+from reports.ranking import project_line, ranked
 from tco.decision.verdict import decide, verdict
 from tco.finance.breakeven import cost_curves
 from ui import charts, distill_view, tables

@@ -6,8 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from cli.exports import as_csv, as_monthly_csv, as_xlsx, file_stem
 from datafiles import InputError
+from reports.exports import as_csv, as_monthly_csv, as_xlsx, file_stem
 from scenario_io import codec
 from ui import loaders, state
 from ui.forms import Download, download

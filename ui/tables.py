@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from cli.report import ranked
+from reports.ranking import ranked
 from tco import ScenarioResult
 from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, status
 from tco.records.defaults import DEFAULT_SOURCES

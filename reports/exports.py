@@ -13,8 +13,8 @@ import dataclasses
 import re
 from typing import Any
 
-from cli.report import ranked
 from datafiles.export import Column, to_csv, to_xlsx
+from reports.ranking import ranked
 from tco.decision.verdict import decide, mean_monthly_usd, status
 from tco.finance import discounting
 from tco.records.results import BreakEven, OptionResult, ScenarioResult
