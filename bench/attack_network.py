@@ -2,7 +2,7 @@
 
     python bench/attack_network.py [--only SUBSTRING] [--list] [--code DIR]
 
-Each case starts a scripted server on localhost (tests/test_hostile_http.py: endless bodies, gzip bombs of
+Each case starts a scripted server on localhost (tests/datafiles/test_hostile_http.py: endless bodies, gzip bombs of
 1 GiB, slowloris, redirect loops, interim 1xx, hostile price feeds, schemas with ReDoS patterns or remote
 `$ref`s), runs `inference-roi …` against it in a child process and reads the child's own peak memory. Outcomes:
 
@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pricing.refresh import DOWNLOAD_DEADLINE_S  # noqa: E402
-from tests.test_hostile_http import (  # noqa: E402
+from tests.datafiles.test_hostile_http import (  # noqa: E402
     BEHAVIOURS,
     FEEDS,
     ScriptedServer,
@@ -53,8 +53,8 @@ from tests.test_hostile_http import (  # noqa: E402
     reply,
     slowloris,
 )
-from tests.test_prices_refresh import VALID  # noqa: E402
-from tests.test_profiler_hostile_server import GOOD_SSE, STREAM_FAULTS, _sse, _stream_route  # noqa: E402
+from tests.pricing.test_prices_refresh import VALID  # noqa: E402
+from tests.profiling.test_profiler_hostile_server import GOOD_SSE, STREAM_FAULTS, _sse, _stream_route  # noqa: E402
 
 TIMEOUT_S = 2
 HANG_MARGIN_S = 25

@@ -2,7 +2,7 @@
 
     python bench/breakeven.py
 
-The 600 random always-on fleets of tests/test_break_even_exact.py (utilisation target, minimum and spare
+The 600 random always-on fleets of tests/tco/finance/test_break_even_exact.py (utilisation target, minimum and spare
 replicas, X*, GPUs per replica, 1- or 8-GPU instances, fixed costs, peak factor), each against an API priced
 0.8–3× the fleet's marginal cost per request, where crossings are many and narrow. Reference: the test's walk
 over every replica count. Reported:
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from tco.finance import breakeven  # noqa: E402
 from tco.finance.projection import OptionModel  # noqa: E402
 from tco.records.scenario import CapacityPolicy  # noqa: E402
-from tests.test_break_even_exact import RandomCase  # noqa: E402  (the test's fleets and its enumeration)
+from tests.tco.finance.test_break_even_exact import RandomCase  # noqa: E402  (the test's fleets and its enumeration)
 
 FLAT = np.ones(24)
 

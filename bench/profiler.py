@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from profiling.importers import import_file  # noqa: E402
-from tests.real_servers.transformers_serve import CACHE, free_port, transformers_server  # noqa: E402
+from tests.support.real_servers.transformers_serve import CACHE, free_port, transformers_server  # noqa: E402
 
 VENVS = ROOT / ".cache" / "bench-venvs"
 TOOLS = {"aiperf": ("aiperf==0.13.0",), "guidellm": ("torch==2.13.0", "guidellm==0.8.1")}

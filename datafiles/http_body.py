@@ -15,7 +15,7 @@ price refresher all fetch through `fetch`, so the bounds hold one way everywhere
   and never from https down to http.
 
 The client is duck-typed (`httpx.AsyncClient`: `stream()`, `status_code`, `headers`, `aiter_raw()`), so this
-module does not import httpx (the engine and loaders never load the network client, tests/test_layering.py).
+module does not import httpx (the engine and loaders never load the network client, tests/project/test_layering.py).
 """
 
 from __future__ import annotations

@@ -2,5 +2,5 @@
 reader takes away — summary and monthly CSV, the Excel workbook, the assumptions (`exports`).
 
 Below `cli/` and `ui/`, above the engine: may import tco, datafiles; never streamlit, argparse or cli
-(tests/test_layering.py).
+(tests/project/test_layering.py).
 """

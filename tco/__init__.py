@@ -1,7 +1,7 @@
 """The pure cost engine: data in, data out. No Streamlit, no network, no file I/O here.
 
 A scenario flows through rooms, each a sub-package that imports only the rooms before it
-(tests/test_engine_rooms.py holds the order and each room's public names):
+(tests/tco/test_engine_rooms.py holds the order and each room's public names):
 
     records   the scenario, its options and the results, as frozen records
     workload  usage summed into the demand a scenario asks for

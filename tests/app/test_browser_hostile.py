@@ -13,9 +13,9 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from scenario_io import codec
-from tests import test_browser as ui
-from tests.test_browser import assert_no_exception, example, results_table, settle, shown_verdict
-from tests.test_sweep_importers import LLMD
+from tests.app import test_browser as ui
+from tests.app.test_browser import assert_no_exception, example, results_table, settle, shown_verdict
+from tests.profiling.test_sweep_importers import LLMD
 
 app_url, browser, page = ui.app_url, ui.browser, ui.page  # the same fixtures: a server of our own, Chromium, a tab
 

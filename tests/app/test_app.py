@@ -624,7 +624,7 @@ def test_refreshed_prices_reach_the_costs(tmp_path, monkeypatch, catalogues):
     from http.server import ThreadingHTTPServer
     from threading import Thread
 
-    from tests.test_prices_refresh import _Handler, _provider
+    from tests.pricing.test_prices_refresh import _Handler, _provider
     from ui import loaders
 
     openai = {
@@ -850,7 +850,7 @@ def test_a_profile_measured_at_a_toy_shape_is_flagged_not_just_captioned():
 def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues):
     """The Usage page's button writes the derived workload, start month and API options into the scenario."""
     from pricing import PriceBook, load_overrides
-    from tests import usage_exports
+    from tests.support import usage_exports
     from usage.report import analyse, scenario_mapping
 
     reqs = usage_exports.requests(("gpt-4o", "claude-sonnet-4-5"))

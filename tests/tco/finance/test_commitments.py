@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tco.finance.commitments import committed_units
 from tests.conftest import run_scenario, write_yaml
-from tests.test_engine_contract import HOURS, base_scenario, measured_at_workload_shape
+from tests.tco.decision.test_engine_contract import HOURS, base_scenario, measured_at_workload_shape
 
 OWN = {"server_usd": 370_000, "gpus_per_server": 2, "power_kw": 2.0, "life_years": 2, "residual_share": 0.2,
        "pue": 1.3, "usd_per_kwh": 0.10, "colo_usd_per_kw_month": 200, "maintenance_share_per_year": 0.05}  # fmt: skip

@@ -11,7 +11,7 @@ from datafiles import InputError
 from tco.cost.api_cost import mean_request_cost, price_request
 from tco.records.scenario import RequestClass
 from tests.conftest import run_scenario, write_yaml
-from tests.test_engine_contract import base_scenario, measured_at_workload_shape
+from tests.tco.decision.test_engine_contract import base_scenario, measured_at_workload_shape
 
 WHEN = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 DAY = dt.date(2026, 12, 1)

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 
-from tests.latency_server import _Handler as LatencyHandler
+from tests.support.latency_server import _Handler as LatencyHandler
 
 TEMPLATE_TOKENS = 7
 

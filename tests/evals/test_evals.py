@@ -13,8 +13,8 @@ from datafiles import InputError
 from evals.importers import import_eval
 from evals.stats import wilson_interval
 from evals.tasks import load_tasks
-from tests.answer_server import TEMPLATE_TOKENS, AnswerServer, Book, Model
 from tests.conftest import ROOT
+from tests.support.answer_server import TEMPLATE_TOKENS, AnswerServer, Book, Model
 
 FIXTURES = ROOT / "tests" / "fixtures" / "evals"
 QUESTIONS = {
@@ -38,7 +38,7 @@ def test_lm_eval_results_file():
 @pytest.mark.parametrize(
     ("name", "model", "rate", "n", "out_tokens", "in_tokens"),
     [
-        # inspect 0.3.285 against tests/answer_server.py: its summary printed accuracy 0.750, 4 samples,
+        # inspect 0.3.285 against tests/support/answer_server.py: its summary printed accuracy 0.750, 4 samples,
         # "219 tokens [I: 55, O: 164]" (each answer 1 word + 40 reasoning tokens); small-model 0.500, I 55, O 6
         ("inspect_capitals_big-model.eval", "openai-api/answers/big-model", 0.75, 4, 164 / 4, 55 / 4),
         ("inspect_capitals_small-model.json", "openai-api/answers/small-model", 0.5, 4, 6 / 4, 55 / 4),
@@ -133,7 +133,7 @@ def test_eval_run_two_endpoints_over_sockets(tmp_path, capsys, monkeypatch):
     assert "Bearer sk-secret-123" in book.auth_headers
     for path in (tmp_path / "out").iterdir():
         assert "sk-secret-123" not in path.read_text()
-    # the records import back, and feed a scenario (tests/test_quality.py)
+    # the records import back, and feed a scenario (tests/tco/decision/test_quality.py)
     (row,) = import_eval(str(tmp_path / "out" / "small.jsonl"))
     assert (row.n, row.successes) == (5, 2)
 

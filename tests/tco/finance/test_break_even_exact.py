@@ -13,9 +13,9 @@ from tco.finance import breakeven, discounting
 from tco.finance.projection import OptionModel
 from tco.records.scenario import CapacityPolicy
 from tests.conftest import run_scenario, write_yaml
-from tests.test_engine_contract import base_scenario, measured_at_workload_shape
-from tests.test_engine_properties import _api as _api_model
-from tests.test_engine_properties import _rented
+from tests.tco.decision.test_engine_contract import base_scenario, measured_at_workload_shape
+from tests.tco.finance.test_engine_properties import _api as _api_model
+from tests.tco.finance.test_engine_properties import _rented
 
 SECONDS = 730 * 3600
 

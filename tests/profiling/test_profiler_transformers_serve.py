@@ -15,7 +15,7 @@ from profiling.schema import load_profile
 from scenario_io.loader import load_inputs
 from tco import evaluate
 from tests.conftest import TODAY, write_yaml
-from tests.real_servers.transformers_serve import CACHE, transformers_server
+from tests.support.real_servers.transformers_serve import CACHE, transformers_server
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 
 from cli.main import main
 from profiling.schema import load_profile
-from tests.test_hostile_http import (
+from tests.datafiles.test_hostile_http import (
     Handler,
     Request,
     ScriptedServer,

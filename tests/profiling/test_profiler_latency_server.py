@@ -11,7 +11,7 @@ from profiling.schema import load_profile
 from scenario_io.loader import load_inputs
 from tco import evaluate
 from tests.conftest import TODAY, write_yaml
-from tests.latency_server import TEMPLATE_TOKENS, Behaviour, LatencyServer, LatencyServerProcess
+from tests.support.latency_server import TEMPLATE_TOKENS, Behaviour, LatencyServer, LatencyServerProcess
 
 
 def profile(

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from pricing.catalog import load_price_catalog
 from pricing.refresh import RefreshError, update_prices
-from tests.test_prices_refresh import VALID
+from tests.pricing.test_prices_refresh import VALID
 
 BASE = json.loads(VALID)
 SERVED: dict[str, bytes] = {"body": VALID}

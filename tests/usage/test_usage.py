@@ -1,6 +1,6 @@
 """Usage exports: every importer reproduces the true totals, curve and cost of a synthetic export it never saw.
 
-The truth is `tests/usage_exports.requests`: plain Python records, summed here with `sum()`. Each export is
+The truth is `tests/support/usage_exports.requests`: plain Python records, summed here with `sum()`. Each export is
 written from them in its own format; DuckDB reads it back through `usage/` and the totals must match.
 """
 
@@ -24,8 +24,8 @@ from cli.main import main
 from datafiles import InputError
 from pricing import PriceBook, load_overrides, load_price_catalog
 from tco.workload.usage import growth_per_month
-from tests import usage_exports as ex
 from tests.conftest import ROOT
+from tests.support import usage_exports as ex
 from usage.report import analyse, as_dict, scenario_mapping
 
 BOOK = PriceBook(load_price_catalog(), load_overrides(), "api_overrides.yaml")

@@ -3,7 +3,7 @@
 loops, https→http, interim 1xx, hostile feeds and bad URLs each end in one line, within the stated deadline,
 with bounded memory; the copy of the prices in use stays byte for byte.
 
-`ScriptedServer` (also used by tests/test_profiler_hostile_server.py and bench/attack_network.py) answers each
+`ScriptedServer` (also used by tests/profiling/test_profiler_hostile_server.py and bench/attack_network.py) answers each
 request with a handler chosen by `route(request)`; the handlers below are the misbehaviours.
 """
 
@@ -33,7 +33,7 @@ from evals.runner import Endpoint, run_endpoint
 from evals.tasks import load_tasks
 from pricing.refresh import RefreshError, update_prices
 from tests.conftest import ROOT
-from tests.test_prices_refresh import VALID, _provider
+from tests.pricing.test_prices_refresh import VALID, _provider
 
 Handler = Callable[[asyncio.StreamWriter], Awaitable[None]]
 DEADLINE_S = 1.0

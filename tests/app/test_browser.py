@@ -27,8 +27,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from scenario_io import codec
 from tco.decision.verdict import fleet_text, verdict
+from tests.app.test_app import engine, example
 from tests.conftest import ROOT, level, simple_profile
-from tests.test_app import engine, example
 from ui import charts
 
 CHROMIUM = "/usr/bin/chromium"
@@ -336,7 +336,7 @@ def test_finance_inputs_in_the_app(page: Page, app_url: str, catalogues):
     page.get_by_role("tab", name="Options").click()
     editor = page.locator("[data-testid=stDataFrame]").filter(has_text="pricing")  # the options editor, full width
     expect(editor).to_have_count(1)
-    assert editor.bounding_box()["width"] > 800  # was ~400 px for 16 columns; quotes typed: tests/test_app.py
+    assert editor.bounding_box()["width"] > 800  # was ~400 px for 16 columns; quotes typed: tests/app/test_app.py
     page.goto(f"{app_url}/risk")
     settle(page)
     picker = page.locator("[data-testid=stSelectbox]").filter(has_text="Self-hosted option")
@@ -465,12 +465,12 @@ def test_every_page_renders_without_an_exception(page: Page, app_url: str, viewp
         page.screenshot(path=SCREENSHOTS / f"{name}-{size}.png", full_page=True)
         page.screenshot(path=SCREENSHOTS / f"{name}-{size}-first-screen.png")
     stamp = SCREENSHOTS / "README.txt"
-    stamp.write_text(f"Screenshots from tests/test_browser.py, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n")
+    stamp.write_text(f"Screenshots from tests/app/test_browser.py, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n")
 
 
 def test_a_usage_export_fills_the_workload(page: Page, app_url: str, tmp_path: Path):
     """Issue 13: upload an export, read what was derived and from which file, fill the workload, see it on Compare."""
-    from tests import usage_exports
+    from tests.support import usage_exports
 
     reqs = usage_exports.requests(("gpt-4o", "claude-sonnet-4-5"))
     path = usage_exports.generic(tmp_path / "usage.csv", reqs)

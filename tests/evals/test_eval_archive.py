@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from datafiles import InputError, read_zip
 from datafiles.archive import MAX_ZIP_MEMBERS
 from evals.importers import MAX_EVAL_BYTES, import_eval
-from tests.eval_hostile import (
+from tests.support.eval_hostile import (
     FUZZ,
     HEADER,
     INSPECT_EVAL,

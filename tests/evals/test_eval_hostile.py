@@ -19,7 +19,7 @@ from cli.main import main
 from datafiles import InputError, decode_text, excerpt
 from datafiles.errors import one_line
 from evals.importers import MAX_EVAL_BYTES, import_eval
-from tests.eval_hostile import (
+from tests.support.eval_hostile import (
     BASES,
     FIXTURES,
     FUZZ,
