@@ -4,7 +4,7 @@ Each browser session runs `app_session.py` (page config, navigation, the shared 
 warm-up the first session paid for importing the engine, pandas and Plotly, reading the catalogues and
 fitting the example's profiles (~2 s on a 2-core machine) before its first verdict. The lifespan starts it
 in a thread, so the server answers at once and the warm-up overlaps the browser loading the page; a session
-that arrives first simply waits on the same imports and caches (bench/app.py measures both).
+that arrives first simply waits on the same imports and caches (bench/app_time_to_verdict.py measures both).
 """
 
 import contextlib

@@ -2,7 +2,7 @@
 
 Why not httpx here: measured against an instant server, httpx costs about 0.9 ms of CPU per
 request (connection pool, anyio timeouts, cookie handling), which at a few hundred requests a
-second makes the client, not the server, the bottleneck (bench/profiler.py). This module does
+second makes the client, not the server, the bottleneck (bench/profiler_overhead_and_accuracy.py). This module does
 only what a benchmark request needs: one POST with a JSON body on a kept-alive connection
 (TLS when the URL is https), and the response body streamed as it arrives, whether sent
 chunked, with a Content-Length, or until the server closes. httpx still does everything else

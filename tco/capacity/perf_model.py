@@ -59,10 +59,11 @@ from tco.capacity.shapes import Shape, group_levels, level_shape
 
 DECODE_CONTEXT_TOKENS = 950.0
 """L0: context length at which KV reads cost as much as the rest of a decode step, b/g. The median of the
-full four-term fit on NVIDIA's 7 × 9-shape table (550–1,225 across its configurations; bench/capacity.py)."""
+full four-term fit on NVIDIA's 7 × 9-shape table (550–1,225 across its configurations;
+bench/capacity_prediction_error.py)."""
 ONE_SHAPE_ERROR = 0.25
 """Expected error when a profile has one shape: the median error of scaling by tokens per request
-on NVIDIA's multi-shape tables (bench/capacity.py measures it: 23 % on the v1.0 table)."""
+on NVIDIA's multi-shape tables (bench/capacity_prediction_error.py measures it: 23 % on the v1.0 table)."""
 PREFILL_SHARE_CAP = 0.9
 TERMS = ("prefill", "decode", "decode_context", "step")
 
@@ -185,7 +186,8 @@ def nnls_small(a: np.ndarray, y: np.ndarray) -> np.ndarray:
 
     The optimum is the unconstrained least-squares solution on its own support, so trying every support
     (2^k − 1 subsets) and keeping the best non-negative solution finds it. Written with numpy rather than
-    scipy.optimize.nnls because importing scipy.optimize costs ~0.6 s of the app's first page (bench/app.py);
+    scipy.optimize.nnls because importing scipy.optimize costs ~0.6 s of the app's first page
+    (bench/app_time_to_verdict.py);
     tests/tco/capacity/test_capacity_model.py checks it against scipy's nnls on random problems.
 
     >>> nnls_small(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([2.0, -1.0]))

@@ -11,7 +11,7 @@ for `n` GPUs with peak F FLOP/s (fp8 where the GPU and the precision have it) an
 
 η = EFFICIENCY is one factor calibrated on the bundled published profiles (NVIDIA's trtllm-bench
 tables for gpt-oss-120b on H100 and H200, Llama 3.3 70B and Qwen3-235B on H200): the median of measured /
-physical throughput at each level's shape and memory-limited batch. `bench/capacity.py` prints the
+physical throughput at each level's shape and memory-limited batch. `bench/capacity_prediction_error.py` prints the
 calibration: 15 levels, η = 0.67 (measured/physical ranges 0.19–1.16; the sum of compute and memory
 time overstates a step that overlaps them, hence ratios above 1), median error ESTIMATE_ERROR.
 The batch is capped by `memory_fit`; TTFT is one step plus the prefill; percentile ratios are
@@ -50,7 +50,7 @@ from tco.capacity.shapes import Shape
 
 EFFICIENCY = 0.67
 ESTIMATE_ERROR = 0.36
-"""Median |measured / estimated − 1| over the calibration levels (bench/capacity.py)."""
+"""Median |measured / estimated − 1| over the calibration levels (bench/capacity_prediction_error.py)."""
 ALLREDUCE_S = 10e-6
 """Latency of one small all-reduce over NVLink (NCCL, 8 GPUs; an estimate)."""
 ESTIMATE_PERCENTILE_RATIOS = (

@@ -3,8 +3,9 @@
 loops, https→http, interim 1xx, hostile feeds and bad URLs each end in one line, within the stated deadline,
 with bounded memory; the copy of the prices in use stays byte for byte.
 
-`ScriptedServer` (also used by tests/profiling/test_profiler_hostile_server.py and bench/attack_network.py) answers each
-request with a handler chosen by `route(request)`; the handlers below are the misbehaviours.
+`ScriptedServer` (also used by tests/profiling/test_profiler_hostile_server.py and
+bench/attack_hostile_servers.py) answers each request with a handler chosen by `route(request)`; the handlers
+below are the misbehaviours.
 """
 
 from __future__ import annotations

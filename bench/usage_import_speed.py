@@ -1,7 +1,7 @@
 """How fast and how lean is the usage import? Synthetic per-request exports of 1M and 10M rows, CSV and Parquet.
 
-    .venv/bin/python bench/usage.py            # 1M and 10M rows (about 2 GB of CSV in a temporary folder)
-    .venv/bin/python bench/usage.py --rows 1000000
+    .venv/bin/python bench/usage_import_speed.py            # 1M and 10M rows (about 2 GB of CSV in a temporary folder)
+    .venv/bin/python bench/usage_import_speed.py --rows 1000000
 
 Each import runs in a fresh interpreter (`usage.importer.import_file`, the CLI's path) so its peak resident
 memory (ru_maxrss) is its own. Reports seconds, rows/s and peak MiB, and the 10M/1M time ratio (linear ≈ 10).

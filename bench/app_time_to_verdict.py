@@ -9,8 +9,8 @@
 3. In fresh processes, what the first run pays for: importing the app's libraries, loading the catalogues, the
    first evaluation of the default scenario.
 
-Run on demand: `python bench/app.py [--rounds 15] [--starts 3]`. Targets (issue 12): first verdict < 3 s,
-rerun after an edit < 150 ms at p90.
+Run on demand: `python bench/app_time_to_verdict.py [--rounds 15] [--starts 3]`. Targets (issue 12): first
+verdict < 3 s, rerun after an edit < 150 ms at p90.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Break-even crossings: the exact step-by-step solve against the former 600-point log grid with bisection.
 
-    python bench/breakeven.py
+    python bench/breakeven_exact_vs_grid.py
 
 The 600 random always-on fleets of tests/tco/finance/test_break_even_exact.py (utilisation target, minimum and spare
 replicas, X*, GPUs per replica, 1- or 8-GPU instances, fixed costs, peak factor), each against an API priced

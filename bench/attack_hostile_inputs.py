@@ -1,8 +1,8 @@
 """A hostile-input attack on the CLI and the link codec: how many inputs still end in a traceback or a hang.
 
-    python bench/attack.py [--only SUBSTRING] [--list]
+    python bench/attack_hostile_inputs.py [--only SUBSTRING] [--list]
 
-(`--only usage:`, `--only eval:`, `--only link:` run one of the surfaces in bench/attack_surfaces.py.)
+(`--only usage:`, `--only eval:`, `--only link:` run one of the surfaces in bench/attack_cases_new_surfaces.py.)
 
 Each case runs `inference-roi …` in a forked child (imports loaded once), with a 20 s wall limit and a 3 GiB
 memory limit, in a scratch folder holding a copy of the bundled scenarios and profiles. Outcomes:
@@ -43,9 +43,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.append(str(ROOT / "bench"))  # after the project: bench/usage.py must not shadow the usage package
+sys.path.append(str(ROOT / "bench"))  # after the project: bench/usage_import_speed.py must not shadow the usage package
 
-import attack_surfaces  # noqa: E402  (bench/attack_surfaces.py: usage, evals, --out, links in the app)
+import attack_cases_new_surfaces as attack_surfaces  # noqa: E402  (bench/attack_cases_new_surfaces.py: usage, evals, --out, links in the app)
 
 from cli.main import main as cli_main  # noqa: E402
 from datafiles import InputError  # noqa: E402

@@ -1,6 +1,6 @@
 """How long a scenario with many options takes: N API × N self-hosted options, CLI `compare` in-process.
 
-    python bench/scale.py [N ...]      (default 10 50 150)
+    python bench/scale_with_many_options.py [N ...]      (default 10 50 150)
 
 Options are the support-assistant example's, repeated (each self-hosted copy with its own implementation
 cost, so no two are equal). Reports seconds for evaluate (with break-even pairs) and for the risk report.

@@ -1,9 +1,11 @@
 """Benchmark: how fast is our profiler as a client, side by side with AIPerf and guidellm.
 
 Two runs, on demand:
-  python bench/profiler.py overhead   # an instant server: highest request/token rates each client sustains,
-                                      # the latency it adds, and our client's CPU time per request
-  python bench/profiler.py accuracy   # transformers serve (tiny random Llama): do the three agree on req/s?
+  python bench/profiler_overhead_and_accuracy.py overhead
+      an instant server: highest request/token rates each client sustains, the latency it adds, and our
+      client's CPU time per request
+  python bench/profiler_overhead_and_accuracy.py accuracy
+      transformers serve (tiny random Llama): do the three agree on req/s?
 
 AIPerf and guidellm pin versions that clash with the app, so each lives in its own throwaway
 virtual environment under .cache/bench-venvs/ (built on first use; guidellm after torch==2.13.0,

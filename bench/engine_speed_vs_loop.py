@@ -1,6 +1,6 @@
 """Benchmark: Monte Carlo over 50 options x 36 months x 10,000 samples, vectorised vs a plain-Python loop.
 
-Run on demand: `python bench/engine.py` (add `--loop-samples N` to time the loop on fewer samples
+Run on demand: `python bench/engine_speed_vs_loop.py` (add `--loop-samples N` to time the loop on fewer samples
 and scale it linearly). Prints both times and their ratio, measured in the same run, and checks
 that both give the same totals.
 """

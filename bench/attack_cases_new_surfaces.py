@@ -1,5 +1,5 @@
-"""The surfaces added after the first hardening, as hostile cases for `bench/attack.py`: usage exports, eval
-files, `--out` targets and share links opened in the app.
+"""The surfaces added after the first hardening, as hostile cases for `bench/attack_hostile_inputs.py`: usage
+exports, eval files, `--out` targets and share links opened in the app.
 
 Each generator returns `(name, run, check)` triples. `run(tmp)` gives the CLI's argv (or `[]` when it ran the
 case itself, e.g. a link opened in the app with Streamlit's AppTest); `check(stdout, stderr)` names a broken

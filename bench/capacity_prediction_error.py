@@ -1,6 +1,6 @@
 """How well the capacity model predicts shapes it was not fitted on, and the roofline's calibration.
 
-    python bench/capacity.py
+    python bench/capacity_prediction_error.py
 
 1. Leave-one-shape-out on every multi-shape published sweep we have: NVIDIA's TensorRT-LLM
    perf-overview tables (offline max throughput; v1.0-era table of 7 configurations × 9 shapes and the

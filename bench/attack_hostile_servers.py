@@ -1,6 +1,6 @@
 """A hostile-network attack on the CLI: misbehaving servers against `profile`, `eval run` and `prices update`.
 
-    python bench/attack_network.py [--only SUBSTRING] [--list] [--code DIR]
+    python bench/attack_hostile_servers.py [--only SUBSTRING] [--list] [--code DIR]
 
 Each case starts a scripted server on localhost (tests/datafiles/test_hostile_http.py: endless bodies, gzip bombs of
 1 GiB, slowloris, redirect loops, interim 1xx, hostile price feeds, schemas with ReDoS patterns or remote
