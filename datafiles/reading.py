@@ -183,11 +183,28 @@ def _bounded_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
 _BoundedLoader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
 
 
-def parse_yaml_text(text: str, name: str) -> Any:
+class _NullNonFiniteLoader(_BoundedLoader):
+    """The bounded loader with `.inf` / `.nan` read as null (`parse_yaml_text(non_finite_as_null=True)`)."""
+
+
+def _null_if_not_finite(loader: yaml.SafeLoader, node: yaml.Node) -> float | None:
+    value = loader.construct_yaml_float(node)
+    return value if math.isfinite(value) else None
+
+
+_NullNonFiniteLoader.add_constructor("tag:yaml.org,2002:float", _null_if_not_finite)
+
+
+def parse_yaml_text(text: str, name: str, *, non_finite_as_null: bool = False) -> Any:
     """`yaml.safe_load` with aliases refused, nesting and integer length capped, errors with their line.
 
     The event pass runs first and stops at the first alias or at depth MAX_DEPTH, before the recursive
-    composer ever sees the document."""
+    composer ever sees the document. Importers of other tools' files pass `non_finite_as_null`, as they do to
+    `parse_json_text`: a tool's `.inf` (an unbounded rate) reads as missing, never as a number.
+
+    >>> parse_yaml_text("rate: .inf\\nlevels: [1.0, .nan]", "r.yaml", non_finite_as_null=True)
+    {'rate': None, 'levels': [1.0, None]}
+    """
     try:
         depth = 0
         for event in yaml.parse(text, Loader=_SAFE_LOADER):
@@ -200,7 +217,7 @@ def parse_yaml_text(text: str, name: str) -> Any:
                     raise InputError(name, f"line {line}", f"nested more than {MAX_DEPTH} levels deep")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-        return yaml.load(text, Loader=_BoundedLoader)
+        return yaml.load(text, Loader=_NullNonFiniteLoader if non_finite_as_null else _BoundedLoader)
     except InputError as err:
         raise InputError(name, err.field, err.expected) from None
     except yaml.YAMLError as exc:

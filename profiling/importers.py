@@ -248,7 +248,7 @@ def detect(doc: Any) -> Tool | None:
 def _parse(text: str, name: str) -> Any:
     suffix = Path(name).suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return _null_if_not_finite(parse_yaml_text(text, name))
+        return parse_yaml_text(text, name, non_finite_as_null=True)
     if suffix == ".csv":
         return [{k: _number(v) for k, v in row.items()} for row in parse_csv_rows(text, name)[1]]
     try:
@@ -265,22 +265,6 @@ def _parse(text: str, name: str) -> Any:
                 why = err.expected if not err.expected.startswith("not valid JSON") else "not JSON or JSON lines"
                 raise InputError(name, f"line {number}", f"{why} (from a known benchmark tool)") from None
     return rows
-
-
-def _null_if_not_finite(doc: Any) -> Any:
-    """A tool's YAML with `.inf` / `.nan` read as missing (null), as its JSON's Infinity / NaN are
-    (`parse_json_text(non_finite_as_null=True)`): a tool's unbounded rate is "no value", never a number.
-
-    >>> _null_if_not_finite({"rate": float("inf"), "levels": [1.0, float("nan")]})
-    {'rate': None, 'levels': [1.0, None]}
-    """
-    if isinstance(doc, float) and not math.isfinite(doc):
-        return None
-    if isinstance(doc, dict):
-        return {k: _null_if_not_finite(v) for k, v in doc.items()}
-    if isinstance(doc, list):
-        return [_null_if_not_finite(v) for v in doc]
-    return doc
 
 
 def _number(value: str | None) -> Any:
@@ -400,9 +384,9 @@ def profile_from_text(text: str, name: str, meta: dict[str, Any] | None = None) 
             return convert(_parse(text, name), name, None, meta or {})
         return profile_from_csv(text, name)
     if suffix in (".yaml", ".yml"):
-        doc = parse_yaml_text(text, name)
-        if sweeps.is_llmd_report(doc):
-            return convert(_null_if_not_finite(doc), name, "llmd", meta or {})
+        doc = parse_yaml_text(text, name)  # ours: a non-finite number is named by the schema
+        if sweeps.is_llmd_report(doc):  # a tool's: its `.inf` reads as missing
+            return convert(parse_yaml_text(text, name, non_finite_as_null=True), name, "llmd", meta or {})
         return parse_profile(doc, name)
     if suffix in (".json", ".jsonl"):
         return convert(_parse(text, name), name, None, meta or {})

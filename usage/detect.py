@@ -18,7 +18,8 @@ import duckdb
 
 from datafiles import InputError, decode_text
 from datafiles.errors import excerpt
-from usage.sources import SOURCE_NAMES, SOURCES, Source
+from usage.source_sql import Source
+from usage.sources import SOURCE_NAMES, SOURCES
 
 SNIFF_BYTES = 65_536
 _KEY = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:')

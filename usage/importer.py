@@ -22,7 +22,8 @@ from datafiles import InputError
 from datafiles.errors import excerpt
 from tco.workload.usage import TokenPercentiles, UsageBucket
 from usage.detect import detect
-from usage.sources import COLUMNS, DAY_S, Source
+from usage.source_sql import DAY_S, Source
+from usage.sources import COLUMNS
 from usage.staging import spill_folder, staged
 
 MEMORY_LIMIT = "1GB"
