@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from profiling.schema import Profile
+from tco.capacity.percentiles import derivation, latency_at
 from tco.capacity.perf_model import ONE_SHAPE_ERROR, PerfModel, fit_profile
 from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, matching_group
 from tco.records.scenario import RequestClass, Slo
@@ -64,6 +65,8 @@ class LevelCheck:
     reasons: tuple[str, ...]
     missing: tuple[str, ...]
     """Bounded metrics the level did not measure, e.g. 'ttft p99'."""
+    derived: tuple[str, ...] = ()
+    """Bounded percentiles read between two the level measured (tco.capacity.percentiles), said in words."""
 
 
 def level_checks(profile: Profile, slo: Slo) -> list[LevelCheck]:
@@ -72,15 +75,18 @@ def level_checks(profile: Profile, slo: Slo) -> list[LevelCheck]:
         reasons, missing = [], []
         if level.requests_failed > 0:
             reasons.append(f"{level.requests_failed} failed requests")
+        derived = []
         for metric, pct, bound in slo.bounds():
             name = f"{metric.removesuffix('_s')} {pct}"
-            value = level.latency(metric, pct)
+            value, was_derived = latency_at(level, metric, pct)
+            if was_derived:
+                derived.append(derivation(level, metric, pct) or name)
             if value is None:
                 missing.append(name)
                 reasons.append(f"{name} not measured")
             elif value > bound:
                 reasons.append(f"{name} {value:.3g} s > {bound:g} s")
-        checks.append(LevelCheck(index, not reasons, tuple(reasons), tuple(missing)))
+        checks.append(LevelCheck(index, not reasons, tuple(reasons), tuple(missing), tuple(derived)))
     return checks
 
 
@@ -128,15 +134,18 @@ def _measured_capacity(profile: Profile, slo: Slo, cls: RequestClass, indices: t
     notes: list[str] = []
     best: tuple[float, int] | None = None
     missing: set[str] = set()
+    derived: set[str] = set()
     for check in level_checks(profile, slo):
         if check.index not in indices:
             continue
         missing.update(check.missing)
+        derived.update(check.derived)
         level = profile.levels[check.index]
         if check.meets_slo and (best is None or level.req_per_s > best[0]):
             best = (level.req_per_s, check.index)
     if missing:
         notes.append(f"profile does not report {', '.join(sorted(missing))}; levels lacking them cannot meet the SLO")
+    notes.extend(sorted(derived))
     source = profile.meta.source
     if best is None:
         notes.append(f"no load level of the {profile.meta.model} profile meets the SLO for class {cls.name!r}")
@@ -145,7 +154,7 @@ def _measured_capacity(profile: Profile, slo: Slo, cls: RequestClass, indices: t
     level = profile.levels[index]
     ttft, e2e = level.ttft_s.p50, level.e2e_s.p50
     share = min(1.0, ttft / e2e) if ttft is not None and e2e else None
-    shown = tuple((m, p, v) for m, p, _ in slo.bounds() if (v := level.latency(m, p)) is not None)
+    shown = tuple((m, p, v) for m, p, _ in slo.bounds() if (v := latency_at(level, m, p)[0]) is not None)
     return Capacity(req_per_s, index, source, "measured", share, level.concurrency, 0.0, shown, notes=tuple(notes))
 
 

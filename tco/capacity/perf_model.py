@@ -55,6 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from profiling.schema import Profile
+from tco.capacity.percentiles import latency_at
 from tco.capacity.shapes import Shape, group_levels, level_shape
 
 DECODE_CONTEXT_TOKENS = 950.0
@@ -277,7 +278,7 @@ def _ratios(profile: Profile, indices: set[int]) -> tuple[tuple[str, str, float]
             ratios = []
             for i in indices:
                 level = profile.levels[i]
-                p50, value = level.latency(metric, "p50"), level.latency(metric, pct)
+                p50, value = level.latency(metric, "p50"), latency_at(level, metric, pct)[0]
                 if p50 and value is not None:
                     ratios.append(value / p50)
             if ratios:

@@ -1,0 +1,82 @@
+"""A p90 bound on a profile that reports p50 and p99 only (issue 23, item 1): the level's p90 is read between its
+own p50 and p99 (log-normal), said in a note — never "no level meets the SLO" for want of a column."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from datafiles import parse_as
+from profiling.schema import Level, Percentiles, Profile
+from tco.capacity.at_slo import capacity_at_slo, level_checks
+from tco.capacity.percentiles import latency_at
+from tco.capacity.perf_model import fit_profile
+from tco.records.scenario import RequestClass, Slo
+from tests.conftest import level, simple_profile
+
+Z90, Z99 = 1.2815515655446004, 2.3263478740408408
+
+
+def p90_between(p50: float, p99: float) -> float:
+    """The same rule written out: ln p90 = ln p50 + (z90 / z99) (ln p99 − ln p50)."""
+    return math.exp(math.log(p50) + Z90 / Z99 * (math.log(p99) - math.log(p50)))
+
+
+PROFILE = parse_as(
+    Profile,
+    simple_profile(
+        [
+            level(1.0, 1.0, 0.04, concurrency=4),
+            level(2.0, 3.0, 0.06, concurrency=8),
+            level(3.0, 8.0, 0.09, concurrency=16),
+        ]
+    ),
+    "p.yaml",
+)  # ttft p50 / p99: 0.5 / 1.0, 1.5 / 3.0, 4.0 / 8.0 (conftest.level halves p99 for p50)
+CLS = RequestClass(name="chat", share=1, input_tokens=2000, output_tokens=500)
+
+
+def test_a_p90_bound_is_met_by_a_level_whose_p90_lies_between_its_p50_and_p99():
+    derived = p90_between(1.5, 3.0)  # level 2: 1.5 × 2^(1.2816 / 2.3263) = 1.5 × 1.46498 = 2.1975 s
+    assert derived == pytest.approx(2.1975, abs=1e-4)
+    slo = Slo(ttft_p90_s=2.5)
+    cap = capacity_at_slo(PROFILE, slo, CLS)
+    assert cap.method == "measured" and cap.req_per_s == 2.0  # level 2 passes at 2.20 s; level 3 (5.86 s) does not
+    assert ("ttft_s", "p90", pytest.approx(derived)) in cap.latencies
+    assert any("ttft p90 derived from p50 and p99" in n for n in cap.notes)
+    assert level_checks(PROFILE, Slo(ttft_p90_s=2.0))[1].reasons == (f"ttft p90 {derived:.3g} s > 2 s",)
+
+
+def test_a_measured_p90_is_used_as_it_is():
+    own = Level(input_tokens=2000, output_tokens=500, requests_completed=1, requests_failed=0, req_per_s=1.0,
+                ttft_s=Percentiles(p50=1.0, p90=1.1, p99=9.0))  # fmt: skip
+    assert latency_at(own, "ttft_s", "p90") == (1.1, False)
+
+
+def test_a_tail_is_never_extrapolated():
+    only_low = Level(input_tokens=2000, output_tokens=500, requests_completed=1, requests_failed=0, req_per_s=1.0,
+                     ttft_s=Percentiles(p50=1.0, p90=2.0))  # fmt: skip
+    assert latency_at(only_low, "ttft_s", "p99") == (None, False)
+    cap = capacity_at_slo(PROFILE, Slo(itl_p90_s=0.05), CLS)
+    assert cap.req_per_s is not None  # itl p90 of level 1: between 0.02 and 0.04
+
+
+def test_the_modelled_p90_ratio_comes_from_the_derived_levels():
+    model = fit_profile(PROFILE)
+    assert model is not None
+    ratios = {(m, p): r for m, p, r in model.percentile_ratios}
+    expected = p90_between(1.0, 2.0) / 1.0  # every level's p99 is 2 × its p50, so p90 / p50 = 2^(z90/z99)
+    assert ratios[("ttft_s", "p90")] == pytest.approx(expected)
+
+
+@settings(max_examples=50, deadline=None)
+@given(p50=st.floats(1e-3, 100.0), spread=st.floats(1.0, 50.0))
+def test_the_derived_p90_lies_between_p50_and_p99(p50, spread):
+    one = Level(input_tokens=2000, output_tokens=500, requests_completed=1, requests_failed=0, req_per_s=1.0,
+                ttft_s=Percentiles(p50=p50, p99=p50 * spread))  # fmt: skip
+    value, derived = latency_at(one, "ttft_s", "p90")
+    assert derived and p50 * (1 - 1e-12) <= value <= p50 * spread * (1 + 1e-12)
+    assert value == pytest.approx(p90_between(p50, p50 * spread))
