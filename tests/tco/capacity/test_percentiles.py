@@ -80,3 +80,34 @@ def test_the_derived_p90_lies_between_p50_and_p99(p50, spread):
     value, derived = latency_at(one, "ttft_s", "p90")
     assert derived and p50 * (1 - 1e-12) <= value <= p50 * spread * (1 + 1e-12)
     assert value == pytest.approx(p90_between(p50, p50 * spread))
+
+
+def test_no_predicted_knee_right_of_a_measured_level_that_fails():
+    """Issue 23: a workload of the measured token lengths but more prefix cache is modelled, yet a measured level
+    that misses the ITL bound (prefix caching shortens prefill, not decode) caps the concurrency searched."""
+    from tco.capacity.at_slo import best_under_slo, workload_shape
+
+    measured = parse_as(
+        Profile,
+        simple_profile(
+            [
+                level(1.0, 0.8, 0.03, concurrency=4),
+                level(1.8, 1.0, 0.04, concurrency=8),
+                level(2.6, 1.6, 0.07, concurrency=16),  # misses ITL p99 ≤ 0.05 s
+                level(3.0, 3.0, 0.12, concurrency=32),
+            ]
+        ),
+        "mine.yaml",
+    )
+    cached = RequestClass(name="chat", share=1, input_tokens=2000, output_tokens=500, cached_input_share=0.5)
+    slo = Slo(itl_p99_s=0.05, ttft_p99_s=2.0)
+    model = fit_profile(measured)
+    assert model is not None
+    unguarded = best_under_slo(model, workload_shape(cached, True), slo, model.max_concurrency)
+    assert unguarded is not None and unguarded[1] > 16  # the fitted model alone would put the knee past c = 16
+    cap = capacity_at_slo(measured, slo, cached)
+    assert cap.method == "modelled" and cap.concurrency is not None and cap.concurrency < 16
+    assert any("held below concurrency 16" in n and "itl p99 (0.07 s > 0.05 s)" in n for n in cap.notes)
+    # a TTFT miss does not bind a workload with more cache (its prefill is shorter): only ITL held it
+    ttft_only = capacity_at_slo(measured, Slo(ttft_p99_s=1.2), cached)
+    assert not any("held below" in n for n in ttft_only.notes)
