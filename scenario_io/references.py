@@ -59,10 +59,6 @@ class References:
     ) -> References:
         return cls(folder=None, bundled=dict(bundled), profiles=dict(profiles), evals=dict(evals))
 
-    @property
-    def trusted(self) -> bool:
-        return self.folder is not None
-
     def path(self, ref: str, what: str) -> Path:
         """The file a reference names, or an `InputError` when an untrusted scenario names anything not allowed."""
         if ref in self.bundled:
