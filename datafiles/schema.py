@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from datafiles.errors import InputError, format_validation_error
-from datafiles.types import type_clash
+from datafiles.types import in_words, type_clash
 
 T = TypeVar("T")
 
@@ -28,8 +28,9 @@ def parse_as(record_type: type[T], data: Any, file: str, prefix: str = "") -> T:
     if clash is not None:
         path, expected, found = clash
         field = f"{prefix}.{path}" if prefix and path != "(top level)" else (prefix or path)
-        value = "true/false" if found == "boolean" else found
-        raise InputError(file, field, f"expected {expected}, got {value} (true/false are not numbers)")
+        raise InputError(
+            file, field, f"expected {in_words(expected)}, got {in_words(found)} (true/false are not numbers)"
+        )
     try:
         return _adapter(record_type).validate_python(data)
     except ValidationError as exc:

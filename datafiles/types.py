@@ -53,6 +53,22 @@ def json_type(value: Any) -> str:
     return "array" if isinstance(value, list | tuple) else "object" if isinstance(value, dict) else "unknown"
 
 
+_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "number": "a number", "integer": "a number",
+          "boolean": "true/false", "null": "nothing"}  # fmt: skip
+
+
+def in_words(kinds: str) -> str:
+    """JSON type names as a reader says them: 'integer or null or number' → 'a number or nothing'.
+
+    >>> in_words("integer or null or number"), in_words("array")
+    ('a number or nothing', 'a list')
+    """
+    said = [_WORDS.get(k, k) for k in kinds.split(" or ")]
+    return " or ".join(
+        dict.fromkeys(w for w in said if w != "nothing") | dict.fromkeys(["nothing"] * ("nothing" in said))
+    )
+
+
 def _variants(node: dict[str, Any], defs: dict[str, Any]) -> list[dict[str, Any]]:
     """The node's alternatives with `$ref`s resolved and anyOf / oneOf / allOf flattened."""
     out, stack = [], [node]

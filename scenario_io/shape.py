@@ -13,12 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from datafiles import InputError
-from datafiles.types import type_clash
+from datafiles.types import in_words, type_clash
 from tco.records.scenario import Scenario
-
-
-def _words(kinds: str) -> str:
-    return kinds.replace("object", "a mapping").replace("array", "a list").replace("null", "nothing")
 
 
 def check_shape(data: Any, name: str) -> None:
@@ -26,5 +22,4 @@ def check_shape(data: Any, name: str) -> None:
     clash = type_clash(Scenario, data)
     if clash is not None:
         path, expected, found = clash
-        expected = expected.replace("integer or number", "number").replace("integer", "number")
-        raise InputError(name, path, f"expected {_words(expected)}, got {_words(found)}")
+        raise InputError(name, path, f"expected {in_words(expected)}, got {in_words(found)}")
