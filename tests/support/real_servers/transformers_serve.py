@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CACHE = ROOT / ".cache" / "test-servers"
 VENV = CACHE / "transformers-venv"
 PINS = ("torch==2.13.0", "transformers[serving]==5.24.0")
