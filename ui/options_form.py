@@ -89,13 +89,19 @@ def _on_add_self_hosted() -> None:
 
 
 ADDED = "options.added"
-"""The confirmation of the last option added, shown once above the options table."""
+"""The confirmation of the last option added, shown above the options table until the options change (a rerun
+that follows the add, such as the address bar's update, does not wipe it before it is read)."""
 
 
 def render(data: dict[str, Any]) -> None:
-    added = st.session_state.pop(ADDED, None)
-    if added:
-        st.success(added, icon=":material/check_circle:")
+    ids = tuple(str(o.get("id")) for o in data.get("options") or [] if isinstance(o, dict))
+    added = st.session_state.get(ADDED)
+    if isinstance(added, str):  # just added: remember the options it speaks of
+        added = st.session_state[ADDED] = (added, ids)
+    if added and added[1] == ids:
+        st.success(added[0], icon=":material/check_circle:")
+    else:
+        st.session_state.pop(ADDED, None)
     st.caption(
         "Edit pricing, GPUs and costs in place; select rows and press Delete to remove options. "
         "Blank cells take the defaults (GPU sheet, profile, ops staff cost, ownership defaults)."
