@@ -17,10 +17,18 @@ from models.catalog import ModelCard
 from pricing import GpuSheet, GpuType, PriceBook, load_gpu_sheet, load_overrides, load_price_catalog
 from pricing.catalog import PriceCatalog
 from pricing.overrides import DEFAULT_OVERRIDES
+from profiling.bundled import reference_profiles
 from profiling.schema import Profile
 from scenario_io.eval_ref import with_eval
 from scenario_io.references import References, pointed_at
-from tco.records.inputs import ResolvedApi, ResolvedDistillation, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
+from tco.records.inputs import (
+    ReferenceProfile,
+    ResolvedApi,
+    ResolvedDistillation,
+    ResolvedOption,
+    ResolvedSelfHosted,
+    ScenarioInputs,
+)
 from tco.records.scenario import ApiOption, DistilledOption, Ownership, Scenario, SelfHostedOption
 
 GPU_LOAD_FACTOR = 0.7
@@ -34,10 +42,26 @@ class Catalogues:
     models: ModelCatalog
     gpus: GpuSheet
     prices: PriceCatalog
+    references: tuple[ReferenceProfile, ...] = ()
+    """Bundled profiles whose model and GPU are catalogued: what an option without a profile is transferred from."""
+
+
+def reference_records(
+    profiles: dict[str, Profile], models: ModelCatalog, gpus: GpuSheet
+) -> tuple[ReferenceProfile, ...]:
+    """The profiles whose model card and GPU the catalogues know (a GPU 'not recorded' cannot be scaled)."""
+    out = []
+    for name, profile in profiles.items():
+        card = models.find(profile.meta.model)
+        gpu = next((g for g in gpus.gpus if g.id.lower() == profile.meta.gpu.lower()), None)
+        if card is not None and gpu is not None:
+            out.append(ReferenceProfile(name, profile, card, gpu))
+    return tuple(out)
 
 
 def load_catalogues() -> Catalogues:
-    return Catalogues(load_catalog(), load_gpu_sheet(), load_price_catalog())
+    models, gpus = load_catalog(), load_gpu_sheet()
+    return Catalogues(models, gpus, load_price_catalog(), reference_records(reference_profiles(), models, gpus))
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -168,6 +192,7 @@ def _resolve_self_hosted(
         price_label=label,
         ownership=ownership,
         offers=offers if option.term is not None and option.ownership is None else (),
+        references=cat.references if profile is None else (),
     )
 
 

@@ -16,14 +16,14 @@ from evals.importers import import_eval
 from evals.records import EvalSummary
 from pricing import load_overrides
 from pricing.listing import api_price_rows, gpu_offer_rows
+from profiling.bundled import reference_profiles
 from profiling.importers import profile_from_text
-from profiling.schema import Profile, load_profile
+from profiling.schema import Profile
 from scenario_io import Catalogues, codec, load_catalogues
 from tco.records.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
-REFERENCE_PROFILES = ROOT / "profiling" / "reference"
 MAX_UPLOAD_BYTES = 1024 * 1024
 """Uploads (scenarios, profiles, benchmark results) above 1 MiB are refused before parsing."""
 DEFAULT_SCENARIO = "glm5-vs-frontier"
@@ -51,7 +51,7 @@ def bundled_scenarios() -> dict[str, Path]:
 @st.cache_resource
 def bundled_profiles() -> dict[str, Profile]:
     """Reference profiles keyed by the path a bundled scenario gives (relative to scenarios/)."""
-    return {str(Path("..") / p.relative_to(ROOT)): load_profile(p) for p in sorted(REFERENCE_PROFILES.glob("*.yaml"))}
+    return reference_profiles()
 
 
 def _text(data: bytes, name: str) -> str:

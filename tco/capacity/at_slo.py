@@ -3,11 +3,16 @@
 - **measured**: the workload's shape was measured (levels grouped by nominal shape, `tco.capacity.shapes`):
   X* is the highest measured req/s among that shape's levels that meet every SLO bound with no failed
   requests (DESIGN.md, Contracts). Measured levels rule.
+- **modelled, measured tokens**: the workload's input and output lengths were measured at another cached-prompt
+  share: those levels adjusted for the prefill saved (`tco.capacity.cached_share`), never replaced by a curve.
 - **modelled**: any other shape. The profile's performance model (`tco.capacity.perf_model`, fitted to every
   level) predicts throughput and latency percentiles at the workload's shape for each concurrency up to
   the highest measured one (and the memory fit's maximum); X* is the highest predicted throughput whose
   predicted latencies meet every bound. Labelled with the model's expected error.
-- **estimated**: no profile; the same search on the calibrated physical model (`tco.capacity.roofline`).
+- **transferred**: no profile; the same search on the nearest measured configuration's model scaled by hardware
+  and architecture ratios (`tco.capacity.transfer`).
+- **estimated**: no profile and nothing near enough to transfer from; the same search on the calibrated physical
+  model (`tco.capacity.roofline`).
 
 A bound on a metric that a profile did not measure cannot be verified, so it is not met. A profile
 without any latency metric holds offline (max-throughput) figures: serving an interactive class from
@@ -23,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from profiling.schema import Profile
+from tco.capacity.cached_share import adjusted_for_caching
+from tco.capacity.capacity_record import Capacity
 from tco.capacity.percentiles import derivation, latency_at
 from tco.capacity.perf_model import ONE_SHAPE_ERROR, PerfModel, fit_profile
 from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, matching_group
@@ -33,27 +40,6 @@ OFFLINE_WARNING = (
     "class {cls!r} at this load is unknown; trtllm-bench's own runs at such loads show TTFT near 50 s. "
     "Set an SLO and measure with `inference-roi profile` before sizing interactive work on it"
 )
-
-
-@dataclass(frozen=True)
-class Capacity:
-    req_per_s: float | None
-    """Requests/s one replica serves within the SLO; None when nothing meets it."""
-    level_index: int | None
-    """The measured level X* came from (method `measured`)."""
-    basis: str
-    """Where the data comes from: measured, published or estimated."""
-    method: str
-    """measured (a level of this shape), modelled (the fitted model) or estimated (roofline)."""
-    prefill_share: float | None
-    """Share of a request's GPU time spent in prefill."""
-    concurrency: float | None = None
-    """Requests in flight at X*."""
-    expected_error: float | None = None
-    latencies: tuple[tuple[str, str, float], ...] = ()
-    """(metric, percentile, seconds) at X*: measured or predicted."""
-    offline: bool = False
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +191,16 @@ def outside_measured(model: PerfModel, shape: Shape) -> str:
     return " and ".join(out)
 
 
+def modelled_error(model: PerfModel, shape: Shape) -> tuple[float | None, str]:
+    """(expected error, basis) the engine states for a modelled answer at `shape`."""
+    outside = outside_measured(model, shape)
+    if outside:
+        return max(model.expected_error or 0.0, ONE_SHAPE_ERROR), (
+            f"{outside} outside the measured range: at least the token-scaling error"
+        )
+    return model.expected_error, model.error_basis
+
+
 def capacity_at_slo(
     profile: Profile,
     slo: Slo,
@@ -228,6 +224,11 @@ def capacity_at_slo(
     model = model or fit_profile(profile)
     if model is None:
         return Capacity(None, None, profile.meta.source, "modelled", None, notes=("no level has throughput",))
+    same_tokens = Shape(shape.input_tokens, shape.output_tokens, profile.meta.cached_input_share)
+    measured_tokens = matching_group(group_levels(profile.levels, profile.meta.cached_input_share), same_tokens)
+    if measured_tokens is not None and model.interactive:
+        cap = adjusted_for_caching(profile, slo, shape, model, measured_tokens)
+        return dataclasses.replace(cap, offline=offline, notes=(*cap.notes, *warn))
     c_max = model.max_concurrency
     if c_max is not None and max_concurrency is not None:
         c_max = min(c_max, float(max_concurrency))
@@ -237,11 +238,7 @@ def capacity_at_slo(
     found = best_under_slo(model, shape, slo, c_max)
     labels = [s.label() for s in model.shapes]
     measured = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
-    expected, basis = model.expected_error, model.error_basis
-    outside = outside_measured(model, shape)
-    if outside:
-        expected = max(expected or 0.0, ONE_SHAPE_ERROR)
-        basis = f"{outside} outside the measured range: at least the token-scaling error"
+    expected, basis = modelled_error(model, shape)
     error = f"expected error ±{expected:.0%} ({basis})" if expected else ""
     note = f"modelled: {shape.label()} was not measured (profile: {measured}); fitted performance model, {error}"
     if measured_limit is not None:

@@ -18,6 +18,7 @@ from tco.capacity.memory_fit import MemoryFit, card_fit, smallest_fit
 from tco.capacity.perf_model import fit_profile
 from tco.capacity.roofline import default_precision, estimated_model, gpu_ceiling
 from tco.capacity.shapes import level_shape
+from tco.capacity.transfer import transferred_capacity, transferred_model
 from tco.records.inputs import ResolvedSelfHosted
 from tco.records.scenario import RequestClass, Slo
 
@@ -33,6 +34,7 @@ class ReplicaCapacity:
     gpus_per_replica_source: str
     """given, profile or memory_fit."""
     method: str
+    """measured, modelled, transferred or estimated: the weakest of the classes'."""
     basis: str
     expected_error: float | None
     max_concurrency: int | None
@@ -55,6 +57,7 @@ class ReplicaCapacity:
             "max_concurrency": self.max_concurrency,
             "prefix_caching": self.prefix_caching,
             "memory_fit": self.memory.explain(self.context_tokens) if self.memory else None,
+            "transferred_from": next((c.transferred_from for c in self.classes if c.transferred_from), None),
         }
 
 
@@ -165,6 +168,14 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
         if item.profile is not None:
             return [capacity_at_slo(item.profile, bounds, c, caching, max_conc, model) for c in classes]
         if card is not None and gpu is not None and precision is not None:
+            refs = item.references
+            latency = [bool(bounds.bounds()) and c.batch_share < 1 for c in classes]
+            transfers = [
+                transferred_model(card, gpu, gpus, precision, workload_shape(c, caching), refs, max_conc, needs)
+                for c, needs in zip(classes, latency, strict=True)
+            ]
+            if all(t is not None for t in transfers):
+                return [transferred_capacity(t, bounds, c, caching) for t, c in zip(transfers, classes, strict=True)]  # type: ignore[arg-type]
             return [
                 estimated_capacity(
                     estimated_model(card, gpu, gpus, precision, workload_shape(c, caching)),
@@ -201,9 +212,7 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
     known = [c.prefill_share for c in caps]
     prefill = sum(s * w for s, w in zip(known, shares, strict=True)) if None not in known else None  # type: ignore[misc]
     methods = [c.method for c in caps]
-    method = (
-        "measured" if all(m == "measured" for m in methods) else ("estimated" if "estimated" in methods else "modelled")
-    )
+    method = next((m for m in ("estimated", "transferred", "modelled") if m in methods), "measured")
     errors = [c.expected_error for c in caps if c.expected_error is not None]
     error = None
     if x is None:

@@ -6,7 +6,14 @@ May import: nothing of the engine (pricing's and profiling's records only). Ever
 """
 
 from tco.records.defaults import DEFAULT_SOURCES
-from tco.records.inputs import ResolvedApi, ResolvedDistillation, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
+from tco.records.inputs import (
+    ReferenceProfile,
+    ResolvedApi,
+    ResolvedDistillation,
+    ResolvedOption,
+    ResolvedSelfHosted,
+    ScenarioInputs,
+)
 from tco.records.option_specs import (
     ApiOption,
     DistilledOption,
@@ -56,6 +63,7 @@ __all__ = [
     "OptionResult",
     "Ownership",
     "QualityGate",
+    "ReferenceProfile",
     "RequestClass",
     "ResolvedApi",
     "ResolvedDistillation",

@@ -40,6 +40,18 @@ class ResolvedDistillation:
 
 
 @dataclass(frozen=True)
+class ReferenceProfile:
+    """A bundled measured profile whose model and GPU are catalogued: what `tco.capacity.transfer` may scale to a
+    configuration nobody measured."""
+
+    name: str
+    """Its file, as a scenario would name it (e.g. `../profiling/reference/glm-5-h200-fp8.yaml`)."""
+    profile: Profile
+    card: ModelCard
+    gpu: GpuType
+
+
+@dataclass(frozen=True)
 class ResolvedSelfHosted:
     option: SelfHostedOption
     card: ModelCard | None
@@ -61,6 +73,8 @@ class ResolvedSelfHosted:
     """Sheet offers: the candidates for this term (the engine picks the cheapest for the whole fleet)."""
     distillation: ResolvedDistillation | None = None
     """A distilled student: the project paid before it serves (`option` is then its serving option)."""
+    references: tuple[ReferenceProfile, ...] = ()
+    """Measured configurations to transfer from when the option has no profile (bundled; empty: roofline only)."""
 
 
 ResolvedOption = ResolvedApi | ResolvedSelfHosted

@@ -37,6 +37,7 @@ PUBLIC = {
         "Ownership",
         "PRESETS",
         "QualityGate",
+        "ReferenceProfile",
         "RequestClass",
         "ResolvedApi",
         "ResolvedDistillation",

@@ -14,6 +14,7 @@ from profiling.schema import Level, Percentiles, Profile
 from tco.capacity.at_slo import capacity_at_slo, level_checks
 from tco.capacity.percentiles import latency_at
 from tco.capacity.perf_model import fit_profile
+from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 from tests.conftest import level, simple_profile
 
@@ -107,7 +108,13 @@ def test_no_predicted_knee_right_of_a_measured_level_that_fails():
     assert unguarded is not None and unguarded[1] > 16  # the fitted model alone would put the knee past c = 16
     cap = capacity_at_slo(measured, slo, cached)
     assert cap.method == "modelled" and cap.concurrency is not None and cap.concurrency < 16
-    assert any("held below concurrency 16" in n and "itl p99 (0.07 s > 0.05 s)" in n for n in cap.notes)
-    # a TTFT miss does not bind a workload with more cache (its prefill is shorter): only ITL held it
-    ttft_only = capacity_at_slo(measured, Slo(ttft_p99_s=1.2), cached)
-    assert not any("held below" in n for n in ttft_only.notes)
+    assert cap.req_per_s is not None and cap.concurrency == 8  # the c = 8 level, adjusted for the cache
+    # the adjustment is the level's own throughput × its prefill saving, never above what caching can remove
+    measured_shape, workload = Shape(2000, 500, 0.0), workload_shape(cached, True)
+    saving = model.gpu_s_per_request(measured_shape, 8) / model.gpu_s_per_request(workload, 8)
+    assert cap.req_per_s == pytest.approx(1.8 * saving) and 1.0 <= saving < 1 / (1 - 0.5)
+    assert any("measured at 0% cached: 1.8 req/s (level 2)" in n and "adjusted for 50% cached" in n for n in cap.notes)
+    # a TTFT bound every measured level misses can pass with more cache: its prefill is shorter
+    ttft_only = capacity_at_slo(measured, Slo(ttft_p99_s=0.7), cached)
+    assert any("measured at 0% cached: no level meets the SLO" in n for n in ttft_only.notes)
+    assert ttft_only.req_per_s is not None and ttft_only.req_per_s >= 1.8

@@ -1,0 +1,260 @@
+"""How true the capacity figures are where nobody tuned them: leave-one-shape-out on every bundled interactive sweep.
+
+    python bench/capacity.py            # the table
+    python bench/capacity.py --cases    # and every case
+
+The corpus is every profile in `profiling/reference/` with two or more shapes and latency percentiles
+(published interactive sweeps: GLM-5, MiniMax-M2.5 and Qwen3.5 from InferenceX's Apache-2.0 experimental
+folder). For each profile and each of its shapes, the shape's levels are removed, the model is refitted on
+the rest and asked about the removed shape, as `inference-roi capacity` would be:
+
+- **throughput**: req/s at each removed level's own concurrency; error |predicted / measured − 1|.
+- **SLO decision**: for each bound on TTFT p50/p99 and ITL p50/p99 set between two of the removed shape's
+  measured levels (the geometric mean of the metric at the levels either side of the middle of the grid),
+  X* from `capacity_at_slo` must fall inside the bracket the grid allows: at least the best passing level's
+  req/s and below the next failing level's (5 % slack for measurement noise). The error is the distance to
+  the bracket relative to its nearest edge; "no load meets the SLO" where a level passes is an error of 100 %.
+- **latency at concurrency 16**: TTFT and ITL p50 and p99 predicted at the removed shape's c = 16 level.
+- **no profile**: the calibrated roofline (`tco.capacity.roofline`) at each level's shape and concurrency,
+  for profiles whose model and GPU are catalogued; and its X* for the SLO cases above (error: the factor
+  predicted / bracket edge − 1).
+- **expected error covers**: the share of throughput cases (profile and no-profile) whose error is within
+  the `expected_error` the engine states for that answer.
+
+The right-hand column is issue 23's target.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import statistics
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from models import load_catalog  # noqa: E402
+from pricing import load_gpu_sheet  # noqa: E402
+from profiling.schema import Level, Profile, load_profile  # noqa: E402
+from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
+from tco.capacity.perf_model import fit_profile  # noqa: E402
+from tco.capacity.roofline import default_precision, estimated_model  # noqa: E402
+from tco.capacity.shapes import Shape, group_levels, level_shape  # noqa: E402
+from tco.capacity.transfer import TRANSFER_ERROR, transferred_model  # noqa: E402
+from tco.records.inputs import ReferenceProfile  # noqa: E402
+from tco.records.scenario import RequestClass, Slo  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from capacity_prediction_error import SHAPES_A, SHAPES_B, TABLE_A, TABLE_B, table_profile  # noqa: E402
+
+SLACK = 0.05
+BOUNDED = (("ttft_s", "p50"), ("ttft_s", "p99"), ("itl_s", "p50"), ("itl_s", "p99"))
+TARGETS = {
+    "throughput at a left-out shape": ("median ≤ 7 %, worst ≤ 35 %", 0.07, 0.35),
+    "SLO decision inside the bracket": ("≥ 90 % right, worst ≤ 50 %", None, 0.50),
+    "latency p50/p99 at c = 16": ("median ≤ 15 %, worst ≤ 60 %", 0.15, 0.60),
+    "no profile, req/s": ("median ≤ 25 %, worst ≤ 100 %", 0.25, 1.00),
+    "no profile, X* at an SLO": ("median ≤ 30 %, never above 2×", 0.30, 1.00),
+    "transferred, req/s": ("within its stated error", None, None),
+}
+# NVIDIA's tables (bench/capacity_prediction_error.py) as configurations: (model card, GPU, GPUs, precision, table).
+# Table (a) gives output tokens/s of the whole TP group, table (b) per GPU.
+TABLE_CONFIGS = {
+    "Llama 3.3 70B H200 TP1 FP8": ("llama-3.3-70b-instruct", "H200", 1, "fp8", "a"),
+    "Llama 3.3 70B H100 TP2 FP8": ("llama-3.3-70b-instruct", "H100", 2, "fp8", "a"),
+    "Llama 3.3 70B B200 TP1 FP4": ("llama-3.3-70b-instruct", "B200", 1, "fp4", "a"),
+    "Llama 3.3 70B H200 TP2 FP8": ("llama-3.3-70b-instruct", "H200", 2, "fp8", "b"),
+    "gpt-oss-120B B200 DEP2 FP4": ("gpt-oss-120b", "B200", 2, "fp4", "b"),
+    "gpt-oss-120B H200 TP1 FP8": ("gpt-oss-120b", "H200", 1, "fp8", "b"),
+    "gpt-oss-120B H100 DEP4 FP8": ("gpt-oss-120b", "H100", 4, "fp8", "b"),
+    "Qwen3-235B B200 DEP4 FP4": ("qwen3-235b-a22b", "B200", 4, "fp4", "b"),
+    "Qwen3-235B H200 DEP4 FP8": ("qwen3-235b-a22b", "H200", 4, "fp8", "b"),
+    "DeepSeek-R1 B200 DEP4 FP4": ("deepseek-r1-0528", "B200", 4, "fp4", "b"),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    profile: str
+    what: str
+    error: float
+    stated: float | None = None
+    right: bool | None = None
+
+
+def corpus() -> list[tuple[str, Profile]]:
+    out = []
+    for path in sorted((ROOT / "profiling" / "reference").glob("*.yaml")):
+        profile = load_profile(path)
+        shapes = group_levels(profile.levels, profile.meta.cached_input_share)
+        if len(shapes) >= 2 and any(lv.ttft_s.p50 and lv.concurrency for lv in profile.levels):
+            out.append((path.stem, profile))
+    return out
+
+
+def without(profile: Profile, indices: tuple[int, ...]) -> Profile:
+    return dataclasses.replace(profile, levels=tuple(lv for i, lv in enumerate(profile.levels) if i not in indices))
+
+
+def request_class(shape: Shape) -> RequestClass:
+    return RequestClass(name="held-out", share=1.0, input_tokens=shape.input_tokens, output_tokens=shape.output_tokens)
+
+
+def slo_cases(levels: list[Level]) -> Iterator[tuple[Slo, float, float]]:
+    """(SLO, lower, upper): bounds set mid-grid, and the req/s bracket the measured levels allow."""
+    levels = sorted((lv for lv in levels if lv.concurrency), key=lambda lv: lv.concurrency or 0)
+    if len(levels) < 3:
+        return
+    k = len(levels) // 2 - 1
+    for metric, pct in BOUNDED:
+        low, high = levels[k].latency(metric, pct), levels[k + 1].latency(metric, pct)
+        if not low or not high or low >= high:
+            continue
+        bound = math.sqrt(low * high)
+        passing = [lv.req_per_s for lv in levels if (v := lv.latency(metric, pct)) is not None and v <= bound]
+        lower = max(passing)
+        failing = [lv.req_per_s for lv in levels if (v := lv.latency(metric, pct)) is not None and v > bound]
+        above = [x for x in failing if x > lower]
+        upper = min(above) if above else lower * (1 + SLACK)
+        yield Slo(**{f"{metric.removesuffix('_s')}_{pct}_s": bound}), lower, upper
+
+
+def bracket_error(x: float | None, lower: float, upper: float) -> float:
+    if x is None:
+        return 1.0
+    if x < lower * (1 - SLACK):
+        return 1 - x / lower
+    if x > upper * (1 + SLACK):
+        return x / upper - 1
+    return 0.0
+
+
+def profile_cases(name: str, profile: Profile, cards, sheet) -> Iterator[Case]:
+    share = profile.meta.cached_input_share
+    card = cards.find(profile.meta.model)
+    gpu = next((g for g in sheet.gpus if g.id.lower() == profile.meta.gpu.lower()), None)
+    precision = profile.meta.precision or (default_precision(gpu) if gpu else None)
+    for group in group_levels(profile.levels, share):
+        train = without(profile, group.indices)
+        model = fit_profile(train)
+        if model is None:
+            continue
+        levels = [profile.levels[i] for i in group.indices]
+        stated = modelled_error(model, group.shape)[0]
+        roof = (
+            estimated_model(card, gpu, profile.meta.gpu_count, precision, group.shape)
+            if card is not None and gpu is not None and precision
+            else None
+        )
+        for level in levels:
+            shape, c = level_shape(level, share), level.concurrency
+            what = f"{shape.label()} c={c:g}"
+            error = abs(model.req_per_s(shape, c) / level.req_per_s - 1)
+            yield Case("throughput at a left-out shape", name, what, error, stated)
+            if roof is not None and roof.max_concurrency:
+                x = roof.req_per_s(shape, min(c, roof.max_concurrency))
+                yield Case("no profile, req/s", name, what, abs(x / level.req_per_s - 1), roof.expected_error)
+            if c == 16:
+                for metric, pct in BOUNDED:
+                    measured, predicted = level.latency(metric, pct), model.latency(shape, c, metric, pct)
+                    if measured and predicted:
+                        yield Case("latency p50/p99 at c = 16", name, f"{what} {metric} {pct}",
+                                   abs(predicted / measured - 1))  # fmt: skip
+        for slo, lower, upper in slo_cases(levels):
+            cls = request_class(group.shape)
+            bound = ", ".join(f"{m.removesuffix('_s')} {p} ≤ {b:.3g} s" for m, p, b in slo.bounds())
+            what = f"{group.shape.label()} {bound}: bracket {lower:.3g}–{upper:.3g} req/s"
+            cap = capacity_at_slo(train, slo, cls, prefix_caching=False, model=model)
+            err = bracket_error(cap.req_per_s, lower, upper)
+            shown = "none" if cap.req_per_s is None else f"{cap.req_per_s:.3g}"
+            yield Case("SLO decision inside the bracket", name, f"{what}; predicted {shown}", err, right=err == 0)
+            if roof is not None:
+                est = estimated_capacity(roof, slo, cls, False, "no roofline")
+                err = bracket_error(est.req_per_s, lower, upper)
+                if est.req_per_s is not None:
+                    err = max(est.req_per_s / upper, lower / est.req_per_s) - 1 if err else 0.0
+                shown = "none" if est.req_per_s is None else f"{est.req_per_s:.3g}"
+                yield Case("no profile, X* at an SLO", name, f"{what}; estimated {shown}", err)
+
+
+def configurations(cards, sheet) -> list[ReferenceProfile]:
+    """Every configuration a transfer can start from or be checked on: the corpus (catalogued model and GPU) and
+    NVIDIA's tables."""
+    gpus = {g.id: g for g in sheet.gpus}
+    out = []
+    for path in sorted((ROOT / "profiling" / "reference").glob("*.yaml")):
+        profile = load_profile(path)
+        card, gpu = cards.find(profile.meta.model), gpus.get(profile.meta.gpu)
+        if card is not None and gpu is not None:
+            out.append(ReferenceProfile(path.stem, profile, card, gpu))
+    for name, (model, gpu_id, count, precision, table) in TABLE_CONFIGS.items():
+        shapes, values = (SHAPES_A, TABLE_A[name]) if table == "a" else (SHAPES_B, TABLE_B[name])
+        per_group = [None if v is None else v * (count if table == "b" else 1) for v in values]
+        profile = table_profile(name, shapes, per_group)
+        meta = dataclasses.replace(profile.meta, model=model, gpu=gpu_id, gpu_count=count, precision=precision)
+        card = cards.find(model)
+        assert card is not None, model
+        out.append(ReferenceProfile(f"TRT-LLM {name}", dataclasses.replace(profile, meta=meta), card, gpus[gpu_id]))
+    return out
+
+
+def transfer_cases(configs: list[ReferenceProfile]) -> Iterator[Case]:
+    """Leave one configuration out: predict its levels from the others, as an option without a profile would."""
+    for target in configs:
+        others = [c for c in configs if c.profile is not target.profile and c.name.split(" ")[0] != "glm-5-h200-fp8"]
+        meta = target.profile.meta
+        for level in target.profile.levels:
+            shape = level_shape(level, meta.cached_input_share)
+            moved = transferred_model(target.card, target.gpu, meta.gpu_count, meta.precision or "fp8", shape, others,
+                                      None)  # fmt: skip
+            if moved is None:
+                continue
+            c = level.concurrency if moved.model.interactive else None
+            if c is not None and moved.model.max_concurrency is not None and c > moved.model.max_concurrency:
+                continue
+            error = abs(moved.model.req_per_s(shape, c) / level.req_per_s - 1)
+            what = f"{shape.label()} c={c}: from {moved.label()}"
+            yield Case("transferred, req/s", target.name, what, error, moved.model.expected_error)
+
+
+def summarise(cases: list[Case]) -> None:
+    print(f"\n{'what':<34} {'cases':>5}  {'median':>7}  {'worst':>8}  {'right':>6}  target")
+    for kind, (target, _, _) in TARGETS.items():
+        if kind == "transferred, req/s":
+            target = f"stated ±{TRANSFER_ERROR:.0%} must cover 80 %"
+        group = [c for c in cases if c.kind == kind]
+        if not group:
+            print(f"{kind:<34} {0:>5}  (no case in the corpus)")
+            continue
+        errors = [c.error for c in group]
+        right = [c.right for c in group if c.right is not None]
+        share = f"{sum(right) / len(right):6.0%}" if right else "      "
+        print(f"{kind:<34} {len(group):>5}  {statistics.median(errors):7.1%}  {max(errors):8.1%}  {share}  {target}")
+    stated = [c for c in cases if c.stated is not None]
+    if stated:
+        covered = sum(c.error <= c.stated for c in stated)
+        print(f"{'expected_error covers the error':<34} {len(stated):>5}  {covered / len(stated):7.0%} of cases"
+              f"{'':>17}target ≥ 80 %")  # fmt: skip
+
+
+def main() -> None:
+    cards, sheet = load_catalog(), load_gpu_sheet()
+    cases: list[Case] = []
+    for name, profile in corpus():
+        found = list(profile_cases(name, profile, cards, sheet))
+        print(f"  {name}: {len(profile.levels)} levels, {len(found)} cases")
+        cases.extend(found)
+    cases.extend(transfer_cases(configurations(cards, sheet)))
+    if "--cases" in sys.argv:
+        for c in sorted(cases, key=lambda c: (c.kind, -c.error)):
+            print(f"{c.kind:<34} {c.error:7.1%}  {c.profile}: {c.what}")
+    summarise(cases)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""The capacity of one replica for one request class: X* and how it was found (the record every capacity path
+returns)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Capacity:
+    req_per_s: float | None
+    """Requests/s one replica serves within the SLO; None when nothing meets it."""
+    level_index: int | None
+    """The measured level X* came from (method `measured`)."""
+    basis: str
+    """Where the data comes from: measured, published or estimated."""
+    method: str
+    """measured (a level of this shape), modelled (the fitted model) or estimated (roofline)."""
+    prefill_share: float | None
+    """Share of a request's GPU time spent in prefill."""
+    concurrency: float | None = None
+    """Requests in flight at X*."""
+    expected_error: float | None = None
+    latencies: tuple[tuple[str, str, float], ...] = ()
+    """(metric, percentile, seconds) at X*: measured or predicted."""
+    offline: bool = False
+    notes: tuple[str, ...] = ()
+    transferred_from: str | None = None
+    """The measured configuration a `transferred` figure was scaled from, in words."""

@@ -1,0 +1,165 @@
+"""Capacity for a configuration nobody measured, from the nearest one somebody did (labelled *transferred*).
+
+Before falling back to the roofline, a self-hosted option without a profile borrows the fitted model of the
+nearest bundled measurement and scales it by physics: the same model on another GPU first, else a sibling
+architecture (same kind, MoE or dense, within `MAX_SIZE_RATIO` in active and total parameters) on the same GPU,
+else the same kind on another GPU. Each coefficient of `perf_model`'s equation (1) is multiplied by the ratio of
+the roofline's coefficients (`roofline.physical_model`, efficiency cancels) for target over source:
+
+    π, b  × (N_active,t / (n_t·F_t)) / (N_active,s / (n_s·F_s))        prefill and decode compute: FLOPs
+    g     × (kv_t(L)/(n_t·B_t)) / (kv_s(L)/(n_s·B_s))                  KV reads: bytes per token over bandwidth
+    a     × (W_t/(n_t·B_t) + comm_t) / (W_s/(n_s·B_s) + comm_s)        one decode step reads the weights
+
+The TTFT fit's constant scales like `a` and its per-token terms like π; tail shapes are the source's. The search
+stays within the source's measured concurrencies and the target's memory fit. The measured error of the method
+is `TRANSFER_ERROR` (bench/capacity.py, leave-one-configuration-out).
+
+Worked example: gpt-oss-120b measured on 1 × H200 (4.8 TB/s, 1,979 fp8 TFLOP/s) moved to 1 × B200 (8 TB/s,
+4,500 fp8 TFLOP/s): compute terms × 1,979/4,500 = 0.44, weight and KV reads × 4.8/8 = 0.6.
+
+>>> round(1979 / 4500, 2), 4.8 / 8
+(0.44, 0.6)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from models.catalog import ModelCard
+from pricing.gpus import GpuType
+from tco.capacity.at_slo import Capacity, best_under_slo, workload_shape
+from tco.capacity.memory_fit import card_fit
+from tco.capacity.perf_model import PerfModel, fit_profile
+from tco.capacity.roofline import default_precision, hardware, physical_model
+from tco.capacity.shapes import Shape
+from tco.records.inputs import ReferenceProfile
+from tco.records.scenario import RequestClass, Slo
+
+TRANSFER_ERROR = 0.45
+"""Error 80 % of leave-one-configuration-out transfers stay within (bench/capacity.py: same model across GPUs
+and sibling architectures on NVIDIA's published tables and the bundled sweeps)."""
+MAX_SIZE_RATIO = 4.0
+"""A sibling architecture is at most this many times larger or smaller in active and in total parameters."""
+
+
+@dataclass(frozen=True)
+class Transfer:
+    model: PerfModel
+    source: ReferenceProfile
+    relation: str
+    """'same model', 'sibling architecture' (words shown to the user)."""
+
+    def label(self) -> str:
+        meta = self.source.profile.meta
+        return f"{self.source.name} ({meta.model} on {meta.gpu_count} x {self.source.gpu.id}, {self.relation})"
+
+
+def _moe(card: ModelCard) -> bool:
+    return bool(card.total_params_b and card.active_params_b and card.active_params_b < card.total_params_b * 0.9)
+
+
+def _size_distance(a: ModelCard, b: ModelCard) -> float | None:
+    if not (a.total_params_b and a.active_params_b and b.total_params_b and b.active_params_b) or _moe(a) != _moe(b):
+        return None
+    distance = abs(math.log(a.active_params_b / b.active_params_b)) + abs(math.log(a.total_params_b / b.total_params_b))
+    return distance if distance <= 2 * math.log(MAX_SIZE_RATIO) else None
+
+
+def rank_sources(card: ModelCard, gpu: GpuType, references: Sequence[ReferenceProfile]) -> list[ReferenceProfile]:
+    """Candidates nearest first: same model (same GPU, then others), then siblings on the same GPU, then others.
+    Within a rank, interactive sweeps (latency at several concurrencies) before offline figures, then more levels."""
+    ranked = []
+    for ref in references:
+        same_model = ref.card.id.lower() == card.id.lower()
+        distance = 0.0 if same_model else _size_distance(card, ref.card)
+        if distance is None:
+            continue
+        interactive = any(lv.ttft_s.p50 and lv.concurrency for lv in ref.profile.levels)
+        key = (0 if same_model else 1, 0 if ref.gpu.id == gpu.id else 1, distance, not interactive,
+               -len(ref.profile.levels), ref.name)  # fmt: skip
+        ranked.append((key, ref))
+    return [ref for _, ref in sorted(ranked, key=lambda kr: kr[0])]
+
+
+def _physical(card: ModelCard, gpu: GpuType, gpus: int, precision: str, shape: Shape) -> PerfModel | None:
+    return physical_model(card, hardware(gpu, precision), gpus, precision, shape, None, efficiency=1.0)
+
+
+def scaled(model: PerfModel, source: PerfModel, target: PerfModel, max_concurrency: float | None) -> PerfModel:
+    """`model` (fitted on the source) with each coefficient × target/source physical coefficient."""
+    ratios = [t / s if s > 0 else 1.0 for t, s in zip(target.coefficients, source.coefficients, strict=True)]
+    pi, b, g, a = (c * r for c, r in zip(model.coefficients, ratios, strict=True))
+    ttft = None
+    if model.ttft_coefficients is not None:
+        t0, t1, t2, t3 = model.ttft_coefficients
+        ttft = (t0 * ratios[3], t1 * ratios[0], t2 * ratios[0], t3 * ratios[0])
+    limit = model.max_concurrency
+    if limit is not None and max_concurrency is not None:
+        limit = min(limit, max_concurrency)
+    return PerfModel(
+        coefficients=(pi, b, g, a),
+        ttft_coefficients=ttft,
+        percentile_ratios=model.percentile_ratios,
+        e2e_p50_per_mean=model.e2e_p50_per_mean,
+        itl_scale=model.itl_scale,
+        max_concurrency=limit,
+        shapes=model.shapes,
+        expected_error=max(TRANSFER_ERROR, model.expected_error or 0.0),
+        error_basis="transferred from a measured configuration by hardware and architecture ratios "
+        "(leave-one-configuration-out error)",
+    )
+
+
+def transferred_model(
+    card: ModelCard,
+    gpu: GpuType,
+    gpus: int,
+    precision: str,
+    shape: Shape,
+    references: Sequence[ReferenceProfile],
+    max_concurrency: float | None,
+    needs_latency: bool = False,
+) -> Transfer | None:
+    """The nearest reference's fitted model moved to (card, gpu × gpus, precision) at `shape`; None when no
+    reference is near enough or the physics is unknown for either side. `needs_latency`: only interactive sources
+    (an SLO bound cannot be judged from offline figures, so the roofline answers instead)."""
+    target = _physical(card, gpu, gpus, precision, shape)
+    if target is None:
+        return None
+    for ref in rank_sources(card, gpu, references):
+        meta = ref.profile.meta
+        source_precision = meta.precision or default_precision(ref.gpu)
+        source = _physical(ref.card, ref.gpu, meta.gpu_count, source_precision, shape)
+        fitted = fit_profile(ref.profile)
+        if source is None or fitted is None or (needs_latency and not fitted.interactive):
+            continue
+        if ref.card.total_params_b is not None:
+            fit = card_fit(ref.card, ref.gpu.memory_gib, meta.gpu_count, source_precision, shape.mean_context_tokens)
+            if not fit.fits:
+                continue
+        relation = "same model" if ref.card.id.lower() == card.id.lower() else f"sibling architecture {ref.card.id}"
+        return Transfer(scaled(fitted, source, target, max_concurrency), ref, relation)
+    return None
+
+
+def transferred_capacity(transfer: Transfer, slo: Slo, cls: RequestClass, prefix_caching: bool) -> Capacity:
+    """X* for class `cls` on the transferred model (the same search as a modelled profile)."""
+    shape = workload_shape(cls, prefix_caching)
+    model = transfer.model
+    note = f"transferred from {transfer.label()}: expected error ±{model.expected_error:.0%} ({model.error_basis})"
+    found = best_under_slo(model, shape, slo, model.max_concurrency)
+    common = {
+        "basis": transfer.source.profile.meta.source,
+        "method": "transferred",
+        "expected_error": model.expected_error,
+        "transferred_from": transfer.label(),
+        "offline": not model.interactive,
+    }
+    if found is None:
+        why = "no predicted load meets the SLO" if model.interactive else "the source has no latency metrics"
+        return Capacity(None, None, prefill_share=None, notes=(note, f"{why} for class {cls.name!r}"), **common)
+    x, c, latencies = found
+    return Capacity(x, None, prefill_share=model.prefill_share(shape, c), concurrency=c, latencies=latencies,
+                    notes=(note,), **common)  # fmt: skip
