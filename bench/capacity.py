@@ -15,9 +15,11 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   req/s and below the next failing level's (5 % slack for measurement noise). The error is the distance to
   the bracket relative to its nearest edge; "no load meets the SLO" where a level passes is an error of 100 %.
 - **latency at concurrency 16**: TTFT and ITL p50 and p99 predicted at the removed shape's c = 16 level.
-- **no profile**: the calibrated roofline (`tco.capacity.roofline`) at each level's shape and concurrency,
-  for profiles whose model and GPU are catalogued; and its X* for the SLO cases above (error: the factor
-  predicted / bracket edge − 1).
+- **no profile**: the roofline (`tco.capacity.roofline`) calibrated on the *other* interactive sweeps (leave one
+  configuration out: `tco.capacity.calibration`) at each level's shape and concurrency, for profiles whose model
+  and GPU are catalogued; and its X* for the SLO cases above (error: the factor predicted / bracket edge − 1).
+- **transferred**: each configuration (the corpus and NVIDIA's tables) predicted from the others by
+  `tco.capacity.transfer`, as an option without a profile would be.
 - **expected error covers**: the share of throughput cases (profile and no-profile) whose error is within
   the `expected_error` the engine states for that answer.
 
@@ -41,8 +43,9 @@ from models import load_catalog  # noqa: E402
 from pricing import load_gpu_sheet  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
+from tco.capacity.calibration import calibrate  # noqa: E402
 from tco.capacity.perf_model import fit_profile  # noqa: E402
-from tco.capacity.roofline import default_precision, estimated_model  # noqa: E402
+from tco.capacity.roofline import OFFLINE, SERVING, Calibration, default_precision, estimated_model  # noqa: E402
 from tco.capacity.shapes import Shape, group_levels, level_shape  # noqa: E402
 from tco.capacity.transfer import TRANSFER_ERROR, transferred_model  # noqa: E402
 from tco.records.inputs import ReferenceProfile  # noqa: E402
@@ -134,7 +137,7 @@ def bracket_error(x: float | None, lower: float, upper: float) -> float:
     return 0.0
 
 
-def profile_cases(name: str, profile: Profile, cards, sheet) -> Iterator[Case]:
+def profile_cases(name: str, profile: Profile, cards, sheet, calibration: Calibration | None) -> Iterator[Case]:
     share = profile.meta.cached_input_share
     card = cards.find(profile.meta.model)
     gpu = next((g for g in sheet.gpus if g.id.lower() == profile.meta.gpu.lower()), None)
@@ -147,8 +150,8 @@ def profile_cases(name: str, profile: Profile, cards, sheet) -> Iterator[Case]:
         levels = [profile.levels[i] for i in group.indices]
         stated = modelled_error(model, group.shape)[0]
         roof = (
-            estimated_model(card, gpu, profile.meta.gpu_count, precision, group.shape)
-            if card is not None and gpu is not None and precision
+            estimated_model(card, gpu, profile.meta.gpu_count, precision, group.shape, calibration)
+            if card is not None and gpu is not None and precision and calibration is not None
             else None
         )
         for level in levels:
@@ -242,14 +245,32 @@ def summarise(cases: list[Case]) -> None:
               f"{'':>17}target ≥ 80 %")  # fmt: skip
 
 
+def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
+    """Print both calibrations against the constants in tco.capacity.roofline; return, for each interactive sweep,
+    the SERVING calibration fitted without it."""
+    interactive = [
+        c for c in configs if any(lv.concurrency for lv in c.profile.levels) and c.profile.levels[0].ttft_s.p50
+    ]
+    offline = [c for c in configs if c.name.startswith("TRT-LLM")]
+    for label, group, constant in (("SERVING", interactive, SERVING), ("OFFLINE", offline, OFFLINE)):
+        fitted, held_out = calibrate(group, constant.basis)
+        print(f"  {label}: fitted η_c {fitted.compute:g}, η_m {fitted.memory:g}; leave-one-configuration-out error "
+              f"median {statistics.median(held_out):.0%}, 80th percentile {fitted.error:.0%}, worst "
+              f"{max(held_out):.0%} ({len(group)} configurations); in tco.capacity.roofline: {constant.compute:g}, "
+              f"{constant.memory:g}, {constant.error:.0%}")  # fmt: skip
+    return {c.name: calibrate([o for o in interactive if o is not c], "")[0] for c in interactive}
+
+
 def main() -> None:
     cards, sheet = load_catalog(), load_gpu_sheet()
     cases: list[Case] = []
+    configs = configurations(cards, sheet)
+    left_out = calibrations(configs)
     for name, profile in corpus():
-        found = list(profile_cases(name, profile, cards, sheet))
+        found = list(profile_cases(name, profile, cards, sheet, left_out.get(name)))
         print(f"  {name}: {len(profile.levels)} levels, {len(found)} cases")
         cases.extend(found)
-    cases.extend(transfer_cases(configurations(cards, sheet)))
+    cases.extend(transfer_cases(configs))
     if "--cases" in sys.argv:
         for c in sorted(cases, key=lambda c: (c.kind, -c.error)):
             print(f"{c.kind:<34} {c.error:7.1%}  {c.profile}: {c.what}")

@@ -9,8 +9,8 @@
    model is refitted on the others and predicts the held-out req/s; the same points are predicted by
    the old rule (nearest measured shape scaled by tokens per request) for comparison (for a sweep, at
    the held-out shape's highest concurrency only, as the old rule had no curve).
-3. L0, the decode-context constant, from the full fit on table (a).
-2. The roofline's efficiency: measured / physical req/s on the bundled published profiles.
+2. L0, the decode-context constant, from the full fit on table (a).
+The roofline's calibration is printed by bench/capacity.py.
 """
 
 from __future__ import annotations
@@ -22,11 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models import load_catalog  # noqa: E402
-from pricing import load_gpu_sheet  # noqa: E402
 from profiling.schema import Level, Profile, ProfileMeta, load_profile  # noqa: E402
 from tco.capacity.perf_model import DECODE_CONTEXT_TOKENS, fit_profile  # noqa: E402
-from tco.capacity.roofline import EFFICIENCY, ESTIMATE_ERROR, calibration_ratios  # noqa: E402
 from tco.capacity.shapes import Shape, group_levels  # noqa: E402
 
 # (a) docs/source/performance/perf-overview.md @00f3768: total output tokens/s of the TP group
@@ -146,16 +143,6 @@ def main() -> None:
         print(f"  {name}\n    fitted model:   {_summary(model_errors)}\n    token scaling:  {_summary(scaling_errors)}")
     print(f"  all\n    fitted model:   {_summary(every_model)}\n    token scaling:  {_summary(every_scaling)}")
 
-    cards, sheet = load_catalog(), load_gpu_sheet()
-    profiles = [load_profile(p) for p in sorted((ROOT / "profiling" / "reference").glob("*trtllm.yaml"))]
-    ratios = calibration_ratios(profiles, cards, sheet)
-    median = statistics.median(ratios)
-    spread = statistics.median(abs(r / median - 1) for r in ratios)
-    print(
-        f"\nRoofline efficiency (measured / physical req/s) on {len(ratios)} published levels of {len(profiles)} "
-        f"profiles: median {median:.3f}, range {min(ratios):.3f}-{max(ratios):.3f}, median |ratio / median - 1| "
-        f"{spread:.1%}; tco.capacity.roofline.EFFICIENCY = {EFFICIENCY}, ESTIMATE_ERROR = {ESTIMATE_ERROR}"
-    )
     l0 = [
         m.coefficients[1] / m.coefficients[2]
         for n, v in TABLE_A.items()

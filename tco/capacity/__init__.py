@@ -24,9 +24,9 @@ from tco.capacity.memory_fit import (
 from tco.capacity.perf_model import DECODE_CONTEXT_TOKENS, ONE_SHAPE_ERROR, PerfModel, fit_profile, nnls_small
 from tco.capacity.replica_capacity import ReplicaCapacity, replica_capacity
 from tco.capacity.roofline import (
-    EFFICIENCY,
-    ESTIMATE_ERROR,
-    calibration_ratios,
+    OFFLINE,
+    SERVING,
+    Calibration,
     default_precision,
     estimated_model,
     gpu_ceiling,
@@ -36,10 +36,11 @@ from tco.capacity.throughput_view import ProfileView, profile_view
 
 __all__ = [
     "DECODE_CONTEXT_TOKENS",
-    "EFFICIENCY",
-    "ESTIMATE_ERROR",
+    "OFFLINE",
     "ONE_SHAPE_ERROR",
+    "SERVING",
     "SHAPE_TOLERANCE",
+    "Calibration",
     "Capacity",
     "MemoryFit",
     "PerfModel",
@@ -47,7 +48,6 @@ __all__ = [
     "ReplicaCapacity",
     "Shape",
     "bytes_per_param",
-    "calibration_ratios",
     "capacity_at_slo",
     "card_fit",
     "combine_classes",

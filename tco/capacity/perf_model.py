@@ -106,6 +106,14 @@ class PerfModel:
     worst_error: float | None = None
     error_basis: str = ""
     residuals: Residuals = NO_RESIDUALS
+    physical_latency: bool = False
+    weight_share_per_sequence: float = 1.0
+    """Share of the weights one sequence's decode step reads (MoE: active / total parameters; 1 for a fitted model,
+    whose `a` is already the step cost it measured). A step of c sequences reads 1 − (1 − share)^c of them."""
+    step_overhead_s: float = 0.0
+    """Fixed seconds of every decode step beside its weight reads (launches, collectives, scheduling; the roofline's
+    calibrated floor; 0 for a fitted model, whose `a` holds it)."""
+    """Latency from the coefficients alone, queueing included (the roofline's, `tco.capacity.roofline`)."""
     """The profile's own levels against the smooth fit (`tco.capacity.residuals`): predictions lean toward them."""
 
     @property
@@ -113,9 +121,15 @@ class PerfModel:
         """Whether latencies can be predicted: the load (concurrency) is known at every level."""
         return self.max_concurrency is not None
 
+    def step_s(self, concurrency: float) -> float:
+        """Seconds of one decode step's fixed cost at `concurrency`: the overhead plus a × the share of weights the
+        batch touches."""
+        touched = 1 - (1 - self.weight_share_per_sequence) ** concurrency
+        return self.step_overhead_s + self.coefficients[3] * touched
+
     def gpu_s_per_request(self, shape: Shape, concurrency: float | None) -> float:
         pi, b, g, a = self.coefficients
-        step = a * shape.output_tokens / concurrency if concurrency else 0.0
+        step = self.step_s(concurrency) * shape.output_tokens / concurrency if concurrency else 0.0
         return (
             pi * shape.uncached_input_tokens
             + b * shape.output_tokens
@@ -139,6 +153,14 @@ class PerfModel:
         """
         if not self.interactive:
             return None
+        if self.physical_latency:
+            p50 = self._physical_p50(shape, concurrency)[metric]
+            ratio = (
+                1.0
+                if percentile == "p50"
+                else dict(((m, p), r) for m, p, r in self.percentile_ratios).get((metric, percentile))
+            )
+            return None if ratio is None else p50 * ratio
         ttft = None
         if self.ttft_coefficients is not None:
             t0, t1, t2, t3 = self.ttft_coefficients
@@ -157,6 +179,16 @@ class PerfModel:
             if ratio is None:
                 return None
         return p50 * ratio * self.residuals.factor(f"{metric} {percentile}", shape, concurrency)
+
+    def _physical_p50(self, shape: Shape, c: float) -> dict[str, float]:
+        """TTFT, ITL and E2E p50 of a closed loop at concurrency c from the coefficients (tco.capacity.roofline)."""
+        pi, b, g, a = self.coefficients
+        tau = self.gpu_s_per_request(shape, c)
+        itl = self.step_s(c) + c * (b + g * shape.mean_context_tokens)
+        decode = max(shape.output_tokens - 1, 0) * itl
+        overhead = self.ttft_coefficients[0] if self.ttft_coefficients else 0.0
+        ttft = max(overhead + self.step_s(1) + pi * shape.uncached_input_tokens, c * tau - decode)
+        return {"ttft_s": ttft, "itl_s": itl, "e2e_s": max(c * tau, ttft + decode)}
 
 
 def profile_points(profile: Profile) -> list[Point]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from tco.capacity.at_slo import Capacity, capacity_at_slo, combine_classes, estimated_capacity, workload_shape
 from tco.capacity.memory_fit import MemoryFit, card_fit, smallest_fit
 from tco.capacity.perf_model import fit_profile
-from tco.capacity.roofline import default_precision, estimated_model, gpu_ceiling
+from tco.capacity.roofline import calibration_for, default_precision, estimated_model, gpu_ceiling
 from tco.capacity.shapes import level_shape
 from tco.capacity.transfer import transferred_capacity, transferred_model
 from tco.records.inputs import ResolvedSelfHosted
@@ -178,7 +178,7 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
                 return [transferred_capacity(t, bounds, c, caching) for t, c in zip(transfers, classes, strict=True)]  # type: ignore[arg-type]
             return [
                 estimated_capacity(
-                    estimated_model(card, gpu, gpus, precision, workload_shape(c, caching)),
+                    estimated_model(card, gpu, gpus, precision, workload_shape(c, caching), calibration_for(c, bounds)),
                     bounds,
                     c,
                     caching,

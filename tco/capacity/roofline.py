@@ -3,18 +3,22 @@
 Estimate (labelled *estimated*): the coefficients of `perf_model`'s equation (1) from the hardware,
 for `n` GPUs with peak F FLOP/s (fp8 where the GPU and the precision have it) and bandwidth B bytes/s each:
 
-    π = 2·N_active / (n·F·η)            prefill: two FLOPs per active parameter per token, compute-bound
-    b = 2·N_active / (n·F·η)            decode compute per token
-    g = kv_bytes(L) / L / (n·B·η)       decode reads every cached token's K and V (sliding windows counted)
-    a = W / (n·B·η) + t_comm            one decode step reads the weights W; with tensor parallelism each
+    π = 2·N_active / (n·F·η_c)          prefill: two FLOPs per active parameter per token
+    b = 2·N_active / (n·F·η_c)          decode compute per token
+    g = kv_bytes(L) / L / (n·B·η_m)     decode reads every cached token's K and V (sliding windows counted)
+    a = W / (n·B·η_m) + t_comm          one decode step reads the weights W; with tensor parallelism each
                                         step also pays 2 all-reduces per layer of ALLREDUCE_S each
 
-η = EFFICIENCY is one factor calibrated on the bundled published profiles (NVIDIA's trtllm-bench
-tables for gpt-oss-120b on H100 and H200, Llama 3.3 70B and Qwen3-235B on H200): the median of measured /
-physical throughput at each level's shape and memory-limited batch. `bench/capacity_prediction_error.py` prints the
-calibration: 15 levels, η = 0.67 (measured/physical ranges 0.19–1.16; the sum of compute and memory
-time overstates a step that overlaps them, hence ratios above 1), median error ESTIMATE_ERROR.
-The batch is capped by `memory_fit`; TTFT is one step plus the prefill; percentile ratios are
+η_c and η_m (compute and memory efficiency) come from a `Calibration` fitted on published sweeps
+(`tco.capacity.calibration`, printed by bench/capacity.py): SERVING on interactive sweeps at concurrency 4–64
+(what a latency SLO allows; vLLM on H200 runs prefill at ~3 % of peak FLOPs there), OFFLINE on NVIDIA's
+max-throughput tables (TensorRT-LLM at thousands of sequences). A class with a latency bound uses SERVING, a
+batch class OFFLINE. Latency follows the closed loop the benchmarks run: with X = 1/τ(c),
+
+    ITL  = (a + c·(b + g·L)) / (1 − X·π·I_u)          a decode step, stretched by the prefills between steps
+    TTFT = max(a + π·I_u, c·τ(c) − (O − 1)·ITL)       prefill, or the queue when E2E (Little) exceeds decode
+
+so a TTFT bound binds once the queue forms. The batch is capped by `memory_fit`; percentile ratios are
 ESTIMATE_PERCENTILE_RATIOS (estimates, stated).
 
 Ceiling (plausibility): the GPU time of one request can be no less than its compute or its memory
@@ -38,19 +42,47 @@ memory 1,000 × (8e9 / 729 + 0.197e9) / 4.8e12 = 0.0432 s; ceiling 1 / 0.0432 = 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.catalog import ModelCard, ModelCatalog
-from pricing.gpus import GpuSheet, GpuType
-from profiling.schema import Profile
+from models.catalog import ModelCard
+from pricing.gpus import GpuType
 from tco.capacity.memory_fit import bytes_per_param, card_fit, kv_bytes_per_sequence
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import Shape
+from tco.records.scenario import RequestClass, Slo
 
-EFFICIENCY = 0.67
-ESTIMATE_ERROR = 0.36
-"""Median |measured / estimated − 1| over the calibration levels (bench/capacity_prediction_error.py)."""
+
+@dataclass(frozen=True)
+class Calibration:
+    """Efficiencies of the physical model, fitted on published sweeps (`tco.capacity.calibration`)."""
+
+    compute: float
+    """η_c: achieved / peak FLOP/s of prefill and decode compute."""
+    memory: float
+    """η_m: achieved / peak bandwidth of weight and KV reads."""
+    error: float
+    """The error 80 % of leave-one-configuration-out levels stay within."""
+    basis: str
+    step_overhead_s: float = 0.0
+    """Seconds every decode step costs beside its reads (kernel launches, collectives, the scheduler)."""
+    ttft_overhead_s: float = 0.0
+    """Seconds before the first token beside prefill (queue admission, tokenising, the first step)."""
+
+
+SERVING = Calibration(
+    compute=0.032,
+    memory=0.36,
+    error=0.36,
+    basis="interactive sweeps (vLLM on 8 x H200: GLM-5, MiniMax-M2.5 x 2, Qwen3.5; InferenceX), concurrency 4-64",
+)
+PEAK = Calibration(compute=1.0, memory=1.0, error=0.0, basis="peak figures")
+"""No derating: ratios between two configurations (tco.capacity.transfer) and the plausibility ceiling."""
+OFFLINE = Calibration(
+    compute=0.79,
+    memory=0.79,
+    error=1.16,
+    basis="NVIDIA TensorRT-LLM max-throughput tables (Llama 3.3 70B, gpt-oss-120b, Qwen3-235B, DeepSeek-R1)",
+)
 ALLREDUCE_S = 10e-6
 """Latency of one small all-reduce over NVLink (NCCL, 8 GPUs; an estimate)."""
 ESTIMATE_PERCENTILE_RATIOS = (
@@ -77,6 +109,11 @@ def hardware(gpu: GpuType, precision: str) -> Hardware:
     return Hardware(tflops * 1e12, gpu.memory_bandwidth_tb_s * 1e12, gpu.memory_gib)
 
 
+def calibration_for(cls: RequestClass, slo: Slo) -> Calibration:
+    """SERVING for a class held to a latency bound (the concurrency it allows is low), OFFLINE for batch work."""
+    return SERVING if slo.bounds() and cls.batch_share < 1 else OFFLINE
+
+
 def default_precision(gpu: GpuType) -> str:
     return "fp8" if gpu.fp8_tflop_s else "bf16"
 
@@ -92,27 +129,31 @@ def physical_model(
     precision: str,
     shape: Shape,
     max_concurrency: int | None,
-    efficiency: float = EFFICIENCY,
+    calibration: Calibration = SERVING,
 ) -> PerfModel | None:
     """Equation (1)'s coefficients from the hardware for requests of `shape`; None if the architecture is unknown."""
     kv_seq = kv_bytes_per_sequence(card, shape.mean_context_tokens)
     if not _known(card) or kv_seq is None:
         return None
     assert card.active_params_b is not None and card.total_params_b is not None
-    flops = gpus * hw.flop_s * efficiency
-    bandwidth = gpus * hw.bytes_s * efficiency
+    flops = gpus * hw.flop_s * calibration.compute
+    bandwidth = gpus * hw.bytes_s * calibration.memory
     per_token = 2 * card.active_params_b * 1e9 / flops
     weights = card.total_params_b * 1e9 * bytes_per_param(precision)
     comm = 2 * (card.layers or 0) * ALLREDUCE_S if gpus > 1 else 0.0
-    step = weights / bandwidth + comm
+    step = weights / bandwidth
     return PerfModel(
         coefficients=(per_token, per_token, kv_seq / shape.mean_context_tokens / bandwidth, step),
-        ttft_coefficients=(step, per_token, 0.0, 0.0),
         percentile_ratios=ESTIMATE_PERCENTILE_RATIOS,
         max_concurrency=float(max_concurrency) if max_concurrency else None,
         shapes=(shape,),
-        expected_error=ESTIMATE_ERROR,
-        error_basis=f"roofline with efficiency {efficiency} calibrated on published profiles",
+        expected_error=calibration.error,
+        error_basis=f"roofline at compute efficiency {calibration.compute:g} and memory efficiency "
+        f"{calibration.memory:g}, calibrated on {calibration.basis}",
+        ttft_coefficients=(calibration.ttft_overhead_s, per_token, 0.0, 0.0),
+        physical_latency=True,
+        weight_share_per_sequence=1.0,
+        step_overhead_s=max(comm, calibration.step_overhead_s),
     )
 
 
@@ -150,31 +191,11 @@ def gpu_ceiling(
     return ceiling_req_per_s(card, hw.flop_s, hw.bytes_s, hw.memory_gib, gpus, precision, shape, concurrency)
 
 
-def estimated_model(card: ModelCard, gpu: GpuType, gpus: int, precision: str, shape: Shape) -> PerfModel | None:
+def estimated_model(
+    card: ModelCard, gpu: GpuType, gpus: int, precision: str, shape: Shape, calibration: Calibration = SERVING
+) -> PerfModel | None:
     """The calibrated physical model with its batch capped by the memory fit."""
     if not _known(card):
         return None
     fit = card_fit(card, gpu.memory_gib, gpus, precision, shape.mean_context_tokens)
-    return physical_model(card, hardware(gpu, precision), gpus, precision, shape, fit.max_concurrency)
-
-
-def calibration_ratios(profiles: Sequence[Profile], cards: ModelCatalog, sheet: GpuSheet) -> list[float]:
-    """Measured / physical (η = 1) req/s for every level of `profiles` whose model and GPU are catalogued,
-    at the level's shape and load (offline levels: the memory-limited batch). EFFICIENCY is their median."""
-    ratios = []
-    for profile in profiles:
-        card = cards.find(profile.meta.model)
-        gpu = next((g for g in sheet.gpus if g.id.lower() == profile.meta.gpu.lower()), None)
-        if card is None or gpu is None or not _known(card):
-            continue
-        gpus = profile.meta.gpu_count
-        precision = profile.meta.precision or default_precision(gpu)
-        for level in profile.levels:
-            shape = Shape(level.input_tokens, level.output_tokens, profile.meta.cached_input_share)
-            fit = card_fit(card, gpu.memory_gib, gpus, precision, shape.mean_context_tokens)
-            model = physical_model(card, hardware(gpu, precision), gpus, precision, shape, fit.max_concurrency, 1.0)
-            if model is None or not fit.max_concurrency:
-                continue
-            load = min(level.concurrency or fit.max_concurrency, fit.max_concurrency)
-            ratios.append(level.req_per_s / model.req_per_s(shape, load))
-    return ratios
+    return physical_model(card, hardware(gpu, precision), gpus, precision, shape, fit.max_concurrency, calibration)

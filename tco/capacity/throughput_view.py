@@ -12,7 +12,7 @@ from profiling.schema import Profile
 from tco.capacity.at_slo import Capacity, capacity_at_slo, estimated_capacity, level_checks, workload_shape
 from tco.capacity.memory_fit import MemoryFit, card_fit
 from tco.capacity.perf_model import PerfModel, fit_profile
-from tco.capacity.roofline import default_precision, estimated_model, gpu_ceiling
+from tco.capacity.roofline import calibration_for, default_precision, estimated_model, gpu_ceiling
 from tco.capacity.shapes import level_shape
 from tco.records.scenario import RequestClass, Slo
 
@@ -155,7 +155,7 @@ def profile_view(
     capacity = capacity_at_slo(profile, slo, cls, True, memory.max_concurrency if memory else None, model)
     roofline = None
     if card is not None and gpu is not None:
-        estimate = estimated_model(card, gpu, gpus, precision, workload_shape(cls, True))
+        estimate = estimated_model(card, gpu, gpus, precision, workload_shape(cls, True), calibration_for(cls, slo))
         roofline = estimated_capacity(estimate, slo, cls, True, f"no roofline for {card.id}: architecture unknown")
     return ProfileView(
         rows,

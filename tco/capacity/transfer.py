@@ -32,7 +32,7 @@ from pricing.gpus import GpuType
 from tco.capacity.at_slo import Capacity, best_under_slo, workload_shape
 from tco.capacity.memory_fit import card_fit
 from tco.capacity.perf_model import PerfModel, fit_profile
-from tco.capacity.roofline import default_precision, hardware, physical_model
+from tco.capacity.roofline import PEAK, default_precision, hardware, physical_model
 from tco.capacity.shapes import Shape
 from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import RequestClass, Slo
@@ -84,7 +84,7 @@ def rank_sources(card: ModelCard, gpu: GpuType, references: Sequence[ReferencePr
 
 
 def _physical(card: ModelCard, gpu: GpuType, gpus: int, precision: str, shape: Shape) -> PerfModel | None:
-    return physical_model(card, hardware(gpu, precision), gpus, precision, shape, None, efficiency=1.0)
+    return physical_model(card, hardware(gpu, precision), gpus, precision, shape, None, PEAK)
 
 
 def scaled(model: PerfModel, source: PerfModel, target: PerfModel, max_concurrency: float | None) -> PerfModel:
