@@ -1,15 +1,14 @@
 """Fitting the roofline's two efficiencies to published sweeps, and the error that fit leaves on sweeps it never saw.
 
 At peak (η = 1) the physical model splits a request's GPU time at a level's shape and concurrency into a compute
-part C = π·I_u + b·O, a memory part M = g·O·L + a(c)·O/c (a(c) the step's weight reads at c sequences) and the
+part C = π·I_u + b·O, a memory part M = g·O·L + a·O/c (a the step's weight reads) and the
 steps themselves, S = O/c (`tco.capacity.roofline`). With efficiencies η_c, η_m and a fixed step overhead s₀,
 
     τ = C / η_c + M / η_m + s₀·S,   X = 1 / τ.
 
 (η_c, η_m, s₀) is the grid point (η geometric, 1 % to 100 % and 2 % to 200 %; s₀ 0 to 40 ms) minimising the
 median over configurations of each configuration's median |ln(X / measured)|, so every configuration weighs alike
-however many levels it has. The TTFT overhead is the median over configurations of the lowest-load level's TTFT
-p50 less its calibrated prefill (never below 0).
+however many levels it has.
 The error stated with it is the 80th percentile of |X / measured − 1| when each configuration is left out of the
 fit in turn (leave-one-configuration-out).
 
@@ -22,7 +21,6 @@ by any (η_c, η_m) with 0.05/η_c + 0.2/η_m = 1, e.g. η_c = 0.1, η_m = 0.4:
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,8 +46,6 @@ class PeakParts:
     memory_s: np.ndarray
     steps: np.ndarray
     """O/c: decode steps each request shares (0 for offline levels: the batch is thousands)."""
-    first_token: tuple[float, float] | None
-    """(measured TTFT p50, peak prefill seconds π·I_u) at the lowest-load level, when it has TTFT."""
 
 
 def peak_parts(ref: ReferenceProfile) -> PeakParts | None:
@@ -57,26 +53,21 @@ def peak_parts(ref: ReferenceProfile) -> PeakParts | None:
     meta = ref.profile.meta
     precision = meta.precision or default_precision(ref.gpu)
     measured, compute, memory, steps = [], [], [], []
-    first_token: tuple[float, float, float] | None = None
     for level in ref.profile.levels:
         shape = level_shape(level, meta.cached_input_share)
         fit = card_fit(ref.card, ref.gpu.memory_gib, meta.gpu_count, precision, shape.mean_context_tokens)
         model = physical_model(ref.card, hardware(ref.gpu, precision), meta.gpu_count, precision, shape, None, PEAK)
         if model is None or not fit.max_concurrency or level.req_per_s <= 0:
             continue
-        pi, b, g, _ = model.coefficients
+        pi, b, g, a = model.coefficients
         c = min(level.concurrency or fit.max_concurrency, fit.max_concurrency)
         measured.append(level.req_per_s)
         compute.append(pi * shape.uncached_input_tokens + b * shape.output_tokens)
-        reads = model.step_s(c) - model.step_overhead_s
-        memory.append(g * shape.output_tokens * shape.mean_context_tokens + reads * shape.output_tokens / c)
+        memory.append(g * shape.output_tokens * shape.mean_context_tokens + a * shape.output_tokens / c)
         steps.append(shape.output_tokens / c if level.concurrency else 0.0)
-        if level.ttft_s.p50 and level.concurrency and (first_token is None or level.concurrency < first_token[0]):
-            first_token = (level.concurrency, level.ttft_s.p50, pi * shape.uncached_input_tokens)
     if not measured:
         return None
-    first = (first_token[1], first_token[2]) if first_token else None
-    return PeakParts(ref.name, np.array(measured), np.array(compute), np.array(memory), np.array(steps), first)
+    return PeakParts(ref.name, np.array(measured), np.array(compute), np.array(memory), np.array(steps))
 
 
 def _predicted(parts: PeakParts, compute: float, memory: float, step_s: float) -> np.ndarray:
@@ -95,11 +86,6 @@ def _best(configs: Sequence[PeakParts]) -> tuple[float, float, float]:
     return float(c[i]), float(m[i]), float(s[i])
 
 
-def _ttft_overhead(configs: Sequence[PeakParts], compute: float) -> float:
-    gaps = [ttft - prefill / compute for p in configs if p.first_token for ttft, prefill in [p.first_token]]
-    return max(0.0, statistics.median(gaps)) if gaps else 0.0
-
-
 def calibrate(references: Sequence[ReferenceProfile], basis: str) -> tuple[Calibration, list[float]]:
     """The fitted Calibration and every leave-one-configuration-out error |X / measured − 1|."""
     configs = [p for ref in references if (p := peak_parts(ref)) is not None]
@@ -111,7 +97,5 @@ def calibrate(references: Sequence[ReferenceProfile], basis: str) -> tuple[Calib
         c, m, st = _best(configs[:i] + configs[i + 1 :])
         held_out.extend(np.abs(_predicted(config, c, m, st) / config.measured - 1).tolist())
     error = float(np.quantile(held_out, 0.8))
-    calibration = Calibration(
-        round(compute, 3), round(memory, 3), round(error, 2), basis, step, round(_ttft_overhead(configs, compute), 3)
-    )
+    calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step)
     return calibration, held_out

@@ -107,9 +107,6 @@ class PerfModel:
     error_basis: str = ""
     residuals: Residuals = NO_RESIDUALS
     physical_latency: bool = False
-    weight_share_per_sequence: float = 1.0
-    """Share of the weights one sequence's decode step reads (MoE: active / total parameters; 1 for a fitted model,
-    whose `a` is already the step cost it measured). A step of c sequences reads 1 − (1 − share)^c of them."""
     step_overhead_s: float = 0.0
     """Fixed seconds of every decode step beside its weight reads (launches, collectives, scheduling; the roofline's
     calibrated floor; 0 for a fitted model, whose `a` holds it)."""
@@ -121,15 +118,14 @@ class PerfModel:
         """Whether latencies can be predicted: the load (concurrency) is known at every level."""
         return self.max_concurrency is not None
 
-    def step_s(self, concurrency: float) -> float:
-        """Seconds of one decode step's fixed cost at `concurrency`: the overhead plus a × the share of weights the
-        batch touches."""
-        touched = 1 - (1 - self.weight_share_per_sequence) ** concurrency
-        return self.step_overhead_s + self.coefficients[3] * touched
+    @property
+    def step_s(self) -> float:
+        """Seconds of one decode step's fixed cost: the overhead plus a, the weight reads."""
+        return self.step_overhead_s + self.coefficients[3]
 
     def gpu_s_per_request(self, shape: Shape, concurrency: float | None) -> float:
-        pi, b, g, a = self.coefficients
-        step = self.step_s(concurrency) * shape.output_tokens / concurrency if concurrency else 0.0
+        pi, b, g, _ = self.coefficients
+        step = self.step_s * shape.output_tokens / concurrency if concurrency else 0.0
         return (
             pi * shape.uncached_input_tokens
             + b * shape.output_tokens
@@ -181,13 +177,15 @@ class PerfModel:
         return p50 * ratio * self.residuals.factor(f"{metric} {percentile}", shape, concurrency)
 
     def _physical_p50(self, shape: Shape, c: float) -> dict[str, float]:
-        """TTFT, ITL and E2E p50 of a closed loop at concurrency c from the coefficients (tco.capacity.roofline)."""
-        pi, b, g, a = self.coefficients
+        """TTFT, ITL and E2E p50 of a closed loop at concurrency c from the coefficients (tco.capacity.roofline): a
+        decode step (its fixed cost plus every sequence's compute and KV reads) stretched by the share of GPU time
+        that prefill takes; E2E = c·τ (Little); what E2E holds beyond the decode steps is the wait for prefill."""
+        pi, b, g, _ = self.coefficients
         tau = self.gpu_s_per_request(shape, c)
-        itl = self.step_s(c) + c * (b + g * shape.mean_context_tokens)
+        prefill_busy = min(PREFILL_SHARE_CAP, pi * shape.uncached_input_tokens / tau)
+        itl = (self.step_s + c * (b + g * shape.mean_context_tokens)) / (1 - prefill_busy)
         decode = max(shape.output_tokens - 1, 0) * itl
-        overhead = self.ttft_coefficients[0] if self.ttft_coefficients else 0.0
-        ttft = max(overhead + self.step_s(1) + pi * shape.uncached_input_tokens, c * tau - decode)
+        ttft = max(self.step_s + pi * shape.uncached_input_tokens, c * tau - decode)
         return {"ttft_s": ttft, "itl_s": itl, "e2e_s": max(c * tau, ttft + decode)}
 
 

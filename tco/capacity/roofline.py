@@ -65,22 +65,21 @@ class Calibration:
     basis: str
     step_overhead_s: float = 0.0
     """Seconds every decode step costs beside its reads (kernel launches, collectives, the scheduler)."""
-    ttft_overhead_s: float = 0.0
-    """Seconds before the first token beside prefill (queue admission, tokenising, the first step)."""
 
 
 SERVING = Calibration(
-    compute=0.032,
-    memory=0.36,
-    error=0.36,
+    compute=0.028,
+    memory=0.564,
+    error=0.41,
+    step_overhead_s=0.0075,
     basis="interactive sweeps (vLLM on 8 x H200: GLM-5, MiniMax-M2.5 x 2, Qwen3.5; InferenceX), concurrency 4-64",
 )
 PEAK = Calibration(compute=1.0, memory=1.0, error=0.0, basis="peak figures")
 """No derating: ratios between two configurations (tco.capacity.transfer) and the plausibility ceiling."""
 OFFLINE = Calibration(
-    compute=0.79,
-    memory=0.79,
-    error=1.16,
+    compute=0.794,
+    memory=0.71,
+    error=1.12,
     basis="NVIDIA TensorRT-LLM max-throughput tables (Llama 3.3 70B, gpt-oss-120b, Qwen3-235B, DeepSeek-R1)",
 )
 ALLREDUCE_S = 10e-6
@@ -150,9 +149,7 @@ def physical_model(
         expected_error=calibration.error,
         error_basis=f"roofline at compute efficiency {calibration.compute:g} and memory efficiency "
         f"{calibration.memory:g}, calibrated on {calibration.basis}",
-        ttft_coefficients=(calibration.ttft_overhead_s, per_token, 0.0, 0.0),
         physical_latency=True,
-        weight_share_per_sequence=1.0,
         step_overhead_s=max(comm, calibration.step_overhead_s),
     )
 

@@ -17,7 +17,7 @@ from profiling.schema import Level, Profile, ProfileMeta, load_profile
 from tco.capacity.at_slo import capacity_at_slo
 from tco.capacity.memory_fit import card_fit, kv_bytes_per_sequence, memory_fit, smallest_fit
 from tco.capacity.perf_model import fit_profile
-from tco.capacity.roofline import EFFICIENCY, calibration_ratios, estimated_model, gpu_ceiling
+from tco.capacity.roofline import estimated_model, gpu_ceiling
 from tco.capacity.shapes import Shape, group_levels
 from tco.records.scenario import RequestClass, Slo
 from tests.conftest import ROOT
@@ -234,26 +234,18 @@ def test_no_published_reference_level_is_above_its_ceiling(cards, sheet):
             assert level.req_per_s < ceiling, (path.name, level)
 
 
-def test_efficiency_is_the_median_of_the_calibration(cards, sheet):
-    import statistics
-
-    profiles = [load_profile(p) for p in (ROOT / "profiling" / "reference").glob("*trtllm.yaml")]
-    ratios = calibration_ratios(profiles, cards, sheet)
-    assert len(ratios) == 15 and statistics.median(ratios) == pytest.approx(EFFICIENCY, abs=0.005)
-
-
 def test_estimate_meets_the_slo_it_reports_and_tighter_slo_lowers_it(cards, sheet):
     card, gpu = cards.find("llama-3.3-70b-instruct"), sheet.get("H100")
     cls = RequestClass(name="chat", share=1, input_tokens=2000, output_tokens=500)
     model = estimated_model(card, gpu, 2, "fp8", Shape(2000, 500))
     from tco.capacity.at_slo import estimated_capacity
 
-    loose = estimated_capacity(model, Slo(itl_p99_s=0.1), cls, True, "")
-    tight = estimated_capacity(model, Slo(itl_p99_s=0.03), cls, True, "")
+    loose = estimated_capacity(model, Slo(itl_p99_s=0.15), cls, True, "")
+    tight = estimated_capacity(model, Slo(itl_p99_s=0.06), cls, True, "")
     assert loose.method == "estimated" and loose.req_per_s > tight.req_per_s > 0
-    assert dict(((m, p), v) for m, p, v in tight.latencies)[("itl_s", "p99")] <= 0.03
+    assert dict(((m, p), v) for m, p, v in tight.latencies)[("itl_s", "p99")] <= 0.06
     faster = estimated_capacity(estimated_model(card, sheet.get("H200"), 2, "fp8", Shape(2000, 500)),
-                                Slo(itl_p99_s=0.03), cls, True, "")  # fmt: skip
+                                Slo(itl_p99_s=0.06), cls, True, "")  # fmt: skip
     assert faster.req_per_s >= tight.req_per_s  # more bandwidth and memory never lower the estimate
 
 
