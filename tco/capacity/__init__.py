@@ -13,13 +13,13 @@ from tco.capacity.at_slo import (
     level_checks,
     workload_shape,
 )
+from tco.capacity.layout import Layout, layout_for, smallest_layout
 from tco.capacity.memory_fit import (
     MemoryFit,
     bytes_per_param,
     card_fit,
     kv_bytes_per_sequence,
     memory_fit,
-    smallest_fit,
 )
 from tco.capacity.perf_model import DECODE_CONTEXT_TOKENS, ONE_SHAPE_ERROR, PerfModel, fit_profile, nnls_small
 from tco.capacity.replica_capacity import ReplicaCapacity, replica_capacity
@@ -42,6 +42,7 @@ __all__ = [
     "SHAPE_TOLERANCE",
     "Calibration",
     "Capacity",
+    "Layout",
     "MemoryFit",
     "PerfModel",
     "ProfileView",
@@ -58,6 +59,7 @@ __all__ = [
     "gpu_ceiling",
     "group_levels",
     "kv_bytes_per_sequence",
+    "layout_for",
     "level_checks",
     "level_shape",
     "matching_group",
@@ -65,6 +67,6 @@ __all__ = [
     "nnls_small",
     "profile_view",
     "replica_capacity",
-    "smallest_fit",
+    "smallest_layout",
     "workload_shape",
 ]

@@ -13,7 +13,7 @@
 RUNTIME_MARGIN = 0.10 is vLLM's default `gpu_memory_utilization` of 0.9 (the rest holds activations,
 CUDA graphs and the allocator's slack). KV_BYTES = 2 (bf16, the engines' default KV dtype).
 MIN_CONCURRENCY = 16: a replica that holds fewer sequences at the workload's context is not a serving
-deployment. Tensor-parallel sizes tried: 1, 2, 4, 8 (one node).
+deployment. The sizes tried, up to several nodes, are `tco.capacity.layout`'s.
 
 Worked example: Llama 3.3 70B at fp8 on 1 × H200 (141 GB = 131.3 GiB): weights 70.6 GB; KV per token
 80 layers × 2 × 8 heads × 128 × 2 B = 327,680 B; at 2,500 tokens of context 0.82 GB per sequence;
@@ -35,7 +35,6 @@ from models.catalog import ModelCard
 RUNTIME_MARGIN = 0.10
 KV_BYTES = 2.0
 MIN_CONCURRENCY = 16
-TENSOR_PARALLEL_SIZES = (1, 2, 4, 8)
 BYTES_PER_PARAM = {
     "fp4": 0.5,
     "nvfp4": 0.5,
@@ -130,12 +129,3 @@ def card_fit(card: ModelCard, gpu_memory_gib: float, gpus: int, precision: str, 
         context_tokens=context_tokens,
         kv_bytes_per_seq=kv_bytes_per_sequence(card, context_tokens),
     )
-
-
-def smallest_fit(card: ModelCard, gpu_memory_gib: float, precision: str, context_tokens: float) -> MemoryFit | None:
-    """The smallest tensor-parallel size whose fit succeeds; None when none of 1–8 GPUs holds the model."""
-    for gpus in TENSOR_PARALLEL_SIZES:
-        fit = card_fit(card, gpu_memory_gib, gpus, precision, context_tokens)
-        if fit.fits:
-            return fit
-    return None

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tco.capacity.at_slo import Capacity, capacity_at_slo, combine_classes, estimated_capacity, workload_shape
-from tco.capacity.memory_fit import MemoryFit, card_fit, smallest_fit
+from tco.capacity.layout import NODE_COUNTS, NODE_GPUS, Layout, internode_step_s, layout_for, smallest_layout
+from tco.capacity.memory_fit import MemoryFit, card_fit
 from tco.capacity.perf_model import fit_profile
 from tco.capacity.roofline import calibration_for, default_precision, estimated_model, gpu_ceiling
 from tco.capacity.shapes import level_shape
@@ -46,6 +47,8 @@ class ReplicaCapacity:
     context_tokens: float
     """The workload's longest mean context (I + O), where the memory fit is checked."""
     error: str | None = None
+    layout: Layout | None = None
+    """How the replica's GPUs are arranged (tensor, pipeline, expert parallel; nodes)."""
 
     def summary(self) -> dict[str, object]:
         """The result contract's `capacity` object."""
@@ -58,6 +61,7 @@ class ReplicaCapacity:
             "prefix_caching": self.prefix_caching,
             "memory_fit": self.memory.explain(self.context_tokens) if self.memory else None,
             "transferred_from": next((c.transferred_from for c in self.classes if c.transferred_from), None),
+            "layout": self.layout.summary() if self.layout else None,
         }
 
 
@@ -131,15 +135,16 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
     card, gpu = item.card, item.gpu
     if card is not None and gpu is not None and precision is not None and card.total_params_b is not None:
         if gpus is None:
-            memory = smallest_fit(card, gpu.memory_gib, precision, context)
-            if memory is None:
-                last = card_fit(card, gpu.memory_gib, 8, precision, context)
+            memory, fitted_layout = smallest_layout(card, gpu.memory_gib, precision, context)
+            if fitted_layout is None:
                 return _failed(
                     item,
                     "memory_fit",
                     caching,
-                    f"{item.option.id}: {card.id} does not fit 1-8 x {gpu.id} at {precision}: {last.explain(context)}",
-                    last,
+                    f"{item.option.id}: {card.id} does not fit {max(NODE_COUNTS)} nodes of {NODE_GPUS} x {gpu.id} "
+                    f"(the largest layout tried, {layout_for(card, memory.gpus).label()}) at {precision}: "
+                    f"{memory.explain(context)}",
+                    memory,
                     context,
                 )
             gpus, source = memory.gpus, "memory_fit"
@@ -162,6 +167,13 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
     notes: list[str] = []
     if source == "memory_fit" and memory is not None:
         notes.append(f"gpus_per_replica = {gpus} from the memory fit: {memory.explain(context)}")
+    layout = layout_for(card, gpus)
+    if layout.nodes > 1:
+        hop = internode_step_s(card.layers if card else None, layout.nodes)
+        notes.append(
+            f"multi-node replica: {layout.label()}; each decode step crosses nodes twice per layer "
+            f"(+{hop * 1e3:.2g} ms a step in an estimate; a profile measured on this layout already holds it)"
+        )
     model = fit_profile(item.profile) if item.profile is not None else None
 
     def class_capacities(bounds: Slo) -> list[Capacity]:
@@ -234,4 +246,5 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
         notes=tuple(notes),
         context_tokens=context,
         error=error,
+        layout=layout,
     )

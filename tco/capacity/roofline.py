@@ -7,7 +7,8 @@ for `n` GPUs with peak F FLOP/s (fp8 where the GPU and the precision have it) an
     b = 2·N_active / (n·F·η_c)          decode compute per token
     g = kv_bytes(L) / L / (n·B·η_m)     decode reads every cached token's K and V (sliding windows counted)
     a = W / (n·B·η_m) + t_comm          one decode step reads the weights W; with tensor parallelism each
-                                        step also pays 2 all-reduces per layer of ALLREDUCE_S each
+                                        step also pays 2 all-reduces per layer of ALLREDUCE_S each, and
+                                        across nodes 2 hops per layer (`tco.capacity.layout`)
 
 η_c and η_m (compute and memory efficiency) come from a `Calibration` fitted on published sweeps
 (`tco.capacity.calibration`, printed by bench/capacity.py): SERVING on interactive sweeps at concurrency 4–64
@@ -46,6 +47,7 @@ from dataclasses import dataclass
 
 from models.catalog import ModelCard
 from pricing.gpus import GpuType
+from tco.capacity.layout import internode_step_s, layout_for
 from tco.capacity.memory_fit import bytes_per_param, card_fit, kv_bytes_per_sequence
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import Shape
@@ -139,7 +141,9 @@ def physical_model(
     bandwidth = gpus * hw.bytes_s * calibration.memory
     per_token = 2 * card.active_params_b * 1e9 / flops
     weights = card.total_params_b * 1e9 * bytes_per_param(precision)
-    comm = 2 * (card.layers or 0) * ALLREDUCE_S if gpus > 1 else 0.0
+    comm = (2 * (card.layers or 0) * ALLREDUCE_S if gpus > 1 else 0.0) + internode_step_s(
+        card.layers, layout_for(card, gpus).nodes
+    )
     step = weights / bandwidth
     return PerfModel(
         coefficients=(per_token, per_token, kv_seq / shape.mean_context_tokens / bandwidth, step),

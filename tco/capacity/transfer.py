@@ -12,7 +12,8 @@ the roofline's coefficients (`roofline.physical_model`, efficiency cancels) for 
     g     × (kv_t(L)/(n_t·B_t)) / (kv_s(L)/(n_s·B_s))                  KV reads: bytes per token over bandwidth
     a     × (W_t/(n_t·B_t) + comm_t) / (W_s/(n_s·B_s) + comm_s)        one decode step reads the weights
 
-The TTFT fit's constant scales like `a` and its per-token terms like π; tail shapes are the source's. The search
+The TTFT fit's constant scales like `a` and its per-token terms like π; tail shapes are the source's; a target that
+spans more nodes adds the inter-node cost of each step (`tco.capacity.layout`). The search
 stays within the source's measured concurrencies and the target's memory fit. The measured error of the method
 is `SAME_MODEL_ERROR` or `SIBLING_ERROR` (bench/capacity.py, leave-one-configuration-out).
 
@@ -111,6 +112,7 @@ def scaled(
         itl_scale=model.itl_scale,
         max_concurrency=limit,
         shapes=model.shapes,
+        step_overhead_s=model.step_overhead_s + max(0.0, target.step_overhead_s - source.step_overhead_s),
         expected_error=max(error, model.expected_error or 0.0),
         error_basis="transferred from a measured configuration by hardware and architecture ratios "
         "(leave-one-configuration-out error)",

@@ -15,7 +15,8 @@ from models import load_catalog
 from pricing import load_gpu_sheet
 from profiling.schema import Level, Profile, ProfileMeta, load_profile
 from tco.capacity.at_slo import capacity_at_slo
-from tco.capacity.memory_fit import card_fit, kv_bytes_per_sequence, memory_fit, smallest_fit
+from tco.capacity.layout import Layout, smallest_layout
+from tco.capacity.memory_fit import card_fit, kv_bytes_per_sequence, memory_fit
 from tco.capacity.perf_model import fit_profile
 from tco.capacity.roofline import estimated_model, gpu_ceiling
 from tco.capacity.shapes import Shape, group_levels
@@ -184,16 +185,26 @@ def test_smallest_tensor_parallel_size_that_fits(cards):
     card = cards.find("llama-3.3-70b-instruct")
     per_seq = 80 * 2 * 8 * 128 * 2 * 2500
     assert math.floor((80 * GIB * 0.9 - 70.6e9) / per_seq) == 8
-    fit = smallest_fit(card, 80, "fp8", 2500)
+    fit, layout = smallest_layout(card, 80, "fp8", 2500)
+    assert layout == Layout(tp=2, pp=1, ep=1, nodes=1)
     assert fit.gpus == 2 and fit.max_concurrency == math.floor((2 * 80 * GIB * 0.9 - 70.6e9) / per_seq) == 102
 
 
-def test_glm5_fits_eight_h200_but_not_eight_h100(cards):
-    """744B at fp8 = 744 GB of weights; 8 × 80 GiB × 0.9 = 618 GB usable, 8 × 141 GiB × 0.9 = 1,090 GB."""
+def test_glm5_fits_eight_h200_and_two_nodes_of_h100(cards):
+    """744B at fp8 = 744 GB of weights; 8 × 80 GiB × 0.9 = 618 GB usable, 8 × 141 GiB × 0.9 = 1,090 GB, and two
+    nodes of H100, 16 × 80 GiB × 0.9 = 1,237 GB: an MoE model splits its experts across them (TP8 × EP16)."""
     card = cards.find("glm-5")
     assert not card_fit(card, 80, 8, "fp8", 2500).fits
     assert card_fit(card, 141, 8, "fp8", 2500).fits
-    assert smallest_fit(card, 80, "fp8", 2500) is None
+    fit, layout = smallest_layout(card, 80, "fp8", 2500)
+    assert fit.gpus == 16 and layout == Layout(tp=8, pp=1, ep=16, nodes=2)
+    assert fit.usable_gb == pytest.approx(16 * 80 * GIB * 0.9 / 1e9)
+    # Llama 3.3 70B at bf16 (141.2 GB) with 8,000 tokens of context (2.62 GB each): 2 × H100 leave room for 5
+    # sequences, 4 for ⌊(309.2 − 141.2) / 2.62⌋ = 64: one node, tensor parallel
+    dense = cards.find("llama-3.3-70b-instruct")
+    assert smallest_layout(dense, 80, "bf16", 8000)[1] == Layout(tp=4, pp=1, ep=1, nodes=1)
+    too_big, none = smallest_layout(card, 24, "bf16", 2500)  # 1,488 GB on 32 × 24 GiB: refused, with the fit shown
+    assert none is None and too_big.gpus == 32 and not too_big.fits
 
 
 @settings(max_examples=40, deadline=None)

@@ -46,21 +46,32 @@ def test_open_model_without_gpu_count_gets_the_memory_fit_and_an_estimate(tmp_pa
 
 
 def test_a_model_that_fits_nowhere_is_its_own_error_row_and_the_rest_computes(tmp_path, catalogues, capsys):
-    """GLM-5 (744 GB at fp8) on H100s: 8 × 80 GiB × 0.9 = 618 GB is not enough."""
-    bad = {"id": "glm5-h100", "kind": "self_hosted", "model": "glm-5", "gpu": "H100", "usd_per_gpu_hour": 2.5}
+    """GLM-5 (744 GB at fp8) on L4s: even 4 nodes, 32 × 24 GiB × 0.9 = 742 GB, are not enough; the error names the
+    largest layout tried. On H100s it fits two nodes (16 × 80 GiB × 0.9 = 1,237 GB) with its experts split across
+    them."""
+    bad = {"id": "glm5-l4", "kind": "self_hosted", "model": "glm-5", "gpu": "L4", "usd_per_gpu_hour": 0.8}
     good = {"id": "llama", "kind": "self_hosted", "model": "llama-3.3-70b-instruct", "gpu": "H100",
             "gpus_per_replica": 2, "usd_per_gpu_hour": 2.5}  # fmt: skip
-    result = run_scenario(tmp_path, _scenario(bad, good), catalogues)
-    assert [o.id for o in result.options] == ["api", "llama"]
+    two_nodes = {"id": "glm5-h100", "kind": "self_hosted", "model": "glm-5", "gpu": "H100", "usd_per_gpu_hour": 2.5}
+    result = run_scenario(tmp_path, _scenario(bad, good, two_nodes), catalogues)
+    assert [o.id for o in result.options] == ["api", "llama", "glm5-h100"]
     (err,) = result.option_errors
-    assert err.id == "glm5-h100" and "does not fit 1-8 x H100" in err.error and "weights 744.0 GB" in err.error
+    assert (
+        err.id == "glm5-l4" and "does not fit 4 nodes of 8 x L4" in err.error and "TP8 x EP32 on 4 nodes" in err.error
+    )
+    assert "weights 744.0 GB" in err.error
+    h100 = result.option("glm5-h100").capacity
+    assert (
+        h100["layout"] == {"tp": 8, "pp": 1, "ep": 16, "nodes": 2} and h100["gpus_per_replica_source"] == "memory_fit"
+    )
+    assert any("multi-node replica: TP8 x EP16 on 2 nodes" in n for n in result.option("glm5-h100").notes)
     path = write_yaml(tmp_path / "s.yaml", {**_scenario(bad, good), "api_overrides": "overrides.yaml"})
     assert main(["compare", str(path)]) == 0
     table = capsys.readouterr().out
-    assert "glm5-h100" in table and "ERROR" in table and "llama " in table
+    assert "glm5-l4" in table and "ERROR" in table and "llama " in table
     assert main(["compare", str(path), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["option_errors"][0]["id"] == "glm5-h100"
+    assert doc["option_errors"][0]["id"] == "glm5-l4"
 
 
 def test_capacity_contract_in_json(tmp_path, catalogues, capsys):
