@@ -47,7 +47,14 @@ from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate  # noqa: E402
 from tco.capacity.perf_model import fit_profile  # noqa: E402
-from tco.capacity.roofline import OFFLINE, SERVING, Calibration, default_precision, estimated_model  # noqa: E402
+from tco.capacity.roofline import (  # noqa: E402
+    OFFLINE,
+    SERVING,
+    Calibration,
+    default_precision,
+    estimated_model,
+    prefill_s_per_token,
+)
 from tco.capacity.shapes import Shape, group_levels, level_shape  # noqa: E402
 from tco.capacity.transfer import SAME_MODEL_ERROR, SIBLING_ERROR, transferred_model  # noqa: E402
 from tco.records.inputs import ReferenceProfile  # noqa: E402
@@ -146,7 +153,7 @@ def profile_cases(name: str, profile: Profile, cards, sheet, calibration: Calibr
     precision = profile.meta.precision or (default_precision(gpu) if gpu else None)
     for group in group_levels(profile.levels, share):
         train = without(profile, group.indices)
-        model = fit_profile(train)
+        model = fit_profile(train, prefill_s_per_token(card, gpu, profile.meta.gpu_count, precision))
         if model is None:
             continue
         levels = [profile.levels[i] for i in group.indices]

@@ -19,6 +19,9 @@ TERMS = {
 }
 
 
+NO_MEASUREMENT = "No measurement: transferred from the nearest one, else a roofline estimate"
+
+
 def unique_id(data: dict[str, Any], wanted: str) -> str:
     taken = {o["id"] for o in data.get("options", [])}
     base = re.sub(r"[^a-z0-9._-]+", "-", wanted.lower()).strip("-") or "option"
@@ -144,9 +147,11 @@ def _self_hosted_form() -> None:
         right.selectbox("Pricing", list(TERMS), key=key("add.term"))
         st.selectbox(
             "Throughput",
-            [*profiles, "Roofline estimate (no measurement)"],
+            [*profiles, NO_MEASUREMENT],
             key=key("add.profile"),
-            help="A measured or published profile, or an upper-bound estimate from the model's shape and the GPU.",
+            help="A measured or published profile of this model; or none: then the nearest bundled measurement "
+            "(this model on another GPU, or a sibling model) scaled by the hardware ratio, else a roofline estimate "
+            "from the model's shape and the GPU. The result says which, with its measured error.",
         )
         left, right = st.columns(2)
         left.number_input(

@@ -16,7 +16,8 @@ Throughput is X(c) = 1/τ(c) requests/s (GPU time adds up: the replica finishes 
 τ seconds), and by Little's law the mean request latency is E2E(c) = c·τ(c). Offline figures
 (trtllm-bench, no concurrency) are the c → c_max limit, where a·O/c is absorbed into g because the
 memory-limited batch shrinks as the context grows. TTFT p50 is fitted as
-t0 + t1·I_u + t2·c·I_u + t3·c²·I_u (prefill plus queueing behind others' prefills); ITL p50 is
+t0 + t1·I_u + t2·c·I_u + t3·c²·I_u (prefill plus queueing behind others' prefills; with one input length the
+slope t1 comes from the hardware when the caller knows it, and t0 holds the rest); ITL p50 is
 (E2E p50 − TTFT p50)/(O − 1), DESIGN's definition; p90/p99 are the p50 times the profile's own
 median percentile ratios.
 
@@ -48,7 +49,6 @@ concurrency 10 in τ = 0.1 + 0.4 + 0.4 = 0.9 s, i.e. 1.11 req/s, with E2E = 9 s:
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import statistics
 import weakref
 from collections.abc import Callable, Sequence
@@ -57,6 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from profiling.schema import Profile
+from tco.capacity.least_squares import weighted_nnls
 from tco.capacity.percentiles import latency_at
 from tco.capacity.residuals import Residuals, measured_residuals
 from tco.capacity.shapes import Shape, group_levels, level_shape
@@ -212,44 +213,6 @@ def profile_points(profile: Profile) -> list[Point]:
     return points
 
 
-def _weighted_nnls(columns: np.ndarray, target: np.ndarray, relative_to: np.ndarray | None = None) -> np.ndarray:
-    """min Σ ((columns · β − y) / w)², β ≥ 0, w = `relative_to` or y: relative error, so short and long
-    shapes weigh alike."""
-    weights = 1.0 / (target if relative_to is None else relative_to)
-    scale = np.abs(columns).max(axis=0)
-    scale[scale == 0] = 1.0
-    beta = nnls_small(columns * weights[:, None] / scale, target * weights)
-    return beta / scale
-
-
-def nnls_small(a: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Non-negative least squares, min ‖a·β − y‖², β ≥ 0, exactly, for a few columns (here at most 4).
-
-    The optimum is the unconstrained least-squares solution on its own support, so trying every support
-    (2^k − 1 subsets) and keeping the best non-negative solution finds it. Written with numpy rather than
-    scipy.optimize.nnls because importing scipy.optimize costs ~0.6 s of the app's first page
-    (bench/app_time_to_verdict.py);
-    tests/tco/capacity/test_capacity_model.py checks it against scipy's nnls on random problems.
-
-    >>> nnls_small(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([2.0, -1.0]))
-    array([2., 0.])
-    """
-    k = a.shape[1]
-    best, best_residual = np.zeros(k), float(np.sum(y**2))
-    for size in range(1, k + 1):
-        for support in itertools.combinations(range(k), size):
-            cols = list(support)
-            coef, *_ = np.linalg.lstsq(a[:, cols], y, rcond=None)
-            if np.any(coef < 0):
-                continue
-            residual = float(np.sum((a[:, cols] @ coef - y) ** 2))
-            if residual < best_residual - 1e-12 * max(best_residual, 1.0):
-                best = np.zeros(k)
-                best[cols] = coef
-                best_residual = residual
-    return best
-
-
 def _distinct(values: Sequence[float | None]) -> int:
     return len({round(v, 6) for v in values if v is not None})
 
@@ -275,15 +238,15 @@ def _fit_throughput(
     if prefill_s_per_token is not None:  # π from TTFT; decode terms from the rest
         rest = y - prefill_s_per_token * iu
         if n_shapes >= 2 and _rank(np.column_stack([out, ctx])) >= 2:
-            b, g, a = _weighted_nnls(np.column_stack([out, ctx, step]), rest, relative_to=y)
+            b, g, a = weighted_nnls(np.column_stack([out, ctx, step]), rest, relative_to=y)
             return prefill_s_per_token, float(b), float(g), float(a)
-        b, a = _weighted_nnls(np.column_stack([decode, step]), rest, relative_to=y)
+        b, a = weighted_nnls(np.column_stack([decode, step]), rest, relative_to=y)
         return prefill_s_per_token, float(b), float(b) / DECODE_CONTEXT_TOKENS, float(a)
     if n_shapes >= 4 and _rank(np.column_stack([iu, out, ctx])) >= 3:
-        pi, b, g, a = _weighted_nnls(np.column_stack([iu, out, ctx, step]), y)
+        pi, b, g, a = weighted_nnls(np.column_stack([iu, out, ctx, step]), y)
         return float(pi), float(b), float(g), float(a)
     # too few shapes to tell the terms apart: prefill and decode tokens cost alike (π = b), g = b / L0
-    k, a = _weighted_nnls(np.column_stack([iu + decode, step]), y)
+    k, a = weighted_nnls(np.column_stack([iu + decode, step]), y)
     return float(k), float(k), float(k) / DECODE_CONTEXT_TOKENS, float(a)
 
 
@@ -297,7 +260,12 @@ def _one_shape_prefill(points: Sequence[Point], n_shapes: int) -> float | None:
     return min(min(ttfts)[1], PREFILL_SHARE_CAP * k) / shape.uncached_input_tokens
 
 
-def _fit_ttft(points: Sequence[Point], n_shapes: int) -> tuple[float, float, float, float] | None:
+def _fit_ttft(
+    points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None
+) -> tuple[float, float, float, float] | None:
+    """(t0, t1, t2, t3) of TTFT p50 = t0 + I_u·(t1 + t2·c + t3·c²). With one input length the slope t1 cannot be
+    told from the overhead t0: it is `prefill_s_per_token` from the hardware when known (t0 then takes the rest),
+    else the line goes through zero."""
     data = [p for p in points if p.ttft_p50_s is not None and p.ttft_p50_s > 0 and p.concurrency]
     if not data:
         return None
@@ -305,9 +273,13 @@ def _fit_ttft(points: Sequence[Point], n_shapes: int) -> tuple[float, float, flo
     iu = np.array([max(p.shape.uncached_input_tokens, 1.0) for p in data])
     c = np.array([p.concurrency for p in data])
     varied_input = _distinct([p.shape.uncached_input_tokens for p in data]) >= 2 and n_shapes >= 2
-    ones = np.ones_like(y) if varied_input else np.zeros_like(y)
     quad = iu * c**2 if _distinct(list(c)) >= 3 else np.zeros_like(y)
-    beta = _weighted_nnls(np.column_stack([ones, iu, iu * c, quad]), y)
+    if not varied_input and prefill_s_per_token is not None:
+        slope = min(prefill_s_per_token, float(np.min(y / iu)))  # never more than the fastest level's TTFT
+        t0, t2, t3 = weighted_nnls(np.column_stack([np.ones_like(y), iu * c, quad]), y - slope * iu, relative_to=y)
+        return float(t0), slope, float(t2), float(t3)
+    ones = np.ones_like(y) if varied_input else np.zeros_like(y)
+    beta = weighted_nnls(np.column_stack([ones, iu, iu * c, quad]), y)
     return float(beta[0]), float(beta[1]), float(beta[2]), float(beta[3])
 
 
@@ -326,11 +298,11 @@ def _ratios(profile: Profile, indices: set[int]) -> tuple[tuple[str, str, float]
     return tuple(out)
 
 
-def _fit(profile: Profile, points: Sequence[Point]) -> PerfModel:
+def _fit(profile: Profile, points: Sequence[Point], prefill_s_per_token: float | None = None) -> PerfModel:
     shapes = tuple(
         g.shape for g in group_levels([profile.levels[p.level_index] for p in points], profile.meta.cached_input_share)
     )
-    ttft = _fit_ttft(points, len(shapes))
+    ttft = _fit_ttft(points, len(shapes), prefill_s_per_token)
     varied_input = ttft is not None and _distinct([p.shape.uncached_input_tokens for p in points]) >= 2
     prefill = None if varied_input else _one_shape_prefill(points, len(shapes))
     coefficients = _fit_throughput(points, len(shapes), prefill)
@@ -380,31 +352,38 @@ def _residuals(profile: Profile, points: Sequence[Point], smooth: PerfModel) -> 
     return measured_residuals([(p.shape, p.concurrency, measured(p)) for p in points], predicted)
 
 
-def _errors(profile: Profile, points: Sequence[Point], held_out: Sequence[Sequence[Point]]) -> list[float]:
+def _errors(
+    profile: Profile, points: Sequence[Point], held_out: Sequence[Sequence[Point]], prefill_s_per_token: float | None
+) -> list[float]:
     errors = []
     for test in held_out:
         ids = {p.level_index for p in test}
         train = [p for p in points if p.level_index not in ids]
-        model = _fit(profile, train)
+        model = _fit(profile, train, prefill_s_per_token)
         for p in test:
             errors.append(abs(model.req_per_s(p.shape, p.concurrency) / p.req_per_s - 1))
     return errors
 
 
-_FITS: dict[int, tuple[weakref.ref[Profile], PerfModel | None]] = {}
+_FITS: dict[tuple[int, float | None], tuple[weakref.ref[Profile], PerfModel | None]] = {}
 """Fits by profile object: a scenario whose 150 options share one profile fits it once (a profile is frozen,
 so its fit never changes; entries hold only a weak reference, checked on every hit)."""
 
 
-def fit_profile(profile: Profile) -> PerfModel | None:
-    """Fit equation (1) and the latency terms to `profile`; None when no level has throughput."""
-    hit = _FITS.get(id(profile))
+def fit_profile(profile: Profile, prefill_s_per_token: float | None = None) -> PerfModel | None:
+    """Fit equation (1) and the latency terms to `profile`; None when no level has throughput.
+
+    `prefill_s_per_token`: the hardware's prefill time per token (`tco.capacity.roofline.prefill_s_per_token`), used
+    for the TTFT slope when the profile measured one input length.
+    """
+    key = (id(profile), prefill_s_per_token)
+    hit = _FITS.get(key)
     if hit is not None and hit[0]() is profile:
         return hit[1]
-    model = _fit_profile(profile)
+    model = _fit_profile(profile, prefill_s_per_token)
     if len(_FITS) > 256:
         _FITS.clear()
-    _FITS[id(profile)] = (weakref.ref(profile), model)
+    _FITS[key] = (weakref.ref(profile), model)
     return model
 
 
@@ -417,18 +396,18 @@ def covering(errors: Sequence[float]) -> float:
     return float(np.quantile(np.asarray(errors, dtype=float), COVERAGE))
 
 
-def _fit_profile(profile: Profile) -> PerfModel | None:
+def _fit_profile(profile: Profile, prefill_s_per_token: float | None) -> PerfModel | None:
     points = profile_points(profile)
     if not points:
         return None
-    model = _fit(profile, points)
+    model = _fit(profile, points, prefill_s_per_token)
     if len(model.shapes) >= 2:
         held = [[p for p in points if s.matches(p.shape)] for s in model.shapes]
-        errors = _errors(profile, points, held)
+        errors = _errors(profile, points, held, prefill_s_per_token)
         basis = f"leave-one-shape-out over {len(model.shapes)} shapes"
         expected = covering(errors)
     else:
-        errors = _errors(profile, points, [[p] for p in points]) if len(points) >= 3 else []
+        errors = _errors(profile, points, [[p] for p in points], prefill_s_per_token) if len(points) >= 3 else []
         basis = "one shape measured: concurrency leave-one-out, at least the token-scaling error"
         expected = max(covering(errors) if errors else 0.0, ONE_SHAPE_ERROR)
     return dataclasses.replace(

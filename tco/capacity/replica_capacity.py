@@ -17,7 +17,13 @@ from tco.capacity.at_slo import Capacity, capacity_at_slo, combine_classes, esti
 from tco.capacity.layout import NODE_COUNTS, NODE_GPUS, Layout, internode_step_s, layout_for, smallest_layout
 from tco.capacity.memory_fit import MemoryFit, card_fit
 from tco.capacity.perf_model import fit_profile
-from tco.capacity.roofline import calibration_for, default_precision, estimated_model, gpu_ceiling
+from tco.capacity.roofline import (
+    calibration_for,
+    default_precision,
+    estimated_model,
+    gpu_ceiling,
+    prefill_s_per_token,
+)
 from tco.capacity.shapes import level_shape
 from tco.capacity.transfer import transferred_capacity, transferred_model
 from tco.records.inputs import ResolvedSelfHosted
@@ -174,7 +180,8 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
             f"multi-node replica: {layout.label()}; each decode step crosses nodes twice per layer "
             f"(+{hop * 1e3:.2g} ms a step in an estimate; a profile measured on this layout already holds it)"
         )
-    model = fit_profile(item.profile) if item.profile is not None else None
+    hint = prefill_s_per_token(card, gpu, gpus, precision) if item.profile is not None else None
+    model = fit_profile(item.profile, hint) if item.profile is not None else None
 
     def class_capacities(bounds: Slo) -> list[Capacity]:
         if item.profile is not None:

@@ -110,6 +110,26 @@ def hardware(gpu: GpuType, precision: str) -> Hardware:
     return Hardware(tflops * 1e12, gpu.memory_bandwidth_tb_s * 1e12, gpu.memory_gib)
 
 
+def prefill_s_per_token(
+    card: ModelCard | None, gpu: GpuType | None, gpus: int, precision: str | None, calibration: Calibration = SERVING
+) -> float | None:
+    """π = 2·N_active / (n·F·η_c): the calibrated prefill seconds per uncached input token; None when unknown.
+
+    >>> import datetime as dt
+    >>> from models.catalog import ModelCard
+    >>> from pricing.gpus import GpuType
+    >>> card = ModelCard(id="m", name="m", family="x", vendor="x", open_weights=True, license="x", context_tokens=None,
+    ...     as_of=dt.date(2025, 1, 1), quality=(), api=(), total_params_b=40, active_params_b=40)
+    >>> h200 = GpuType(id="H200", name="H200", memory_gib=141, memory_bandwidth_tb_s=4.8, bf16_tflop_s=989,
+    ...     fp8_tflop_s=1979, tdp_w=700, spec_source="x", spec_as_of=dt.date(2026, 1, 1), offers=(), purchase=None)
+    >>> round(prefill_s_per_token(card, h200, 8, "fp8") * 1e6, 1)  # 8e10 / (8 × 1.979e15 × 0.028) s
+    180.5
+    """
+    if card is None or gpu is None or precision is None or card.active_params_b is None:
+        return None
+    return 2 * card.active_params_b * 1e9 / (gpus * hardware(gpu, precision).flop_s * calibration.compute)
+
+
 def calibration_for(cls: RequestClass, slo: Slo) -> Calibration:
     """SERVING for a class held to a latency bound (the concurrency it allows is low), OFFLINE for batch work."""
     return SERVING if slo.bounds() and cls.batch_share < 1 else OFFLINE

@@ -12,7 +12,13 @@ from profiling.schema import Profile
 from tco.capacity.at_slo import Capacity, capacity_at_slo, estimated_capacity, level_checks, workload_shape
 from tco.capacity.memory_fit import MemoryFit, card_fit
 from tco.capacity.perf_model import PerfModel, fit_profile
-from tco.capacity.roofline import calibration_for, default_precision, estimated_model, gpu_ceiling
+from tco.capacity.roofline import (
+    calibration_for,
+    default_precision,
+    estimated_model,
+    gpu_ceiling,
+    prefill_s_per_token,
+)
 from tco.capacity.shapes import level_shape
 from tco.records.scenario import RequestClass, Slo
 
@@ -115,7 +121,7 @@ def profile_view(
 ) -> ProfileView:
     gpus = profile.meta.gpu_count
     precision = profile.meta.precision or (default_precision(gpu) if gpu else "bf16")
-    model = fit_profile(profile)
+    model = fit_profile(profile, prefill_s_per_token(card, gpu, gpus, precision))
     rows = []
     for check in level_checks(profile, slo):
         level = profile.levels[check.index]

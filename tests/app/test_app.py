@@ -22,6 +22,7 @@ from tco.records.slo_presets import preset
 from tco.risk.report import headline_pair
 from tests.conftest import ROOT, level, simple_profile
 from ui import loaders
+from ui.options_form import NO_MEASUREMENT
 
 APP = str(ROOT / "app_session.py")
 SCENARIO_DIR = ROOT / "scenarios"
@@ -250,7 +251,7 @@ def test_add_a_self_hosted_option_by_roofline(catalogues):
     at.selectbox(key="f.add.model").set_value("llama-3.3-70b-instruct").run()
     at.selectbox(key="f.add.gpu").set_value("H100")
     at.selectbox(key="f.add.term").set_value("Rent on demand")
-    at.selectbox(key="f.add.profile").set_value("Roofline estimate (no measurement)")
+    at.selectbox(key="f.add.profile").set_value(NO_MEASUREMENT)
     at.number_input(key="f.add.gpus").set_value(4)
     next(b for b in at.button if b.label == "Add self-hosted option").click().run()
     assert_no_failure(at)
@@ -684,7 +685,7 @@ def test_adding_an_open_model_with_the_defaults_gets_a_memory_fit(catalogues):
     at = open_app()
     at.selectbox(key="f.add.model").set_value("llama-3.3-70b-instruct").run()
     at.selectbox(key="f.add.gpu").set_value("H100")
-    at.selectbox(key="f.add.profile").set_value("Roofline estimate (no measurement)")
+    at.selectbox(key="f.add.profile").set_value(NO_MEASUREMENT)
     next(b for b in at.button if b.label == "Add self-hosted option").click().run()
     assert_no_failure(at)
     added = at.session_state["scenario"]["options"][-1]
@@ -698,13 +699,13 @@ def test_an_open_model_that_fits_nowhere_is_named_and_the_rest_computes(catalogu
     at = open_app()
     before = set(table_with(at, "$/month")["option"])
     at.selectbox(key="f.add.model").set_value("glm-5").run()
-    at.selectbox(key="f.add.gpu").set_value("H100")
-    at.selectbox(key="f.add.profile").set_value("Roofline estimate (no measurement)")
+    at.selectbox(key="f.add.gpu").set_value("L4")  # 744 GB at fp8: not even 4 nodes of 8 x 24 GB hold it
+    at.selectbox(key="f.add.profile").set_value(NO_MEASUREMENT)
     next(b for b in at.button if b.label == "Add self-hosted option").click().run()
     assert not at.exception
     added = at.session_state["scenario"]["options"][-1]["id"]
     (message,) = [w.value for w in at.warning]
-    assert added in message and "does not fit" in message
+    assert added in message and "does not fit 4 nodes of 8 x L4" in message
     assert table_row(at, added)["status"].startswith("cannot be computed")
     assert set(table_with(at, "$/month")["option"]) == before | {added}  # every other option still computed
 

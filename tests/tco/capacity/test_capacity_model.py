@@ -261,7 +261,7 @@ def test_estimate_meets_the_slo_it_reports_and_tighter_slo_lowers_it(cards, shee
 
 
 COEFFICIENT = st.floats(-10, 10).filter(lambda v: v == 0 or abs(v) > 1e-3)
-"""Entries of comparable magnitude, as _weighted_nnls hands them (each column scaled by its largest entry): a
+"""Entries of comparable magnitude, as weighted_nnls hands them (each column scaled by its largest entry): a
 column of 1e-185 would ask for a 1e185 coefficient, which neither solver computes meaningfully."""
 
 
@@ -275,10 +275,10 @@ column of 1e-185 would ask for a 1e185 coefficient, which neither solver compute
     )
 )
 def test_small_nnls_matches_scipy(problem):
-    """tco.capacity.perf_model.nnls_small against scipy.optimize.nnls (the oracle): the same residual, β ≥ 0."""
+    """tco.capacity.least_squares.nnls_small against scipy.optimize.nnls (the oracle): the same residual, β ≥ 0."""
     from scipy.optimize import nnls
 
-    from tco.capacity.perf_model import nnls_small
+    from tco.capacity.least_squares import nnls_small
 
     rows, target = problem
     a = np.array(rows)
