@@ -53,7 +53,7 @@ from tco.capacity.roofline import (  # noqa: E402
     Calibration,
     default_precision,
     estimated_model,
-    prefill_s_per_token,
+    fit_hints,
 )
 from tco.capacity.shapes import Shape, group_levels, level_shape  # noqa: E402
 from tco.capacity.transfer import SAME_MODEL_ERROR, SIBLING_ERROR, transferred_model  # noqa: E402
@@ -153,7 +153,8 @@ def profile_cases(name: str, profile: Profile, cards, sheet, calibration: Calibr
     precision = profile.meta.precision or (default_precision(gpu) if gpu else None)
     for group in group_levels(profile.levels, share):
         train = without(profile, group.indices)
-        model = fit_profile(train, prefill_s_per_token(card, gpu, profile.meta.gpu_count, precision))
+        hints = fit_hints(card, gpu, profile.meta.gpu_count, precision, group.shape.mean_context_tokens)
+        model = fit_profile(train, hints)
         if model is None:
             continue
         levels = [profile.levels[i] for i in group.indices]

@@ -19,21 +19,24 @@ memory-limited batch shrinks as the context grows. TTFT p50 is fitted as
 t0 + t1·I_u + t2·c·I_u + t3·c²·I_u (prefill plus queueing behind others' prefills; with one input length the
 slope t1 comes from the hardware when the caller knows it, and t0 holds the rest); ITL p50 is
 (E2E p50 − TTFT p50)/(O − 1), DESIGN's definition; p90/p99 are the p50 times the profile's own
-median percentile ratios.
+median percentile ratios. That smooth surface is then corrected toward the profile's own levels
+(`tco.capacity.residuals`), so tails grow with load where the levels say they do.
 
 Fitting: weighted non-negative least squares (relative error) on 1/req_per_s of every level with no
 failed requests; `a` is fitted when the profile has two or more concurrencies. What the shapes cannot
 tell apart is tied by structure rather than guessed:
-- with TTFT at two or more input lengths, π is the TTFT slope per uncached input token; b and g are
-  fitted on what remains when the shapes vary the context, else tied as g = b / L0;
+- with input lengths varied at two or more concurrencies, π comes from throughput itself (a TTFT slope holds
+  queueing and would over-charge prefill);
 - with one shape and TTFT, π = the lowest-load TTFT p50 / I_u (at most 90 % of the request's time);
 - with four or more shapes spanning input and output lengths (no TTFT needed), all terms are fitted;
 - otherwise (offline figures at 1–3 shapes) prefill and decode tokens cost alike, π = b, and g = b / L0.
-L0 = DECODE_CONTEXT_TOKENS = 950 is the median b/g of the full fit on NVIDIA's 7 × 9-shape table, where
-π/b came out 0.84–1.1 (which is why π = b is the tie). The expected error is the 80th percentile
-(`COVERAGE`) of the leave-one-shape-out errors on the profile's own levels (one shape: the concurrency
-leave-one-out error, at least `ONE_SHAPE_ERROR`); a shape beyond the measured lengths gets at least
-`ONE_SHAPE_ERROR` too.
+L0 is the card's: 2·N_active·B / (kv_bytes_per_token·F) — compute per token against KV bytes per token
+(`FitHints`, from `tco.capacity.roofline.fit_hints`: MLA and sliding windows make it larger), else
+DECODE_CONTEXT_TOKENS = 950, the median b/g of the full fit on NVIDIA's 7 × 9-shape table (dense Llama, for
+which the card's arithmetic gives 1,045), where π/b came out 0.84–1.1 (which is why π = b is the tie).
+The expected error is the 80th percentile (`COVERAGE`) of the leave-one-shape-out errors on the profile's own
+levels (one shape: the concurrency leave-one-out error, at least `ONE_SHAPE_ERROR`); a shape beyond the
+measured lengths gets at least `ONE_SHAPE_ERROR` too.
 
 Worked example: a replica with π = 0.1 ms, b = 2 ms, g = 0, a = 20 ms serves 1,000 in / 200 out at
 concurrency 10 in τ = 0.1 + 0.4 + 0.4 = 0.9 s, i.e. 1.11 req/s, with E2E = 9 s:
@@ -74,6 +77,17 @@ COVERAGE = 0.8
 """Share of held-out cases a stated expected error must cover: it is the 80th percentile of the leave-out errors."""
 PREFILL_SHARE_CAP = 0.9
 TERMS = ("prefill", "decode", "decode_context", "step")
+
+
+@dataclass(frozen=True)
+class FitHints:
+    """What the hardware and the model card say where a profile's shapes cannot (`tco.capacity.roofline.fit_hints`)."""
+
+    prefill_s_per_token: float | None = None
+    """The TTFT slope when one input length was measured."""
+    decode_context_tokens: float = DECODE_CONTEXT_TOKENS
+    """L0 = b/g: the context at which KV reads cost as much as a token's decode compute, from the card's KV bytes
+    per token; used when the shapes cannot tell b from g."""
 
 
 @dataclass(frozen=True)
@@ -225,7 +239,7 @@ def _rank(columns: np.ndarray) -> int:
 
 
 def _fit_throughput(
-    points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None
+    points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None, l0: float
 ) -> tuple[float, float, float, float]:
     """(π, b, g, a) by the rules in the module docstring."""
     with_step = _distinct([p.concurrency for p in points]) >= 2 and all(p.concurrency for p in points)
@@ -234,20 +248,20 @@ def _fit_throughput(
     iu = np.array([p.shape.uncached_input_tokens for p in points])
     out = np.array([p.shape.output_tokens for p in points])
     ctx = np.array([p.shape.output_tokens * p.shape.mean_context_tokens for p in points])
-    decode = out + ctx / DECODE_CONTEXT_TOKENS  # b·O·(1 + L/L0): the structured decode term
+    decode = out + ctx / l0  # b·O·(1 + L/L0): the structured decode term
     if prefill_s_per_token is not None:  # π from TTFT; decode terms from the rest
         rest = y - prefill_s_per_token * iu
         if n_shapes >= 2 and _rank(np.column_stack([out, ctx])) >= 2:
             b, g, a = weighted_nnls(np.column_stack([out, ctx, step]), rest, relative_to=y)
             return prefill_s_per_token, float(b), float(g), float(a)
         b, a = weighted_nnls(np.column_stack([decode, step]), rest, relative_to=y)
-        return prefill_s_per_token, float(b), float(b) / DECODE_CONTEXT_TOKENS, float(a)
+        return prefill_s_per_token, float(b), float(b) / l0, float(a)
     if n_shapes >= 4 and _rank(np.column_stack([iu, out, ctx])) >= 3:
         pi, b, g, a = weighted_nnls(np.column_stack([iu, out, ctx, step]), y)
         return float(pi), float(b), float(g), float(a)
     # too few shapes to tell the terms apart: prefill and decode tokens cost alike (π = b), g = b / L0
     k, a = weighted_nnls(np.column_stack([iu + decode, step]), y)
-    return float(k), float(k), float(k) / DECODE_CONTEXT_TOKENS, float(a)
+    return float(k), float(k), float(k) / l0, float(a)
 
 
 def _one_shape_prefill(points: Sequence[Point], n_shapes: int) -> float | None:
@@ -298,14 +312,14 @@ def _ratios(profile: Profile, indices: set[int]) -> tuple[tuple[str, str, float]
     return tuple(out)
 
 
-def _fit(profile: Profile, points: Sequence[Point], prefill_s_per_token: float | None = None) -> PerfModel:
+def _fit(profile: Profile, points: Sequence[Point], hints: FitHints) -> PerfModel:
     shapes = tuple(
         g.shape for g in group_levels([profile.levels[p.level_index] for p in points], profile.meta.cached_input_share)
     )
-    ttft = _fit_ttft(points, len(shapes), prefill_s_per_token)
+    ttft = _fit_ttft(points, len(shapes), hints.prefill_s_per_token)
     varied_input = ttft is not None and _distinct([p.shape.uncached_input_tokens for p in points]) >= 2
     prefill = None if varied_input else _one_shape_prefill(points, len(shapes))
-    coefficients = _fit_throughput(points, len(shapes), prefill)
+    coefficients = _fit_throughput(points, len(shapes), prefill, hints.decode_context_tokens)
     concurrencies = [p.concurrency for p in points if p.concurrency]
     max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None
     draft = PerfModel(coefficients, ttft, max_concurrency=max_concurrency)
@@ -353,34 +367,32 @@ def _residuals(profile: Profile, points: Sequence[Point], smooth: PerfModel) -> 
 
 
 def _errors(
-    profile: Profile, points: Sequence[Point], held_out: Sequence[Sequence[Point]], prefill_s_per_token: float | None
+    profile: Profile, points: Sequence[Point], held_out: Sequence[Sequence[Point]], hints: FitHints
 ) -> list[float]:
     errors = []
     for test in held_out:
         ids = {p.level_index for p in test}
         train = [p for p in points if p.level_index not in ids]
-        model = _fit(profile, train, prefill_s_per_token)
+        model = _fit(profile, train, hints)
         for p in test:
             errors.append(abs(model.req_per_s(p.shape, p.concurrency) / p.req_per_s - 1))
     return errors
 
 
-_FITS: dict[tuple[int, float | None], tuple[weakref.ref[Profile], PerfModel | None]] = {}
+_FITS: dict[tuple[int, FitHints], tuple[weakref.ref[Profile], PerfModel | None]] = {}
 """Fits by profile object: a scenario whose 150 options share one profile fits it once (a profile is frozen,
 so its fit never changes; entries hold only a weak reference, checked on every hit)."""
 
 
-def fit_profile(profile: Profile, prefill_s_per_token: float | None = None) -> PerfModel | None:
-    """Fit equation (1) and the latency terms to `profile`; None when no level has throughput.
-
-    `prefill_s_per_token`: the hardware's prefill time per token (`tco.capacity.roofline.prefill_s_per_token`), used
-    for the TTFT slope when the profile measured one input length.
-    """
-    key = (id(profile), prefill_s_per_token)
+def fit_profile(profile: Profile, hints: FitHints | None = None) -> PerfModel | None:
+    """Fit equation (1) and the latency terms to `profile`; None when no level has throughput. `hints`: what the
+    hardware and the card say where the shapes cannot (`FitHints`); without them, the tabled constants."""
+    hints = hints or FitHints()
+    key = (id(profile), hints)
     hit = _FITS.get(key)
     if hit is not None and hit[0]() is profile:
         return hit[1]
-    model = _fit_profile(profile, prefill_s_per_token)
+    model = _fit_profile(profile, hints)
     if len(_FITS) > 256:
         _FITS.clear()
     _FITS[key] = (weakref.ref(profile), model)
@@ -396,18 +408,18 @@ def covering(errors: Sequence[float]) -> float:
     return float(np.quantile(np.asarray(errors, dtype=float), COVERAGE))
 
 
-def _fit_profile(profile: Profile, prefill_s_per_token: float | None) -> PerfModel | None:
+def _fit_profile(profile: Profile, hints: FitHints) -> PerfModel | None:
     points = profile_points(profile)
     if not points:
         return None
-    model = _fit(profile, points, prefill_s_per_token)
+    model = _fit(profile, points, hints)
     if len(model.shapes) >= 2:
         held = [[p for p in points if s.matches(p.shape)] for s in model.shapes]
-        errors = _errors(profile, points, held, prefill_s_per_token)
+        errors = _errors(profile, points, held, hints)
         basis = f"leave-one-shape-out over {len(model.shapes)} shapes"
         expected = covering(errors)
     else:
-        errors = _errors(profile, points, [[p] for p in points], prefill_s_per_token) if len(points) >= 3 else []
+        errors = _errors(profile, points, [[p] for p in points], hints) if len(points) >= 3 else []
         basis = "one shape measured: concurrency leave-one-out, at least the token-scaling error"
         expected = max(covering(errors) if errors else 0.0, ONE_SHAPE_ERROR)
     return dataclasses.replace(

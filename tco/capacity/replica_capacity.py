@@ -21,8 +21,8 @@ from tco.capacity.roofline import (
     calibration_for,
     default_precision,
     estimated_model,
+    fit_hints,
     gpu_ceiling,
-    prefill_s_per_token,
 )
 from tco.capacity.shapes import level_shape
 from tco.capacity.transfer import transferred_capacity, transferred_model
@@ -180,8 +180,8 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
             f"multi-node replica: {layout.label()}; each decode step crosses nodes twice per layer "
             f"(+{hop * 1e3:.2g} ms a step in an estimate; a profile measured on this layout already holds it)"
         )
-    hint = prefill_s_per_token(card, gpu, gpus, precision) if item.profile is not None else None
-    model = fit_profile(item.profile, hint) if item.profile is not None else None
+    hints = fit_hints(card, gpu, gpus, precision, context)
+    model = fit_profile(item.profile, hints) if item.profile is not None else None
 
     def class_capacities(bounds: Slo) -> list[Capacity]:
         if item.profile is not None:

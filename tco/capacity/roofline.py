@@ -49,7 +49,7 @@ from models.catalog import ModelCard
 from pricing.gpus import GpuType
 from tco.capacity.layout import internode_step_s, layout_for
 from tco.capacity.memory_fit import bytes_per_param, card_fit, kv_bytes_per_sequence
-from tco.capacity.perf_model import PerfModel
+from tco.capacity.perf_model import FitHints, PerfModel
 from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 
@@ -128,6 +128,29 @@ def prefill_s_per_token(
     if card is None or gpu is None or precision is None or card.active_params_b is None:
         return None
     return 2 * card.active_params_b * 1e9 / (gpus * hardware(gpu, precision).flop_s * calibration.compute)
+
+
+def fit_hints(
+    card: ModelCard | None, gpu: GpuType | None, gpus: int, precision: str | None, context_tokens: float
+) -> FitHints:
+    """What the hardware and the card tell a profile's fit (`perf_model.FitHints`): the calibrated prefill seconds
+    per token, and L0 = b/g = 2·N_active·B / (kv_bytes_per_token(L)·F) at `context_tokens` (peak figures: the
+    ratio is what matters). Without the card's KV shape, the tabled L0.
+
+    Dense Llama 3.3 70B on H200 at fp8 (327,680 KV bytes a token): 2 × 70.6e9 × 4.8e12 / (327,680 × 1.979e15)
+    = 1,045 tokens, beside the 950 fitted on NVIDIA's dense tables.
+
+    >>> round(2 * 70.6e9 * 4.8e12 / (327_680 * 1.979e15))
+    1045
+    """
+    prefill = prefill_s_per_token(card, gpu, gpus, precision)
+    if card is None or gpu is None or precision is None or card.active_params_b is None or context_tokens <= 0:
+        return FitHints(prefill)
+    kv = kv_bytes_per_sequence(card, context_tokens)
+    if not kv:
+        return FitHints(prefill)
+    hw = hardware(gpu, precision)
+    return FitHints(prefill, 2 * card.active_params_b * 1e9 * hw.bytes_s / (kv / context_tokens * hw.flop_s))
 
 
 def calibration_for(cls: RequestClass, slo: Slo) -> Calibration:

@@ -16,8 +16,8 @@ from tco.capacity.roofline import (
     calibration_for,
     default_precision,
     estimated_model,
+    fit_hints,
     gpu_ceiling,
-    prefill_s_per_token,
 )
 from tco.capacity.shapes import level_shape
 from tco.records.scenario import RequestClass, Slo
@@ -121,7 +121,7 @@ def profile_view(
 ) -> ProfileView:
     gpus = profile.meta.gpu_count
     precision = profile.meta.precision or (default_precision(gpu) if gpu else "bf16")
-    model = fit_profile(profile, prefill_s_per_token(card, gpu, gpus, precision))
+    model = fit_profile(profile, fit_hints(card, gpu, gpus, precision, cls.input_tokens + cls.output_tokens))
     rows = []
     for check in level_checks(profile, slo):
         level = profile.levels[check.index]
