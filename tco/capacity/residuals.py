@@ -79,12 +79,32 @@ class Residuals:
         return math.exp((1 - weight) * low.at(concurrency) + weight * high.at(concurrency))
 
 
+def non_decreasing(values: Sequence[float]) -> list[float]:
+    """The least-squares non-decreasing sequence closest to `values` (pool adjacent violators).
+
+    >>> non_decreasing([0.5, 0.7, 2.0, 0.9, 5.0])
+    [0.5, 0.7, 1.45, 1.45, 5.0]
+    """
+    blocks: list[list[float]] = []  # [mean, count]
+    for v in values:
+        blocks.append([v, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            (m2, n2), (m1, n1) = blocks.pop(), blocks.pop()
+            blocks.append([(m1 * n1 + m2 * n2) / (n1 + n2), n1 + n2])
+    return [round(m, 12) for m, n in blocks for _ in range(int(n))]
+
+
 def measured_residuals(
     levels: Sequence[tuple[Shape, float | None, Callable[[str], float | None]]],
     model_value: Callable[[str, Shape, float | None], float | None],
 ) -> Residuals:
-    """Residual curves from `levels` (shape, concurrency, measured value by key) against `model_value`."""
-    by_key: dict[str, dict[Shape, list[tuple[float, float]]]] = {}
+    """Residual curves from `levels` (shape, concurrency, measured value by key) against `model_value`.
+
+    A latency percentile of a closed loop does not fall as load rises, so each shape's measured latencies are first
+    made non-decreasing in concurrency (in logs, `non_decreasing`): one level's stray tail (TTFT p99 2.1 s at
+    concurrency 16 between 0.6 s and 0.9 s) is pooled with its neighbours instead of bending every prediction near
+    it. Throughput keeps its measured shape (it may fall past saturation)."""
+    by_key: dict[str, dict[Shape, list[tuple[float, float, float]]]] = {}
     for shape, concurrency, measured in levels:
         for key in ("req_per_s", *LATENCY_KEYS):
             value, predicted = measured(key), model_value(key, shape, concurrency)
@@ -92,18 +112,22 @@ def measured_residuals(
                 continue
             log_c = math.log(concurrency) if concurrency else math.nan
             home = next((s for s in by_key.setdefault(key, {}) if s.matches(shape)), shape)
-            by_key[key].setdefault(home, []).append((log_c, math.log(value / predicted)))
+            by_key[key].setdefault(home, []).append((log_c, math.log(value), math.log(predicted)))
     curves = []
     for key, shapes in by_key.items():
         out = []
         for shape, points in shapes.items():
-            if any(math.isnan(c) for c, _ in points):
-                out.append(ShapeResiduals(shape, (), tuple(r for _, r in points)))
+            if any(math.isnan(c) for c, _, _ in points):
+                out.append(ShapeResiduals(shape, (), tuple(v - m for _, v, m in points)))
                 continue
-            merged: dict[float, list[float]] = {}
-            for c, r in points:
-                merged.setdefault(round(c, 9), []).append(r)
+            merged: dict[float, list[tuple[float, float]]] = {}
+            for c, v, m in points:
+                merged.setdefault(round(c, 9), []).append((v, m))
             cs = sorted(merged)
-            out.append(ShapeResiduals(shape, tuple(cs), tuple(float(np.mean(merged[c])) for c in cs)))
+            values = [float(np.mean([v for v, _ in merged[c]])) for c in cs]
+            model = [float(np.mean([m for _, m in merged[c]])) for c in cs]
+            if key != "req_per_s":
+                values = non_decreasing(values)
+            out.append(ShapeResiduals(shape, tuple(cs), tuple(v - m for v, m in zip(values, model, strict=True))))
         curves.append((key, tuple(out)))
     return Residuals(tuple(curves))
