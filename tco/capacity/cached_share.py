@@ -74,10 +74,10 @@ def adjusted_for_caching(profile: Profile, slo: Slo, shape: Shape, model: PerfMo
     )
     if best is None:
         note = f"{before}; adjusted for {shape.cached_input_share:.0%} cached (prefill part only): no level meets it"
-        return Capacity(None, None, profile.meta.source, "modelled", None, notes=(note,))
+        return Capacity(None, None, profile.meta.source, "modelled", None, notes=(note,), cache_adjusted=True)
     x, index, r, c, latencies = best
     note = (f"{before}; adjusted for {shape.cached_input_share:.0%} cached (prefill part only): {x:.3g} req/s "
             f"(level {index + 1} × {r:.3f})")  # fmt: skip
     share = model.prefill_share(shape, c or None)
     return Capacity(x, None, profile.meta.source, "modelled", share, c or None, model.expected_error, latencies,
-                    notes=(note,))  # fmt: skip
+                    notes=(note,), cache_adjusted=True)  # fmt: skip

@@ -27,3 +27,6 @@ class Capacity:
     notes: tuple[str, ...] = ()
     transferred_from: str | None = None
     """The measured configuration a `transferred` figure was scaled from, in words."""
+    cache_adjusted: bool = False
+    """X* is a measured level of the workload's token lengths adjusted for another cached share
+    (`tco.capacity.cached_share`); the first note gives the measured and the adjusted figures."""

@@ -95,6 +95,11 @@ def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClas
 
 def _chosen(profile: Profile, capacity: Capacity) -> str:
     gpus = profile.meta.gpu_count
+    if capacity.cache_adjusted:
+        return (
+            "The workload's input and output lengths were measured at another cached share; those levels are "
+            f"adjusted for the prefill the cache saves, side by side: {capacity.notes[0]}."
+        )
     if capacity.req_per_s is None:
         return "No level meets the SLO with zero failures: this profile cannot serve the workload at this SLO."
     if capacity.level_index is None:

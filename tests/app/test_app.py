@@ -719,6 +719,18 @@ def test_throughput_page_shows_the_fitted_model_and_the_memory_fit():
     assert any("Predicted knee" in m.value for m in at.markdown)
 
 
+def test_throughput_page_shows_measured_and_cache_adjusted_capacity_side_by_side():
+    """Issue 23: a workload of measured token lengths (2,048 in / 128 out) but half its prompt cached is answered from
+    those levels adjusted for the prefill the cache saves, never from a curve; the page says both figures."""
+    mapping = example()
+    mapping["workload"].update(input_tokens=2048, output_tokens=128, cached_input_share=0.5)
+    at = open_app("throughput", s=codec.to_url_token(mapping))
+    assert_no_failure(at)
+    said = " ".join(m.value for m in at.markdown)
+    assert "adjusted for the prefill the cache saves, side by side" in said
+    assert "measured at 0% cached:" in said and "adjusted for 50% cached (prefill part only):" in said
+
+
 def test_the_table_says_how_the_example_capacity_was_found(catalogues):
     at = open_app()
     expected = engine(example(), catalogues).option("glm5-h200").capacity
