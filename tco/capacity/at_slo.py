@@ -99,15 +99,21 @@ def predicted_latencies(
 def best_under_slo(
     model: PerfModel, shape: Shape, slo: Slo, c_max: float | None
 ) -> tuple[float, float | None, tuple[tuple[str, str, float], ...]] | None:
-    """(X*, concurrency, latencies) of the highest predicted throughput meeting every bound, or None."""
+    """(X*, concurrency, latencies) of the highest predicted throughput meeting every bound, or None. Predicted
+    latencies are taken as their running maximum over the concurrencies below (a closed loop's latency does not
+    fall as load rises), so a window that passes again beyond a failure is not capacity."""
     limit = c_max if c_max is not None else model.max_concurrency
     if limit is None:  # offline data: saturation throughput, latency unknown
         if slo.bounds():
             return None
         return model.req_per_s(shape, None), None, ()
     best = None
+    highest: dict[tuple[str, str], float] = {}
     for c in concurrency_grid(limit):
         lat = predicted_latencies(model, shape, float(c), slo)
+        for key, value in lat.items():  # a latency of a closed loop never falls as load rises
+            if value is not None:
+                lat[key] = highest[key] = max(value, highest.get(key, value))
         if all(lat[(m, p)] is not None and lat[(m, p)] <= bound for m, p, bound in slo.bounds()):  # type: ignore[operator]
             x = model.req_per_s(shape, float(c))
             if best is None or x > best[0]:

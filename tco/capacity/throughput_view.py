@@ -82,13 +82,17 @@ def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClas
     points = []
     measured = {lv.concurrency for lv in profile.levels if lv.concurrency}
     grid = sorted(measured | {2.0**k for k in range(12) if 2.0**k <= model.max_concurrency})
+    highest: dict[str, float] = {}
     for c in grid:
-        lat = {
-            f"{m.removesuffix('_s')}_{p}": model.latency(shape, c, m, p)
-            for m in ("ttft_s", "itl_s", "e2e_s")
-            for p in ("p50", "p99")
-        }
-        ok = all((v := model.latency(shape, c, m, p)) is not None and v <= b for m, p, b in slo.bounds())
+        lat: dict[str, float | None] = {}
+        for m in ("ttft_s", "itl_s", "e2e_s"):
+            for p in ("p50", "p90", "p99"):
+                value = model.latency(shape, c, m, p)
+                name = f"{m.removesuffix('_s')}_{p}"
+                if value is not None:  # as the SLO search reads it: never falling as load rises
+                    value = highest[name] = max(value, highest.get(name, value))
+                lat[name] = value
+        ok = all((v := lat[f"{m.removesuffix('_s')}_{p}"]) is not None and v <= b for m, p, b in slo.bounds())
         points.append(CurvePoint(c, model.req_per_s(shape, c), lat, ok))
     return points
 
