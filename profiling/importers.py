@@ -228,7 +228,7 @@ def detect(doc: Any) -> Tool | None:
         return "llmd"
     if sweeps.is_inferencex_records(doc) or sweeps.is_inferencex_serving(doc):
         return "inferencex"
-    if sweeps.is_mlperf_summary(doc):
+    if sweeps.is_mlperf_summary(doc) or sweeps.is_mlperf_log_summary(doc):
         return "mlperf"
     if isinstance(doc, list) and doc and all(isinstance(d, dict) for d in doc):
         return "sglang" if "total_throughput" in doc[0] else None
@@ -251,6 +251,9 @@ def _parse(text: str, name: str) -> Any:
         return parse_yaml_text(text, name, non_finite_as_null=True)
     if suffix == ".csv":
         return [{k: _number(v) for k, v in row.items()} for row in parse_csv_rows(text, name)[1]]
+    log = sweeps.parse_mlperf_log_summary(text)
+    if log is not None:
+        return log
     try:
         return parse_json_text(text, name, non_finite_as_null=True)
     except InputError as err:
@@ -298,9 +301,16 @@ CONVERTERS: dict[Tool, Callable[[Any, ImportOptions], tuple[list[dict[str, Any]]
     "aiperf": lambda doc, _: from_aiperf(doc),
     "inferencex": _inferencex,
     "llmd": lambda doc, _: sweeps.from_llmd_report(doc),
-    "mlperf": lambda doc, o: sweeps.from_mlperf_summary(doc, o.select, o.input_tokens, o.output_tokens),
+    "mlperf": lambda doc, o: (
+        sweeps.from_mlperf_log_summary(doc, o.input_tokens, o.output_tokens)
+        if sweeps.is_mlperf_log_summary(doc)
+        else sweeps.from_mlperf_summary(doc, o.select, o.input_tokens, o.output_tokens)
+    ),
 }
-KNOWN = "vLLM bench serve, SGLang bench_serving, guidellm, AIPerf, InferenceX, llm-d benchmark report or MLPerf summary"
+KNOWN = (
+    "vLLM bench serve, SGLang bench_serving, guidellm, AIPerf, InferenceX, llm-d benchmark report, "
+    "MLPerf summary or MLPerf mlperf_log_summary.txt"
+)
 
 
 def convert(

@@ -17,6 +17,11 @@
   Interactive = throughput under MLPerf's latency limits, which the row does not give). `Result` in
   tokens/s for the whole system; the row has no request shape, so the caller passes the dataset's mean
   input and output tokens.
+- **MLPerf LoadGen `mlperf_log_summary.txt`** of a Server (or Interactive) run: one load level, the
+  Poisson rate LoadGen scheduled (`Scheduled samples per second`) and the completed samples/s the system
+  sustained within the run's TTFT and TPOT p99 bounds, with the log's TTFT, TPOT (our ITL: LoadGen's
+  per-sample (latency - first token) / (tokens - 1)) and end-to-end percentiles in ns. Samples have no
+  shape in the log either: the caller passes the dataset's mean input and output tokens.
 
 Each converter returns (levels, meta, note) like `profiling.importers`.
 """
@@ -287,5 +292,78 @@ def from_mlperf_summary(
     note = (
         f"MLPerf {row['Scenario']} anchor point, {row.get('Organization')} {row.get('SystemName')} ({flags}); "
         "MLPerf latency limits are not in the row, so no SLO can be verified against it"
+    )
+    return [level], meta, note
+
+
+# --- MLPerf LoadGen mlperf_log_summary.txt --------------------------------------------------------
+
+MLPERF_LOG_HEADER = "MLPerf Results Summary"
+MLPERF_LOG_KEY = "mlperf_log_summary"
+_LOG_PERCENTILES = (("p50", "50.00"), ("p90", "90.00"), ("p99", "99.00"))
+
+
+def parse_mlperf_log_summary(text: str) -> dict[str, dict[str, str]] | None:
+    """The `key : value` lines of a LoadGen summary (first value of a repeated key), or None if `text` is not one."""
+    if MLPERF_LOG_HEADER not in text[:400] or not text.lstrip().startswith("="):
+        return None
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key.strip() and value.strip():
+            fields.setdefault(" ".join(key.split()), value.strip())
+    return {MLPERF_LOG_KEY: fields}
+
+
+def is_mlperf_log_summary(doc: Any) -> bool:
+    return isinstance(doc, dict) and isinstance(doc.get(MLPERF_LOG_KEY), dict)
+
+
+def from_mlperf_log_summary(
+    doc: dict[str, dict[str, str]], input_tokens: float | None, output_tokens: float | None
+) -> Converted:
+    log = doc[MLPERF_LOG_KEY]
+    scenario = log.get("Scenario")
+    if scenario not in ("Server", "Interactive"):
+        raise InputError(
+            "", "Scenario", f"a Server run (one load level under latency bounds); this log is {scenario!r}"
+        )
+    if log.get("Mode") != "PerformanceOnly" or log.get("Result is") != "VALID":
+        raise InputError(
+            "", "Result is", f"a VALID PerformanceOnly run; got {log.get('Mode')!r}, {log.get('Result is')!r}"
+        )
+    if input_tokens is None or output_tokens is None:
+        raise InputError(
+            "",
+            "input_tokens",
+            "an MLPerf log has no request shape; pass --input-tokens and "
+            "--output-tokens (the benchmark dataset's mean tokens)",
+        )
+
+    def pcts(name: str) -> dict[str, float] | None:
+        values = {p: log.get(f"{q} percentile {name} (ns)") for p, q in _LOG_PERCENTILES}
+        kept = {p: float(v) / 1e9 for p, v in values.items() if v is not None}
+        return kept or None
+
+    level = _clean(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        requests_completed=0,
+        requests_failed=0,
+        request_rate=float(log["Scheduled samples per second"]),
+        req_per_s=float(log["Completed samples per second"]),
+        output_tokens_per_s=float(log["Completed tokens per second"]),
+        ttft_s=pcts("first token latency"),
+        itl_s=pcts("time to output token"),
+        e2e_s=pcts("latency"),
+    )
+    bounds = {k: log.get(f"{k}_latency (ns)") for k in ("ttft", "tpot")}
+    limits = ", ".join(f"{k.upper()} p99 <= {float(v) / 1e9:g} s" for k, v in bounds.items() if v is not None)
+    meta = {"tool": f"MLPerf Inference LoadGen ({scenario})"}
+    note = (
+        f"MLPerf {scenario} run ({log.get('SUT name', '?')}): one load level, Poisson arrivals scheduled at "
+        f"{log['Scheduled samples per second']}/s (target_qps {log.get('target_qps', '?')}), VALID within "
+        f"{limits or 'the scenario latency bounds'}; LoadGen TPOT mapped to ITL; requests_completed 0 because "
+        "the summary gives rates, not counts; the request shape is the caller's (the dataset's mean tokens)"
     )
     return [level], meta, note
