@@ -46,7 +46,7 @@ from pricing import load_gpu_sheet  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate  # noqa: E402
-from tco.capacity.perf_model import fit_profile  # noqa: E402
+from tco.capacity.perf_model import fit_profile, profile_points  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
     OFFLINE,
     SERVING,
@@ -229,14 +229,14 @@ def transfer_cases(configs: list[ReferenceProfile]) -> Iterator[Case]:
             and c.name != "glm-5-h200-fp8"
         ]
         meta = target.profile.meta
-        for level in target.profile.levels:
-            shape = level_shape(level, meta.cached_input_share)
-            interactive = bool(level.concurrency and level.ttft_s.p50)
+        for point in profile_points(target.profile):
+            shape, level = point.shape, target.profile.levels[point.level_index]
+            interactive = point.concurrency is not None
             moved = transferred_model(target.card, target.gpu, meta.gpu_count, meta.precision or "fp8", shape, others,
                                       None, needs_latency=interactive)  # fmt: skip
             if moved is None:
                 continue
-            c = level.concurrency if moved.model.interactive else None
+            c = point.concurrency if moved.model.interactive and interactive else None
             if c is not None and moved.model.max_concurrency is not None and c > moved.model.max_concurrency:
                 continue
             error = abs(moved.model.req_per_s(shape, c) / level.req_per_s - 1)

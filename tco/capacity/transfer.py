@@ -40,11 +40,11 @@ from tco.capacity.shapes import Shape
 from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import RequestClass, Slo
 
-SAME_MODEL_ERROR = 0.52
+SAME_MODEL_ERROR = 0.53
 """Error 80 % of leave-one-configuration-out transfers of the same model to another GPU, GPU count or precision stay
-within (bench/capacity.py: 63 levels of NVIDIA's tables and the bundled sweeps)."""
-SIBLING_ERROR = 0.69
-"""The same for a sibling architecture (bench/capacity.py: 174 levels)."""
+within (bench/capacity.py, 2026-12-02: NVIDIA's tables, the bundled sweeps and MLPerf points)."""
+SIBLING_ERROR = 0.67
+"""The same for a sibling architecture (bench/capacity.py, 2026-12-02)."""
 MAX_SIZE_RATIO = 4.0
 """A sibling architecture is at most this many times larger or smaller in active and in total parameters."""
 
@@ -72,17 +72,27 @@ def _size_distance(a: ModelCard, b: ModelCard) -> float | None:
     return distance if distance <= 2 * math.log(MAX_SIZE_RATIO) else None
 
 
-def rank_sources(card: ModelCard, gpu: GpuType, references: Sequence[ReferenceProfile]) -> list[ReferenceProfile]:
-    """Candidates nearest first: the same model before a sibling; within each, interactive sweeps (latency at several
-    concurrencies) before offline figures, the same GPU before another, then the nearest size and the most levels."""
+def gpu_family(gpu: GpuType) -> str:
+    """'amd' (Instinct MI…) or 'nvidia': a transfer within a family shares the software stack's habits."""
+    return "amd" if gpu.id.upper().startswith("MI") else "nvidia"
+
+
+def rank_sources(
+    card: ModelCard, gpu: GpuType, references: Sequence[ReferenceProfile], interactive_first: bool = True
+) -> list[ReferenceProfile]:
+    """Candidates nearest first: the same model before a sibling; within each, the regime asked for (interactive
+    sweeps, latency under load, for a class with a latency bound; offline maximum-throughput figures for batch
+    work), then the same GPU, then the same GPU family, then the nearest size and the most levels."""
     ranked = []
     for ref in references:
         same_model = ref.card.id.lower() == card.id.lower()
         distance = 0.0 if same_model else _size_distance(card, ref.card)
         if distance is None:
             continue
-        interactive = any(lv.ttft_s.p50 and lv.concurrency for lv in ref.profile.levels)
-        key = (not same_model, not interactive, ref.gpu.id != gpu.id, distance, -len(ref.profile.levels), ref.name)
+        fitted = fit_profile(ref.profile)
+        interactive = fitted is not None and fitted.interactive and any(lv.ttft_s.p50 for lv in ref.profile.levels)
+        key = (not same_model, interactive != interactive_first, ref.gpu.id != gpu.id,
+               gpu_family(ref.gpu) != gpu_family(gpu), distance, -len(ref.profile.levels), ref.name)  # fmt: skip
         ranked.append((key, ref))
     return [ref for _, ref in sorted(ranked, key=lambda kr: kr[0])]
 
@@ -135,7 +145,7 @@ def transferred_model(
     target = _physical(card, gpu, gpus, precision, shape)
     if target is None:
         return None
-    for ref in rank_sources(card, gpu, references):
+    for ref in rank_sources(card, gpu, references, interactive_first=needs_latency):
         meta = ref.profile.meta
         source_precision = meta.precision or default_precision(ref.gpu)
         source = _physical(ref.card, ref.gpu, meta.gpu_count, source_precision, shape)
