@@ -45,7 +45,7 @@ from models import load_catalog  # noqa: E402
 from pricing import load_gpu_sheet  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
-from tco.capacity.calibration import calibrate  # noqa: E402
+from tco.capacity.calibration import calibrate, serving_sets  # noqa: E402
 from tco.capacity.perf_model import fit_profile, profile_points  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
     OFFLINE,
@@ -271,16 +271,18 @@ def summarise(cases: list[Case]) -> None:
 def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
     """Print both calibrations against the constants in tco.capacity.roofline; return, for each interactive sweep,
     the SERVING calibration fitted without it."""
-    interactive = [
-        c for c in configs if any(lv.concurrency for lv in c.profile.levels) and c.profile.levels[0].ttft_s.p50
-    ]
+    interactive, points = serving_sets(configs)
     offline = [c for c in configs if c.name.startswith("TRT-LLM")]
-    for label, group, constant in (("SERVING", interactive, SERVING), ("OFFLINE", offline, OFFLINE)):
-        fitted, held_out = calibrate(group, constant.basis)
-        print(f"  {label}: fitted η_c {fitted.compute:g}, η_m {fitted.memory:g}; leave-one-configuration-out error "
-              f"median {statistics.median(held_out):.0%}, 80th percentile {fitted.error:.0%}, worst "
-              f"{max(held_out):.0%} ({len(group)} configurations); in tco.capacity.roofline: {constant.compute:g}, "
-              f"{constant.memory:g}, {constant.error:.0%}")  # fmt: skip
+    for label, group, checks, constant in (
+        ("SERVING", interactive, points, SERVING),
+        ("OFFLINE", offline, [], OFFLINE),
+    ):
+        fitted, held_out = calibrate(group, constant.basis, checks)
+        print(f"  {label}: fitted η_c {fitted.compute:g}, η_m {fitted.memory:g}, step {fitted.step_overhead_s:g} s; "
+              f"held-out error (configurations left out, {len(checks)} points checked) median "
+              f"{statistics.median(held_out):.0%}, 80th percentile {fitted.error:.0%}, worst {max(held_out):.0%} "
+              f"({len(group)} configurations); in tco.capacity.roofline: {constant.compute:g}, {constant.memory:g}, "
+              f"{constant.step_overhead_s:g} s, {constant.error:.0%}")  # fmt: skip
     return {c.name: calibrate([o for o in interactive if o is not c], "")[0] for c in interactive}
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tco.capacity.memory_fit import card_fit
+from tco.capacity.perf_model import fit_profile
 from tco.capacity.roofline import PEAK, Calibration, default_precision, hardware, physical_model
 from tco.capacity.shapes import level_shape
 from tco.records.inputs import ReferenceProfile
@@ -46,6 +47,13 @@ class PeakParts:
     memory_s: np.ndarray
     steps: np.ndarray
     """O/c: decode steps each request shares (0 for offline levels: the batch is thousands)."""
+
+
+def is_interactive(ref: ReferenceProfile) -> bool:
+    """Latency under a known load: the levels give concurrency (or a rate and E2E) and TTFT. What SERVING is fitted
+    on, and what a transfer for a class with a latency bound must start from."""
+    fitted = fit_profile(ref.profile)
+    return fitted is not None and fitted.interactive and any(lv.ttft_s.p50 for lv in ref.profile.levels)
 
 
 def peak_parts(ref: ReferenceProfile) -> PeakParts | None:
@@ -86,8 +94,12 @@ def _best(configs: Sequence[PeakParts]) -> tuple[float, float, float]:
     return float(c[i]), float(m[i]), float(s[i])
 
 
-def calibrate(references: Sequence[ReferenceProfile], basis: str) -> tuple[Calibration, list[float]]:
-    """The fitted Calibration and every leave-one-configuration-out error |X / measured − 1|."""
+def calibrate(
+    references: Sequence[ReferenceProfile], basis: str, validation: Sequence[ReferenceProfile] = ()
+) -> tuple[Calibration, list[float]]:
+    """The Calibration fitted on `references` and every held-out error |X / measured − 1|: each reference left out
+    of the fit in turn, and each `validation` configuration (measured, but too thin to fit on: one level) predicted
+    by the full fit. The stated error is their 80th percentile."""
     configs = [p for ref in references if (p := peak_parts(ref)) is not None]
     if len(configs) < 2:
         raise ValueError("calibration needs at least two configurations with known physics")
@@ -96,6 +108,19 @@ def calibrate(references: Sequence[ReferenceProfile], basis: str) -> tuple[Calib
     for i, config in enumerate(configs):
         c, m, st = _best(configs[:i] + configs[i + 1 :])
         held_out.extend(np.abs(_predicted(config, c, m, st) / config.measured - 1).tolist())
+    for ref in validation:
+        parts = peak_parts(ref)
+        if parts is not None:
+            held_out.extend(np.abs(_predicted(parts, compute, memory, step) / parts.measured - 1).tolist())
     error = float(np.quantile(held_out, 0.8))
     calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step)
     return calibration, held_out
+
+
+def serving_sets(
+    references: Sequence[ReferenceProfile],
+) -> tuple[list[ReferenceProfile], list[ReferenceProfile]]:
+    """(fit on, validate on): interactive sweeps with two or more levels fit SERVING; one-level interactive points
+    (MLPerf Server results) only check it."""
+    interactive = [r for r in references if is_interactive(r)]
+    return [r for r in interactive if len(r.profile.levels) >= 2], [r for r in interactive if len(r.profile.levels) < 2]

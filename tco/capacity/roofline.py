@@ -11,10 +11,12 @@ for `n` GPUs with peak F FLOP/s (fp8 where the GPU and the precision have it) an
                                         across nodes 2 hops per layer (`tco.capacity.layout`)
 
 η_c and η_m (compute and memory efficiency) come from a `Calibration` fitted on published sweeps
-(`tco.capacity.calibration`, printed by bench/capacity.py): SERVING on interactive sweeps at concurrency 4–64
-(what a latency SLO allows; vLLM on H200 runs prefill at ~3 % of peak FLOPs there), OFFLINE on NVIDIA's
-max-throughput tables (TensorRT-LLM at thousands of sequences). A class with a latency bound uses SERVING, a
-batch class OFFLINE. Latency follows the closed loop the benchmarks run: with X = 1/τ(c),
+(`tco.capacity.calibration`, printed by bench/capacity.py): SERVING on the bundled interactive sweeps (latency
+under a known load, what an SLO allows; vLLM at concurrency 4–64 runs prefill at ~3 % of peak FLOPs there) and
+checked on one-level MLPerf Server points from other engines and GPUs, OFFLINE on NVIDIA's max-throughput tables
+(TensorRT-LLM at thousands of sequences). Each states the 80th percentile of its held-out errors. A class
+with a latency bound uses SERVING, a batch class OFFLINE. Latency follows the closed loop the benchmarks run:
+with X = 1/τ(c),
 
     ITL  = (a + c·(b + g·L)) / (1 − X·π·I_u)          a decode step, stretched by the prefills between steps
     TTFT = max(a + π·I_u, c·τ(c) − (O − 1)·ITL)       prefill, or the queue when E2E (Little) exceeds decode
@@ -74,7 +76,8 @@ SERVING = Calibration(
     memory=0.564,
     error=0.41,
     step_overhead_s=0.0075,
-    basis="interactive sweeps (vLLM on 8 x H200: GLM-5, MiniMax-M2.5 x 2, Qwen3.5; InferenceX), concurrency 4-64",
+    basis="InferenceX's interactive vLLM sweeps on 8 x H200 (GLM-5, MiniMax-M2.5 x 2, Qwen3.5), checked on MLPerf "
+    "v6.0 Server results (DeepSeek-R1, gpt-oss-120b; TensorRT-LLM and vLLM on B200, H200, MI355X)",
 )
 PEAK = Calibration(compute=1.0, memory=1.0, error=0.0, basis="peak figures")
 """No derating: ratios between two configurations (tco.capacity.transfer) and the plausibility ceiling."""

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from models.catalog import ModelCard
 from pricing.gpus import GpuType
 from tco.capacity.at_slo import Capacity, best_under_slo, workload_shape
+from tco.capacity.calibration import is_interactive
 from tco.capacity.memory_fit import card_fit
 from tco.capacity.perf_model import PerfModel, fit_profile
 from tco.capacity.roofline import PEAK, default_precision, hardware, physical_model
@@ -89,9 +90,7 @@ def rank_sources(
         distance = 0.0 if same_model else _size_distance(card, ref.card)
         if distance is None:
             continue
-        fitted = fit_profile(ref.profile)
-        interactive = fitted is not None and fitted.interactive and any(lv.ttft_s.p50 for lv in ref.profile.levels)
-        key = (not same_model, interactive != interactive_first, ref.gpu.id != gpu.id,
+        key = (not same_model, is_interactive(ref) != interactive_first, ref.gpu.id != gpu.id,
                gpu_family(ref.gpu) != gpu_family(gpu), distance, -len(ref.profile.levels), ref.name)  # fmt: skip
         ranked.append((key, ref))
     return [ref for _, ref in sorted(ranked, key=lambda kr: kr[0])]

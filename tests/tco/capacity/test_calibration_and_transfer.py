@@ -12,7 +12,7 @@ import pytest
 from profiling.bundled import reference_profiles
 from profiling.schema import Level, Percentiles, Profile, ProfileMeta
 from scenario_io.loader import load_catalogues, load_inputs, reference_records
-from tco.capacity.calibration import calibrate
+from tco.capacity.calibration import calibrate, serving_sets
 from tco.capacity.perf_model import PerfModel, fit_profile
 from tco.capacity.roofline import PEAK, SERVING, estimated_model, hardware, physical_model
 from tco.capacity.shapes import Shape
@@ -27,21 +27,19 @@ def cats():
     return load_catalogues()
 
 
-def _interactive(cats) -> list[ReferenceProfile]:
-    refs = reference_records(reference_profiles(), cats.models, cats.gpus)
-    return [r for r in refs if any(lv.concurrency and lv.ttft_s.p50 for lv in r.profile.levels)]
-
-
 def test_the_serving_calibration_is_what_the_bundled_interactive_sweeps_give(cats):
-    refs = _interactive(cats)
-    assert {r.profile.meta.model for r in refs} == {"glm-5", "minimax-m2.5", "qwen3.5-397b-a17b"} and len(refs) == 4
-    fitted, held_out = calibrate(refs, SERVING.basis)
+    refs = reference_records(reference_profiles(), cats.models, cats.gpus)
+    sweeps, points = serving_sets(refs)
+    assert {r.profile.meta.model for r in sweeps} == {"glm-5", "minimax-m2.5", "qwen3.5-397b-a17b"} and len(sweeps) == 4
+    assert {r.profile.meta.model for r in points} == {"deepseek-r1", "gpt-oss-120b"}  # MLPerf Server: one level each
+    fitted, held_out = calibrate(sweeps, SERVING.basis, points)
     assert (fitted.compute, fitted.memory, fitted.step_overhead_s) == (
         SERVING.compute,
         SERVING.memory,
         SERVING.step_overhead_s,
     )
     assert fitted.error == SERVING.error == round(float(np.quantile(held_out, 0.8)), 2)
+    assert len(held_out) == sum(len(r.profile.levels) for r in sweeps) + len(points)
 
 
 def _synthetic(cats, model_id: str, gpu_id: str, compute: float, memory: float) -> ReferenceProfile:
