@@ -27,7 +27,8 @@ failed requests; `a` is fitted when the profile has two or more concurrencies. W
 tell apart is tied by structure rather than guessed:
 - with input lengths varied at two or more concurrencies, π comes from throughput itself (a TTFT slope holds
   queueing and would over-charge prefill);
-- with one shape and TTFT, π = the lowest-load TTFT p50 / I_u (at most 90 % of the request's time);
+- with one shape and TTFT, π = the hardware's prefill seconds per token when known (never more than the
+  fastest level's TTFT per token), else the lowest-load TTFT p50 / I_u (at most 90 % of the request's time);
 - with four or more shapes spanning input and output lengths (no TTFT needed), all terms are fitted;
 - otherwise (offline figures at 1–3 shapes) prefill and decode tokens cost alike, π = b, and g = b / L0.
 L0 is the card's: 2·N_active·B / (kv_bytes_per_token·F) — compute per token against KV bytes per token
@@ -318,7 +319,10 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints) -> PerfMode
     )
     ttft = _fit_ttft(points, len(shapes), hints.prefill_s_per_token)
     varied_input = ttft is not None and _distinct([p.shape.uncached_input_tokens for p in points]) >= 2
-    prefill = None if varied_input else _one_shape_prefill(points, len(shapes))
+    prefill = None
+    if not varied_input:  # one input length: the hardware's slope when known (TTFT also holds a fixed overhead)
+        hinted = ttft[1] if ttft is not None and hints.prefill_s_per_token is not None else None
+        prefill = hinted if hinted is not None and len(shapes) == 1 else _one_shape_prefill(points, len(shapes))
     coefficients = _fit_throughput(points, len(shapes), prefill, hints.decode_context_tokens)
     concurrencies = [p.concurrency for p in points if p.concurrency]
     max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None
