@@ -30,8 +30,8 @@ from tco.capacity.shapes import Shape, ShapeGroup
 from tco.records.scenario import Slo
 
 
-def _adjusted(level_value: float, metric: str, pct: str, model: PerfModel, measured: Shape, workload: Shape,
-              c: float, r: float) -> float | None:  # fmt: skip
+def _adjusted(level_value: float, metric: str, model: PerfModel, measured: Shape, workload: Shape, c: float,
+              r: float) -> float | None:  # fmt: skip
     if metric == "itl_s":
         return level_value
     if metric == "e2e_s":
@@ -55,8 +55,8 @@ def adjusted_for_caching(profile: Profile, slo: Slo, shape: Shape, model: PerfMo
         latencies, ok = [], True
         for metric, pct, bound in slo.bounds():
             value = latency_at(level, metric, pct)[0]
-            adjusted = None if value is None or c is None else _adjusted(value, metric, pct, model, measured_shape,
-                                                                         shape, c, r)  # fmt: skip
+            adjusted = None if value is None or c is None else _adjusted(value, metric, model, measured_shape, shape,
+                                                                         c, r)  # fmt: skip
             if adjusted is None or adjusted > bound:
                 ok = False
             if adjusted is not None:

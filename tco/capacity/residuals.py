@@ -45,7 +45,7 @@ class ShapeResiduals:
 
     def at(self, concurrency: float | None) -> float:
         if not self.log_concurrency or concurrency is None:
-            return float(np.mean(self.log_ratio))
+            return sum(self.log_ratio) / len(self.log_ratio)
         return float(np.interp(math.log(concurrency), self.log_concurrency, self.log_ratio))
 
 
@@ -104,15 +104,17 @@ def measured_residuals(
     made non-decreasing in concurrency (in logs, `non_decreasing`): one level's stray tail (TTFT p99 2.1 s at
     concurrency 16 between 0.6 s and 0.9 s) is pooled with its neighbours instead of bending every prediction near
     it. Throughput keeps its measured shape (it may fall past saturation)."""
+    homes: list[Shape] = []
     by_key: dict[str, dict[Shape, list[tuple[float, float, float]]]] = {}
     for shape, concurrency, measured in levels:
+        home = next((h for h in homes if h.matches(shape)), None)
+        if home is None:
+            homes.append(home := shape)
+        log_c = math.log(concurrency) if concurrency else math.nan
         for key in ("req_per_s", *LATENCY_KEYS):
             value, predicted = measured(key), model_value(key, shape, concurrency)
-            if not value or not predicted or value <= 0 or predicted <= 0:
-                continue
-            log_c = math.log(concurrency) if concurrency else math.nan
-            home = next((s for s in by_key.setdefault(key, {}) if s.matches(shape)), shape)
-            by_key[key].setdefault(home, []).append((log_c, math.log(value), math.log(predicted)))
+            if value and predicted and value > 0 and predicted > 0:
+                by_key.setdefault(key, {}).setdefault(home, []).append((log_c, math.log(value), math.log(predicted)))
     curves = []
     for key, shapes in by_key.items():
         out = []
@@ -124,8 +126,8 @@ def measured_residuals(
             for c, v, m in points:
                 merged.setdefault(round(c, 9), []).append((v, m))
             cs = sorted(merged)
-            values = [float(np.mean([v for v, _ in merged[c]])) for c in cs]
-            model = [float(np.mean([m for _, m in merged[c]])) for c in cs]
+            values = [sum(v for v, _ in merged[c]) / len(merged[c]) for c in cs]
+            model = [sum(m for _, m in merged[c]) / len(merged[c]) for c in cs]
             if key != "req_per_s":
                 values = non_decreasing(values)
             out.append(ShapeResiduals(shape, tuple(cs), tuple(v - m for v, m in zip(values, model, strict=True))))
