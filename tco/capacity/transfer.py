@@ -34,6 +34,7 @@ from models.catalog import ModelCard
 from pricing.gpus import GpuType
 from tco.capacity.at_slo import Capacity, best_under_slo, workload_shape
 from tco.capacity.calibration import is_interactive
+from tco.capacity.layout import is_moe
 from tco.capacity.memory_fit import card_fit
 from tco.capacity.perf_model import PerfModel, fit_profile
 from tco.capacity.roofline import PEAK, default_precision, hardware, physical_model
@@ -62,12 +63,9 @@ class Transfer:
         return f"{self.source.name} ({meta.model} on {meta.gpu_count} x {self.source.gpu.id}, {self.relation})"
 
 
-def _moe(card: ModelCard) -> bool:
-    return bool(card.total_params_b and card.active_params_b and card.active_params_b < card.total_params_b * 0.9)
-
-
 def _size_distance(a: ModelCard, b: ModelCard) -> float | None:
-    if not (a.total_params_b and a.active_params_b and b.total_params_b and b.active_params_b) or _moe(a) != _moe(b):
+    sizes_known = a.total_params_b and a.active_params_b and b.total_params_b and b.active_params_b
+    if not sizes_known or is_moe(a) != is_moe(b):
         return None
     distance = abs(math.log(a.active_params_b / b.active_params_b)) + abs(math.log(a.total_params_b / b.total_params_b))
     return distance if distance <= 2 * math.log(MAX_SIZE_RATIO) else None
