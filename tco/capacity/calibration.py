@@ -10,7 +10,7 @@ steps themselves, S = O/c (`tco.capacity.roofline`). With efficiencies η_c, η_
 median over configurations of each configuration's median |ln(X / measured)|, so every configuration weighs alike
 however many levels it has.
 The error stated with it is the 80th percentile of |X / measured − 1| when each configuration is left out of the
-fit in turn (leave-one-configuration-out).
+fit in turn (leave-one-configuration-out), every configuration weighing alike (`configuration_quantile`).
 
 Worked example: one level measured at 1 req/s whose peak parts are C = 0.05 s and M = 0.2 s is fitted exactly
 by any (η_c, η_m) with 0.05/η_c + 0.2/η_m = 1, e.g. η_c = 0.1, η_m = 0.4:
@@ -99,22 +99,38 @@ def calibrate(
 ) -> tuple[Calibration, list[float]]:
     """The Calibration fitted on `references` and every held-out error |X / measured − 1|: each reference left out
     of the fit in turn, and each `validation` configuration (measured, but too thin to fit on: one level) predicted
-    by the full fit. The stated error is their 80th percentile."""
+    by the full fit. The stated error is their 80th percentile, every configuration weighing alike."""
     configs = [p for ref in references if (p := peak_parts(ref)) is not None]
     if len(configs) < 2:
         raise ValueError("calibration needs at least two configurations with known physics")
     compute, memory, step = _best(configs)
-    held_out: list[float] = []
+    held_out: list[np.ndarray] = []
     for i, config in enumerate(configs):
         c, m, st = _best(configs[:i] + configs[i + 1 :])
-        held_out.extend(np.abs(_predicted(config, c, m, st) / config.measured - 1).tolist())
+        held_out.append(np.abs(_predicted(config, c, m, st) / config.measured - 1))
     for ref in validation:
         parts = peak_parts(ref)
         if parts is not None:
-            held_out.extend(np.abs(_predicted(parts, compute, memory, step) / parts.measured - 1).tolist())
-    error = float(np.quantile(held_out, 0.8))
+            held_out.append(np.abs(_predicted(parts, compute, memory, step) / parts.measured - 1))
+    error = configuration_quantile(held_out, 0.8)
     calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step)
-    return calibration, held_out
+    return calibration, [float(e) for errors in held_out for e in errors]
+
+
+def configuration_quantile(errors_by_configuration: Sequence[np.ndarray], q: float) -> float:
+    """The q-quantile of held-out errors with every configuration weighing alike (each level 1/its configuration's
+    level count), as in the fit: a 65-level sweep does not outvote a 7-level one.
+
+    >>> configuration_quantile([np.array([0.1, 0.1, 0.1, 0.1]), np.array([0.9])], 0.5)
+    0.1
+    >>> configuration_quantile([np.array([0.1, 0.1, 0.1, 0.1]), np.array([0.9])], 0.8)
+    0.9
+    """
+    errors = np.concatenate(list(errors_by_configuration))
+    weights = np.concatenate([np.full(len(e), 1.0 / len(e)) for e in errors_by_configuration])
+    order = np.argsort(errors)
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    return float(errors[order][np.searchsorted(cumulative, q - 1e-12)])
 
 
 def serving_sets(

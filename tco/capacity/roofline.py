@@ -74,7 +74,7 @@ class Calibration:
 SERVING = Calibration(
     compute=0.028,
     memory=0.564,
-    error=0.41,
+    error=0.79,
     step_overhead_s=0.0075,
     basis="InferenceX's interactive vLLM sweeps on 8 x H200 (GLM-5, MiniMax-M2.5 x 2, Qwen3.5), checked on MLPerf "
     "v6.0 Server results (DeepSeek-R1, gpt-oss-120b; TensorRT-LLM and vLLM on B200, H200, MI355X)",
@@ -84,7 +84,7 @@ PEAK = Calibration(compute=1.0, memory=1.0, error=0.0, basis="peak figures")
 OFFLINE = Calibration(
     compute=0.794,
     memory=0.71,
-    error=1.12,
+    error=1.43,
     basis="NVIDIA TensorRT-LLM max-throughput tables (Llama 3.3 70B, gpt-oss-120b, Qwen3-235B, DeepSeek-R1)",
 )
 ALLREDUCE_S = 10e-6

@@ -38,8 +38,9 @@ def test_the_serving_calibration_is_what_the_bundled_interactive_sweeps_give(cat
         SERVING.memory,
         SERVING.step_overhead_s,
     )
-    assert fitted.error == SERVING.error == round(float(np.quantile(held_out, 0.8)), 2)
+    assert fitted.error == SERVING.error  # the 80th percentile, each configuration weighing alike
     assert len(held_out) == sum(len(r.profile.levels) for r in sweeps) + len(points)
+    assert np.quantile(held_out, 0.5) < fitted.error <= max(held_out)
 
 
 def _synthetic(cats, model_id: str, gpu_id: str, compute: float, memory: float) -> ReferenceProfile:
