@@ -241,7 +241,10 @@ def test_adding_an_open_model_with_the_defaults_keeps_every_result(page: Page, a
     before = [r["option"] for r in results_table(page)]
     page.get_by_role("tab", name="Options").click()
     page.get_by_text("Add an open model on GPUs").click()
-    page.get_by_role("button", name="Add self-hosted option").click()
+    settle(page)  # under load the expander's form can still be drawing: a click on it then is lost
+    button = page.get_by_role("button", name="Add self-hosted option")
+    expect(button).to_be_enabled()
+    button.click()
     settle(page)
     expect(page.get_by_text("Added ", exact=False).first).to_be_visible()
     rows = results_table(page)
