@@ -58,6 +58,8 @@ class GpuType:
     spec_as_of: dt.date
     offers: tuple[RentalOffer, ...]
     purchase: PurchaseOffer | None
+    fp4_tflop_s: Positive | None = None
+    """Dense FP4 tensor-core peak (Blackwell, MI355X); None where the GPU has no FP4 units."""
 
     def offers_for(self, term: Term) -> tuple[RentalOffer, ...]:
         return tuple(o for o in self.offers if o.term == term)

@@ -74,7 +74,7 @@ class Calibration:
 SERVING = Calibration(
     compute=0.028,
     memory=0.564,
-    error=0.79,
+    error=0.64,
     step_overhead_s=0.0075,
     basis="InferenceX's interactive vLLM sweeps on 8 x H200 (GLM-5, MiniMax-M2.5 x 2, Qwen3.5), checked on MLPerf "
     "v6.0 Server results (DeepSeek-R1, gpt-oss-120b; TensorRT-LLM and vLLM on B200, H200, MI355X)",
@@ -82,9 +82,9 @@ SERVING = Calibration(
 PEAK = Calibration(compute=1.0, memory=1.0, error=0.0, basis="peak figures")
 """No derating: ratios between two configurations (tco.capacity.transfer) and the plausibility ceiling."""
 OFFLINE = Calibration(
-    compute=0.794,
-    memory=0.71,
-    error=1.43,
+    compute=0.1,
+    memory=1.125,
+    error=2.04,
     basis="NVIDIA TensorRT-LLM max-throughput tables (Llama 3.3 70B, gpt-oss-120b, Qwen3-235B, DeepSeek-R1)",
 )
 ALLREDUCE_S = 10e-6
@@ -107,9 +107,17 @@ class Hardware:
     memory_gib: float
 
 
+FP4_FORMATS = ("fp4", "nvfp4", "mxfp4")
+"""Weight formats whose matrix products run on FP4 tensor cores (int4 weight-only runs at 16 bits)."""
+
+
 def hardware(gpu: GpuType, precision: str) -> Hardware:
-    use_fp8 = bytes_per_param(precision) <= 1.0 and gpu.fp8_tflop_s is not None
-    tflops = gpu.fp8_tflop_s if use_fp8 and gpu.fp8_tflop_s else gpu.bf16_tflop_s
+    width = bytes_per_param(precision)
+    tflops = gpu.bf16_tflop_s
+    if width <= 1.0 and gpu.fp8_tflop_s is not None:
+        tflops = gpu.fp8_tflop_s
+    if precision.lower() in FP4_FORMATS and gpu.fp4_tflop_s is not None:  # on FP4 units where the GPU has them
+        tflops = gpu.fp4_tflop_s
     return Hardware(tflops * 1e12, gpu.memory_bandwidth_tb_s * 1e12, gpu.memory_gib)
 
 

@@ -42,7 +42,7 @@ from tco.capacity.shapes import Shape
 from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import RequestClass, Slo
 
-SAME_MODEL_ERROR = 0.53
+SAME_MODEL_ERROR = 0.31
 """Error 80 % of leave-one-configuration-out transfers of the same model to another GPU, GPU count or precision stay
 within (bench/capacity.py, 2026-12-02: NVIDIA's tables, the bundled sweeps and MLPerf points)."""
 SIBLING_ERROR = 0.67

@@ -127,3 +127,11 @@ def test_the_roofline_queue_makes_a_ttft_bound_bind(cats):
     itl = (model.step_s + 64 * (b + g * shape.mean_context_tokens)) / (1 - busy)
     assert ttfts[2] == pytest.approx(64 * tau - 127 * itl)
     assert math.isclose(model.latency(shape, 64, "e2e_s", "p50"), 64 * tau)
+
+
+def test_fp4_weights_run_on_fp4_units_where_the_gpu_has_them(cats):
+    """B200: 9,000 dense FP4 TFLOP/s beside 4,500 FP8; H200 has no FP4 units (FP8 then); int4 is weight-only."""
+    b200, h200 = cats.gpus.get("B200"), cats.gpus.get("H200")
+    assert hardware(b200, "mxfp4").flop_s == hardware(b200, "nvfp4").flop_s == 9000e12
+    assert hardware(b200, "fp8").flop_s == 4500e12 and hardware(h200, "fp4").flop_s == 1979e12
+    assert hardware(b200, "int4").flop_s == 4500e12
