@@ -405,6 +405,8 @@ def test_wording_speaks_to_a_web_form(page: Page, app_url: str, tmp_path: Path):
     uploader.locator("input[type=file]").set_input_files(
         ROOT / "tests" / "fixtures" / "imports" / "vllm-bench-serve.json"
     )
+    expect(uploader).to_contain_text("serve.json")  # the upload has reached the server (long names are elided)
+    settle(page)
     page.get_by_role("button", name="Add profile").click()
     message = page.locator("[data-testid=stAlert]").filter(has_text="was not added")
     expect(message).to_contain_text("fill in the")
@@ -415,6 +417,8 @@ def test_wording_speaks_to_a_web_form(page: Page, app_url: str, tmp_path: Path):
     path = tmp_path / "my-glm5.yaml"
     path.write_text(yaml.safe_dump(data))
     uploader.locator("input[type=file]").set_input_files(path)
+    expect(uploader).to_contain_text("my-glm5.yaml")
+    settle(page)
     page.get_by_role("button", name="Add profile").click()
     expect(page.get_by_text("Added my-glm5.yaml")).to_be_visible()
     expect(page.get_by_text("Load level 1 of 2 (concurrency 8) is the highest-throughput level")).to_be_visible()
