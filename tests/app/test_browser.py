@@ -155,6 +155,13 @@ def settle(page: Page) -> None:
         )
 
 
+def upload(page: Page, uploader, path: Path) -> None:
+    """Choose `path` in `uploader` and wait until the server has it (its name shows; long names keep their end)."""
+    uploader.locator("input[type=file]").set_input_files(path)
+    expect(uploader).to_contain_text(Path(path).name[-6:])
+    settle(page)
+
+
 def verdict_box(page: Page):
     return page.locator(".st-key-verdict")
 
@@ -402,11 +409,7 @@ def test_wording_speaks_to_a_web_form(page: Page, app_url: str, tmp_path: Path):
     page.goto(f"{app_url}/throughput")
     settle(page)
     uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Profile or benchmark result")
-    uploader.locator("input[type=file]").set_input_files(
-        ROOT / "tests" / "fixtures" / "imports" / "vllm-bench-serve.json"
-    )
-    expect(uploader).to_contain_text("serve.json")  # the upload has reached the server (long names are elided)
-    settle(page)
+    upload(page, uploader, ROOT / "tests" / "fixtures" / "imports" / "vllm-bench-serve.json")
     page.get_by_role("button", name="Add profile").click()
     message = page.locator("[data-testid=stAlert]").filter(has_text="was not added")
     expect(message).to_contain_text("fill in the")
@@ -416,9 +419,7 @@ def test_wording_speaks_to_a_web_form(page: Page, app_url: str, tmp_path: Path):
     data["meta"]["cached_input_share"] = 0.5
     path = tmp_path / "my-glm5.yaml"
     path.write_text(yaml.safe_dump(data))
-    uploader.locator("input[type=file]").set_input_files(path)
-    expect(uploader).to_contain_text("my-glm5.yaml")
-    settle(page)
+    upload(page, uploader, path)
     page.get_by_role("button", name="Add profile").click()
     expect(page.get_by_text("Added my-glm5.yaml")).to_be_visible()
     expect(page.get_by_text("Load level 1 of 2 (concurrency 8) is the highest-throughput level")).to_be_visible()
@@ -490,7 +491,7 @@ def test_a_usage_export_fills_the_workload(page: Page, app_url: str, tmp_path: P
     page.goto(f"{app_url}/usage")
     settle(page)
     uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Usage or billing exports")
-    uploader.locator("input[type=file]").set_input_files(path)
+    upload(page, uploader, path)
     page.get_by_role("button", name="Read the exports").click()
     settle(page)
     expect(page.get_by_text("From usage.csv (generic usage CSV, 240 rows, by request):")).to_be_visible()

@@ -24,7 +24,7 @@ HEADER = "timestamp,model,input_tokens,output_tokens,requests\n"
 
 def _upload(page: Page, label: str, path: Path, button: str) -> None:
     uploader = page.locator("[data-testid=stFileUploader]").filter(has_text=label)
-    uploader.locator("input[type=file]").set_input_files(path)
+    ui.upload(page, uploader, path)
     page.get_by_role("button", name=button).click()
     settle(page)
 
