@@ -150,41 +150,6 @@ def _measured_capacity(profile: Profile, slo: Slo, cls: RequestClass, indices: t
     return Capacity(req_per_s, index, source, "measured", share, level.concurrency, 0.0, shown, notes=tuple(notes))
 
 
-IMPLIED_BY_SAME_TOKENS = ("itl_s",)
-"""Bounds a measured level of the same input and output lengths decides for any cached share: prefix caching
-shortens prefill, not a decode step, so a level that misses an ITL bound at concurrency c is missed by the
-workload at c too."""
-
-
-def measured_failure(profile: Profile, slo: Slo, shape: Shape) -> tuple[float, str] | None:
-    """(lowest concurrency, why) at which a measured level of the workload's own token lengths misses a bound
-    the workload must miss too: ITL bounds always; TTFT and E2E bounds when that level had at least the
-    workload's cached share (its prefill was no longer). The modelled search stays below it, so a prediction
-    never puts the knee right of a measured level that fails.
-
-    None when no such level exists (other token lengths, or the failing bounds could pass with more caching).
-    """
-    same_tokens = Shape(shape.input_tokens, shape.output_tokens, profile.meta.cached_input_share)
-    group = matching_group(group_levels(profile.levels, profile.meta.cached_input_share), same_tokens)
-    if group is None:
-        return None
-    easier = profile.meta.cached_input_share >= shape.cached_input_share
-    worst: tuple[float, str] | None = None
-    for index in group.indices:
-        level = profile.levels[index]
-        if level.concurrency is None:
-            continue
-        for metric, pct, bound in slo.bounds():
-            value = latency_at(level, metric, pct)[0]
-            if value is None or value <= bound or not (easier or metric in IMPLIED_BY_SAME_TOKENS):
-                continue
-            if worst is None or level.concurrency < worst[0]:
-                name = f"{metric.removesuffix('_s')} {pct}"
-                worst = (level.concurrency, f"held below concurrency {level.concurrency:g}, where the measured "
-                         f"{group.shape.label()} level misses {name} ({value:.3g} s > {bound:g} s)")  # fmt: skip
-    return worst
-
-
 def outside_measured(model: PerfModel, shape: Shape) -> str:
     """'input tokens' / 'output tokens' when `shape` lies beyond the measured shapes (by the tolerance), else ''."""
     out = []
@@ -238,17 +203,12 @@ def capacity_at_slo(
     c_max = model.max_concurrency
     if c_max is not None and max_concurrency is not None:
         c_max = min(c_max, float(max_concurrency))
-    measured_limit = measured_failure(profile, slo, shape)
-    if measured_limit is not None and c_max is not None and measured_limit[0] <= c_max:
-        c_max = measured_limit[0] / (1 + 1e-6)  # strictly below the measured failure
     found = best_under_slo(model, shape, slo, c_max)
     labels = [s.label() for s in model.shapes]
     measured = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
     expected, basis = modelled_error(model, shape)
     error = f"expected error ±{expected:.0%} ({basis})" if expected else ""
     note = f"modelled: {shape.label()} was not measured (profile: {measured}); fitted performance model, {error}"
-    if measured_limit is not None:
-        note += f"; {measured_limit[1]}"
     if found is None:
         why = "no predicted load meets the SLO" if model.interactive else "the profile has no latency metrics"
         return Capacity(
