@@ -122,12 +122,12 @@ class PerfModel:
     worst_error: float | None = None
     error_basis: str = ""
     residuals: Residuals = NO_RESIDUALS
+    """The profile's own levels against the smooth fit (`tco.capacity.residuals`): predictions lean toward them."""
     physical_latency: bool = False
+    """Latency from the coefficients alone, queueing included (the roofline's, `tco.capacity.roofline`)."""
     step_overhead_s: float = 0.0
     """Fixed seconds of every decode step beside its weight reads (launches, collectives, scheduling; the roofline's
     calibrated floor; 0 for a fitted model, whose `a` holds it)."""
-    """Latency from the coefficients alone, queueing included (the roofline's, `tco.capacity.roofline`)."""
-    """The profile's own levels against the smooth fit (`tco.capacity.residuals`): predictions lean toward them."""
 
     @property
     def interactive(self) -> bool:

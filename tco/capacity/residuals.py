@@ -79,19 +79,20 @@ class Residuals:
         return math.exp((1 - weight) * low.at(concurrency) + weight * high.at(concurrency))
 
 
-def non_decreasing(values: Sequence[float]) -> list[float]:
-    """The least-squares non-decreasing sequence closest to `values` (pool adjacent violators).
+def lowest_at_or_above(values: Sequence[float]) -> list[float]:
+    """Each value replaced by the lowest at its position or any later one: the highest non-decreasing sequence that
+    no later measurement contradicts.
 
-    >>> non_decreasing([0.5, 0.7, 2.0, 0.9, 5.0])
-    [0.5, 0.7, 1.45, 1.45, 5.0]
+    A closed loop's latency at concurrency c is at most its latency at any c' > c (more load never makes a request
+    faster), so a level that measured more than a busier one holds a stray tail (warm-up, one request's first
+    wave), and the busier level's figure bounds it. This keeps every SLO decision the measured levels make:
+    a bound B is met at some c' ≥ c exactly when it is met by the envelope at c, so the highest passing level is
+    the same before and after.
+
+    >>> lowest_at_or_above([0.5, 0.7, 2.0, 0.9, 5.0])
+    [0.5, 0.7, 0.9, 0.9, 5.0]
     """
-    blocks: list[list[float]] = []  # [mean, count]
-    for v in values:
-        blocks.append([v, 1.0])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            (m2, n2), (m1, n1) = blocks.pop(), blocks.pop()
-            blocks.append([(m1 * n1 + m2 * n2) / (n1 + n2), n1 + n2])
-    return [round(m, 12) for m, n in blocks for _ in range(int(n))]
+    return [min(values[i:]) for i in range(len(values))]
 
 
 def measured_residuals(
@@ -101,9 +102,10 @@ def measured_residuals(
     """Residual curves from `levels` (shape, concurrency, measured value by key) against `model_value`.
 
     A latency percentile of a closed loop does not fall as load rises, so each shape's measured latencies are first
-    made non-decreasing in concurrency (in logs, `non_decreasing`): one level's stray tail (TTFT p99 2.1 s at
-    concurrency 16 between 0.6 s and 0.9 s) is pooled with its neighbours instead of bending every prediction near
-    it. Throughput keeps its measured shape (it may fall past saturation)."""
+    replaced by their lowest value at that load or above (`lowest_at_or_above`): one level's stray tail (TTFT p99
+    2.1 s at concurrency 16 between 0.6 s and 0.9 s at 8 and 32) is bounded by the busier level instead of bending
+    every prediction near it, and a sweep whose lightest level is slow (Qwen3.5's TTFT at concurrency 4) keeps the
+    faster figure of the next. Throughput keeps its measured shape (it may fall past saturation)."""
     homes: list[Shape] = []
     by_key: dict[str, dict[Shape, list[tuple[float, float, float]]]] = {}
     for shape, concurrency, measured in levels:
@@ -129,7 +131,7 @@ def measured_residuals(
             values = [sum(v for v, _ in merged[c]) / len(merged[c]) for c in cs]
             model = [sum(m for _, m in merged[c]) / len(merged[c]) for c in cs]
             if key != "req_per_s":
-                values = non_decreasing(values)
+                values = lowest_at_or_above(values)
             out.append(ShapeResiduals(shape, tuple(cs), tuple(v - m for v, m in zip(values, model, strict=True))))
         curves.append((key, tuple(out)))
     return Residuals(tuple(curves))
