@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tco.finance.breakeven import cost_curves
+from tco.finance.volume_ranges import ranges_text
 from tco.records.scenario import Finance
 from tco.risk.report import headline_pair
 from ui import charts, forms, state, tables
@@ -69,7 +70,16 @@ cols[0].metric(
     tables.usd(pair.npv_savings_usd),
     help="API NPV minus self-hosted NPV (P&L view); > 0 favours self-hosting",
 )
-cols[1].metric("Payback", f"month {pair.payback_month}" if pair.payback_month else "never", help=horizon)
+owned = pair.terminal_value_usd is not None
+if owned:  # servers are bought up front: the cash payback is the payback; the P&L one is labelled beside it
+    cols[1].metric(
+        "Cash payback",
+        f"month {pair.cash_payback_month}" if pair.cash_payback_month else "never",
+        help=f"Servers paid when bought; {horizon}. P&L payback (capital charged monthly): "
+        + (f"month {pair.payback_month}" if pair.payback_month else "never"),
+    )
+else:
+    cols[1].metric("Payback", f"month {pair.payback_month}" if pair.payback_month else "never", help=horizon)
 cols[2].metric(
     "Discounted payback",
     f"month {pair.discounted_payback_month}" if pair.discounted_payback_month else "never",
@@ -78,43 +88,36 @@ cols[2].metric(
 cols[3].metric(
     "Break-even utilisation",
     f"{pair.break_even_utilization:.0%}" if pair.break_even_utilization is not None else "n/a",
-    help="Share of the fleet's SLO capacity in use at which self-hosted $/Mtok equals the API's",
+    help="Share of the fleet's SLO capacity in use at which the fleet costs what the API would for the tokens it "
+    "serves, the API's platform staff included (the break-even volumes' basis)",
 )
 cols = st.columns(4)
+returns_help = f" Not shown: {pair.returns_note}." if pair.returns_note else ""
 cols[0].metric(
     "IRR (a year)",
     f"{pair.irr:.1%}" if pair.irr is not None else "n/a",
     help="Internal rate of return of [−upfront, monthly savings…] (numpy-financial), compounded to a year; "
-    "cash view for owned hardware, the terminal value at the horizon included",
+    "cash view for owned hardware, the terminal value at the horizon included." + returns_help,
 )
 cols[1].metric(
     "ROI",
     f"{pair.roi:.0%}" if pair.roi is not None else "n/a",
-    help="Net savings over the horizon (undiscounted) / the month-0 outlay; n/a when nothing is paid up front",
+    help="Net savings over the horizon (undiscounted) / the month-0 outlay." + returns_help,
 )
 cols[2].metric(
     "Terminal value",
     tables.usd(pair.terminal_value_usd) if pair.terminal_value_usd else "–",
-    help="Owned: book value of the servers still held at the horizon, never counted in cash payback",
+    help="Owned: the servers' economic value at the horizon (present value of their remaining capital charges and "
+    "residual: the P&L's own assumption, so the cash and P&L NPVs agree); never counted in cash payback",
 )
-
-
-def _crossing_text(crossings: list) -> str:
-    return "; ".join(
-        f"**{c.requests_per_month:,.0f}** requests/month ({c.tokens_per_month / 1e9:,.2f} B tokens), "
-        + ("self-hosting cheaper above" if c.self_hosted_cheaper_above else "self-hosting dearer above")
-        for c in crossings
-    )
-
+if pair.returns_note:
+    st.caption(f"IRR and ROI: n/a, {pair.returns_note}.")
 
 st.markdown(
-    "Break-even volume in month 1, at first-month prices: "
-    + (_crossing_text(pair.crossings) or "the cost curves do not cross between 100 and 100 billion requests a month.")
-)
-st.markdown(
-    f"Over the {len(months)}-month horizon (the first month's volume at which the NPV of savings is zero, with "
-    "the scenario's growth, price declines and commitments): "
-    + (_crossing_text(pair.horizon_crossings) or "none between 100 and 100 billion requests a month.")
+    "**In month 1**, at first-month prices: "
+    + ranges_text(pair.month_one_ranges, hosted.id, api.id)
+    + f".  \n**Over the {len(months)}-month horizon** (NPV of savings by first-month volume, with the scenario's "
+    "growth, price declines and commitments): " + ranges_text(pair.horizon_ranges, hosted.id, api.id) + "."
 )
 
 feasible = [s.model for s in analysis.setups if s.feasible]
@@ -130,13 +133,17 @@ if hosted.cash_flow_usd is not None:
     st.subheader("Cash view vs P&L (owned hardware)")
     st.caption(
         "P&L spreads the servers' capital over their life (capital recovery at the discount rate, residual value "
-        "deducted); cash pays for them when bought and replaced, the book value at the horizon reported apart; "
+        "deducted); cash pays for them when bought and replaced, their economic value at the horizon reported apart; "
         "accounting charges straight-line depreciation, (price − residual) / life, with no cost of capital."
     )
     cols = st.columns(3)
     cols[0].metric("NPV of cost, P&L", tables.usd(hosted.npv_cost_usd))
     cols[1].metric("NPV of cost, cash", tables.usd(hosted.npv_cash_usd or 0.0))
-    cols[2].metric("Cash payback", f"month {pair.cash_payback_month}" if pair.cash_payback_month else "never")
+    cols[2].metric(
+        "P&L payback",
+        f"month {pair.payback_month}" if pair.payback_month else "never",
+        help="Capital charged monthly (the annuity), not paid up front: beside the cash payback above",
+    )
     charts.show(charts.cash_vs_pnl(months, hosted), "cash-vs-pnl")
 
 st.subheader("If API prices keep falling")

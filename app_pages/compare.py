@@ -4,7 +4,7 @@ the ranked options with each one's problem in its own row, then every input in t
 import streamlit as st
 
 from reports.ranking import ranked
-from tco.decision.verdict import decide, mean_monthly_usd, verdict
+from tco.decision.verdict import decide, mean_monthly_usd, payback_text, verdict
 from ui import charts, distill_form, distill_view, options_form, report, slo_form, state, tables, workload_form
 from ui.state import Analysis
 
@@ -21,7 +21,8 @@ def answer(analysis: Analysis) -> None:
             cols[1].metric(
                 "Cost a month",
                 tables.usd(mean_monthly_usd(decision.pick)),
-                help=f"Mean over the {months}-month horizon (growth and price declines included)",
+                help=f"Mean over the {months}-month horizon (growth and price declines included; one-time costs "
+                "apart, they are in the NPV)",
             )
         if decision.savings_npv_usd is not None and decision.runner_up is not None:
             cols[2].metric(
@@ -30,12 +31,14 @@ def answer(analysis: Analysis) -> None:
                 help=f"NPV of cost of the next best, {decision.runner_up.id}, minus the pick's",
             )
         if decision.pair is not None and decision.hosted is not None and decision.api is not None:
-            payback = decision.pair.payback_month
+            owned = decision.pair.terminal_value_usd is not None  # servers bought up front: the cash payback
+            payback = decision.pair.cash_payback_month if owned else decision.pair.payback_month
             cols[3].metric(
-                "Self-hosting pays back",
+                "Self-hosting pays back" + (" (cash)" if owned else ""),
                 f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never",
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "
-                f"savings stay above zero; never = not within the {months} months",
+                f"savings stay above zero; never = not within the {months} months"
+                + (f". {payback_text(decision.pair)}" if owned else ""),
             )
         st.caption(
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
@@ -44,6 +47,9 @@ def answer(analysis: Analysis) -> None:
     st.dataframe(tables.options_frame(result), hide_index=True, width="stretch", column_config=tables.OPTION_COLUMNS)
     for err in result.option_errors:
         st.warning(f"**{err.id}** is left out: {tables.escape_markdown(err.error)}", icon=":material/error:")
+    staff = tables.staff_caption(result)
+    if staff:
+        st.caption(tables.escape_markdown(staff))
     fleets = tables.fleets(result)
     if fleets:
         st.caption("Fleets: " + "; ".join(tables.escape_markdown(f) for f in fleets) + ".")

@@ -7,7 +7,11 @@ from ui import charts, forms, state, tables
 
 data = state.data()
 st.title("Risk")
-with st.expander("Uncertainty ranges (Monte Carlo)", expanded=False):
+with st.expander("Uncertainty ranges (tornado and Monte Carlo)", expanded=False):
+    st.caption(
+        "One set of ranges: the tornado swings each input to the ends of its range (±2 sd for throughput and "
+        "growth), the Monte Carlo draws all of them together from the same ranges."
+    )
     forms.number_fields(
         data,
         "uncertainty",
@@ -16,12 +20,45 @@ with st.expander("Uncertainty ranges (Monte Carlo)", expanded=False):
             forms.NumberField("Samples", "samples", max_value=200_000),
             forms.NumberField("Seed", "seed"),
             forms.NumberField("Throughput sd, measured (%)", "throughput_rel_sd", percent=True, max_value=100),
-            forms.NumberField("GPU price ± (%)", "gpu_price_rel_range", percent=True, max_value=99),
+            forms.NumberField(
+                "GPU price ± (%)",
+                "gpu_price_rel_range",
+                percent=True,
+                max_value=99,
+                help="The rent of a rented GPU; the price of an owned server (its capital charge and maintenance)",
+            ),
+            forms.NumberField(
+                "Energy price ± (%)",
+                "energy_price_rel_range",
+                percent=True,
+                max_value=99,
+                help="Electricity for owned servers; default ±20 % (US industrial power moved ~16 % in 2021-22, EIA)",
+            ),
             forms.NumberField("API price ± (%)", "api_price_rel_range", percent=True, max_value=99),
             forms.NumberField("Peak-to-average ± (%)", "peak_rel_range", percent=True, max_value=99),
             forms.NumberField("Monthly growth sd (points)", "growth_sd", percent=True, max_value=100),
-            forms.NumberField("API price decline ± (points a year)", "api_decline_range", percent=True, max_value=99),
+            forms.NumberField(
+                "API price decline ± (points a year)",
+                "api_decline_range",
+                percent=True,
+                max_value=99,
+                help="Around the scenario's own rate; below zero the API's prices rise",
+            ),
             forms.NumberField("Staff and platform ± (%)", "staff_rel_range", percent=True, max_value=99),
+            forms.NumberField(
+                "One-time costs ± (%)",
+                "one_time_rel_range",
+                percent=True,
+                max_value=99,
+                help="Implementation, a distillation project and each re-distillation",
+            ),
+            forms.NumberField(
+                "Planning utilisation ± (points)",
+                "planning_utilization_range",
+                percent=True,
+                max_value=99,
+                help="Tornado only: how hard you run the fleet is a choice, not drawn by the Monte Carlo",
+            ),
         ],
         columns=4,
     )
@@ -67,9 +104,11 @@ with right:
     savings = report.monte_carlo.savings_npv(report.self_hosted, report.api)
     charts.show(charts.histogram(savings, report.savings_npv_p10_p50_p90_usd), "savings-histogram")
 st.caption(
-    "Tornado: each input alone at its low and high value, the others at base. Monte Carlo: all inputs drawn "
-    "together, each with its median at the base case (throughput log-normal, wider for published, modelled and "
-    "estimated capacity; prices, peak and staff triangular; growth normal; API price decline the base rate ± its "
-    "range); the fleet is re-sized in every draw. The seed is saved with the scenario, so a shared link "
-    "reproduces these bands. The JSON result lists every range under assumptions.uncertainty."
+    "Tornado: each input alone at the ends of its range (the values on the bars), the others at base; GPU price "
+    "moves only the rent or the server price, energy price only the energy. Monte Carlo: the same ranges, all "
+    "inputs drawn together, each symmetric around the base case (throughput log-normal, wider for published, "
+    "modelled and estimated capacity; prices, peak, staff and one-time costs triangular; growth normal; API price "
+    "decline the base rate ± its range, so prices may rise); the fleet is re-sized in every draw. The seed is saved "
+    "with the scenario, so a shared link reproduces these bands. The JSON result lists every range under "
+    "assumptions.uncertainty and each tornado bar's low and high."
 )

@@ -58,7 +58,7 @@ def main() -> None:
         fleet, api = case.models()
         truth = [v for v, _ in case.enumerated()]
         start = time.perf_counter()
-        exact = [c.requests_per_month for c in breakeven.crossings(fleet, api, 1.0, case.peak, case.policy, FLAT)]
+        exact = [c.requests_per_month for c in breakeven.crossings(fleet, api, 1.0, case.peak, case.policy, FLAT)[0]]
         seconds["exact"] += time.perf_counter() - start
         start = time.perf_counter()
         grid = grid_crossings(fleet, api, case.peak, case.policy)

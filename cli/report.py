@@ -8,8 +8,9 @@ from typing import Any
 
 from datafiles.export import json_safe
 from reports.ranking import money_text, project_line, ranked
-from tco.decision.verdict import verdict
-from tco.records.results import Crossing, ScenarioResult
+from tco.decision.verdict import mean_staff_usd, payback_text, verdict
+from tco.finance.volume_ranges import ranges_text
+from tco.records.results import ScenarioResult
 from tco.risk.report import RiskReport
 
 
@@ -34,20 +35,9 @@ def as_json(result: ScenarioResult, risk: RiskReport | None) -> str:
     return json.dumps(json_safe(doc), indent=2, allow_nan=False)
 
 
-def _crossing_text(crossings: list[Crossing]) -> str:
-    return (
-        ", ".join(
-            f"{c.requests_per_month:,.0f} req/mo ({'cheaper above' if c.self_hosted_cheaper_above else 'dearer above'})"
-            for c in crossings[:4]
-        )
-        + (f" and {len(crossings) - 4} more" if len(crossings) > 4 else "")
-        or "none in 1e2-1e11 requests/month"
-    )
-
-
 def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
     header = (
-        f"{'option':<22} {'kind':<8} {'month 1':>11} {'total':>13} {'$/Mtok':>8} {'$/req':>9} "
+        f"{'option':<22} {'kind':<8} {'month 1':>11} {'staff/mo':>9} {'total':>13} {'$/Mtok':>8} {'$/req':>9} "
         f"{'GPUs':>5} {'util':>5} {'SLO':>4} {'quality':>7}"
     )
     lines = [
@@ -60,7 +50,8 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
         util = f"{o.utilization_first_month:.0%}" if o.utilization_first_month is not None else "-"
         quality = f"{o.quality_score:g}" if o.quality_score is not None else "?"
         lines.append(
-            f"{o.id:<22} {kind:<8} {money_text(o.first_month_cost_usd):>11} {money_text(o.total_cost_usd):>13} "
+            f"{o.id:<22} {kind:<8} {money_text(o.first_month_cost_usd):>11} {money_text(mean_staff_usd(o)):>9} "
+            f"{money_text(o.total_cost_usd):>13} "
             f"{o.usd_per_mtok:>8.3f} {o.usd_per_request:>9.5f} {o.gpus_billed_first_month or '-':>5} {util:>5} "
             f"{'yes' if o.slo_met else 'NO':>4} {quality:>7}"
         )
@@ -70,11 +61,12 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
         hosted, api = result.option(pair.self_hosted), result.option(pair.api)
         if api.id != (risk.api if risk else None):
             continue
-        payback = f"month {pair.payback_month}" if pair.payback_month else "never within the horizon"
         lines.append(
-            f"\n{hosted.id} vs {api.id}: NPV of savings {money_text(pair.npv_savings_usd)}, payback {payback}; "
-            f"break-even volume in month 1: {_crossing_text(pair.crossings)}; "
-            f"over the horizon (month-1 volume, NPV zero): {_crossing_text(pair.horizon_crossings)}"
+            f"\n{hosted.id} vs {api.id}: NPV of savings {money_text(pair.npv_savings_usd)}, {payback_text(pair)}."
+            f"\n  In month 1 (first-month prices): {ranges_text(pair.month_one_ranges, hosted.id, api.id)}."
+            f"\n  Over the horizon (NPV, by first-month volume): "
+            f"{ranges_text(pair.horizon_ranges, hosted.id, api.id)}."
+            + (f"\n  IRR and ROI: none, {pair.returns_note}." if pair.returns_note else "")
         )
     lines.extend(project_line(o) for o in result.options if o.distillation)
     lines.append(f"\nVerdict: {verdict(result)}")

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,13 +33,23 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def to_csv(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> str:
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: list[str], kinds: Mapping[str, str] | None = None) -> str:
+    """CSV with a header row; text made spreadsheet-safe. `kinds` (column -> kind) rounds numbers as in the
+    workbook (`rounded`); amounts (`usd`) are written with two decimals, "9300.00"."""
+    kinds = kinds or {}
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: spreadsheet_safe(row.get(k)) for k in columns})
+        writer.writerow({k: _csv_cell(row.get(k), kinds.get(k)) for k in columns})
     return buffer.getvalue()
+
+
+def _csv_cell(raw: Any, kind: str | None) -> Any:
+    value = spreadsheet_safe(rounded(raw, kind) if kind else raw)
+    if kind == "usd" and isinstance(value, float):
+        return f"{value:.2f}"
+    return value
 
 
 def json_safe(value: Any) -> Any:
@@ -56,32 +66,120 @@ def json_safe(value: Any) -> Any:
 
 
 FORMATS = {
-    "usd": "$#,##0;-$#,##0",
+    "usd": "$#,##0.00",
     "usd4": "$#,##0.0000",
-    "usd2": "$#,##0.00",
+    "usd2": "$#,##0.00##",
     "percent": "0.0%",
+    "signed_percent": "+0.0%;-0.0%;0.0%",
     "int": "#,##0",
+    "count": "#,##0",
+    "count_fraction": "#,##0.0#",
     "number": "#,##0.00",
-    "ratio": "0.000",
+    "ratio": "0.0000",
+    "ratio2": "0.00",
+    "seconds": "0.000",
     "month": "yyyy-mm",
     "text": "@",
 }
-"""xlsxwriter number formats by column kind: what a finance reader expects to see, the value kept a number."""
+"""xlsxwriter number formats by column kind: what a finance reader expects to see, the value kept a number.
+Amounts (`usd`) to the cent; unit prices per task (`usd4`) and per GPU-hour or million tokens (`usd2`, two to
+four decimals); shares as percentages; counts as whole numbers (`count` falls back to `count_fraction` for an
+hourly mean such as 13.5 GPUs); months as real dates."""
+
+DECIMALS = {
+    "usd": 2,
+    "usd4": 6,
+    "usd2": 4,
+    "percent": 6,
+    "signed_percent": 6,
+    "count": 2,
+    "count_fraction": 2,
+    "number": 2,
+    "ratio": 6,
+    "ratio2": 4,
+    "seconds": 4,
+}
+"""Decimal places a number of each kind is rounded to before it is written (CSV and workbook): money to the
+cent, finer kinds a little beyond what their format shows, so no float noise (9300.000000000002) is written."""
+
+
+def to_cents(value: float) -> int:
+    """An amount in whole cents, rounded half away from zero as money is.
+
+    >>> to_cents(9300.000000000002), to_cents(0.125), to_cents(-0.125), to_cents(1.005)
+    (930000, 13, -13, 101)
+    """
+    cents = round(value * 100, 6)  # 1.005 * 100 = 100.49999999999999: noise below a millionth of a cent goes
+    return int(math.copysign(math.floor(abs(cents) + 0.5), cents))
+
+
+def allocate_cents(values: Sequence[float], total_cents: int) -> list[int]:
+    """Whole cents for each value that add up to `total_cents` exactly (largest remainder): each value is
+    floored to the cent, and the cents still missing go to the values with the largest remainders (the first
+    of equals first). Each result is within one cent of its value when the values add up to the total.
+
+    >>> allocate_cents([0.334, 0.333, 0.333], 100)
+    [34, 33, 33]
+    >>> allocate_cents([9300.000000000002, 0.0], 930000)
+    [930000, 0]
+    """
+    if not values:
+        return []
+    exact = [round(v * 100, 6) for v in values]
+    floors = [math.floor(c) for c in exact]
+    missing = total_cents - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(exact[i] - floors[i]), i))
+    step = 1 if missing >= 0 else -1
+    if step < 0:
+        order.reverse()
+    out = list(floors)
+    for k in range(abs(missing)):
+        out[order[k % len(order)]] += step
+    return out
+
+
+def rounded(value: Any, kind: str) -> Any:
+    """`value` rounded as its kind is written: money to the cent, counts to whole numbers where they are whole,
+    `int` to an integer; text, booleans, None and non-finite numbers unchanged.
+
+    >>> rounded(9300.000000000002, "usd"), rounded(16.0, "count"), rounded(13.456, "count"), rounded(-1e-9, "usd")
+    (9300.0, 16, 13.46, 0.0)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return value
+    if kind == "int":
+        return round(value)
+    if kind == "usd":
+        return to_cents(value) / 100 + 0.0
+    if kind in ("count", "count_fraction") and abs(value - round(value)) < 1e-9:
+        return round(value)
+    if kind in DECIMALS:
+        return round(float(value), DECIMALS[kind]) + 0.0  # + 0.0: no "-0.0"
+    return value
 
 
 @dataclass(frozen=True)
 class Column:
-    """One workbook column: the row key, its header (with the unit) and how its numbers are shown."""
+    """One workbook column: the row key, its header (with the unit) and how its numbers are shown.
+
+    `kind_key`: where a column holds values of several kinds (an assumptions sheet), the row's entry under this
+    key names the kind of that row's cell; the column's `kind` is the fallback."""
 
     key: str
     header: str
     kind: str = "text"
     width: float = 14
+    kind_key: str | None = None
+
+    def kind_of(self, row: Mapping[str, Any]) -> str:
+        """The kind of this column's cell in `row`."""
+        return str(row.get(self.kind_key) or self.kind) if self.kind_key else self.kind
 
 
 def to_xlsx(sheets: Mapping[str, tuple[list[Column], Iterable[Mapping[str, Any]]]]) -> bytes:
     """A workbook with one sheet per entry (name -> (columns, rows)): headers frozen and filtered, numbers as
-    numbers in their column's format, "YYYY-MM" months as dates; text is never a formula or a link.
+    numbers rounded and formatted as their kind (the column's, or the row's for a column with `kind_key`),
+    "YYYY-MM" months in a month column as dates; text is never a formula or a link.
 
     xlsxwriter would turn text starting with "=" into a live formula and text that looks like a URL
     into a hyperlink; both are switched off, and text is also neutralised as in the CSV.
@@ -100,7 +198,7 @@ def to_xlsx(sheets: Mapping[str, tuple[list[Column], Iterable[Mapping[str, Any]]
             for r, row in enumerate(rows, start=1):
                 count = r
                 for c, column in enumerate(columns):
-                    _write(sheet, r, c, row.get(column.key), formats[column.kind])
+                    _write(sheet, r, c, row.get(column.key), column.kind_of(row), formats)
             for c, column in enumerate(columns):
                 sheet.set_column(c, c, column.width, formats[column.kind])
             sheet.set_row(0, 45)
@@ -112,15 +210,22 @@ def to_xlsx(sheets: Mapping[str, tuple[list[Column], Iterable[Mapping[str, Any]]
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def _write(sheet: Any, r: int, c: int, raw: Any, fmt: Any) -> None:
-    value = spreadsheet_safe(raw)
+def _write(sheet: Any, r: int, c: int, raw: Any, kind: str, formats: Mapping[str, Any]) -> None:
+    """One cell, typed: a number rounded as its kind and in its format, a "YYYY-MM" month or a date as a real
+    date in a month or date column, a boolean, or text."""
+    value = spreadsheet_safe(rounded(raw, kind))
     if value is None or value == "":
         return
+    if kind == "count" and isinstance(value, float):
+        kind = "count_fraction"  # an hourly mean: 13.5 GPUs, not "14"
+    fmt = formats[kind]
     if isinstance(value, bool):
         sheet.write_boolean(r, c, value)
     elif isinstance(value, int | float):
         sheet.write_number(r, c, value, fmt)
-    elif isinstance(value, str) and (month := _MONTH.match(value)):
+    elif kind == "month" and isinstance(value, str) and (month := _MONTH.match(value)):
         sheet.write_datetime(r, c, dt.datetime(int(month[1]), int(month[2]), 1), fmt)
+    elif kind == "month" and isinstance(value, dt.date):
+        sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), fmt)
     else:
-        sheet.write_string(r, c, str(value))
+        sheet.write_string(r, c, str(value), formats["text"])

@@ -1,24 +1,25 @@
 """Exports a finance reader pastes into a model: a summary CSV with units in its headers, a long monthly CSV
-(option, month, component, USD), and an Excel workbook with number formats, frozen headers and filters.
+(option, month, period, component, usd; `reports.monthly`), and an Excel workbook with typed cells in number
+formats, frozen headers and filters.
 
-The monthly rows follow the timing of the NPV: month 0 is the start (one-time implementation and, for owned
-hardware, the first servers bought), months 1..H each carry their P&L cost by component and their cash out.
-For owned hardware `capex` is what the servers cost in cash in that month (purchases and replacements less
-resale) and `opex` the rest of the P&L cost (the capital charge excluded); elsewhere capex is zero.
+Amounts are rounded to the cent everywhere (CSV and workbook), and the monthly rows add up, per option, to the
+summary's total cost: month 0 carries the one-time costs (see `reports.monthly`). In the workbook every cell is
+typed: months are dates, shares percentages, counts whole numbers, money in dollars and cents.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
 from datafiles.export import Column, to_csv, to_xlsx
+from reports.monthly import as_monthly_csv, monthly_columns, monthly_rows, monthly_rows_in_cents
 from reports.ranking import ranked
 from tco.decision.verdict import decide, mean_monthly_usd, status
-from tco.finance import discounting
 from tco.records.results import BreakEven, OptionResult, ScenarioResult
 from tco.risk.report import RiskReport
+
+__all__ = ["as_csv", "as_monthly_csv", "as_xlsx", "assumption_rows", "file_stem", "monthly_rows", "summary_rows"]
 
 SUMMARY = [
     Column("option", "option", width=22),
@@ -26,13 +27,15 @@ SUMMARY = [
     Column("kind", "kind"),
     Column("model", "model", width=22),
     Column("gpu", "GPU"),
-    Column("mean_monthly_usd", "cost a month, mean over horizon (USD)", "usd"),
+    Column("mean_monthly_usd", "cost a month, mean over horizon excl. one-time (USD)", "usd", 16),
     Column("first_month_usd", "cost in month 1 (USD)", "usd"),
     Column("total_usd", "total cost over horizon incl. one-time (USD)", "usd", 16),
     Column("npv_usd", "NPV of cost (USD)", "usd"),
+    Column("after_horizon_usd", "contract left after the horizon, nominal (USD)", "usd", 16),
+    Column("after_horizon_pv_usd", "contract left after the horizon, present value (USD)", "usd", 16),
     Column("usd_per_task", "cost per task, month 1 (USD)", "usd4"),
     Column("usd_per_mtok", "cost per million tokens, month 1 (USD)", "usd2"),
-    Column("gpus_billed", "GPUs billed, month 1", "number"),
+    Column("gpus_billed", "GPUs billed, month 1", "count"),
     Column("replicas", "replicas, month 1", "int"),
     Column("utilization", "utilisation of billed GPUs, month 1 (%)", "percent"),
     Column("usd_per_gpu_hour", "GPU price (USD per GPU-hour)", "usd2"),
@@ -51,7 +54,6 @@ SUMMARY = [
     Column("project_usd", "distillation project, one-time (USD)", "usd"),
     Column("payback_vs_teacher", "payback month vs the teacher", "int"),
 ]
-MONTHLY_LONG = ["option", "month", "period", "component", "usd"]
 
 
 def file_stem(scenario_name: str, today: str) -> str:
@@ -84,6 +86,8 @@ def summary_rows(result: ScenarioResult) -> list[dict[str, Any]]:
                 "first_month_usd": o.first_month_cost_usd,
                 "total_usd": o.total_cost_usd,
                 "npv_usd": o.npv_cost_usd,
+                "after_horizon_usd": getattr(o, "committed_after_horizon_usd", None),
+                "after_horizon_pv_usd": getattr(o, "committed_after_horizon_pv_usd", None),
                 "usd_per_task": o.usd_per_request,
                 "usd_per_mtok": o.usd_per_mtok,
                 "gpus_billed": o.gpus_billed_first_month,
@@ -114,87 +118,16 @@ def summary_rows(result: ScenarioResult) -> list[dict[str, Any]]:
 def _percent_as_number(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """CSV cells hold no format: shares are written as percent numbers (18.6 for 18.6 %), headers say so."""
     keys = [c.key for c in SUMMARY if c.kind == "percent"]
-    return [{**r, **{k: round(r[k] * 100, 4) for k in keys if r.get(k) is not None}} for r in rows]
+    return [{**r, **{k: round(r[k] * 100, 4) + 0.0 for k in keys if r.get(k) is not None}} for r in rows]
 
 
 def as_csv(result: ScenarioResult) -> str:
-    """One row per option; headers with their units; percentages as percent numbers."""
+    """One row per option; headers with their units; percentages as percent numbers; amounts to the cent
+    ("9300.00"), unit prices to four or six decimals, counts whole where they are."""
     header = {c.key: c.header for c in SUMMARY}
     rows = [{header[k]: v for k, v in r.items() if k in header} for r in _percent_as_number(summary_rows(result))]
-    return to_csv(rows, [c.header for c in SUMMARY])
-
-
-def monthly_rows(result: ScenarioResult) -> list[dict[str, Any]]:
-    """One row per option per month (0 = start): requests, P&L cost by component, one-time, capex, opex, cash out,
-    discount factor and present value of the cost."""
-    months = result.assumptions["months"]
-    rate = result.assumptions["finance"]["discount_rate_annual"]
-    factors = discounting.discount_factors(rate, len(months))
-    requests = result.assumptions["requests_per_month"]
-    rows = []
-    for o in ranked(result):
-        implementation = o.total_cost_usd - sum(o.monthly_cost_usd)
-        start_cash = o.cash_flow_usd[0] if o.cash_flow_usd is not None else implementation
-        rows.append({"option": o.id, "month": 0, "period": "start", "one_time_usd": implementation,
-                     "capex_usd": start_cash - implementation, "opex_usd": 0.0, "cash_out_usd": start_cash,
-                     "discount_factor": 1.0, "pv_cost_usd": implementation})  # fmt: skip
-        cumulative = start_cash
-        for t, period in enumerate(months):
-            components = {k: v[t] for k, v in o.monthly_components_usd.items()}
-            opex = o.monthly_cost_usd[t] - components.get("capital", 0.0)
-            capex = 0.0
-            if o.cash_flow_usd is not None:
-                capex = o.cash_flow_usd[t + 1] - (opex - components.get("egress", 0.0))
-            cumulative += capex + opex
-            rows.append(
-                {
-                    "option": o.id,
-                    "month": t + 1,
-                    "period": period,
-                    "requests": requests[t],
-                    **{f"c.{k}": v for k, v in components.items()},
-                    "cost_usd": o.monthly_cost_usd[t],
-                    "one_time_usd": 0.0,
-                    "capex_usd": capex,
-                    "opex_usd": opex,
-                    "cash_out_usd": capex + opex,
-                    "cumulative_cash_out_usd": cumulative,
-                    "discount_factor": float(factors[t]),
-                    "pv_cost_usd": o.monthly_cost_usd[t] * float(factors[t]),
-                }
-            )
-    return rows
-
-
-def as_monthly_csv(result: ScenarioResult) -> str:
-    """Long format, one line per option, month and cost component: a pivot table's natural input."""
-    rows = [
-        {"option": r["option"], "month": r["month"], "period": r["period"], "component": k[2:], "usd": v}
-        for r in monthly_rows(result)
-        if r["month"] > 0
-        for k, v in r.items()
-        if k.startswith("c.")
-    ]
-    return to_csv(rows, MONTHLY_LONG)
-
-
-def _monthly_columns(result: ScenarioResult) -> list[Column]:
-    components = list(dict.fromkeys(k for o in result.options for k in o.monthly_components_usd))
-    return [
-        Column("option", "option", width=22),
-        Column("month", "month (0 = start)", "int", 10),
-        Column("period", "period", "month", 10),
-        Column("requests", "requests", "int"),
-        *(Column(f"c.{k}", f"{k.replace('_', ' ')} (USD)", "usd") for k in components),
-        Column("cost_usd", "P&L cost (USD)", "usd"),
-        Column("one_time_usd", "one-time (USD)", "usd"),
-        Column("capex_usd", "capex, cash (USD)", "usd"),
-        Column("opex_usd", "opex (USD)", "usd"),
-        Column("cash_out_usd", "cash out (USD)", "usd"),
-        Column("cumulative_cash_out_usd", "cumulative cash out (USD)", "usd", 16),
-        Column("discount_factor", "discount factor", "ratio"),
-        Column("pv_cost_usd", "present value of cost (USD)", "usd"),
-    ]
+    kinds = {c.header: c.kind for c in SUMMARY if c.kind != "percent"}
+    return to_csv(rows, [c.header for c in SUMMARY], kinds)
 
 
 def _pairs(result: ScenarioResult) -> tuple[list[Column], list[dict[str, Any]]]:
@@ -208,75 +141,141 @@ def _pairs(result: ScenarioResult) -> tuple[list[Column], list[dict[str, Any]]]:
         Column("terminal_value_usd", "terminal value (USD)", "usd"),
         Column("irr", "IRR (% a year)", "percent"),
         Column("roi", "ROI (%)", "percent"),
+        Column("returns_note", "why no IRR or ROI", width=30),
         Column("break_even_utilization", "break-even utilisation (%)", "percent"),
     ]
-    return columns, [{c.key: getattr(b, c.key) for c in columns} for b in result.break_even]
+    return columns, [{c.key: getattr(b, c.key, None) for c in columns} for b in result.break_even]
 
 
-def _crossings(result: ScenarioResult) -> tuple[list[Column], list[dict[str, Any]]]:
+def _ranges(result: ScenarioResult) -> tuple[list[Column], list[dict[str, Any]]]:
+    """Break-even as ranges (tco.finance.volume_ranges): one row per range, month 1 and over the horizon; an open
+    end is an empty cell (from 0, or to the end of the search at 100 billion requests a month)."""
     columns = [
         Column("self_hosted", "self-hosted option", width=22),
         Column("api", "API option", width=22),
-        Column("basis", "basis", width=30),
-        Column("requests_per_month", "first-month volume (requests/month)", "int", 18),
-        Column("tokens_per_month", "tokens/month", "int", 18),
-        Column("direction", "above this volume", width=28),
+        Column("basis", "basis", width=36),
+        Column("from_requests_per_month", "from (first-month requests/month)", "int", 18),
+        Column("to_requests_per_month", "to (first-month requests/month)", "int", 18),
+        Column("cheaper", "cheaper throughout", width=22),
+        Column("costs_within", "even: costs within (%)", "percent", 12),
     ]
     rows = [
-        {"self_hosted": b.self_hosted, "api": b.api, "basis": basis, "requests_per_month": c.requests_per_month,
-         "tokens_per_month": c.tokens_per_month,
-         "direction": "self-hosting cheaper" if c.self_hosted_cheaper_above else "self-hosting dearer"}
+        {"self_hosted": b.self_hosted, "api": b.api, "basis": basis,
+         "from_requests_per_month": r.from_requests_per_month, "to_requests_per_month": r.to_requests_per_month,
+         "cheaper": {"self_hosted": b.self_hosted, "api": b.api}.get(r.cheaper, "even (alternating)"),
+         "costs_within": r.costs_within}
         for b in result.break_even
-        for basis, crossings in (("month 1, first-month prices", b.crossings),
-                                 ("horizon NPV zero", b.horizon_crossings))
-        for c in crossings
+        for basis, ranges in (("month 1, first-month prices", b.month_one_ranges),
+                              ("over the horizon, NPV of cost", b.horizon_ranges))
+        for r in ranges
     ]  # fmt: skip
     return columns, rows
 
 
-def assumption_rows(result: ScenarioResult) -> list[dict[str, Any]]:
-    """Every input the figures rest on, one per row: name, value (a number where it is one), unit."""
+def _typed_assumptions(result: ScenarioResult) -> list[tuple[str, Any, str, str]]:
+    """(name, value, unit, kind): the kind is how the workbook types and formats the value (`FORMATS`)."""
     a = result.assumptions
     f = a["finance"]
+    capacity_kind = {"planning_utilization": "percent"}
     rows = [
-        ("scenario", result.scenario, ""),
-        ("scenario file", a["scenario_file"], ""),
-        ("price data", a["price_data"], ""),
-        ("first month", a["months"][0], "YYYY-MM"),
-        ("horizon", len(a["months"]), "months"),
-        ("requests in month 1", a["requests_per_month_first"], "requests/month"),
-        ("tokens per request", a["tokens_per_request"], "tokens (input + output)"),
-        ("monthly growth", a["monthly_growth"], "share a month"),
-        ("peak-to-average", a["peak_to_average"], "ratio"),
-        ("hours per month", a["hours_per_month"], "hours"),
-        ("discount rate", f["discount_rate_annual"], "share a year"),
-        ("API price decline", f["api_price_decline_annual"], "share a year"),
-        ("GPU price decline", f["gpu_price_decline_annual"], "share a year (on-demand and spot)"),
-        ("staff cost", f["staff_usd_per_fte_month"], "USD per FTE-month"),
-        *((f"ops staff, {k}", v, "FTE") for k, v in f["ops_fte"].items()),
-        ("GPUs per extra ops FTE", f["gpus_per_ops_fte"], "GPUs"),
-        *((f"capacity: {k.replace('_', ' ')}", v, "") for k, v in a["capacity"].items()),
-        *((f"SLO {k.removesuffix('_s').replace('_', ' ')}", v, "seconds") for k, v in a["slo"].items()),
-        *((f"quality gate: {k.replace('_', ' ')}", v, "") for k, v in a["quality_gate"].items() if v is not None),
-        *((f"option {o.id}: GPU price", o.usd_per_gpu_hour, "USD per GPU-hour") for o in result.options
+        ("scenario", result.scenario, "", "text"),
+        ("scenario file", a["scenario_file"], "", "text"),
+        ("price data", a["price_data"], "", "text"),
+        ("first month", a["months"][0], "YYYY-MM", "month"),
+        ("horizon", len(a["months"]), "months", "int"),
+        ("requests in month 1", a["requests_per_month_first"], "requests/month", "count"),
+        ("tokens per request", a["tokens_per_request"], "tokens (input + output)", "count"),
+        ("monthly growth", a["monthly_growth"], "share a month", "percent"),
+        ("peak-to-average", a["peak_to_average"], "ratio", "ratio2"),
+        ("hours per month", a["hours_per_month"], "hours", "count"),
+        ("discount rate", f["discount_rate_annual"], "share a year", "percent"),
+        ("API price decline", f["api_price_decline_annual"], "share a year", "percent"),
+        ("GPU price decline", f["gpu_price_decline_annual"], "share a year (on-demand and spot)", "percent"),
+        ("staff cost", f["staff_usd_per_fte_month"], "USD per FTE-month", "usd"),
+        *((f"ops staff, {k}", v, "FTE", "ratio2") for k, v in f["ops_fte"].items()),
+        ("GPUs per extra ops FTE", f["gpus_per_ops_fte"], "GPUs", "count"),
+        ("contract after the horizon", f.get("commitments_after_horizon"), "count: in the NPV of cost; ignore: not",
+         "text"),
+        *((f"capacity: {k.replace('_', ' ')}", v, "share of SLO throughput" if k in capacity_kind else "replicas",
+           capacity_kind.get(k, "count")) for k, v in a["capacity"].items()),
+        *((f"SLO {k.removesuffix('_s').replace('_', ' ')}", v, "seconds", "seconds") for k, v in a["slo"].items()),
+        *((f"quality gate: {k.replace('_', ' ')}", v, "", "percent" if k.endswith("rate") else "number")
+          for k, v in a["quality_gate"].items() if v is not None),
+        *((f"option {o.id}: GPU price", o.usd_per_gpu_hour, "USD per GPU-hour", "usd2") for o in result.options
           if o.usd_per_gpu_hour is not None),
-        *((f"option {o.id}: server price", o.server_usd, "USD per server") for o in result.options
+        *((f"option {o.id}: server price", o.server_usd, "USD per server", "usd") for o in result.options
           if o.server_usd is not None),
-        *((f"default: {k}", v, "source") for k, v in a["default_sources"].items()),
+        *((f"default: {k}", v, "source", "text") for k, v in a["default_sources"].items()),
     ]  # fmt: skip
-    return [{"name": n, "value": v, "unit": u} for n, v, u in rows if v is not None]
+    return [row for row in rows if row[1] is not None]
+
+
+def assumption_rows(result: ScenarioResult) -> list[dict[str, Any]]:
+    """Every input the figures rest on, one per row: name, value (a number where it is one), unit."""
+    return [{"name": n, "value": v, "unit": u} for n, v, u, _ in _typed_assumptions(result)]
+
+
+_LABEL = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)(%?)$")
+
+
+def case_value(label: str) -> tuple[float | str, str]:
+    """A tornado case's label as a number and its kind: "-20%" -> (-0.2, signed_percent), "30%" -> (0.3, percent),
+    "0.70" -> (0.7, ratio2); other text is kept as text.
+
+    >>> case_value("-20%"), case_value("+1.0%"), case_value("30%"), case_value("2.50"), case_value("base")
+    ((-0.2, 'signed_percent'), (0.01, 'signed_percent'), (0.3, 'percent'), (2.5, 'ratio2'), ('base', 'text'))
+    """
+    match = _LABEL.match(label.strip())
+    if match is None:
+        return label, "text"
+    sign, digits, percent = match.groups()
+    value = float(sign + digits)
+    if percent:
+        return round(value / 100, 10), "signed_percent" if sign else "percent"
+    return value, "ratio2"
+
+
+_UNIT_KINDS = {"per month": "percent", "per year": "percent", "share of SLO throughput": "percent"}
+"""Tornado units (`TornadoBar.unit`) whose values are rates or shares, shown as percentages."""
+
+
+def tornado_case(bar: Any, end: str) -> tuple[float | str, str, str]:
+    """One end ("low" or "high") of a tornado bar as (number, kind, unit): a multiplier on the base ("x base") as
+    its change from base, a signed percentage (0.8 -> -20 %); a rate or share as a percentage; a ratio as a number.
+    A bar without numeric ends (`low`/`high`) is read from its label (`case_value`)."""
+    value = getattr(bar, end, None)
+    if not isinstance(value, int | float):
+        number, kind = case_value(getattr(bar, f"{end}_label"))
+        return number, kind, "change from base" if kind == "signed_percent" else ""
+    unit = str(getattr(bar, "unit", ""))
+    if unit == "x base":
+        return value - 1, "signed_percent", "change from base"
+    return value, _UNIT_KINDS.get(unit, "ratio2"), unit
+
+
+def _tornado_rows(risk: RiskReport) -> list[dict[str, Any]]:
+    """One row per bar: each end as a typed number (`tornado_case`), its unit, the savings at each end."""
+    rows = []
+    for bar in risk.tornado.bars:
+        low, low_kind, unit = tornado_case(bar, "low")
+        high, high_kind, _ = tornado_case(bar, "high")
+        rows.append({"input": bar.input, "low": low, "low_kind": low_kind, "high": high, "high_kind": high_kind,
+                     "unit": unit, "savings_at_low_usd": bar.savings_at_low_usd,
+                     "savings_at_high_usd": bar.savings_at_high_usd, "swing_usd": bar.swing_usd})  # fmt: skip
+    return rows
 
 
 def _risk_sheets(risk: RiskReport) -> dict[str, tuple[list[Column], list[dict[str, Any]]]]:
     tornado_columns = [
         Column("input", "input", width=30),
-        Column("low_label", "low case"),
-        Column("high_label", "high case"),
+        Column("low", "low case", "ratio2", kind_key="low_kind"),
+        Column("high", "high case", "ratio2", kind_key="high_kind"),
+        Column("unit", "unit of the cases", width=22),
         Column("savings_at_low_usd", f"NPV of savings, low case ({risk.api} minus {risk.self_hosted}, USD)", "usd", 18),
         Column("savings_at_high_usd", "NPV of savings, high case (USD)", "usd", 18),
         Column("swing_usd", "swing (USD)", "usd"),
     ]
-    bars = [{**dataclasses.asdict(b), "swing_usd": b.swing_usd} for b in risk.tornado.bars]
+    bars = _tornado_rows(risk)
     band_columns = [
         Column("measure", "what is measured", width=40),
         Column("p10", "P10 (USD)", "usd"),
@@ -294,22 +293,23 @@ def _risk_sheets(risk: RiskReport) -> dict[str, tuple[list[Column], list[dict[st
 
 
 def as_xlsx(result: ScenarioResult, risk: RiskReport | None) -> bytes:
-    """Summary, monthly (one row per option per month: components, capex/opex, cash, PV), pairs, break-even
-    crossings (one per row), risk, assumptions. Numbers are numbers in their formats; no formulas, no links."""
+    """Summary, monthly (one row per option per month, month 0 the one-time costs: components, capex/opex, cash,
+    PV, in cents that add up), pairs, break-even break-even ranges (one per row), risk, assumptions (each value typed).
+    Numbers are numbers rounded and in their formats, months dates; no formulas, no links."""
     sheets: dict[str, tuple[list[Column], list[dict[str, Any]]]] = {
         "summary": (SUMMARY, summary_rows(result)),
-        "monthly": (_monthly_columns(result), monthly_rows(result)),
+        "monthly": (monthly_columns(result), monthly_rows_in_cents(result)),
         "pairs": _pairs(result),
-        "break-even crossings": _crossings(result),
+        "break-even ranges": _ranges(result),
     }
     if risk is not None:
         sheets.update(_risk_sheets(risk))
     sheets["assumptions"] = (
         [
             Column("name", "assumption", width=36),
-            Column("value", "value", "number", 24),
+            Column("value", "value", "number", 24, kind_key="kind"),
             Column("unit", "unit", width=40),
         ],
-        assumption_rows(result),
+        [{"name": n, "value": v, "unit": u, "kind": k} for n, v, u, k in _typed_assumptions(result)],
     )
     return to_xlsx(sheets)

@@ -111,15 +111,17 @@ def cost_vs_volume(
             },
             hovertemplate="%{x:,.0f} req/month: $%{y:,.0f}<extra>" + option_id + "</extra>",
         )
-    if pair is not None:
-        for i, crossing in enumerate(pair.crossings[:4]):
-            side = "self-hosting cheaper above" if crossing.self_hosted_cheaper_above else "dearer above"
-            figure.add_vline(x=crossing.requests_per_month, line={"color": SAVINGS, "dash": "dash"})
+    if pair is not None:  # where each range begins (month 1), named by the side cheaper from there on
+        starts = [r for r in pair.month_one_ranges if r.from_requests_per_month is not None]
+        for i, band in enumerate(starts[:4]):
+            volume = band.from_requests_per_month or 0.0
+            side = {"self_hosted": pair.self_hosted, "api": pair.api}.get(band.cheaper, "the two alternate")
+            figure.add_vline(x=volume, line={"color": SAVINGS, "dash": "dash"})
             figure.add_annotation(
-                x=np.log10(crossing.requests_per_month),
+                x=np.log10(volume),
                 y=1 - 0.08 * i,
                 yref="paper",
-                text=f"{crossing.requests_per_month:,.0f}: {side}",
+                text=f"{volume:,.0f}: {side}" + (" cheaper from here (month 1)" if band.cheaper != "even" else ""),
                 showarrow=False,
                 xanchor="left",
                 bgcolor="rgba(255,255,255,0.8)",
@@ -160,8 +162,9 @@ def cumulative(
         marker_color=[SAVINGS if v >= 0 else LOSS for v in savings],
         opacity=0.5,
     )
-    if payback_month is not None:
-        mark_month(figure, months[payback_month - 1], f"payback, month {payback_month}")
+    if payback_month is not None:  # owned: these are P&L figures (capital charged monthly), not cash
+        which = "P&L payback" if hosted.ownership == "owned" else "payback"
+        mark_month(figure, months[payback_month - 1], f"{which}, month {payback_month}")
     figure.update_layout(title=title, yaxis={"title": "USD", "tickprefix": "$", "tickformat": "~s"}, **LAYOUT)
     return figure
 
@@ -250,6 +253,7 @@ def pareto(view: ProfileView, title: str) -> go.Figure:
 
 
 def tornado(bars: Tornado) -> go.Figure:
+    """Each bar from the base savings to the savings at the input's low and high end, labelled with the end."""
     ordered = list(reversed(bars.bars))
     labels = [b.input for b in ordered]
     figure = go.Figure()
@@ -261,6 +265,9 @@ def tornado(bars: Tornado) -> go.Figure:
             orientation="h",
             name=f"input {side}",
             text=[getattr(b, f"{side}_label") for b in ordered],
+            customdata=[[getattr(b, side), b.unit, getattr(b, f"savings_at_{side}_usd")] for b in ordered],
+            hovertemplate="%{y}: %{customdata[0]:.4g} %{customdata[1]}<br>NPV of savings $%{customdata[2]:,.0f}"
+            "<extra></extra>",
         )
     figure.add_vline(x=0, line={"color": "black"})
     figure.update_layout(

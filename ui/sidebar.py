@@ -54,11 +54,11 @@ def render() -> None:
                          ":material/table:", "One row per option: costs, fleet, SLO, quality, savings, payback, "
                          "IRR and ROI"),
                 Download("Monthly costs (CSV)", lambda: as_monthly_csv(analysis.result), f"{stem}-monthly.csv",
-                         "text/csv", ":material/calendar_month:", "Long format: option, month, period, cost "
-                         "component, USD"),
+                         "text/csv", ":material/calendar_month:", "Long format: option, month (0: one-time "
+                         "costs), period, cost component, usd"),
                 Download("Workbook (Excel)", lambda: as_xlsx(analysis.result, state.risk(analysis)), f"{stem}.xlsx",
                          XLSX_MIME, ":material/grid_on:", "Summary, monthly cash flow by component, pairs, "
-                         "break-even crossings, risk, assumptions"),
+                         "break-even ranges, risk, assumptions"),
             ]  # fmt: skip
             for item in downloads:
                 download(item)

@@ -9,14 +9,16 @@ import streamlit as st
 
 from reports.ranking import ranked
 from tco import ScenarioResult
-from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, status
+from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, mean_staff_usd, status, usd  # noqa: F401
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.results import OptionResult
 
 OPTION_COLUMNS = {
     "option": st.column_config.TextColumn("option", width=112),
     "status": st.column_config.TextColumn("status", width=118, help="Why an option is or is not recommended"),
-    "$/month": st.column_config.TextColumn("$/month", width=72, help="Mean monthly cost over the horizon"),
+    "$/month": st.column_config.TextColumn(
+        "$/month", width=72, help="Mean monthly cost over the horizon, one-time costs apart (they are in NPV)"
+    ),
     "$/task": st.column_config.TextColumn("$/task", width=64, help="Cost per request in the first month"),
     "NPV": st.column_config.TextColumn("NPV", width=88, help="NPV of cost over the horizon, one-time included"),
     "$/Mtok": st.column_config.TextColumn("$/Mtok", width=58, help="First month, input and output tokens together"),
@@ -65,15 +67,6 @@ def throughput_basis(option: OptionResult) -> str:
     return f"{option.capacity_basis}, {cap['method']}{error}"
 
 
-def usd(value: float) -> str:
-    """Whole dollars with the sign before the symbol: -$807,094.
-
-    >>> usd(-807094.4)
-    '-$807,094'
-    """
-    return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
-
-
 def escape_markdown(text: str) -> str:
     """ "$" would start LaTeX in Streamlit markdown."""
     return text.replace("$", r"\$")
@@ -112,6 +105,20 @@ def options_frame(result: ScenarioResult) -> pd.DataFrame:
     for err in result.option_errors:
         rows.append({"option": err.id, "status": f"cannot be computed: {err.error}"})
     return pd.DataFrame(rows, columns=list(OPTION_COLUMNS)).fillna("")
+
+
+def staff_caption(result: ScenarioResult) -> str | None:
+    """The staff inside each $/month, said once under the table: an API's platform staff is a cost too."""
+    f = result.assumptions["finance"]
+    per_fte = f["staff_usd_per_fte_month"]
+    parts = [f"{o.id} {_money(mean_staff_usd(o))}" for o in ranked(result) if mean_staff_usd(o)]
+    if not parts:
+        return None
+    fte = f["ops_fte"]
+    return (
+        f"$/month includes staff and platform: {', '.join(parts)} a month (ops FTE: API {fte['api']:g}, rented "
+        f"{fte['rented']:g}, owned {fte['owned']:g}, at {_money(per_fte)} an FTE-month; finance.ops_fte)."
+    )
 
 
 def fleets(result: ScenarioResult) -> list[str]:

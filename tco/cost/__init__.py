@@ -18,7 +18,7 @@ from tco.cost.distillation import (
     self_hosted_usd_per_mtok,
     training_flops,
 )
-from tco.cost.hardware import ServerYear, book_value, owned_server_year
+from tco.cost.hardware import ServerYear, economic_value, owned_server_year
 from tco.cost.option_models import OptionSetup, setup_options
 from tco.cost.reconcile import Reconciliation, reconcile
 
@@ -31,8 +31,8 @@ __all__ = [
     "RequestCost",
     "ServerYear",
     "api_training",
-    "book_value",
     "default_mfu",
+    "economic_value",
     "gpu_training",
     "mean_request_cost",
     "memory_floor_bytes",

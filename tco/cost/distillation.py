@@ -217,17 +217,6 @@ def self_hosted_usd_per_mtok(
     return usd_per_gpu_second * gpus_per_replica / replica_req_per_s / tokens_per_request * 1e6
 
 
-def redistill_months(every_months: int | None, months: int) -> list[int]:
-    """0-based months in which the project is redone: every N months after the first (month 0 is the upfront).
-
-    >>> redistill_months(12, 36)
-    [12, 24]
-    """
-    if not every_months:
-        return []
-    return list(range(every_months, months, every_months))
-
-
 def project_fields(cost: ProjectCost, teacher_id: str) -> dict[str, object]:
     """The result's distillation block (payback and quality gap are added once the teacher is evaluated)."""
     plan = cost.training

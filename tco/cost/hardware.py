@@ -89,12 +89,27 @@ def owned_server_year(
     )
 
 
-def book_value(server_usd: float, residual_share: float, life_years: float, age_months: float) -> float:
-    """Straight-line book value from the price down to the residual at end of life (cash view).
+def economic_value(
+    server_usd: float, residual_share: float, life_years: float, age_months: float, discount_rate_annual: float
+) -> float:
+    """What a server is worth at `age_months` on the P&L's own terms: the present value of the capital charges
+    still to come and of its residual at end of life, E = A · (1 − v^m) / r_m + R · v^m, with A the monthly
+    capital charge (`owned_server_year`), m the months of life left, v = 1 / (1 + r_m). New, E is the price; at
+    end of life, the residual. The cash view's terminal value, so that its NPV and the P&L's agree.
 
-    >>> book_value(100_000, 0.2, 4, 24)
-    60000.0
+    Worked check: $100,000, 20 % residual, 4 years, 0 %: A = 80,000 / 48 = $1,666.67; halfway, 24 charges left
+    are $40,000, plus the $20,000 residual: $60,000 (at 0 % the straight-line book value).
+
+    >>> round(economic_value(100_000, 0.2, 4, 24, 0.0))
+    60000
+    >>> round(economic_value(370_000, 0.2, 4, 0, 0.08))
+    370000
     """
     residual = residual_share * server_usd
-    used = min(age_months / (12 * life_years), 1.0)
-    return server_usd - (server_usd - residual) * used
+    months = 12 * life_years
+    left = max(months - age_months, 0.0)
+    r_m = monthly_rate(discount_rate_annual)
+    charge = (server_usd - residual) * crf(r_m, months) + residual * r_m
+    v = 1 / (1 + r_m)
+    annuity = left if r_m == 0 else (1 - v**left) / r_m
+    return charge * annuity + residual * v**left

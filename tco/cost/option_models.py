@@ -168,16 +168,27 @@ def _horizon_total(model: OptionModel, scenario: Scenario) -> float:
     return float(cost.sum())
 
 
+def rental_breakdown(
+    unit_gpus: int, usd_per_gpu_hour: float, option: SelfHostedOption, scenario: Scenario
+) -> dict[str, float]:
+    """One rented instance a month by component: the GPU rental (spot: plus its preemption overhead in GPU time),
+    licences per GPU, and staff that grows with the fleet. The one place an offer is priced, whichever offer."""
+    overhead = 1 + option.spot_preemption_overhead if option.term == "spot" else 1.0
+    parts = {"gpu_rental": unit_gpus * usd_per_gpu_hour * HOURS_PER_MONTH * overhead}
+    if option.running_costs.license_usd_per_gpu_year:
+        parts["licences"] = unit_gpus * option.running_costs.license_usd_per_gpu_year / 12
+    return parts | _scaling_staff(scenario, unit_gpus)
+
+
 def _cheapest_offer(model: OptionModel, item: ResolvedSelfHosted, scenario: Scenario) -> tuple[OptionModel, str, str]:
     """Of the sheet's offers for the term, the one with the lowest total for this fleet over the horizon: the
     cheapest per GPU-hour loses when it forces whole 8-GPU instances on a fleet that needs fewer."""
     option = item.option
-    overhead = 1 + option.spot_preemption_overhead if option.term == "spot" else 1.0
     priced = []
     for offer in item.offers:
-        rental = offer.gpus_per_instance * offer.usd_per_gpu_hour * HOURS_PER_MONTH * overhead
-        candidate = dataclasses.replace(model, unit_gpus=offer.gpus_per_instance, usd_per_unit_month=rental,
-                                        unit_breakdown={"gpu_rental": rental})  # fmt: skip
+        parts = rental_breakdown(offer.gpus_per_instance, offer.usd_per_gpu_hour, option, scenario)
+        candidate = dataclasses.replace(model, unit_gpus=offer.gpus_per_instance,
+                                        usd_per_unit_month=sum(parts.values()), unit_breakdown=parts)  # fmt: skip
         priced.append((_horizon_total(candidate, scenario), offer.usd_per_gpu_hour, candidate, offer))
     total, _, chosen, offer = min(priced, key=lambda p: (p[0], p[1]))
     per_hour = min(priced, key=lambda p: (p[1], p[0]))
@@ -227,15 +238,12 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
             discount_rate_annual=scenario.finance.discount_rate_annual,
         )
         breakdown = server_year.monthly()
+        breakdown |= _scaling_staff(scenario, item.unit_gpus)
     else:
         assert item.usd_per_gpu_hour is not None
-        overhead = 1 + option.spot_preemption_overhead if option.term == "spot" else 1.0
-        breakdown = {"gpu_rental": item.unit_gpus * item.usd_per_gpu_hour * HOURS_PER_MONTH * overhead}
-        if overhead > 1:
+        breakdown = rental_breakdown(item.unit_gpus, item.usd_per_gpu_hour, option, scenario)
+        if option.term == "spot" and option.spot_preemption_overhead:
             notes.append(f"spot: +{option.spot_preemption_overhead:.0%} GPU time for preemptions")
-        if running.license_usd_per_gpu_year:
-            breakdown["licences"] = item.unit_gpus * running.license_usd_per_gpu_year / 12
-    breakdown |= _scaling_staff(scenario, item.unit_gpus)
     model = OptionModel(
         id=option.id,
         kind=kind,

@@ -8,11 +8,11 @@ import numpy as np
 
 from tco.cost import distillation
 from tco.cost.components import monthly_components
-from tco.cost.hardware import book_value
+from tco.cost.hardware import economic_value
 from tco.cost.option_models import OptionSetup, setup_options
 from tco.decision.quality import assess, cost_of_pass, cost_of_pass_interval
 from tco.finance import breakeven, discounting
-from tco.finance.commitments import committed_units, tranches
+from tco.finance.commitments import after_horizon, committed_units, tranches
 from tco.finance.projection import Drivers, Projection, decline_path, project, requests_series
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
@@ -47,11 +47,13 @@ def _token_totals(setup: OptionSetup, requests: float) -> tuple[float, float]:
 
 
 def _cash_flow(
-    setup: OptionSetup, units: np.ndarray, fixed: float, months: int
+    setup: OptionSetup, units: np.ndarray, fixed: float, months: int, rate: float
 ) -> tuple[list[float], float, list[float]]:
     """Owned fleet, cash view: servers bought when needed and again at the end of their life (replacement),
-    the retired ones sold at their residual value, opex monthly; and the terminal value, the book value of the
-    servers still held at the horizon, reported apart (it is not cash unless they are sold).
+    the retired ones sold at their residual value, opex monthly; and the terminal value of the servers still held
+    at the horizon, reported apart (it is not cash unless they are sold): their economic value
+    (tco.cost.hardware.economic_value), the value the P&L's capital charge implies, so the cash NPV and the P&L
+    NPV rest on one assumption and agree.
 
     Flow 0 is the first purchase; flow t + 1 is month t's opex plus what is bought for month t + 1, less the
     residual of what retires then. Third: the accounting view's straight-line depreciation each month, servers
@@ -71,7 +73,7 @@ def _cash_flow(
         purchase = bought[t + 1] * own.server_usd - retired[t + 1] * sale if nxt else 0.0
         flows.append(float(owned[t] * opex_per_server + fixed + purchase))
     terminal = sum(
-        count * book_value(own.server_usd, own.residual_share, own.life_years, months - t)
+        count * economic_value(own.server_usd, own.residual_share, own.life_years, months - t, rate)
         for t, count in enumerate(bought)
         if count > 0 and t + life > months - 1
     )
@@ -127,11 +129,21 @@ def _option_result(
         gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else None)
         model_name = item.option.model
         if model.kind == "owned" and setup.feasible:
-            cash, terminal, depreciation = _cash_flow(setup, units, model.fixed_usd_per_month, scenario.horizon_months)
+            cash, terminal, depreciation = _cash_flow(
+                setup, units, model.fixed_usd_per_month, scenario.horizon_months, scenario.finance.discount_rate_annual
+            )
             # accounting P&L: the same month with the capital charge replaced by straight-line depreciation
             capital = units * model.unit_breakdown["capital"]
             accounting = [float(c) for c in costs - capital + np.array(depreciation)]
             npv_cash = float(cash[0] + np.dot(cash[1:], factors) - terminal * factors[-1])
+    after_usd, after_pv_usd = _after_horizon(setup, projection.units[0, index], scenario)
+    if after_usd:
+        counted = scenario.finance.commitments_after_horizon == "count"
+        notes.append(
+            f"its {model.commitment_months}-month term runs past the {scenario.horizon_months}-month horizon: "
+            f"${after_usd:,.0f} of contract after it (present value ${after_pv_usd:,.0f}), "
+            + ("counted in its NPV of cost" if counted else "not counted (finance.commitments_after_horizon: ignore)")
+        )
     components = monthly_components(setup, projection.units[0, index], requests, *paths)
     usd_in = usd_out = None
     if input_share is not None and tokens_in and tokens_out:
@@ -150,7 +162,10 @@ def _option_result(
         monthly_cost_usd=[float(c) for c in costs],
         first_month_cost_usd=first,
         total_cost_usd=float(costs.sum() + model.implementation_usd),
-        npv_cost_usd=float(discounting.npv(scenario.finance.discount_rate_annual, model.implementation_usd, costs)),
+        npv_cost_usd=float(discounting.npv(scenario.finance.discount_rate_annual, model.implementation_usd, costs))
+        + (after_pv_usd if scenario.finance.commitments_after_horizon == "count" else 0.0),
+        committed_after_horizon_usd=after_usd,
+        committed_after_horizon_pv_usd=after_pv_usd,
         usd_per_mtok=first / ((tokens_in + tokens_out) / 1e6),
         usd_per_mtok_input=usd_in,
         usd_per_mtok_output=usd_out,
@@ -190,6 +205,17 @@ def _option_result(
         notes=notes,
         **_project_result(setup, inputs),
     )
+
+
+def _after_horizon(setup: OptionSetup, units: np.ndarray, scenario: Scenario) -> tuple[float, float]:
+    """(nominal, present value) of a reserved term's contract after the horizon (tco.finance.commitments); 0 for
+    every other option (owned servers are paid for: their value at the horizon is the terminal value)."""
+    model = setup.model
+    if model.kind != "rented" or not model.commitment_months or not setup.feasible:
+        return 0.0, 0.0
+    monthly = 1 / (1 + discounting.monthly_rate(scenario.finance.discount_rate_annual))
+    nominal, present = after_horizon(units, model.commitment_months, model.usd_per_unit_month, monthly)
+    return float(nominal), float(present)
 
 
 def _project_result(setup: OptionSetup, inputs: ScenarioInputs) -> dict[str, object]:
@@ -257,23 +283,27 @@ def _break_even(
         cash_savings = np.array(api_res.monthly_cost_usd) - cash[1:]
         cash_payback = discounting.payback_month(cash_upfront, cash_savings)
         flows = discounting.investment_flows(cash_upfront, cash_savings, self_res.terminal_value_usd or 0.0)
+    note = discounting.not_an_investment(flows)
+    month_one, month_one_ranges = breakeven.crossings(
+        model,
+        api_setup.model,
+        tokens_per_request,
+        scenario.workload.peak_factor,
+        scenario.capacity,
+        np.array(scenario.workload.hourly_factors),
+    )
+    horizon, horizon_ranges = breakeven.horizon_crossings(model, api_setup.model, scenario)
     return BreakEven(
         self_hosted=self_res.id,
         api=api_res.id,
-        crossings=breakeven.crossings(
-            model,
-            api_setup.model,
-            tokens_per_request,
-            scenario.workload.peak_factor,
-            scenario.capacity,
-            np.array(scenario.workload.hourly_factors),
-        ),
+        crossings=month_one,
         break_even_utilization=breakeven.break_even_utilization(
             self_res.first_month_cost_usd,
             (self_res.gpus_billed_first_month or 0) / model.gpus_per_replica,
             model.replica_req_per_s,
             tokens_per_request,
             api_usd_per_mtok,
+            api_setup.model.fixed_usd_per_month,
         ),
         monthly_savings_usd=[float(s) for s in savings],
         cumulative_savings_usd=[float(s) for s in np.cumsum(savings) - upfront],
@@ -282,9 +312,12 @@ def _break_even(
         npv_savings_usd=api_res.npv_cost_usd - self_res.npv_cost_usd,
         cash_payback_month=cash_payback,
         terminal_value_usd=self_res.terminal_value_usd,
-        horizon_crossings=breakeven.horizon_crossings(model, api_setup.model, scenario),
-        irr=discounting.irr_annual(flows),
-        roi=discounting.roi(flows),
+        horizon_crossings=horizon,
+        irr=None if note else discounting.irr_annual(flows),
+        roi=None if note else discounting.roi(flows),
+        returns_note=note,
+        month_one_ranges=month_one_ranges,
+        horizon_ranges=horizon_ranges,
     )
 
 
@@ -359,7 +392,7 @@ def evaluate(inputs: ScenarioInputs, setups: list[OptionSetup] | None = None) ->
         cheapest = min(apis, key=lambda r: r.npv_cost_usd).id
         by_pair = {(p.self_hosted, p.api): p for p in pairs}
         results = [
-            dataclasses.replace(r, irr=p.irr, roi=p.roi, returns_against=cheapest)
+            dataclasses.replace(r, irr=p.irr, roi=p.roi, returns_note=p.returns_note, returns_against=cheapest)
             if (p := by_pair.get((r.id, cheapest))) is not None
             else r
             for r in results

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tco.cost.components import STAFF
+from tco.finance.volume_ranges import range_at, ranges_text
 from tco.records.results import BreakEven, OptionResult, ScenarioResult, recommendable
 from tco.risk.report import headline_pair
 
@@ -33,11 +35,27 @@ class Decision:
     """First-month volume at which the headline pair's NPV of savings changes sign, nearest today's volume."""
     left_out: list[tuple[str, str]] = field(default_factory=list)
     """(option id, why not recommended), cheapest first."""
+    commitments_after_horizon: str = "count"
+
+
+def usd(value: float) -> str:
+    """Whole dollars with the sign before the symbol: -$807,094.
+
+    >>> usd(-807094.4)
+    '-$807,094'
+    """
+    return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
 
 
 def mean_monthly_usd(option: OptionResult) -> float:
     """Mean of the monthly costs over the horizon (growth and price declines included, one-time costs not)."""
     return sum(option.monthly_cost_usd) / len(option.monthly_cost_usd)
+
+
+def mean_staff_usd(option: OptionResult) -> float:
+    """Of `mean_monthly_usd`: staff and platform (tco.cost.components.STAFF), the same months."""
+    staff = option.monthly_components_usd.get(STAFF) or [0.0]
+    return sum(staff) / len(staff)
 
 
 def why_not(option: OptionResult) -> str:
@@ -56,8 +74,13 @@ def status(option: OptionResult, decision: Decision) -> str:
 
 
 def _flip(pair: BreakEven, today: float) -> float | None:
-    crossings = [c.requests_per_month for c in pair.horizon_crossings]
-    return min(crossings, key=lambda v: abs(v / today - 1)) if crossings else None
+    """The nearer edge of the horizon range that holds today's volume: the first-month volume at which the answer
+    between the pair changes (None when one side is cheaper at every volume searched)."""
+    here = range_at(pair.horizon_ranges, today)
+    if here is None:
+        return None
+    edges = [v for v in (here.from_requests_per_month, here.to_requests_per_month) if v is not None]
+    return min(edges, key=lambda v: abs(v / today - 1)) if edges else None
 
 
 def decide(result: ScenarioResult) -> Decision:
@@ -73,7 +96,8 @@ def decide(result: ScenarioResult) -> Decision:
     )
     flip = _flip(pair, result.assumptions["requests_per_month_first"]) if pair else None
     left_out = [(o.id, why_not(o)) for o in ranked if not recommendable(o)]
-    return Decision(pick, runner_up, savings, gate_text(result), hosted, api, pair, flip, left_out)
+    after = (result.assumptions.get("finance") or {}).get("commitments_after_horizon", "count")
+    return Decision(pick, runner_up, savings, gate_text(result), hosted, api, pair, flip, left_out, after)
 
 
 def gate_text(result: ScenarioResult) -> str | None:
@@ -116,31 +140,70 @@ def _per_task(option: OptionResult) -> str:
     return text
 
 
-def _payback(d: Decision, months: int) -> str:
+def _payback(d: Decision, months: int, today: float) -> str:
     if d.hosted is None or d.api is None or d.pair is None:
         return ""
     hosted, api, pair = d.hosted, d.api, d.pair
     change = mean_monthly_usd(hosted) / mean_monthly_usd(api) - 1
     text = (
-        f" Self-hosting {hosted.model} ({hosted.id}) costs ${mean_monthly_usd(hosted):,.0f}/month, "
-        f"{abs(change):.0%} {'less' if change < 0 else 'more'} than {api.id}"
+        f" Self-hosting {hosted.model} ({hosted.id}) costs ${mean_monthly_usd(hosted):,.0f}/month (mean over the "
+        f"horizon, one-time costs apart), {abs(change):.0%} {'less' if change < 0 else 'more'} than {api.id}"
     )
-    if pair.payback_month is not None and pair.npv_savings_usd > 0:
-        text += f", and pays back in month {pair.payback_month} (NPV of savings ${pair.npv_savings_usd:,.0f})."
-    else:
-        text += f"; it does not pay back within {months} months."
-    if d.flip_requests_per_month is not None:
-        cheaper = pair.npv_savings_usd > 0
+    text += _payback_clause(hosted, pair, months)
+    if hosted.committed_after_horizon_usd:
         text += (
-            f" What would change the answer: a first-month volume "
-            f"{'below' if cheaper else 'above'} {d.flip_requests_per_month:,.0f} requests/month "
-            f"makes {api.id if cheaper else hosted.id} the cheaper of the two."
+            f" Its reserved term runs past the horizon: ${hosted.committed_after_horizon_usd:,.0f} of contract after "
+            f"month {months} (present value ${hosted.committed_after_horizon_pv_usd:,.0f})"
+            + (" is in its NPV." if _counts_after(d) else " is not counted (commitments_after_horizon: ignore).")
+        )
+    if d.flip_requests_per_month is not None:
+        here = range_at(pair.horizon_ranges, today)
+        who = {"self_hosted": hosted.id, "api": api.id}.get(here.cheaper if here else "", "neither")
+        text += (
+            f" What would change the answer: the first-month volume. Over the {months} months "
+            f"{ranges_text(pair.horizon_ranges, hosted.id, api.id)}; today's {today:,.0f} is where "
+            + (f"{who} is the cheaper." if who != "neither" else "the two alternate.")
         )
     return text
 
 
+def payback_text(pair: BreakEven) -> str:
+    """'payback month 3', or for owned servers the cash payback first and the P&L payback beside it, labelled."""
+    pnl = f"month {pair.payback_month}" if pair.payback_month is not None else "not within the horizon"
+    if pair.terminal_value_usd is None:  # not owned
+        return f"payback {pnl}"
+    cash = f"month {pair.cash_payback_month}" if pair.cash_payback_month is not None else "not within the horizon"
+    return f"cash payback {cash} (servers bought up front); P&L payback {pnl} (capital charged monthly)"
+
+
+def _counts_after(d: Decision) -> bool:
+    return d.commitments_after_horizon == "count"
+
+
+def _payback_clause(hosted: OptionResult, pair: BreakEven, months: int) -> str:
+    """Owned servers: the cash payback first (they are bought up front), the P&L payback beside it, labelled."""
+    if pair.npv_savings_usd <= 0:
+        return f"; it does not pay back within {months} months (NPV of savings {usd(pair.npv_savings_usd)})."
+    npv = f"NPV of savings {usd(pair.npv_savings_usd)}"
+    if hosted.ownership == "owned" and hosted.cash_flow_usd is not None:
+        outlay = hosted.cash_flow_usd[0]
+        cash = (
+            f"pays back its cash in month {pair.cash_payback_month}"
+            if pair.cash_payback_month is not None
+            else f"does not pay back its cash within {months} months"
+        )
+        pnl = f"month {pair.payback_month}" if pair.payback_month is not None else f"not within {months} months"
+        return (
+            f", and {cash} (${outlay:,.0f} paid up front for the servers and implementation); on the P&L, with "
+            f"capital charged monthly, it pays back in {pnl} ({npv})."
+        )
+    if pair.payback_month is None:
+        return f"; it does not pay back within {months} months ({npv})."
+    return f", and pays back in month {pair.payback_month} ({npv})."
+
+
 def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
-    """E.g. "Recommended: glm5-api at $9,300/month over 24 months ($0.0031 a task); meets the SLO and
+    """E.g. "Recommended: glm5-api at $9,300/month (mean over 24 months; $0.0031 a task); meets the SLO and
     GPQA ≥ 85. It saves $359,201 (NPV) against the next best, gemini-3-pro. Self-hosting …"."""
     d = decision or decide(result)
     months = len(result.assumptions["months"])
@@ -148,10 +211,15 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
     if d.pick is None:
         text = f"No option meets {needs}."
     else:
+        one_time = d.pick.total_cost_usd - sum(d.pick.monthly_cost_usd)
         text = (
-            f"Recommended: {d.pick.id} at ${mean_monthly_usd(d.pick):,.0f}/month over {months} months "
-            f"({_per_task(d.pick)}); meets {needs}."
+            f"Recommended: {d.pick.id} at ${mean_monthly_usd(d.pick):,.0f}/month (mean over {months} months"
+            + (f"; ${one_time:,.0f} one-time on top" if one_time >= 0.5 else "")
+            + f"; {_per_task(d.pick)}); meets {needs}."
         )
+        staff = mean_staff_usd(d.pick)
+        if d.pick.kind == "api" and staff:
+            text += f" That includes ${staff:,.0f}/month of platform staff (finance.ops_fte.api)."
         if d.pick.distillation is not None and d.pick.one_time_cost_usd is not None:
             text += (
                 f" It is a student distilled from {d.pick.distillation['teacher']}: a one-time project of "
@@ -160,7 +228,7 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
             )
         if d.runner_up is not None and d.savings_npv_usd is not None:
             text += f" It saves ${d.savings_npv_usd:,.0f} (NPV) against the next best, {d.runner_up.id}."
-    text += _payback(d, months)
+    text += _payback(d, months, result.assumptions["requests_per_month_first"])
     if d.left_out:
         text += " Not recommended: " + ", ".join(f"{i} ({why})" for i, why in d.left_out) + "."
     return text

@@ -24,9 +24,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tco.finance.commitments import after_horizon
 from tco.finance.discounting import discount_factors
 from tco.finance.projection import SECONDS_PER_MONTH, Drivers, OptionModel, decline_path, project
-from tco.records.results import Crossing
+from tco.finance.volume_ranges import largest_gap, volume_ranges
+from tco.records.results import Crossing, VolumeRange
 from tco.records.scenario import HOURS_PER_MONTH, CapacityPolicy, Scenario
 
 VOLUME_RANGE = (1e2, 1e11)
@@ -49,6 +51,8 @@ class Setting:
     gpu_path: np.ndarray  # (T,) on-demand GPU price multiplier
     npv: bool = False
     """True: the sum is an NPV over the horizon, implementation included."""
+    after_horizon: bool = False
+    """With `npv`: a reserved term's contract after the horizon counts, at its present value."""
 
     @staticmethod
     def first_month(peak_factor: float, policy: CapacityPolicy, hourly: np.ndarray) -> Setting:
@@ -61,11 +65,17 @@ def costs_at_volume(models: list[OptionModel], volume: np.ndarray, setting: Sett
     with their weights (implementation included over a horizon, so it is that option's NPV)."""
     drivers = Drivers.base(setting.peak_factor, setting.api_path, setting.gpu_path)
     out = np.empty((len(models), volume.size))
+    reserved = [i for i, m in enumerate(models) if m.kind == "rented" and m.commitment_months]
+    detail = setting.npv and setting.after_horizon and bool(reserved)
     for start in range(0, volume.size, CHUNK):
         part = volume[start : start + CHUNK]
         requests = part[:, None] * setting.growth[None, :]
-        cost = project(models, requests, drivers, setting.policy, setting.hourly, detail=False).cost_usd
-        out[:, start : start + part.size] = (cost * setting.weights).sum(axis=-1).T
+        projection = project(models, requests, drivers, setting.policy, setting.hourly, detail=detail)
+        out[:, start : start + part.size] = (projection.cost_usd * setting.weights).sum(axis=-1).T
+        for i in reserved if detail else ():
+            m = models[i]
+            pv = after_horizon(projection.units[:, i, :], m.commitment_months, m.usd_per_unit_month, setting.weights[0])
+            out[i, start : start + part.size] += pv[1]
     if setting.npv:
         out += np.array([m.implementation_usd for m in models])[:, None]
     return out
@@ -90,10 +100,17 @@ def _edges(
     base += float(np.dot(model.recurring_by_month(setting.weights.size), setting.weights))
     base += model.implementation_usd if setting.npv else 0.0
     mean_shape = float(shape.mean())
+    # a reserved term's contract after the horizon: at most a whole term per unit held at the peak month
+    after = 0.0
+    if setting.npv and setting.after_horizon and model.kind == "rented" and model.commitment_months:
+        months = setting.weights.size
+        after = model.usd_per_unit_month * float(
+            (setting.weights[0] ** (months + np.arange(1, model.commitment_months + 1))).sum()
+        )
     slope_low = float((unit * r * setting.growth).sum() * mean_shape / q)
-    slope_high = float((unit * r * growth_max).sum() * mean_shape / q)
+    slope_high = float((unit * r * growth_max).sum() * mean_shape / q) + after * r * float(growth_max.max()) / q
     at_zero_low = base + float(unit.sum()) * r * policy.ha_spare_replicas
-    at_zero_high = base + float(unit.sum()) * (r * (1 + policy.min_replicas + policy.ha_spare_replicas) + 1)
+    at_zero_high = base + (float(unit.sum()) + after) * (r * (1 + policy.min_replicas + policy.ha_spare_replicas) + 1)
     api_fixed, api_slope = api_line
     low, high = _half_line(api_slope - slope_low, at_zero_low - api_fixed, lo, hi)
     low, high = _half_line(slope_high - api_slope, api_fixed - at_zero_high, low, high)
@@ -170,6 +187,17 @@ def _crossings(
     return [Crossing(v, v * tokens_per_request, above) for v, above in found]
 
 
+def _ranges(self_hosted: OptionModel, api: OptionModel, setting: Setting, found: list[Crossing]) -> list[VolumeRange]:
+    """`found` as ranges (tco.finance.volume_ranges), the side cheaper without crossings read at 1M requests."""
+
+    def costs(volumes: np.ndarray) -> np.ndarray:
+        return costs_at_volume([self_hosted, api], volumes, setting)
+
+    hosted, api_cost = costs(np.array([1e6]))[:, 0]
+    cheaper = "self_hosted" if hosted < api_cost else "api"
+    return volume_ranges(found, cheaper, lambda a, b: largest_gap(costs, a, b))
+
+
 def crossings(
     self_hosted: OptionModel,
     api: OptionModel,
@@ -177,15 +205,20 @@ def crossings(
     peak_factor: float,
     policy: CapacityPolicy,
     hourly: np.ndarray,
-) -> list[Crossing]:
-    """First-month break-even: the volumes at which the two cost the same in month 1, at first-month prices."""
+) -> tuple[list[Crossing], list[VolumeRange]]:
+    """First-month break-even: the volumes at which the two cost the same in month 1, at first-month prices, and
+    the ranges they bound."""
     setting = Setting.first_month(peak_factor, policy, hourly)
-    return _crossings(self_hosted, _first_month_prices(api), setting, tokens_per_request)
+    api = _first_month_prices(api)
+    found = _crossings(self_hosted, api, setting, tokens_per_request)
+    return found, _ranges(self_hosted, api, setting, found)
 
 
-def horizon_crossings(self_hosted: OptionModel, api: OptionModel, scenario: Scenario) -> list[Crossing]:
+def horizon_crossings(
+    self_hosted: OptionModel, api: OptionModel, scenario: Scenario
+) -> tuple[list[Crossing], list[VolumeRange]]:
     """Horizon break-even: the first-month volumes at which the NPV of savings over the horizon is zero, with
-    the scenario's growth, price declines and commitments (P&L view for owned hardware)."""
+    the scenario's growth, price declines and commitments (P&L view for owned hardware), and the ranges."""
     months = scenario.horizon_months
     w = scenario.workload
     setting = Setting(
@@ -197,8 +230,10 @@ def horizon_crossings(self_hosted: OptionModel, api: OptionModel, scenario: Scen
         decline_path(scenario.finance.api_price_decline_annual, months),
         decline_path(scenario.finance.gpu_price_decline_annual, months),
         npv=True,
+        after_horizon=scenario.finance.commitments_after_horizon == "count",
     )
-    return _crossings(self_hosted, api, setting, w.tokens_per_request)
+    found = _crossings(self_hosted, api, setting, w.tokens_per_request)
+    return found, _ranges(self_hosted, api, setting, found)
 
 
 def cost_curves(scenario: Scenario, models: list[OptionModel], points: int = 300) -> tuple[np.ndarray, np.ndarray]:
@@ -216,18 +251,22 @@ def break_even_utilization(
     replica_req_per_s: float,
     tokens_per_request: float,
     api_usd_per_mtok: float,
+    api_fixed_usd_per_month: float = 0.0,
 ) -> float | None:
-    """u* = fleet cost a month × 1e6 / (billed capacity in tokens a month × API $/Mtok).
+    """u* = (fleet cost a month − API fixed cost a month) × 1e6 / (billed capacity in tokens a month × API $/Mtok).
 
-    The fleet cost includes fixed costs and whole instances or servers; billed capacity is the billed GPUs'
-    worth of replicas × X* × tokens per request × 3,600 × 730, the same base as `utilization_first_month`.
-    So at utilisation u* this fleet costs exactly what the API would charge for the tokens it serves; below
-    it the API is cheaper. (Above the fleet's planning limit the fleet itself would grow.)
+    The same basis as the break-even volumes: every cost on both sides, the fleet's fixed costs and whole
+    instances or servers, the API's platform staff. Billed capacity is the billed GPUs' worth of replicas × X* ×
+    tokens per request × 3,600 × 730, the same base as `utilization_first_month`. So at utilisation u* this fleet
+    costs exactly what the API would (its per-token charge for the tokens served plus its fixed cost); below it
+    the API is cheaper. (Above the fleet's planning limit the fleet itself would grow.)
 
     >>> round(break_even_utilization(730 * 5.0, 1, 1.0, 2500, 4.32), 4)  # one $5/h replica, 2,500 tok/s
     0.1286
+    >>> round(break_even_utilization(730 * 5.0, 1, 1.0, 2500, 4.32, 900.0), 4)  # less the API's $900 of staff
+    0.0969
     """
     if api_usd_per_mtok <= 0 or not replica_req_per_s > 0 or not billed_replicas > 0:
         return None
     tokens_per_month = billed_replicas * replica_req_per_s * tokens_per_request * 3600 * HOURS_PER_MONTH
-    return fleet_usd_per_month * 1e6 / (tokens_per_month * api_usd_per_mtok)
+    return max(fleet_usd_per_month - api_fixed_usd_per_month, 0.0) * 1e6 / (tokens_per_month * api_usd_per_mtok)

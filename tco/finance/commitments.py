@@ -50,3 +50,32 @@ def tranches(needed: np.ndarray, term_months: int) -> list[Tranche]:
     """The base case's tranches, one per month in which units were committed."""
     _, started, _ = committed_units(needed, term_months)
     return [Tranche(t, t + term_months - 1, float(units)) for t, units in enumerate(started) if units > 0]
+
+
+def after_horizon(
+    billed: np.ndarray, term_months: int, usd_per_unit_month: float, monthly_discount: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(nominal, present value) of the commitments still running after the last month of `billed` (last axis):
+    every tranche started in month t (0-based, renewals included) runs to t + term − 1, so T − t − term months
+    of it lie beyond a T-month horizon, each costing `usd_per_unit_month` per unit and paid at the end of month
+    T + k, discounted by `monthly_discount`^(T + k) (the present value at month 0, as the NPV of cost).
+
+    Worked example: 2 units reserved for 36 months from month 0 at $1,000 a unit-month, a 12-month horizon:
+    24 months × 2 × $1,000 = $48,000 nominal; at no discount the present value is the same.
+
+    >>> nominal, pv = after_horizon(np.full(12, 2.0), 36, 1000.0, 1.0)
+    >>> float(nominal), float(pv)
+    (48000.0, 48000.0)
+    """
+    months = billed.shape[-1]
+    _, started, _ = committed_units(billed, term_months)
+    nominal = np.zeros(billed.shape[:-1])
+    present = np.zeros(billed.shape[:-1])
+    for t in range(months):
+        remaining = t + term_months - months
+        if remaining <= 0:
+            continue
+        factors = monthly_discount ** (months + np.arange(1, remaining + 1))
+        nominal = nominal + started[..., t] * remaining * usd_per_unit_month
+        present = present + started[..., t] * usd_per_unit_month * factors.sum()
+    return nominal, present

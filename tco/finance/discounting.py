@@ -66,6 +66,49 @@ def investment_flows(upfront_usd: float, monthly_savings_usd: np.ndarray, termin
     return flows
 
 
+MATERIAL_MONTHS = 6
+"""An outlay is an investment only if it takes at least this many months of the mean monthly savings to return:
+below that the choice pays back within half a year, an operating choice, and an IRR of thousands of percent a
+year says nothing that the payback month does not (issue 24 found 1,733 % and 19,113 %)."""
+
+
+def not_an_investment(flows: np.ndarray) -> str | None:
+    """Why `flows` (month 0, then each month's savings) are not an investment, or None when they are: a month-0
+    outlay that the flows return (they sum above zero), with one rate that solves them (a later purchase can make
+    several), that is material (MATERIAL_MONTHS).
+
+    >>> not_an_investment(np.array([-200.0, *[30.0] * 12]))
+    >>> not_an_investment(np.array([-10.0, 30.0, 30.0]))[:60]
+    'the month-0 outlay ($10) is under 6 months of the mean month'
+    >>> not_an_investment(np.array([-10.0, -5.0, -5.0]))
+    'the savings never return the month-0 outlay ($10): self-hosting costs more'
+    """
+    outlay = -float(flows[0])
+    if outlay <= 0:
+        return "nothing is paid up front: there is no outlay to return"
+    returns = flows[1:]
+    if flows.sum() <= 0:
+        return f"the savings never return the month-0 outlay (${outlay:,.0f}): self-hosting costs more"
+    if _rates_solving(flows) != 1:
+        return "later outlays (servers bought again) make more than one rate solve the flows: the NPV says it"
+    mean = float(returns.mean())
+    if outlay < MATERIAL_MONTHS * mean:
+        return (
+            f"the month-0 outlay (${outlay:,.0f}) is under {MATERIAL_MONTHS} months of the mean monthly savings "
+            f"(${mean:,.0f}): a cost difference, not an investment; the payback month says it"
+        )
+    return None
+
+
+def _rates_solving(flows: np.ndarray) -> int:
+    """How many monthly rates from −90 % to +500 % make the NPV of `flows` zero (sign changes on a fine grid)."""
+    rates = np.concatenate([np.linspace(-0.9, 0.0, 400, endpoint=False), np.geomspace(1e-6, 5.0, 800)])
+    t = np.arange(flows.size)
+    values = (flows[None, :] * (1 + rates[:, None]) ** -t[None, :]).sum(axis=1)
+    signs = np.sign(values[values != 0])
+    return int(np.count_nonzero(np.diff(signs)))
+
+
 def irr_annual(flows: np.ndarray) -> float | None:
     """numpy-financial's IRR of monthly flows, compounded to a year: (1 + irr_m)^12 − 1; None when there is
     no investment to return (month 0 not an outlay) or no rate solves it.

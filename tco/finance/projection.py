@@ -64,27 +64,44 @@ class OptionModel:
         return self.kind == "api"
 
     def recurring_by_month(self, months: int) -> np.ndarray:
-        """`recurring_usd` in months N, 2N, … (0-based) of `months`, zero elsewhere.
+        """`recurring_usd` at the end of months N, 2N, … (1-based; indices N − 1, 2N − 1, …) of `months`, zero
+        elsewhere: the first project is paid at month 0 (implementation), the next N months later, while the horizon
+        has a month left to use it (none in its last month).
 
-        >>> OptionModel("s", "rented", 0.0, recurring_usd=5.0, recurring_every_months=2).recurring_by_month(5)
-        array([0., 0., 5., 0., 5.])
+        >>> OptionModel("s", "rented", 0.0, recurring_usd=5.0, recurring_every_months=2).recurring_by_month(6)
+        array([0., 5., 0., 5., 0., 0.])
         """
         out = np.zeros(months)
-        if self.recurring_every_months and self.recurring_usd:
-            out[self.recurring_every_months :: self.recurring_every_months] = self.recurring_usd
+        n = self.recurring_every_months
+        if n and self.recurring_usd:
+            out[n - 1 : months - 1 : n] = self.recurring_usd
         return out
+
+
+GPU_PRICE_COMPONENTS = ("gpu_rental", "capital", "maintenance")
+"""What the GPU price moves: a rented unit's rent; an owned server's capital and maintenance (maintenance is
+`maintenance_share_per_year` × the server price, so it moves with the price)."""
+ENERGY_COMPONENTS = ("energy",)
+STAFF_COMPONENTS = ("staff_scaling",)
+"""Per-unit components the staff multiplier moves, beside `fixed_usd_per_month`."""
 
 
 @dataclass(frozen=True)
 class Drivers:
-    """Per-sample multipliers; the base case is one sample with every multiplier 1."""
+    """Per-sample multipliers; the base case is one sample with every multiplier 1.
+
+    Each multiplier moves one input: `gpu_price` the GPU_PRICE_COMPONENTS of a unit's cost, `energy_price` its
+    ENERGY_COMPONENTS, `fixed_cost` staff and platform (the fixed cost and STAFF_COMPONENTS); colocation,
+    licences and egress stay at base. A unit without a breakdown is all GPU price.
+    """
 
     throughput: np.ndarray  # (S,) on every replica's X*, or (S, O): one column per option
     peak_factor: np.ndarray  # (S,) peak-to-average
     api_price: np.ndarray  # (S, T) on API prices (level x decline path)
-    gpu_price: np.ndarray  # (S,) on self-hosted unit costs
+    gpu_price: np.ndarray  # (S,) on the GPU price: rent (rented) or server price (owned)
     gpu_decline: np.ndarray  # (T,) price path for on-demand and spot rentals
     fixed_cost: np.ndarray | None = None  # (S,) on staff and platform costs; None: 1
+    energy_price: np.ndarray | None = None  # (S,) on the price of electricity; None: 1
 
     @staticmethod
     def base(peak_factor: float, api_price_path: np.ndarray, gpu_price_path: np.ndarray) -> Drivers:
@@ -95,6 +112,35 @@ class Drivers:
             gpu_price=np.ones(1),
             gpu_decline=gpu_price_path,
         )
+
+
+def unit_cost_usd_per_month(group: list[OptionModel], drivers: Drivers) -> np.ndarray:
+    """USD per billed unit-month, (S, O, 1): total + Σ_k part_k × (multiplier_k − 1), k over GPU price, energy and
+    staff, part_k the sum of that input's components in `unit_breakdown`. With every multiplier 1 each term is
+    exactly 0, so the base case is `usd_per_unit_month` to the last bit.
+
+    >>> m = OptionModel("o", "owned", 0.0, usd_per_unit_month=130.0, unit_breakdown={"capital": 100.0, "energy": 30.0})
+    >>> d = Drivers.base(1.0, np.ones(1), np.ones(1))
+    >>> float(unit_cost_usd_per_month([m], Drivers(d.throughput, d.peak_factor, d.api_price, np.array([1.2]),
+    ...                                         d.gpu_decline, energy_price=np.array([0.5])))[0, 0, 0])
+    135.0
+    """
+
+    def part(keys: tuple[str, ...], whole: bool) -> np.ndarray:
+        """USD per unit-month of `keys`; a unit without a breakdown: all of it when `whole`, else none."""
+        usd = [
+            sum(m.unit_breakdown.get(k, 0.0) for k in keys) if m.unit_breakdown else m.usd_per_unit_month * whole
+            for m in group
+        ]
+        return np.array(usd, dtype=float)[None, :, None]
+
+    cost = np.array([m.usd_per_unit_month for m in group])[None, :, None] + part(GPU_PRICE_COMPONENTS, True) * (
+        drivers.gpu_price[:, None, None] - 1
+    )
+    for multiplier, keys in ((drivers.energy_price, ENERGY_COMPONENTS), (drivers.fixed_cost, STAFF_COMPONENTS)):
+        if multiplier is not None:
+            cost = cost + part(keys, False) * (multiplier[:, None, None] - 1)
+    return cost
 
 
 @dataclass(frozen=True)
@@ -159,7 +205,7 @@ def project(
         for j, m in enumerate(group):
             if m.commitment_months:  # commitments grow but never shrink before their term ends
                 billed[:, j, :] = committed_units(billed[:, j, :], m.commitment_months)[0]
-        unit_cost = np.array([m.usd_per_unit_month for m in group])[None, :, None] * drivers.gpu_price[:, None, None]
+        unit_cost = unit_cost_usd_per_month(group, drivers)
         np.multiply(billed, unit_cost, out=cost[:, block, :])
         declines = np.array([m.price_declines for m in group])
         if declines.any():

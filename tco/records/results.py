@@ -21,6 +21,8 @@ class OptionResult:
     total_cost_usd: float
     """Sum of monthly costs plus one-time implementation."""
     npv_cost_usd: float
+    """Present value of every cost over the horizon, implementation included, and of a reserved term's contract
+    after it when `finance.commitments_after_horizon` is count (the default)."""
     usd_per_mtok: float
     usd_per_mtok_input: float | None
     usd_per_mtok_output: float | None
@@ -51,7 +53,8 @@ class OptionResult:
     cash_flow_usd: list[float] | None = None
     """Owned only: month 0 (capex) then each month's cash out; the terminal value is not in it."""
     terminal_value_usd: float | None = None
-    """Owned only: the servers' book value at the horizon (straight line to the residual)."""
+    """Owned only: the servers' economic value at the horizon (the present value of their remaining capital charges
+    and residual, tco.cost.hardware.economic_value): the assumption the P&L NPV makes too."""
     npv_cash_usd: float | None = None
     """Owned only: NPV of the cash flows less the discounted terminal value."""
     depreciation_usd: list[float] | None = None
@@ -76,6 +79,8 @@ class OptionResult:
     """Self-hosted: IRR of the savings against `returns_against` (cash view when owned), a yearly rate."""
     roi: float | None = None
     """Self-hosted: undiscounted net savings over the horizon / the month-0 outlay, against `returns_against`."""
+    returns_note: str | None = None
+    """Why `irr` and `roi` are None (tco.finance.discounting.not_an_investment)."""
     returns_against: str | None = None
     """The API option (cheapest by NPV) that `irr` and `roi` are measured against."""
     one_time_cost_usd: float | None = None
@@ -89,6 +94,10 @@ class OptionResult:
     distillation: dict[str, Any] | None = None
     """Distilled: the teacher, the training plan (tokens, FLOPs, MFU, cluster, wall time, price), the teacher's
     data price, re-distillation, payback against the teacher and the quality gap (student − teacher)."""
+    committed_after_horizon_usd: float = 0.0
+    """Reserved terms: what is left of the contract after the horizon, nominal (0 when none runs past it)."""
+    committed_after_horizon_pv_usd: float = 0.0
+    """Its present value at month 0: what the NPV of cost counts unless commitments_after_horizon is ignore."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -111,6 +120,19 @@ class Crossing:
 
 
 @dataclass(frozen=True)
+class VolumeRange:
+    """Volumes (requests a month, at first-month volume) where one side is the cheaper throughout
+    (`tco.finance.volume_ranges`); None: from zero, or to the end of the search."""
+
+    from_requests_per_month: float | None
+    to_requests_per_month: float | None
+    cheaper: str
+    """self_hosted, api, or even: crossings alternate within a few percent of volume (see `costs_within`)."""
+    costs_within: float | None = None
+    """even: the largest gap between the two costs inside the range, over the API's cost."""
+
+
+@dataclass(frozen=True)
 class BreakEven:
     self_hosted: str
     api: str
@@ -126,13 +148,20 @@ class BreakEven:
     cash_payback_month: int | None = None
     """Cash view (owned): payback on cash alone, never counting the terminal value."""
     terminal_value_usd: float | None = None
-    """Owned: the servers' book value at the horizon, reported apart from payback."""
+    """Owned: the servers' economic value at the horizon, reported apart from payback."""
     horizon_crossings: list[Crossing] = field(default_factory=list)
     """Horizon break-even: first-month volumes at which the NPV of savings over the horizon is zero (growth,
     price declines, commitments and implementation included)."""
     irr: float | None = None
-    """IRR of [−upfront, savings…] (+ terminal value in the cash view), compounded to a year."""
+    """IRR of [−upfront, savings…] (+ terminal value in the cash view), compounded to a year; None when the flows
+    are not an investment (`returns_note` says why)."""
     roi: float | None = None
+    returns_note: str | None = None
+    """Why `irr` and `roi` are None (no material outlay, or the outlay never comes back), else None."""
+    month_one_ranges: list[VolumeRange] = field(default_factory=list)
+    """Month 1 at first-month prices: where each side is the cheaper, covering 100 to 100 billion requests/month."""
+    horizon_ranges: list[VolumeRange] = field(default_factory=list)
+    """Over the horizon (NPV of savings), by first-month volume."""
 
 
 @dataclass(frozen=True)

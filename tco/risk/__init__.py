@@ -1,5 +1,6 @@
-"""How sure the answer is: the Monte Carlo over prices, throughput, peak, growth and staff; the tornado; the
-risk report of a self-hosted and API pair.
+"""How sure the answer is: the Monte Carlo over prices (GPU, energy, API), throughput, peak, growth, API price
+decline, staff and one-time costs; the tornado, on the same ranges (`montecarlo.Ranges`, from the scenario's
+`uncertainty`); the risk report of a self-hosted and API pair.
 
 May import: records, workload, capacity, finance, cost.
 """

@@ -1,12 +1,17 @@
-"""Monte Carlo over prices, throughput, peak, growth, staff and API price decline (research/tco.md 7.10).
+"""Monte Carlo over prices, throughput, peak, growth, staff, one-time costs and API price decline (research/tco.md
+7.10), and the one set of ranges it shares with the tornado (`Ranges`, from the scenario's `uncertainty`).
 
-Every draw has its median at the user's base value, so the base case is the P50 of each input:
+Every draw is symmetric around the user's base value, so the base case is the median of each input:
 - throughput per option: log-normal, X* × exp(σ·z), σ by where X* comes from (`throughput_sd`):
   measured `throughput_rel_sd` (12 %), published at least PUBLISHED_SD (figures from another
   stack), modelled and estimated at least the capacity model's expected error;
-- API and GPU prices, peak-to-average, staff and platform cost: symmetric triangular, base × (1 ± range);
-- monthly growth: normal around the base; API price decline: base ± `api_decline_range`
-  (triangular), held within 0–95 %/yr (clipping a tail moves no median).
+- GPU, energy and API prices, peak-to-average, staff and platform, one-time costs: triangular, base × (1 ± range);
+- monthly growth: normal, base + sd·z; API price decline: base ± `api_decline_range` (triangular); a negative
+  decline is a price rise.
+A valid bound nearer than the range (peak ≥ 1, growth > −99 %/month, decline ≤ MAX_DECLINE) narrows the range
+on both sides (`centred_half_width`): no tail is clipped on one side, so no median or mean moves off the base.
+Draw order (bench/engine_speed_vs_loop.py re-derives it): throughput (S, O), GPU price, energy price, API price
+level, peak, growth, decline, staff, one-time; a zero range draws nothing.
 Vectorised: one `project` call per chunk of samples covers every option and month, and the fleet
 is re-sized (with ceil) inside every draw. The seed is part of the scenario, so a saved scenario
 reproduces its bands exactly; `uncertainty_ranges` records every range in the result.
@@ -17,6 +22,8 @@ reproduces its bands exactly; `uncertainty_ranges` records every range in the re
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,16 +31,76 @@ import numpy as np
 from datafiles import InputError
 from tco.cost.option_models import OptionSetup
 from tco.finance import discounting
-from tco.finance.projection import Drivers, OptionModel, project
-from tco.records.scenario import MAX_PEAK_TO_AVERAGE, Scenario
+from tco.finance.commitments import after_horizon
+from tco.finance.projection import Drivers, OptionModel, project, unit_cost_usd_per_month
+from tco.records.scenario import MAX_PEAK_TO_AVERAGE, CapacityPolicy, Scenario
 
 PUBLISHED_SD = 0.20
 """Throughput spread for published figures: measured by someone else, on their stack (an estimate)."""
 MAX_DECLINE = 0.95
+"""API price decline per year at most (a 95 % cut a year); rises are unbounded but for the range itself."""
+GROWTH_BOUNDS = (-0.99, 10.0)
+"""Monthly growth stays in (−100 %, +1,000 %]: the scenario's own bounds, −100 % itself excluded."""
+PLANNING_BOUNDS = (0.01, 1.0)
+TORNADO_SDS = 2.0
+"""The tornado moves a normal or log-normal input by ±2 sd (its P2.3 and P97.7); a triangular one to its ends."""
 CHUNK_SAMPLES = 2000
+"""Samples per `project` call: bounds memory to a few hundred MB at 50 options x 36 months."""
 MAX_SAMPLE_CELLS = 20_000_000
 """Samples × options at most: two float64 arrays of it (NPV, total) stay under 320 MB."""
-"""Samples per `project` call: bounds memory to a few hundred MB at 50 options x 36 months."""
+
+
+def centred_half_width(base: float, half_width: float, lowest: float, highest: float) -> float:
+    """The widest h ≤ `half_width` with [base − h, base + h] inside [lowest, highest] (0 if base is outside).
+
+    A decline of 10 %/yr ± 20 points stays whole; 87.5 %/yr ± 20 points under a 95 % cap, and a peak of 1.25 ± 0.5
+    above 1, narrow on both sides:
+
+    >>> centred_half_width(0.1, 0.2, -math.inf, 0.95), round(centred_half_width(0.875, 0.2, -math.inf, 0.95), 12)
+    (0.2, 0.075)
+    >>> centred_half_width(1.25, 0.5, 1.0, 100.0)
+    0.25
+    """
+    return max(0.0, min(half_width, base - lowest, highest - base))
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """The half-widths every Monte Carlo draw and every tornado bar use, after narrowing at a bound.
+
+    Relative (× base): gpu_price, energy_price, api_price, staff, one_time, peak. Absolute: growth_sd and
+    growth_half_width (the normal's symmetric clip, per month), api_decline (per year), planning (points).
+    """
+
+    gpu_price: float
+    energy_price: float
+    api_price: float
+    staff: float
+    one_time: float
+    peak: float
+    growth_sd: float
+    growth_half_width: float
+    api_decline: float
+    planning: float
+
+    @staticmethod
+    def of(scenario: Scenario) -> Ranges:
+        u, w, f = scenario.uncertainty, scenario.workload, scenario.finance
+        peak = w.peak_factor
+        return Ranges(
+            gpu_price=u.gpu_price_rel_range,
+            energy_price=u.energy_price_rel_range,
+            api_price=u.api_price_rel_range,
+            staff=u.staff_rel_range,
+            one_time=u.one_time_rel_range,
+            peak=centred_half_width(peak, u.peak_rel_range * peak, 1.0, MAX_PEAK_TO_AVERAGE) / peak,
+            growth_sd=u.growth_sd,
+            growth_half_width=centred_half_width(w.monthly_growth, math.inf, *GROWTH_BOUNDS),
+            api_decline=centred_half_width(f.api_price_decline_annual, u.api_decline_range, -math.inf, MAX_DECLINE),
+            planning=centred_half_width(
+                scenario.capacity.planning_utilization, u.planning_utilization_range, *PLANNING_BOUNDS
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -65,10 +132,23 @@ class MonteCarloResult:
         return float(np.mean(self.savings_npv(self_hosted, api) > 0))
 
 
-def _triangular(rng: np.random.Generator, low: float, mode: float, high: float, n: int) -> np.ndarray:
-    if high <= low:
+@dataclass(frozen=True)
+class Draws:
+    """One Monte Carlo's sampled inputs: the projection's drivers, requests per month (S, T), and the multiplier
+    on one-time costs (S,), which the Monte Carlo applies to implementation and re-distillation."""
+
+    drivers: Drivers
+    requests_per_month: np.ndarray
+    one_time: np.ndarray
+
+
+def _triangular(rng: np.random.Generator, mode: float, half_width: float, n: int) -> np.ndarray:
+    """Symmetric triangular on mode ± half_width; no draw (and no random numbers used) when the width is 0 (or
+    too small to tell the ends apart in floating point)."""
+    low, high = mode - half_width, mode + half_width
+    if not low < high:
         return np.full(n, mode)
-    return rng.triangular(low, min(max(mode, low), high), high, n)
+    return rng.triangular(low, mode, high, n)
 
 
 def throughput_sd(method: str, expected_error: float | None, measured_sd: float) -> float:
@@ -92,55 +172,125 @@ def option_throughput_sds(setups: list[OptionSetup], measured_sd: float) -> dict
 
 
 def uncertainty_ranges(scenario: Scenario, throughput_sds: dict[str, float]) -> dict[str, object]:
-    """Every distribution the Monte Carlo draws from, for the result's `assumptions.uncertainty`."""
+    """Every distribution the Monte Carlo draws from and the tornado swings across, for the result's
+    `assumptions.uncertainty`; low and high are the values after any narrowing at a bound."""
     u, w, f = scenario.uncertainty, scenario.workload, scenario.finance
+    r = Ranges.of(scenario)
 
-    def tri(base: float, rel: float) -> dict[str, object]:
-        return {"distribution": "triangular", "low": base * (1 - rel), "mode": base, "high": base * (1 + rel)}
+    def tri(base: float, rel: float, moves: str) -> dict[str, object]:
+        return {"distribution": "triangular", "low": round(base * (1 - rel), 12), "mode": base,
+                "high": round(base * (1 + rel), 12), "moves": moves}  # fmt: skip
 
+    growth_clip = (round(w.monthly_growth - r.growth_half_width, 12), round(w.monthly_growth + r.growth_half_width, 12))
+    planning = scenario.capacity.planning_utilization
     return {
         "samples": u.samples,
         "seed": u.seed,
+        "tornado": "each input alone at the ends of its range below: low and high of a triangular range, "
+        f"±{TORNADO_SDS:g} sd of a normal or log-normal one",
         "throughput_multiplier": {"distribution": "lognormal", "median": 1.0, "sd_by_option": throughput_sds},
-        "api_price_multiplier": tri(1.0, u.api_price_rel_range),
-        "gpu_price_multiplier": tri(1.0, u.gpu_price_rel_range),
-        "peak_to_average": tri(w.peak_factor, u.peak_rel_range),
-        "staff_and_platform_multiplier": tri(1.0, u.staff_rel_range),
-        "monthly_growth": {"distribution": "normal", "mean": w.monthly_growth, "sd": u.growth_sd},
+        "gpu_price_multiplier": tri(1.0, r.gpu_price, "rent (rented); server price: capital and maintenance (owned)"),
+        "energy_price_multiplier": tri(1.0, r.energy_price, "energy of owned servers"),
+        "api_price_multiplier": tri(1.0, r.api_price, "API prices"),
+        "peak_to_average": tri(w.peak_factor, r.peak, "the peak the fleet is sized for"),
+        "staff_and_platform_multiplier": tri(1.0, r.staff, "staff and platform, fleet-scaled staff included"),
+        "one_time_cost_multiplier": tri(1.0, r.one_time, "implementation, distillation and re-distillation"),
+        "monthly_growth": {
+            "distribution": "normal, clipped symmetrically",
+            "mean": w.monthly_growth,
+            "sd": r.growth_sd,
+            "clipped_to": growth_clip,
+        },
         "api_price_decline_annual": {
-            "distribution": "triangular, clipped to 0-0.95",
-            "low": f.api_price_decline_annual - u.api_decline_range,
+            "distribution": "triangular (a negative decline is a price rise)",
+            "low": round(f.api_price_decline_annual - r.api_decline, 12),
             "mode": f.api_price_decline_annual,
-            "high": f.api_price_decline_annual + u.api_decline_range,
+            "high": round(f.api_price_decline_annual + r.api_decline, 12),
+        },
+        "planning_utilization": {
+            "distribution": "none: a choice, tornado only",
+            "low": round(planning - r.planning, 12),
+            "base": planning,
+            "high": round(planning + r.planning, 12),
         },
     }
 
 
 def draw_drivers(
     scenario: Scenario, n: int, rng: np.random.Generator, throughput_sds: np.ndarray | None = None
-) -> tuple[Drivers, np.ndarray]:
-    """Sampled drivers and the matching requests per month (S, T); `throughput_sds` one per option."""
-    u = scenario.uncertainty
+) -> Draws:
+    """Sampled drivers, requests per month (S, T) and one-time multipliers; `throughput_sds` one per option.
+
+    requests[s, t] = R0 (1 + g_s)^t; api_price[s, t] = level_s (1 − d_s)^(t / 12), both around the base case.
+    """
+    r = Ranges.of(scenario)
     w = scenario.workload
     months = np.arange(scenario.horizon_months)
-    sds = np.array([u.throughput_rel_sd]) if throughput_sds is None else throughput_sds
+    sds = np.array([scenario.uncertainty.throughput_rel_sd]) if throughput_sds is None else throughput_sds
     throughput = np.exp(rng.standard_normal((n, len(sds))) * sds[None, :])
-    gpu_price = _triangular(rng, 1 - u.gpu_price_rel_range, 1.0, 1 + u.gpu_price_rel_range, n)
-    api_level = _triangular(rng, 1 - u.api_price_rel_range, 1.0, 1 + u.api_price_rel_range, n)
-    peak = np.clip(
-        w.peak_factor * _triangular(rng, 1 - u.peak_rel_range, 1.0, 1 + u.peak_rel_range, n), 1.0, MAX_PEAK_TO_AVERAGE
-    )
-    growth = np.clip(rng.normal(w.monthly_growth, u.growth_sd, n), -0.5, 10)
-    base_decline = scenario.finance.api_price_decline_annual
-    spread = _triangular(rng, -u.api_decline_range, 0.0, u.api_decline_range, n)
-    decline = np.clip(base_decline + spread, 0.0, MAX_DECLINE)
-    staff = _triangular(rng, 1 - u.staff_rel_range, 1.0, 1 + u.staff_rel_range, n)
+    gpu_price = _triangular(rng, 1.0, r.gpu_price, n)
+    energy_price = _triangular(rng, 1.0, r.energy_price, n)
+    api_level = _triangular(rng, 1.0, r.api_price, n)
+    peak = w.peak_factor * _triangular(rng, 1.0, r.peak, n)
+    z_limit = r.growth_half_width / r.growth_sd if r.growth_sd > 0 else 0.0
+    growth = w.monthly_growth + r.growth_sd * np.clip(rng.standard_normal(n), -z_limit, z_limit)
+    decline = _triangular(rng, scenario.finance.api_price_decline_annual, r.api_decline, n)
+    staff = _triangular(rng, 1.0, r.staff, n)
+    one_time = _triangular(rng, 1.0, r.one_time, n)
     requests = w.base_requests_per_month * (1 + growth[:, None]) ** months[None, :]
     api_price = api_level[:, None] * (1 - decline[:, None]) ** (months[None, :] / 12)
     gpu_decline = (1 - scenario.finance.gpu_price_decline_annual) ** (months / 12)
-    drivers = Drivers(throughput if throughput_sds is not None else throughput[:, 0], peak, api_price, gpu_price,
-                      gpu_decline, staff)  # fmt: skip
-    return drivers, requests
+    drivers = Drivers(
+        throughput=throughput if throughput_sds is not None else throughput[:, 0],
+        peak_factor=peak,
+        api_price=api_price,
+        gpu_price=gpu_price,
+        gpu_decline=gpu_decline,
+        fixed_cost=staff,
+        energy_price=energy_price,
+    )
+    return Draws(drivers, requests, one_time)
+
+
+def committed_after_horizon_pv_usd(
+    scenario: Scenario,
+    models: list[OptionModel],
+    requests: np.ndarray,
+    drivers: Drivers,
+    policy: CapacityPolicy | None = None,
+) -> np.ndarray:
+    """(S, O): present value of the reserved terms still running after the horizon, which the NPV of cost counts
+    unless `finance.commitments_after_horizon` is `ignore` (as tco.decision.evaluate does): per tranche the months
+    past T at the sample's unit cost, discounted to month 0 (tco.finance.commitments.after_horizon). Zero for
+    APIs, on-demand and spot, and owned servers (their value at the horizon is the terminal value). The fleets of
+    the reserved options alone are re-sized here (`requests` (S, T), `drivers` and `policy` (default the
+    scenario's) as given to `project`)."""
+    out = np.zeros((requests.shape[0], len(models)))
+    committed = [o for o, m in enumerate(models)
+                 if m.kind == "rented" and m.commitment_months and not math.isnan(m.replica_req_per_s)]  # fmt: skip
+    if not committed or scenario.finance.commitments_after_horizon != "count":
+        return out
+    group = [models[o] for o in committed]
+    throughput = drivers.throughput if drivers.throughput.ndim == 1 else drivers.throughput[:, committed]
+    sized = dataclasses.replace(drivers, throughput=throughput)
+    hourly = np.array(scenario.workload.hourly_factors)
+    units = project(group, requests, sized, policy or scenario.capacity, hourly).units
+    unit_usd = unit_cost_usd_per_month(group, sized)[:, :, 0]  # (S or 1, K)
+    monthly = 1 / (1 + discounting.monthly_rate(scenario.finance.discount_rate_annual))
+    for k, (o, m) in enumerate(zip(committed, group, strict=True)):
+        out[:, o] = after_horizon(units[:, k, :], m.commitment_months, 1.0, monthly)[1] * unit_usd[:, k]
+    return out
+
+
+def _rows(drivers: Drivers, rows: slice) -> Drivers:
+    """The samples `rows` of every per-sample driver."""
+
+    def cut(a: np.ndarray | None) -> np.ndarray | None:
+        return None if a is None else a[rows]
+
+    return Drivers(drivers.throughput[rows], drivers.peak_factor[rows], drivers.api_price[rows],
+                   drivers.gpu_price[rows], drivers.gpu_decline, cut(drivers.fixed_cost),
+                   cut(drivers.energy_price))  # fmt: skip
 
 
 def run_monte_carlo(
@@ -153,7 +303,12 @@ def run_monte_carlo(
 ) -> MonteCarloResult:
     """`throughput_sds` by option id (default: every option `throughput_rel_sd`); the monthly series are kept
     for `monthly_ids` only (a fan chart shows two options; all of them at 200,000 samples × 100 options ×
-    120 months would be an 8.9 GiB array). Samples × options is bounded by MAX_SAMPLE_CELLS."""
+    120 months would be an 8.9 GiB array). Samples × options is bounded by MAX_SAMPLE_CELLS.
+
+    Per sample s and option o: cost[s, o, t] from `project`, its re-distillations × one_time[s]; then
+    NPV = implementation_o × one_time[s] + Σ_t cost[s, o, t] · v^(t+1) + the reserved terms after the horizon
+    (`committed_after_horizon_pv_usd`), total = implementation × one_time + Σ_t cost.
+    """
     n = samples or scenario.uncertainty.samples
     if n * len(models) > MAX_SAMPLE_CELLS:
         raise InputError(
@@ -164,27 +319,29 @@ def run_monte_carlo(
         )
     rng = np.random.default_rng(scenario.uncertainty.seed)
     sds = np.array([(throughput_sds or {}).get(m.id, scenario.uncertainty.throughput_rel_sd) for m in models])
-    drivers, requests = draw_drivers(scenario, n, rng, sds)
+    draws = draw_drivers(scenario, n, rng, sds)
+    months = scenario.horizon_months
     hourly = np.array(scenario.workload.hourly_factors)
-    factors = discounting.discount_factors(scenario.finance.discount_rate_annual, scenario.horizon_months)
+    factors = discounting.discount_factors(scenario.finance.discount_rate_annual, months)
     implementation = np.array([m.implementation_usd for m in models])
+    recurring = np.array([m.recurring_by_month(months) for m in models])  # (O, T), already in `project`'s cost
+    after = any(m.kind == "rented" and m.commitment_months for m in models)
     npv = np.empty((n, len(models)))
     total = np.empty((n, len(models)))
     kept = [i for i, m in enumerate(models) if m.id in monthly_ids]
-    monthly = np.empty((n, len(kept), scenario.horizon_months), dtype=np.float32)
+    monthly = np.empty((n, len(kept), months), dtype=np.float32)
     for start in range(0, n, CHUNK_SAMPLES):
         sl = slice(start, min(start + CHUNK_SAMPLES, n))
-        chunk = Drivers(
-            drivers.throughput[sl],
-            drivers.peak_factor[sl],
-            drivers.api_price[sl],
-            drivers.gpu_price[sl],
-            drivers.gpu_decline,
-            drivers.fixed_cost[sl] if drivers.fixed_cost is not None else None,
-        )
-        cost = project(models, requests[sl], chunk, scenario.capacity, hourly, detail=False).cost_usd
+        one_time = draws.one_time[sl, None]
+        drivers = _rows(draws.drivers, sl)
+        requests = draws.requests_per_month[sl]
+        cost = project(models, requests, drivers, scenario.capacity, hourly, detail=False).cost_usd
+        if recurring.any():
+            cost += (one_time - 1)[:, :, None] * recurring[None]
         monthly[sl] = cost[:, kept, :]
-        npv[sl] = implementation + cost @ factors
-        total[sl] = implementation + cost.sum(axis=-1)
+        npv[sl] = implementation * one_time + cost @ factors
+        if after:
+            npv[sl] += committed_after_horizon_pv_usd(scenario, models, requests, drivers)
+        total[sl] = implementation * one_time + cost.sum(axis=-1)
     ids = [m.id for m in models]
     return MonteCarloResult(ids, n, scenario.uncertainty.seed, npv, total, monthly, tuple(ids[i] for i in kept))

@@ -1,4 +1,5 @@
-"""Risk summary for a scenario: the headline pair, its tornado and the Monte Carlo bands."""
+"""Risk summary for a scenario: the headline pair, its tornado and the Monte Carlo bands, on one set of ranges
+(the scenario's `uncertainty`; the tornado's throughput bar at the self-hosted option's own σ, as drawn)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,6 @@ def risk_report(
         total_cost_p10_p50_p90_usd={i: mc.percentiles(i) for i in mc.option_ids},
         samples=mc.samples,
         seed=mc.seed,
-        tornado=tornado(inputs.scenario, by_id[hosted.id], by_id[api.id]),
+        tornado=tornado(inputs.scenario, by_id[hosted.id], by_id[api.id], sds.get(hosted.id)),
         monte_carlo=mc,
     )

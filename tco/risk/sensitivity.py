@@ -1,16 +1,30 @@
-"""Tornado: how the NPV of savings (API minus self-hosted) moves as each input swings low/high."""
+"""Tornado: how the NPV of savings (API minus self-hosted) moves as each input swings to the ends of its range.
+
+The ranges are the Monte Carlo's (`tco.risk.montecarlo.Ranges`, from the scenario's `uncertainty`): a triangular
+input goes to its low and high end, a normal or log-normal one to ±TORNADO_SDS sd. Each bar moves exactly one
+input, the others held at base, and re-runs the same projection the evaluation uses:
+
+    savings(case) = NPV(API cost | case) − NPV(self-hosted cost | case),
+    NPV = one-time × implementation + Σ_t cost_t v^(t+1) + reserved terms after the horizon (as evaluated).
+
+Bars: throughput per replica (× exp(∓2σ) of the self-hosted option's X*), GPU price (rent, or the server price:
+capital and maintenance), energy price, API price, peak-to-average, monthly growth, API price decline, staff and
+platform, one-time costs, planning utilisation (a choice, not drawn by the Monte Carlo). Each bar carries `low`
+and `high`, the input's values at the two ends (a multiplier, a ratio or a rate, `unit`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from tco.finance import discounting
 from tco.finance.projection import Drivers, OptionModel, decline_path, project
-from tco.records.scenario import MAX_PEAK_TO_AVERAGE, Scenario
-from tco.risk.montecarlo import MAX_DECLINE
+from tco.records.scenario import Scenario
+from tco.risk.montecarlo import TORNADO_SDS, Ranges, committed_after_horizon_pv_usd
 
 
 @dataclass(frozen=True)
@@ -20,6 +34,10 @@ class TornadoBar:
     high_label: str
     savings_at_low_usd: float
     savings_at_high_usd: float
+    low: float
+    """The input's value at the low end: a multiplier on the base (unit "x base"), a ratio or a rate."""
+    high: float
+    unit: str = "x base"
 
     @property
     def swing_usd(self) -> float:
@@ -35,109 +53,109 @@ class Tornado:
     """Largest swing first."""
 
 
-def _savings_npv(
-    scenario: Scenario,
-    models: list[OptionModel],
-    throughput: float = 1.0,
-    gpu_price: float = 1.0,
-    api_price: float = 1.0,
-) -> float:
+@dataclass(frozen=True)
+class Case:
+    """One set of inputs: multipliers on the base (1: base) and values replacing the base (None: base)."""
+
+    throughput: float = 1.0
+    gpu_price: float = 1.0
+    energy_price: float = 1.0
+    api_price: float = 1.0
+    staff: float = 1.0
+    one_time: float = 1.0
+    peak_to_average: float | None = None
+    monthly_growth: float | None = None
+    api_decline_annual: float | None = None
+    planning_utilization: float | None = None
+
+
+def savings_npv_usd(scenario: Scenario, pair: list[OptionModel], case: Case = Case()) -> float:
+    """NPV of savings, API (pair[1]) minus self-hosted (pair[0]), with the inputs of `case`."""
     months = scenario.horizon_months
-    w = scenario.workload
-    requests = w.base_requests_per_month * (1 + w.monthly_growth) ** np.arange(months)
+    w, fin = scenario.workload, scenario.finance
+    growth = w.monthly_growth if case.monthly_growth is None else case.monthly_growth
+    decline = fin.api_price_decline_annual if case.api_decline_annual is None else case.api_decline_annual
+    policy = scenario.capacity
+    if case.planning_utilization is not None:
+        policy = dataclasses.replace(policy, planning_utilization=case.planning_utilization)
+    requests = w.base_requests_per_month * (1 + growth) ** np.arange(months)
     drivers = Drivers(
-        throughput=np.array([throughput]),
-        peak_factor=np.array([w.peak_factor]),
-        api_price=(api_price * decline_path(scenario.finance.api_price_decline_annual, months))[None, :],
-        gpu_price=np.array([gpu_price]),
-        gpu_decline=decline_path(scenario.finance.gpu_price_decline_annual, months),
+        throughput=np.array([case.throughput]),
+        peak_factor=np.array([w.peak_factor if case.peak_to_average is None else case.peak_to_average]),
+        api_price=(case.api_price * decline_path(decline, months))[None, :],
+        gpu_price=np.array([case.gpu_price]),
+        gpu_decline=decline_path(fin.gpu_price_decline_annual, months),
+        fixed_cost=np.array([case.staff]),
+        energy_price=np.array([case.energy_price]),
     )
-    cost = project(models, requests[None, :], drivers, scenario.capacity, np.array(w.hourly_factors)).cost_usd[0]
+    models = pair
+    if case.one_time != 1.0:
+        models = [dataclasses.replace(m, implementation_usd=m.implementation_usd * case.one_time,
+                                      recurring_usd=m.recurring_usd * case.one_time) for m in pair]  # fmt: skip
+    cost = project(models, requests[None, :], drivers, policy, np.array(w.hourly_factors)).cost_usd[0]
     impl = np.array([m.implementation_usd for m in models])
-    npv = discounting.npv(scenario.finance.discount_rate_annual, impl, cost)
+    npv = discounting.npv(fin.discount_rate_annual, impl, cost)
+    npv = npv + committed_after_horizon_pv_usd(scenario, models, requests[None, :], drivers, policy)[0]
     return float(npv[1] - npv[0])
 
 
-def tornado(scenario: Scenario, self_hosted: OptionModel, api: OptionModel, rel: float = 0.2) -> Tornado:
-    """Swing each input to its low and high value, the others held at base; the API price decline by the
-    Monte Carlo's range around the base rate."""
+def _pct(x: float) -> str:
+    return f"{x - 1:+.0%}"
+
+
+def tornado(
+    scenario: Scenario, self_hosted: OptionModel, api: OptionModel, throughput_sd: float | None = None
+) -> Tornado:
+    """Swing each input to the ends of its range (`Ranges.of(scenario)`), the others held at base.
+
+    `throughput_sd`: σ of the self-hosted option's X* (the Monte Carlo's, by basis); default the scenario's
+    measured `throughput_rel_sd`.
+    """
     pair = [self_hosted, api]
-    w, cap, fin = scenario.workload, scenario.capacity, scenario.finance
-
-    def with_(**changes: object) -> Scenario:
-        return dataclasses.replace(scenario, **changes)  # type: ignore[arg-type]
-
-    def workload(**changes: object) -> Scenario:
-        if "peak_to_average" in changes and w.daily_curve is not None:
-            return scenario  # the curve fixes the peak; swing it via the curve instead
-        return with_(workload=dataclasses.replace(w, **changes))  # type: ignore[arg-type]
-
-    def fixed(factor: float) -> list[OptionModel]:
-        return [dataclasses.replace(m, fixed_usd_per_month=m.fixed_usd_per_month * factor) for m in pair]
-
-    def one_time(factor: float) -> list[OptionModel]:
-        """Implementation and any distillation project (upfront and each re-distillation) scaled together."""
-        return [dataclasses.replace(m, implementation_usd=m.implementation_usd * factor,
-                                    recurring_usd=m.recurring_usd * factor) for m in pair]  # fmt: skip
-
-    # swings stay inside each input's valid range (peak 1-100, growth > -100 %/month, at most +1000 %; decline
-    # 0-95 %/yr)
-    growth_low, growth_high = max(w.monthly_growth - 0.02, -0.99), min(w.monthly_growth + 0.02, 10.0)
-    spread = scenario.uncertainty.api_decline_range
-    decline_low = max(fin.api_price_decline_annual - spread, 0.0)
-    decline_high = min(fin.api_price_decline_annual + spread, MAX_DECLINE)
-    multipliers = {"Throughput per replica": "throughput", "GPU price": "gpu_price", "API price": "api_price"}
-    cases: list[tuple[str, str, str, float, float]] = [
-        (
-            label,
-            f"-{rel:.0%}",
-            f"+{rel:.0%}",
-            _savings_npv(scenario, pair, **{driver: 1 - rel}),
-            _savings_npv(scenario, pair, **{driver: 1 + rel}),
-        )
-        for label, driver in multipliers.items()
-    ]
-    peak_low, peak_high = max(1.0, w.peak_factor * (1 - rel)), min(w.peak_factor * (1 + rel), MAX_PEAK_TO_AVERAGE)
-    cases += [
-        (
-            "Peak-to-average",
-            f"{peak_low:.2f}",
-            f"{peak_high:.2f}",
-            _savings_npv(workload(peak_to_average=peak_low), pair),
-            _savings_npv(workload(peak_to_average=peak_high), pair),
-        ),
-        (
-            "Monthly growth",
-            f"{growth_low:+.1%}",
-            f"{growth_high:+.1%}",
-            _savings_npv(workload(monthly_growth=growth_low), pair),
-            _savings_npv(workload(monthly_growth=growth_high), pair),
-        ),
-        (
-            "Planning utilisation",
-            "0.70",
-            "0.95",
-            _savings_npv(with_(capacity=dataclasses.replace(cap, planning_utilization=0.70)), pair),
-            _savings_npv(with_(capacity=dataclasses.replace(cap, planning_utilization=0.95)), pair),
-        ),
-        (
-            "Staff and platform cost",
-            "-50%",
-            "+50%",
-            _savings_npv(scenario, fixed(0.5)),
-            _savings_npv(scenario, fixed(1.5)),
-        ),
-        (
-            "API price decline per year",
-            f"{decline_low:.0%}",
-            f"{decline_high:.0%}",
-            _savings_npv(with_(finance=dataclasses.replace(fin, api_price_decline_annual=decline_low)), pair),
-            _savings_npv(with_(finance=dataclasses.replace(fin, api_price_decline_annual=decline_high)), pair),
-        ),
-    ]
+    r = Ranges.of(scenario)
+    w, fin = scenario.workload, scenario.finance
+    sd = scenario.uncertainty.throughput_rel_sd if throughput_sd is None else throughput_sd
+    # (label, Case field, low, high, unit, format of the labels)
+    swings: list[tuple[str, str, float, float, str, str]] = [
+        ("Throughput per replica", "throughput", math.exp(-TORNADO_SDS * sd), math.exp(TORNADO_SDS * sd),
+         "x base", "pct"),
+        ("GPU price", "gpu_price", 1 - r.gpu_price, 1 + r.gpu_price, "x base", "pct"),
+        ("API price", "api_price", 1 - r.api_price, 1 + r.api_price, "x base", "pct"),
+        ("Peak-to-average", "peak_to_average", w.peak_factor * (1 - r.peak), w.peak_factor * (1 + r.peak),
+         "peak / average", "ratio"),
+        ("Monthly growth", "monthly_growth", *_growth_ends(w.monthly_growth, r), "per month", "rate1"),
+        ("API price decline per year", "api_decline_annual", fin.api_price_decline_annual - r.api_decline,
+         fin.api_price_decline_annual + r.api_decline, "per year", "rate0"),
+        ("Staff and platform cost", "staff", 1 - r.staff, 1 + r.staff, "x base", "pct"),
+        ("Planning utilisation", "planning_utilization", scenario.capacity.planning_utilization - r.planning,
+         scenario.capacity.planning_utilization + r.planning, "share of SLO throughput", "ratio"),
+    ]  # fmt: skip
+    if any(m.unit_breakdown.get("energy") for m in pair):
+        swings.insert(2, ("Energy price", "energy_price", 1 - r.energy_price, 1 + r.energy_price, "x base", "pct"))
     if any(m.implementation_usd or m.recurring_usd for m in pair):
-        cases.append(("One-time costs (implementation, distillation)", "-50%", "+50%",
-                      _savings_npv(scenario, one_time(0.5)), _savings_npv(scenario, one_time(1.5))))  # fmt: skip
-    bars = [TornadoBar(name, lo, hi, low, high) for name, lo, hi, low, high in cases]
+        swings.append(("One-time costs (implementation, distillation)", "one_time", 1 - r.one_time,
+                       1 + r.one_time, "x base", "pct"))  # fmt: skip
+    labels = {"pct": _pct, "ratio": "{:.2f}".format, "rate1": "{:+.1%}".format, "rate0": "{:.0%}".format}
+    # ends to 12 decimals (0.1, not 0.09999999999999998, in the JSON), and the bars computed at exactly those values
+    swings = [(name, field, round(low, 12), round(high, 12), unit, fmt) for name, field, low, high, unit, fmt in swings]
+    bars = [
+        TornadoBar(
+            input=name,
+            low_label=labels[fmt](low),
+            high_label=labels[fmt](high),
+            savings_at_low_usd=savings_npv_usd(scenario, pair, Case(**{field: low})),
+            savings_at_high_usd=savings_npv_usd(scenario, pair, Case(**{field: high})),
+            low=low,
+            high=high,
+            unit=unit,
+        )
+        for name, field, low, high, unit, fmt in swings
+    ]
     bars.sort(key=lambda b: b.swing_usd, reverse=True)
-    return Tornado(self_hosted.id, api.id, _savings_npv(scenario, pair), bars)
+    return Tornado(self_hosted.id, api.id, savings_npv_usd(scenario, pair), bars)
+
+
+def _growth_ends(base: float, r: Ranges) -> tuple[float, float]:
+    """base ± TORNADO_SDS sd, within the same symmetric clip as the Monte Carlo's draws."""
+    half = min(TORNADO_SDS * r.growth_sd, r.growth_half_width)
+    return base - half, base + half

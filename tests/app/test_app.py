@@ -285,8 +285,12 @@ def test_break_even_page_shows_the_engines_pair(catalogues):
     metrics = {m.label: m.value for m in at.metric}
     sign = "-" if pair.npv_savings_usd < 0 else ""
     assert metrics["NPV of savings"] == f"{sign}${abs(pair.npv_savings_usd):,.0f}"
-    assert metrics["Payback"] == (f"month {pair.payback_month}" if pair.payback_month else "never")
+    # owned servers are paid up front: the cash payback is the payback shown, the P&L one labelled beside it
+    assert metrics["Cash payback"] == (f"month {pair.cash_payback_month}" if pair.cash_payback_month else "never")
+    assert metrics["P&L payback"] == (f"month {pair.payback_month}" if pair.payback_month else "never")
+    assert "Payback" not in metrics
     assert "NPV of cost, cash" in metrics  # owned hardware: the cash view is shown
+    assert metrics["NPV of cost, cash"] == metrics["NPV of cost, P&L"]  # one terminal-value assumption
     cases = table_with(at, "api_price_decline_annual")
     own = example("owned-fleet-finance")["finance"]["api_price_decline_annual"]
     assert list(cases["api_price_decline_annual"]) == sorted({0.0, 0.2, 0.4, 0.6, own})

@@ -223,7 +223,7 @@ def test_the_headline_says_what_to_pick_and_explains_the_fleet(page: Page, app_u
     settle(page)
     result = engine(example(), catalogues)
     text = shown_verdict(page)
-    assert text.startswith("Recommended: glm5-api at $9,300/month over 24 months")
+    assert text.startswith("Recommended: glm5-api at $9,300/month (mean over 24 months; ")
     assert "meets the SLO and gpqa_diamond ≥ 85" in text and "It saves $" in text
     assert "does not pay back within 24 months" in text
     # the volume that flips the answer is named when one exists in 1e2-1e11 requests/month; the B200 option, now

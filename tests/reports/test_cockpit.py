@@ -20,6 +20,7 @@ from scenario_io import load_inputs
 from scenario_io.partial import without_bad_options
 from tco import evaluate
 from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, verdict
+from tco.finance.volume_ranges import ranges_text
 from tco.risk.report import risk_report
 from tests.conftest import ROOT, level, run_scenario, simple_profile, write_yaml
 from ui.amounts import parse_amount, short, with_separators
@@ -73,8 +74,13 @@ def test_the_fleet_in_words_and_the_decision_by_hand(rented):
     assert d.savings_npv_usd == pytest.approx(rented.option("flat").npv_cost_usd - fleet.npv_cost_usd)
     assert mean_monthly_usd(fleet) == pytest.approx(10 * 2.0 * HOURS + 3_600)
     sentence = verdict(rented)
-    assert sentence.startswith("Recommended: fleet at $18,200/month over 3 months ($0.0069 a task); meets the SLO.")
+    assert sentence.startswith(
+        "Recommended: fleet at $18,200/month (mean over 3 months; $0.0069 a task); meets the SLO."
+    )
     assert "pays back in month 1" in sentence and "What would change the answer" in sentence
+    # the answer's ranges in words, each true where the engine is rerun (tests/tco/finance/test_cfo_statements.py)
+    pair = d.pair
+    assert ranges_text(pair.horizon_ranges, pair.self_hosted, pair.api) in sentence
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -88,10 +94,13 @@ def test_components_add_up_and_the_exports_carry_the_engines_numbers(path):
         assert total == pytest.approx(option.monthly_cost_usd, rel=1e-9)
         mine = [r for r in rows if r["option"] == option.id]
         assert [r["month"] for r in mine] == list(range(len(option.monthly_cost_usd) + 1))
-        # NPV of cost = one-time at month 0 + each month's P&L cost discounted: numpy-financial's npv
+        # NPV of cost = one-time at month 0 + each month's P&L cost discounted: numpy-financial's npv, plus a
+        # reserved term's contract after the horizon where it is counted (it falls in no month of the horizon)
+        after = getattr(option, "committed_after_horizon_pv_usd", 0.0)
+        after *= result.assumptions["finance"].get("commitments_after_horizon", "count") == "count"
         flows = [mine[0]["one_time_usd"], *(r["cost_usd"] for r in mine[1:])]
-        assert npf.npv(rate_m, flows) == pytest.approx(option.npv_cost_usd, rel=1e-9)
-        assert sum(r["pv_cost_usd"] for r in mine) == pytest.approx(option.npv_cost_usd, rel=1e-9)
+        assert npf.npv(rate_m, flows) + after == pytest.approx(option.npv_cost_usd, rel=1e-9)
+        assert sum(r["pv_cost_usd"] for r in mine) + after == pytest.approx(option.npv_cost_usd, rel=1e-9)
         if option.cash_flow_usd is not None:  # owned: the cash out of each month is the engine's cash flow
             assert [r["cash_out_usd"] for r in mine] == pytest.approx(option.cash_flow_usd, rel=1e-9)
     long = list(csv.DictReader(io.StringIO(as_monthly_csv(result))))
@@ -100,7 +109,7 @@ def test_components_add_up_and_the_exports_carry_the_engines_numbers(path):
         by_cell[(r["option"], int(r["month"]))] += float(r["usd"])
     for option in result.options:
         for t, cost in enumerate(option.monthly_cost_usd, start=1):
-            assert by_cell[(option.id, t)] == pytest.approx(cost, rel=1e-9)
+            assert by_cell[(option.id, t)] == pytest.approx(cost, abs=0.01)  # written to the cent
     summary = list(csv.DictReader(io.StringIO(as_csv(result))))
     assert [r["option"] for r in summary][: len(result.options)] == [
         o.id
@@ -127,19 +136,19 @@ def test_the_workbook_is_formatted_frozen_filtered_and_complete():
     inputs = load_inputs(ROOT / "scenarios" / "owned-fleet-finance.yaml")
     result = evaluate(inputs)
     sheets, styles, strings = _sheets(as_xlsx(result, risk_report(inputs, result, samples=200)))
-    assert list(sheets) == ["summary", "monthly", "pairs", "break-even crossings", "tornado", "monte carlo",
+    assert list(sheets) == ["summary", "monthly", "pairs", "break-even ranges", "tornado", "monte carlo",
                             "assumptions"]  # fmt: skip
     for name, xml in sheets.items():
         assert 'state="frozen"' in xml, name
         assert "<autoFilter" in xml, name
         assert "<f>" not in xml, name
-    for number_format in ("$#,##0;-$#,##0", "0.0%", "yyyy-mm", "$#,##0.0000"):
+    for number_format in ("$#,##0.00", "0.0%", "yyyy-mm", "$#,##0.0000"):
         assert f'formatCode="{number_format}"' in styles.replace("&quot;", '"')
     # one row per option per month (month 0 included) under the header
     monthly_rows_count = len(re.findall(r"<row ", sheets["monthly"])) - 1
     assert monthly_rows_count == len(result.options) * (len(result.assumptions["months"]) + 1)
-    crossings = sum(len(b.crossings) + len(b.horizon_crossings) for b in result.break_even)
-    assert len(re.findall(r"<row ", sheets["break-even crossings"])) - 1 == crossings
+    ranges = sum(len(b.month_one_ranges) + len(b.horizon_ranges) for b in result.break_even)
+    assert len(re.findall(r"<row ", sheets["break-even ranges"])) - 1 == ranges
     assert "730.0" not in strings and "'-" not in strings  # numbers are numbers; no visible apostrophe
     names = {r["name"]: r["value"] for r in assumption_rows(result)}
     finance = result.assumptions["finance"]

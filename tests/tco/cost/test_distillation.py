@@ -128,18 +128,20 @@ def test_redistillation_recurs_in_its_months_and_in_the_components(tmp_path, cat
     one_time = again.one_time_cost_usd
     diff = np.array(again.monthly_cost_usd) - np.array(plain.monthly_cost_usd)
     expected = np.zeros(24)
-    expected[12] = one_time  # month 13 (0-based 12): the project redone; month 0's is the upfront
+    expected[11] = one_time  # the end of month 12 (0-based 11): the project redone; month 0's is the upfront
     assert diff == pytest.approx(expected)
     assert again.monthly_components_usd["redistillation"] == pytest.approx(list(expected))
-    month = [sum(v[12] for v in again.monthly_components_usd.values())]
-    assert month == pytest.approx([again.monthly_cost_usd[12]])
+    month = [sum(v[11] for v in again.monthly_components_usd.values())]
+    assert month == pytest.approx([again.monthly_cost_usd[11]])
     rate = monthly_rate(0.08)
-    assert again.npv_cost_usd - plain.npv_cost_usd == pytest.approx(one_time / (1 + rate) ** 13, rel=1e-9)
+    assert again.npv_cost_usd - plain.npv_cost_usd == pytest.approx(one_time / (1 + rate) ** 12, rel=1e-9)
 
 
 def test_risk_carries_the_project(tmp_path, catalogues):
-    """Same seed, same draws: the Monte Carlo NPV of the student moves by exactly the project's discounted cost."""
+    """Same seed, same draws: the Monte Carlo NPV of the student moves by exactly the project's discounted cost
+    (one-time costs held at base here; their own draw is tested in tests/tco/risk)."""
     with_project = scenario(redistill_every_months=12)
+    with_project["uncertainty"] = {"one_time_rel_range": 0.0}
     served = copy.deepcopy(with_project)
     student = served["options"][1]
     served["options"][1] = {"id": "student", "kind": "self_hosted", "model": "qwen3-32b", **student["serving"]}
@@ -150,7 +152,7 @@ def test_risk_carries_the_project(tmp_path, catalogues):
         runs.append(run_monte_carlo(load_inputs(path, catalogues, today=TODAY).scenario, models, samples=500))
     one_time = run_scenario(tmp_path, with_project, catalogues).option("student").one_time_cost_usd
     rate = monthly_rate(0.08)
-    shift = one_time * (1 + 1 / (1 + rate) ** 13)
+    shift = one_time * (1 + 1 / (1 + rate) ** 12)
     assert runs[0].npv_cost_usd[:, 1] - runs[1].npv_cost_usd[:, 1] == pytest.approx(np.full(500, shift), rel=1e-6)
     assert runs[0].npv_cost_usd[:, 0] == pytest.approx(runs[1].npv_cost_usd[:, 0])
 

@@ -150,23 +150,25 @@ def test_owned_servers_follow_the_crf_formula(tmp, catalogues):
     owned = result.option("owned")
     assert owned.first_month_cost_usd == pytest.approx(expected)
     assert owned.breakdown_first_month_usd["capital"] == pytest.approx(capital / 12)
-    # cash view: capex in month 0, opex monthly; the book value at the horizon (4-year straight line to 20 %)
+    # cash view: capex in month 0, opex monthly; at the horizon the server's economic value: the present value
+    # (numpy-financial's pv) of the 24 capital charges still due and of the residual at month 48
     # is the terminal value, reported apart and never inside the cash flows or the cash payback
     cash = owned.cash_flow_usd
     assert cash[0] == pytest.approx(370_000)
-    book_after_24 = 370_000 - (370_000 - residual) * 24 / 48
+    value_after_24 = -npf.pv(r_m, 24, capital / 12, residual)
     opex = (energy + colo + maintenance) / 12
-    assert cash[-1] == pytest.approx(opex) and owned.terminal_value_usd == pytest.approx(book_after_24)
+    assert cash[-1] == pytest.approx(opex) and owned.terminal_value_usd == pytest.approx(value_after_24)
     assert len(cash) == 25
     # accounting view: straight-line depreciation of the server in service, (370,000 - 74,000) / 48 a month
     assert owned.depreciation_usd == pytest.approx([296_000 / 48] * 24)
     assert owned.accounting_cost_usd[0] == pytest.approx((296_000 / 48 * 12 + energy + colo + maintenance) / 12)
-    assert owned.npv_cash_usd == pytest.approx(npf.npv(r_m, cash) - book_after_24 / (1 + r_m) ** 24)
+    assert owned.npv_cash_usd == pytest.approx(npf.npv(r_m, cash) - value_after_24 / (1 + r_m) ** 24)
+    assert owned.npv_cash_usd == pytest.approx(owned.npv_cost_usd)  # one terminal-value assumption in both views
     # cash payback against the API ($32,400 a month): 370,000 / (32,400 - opex), rounded up, no terminal value
     pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("owned", "api"))
     assert pair.cash_payback_month == math.ceil(370_000 / (32_400 - opex))
-    assert pair.terminal_value_usd == pytest.approx(book_after_24)
-    flows = [-370_000, *[32_400 - opex] * 23, 32_400 - opex + book_after_24]
+    assert pair.terminal_value_usd == pytest.approx(value_after_24)
+    flows = [-370_000, *[32_400 - opex] * 23, 32_400 - opex + value_after_24]
     assert pair.irr == pytest.approx((1 + npf.irr(flows)) ** 12 - 1)
     assert pair.roi == pytest.approx(sum(flows) / 370_000)
 

@@ -90,7 +90,7 @@ def test_six_hundred_random_fleets_match_the_enumeration():
     worst = 0.0
     for _ in range(600):
         case = RandomCase.draw(rng)
-        got = breakeven.crossings(*case.models(), 1.0, case.peak, case.policy, np.ones(24))
+        got, _ = breakeven.crossings(*case.models(), 1.0, case.peak, case.policy, np.ones(24))
         expected = case.enumerated()
         assert len(got) == len(expected), case
         for c, (v, above) in zip(got, expected, strict=True):
@@ -108,7 +108,7 @@ def test_narrow_window_between_two_steps_is_found():
     # the line meets one instance's cost 3 % below the 4th replica's edge, where a second instance is needed:
     # cheaper from 0.97 × 4q, dearer again from 4q
     per_request = instance / (4 * q * 0.97)
-    got = breakeven.crossings(fleet, _api(per_request), 1.0, 1.0, policy, np.ones(24))
+    got, _ = breakeven.crossings(fleet, _api(per_request), 1.0, 1.0, policy, np.ones(24))
     first_two = [(c.requests_per_month, c.self_hosted_cheaper_above) for c in got[:2]]
     assert first_two[0][0] == pytest.approx(instance / per_request, rel=1e-9) and first_two[0][1] is True
     assert first_two[1][0] == pytest.approx(4 * q, rel=1e-6) and first_two[1][1] is False
@@ -136,7 +136,7 @@ def test_autoscaled_fleet_crossings_change_sign_and_none_are_missed():
     changes = sum(x != y for x, y in itertools.pairwise(signs))
     got = [
         c
-        for c in breakeven.crossings(fleet, _api(per_request), 1.0, peak, policy, hourly)
+        for c in breakeven.crossings(fleet, _api(per_request), 1.0, peak, policy, hourly)[0]
         if c.requests_per_month < edges[-1]
     ]
     assert len(got) == changes >= 3

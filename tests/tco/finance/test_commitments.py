@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy_financial as npf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -48,7 +49,7 @@ def test_a_three_year_reservation_does_not_shrink_with_demand(tmp_path, catalogu
 
 def test_owned_servers_are_replaced_at_end_of_life_in_both_views(tmp_path, catalogues):
     """Two-year life over five years of flat demand: bought in month 0, replaced for months 24 and 48 (paid at
-    the end of months 23 and 47, the retired servers sold at their 20 % residual), the last set's book value
+    the end of months 23 and 47, the retired servers sold at their 20 % residual), the last set's economic value
     at month 60 the terminal value."""
     write_yaml(tmp_path / "profile.yaml", measured_at_workload_shape())
     result = run_scenario(tmp_path, _scenario({"ownership": OWN}, 0.0, 60), catalogues)
@@ -63,8 +64,14 @@ def test_owned_servers_are_replaced_at_end_of_life_in_both_views(tmp_path, catal
     for month in (24, 48):  # flow index = month: the purchase for that month is paid at the end of the one before
         assert cash[month] == pytest.approx(opex + servers * (370_000 - 0.2 * 370_000))
     assert cash[1] == pytest.approx(opex) and cash[60] == pytest.approx(opex)
-    book_at_12_of_24 = 370_000 - (370_000 - 0.2 * 370_000) * 12 / 24
-    assert hosted.terminal_value_usd == pytest.approx(servers * book_at_12_of_24)
+    # the terminal value is the servers' economic value with 12 of 24 months left: the present value (numpy-
+    # financial's pv) of the 12 capital charges still due and of the 20 % residual at end of life
+    r_m = 1.08 ** (1 / 12) - 1
+    charge = (370_000 - 0.2 * 370_000) * r_m / (1 - (1 + r_m) ** -24) + 0.2 * 370_000 * r_m
+    economic = -npf.pv(r_m, 12, charge, 0.2 * 370_000)
+    assert hosted.terminal_value_usd == pytest.approx(servers * economic)
+    # one assumption in both views: the cash NPV (purchases, sales, terminal value) equals the P&L NPV
+    assert hosted.npv_cash_usd == pytest.approx(hosted.npv_cost_usd, rel=1e-9)
     # P&L view: the same annuity every month of all five years (the old cash view stopped buying at month 24)
     assert np.ptp(hosted.monthly_cost_usd) == pytest.approx(0, abs=1e-6)
 
@@ -115,3 +122,18 @@ def test_the_offer_is_chosen_by_the_fleets_total_not_the_price_per_gpu_hour(tmp_
     assert hosted.first_month_cost_usd == pytest.approx(4 * runpod.usd_per_gpu_hour * HOURS)
     assert "RunPod" in hosted.label
     assert any("offer RunPod (pods, SXM) chosen" in n and "cheapest per GPU-hour" in n for n in hosted.notes)
+
+
+def test_licences_and_fleet_staff_survive_the_choice_of_offer(tmp_path, catalogues):
+    """H100 on demand has several offers: whichever wins, its instance still pays the per-GPU licence and the staff
+    that grows with the fleet (before, choosing among offers rebuilt the unit cost as the rent alone)."""
+    write_yaml(tmp_path / "profile.yaml", measured_at_workload_shape())
+    option = {"gpu": "H100", "term": "on_demand", "running_costs": {"license_usd_per_gpu_year": 4_500}}
+    scenario = _scenario(option, 0.0, 12)
+    scenario["finance"] = {**scenario.get("finance", {}), "gpus_per_ops_fte": 64}
+    hosted = run_scenario(tmp_path, scenario, catalogues).option("hosted")
+    gpus = hosted.gpus_billed_first_month
+    parts = hosted.breakdown_first_month_usd
+    assert parts["licences"] == pytest.approx(gpus * 4_500 / 12)
+    assert parts["staff_scaling"] == pytest.approx(gpus / 64 * 18_000)
+    assert parts["gpu_rental"] == pytest.approx(gpus * hosted.usd_per_gpu_hour * HOURS)

@@ -67,7 +67,7 @@ def test_self_host_cost_never_falls_when_throughput_falls(x_star, drop, volume, 
 )
 def test_break_even_is_where_the_curves_cross(x_star, per_request, fixed, peak):
     hosted, api = _rented(x_star, fixed=fixed), _api(per_request, 1)
-    found = breakeven.crossings(hosted, api, 2500.0, peak, POLICY, FLAT)
+    found, _ = breakeven.crossings(hosted, api, 2500.0, peak, POLICY, FLAT)
     volumes = [c.requests_per_month for c in found]
     for i, crossing in enumerate(found):
         v = crossing.requests_per_month

@@ -36,18 +36,22 @@ def test_zero_spread_collapses_to_the_base_case(support):
         samples=100,
         throughput_rel_sd=0,
         gpu_price_rel_range=0,
+        energy_price_rel_range=0,
         api_price_rel_range=0,
         peak_rel_range=0,
         growth_sd=0,
         api_decline_range=0,
         staff_rel_range=0,
+        one_time_rel_range=0,
     )
     scenario = dataclasses.replace(support.scenario, uncertainty=still)
     inputs = dataclasses.replace(support, scenario=scenario)
     base = evaluate(inputs)
     mc = run_monte_carlo(scenario, [s.model for s in setup_options(inputs)])
     for i, option_id in enumerate(mc.option_ids):
-        assert mc.npv_cost_usd[:, i] == pytest.approx(base.option(option_id).npv_cost_usd)
+        option = base.option(option_id)
+        assert mc.total_cost_usd[:, i] == pytest.approx(option.total_cost_usd, rel=1e-12)
+        assert mc.npv_cost_usd[:, i] == pytest.approx(option.npv_cost_usd, rel=1e-12)
 
 
 def test_risk_report_bands_are_ordered(support):
@@ -75,21 +79,31 @@ def test_tornado_base_matches_evaluation_and_directions(catalogues):
 
 
 def test_every_draw_has_its_median_at_the_base_case(support):
-    """A base API price decline of 0 %/yr must not average 16.7 %/yr (the old one-sided draw did)."""
+    """A base API price decline of 0 %/yr must not average 16.7 %/yr (the old one-sided draw did); every draw is
+    symmetric around its base: as many rises as cuts, and its P10 and P90 mirror each other."""
     from tco.risk.montecarlo import draw_drivers
 
+    n = 40_000
     for base in (0.0, 0.3):
         finance = dataclasses.replace(support.scenario.finance, api_price_decline_annual=base)
         scenario = dataclasses.replace(support.scenario, finance=finance)
-        drivers, requests = draw_drivers(scenario, 40_000, np.random.default_rng(1), np.array([0.12, 0.36]))
+        draws = draw_drivers(scenario, n, np.random.default_rng(1), np.array([0.12, 0.36]))
+        drivers, requests = draws.drivers, draws.requests_per_month
         months = scenario.horizon_months
         # the decline is read back from the price path: (1 - d)^((T - 1) / 12) at the last month
         decline = 1 - (drivers.api_price[:, -1] / drivers.api_price[:, 0]) ** (12 / (months - 1))
         assert np.median(decline) == pytest.approx(base, abs=0.005)
+        assert np.mean(decline) == pytest.approx(base, abs=0.002)  # the clipped draw at base 0 averaged +3.3 %/yr
+        assert decline.min() == pytest.approx(base - 0.2, abs=0.005)  # prices rise by up to 20 %/yr
         assert np.median(drivers.throughput, axis=0) == pytest.approx([1.0, 1.0], abs=0.01)
         assert np.std(np.log(drivers.throughput), axis=0) == pytest.approx([0.12, 0.36], rel=0.03)
-        for draws in (drivers.gpu_price, drivers.peak_factor / scenario.workload.peak_factor, drivers.fixed_cost):
-            assert np.median(draws) == pytest.approx(1.0, abs=0.01)
+        peak = drivers.peak_factor / scenario.workload.peak_factor
+        multipliers = (drivers.gpu_price, drivers.energy_price, drivers.api_price[:, 0], peak, drivers.fixed_cost,
+                       draws.one_time)  # fmt: skip
+        for x in multipliers:
+            p10, p50, p90 = np.percentile(x, [10, 50, 90])
+            assert p50 == pytest.approx(1.0, abs=0.01)
+            assert (p90 - 1) == pytest.approx(1 - p10, abs=0.01)
         assert np.median(requests[:, -1]) == pytest.approx(scenario.workload.base_requests_per_month, rel=0.02)
 
 
@@ -113,5 +127,7 @@ def test_extreme_valid_growth_gives_a_tornado_not_a_traceback(support, growth):
     inputs = dataclasses.replace(support, scenario=scenario)
     report = risk_report(inputs, evaluate(inputs), samples=200)
     bar = next(b for b in report.tornado.bars if b.input == "Monthly growth")
-    low, high = max(growth - 0.02, -0.99), min(growth + 0.02, 10.0)
-    assert (bar.low_label, bar.high_label) == (f"{low:+.1%}", f"{high:+.1%}")
+    half = min(2 * 0.02, growth + 0.99, 10.0 - growth)  # ±2 sd, narrowed on both sides to stay in (-99 %, 1,000 %]
+    assert (bar.low, bar.high) == pytest.approx((growth - half, growth + half))
+    assert -0.99 <= bar.low <= bar.high <= 10.0
+    assert (bar.low_label, bar.high_label) == (f"{bar.low:+.1%}", f"{bar.high:+.1%}")

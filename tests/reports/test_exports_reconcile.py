@@ -1,0 +1,316 @@
+"""The exports reconcile and their cells are typed (issue 24, item 11): the monthly CSV, month 0 and every one-time
+cost included, adds up per option to the summary's total cost to the cent; amounts are written in cents with no
+float noise; the workbook, read back with openpyxl (a reader independent of xlsxwriter), holds dates as dates,
+shares as percentages, counts as integers and money in dollars and cents. Every expected figure is computed
+here, from the engine's result or the scenario file, with `decimal` rounding half up."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import math
+import re
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from datafiles.export import allocate_cents, to_cents
+from reports.exports import as_csv, as_monthly_csv, as_xlsx
+from scenario_io import load_inputs
+from tco import evaluate
+from tco.records.results import ScenarioResult
+from tco.risk.report import risk_report
+from tests.conftest import ROOT, level, run_scenario, simple_profile, write_yaml
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+OWNED = ROOT / "scenarios" / "owned-fleet-finance.yaml"
+DISTIL = ROOT / "scenarios" / "distil-a-student.yaml"
+CENT = Decimal("0.01")
+TOTAL = "total cost over horizon incl. one-time (USD)"
+MONEY = re.compile(r"^-?\d+\.\d{2}$")
+
+
+def cents(x: float) -> Decimal:
+    """The engine's float to the cent, half up, in decimal arithmetic (independent of the exports' rounding)."""
+    return Decimal(repr(x)).quantize(CENT, ROUND_HALF_UP)
+
+
+@functools.cache
+def _result(path: Path) -> ScenarioResult:
+    return evaluate(load_inputs(path))
+
+
+def _long(result: ScenarioResult) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(as_monthly_csv(result))))
+
+
+def _summary(result: ScenarioResult) -> dict[str, dict[str, str]]:
+    return {r["option"]: r for r in csv.DictReader(io.StringIO(as_csv(result)))}
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_monthly_csv_adds_up_to_the_summary_total_on_every_scenario(path):
+    result = _result(path)
+    long = _long(result)
+    assert list(long[0]) == ["option", "month", "period", "component", "usd"]
+    assert all(MONEY.match(r["usd"]) for r in long), "every amount to the cent, no float noise"
+    summary = _summary(result)
+    months = result.assumptions["months"]
+    for option in result.options:
+        mine = [r for r in long if r["option"] == option.id]
+        by_month: dict[int, Decimal] = defaultdict(Decimal)
+        for r in mine:
+            by_month[int(r["month"])] += Decimal(r["usd"])
+        assert sorted(by_month) == list(range(len(months) + 1)), "month 0 (the start) and every month"
+        # the rows add up to the summary's total cost, to the cent, and to the engine's total rounded here
+        assert sum(by_month.values()) == Decimal(summary[option.id][TOTAL]) == cents(option.total_cost_usd)
+        # month 0 holds the one-time costs: the total less the monthly costs
+        one_time = option.total_cost_usd - math.fsum(option.monthly_cost_usd)
+        assert abs(by_month[0] - Decimal(repr(one_time))) <= CENT
+        for t, cost in enumerate(option.monthly_cost_usd, start=1):
+            assert abs(by_month[t] - Decimal(repr(cost))) <= CENT, (option.id, t)
+        assert {r["period"] for r in mine if r["month"] == "0"} == {""}
+        assert all(r["period"] == months[int(r["month"]) - 1] for r in mine if r["month"] != "0")
+
+
+def test_the_owned_example_csv_now_carries_the_50000_implementation():
+    """Before: the CSV of each owned option summed to $50,000 under the summary (the implementation was left out)."""
+    result = _result(OWNED)
+    long = _long(result)
+    summary = _summary(result)
+    for option_id in ("qwen3-235b-owned", "llama70b-owned"):  # implementation_usd: 50000 in the scenario file
+        start = {r["component"]: r["usd"] for r in long if r["option"] == option_id and r["month"] == "0"}
+        assert start == {"implementation": "50000.00"}
+        monthly_only = sum(Decimal(r["usd"]) for r in long if r["option"] == option_id and r["month"] != "0")
+        total = Decimal(summary[option_id][TOTAL])
+        assert total - monthly_only == Decimal("50000.00")
+        assert sum(Decimal(r["usd"]) for r in long if r["option"] == option_id) == total
+    apis = [o.id for o in result.options if o.kind == "api"]
+    for option_id in apis:  # no implementation: a zero month-0 row, so every option has its start
+        assert [(r["component"], r["usd"]) for r in long if r["option"] == option_id and r["month"] == "0"] == [
+            ("implementation", "0.00")
+        ]
+
+
+def test_a_distilled_student_has_its_project_at_the_start_and_each_redistillation_when_paid():
+    result = _result(DISTIL)
+    long = _long(result)
+    student = result.option("qwen32-distilled")  # serving implementation_usd: 20000; re-distilled every 12 months
+    assert student.one_time_cost_usd is not None
+    start = {r["component"]: Decimal(r["usd"]) for r in long if r["option"] == student.id and r["month"] == "0"}
+    assert start == {"implementation": Decimal("20000.00"), "distillation_project": cents(student.one_time_cost_usd)}
+    redone = {int(r["month"]): Decimal(r["usd"]) for r in long
+              if r["option"] == student.id and r["component"] == "redistillation" and Decimal(r["usd"])}  # fmt: skip
+    engine = {t + 1: v for t, v in enumerate(student.monthly_components_usd["redistillation"]) if v}
+    assert redone == {t: cents(v) for t, v in engine.items()}
+    assert len(redone) >= 1 and all(v == cents(student.one_time_cost_usd) for v in redone.values())
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_summary_csv_writes_amounts_in_cents_without_float_noise(path):
+    result = _result(path)
+    text = as_csv(result)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    unit_prices = ("cost per task", "cost per million tokens", "GPU price")
+    amounts = [h for h in rows[0] if h.endswith("(USD)") and not h.startswith(unit_prices)]
+    assert TOTAL in amounts and "NPV of cost (USD)" in amounts
+    for row in rows:
+        option = next((o for o in result.options if o.id == row["option"]), None)
+        if option is None:
+            continue
+        for header in amounts:
+            assert row[header] == "" or MONEY.match(row[header]), (header, row[header])
+        assert Decimal(row["NPV of cost (USD)"]) == cents(option.npv_cost_usd)
+        assert Decimal(row["cost in month 1 (USD)"]) == cents(option.first_month_cost_usd)
+    for number in re.findall(r"(?<![\w.])-?\d+\.(\d+)", text):
+        assert len(number) <= 6, "no float noise such as 9300.000000000002"
+
+
+def test_float_noise_of_the_engine_is_gone_from_the_summary():
+    """glm5-api's total is 223200.00000000006 in the engine; the CSV said so before, it says 223200.00 now."""
+    result = _result(ROOT / "scenarios" / "glm5-vs-frontier.yaml")
+    assert repr(result.option("glm5-api").total_cost_usd) != "223200.0"  # the engine's float, noise and all
+    assert _summary(result)["glm5-api"][TOTAL] == "223200.00"
+
+
+@functools.cache
+def _workbook() -> tuple[ScenarioResult, openpyxl.Workbook]:
+    inputs = load_inputs(OWNED)
+    result = evaluate(inputs)
+    book = openpyxl.load_workbook(io.BytesIO(as_xlsx(result, risk_report(inputs, result, samples=200))))
+    return result, book
+
+
+def _table(sheet) -> list[dict[str, object]]:
+    """A sheet as rows of header -> cell."""
+    rows = list(sheet.iter_rows())
+    headers = [c.value for c in rows[0]]
+    return [dict(zip(headers, row, strict=True)) for row in rows[1:]]
+
+
+def test_the_workbook_assumptions_are_typed_and_formatted():
+    _, book = _workbook()
+    cells = {row["assumption"].value: row["value"] for row in _table(book["assumptions"])}
+    first = cells["first month"]
+    assert first.is_date and first.value == dt.datetime(2027, 1, 1) and first.number_format == "yyyy-mm"
+    expected = {  # name: (value, number format), from scenarios/owned-fleet-finance.yaml and the defaults
+        "horizon": (36, "#,##0"),
+        "requests in month 1": (20_000_000, "#,##0"),
+        "tokens per request": (2000, "#,##0"),
+        "monthly growth": (0.03, "0.0%"),
+        "discount rate": (0.08, "0.0%"),
+        "API price decline": (0.3, "0.0%"),
+        "GPU price decline": (0, "0.0%"),
+        "peak-to-average": (2.5, "0.00"),
+        "hours per month": (730, "#,##0"),
+        "staff cost": (18_000, "$#,##0.00"),
+        "capacity: planning utilization": (0.85, "0.0%"),
+        "capacity: ha spare replicas": (1, "#,##0"),
+        "option qwen3-235b-owned: server price": (420_000, "$#,##0.00"),
+    }
+    for name, (value, number_format) in expected.items():
+        assert (cells[name].value, cells[name].number_format) == (value, number_format), name
+    for name in ("horizon", "requests in month 1", "hours per month", "capacity: ha spare replicas"):
+        assert isinstance(cells[name].value, int), name  # counts are integers, not 16.00
+    for name, cell in cells.items():
+        if isinstance(cell.value, str):
+            assert not re.fullmatch(r"\d{4}-\d{2}", cell.value), name  # no month left as text
+            assert cell.number_format in ("@", "General"), name
+
+
+def test_the_workbook_summary_has_counts_as_integers_shares_as_percent_and_money_in_cents():
+    result, book = _workbook()
+    rows = {row["option"].value: row for row in _table(book["summary"])}
+    for option in result.options:
+        row = rows[option.id]
+        for header, amount in (
+            (TOTAL, option.total_cost_usd),
+            ("NPV of cost (USD)", option.npv_cost_usd),
+            ("cost in month 1 (USD)", option.first_month_cost_usd),
+        ):
+            assert row[header].number_format == "$#,##0.00"
+            assert Decimal(repr(row[header].value)) == cents(amount), header
+        if option.ownership == "owned":
+            gpus = row["GPUs billed, month 1"]
+            assert gpus.value == option.gpus_billed_first_month and isinstance(gpus.value, int)
+            assert gpus.number_format == "#,##0"
+            share = row["utilisation of billed GPUs, month 1 (%)"]
+            assert share.number_format == "0.0%"
+            assert share.value == pytest.approx(option.utilization_first_month, abs=5e-7)  # to six decimals
+
+
+def test_the_workbook_monthly_sheet_reconciles_and_its_periods_are_dates():
+    result, book = _workbook()
+    rows = _table(book["monthly"])
+    money = [h for h in rows[0] if isinstance(h, str) and h.endswith("(USD)")]
+    components = [h for h in money if h not in {"P&L cost, one-time included (USD)", "one-time (USD)",
+                  "capex, cash (USD)", "opex (USD)", "cash out (USD)", "cumulative cash out (USD)",
+                  "present value of cost (USD)"}]  # fmt: skip
+    assert "implementation (USD)" in components and "capital (USD)" in components
+
+    def amount(cell) -> Decimal:
+        return Decimal(0) if cell.value is None else Decimal(repr(cell.value))
+
+    for option in result.options:
+        mine = [r for r in rows if r["option"].value == option.id]
+        assert [r["month (0 = start)"].value for r in mine] == list(range(len(option.monthly_cost_usd) + 1))
+        assert mine[0]["period (month 0: the start)"].value is None  # not the text "start" in a date column
+        for r in mine[1:]:
+            period = r["period (month 0: the start)"]
+            assert isinstance(period.value, dt.datetime) and period.number_format == "yyyy-mm"
+            assert isinstance(r["requests"].value, int) and r["requests"].number_format == "#,##0"
+        for r in mine:
+            for header in money:
+                cell = r[header]
+                assert cell.value is None or (cell.number_format == "$#,##0.00" and round(cell.value, 2) == cell.value)
+            cost = amount(r["P&L cost, one-time included (USD)"])
+            assert sum(amount(r[h]) for h in components) == cost  # components add up to the month, to the cent
+            cash = amount(r["one-time (USD)"]) + amount(r["capex, cash (USD)"]) + amount(r["opex (USD)"])
+            assert cash == amount(r["cash out (USD)"])
+        assert sum(amount(r["P&L cost, one-time included (USD)"]) for r in mine) == cents(option.total_cost_usd)
+        if option.cash_flow_usd is not None:  # owned: the cash out adds up to the engine's cash flows
+            assert amount(mine[-1]["cumulative cash out (USD)"]) == cents(math.fsum(option.cash_flow_usd))
+            assert amount(mine[0]["capex, cash (USD)"]) == cents(option.cash_flow_usd[0]) - Decimal("50000.00")
+
+
+def test_the_workbook_tornado_ranges_are_numbers():
+    """Each end is a number in a format that says what it is; a multiplier on the base reads as its change from
+    base ("GPU price" -20 %: the value -0.2 in a signed-percent format), as the bar's label says."""
+    result, book = _workbook()
+    inputs = load_inputs(OWNED)
+    bars = {b.input: b for b in risk_report(inputs, result, samples=200).tornado.bars}
+    rows = _table(book["tornado"])
+    assert [r["input"].value for r in rows] == list(bars)
+    formats = {"+0.0%;-0.0%;0.0%", "0.0%", "0.00"}
+    for r in rows:
+        bar = bars[r["input"].value]
+        for end in ("low", "high"):
+            cell = r[f"{end} case"]
+            assert isinstance(cell.value, int | float), (bar.input, cell.value)  # not the text "-20%"
+            assert cell.number_format in formats
+            label = getattr(bar, f"{end}_label")
+            if label.endswith("%"):  # the label, read here: "-20%" is -0.2, "+1.0%" is 0.01, "30%" is 0.3
+                assert cell.value == pytest.approx(float(label.rstrip("%")) / 100, abs=5e-3), (bar.input, label)
+                assert cell.number_format in ("+0.0%;-0.0%;0.0%", "0.0%")
+            else:  # a ratio ("2.50") or a share ("0.70", shown as 70.0 %)
+                assert cell.value == pytest.approx(float(label), abs=5e-3) and cell.number_format in ("0.00", "0.0%")
+    gpu = next(r for r in rows if r["input"].value == "GPU price")
+    assert gpu["low case"].number_format == gpu["high case"].number_format == "+0.0%;-0.0%;0.0%"
+    assert gpu["low case"].value == -gpu["high case"].value < 0
+    assert gpu["unit of the cases"].value == "change from base"
+
+
+@given(st.lists(st.floats(min_value=-1e7, max_value=1e7, allow_nan=False), min_size=1, max_size=40))
+def test_cents_allocated_add_up_and_each_stays_within_a_cent(values):
+    total = to_cents(math.fsum(values))
+    out = allocate_cents(values, total)
+    assert sum(out) == total
+    assert all(abs(c - v * 100) < 1 + 1e-6 for c, v in zip(out, values, strict=True))
+
+
+RENTED = {
+    "name": "Reconcile",
+    "horizon_months": 6,
+    "workload": {"requests_per_month": 2_628_000, "input_tokens": 2000, "output_tokens": 500, "peak_to_average": 2},
+    "options": [
+        {"id": "fleet", "kind": "self_hosted", "model": "llama-3.3-70b-instruct", "profile": "p.yaml",
+         "usd_per_gpu_hour": 2.0, "gpus_per_replica": 2},
+        {"id": "flat", "kind": "api", "provider": "acme", "model": "flat-3-15"},
+    ],
+}  # fmt: skip
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    volume=st.floats(min_value=1e4, max_value=1e8),
+    growth=st.floats(min_value=-0.05, max_value=0.2),
+    fleet_setup=st.floats(min_value=0, max_value=1e6),
+    api_setup=st.floats(min_value=0, max_value=1e5),
+)
+def test_the_monthly_csv_always_adds_up_to_the_summary(tmp_path_factory, catalogues, volume, growth, fleet_setup,
+                                                       api_setup):  # fmt: skip
+    folder = tmp_path_factory.mktemp("r")
+    write_yaml(folder / "p.yaml", simple_profile([level(1.0, 1.0, 0.05)]))
+    fleet, api = RENTED["options"]
+    mapping = {
+        **RENTED,
+        "workload": {**RENTED["workload"], "requests_per_month": volume, "monthly_growth": growth},
+        "options": [{**fleet, "implementation_usd": fleet_setup}, {**api, "implementation_usd": api_setup}],
+    }
+    result = run_scenario(folder, mapping, catalogues)
+    long = _long(result)
+    summary = _summary(result)
+    for option_id, setup in (("fleet", fleet_setup), ("flat", api_setup)):
+        option = result.option(option_id)
+        rows = [r for r in long if r["option"] == option.id]
+        total = sum(Decimal(r["usd"]) for r in rows)
+        assert total == Decimal(summary[option.id][TOTAL]) == cents(option.total_cost_usd)
+        start = [Decimal(r["usd"]) for r in rows if r["month"] == "0"]
+        assert abs(sum(start) - Decimal(repr(setup))) <= CENT
