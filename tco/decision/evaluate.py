@@ -17,7 +17,7 @@ from tco.finance.projection import Drivers, Projection, decline_path, project, r
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
 from tco.records.results import BreakEven, OptionError, OptionResult, ScenarioResult, rank_key
-from tco.records.scenario import HOURS_PER_MONTH, Scenario
+from tco.records.scenario import HOURS_PER_MONTH, Option, Scenario
 from tco.risk.montecarlo import option_throughput_sds, uncertainty_ranges
 
 
@@ -187,6 +187,9 @@ def _option_result(
         cost_of_pass_usd=cost_of_pass(per_request_usd, quality.success_rate),
         cost_of_pass_ci_usd=cost_of_pass_interval(per_request_usd, quality.success_ci),
         output_tokens_per_request=tokens_out / r0,
+        output_tokens_basis=_tokens_basis(item.option),
+        quality_mode=quality.mode,
+        quality_missing=list(quality.missing),
         breakdown_first_month_usd={k: v[0] for k, v in components.items()},
         usd_per_gpu_hour=model.unit_breakdown["gpu_rental"] / (model.unit_gpus * HOURS_PER_MONTH)
         if "gpu_rental" in model.unit_breakdown
@@ -205,6 +208,15 @@ def _option_result(
         notes=notes,
         **_project_result(setup, inputs),
     )
+
+
+def _tokens_basis(option: Option) -> str:
+    """Where the option's output tokens per request come from (OptionResult.output_tokens_basis)."""
+    if option.output_tokens is not None:
+        return option.output_tokens_basis or "set on the option"
+    if option.output_tokens_multiplier is not None:
+        return f"the workload's × {option.output_tokens_multiplier:g} (set on the option)"
+    return "the workload's"
 
 
 def _after_horizon(setup: OptionSetup, units: np.ndarray, scenario: Scenario) -> tuple[float, float]:

@@ -37,6 +37,10 @@ class QualityView:
     success_rate: float | None
     success_ci: tuple[float, float] | None
     reasons: tuple[str, ...] = ()
+    mode: str | None = None
+    """The deciding record's mode (thinking, non_thinking, unknown)."""
+    missing: tuple[str, ...] = ()
+    """Unscored: each missing score, and how to add it."""
 
     @property
     def ok(self) -> bool | None:
@@ -51,6 +55,7 @@ def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> Quality
     """The option's records (its own first, then the catalogue's), the deciding score, and the gate verdict."""
     records = (*option.quality, *(card.quality if card is not None else ()))
     record = best_record(records, gate.benchmark)
+    mode = record.mode if record is not None else None
     if record is not None:
         score, source = record.score, record.provenance
     elif card is None:
@@ -60,23 +65,23 @@ def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> Quality
     rate = option.success_rate
     ci = wilson_interval(rate * option.success_n, option.success_n) if rate is not None and option.success_n else None
     if not gate.active:
-        return QualityView(records, score, source, None, rate, ci)
-    reasons, unscored = [], False
+        return QualityView(records, score, source, None, rate, ci, mode=mode)
+    reasons, missing = [], []
     if gate.min_score is not None:
         if score is None:
-            unscored = True
             reasons.append(f"no {gate.benchmark} score")
+            missing.append(f"no {gate.benchmark} score (add one as `quality:` on the option)")
         elif score < gate.min_score:
             reasons.append(f"{gate.benchmark} {score:g} < {gate.min_score:g}")
     if gate.min_success_rate is not None:
         if rate is None:
-            unscored = True
             reasons.append("no success rate from an eval")
+            missing.append("no success rate (import your eval on the Quality page, or `eval:` on the option)")
         elif rate < gate.min_success_rate:
             reasons.append(f"success rate {rate:.0%} < {gate.min_success_rate:.0%}")
     below = any("<" in r for r in reasons)
-    status: GateStatus = "below" if below else "unscored" if unscored else "passes"
-    return QualityView(records, score, source, status, rate, ci, tuple(reasons))
+    status: GateStatus = "below" if below else "unscored" if missing else "passes"
+    return QualityView(records, score, source, status, rate, ci, tuple(reasons), mode, tuple(missing))
 
 
 def cost_of_pass(usd_per_task: float, success_rate: float | None) -> float | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tco.cost.components import STAFF
+from tco.decision.evidence import closeness_note, mode_note, tokens_note
 from tco.finance.volume_ranges import range_at, ranges_text
 from tco.records.results import BreakEven, OptionResult, ScenarioResult, recommendable
 from tco.risk.report import headline_pair
@@ -61,7 +62,9 @@ def mean_staff_usd(option: OptionResult) -> float:
 def why_not(option: OptionResult) -> str:
     if not option.slo_met:
         return "misses the latency SLO"
-    return "below the quality gate" if option.quality_gate == "below" else "no score for the quality gate"
+    if option.quality_gate == "below":
+        return "below the quality gate"
+    return "; ".join(option.quality_missing) or "no score for the quality gate"
 
 
 def status(option: OptionResult, decision: Decision) -> str:
@@ -228,6 +231,10 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
             )
         if d.runner_up is not None and d.savings_npv_usd is not None:
             text += f" It saves ${d.savings_npv_usd:,.0f} (NPV) against the next best, {d.runner_up.id}."
+    gate = result.assumptions.get("quality_gate") or {}
+    benchmark = gate.get("benchmark") if gate.get("min_score") is not None else None
+    for note in (closeness_note(result, d.pick), tokens_note(result.options), mode_note(result.options, benchmark)):
+        text += f" {note}" if note else ""
     text += _payback(d, months, result.assumptions["requests_per_month_first"])
     if d.left_out:
         text += " Not recommended: " + ", ".join(f"{i} ({why})" for i, why in d.left_out) + "."

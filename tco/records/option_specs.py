@@ -37,6 +37,9 @@ class TaskFit:
     success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
     success_n: Annotated[int, Field(ge=1, le=10**9)] | None = None
     output_tokens: Tokens | None = None
+    output_tokens_basis: str | None = None
+    """Where `output_tokens` comes from, said beside it: e.g. "vendor: gpt-oss model card, high reasoning" or
+    "estimate"; an eval that fills `output_tokens` sets "measured by your eval (<file>)"."""
     output_tokens_multiplier: Annotated[float, Field(ge=0.01, le=100)] | None = None
     eval: EvalRef | None = None
 

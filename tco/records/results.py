@@ -71,6 +71,13 @@ class OptionResult:
     cost_of_pass_ci_usd: tuple[float, float | None] | None = None
     output_tokens_per_request: float | None = None
     """Mean output tokens (reasoning included) this option spends per request: its own or the workload's."""
+    output_tokens_basis: str = "the workload's"
+    """Where `output_tokens_per_request` comes from: "the workload's", "measured by your eval (file)", "set on
+    the option: <basis>", or "the workload's × k (set on the option)"."""
+    quality_mode: str | None = None
+    """The deciding quality record's mode (thinking, non_thinking, unknown); None without a record."""
+    quality_missing: list[str] = field(default_factory=list)
+    """Unscored on the gate: each missing score and how to add it."""
     usd_per_gpu_hour: float | None = None
     """Rented: the GPU-hour price billed (the chosen offer's or the option's own, spot overhead included)."""
     server_usd: float | None = None

@@ -1,0 +1,83 @@
+"""What the evidence behind a verdict leaves open, said in the verdict (issue 25): options compared on tokens of
+different bases, thinking-mode scores priced at tokens that may leave out the thinking, and a pick that a few
+points of the quality gate would change.
+
+Worked example of the closeness rule: the gate is GPQA ≥ 85 and the pick is the cheapest option scoring ≥ 85;
+at ≥ 88 (the gate + CLOSE_POINTS) an option at 86 drops out, and the pick becomes the cheapest still above.
+"""
+
+from __future__ import annotations
+
+from tco.records.results import OptionResult, ScenarioResult
+
+CLOSE_POINTS = 3.0
+"""A gate within this many points (score) or percentage points (success rate) of changing the pick is close."""
+DEFAULT_BASIS = "the workload's"
+
+
+def tokens_note(options: list[OptionResult]) -> str:
+    """'' when every option's output tokens share a basis; else which differ, e.g. "Output tokens per task are not
+    on one basis: glm5-h200 measured by your eval (run.jsonl) (22); the others the workload's (500).\""""
+    bases = {o.output_tokens_basis for o in options}
+    if len(bases) < 2:
+        return ""
+    own = [o for o in options if o.output_tokens_basis != DEFAULT_BASIS]
+    rest = [o for o in options if o.output_tokens_basis == DEFAULT_BASIS]
+    parts = [f"{o.id} {o.output_tokens_basis} ({o.output_tokens_per_request or 0:,.0f})" for o in own]
+    text = "Output tokens per task are not on one basis: " + "; ".join(parts)
+    if rest:
+        tokens = sorted({round(o.output_tokens_per_request or 0) for o in rest})
+        text += f"; the others the workload's ({', '.join(f'{t:,}' for t in tokens)})"
+    return text + ": their costs per task compare different things until every option is measured alike."
+
+
+def mode_note(options: list[OptionResult], benchmark: str | None) -> str:
+    """'' unless a thinking-mode score decides the gate for options priced at the workload's output tokens."""
+    if benchmark is None:
+        return ""
+    thinking = [o for o in options if o.quality_mode == "thinking" and o.output_tokens_basis == DEFAULT_BASIS]
+    if not thinking:
+        return ""
+    tokens = sorted({round(o.output_tokens_per_request or 0) for o in thinking})
+    names = ", ".join(o.id for o in thinking)
+    return (
+        f"The {benchmark} scores of {names} are thinking-mode results, priced at the workload's "
+        f"{', '.join(f'{t:,}' for t in tokens)} output tokens a task, which may leave out the thinking: give each "
+        "option the output tokens of the mode it is scored in (output_tokens with its basis, or your eval)."
+    )
+
+
+def _pick(options: list[OptionResult], passes) -> OptionResult | None:
+    eligible = [o for o in options if o.slo_met and passes(o)]
+    return min(eligible, key=lambda o: o.npv_cost_usd) if eligible else None
+
+
+def closeness_note(result: ScenarioResult, pick: OptionResult | None) -> str:
+    """'' unless moving the gate by CLOSE_POINTS either way changes the pick: "The call is close: at gpqa_diamond ≥
+    88 the pick would be gemini-3-pro."."""
+    gate = result.assumptions.get("quality_gate") or {}
+    min_score, min_rate = gate.get("min_score"), gate.get("min_success_rate")
+    if min_score is None and min_rate is None:
+        return ""
+    said = []
+    for shift in (CLOSE_POINTS, -CLOSE_POINTS):
+        score = None if min_score is None else min_score + shift
+        rate = None if min_rate is None else min_rate + shift / 100
+
+        def passes(o: OptionResult, score: float | None = score, rate: float | None = rate) -> bool:
+            return (score is None or (o.quality_score is not None and o.quality_score >= score)) and (
+                rate is None or (o.success_rate is not None and o.success_rate >= rate)
+            )
+
+        other = _pick(result.options, passes)
+        if (other.id if other else None) != (pick.id if pick else None):
+            where = " and ".join(
+                part
+                for part in (
+                    f"{gate['benchmark']} ≥ {score:g}" if score is not None else "",
+                    f"success rate ≥ {rate:.0%}" if rate is not None else "",
+                )
+                if part
+            )
+            said.append(f"at {where} the pick would be {other.id if other else 'none'}")
+    return f"The call is close: {' and '.join(said)}." if said else ""

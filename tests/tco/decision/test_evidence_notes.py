@@ -1,0 +1,59 @@
+"""Issue 25: the verdict says what its evidence leaves open, each statement checked by rerunning the engine.
+
+- A close call: the pick the verdict names for the gate ± 3 points is the engine's pick at that gate.
+- Tokens on different bases: an option whose output tokens are measured is named beside the others' default.
+- Thinking-mode scores priced at the workload's tokens are named; an option priced at its own tokens is not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from scenario_io.loader import load_scenario, resolve_scenario
+from tco.decision.evaluate import evaluate
+from tco.decision.verdict import decide, verdict
+
+FLAGSHIP = Path(__file__).resolve().parents[3] / "scenarios" / "glm5-vs-frontier.yaml"
+
+
+def _flagship(catalogues, min_score: float | None = None, option_changes: dict | None = None):
+    scenario = load_scenario(FLAGSHIP)
+    if min_score is not None:
+        scenario = dataclasses.replace(scenario, quality=dataclasses.replace(scenario.quality, min_score=min_score))
+    if option_changes:
+        options = tuple(
+            dataclasses.replace(o, **option_changes[o.id]) if o.id in option_changes else o for o in scenario.options
+        )
+        scenario = dataclasses.replace(scenario, options=options)
+    return evaluate(resolve_scenario(scenario, str(FLAGSHIP), catalogues))
+
+
+def test_a_close_call_names_the_pick_a_few_points_away_as_the_engine_finds_it(catalogues):
+    """GPQA ≥ 85 picks glm5-api (86.0); at ≥ 88 it drops out. The sentence's pick is the rerun engine's."""
+    base = _flagship(catalogues)
+    gate = base.assumptions["quality_gate"]["min_score"]
+    text = verdict(base)
+    stricter = decide(_flagship(catalogues, min_score=gate + 3)).pick
+    looser = decide(_flagship(catalogues, min_score=gate - 3)).pick
+    assert stricter is not None and stricter.id != decide(base).pick.id
+    assert f"at gpqa_diamond ≥ {gate + 3:g} the pick would be {stricter.id}" in text
+    if looser is not None and looser.id == decide(base).pick.id:
+        assert f"≥ {gate - 3:g}" not in text  # a shift that changes nothing is not said
+
+
+def test_options_on_different_token_bases_are_named(catalogues):
+    """One option's output tokens measured by an eval (22 a task), the others at the workload's 500."""
+    basis = "measured by your eval (glm5-run.jsonl)"
+    result = _flagship(catalogues, option_changes={"glm5-h200": {"output_tokens": 22.0, "output_tokens_basis": basis}})
+    hosted = result.option("glm5-h200")
+    assert hosted.output_tokens_basis == basis and hosted.output_tokens_per_request == 22.0
+    text = verdict(result)
+    assert f"glm5-h200 {basis} (22); the others the workload's (500)" in text
+    # and the thinking-mode warning no longer names the option priced at its own tokens
+    mode = text[text.index("thinking-mode results") - 200 : text.index("thinking-mode results")]
+    assert "glm5-h200" not in mode and "glm5-api" in mode
+
+
+def test_one_basis_for_every_option_says_nothing_about_bases(catalogues):
+    assert "not on one basis" not in verdict(_flagship(catalogues))
