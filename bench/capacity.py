@@ -36,8 +36,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -46,7 +44,7 @@ from pricing import load_gpu_sheet  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate, serving_sets  # noqa: E402
-from tco.capacity.perf_model import fit_profile, profile_points  # noqa: E402
+from tco.capacity.perf_model import covering, fit_profile, profile_points  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
     OFFLINE,
     SERVING,
@@ -250,8 +248,8 @@ def summarise(cases: list[Case]) -> None:
         if kind == "transferred, req/s":
             same = [c.error for c in cases if c.kind == kind and "same model" in c.what]
             sibling = [c.error for c in cases if c.kind == kind and "same model" not in c.what]
-            target = (f"80th percentile: same model {np.quantile(same or [0], 0.8):.0%} (stated "
-                      f"{SAME_MODEL_ERROR:.0%}), sibling {np.quantile(sibling or [0], 0.8):.0%} (stated "
+            target = (f"80 % bound: same model {covering(same or [0]):.0%} (stated "
+                      f"{SAME_MODEL_ERROR:.0%}), sibling {covering(sibling or [0]):.0%} (stated "
                       f"{SIBLING_ERROR:.0%})")  # fmt: skip
         group = [c for c in cases if c.kind == kind]
         if not group:

@@ -21,6 +21,7 @@ by any (η_c, η_m) with 0.05/η_c + 0.2/η_m = 1, e.g. η_c = 0.1, η_m = 0.4:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -119,13 +120,17 @@ def calibrate(
 
 def configuration_quantile(errors_by_configuration: Sequence[np.ndarray], q: float) -> float:
     """The q-quantile of held-out errors with every configuration weighing alike (each level 1/its configuration's
-    level count), as in the fit: a 65-level sweep does not outvote a 7-level one.
+    level count), as in the fit: a 65-level sweep does not outvote a 7-level one. For a configuration not among
+    the k, the level is raised to the split-conformal ⌈(k + 1)·q⌉ / k (`perf_model.covering`): with 2
+    configurations, q = 0.5 becomes 1.
 
-    >>> configuration_quantile([np.array([0.1, 0.1, 0.1, 0.1]), np.array([0.9])], 0.5)
-    0.1
-    >>> configuration_quantile([np.array([0.1, 0.1, 0.1, 0.1]), np.array([0.9])], 0.8)
+    >>> configuration_quantile([np.array([0.1, 0.1, 0.1, 0.1]), np.array([0.9])], 0.5)  # 2 configurations: 1.0
     0.9
+    >>> parts = [np.array([0.1] * 4), np.array([0.2]), np.array([0.3]), np.array([0.4])]
+    >>> configuration_quantile(parts, 0.5)  # 4 configurations: ⌈5 × 0.5⌉ / 4 = 0.75
+    0.3
     """
+    q = min(1.0, math.ceil((len(errors_by_configuration) + 1) * q) / len(errors_by_configuration))
     errors = np.concatenate(list(errors_by_configuration))
     weights = np.concatenate([np.full(len(e), 1.0 / len(e)) for e in errors_by_configuration])
     order = np.argsort(errors)

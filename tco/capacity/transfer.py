@@ -44,8 +44,9 @@ from tco.records.scenario import RequestClass, Slo
 
 SAME_MODEL_ERROR = 0.31
 """Error 80 % of leave-one-configuration-out transfers of the same model to another GPU, GPU count or precision stay
-within (bench/capacity.py, 2026-12-02: NVIDIA's tables, the bundled sweeps and MLPerf points)."""
-SIBLING_ERROR = 0.67
+within, as a split-conformal bound (`perf_model.covering`; bench/capacity.py, 2026-12-02: NVIDIA's tables, the
+bundled sweeps and MLPerf points)."""
+SIBLING_ERROR = 0.68
 """The same for a sibling architecture (bench/capacity.py, 2026-12-02)."""
 MAX_SIZE_RATIO = 4.0
 """A sibling architecture is at most this many times larger or smaller in active and in total parameters."""
