@@ -158,7 +158,7 @@ st.dataframe(
     column_config={
         "api_price_decline_annual": st.column_config.NumberColumn("API price decline a year", format="percent"),
         "npv_savings_usd": st.column_config.NumberColumn("NPV of savings", format="dollar"),
-        "payback_month": st.column_config.NumberColumn("payback month"),
+        "payback_month": st.column_config.NumberColumn("payback month" + (" (cash)" if owned else "")),
         "api_total_cost_usd": st.column_config.NumberColumn(f"{api.id} total", format="dollar"),
         "self_hosted_total_cost_usd": st.column_config.NumberColumn(f"{hosted.id} total", format="dollar"),
     },

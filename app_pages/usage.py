@@ -11,7 +11,7 @@ import streamlit as st
 from datafiles import InputError
 from pricing import PriceBook, load_overrides
 from ui import loaders, state, usage_charts
-from usage.report import UsageReport, analyse, provenance, scenario_mapping
+from usage.report import UsageReport, analyse, growth_text, provenance, scenario_mapping
 from usage.sources import SOURCE_NAMES
 
 MAX_USAGE_MB = 512
@@ -70,7 +70,7 @@ summary = report.summary
 cols = st.columns(4)
 volume_key = "requests_per_month" if "requests_per_month" in summary.workload else "tokens_per_month"
 cols[0].metric(volume_key.replace("_", " ").capitalize(), f"{summary.workload[volume_key]:,}")
-cols[1].metric("Monthly growth", f"{summary.monthly_growth:.1%}")
+cols[1].metric("Monthly growth", growth_text(summary.monthly_growth))
 peak = summary.peak_to_average
 cols[2].metric("Peak-to-average", "daily data" if peak is None else f"{peak:.2f}")
 reported = sum(m.reported_cost_usd or 0 for m in summary.models)

@@ -150,8 +150,9 @@ def python_loop(
                     every = m.recurring_every_months  # paid at the end of months N, 2N, ... (1-based), not the last
                     if every and (t + 1) % every == 0 and t < months - 1:
                         cost += m.recurring_usd * d["one_time"][s]
-                total += cost + m.fixed_usd_per_month * d["staff"][s]
-                npv += (cost + m.fixed_usd_per_month * d["staff"][s]) * v ** (t + 1)
+                fixed = m.storage_usd_per_month + (m.fixed_usd_per_month - m.storage_usd_per_month) * d["staff"][s]
+                total += cost + fixed
+                npv += (cost + fixed) * v ** (t + 1)
             totals[s, o], npvs[s, o] = total, npv
     return totals, npvs
 

@@ -73,8 +73,8 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
     if risk is not None:
         p10, p50, p90 = risk.savings_npv_p10_p50_p90_usd
         lines.append(
-            f"Risk ({risk.samples:,} samples, seed {risk.seed}): "
-            f"P(self-host cheaper) = {risk.p_self_host_cheaper:.0%}; "
+            f"Risk, {risk.self_hosted} vs {risk.api} ({risk.samples:,} samples, seed {risk.seed}): "
+            f"P({risk.self_hosted} cheaper) = {risk.p_self_host_cheaper:.0%}; "
             f"NPV of savings P10 {money_text(p10)}, P50 {money_text(p50)}, P90 {money_text(p90)}"
         )
     lines.append(f"\nPrices: {result.assumptions['price_data']}")

@@ -31,8 +31,27 @@ def _count(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.0f}"
 
 
+def _covers(coverage: dict | None) -> str:
+    if coverage is None:
+        return ""
+    full = ", ".join(coverage["full_months"]) or "none"
+    return f"; {coverage['first']} to {coverage['last']}, full months {full}"
+
+
 def as_table(doc: dict) -> str:
-    lines = [f"{f['file']}: {f['format']}, {f['source_rows']:,} rows, by {f['granularity']}" for f in doc["files"]]
+    covers = {c["file"]: c for c in doc.get("coverage", [])}
+    lines = [
+        f"{f['file']}: {f['format']}, {f['source_rows']:,} rows, by {f['granularity']}" + _covers(covers.get(f["file"]))
+        for f in doc["files"]
+    ]
+    common = doc.get("common_period")
+    if len(doc["files"]) > 1:
+        lines.append(
+            "every file covers: none (the files share no day)"
+            if common is None
+            else f"every file covers: {common['days'][0]} to {common['days'][1]}, full months "
+            + (", ".join(common["full_months"]) or "none")
+        )
     header = (
         f"{'model':<40} {'requests':>12} {'input':>15} {'cached':>14} {'output':>14} {'reported':>12} {'priced':>12}"
     )
@@ -46,13 +65,15 @@ def as_table(doc: dict) -> str:
     lines += ["", f"{'month':<8} {'requests':>14} {'input':>16} {'output':>16}"]
     for m in doc["months"]:
         full = "" if m["full"] else f"  (partial: {m['covered_days']:.1f} days)"
+        if m["full"] and not m.get("in_every_file", True):
+            full = "  (not in every file: left out of growth and peak)"
         lines.append(f"{m['month']:<8} {_count(m['requests']):>14} {_count(m['input_tokens']):>16} "
                      f"{_count(m['output_tokens']):>16}{full}")  # fmt: skip
     peak = doc["peak_to_average"]
     lines += [
         "",
         f"granularity: {doc['granularity']}; peak-to-average: {'n/a (daily data)' if peak is None else f'{peak:.2f}'}; "
-        f"monthly growth: {doc['monthly_growth']:.1%}",
+        "monthly growth: " + ("not estimated" if doc["monthly_growth"] is None else f"{doc['monthly_growth']:.1%}"),
         "reconciliation (priced with " + doc["prices"] + "):",
     ]
     for r in doc["reconciliation"]:

@@ -1,4 +1,16 @@
-"""Load and query the model catalogue (`models/data/*.yaml`)."""
+"""Load and query the model catalogue (`models/data/*.yaml`).
+
+Context: `context_tokens` is what the model serves as published, with no serving-time flag (Qwen3-32B:
+32,768); `context_tokens_extended` is the longer window its card documents behind an opt-in extension
+(Qwen3-32B: 131,072 with YaRN factor 4, `context_extension` says how), and `max_context_tokens` the larger
+of the two, which the request-length check reads. Where the extension is trained in and on by default
+(DeepSeek-V3's YaRN in config.json) the served window is `context_tokens` and nothing is extended.
+
+Retirement: a card's `retired_on` / `successor` is the provider's announced shutdown of the model itself (a
+proprietary model: every API the card lists); an `api` entry's own `retired_on` / `successor` is one host
+withdrawing one endpoint (open weights stay self-hostable). `ModelCatalog.retirement` answers both; each date
+carries its `retirement_source`.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +37,33 @@ class ApiRef:
 
     provider: str
     model: str
+    retired_on: dt.date | None = None
+    """The day this provider stops (or stopped) serving this model id, as announced; None if none announced."""
+    successor: str | None = None
+    """The provider's recommended replacement, as its API model id."""
+    retirement_source: str | None = None
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """A model (or one provider's endpoint for it) retired on `retired_on`, with the provider's successor."""
+
+    model: str
+    """Catalogue id."""
+    retired_on: dt.date
+    successor: str | None
+    source: str
+    provider: str | None = None
+    """Set when only this provider's endpoint retires (the weights and other hosts stay)."""
+    api_model: str | None = None
+
+    def message(self, on: dt.date | None = None) -> str:
+        """One line for an option's row, e.g. "gemini-3-pro-preview was shut down on 2026-03-09; the provider's
+        successor is gemini-3.1-pro-preview (source: …)". `on`: the date the scenario needs it (its start)."""
+        what = f"{self.provider}/{self.api_model}" if self.provider else self.model
+        verb = "was shut down" if on is not None and self.retired_on <= on else "retires"
+        then = f"; the provider's successor is {self.successor}" if self.successor else ""
+        return f"{what} {verb} on {self.retired_on.isoformat()}{then} (source: {self.source})"
 
 
 @dataclass(config=STRICT)
@@ -36,7 +75,8 @@ class ModelCard:
     open_weights: bool
     license: str
     context_tokens: PositiveInt | None
-    """None where the maximum context is not verified (the context-window check is then skipped, and said so)."""
+    """The context served as published, with no opt-in extension; None where not verified (the context-window
+    check is then skipped, and said so)."""
     as_of: dt.date
     api: tuple[ApiRef, ...]
     quality: tuple[QualityRecord, ...] = ()
@@ -54,6 +94,33 @@ class ModelCard:
     linear_attention_layers: Annotated[int, Field(ge=0)] | None = None
     """Layers with linear attention (a fixed-size state, no KV cache growth), e.g. Qwen3-Next, MiniMax-M1."""
     architecture_source: str | None = None
+    context_tokens_extended: PositiveInt | None = None
+    """A longer window the model card documents behind an opt-in extension (`context_extension` says which)."""
+    context_extension: str | None = None
+    context_source: str | None = None
+    retired_on: dt.date | None = None
+    """The provider's announced shutdown of the model itself (every API the card lists); None if none announced."""
+    successor: str | None = None
+    """The provider's recommended replacement, as its API model id."""
+    retirement_source: str | None = None
+
+    @property
+    def max_context_tokens(self) -> int | None:
+        """The longest request context the model can be served with: the extended window where one is
+        documented, else `context_tokens` (None where neither is verified)."""
+        return self.context_tokens_extended or self.context_tokens
+
+    def context_extension_needed(self, tokens: float) -> str | None:
+        """A note when `tokens` fit only with the opt-in extension, e.g. Qwen3-32B at 60,000 tokens."""
+        if self.context_tokens is None or self.context_tokens_extended is None:
+            return None
+        if self.context_tokens < tokens <= self.context_tokens_extended:
+            return (
+                f"{self.id}: {tokens:,.0f} tokens exceed the native context of {self.context_tokens:,}; serve it "
+                f"with {self.context_extension or 'the documented context extension'} (up to "
+                f"{self.context_tokens_extended:,})"
+            )
+        return None
 
     @property
     def kv_elements_per_layer_token(self) -> int | None:
@@ -103,6 +170,45 @@ class ModelCatalog:
             if any((a.provider.lower(), a.model.lower()) == key for a in card.api):
                 return card
         return None
+
+    def retirement(self, model: str, provider: str | None = None, on: dt.date | None = None) -> Retirement | None:
+        """Is this model retired at date `on`, and what is its successor?
+
+        `provider` given: `model` is that provider's API model id (an API option); the model's own retirement
+        and that endpoint's both count. `provider` None: `model` is a catalogue id (a self-hosted option); only
+        the model's own retirement counts (a host withdrawing an endpoint leaves the weights usable).
+        `on` None: the announced retirement whatever its date (to warn of one inside a horizon); else only one
+        that has happened by `on`. The earliest applies. None when nothing is announced or the model is not in
+        the catalogue.
+
+        >>> cat = load_catalog()
+        >>> cat.retirement("gemini-3-pro-preview", "google", dt.date(2026, 12, 1)).successor
+        'gemini-3.1-pro-preview'
+        >>> cat.retirement("gemini-3-pro-preview", "google", dt.date(2026, 1, 1)) is None
+        True
+        >>> cat.retirement("kimi-k2.5", on=dt.date(2026, 12, 1)) is None  # the weights do not retire
+        True
+        """
+        if provider is None:
+            card, apis = self.find(model), ()
+        else:
+            card = self.for_api(provider, model)
+            key = (provider.lower(), model.lower())
+            apis = tuple(a for a in (card.api if card else ()) if (a.provider.lower(), a.model.lower()) == key)
+        if card is None:
+            return None
+        found: list[Retirement] = []
+        if card.retired_on is not None:
+            found.append(Retirement(card.id, card.retired_on, card.successor, card.retirement_source or ""))
+        for api in apis:
+            if api.retired_on is not None:
+                found.append(
+                    Retirement(
+                        card.id, api.retired_on, api.successor, api.retirement_source or "", api.provider, api.model
+                    )
+                )
+        due = [r for r in found if on is None or r.retired_on <= on]
+        return min(due, key=lambda r: r.retired_on) if due else None
 
 
 def load_catalog(data_dir: Path | str = DATA_DIR) -> ModelCatalog:

@@ -1,17 +1,28 @@
 """Quality records: one benchmark score with its provenance, in Every Eval Ever's terms.
 
 A record says what was measured (`benchmark`, `score` in percent, `mode`), where it was published
-(`source`, `url`, `as_of`) and who measured it: `party` is `first_party` when the vendor reports its own
-model, `third_party` when anyone else does (an independent leaderboard, or a vendor's comparison table
-about a competitor, then `measured_by` names that vendor), and `own_eval` for the user's own evals.
-EEE calls the last field `source_metadata.evaluator_relationship`; `measured_by` is its
-`source_organization_name`.
+(`source`, `url`, `as_of`) and who stands behind the number:
+
+- `party` is EEE's `source_metadata.evaluator_relationship`: `first_party` when the number is the vendor's
+  own about its own model, `third_party` when someone else measured it, `own_eval` for the user's evals.
+- `measured_by` is who ran the evaluation (EEE's `source_organization_name`): the vendor for a first-party
+  number, the lab or leaderboard for a third-party one, None when the publication does not say.
+- `reported_by` is who printed the number when that is not who measured it: Z.ai's GLM-5 card copies
+  Google's own 91.9 GPQA for Gemini 3 Pro, so that record is `first_party`, measured by Google, reported by
+  Z.ai; MiniMax's M2 card reproduces Artificial Analysis' measurements, so those are `third_party`, measured
+  by Artificial Analysis, reported by MiniMax.
+- `verified` is False when the figure could not be found in the stated source (the note says what was
+  checked). An unverified record is shown but never decides a quality gate (`best_record` skips it).
+
+Labels (`label`): "first party", "first party, reported by X", "independent (X)", "independent (X),
+reported by Y", "third party, who measured it not stated, reported by X", "your own eval".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from pydantic.dataclasses import dataclass
@@ -39,7 +50,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
 
 PARTY_ORDER: dict[str, int] = {"own_eval": 0, "third_party": 1, "first_party": 2}
 """Which record decides a gate when several score one benchmark: the user's own eval, then someone other
-than the vendor, then the vendor's own claim; the newest first within each."""
+than the vendor, then the vendor's own claim; the newest first within each. Unverified records never decide."""
 
 
 @dataclass(config=STRICT)
@@ -51,33 +62,68 @@ class QualityRecord:
     party: Party
     mode: Mode = "unknown"
     measured_by: str | None = None
+    """Who ran the evaluation; None when the publication does not say."""
     url: str | None = None
     note: str = ""
+    reported_by: str | None = None
+    """Who printed the number, when that is not `measured_by` (a vendor's figure copied into a competitor's table)."""
+    verified: bool = True
+    """False when the figure was not found in the stated source; such a record never decides a gate."""
 
     @property
     def benchmark_name(self) -> str:
         return BENCHMARKS.get(self.benchmark, (self.benchmark, ""))[0]
 
     @property
+    def label(self) -> str:
+        """Who stands behind the number, e.g. "first party (Google), reported by Z.ai"."""
+        return provenance_label(self)
+
+    @property
     def provenance(self) -> str:
-        """E.g. "as reported by Z.ai (third party), GLM-5 model card, 2026-02-11, thinking"."""
-        who = {"first_party": "first party", "third_party": "third party", "own_eval": "your own eval"}[self.party]
-        by = f"as reported by {self.measured_by} ({who})" if self.measured_by else who
+        """E.g. "first party (Google), reported by Z.ai; GLM-5 model card benchmark table, 2026-02-11, thinking"."""
         mode = f", {self.mode}" if self.mode != "unknown" else ""
-        return f"{by}, {self.source}, {self.as_of.isoformat()}{mode}"
+        unverified = "; UNVERIFIED: not found in the stated source" if not self.verified else ""
+        return f"{self.label}; {self.source}, {self.as_of.isoformat()}{mode}{unverified}"
+
+
+def provenance_label(record: QualityRecord | Mapping[str, Any]) -> str:
+    """The provenance label of a record or of its JSON form (`dataclasses.asdict`), for tables and exports.
+
+    >>> provenance_label({"party": "first_party", "measured_by": "Google", "reported_by": "Z.ai"})
+    'first party (Google), reported by Z.ai'
+    >>> provenance_label({"party": "third_party", "measured_by": "Aider", "reported_by": None})
+    'independent (Aider)'
+    >>> provenance_label({"party": "third_party", "measured_by": None, "reported_by": "Z.ai"})
+    'third party, who measured it not stated, reported by Z.ai'
+    """
+    get = record.get if isinstance(record, Mapping) else lambda k, d=None: getattr(record, k, d)
+    party, by, reporter = get("party"), get("measured_by"), get("reported_by")
+    reported = f", reported by {reporter}" if reporter and reporter != by else ""
+    if party == "own_eval":
+        return "your own eval" + (f" ({by})" if by else "")
+    if party == "first_party":
+        return f"first party ({by})" + reported if by else "first party" + reported
+    if by:
+        return f"independent ({by})" + reported
+    return "third party, who measured it not stated" + reported
 
 
 def best_record(records: tuple[QualityRecord, ...] | list[QualityRecord], benchmark: str) -> QualityRecord | None:
-    """The record that decides `benchmark`: own eval > third party > first party, newest first in each.
+    """The record that decides `benchmark`: own eval > third party > first party, newest first in each;
+    records marked `verified: false` are skipped.
 
     >>> a = QualityRecord("hle", 30.5, "card", dt.date(2026, 2, 11), "first_party")
     >>> b = QualityRecord("hle", 28.0, "board", dt.date(2026, 3, 1), "third_party")
     >>> best_record([a, b], "hle").score
     28.0
+    >>> c = QualityRecord("hle", 99.0, "?", dt.date(2026, 4, 1), "third_party", verified=False)
+    >>> best_record([a, c], "hle").score
+    30.5
     >>> best_record([a, b], "gpqa_diamond") is None
     True
     """
-    matching = [r for r in records if r.benchmark == benchmark]
+    matching = [r for r in records if r.benchmark == benchmark and r.verified]
     if not matching:
         return None
     return min(matching, key=lambda r: (PARTY_ORDER[r.party], -r.as_of.toordinal()))

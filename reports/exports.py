@@ -46,7 +46,7 @@ SUMMARY = [
     Column("success_rate", "success rate (%)", "percent"),
     Column("compared_with", "compared with (API)", width=18),
     Column("npv_savings_usd", "NPV of savings vs that API (USD)", "usd"),
-    Column("payback_month", "payback month vs that API", "int"),
+    Column("payback_month", "payback month vs that API (owned: on cash)", "int"),
     Column("irr", "IRR vs that API (% a year)", "percent"),
     Column("roi", "ROI vs that API (%)", "percent"),
     Column("basis", "throughput basis", width=22),
@@ -101,7 +101,9 @@ def summary_rows(result: ScenarioResult) -> list[dict[str, Any]]:
                 "success_rate": o.success_rate,
                 "compared_with": o.returns_against,
                 "npv_savings_usd": pair.npv_savings_usd if pair else None,
-                "payback_month": pair.payback_month if pair else None,
+                "payback_month": (pair.cash_payback_month if o.ownership == "owned" else pair.payback_month)
+                if pair
+                else None,
                 "irr": o.irr,
                 "roi": o.roi,
                 "basis": o.capacity_basis,
@@ -135,7 +137,7 @@ def _pairs(result: ScenarioResult) -> tuple[list[Column], list[dict[str, Any]]]:
         Column("self_hosted", "self-hosted option", width=22),
         Column("api", "API option", width=22),
         Column("npv_savings_usd", "NPV of savings (USD)", "usd"),
-        Column("payback_month", "payback month", "int"),
+        Column("payback_month", "payback month (owned: P&L, capital charged monthly)", "int"),
         Column("discounted_payback_month", "discounted payback month", "int"),
         Column("cash_payback_month", "cash payback month (owned)", "int"),
         Column("terminal_value_usd", "terminal value (USD)", "usd"),

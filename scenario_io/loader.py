@@ -81,7 +81,10 @@ def _resolve_api(
     field = f"options[{index}].model"
     prices = tuple(book.price(option.provider, option.model, m, hours, file, field) for m in months)
     card = cat.models.for_api(option.provider, option.model) or cat.models.find(option.model)
-    return ResolvedApi(option, prices, card)
+    retirement = cat.models.retirement(option.model, option.provider)
+    if retirement is not None and retirement.retired_on > months[-1] + dt.timedelta(days=31):
+        retirement = None  # announced for after the horizon
+    return ResolvedApi(option, prices, card, retirement)
 
 
 def _gpu_for(
@@ -251,12 +254,12 @@ def _resolve_distilled(
     project = option.project
     where = f"options[{index}].project"
     example = project.prompt_tokens + project.completion_tokens
-    if card.context_tokens is not None and example > card.context_tokens:
+    if card.max_context_tokens is not None and example > card.max_context_tokens:
         raise InputError(
             file,
             f"{where}.completion_tokens",
             f"an example of {example:,.0f} tokens (prompt + completion) exceeds {card.id}'s context of "
-            f"{card.context_tokens:,} tokens: the student cannot be trained on it",
+            f"{card.max_context_tokens:,} tokens: the student cannot be trained on it",
         )
     gpu_id = project.gpu or option.serving.gpu or (served.gpu.id if served.gpu else None)
     if gpu_id is None:

@@ -44,7 +44,12 @@ class ImportedFile:
     buckets: tuple[UsageBucket, ...]
     percentiles: dict[tuple[str, str | None], TokenPercentiles]
     span: tuple[dt.datetime, dt.datetime]
+    """Whole UTC days from the first row's day to the day after the last row's: what the file covers."""
     counts_requests: bool
+    first: dt.datetime
+    """The first row's time (UTC)."""
+    last: dt.datetime
+    """The last row's time (UTC; a bucket's start for bucketed sources)."""
 
 
 def connect(export: Path) -> duckdb.DuckDBPyConnection:
@@ -119,7 +124,7 @@ def _import(con: duckdb.DuckDBPyConnection, path: Path, name: str, source: Sourc
     """whole UTC days from the first to the last row: what 'covered' means for months and the mean hour"""
     percentiles = _percentiles(con) if granularity == "request" else {}
     return ImportedFile(name, source.name, source.title, granularity, int(total), buckets, percentiles, span,
-                        source.counts_requests)  # fmt: skip
+                        source.counts_requests, first, last_start)  # fmt: skip
 
 
 def _granularity(width: int | None, max_requests: float | None, on_days: bool, on_hours: bool) -> str:

@@ -20,7 +20,7 @@ from datafiles import parse_as
 from pricing import PriceBook
 from tco.cost.reconcile import Reconciliation, reconcile
 from tco.records.scenario import Workload
-from tco.workload.usage import UsageSummary, summarise
+from tco.workload.usage import UsageSource, UsageSummary, summarise
 from usage.importer import ImportedFile, import_files
 
 GRAIN_ORDER = ("request", "hour", "day")
@@ -44,9 +44,9 @@ def analyse(files: Sequence[tuple[Path, str]], book: PriceBook, forced: str | No
     buckets = [b for f in imported for b in f.buckets]
     ids = _catalogue_ids(imported, book)
     granularity = max((f.granularity for f in imported), key=GRAIN_ORDER.index)
-    span = (min(f.span[0] for f in imported), max(f.span[1] for f in imported))
     percentiles = {k: v for f in imported for k, v in f.percentiles.items()}
-    summary = summarise(buckets, granularity, span, percentiles)
+    sources = [UsageSource(f.name, f.buckets, f.span, f.first, f.last) for f in imported]
+    summary = summarise(sources, granularity, percentiles)
     notes = list(summary.notes)
     if len(imported) > 1 and any(not f.counts_requests for f in imported) and any(f.counts_requests for f in imported):
         notes.append("some files count requests and some do not: requests are summed where counted only")
@@ -145,13 +145,45 @@ def as_dict(report: UsageReport) -> dict[str, Any]:
                 "output_tokens": m.output_tokens,
                 "full": m.full,
                 "covered_days": m.covered_days,
+                "in_every_file": m.in_every_file,
             }
             for m in s.months
         ],
+        "coverage": [
+            {
+                "file": c.name,
+                "first": _utc(c.first),
+                "last": _utc(c.last),
+                "days": _days(c.span),
+                "full_months": list(c.full_months),
+            }
+            for c in s.coverage
+        ],
+        "common_period": None
+        if s.common_period is None
+        else {
+            "days": _days(s.common_period),
+            "full_months": list(s.common_full_months),
+        },
         "granularity": s.granularity,
         "hourly_profile": list(s.hourly_profile) if s.hourly_profile is not None else None,
         "peak_to_average": s.peak_to_average,
         "monthly_growth": s.monthly_growth,
+        "basis": {
+            "volume": s.volume_basis,
+            "growth_months": list(s.growth_months),
+            "peaks": [
+                {
+                    "period": p.period,
+                    "file": p.file,
+                    "busiest_hour": _utc(p.busiest_hour),
+                    "busiest": p.busiest,
+                    "mean_hour": p.mean_hour,
+                    "ratio": p.ratio,
+                }
+                for p in s.peaks
+            ],
+        },
         "workload": s.workload,
         "reconciliation": [
             {
@@ -169,22 +201,42 @@ def as_dict(report: UsageReport) -> dict[str, Any]:
     }
 
 
+def _utc(ts: dt.datetime) -> str:
+    return ts.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _days(span: tuple[dt.datetime, dt.datetime]) -> list[str]:
+    """[first day, last day] of a span of whole UTC days [start, end)."""
+    return [span[0].date().isoformat(), (span[1] - dt.timedelta(days=1)).date().isoformat()]
+
+
+def growth_text(growth: float | None) -> str:
+    """The monthly growth as shown: a percentage, or 'not estimated' where the data holds too few common months."""
+    return "not estimated" if growth is None else f"{growth:.1%}"
+
+
 def provenance(report: UsageReport) -> list[str]:
     """What was derived, from which file, in words (the app lists these beside the button)."""
     s = report.summary
     names = ", ".join(f"{f.name} ({f.title}, {f.source_rows:,} rows, by {f.granularity})" for f in report.files)
-    full = [m for m in s.months if m.full]
-    basis = f"the last full month, {full[-1].month}" if full else f"{s.months[-1].month}'s daily rate"
     volume_key = "requests_per_month" if "requests_per_month" in s.workload else "tokens_per_month"
+    every = " every file covers" if len(report.files) > 1 else ""
+    growth = (
+        f"monthly growth {growth_text(s.monthly_growth)} — fitted on the full months{every}: "
+        f"{', '.join(s.growth_months)}"
+        if s.monthly_growth is not None
+        else f"monthly growth not estimated — fewer than two full months{every}"
+    )
     lines = [
         f"From {names}:",
-        f"{volume_key.replace('_', ' ')} {s.workload[volume_key]:,} — {basis}",
+        f"{volume_key.replace('_', ' ')} {s.workload[volume_key]:,} — {s.volume_basis}",
         f"request classes: one per model ({len(s.workload['classes'])}), shares by requests, mean tokens per request",
-        f"monthly growth {s.monthly_growth:.1%} — fitted on {len(s.months)} month(s) present",
+        growth,
     ]
     if s.peak_to_average is not None:
         lines.append(
-            f"peak-to-average {s.peak_to_average:.2f} — the busiest hour over the mean hour ({s.granularity} data)"
+            f"peak-to-average {s.peak_to_average:.2f} — the busiest hour of a month over that month's mean hour, the "
+            f"largest of {len(s.peaks)} ({s.granularity} data)"
         )
     lines += [f"note: {n}" for n in s.notes]
     return lines

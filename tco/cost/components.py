@@ -49,7 +49,7 @@ def monthly_components(
             parts[k] = units * usd_per_unit_month * path
         if model.variable_usd_per_request:
             parts["egress"] = requests * model.variable_usd_per_request
-        storage = setup.resolved.option.running_costs.storage_usd_per_month
+        storage = model.storage_usd_per_month
     if model.recurring_every_months:
         parts["redistillation"] = model.recurring_by_month(months)
     parts[STAFF] = np.full(months, model.fixed_usd_per_month - storage)

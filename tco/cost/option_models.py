@@ -78,14 +78,14 @@ def option_classes(scenario: Scenario, option: Option) -> tuple[RequestClass, ..
 
 def context_problem(card: ModelCard | None, classes: tuple[RequestClass, ...]) -> str | None:
     """The first class whose longest request (top of its input spread + output) exceeds the model's context."""
-    if card is None or card.context_tokens is None:
+    if card is None or card.max_context_tokens is None:
         return None
     for cls in classes:
         tokens = longest_input(cls) + cls.output_tokens
-        if tokens > card.context_tokens:
+        if tokens > card.max_context_tokens:
             return (
                 f"class {cls.name!r} needs up to {tokens:,.0f} tokens ({longest_input(cls):,.0f} in + "
-                f"{cls.output_tokens:,.0f} out), beyond {card.id}'s context of {card.context_tokens:,} tokens"
+                f"{cls.output_tokens:,.0f} out), beyond {card.id}'s context of {card.max_context_tokens:,} tokens"
             )
     return None
 
@@ -124,7 +124,7 @@ def _setup_api(item: ResolvedApi, inputs: ScenarioInputs) -> OptionSetup:
 
 
 def _context_note(card: ModelCard | None) -> tuple[str, ...]:
-    if card is not None and card.context_tokens is None:
+    if card is not None and card.max_context_tokens is None:
         return (f"{card.id}'s context window is not verified in the catalogue: requests are not checked against it",)
     return ()
 
@@ -248,6 +248,7 @@ def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> Opti
         id=option.id,
         kind=kind,
         fixed_usd_per_month=fixed,
+        storage_usd_per_month=running.storage_usd_per_month,
         implementation_usd=option.implementation_usd,
         replica_req_per_s=capacity.req_per_s if capacity.req_per_s is not None else float("nan"),
         gpus_per_replica=capacity.gpus_per_replica or 1,

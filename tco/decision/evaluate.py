@@ -47,7 +47,7 @@ def _token_totals(setup: OptionSetup, requests: float) -> tuple[float, float]:
 
 
 def _cash_flow(
-    setup: OptionSetup, units: np.ndarray, fixed: float, months: int, rate: float
+    setup: OptionSetup, units: np.ndarray, costs: np.ndarray, rate: float
 ) -> tuple[list[float], float, list[float]]:
     """Owned fleet, cash view: servers bought when needed and again at the end of their life (replacement),
     the retired ones sold at their residual value, opex monthly; and the terminal value of the servers still held
@@ -55,15 +55,17 @@ def _cash_flow(
     (tco.cost.hardware.economic_value), the value the P&L's capital charge implies, so the cash NPV and the P&L
     NPV rest on one assumption and agree.
 
-    Flow 0 is the first purchase; flow t + 1 is month t's opex plus what is bought for month t + 1, less the
-    residual of what retires then. Third: the accounting view's straight-line depreciation each month, servers
-    in service × (price − residual) / (12 × life); every server held is within its life (tranches end there)."""
+    Flow 0 is the first purchase; flow t + 1 is month t's cost without the capital charge (everything else the
+    P&L month holds: energy, colocation, maintenance, licences, staff, storage, egress, a re-distillation) plus
+    what is bought for month t + 1, less the residual of what retires then. Third: the accounting view's
+    straight-line depreciation each month, servers in service × (price − residual) / (12 × life); every server
+    held is within its life (tranches end there)."""
     item = setup.resolved
     assert isinstance(item, ResolvedSelfHosted) and item.ownership is not None and setup.server_year is not None
     own = item.ownership
     assert own.server_usd is not None
-    year = setup.server_year
-    opex_per_server = (year.energy + year.colocation + year.maintenance + year.licences) / 12
+    months = costs.size
+    capital = setup.model.unit_breakdown["capital"]  # per server a month, the P&L's annuity
     life = setup.model.commitment_months
     owned, bought, retired = committed_units(units, life)
     sale = own.residual_share * own.server_usd
@@ -71,7 +73,7 @@ def _cash_flow(
     for t in range(months):
         nxt = t + 1 < months
         purchase = bought[t + 1] * own.server_usd - retired[t + 1] * sale if nxt else 0.0
-        flows.append(float(owned[t] * opex_per_server + fixed + purchase))
+        flows.append(float(costs[t] - owned[t] * capital + purchase))
     terminal = sum(
         count * economic_value(own.server_usd, own.residual_share, own.life_years, months - t, rate)
         for t, count in enumerate(bought)
@@ -102,7 +104,12 @@ def _option_result(
     quality = assess(card, item.option, scenario.quality)
     replicas = gpus = billed = utilization = None
     cash = npv_cash = terminal = depreciation = accounting = None
+    retired = False
     if isinstance(item, ResolvedApi):
+        if item.retirement is not None:
+            start = inputs.month_starts[0]
+            retired = item.retirement.retired_on <= start
+            notes.append(item.retirement.message(start) + ("" if retired else ", inside the horizon"))
         per_request = setup.request_costs[0]
         variable = per_request.total * r0
         input_side = (per_request.input + per_request.cached_input + per_request.cache_write) * r0
@@ -129,9 +136,7 @@ def _option_result(
         gpu_name = item.gpu.id if item.gpu else (item.profile.meta.gpu if item.profile else None)
         model_name = item.option.model
         if model.kind == "owned" and setup.feasible:
-            cash, terminal, depreciation = _cash_flow(
-                setup, units, model.fixed_usd_per_month, scenario.horizon_months, scenario.finance.discount_rate_annual
-            )
+            cash, terminal, depreciation = _cash_flow(setup, units, costs, scenario.finance.discount_rate_annual)
             # accounting P&L: the same month with the capital charge replaced by straight-line depreciation
             capital = units * model.unit_breakdown["capital"]
             accounting = [float(c) for c in costs - capital + np.array(depreciation)]
@@ -164,6 +169,7 @@ def _option_result(
         total_cost_usd=float(costs.sum() + model.implementation_usd),
         npv_cost_usd=float(discounting.npv(scenario.finance.discount_rate_annual, model.implementation_usd, costs))
         + (after_pv_usd if scenario.finance.commitments_after_horizon == "count" else 0.0),
+        retired_before_start=retired,
         committed_after_horizon_usd=after_usd,
         committed_after_horizon_pv_usd=after_pv_usd,
         usd_per_mtok=first / ((tokens_in + tokens_out) / 1e6),
@@ -226,7 +232,7 @@ def _after_horizon(setup: OptionSetup, units: np.ndarray, scenario: Scenario) ->
     if model.kind != "rented" or not model.commitment_months or not setup.feasible:
         return 0.0, 0.0
     monthly = 1 / (1 + discounting.monthly_rate(scenario.finance.discount_rate_annual))
-    nominal, present = after_horizon(units, model.commitment_months, model.usd_per_unit_month, monthly)
+    nominal, present = after_horizon(units, model.commitment_months, model.committed_usd_per_unit_month, monthly)
     return float(nominal), float(present)
 
 
@@ -288,14 +294,25 @@ def _break_even(
     model = self_setup.model
     api_usd_per_mtok = api_setup.model.usd_per_request[0] / tokens_per_request * 1e6
     cash_payback = None
-    flows = discounting.investment_flows(upfront, savings)
+    # a reserved term past the horizon is an obligation at the horizon: nominal for payback, IRR and ROI (the
+    # undiscounted measures), its present value for the discounted payback, as in the NPV
+    counted = scenario.finance.commitments_after_horizon == "count"
+    owed = self_res.committed_after_horizon_usd if counted else 0.0
+    owed_pv = self_res.committed_after_horizon_pv_usd if counted else 0.0
+    lump = np.zeros(savings.size)
+    lump[-1] = owed
+    flows = discounting.investment_flows(upfront, savings, -owed)
+    lump_at = -owed
     if self_res.cash_flow_usd is not None:  # the cash view: capex up front, the terminal value apart
         cash = np.array(self_res.cash_flow_usd)
         cash_upfront = cash[0] - api_setup.model.implementation_usd
         cash_savings = np.array(api_res.monthly_cost_usd) - cash[1:]
         cash_payback = discounting.payback_month(cash_upfront, cash_savings)
-        flows = discounting.investment_flows(cash_upfront, cash_savings, self_res.terminal_value_usd or 0.0)
-    note = discounting.not_an_investment(flows)
+        lump_at = self_res.terminal_value_usd or 0.0
+        flows = discounting.investment_flows(cash_upfront, cash_savings, lump_at)
+    note = discounting.not_an_investment(flows, lump_at)
+    discounted_lump = np.zeros(savings.size)
+    discounted_lump[-1] = owed_pv / factors[-1]
     month_one, month_one_ranges = breakeven.crossings(
         model,
         api_setup.model,
@@ -318,9 +335,9 @@ def _break_even(
             api_setup.model.fixed_usd_per_month,
         ),
         monthly_savings_usd=[float(s) for s in savings],
-        cumulative_savings_usd=[float(s) for s in np.cumsum(savings) - upfront],
-        payback_month=discounting.payback_month(upfront, savings),
-        discounted_payback_month=discounting.payback_month(upfront, savings, factors),
+        cumulative_savings_usd=[float(s) for s in np.cumsum(savings - lump) - upfront],
+        payback_month=discounting.payback_month(upfront, savings - lump),
+        discounted_payback_month=discounting.payback_month(upfront, savings - discounted_lump, factors),
         npv_savings_usd=api_res.npv_cost_usd - self_res.npv_cost_usd,
         cash_payback_month=cash_payback,
         terminal_value_usd=self_res.terminal_value_usd,

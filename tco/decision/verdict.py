@@ -60,6 +60,8 @@ def mean_staff_usd(option: OptionResult) -> float:
 
 
 def why_not(option: OptionResult) -> str:
+    if option.retired_before_start:
+        return "shut down before the scenario starts"
     if not option.slo_met:
         return "misses the latency SLO"
     if option.quality_gate == "below":
@@ -137,7 +139,7 @@ def fleet_text(option: OptionResult, assumptions: dict) -> str:
 
 
 def _per_task(option: OptionResult) -> str:
-    text = f"${option.usd_per_request:,.4f} a task"
+    text = f"${option.usd_per_request:,.4f} a task in month 1"
     if option.cost_of_pass_usd is not None:
         text += f", ${option.cost_of_pass_usd:,.4f} per successful task"
     return text
@@ -159,7 +161,7 @@ def _payback(d: Decision, months: int, today: float) -> str:
             f"month {months} (present value ${hosted.committed_after_horizon_pv_usd:,.0f})"
             + (" is in its NPV." if _counts_after(d) else " is not counted (commitments_after_horizon: ignore).")
         )
-    if d.flip_requests_per_month is not None:
+    if d.flip_requests_per_month is not None and recommendable(hosted) and recommendable(api):
         here = range_at(pair.horizon_ranges, today)
         who = {"self_hosted": hosted.id, "api": api.id}.get(here.cheaper if here else "", "neither")
         text += (
@@ -195,10 +197,14 @@ def _payback_clause(hosted: OptionResult, pair: BreakEven, months: int) -> str:
             if pair.cash_payback_month is not None
             else f"does not pay back its cash within {months} months"
         )
-        pnl = f"month {pair.payback_month}" if pair.payback_month is not None else f"not within {months} months"
+        pnl = (
+            f"pays back in month {pair.payback_month}"
+            if pair.payback_month is not None
+            else f"does not pay back within {months} months"
+        )
         return (
             f", and {cash} (${outlay:,.0f} paid up front for the servers and implementation); on the P&L, with "
-            f"capital charged monthly, it pays back in {pnl} ({npv})."
+            f"capital charged monthly, it {pnl} ({npv})."
         )
     if pair.payback_month is None:
         return f"; it does not pay back within {months} months ({npv})."

@@ -17,6 +17,7 @@ class DeclineCase:
     api_price_decline_annual: float
     npv_savings_usd: float
     payback_month: int | None
+    """Owned servers: the cash payback (they are paid up front); else the payback."""
     api_total_cost_usd: float
     self_hosted_total_cost_usd: float
 
@@ -37,7 +38,7 @@ def api_decline_cases(
             DeclineCase(
                 decline,
                 pair.npv_savings_usd,
-                pair.payback_month,
+                pair.cash_payback_month if pair.terminal_value_usd is not None else pair.payback_month,
                 result.option(api).total_cost_usd,
                 result.option(self_hosted).total_cost_usd,
             )

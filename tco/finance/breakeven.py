@@ -74,7 +74,9 @@ def costs_at_volume(models: list[OptionModel], volume: np.ndarray, setting: Sett
         out[:, start : start + part.size] = (projection.cost_usd * setting.weights).sum(axis=-1).T
         for i in reserved if detail else ():
             m = models[i]
-            pv = after_horizon(projection.units[:, i, :], m.commitment_months, m.usd_per_unit_month, setting.weights[0])
+            pv = after_horizon(
+                projection.units[:, i, :], m.commitment_months, m.committed_usd_per_unit_month, setting.weights[0]
+            )
             out[i, start : start + part.size] += pv[1]
     if setting.npv:
         out += np.array([m.implementation_usd for m in models])[:, None]
@@ -104,7 +106,7 @@ def _edges(
     after = 0.0
     if setting.npv and setting.after_horizon and model.kind == "rented" and model.commitment_months:
         months = setting.weights.size
-        after = model.usd_per_unit_month * float(
+        after = model.committed_usd_per_unit_month * float(
             (setting.weights[0] ** (months + np.arange(1, model.commitment_months + 1))).sum()
         )
     slope_low = float((unit * r * setting.growth).sum() * mean_shape / q)

@@ -72,10 +72,11 @@ below that the choice pays back within half a year, an operating choice, and an 
 year says nothing that the payback month does not (issue 24 found 1,733 % and 19,113 %)."""
 
 
-def not_an_investment(flows: np.ndarray) -> str | None:
+def not_an_investment(flows: np.ndarray, lump_usd: float = 0.0) -> str | None:
     """Why `flows` (month 0, then each month's savings) are not an investment, or None when they are: a month-0
     outlay that the flows return (they sum above zero), with one rate that solves them (a later purchase can make
-    several), that is material (MATERIAL_MONTHS).
+    several), that is material (MATERIAL_MONTHS). `lump_usd` is what the last flow holds beside that month's
+    savings (a terminal value, or a contract still owed): it is not a monthly saving.
 
     >>> not_an_investment(np.array([-200.0, *[30.0] * 12]))
     >>> not_an_investment(np.array([-10.0, 30.0, 30.0]))[:60]
@@ -91,7 +92,9 @@ def not_an_investment(flows: np.ndarray) -> str | None:
         return f"the savings never return the month-0 outlay (${outlay:,.0f}): self-hosting costs more"
     if _rates_solving(flows) != 1:
         return "later outlays (servers bought again) make more than one rate solve the flows: the NPV says it"
-    mean = float(returns.mean())
+    mean = float((returns.sum() - lump_usd) / returns.size)
+    if mean <= 0:
+        return f"the monthly savings do not return the month-0 outlay (${outlay:,.0f}): a value at the horizon does"
     if outlay < MATERIAL_MONTHS * mean:
         return (
             f"the month-0 outlay (${outlay:,.0f}) is under {MATERIAL_MONTHS} months of the mean monthly savings "

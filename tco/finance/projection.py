@@ -36,6 +36,9 @@ class OptionModel:
     id: str
     kind: Literal["api", "rented", "owned"]
     fixed_usd_per_month: float
+    storage_usd_per_month: float = 0.0
+    """Of `fixed_usd_per_month`, the storage bill: not staff, so the staff multiplier (tornado, Monte Carlo) leaves
+    it."""
     implementation_usd: float = 0.0
     # API: USD per mean request, one per period (before price multipliers)
     usd_per_request: tuple[float, ...] = ()
@@ -62,6 +65,17 @@ class OptionModel:
     @property
     def is_api(self) -> bool:
         return self.kind == "api"
+
+    @property
+    def committed_usd_per_unit_month(self) -> float:
+        """What a reserved term binds per unit a month: the rent alone (licences and fleet-scaled staff can stop
+        with the fleet); the whole unit cost when it has no breakdown.
+
+        >>> OptionModel("r", "rented", 0.0, usd_per_unit_month=130.0,
+        ...             unit_breakdown={"gpu_rental": 100.0, "licences": 30.0}).committed_usd_per_unit_month
+        100.0
+        """
+        return self.unit_breakdown.get("gpu_rental", self.usd_per_unit_month)
 
     def recurring_by_month(self, months: int) -> np.ndarray:
         """`recurring_usd` at the end of months N, 2N, … (1-based; indices N − 1, 2N − 1, …) of `months`, zero
@@ -217,7 +231,11 @@ def project(
             replicas[:, block, :] = reps
             units[:, block, :] = billed
     fixed = np.array([models[i].fixed_usd_per_month for i in order])[None, :, None]
-    cost += fixed if drivers.fixed_cost is None else fixed * drivers.fixed_cost[:, None, None]
+    if drivers.fixed_cost is None:
+        cost += fixed
+    else:  # the staff multiplier moves staff and platform, not storage
+        storage = np.array([models[i].storage_usd_per_month for i in order])[None, :, None]
+        cost += storage + (fixed - storage) * drivers.fixed_cost[:, None, None]
     if any(models[i].recurring_every_months for i in order):  # periods are months here (T = 1: the first)
         cost += np.array([models[i].recurring_by_month(n_periods) for i in order])[None]
     if order != list(range(len(models))):

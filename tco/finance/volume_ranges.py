@@ -8,18 +8,22 @@ throughout it:
 
     [0, c₁) api,  [c₁, c₂) self_hosted,  [c₂, c₃) api,  [c₃, ∞) self_hosted
 
-Where consecutive crossings lie within TIE_BAND of each other (each new replica or server tips the balance back
-and forth), they are one range, `cheaper: even`, with `costs_within`: the largest gap between the two costs inside
-it over the API's cost, measured on the cost functions. An "above X" statement is made only for the last range,
-which runs to the end of the search (100 billion requests a month).
+Where three or more consecutive crossings lie within TIE_BAND of each other (each new replica or server tips the
+balance back and forth), they are one range, `cheaper: even`, with `costs_within`: the largest gap between the
+two costs inside it over the API's cost, measured on the cost functions. An "above X" statement is made only for
+the last range, which runs to the end of the search (100 billion requests a month).
 
-Worked example: crossings at 10 (cheaper above), 20 (dearer above) and 20.2 (cheaper above) give
-api below 10, self-hosted 10–20, even 20–20.2 and self-hosted above 20.2:
+Worked example: crossings at 10 (cheaper above), 20 (dearer above), 20.2 (cheaper above) and 20.4 (dearer
+above) give api below 10, self-hosted 10–20, even 20–20.4 and api above 20.4; two crossings alone (20 and 20.2)
+would bound a plain range, api between them:
 
 >>> from tco.records.results import Crossing
 >>> cs = [Crossing(10.0, 0.0, True), Crossing(20.0, 0.0, False), Crossing(20.2, 0.0, True)]
 >>> [(r.from_requests_per_month, r.to_requests_per_month, r.cheaper) for r in volume_ranges(cs, "api", None)]
-[(None, 10.0, 'api'), (10.0, 20.0, 'self_hosted'), (20.0, 20.2, 'even'), (20.2, None, 'self_hosted')]
+[(None, 10.0, 'api'), (10.0, 20.0, 'self_hosted'), (20.0, 20.2, 'api'), (20.2, None, 'self_hosted')]
+>>> cs.append(Crossing(20.4, 0.0, False))
+>>> [(r.from_requests_per_month, r.to_requests_per_month, r.cheaper) for r in volume_ranges(cs, "api", None)]
+[(None, 10.0, 'api'), (10.0, 20.0, 'self_hosted'), (20.0, 20.4, 'even'), (20.4, None, 'api')]
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ class _Band:
 
 
 def _bands(crossings: Sequence[Crossing]) -> list[_Band]:
-    """Crossings grouped: a group grows while the next crossing is within TIE_BAND of the previous one."""
+    """Crossings grouped: a group grows while the next crossing is within TIE_BAND of the previous one. A group of
+    two is no alternation (one side is cheaper all the way between them): it is split back into its crossings."""
     bands: list[_Band] = []
     for c in sorted(crossings, key=lambda c: c.requests_per_month):
         v = c.requests_per_month
@@ -51,7 +56,10 @@ def _bands(crossings: Sequence[Crossing]) -> list[_Band]:
             bands[-1] = _Band(bands[-1].start, v, bands[-1].crossings + 1)
         else:
             bands.append(_Band(v, v, 1))
-    return bands
+    out: list[_Band] = []
+    for band in bands:
+        out.extend([_Band(band.start, band.start, 1), _Band(band.end, band.end, 1)] if band.crossings == 2 else [band])
+    return out
 
 
 def volume_ranges(
@@ -85,7 +93,7 @@ def volume_ranges(
 def largest_gap(costs: Callable[[np.ndarray], np.ndarray], low: float, high: float, points: int = 64) -> float:
     """max |self-hosted − API| / API over `points` volumes from `low` to `high` (geometric), with `costs(volumes)`
     the (2, volumes) array of (self-hosted, API) costs."""
-    grid = np.geomspace(low, high, points)
+    grid = np.geomspace(low, high, points + 2)[1:-1]  # inside the range: at an edge a step's other side is read
     hosted, api = costs(grid)
     return float(np.max(np.abs(hosted - api) / api))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from models.catalog import ModelCard
+from models.catalog import ModelCard, Retirement
 from pricing.gpus import GpuType, RentalOffer
 from pricing.records import ApiPrice
 from profiling.schema import Profile
@@ -21,6 +21,8 @@ class ResolvedApi:
     prices: tuple[ApiPrice, ...]
     """One price card per month of the horizon (history and scheduled changes applied)."""
     card: ModelCard | None
+    retirement: Retirement | None = None
+    """The model's or this endpoint's announced retirement, when it falls before the horizon ends."""
 
 
 @dataclass(frozen=True)

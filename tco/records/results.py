@@ -101,6 +101,9 @@ class OptionResult:
     distillation: dict[str, Any] | None = None
     """Distilled: the teacher, the training plan (tokens, FLOPs, MFU, cluster, wall time, price), the teacher's
     data price, re-distillation, payback against the teacher and the quality gap (student − teacher)."""
+    retired_before_start: bool = False
+    """An API whose model or endpoint is shut down before the scenario starts: not recommended (notes say when and
+    the successor)."""
     committed_after_horizon_usd: float = 0.0
     """Reserved terms: what is left of the contract after the horizon, nominal (0 when none runs past it)."""
     committed_after_horizon_pv_usd: float = 0.0
@@ -109,13 +112,18 @@ class OptionResult:
 
 
 def rank_key(option: OptionResult) -> tuple[bool, bool, float]:
-    """Best first: meets the SLO, passes the quality gate (below it or unscored ranks after), lowest NPV of cost."""
-    return (not option.slo_met, option.quality_gate in ("below", "unscored"), option.npv_cost_usd)
+    """Best first: meets the SLO (and is not shut down), passes the quality gate (below it or unscored ranks
+    after), lowest NPV of cost."""
+    return (
+        not option.slo_met or option.retired_before_start,
+        option.quality_gate in ("below", "unscored"),
+        option.npv_cost_usd,
+    )
 
 
 def recommendable(option: OptionResult) -> bool:
-    """Meets the SLO and, when a gate is set, passes it."""
-    return option.slo_met and option.quality_gate in (None, "passes")
+    """Meets the SLO, passes the gate when one is set, and is not shut down before the scenario starts."""
+    return option.slo_met and option.quality_gate in (None, "passes") and not option.retired_before_start
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from datafiles import InputError
 from tco.cost.option_models import OptionSetup
 from tco.finance import discounting
 from tco.finance.commitments import after_horizon
-from tco.finance.projection import Drivers, OptionModel, project, unit_cost_usd_per_month
+from tco.finance.projection import Drivers, OptionModel, project
 from tco.records.scenario import MAX_PEAK_TO_AVERAGE, CapacityPolicy, Scenario
 
 PUBLISHED_SD = 0.20
@@ -275,7 +275,8 @@ def committed_after_horizon_pv_usd(
     sized = dataclasses.replace(drivers, throughput=throughput)
     hourly = np.array(scenario.workload.hourly_factors)
     units = project(group, requests, sized, policy or scenario.capacity, hourly).units
-    unit_usd = unit_cost_usd_per_month(group, sized)[:, :, 0]  # (S or 1, K)
+    rent = np.array([m.committed_usd_per_unit_month for m in group])[None, :]
+    unit_usd = rent * sized.gpu_price[:, None]  # (S or 1, K): the reserved rent, moved by the GPU price alone
     monthly = 1 / (1 + discounting.monthly_rate(scenario.finance.discount_rate_annual))
     for k, (o, m) in enumerate(zip(committed, group, strict=True)):
         out[:, o] = after_horizon(units[:, k, :], m.commitment_months, 1.0, monthly)[1] * unit_usd[:, k]

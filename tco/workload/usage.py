@@ -1,20 +1,33 @@
 """From hourly usage aggregates to a workload: volume, shape, 24-hour curve, peak and growth.
 
-Input is what `usage/` leaves after DuckDB has read the exports: one `UsageBucket` per UTC hour
-(or day), model and provider — never a request body. Everything here is arithmetic on those sums.
+Input is what `usage/` leaves after DuckDB has read the exports: per file (`UsageSource`), one `UsageBucket` per
+UTC hour (or day), model and provider — never a request body — and the whole UTC days the file covers. Everything
+here is arithmetic on those sums.
 
-- **requests per month**: the last full calendar month's requests; without a full month, the last
-  month's requests per covered day × the days of that month (said in `notes`).
-- **growth**: a least-squares line through log(requests per covered day) of every month covered for at
-  least half its days: growth = exp(slope) − 1 a month. Two months of 100 and 110 requests/day → 10 %.
-- **24-hour curve**: mean requests in each UTC hour of the day over the days covered, scaled to mean 1
-  (needs hourly or finer data; `None` for daily data).
-- **peak-to-average**: the busiest hour seen over the mean hour of the covered span (hourly data only).
-- **classes**: one request class per model with its share of requests, mean input and output tokens,
-  cached share (cached ÷ input) and cache-write tokens per request; percentiles where requests were logged
-  one by one.
-Where a source does not count requests (Anthropic's usage report), token totals stand in for them:
-the volume becomes `tokens_per_month` and the per-request shape is an assumption, said in `notes`.
+Files of different periods are only ever compared over the period **every file covers** (the *common period*: the
+latest first day to the earliest last day). A month where one file is missing is not a month of low traffic, and a
+partial month at a file's edge is not a low month either: only **full months every file covers** measure change.
+
+- **requests per month**: the last full month every file covers; without one, the daily rate of the common
+  period's last month × that month's days (said in `notes`). Files that share no day at all: the last month the
+  files together cover in full, read as one series (said in `notes`).
+- **growth**: a least-squares line through log(requests per day) of the full months every file covers:
+  growth = exp(slope) − 1 a month. Two months of 100 and 110 requests/day → 10 %. Fewer than two such months:
+  not estimated (`None`, said in `notes`) — never guessed.
+- **peak-to-average** (hourly data only): for each full month every file covers, its busiest hour ÷ that same
+  month's mean hour, so growth between months never enters a peak; the workload gets the **largest** of these,
+  since the fleet must carry the busiest hour of the busiest month seen (a median would be exceeded in half the
+  months). Without a full common month, the same within each month's part of the common period; files that share
+  no day: the largest of each file's own, an upper bound for their sum.
+- **24-hour curve**: mean load in each UTC hour of the day over the common period, scaled to mean 1 (hourly or
+  finer data; `None` for daily data).
+- **classes**: one request class per model over the common period, with its share of requests, mean input and
+  output tokens, cached share (cached ÷ input) and cache-write tokens per request; percentiles where requests were
+  logged one by one.
+Every figure says in `notes` which months it comes from, and one note names each file's coverage: its first and
+last time and the full months it holds. Where a source does not count requests (Anthropic's usage report), token
+totals stand in for them: the volume becomes `tokens_per_month` and the per-request shape is an assumption, said
+in `notes`.
 """
 
 from __future__ import annotations
@@ -60,6 +73,10 @@ class UsageBucket(ModelUsage):
     hour: dt.datetime
 
 
+Interval = tuple[dt.datetime, dt.datetime]
+"""[start, end): whole UTC days."""
+
+
 @dataclass(frozen=True)
 class MonthUsage:
     month: str
@@ -67,7 +84,50 @@ class MonthUsage:
     input_tokens: float
     output_tokens: float
     covered_days: float
+    """Days of the month at least one file covers."""
     full: bool
+    """Every day of the month is covered by at least one file."""
+    in_every_file: bool = False
+    """Every file covers the whole month: a month the volume, growth and peak may use."""
+
+
+@dataclass(frozen=True)
+class UsageSource:
+    """One export: its buckets, the whole UTC days it covers [first row's day, the day after the last row's), and the
+    first and last row's times."""
+
+    name: str
+    buckets: tuple[UsageBucket, ...]
+    span: Interval
+    first: dt.datetime
+    last: dt.datetime
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What one file covers: its first and last row's time, its whole days, and the calendar months it holds in full."""
+
+    name: str
+    first: dt.datetime
+    last: dt.datetime
+    span: Interval
+    full_months: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PeriodPeak:
+    """The busiest hour of one period (a full month, or the covered part of one) over that period's mean hour."""
+
+    period: str
+    busiest_hour: dt.datetime
+    busiest: float
+    mean_hour: float
+    file: str | None = None
+    """The one file it was measured in (files that share no day); None: all files together."""
+
+    @property
+    def ratio(self) -> float:
+        return max(1.0, self.busiest / self.mean_hour)
 
 
 @dataclass(frozen=True)
@@ -77,18 +137,29 @@ class UsageSummary:
     granularity: str
     hourly_profile: tuple[float, ...] | None
     peak_to_average: float | None
-    monthly_growth: float
+    monthly_growth: float | None
+    """None where the files hold fewer than two full months every file covers: growth not estimated."""
     workload: dict[str, object]
     start_month: str
     """The month after the last one in the data: where a projection from this usage starts."""
     notes: tuple[str, ...] = field(default=())
+    coverage: tuple[Coverage, ...] = ()
+    common_period: Interval | None = None
+    """The days every file covers; None where the files share no day."""
+    common_full_months: tuple[str, ...] = ()
+    """The calendar months every file covers in full: the months volume, growth and peak are measured on."""
+    volume_basis: str = ""
+    growth_months: tuple[str, ...] = ()
+    """The months the growth is fitted on (full months every file covers); empty where not estimated."""
+    peaks: tuple[PeriodPeak, ...] = ()
+    """Each period's busiest hour over its own mean hour; `peak_to_average` is the largest."""
 
 
 def month_key(ts: dt.datetime) -> str:
     return f"{ts.year:04d}-{ts.month:02d}"
 
 
-def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
+def _month_bounds(month: str) -> Interval:
     year, mon = int(month[:4]), int(month[5:])
     start = dt.datetime(year, mon, 1, tzinfo=dt.UTC)
     return start, start + dt.timedelta(days=calendar.monthrange(year, mon)[1])
@@ -96,6 +167,71 @@ def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
 
 def _days(delta: dt.timedelta) -> float:
     return delta.total_seconds() / 86_400
+
+
+def _month_days(month: str) -> float:
+    start, end = _month_bounds(month)
+    return _days(end - start)
+
+
+def _segments(period: Interval) -> list[tuple[str, Interval]]:
+    """Each calendar month the period touches, with the part of the period inside it."""
+    out = []
+    month = month_key(period[0])
+    while True:
+        start, end = _month_bounds(month)
+        if start >= period[1]:
+            return out
+        out.append((month, (max(start, period[0]), min(end, period[1]))))
+        month = month_key(end)
+
+
+def _full_months(period: Interval | None) -> tuple[str, ...]:
+    if period is None:
+        return ()
+    return tuple(m for m, part in _segments(period) if part == _month_bounds(m))
+
+
+def _common_period(spans: Sequence[Interval]) -> Interval | None:
+    start, end = max(s[0] for s in spans), min(s[1] for s in spans)
+    return (start, end) if start < end else None
+
+
+def _merge(spans: Sequence[Interval]) -> list[Interval]:
+    out: list[Interval] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _covered_days(merged: Sequence[Interval], period: Interval) -> float:
+    return sum(max(0.0, _days(min(e, period[1]) - max(s, period[0]))) for s, e in merged)
+
+
+def _load(b: UsageBucket, counted: bool) -> float:
+    return b.requests if counted and b.requests is not None else b.input_tokens + b.output_tokens
+
+
+def _sum_in(buckets: Sequence[UsageBucket], period: Interval, counted: bool) -> float:
+    return sum(_load(b, counted) for b in buckets if period[0] <= b.hour < period[1])
+
+
+def _day(ts: dt.datetime) -> str:
+    return f"{ts:%Y-%m-%d}"
+
+
+def _months_text(months: Sequence[str]) -> str:
+    """Consecutive months as a range: 2026-09 to 2026-11."""
+    if not months:
+        return "none"
+    return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+
+
+def _period_text(period: Interval) -> str:
+    return f"{_day(period[0])} → {_day(period[1] - dt.timedelta(days=1))}"
 
 
 def growth_per_month(rates: Sequence[float]) -> float:
@@ -115,45 +251,40 @@ def growth_per_month(rates: Sequence[float]) -> float:
 
 
 def summarise(
-    buckets: Sequence[UsageBucket],
+    sources: Sequence[UsageSource],
     granularity: str,
-    span: tuple[dt.datetime, dt.datetime],
     percentiles: dict[tuple[str, str | None], TokenPercentiles] | None = None,
 ) -> UsageSummary:
-    """The workload these buckets describe. `span` = [first bucket start, last bucket end) of the data."""
+    """The workload these files describe, each figure over the period every file covers (module docstring)."""
+    buckets = [b for s in sources for b in s.buckets]
     if not buckets:
         raise ValueError("no usage rows")
     counted = all(b.requests is not None for b in buckets)
-    notes: list[str] = []
+    several = len(sources) > 1
+    spans = [s.span for s in sources]
+    coverage = tuple(Coverage(s.name, s.first, s.last, s.span, _full_months(s.span)) for s in sources)
+    common = _common_period(spans)
+    common_full = _full_months(common)
+    notes = [_coverage_note(coverage, common, common_full)]
+    every = " every file covers" if several else ""
     models = _by_model(buckets, counted)
-    months = _months(buckets, span, counted)
-    volume = [m.requests if counted else m.input_tokens + m.output_tokens for m in months]
-    full = [(m, v) for m, v in zip(months, volume, strict=True) if m.full]
-    if full:
-        last_month, last_volume = full[-1]
-        monthly_volume = float(last_volume or 0)
-    else:
-        last_month = months[-1]
-        days_in_month = _days(_month_bounds(last_month.month)[1] - _month_bounds(last_month.month)[0])
-        monthly_volume = float(volume[-1] or 0) / last_month.covered_days * days_in_month
-        notes.append(
-            f"no full calendar month in the data: the volume is {last_month.month}'s daily rate over its "
-            f"{last_month.covered_days:.1f} covered days × {days_in_month:.0f} days"
-        )
-    rated = [float(v or 0) / m.covered_days for m, v in zip(months, volume, strict=True) if m.covered_days * 2 >= _days(
-        _month_bounds(m.month)[1] - _month_bounds(m.month)[0])]  # fmt: skip
-    growth = growth_per_month(rated)
-    if len(rated) < 2:
-        notes.append("fewer than two months covered for half their days: monthly growth 0 (set your own)")
-    profile, peak = (None, None)
+    months = _months(buckets, spans, common_full, counted)
+    monthly_volume, volume_basis = _volume(buckets, spans, common, common_full, counted, every, notes)
+    growth = _growth(buckets, sources, months, common_full, counted, every, notes, share_a_day=common is not None)
+    basis = [b for b in buckets if common is None or common[0] <= b.hour < common[1]]
+    if several and common is not None and len(basis) < len(buckets):
+        notes.append(f"request classes and the 24-hour curve: from {_period_text(common)}, the days every file covers")
+    profile, peaks = (None, ())
     if granularity in ("hour", "request"):
-        profile, peak = _curve(buckets, span, counted)
+        profile = _profile(basis, counted)
+        peaks = _peaks(sources, common, common_full, counted, every, notes)
     else:
         notes.append(
             "daily data: no 24-hour curve and no hourly peak can be seen; the workload keeps the default "
             "peak-to-average (2.0) — set yours, or add an hourly or per-request export"
         )
-    workload = _workload(models, monthly_volume, counted, growth, peak, percentiles or {}, notes)
+    peak = max((p.ratio for p in peaks), default=None)
+    workload = _workload(_by_model(basis, counted), monthly_volume, counted, growth, peak, percentiles or {}, notes)
     last = max(b.hour for b in buckets)
     start = _month_bounds(month_key(last))[1]
     return UsageSummary(
@@ -166,7 +297,164 @@ def summarise(
         workload=workload,
         start_month=month_key(start),
         notes=tuple(notes),
+        coverage=coverage,
+        common_period=common,
+        common_full_months=common_full,
+        volume_basis=volume_basis,
+        growth_months=common_full if growth is not None else (),
+        peaks=peaks,
     )
+
+
+def _coverage_note(coverage: Sequence[Coverage], common: Interval | None, common_full: Sequence[str]) -> str:
+    files = "; ".join(
+        f"{c.name} {c.first:%Y-%m-%d %H:%M} → {c.last:%Y-%m-%d %H:%M} UTC (full months {_months_text(c.full_months)})"
+        for c in coverage
+    )
+    if len(coverage) == 1:
+        return f"coverage: {files}"
+    if common is None:
+        return f"coverage: {files}; the files share no day"
+    return f"coverage: {files}; every file covers {_period_text(common)} (full months {_months_text(common_full)})"
+
+
+def _volume(
+    buckets: Sequence[UsageBucket],
+    spans: Sequence[Interval],
+    common: Interval | None,
+    common_full: Sequence[str],
+    counted: bool,
+    every: str,
+    notes: list[str],
+) -> tuple[float, str]:
+    """The month's volume and, in words, where it comes from."""
+    if common_full:
+        month = common_full[-1]
+        return _sum_in(buckets, _month_bounds(month), counted), f"the last full month{every}, {month}"
+    if common is not None:
+        month, part = _segments(common)[-1]
+        days = _days(part[1] - part[0])
+        rate = _sum_in(buckets, part, counted) / days
+        notes.append(
+            f"no full calendar month{every}: the volume is {month}'s daily rate over its {days:.1f} covered days "
+            f"({_period_text(part)}) × {_month_days(month):.0f} days"
+        )
+        return rate * _month_days(month), f"{month}'s daily rate over {days:.0f} covered days"
+    merged = _merge(spans)
+    touched = sorted({month_key(b.hour) for b in buckets})
+    full = [m for m in touched if _covered_days(merged, _month_bounds(m)) >= _month_days(m)]
+    caveat = (
+        ", the files read as one series (one account exported period by period); if they are separate accounts "
+        "or providers, export the same period from each"
+    )
+    if full:
+        month = full[-1]
+        notes.append(f"the files share no day: the volume is {month}'s, the last month they cover in full between "
+                     f"them{caveat}")  # fmt: skip
+        return _sum_in(buckets, _month_bounds(month), counted), f"{month}, covered by the files between them"
+    month = touched[-1]
+    days = _covered_days(merged, _month_bounds(month))
+    notes.append(f"the files share no day and cover no full month: the volume is {month}'s daily rate over its "
+                 f"{days:.1f} covered days × {_month_days(month):.0f} days{caveat}")  # fmt: skip
+    rate = _sum_in(buckets, _month_bounds(month), counted) / days
+    return rate * _month_days(month), f"{month}'s daily rate over {days:.0f} covered days"
+
+
+def _growth(
+    buckets: Sequence[UsageBucket],
+    sources: Sequence[UsageSource],
+    months: Sequence[MonthUsage],
+    common_full: Sequence[str],
+    counted: bool,
+    every: str,
+    notes: list[str],
+    share_a_day: bool = True,
+) -> float | None:
+    unit = "requests" if counted else "tokens"
+    left = []
+    for m in months:
+        if m.month in common_full:
+            continue
+        holders = [s.name for s in sources if m.month in _full_months(s.span)]
+        left.append(f"{m.month} ({'partial' if not holders else 'in full only in ' + ', '.join(holders)})")
+    left_text = f"; left out: {', '.join(left)}" if left else ""
+    if len(common_full) < 2:
+        join = "" if share_a_day else "; exports of one account for consecutive periods: join them into one file first"
+        notes.append(
+            f"monthly growth not estimated: it needs two full months{every}, the data holds "
+            f"{len(common_full)} ({_months_text(common_full)}){left_text} — set your own{join}"
+        )
+        return None
+    rates = [_sum_in(buckets, _month_bounds(m), counted) / _month_days(m) for m in common_full]
+    growth = growth_per_month(rates)
+    per_day = ", ".join(f"{m} {r:,.1f}" for m, r in zip(common_full, rates, strict=True))
+    notes.append(
+        f"monthly growth {growth:+.1%}: a log-linear fit of {unit} per day over the full months{every} "
+        f"({per_day}){left_text}"
+    )
+    return growth
+
+
+def _peaks(
+    sources: Sequence[UsageSource],
+    common: Interval | None,
+    common_full: Sequence[str],
+    counted: bool,
+    every: str,
+    notes: list[str],
+) -> tuple[PeriodPeak, ...]:
+    """Each period's busiest hour over that same period's mean hour (module docstring)."""
+    if common is not None:
+        everything = [b for s in sources for b in s.buckets]
+        periods = [(m, _month_bounds(m)) for m in common_full] or _segments(common)
+        found = [_peak(everything, label, part, counted, None) for label, part in periods]
+    else:
+        found = []
+        for s in sources:
+            full = _full_months(s.span)
+            periods = [(m, _month_bounds(m)) for m in full] or _segments(s.span)
+            found += [_peak(s.buckets, label, part, counted, s.name) for label, part in periods]
+    peaks = tuple(p for p in found if p is not None)
+    if not peaks:
+        return ()
+    top = max(p.ratio for p in peaks)
+    listed = ", ".join(f"{p.file + ' ' if p.file else ''}{p.period} {p.ratio:.2f}" for p in peaks)
+    if common is None:
+        how = ("the files share no day: the largest of each file's own busiest hour ÷ its month's mean hour "
+               f"({listed}), an upper bound for the files together")  # fmt: skip
+    elif common_full:
+        how = (f"in each full month{every}, its busiest hour ÷ that month's mean hour ({listed}); the largest is kept, "
+               "the busiest month's peak the fleet must carry")  # fmt: skip
+    else:
+        how = (f"no full month{every}: the busiest hour ÷ the mean hour of each month's covered days ({listed}) — "
+               "less than a month, so weekly and monthly swings may not show")  # fmt: skip
+    notes.append(f"peak-to-average {top:.2f}: {how}")
+    return peaks
+
+
+def _peak(
+    buckets: Sequence[UsageBucket], period: str, part: Interval, counted: bool, file: str | None
+) -> PeriodPeak | None:
+    per_hour: dict[dt.datetime, float] = defaultdict(float)
+    for b in buckets:
+        if part[0] <= b.hour < part[1]:
+            per_hour[b.hour] += _load(b, counted)
+    total = sum(per_hour.values())
+    if total <= 0:
+        return None
+    if part != _month_bounds(period):
+        period = _period_text(part)
+    hour, busiest = min(per_hour.items(), key=lambda kv: (-kv[1], kv[0]))
+    return PeriodPeak(period, hour, busiest, total / ((part[1] - part[0]).total_seconds() / 3600), file)
+
+
+def _profile(buckets: Sequence[UsageBucket], counted: bool) -> tuple[float, ...]:
+    """Mean load per UTC hour of day, scaled to mean 1."""
+    by_hour_of_day = [0.0] * 24
+    for b in buckets:
+        by_hour_of_day[b.hour.hour] += _load(b, counted)
+    total = sum(by_hour_of_day)
+    return tuple(24 * v / total for v in by_hour_of_day) if total > 0 else (1.0,) * 24
 
 
 def _by_model(buckets: Sequence[UsageBucket], counted: bool) -> tuple[ModelUsage, ...]:
@@ -189,46 +477,30 @@ def _by_model(buckets: Sequence[UsageBucket], counted: bool) -> tuple[ModelUsage
     return tuple(sorted(out, key=lambda m: -(m.requests or m.input_tokens + m.output_tokens)))
 
 
-def _months(buckets: Sequence[UsageBucket], span: tuple[dt.datetime, dt.datetime], counted: bool) -> tuple[
-        MonthUsage, ...]:  # fmt: skip
+def _months(
+    buckets: Sequence[UsageBucket], spans: Sequence[Interval], common_full: Sequence[str], counted: bool
+) -> tuple[MonthUsage, ...]:
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for b in buckets:
         row = sums[month_key(b.hour)]
         row[0] += b.requests or 0
         row[1] += b.input_tokens
         row[2] += b.output_tokens
+    merged = _merge(spans)
     out = []
     for month in sorted(sums):
-        start, end = _month_bounds(month)
-        covered = _days(min(end, span[1]) - max(start, span[0]))
+        covered = _covered_days(merged, _month_bounds(month))
         row = sums[month]
-        full = span[0] <= start and span[1] >= end
-        out.append(MonthUsage(month, row[0] if counted else None, row[1], row[2], covered, full))
+        out.append(MonthUsage(month, row[0] if counted else None, row[1], row[2], covered,
+                              covered >= _month_days(month), month in common_full))  # fmt: skip
     return tuple(out)
-
-
-def _curve(buckets: Sequence[UsageBucket], span: tuple[dt.datetime, dt.datetime], counted: bool) -> tuple[
-        tuple[float, ...], float]:  # fmt: skip
-    """Mean load per UTC hour of day (mean 1) and the busiest hour over the mean hour."""
-    per_hour: dict[dt.datetime, float] = defaultdict(float)
-    for b in buckets:
-        per_hour[b.hour] += b.requests if counted and b.requests is not None else b.input_tokens + b.output_tokens
-    by_hour_of_day = [0.0] * 24
-    for hour, load in per_hour.items():
-        by_hour_of_day[hour.hour] += load
-    total = sum(by_hour_of_day)
-    profile = tuple(24 * v / total for v in by_hour_of_day) if total > 0 else (1.0,) * 24
-    hours = max(1.0, (span[1] - span[0]).total_seconds() / 3600)
-    mean_hour = total / hours
-    peak = max(per_hour.values()) / mean_hour if mean_hour > 0 else 1.0
-    return profile, max(1.0, peak)
 
 
 def _workload(
     models: Sequence[ModelUsage],
     monthly_volume: float,
     counted: bool,
-    growth: float,
+    growth: float | None,
     peak: float | None,
     percentiles: dict[tuple[str, str | None], TokenPercentiles],
     notes: list[str],

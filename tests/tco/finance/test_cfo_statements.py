@@ -71,7 +71,8 @@ def test_every_range_holds_where_the_engine_is_rerun_at_that_volume(scenario, ho
 
 
 def test_alternating_crossings_within_five_percent_are_one_even_range():
-    """Crossings 1 % apart in volume collapse into one 'even' range; one 20 % away starts a range of its own."""
+    """Three crossings 1 % apart in volume collapse into one 'even' range; one 20 % away starts a range of its own;
+    two close crossings alone bound a plain range (one side cheaper all the way between them)."""
     cs = [Crossing(100.0, 0, True), Crossing(101.0, 0, False), Crossing(102.0, 0, True), Crossing(130.0, 0, False)]
     ranges = volume_ranges(cs, "api", lambda a, b: 0.01)
     assert [(r.from_requests_per_month, r.to_requests_per_month, r.cheaper) for r in ranges] == [
@@ -81,6 +82,8 @@ def test_alternating_crossings_within_five_percent_are_one_even_range():
         (130.0, None, "api"),
     ]
     assert ranges[1].costs_within == 0.01
+    two = volume_ranges([Crossing(100.0, 0, False), Crossing(102.0, 0, True)], "self_hosted", lambda a, b: 0.3)
+    assert [r.cheaper for r in two] == ["self_hosted", "api", "self_hosted"]
     assert [r.cheaper for r in volume_ranges([], "self_hosted", None)] == ["self_hosted"]
 
 
@@ -160,3 +163,40 @@ def test_the_verdict_gives_owned_servers_their_cash_payback(catalogues):
         assert f"on the P&L, with capital charged monthly, it pays back in month {pair.payback_month}" in text
     assert pair.cash_payback_month is not None and pair.cash_payback_month > pair.payback_month
     assert math.isclose(hosted.npv_cash_usd, hosted.npv_cost_usd, rel_tol=1e-9)
+
+
+def test_the_cash_view_holds_every_running_cost_so_both_npvs_agree(catalogues):
+    """Owned with staff that grows with the fleet (one FTE per 8 GPUs): the cash flows carry it like the P&L, so
+    the cash NPV equals the P&L NPV and a losing deal shows no IRR (before: $1.20M against $2.58M, IRR 49 %)."""
+    result = _evaluate("owned-fleet-finance.yaml", catalogues, gpus_per_ops_fte=8)
+    hosted = result.option("llama70b-owned")
+    assert hosted.monthly_components_usd["staff_scaling"][0] == pytest.approx(16 / 8 * 18_000)
+    assert hosted.npv_cash_usd == pytest.approx(hosted.npv_cost_usd, rel=1e-9)
+    pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("llama70b-owned", "haiku"))
+    if pair.npv_savings_usd < 0:
+        assert pair.irr is None and pair.returns_note
+
+
+def test_the_contract_after_the_horizon_is_the_rent_alone_and_in_every_return(catalogues):
+    """A 3-year H200 term in a 12-month horizon: what is owed after it is the reserved rent (not the staff or the
+    licences that stop with the fleet), and payback, IRR and ROI see it as the NPV does."""
+    plain = _evaluate("batch-summariser.yaml", catalogues).option("oss120-h200-3y")
+    costly = _evaluate("batch-summariser.yaml", catalogues, gpus_per_ops_fte=8).option("oss120-h200-3y")
+    assert costly.committed_after_horizon_usd == pytest.approx(plain.committed_after_horizon_usd)
+    assert plain.committed_after_horizon_usd == pytest.approx(224_256, abs=1)
+    result = _evaluate("batch-summariser.yaml", catalogues)
+    for pair in (b for b in result.break_even if b.self_hosted == "oss120-h200-3y"):
+        total = pair.cumulative_savings_usd[-1]  # cumulative savings less the contract still owed at the horizon
+        assert total == pytest.approx(sum(pair.monthly_savings_usd) - plain.committed_after_horizon_usd, abs=1e-6)
+        if total < 0:
+            assert pair.payback_month is None and pair.irr is None and pair.roi is None
+
+
+def test_a_terminal_value_is_not_a_monthly_saving(catalogues):
+    """Owned over 6 months: the servers' value at the horizon sits in the last flow; the materiality test reads
+    the monthly savings alone (before: "$890,000 is under 6 months of the mean monthly savings ($172,553)")."""
+    from tco.finance.discounting import not_an_investment
+
+    flows = np.array([-890_000.0, *[44_741.0] * 5, 44_741.0 + 800_000.0])
+    assert not_an_investment(flows, 800_000.0) is None  # 890k is 19.9 months of 44.7k: an investment
+    assert "under 6 months" in (not_an_investment(np.array([-100_000.0, *[44_741.0] * 6])) or "")

@@ -383,3 +383,19 @@ def test_each_multiplier_moves_only_its_components(parts, gpu, energy, staff, ki
     assert got == pytest.approx(expected, rel=1e-12, abs=1e-9)
     at_base = project([model(breakdown)], requests, base, policy, flat)
     assert np.array_equal(at_base.cost_usd, at_base.units * sum(breakdown.values()))
+
+
+def test_the_staff_bar_leaves_storage_alone(owned):
+    """A storage bill of $5,000 a month sits beside staff in the fixed cost; the staff bar is the engine rerun with
+    only the staff cost per FTE changed (before, it moved storage too: −$580,902 where the rerun gives −$612,945)."""
+
+    def storage(o):
+        running = dataclasses.replace(o.option.running_costs, storage_usd_per_month=5_000.0)
+        return dataclasses.replace(o, option=dataclasses.replace(o.option, running_costs=running))
+
+    stored = with_hosted(owned, HOSTED, storage)
+    u, f = stored.scenario.uncertainty, stored.scenario.finance
+    b = bar(pair_tornado(stored), "Staff and platform cost")
+    for x, value in ((1 - u.staff_rel_range, b.savings_at_low_usd), (1 + u.staff_rel_range, b.savings_at_high_usd)):
+        rerun = with_section(stored, "finance", staff_usd_per_fte_month=f.staff_usd_per_fte_month * x)
+        assert value == pytest.approx(savings(rerun), rel=1e-9)
