@@ -3,18 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from datafiles import InputError
-from models.quality import BENCHMARKS
+from models.quality import BENCHMARKS, provenance_label
 from tco.decision.quality import pareto_front
-from ui import charts, forms, loaders, state
+from ui import charts, eval_import, forms, loaders, state
 
 data = state.data()
 st.title("Quality")
 st.caption(
     "Is the open model good enough for your task? Each score below says who measured it: the vendor about "
-    "its own model (first party), someone else (third party: a leaderboard, or a vendor's comparison table "
-    "about a competitor), or your own eval. The gate is decided by your own eval first, then a third party, "
-    "then the vendor."
+    "its own model (first party, also when another vendor's table reprints it: 'reported by'), someone else "
+    "who ran it (independent), or your own eval. The gate is decided by your own eval first, then an "
+    "independent measurement, then the vendor; a record whose figure we could not find in its source is shown "
+    "as unverified and decides nothing."
 )
 benchmarks = sorted(
     {q.benchmark for card in loaders.catalogues().models.models for q in card.quality} | {"gpqa_diamond"}
@@ -47,36 +47,10 @@ if quality:
 
 options = data.get("options", [])
 st.subheader("Your own evals")
-with st.form("quality.eval_form"):
-    upload = st.file_uploader(
-        "Eval result: lm-eval results_*.json, Inspect .eval/.json, promptfoo -o JSON, OpenAI evals log, "
-        "DeepEval .latest_test_run.json, or `inference-roi eval run` records",
-        type=["json", "jsonl", "eval"], key="quality.upload",
-    )  # fmt: skip
-    target = st.selectbox("Apply to option", [o["id"] for o in options], key="quality.target")
-    submitted = st.form_submit_button("Import")
-if submitted and upload is not None:
-    try:
-        rows = loaders.evals_from_upload(upload.getvalue(), upload.name)
-    except InputError as err:
-        st.error(f"{upload.name} was not imported: {err}", icon=":material/error:")
-    else:
-        st.session_state["quality.imported"] = [r.as_json() for r in rows]
-        state.add_eval(upload.name, rows)  # a scenario (or a link) may now name it: `eval: {file: <name>}`
-        row = rows[0]
-        option = next(o for o in options if o["id"] == target)
-        option["success_rate"] = forms.tidy(row.success_rate)
-        if row.n:
-            option["success_n"] = row.n
-        if row.output_tokens_per_task and "output_tokens_multiplier" not in option:
-            option["output_tokens"] = forms.tidy(max(row.output_tokens_per_task, 1.0))
-        st.success(f"{target}: success rate {row.success_rate:.1%} over {row.n or '?'} tasks from {upload.name} "
-                   f"({row.model}, {row.task}; {len(rows)} row(s) in the file, the first applied)")  # fmt: skip
-if st.session_state.get("quality.imported"):
-    st.dataframe(pd.DataFrame(st.session_state["quality.imported"]), hide_index=True, width="stretch")
+eval_import.section(options)
 
 edited = forms.table_editor(
-    "quality.table",
+    eval_import.table_name(),
     lambda: pd.DataFrame(
         {
             "option": [o["id"] for o in options],
@@ -101,10 +75,13 @@ for row in edited.to_dict("records"):
         continue
     for column, field, cast in (("success rate", "success_rate", float), ("tasks (n)", "success_n", int),
                                 ("output tokens", "output_tokens", float)):  # fmt: skip
-        if pd.isna(row[column]):
+        value = None if pd.isna(row[column]) else forms.tidy(cast(row[column]))
+        if field == "output_tokens" and value != option.get(field):
+            option.pop("output_tokens_basis", None)  # typed over: no longer what an eval measured
+        if value is None:
             option.pop(field, None)
         else:
-            option[field] = forms.tidy(cast(row[column]))
+            option[field] = value
 
 analysis = state.analysis()
 if analysis is None:
@@ -149,7 +126,8 @@ st.subheader("Every score, with who measured it")
 records = [
     {"option": o.id, "benchmark": BENCHMARKS.get(r["benchmark"], (r["benchmark"], ""))[0],
      "category": BENCHMARKS.get(r["benchmark"], ("", "other"))[1], "score": r["score"], "mode": r["mode"],
-     "party": r["party"].replace("_", " "), "measured by": r["measured_by"], "source": r["source"],
+     "who": provenance_label(r) + ("" if r.get("verified", True) else " (unverified: not used by the gate)"),
+     "source": r["source"],
      "as of": r["as_of"], "url": r["url"], "note": r["note"]}
     for o in result.options for r in o.quality_records
 ]  # fmt: skip

@@ -1,4 +1,10 @@
-"""`inference-roi eval import FILE …` and `inference-roi eval run TASKS.jsonl --endpoint … …`."""
+"""`inference-roi eval import FILE …` and `inference-roi eval run TASKS.jsonl --endpoint … …`.
+
+`eval run` exit status: 0 when every endpoint answered at least one task (a warning line on stderr for each
+endpoint where some calls failed: how many, of which kind, the first message); `EXIT_ALL_FAILED` (1) when
+every call of some endpoint failed — one `error:` line per such endpoint naming the cause (HTTP 404 and what
+the server said, connection refused, timeout); its records are written all the same. Bad input exits 2.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import argparse
 import asyncio
 import json
 import math
+import sys
 from pathlib import Path
 
 from datafiles import InputError, check_output_path, clip, write_atomic
@@ -34,6 +41,8 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     run.set_defaults(eval_run=run_tasks)
 
 
+EXIT_ALL_FAILED = 1
+"""`eval run`: every call of an endpoint failed, so it has no success rate."""
 MAX_CONCURRENCY = 1024
 """Requests in flight per endpoint."""
 MAX_RETRIES = 10
@@ -65,11 +74,15 @@ def run_import(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"results": [r.as_json() for r in rows]}, indent=2))
         return 0
-    print(f"{'model':<40} {'task':<36} {'n':>6} {'rate':>6} {'95% CI':>13} {'out tok':>8}")
+    print(f"{'model':<40} {'task':<36} {'n':>6} {'errors':>6} {'rate':>6} {'95% CI':>13} {'out tok':>8}")
     for r in rows:
         ci = f"{r.ci_low:.2f}-{r.ci_high:.2f}" if r.ci_low is not None else "-"
-        print(f"{r.model[:40]:<40} {r.task[:36]:<36} {_fmt(r.n, 'd'):>6} {r.success_rate:>6.1%} {ci:>13} "
-              f"{_fmt(r.output_tokens_per_task, ',.0f'):>8}")  # fmt: skip
+        print(f"{r.model[:40]:<40} {r.task[:36]:<36} {_fmt(r.n, 'd'):>6} {_fmt(r.errors, ',d'):>6} "
+              f"{r.success_rate:>6.1%} {ci:>13} {_fmt(r.output_tokens_per_task, ',.0f'):>8}")  # fmt: skip
+    for r in rows:
+        if r.errors:
+            print(f"warning: {r.model}, {r.task}: {r.errors:,} task(s) ended in an error, not counted; the rate is "
+                  f"over the {r.n:,} answered", file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -96,17 +109,22 @@ def run_tasks(args: argparse.Namespace) -> int:
                                            timeout_s=args.timeout, judge=judge,
                                            progress=None if args.quiet else stderr_progress))  # fmt: skip
         target = targets.get(endpoint.name)
-        source = str(target) if target else args.tasks
         if target is not None:
             write_atomic(target, "".join(json.dumps(r) + "\n" for r in records))
-        summaries.append(summarise(endpoint, records, source))
+        summaries.append(summarise(endpoint, records))
     if args.format == "json":
         print(json.dumps({"endpoints": summaries}, indent=2))
-        return 0
-    print(f"{'endpoint':<16} {'model':<28} {'n':>5} {'pass':>5} {'errors':>6} {'rate':>6} {'95% CI':>11} "
-          f"{'in tok':>7} {'out tok':>8}")  # fmt: skip
+    else:
+        print(f"{'endpoint':<16} {'model':<28} {'tasks':>5} {'pass':>5} {'fail':>5} {'errors':>6} {'rate':>6} "
+              f"{'95% CI':>11} {'in tok':>7} {'out tok':>8}")  # fmt: skip
+        for s in summaries:
+            ci = f"{s['ci_low']:.2f}-{s['ci_high']:.2f}" if s["n"] else "-"
+            rate = f"{s['success_rate']:.1%}" if s["n"] else "-"
+            print(f"{s['name'][:16]:<16} {s['model'][:28]:<28} {s['tasks']:>5} {s['successes']:>5} "
+                  f"{s['n'] - s['successes']:>5} {s['errors']:>6} {rate:>6} {ci:>11} "
+                  f"{_fmt(s['mean_input_tokens'], ',.0f'):>7} {_fmt(s['mean_output_tokens'], ',.0f'):>8}")  # fmt: skip
+    dead = [s for s in summaries if s["errors"] and not s["n"]]
     for s in summaries:
-        print(f"{s['name'][:16]:<16} {s['model'][:28]:<28} {s['n']:>5} {s['successes']:>5} {s['errors']:>6} "
-              f"{s['success_rate']:>6.1%} {s['ci_low']:.2f}-{s['ci_high']:.2f} "
-              f"{_fmt(s['mean_input_tokens'], ',.0f'):>7} {_fmt(s['mean_output_tokens'], ',.0f'):>8}")  # fmt: skip
-    return 0
+        if s["warning"]:
+            print(f"{'error' if s in dead else 'warning'}: endpoint {s['warning']}", file=sys.stderr)
+    return EXIT_ALL_FAILED if dead else 0

@@ -14,7 +14,13 @@ The rules, for every format:
   raises InputError naming the file, the row or line and the field; a JSON `NaN`, `Infinity` or `1e400`
   is refused naming its field where the field is read, and ignored where it is not;
 - rates are finite in [0, 1]; n is an integer in 1–`MAX_TASKS`; tokens per task are finite, at most
-  `MAX_OUTPUT_TOKENS_PER_TASK` / `MAX_INPUT_TOKENS_PER_TASK`; names at most `MAX_NAME_CHARS` characters.
+  `MAX_OUTPUT_TOKENS_PER_TASK` / `MAX_INPUT_TOKENS_PER_TASK`; names at most `MAX_NAME_CHARS` characters;
+- a task the tool marks as an error is not a wrong answer: it goes to the row's `errors`, and the success rate
+  and n are over the answered tasks (evals.records.tally). Inspect: errors = `total_samples −
+  completed_samples` (less early stops), a log that ended in an error names its message; promptfoo:
+  `failureReason` 2 or `testErrorCount` (evals.promptfoo); DeepEval: a case whose metric has an `error`; our
+  records: a line with `error`. lm-eval and OpenAI evals logs record no per-task errors (`errors` None);
+- the fields a row needs are checked together: a file lacking several names every one in one message.
 """
 
 from __future__ import annotations
@@ -23,21 +29,23 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from datafiles import InputError, check_path, decode_text, excerpt, parse_json_text, read_bytes, read_zip
+from datafiles import InputError, check_path, clip, decode_text, excerpt, parse_json_text, read_bytes, read_zip
 from datafiles.reading import MAX_FILE_BYTES
+from evals.promptfoo import promptfoo
 from evals.records import MAX_INPUT_TOKENS_PER_TASK as MAX_IN
 from evals.records import MAX_OUTPUT_TOKENS_PER_TASK as MAX_OUT
 from evals.records import (
     EvalSummary,
     check_summary,
     count,
-    flag,
+    got,
     mean_tokens,
-    need_list,
     need_obj,
     opt_obj,
     rate,
+    require,
     summary,
+    tally,
     text,
     tokens,
 )
@@ -82,29 +90,56 @@ def lm_eval(doc: Any, file: str) -> list[EvalSummary]:
     return rows
 
 
+def _inspect_problems(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every field an Inspect row needs that is missing or of the wrong type (all named in one message)."""
+    header, results = doc.get("eval"), doc.get("results")
+    problems = []
+    model = header.get("model") if isinstance(header, dict) else None
+    if not isinstance(model, str) or not model:
+        problems.append(("eval.model", f"the model's name, got {got(model)}"))
+    if not isinstance(results, dict):
+        problems.append(("results", f"the scores object, got {got(results)}"))
+        return problems
+    scores = results.get("scores")
+    if not isinstance(scores, list) or not scores or not isinstance(scores[0], dict):
+        problems.append(("results.scores", f"a list of at least one scorer, got {got(scores)}"))
+    elif not isinstance(scores[0].get("metrics"), dict) or not {"accuracy", "mean"} & set(scores[0]["metrics"]):
+        problems.append(("results.scores[0].metrics", "an accuracy or mean metric"))
+    return problems
+
+
 def inspect(doc: Any, file: str) -> list[EvalSummary]:
-    """`results.scores[0].metrics` accuracy (or mean), n = `results.completed_samples`, tokens from
+    """`results.scores[0].metrics` accuracy (or mean) over the completed samples, n = `results.completed_samples`,
+    errors = `total_samples − completed_samples − early stops` (a sample that errored is not scored), tokens from
     `stats.model_usage[model]` divided by n."""
     doc = need_obj(doc, file, "(top level)")
-    header = need_obj(doc.get("eval"), file, "eval")
-    model = text(header.get("model"), file, "eval.model")
-    task = text(header.get("task"), file, "eval.task", "inspect task")
     if doc.get("results") is None:
-        raise InputError(file, "results", "the log has no results: did the eval finish?")
-    results = need_obj(doc.get("results"), file, "results")
-    scores = need_list(results.get("scores"), file, "results.scores")
-    if not scores:
-        raise InputError(file, "results.scores", "expected at least one scorer")
-    scorer = need_obj(scores[0], file, "results.scores[0]")
-    metrics = need_obj(scorer.get("metrics"), file, "results.scores[0].metrics")
-    name = next((m for m in ("accuracy", "mean") if m in metrics), None)
-    if name is None:
-        raise InputError(file, "results.scores[0].metrics", "expected an accuracy or mean metric")
+        error = doc.get("error") if isinstance(doc.get("error"), dict) else {}
+        message = error.get("message")
+        why = f"the eval ended in an error: {clip(message, 160)}" if isinstance(message, str) and message else (
+            f"the log has no results (status {clip(doc.get('status'), 20)}): did the eval finish?")  # fmt: skip
+        others = [p for p in _inspect_problems(doc) if p[0] != "results"]
+        require(file, [*others, ("results", f"the scores object ({why})")] if others else [])
+        raise InputError(file, "results", why)
+    require(file, _inspect_problems(doc))
+    header, results = doc["eval"], doc["results"]
+    model = text(header["model"], file, "eval.model")
+    task = text(header.get("task"), file, "eval.task", "inspect task")
+    scorer = results["scores"][0]
+    metrics = scorer["metrics"]
+    name = next(m for m in ("accuracy", "mean") if m in metrics)
     metric = need_obj(metrics[name], file, f"results.scores[0].metrics.{name}")
     value = rate(metric.get("value"), file, f"results.scores[0].metrics.{name}.value")
-    n = count(results.get("completed_samples"), file, "results.completed_samples") or count(
-        results.get("total_samples"), file, "results.total_samples"
-    )
+    completed = count(results.get("completed_samples"), file, "results.completed_samples")
+    total = count(results.get("total_samples"), file, "results.total_samples")
+    stopping = opt_obj(results.get("early_stopping"), file, "results.early_stopping")
+    stops = stopping.get("early_stops")
+    early = len(stops) if isinstance(stops, list) else 0
+    errors = max(total - (completed or 0) - early, 0) if total and "completed_samples" in results else None
+    if errors and not completed:
+        raise InputError(file, "results.completed_samples", f"all {errors:,} samples ended in an error; no answer "
+                         "to score")  # fmt: skip
+    n = completed or total
     stats = opt_obj(doc.get("stats"), file, "stats")
     usage_by_model = opt_obj(stats.get("model_usage"), file, "stats.model_usage")
     where = f"stats.model_usage[{model[:80]!r}]"
@@ -114,40 +149,8 @@ def inspect(doc: Any, file: str) -> list[EvalSummary]:
     out_tokens = tokens(out_total / n, file, f"{where}.output_tokens ÷ n", MAX_OUT) if n and out_total else None
     in_tokens = tokens(in_total / n, file, f"{where}.input_tokens ÷ n", MAX_IN) if n and in_total else None
     label = text(f"{task} ({text(scorer.get('name'), file, 'results.scores[0].name', 'score')})", file, "eval.task")
-    return [summary(model, label, rate=value, n=n, source_file=file, tool="inspect",
+    return [summary(model, label, rate=value, n=n, source_file=file, tool="inspect", errors=errors,
                     output_tokens=out_tokens, input_tokens=in_tokens)]  # fmt: skip
-
-
-def promptfoo(doc: Any, file: str) -> list[EvalSummary]:
-    """Per provider: n = results, successes = `success` true (errors count as failures), tokens from each
-    result's `tokenUsage` (completion / prompt)."""
-    doc = need_obj(doc, file, "(top level)")
-    summary_obj = need_obj(doc.get("results"), file, "results")
-    results = need_list(summary_obj.get("results"), file, "results.results")
-    config = doc.get("config") if isinstance(doc.get("config"), dict) else {}
-    named = config.get("description") or doc.get("evalId")
-    task = text(named if isinstance(named, str) else None, file, "config.description", "promptfoo eval")
-    groups: dict[str, list[tuple[bool, float | None, float | None]]] = defaultdict(list)
-    for i, row in enumerate(results):
-        where = f"results.results[{i}]"
-        provider = row.get("provider") if isinstance(row, dict) else None
-        label = (provider.get("label") or provider.get("id")) if isinstance(provider, dict) else provider
-        if not isinstance(label, str) or not isinstance(row.get("success"), bool):
-            raise InputError(file, where, "expected provider {id, label} and success true/false")
-        usage = opt_obj(row.get("tokenUsage"), file, f"{where}.tokenUsage")
-        out = tokens(usage.get("completion"), file, f"{where}.tokenUsage.completion", MAX_OUT)
-        inp = tokens(usage.get("prompt"), file, f"{where}.tokenUsage.prompt", MAX_IN)
-        groups[text(label, file, f"{where}.provider")].append((row["success"], out, inp))
-    rows = []
-    for label, items in groups.items():
-        n = count(len(items), file, "results.results")
-        passed = sum(1 for ok, _, _ in items if ok)
-        rows.append(summary(label, task, rate=passed / len(items), n=n, source_file=file, tool="promptfoo",
-                            output_tokens=mean_tokens([o for _, o, _ in items]),
-                            input_tokens=mean_tokens([i for _, _, i in items])))  # fmt: skip
-    if not rows:
-        raise InputError(file, "results.results", "no test results in the file")
-    return rows
 
 
 def openai_evals(lines: list[Any], file: str) -> list[EvalSummary]:
@@ -159,57 +162,98 @@ def openai_evals(lines: list[Any], file: str) -> list[EvalSummary]:
     model = text(fns[0] if isinstance(fns, list) and fns and isinstance(fns[0], str) else None, file,
                  "line 1.spec.completion_fns[0]", "unknown")  # fmt: skip
     task = text(spec.get("eval_name"), file, "line 1.spec.eval_name", "openai eval")
-    correct = []
+    correct, problems = [], []
     for number, event in enumerate(lines, start=1):
         if isinstance(event, dict) and event.get("type") == "match":
-            data = need_obj(event.get("data"), file, f"line {number}.data")
-            correct.append(flag(data.get("correct"), file, f"line {number}.data.correct"))
+            data = event.get("data")
+            value = data.get("correct") if isinstance(data, dict) else None
+            if isinstance(value, bool):
+                correct.append(value)
+            else:
+                problems.append((f"line {number}.data.correct", "true or false in every match event"))
+    require(file, problems)
     if not correct:
         raise InputError(file, "events[type=match].data.correct", "expected match events with correct true/false")
     n = count(len(correct), file, "events[type=match]")
     return [summary(model, task, rate=sum(correct) / len(correct), n=n, source_file=file, tool="openai-evals")]
 
 
+def _deepeval_error(case: dict[str, Any]) -> str | None:
+    """The first metric error of a DeepEval test case (its metric could not be computed), else None."""
+    metrics = case.get("metricsData")
+    for metric in metrics if isinstance(metrics, list) else []:
+        error = metric.get("error") if isinstance(metric, dict) else None
+        if isinstance(error, str) and error:
+            return error
+    return None
+
+
 def deepeval(doc: Any, file: str) -> list[EvalSummary]:
-    """`testCases[].success` (every metric passed) over the run; model from `hyperparameters.model`."""
+    """`testCases[].success` (every metric passed) over the answered cases; a case whose metric has an `error`
+    (`metricsData[].error`: the metric could not be computed) is an error, not a failure. Model from
+    `hyperparameters.model`."""
     doc = need_obj(doc, file, "(top level)")
-    cases = need_list(doc.get("testCases"), file, "testCases")
-    if not cases:
-        raise InputError(file, "testCases", "expected test cases with success true/false")
-    flags = []
-    for i, case in enumerate(cases):
-        success = case.get("success") if isinstance(case, dict) else None
-        if not isinstance(success, bool):
-            got = f"case {i} has {excerpt(success, 40)}" if isinstance(case, dict) else f"case {i} is not an object"
-            raise InputError(file, "testCases[].success", f"expected test cases with success true/false; {got}")
-        flags.append(success)
+    cases = doc.get("testCases")
+    if not isinstance(cases, list) or not cases:
+        raise InputError(file, "testCases", f"expected a list of test cases with success true/false, got {got(cases)}")
+    bad = [i for i, case in enumerate(cases) if not isinstance(case, dict) or not (
+        isinstance(case.get("success"), bool) or _deepeval_error(case))]  # fmt: skip
+    if bad:
+        more = f" and {len(bad) - 8:,} more" if len(bad) > 8 else ""
+        first = cases[bad[0]].get("success") if isinstance(cases[bad[0]], dict) else cases[bad[0]]
+        listed = f"{', '.join(map(str, bad[:8]))}{more}"
+        raise InputError(file, "testCases[].success", f"expected true/false in every test case; case {listed} "
+                         f"has none (case {bad[0]}: {excerpt(first, 40)})")  # fmt: skip
+    errors = [_deepeval_error(case) for case in cases]
+    passed = sum(1 for case, error in zip(cases, errors, strict=True) if error is None and case["success"])
+    failed = sum(1 for case, error in zip(cases, errors, strict=True) if error is None and not case["success"])
+    errored = [e for e in errors if e is not None]
+    value, n = tally(passed, failed, len(errored), file, "testCases", errored[0] if errored else None)
     params = opt_obj(doc.get("hyperparameters"), file, "hyperparameters")
     named = params.get("model") or params.get("Model")
     model = text(named if isinstance(named, str) else None, file, "hyperparameters.model", "unknown")
     named = doc.get("identifier") or doc.get("testFile")
     task = text(named if isinstance(named, str) else None, file, "identifier", "deepeval run")
-    n = count(len(flags), file, "testCases")
-    return [summary(model, task, rate=sum(flags) / len(flags), n=n, source_file=file, tool="deepeval")]
+    return [summary(model, task, rate=value, n=count(n, file, "testCases"), source_file=file, tool="deepeval",
+                    errors=len(errored))]  # fmt: skip
+
+
+OWN_FORM = "an eval record {endpoint, passed true/false} (or one with an error)"
 
 
 def own_records(lines: list[Any], file: str) -> list[EvalSummary]:
-    """This project's `eval run` records (`OUT/NAME.jsonl`): one row per endpoint."""
-    groups: dict[tuple[str, str], list[tuple[bool, float | None, float | None]]] = defaultdict(list)
+    """This project's `eval run` records (`OUT/NAME.jsonl`): one row per endpoint. A line with `error` (the call
+    failed) is an error whatever its `passed` says (records before the errors count wrote `passed: false`)."""
+    problems = []
+    for number, r in enumerate(lines, start=1):
+        erred = isinstance(r, dict) and isinstance(r.get("error"), str) and bool(r["error"])
+        if not isinstance(r, dict) or not isinstance(r.get("endpoint"), str) or not (
+            erred or isinstance(r.get("passed"), bool)):  # fmt: skip
+            problems.append((f"line {number}", OWN_FORM))
+    require(file, problems)
+    groups: dict[tuple[str, str], list[tuple[str, float | None, float | None]]] = defaultdict(list)
+    causes: dict[tuple[str, str], str] = {}
     for number, r in enumerate(lines, start=1):
         where = f"line {number}"
-        if not isinstance(r, dict) or not isinstance(r.get("passed"), bool) or not isinstance(r.get("endpoint"), str):
-            raise InputError(file, where, "expected an eval record with endpoint and passed")
         endpoint = text(r["endpoint"], file, f"{where}.endpoint")
         model = text(r.get("model"), file, f"{where}.model", endpoint)
+        if isinstance(r.get("error"), str) and r["error"]:
+            groups[(endpoint, model)].append(("error", None, None))
+            causes.setdefault((endpoint, model), r["error"])
+            continue
         out = tokens(r.get("output_tokens"), file, f"{where}.output_tokens", MAX_OUT)
         inp = tokens(r.get("input_tokens"), file, f"{where}.input_tokens", MAX_IN)
-        groups[(endpoint, model)].append((r["passed"], out, inp))
+        groups[(endpoint, model)].append(("pass" if r["passed"] else "fail", out, inp))
     rows = []
     for (endpoint, model), items in groups.items():
-        n = count(len(items), file, "lines")
-        rows.append(summary(model, endpoint, rate=sum(ok for ok, _, _ in items) / len(items), n=n, source_file=file,
-                            tool="inference-roi eval", output_tokens=mean_tokens([o for _, o, _ in items]),
-                            input_tokens=mean_tokens([i for _, _, i in items])))  # fmt: skip
+        kinds = [k for k, _, _ in items]
+        errors = kinds.count("error")
+        value, n = tally(kinds.count("pass"), kinds.count("fail"), errors, file, f"endpoint {clip(endpoint, 80)}",
+                         causes.get((endpoint, model)))  # fmt: skip
+        answered = [(o, i) for k, o, i in items if k != "error"]
+        rows.append(summary(model, endpoint, rate=value, n=count(n, file, "lines"), source_file=file, errors=errors,
+                            tool="inference-roi eval", output_tokens=mean_tokens([o for o, _ in answered]),
+                            input_tokens=mean_tokens([i for _, i in answered])))  # fmt: skip
     return rows
 
 
@@ -243,7 +287,8 @@ def detect(doc: Any) -> str | None:
         return "lm-eval"
     if "eval" in doc and isinstance(doc.get("eval"), dict) and "model" in doc["eval"]:
         return "inspect"
-    if "evalId" in doc or (isinstance(doc.get("results"), dict) and "prompts" in doc["results"]):
+    body = doc.get("results")
+    if "evalId" in doc or (isinstance(body, dict) and ("prompts" in body or "table" in body)):
         return "promptfoo"
     if "testCases" in doc:
         return "deepeval"

@@ -5,6 +5,12 @@ error, timeout, HTTP 429/5xx) is retried with exponential backoff, then counted 
 never fatal. Per item a record: answer, grade, why, input/output/reasoning tokens (the server's usage),
 latency, error. API keys come from environment variables only (`api_key_env=VAR`) and are never written.
 
+An error is not a wrong answer: its record has `passed: null` and the one-line `error` ("HTTP 404 from URL:
+no such path or model …", "cannot connect (refused or unreachable): …", "timeout: … within 120 s"); the summary's
+success rate is `passed / answered` with `answered = tasks − errors`, its interval Wilson's on the answered
+(`summarise`), and the errors are counted beside it by cause. The CLI warns when some calls failed and exits
+non-zero, naming the cause on one line, when every call of an endpoint failed (evals.cli).
+
 Against a misbehaving server (issue 26) every call goes through `datafiles.fetch`: each attempt ends within
 `timeout_s` (connect, headers and the whole body together, so a server trickling bytes is cut), the body is
 at most MAX_RESPONSE_BYTES read and at most that once decompressed (an endless body or a gzip bomb is an
@@ -20,12 +26,13 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 
 import httpx
 
-from datafiles import DeadlineExceeded, InputError, ResponseError, clip, fetch, url_problem
-from evals.records import EvalSummary, summary
+from datafiles import DeadlineExceeded, InputError, ResponseError, clip, display_url, fetch, url_problem
+from evals.stats import wilson_interval
 from evals.tasks import MAX_ANSWER_CHARS, Task, grade
 
 RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
@@ -43,6 +50,8 @@ class Endpoint:
     base_url: str
     model: str
     api_key_env: str | None = None
+    model_given: bool = True
+    """False when `model=` was left out and the name is sent as the model (named when every call fails)."""
 
     def headers(self) -> dict[str, str]:
         if self.api_key_env is None:
@@ -86,9 +95,8 @@ def parse_endpoint(spec: str, flag: str = "--endpoint") -> Endpoint:
             flag,
             f"name must be letters, digits, - _ . (it names the output file): '{clip(fields['name'])}'",
         )
-    return Endpoint(
-        fields["name"], fields["base_url"].rstrip("/"), fields.get("model") or fields["name"], fields.get("api_key_env")
-    )
+    return Endpoint(fields["name"], fields["base_url"].rstrip("/"), fields.get("model") or fields["name"],
+                    fields.get("api_key_env"), model_given=bool(fields.get("model")))  # fmt: skip
 
 
 def _chat_url(endpoint: Endpoint) -> str:
@@ -126,6 +134,46 @@ class _Retry(Exception):
     """A status worth another attempt (429, 5xx…)."""
 
 
+STATUS_HINTS = {
+    400: "the server refused the request (check model= and the task's max_tokens)",
+    401: "the key was refused (check api_key_env=)",
+    403: "the key was refused (check api_key_env=)",
+    404: "no such path or model (check that base_url ends at /v1 and model= names a served model)",
+    429: "rate-limited (lower --concurrency)",
+}
+"""What an HTTP status most likely means for a chat completion (the body of an error answer is never read)."""
+
+
+def _status_error(status: int, url: str) -> str:
+    """`HTTP 404 from URL: <what it likely means>`; a redirect is named, not followed."""
+    if 300 <= status < 400:
+        return f"HTTP {status} (a redirect; not followed)"
+    hint = STATUS_HINTS.get(status, "a server error" if status >= 500 else "refused")
+    return f"HTTP {status} from {display_url(url)}: {hint}"
+
+
+def _failure(exc: BaseException, url: str) -> str:
+    """A failed attempt as one line that starts with its kind (the summary counts errors by kind)."""
+    if isinstance(exc, _Retry):
+        return str(exc)
+    if isinstance(exc, DeadlineExceeded | httpx.TimeoutException):
+        return clip(f"timeout: {exc or type(exc).__name__}", 300)
+    if isinstance(exc, httpx.ConnectError):
+        where = httpx.URL(url).netloc.decode("ascii", "replace")
+        return clip(f"cannot connect to {where} (refused or unreachable): {exc or type(exc).__name__}", 300)
+    return type(exc).__name__ if not str(exc) else clip(f"{type(exc).__name__}: {exc}", 300)
+
+
+def cause_kind(error: str) -> str:
+    """The kind an error line starts with: "HTTP 404", "timeout", "cannot connect", "bad response", "ValueError"…"""
+    words = error.split()
+    if len(words) >= 2 and words[0] == "HTTP":
+        return f"HTTP {words[1]}"
+    if error.startswith("cannot connect"):
+        return "cannot connect"
+    return error.split(":", 1)[0].strip()[:80]
+
+
 def _json(body: bytes) -> object:
     try:
         return json.loads(body)
@@ -145,20 +193,17 @@ async def _call(client: httpx.AsyncClient, endpoint: Endpoint, messages: list[di
             response = await fetch(client, "POST", _chat_url(endpoint), json=payload, headers=endpoint.headers(),
                                    max_body_bytes=MAX_RESPONSE_BYTES, deadline_s=timeout_s)  # fmt: skip
             if response.status in RETRY_STATUSES and attempt < retries:
-                raise _Retry(f"HTTP {response.status}")
+                raise _Retry(_status_error(response.status, response.url))
             if response.status != 200:
-                moved = " (a redirect; not followed)" if 300 <= response.status < 400 else ""
-                raise RuntimeError(f"HTTP {response.status}{moved}")
+                raise RuntimeError(_status_error(response.status, response.url))
             return _reply(_json(response.body))
         except (_Retry, DeadlineExceeded, httpx.HTTPError, OSError) as exc:
             if attempt == retries:
-                raise RuntimeError(
-                    type(exc).__name__ if not str(exc) else clip(f"{type(exc).__name__}: {exc}", 300)
-                ) from None
+                raise RuntimeError(_failure(exc, _chat_url(endpoint))) from None
             await asyncio.sleep(delay)
             delay *= 2
         except ResponseError as exc:  # a bound broken (size, encoding, URL): not worth retrying
-            raise RuntimeError(clip(exc, 300)) from None
+            raise RuntimeError(clip(f"bad response: {exc}", 300)) from None
     raise AssertionError("unreachable")
 
 
@@ -187,7 +232,7 @@ async def _item(client, endpoint, task: Task, judge, retries, timeout_s) -> dict
             passed, why = grade(task, reply.text)
             record |= {"passed": passed, "why": why}
     except (RuntimeError, ValueError) as exc:
-        record["error"] = clip(exc, 300)
+        record |= {"error": clip(exc, 300), "passed": None, "why": "error: not graded"}
     return record
 
 
@@ -229,27 +274,51 @@ def stderr_progress(name: str, done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def summarise(endpoint: Endpoint, records: list[dict], source_file: str) -> dict:
-    """The contract's per-endpoint summary; errored items count as failures in n (they were attempted)."""
-    n = len(records)
-    successes = sum(1 for r in records if r["passed"])
-    errors = sum(1 for r in records if r["error"])
-    base: EvalSummary = summary(endpoint.model, "tasks", rate=successes / n, n=n, source_file=source_file,
-                                tool="inference-roi eval", output_tokens=_mean(records, "output_tokens"),
-                                input_tokens=_mean(records, "input_tokens"))  # fmt: skip
+def summarise(endpoint: Endpoint, records: list[dict]) -> dict:
+    """The contract's per-endpoint summary. Errored items are not answers: `n` = answered = tasks − errors,
+    `success_rate = successes / n` (None when nothing was answered), Wilson's interval on n; the errors are
+    counted by kind (`error_causes`), and `warning` says, in one line, what failed and why (None when nothing
+    did). Tokens are the means over the answered items."""
+    answered = [r for r in records if not r["error"]]
+    failed = [r["error"] for r in records if r["error"]]
+    successes = sum(1 for r in answered if r["passed"])
+    n = len(answered)
+    ci = wilson_interval(successes, n) if n else (None, None)
     return {
         "name": endpoint.name,
         "model": endpoint.model,
+        "tasks": len(records),
         "n": n,
         "successes": successes,
-        "errors": errors,
-        "success_rate": base.success_rate,
-        "ci_low": base.ci_low,
-        "ci_high": base.ci_high,
-        "mean_input_tokens": base.input_tokens_per_task,
-        "mean_output_tokens": base.output_tokens_per_task,
-        "mean_reasoning_tokens": _mean(records, "reasoning_tokens"),
+        "errors": len(failed),
+        "error_causes": dict(Counter(cause_kind(e) for e in failed).most_common()),
+        "success_rate": successes / n if n else None,
+        "ci_low": ci[0],
+        "ci_high": ci[1],
+        "mean_input_tokens": _mean(answered, "input_tokens"),
+        "mean_output_tokens": _mean(answered, "output_tokens"),
+        "mean_reasoning_tokens": _mean(answered, "reasoning_tokens"),
+        "warning": failure_line(endpoint, len(records), failed),
     }
+
+
+def failure_line(endpoint: Endpoint, tasks: int, failed: list[str]) -> str | None:
+    """One line on the failed calls: how many, each kind with its count, the first message of the commonest.
+
+    `ours: all 5 calls failed — 5× HTTP 404 from http://…/v1/chat/completions: no such path or model (…)` or
+    `ours: 2 of 5 calls failed — 2× timeout: … within 120 s; the success rate is over the 3 answered`."""
+    if not failed:
+        return None
+    kinds = Counter(cause_kind(e) for e in failed).most_common()
+    first = next(e for e in failed if cause_kind(e) == kinds[0][0])
+    others = "".join(f"; {k}× {kind}" for kind, k in kinds[1:4])
+    head = f"all {tasks:,} calls failed" if len(failed) == tasks else f"{len(failed):,} of {tasks:,} calls failed"
+    line = f"{endpoint.name}: {head} — {kinds[0][1]}× {clip(first, 200)}{others}"
+    if not endpoint.model_given and kinds[0][0] in ("HTTP 404", "HTTP 400"):
+        line += f" (no model= given: the name {endpoint.name!r} was sent as the model)"
+    if len(failed) < tasks:
+        line += f"; the success rate is over the {tasks - len(failed):,} answered"
+    return line
 
 
 def _mean(records: list[dict], key: str) -> float | None:

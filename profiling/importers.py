@@ -333,10 +333,11 @@ def convert(
         **{k: v for k, v in file_meta.items() if v is not None},
         **{k: v for k, v in meta.items() if v is not None},
     }
-    for required in ("model", "gpu", "gpu_count"):
-        if merged.get(required) is None:
-            flag = "--" + required.replace("_", "-")
-            raise InputError(name, required, f"the {found} file does not record it; pass {flag}")
+    missing = [required for required in ("model", "gpu", "gpu_count") if merged.get(required) is None]
+    if missing:  # every one at once, not one per run
+        flags = " ".join(f"--{m.replace('_', '-')} {m.upper()}" for m in missing)
+        what = "it" if len(missing) == 1 else "them"
+        raise InputError(name, ", ".join(missing), f"the {found} file does not record {what}; pass {flags}")
     merged.setdefault("engine", "unknown")
     merged["source"] = meta.get("source") or "measured"
     merged["notes"] = "; ".join(

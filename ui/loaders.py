@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -72,14 +73,13 @@ def profile_from_upload(data: bytes, name: str, meta: dict[str, Any]) -> Profile
     try:
         return profile_from_text(_text(data, name), name, meta)
     except InputError as err:  # the importers speak to the command line; here the same fields are boxes
-        boxes = {
-            "--gpu-count": "fill in the GPUs box",
-            "--gpu": "fill in the GPU box",
-            "--model": "fill in the Model id box",
-        }
+        boxes = {"--gpu-count": "GPUs", "--gpu": "GPU", "--model": "Model id"}
         expected = err.expected
-        for flag, box in boxes.items():
-            expected = expected.replace(f"pass {flag}", box)
+        flags = re.search(r"pass ((?:--[\w-]+(?: [A-Z_]+)? ?)+)$", expected)
+        if flags:
+            names = [boxes.get(f, f) for f in re.findall(r"--[\w-]+", flags.group(1))]
+            said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            expected = expected[: flags.start()] + f"fill in the {said} box{'es' if len(names) > 1 else ''}"
         raise InputError(err.file, err.field, expected) from None
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from models.quality import provenance_label
 from reports.exports import assumption_rows, file_stem
 from reports.ranking import project_line, ranked
 from tco.decision.verdict import decide, verdict
@@ -121,7 +122,7 @@ def build_html(analysis: Analysis, today: dt.date) -> str:
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in option.notes)
         records = "".join(
             f"<li>{html.escape(str(r.get('benchmark')))} {r.get('score')}: {html.escape(str(r.get('source')))} "
-            f"({html.escape(str(r.get('party')))}, {html.escape(str(r.get('as_of')))})</li>"
+            f"({html.escape(provenance_label(r))}, {html.escape(str(r.get('as_of')))})</li>"
             for r in option.quality_records[:6]
         )
         parts.append(f"<p><b>{html.escape(option.id)}</b> — {html.escape(option.label)}</p><ul class='small'>"

@@ -198,7 +198,8 @@ def _cheapest_offer(model: OptionModel, item: ResolvedSelfHosted, scenario: Scen
         if per_hour[3] is not offer
         else f", the cheapest of {len(priced)} {option.term} offers"
     )
-    return chosen, offer.label(), why
+    others = tuple(p[2] for p in priced if p[2] is not chosen)
+    return dataclasses.replace(chosen, alternatives=others), offer.label(), why
 
 
 def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> OptionSetup:

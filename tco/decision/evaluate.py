@@ -320,6 +320,7 @@ def _break_even(
         scenario.workload.peak_factor,
         scenario.capacity,
         np.array(scenario.workload.hourly_factors),
+        breakeven.choice_setting(scenario),
     )
     horizon, horizon_ranges = breakeven.horizon_crossings(model, api_setup.model, scenario)
     return BreakEven(

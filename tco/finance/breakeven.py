@@ -51,6 +51,9 @@ class Setting:
     gpu_path: np.ndarray  # (T,) on-demand GPU price multiplier
     npv: bool = False
     """True: the sum is an NPV over the horizon, implementation included."""
+    choice: Setting | None = None
+    """The horizon, undiscounted: where an option with several offers chooses one at each volume, as the engine
+    does (its lowest total over the horizon); None: the chosen offer throughout."""
     after_horizon: bool = False
     """With `npv`: a reserved term's contract after the horizon counts, at its present value."""
 
@@ -80,7 +83,21 @@ def costs_at_volume(models: list[OptionModel], volume: np.ndarray, setting: Sett
             out[i, start : start + part.size] += pv[1]
     if setting.npv:
         out += np.array([m.implementation_usd for m in models])[:, None]
+    if setting.choice is not None:
+        for i, m in enumerate(models):
+            if m.alternatives:
+                out[i] = _chosen_offer_cost(m, volume, setting)
     return out
+
+
+def _chosen_offer_cost(model: OptionModel, volume: np.ndarray, setting: Setting) -> np.ndarray:
+    """At each volume, the cost under `setting` of the offer with the lowest horizon total there (the engine's
+    choice at that volume, tco.cost.option_models)."""
+    assert setting.choice is not None
+    candidates = [replace(c, alternatives=()) for c in (model, *model.alternatives)]
+    totals = costs_at_volume(candidates, volume, setting.choice)
+    here = costs_at_volume(candidates, volume, replace(setting, choice=None))
+    return here[np.argmin(totals, axis=0), np.arange(volume.size)]
 
 
 def _first_month_prices(model: OptionModel) -> OptionModel:
@@ -175,12 +192,18 @@ def _crossings(
     lo, hi = VOLUME_RANGE
     line = costs_at_volume([api], np.array([0.0, 1.0]), setting)[0]
     # the self-hosted cost that is linear in volume (egress) moves to the line's side: fleet steps vs a line
-    linear = replace(self_hosted, fixed_usd_per_month=0.0, implementation_usd=0.0, usd_per_unit_month=0.0)
+    linear = replace(
+        self_hosted, fixed_usd_per_month=0.0, implementation_usd=0.0, usd_per_unit_month=0.0, alternatives=()
+    )
     own_slope = float(np.diff(costs_at_volume([linear], np.array([0.0, 1.0]), setting)[0])[0])
     api_line = (float(line[0]), float(line[1] - line[0]) - own_slope)
-    low, high, edges = _edges(self_hosted, setting, api_line, lo, hi)
-    if not low <= high:
+    # each offer the engine may choose is a step function; their lowest is constant between the union of edges
+    offers = [self_hosted, *self_hosted.alternatives] if setting.choice is not None else [self_hosted]
+    parts = [p for p in (_edges(o, setting, api_line, lo, hi) for o in offers) if p[0] <= p[1]]
+    if not parts:
         return []
+    low, high = min(p[0] for p in parts), max(p[1] for p in parts)
+    edges = np.unique(np.concatenate([p[2] for p in parts]))
 
     def steps(volume: np.ndarray) -> np.ndarray:
         return costs_at_volume([self_hosted], volume, setting)[0] - own_slope * volume
@@ -207,10 +230,11 @@ def crossings(
     peak_factor: float,
     policy: CapacityPolicy,
     hourly: np.ndarray,
+    choice: Setting | None = None,
 ) -> tuple[list[Crossing], list[VolumeRange]]:
     """First-month break-even: the volumes at which the two cost the same in month 1, at first-month prices, and
-    the ranges they bound."""
-    setting = Setting.first_month(peak_factor, policy, hourly)
+    the ranges they bound. `choice` (`choice_setting`): where an option with several offers picks one."""
+    setting = replace(Setting.first_month(peak_factor, policy, hourly), choice=choice)
     api = _first_month_prices(api)
     found = _crossings(self_hosted, api, setting, tokens_per_request)
     return found, _ranges(self_hosted, api, setting, found)
@@ -233,9 +257,25 @@ def horizon_crossings(
         decline_path(scenario.finance.gpu_price_decline_annual, months),
         npv=True,
         after_horizon=scenario.finance.commitments_after_horizon == "count",
+        choice=choice_setting(scenario),
     )
     found = _crossings(self_hosted, api, setting, w.tokens_per_request)
     return found, _ranges(self_hosted, api, setting, found)
+
+
+def choice_setting(scenario: Scenario) -> Setting:
+    """The horizon undiscounted, first-month volume × growth: what an option with several offers chooses on."""
+    months = scenario.horizon_months
+    w = scenario.workload
+    return Setting(
+        w.peak_factor,
+        scenario.capacity,
+        np.array(w.hourly_factors),
+        (1 + w.monthly_growth) ** np.arange(months),
+        np.ones(months),
+        decline_path(scenario.finance.api_price_decline_annual, months),
+        decline_path(scenario.finance.gpu_price_decline_annual, months),
+    )
 
 
 def cost_curves(scenario: Scenario, models: list[OptionModel], points: int = 300) -> tuple[np.ndarray, np.ndarray]:
@@ -243,7 +283,10 @@ def cost_curves(scenario: Scenario, models: list[OptionModel], points: int = 300
     the break-even chart's curves, with the sizing the crossings use."""
     grid = np.logspace(*np.log10(VOLUME_RANGE), points)
     w = scenario.workload
-    setting = Setting.first_month(w.peak_factor, scenario.capacity, np.array(w.hourly_factors))
+    setting = replace(
+        Setting.first_month(w.peak_factor, scenario.capacity, np.array(w.hourly_factors)),
+        choice=choice_setting(scenario),
+    )
     return grid, costs_at_volume([_first_month_prices(m) for m in models], grid, setting)
 
 

@@ -58,6 +58,10 @@ class OptionModel:
     """Months a unit stays billed once committed: 12 / 36 for reserved terms, the life for owned; 0 none."""
     variable_usd_per_request: float = 0.0
     """Self-hosted: cost that grows with each request rather than with the fleet (egress)."""
+    alternatives: tuple[OptionModel, ...] = ()
+    """A rented option with several offers: the models of the offers not chosen at the scenario's volume. At
+    another volume the engine may choose another (the lowest total over the horizon), so a break-even reads the
+    one it would choose there (tco.finance.breakeven)."""
     recurring_usd: float = 0.0
     recurring_every_months: int = 0
     """A cost paid again every this many months after month 0 (a re-distillation project); 0: never."""

@@ -68,7 +68,8 @@ def test_promptfoo_output_file():
         metrics = prompt["metrics"]
         row = rows[prompt["label"] if prompt["label"] in rows else prompt["provider"]]
         assert row.successes == metrics["testPassCount"]
-        assert row.n == metrics["testPassCount"] + metrics["testFailCount"] + metrics["testErrorCount"]
+        assert row.n == metrics["testPassCount"] + metrics["testFailCount"]  # answered; errors beside it
+        assert row.errors == metrics["testErrorCount"]
 
 
 @pytest.mark.parametrize(
@@ -117,25 +118,28 @@ def test_eval_run_two_endpoints_over_sockets(tmp_path, capsys, monkeypatch):
                      "--endpoint", f"small={server.url},model=small", "--out", str(tmp_path / "out"),
                      "--format", "json", "--quiet", "--retries", "1"])  # fmt: skip
     assert code == 0
-    out = {e["name"]: e for e in json.loads(capsys.readouterr().out)["endpoints"]}
-    # big answers the 4 good tasks right, "broken" is HTTP 500 twice (retried once): counted, not fatal
-    assert (out["big"]["n"], out["big"]["successes"], out["big"]["errors"]) == (5, 4, 1)
-    assert (out["small"]["successes"], out["small"]["errors"]) == (2, 1)
-    assert (out["big"]["ci_low"], out["big"]["ci_high"]) == pytest.approx(wilson_interval(4, 5))
+    captured = capsys.readouterr()
+    out = {e["name"]: e for e in json.loads(captured.out)["endpoints"]}
+    # big answers the 4 good tasks right, "broken" is HTTP 500 twice (retried once): an error, not a wrong answer
+    assert (out["big"]["tasks"], out["big"]["n"], out["big"]["successes"], out["big"]["errors"]) == (5, 4, 4, 1)
+    assert (out["small"]["n"], out["small"]["successes"], out["small"]["errors"]) == (4, 2, 1)
+    assert (out["big"]["ci_low"], out["big"]["ci_high"]) == pytest.approx(wilson_interval(4, 4))
+    assert out["big"]["error_causes"] == {"HTTP 500": 1}
+    assert "big: 1 of 5 calls failed" in captured.err and "over the 4 answered" in captured.err
     # tokens: prompt words + 7 template tokens; completion = answer words (+ 30 reasoning for big)
     prompts = [len(q.split()) + TEMPLATE_TOKENS for q in QUESTIONS]
     assert out["big"]["mean_input_tokens"] == pytest.approx(sum(prompts) / 4)
     assert out["big"]["mean_output_tokens"] == pytest.approx(sum(len(a.split()) + 30 for a in QUESTIONS.values()) / 4)
     records = [json.loads(line) for line in (tmp_path / "out" / "big.jsonl").read_text().splitlines()]
     assert [r["id"] for r in records] == ["fr", "mul", "mars", "json", "broken"]
-    assert records[1]["passed"] and records[4]["error"].startswith("HTTP 500")
+    assert records[1]["passed"] and records[4]["error"].startswith("HTTP 500") and records[4]["passed"] is None
     # the key was sent to the server and is in no output
     assert "Bearer sk-secret-123" in book.auth_headers
     for path in (tmp_path / "out").iterdir():
         assert "sk-secret-123" not in path.read_text()
     # the records import back, and feed a scenario (tests/tco/decision/test_quality.py)
     (row,) = import_eval(str(tmp_path / "out" / "small.jsonl"))
-    assert (row.n, row.successes) == (5, 2)
+    assert (row.n, row.successes, row.errors) == (4, 2, 1)
 
 
 def test_eval_run_with_a_judge(tmp_path, capsys):

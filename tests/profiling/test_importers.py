@@ -130,6 +130,10 @@ def test_format_is_detected_and_cli_writes_a_loadable_profile(name, tool, tmp_pa
 def test_missing_gpu_and_unknown_files_exit_2(tmp_path, capsys):
     assert main(["import", str(FIXTURES / "aiperf-profile_export_aiperf.json"), "--out", str(tmp_path / "p.yaml")]) == 2
     assert "gpu" in capsys.readouterr().err
+    # every missing field in one error, not one per run (issue 25, item 9)
+    assert main(["import", str(FIXTURES / "vllm-bench-serve.json"), "--out", str(tmp_path / "p.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "gpu, gpu_count" in err and "--gpu GPU --gpu-count GPU_COUNT" in err
     junk = tmp_path / "junk.json"
     junk.write_text('{"hello": 1}')
     assert main(["import", str(junk), "--out", str(tmp_path / "p.yaml"), "--gpu", "H100", "--gpu-count", "1"]) == 2

@@ -47,15 +47,17 @@ def _inside(low: float | None, high: float | None) -> list[float]:
 
 
 @pytest.mark.parametrize(
-    ("scenario", "hosted", "api"),
-    [("batch-summariser.yaml", "oss120-h200-3y", "oss120-deepinfra"), ("owned-fleet-finance.yaml", "llama70b-owned",
-                                                                          "gpt-5-mini")],
+    ("scenario", "hosted", "api", "requests"),
+    [("batch-summariser.yaml", "oss120-h200-3y", "oss120-deepinfra", None),
+     ("owned-fleet-finance.yaml", "llama70b-owned", "gpt-5-mini", None),
+     ("distil-a-student.yaml", "qwen32-distilled", "sonnet", 40e6)],
 )  # fmt: skip
-def test_every_range_holds_where_the_engine_is_rerun_at_that_volume(scenario, hosted, api, catalogues):
+def test_every_range_holds_where_the_engine_is_rerun_at_that_volume(scenario, hosted, api, requests, catalogues):
     """'X is cheaper between a and b': rerun at volumes inside [a, b], X costs less (month 1: the first month's
     cost; over the horizon: the NPV of cost). Before, "above 25,845,494 requests/month oss120-h200-3y is the
-    cheaper" was false at 1.3x that volume."""
-    base = _evaluate(scenario, catalogues)
+    cheaper" was false at 1.3x that volume; and a student with several GPU offers kept the offer chosen at 40M
+    requests where a rerun at 1.5M chooses another."""
+    base = _evaluate(scenario, catalogues, requests=requests)
     pair = next(b for b in base.break_even if (b.self_hosted, b.api) == (hosted, api))
     checked = 0
     for ranges, figure in ((pair.month_one_ranges, "first_month_cost_usd"), (pair.horizon_ranges, "npv_cost_usd")):

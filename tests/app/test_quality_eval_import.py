@@ -1,0 +1,164 @@
+"""Issue 25, item 1: an eval imported on the Quality page lands on the option exactly as a scenario's `eval:` does
+— success rate, n, interval, tokens per task — and shows in the table, the gate, the verdict; the user's other
+data stays; a bad file is one message naming the file and the field. Driven through the page's own widgets in
+Streamlit's AppTest, on records the real `eval run` wrote against a real server (tests/support/eval_runs.py).
+
+The figures, by hand: 104 tasks, 86 right, 14 wrong, 4 failed calls → n = 100 answered, rate 86 / 100 = 0.86,
+Wilson (0.77863, 0.91474) (tests/evals/test_eval_errors.py works it), 22 output tokens per answered task."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from tco.decision.verdict import verdict
+from tests.app.test_app import assert_no_failure, engine, example, open_app, shown_verdict, table_with
+from tests.conftest import ROOT
+from tests.evals.test_eval_errors import wilson
+from tests.support.eval_runs import glm5_records
+
+FIXTURES = ROOT / "tests" / "fixtures" / "evals"
+TARGET = "glm5-h200"
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory) -> Path:
+    return glm5_records(tmp_path_factory.mktemp("eval-run"))
+
+
+def _options(at) -> dict[str, dict]:
+    return {o["id"]: o for o in at.session_state["scenario"]["options"]}
+
+
+def _import(at, path: Path, target: str = TARGET, name: str | None = None, data: bytes | None = None):
+    at.file_uploader(key="quality.upload").set_value((name or path.name, data or path.read_bytes(), "application/json"))
+    at.selectbox(key="quality.target").set_value(target)
+    return next(b for b in at.button if b.label == "Import").click().run()
+
+
+def _with_eval_reference(records: Path, gate: float) -> dict:
+    """The flagship as a scenario file would say it: glm5-h200 takes its figures from `eval: {file: …}`."""
+    mapping = example()
+    mapping["options"][0]["eval"] = {"file": str(records)}
+    mapping.setdefault("quality", {})["min_success_rate"] = gate
+    return mapping
+
+
+def test_an_imported_eval_lands_on_the_option_as_a_scenario_eval_does(records, catalogues):
+    at = open_app("quality")
+    at.number_input(key="f.quality.min_success_rate").set_value(0.8).run()
+    before = table_with(at, "cost of pass")
+    assert set(before["gate"]) == {"unscored"}  # the gate has nothing to judge by yet
+    _import(at, records)
+    assert_no_failure(at)
+    (message,) = [s.value for s in at.success]
+    assert message.startswith(f"{TARGET}: success rate 86.0% over 100 answered tasks (95 % CI 0.78–0.91), output "
+                              "tokens 22/task — from glm5-h200.jsonl (glm-5, glm5-h200).")  # fmt: skip
+    assert message.endswith("4 tasks ended in an error (no answer, not a wrong one) and are not counted.")
+    option = _options(at)[TARGET]
+    assert (option["success_rate"], option["success_n"], option["output_tokens"]) == (0.86, 100, 22)
+    assert option["output_tokens_basis"] == "measured by your eval (glm5-h200.jsonl)"
+
+    expected = engine(_with_eval_reference(records, 0.8), catalogues)  # the same file, through `eval:`
+    hosted = expected.option(TARGET)
+    assert (hosted.success_rate, hosted.output_tokens_per_request) == (0.86, 22)
+    assert hosted.output_tokens_basis == "measured by your eval (glm5-h200.jsonl)"
+    assert hosted.success_rate_ci == pytest.approx(wilson(86, 100))
+    assert hosted.success_rate_ci == pytest.approx((0.77863, 0.91474), abs=1e-5)
+    shown = engine(at.session_state["scenario"], catalogues)  # what the app's scenario computes to
+    for option_result in expected.options:
+        mine = shown.option(option_result.id)
+        assert (mine.success_rate, mine.success_rate_ci, mine.quality_gate, mine.output_tokens_basis) == (
+            option_result.success_rate, option_result.success_rate_ci, option_result.quality_gate,
+            option_result.output_tokens_basis)  # fmt: skip
+        assert mine.usd_per_request == pytest.approx(option_result.usd_per_request)
+    table = table_with(at, "cost of pass")
+    row = table[table["option"] == TARGET].iloc[0]
+    assert (row["success rate"], row["gate"], row["output tokens/task"]) == (0.86, "passes", 22)
+    assert row["cost of pass"] == pytest.approx(hosted.usd_per_request / 0.86)
+    assert set(table[table["option"] != TARGET]["gate"]) == {"unscored"}
+
+    at.number_input(key="f.quality.min_success_rate").set_value(0.85).run()  # another run: the import stays
+    assert _options(at)[TARGET]["success_rate"] == 0.86
+    at.switch_page("app_pages/compare.py").run()
+    assert_no_failure(at)
+    assert shown_verdict(at) == verdict(engine(_with_eval_reference(records, 0.85), catalogues))
+    assert shown_verdict(at).startswith(f"Recommended: {TARGET} ")
+
+
+def test_import_replaces_only_that_options_figures(records):
+    at = open_app("quality")
+    at.session_state["f.quality.table"] = {
+        "edited_rows": {0: {"success rate": 0.5, "tasks (n)": 40.0}, 5: {"success rate": 0.9, "tasks (n)": 50.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }  # the user's own figures, typed: glm5-h200's will be replaced, gpt-5.2's must stay
+    at.number_input(key="f.quality.min_score").set_value(80.0).run()
+    assert (_options(at)[TARGET]["success_rate"], _options(at)["gpt-5.2"]["success_rate"]) == (0.5, 0.9)
+    kept = copy.deepcopy(at.session_state["scenario"])
+    _import(at, records)
+    assert_no_failure(at)
+    after = copy.deepcopy(at.session_state["scenario"])
+    changed = {k: v for k, v in after["options"][0].items() if kept["options"][0].get(k) != v}
+    assert changed == {"success_rate": 0.86, "success_n": 100, "output_tokens": 22,
+                       "output_tokens_basis": "measured by your eval (glm5-h200.jsonl)"}  # fmt: skip
+    after["options"][0] = kept["options"][0] = None
+    assert after == kept  # every other option, the workload, the gate: as they were
+    at.number_input(key="f.quality.min_score").set_value(81.0).run()  # the table drawn afresh keeps the import
+    assert _options(at)[TARGET]["success_rate"] == 0.86 and _options(at)["gpt-5.2"]["success_n"] == 50
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("bad.json", {"evalId": "e", "results": {"version": 3, "prompts": [{"metrics": {"testPassCount": 1}},
+                                                                           {"provider": "p"}]}},
+         "bad.json: 2 fields are missing or not usable — results.prompts[0], results.prompts[1]: expected provider"),
+        ("dead.jsonl", [{"id": str(i), "endpoint": "e", "passed": None, "error": "HTTP 404 from u: no such path"}
+                        for i in range(3)], "all 3 tasks ended in an error (first: HTTP 404 from u: no such path)"),
+    ],
+)  # fmt: skip
+def test_a_bad_eval_file_is_one_message_naming_file_and_field(name, content, says):
+    at = open_app("quality")
+    kept = copy.deepcopy(at.session_state["scenario"])
+    data = "".join(json.dumps(line) + "\n" for line in content) if name.endswith(".jsonl") else json.dumps(content)
+    _import(at, Path(name), data=data.encode())
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error.startswith(f"{name} was not imported: ") and says in error
+    assert at.session_state["scenario"] == kept
+
+
+def test_a_zero_success_rate_is_refused_and_changes_nothing():
+    at = open_app("quality")
+    kept = copy.deepcopy(at.session_state["scenario"])
+    lines = [{"id": str(i), "endpoint": "e", "model": "m", "passed": False, "error": None} for i in range(4)]
+    _import(at, Path("zero.jsonl"), data="".join(json.dumps(line) + "\n" for line in lines).encode())
+    (error,) = [e.value for e in at.error]
+    assert (
+        error.startswith("zero.jsonl was not applied: zero.jsonl: model 'm' task 'e': ") and "success rate 0" in error
+    )
+    assert at.session_state["scenario"] == kept
+
+
+def test_a_file_of_several_results_is_applied_row_by_row():
+    at = open_app("quality")
+    path = FIXTURES / "promptfoo_summaries_only.json"
+    _import(at, path)
+    assert_no_failure(at)
+    assert [i.value for i in at.info] == ["promptfoo_summaries_only.json holds 3 results: choose one below and apply "
+                                          "it to an option."]  # fmt: skip
+    assert "success_rate" not in _options(at)[TARGET]
+    imported = table_with(at, "answered (n)")
+    assert list(imported["answered (n)"]) == [200, 200, 196] and list(imported["errors"]) == [4, 0, 4]
+    at.selectbox(key="quality.apply_row").set_value((path.name, 1))  # the step-by-step prompt: 180 / 200
+    at.selectbox(key="quality.apply_target").set_value("glm5-b200")
+    next(b for b in at.button if b.label == "Apply to option").click().run()
+    assert_no_failure(at)
+    option = _options(at)["glm5-b200"]
+    assert (option["success_rate"], option["success_n"], option["output_tokens"]) == (0.9, 200, 90000 / 200)
+    row = table_with(at, "cost of pass").set_index("option").loc["glm5-b200"]
+    assert row["success rate"] == 0.9
