@@ -10,13 +10,14 @@ from tco.cost import distillation
 from tco.cost.components import monthly_components
 from tco.cost.hardware import economic_value
 from tco.cost.option_models import OptionSetup, setup_options
+from tco.decision.pairs import break_even, compared_pairs, token_totals
 from tco.decision.quality import assess, cost_of_pass, cost_of_pass_interval
-from tco.finance import breakeven, discounting
+from tco.finance import discounting
 from tco.finance.commitments import after_horizon, committed_units, tranches
 from tco.finance.projection import Drivers, Projection, decline_path, project, requests_series
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
-from tco.records.results import BreakEven, OptionError, OptionResult, ScenarioResult, rank_key
+from tco.records.results import OptionError, OptionResult, ScenarioResult
 from tco.records.scenario import HOURS_PER_MONTH, Option, Scenario
 from tco.risk.montecarlo import option_throughput_sds, uncertainty_ranges
 
@@ -35,14 +36,6 @@ def base_projection(inputs: ScenarioInputs, setups: list[OptionSetup]) -> Projec
         drivers,
         scenario.capacity,
         np.array(scenario.workload.hourly_factors),
-    )
-
-
-def _token_totals(setup: OptionSetup, requests: float) -> tuple[float, float]:
-    classes = setup.classes
-    return (
-        requests * sum(c.share * c.input_tokens for c in classes),
-        requests * sum(c.share * c.output_tokens for c in classes),
     )
 
 
@@ -96,7 +89,7 @@ def _option_result(
     costs = projection.cost_usd[0, index]
     first = float(costs[0])
     r0 = float(requests[0])
-    tokens_in, tokens_out = _token_totals(setup, r0)
+    tokens_in, tokens_out = token_totals(setup, r0)
     factors = discounting.discount_factors(scenario.finance.discount_rate_annual, scenario.horizon_months)
     notes = list(setup.notes)
     item = setup.resolved
@@ -105,6 +98,7 @@ def _option_result(
     replicas = gpus = billed = utilization = None
     cash = npv_cash = terminal = depreciation = accounting = None
     retired = False
+    retirement = item.retirement if isinstance(item, ResolvedApi) else None
     if isinstance(item, ResolvedApi):
         if item.retirement is not None:
             start = inputs.month_starts[0]
@@ -170,6 +164,8 @@ def _option_result(
         npv_cost_usd=float(discounting.npv(scenario.finance.discount_rate_annual, model.implementation_usd, costs))
         + (after_pv_usd if scenario.finance.commitments_after_horizon == "count" else 0.0),
         retired_before_start=retired,
+        retires_on=retirement.retired_on.isoformat() if retirement else None,
+        successor=retirement.successor if retirement else None,
         committed_after_horizon_usd=after_usd,
         committed_after_horizon_pv_usd=after_pv_usd,
         usd_per_mtok=first / ((tokens_in + tokens_out) / 1e6),
@@ -282,75 +278,6 @@ def _versus_teacher(student: OptionResult, teacher: OptionResult, upfront_usd: f
     return dataclasses.replace(student, distillation=block)
 
 
-def _break_even(
-    self_setup: OptionSetup, api_setup: OptionSetup, self_res: OptionResult, api_res: OptionResult, scenario: Scenario
-) -> BreakEven:
-    rate = scenario.finance.discount_rate_annual
-    factors = discounting.discount_factors(rate, scenario.horizon_months)
-    savings = np.array(api_res.monthly_cost_usd) - np.array(self_res.monthly_cost_usd)
-    upfront = self_setup.model.implementation_usd - api_setup.model.implementation_usd
-    # the same tasks on both sides, counted in the self-hosted option's tokens (each option may spend its own)
-    tokens_per_request = sum(_token_totals(self_setup, 1.0))
-    model = self_setup.model
-    api_usd_per_mtok = api_setup.model.usd_per_request[0] / tokens_per_request * 1e6
-    cash_payback = None
-    # a reserved term past the horizon is an obligation at the horizon: nominal for payback, IRR and ROI (the
-    # undiscounted measures), its present value for the discounted payback, as in the NPV
-    counted = scenario.finance.commitments_after_horizon == "count"
-    owed = self_res.committed_after_horizon_usd if counted else 0.0
-    owed_pv = self_res.committed_after_horizon_pv_usd if counted else 0.0
-    lump = np.zeros(savings.size)
-    lump[-1] = owed
-    flows = discounting.investment_flows(upfront, savings, -owed)
-    lump_at = -owed
-    if self_res.cash_flow_usd is not None:  # the cash view: capex up front, the terminal value apart
-        cash = np.array(self_res.cash_flow_usd)
-        cash_upfront = cash[0] - api_setup.model.implementation_usd
-        cash_savings = np.array(api_res.monthly_cost_usd) - cash[1:]
-        cash_payback = discounting.payback_month(cash_upfront, cash_savings)
-        lump_at = self_res.terminal_value_usd or 0.0
-        flows = discounting.investment_flows(cash_upfront, cash_savings, lump_at)
-    note = discounting.not_an_investment(flows, lump_at)
-    discounted_lump = np.zeros(savings.size)
-    discounted_lump[-1] = owed_pv / factors[-1]
-    month_one, month_one_ranges = breakeven.crossings(
-        model,
-        api_setup.model,
-        tokens_per_request,
-        scenario.workload.peak_factor,
-        scenario.capacity,
-        np.array(scenario.workload.hourly_factors),
-        breakeven.choice_setting(scenario),
-    )
-    horizon, horizon_ranges = breakeven.horizon_crossings(model, api_setup.model, scenario)
-    return BreakEven(
-        self_hosted=self_res.id,
-        api=api_res.id,
-        crossings=month_one,
-        break_even_utilization=breakeven.break_even_utilization(
-            self_res.first_month_cost_usd,
-            (self_res.gpus_billed_first_month or 0) / model.gpus_per_replica,
-            model.replica_req_per_s,
-            tokens_per_request,
-            api_usd_per_mtok,
-            api_setup.model.fixed_usd_per_month,
-        ),
-        monthly_savings_usd=[float(s) for s in savings],
-        cumulative_savings_usd=[float(s) for s in np.cumsum(savings - lump) - upfront],
-        payback_month=discounting.payback_month(upfront, savings - lump),
-        discounted_payback_month=discounting.payback_month(upfront, savings - discounted_lump, factors),
-        npv_savings_usd=api_res.npv_cost_usd - self_res.npv_cost_usd,
-        cash_payback_month=cash_payback,
-        terminal_value_usd=self_res.terminal_value_usd,
-        horizon_crossings=horizon,
-        irr=None if note else discounting.irr_annual(flows),
-        roi=None if note else discounting.roi(flows),
-        returns_note=note,
-        month_one_ranges=month_one_ranges,
-        horizon_ranges=horizon_ranges,
-    )
-
-
 def assumptions(inputs: ScenarioInputs, setups: list[OptionSetup]) -> dict[str, object]:
     s = inputs.scenario
     sds = option_throughput_sds(setups, s.uncertainty.throughput_rel_sd)
@@ -371,24 +298,6 @@ def assumptions(inputs: ScenarioInputs, setups: list[OptionSetup]) -> dict[str, 
         "default_sources": DEFAULT_SOURCES,
         "uncertainty": uncertainty_ranges(s, sds),
     }
-
-
-MAX_ALL_PAIRS = 100
-"""Up to this many self-hosted × API pairs, every pair gets its break-even; beyond (a 150 × 150 scenario has
-22,500), each self-hosted option against the best API and the best self-hosted option against each API."""
-
-Pair = tuple[tuple[OptionSetup, OptionResult], tuple[OptionSetup, OptionResult]]
-
-
-def _pairs(options: list[tuple[OptionSetup, OptionResult]]) -> list[Pair]:
-    """The (self-hosted, API) pairs that get a break-even (MAX_ALL_PAIRS), in the options' order."""
-    hosted = [o for o in options if not o[0].model.is_api and o[0].feasible]
-    apis = [o for o in options if o[0].model.is_api]
-    if len(hosted) * len(apis) <= MAX_ALL_PAIRS or not hosted or not apis:
-        return [(h, a) for h in hosted for a in apis]
-    best_api = {min(apis, key=lambda o: rank_key(o[1]))[1].id, min(apis, key=lambda o: o[1].npv_cost_usd)[1].id}
-    best_hosted = min(hosted, key=lambda o: rank_key(o[1]))[1].id
-    return [(h, a) for h in hosted for a in apis if a[1].id in best_api or h[1].id == best_hosted]
 
 
 def evaluate(inputs: ScenarioInputs, setups: list[OptionSetup] | None = None) -> ScenarioResult:
@@ -414,8 +323,8 @@ def evaluate(inputs: ScenarioInputs, setups: list[OptionSetup] | None = None) ->
             upfront = setup.model.implementation_usd - teacher[0].model.implementation_usd
             results[i] = _versus_teacher(result, teacher[1], upfront, rate)
     pairs = [
-        _break_even(s_setup, a_setup, s_res, a_res, inputs.scenario)
-        for (s_setup, s_res), (a_setup, a_res) in _pairs(list(zip(setups, results, strict=True)))
+        break_even(s_setup, a_setup, s_res, a_res, inputs.scenario)
+        for (s_setup, s_res), (a_setup, a_res) in compared_pairs(list(zip(setups, results, strict=True)))
     ]
     apis = [r for r in results if r.kind == "api"]
     if apis:  # each self-hosted option's IRR and ROI against the cheapest API by NPV

@@ -237,6 +237,9 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
             )
         if d.runner_up is not None and d.savings_npv_usd is not None:
             text += f" It saves ${d.savings_npv_usd:,.0f} (NPV) against the next best, {d.runner_up.id}."
+        for option in (o for o in (d.pick, d.runner_up) if o is not None and o.retires_on):
+            then = f"; the provider names {option.successor}" if option.successor else ""
+            text += f" {option.id}'s model retires on {option.retires_on}, inside the horizon{then}."
     gate = result.assumptions.get("quality_gate") or {}
     benchmark = gate.get("benchmark") if gate.get("min_score") is not None else None
     for note in (closeness_note(result, d.pick), tokens_note(result.options), mode_note(result.options, benchmark)):

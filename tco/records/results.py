@@ -101,6 +101,10 @@ class OptionResult:
     distillation: dict[str, Any] | None = None
     """Distilled: the teacher, the training plan (tokens, FLOPs, MFU, cluster, wall time, price), the teacher's
     data price, re-distillation, payback against the teacher and the quality gap (student − teacher)."""
+    retires_on: str | None = None
+    """API: the announced shutdown of its model or endpoint (ISO date) when it falls before the horizon ends."""
+    successor: str | None = None
+    """The provider's named successor for a retiring model."""
     retired_before_start: bool = False
     """An API whose model or endpoint is shut down before the scenario starts: not recommended (notes say when and
     the successor)."""
