@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from tco.cost.reconcile import Reconciliation
-from tco.workload.usage import UsageBucket
+from tco.workload.usage_records import UsageBucket
 
 
 def spend_by_month(rows: Sequence[Reconciliation]) -> go.Figure:

@@ -20,7 +20,7 @@ import duckdb
 
 from datafiles import InputError
 from datafiles.errors import excerpt
-from tco.workload.usage import TokenPercentiles, UsageBucket
+from tco.workload.usage_records import TokenPercentiles, UsageBucket
 from usage.detect import detect
 from usage.source_sql import DAY_S, Source
 from usage.sources import COLUMNS

@@ -20,7 +20,8 @@ from datafiles import parse_as
 from pricing import PriceBook
 from tco.cost.reconcile import Reconciliation, reconcile
 from tco.records.scenario import Workload
-from tco.workload.usage import UsageSource, UsageSummary, summarise
+from tco.workload.usage import summarise
+from tco.workload.usage_records import UsageSource, UsageSummary
 from usage.importer import ImportedFile, import_files
 
 GRAIN_ORDER = ("request", "hour", "day")

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pricing.records import TokenPrices
 from tco.cost.api_cost import price_request
 from tco.records.scenario import RequestClass
-from tco.workload.usage import ASSUMED_OUTPUT_TOKENS_PER_REQUEST, UsageBucket, month_key
+from tco.workload.calendar_periods import month_key
+from tco.workload.usage_records import ASSUMED_OUTPUT_TOKENS_PER_REQUEST, UsageBucket
 
 
 @dataclass(frozen=True)

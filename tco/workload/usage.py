@@ -32,183 +32,36 @@ in `notes`.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-ASSUMED_OUTPUT_TOKENS_PER_REQUEST = 500.0
-"""Request size assumed when a source counts tokens but not requests (a typical chat answer)."""
-
-
-@dataclass(frozen=True)
-class TokenPercentiles:
-    """Per-request token percentiles of one model (request-level sources only)."""
-
-    input_tokens: dict[str, float]
-    output_tokens: dict[str, float]
-
-
-@dataclass(frozen=True)
-class ModelUsage:
-    """One model's usage summed over a span. Input includes cached and cache-write tokens; output, reasoning."""
-
-    model: str
-    provider: str | None
-    requests: float | None
-    input_tokens: float
-    cached_input_tokens: float
-    cache_write_tokens: float
-    output_tokens: float
-    reasoning_tokens: float
-    reported_cost_usd: float | None
-
-
-@dataclass(frozen=True)
-class UsageBucket(ModelUsage):
-    """One hour (or day, from daily sources) of one model's usage: sums over the requests in it."""
-
-    hour: dt.datetime
-
-
-Interval = tuple[dt.datetime, dt.datetime]
-"""[start, end): whole UTC days."""
-
-
-@dataclass(frozen=True)
-class MonthUsage:
-    month: str
-    requests: float | None
-    input_tokens: float
-    output_tokens: float
-    covered_days: float
-    """Days of the month at least one file covers."""
-    full: bool
-    """Every day of the month is covered by at least one file."""
-    in_every_file: bool = False
-    """Every file covers the whole month: a month the volume, growth and peak may use."""
-
-
-@dataclass(frozen=True)
-class UsageSource:
-    """One export: its buckets, the whole UTC days it covers [first row's day, the day after the last row's), and the
-    first and last row's times."""
-
-    name: str
-    buckets: tuple[UsageBucket, ...]
-    span: Interval
-    first: dt.datetime
-    last: dt.datetime
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """What one file covers: its first and last row's time, its whole days, and the calendar months it holds in full."""
-
-    name: str
-    first: dt.datetime
-    last: dt.datetime
-    span: Interval
-    full_months: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PeriodPeak:
-    """The busiest hour of one period (a full month, or the covered part of one) over that period's mean hour."""
-
-    period: str
-    busiest_hour: dt.datetime
-    busiest: float
-    mean_hour: float
-    file: str | None = None
-    """The one file it was measured in (files that share no day); None: all files together."""
-
-    @property
-    def ratio(self) -> float:
-        return max(1.0, self.busiest / self.mean_hour)
-
-
-@dataclass(frozen=True)
-class UsageSummary:
-    models: tuple[ModelUsage, ...]
-    months: tuple[MonthUsage, ...]
-    granularity: str
-    hourly_profile: tuple[float, ...] | None
-    peak_to_average: float | None
-    monthly_growth: float | None
-    """None where the files hold fewer than two full months every file covers: growth not estimated."""
-    workload: dict[str, object]
-    start_month: str
-    """The month after the last one in the data: where a projection from this usage starts."""
-    notes: tuple[str, ...] = field(default=())
-    coverage: tuple[Coverage, ...] = ()
-    common_period: Interval | None = None
-    """The days every file covers; None where the files share no day."""
-    common_full_months: tuple[str, ...] = ()
-    """The calendar months every file covers in full: the months volume, growth and peak are measured on."""
-    volume_basis: str = ""
-    growth_months: tuple[str, ...] = ()
-    """The months the growth is fitted on (full months every file covers); empty where not estimated."""
-    peaks: tuple[PeriodPeak, ...] = ()
-    """Each period's busiest hour over its own mean hour; `peak_to_average` is the largest."""
-
-
-def month_key(ts: dt.datetime) -> str:
-    return f"{ts.year:04d}-{ts.month:02d}"
-
-
-def _month_bounds(month: str) -> Interval:
-    year, mon = int(month[:4]), int(month[5:])
-    start = dt.datetime(year, mon, 1, tzinfo=dt.UTC)
-    return start, start + dt.timedelta(days=calendar.monthrange(year, mon)[1])
-
-
-def _days(delta: dt.timedelta) -> float:
-    return delta.total_seconds() / 86_400
-
-
-def _month_days(month: str) -> float:
-    start, end = _month_bounds(month)
-    return _days(end - start)
-
-
-def _segments(period: Interval) -> list[tuple[str, Interval]]:
-    """Each calendar month the period touches, with the part of the period inside it."""
-    out = []
-    month = month_key(period[0])
-    while True:
-        start, end = _month_bounds(month)
-        if start >= period[1]:
-            return out
-        out.append((month, (max(start, period[0]), min(end, period[1]))))
-        month = month_key(end)
-
-
-def _full_months(period: Interval | None) -> tuple[str, ...]:
-    if period is None:
-        return ()
-    return tuple(m for m, part in _segments(period) if part == _month_bounds(m))
-
-
-def _common_period(spans: Sequence[Interval]) -> Interval | None:
-    start, end = max(s[0] for s in spans), min(s[1] for s in spans)
-    return (start, end) if start < end else None
-
-
-def _merge(spans: Sequence[Interval]) -> list[Interval]:
-    out: list[Interval] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
-def _covered_days(merged: Sequence[Interval], period: Interval) -> float:
-    return sum(max(0.0, _days(min(e, period[1]) - max(s, period[0]))) for s, e in merged)
+from tco.workload.calendar_periods import (
+    Interval,
+    common_period,
+    covered_days,
+    days_in,
+    full_months,
+    merged_spans,
+    month_bounds,
+    month_days,
+    month_key,
+    months_text,
+    period_text,
+    segments,
+)
+from tco.workload.usage_records import (
+    ASSUMED_OUTPUT_TOKENS_PER_REQUEST,
+    Coverage,
+    ModelUsage,
+    MonthUsage,
+    PeriodPeak,
+    TokenPercentiles,
+    UsageBucket,
+    UsageSource,
+    UsageSummary,
+)
 
 
 def _load(b: UsageBucket, counted: bool) -> float:
@@ -217,21 +70,6 @@ def _load(b: UsageBucket, counted: bool) -> float:
 
 def _sum_in(buckets: Sequence[UsageBucket], period: Interval, counted: bool) -> float:
     return sum(_load(b, counted) for b in buckets if period[0] <= b.hour < period[1])
-
-
-def _day(ts: dt.datetime) -> str:
-    return f"{ts:%Y-%m-%d}"
-
-
-def _months_text(months: Sequence[str]) -> str:
-    """Consecutive months as a range: 2026-09 to 2026-11."""
-    if not months:
-        return "none"
-    return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
-
-
-def _period_text(period: Interval) -> str:
-    return f"{_day(period[0])} → {_day(period[1] - dt.timedelta(days=1))}"
 
 
 def growth_per_month(rates: Sequence[float]) -> float:
@@ -262,9 +100,9 @@ def summarise(
     counted = all(b.requests is not None for b in buckets)
     several = len(sources) > 1
     spans = [s.span for s in sources]
-    coverage = tuple(Coverage(s.name, s.first, s.last, s.span, _full_months(s.span)) for s in sources)
-    common = _common_period(spans)
-    common_full = _full_months(common)
+    coverage = tuple(Coverage(s.name, s.first, s.last, s.span, full_months(s.span)) for s in sources)
+    common = common_period(spans)
+    common_full = full_months(common)
     notes = [_coverage_note(coverage, common, common_full)]
     every = " every file covers" if several else ""
     models = _by_model(buckets, counted)
@@ -273,7 +111,7 @@ def summarise(
     growth = _growth(buckets, sources, months, common_full, counted, every, notes, share_a_day=common is not None)
     basis = [b for b in buckets if common is None or common[0] <= b.hour < common[1]]
     if several and common is not None and len(basis) < len(buckets):
-        notes.append(f"request classes and the 24-hour curve: from {_period_text(common)}, the days every file covers")
+        notes.append(f"request classes and the 24-hour curve: from {period_text(common)}, the days every file covers")
     profile, peaks = (None, ())
     if granularity in ("hour", "request"):
         profile = _profile(basis, counted)
@@ -286,7 +124,7 @@ def summarise(
     peak = max((p.ratio for p in peaks), default=None)
     workload = _workload(_by_model(basis, counted), monthly_volume, counted, growth, peak, percentiles or {}, notes)
     last = max(b.hour for b in buckets)
-    start = _month_bounds(month_key(last))[1]
+    start = month_bounds(month_key(last))[1]
     return UsageSummary(
         models=models,
         months=months,
@@ -308,14 +146,14 @@ def summarise(
 
 def _coverage_note(coverage: Sequence[Coverage], common: Interval | None, common_full: Sequence[str]) -> str:
     files = "; ".join(
-        f"{c.name} {c.first:%Y-%m-%d %H:%M} → {c.last:%Y-%m-%d %H:%M} UTC (full months {_months_text(c.full_months)})"
+        f"{c.name} {c.first:%Y-%m-%d %H:%M} → {c.last:%Y-%m-%d %H:%M} UTC (full months {months_text(c.full_months)})"
         for c in coverage
     )
     if len(coverage) == 1:
         return f"coverage: {files}"
     if common is None:
         return f"coverage: {files}; the files share no day"
-    return f"coverage: {files}; every file covers {_period_text(common)} (full months {_months_text(common_full)})"
+    return f"coverage: {files}; every file covers {period_text(common)} (full months {months_text(common_full)})"
 
 
 def _volume(
@@ -330,19 +168,19 @@ def _volume(
     """The month's volume and, in words, where it comes from."""
     if common_full:
         month = common_full[-1]
-        return _sum_in(buckets, _month_bounds(month), counted), f"the last full month{every}, {month}"
+        return _sum_in(buckets, month_bounds(month), counted), f"the last full month{every}, {month}"
     if common is not None:
-        month, part = _segments(common)[-1]
-        days = _days(part[1] - part[0])
+        month, part = segments(common)[-1]
+        days = days_in(part[1] - part[0])
         rate = _sum_in(buckets, part, counted) / days
         notes.append(
             f"no full calendar month{every}: the volume is {month}'s daily rate over its {days:.1f} covered days "
-            f"({_period_text(part)}) × {_month_days(month):.0f} days"
+            f"({period_text(part)}) × {month_days(month):.0f} days"
         )
-        return rate * _month_days(month), f"{month}'s daily rate over {days:.0f} covered days"
-    merged = _merge(spans)
+        return rate * month_days(month), f"{month}'s daily rate over {days:.0f} covered days"
+    merged = merged_spans(spans)
     touched = sorted({month_key(b.hour) for b in buckets})
-    full = [m for m in touched if _covered_days(merged, _month_bounds(m)) >= _month_days(m)]
+    full = [m for m in touched if covered_days(merged, month_bounds(m)) >= month_days(m)]
     caveat = (
         ", the files read as one series (one account exported period by period); if they are separate accounts "
         "or providers, export the same period from each"
@@ -351,13 +189,13 @@ def _volume(
         month = full[-1]
         notes.append(f"the files share no day: the volume is {month}'s, the last month they cover in full between "
                      f"them{caveat}")  # fmt: skip
-        return _sum_in(buckets, _month_bounds(month), counted), f"{month}, covered by the files between them"
+        return _sum_in(buckets, month_bounds(month), counted), f"{month}, covered by the files between them"
     month = touched[-1]
-    days = _covered_days(merged, _month_bounds(month))
+    days = covered_days(merged, month_bounds(month))
     notes.append(f"the files share no day and cover no full month: the volume is {month}'s daily rate over its "
-                 f"{days:.1f} covered days × {_month_days(month):.0f} days{caveat}")  # fmt: skip
-    rate = _sum_in(buckets, _month_bounds(month), counted) / days
-    return rate * _month_days(month), f"{month}'s daily rate over {days:.0f} covered days"
+                 f"{days:.1f} covered days × {month_days(month):.0f} days{caveat}")  # fmt: skip
+    rate = _sum_in(buckets, month_bounds(month), counted) / days
+    return rate * month_days(month), f"{month}'s daily rate over {days:.0f} covered days"
 
 
 def _growth(
@@ -375,17 +213,17 @@ def _growth(
     for m in months:
         if m.month in common_full:
             continue
-        holders = [s.name for s in sources if m.month in _full_months(s.span)]
+        holders = [s.name for s in sources if m.month in full_months(s.span)]
         left.append(f"{m.month} ({'partial' if not holders else 'in full only in ' + ', '.join(holders)})")
     left_text = f"; left out: {', '.join(left)}" if left else ""
     if len(common_full) < 2:
         join = "" if share_a_day else "; exports of one account for consecutive periods: join them into one file first"
         notes.append(
             f"monthly growth not estimated: it needs two full months{every}, the data holds "
-            f"{len(common_full)} ({_months_text(common_full)}){left_text} — set your own{join}"
+            f"{len(common_full)} ({months_text(common_full)}){left_text} — set your own{join}"
         )
         return None
-    rates = [_sum_in(buckets, _month_bounds(m), counted) / _month_days(m) for m in common_full]
+    rates = [_sum_in(buckets, month_bounds(m), counted) / month_days(m) for m in common_full]
     growth = growth_per_month(rates)
     per_day = ", ".join(f"{m} {r:,.1f}" for m, r in zip(common_full, rates, strict=True))
     notes.append(
@@ -406,13 +244,13 @@ def _peaks(
     """Each period's busiest hour over that same period's mean hour (module docstring)."""
     if common is not None:
         everything = [b for s in sources for b in s.buckets]
-        periods = [(m, _month_bounds(m)) for m in common_full] or _segments(common)
+        periods = [(m, month_bounds(m)) for m in common_full] or segments(common)
         found = [_peak(everything, label, part, counted, None) for label, part in periods]
     else:
         found = []
         for s in sources:
-            full = _full_months(s.span)
-            periods = [(m, _month_bounds(m)) for m in full] or _segments(s.span)
+            full = full_months(s.span)
+            periods = [(m, month_bounds(m)) for m in full] or segments(s.span)
             found += [_peak(s.buckets, label, part, counted, s.name) for label, part in periods]
     peaks = tuple(p for p in found if p is not None)
     if not peaks:
@@ -442,8 +280,8 @@ def _peak(
     total = sum(per_hour.values())
     if total <= 0:
         return None
-    if part != _month_bounds(period):
-        period = _period_text(part)
+    if part != month_bounds(period):
+        period = period_text(part)
     hour, busiest = min(per_hour.items(), key=lambda kv: (-kv[1], kv[0]))
     return PeriodPeak(period, hour, busiest, total / ((part[1] - part[0]).total_seconds() / 3600), file)
 
@@ -486,13 +324,13 @@ def _months(
         row[0] += b.requests or 0
         row[1] += b.input_tokens
         row[2] += b.output_tokens
-    merged = _merge(spans)
+    merged = merged_spans(spans)
     out = []
     for month in sorted(sums):
-        covered = _covered_days(merged, _month_bounds(month))
+        covered = covered_days(merged, month_bounds(month))
         row = sums[month]
         out.append(MonthUsage(month, row[0] if counted else None, row[1], row[2], covered,
-                              covered >= _month_days(month), month in common_full))  # fmt: skip
+                              covered >= month_days(month), month in common_full))  # fmt: skip
     return tuple(out)
 
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from cli.main import main
 from pricing import PriceBook, load_overrides, load_price_catalog
-from tco.workload.usage import UsageBucket, UsageSource, growth_per_month, summarise
+from tco.workload.usage import growth_per_month, summarise
+from tco.workload.usage_records import UsageBucket, UsageSource
 from tests.support import usage_exports as ex
 from usage.report import analyse, as_dict, provenance
 
