@@ -2,9 +2,12 @@
 
 Each browser session runs `app_session.py` (page config, navigation, the shared sidebar). Without the
 warm-up the first session paid for importing the engine, pandas and Plotly, reading the catalogues and
-fitting the example's profiles (~2 s on a 2-core machine) before its first verdict. The lifespan starts it
-in a thread, so the server answers at once and the warm-up overlaps the browser loading the page; a session
-that arrives first simply waits on the same imports and caches (bench/app_time_to_verdict.py measures both).
+fitting the example's profiles (~2 s on a 2-core machine) before its first verdict. The lifespan imports the
+pages' modules first, in the server's thread, before any session can (two threads importing the engine's
+packages in different orders can deadlock, and Python then hands one a partially initialised module); then it
+starts the rest in a thread, so the server answers at once and the catalogues and the example's fit overlap the
+browser loading the page; a session that arrives first waits on the same caches
+(bench/app_time_to_verdict.py measures both).
 """
 
 import contextlib
@@ -26,6 +29,9 @@ def _warm_up() -> None:
 
 @contextlib.asynccontextmanager
 async def _lifespan(_app: st.App) -> AsyncIterator[None]:
+    from ui import state
+
+    state.import_page_modules()  # here, before any session: a session importing alongside could deadlock on them
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     yield
 

@@ -231,14 +231,25 @@ def profile_view(current: Analysis, ref: str) -> ProfileView:
     return tco_profile_view(profile, current.scenario.slo, cls, cat.models.find(profile.meta.model), gpu)
 
 
-def warm_up() -> None:
-    """At server start (app.py, in a thread): import what the pages use, fill the catalogue caches and evaluate
-    the default example, so the first session's verdict is a cache hit instead of ~2 s of imports and fits."""
+PAGE_MODULES = ("ui.charts", "ui.report", "ui.sidebar", "ui.options_form", "ui.workload_form", "ui.slo_form",
+                "ui.tables", "reports.exports", "streamlit.elements.plotly_chart")  # fmt: skip
+"""What the pages import: imported once at server start, before any session can import them too."""
+
+
+def import_page_modules() -> None:
+    """Import PAGE_MODULES in the calling thread (app.py: the server's, before it answers). Two threads importing
+    the engine's packages in different orders can each hold a module the other waits for, and Python then hands
+    one of them a partially initialised module ("cannot import name 'decide'"); one import at start rules it out."""
     import importlib
 
-    for module in ("ui.charts", "ui.report", "ui.sidebar", "ui.options_form", "ui.workload_form", "ui.slo_form",
-                   "ui.tables", "streamlit.elements.plotly_chart"):  # fmt: skip
+    for module in PAGE_MODULES:
         importlib.import_module(module)
+
+
+def warm_up() -> None:
+    """At server start (app.py, in a thread, after `import_page_modules`): fill the catalogue caches and evaluate
+    the default example, so the first session's verdict is a cache hit instead of ~2 s of catalogues and fits."""
+    import_page_modules()
     loaders.api_choices(loaders.catalogues().prices.version)
     mapping = default_scenario()
     refs = References.allow_list(BUNDLED_FILES, loaders.bundled_profiles(), {})
