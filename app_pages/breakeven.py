@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from tco.decision.verdict import usd
 from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
 from tco.records.scenario import Finance
@@ -67,7 +68,7 @@ cols = st.columns(4)
 horizon = f"within the {len(months)}-month horizon; 'never' = not within it"
 cols[0].metric(
     "NPV of savings",
-    tables.usd(pair.npv_savings_usd),
+    usd(pair.npv_savings_usd),
     help="API NPV minus self-hosted NPV (P&L view); > 0 favours self-hosting",
 )
 owned = pair.terminal_value_usd is not None
@@ -106,7 +107,7 @@ cols[1].metric(
 )
 cols[2].metric(
     "Terminal value",
-    tables.usd(pair.terminal_value_usd) if pair.terminal_value_usd else "–",
+    usd(pair.terminal_value_usd) if pair.terminal_value_usd else "–",
     help="Owned: the servers' economic value at the horizon (present value of their remaining capital charges and "
     "residual: the P&L's own assumption, so the cash and P&L NPVs agree); never counted in cash payback",
 )
@@ -137,8 +138,8 @@ if hosted.cash_flow_usd is not None:
         "accounting charges straight-line depreciation, (price − residual) / life, with no cost of capital."
     )
     cols = st.columns(3)
-    cols[0].metric("NPV of cost, P&L", tables.usd(hosted.npv_cost_usd))
-    cols[1].metric("NPV of cost, cash", tables.usd(hosted.npv_cash_usd or 0.0))
+    cols[0].metric("NPV of cost, P&L", usd(hosted.npv_cost_usd))
+    cols[1].metric("NPV of cost, cash", usd(hosted.npv_cash_usd or 0.0))
     cols[2].metric(
         "P&L payback",
         f"month {pair.payback_month}" if pair.payback_month else "never",

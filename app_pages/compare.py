@@ -4,7 +4,7 @@ the ranked options with each one's problem in its own row, then every input in t
 import streamlit as st
 
 from reports.ranking import ranked
-from tco.decision.verdict import decide, mean_monthly_usd, payback_text, verdict
+from tco.decision.verdict import decide, mean_monthly_usd, payback_text, usd, verdict
 from ui import charts, distill_form, distill_view, options_form, report, slo_form, state, tables, workload_form
 from ui.state import Analysis
 
@@ -20,14 +20,14 @@ def answer(analysis: Analysis) -> None:
             cols[0].metric("Pick", decision.pick.id, help=decision.pick.label)
             cols[1].metric(
                 "Cost a month",
-                tables.usd(mean_monthly_usd(decision.pick)),
+                usd(mean_monthly_usd(decision.pick)),
                 help=f"Mean over the {months}-month horizon (growth and price declines included; one-time costs "
                 "apart, they are in the NPV)",
             )
         if decision.savings_npv_usd is not None and decision.runner_up is not None:
             cols[2].metric(
                 "Saves (NPV)",
-                tables.usd(decision.savings_npv_usd),
+                usd(decision.savings_npv_usd),
                 help=f"NPV of cost of the next best, {decision.runner_up.id}, minus the pick's",
             )
         if decision.pair is not None and decision.hosted is not None and decision.api is not None:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from tco.decision.verdict import usd
 from tco.records.scenario import Uncertainty
-from ui import charts, forms, state, tables
+from ui import charts, forms, state
 
 data = state.data()
 st.title("Risk")
@@ -92,9 +93,9 @@ p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
 st.markdown(f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}.")
 cols = st.columns(4)
 cols[0].metric("P(self-hosting cheaper)", f"{report.p_self_host_cheaper:.0%}")
-cols[1].metric("NPV of savings, P10", tables.usd(p10))
-cols[2].metric("P50", tables.usd(p50))
-cols[3].metric("P90", tables.usd(p90))
+cols[1].metric("NPV of savings, P10", usd(p10))
+cols[2].metric("P50", usd(p50))
+cols[3].metric("P90", usd(p90))
 charts.show(charts.tornado(report.tornado), "tornado")
 months = analysis.result.assumptions["months"]
 left, right = st.columns(2)

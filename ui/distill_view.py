@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from tco.decision.verdict import usd
 from tco.records.results import OptionResult, ScenarioResult
 from ui import charts, tables
 
@@ -43,7 +44,7 @@ def render(result: ScenarioResult) -> None:
             cols = st.columns(4)
             cols[0].metric(
                 "One-time project",
-                tables.usd(student.one_time_cost_usd),
+                usd(student.one_time_cost_usd),
                 help="Teacher data + training + evaluation; in NPV, payback and the risk",
             )
             if student.training_gpu_hours is not None:
@@ -55,9 +56,7 @@ def render(result: ScenarioResult) -> None:
                     f"{d['wall_hours']:,.1f} h. {d['estimate']}",
                 )
             else:
-                cols[1].metric(
-                    "Training", tables.usd(student.project_breakdown_usd["training"]), help=d["training_price"]
-                )
+                cols[1].metric("Training", usd(student.project_breakdown_usd["training"]), help=d["training_price"])
             payback = d.get("payback_month_vs_teacher")
             cols[2].metric(
                 f"Pays back against {d['teacher']}",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from reports.ranking import ranked
 from tco import ScenarioResult
-from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, mean_staff_usd, status, usd  # noqa: F401
+from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.results import OptionResult
 
