@@ -62,7 +62,9 @@ st.subheader(f"Self-host or API? {data.get('name') or ''}".strip(), anchor=False
 st.caption(data.get("description") or "Change any input; the answer follows.")
 workload_form.render_key_inputs(data)
 answer_box = st.container()  # drawn after the tabs below have written their edits into the scenario
-workload_tab, slo_tab, options_tab, chart_tab = st.tabs(["Workload", "SLO & capacity", "Options", "Cost breakdown"])
+workload_tab, slo_tab, options_tab, chart_tab = st.tabs(
+    ["Workload", "SLO & capacity", "Options", "Cost breakdown"], key="compare_tabs", on_change="rerun"
+)
 with workload_tab:
     workload_form.render(data)
 with slo_tab:
@@ -76,7 +78,8 @@ with answer_box:
     if current is not None:
         answer(current)
 if current is not None:
-    with chart_tab:
-        charts.show(charts.breakdown(current.result, ranked(current.result)), "cost-breakdown")
+    if chart_tab.open:  # Plotly's bundle only when the chart is looked at: the first screen does not wait on it
+        with chart_tab:
+            charts.show(charts.breakdown(current.result, ranked(current.result)), "cost-breakdown")
     tables.notes(current.result)
     tables.assumptions(current.result)

@@ -23,7 +23,7 @@ def nnls_small(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     The optimum is the unconstrained least-squares solution on its own support, so trying every support
     (2^k − 1 subsets) and keeping the best non-negative solution finds it. Written with numpy rather than
     scipy.optimize.nnls because importing scipy.optimize costs ~0.6 s of the app's first page
-    (bench/app_time_to_verdict.py);
+    (bench/app.py);
     tests/tco/capacity/test_capacity_model.py checks it against scipy's nnls on random problems.
 
     >>> nnls_small(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([2.0, -1.0]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from tco.cost.option_models import OptionSetup
 from tco.decision.evaluate import evaluate
 from tco.records.inputs import ScenarioInputs
 
@@ -23,16 +24,21 @@ class DeclineCase:
 
 
 def api_decline_cases(
-    inputs: ScenarioInputs, self_hosted: str, api: str, declines: tuple[float, ...] = API_DECLINE_CASES
+    inputs: ScenarioInputs,
+    self_hosted: str,
+    api: str,
+    declines: tuple[float, ...] = API_DECLINE_CASES,
+    setups: list[OptionSetup] | None = None,
 ) -> list[DeclineCase]:
     """The pair's savings and payback if API prices fell by each yearly rate (the rest unchanged); the
-    scenario's own rate is always one of the cases."""
+    scenario's own rate is always one of the cases. `setups`: the scenario's `setup_options` when the caller has
+    them (fleets and capacity do not depend on the API's price path, so each case reuses them)."""
     declines = tuple(sorted({*declines, inputs.scenario.finance.api_price_decline_annual}))
     cases = []
     for decline in declines:
         finance = dataclasses.replace(inputs.scenario.finance, api_price_decline_annual=decline)
         changed = dataclasses.replace(inputs, scenario=dataclasses.replace(inputs.scenario, finance=finance))
-        result = evaluate(changed)
+        result = evaluate(changed, setups)
         pair = next(b for b in result.break_even if b.self_hosted == self_hosted and b.api == api)
         cases.append(
             DeclineCase(

@@ -173,17 +173,18 @@ def solve(
     points = np.concatenate([[lo], edges[(edges > lo) & (edges < hi)], [hi]])
     level = step_cost(np.sqrt(points[:-1] * points[1:]))
     fixed, slope = api_line
-    found: list[tuple[float, bool]] = []
-    for i, cost in enumerate(level):
-        left, right = points[i], points[i + 1]
-        if i and level[i - 1] < fixed + slope * left < cost:
-            found.append((float(left), False))
-        if slope:
-            at = (cost - fixed) / slope
-            touch = slope > 0 and at == right and i + 1 < level.size and level[i + 1] >= cost
-            if left < at <= right and not touch:
-                found.append((float(at), bool(slope > 0)))
-    return found
+    left, right = points[:-1], points[1:]
+    # a jump at step i's left edge from below the line to above it
+    line_at_left = fixed + slope * left[1:]
+    jumps = np.flatnonzero((level[:-1] < line_at_left) & (line_at_left < level[1:])) + 1
+    found = [(int(i), 0, float(left[i]), False) for i in jumps]
+    if slope:
+        at = (level - fixed) / slope
+        next_level = np.append(level[1:], -np.inf)
+        touch = (slope > 0) & (at == right) & (next_level >= level)
+        inside = np.flatnonzero((left < at) & (at <= right) & ~touch)
+        found += [(int(i), 1, float(at[i]), bool(slope > 0)) for i in inside]
+    return [(volume, above) for _, _, volume, above in sorted(found)]
 
 
 def _crossings(

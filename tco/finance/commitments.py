@@ -32,6 +32,10 @@ def committed_units(needed: np.ndarray, term_months: int) -> tuple[np.ndarray, n
     """(billed, started, ended) over the last axis: units billed, units whose tranche starts, and units whose
     tranche ended at the start of each month (see the module docstring). Leading axes are independent."""
     months = needed.shape[-1]
+    if term_months >= months:  # nothing ends inside the horizon: billed is the running peak, started its rises
+        billed = np.maximum.accumulate(np.maximum(needed, 0.0), axis=-1).astype(float)
+        started = np.diff(billed, axis=-1, prepend=0.0)
+        return billed, started, np.zeros_like(billed)
     billed = np.empty_like(needed, dtype=float)
     started = np.zeros_like(billed)
     ends = np.zeros((*needed.shape[:-1], months + term_months))
