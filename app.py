@@ -7,7 +7,8 @@ pages' modules first, in the server's thread, before any session can (two thread
 packages in different orders can deadlock, and Python then hands one a partially initialised module); then it
 starts the rest in a thread, so the server answers at once and the catalogues and the example's fit overlap the
 browser loading the page; a session that arrives first waits on the same caches
-(bench/app_time_to_verdict.py measures both).
+(bench/app.py measures both). The warm-up logs nothing: it runs as one cached function without a spinner, so the
+caches it fills draw no spinner either and never look for a session (`ui.state.warm_up`).
 """
 
 import contextlib

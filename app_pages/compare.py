@@ -4,17 +4,53 @@ the ranked options with each one's problem in its own row, then every input in t
 import streamlit as st
 
 from reports.ranking import ranked
-from tco.decision.verdict import decide, mean_monthly_usd, payback_text, usd, verdict
+from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, usd, verdict
 from ui import charts, distill_form, distill_view, options_form, report, slo_form, state, tables, workload_form
 from ui.state import Analysis
+
+PAIR_HELP = (
+    "Any two options: the payback and what would change the answer follow them. Default: the pick and the best "
+    "option of the other kind. The choice is in the share link"
+)
+
+
+def pair_picker(analysis: Analysis) -> tuple[str, str] | None:
+    """'Compare … with …': any two options; default the pick and the best of the other kind. The choice is kept
+    in the session and the link (`state.PAIR`); back on the default it is forgotten, so new options re-default.
+    The boxes have no keys: their index comes from the kept choice, so they follow options added or removed."""
+    result = analysis.result
+    ids = [o.id for o in ranked(result)]
+    if len(ids) < 2:
+        return None
+    chosen = state.chosen_pair()
+    default = compared_pair(result, decide(result).pick)
+    current = compared_pair(result, decide(result).pick, chosen)
+    if current is None:
+        return None
+    labels = {o.id: f"{o.id} ({'self-hosted' if o.kind == 'self_hosted' else 'API'})" for o in result.options}
+    words, left, between, right, _ = st.columns([1.1, 2.4, 0.5, 2.4, 1.6], vertical_alignment="center")
+    words.markdown("Compare", help=PAIR_HELP)
+    first = left.selectbox("Compare", ids, index=ids.index(current[0].id), format_func=labels.get,
+                           label_visibility="collapsed")  # fmt: skip
+    between.markdown("with")
+    others = [i for i in ids if i != first]
+    second_default = current[1].id if current[1].id in others else others[0]
+    second = right.selectbox("with", others, index=others.index(second_default), format_func=labels.get,
+                             label_visibility="collapsed")  # fmt: skip
+    pair = (first, second)
+    state.choose_pair(None if default is not None and pair == (default[0].id, default[1].id) else pair)
+    return pair
 
 
 def answer(analysis: Analysis) -> None:
     result = analysis.result
-    decision = decide(result)
-    months = len(result.assumptions["months"])
     with st.container(border=True, key="verdict"):
-        st.markdown(f"**{tables.escape_markdown(verdict(result, decision))}**")
+        decision = decide(result, pair_picker(analysis))
+        months = len(result.assumptions["months"])
+        headline, _, rest = verdict(result, decision).partition(". ")
+        # the recommendation in bold, the reasons after it in plain type (one paragraph a reader scans)
+        text = f"**{tables.escape_markdown(headline)}.** {tables.escape_markdown(rest)}" if rest else f"**{headline}**"
+        st.container(key="verdict-text").markdown(text)
         cols = st.columns(4)
         if decision.pick is not None:
             cols[0].metric("Pick", decision.pick.id, help=decision.pick.label)
@@ -39,6 +75,14 @@ def answer(analysis: Analysis) -> None:
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "
                 f"savings stay above zero; never = not within the {months} months"
                 + (f". {payback_text(decision.pair)}" if owned else ""),
+            )
+        elif decision.compared is not None:  # two of one kind: nothing invested, so no payback; their difference
+            a, b = decision.compared
+            cols[3].metric(
+                f"{a.id} vs {b.id}",
+                usd(b.npv_cost_usd - a.npv_cost_usd),
+                help=f"NPV of cost of {b.id} minus {a.id}'s: what choosing {a.id} saves over the horizon (negative: "
+                "it costs more). Payback compares self-hosting with an API; pick one of each to see it",
             )
         st.caption(
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "

@@ -22,9 +22,9 @@ benchmarks = sorted(
 quality = data.get("quality", {})
 current = quality.get("benchmark", "gpqa_diamond")
 cols = st.columns(3)
-benchmark = cols[0].selectbox(
-    "Benchmark", benchmarks, index=benchmarks.index(current) if current in benchmarks else 0,
-    format_func=lambda b: BENCHMARKS.get(b, (b, ""))[0], key=forms.seeded("quality.benchmark", current),
+benchmark = cols[0].selectbox(  # its first value comes only through Session State (no index=: no warning)
+    "Benchmark", benchmarks, format_func=lambda b: BENCHMARKS.get(b, (b, ""))[0],
+    key=forms.seeded("quality.benchmark", current if current in benchmarks else benchmarks[0]),
 )  # fmt: skip
 if benchmark != "gpqa_diamond" or "benchmark" in quality:
     quality["benchmark"] = benchmark

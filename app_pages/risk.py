@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from tco.decision.verdict import usd
+from tco.decision.verdict import decide, usd
 from tco.records.scenario import Uncertainty
+from tco.risk.report import headline_pair
 from ui import charts, forms, state
 
 data = state.data()
@@ -70,22 +71,29 @@ if analysis is None:
 result = analysis.result
 hosted_ids = [o.id for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None]
 api_ids = [o.id for o in result.options if o.kind == "api"]
-headline = state.risk(analysis) if hosted_ids and api_ids else None
-pair = None
-if headline is not None:
+decision = decide(result, state.chosen_pair())
+report = None
+if hosted_ids and api_ids:
+    # default: the pair compared on Compare when it is self-hosted against an API, else the best of each
+    default_hosted = decision.hosted.id if decision.hosted and decision.hosted.id in hosted_ids else None
+    default_api = decision.api.id if decision.api else None
+    headline = headline_pair(result)
+    default_hosted = default_hosted or (headline[0].id if headline else hosted_ids[0])
+    default_api = default_api or (headline[1].id if headline else api_ids[0])
     left, right = st.columns(2)
     hosted = left.selectbox(
         "Self-hosted option",
         hosted_ids,
-        index=hosted_ids.index(headline.self_hosted),
-        key="risk.hosted",
-        help="Default: the best self-hosted option (the headline pair)",
+        index=hosted_ids.index(default_hosted),
+        help="Default: the self-hosted option of the pair compared on Compare, else the best self-hosted option",
     )
     api = right.selectbox(
-        "Against the API", api_ids, index=api_ids.index(headline.api), key="risk.api", help="Default: the best API"
+        "Against the API",
+        api_ids,
+        index=api_ids.index(default_api),
+        help="Default: the API of the pair compared on Compare, else the best API",
     )
-    pair = (hosted, api)
-report = headline if pair is None or pair == (headline.self_hosted, headline.api) else state.risk(analysis, pair)
+    report = state.risk(analysis, (hosted, api))
 if report is None:
     st.info("Risk compares the best self-hosted option that meets the SLO with the best API: add both on Compare.")
     st.stop()

@@ -79,7 +79,7 @@ BARE_APP = 'import streamlit as st\nst.container(key="verdict").markdown("**Reco
 
 COMPLETE = """(bare) => {
   const q = (s) => document.querySelectorAll(s).length;
-  if (!q('.st-key-verdict strong')) return false;
+  if (!q('.st-key-verdict-text p')) return false;
   if (bare) return true;
   return q('.st-key-verdict [data-testid=stMetric]') >= 4 && q('[data-testid=stDataFrame] canvas') > 0
     && q('[data-testid=stDownloadButton] button') >= 2 && q('[data-testid=stSkeleton]') === 0;
@@ -128,7 +128,7 @@ def browser_times(starts: int) -> None:
         print(f"first screen / floor: {statistics.median(firsts) / statistics.median(floors):.2f} (target <= 1.4)")
         try:
             page.goto(url)  # back to the app (the last fresh server) for the edits
-            headline = page.locator(".st-key-verdict strong").first
+            headline = page.locator(".st-key-verdict-text p").first
             headline.wait_for(timeout=60_000)
             volume = page.get_by_role("textbox", name="First-month volume (requests/month)")
             changes = []
@@ -138,7 +138,7 @@ def browser_times(starts: int) -> None:
                 start = time.perf_counter()
                 volume.press("Enter")
                 page.wait_for_function(
-                    "([text]) => { const h = document.querySelector('.st-key-verdict strong');"
+                    "([text]) => { const h = document.querySelector('.st-key-verdict-text p');"
                     " return h && h.innerText !== text; }",
                     arg=[before],
                     timeout=60_000,

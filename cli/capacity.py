@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from datafiles import InputError, parse_as, read_text
@@ -12,15 +14,21 @@ from datafiles.export import json_safe
 from tco.capacity.throughput_view import ProfileView
 from tco.records.scenario import RequestClass, Slo
 
+UNRECORDED = frozenset({"", "not recorded", "unknown", "none", "n/a", "?"})
+"""What a profile's `meta.gpu` holds when the file did not say which GPU ran it."""
+
 
 def add_capacity_arguments(parser: argparse.ArgumentParser) -> None:
+    """The profile, the request shape, the SLO, the GPU and the output format."""
     parser.add_argument("profile", help="profile YAML/CSV, or a benchmark tool's result file")
     parser.add_argument("--input-tokens", type=float, required=True, help="mean input tokens per request")
     parser.add_argument("--output-tokens", type=float, required=True, help="mean output tokens per request")
     parser.add_argument("--cached-input-share", type=float, default=0.0, help="share of input that hits the cache")
     parser.add_argument("--slo", default="", help="bounds, e.g. ttft_p99_s=2,itl_p99_s=0.05")
     parser.add_argument("--gpu", help="GPU sheet entry for the memory fit and ceiling (default: the profile's)")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table: for reading (default); json: every field"
+    )
 
 
 def parse_slo(text: str) -> Slo:
@@ -34,7 +42,50 @@ def parse_slo(text: str) -> Slo:
     return parse_as(Slo, bounds, "command line --slo")
 
 
-def _view(args: argparse.Namespace) -> tuple[ProfileView, RequestClass, Slo, str]:
+def replica_gpu(recorded: str, sheet_id: str | None, flag: str | None) -> tuple[str | None, str | None]:
+    """(the GPU one replica ran on, a note), from the profile's `meta.gpu`, its GPU-sheet entry and `--gpu`.
+
+    The profile's own GPU wins; `--gpu` names it when the profile does not record one; neither: None.
+
+    >>> replica_gpu("not recorded", "H200", "h200")
+    ('H200', None)
+    >>> print(replica_gpu("H100", "H200", "H200")[1])
+    --gpu H200 is not the H100 the profile was measured on: the memory fit and ceiling are for H200, X* is H100's
+    """
+    if recorded.strip().lower() not in UNRECORDED:
+        if flag and sheet_id and sheet_id.lower() != recorded.strip().lower():
+            return recorded, (
+                f"--gpu {sheet_id} is not the {recorded} the profile was measured on: the memory fit and ceiling are "
+                f"for {sheet_id}, X* is {recorded}'s"
+            )
+        return recorded, None
+    return (sheet_id if flag else None), None
+
+
+def replica_words(gpu_count: int, gpu: str | None) -> str:
+    """'8 × H200', or '8 GPUs (GPU type not recorded)'.
+
+    >>> replica_words(8, None)
+    '8 GPUs (GPU type not recorded)'
+    """
+    return f"{gpu_count} × {gpu}" if gpu else f"{gpu_count} GPU{'s' if gpu_count != 1 else ''} (GPU type not recorded)"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One `capacity` question and its answer: the profile's view at the shape and SLO, and whose replica it is."""
+
+    view: ProfileView
+    cls: RequestClass
+    slo: Slo
+    model: str
+    gpu: str | None
+    """The GPU one replica ran on (replica_gpu); None: not recorded."""
+    gpu_count: int
+
+
+def _view(args: argparse.Namespace) -> Asked:
+    """Read the profile and the flags (each bad one is an InputError naming it) and compute the view."""
     from profiling.importers import profile_from_text
     from scenario_io import load_catalogues
     from tco.capacity.throughput_view import profile_view
@@ -52,14 +103,27 @@ def _view(args: argparse.Namespace) -> tuple[ProfileView, RequestClass, Slo, str
     gpu = next((g for g in cat.gpus.gpus if g.id.lower() == gpu_id), None)
     if args.gpu and gpu is None:
         raise InputError("command line", "--gpu", f"unknown GPU {args.gpu!r}; known: {[g.id for g in cat.gpus.gpus]}")
-    return profile_view(profile, slo, cls, cat.models.find(profile.meta.model), gpu), cls, slo, profile.meta.model
+    view = profile_view(profile, slo, cls, cat.models.find(profile.meta.model), gpu)
+    named, note = replica_gpu(profile.meta.gpu, gpu.id if gpu else None, args.gpu)
+    count = profile.meta.gpu_count
+    # tco.capacity.throughput_view writes "per replica of N x <meta.gpu>"; here the replica is named in words
+    chosen = view.chosen.replace(f" of {count} x {profile.meta.gpu}", f" of {replica_words(count, named)}")
+    capacity = view.capacity
+    if note:
+        capacity = dataclasses.replace(capacity, notes=(*capacity.notes, note))
+    view = dataclasses.replace(view, chosen=chosen, capacity=capacity)
+    return Asked(view, cls, slo, profile.meta.model, named, count)
 
 
-def capacity_doc(view: ProfileView, cls: RequestClass, slo: Slo, model: str) -> dict[str, Any]:
+def capacity_doc(asked: Asked) -> dict[str, Any]:
+    """The answer as the JSON contract: X*, where it came from, the replica, the fitted model and its curve."""
+    view, cls, slo = asked.view, asked.cls, asked.slo
     cap = view.capacity
     fitted = view.model
     return {
-        "model": model,
+        "model": asked.model,
+        "gpu": asked.gpu,
+        "gpus_per_replica": asked.gpu_count,
         "shape": {
             "input_tokens": cls.input_tokens,
             "output_tokens": cls.output_tokens,
@@ -100,15 +164,19 @@ def capacity_doc(view: ProfileView, cls: RequestClass, slo: Slo, model: str) -> 
 
 
 def _seconds(value: float | None) -> str:
+    """Seconds to 3 significant digits; '-' when not predicted."""
     return "-" if value is None else f"{value:.3g}"
 
 
 def as_table(doc: dict[str, Any]) -> str:
+    """X*, the sentence on how it was chosen, the memory fit, the notes and the predicted curve."""
     shape = doc["shape"]
     x = doc["x_star_req_per_s"]
+    slo = ", ".join(f"{name} ≤ {bound:g}" for name, bound in doc["slo"].items()) or "none"
+    replica = replica_words(doc["gpus_per_replica"], doc["gpu"])
     lines = [
-        f"{doc['model']} at {shape['input_tokens']:g} in / {shape['output_tokens']:g} out "
-        f"({shape['cached_input_share']:.0%} cached), SLO {doc['slo'] or 'none'}",
+        f"{doc['model']} on {replica} at {shape['input_tokens']:g} in / {shape['output_tokens']:g} out "
+        f"({shape['cached_input_share']:.0%} cached), SLO {slo}",
         f"X* = {x:.4g} req/s per replica ({doc['method']})" if x is not None else "X*: none meets the SLO",
         doc["chosen"],
     ]
@@ -130,7 +198,7 @@ def as_table(doc: dict[str, Any]) -> str:
 
 
 def run_capacity(args: argparse.Namespace) -> int:
-    view, cls, slo, model = _view(args)
-    doc = capacity_doc(view, cls, slo, model)
+    """Print X* and its curve as a table or JSON."""
+    doc = capacity_doc(_view(args))
     print(json.dumps(json_safe(doc), indent=2, allow_nan=False) if args.format == "json" else as_table(doc))
     return 0

@@ -61,21 +61,63 @@ def _eval(args: argparse.Namespace) -> int:
     return args.eval_run(args)
 
 
+IMPORT_FORMAT_NAMES = {
+    "vllm": "vLLM `bench serve --save-result` JSON",
+    "sglang": "SGLang `bench_serving` JSONL",
+    "guidellm": "guidellm benchmarks.json",
+    "aiperf": "AIPerf profile_export_aiperf.json",
+    "inferencex": "InferenceX serving JSON, agg_*.json, /api/v1/benchmarks JSON or dashboard CSV",
+    "llmd": "llm-d benchmark report v0.2 (JSON or YAML)",
+    "mlperf": "MLPerf summary.json rows or mlperf_log_summary.txt",
+}
+"""What each importer reads, by its `--from` name; the list itself comes from profiling.importers.CONVERTERS."""
+
+
+def import_formats() -> list[tuple[str, str]]:
+    """(--from name, what it reads) for every format the importer dispatches, in its own order."""
+    from profiling.importers import CONVERTERS
+
+    return [(tool, IMPORT_FORMAT_NAMES.get(tool, tool)) for tool in CONVERTERS]
+
+
+def _add_import(sub: argparse._SubParsersAction) -> None:
+    from profiling.cli import add_import_arguments
+
+    formats = import_formats()
+    imported = sub.add_parser(
+        "import",
+        help=f"convert a benchmark result file into a profile ({', '.join(tool for tool, _ in formats)})",
+        description="Convert the result files of one deployment into a profile. Formats (detected; --from forces "
+        "one): " + "; ".join(f"{tool}: {what}" for tool, what in formats) + ".",
+    )
+    add_import_arguments(imported)
+    imported.set_defaults(run=_import)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and option, each with its help."""
     parser = argparse.ArgumentParser(prog="inference-roi", description="Self-host or API? Inference cost and ROI.")
     sub = parser.add_subparsers(dest="command", required=True)
-    compare = sub.add_parser("compare", help="evaluate a scenario file")
-    compare.add_argument("scenario", help="scenario YAML file")
-    compare.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    compare = sub.add_parser(
+        "compare",
+        help="evaluate a scenario file: ranked options with their status, break-even, verdict and risk",
+        description="Evaluate a scenario: every option ranked (those meeting the SLO and the quality gate first, "
+        "then by NPV of cost) with its status, the break-even against the best API, the verdict and the Monte Carlo.",
+    )
+    compare.add_argument("scenario", help="scenario YAML file (its relative paths are relative to it)")
+    compare.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table: for reading (default); json: the full result with risk; csv: the summary, spreadsheet-safe",
+    )
     compare.set_defaults(run=_compare)
-    from profiling.cli import add_import_arguments, add_profile_arguments
+    from profiling.cli import add_profile_arguments
 
     profile = sub.add_parser("profile", help="load-test an OpenAI-compatible server and write a profile")
     add_profile_arguments(profile)
     profile.set_defaults(run=_profile)
-    imported = sub.add_parser("import", help="convert a vLLM, SGLang, guidellm or AIPerf result file into a profile")
-    add_import_arguments(imported)
-    imported.set_defaults(run=_import)
+    _add_import(sub)
     from cli.capacity import add_capacity_arguments
 
     capacity = sub.add_parser("capacity", help="X* of one replica at a request shape and SLO, from a profile")
@@ -91,11 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     usage = sub.add_parser("usage", help="derive the workload from API usage and billing exports; check the bill")
     add_usage_arguments(usage)
     usage.set_defaults(run=_usage)
+    from cli.prices import add_prices_arguments
+
     prices = sub.add_parser("prices", help="refresh or list API prices")
-    prices.add_argument("action", choices=("update", "list"))
-    prices.add_argument("--url", help="genai-prices v2 data.json URL (update)")
-    prices.add_argument("--provider", help="only this provider (list)")
-    prices.add_argument("--search", help="only models whose id contains this text (list)")
+    add_prices_arguments(prices)
     prices.set_defaults(run=_prices)
     return parser
 

@@ -1,4 +1,11 @@
-"""`inference-roi prices update|list`."""
+"""`inference-roi prices update|list`.
+
+`prices list` dates the price data by what the data itself records. genai-prices' data (bundled or fetched)
+carries no snapshot date: no field in its providers, models or package metadata says when it was compiled. What it
+does record is the day each dated price starts (`StartDateConstraint.start_date`, price history and scheduled
+changes), so each row shows the day its price in force started, and the header the newest such day (and any
+scheduled after today); a copy fetched by `prices update` is dated by its fetch (in the catalogue's version).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,34 @@ import argparse
 import datetime as dt
 import sys
 
-from pricing import load_overrides, load_price_catalog
+from genai_prices import types as gp_types
+
+from pricing import PriceCatalog, load_overrides, load_price_catalog
 from pricing.listing import api_price_rows
 
 EXIT_NOT_UPDATED = 2
 """A refresh that did not happen exits 2 like any bad input (README: one line, exit 2)."""
 RATE_COLUMNS = ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok")
+
+
+def add_prices_arguments(parser: argparse.ArgumentParser) -> None:
+    """`prices update [--url]` and `prices list [--provider] [--search]`, each with its help."""
+    actions = parser.add_subparsers(dest="action", required=True, metavar="{update,list}")
+    update = actions.add_parser(
+        "update",
+        help="download genai-prices data over HTTPS and use it from now on (the old copy is kept on any failure)",
+        description="Download, validate and install genai-prices data; on any failure one line, exit 2, and the "
+        "prices in use stay as they were.",
+    )
+    update.add_argument("--url", help="genai-prices v2 data.json URL (default: the project's published data)")
+    listing = actions.add_parser(
+        "list",
+        help="print every API price in force today, with the date its price data records",
+        description="Every catalogued and overridden API price in force today, USD per million tokens, with its "
+        "source and the date the price data records.",
+    )
+    listing.add_argument("--provider", help="only this provider, e.g. zai or openai")
+    listing.add_argument("--search", help="only models whose id contains this text, e.g. glm")
 
 
 def run_update(args: argparse.Namespace) -> int:
@@ -30,19 +59,57 @@ def run_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def start_dates(model: gp_types.ModelInfo) -> list[dt.date]:
+    """The days this model's dated prices start (price history and scheduled changes), as the data records them."""
+    prices = model.prices if isinstance(model.prices, list) else []
+    return sorted(p.constraint.start_date for p in prices if isinstance(p.constraint, gp_types.StartDateConstraint))
+
+
+def price_since(model: gp_types.ModelInfo, today: dt.date) -> dt.date | None:
+    """The start day of the price in force on `today`; None when the data gives that price no date."""
+    started = [d for d in start_dates(model) if d <= today]
+    return started[-1] if started else None
+
+
+def data_date_text(catalog: PriceCatalog, today: dt.date) -> str:
+    """What the price data says about its own date, e.g. 'no snapshot date recorded in the data; its newest dated
+    price starts 2026-12-01 (scheduled after today: 2027-01-01)'. A fetched copy's date is its download, already in
+    the catalogue's version ('genai-prices data fetched 2026-11-29T10:00Z')."""
+    days = sorted({d for p in catalog.providers for m in p.models for d in start_dates(m)})
+    past = [d for d in days if d <= today]
+    later = [d for d in days if d > today]
+    parts = [] if catalog.snapshot.from_auto_update else ["no snapshot date recorded in the data"]
+    parts.append(f"its newest dated price starts {past[-1]}" if past else "no price in it is dated")
+    if later:
+        parts[-1] += f" (scheduled after today: {', '.join(str(d) for d in later[:3])}{' …' if len(later) > 3 else ''})"
+    return "; ".join(parts)
+
+
 def list_prices(args: argparse.Namespace) -> int:
+    """One tab-separated line per price in force today: provider, model, rates, [source and date]."""
     catalog = load_price_catalog()
     today = dt.date.today()
-    print(f"# {catalog.version}; prices as of {today}; USD per million tokens (input / cached input / output)")
-    for row in api_price_rows(catalog, load_overrides(), today):
+    print(
+        f"# {catalog.version}: {data_date_text(catalog, today)}; rates in force on {today}; "
+        "USD per million tokens (input / cached input / output)"
+    )
+    catalogued = [(p.id, m) for p in catalog.providers for m in p.models]
+    rows = api_price_rows(catalog, load_overrides(), today)
+    for i, row in enumerate(rows):
         if args.provider and row["provider"] != args.provider.lower():
             continue
         if args.search and args.search.lower() not in row["model"].lower():
             continue
+        source = row["source"]
+        if i < len(catalogued):  # api_price_rows lists the catalogue first, in this order, then the overrides
+            provider, model = catalogued[i]
+            assert (provider, model.id) == (row["provider"], row["model"]), (provider, model.id, row)
+            since = price_since(model, today)
+            source = f"{catalog.version}, " + (f"price since {since}" if since else "price not dated in the data")
         if row["input_usd_per_mtok"] is None:
-            print(f"{row['provider']}\t{row['model']}\t[{row['source']}]")
+            print(f"{row['provider']}\t{row['model']}\t[{source}]")
             continue
         tiers = " (tiers)" if row["tiered"] else ""
         rates = " / ".join(f"{row[k]:g}" for k in RATE_COLUMNS)
-        print(f"{row['provider']}\t{row['model']}\t{rates}{tiers}\t[{row['source']}]")
+        print(f"{row['provider']}\t{row['model']}\t{rates}{tiers}\t[{source}]")
     return 0

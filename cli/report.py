@@ -7,14 +7,15 @@ import json
 from typing import Any
 
 from datafiles.export import json_safe
-from reports.ranking import money_text, project_line, ranked
-from tco.decision.verdict import mean_staff_usd, payback_text, verdict
+from reports.ranking import project_line, ranked
+from tco.decision.verdict import Decision, decide, mean_staff_usd, payback_text, status, usd, verdict
 from tco.finance.volume_ranges import ranges_text
-from tco.records.results import ScenarioResult
+from tco.records.results import OptionResult, ScenarioResult
 from tco.risk.report import RiskReport
 
 
 def _risk_dict(risk: RiskReport | None) -> dict[str, Any] | None:
+    """The risk report as the JSON contract's `risk` object (None without one)."""
     if risk is None:
         return None
     return {
@@ -30,52 +31,87 @@ def _risk_dict(risk: RiskReport | None) -> dict[str, Any] | None:
 
 
 def as_json(result: ScenarioResult, risk: RiskReport | None) -> str:
+    """The whole result and its risk report as JSON (no NaN or infinity)."""
     doc = dataclasses.asdict(result)
     doc["risk"] = _risk_dict(risk)
     return json.dumps(json_safe(doc), indent=2, allow_nan=False)
 
 
+def _money(value: float | None) -> str:
+    """Whole dollars, sign before the symbol (tco.decision.verdict.usd); '-' when there is no figure."""
+    return "-" if value is None or value != value else usd(value)
+
+
+COLUMNS = (
+    ("kind", 9), ("month 1", 11), ("staff/mo", 9), ("total", 13), ("NPV", 13), ("$/Mtok", 8), ("$/req", 9),
+    ("GPUs", 5), ("util", 5), ("SLO", 4), ("quality", 7),
+)  # fmt: skip
+"""The ranked table's columns after the option id, with their widths; `status` follows, unpadded."""
+
+
+def _cells(o: OptionResult) -> list[str]:
+    """One option's cells, in COLUMNS' order."""
+    util = f"{o.utilization_first_month:.0%}" if o.utilization_first_month is not None else "-"
+    return [
+        "distilled" if o.distillation else (o.ownership or o.kind),
+        _money(o.first_month_cost_usd),
+        _money(mean_staff_usd(o)),
+        _money(o.total_cost_usd),
+        _money(o.npv_cost_usd),
+        f"{o.usd_per_mtok:.3f}",
+        f"{o.usd_per_request:.5f}",
+        f"{o.gpus_billed_first_month or '-'}",
+        util,
+        "yes" if o.slo_met else "NO",
+        f"{o.quality_score:g}" if o.quality_score is not None else "-",
+    ]
+
+
+def _row(option: str, width: int, cells: list[str], status_text: str) -> str:
+    """A table line: the id padded to `width`, the kind left-aligned, the figures right-aligned, then the status."""
+    kind, *numbers = cells
+    aligned = [f"{kind:<{COLUMNS[0][1]}}", *(f"{c:>{w}}" for c, (_, w) in zip(numbers, COLUMNS[1:], strict=True))]
+    return f"{option:<{width}} {' '.join(aligned)}  {status_text}"
+
+
+def options_table(result: ScenarioResult, decision: Decision) -> list[str]:
+    """The ranked options, one line each, with the status the app shows (tco.decision.verdict.status):
+    recommended, next best, eligible, or why not; an option that cannot be computed last, with its problem."""
+    options = ranked(result)
+    width = max([len("option"), *(len(o.id) for o in options), *(len(e.id) for e in result.option_errors)])
+    header = _row("option", width, [name for name, _ in COLUMNS], "status")
+    lines = [header, "-" * len(header)]
+    lines += [_row(o.id, width, _cells(o), status(o, decision)) for o in options]
+    lines += [f"{e.id:<{width}} {'ERROR':<{COLUMNS[0][1]}} cannot be computed: {e.error}" for e in result.option_errors]
+    return lines
+
+
 def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
-    header = (
-        f"{'option':<22} {'kind':<8} {'month 1':>11} {'staff/mo':>9} {'total':>13} {'$/Mtok':>8} {'$/req':>9} "
-        f"{'GPUs':>5} {'util':>5} {'SLO':>4} {'quality':>7}"
-    )
+    """The ranked table, each headline pair's break-even, the verdict, the Monte Carlo and every option's notes."""
+    decision = decide(result)
     lines = [
         f"{result.scenario}  ({len(result.assumptions['months'])} months from {result.assumptions['months'][0]})",
-        header,
-        "-" * len(header),
+        *options_table(result, decision),
     ]
-    for o in ranked(result):
-        kind = "distilled" if o.distillation else (o.ownership or o.kind)
-        util = f"{o.utilization_first_month:.0%}" if o.utilization_first_month is not None else "-"
-        quality = f"{o.quality_score:g}" if o.quality_score is not None else "?"
-        lines.append(
-            f"{o.id:<22} {kind:<8} {money_text(o.first_month_cost_usd):>11} {money_text(mean_staff_usd(o)):>9} "
-            f"{money_text(o.total_cost_usd):>13} "
-            f"{o.usd_per_mtok:>8.3f} {o.usd_per_request:>9.5f} {o.gpus_billed_first_month or '-':>5} {util:>5} "
-            f"{'yes' if o.slo_met else 'NO':>4} {quality:>7}"
-        )
-    for err in result.option_errors:
-        lines.append(f"{err.id:<22} ERROR    {err.error}")
     for pair in result.break_even:
         hosted, api = result.option(pair.self_hosted), result.option(pair.api)
         if api.id != (risk.api if risk else None):
             continue
         lines.append(
-            f"\n{hosted.id} vs {api.id}: NPV of savings {money_text(pair.npv_savings_usd)}, {payback_text(pair)}."
+            f"\n{hosted.id} vs {api.id}: NPV of savings {usd(pair.npv_savings_usd)}, {payback_text(pair)}."
             f"\n  In month 1 (first-month prices): {ranges_text(pair.month_one_ranges, hosted.id, api.id)}."
             f"\n  Over the horizon (NPV, by first-month volume): "
             f"{ranges_text(pair.horizon_ranges, hosted.id, api.id)}."
             + (f"\n  IRR and ROI: none, {pair.returns_note}." if pair.returns_note else "")
         )
     lines.extend(project_line(o) for o in result.options if o.distillation)
-    lines.append(f"\nVerdict: {verdict(result)}")
+    lines.append(f"\nVerdict: {verdict(result, decision)}")
     if risk is not None:
         p10, p50, p90 = risk.savings_npv_p10_p50_p90_usd
         lines.append(
             f"Risk, {risk.self_hosted} vs {risk.api} ({risk.samples:,} samples, seed {risk.seed}): "
             f"P({risk.self_hosted} cheaper) = {risk.p_self_host_cheaper:.0%}; "
-            f"NPV of savings P10 {money_text(p10)}, P50 {money_text(p50)}, P90 {money_text(p90)}"
+            f"NPV of savings P10 {usd(p10)}, P50 {usd(p50)}, P90 {usd(p90)}"
         )
     lines.append(f"\nPrices: {result.assumptions['price_data']}")
     for o in ranked(result):

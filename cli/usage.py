@@ -17,14 +17,20 @@ from usage.sources import SOURCE_NAMES
 
 
 def add_usage_arguments(parser: argparse.ArgumentParser) -> None:
+    """The exports, their source, the scenario to write and the output format."""
     parser.add_argument("files", nargs="+", metavar="FILE", help="usage exports: CSV, JSON, JSONL, Parquet, .gz")
     parser.add_argument("--from", dest="source", choices=SOURCE_NAMES, help="the export's source (default: detected)")
     parser.add_argument("--out", help="write a scenario YAML that `inference-roi compare` runs as it is")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="table: for reading (default); json: the contract"
+    )
 
 
 def _money(value: float | None) -> str:
-    return "-" if value is None else f"${value:,.2f}"
+    """Dollars and cents, the sign before the symbol (-$12.50: tco.decision.verdict.usd_cents); '-' for none."""
+    from tco.decision.verdict import usd_cents
+
+    return "-" if value is None else usd_cents(value)
 
 
 def _count(value: float | None) -> str:

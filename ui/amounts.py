@@ -1,32 +1,65 @@
-"""Large amounts typed and read as people write them: 3,000,000, 3M, 2.5 k, 1.2B, 7.5e9."""
+"""Large amounts typed and read as people write them: 3,000,000, 3M, 2.5 k, 1.2B, 7.5e9, 3 million, 1.2 bn."""
 
 from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
-SUFFIXES = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
-_AMOUNT = re.compile(r"^\s*([0-9][0-9,_ ]*(?:\.[0-9]*)?|\.[0-9]+)(?:e([+-]?[0-9]{1,3}))?\s*([kmbgt]?)\s*$", re.I)
+SCALES: dict[str, int] = {
+    "": 1,
+    "k": 10**3,
+    "thousand": 10**3,
+    "m": 10**6,
+    "mn": 10**6,
+    "mln": 10**6,
+    "mio": 10**6,
+    "million": 10**6,
+    "b": 10**9,
+    "g": 10**9,
+    "bn": 10**9,
+    "bln": 10**9,
+    "billion": 10**9,
+    "t": 10**12,
+    "tn": 10**12,
+    "trillion": 10**12,
+}
+"""Each suffix or word (lower case) and the whole number it multiplies by. "mm" is left out on purpose: some read
+it as thousand-thousand, others as a typo."""
+WORDS = ("thousand", "million", "billion", "trillion")
+"""The scales also taken in the plural ("3 millions")."""
+MAX_AMOUNT = 1e300
+EXAMPLES = "3,000,000, 3M, 750k, 1.2B or 3 million"
+
+_SCALE = "|".join(sorted((re.escape(s) for s in SCALES if s), key=len, reverse=True))
+_AMOUNT = re.compile(
+    rf"^\s*([0-9][0-9,_ ]*(?:\.[0-9]*)?|\.[0-9]+)(?:e([+-]?[0-9]{{1,3}}))?\s*(?:({_SCALE})|({'|'.join(WORDS)})s)?\s*$",
+    re.I,
+)
 
 
 def parse_amount(text: str) -> float:
-    """A positive amount with optional thousands separators and a k/M/B/T suffix.
+    """A positive amount with optional thousands separators and a scale: a k/M/B/T suffix or its word.
+
+    Case does not matter; the digits and the scale are multiplied exactly, so "1.2 billion" is 1.2e9.
 
     >>> parse_amount("3,000,000"), parse_amount("3M"), parse_amount("2.5 k"), parse_amount("7.5e9")
     (3000000.0, 3000000.0, 2500.0, 7500000000.0)
+    >>> parse_amount("3 million"), parse_amount("3,000k"), parse_amount("2.5 Thousand"), parse_amount("1.2 bn")
+    (3000000.0, 3000000.0, 2500.0, 1200000000.0)
     >>> parse_amount("three")
     Traceback (most recent call last):
     ...
-    ValueError: expected a number such as 3,000,000, 3M, 750k or 1.2B (got 'three')
+    ValueError: expected a number such as 3,000,000, 3M, 750k, 1.2B or 3 million (got 'three')
     """
     match = _AMOUNT.match(text or "")
     if match is None:
-        raise ValueError(f"expected a number such as 3,000,000, 3M, 750k or 1.2B (got {text!r})")
-    digits, exponent, suffix = match.groups()
-    try:
-        value = float(re.sub(r"[,_ ]", "", digits)) * 10 ** int(exponent or 0) * SUFFIXES[suffix.lower()]
-    except OverflowError:
-        raise ValueError(f"expected a number below 1e300 (got {text!r})") from None
+        raise ValueError(f"expected a number such as {EXAMPLES} (got {text!r})")
+    digits, exponent, scale, plural = match.groups()
+    exact = Decimal(re.sub(r"[,_ ]", "", digits)).scaleb(int(exponent or 0)) * SCALES[(scale or plural or "").lower()]
+    if exact >= Decimal(MAX_AMOUNT):
+        raise ValueError(f"expected a number below 1e300 (got {text!r})")
+    value = float(exact)
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"expected a positive number (got {text!r})")
     return value

@@ -1,12 +1,24 @@
-"""The Compare page's options: the editable table, and forms to add an API model or an open model on GPUs."""
+"""The Compare page's options: the editable table, and forms to add an API model or an open model on GPUs.
+
+The API model search lists each model's own maker first (Anthropic's API for claude-*, OpenAI's for gpt-*), then
+the other sellers of it, each with its list price, so a search for "claude-sonnet-4-5" is not answered with a
+reseller first. The maker comes from the model catalogue (a card's vendor, or the family its name carries), else
+from genai-prices' own rules for which provider a model name belongs to.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
+from genai_prices import types as gp_types
 
+from models.catalog import ModelCatalog
+from pricing import PriceCatalog, TokenPrices
+from pricing.listing import ALL_HOURS
 from ui import loaders, options_table, state
 from ui.forms import key, seeded, table_editor, tidy
 
@@ -20,6 +32,95 @@ TERMS = {
 
 
 NO_MEASUREMENT = "No measurement: transferred from the nearest one, else a roofline estimate"
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+class Makers:
+    """Which providers in the price data are a model's own maker, found from the data rather than a hand list:
+
+    1. the model catalogue's card for the model (by its id, the id's last path segment, or one of the card's API
+       ids) names the vendor; else a catalogue family the name carries (claude, gpt, gemini, glm, qwen3, …) does;
+    2. the vendor is a provider whose id is the vendor's name ("Anthropic" -> anthropic, "Z.ai" -> zai, "Mistral
+       AI" -> mistral); a vendor without an API of its own here (Alibaba Qwen) is the maker of none of the sellers;
+    3. a name the catalogue does not know goes to the providers whose genai-prices `model_match` rule claims it
+       (openai: gpt-*, o1/o3/o4; deepseek: deepseek*; cohere: command-*).
+    """
+
+    def __init__(self, providers: Sequence[gp_types.Provider], models: ModelCatalog) -> None:
+        self._providers = tuple(providers)
+        self._vendor_of: dict[str, str] = {}
+        for card in models.models:
+            for name in (card.id, *(a.model for a in card.api)):
+                self._vendor_of.setdefault(name.lower(), card.vendor)
+        families = {card.family.lower(): card.vendor for card in models.models}
+        self._families = sorted(families.items(), key=lambda item: -len(item[0]))  # "qwen3.5" before "qwen3"
+
+    def of(self, model_id: str) -> frozenset[str]:
+        """The provider ids that make `model_id` (empty when unknown, or when its maker sells no API here).
+
+        >>> from scenario_io import load_catalogues
+        >>> cat = load_catalogues()
+        >>> makers = Makers(cat.prices.providers, cat.models)
+        >>> [sorted(makers.of(m)) for m in ("claude-sonnet-4-5", "z-ai/glm-5", "gpt-4o", "databricks-qwen3-next")]
+        [['anthropic'], ['zai'], ['openai'], []]
+        """
+        name = model_id.lower().rsplit("/", 1)[-1]
+        vendor = self._vendor_of.get(model_id.lower()) or self._vendor_of.get(name)
+        vendor = vendor or next((v for family, v in self._families if family in name), None)
+        if vendor is not None:
+            wanted = _normal(vendor)
+            return frozenset(p.id for p in self._providers if wanted in (_normal(p.id), _normal(p.id) + "ai"))
+        return frozenset(p.id for p in self._providers if p.model_match is not None and p.model_match.is_match(name))
+
+
+def per_mtok(usd: float) -> str:
+    """A per-Mtok price as a price list writes it.
+
+    >>> per_mtok(3), per_mtok(2.5), per_mtok(0.075), per_mtok(0)
+    ('$3', '$2.50', '$0.075', '$0')
+    """
+    if float(usd).is_integer():
+        return f"${usd:,.0f}"
+    return f"${usd:,.2f}" if round(usd, 2) == usd else f"${usd:.3g}"
+
+
+def price_label(prices: TokenPrices) -> str:
+    """What one seller charges, for the search box: "$3 in / $15 out per Mtok", with the next tier where the
+    price rises with the request's input ("($6 / $22.50 above 200,000 input tokens)") and a per-request fee."""
+    text = f"{per_mtok(prices.input.base)} in / {per_mtok(prices.output.base)} out per Mtok"
+    tiers = prices.input.tiers or prices.output.tiers
+    if tiers:
+        above = tiers[0][0] + 1
+        tier = f"{per_mtok(prices.input.usd_per_mtok(above))} / {per_mtok(prices.output.usd_per_mtok(above))}"
+        text += f" ({tier} above {tiers[0][0]:,} input tokens)"
+    if prices.usd_per_request:
+        text += f" + ${prices.usd_per_request:g}/request"
+    return text
+
+
+def ranked_api_choices(prices: PriceCatalog, models: ModelCatalog, today: dt.date) -> dict[str, str]:
+    """Every API model in the price data as {"provider / model": its label with today's list price}, each maker's
+    own API first (in the price data's order), then every other seller. The search box keeps this order while it
+    filters (`filter_mode="contains"`), so a search lists the model's maker first."""
+    makers = Makers(prices.providers, models)
+    own: dict[str, str] = {}
+    others: dict[str, str] = {}
+    for provider in prices.providers:
+        for model in provider.models:
+            value = f"{provider.id} / {model.id}"
+            card = prices.price(provider.id, model.id, today, ALL_HOURS, "genai-prices", model.id).standard
+            (own if provider.id in makers.of(model.id) else others)[value] = f"{value} · {price_label(card)}"
+    return {**own, **others}
+
+
+@st.cache_resource(max_entries=4, show_spinner="Pricing every API model…")
+def api_choices(version: str, today: str) -> dict[str, str]:
+    """`ranked_api_choices` for one price version and day, shared by every session (read only)."""
+    cat = loaders.catalogues()
+    return ranked_api_choices(cat.prices, cat.models, dt.date.fromisoformat(today))
 
 
 def unique_id(data: dict[str, Any], wanted: str) -> str:
@@ -119,11 +220,16 @@ def render(data: dict[str, Any]) -> None:
     )
     data["options"] = options_table.apply(options, edited)
     with st.expander("Add an API model", icon=":material/cloud:"), st.form(key("form.api"), border=False):
+        labels = api_choices(loaders.catalogues().prices.version, dt.date.today().isoformat())
         st.selectbox(
             "Provider / model (type to search)",
-            loaders.api_choices(loaders.catalogues().prices.version),
+            list(labels),
             index=None,
-            placeholder="e.g. anthropic / claude-sonnet-4-6",
+            format_func=lambda choice: labels.get(choice, choice),
+            filter_mode="contains",  # keeps the list's order (maker first); "fuzzy" re-sorts by match score
+            placeholder="e.g. claude-sonnet-4-6: its maker's own API comes first, then other sellers",
+            help="Each model's maker (Anthropic for claude-*, OpenAI for gpt-*, Google for gemini-*) is listed "
+            "before the other sellers of it; each line shows that seller's list price today.",
             key=key("add.api"),
         )
         st.form_submit_button("Add API option", on_click=_on_add_api)

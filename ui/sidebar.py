@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 
 import streamlit as st
 
@@ -33,9 +34,10 @@ def _open_upload() -> None:
     state.load(mapping, f"uploaded: {upload.name}")
 
 
-def share_link(token: str) -> str:
+def share_link(token: str, pair: tuple[str, str] | None = None) -> str:
+    """The page's address with the scenario (`s`) and, when the reader chose one, the compared pair (`pair`)."""
     base = (st.context.url or "").split("?")[0]
-    return f"{base}?s={token}"
+    return f"{base}?s={token}" + (f"&pair={urllib.parse.quote(','.join(pair))}" if pair else "")
 
 
 def render() -> None:
@@ -78,7 +80,8 @@ def render() -> None:
                 "Uploaded profiles are not inside it: the recipient uploads the same files."
             )
             try:
-                st.code(share_link(codec.to_url_token(state.data())), language=None, wrap_lines=True)
+                link = share_link(codec.to_url_token(state.data()), state.chosen_pair())
+                st.code(link, language=None, wrap_lines=True)
             except InputError as err:
                 st.warning(f"No link for this scenario: {err}")
         names = list(loaders.bundled_scenarios())

@@ -40,6 +40,8 @@ SOURCE = "scenario_source"
 PROFILES = "uploaded_profiles"
 EVALS = "uploaded_evals"
 LOAD_ERROR = "scenario_load_error"
+PAIR = "compared_pair"
+"""The two option ids the reader compares at the top of Compare (None: the default pair); `pair` in the link."""
 FORM_PREFIX = "f."
 """Every form widget's key starts with this, so loading a scenario can reset them all at once."""
 
@@ -54,6 +56,7 @@ def ensure_loaded() -> None:
         return
     st.session_state[PROFILES] = {}
     st.session_state[EVALS] = {}
+    st.session_state[PAIR] = _pair_from_link(st.query_params.get("pair"))
     token = st.query_params.get("s")
     if token:
         try:
@@ -71,6 +74,21 @@ def load(data: dict[str, Any], source: str) -> None:
     st.session_state[SCENARIO] = copy.deepcopy(data)
     st.session_state[SOURCE] = source
     reset_form()
+
+
+def _pair_from_link(text: str | None) -> tuple[str, str] | None:
+    """'a,b' from the link's `pair` parameter; anything else is no choice (ids the scenario lacks fall back to the
+    default pair when the answer is drawn, `tco.decision.verdict.compared_pair`)."""
+    parts = (text or "").split(",")
+    return (parts[0], parts[1]) if len(parts) == 2 and all(parts) and parts[0] != parts[1] else None
+
+
+def chosen_pair() -> tuple[str, str] | None:
+    return st.session_state.get(PAIR)
+
+
+def choose_pair(pair: tuple[str, str] | None) -> None:
+    st.session_state[PAIR] = pair
 
 
 def reset_form(prefix: str = FORM_PREFIX) -> None:
@@ -109,6 +127,11 @@ def sync_url() -> None:
         return
     if st.query_params.get("s") != token:
         st.query_params["s"] = token
+    pair = chosen_pair()
+    if pair is not None and st.query_params.get("pair") != ",".join(pair):
+        st.query_params["pair"] = ",".join(pair)
+    elif pair is None and "pair" in st.query_params:
+        del st.query_params["pair"]
 
 
 @dataclass(frozen=True)
@@ -202,7 +225,7 @@ def risk(current: Analysis, pair: tuple[str, str] | None = None) -> RiskReport |
 
 @st.cache_resource(max_entries=16, show_spinner="Re-running the pair under API price cuts…")
 def _decline_cases(key: str, self_hosted: str, api: str, _analysis: Analysis) -> list[DeclineCase]:
-    return api_decline_cases(_analysis.inputs, self_hosted, api)
+    return api_decline_cases(_analysis.inputs, self_hosted, api, setups=_analysis.setups)
 
 
 def decline_cases(current: Analysis, self_hosted: str, api: str) -> list[DeclineCase]:
@@ -246,11 +269,19 @@ def import_page_modules() -> None:
         importlib.import_module(module)
 
 
+@st.cache_resource(show_spinner=False)
 def warm_up() -> None:
     """At server start (app.py, in a thread, after `import_page_modules`): fill the catalogue caches and evaluate
-    the default example, so the first session's verdict is a cache hit instead of ~2 s of catalogues and fits."""
+    the default example, so the first session's verdict is a cache hit instead of ~2 s of catalogues and fits.
+
+    Itself a cached function without a spinner, so the caches it fills are nested in it: Streamlit draws a cache's
+    spinner only for the outermost cached call (streamlit#9956), and without a session a spinner has nowhere to
+    go; each one logged "Thread 'warm-up': missing ScriptRunContext". Nothing is hidden: a warm-up thread that
+    touched a real element would still warn. Run once per server; the caches it fills are the sessions' own."""
     import_page_modules()
-    loaders.api_choices(loaders.catalogues().prices.version)
+    from ui import options_form  # a page module, imported by now: importing it at the top would be a cycle
+
+    options_form.api_choices(loaders.catalogues().prices.version, dt.date.today().isoformat())
     mapping = default_scenario()
     refs = References.allow_list(BUNDLED_FILES, loaders.bundled_profiles(), {})
     _analyse(content_key(mapping, ()), mapping, refs)

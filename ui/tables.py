@@ -9,29 +9,55 @@ import streamlit as st
 
 from reports.ranking import ranked
 from tco import ScenarioResult
-from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
+from tco.decision.verdict import STATUS_WORDS, decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.results import OptionResult
 
 OPTION_COLUMNS = {
-    "option": st.column_config.TextColumn("option", width=112),
-    "status": st.column_config.TextColumn("status", width=118, help="Why an option is or is not recommended"),
-    "$/month": st.column_config.TextColumn(
-        "$/month", width=72, help="Mean monthly cost over the horizon, one-time costs apart (they are in NPV)"
+    "option": st.column_config.TextColumn("option", width=136, help="The option's name in the scenario"),
+    "status": st.column_config.TextColumn(
+        "status", width=100, help="; ".join(f"{k}: {v}" for k, v in STATUS_WORDS.items())
     ),
-    "$/task": st.column_config.TextColumn("$/task", width=64, help="Cost per request in the first month"),
-    "NPV": st.column_config.TextColumn("NPV", width=88, help="NPV of cost over the horizon, one-time included"),
-    "$/Mtok": st.column_config.TextColumn("$/Mtok", width=58, help="First month, input and output tokens together"),
-    "GPUs": st.column_config.TextColumn("GPUs", width=70, help="GPUs billed in month 1; the fleet is explained below"),
-    "util.": st.column_config.TextColumn("util.", width=48, help="Mean load / capacity of the billed GPUs, month 1"),
-    "SLO": st.column_config.TextColumn("SLO", width=52, help="Meets the latency SLO"),
-    "quality": st.column_config.TextColumn("quality", width=84, help="The deciding record's score, and the gate"),
-    "basis": st.column_config.TextColumn(
-        "basis", width=110, help="Where the throughput comes from, how far to trust it"
+    "$/month": st.column_config.TextColumn(
+        "$/month",
+        width=70,
+        help="What it costs a month, on average over the horizon (growth and price changes "
+        "included; one-time costs such as setup are in the NPV of cost instead)",
+    ),
+    "$/task": st.column_config.TextColumn("$/task", width=60, help="What one request costs, in the first month"),
+    "NPV of cost": st.column_config.TextColumn(
+        "NPV of cost",
+        width=90,
+        help="Everything it costs over the horizon, one-time costs included, in today's "
+        "dollars (later months discounted at the scenario's rate). Lower is better: the options are ranked by it",
+    ),
+    "$/Mtok": st.column_config.TextColumn(
+        "$/Mtok", width=56, help="Dollars per million tokens, input and output together, in the first month"
+    ),
+    "GPUs": st.column_config.TextColumn(
+        "GPUs", width=68, help="GPUs paid for in the first month; the fleet is explained in words under the table"
+    ),
+    "GPU use": st.column_config.TextColumn(
+        "GPU use",
+        width=58,
+        help="How busy the paid GPUs are on average in the first month (load ÷ capacity): "
+        "low use means capacity bought for the peak, the SLO or whole servers",
+    ),
+    "SLO": st.column_config.TextColumn(
+        "SLO", width=46, help="met: answers within the latency target (the SLO) at the planned load"
+    ),
+    "quality": st.column_config.TextColumn(
+        "quality", width=76, help="Its score on the quality gate's benchmark, and whether it passes the gate"
+    ),
+    "capacity": st.column_config.TextColumn(
+        "capacity",
+        width=116,
+        help="Where each fleet's throughput comes from: measured (a load test), published (a "
+        "vendor's or third party's sweep), modelled (fitted between measured shapes), transferred (measured on "
+        "another GPU or a sibling model, scaled), estimated (from the hardware alone); ± is the error to expect. "
+        "provider: an API, the provider runs it",
     ),
 }
-"""The Compare table: key columns first, every cell text formatted the same way (whole dollars, % with a space)."""
-
 LEVEL_COLUMNS = {
     "index": st.column_config.NumberColumn("load level"),
     "concurrency": st.column_config.NumberColumn("concurrency"),
@@ -59,12 +85,13 @@ LEVEL_COLUMNS = {
 
 
 def throughput_basis(option: OptionResult) -> str:
-    """'measured', or e.g. 'published, modelled ±25 %': where X* comes from and how far to trust it."""
+    """'measured', 'published', or how it was derived with its expected error, e.g. 'modelled ±25%': where X*
+    comes from and how far to trust it, short enough for a table cell (the notes name the source)."""
     cap = option.capacity
     if cap is None or cap["method"] in ("measured", "none") or cap["method"] == option.capacity_basis:
         return option.capacity_basis
     error = f" ±{cap['expected_error']:.0%}" if cap.get("expected_error") else ""
-    return f"{option.capacity_basis}, {cap['method']}{error}"
+    return f"{cap['method']}{error}"
 
 
 def escape_markdown(text: str) -> str:
@@ -84,27 +111,27 @@ def options_frame(result: ScenarioResult) -> pd.DataFrame:
     decision = decide(result)
     rows = []
     for o in ranked(result):
-        quality = "–" if o.quality_score is None else f"{o.quality_score:g}"
+        quality = "no score" if o.quality_score is None else f"{o.quality_score:g}"
         if o.quality_gate:
-            quality += f" ({o.quality_gate})"
+            quality += {"passes": " pass", "below": " below"}.get(o.quality_gate, "")
         rows.append(
             {
                 "option": o.id,
                 "status": status(o, decision),
                 "$/month": _money(mean_monthly_usd(o)),
                 "$/task": _money(o.usd_per_request, 4),
-                "NPV": _money(o.npv_cost_usd),
+                "NPV of cost": _money(o.npv_cost_usd),
                 "$/Mtok": _money(o.usd_per_mtok, 2),
                 "GPUs": "API" if o.kind == "api" else f"{o.gpus_billed_first_month or '–'} {o.gpu or ''}".strip(),
-                "util.": "" if o.utilization_first_month is None else f"{o.utilization_first_month:.0%}",
+                "GPU use": "–" if o.utilization_first_month is None else f"{o.utilization_first_month:.0%}",
                 "SLO": "met" if o.slo_met else "MISSED",
                 "quality": quality,
-                "basis": throughput_basis(o),
+                "capacity": throughput_basis(o),
             }
         )
     for err in result.option_errors:
-        rows.append({"option": err.id, "status": f"cannot be computed: {err.error}"})
-    return pd.DataFrame(rows, columns=list(OPTION_COLUMNS)).fillna("")
+        rows.append({"option": err.id, "status": "cannot compute"})  # its problem is written under the table
+    return pd.DataFrame(rows, columns=list(OPTION_COLUMNS)).fillna("–")
 
 
 def staff_caption(result: ScenarioResult) -> str | None:

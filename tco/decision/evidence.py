@@ -8,6 +8,7 @@ at ≥ 88 (the gate + CLOSE_POINTS) an option at 86 drops out, and the pick beco
 
 from __future__ import annotations
 
+from tco.records.benchmarks import benchmark_name
 from tco.records.results import OptionResult, ScenarioResult
 
 CLOSE_POINTS = 3.0
@@ -41,7 +42,7 @@ def mode_note(options: list[OptionResult], benchmark: str | None) -> str:
     tokens = sorted({round(o.output_tokens_per_request or 0) for o in thinking})
     names = ", ".join(o.id for o in thinking)
     return (
-        f"The {benchmark} scores of {names} are thinking-mode results, priced at the workload's "
+        f"The {benchmark_name(benchmark)} scores of {names} are thinking-mode results, priced at the workload's "
         f"{', '.join(f'{t:,}' for t in tokens)} output tokens a task, which may leave out the thinking: give each "
         "option the output tokens of the mode it is scored in (output_tokens with its basis, or your eval)."
     )
@@ -53,8 +54,8 @@ def _pick(options: list[OptionResult], passes) -> OptionResult | None:
 
 
 def closeness_note(result: ScenarioResult, pick: OptionResult | None) -> str:
-    """'' unless moving the gate by CLOSE_POINTS either way changes the pick: "The call is close: at gpqa_diamond ≥
-    88 the pick would be gemini-3-pro."."""
+    """'' unless moving the gate by CLOSE_POINTS either way changes the pick: "The call is close: at GPQA Diamond
+    score ≥ 88 the pick would be gemini-3-pro."."""
     gate = result.assumptions.get("quality_gate") or {}
     min_score, min_rate = gate.get("min_score"), gate.get("min_success_rate")
     if min_score is None and min_rate is None:
@@ -74,7 +75,7 @@ def closeness_note(result: ScenarioResult, pick: OptionResult | None) -> str:
             where = " and ".join(
                 part
                 for part in (
-                    f"{gate['benchmark']} ≥ {score:g}" if score is not None else "",
+                    f"{benchmark_name(gate['benchmark'])} score ≥ {score:g}" if score is not None else "",
                     f"success rate ≥ {rate:.0%}" if rate is not None else "",
                 )
                 if part

@@ -1,10 +1,11 @@
 """One plain answer for the app's headline, the decision report and the CLI: what to pick and why.
 
 `decide` picks the cheapest option by NPV of cost that meets the SLO and, when one is set, the quality gate
-(`results.recommendable`); the runner-up is the next such option. Beside it, the headline pair (the best
-self-hosted option against the best API, tco.risk.report.headline_pair) says when self-hosting pays back and at
-which first-month volume the answer between the two flips (the horizon break-even crossing nearest today's
-volume). Costs quoted are monthly means over the horizon, not month 1, so growth and price declines count.
+(`results.recommendable`); the runner-up is the next such option. Beside it, the compared pair (the reader's
+choice of two options, else the pick against the best option of the other kind, tco.risk.report.headline_pair)
+says when self-hosting pays back and at which first-month volume the answer between the two flips (the horizon
+break-even crossing nearest today's volume); two options of one kind are set side by side.
+Costs quoted are monthly means over the horizon, not month 1, so growth and price declines count.
 
 Worked example: the pick costs an NPV of $200,000, the runner-up $560,000: it saves $360,000 over the horizon.
 """
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from tco.cost.components import STAFF
 from tco.decision.evidence import closeness_note, mode_note, tokens_note
 from tco.finance.volume_ranges import range_at, ranges_text
+from tco.records.benchmarks import benchmark_name
 from tco.records.results import BreakEven, OptionResult, ScenarioResult, recommendable
 from tco.risk.report import headline_pair
 
@@ -31,12 +33,15 @@ class Decision:
     hosted: OptionResult | None
     api: OptionResult | None
     pair: BreakEven | None
-    """Break-even of the headline pair (hosted vs api)."""
+    """Break-even of the compared pair when it is self-hosted against an API (`hosted`, `api`)."""
     flip_requests_per_month: float | None
-    """First-month volume at which the headline pair's NPV of savings changes sign, nearest today's volume."""
+    """First-month volume at which the compared pair's NPV of savings changes sign, nearest today's volume."""
     left_out: list[tuple[str, str]] = field(default_factory=list)
     """(option id, why not recommended), cheapest first."""
     commitments_after_horizon: str = "count"
+    compared: tuple[OptionResult, OptionResult] | None = None
+    """The two options the reader compares (`decide`'s `pair`, else the pick and the best of the other kind): the
+    payback and "what would change the answer" are theirs when one is self-hosted and the other an API."""
 
 
 def usd(value: float) -> str:
@@ -46,6 +51,18 @@ def usd(value: float) -> str:
     '-$807,094'
     """
     return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
+
+
+def usd_cents(value: float) -> str:
+    """Dollars and cents with the sign before the symbol, as `usd` (a bill's lines, where cents count).
+
+    >>> usd_cents(-1234.5)
+    '-$1,234.50'
+    >>> usd_cents(-0.001)
+    '$0.00'
+    """
+    cents = round(value, 2)
+    return f"{'-' if cents < 0 else ''}${abs(cents):,.2f}"
 
 
 def mean_monthly_usd(option: OptionResult) -> float:
@@ -69,13 +86,31 @@ def why_not(option: OptionResult) -> str:
     return "; ".join(option.quality_missing) or "no score for the quality gate"
 
 
+STATUS_WORDS = {
+    "recommended": "the cheapest option (NPV of cost) that meets the SLO and the quality gate",
+    "next best": "the second cheapest that meets both",
+    "eligible": "meets both, costs more",
+    "misses the SLO": "cannot meet the latency SLO at any load measured or modelled",
+    "below the gate": "its score is under the quality gate",
+    "no gate score": "no score on the gate's benchmark, so it cannot be recommended until you give one",
+    "retired": "its model is shut down before the scenario starts",
+}
+"""Each status in the table, the CLI and the exports, and what it means (the column's help)."""
+
+
 def status(option: OptionResult, decision: Decision) -> str:
-    """recommended, next best, eligible, or why not (the table's and the exports' status column)."""
+    """One of `STATUS_WORDS`: short enough for a table cell; the verdict's "Not recommended" gives `why_not`."""
     if decision.pick is not None and option.id == decision.pick.id:
         return "recommended"
     if decision.runner_up is not None and option.id == decision.runner_up.id:
         return "next best"
-    return "eligible" if recommendable(option) else why_not(option)
+    if recommendable(option):
+        return "eligible"
+    if option.retired_before_start:
+        return "retired"
+    if not option.slo_met:
+        return "misses the SLO"
+    return "below the gate" if option.quality_gate == "below" else "no gate score"
 
 
 def _flip(pair: BreakEven, today: float) -> float | None:
@@ -88,28 +123,48 @@ def _flip(pair: BreakEven, today: float) -> float | None:
     return min(edges, key=lambda v: abs(v / today - 1)) if edges else None
 
 
-def decide(result: ScenarioResult) -> Decision:
+def compared_pair(
+    result: ScenarioResult, pick: OptionResult | None, pair: tuple[str, str] | None = None
+) -> tuple[OptionResult, OptionResult] | None:
+    """The two options compared: `pair` (two option ids) when both are in the result and differ; else the pick and
+    the best option of the other kind (self-hosted against API), as `headline_pair` ranks them."""
+    by_id = {o.id: o for o in result.options}
+    if pair is not None and pair[0] != pair[1] and pair[0] in by_id and pair[1] in by_id:
+        return by_id[pair[0]], by_id[pair[1]]
+    headline = headline_pair(result)
+    if headline is None:
+        return None
+    hosted, api = headline
+    return (api, hosted) if pick is not None and pick.id == api.id else (hosted, api)
+
+
+def decide(result: ScenarioResult, pair: tuple[str, str] | None = None) -> Decision:
+    """The pick, the runner-up and the compared pair (`pair`: two option ids the reader chose; see
+    `compared_pair`)."""
     ranked = sorted(result.options, key=lambda o: o.npv_cost_usd)
     eligible = [o for o in ranked if recommendable(o)]
     pick = eligible[0] if eligible else None
     runner_up = eligible[1] if len(eligible) > 1 else None
     savings = runner_up.npv_cost_usd - pick.npv_cost_usd if pick and runner_up else None
-    headline = headline_pair(result)
-    hosted, api = headline if headline else (None, None)
-    pair = next(
+    compared = compared_pair(result, pick, pair)
+    kinds = {o.kind: o for o in compared} if compared else {}
+    hosted, api = kinds.get("self_hosted"), kinds.get("api")
+    breakeven = next(
         (b for b in result.break_even if hosted and api and (b.self_hosted, b.api) == (hosted.id, api.id)), None
     )
-    flip = _flip(pair, result.assumptions["requests_per_month_first"]) if pair else None
+    flip = _flip(breakeven, result.assumptions["requests_per_month_first"]) if breakeven else None
     left_out = [(o.id, why_not(o)) for o in ranked if not recommendable(o)]
     after = (result.assumptions.get("finance") or {}).get("commitments_after_horizon", "count")
-    return Decision(pick, runner_up, savings, gate_text(result), hosted, api, pair, flip, left_out, after)
+    return Decision(
+        pick, runner_up, savings, gate_text(result), hosted, api, breakeven, flip, left_out, after, compared
+    )
 
 
 def gate_text(result: ScenarioResult) -> str | None:
     gate = result.assumptions.get("quality_gate") or {}
     parts = []
     if gate.get("min_score") is not None:
-        parts.append(f"{gate['benchmark']} ≥ {gate['min_score']:g}")
+        parts.append(f"{benchmark_name(gate['benchmark'])} score ≥ {gate['min_score']:g}")
     if gate.get("min_success_rate") is not None:
         parts.append(f"success rate ≥ {gate['min_success_rate']:.0%}")
     return " and ".join(parts) or None
@@ -170,6 +225,20 @@ def _payback(d: Decision, months: int, today: float) -> str:
             + (f"{who} is the cheaper." if who != "neither" else "the two alternate.")
         )
     return text
+
+
+def _same_kind(d: Decision) -> str:
+    """Two options of one kind compared (two APIs, two fleets): their costs side by side; no payback, as neither
+    is an investment against the other."""
+    if d.compared is None:
+        return ""
+    a, b = d.compared
+    change = mean_monthly_usd(a) / mean_monthly_usd(b) - 1 if mean_monthly_usd(b) else 0.0
+    return (
+        f" Compared: {a.id} costs {usd(mean_monthly_usd(a))}/month (mean over the horizon), {abs(change):.0%} "
+        f"{'less' if change < 0 else 'more'} than {b.id}; NPV of cost {usd(a.npv_cost_usd)} against "
+        f"{usd(b.npv_cost_usd)}."
+    )
 
 
 def payback_text(pair: BreakEven) -> str:
@@ -244,7 +313,7 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
     benchmark = gate.get("benchmark") if gate.get("min_score") is not None else None
     for note in (closeness_note(result, d.pick), tokens_note(result.options), mode_note(result.options, benchmark)):
         text += f" {note}" if note else ""
-    text += _payback(d, months, result.assumptions["requests_per_month_first"])
+    text += _payback(d, months, result.assumptions["requests_per_month_first"]) or _same_kind(d)
     if d.left_out:
         text += " Not recommended: " + ", ".join(f"{i} ({why})" for i, why in d.left_out) + "."
     return text

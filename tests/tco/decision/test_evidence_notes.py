@@ -37,7 +37,7 @@ def test_a_close_call_names_the_pick_a_few_points_away_as_the_engine_finds_it(ca
     stricter = decide(_flagship(catalogues, min_score=gate + 3)).pick
     looser = decide(_flagship(catalogues, min_score=gate - 3)).pick
     assert stricter is not None and stricter.id != decide(base).pick.id
-    assert f"at gpqa_diamond ≥ {gate + 3:g} the pick would be {stricter.id}" in text
+    assert f"at GPQA Diamond score ≥ {gate + 3:g} the pick would be {stricter.id}" in text
     if looser is not None and looser.id == decide(base).pick.id:
         assert f"≥ {gate - 3:g}" not in text  # a shift that changes nothing is not said
 

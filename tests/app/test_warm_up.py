@@ -1,0 +1,70 @@
+"""Item 10b in-process: the start-up warm-up, run as app.py runs it (a thread named "warm-up", no session), logs
+nothing and leaves the sessions' caches filled: a session's first calls are cache hits, not the work again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+
+from scenario_io.references import References
+from ui import loaders, options_form, state
+
+STREAMLIT_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.elements.lib.policies")
+"""Where the warnings item 10 is about are logged (Streamlit's loggers do not propagate to the root)."""
+
+
+class _Heard(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname} {record.getMessage()}")
+
+
+@pytest.fixture
+def heard() -> Iterator[list[str]]:
+    handler = _Heard()
+    loggers = [logging.getLogger(name) for name in STREAMLIT_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler.lines
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+def _not_again(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("a session redid work the warm-up had done")
+
+
+def test_the_warm_up_is_silent_and_fills_the_sessions_caches(heard: list[str], monkeypatch: pytest.MonkeyPatch):
+    st.cache_resource.clear()  # as at server start: nothing cached
+    thread = threading.Thread(target=state.warm_up, name="warm-up", daemon=True)
+    thread.start()
+    thread.join(timeout=300)
+    assert not thread.is_alive()
+    assert heard == []  # was four times "Thread 'warm-up': missing ScriptRunContext!"
+    monkeypatch.setattr(state, "_compute", _not_again)
+    monkeypatch.setattr(options_form, "ranked_api_choices", _not_again)
+    mapping = state.default_scenario()
+    refs = References.allow_list(state.BUNDLED_FILES, loaders.bundled_profiles(), {})
+    assert state._analyse(state.content_key(mapping, ()), mapping, refs).result.options
+    assert options_form.api_choices(loaders.catalogues().prices.version, dt.date.today().isoformat())
+
+
+def test_the_check_hears_a_cache_miss_outside_a_session(heard: list[str]):
+    """The same check on one cached function called bare from a thread (what the warm-up did): it is heard."""
+
+    @st.cache_resource(show_spinner="Working…")
+    def bare(n: int) -> int:
+        return n
+
+    thread = threading.Thread(target=bare, args=(7,), name="warm-up")
+    thread.start()
+    thread.join(timeout=60)
+    assert any("missing ScriptRunContext" in line for line in heard), heard
