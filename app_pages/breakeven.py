@@ -1,5 +1,6 @@
 """Break-even & ROI: where the cost curves cross, when the switch pays back, NPV, cash vs P&L, API price cuts."""
 
+import pandas as pd
 import streamlit as st
 
 from tco.decision.verdict import usd
@@ -7,7 +8,7 @@ from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
 from tco.records.scenario import Finance
 from tco.risk.report import headline_pair
-from ui import charts, forms, state, tables
+from ui import charts, forms, state
 
 data = state.data()
 st.title("Break-even & ROI")
@@ -150,17 +151,28 @@ if hosted.cash_flow_usd is not None:
 st.subheader("If API prices keep falling")
 cases = state.decline_cases(analysis, hosted.id, api.id)
 own_rate = analysis.scenario.finance.api_price_decline_annual
-decline_frame = tables.frame(cases)
-decline_frame.insert(0, "case", ["this scenario" if c.api_price_decline_annual == own_rate else "" for c in cases])
+horizon_months = len(months)
+decline_frame = pd.DataFrame(
+    {
+        "case": ["this scenario" if c.api_price_decline_annual == own_rate else "" for c in cases],
+        "API price decline a year": [f"{c.api_price_decline_annual:.0%}" for c in cases],
+        "NPV of savings": [usd(c.npv_savings_usd) for c in cases],
+        "payback" + (" (cash)" if owned else ""): [
+            f"month {c.payback_month}" if c.payback_month else f"not within {horizon_months} months" for c in cases
+        ],
+        f"{api.id} total": [usd(c.api_total_cost_usd) for c in cases],
+        f"{hosted.id} total": [usd(c.self_hosted_total_cost_usd) for c in cases],
+    }
+)
 st.dataframe(
     decline_frame,
     hide_index=True,
     width="stretch",
     column_config={
-        "api_price_decline_annual": st.column_config.NumberColumn("API price decline a year", format="percent"),
-        "npv_savings_usd": st.column_config.NumberColumn("NPV of savings", format="dollar"),
-        "payback_month": st.column_config.NumberColumn("payback month" + (" (cash)" if owned else "")),
-        "api_total_cost_usd": st.column_config.NumberColumn(f"{api.id} total", format="dollar"),
-        "self_hosted_total_cost_usd": st.column_config.NumberColumn(f"{hosted.id} total", format="dollar"),
+        "NPV of savings": st.column_config.TextColumn(
+            help=f"NPV of cost of {api.id} minus {hosted.id}'s over the horizon: above zero, self-hosting saves"
+        ),
+        f"{api.id} total": st.column_config.TextColumn(help="Its cost over the horizon, one-time costs included"),
+        f"{hosted.id} total": st.column_config.TextColumn(help="Its cost over the horizon, one-time costs included"),
     },
 )

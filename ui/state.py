@@ -215,7 +215,7 @@ def analysis(show_error: bool = True) -> Analysis | None:
 
 @st.cache_resource(max_entries=16, show_spinner="Running the Monte Carlo…")
 def _risk(key: str, pair: tuple[str, str] | None, _analysis: Analysis) -> RiskReport | None:
-    return risk_report(_analysis.inputs, _analysis.result, pair=pair)
+    return risk_report(_analysis.inputs, _analysis.result, pair=pair, setups=_analysis.setups)
 
 
 def risk(current: Analysis, pair: tuple[str, str] | None = None) -> RiskReport | None:

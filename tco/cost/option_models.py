@@ -15,6 +15,7 @@ from tco.cost.api_cost import RequestCost, mean_request_cost
 from tco.cost.hardware import ServerYear, owned_server_year
 from tco.finance.projection import Drivers, OptionModel, decline_path, project, requests_series
 from tco.records.inputs import ResolvedApi, ResolvedOption, ResolvedSelfHosted, ScenarioInputs
+from tco.records.memo import Memo
 from tco.records.scenario import HOURS_PER_MONTH, Option, RequestClass, Scenario, SelfHostedOption
 from tco.records.size_distribution import longest_input
 
@@ -202,11 +203,16 @@ def _cheapest_offer(model: OptionModel, item: ResolvedSelfHosted, scenario: Scen
     return dataclasses.replace(chosen, alternatives=others), offer.label(), why
 
 
+_kept_capacity = Memo(replica_capacity, entries=256)
+"""A replica's capacity depends on the option, the SLO and the request classes, not on the volume: kept across
+the app's re-evaluations (`tco.records.memo`), it is searched again only when one of those changes."""
+
+
 def _setup_self_hosted(item: ResolvedSelfHosted, inputs: ScenarioInputs) -> OptionSetup:
     scenario = inputs.scenario
     option = item.option
     classes = option_classes(scenario, option)
-    capacity = replica_capacity(item, scenario.slo, classes)
+    capacity = _kept_capacity(item, scenario.slo, classes)
     notes = list(capacity.notes)
     kind = option.ownership_kind
     fixed = option.fixed_usd_per_month

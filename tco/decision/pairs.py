@@ -5,56 +5,47 @@ break-even crossings and ranges in month 1 and over the horizon, and the break-e
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import pickle
-import threading
-from collections import OrderedDict
 
 import numpy as np
 
 from tco.cost.option_models import OptionSetup
 from tco.finance import breakeven, discounting
+from tco.finance.projection import OptionModel
+from tco.records.memo import Memo
 from tco.records.results import BreakEven, Crossing, OptionResult, VolumeRange, rank_key
 from tco.records.scenario import Scenario
 
 Crossings = tuple[list[Crossing], list[VolumeRange], list[Crossing], list[VolumeRange]]
-MEMO_ENTRIES = 1024
-_memo: OrderedDict[bytes, Crossings] = OrderedDict()
-_memo_lock = threading.Lock()
 
 
-def pair_crossings(self_setup: OptionSetup, api_setup: OptionSetup, scenario: Scenario) -> Crossings:
-    """(month-one crossings, their ranges, horizon crossings, their ranges) of a pair (`tco.finance.breakeven`).
-
-    They are searched over every first-month volume, so they do not depend on the scenario's own volume: the
-    answer is kept (the last `MEMO_ENTRIES` pairs, keyed by the two options' cost models and the scenario with
-    its volume set aside) and an edit of the volume alone — the commonest edit — does not search them again.
-    """
-    tokens_per_request = sum(token_totals(self_setup, 1.0))
-    workload = dataclasses.replace(scenario.workload, requests_per_month=1.0, tokens_per_month=None)
-    volume_free = dataclasses.replace(scenario, workload=workload)
-    pickled = pickle.dumps((self_setup.model, api_setup.model, tokens_per_request, volume_free))
-    key = hashlib.sha256(pickled).digest()
-    with _memo_lock:
-        if key in _memo:
-            _memo.move_to_end(key)
-            return _memo[key]
-    model, w = self_setup.model, scenario.workload
+def _search(model: OptionModel, api_model: OptionModel, tokens_per_request: float, scenario: Scenario) -> Crossings:
+    w = scenario.workload
     month_one, month_one_ranges = breakeven.crossings(
         model,
-        api_setup.model,
+        api_model,
         tokens_per_request,
         w.peak_factor,
         scenario.capacity,
         np.array(w.hourly_factors),
         breakeven.choice_setting(scenario),
     )
-    found = (month_one, month_one_ranges, *breakeven.horizon_crossings(model, api_setup.model, scenario))
-    with _memo_lock:
-        _memo[key] = found
-        while len(_memo) > MEMO_ENTRIES:
-            _memo.popitem(last=False)
-    return found
+    return (month_one, month_one_ranges, *breakeven.horizon_crossings(model, api_model, scenario))
+
+
+_kept_search = Memo(_search, entries=1024)
+
+
+def pair_crossings(self_setup: OptionSetup, api_setup: OptionSetup, scenario: Scenario) -> Crossings:
+    """(month-one crossings, their ranges, horizon crossings, their ranges) of a pair (`tco.finance.breakeven`).
+
+    They are searched over every first-month volume, so they do not depend on the scenario's own volume: the
+    search is kept (`tco.records.memo`) with the scenario's volume set aside, and an edit of the volume alone —
+    the commonest edit — does not search again.
+    """
+    tokens_per_request = sum(token_totals(self_setup, 1.0))
+    workload = dataclasses.replace(scenario.workload, requests_per_month=1.0, tokens_per_month=None)
+    volume_free = dataclasses.replace(scenario, workload=workload)
+    return _kept_search(self_setup.model, api_setup.model, tokens_per_request, volume_free)
 
 
 def token_totals(setup: OptionSetup, requests: float) -> tuple[float, float]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tco.cost.option_models import setup_options
+from tco.cost.option_models import OptionSetup, setup_options
 from tco.records.inputs import ScenarioInputs
 from tco.records.results import OptionResult, ScenarioResult, rank_key
 from tco.risk.montecarlo import MonteCarloResult, option_throughput_sds, run_monte_carlo
@@ -37,14 +37,19 @@ def headline_pair(result: ScenarioResult) -> tuple[OptionResult, OptionResult] |
 
 
 def risk_report(
-    inputs: ScenarioInputs, result: ScenarioResult, samples: int | None = None, pair: tuple[str, str] | None = None
+    inputs: ScenarioInputs,
+    result: ScenarioResult,
+    samples: int | None = None,
+    pair: tuple[str, str] | None = None,
+    setups: list[OptionSetup] | None = None,
 ) -> RiskReport | None:
-    """Tornado and Monte Carlo for one (self-hosted id, API id) pair: the one given, else the headline pair."""
+    """Tornado and Monte Carlo for one (self-hosted id, API id) pair: the one given, else the headline pair.
+    `setups`: the scenario's `setup_options` when the caller has them (the app keeps them beside the result)."""
     chosen = (result.option(pair[0]), result.option(pair[1])) if pair else headline_pair(result)
     if chosen is None:
         return None
     hosted, api = chosen
-    setups = [s for s in setup_options(inputs) if s.feasible]
+    setups = [s for s in (setup_options(inputs) if setups is None else setups) if s.feasible]
     models = [s.model for s in setups]
     by_id = {m.id: m for m in models}
     sds = option_throughput_sds(setups, inputs.scenario.uncertainty.throughput_rel_sd)

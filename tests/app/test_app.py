@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -292,10 +293,13 @@ def test_break_even_page_shows_the_engines_pair(catalogues):
     assert "Payback" not in metrics
     assert "NPV of cost, cash" in metrics  # owned hardware: the cash view is shown
     assert metrics["NPV of cost, cash"] == metrics["NPV of cost, P&L"]  # one terminal-value assumption
-    cases = table_with(at, "api_price_decline_annual")
+    cases = table_with(at, "API price decline a year")
     own = example("owned-fleet-finance")["finance"]["api_price_decline_annual"]
-    assert list(cases["api_price_decline_annual"]) == sorted({0.0, 0.2, 0.4, 0.6, own})
-    assert list(cases.loc[cases["case"] == "this scenario", "api_price_decline_annual"]) == [own]
+    assert list(cases["API price decline a year"]) == [f"{r:.0%}" for r in sorted({0.0, 0.2, 0.4, 0.6, own})]
+    assert list(cases.loc[cases["case"] == "this scenario", "API price decline a year"]) == [f"{own:.0%}"]
+    # whole dollars with the sign first, and a payback in words: no cents, no "None"
+    assert all(re.fullmatch(r"-?\$[\d,]+", v) for v in cases["NPV of savings"])
+    assert all(v.startswith(("month ", "not within ")) for v in cases["payback (cash)"])
     at.number_input(key="f.finance.discount_rate_annual").set_value(20.0).run()
     assert at.session_state["scenario"]["finance"]["discount_rate_annual"] == pytest.approx(0.2)
     assert {m.label: m.value for m in at.metric}["NPV of savings"] != metrics["NPV of savings"]

@@ -1,5 +1,5 @@
-"""The pairs' break-even search is kept between evaluations that differ only in volume (`pair_crossings`): what is
-kept must equal a fresh search, and any other change must search again."""
+"""Answers kept between evaluations that differ only in volume (`tco.records.memo`): the pairs' break-even search
+and each replica's capacity. What is kept must equal a fresh computation, and any other change must compute again."""
 
 from __future__ import annotations
 
@@ -31,17 +31,17 @@ def _crossings(result):
 def test_kept_crossings_equal_a_fresh_search_at_another_volume(catalogues):
     _result(catalogues)  # fills the memo at the scenario's own volume
     kept = _crossings(_result(catalogues, requests=7_654_321))
-    pairs._memo.clear()
+    pairs._kept_search.clear()
     fresh = _crossings(_result(catalogues, requests=7_654_321))
     assert kept == fresh
     assert any(b for *_, b in fresh)  # the scenario has horizon ranges to compare
 
 
 def test_any_other_change_searches_again(catalogues):
-    pairs._memo.clear()
+    pairs._kept_search.clear()
     base = _crossings(_result(catalogues))
     grown = _crossings(_result(catalogues, growth=0.2))
-    pairs._memo.clear()
+    pairs._kept_search.clear()
     assert grown == _crossings(_result(catalogues, growth=0.2))
     assert grown != base  # 20 % a month moves the horizon break-even: served from the memo it would not
 
@@ -55,6 +55,23 @@ def test_decline_cases_reuse_the_setups_and_equal_a_full_rerun(catalogues):
     result = evaluate(inputs)
     pair = result.break_even[0]
     reused = api_decline_cases(inputs, pair.self_hosted, pair.api, setups=setup_options(inputs))
-    pairs._memo.clear()
+    pairs._kept_search.clear()
     assert reused == api_decline_cases(inputs, pair.self_hosted, pair.api)
     assert len({c.npv_savings_usd for c in reused}) == len(reused)  # the rates do move the savings
+
+
+def test_kept_capacity_equals_a_fresh_search_and_an_slo_change_searches_again(catalogues):
+    from tco.cost import option_models
+
+    scenario = load_scenario(SCENARIO)
+    inputs = resolve_scenario(scenario, str(SCENARIO), catalogues)
+    kept = [s.capacity for s in option_models.setup_options(inputs) if s.capacity is not None]
+    option_models._kept_capacity.clear()
+    assert kept == [s.capacity for s in option_models.setup_options(inputs) if s.capacity is not None]
+    assert kept  # the scenario has self-hosted options
+    tighter = dataclasses.replace(scenario, slo=dataclasses.replace(scenario.slo, ttft_p99_s=0.3))
+    changed = resolve_scenario(tighter, str(SCENARIO), catalogues)
+    after = [s.capacity for s in option_models.setup_options(changed) if s.capacity is not None]
+    option_models._kept_capacity.clear()
+    assert after == [s.capacity for s in option_models.setup_options(changed) if s.capacity is not None]
+    assert after != kept  # a 0.3 s TTFT bound moves the capacity: served from the memo it would not
