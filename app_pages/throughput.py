@@ -1,24 +1,106 @@
-"""Throughput: upload or import profiles, see latency against load, the level the SLO picks and why."""
+"""Throughput: upload or import profiles, see latency against load, the level the SLO picks and why.
+
+The profile shown is remembered under SELECTED, a plain session key: Streamlit drops a widget's own state when its
+page is not drawn, so the select box's key alone forgot the choice after a visit to another page. Files that lack
+only the model, GPU or GPU count are kept under PENDING, so filling the boxes once adds them all.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from datafiles import InputError
+from pricing.gpus import GpuType
+from profiling.metadata import short_gpu_name
+from profiling.schema import Profile, ProfileMeta
 from ui import charts, loaders, options_form, slo_form, state, tables
+
+SELECTED = "tp.selected"
+"""The reference of the profile shown (not a widget key: it survives other pages)."""
+PENDING = "tp.pending"
+"""[(name, bytes)] of the last files added that needed the boxes filled in."""
+NOT_RECORDED = frozenset({"", "not recorded", "unknown", "none", "n/a", "?", "-"})
+"""What profiles write for a GPU type nobody recorded."""
+
+
+def gpu_recorded(gpu: str) -> bool:
+    return gpu.strip().lower() not in NOT_RECORDED
+
+
+def gpu_words(meta: ProfileMeta) -> str:
+    """'8 x H200', or '8 GPUs, GPU type not recorded' (never '8 x not recorded')."""
+    if gpu_recorded(meta.gpu):
+        return f"{meta.gpu_count} x {meta.gpu}"
+    return f"{meta.gpu_count} GPU{'s' if meta.gpu_count != 1 else ''}, GPU type not recorded"
+
+
+def sheet_gpu(recorded: str, gpus: Sequence[GpuType]) -> str | None:
+    """The GPU sheet's id for a profile's recorded GPU: the id in any case, the sheet's full name, or the name
+    nvidia-smi gives ('NVIDIA H100 80GB HBM3' -> H100, by `profiling.metadata.short_gpu_name`, as the profiler
+    names it); None when none is recorded or the sheet does not price it."""
+    if not gpu_recorded(recorded):
+        return None
+    text = recorded.strip()
+    wanted = {text.lower(), short_gpu_name(text.upper()).lower()}
+    return next((g.id for g in gpus if g.id.lower() in wanted or g.name.lower() == text.lower()), None)
+
+
+def shown_label(ref: str, profile: Profile) -> str:
+    """The select box's words for a profile: `state.profile_label`'s, with an unrecorded GPU type said in words."""
+    if gpu_recorded(profile.meta.gpu):
+        return state.profile_label(ref, profile)
+    where = "uploaded" if ref in state.uploaded_profiles() else "bundled"
+    return f"{Path(ref).stem} ({where}, {profile.meta.source}, {gpu_words(profile.meta)})"
+
+
+def add_files(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> None:
+    """Files chosen together become one profile (several files: levels of one sweep), shown at once."""
+    what = f"{files[0][0]} was" if len(files) == 1 else f"{len(files)} files were"
+    try:
+        name, profile = loaders.profile_from_uploads(files, meta)
+    except loaders.NeedsBoxes as err:
+        st.session_state[PENDING] = files
+        st.error(
+            f"{what} not added: {err}, then press Add profile again "
+            f"({'the file is' if len(files) == 1 else f'the {len(files)} files are'} kept: no need to choose again).",
+            icon=":material/error:",
+        )
+        return
+    except InputError as err:
+        st.session_state.pop(PENDING, None)
+        st.error(f"{what} not added: {err}", icon=":material/error:")
+        return
+    st.session_state.pop(PENDING, None)
+    state.add_profile(name, profile)
+    st.session_state[SELECTED] = name
+    st.session_state["tp.profile"] = state.profile_label(name, profile)
+    m = profile.meta
+    merged = f" ({len(files)} files, one profile)" if len(files) > 1 else ""
+    st.success(
+        f"Added {name}{merged}: {m.model} on {gpu_words(m)} ({m.engine}), {len(profile.levels)} levels, {m.source}."
+    )
+
 
 st.title("Throughput")
 st.caption(
-    "Profiles from `inference-roi profile` (YAML or CSV), or result files of vLLM bench serve, SGLang "
-    "bench_serving, InferenceX, llm-d benchmark reports, guidellm or AIPerf (JSON/JSONL/YAML), converted on "
-    "upload. Uploads stay in this browser session."
+    "Profiles from `inference-roi profile` (YAML or CSV), or result files of vLLM bench serve (one file per run, "
+    "or `--append-result` JSON Lines), SGLang bench_serving, InferenceX, llm-d benchmark reports, guidellm or "
+    "AIPerf (JSON/JSONL/YAML), converted on upload. Files chosen together are levels of one sweep: one profile. "
+    "Uploads stay in this browser session."
 )
 
-with st.form("tp.upload_form", clear_on_submit=False):
-    upload = st.file_uploader(
+with st.form("tp.upload_form", clear_on_submit=True):
+    uploads = st.file_uploader(
         "Profile or benchmark result",
         type=["yaml", "yml", "csv", "json", "jsonl"],
+        accept_multiple_files=True,
         key="tp.upload",
-        help=f"At most {loaders.MAX_UPLOAD_BYTES // 1024} KiB.",
+        help=f"At most {loaders.MAX_UPLOAD_BYTES // 1024} KiB a file. Several files of one deployment (e.g. one "
+        "vLLM result per concurrency) make one profile.",
     )
+    kept_note = st.empty()  # filled below, once this run's files are added or kept
     st.caption("Only for imported result files that do not record them:")
     cols = st.columns(4)
     meta = {
@@ -28,39 +110,41 @@ with st.form("tp.upload_form", clear_on_submit=False):
         "engine": cols[3].text_input("Engine", key="tp.meta.engine") or None,
     }
     submitted = st.form_submit_button("Add profile")
-if submitted and upload is not None:
-    try:
-        profile = loaders.profile_from_upload(upload.getvalue(), upload.name, meta)
-    except InputError as err:
-        st.error(f"{upload.name} was not added: {err}", icon=":material/error:")
+if submitted:
+    chosen = [(u.name, u.getvalue()) for u in uploads or []] or st.session_state.get(PENDING) or []
+    if chosen:
+        add_files(chosen, meta)
     else:
-        state.add_profile(upload.name, profile)
-        st.session_state["tp.profile"] = state.profile_label(upload.name, profile)
-        st.success(
-            f"Added {upload.name}: {profile.meta.model} on {profile.meta.gpu_count} x {profile.meta.gpu} "
-            f"({profile.meta.engine}), {len(profile.levels)} levels, {profile.meta.source}."
+        st.warning(
+            f"Choose a file first (at most {loaders.MAX_UPLOAD_BYTES // 1024} KiB: the uploader refuses a larger one)."
         )
-elif submitted:
-    st.warning(
-        f"Choose a file first (at most {loaders.MAX_UPLOAD_BYTES // 1024} KiB: the uploader refuses a larger one)."
+if pending := st.session_state.get(PENDING):
+    more = f" and {len(pending) - 3} more" if len(pending) > 3 else ""
+    kept = ", ".join(name for name, _ in pending[:3]) + more
+    kept_note.caption(
+        f"Kept from the last try: {kept}. Fill in the boxes and press Add profile, or choose other files."
     )
 
 analysis = state.analysis()
 if analysis is None:
     st.stop()
 profiles = state.all_profiles()
-labels = {state.profile_label(r, p): r for r, p in profiles.items()}
+labels = {ref: state.profile_label(ref, p) for ref, p in profiles.items()}
+by_label = {label: ref for ref, label in labels.items()}
 used = [ref for o in analysis.scenario.options if (ref := getattr(o, "profile", None)) in profiles]
-in_use = [state.profile_label(ref, profiles[ref]) for ref in used]
-if st.session_state.get("tp.profile") not in labels:
-    st.session_state["tp.profile"] = (in_use or list(labels))[0]
-ref = labels[st.selectbox("Profile", list(labels), key="tp.profile")]
+if st.session_state.get(SELECTED) not in profiles:
+    st.session_state[SELECTED] = (used or list(profiles))[0]
+if st.session_state.get("tp.profile") not in by_label:  # the select box was not drawn last run (another page)
+    st.session_state["tp.profile"] = labels[st.session_state[SELECTED]]
+shown = {label: shown_label(ref, profiles[ref]) for label, ref in by_label.items()}
+ref = by_label[st.selectbox("Profile", list(by_label), key="tp.profile", format_func=shown.__getitem__)]
+st.session_state[SELECTED] = ref
 profile = profiles[ref]
 view = state.profile_view(analysis, ref)
 cls = max(analysis.scenario.workload.request_classes, key=lambda c: c.share)
 m = profile.meta
 st.markdown(
-    f"**{m.model}** on {m.gpu_count} x {m.gpu}, {m.engine}{' ' + m.engine_version if m.engine_version else ''}"
+    f"**{m.model}** on {gpu_words(m)}, {m.engine}{' ' + m.engine_version if m.engine_version else ''}"
     f" — source: **{m.source}**" + (f" ({tables.escape_markdown(m.citation)})" if m.citation else "")
 )
 measured_tokens = sum(lv.input_tokens + lv.output_tokens for lv in profile.levels) / len(profile.levels)
@@ -111,18 +195,31 @@ if view.roofline is not None:
     )
 
 st.subheader("Use this profile in an option")
+cat = loaders.catalogues()
+gpu_ids = [g.id for g in cat.gpus.gpus]
+match = sheet_gpu(m.gpu, cat.gpus.gpus)
+if not gpu_recorded(m.gpu):
+    unmatched = "the profile does not record its GPU type"
+else:
+    unmatched = f"the profile's GPU, {m.gpu}, is not on the GPU price sheet ({', '.join(gpu_ids)})"
 with st.form("tp.use"):
-    cat = loaders.catalogues()
-    gpu_ids = [g.id for g in cat.gpus.gpus]
     cols = st.columns(3)
     gpu = cols[0].selectbox(
-        "GPU price sheet entry", gpu_ids, index=gpu_ids.index(m.gpu) if m.gpu in gpu_ids else 0, key="tp.use.gpu"
+        "GPU price sheet entry",
+        gpu_ids,
+        index=gpu_ids.index(match) if match else None,
+        placeholder="Choose the GPU it ran on",
+        key=f"tp.use.gpu:{ref}",  # one per profile: each opens on its own GPU
+        help=f"Preselected: the profile's own GPU ({m.gpu})." if match else f"Not preselected: {unmatched}.",
     )
     term = cols[1].selectbox("Pricing", list(options_form.TERMS), key="tp.use.term")
     impl = cols[2].number_input("One-time implementation (USD)", min_value=0.0, step=10_000.0, key="tp.use.impl")
     if st.form_submit_button("Add self-hosted option"):
-        option_id = options_form.add_self_hosted_option(
-            state.data(), m.model, gpu, options_form.TERMS[term], ref, m.gpu_count, False, impl
-        )
-        st.success(f"Added option {option_id}; see Compare.")
-        st.rerun()
+        if gpu is None:
+            st.error(f"Choose the GPU price sheet entry first: {unmatched}.", icon=":material/error:")
+        else:
+            option_id = options_form.add_self_hosted_option(
+                state.data(), m.model, gpu, options_form.TERMS[term], ref, m.gpu_count, False, impl
+            )
+            st.success(f"Added option {option_id}; see Compare.")
+            st.rerun()

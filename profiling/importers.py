@@ -5,14 +5,17 @@ our `itl_s` (decode time per token, per request) is vLLM's and SGLang's TPOT, gu
 `inter_token_latency_ms` (token-weighted) and AIPerf's `inter_token_latency`; their per-chunk
 gaps (vLLM/SGLang "ITL", AIPerf `inter_chunk_latency`) go to `chunk_gap_s`. Headline numbers
 are copied exactly (milliseconds converted to seconds); nothing is recomputed.
-Functions here take parsed data and return profile dicts: reading the file is `import_file`'s job.
+Functions here take parsed data and return profile dicts: reading the file is `import_file`'s job. vLLM's and
+SGLang's converters are in `profiling.serving_importers`, published sweeps' in `profiling.sweep_importers`.
+Several files of one deployment (one per level, as vLLM and InferenceX write them) become one profile through
+`merge`: from disk (`import_files`, the CLI) or from memory (`profile_from_texts`, the app's uploads).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,94 +24,10 @@ from datafiles import InputError, parse_csv_rows, parse_json_text, parse_yaml_te
 from datafiles.errors import excerpt
 from profiling import sweep_importers as sweeps
 from profiling.schema import PROFILE_VERSION, Profile, parse_profile, profile_from_csv
+from profiling.serving_importers import JsonLines, clean, from_sglang, from_vllm, is_vllm, ms, percentiles
 
 Tool = Literal["vllm", "sglang", "guidellm", "aiperf", "inferencex", "llmd", "mlperf"]
 TOOLS: tuple[Tool, ...] = ("vllm", "sglang", "guidellm", "aiperf", "inferencex", "llmd", "mlperf")
-
-
-def _ms(value: Any) -> float | None:
-    return None if value is None else float(value) / 1000
-
-
-def _rate(value: Any) -> float | None:
-    """A request rate, or None for 'inf' (all at once)."""
-    if value is None or value == "inf" or (isinstance(value, float) and math.isinf(value)):
-        return None
-    return float(value)
-
-
-def _level(**fields: Any) -> dict[str, Any]:
-    return {k: v for k, v in fields.items() if v is not None}
-
-
-def _pcts(get: Callable[[str], Any], convert: Callable[[Any], float | None] = _ms) -> dict[str, float | None] | None:
-    values = {p: convert(get(p)) for p in ("p50", "p90", "p99")}
-    return values if any(v is not None for v in values.values()) else None
-
-
-# --- vLLM `bench serve` and SGLang `bench_serving` (SGLang's script is a fork of vLLM's) ----------
-
-
-def _serving_level(doc: dict[str, Any], metric: Callable[[str], Callable[[str], Any]], **fields: Any) -> dict[str, Any]:
-    """One level from a vLLM-style summary: their TPOT is our ITL, their ITL our chunk gap.
-
-    `fields` holds what differs between the two tools; a callable receives the completed count.
-    """
-    completed = int(doc["completed"])
-    return _level(
-        concurrency=doc.get("max_concurrency"),
-        request_rate=_rate(doc.get("request_rate")),
-        requests_completed=completed,
-        duration_s=doc.get("duration"),
-        req_per_s=doc["request_throughput"],
-        output_tokens_per_s=doc.get("output_throughput"),
-        ttft_s=_pcts(metric("ttft")),
-        itl_s=_pcts(metric("tpot")),
-        chunk_gap_s=_pcts(metric("itl")),
-        **{k: (v(completed) if callable(v) else v) for k, v in fields.items()},
-    )
-
-
-def from_vllm(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
-    def metric(name: str) -> Callable[[str], Any]:
-        return lambda p: doc.get(f"{p}_{name}_ms", doc.get(f"median_{name}_ms") if p == "p50" else None)
-
-    level = _serving_level(
-        doc,
-        metric,
-        input_tokens=lambda n: doc["total_input_tokens"] / n,
-        output_tokens=lambda n: doc["total_output_tokens"] / n,
-        requests_failed=lambda n: int(doc.get("failed", doc.get("num_prompts", n) - n)),
-        total_tokens_per_s=doc.get("total_token_throughput"),
-        e2e_s=_pcts(metric("e2el")),
-    )
-    meta = {"model": doc.get("model_id"), "tool": f"vllm bench serve ({doc.get('backend', '?')} backend)"}
-    note = "vLLM counts TTFT at the first chunk with choices, which can be the empty role chunk (vLLM PR #46652)"
-    return [level], meta, note
-
-
-def from_sglang(docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
-    levels = []
-    for doc in docs:
-
-        def metric(name: str, d: dict[str, Any] = doc) -> Callable[[str], Any]:
-            return lambda p: d.get(f"{'median' if p == 'p50' else p}_{name}_ms")
-
-        total_in = doc.get("total_input_tokens", doc.get("total_input"))
-        total_out = doc.get("total_output_tokens", doc.get("total_output"))
-        levels.append(
-            _serving_level(
-                doc,
-                metric,
-                input_tokens=lambda n, t=total_in: t / n,
-                output_tokens=lambda n, t=total_out: t / n,
-                requests_failed=0,
-                total_tokens_per_s=doc.get("total_throughput"),
-                e2e_s=_pcts(metric("e2e_latency")),
-            )
-        )
-    note = "SGLang's bench_serving does not record failed requests (requests_failed is 0 by assumption)"
-    return levels, {"tool": f"sglang bench_serving ({docs[0].get('backend', '?')} backend)"}, note
 
 
 # --- guidellm (`benchmarks.json`, GenerativeBenchmarksReport) -----------------------------------
@@ -133,7 +52,7 @@ def from_guidellm(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, 
 
         def pct(name: str, convert: Callable[[Any], float | None]) -> dict[str, float | None] | None:
             stats = ok(name)
-            return _pcts(lambda p: stats["median"] if p == "p50" else stats["percentiles"].get(p), convert)
+            return percentiles(lambda p: stats["median"] if p == "p50" else stats["percentiles"].get(p), convert)
 
         totals = metrics["request_totals"]
         scheduler = bench.get("scheduler_metrics") or {}
@@ -141,7 +60,7 @@ def from_guidellm(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, 
         if scheduler.get("measure_end_time") and scheduler.get("measure_start_time"):
             duration = scheduler["measure_end_time"] - scheduler["measure_start_time"]
         levels.append(
-            _level(
+            clean(
                 concurrency=concurrency.get(kind),
                 request_rate=strategy.get("rate") if kind in ("constant", "poisson", "async") else None,
                 input_tokens=ok("prompt_token_count")["mean"],
@@ -152,8 +71,8 @@ def from_guidellm(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, 
                 req_per_s=ok("requests_per_second")["mean"],
                 output_tokens_per_s=ok("output_tokens_per_second")["mean"],
                 total_tokens_per_s=ok("tokens_per_second")["mean"],
-                ttft_s=pct("time_to_first_token_ms", _ms),
-                itl_s=pct("inter_token_latency_ms", _ms),
+                ttft_s=pct("time_to_first_token_ms", ms),
+                itl_s=pct("inter_token_latency_ms", ms),
                 e2e_s=pct("request_latency", lambda v: None if v is None else float(v)),
             )
         )
@@ -197,7 +116,7 @@ def from_aiperf(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, An
     total = avg("total_token_throughput")
     if total is None and duration:
         total = ((avg("total_isl") or 0) + (avg("total_osl") or 0)) / duration
-    level = _level(
+    level = clean(
         concurrency=concurrency,
         request_rate=rate,
         input_tokens=avg("input_sequence_length"),
@@ -230,8 +149,8 @@ def detect(doc: Any) -> Tool | None:
         return "inferencex"
     if sweeps.is_mlperf_summary(doc) or sweeps.is_mlperf_log_summary(doc):
         return "mlperf"
-    if isinstance(doc, list) and doc and all(isinstance(d, dict) for d in doc):
-        return "sglang" if "total_throughput" in doc[0] else None
+    if isinstance(doc, list) and doc and isinstance(doc[0], dict):  # JSON Lines: by the first run; each is checked
+        return "sglang" if "total_throughput" in doc[0] else "vllm" if is_vllm(doc[0]) else None
     if not isinstance(doc, dict):
         return None
     if isinstance(doc.get("benchmarks"), list):
@@ -240,9 +159,7 @@ def detect(doc: Any) -> Tool | None:
         return "aiperf"
     if "total_throughput" in doc and "median_ttft_ms" in doc:
         return "sglang"
-    if "request_throughput" in doc and "total_token_throughput" in doc:
-        return "vllm"
-    return None
+    return "vllm" if is_vllm(doc) else None
 
 
 def _parse(text: str, name: str) -> Any:
@@ -259,15 +176,18 @@ def _parse(text: str, name: str) -> Any:
     except InputError as err:
         if not err.expected.startswith("not valid JSON"):
             raise
-    rows = []
+    rows, numbers = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             try:
                 rows.append(parse_json_text(line, name, non_finite_as_null=True))
             except InputError as err:
-                why = err.expected if not err.expected.startswith("not valid JSON") else "not JSON or JSON lines"
+                why = err.expected
+                if why.startswith("not valid JSON"):
+                    why = f"{why}; JSON Lines hold one JSON object a line" if rows else "not JSON or JSON lines"
                 raise InputError(name, f"line {number}", f"{why} (from a known benchmark tool)") from None
-    return rows
+            numbers.append(number)
+    return JsonLines(rows, numbers)
 
 
 def _number(value: str | None) -> Any:
@@ -362,24 +282,37 @@ def import_files(
     options: ImportOptions = ImportOptions(),
 ) -> Profile:
     """One profile from several result files of one deployment (vLLM and InferenceX write one per level)."""
-    profiles = [import_file(p, tool, meta, options) for p in paths]
-    first = profiles[0]
-    for path, other in zip(paths[1:], profiles[1:], strict=True):
+    return merge([(str(p), import_file(p, tool, meta, options)) for p in paths])
+
+
+def profile_from_texts(files: Sequence[tuple[str, str]], meta: dict[str, Any] | None = None) -> Profile:
+    """One profile from several files given as (name, text), e.g. uploaded together: each read by
+    `profile_from_text`, then merged as `import_files` merges files on disk (one deployment, one profile)."""
+    return merge([(name, profile_from_text(text, name, meta)) for name, text in files])
+
+
+def merge(named: Sequence[tuple[str, Profile]]) -> Profile:
+    """The levels of several profiles of one deployment (the same model, GPU and GPU count) in one profile, in
+    the order given, under the first one's meta; a second deployment is an error naming its file and field."""
+    if not named:
+        raise InputError("", "", "no files given; expected one or more profiles or benchmark results")
+    first_name, first = named[0]
+    for name, other in named[1:]:
         for field in ("model", "gpu", "gpu_count"):
             if getattr(other.meta, field) != getattr(first.meta, field):
                 raise InputError(
-                    str(path),
+                    name,
                     f"meta.{field}",
                     f"{getattr(other.meta, field)!r} differs from "
-                    f"{getattr(first.meta, field)!r} in {paths[0]}: one profile is one deployment",
+                    f"{getattr(first.meta, field)!r} in {first_name}: one profile is one deployment",
                 )
-    if len(profiles) == 1:
+    if len(named) == 1:
         return first
-    levels = tuple(lv for p in profiles for lv in p.levels)
+    levels = tuple(lv for _, p in named for lv in p.levels)
     return dataclasses.replace(
         first,
         levels=levels,
-        meta=dataclasses.replace(first.meta, notes=f"{len(paths)} files merged; {first.meta.notes}"),
+        meta=dataclasses.replace(first.meta, notes=f"{len(named)} files merged; {first.meta.notes}"),
     )
 
 

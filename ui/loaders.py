@@ -18,7 +18,7 @@ from evals.records import EvalSummary
 from pricing import load_overrides
 from pricing.listing import api_price_rows, gpu_offer_rows
 from profiling.bundled import reference_profiles
-from profiling.importers import profile_from_text
+from profiling.importers import profile_from_texts
 from profiling.schema import Profile
 from scenario_io import Catalogues, codec, load_catalogues
 from tco.records.scenario import Scenario
@@ -68,19 +68,58 @@ def scenario_from_upload(data: bytes, name: str) -> dict[str, Any]:
     return mapping
 
 
-def profile_from_upload(data: bytes, name: str, meta: dict[str, Any]) -> Profile:
-    """Our profile YAML/CSV, or a vLLM/SGLang/guidellm/AIPerf result file through the importers."""
+MAX_UPLOAD_FILES = 256
+"""Files added as one profile at once (a published sweep written one file per level runs to about 50)."""
+BOXES = {"--gpu-count": "GPUs", "--gpu": "GPU", "--model": "Model id"}
+"""The importers' command-line flags for what a file does not record, and the Throughput page's box for each."""
+
+
+class NeedsBoxes(InputError):
+    """The files are fine but do not record the model, GPU or GPU count: the boxes can supply them."""
+
+
+def profile_from_uploads(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> tuple[str, Profile]:
+    """(name, profile) from files uploaded together: our profile YAML/CSV, or vLLM/SGLang/guidellm/AIPerf/… result
+    files through the importers. Several files of one deployment (one file per level, as vLLM and InferenceX write
+    them) become one profile, as `inference-roi import` merges them (`profiling.importers.profile_from_texts`).
+
+    The name is the file's, or for several their common stem and how many, e.g. `glm5_fp8_vllm_tp8 (12 files)`.
+    A missing model/GPU/count is a `NeedsBoxes` naming the boxes to fill, asked once for all the files."""
+    if not files:
+        raise InputError("upload", "", "no file chosen; expected a profile or a benchmark result file")
+    if len(files) > MAX_UPLOAD_FILES:
+        raise InputError(
+            f"{len(files)} files", "", f"at most {MAX_UPLOAD_FILES} files make one profile; add them in parts"
+        )
+    texts = [(name, _text(data, name)) for name, data in files]
     try:
-        return profile_from_text(_text(data, name), name, meta)
+        profile = profile_from_texts(texts, meta)
     except InputError as err:  # the importers speak to the command line; here the same fields are boxes
-        boxes = {"--gpu-count": "GPUs", "--gpu": "GPU", "--model": "Model id"}
-        expected = err.expected
-        flags = re.search(r"pass ((?:--[\w-]+(?: [A-Z_]+)? ?)+)$", expected)
-        if flags:
-            names = [boxes.get(f, f) for f in re.findall(r"--[\w-]+", flags.group(1))]
-            said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            expected = expected[: flags.start()] + f"fill in the {said} box{'es' if len(names) > 1 else ''}"
-        raise InputError(err.file, err.field, expected) from None
+        flags = re.search(r"pass ((?:--[\w-]+(?: [A-Z_]+)? ?)+)$", err.expected)
+        if not flags:
+            raise
+        names = [BOXES.get(f, f) for f in re.findall(r"--[\w-]+", flags.group(1))]
+        said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        expected = err.expected[: flags.start()] + f"fill in the {said} box{'es' if len(names) > 1 else ''}"
+        raise NeedsBoxes(err.file, err.field, expected) from None
+    return upload_name([name for name, _ in files]), profile
+
+
+def upload_name(names: list[str]) -> str:
+    """The name profiles uploaded together go by: the one file's name, or the stem the files share up to a
+    separator, and how many (`glm5_fp8_vllm_tp8_isl1024_conc4.json`, `…_conc8.json` -> `glm5_fp8_vllm_tp8_isl1024
+    (2 files)`); the first file's stem when they share none."""
+    if len(names) == 1:
+        return names[0]
+    stems = [Path(n).stem for n in names]
+    shared = stems[0]
+    for stem in stems[1:]:
+        while not stem.startswith(shared):
+            shared = shared[:-1]
+    if shared not in stems:  # cut back to a whole word: `…_isl1024_conc` -> `…_isl1024`
+        shared = re.sub(r"[^-_. ]*$", "", shared)
+    shared = shared.rstrip("-_. ") or stems[0]
+    return f"{shared} ({len(names)} files)"
 
 
 def evals_from_upload(data: bytes, name: str) -> list[EvalSummary]:

@@ -9,11 +9,17 @@ import streamlit as st
 
 from tco.records.scenario import CapacityPolicy, Slo
 from tco.records.slo_presets import PRESETS, preset
+from tco.records.units import Seconds
 from ui import state
 from ui.forms import NumberField, default_help, key, number_fields, table_editor
 
 SLO_METRICS = {"TTFT": "ttft", "ITL": "itl", "E2E": "e2e"}
 PERCENTILES = ("p50", "p90", "p99")
+BOUND_RANGE_S = (
+    next(m.ge for m in Seconds.__metadata__[0].metadata if hasattr(m, "ge")),
+    next(m.le for m in Seconds.__metadata__[0].metadata if hasattr(m, "le")),
+)
+"""A bound's range in seconds, the engine's own (`tco.records.units.Seconds`): 0.1 ms to a day."""
 
 
 def _slo_frame(slo: dict[str, Any]) -> pd.DataFrame:
@@ -51,18 +57,55 @@ def render(data: dict[str, Any]) -> None:
         "slo.table",
         lambda: _slo_frame(slo),
         disabled=["metric"],
-        column_config={p: st.column_config.NumberColumn(f"{p} (s)", min_value=0.0, format="%.3f") for p in PERCENTILES},
+        column_config={p: st.column_config.NumberColumn(f"{p} (s)", min_value=0.0, format="%g") for p in PERCENTILES},
     )
-    new = {}
-    for row in edited.to_dict("records"):
-        metric = SLO_METRICS[row["metric"]]
-        for p in PERCENTILES:
-            if not pd.isna(row[p]) and row[p] > 0:
-                new[f"{metric}_{p}_s"] = float(row[p])
-    data["slo"] = new
+    data["slo"], refused = read_bounds(edited.to_dict("records"), slo)
+    if refused:
+        st.error(refusal(refused, data["slo"]), icon=":material/error:")
     st.caption(
         "Seconds; blank = no bound. TTFT to the first token, ITL per output token, E2E per request. "
         "A level must meet every bound with no failed requests; bounds a profile cannot show rule its levels out."
+    )
+
+
+def read_bounds(rows: list[dict[str, Any]], previous: dict[str, Any]) -> tuple[dict[str, float], list[str]]:
+    """The bounds table's rows as the scenario's `slo`, and the cells refused (e.g. 'TTFT p99 = 0 s').
+
+    A blank cell is no bound. A cell outside BOUND_RANGE_S, 0 above all, is refused rather than read: a 0-second
+    latency is met by no level, so a 0 is a slip, and reading it as "no bound" (as this form once did, silently)
+    would turn a bound the user meant to tighten into none. A refused cell keeps the bound the scenario had there
+    (none if it had none) until the cell is blank or holds seconds in range."""
+    low, high = BOUND_RANGE_S
+    new: dict[str, float] = {}
+    refused = []
+    for row in rows:
+        metric = SLO_METRICS[row["metric"]]
+        for p in PERCENTILES:
+            name, value = f"{metric}_{p}_s", row[p]
+            if pd.isna(value):
+                continue
+            if low <= value <= high:
+                new[name] = float(value)
+                continue
+            refused.append(f"{row['metric']} {p} = {value:g} s")
+            kept = previous.get(name)
+            if isinstance(kept, int | float) and low <= kept <= high:
+                new[name] = float(kept)
+    return new, refused
+
+
+def refusal(refused: list[str], kept: dict[str, float]) -> str:
+    """What the form says about refused cells: which, the expected form, and what the scenario holds instead."""
+    low, high = BOUND_RANGE_S
+    holds = []
+    for cell in refused:
+        label, p = cell.split(" = ")[0].split()
+        bound = kept.get(f"{SLO_METRICS[label]}_{p}_s")
+        holds.append(f"{label} {p} ≤ {bound:g} s" if bound is not None else f"no {label} {p} bound")
+    return (
+        f"SLO table: {'; '.join(refused)} not applied: a bound is seconds from {low:g} to {high:,.0f} (no level has "
+        f"a latency of 0 s, so a 0 would rule out every one). Clear the cell for no bound. The scenario keeps "
+        f"{' and '.join([', '.join(holds[:-1]), holds[-1]] if len(holds) > 1 else holds)} until then."
     )
 
 

@@ -1,0 +1,173 @@
+"""Issue 27, items 7 and 8, on the Throughput page with Streamlit's AppTest: the profile shown survives other pages,
+"Use this profile in an option" opens on the profile's own GPU, an unrecorded GPU type is said in words, a vLLM
+JSON Lines sweep and several one-run files each become one profile (the GPU asked once), and the SLO table refuses
+a 0-second bound instead of reading it as none."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from tests.app.test_app import PAGES, assert_no_failure, open_app
+from tests.conftest import ROOT, level, simple_profile
+from ui.slo_form import read_bounds, refusal
+
+SWEEP = ROOT / "tests" / "fixtures" / "imports" / "vllm-sweep"
+RUNS = [SWEEP / f"vllm-bench-serve-c{c}.json" for c in (1, 2, 4, 8)]
+BUNDLED_H100 = "../profiling/reference/gpt-oss-120b-h100-trtllm.yaml"
+
+
+def profile_yaml(gpu: str, model: str = "glm-5") -> bytes:
+    data = simple_profile([level(0.5, 0.5, 0.03, concurrency=8), level(1.5, 1.0, 0.3, concurrency=32)], 8, model)
+    data["meta"]["gpu"] = gpu
+    return yaml.safe_dump(data).encode()
+
+
+def add(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    """Choose `files` together and press Add profile (the browser then empties the uploader: clear_on_submit)."""
+    at.file_uploader(key="tp.upload").set_value([(name, data, "application/octet-stream") for name, data in files])
+    next(b for b in at.button if b.label == "Add profile").click().run()
+    at.file_uploader(key="tp.upload").set_value(None)
+    return at
+
+
+def gpu_box(at: AppTest):
+    return next(s for s in at.selectbox if s.label == "GPU price sheet entry")
+
+
+def shown_profile(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if " on " in m.value and "source:" in m.value)
+
+
+def test_the_profile_shown_survives_a_visit_to_another_page():
+    at = open_app("throughput")
+    box = at.selectbox(key="tp.profile")
+    assert "glm-5-fp8-tp8-vllm-inferencex" in box.value  # the profile the example's option uses
+    chosen = next(o for o in box.options if o.startswith("gpt-oss-120b-h100-trtllm"))
+    box.set_value(chosen).run()
+    assert_no_failure(at)
+    at.switch_page(PAGES["compare"]).run()
+    assert "tp.profile" not in at.session_state  # Streamlit dropped the widget's own state on the other page…
+    at.switch_page(PAGES["throughput"]).run()
+    assert_no_failure(at)
+    assert at.selectbox(key="tp.profile").value == chosen  # …the page's own key brought it back
+    assert shown_profile(at).startswith("**gpt-oss-120b** on 4 x H100")
+
+
+def test_use_this_profile_opens_on_the_profiles_own_gpu_by_its_recorded_name():
+    """`inference-roi profile` records nvidia-smi's name; the sheet says H100 (the box opened on A100-80GB)."""
+    at = open_app("throughput")
+    assert gpu_box(at).value == "H200"  # the example's sweep
+    add(at, ("h100-run.yaml", profile_yaml("NVIDIA H100 80GB HBM3")))
+    assert_no_failure(at)
+    assert at.selectbox(key="tp.profile").value.startswith("h100-run (uploaded")
+    assert gpu_box(at).value == "H100"
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    added = at.session_state["scenario"]["options"][-1]
+    assert (added["gpu"], added["profile"], added["gpus_per_replica"]) == ("H100", "h100-run.yaml", 8)
+    add(at, ("a100-run.yaml", profile_yaml("NVIDIA A100-SXM4-80GB")))
+    assert gpu_box(at).value == "A100-80GB"
+    add(at, ("mi300x-run.yaml", profile_yaml("AMD Instinct MI300X")))
+    assert gpu_box(at).value == "MI300X"
+
+
+@pytest.mark.parametrize(
+    ("gpu", "words", "label", "why"),
+    [
+        ("not recorded", "8 GPUs, GPU type not recorded", "8 GPUs, GPU type not recorded)", "does not record its GPU"),
+        ("GB300", "8 x GB300", "8x GB300)", "GB300, is not on the GPU price sheet"),
+    ],
+)
+def test_a_gpu_not_recorded_or_not_priced_is_said_and_never_guessed(gpu, words, label, why):
+    at = open_app("throughput")
+    add(at, ("mystery.yaml", profile_yaml(gpu)))
+    assert_no_failure(at)
+    assert f"on {words}" in at.success[0].value and "x not recorded" not in at.success[0].value
+    assert shown_profile(at).startswith(f"**glm-5** on {words},")
+    box = at.selectbox(key="tp.profile")
+    assert box.format_func(box.value) == f"mystery (uploaded, measured, {label}"
+    assert gpu_box(at).value is None  # not the sheet's first entry
+    options = len(at.session_state["scenario"]["options"])
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    assert any("Choose the GPU price sheet entry first" in e.value and why in e.value for e in at.error)
+    assert len(at.session_state["scenario"]["options"]) == options  # nothing added on a guess
+    gpu_box(at).set_value("H200")
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    assert at.session_state["scenario"]["options"][-1]["gpu"] == "H200"
+
+
+def test_a_json_lines_sweep_is_one_profile_with_a_level_per_line():
+    at = open_app("throughput")
+    at.text_input(key="tp.meta.gpu").set_value("H100")
+    at.number_input(key="tp.meta.gpus").set_value(1)
+    add(at, ("sweep.jsonl", (SWEEP / "vllm-bench-serve-sweep.jsonl").read_bytes()))
+    assert_no_failure(at)
+    assert "Added sweep.jsonl: test-model on 1 x H100 (unknown), 4 levels, measured." in at.success[0].value
+    profile = at.session_state["uploaded_profiles"]["sweep.jsonl"]
+    raw = [json.loads(line) for line in (SWEEP / "vllm-bench-serve-sweep.jsonl").read_text().splitlines()]
+    assert [lv.req_per_s for lv in profile.levels] == [r["request_throughput"] for r in raw]
+    assert at.selectbox(key="tp.profile").value.startswith("sweep (uploaded, measured, 1x H100)")
+    levels = next(d.value for d in at.dataframe if "concurrency" in d.value.columns)
+    assert list(levels["concurrency"]) == [1, 2, 4, 8]
+
+
+def test_several_files_of_one_sweep_are_one_profile_and_the_gpu_is_asked_once():
+    at = open_app("throughput")
+    add(at, *[(path.name, path.read_bytes()) for path in RUNS])
+    message = " ".join(e.value for e in at.error)
+    assert message.startswith("4 files were not added: vllm-bench-serve-c1.json: gpu, gpu_count:")
+    assert message.endswith(
+        "fill in the GPU and GPUs boxes, then press Add profile again (the 4 files are kept: no need to choose again)."
+    )
+    assert at.session_state["uploaded_profiles"] == {}
+    assert any("Kept from the last try: vllm-bench-serve-c1.json" in c.value for c in at.caption)
+    at.text_input(key="tp.meta.gpu").set_value("H100")
+    at.number_input(key="tp.meta.gpus").set_value(1)
+    next(b for b in at.button if b.label == "Add profile").click().run()  # the kept files, with the boxes: once
+    assert_no_failure(at)
+    assert list(at.session_state["uploaded_profiles"]) == ["vllm-bench-serve (4 files)"]
+    profile = at.session_state["uploaded_profiles"]["vllm-bench-serve (4 files)"]
+    assert [lv.concurrency for lv in profile.levels] == [1, 2, 4, 8] and profile.meta.gpu == "H100"
+    assert "(4 files, one profile)" in at.success[0].value
+    assert "tp.pending" not in at.session_state
+
+
+def test_a_bad_line_of_an_uploaded_sweep_is_named_and_nothing_is_added():
+    lines = (SWEEP / "vllm-bench-serve-sweep.jsonl").read_text().splitlines()
+    bad = json.loads(lines[2])
+    bad["p99_ttft_ms"] = "fast"
+    text = "\n".join([*lines[:2], json.dumps(bad), lines[3]])
+    at = open_app("throughput")
+    at.text_input(key="tp.meta.gpu").set_value("H100")
+    at.number_input(key="tp.meta.gpus").set_value(1)
+    add(at, ("sweep.jsonl", text.encode()))
+    assert not at.exception
+    assert at.error[0].value == (
+        "sweep.jsonl was not added: sweep.jsonl: line 3: p99_ttft_ms: expected a number (milliseconds), got 'fast'"
+    )
+    assert at.session_state["uploaded_profiles"] == {}
+
+
+NAN = math.nan
+
+
+def test_an_slo_of_zero_is_refused_and_the_bound_kept():
+    rows = [
+        {"metric": "TTFT", "p50": NAN, "p90": NAN, "p99": 0.0},
+        {"metric": "ITL", "p50": NAN, "p90": NAN, "p99": 0.05},
+        {"metric": "E2E", "p50": 0.0, "p90": NAN, "p99": 100_000.0},
+    ]
+    bounds, refused = read_bounds(rows, {"ttft_p99_s": 2.0, "itl_p99_s": 0.05, "e2e_p99_s": 30.0})
+    assert bounds == {"ttft_p99_s": 2.0, "itl_p99_s": 0.05, "e2e_p99_s": 30.0}  # the 0s never read as "no bound"
+    assert refused == ["TTFT p99 = 0 s", "E2E p50 = 0 s", "E2E p99 = 100000 s"]
+    said = refusal(refused, bounds)
+    assert said.startswith("SLO table: TTFT p99 = 0 s; E2E p50 = 0 s; E2E p99 = 100000 s not applied: a bound is")
+    assert "seconds from 0.0001 to 86,400" in said and "Clear the cell for no bound" in said
+    assert said.endswith("keeps TTFT p99 ≤ 2 s, no E2E p50 bound and E2E p99 ≤ 30 s until then.")
+    blank = [{"metric": m, "p50": NAN, "p90": NAN, "p99": NAN} for m in ("TTFT", "ITL", "E2E")]
+    assert read_bounds(blank, {"ttft_p99_s": 2.0}) == ({}, [])  # a blank cell is no bound: cleared on purpose
+    assert read_bounds([{**blank[0], "p99": 0.0001}], {}) == ({"ttft_p99_s": 0.0001}, [])
