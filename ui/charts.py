@@ -1,8 +1,10 @@
-"""Plotly figures for the pages, and one way to show them (with a PNG download in the chart toolbar)."""
+"""Plotly figures for the pages, and one way to show them (with a PNG download in the chart toolbar).
+
+Colours and layout: `ui.chart_style`; money and volume axes: `ui.money_axes`; the Risk page's figures:
+`ui.risk_charts` (named here too, as the pages call them).
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -10,35 +12,29 @@ import streamlit as st
 
 from tco import BreakEven, OptionResult, ScenarioResult
 from tco.capacity.throughput_view import ProfileView
-from tco.risk.montecarlo import MonteCarloResult
-from tco.risk.sensitivity import Tornado
-
-SELF_HOSTED = "#1f77b4"
-API = "#ff7f0e"
-SAVINGS = "#2ca02c"
-LOSS = "#d62728"
-LAYOUT: dict[str, Any] = {"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "legend": {"orientation": "h", "y": -0.2}}
-COMPONENT_COLOURS = {
-    "input": "#4c78a8",
-    "cached_input": "#9ecae9",
-    "cache_write": "#72b7b2",
-    "output": "#f58518",
-    "request_fees": "#e45756",
-    "gpu_rental": "#54a24b",
-    "capital": "#2f6b2a",
-    "energy": "#eeca3b",
-    "colocation": "#b279a2",
-    "maintenance": "#ff9da6",
-    "licences": "#9d755d",
-    "egress": "#bab0ac",
-    "storage": "#79706e",
-    "staff_and_platform": "#8c6bb1",
-    "staff_scaling": "#c2a5cf",
-}
-"""One colour per cost component in every chart and the report, whatever the theme."""
-OPTION_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
-LOG_AXIS: dict[str, Any] = {"type": "log", "dtick": 1, "exponentformat": "none"}
-"""Log axes labelled at each power of ten only (no unlabelled 2 3 4 … 9 ticks read as values)."""
+from ui.chart_style import (
+    API,
+    COMPONENT_COLOURS,
+    CROSSING_COLOURS,
+    FULL_WIDTH_PX,
+    HALF_WIDTH_PX,
+    LABEL_PX,
+    LAYOUT,
+    LEGEND_ROW_PX,
+    LOSS,
+    OPTION_PALETTE,
+    SAVINGS,
+    SELF_HOSTED,
+    TEXT_PX,
+    VOLUME_PLOT_PX,
+    height_for_legend,
+    legend_rows,
+    spread,
+)
+from ui.money_axes import LOG_AXIS, log_axis, money_axis, money_values, volume_text
+from ui.risk_charts import fan as fan
+from ui.risk_charts import histogram as histogram
+from ui.risk_charts import tornado as tornado
 
 
 def show(figure: go.Figure, name: str) -> None:
@@ -48,7 +44,8 @@ def show(figure: go.Figure, name: str) -> None:
 
 
 def breakdown(result: ScenarioResult, ranked: list[OptionResult]) -> go.Figure:
-    """Mean monthly cost over the horizon by component, one horizontal bar per option (ids read without rotation)."""
+    """Mean monthly cost over the horizon by component, one horizontal bar per option (ids read without rotation);
+    the legend under the axis title, the figure tall enough for its rows (about five entries a row)."""
     months = len(result.assumptions["months"])
     present = {c for o in ranked for c in o.monthly_components_usd}
     components = [c for c in COMPONENT_COLOURS if c in present] + sorted(present - set(COMPONENT_COLOURS))
@@ -61,20 +58,23 @@ def breakdown(result: ScenarioResult, ranked: list[OptionResult]) -> go.Figure:
             x=[sum(o.monthly_components_usd.get(component, [0.0])) / months for o in shown],
             orientation="h",
             marker_color=COMPONENT_COLOURS.get(component, "#7f7f7f"),
-            hovertemplate="%{y}: $%{x:,.0f}/month<extra>" + component.replace("_", " ") + "</extra>",
+            hovertemplate="%{y}: %{x:$,.0f}/month<extra>" + component.replace("_", " ") + "</extra>",
         )
+    totals = [sum(sum(v) for v in o.monthly_components_usd.values()) / months for o in ranked]
+    rows = legend_rows([c.replace("_", " ") for c in components], FULL_WIDTH_PX)
     figure.update_layout(
         barmode="stack",
         title=f"Cost a month by component (mean over {months} months)",
-        xaxis={"title": "USD per month", "tickprefix": "$", "tickformat": "~s"},
+        xaxis=money_axis("USD per month", [0.0, *totals]),
         yaxis={"automargin": True},
-        height=max(260, 60 + 36 * len(ranked)),
+        height=max(260, 60 + 36 * len(ranked)) + LEGEND_ROW_PX * rows,
         **LAYOUT,
     )
     return figure
 
 
 def option_colours(ids: list[str]) -> dict[str, str]:
+    """One palette colour per option id, in the order given."""
     return {option_id: OPTION_PALETTE[i % len(OPTION_PALETTE)] for i, option_id in enumerate(ids)}
 
 
@@ -86,57 +86,82 @@ def cost_vs_volume(
     pair: BreakEven | None,
     current_requests: float,
 ) -> go.Figure:
-    """Each option its own colour (APIs dotted), labelled at the line's end; the pair's crossings labelled."""
+    """Each option its own colour (APIs dotted), labelled at the line's end with the labels spread so none sits
+    on another; where the pair's cheaper side changes, a dashed line named in the legend; money and volumes read
+    $1M, 1B."""
     window = (grid >= current_requests / 1000) & (grid <= current_requests * 1000)
     x = grid[window]
     colours = option_colours(ids)
     figure = go.Figure()
     for row, option_id in enumerate(ids):
         emphasis = pair is not None and option_id in (pair.self_hosted, pair.api)
-        y = costs[row][window]
         figure.add_scatter(
             x=x,
-            y=y,
+            y=costs[row][window],
             name=option_id,
-            mode="lines+text",
-            text=[""] * (len(x) - 1) + [option_id],
-            textposition="middle right",
-            textfont={"color": colours[option_id]},
-            cliponaxis=False,
+            mode="lines",
             line={
                 "shape": "hv",
                 "color": colours[option_id],
                 "width": 3.5 if emphasis else 1.5,
                 "dash": "solid" if kinds[option_id] != "api" else "dot",
             },
-            hovertemplate="%{x:,.0f} req/month: $%{y:,.0f}<extra>" + option_id + "</extra>",
+            hovertemplate="%{x:,.0f} req/month: %{y:$,.0f}<extra>" + option_id + "</extra>",
         )
-    if pair is not None:  # where each range begins (month 1), named by the side cheaper from there on
-        starts = [r for r in pair.month_one_ranges if r.from_requests_per_month is not None]
-        for i, band in enumerate(starts[:4]):
-            volume = band.from_requests_per_month or 0.0
-            side = {"self_hosted": pair.self_hosted, "api": pair.api}.get(band.cheaper, "the two alternate")
-            figure.add_vline(x=volume, line={"color": SAVINGS, "dash": "dash"})
-            figure.add_annotation(
-                x=np.log10(volume),
-                y=1 - 0.08 * i,
-                yref="paper",
-                text=f"{volume:,.0f}: {side}" + (" cheaper from here (month 1)" if band.cheaper != "even" else ""),
-                showarrow=False,
-                xanchor="left",
-                bgcolor="rgba(255,255,255,0.8)",
-            )
+    shown = costs[:, window]
+    positive = shown[np.isfinite(shown) & (shown > 0)]
+    y_range = [0.0, 1.0]
+    if positive.size:
+        low, high = np.log10(positive.min()), np.log10(positive.max())
+        pad = max(high - low, 1.0) * 0.05
+        y_range = [float(low - pad), float(high + pad)]
+        _end_labels(figure, x, shown, ids, colours, y_range)
+    names = _crossings(figure, pair, y_range) if pair is not None else []
     figure.add_vline(x=current_requests, line={"color": "grey"})
     figure.add_annotation(
         x=np.log10(current_requests), y=0, yref="paper", text="your volume", showarrow=False, xanchor="right"
     )
     figure.update_layout(
         title="Monthly cost vs volume (first-month prices, whole replicas)",
-        xaxis={**LOG_AXIS, "title": "requests per month", "tickformat": "~s"},
-        yaxis={**LOG_AXIS, "title": "USD per month", "tickprefix": "$", "tickformat": "~s"},
-        **{**LAYOUT, "margin": {**LAYOUT["margin"], "r": 110}},
+        xaxis=log_axis("requests per month"),
+        yaxis=log_axis("USD per month", money=True, range=y_range),
+        height=VOLUME_PLOT_PX + 130 + LEGEND_ROW_PX * legend_rows([*ids, *names], FULL_WIDTH_PX),
+        **{**LAYOUT, "margin": {**LAYOUT["margin"], "r": 20 + TEXT_PX * max((len(i) for i in ids), default=0)}},
     )
     return figure
+
+
+def _end_labels(
+    figure: go.Figure, x: np.ndarray, costs: np.ndarray, ids: list[str], colours: dict[str, str], y_range: list[float]
+) -> None:
+    """Each line's name just right of its end, at its end's height or, where ends crowd, spread apart by a line of
+    text (the y range is fixed so that a label's gap in log units is a known number of pixels)."""
+    gap = (y_range[1] - y_range[0]) * LABEL_PX / VOLUME_PLOT_PX
+    labelled = []
+    for option_id, row in zip(ids, costs, strict=True):
+        finite = row[np.isfinite(row) & (row > 0)]
+        if finite.size:
+            labelled.append((option_id, float(np.log10(finite[-1]))))
+    heights = spread([end for _, end in labelled], gap, y_range[0], y_range[1])
+    for (option_id, _), height in zip(labelled, heights, strict=True):
+        figure.add_annotation(x=float(np.log10(x[-1])), y=height, text=option_id, showarrow=False, xanchor="left",
+                              xshift=6, font={"color": colours[option_id]})  # fmt: skip
+
+
+def _crossings(figure: go.Figure, pair: BreakEven, y_range: list[float]) -> list[str]:
+    """Where each month-1 range of the pair begins: a dashed green line named in the legend (text on the plot
+    would print over the lines' labels and over each other where two crossings are close); the names."""
+    names = []
+    starts = [r for r in pair.month_one_ranges if r.from_requests_per_month is not None]
+    for band, colour in zip(starts, CROSSING_COLOURS, strict=False):
+        volume = band.from_requests_per_month or 0.0
+        side = {"self_hosted": pair.self_hosted, "api": pair.api}.get(band.cheaper, "the two alternate")
+        name = f"from {volume_text(volume)}: {side}" + (" cheaper" if band.cheaper != "even" else "")
+        hover = f"From {volume:,.0f} requests/month: {side}" + (" cheaper (month 1)" if band.cheaper != "even" else "")
+        figure.add_scatter(x=[volume, volume], y=[10 ** y_range[0], 10 ** y_range[1]], mode="lines", name=name,
+                           line={"color": colour, "dash": "dash"}, hovertemplate=hover + "<extra></extra>")  # fmt: skip
+        names.append(name)
+    return names
 
 
 def cumulative(
@@ -165,7 +190,10 @@ def cumulative(
     if payback_month is not None:  # owned: these are P&L figures (capital charged monthly), not cash
         which = "P&L payback" if hosted.ownership == "owned" else "payback"
         mark_month(figure, months[payback_month - 1], f"{which}, month {payback_month}")
-    figure.update_layout(title=title, yaxis={"title": "USD", "tickprefix": "$", "tickformat": "~s"}, **LAYOUT)
+    cumulative_costs = [np.cumsum(o.monthly_cost_usd) + o.total_cost_usd - sum(o.monthly_cost_usd)
+                        for o in (hosted, other)]  # fmt: skip
+    figure.update_layout(title=title, yaxis=money_axis("USD", money_values(*cumulative_costs, savings)),
+                         height=height_for_legend(figure, 400, FULL_WIDTH_PX), **LAYOUT)  # fmt: skip
     return figure
 
 
@@ -177,6 +205,7 @@ def mark_month(figure: go.Figure, month: str, text: str) -> None:
 
 
 def cash_vs_pnl(months: list[str], hosted: OptionResult) -> go.Figure:
+    """An owned fleet's cumulative cash out (servers paid when bought) beside its P&L and accounting costs."""
     assert hosted.cash_flow_usd is not None
     figure = go.Figure()
     figure.add_scatter(
@@ -186,7 +215,11 @@ def cash_vs_pnl(months: list[str], hosted: OptionResult) -> go.Figure:
     if hosted.accounting_cost_usd is not None:
         figure.add_scatter(x=months, y=np.cumsum(hosted.accounting_cost_usd),
                            name="accounting (straight-line depreciation)", line={"dash": "dot"})  # fmt: skip
-    figure.update_layout(title=f"{hosted.id}: cumulative cash out vs P&L cost", yaxis_title="USD", **LAYOUT)
+    lines = [np.cumsum(hosted.cash_flow_usd), np.cumsum(hosted.monthly_cost_usd),
+             np.cumsum(hosted.accounting_cost_usd or [0.0])]  # fmt: skip
+    height = height_for_legend(figure, 400, FULL_WIDTH_PX)
+    figure.update_layout(title=f"{hosted.id}: cumulative cash out vs P&L cost",
+                         yaxis=money_axis("USD", money_values(*lines)), height=height, **LAYOUT)  # fmt: skip
     return figure
 
 
@@ -211,9 +244,7 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
                               yref="paper", font={"size": 16})  # fmt: skip
         figure.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False}, **LAYOUT)
         return figure
-    for name, bound in bounds.items():
-        figure.add_hline(y=bound, line={"dash": "dash", "color": "red"}, annotation_text=f"SLO {name} ≤ {bound:g} s",
-                         annotation_position="top left")  # fmt: skip
+    slo_lines(figure, bounds)
     if view.capacity.req_per_s is not None:
         picked = "capacity at the SLO" if view.capacity.level_index is not None else "predicted knee"
         figure.add_vline(x=view.capacity.req_per_s, line={"color": SAVINGS}, annotation_text=picked,
@@ -221,13 +252,29 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
     figure.update_layout(
         title=title,
         xaxis_title="requests/s per replica",
-        yaxis={**LOG_AXIS, "title": "seconds", "tickformat": "~g", "ticksuffix": " s"},
+        yaxis={**LOG_AXIS, "title": "seconds", "tickformat": "~g", "ticksuffix": " s", "hoverformat": ".3~g"},
+        height=height_for_legend(figure, 380, HALF_WIDTH_PX),
         **LAYOUT,
     )
     return figure
 
 
+def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
+    """A dashed red line at each SLO bound of a log seconds axis, its label just above the line at the line's own
+    height: on a log axis an annotation's y is log10 of the value (Plotly's `add_hline(annotation_text=…)` puts the
+    value itself there, so "≤ 2 s" was drawn at 10² = 100 s). Labels of neighbouring bounds alternate left and
+    right, so two bounds close together do not print on each other."""
+    for i, (name, bound) in enumerate(sorted(bounds.items(), key=lambda item: item[1])):
+        figure.add_hline(y=bound, line={"dash": "dash", "color": "red"})
+        figure.add_annotation(x=0 if i % 2 == 0 else 1, xref="x domain", y=float(np.log10(bound)), yref="y",
+                              text=f"SLO {name} ≤ {bound:g} s", showarrow=False, yanchor="bottom",
+                              xanchor="left" if i % 2 == 0 else "right", font={"color": "red"},
+                              bgcolor="rgba(255,255,255,0.8)")  # fmt: skip
+
+
 def pareto(view: ProfileView, title: str) -> go.Figure:
+    """Output tokens/s per GPU against tokens/s per user, one marker per load level (meets or misses the SLO),
+    the roofline's ceiling dotted."""
     rows = [r for r in view.rows if r.tokens_per_s_per_user and r.output_tokens_per_s_per_gpu]
     figure = go.Figure()
     for meets, name, symbol in ((True, "meets the SLO", "circle"), (False, "misses the SLO", "x")):
@@ -247,75 +294,10 @@ def pareto(view: ProfileView, title: str) -> go.Figure:
         title=title,
         xaxis_title="output tokens/s per user (1 / ITL p50)",
         yaxis_title="output tokens/s per GPU",
+        height=height_for_legend(figure, 380, HALF_WIDTH_PX),
         **LAYOUT,
     )
     return figure
-
-
-def tornado(bars: Tornado) -> go.Figure:
-    """Each bar from the base savings to the savings at the input's low and high end, labelled with the end."""
-    ordered = list(reversed(bars.bars))
-    labels = [b.input for b in ordered]
-    figure = go.Figure()
-    for side in ("low", "high"):
-        figure.add_bar(
-            y=labels,
-            x=[getattr(b, f"savings_at_{side}_usd") - bars.base_savings_usd for b in ordered],
-            base=bars.base_savings_usd,
-            orientation="h",
-            name=f"input {side}",
-            text=[getattr(b, f"{side}_label") for b in ordered],
-            customdata=[[getattr(b, side), b.unit, getattr(b, f"savings_at_{side}_usd")] for b in ordered],
-            hovertemplate="%{y}: %{customdata[0]:.4g} %{customdata[1]}<br>NPV of savings $%{customdata[2]:,.0f}"
-            "<extra></extra>",
-        )
-    figure.add_vline(x=0, line={"color": "black"})
-    figure.update_layout(
-        barmode="overlay",
-        title=f"NPV of savings ({bars.api} minus {bars.self_hosted}) as each input swings",
-        xaxis_title="USD (right of zero: self-hosting saves money)",
-        **LAYOUT,
-    )
-    return figure
-
-
-def fan(months: list[str], mc: MonteCarloResult, option_ids: list[str]) -> go.Figure:
-    figure = go.Figure()
-    for option_id, colour in zip(option_ids, (SELF_HOSTED, API), strict=False):
-        p10, p50, p90 = mc.monthly_bands(option_id)
-        figure.add_scatter(x=months, y=p90, line={"width": 0, "color": colour}, showlegend=False, hoverinfo="skip")
-        figure.add_scatter(
-            x=months, y=p10, fill="tonexty", line={"width": 0, "color": colour}, name=f"{option_id} P10–P90"
-        )
-        figure.add_scatter(x=months, y=p50, line={"color": colour}, name=f"{option_id} P50")
-    figure.update_layout(title="Monthly cost, Monte Carlo bands", yaxis_title="USD per month", **LAYOUT)
-    return figure
-
-
-def histogram(savings_usd: np.ndarray, p10_p50_p90: tuple[float, float, float]) -> go.Figure:
-    """Bins right of zero green (self-hosting saves), left red; P10/P50/P90 named on the lines, values in the title."""
-    counts, edges = np.histogram(savings_usd, bins=60)  # binned here: 60 bars travel to the browser, not every sample
-    centres = (edges[:-1] + edges[1:]) / 2
-    figure = go.Figure()
-    figure.add_bar(x=centres, y=counts, width=np.diff(edges), name="samples",
-                   marker_color=[SAVINGS if c >= 0 else LOSS for c in centres])  # fmt: skip
-    positions = ("top left", "top", "top right")
-    for label, value, position in zip(("P10", "P50", "P90"), p10_p50_p90, positions, strict=True):
-        figure.add_vline(x=value, line={"dash": "dash"}, annotation_text=label, annotation_position=position)
-    figure.add_vline(x=0, line={"color": "black"})
-    values = ", ".join(f"{label} {_usd(v)}" for label, v in zip(("P10", "P50", "P90"), p10_p50_p90, strict=True))
-    figure.update_layout(
-        title=f"NPV of savings across samples ({values})",
-        xaxis={"title": "USD (right of zero: self-hosting saves)", "tickprefix": "$", "tickformat": "~s"},
-        yaxis_title="samples",
-        showlegend=False,
-        **LAYOUT,
-    )
-    return figure
-
-
-def _usd(value: float) -> str:
-    return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
 
 
 def daily_curve(curve: tuple[float, ...]) -> go.Figure:
@@ -336,6 +318,8 @@ def daily_curve(curve: tuple[float, ...]) -> go.Figure:
 
 
 def quality_scatter(options: list[OptionResult], front: list[int], min_score: float | None, metric: str) -> go.Figure:
+    """Each scored option's $ per task (log axis reading $0.005, $0.01) against its score, the Pareto frontier
+    dashed, the quality gate dotted."""
     scored = [o for o in options if o.quality_score is not None]
     figure = go.Figure()
     for kind, colour in (("api", API), ("self_hosted", SELF_HOSTED)):
@@ -362,12 +346,11 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
     figure.update_layout(
         title=f"Cost vs quality ({metric})",
         xaxis={
-            **LOG_AXIS,
-            "title": "$ per task (first month; each option's own tokens)",
-            "tickprefix": "$",
-            "tickformat": "~g",
+            **log_axis("$ per task (first month; each option's own tokens)", True, [o.usd_per_request for o in scored]),
+            "hoverformat": "$,.4~r",
         },
         yaxis_title=metric,
+        height=height_for_legend(figure, 400, FULL_WIDTH_PX),
         **LAYOUT,
     )
     return figure

@@ -1,10 +1,12 @@
 """The decision report: one self-contained HTML page (and its PDF) a product manager forwards.
 
-It holds the verdict, the ranked table, the fleets in words, the key charts (cost by component, cost against
-volume, cumulative savings of the headline pair), every assumption and the sources. Charts are Plotly with
-its JavaScript inlined once, so the file opens offline. The PDF is Chromium printing that same HTML
-(`--headless --print-to-pdf`), the route chosen because Chromium is already installed for the browser tests
-and renders the charts exactly as the browser does; without Chromium the PDF button says so.
+It holds the scenario's name (and description), the verdict, the ranked table, the fleets in words, the key
+charts (cost by component, cost against volume, cumulative savings of the headline pair), every assumption as a
+person writes it (ui.report_text) and the sources. Charts are static SVG drawn by Plotly in Chromium, on sheets
+sized to fill printed pages (ui.report_charts), so the file opens offline and is small. The PDF is Chromium
+printing that same HTML (`--headless --print-to-pdf`), the route chosen because Chromium is already installed for
+the browser tests and renders the charts exactly as the browser does; without Chromium the PDF button says so
+(and the HTML carries interactive Plotly charts instead).
 """
 
 from __future__ import annotations
@@ -12,95 +14,90 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import re
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePath
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from models.quality import provenance_label
-from reports.exports import assumption_rows, file_stem
+from reports.exports import file_stem
 from reports.ranking import project_line, ranked
-from tco.decision.verdict import decide, verdict
-from tco.finance.breakeven import cost_curves
-from ui import charts, distill_view, tables
+from tco.decision.verdict import verdict
+from ui import tables
 from ui.forms import Download, download
+from ui.report_charts import charts_html, report_charts, sheets
+from ui.report_text import assumption_table
 from ui.state import Analysis
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PDF_TIMEOUT_S = 90
 
 _CSS = """
-body { font-family: system-ui, sans-serif; margin: 24px 32px; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 24px 32px; color: #222; max-width: 1040px; }
 h1 { font-size: 22px; margin-bottom: 2px; } h2 { font-size: 16px; margin-top: 22px; border-bottom: 1px solid #ccc; }
 .verdict { font-size: 15px; font-weight: 600; background: #f3f6fa; padding: 12px 14px; border-left: 4px solid #1f77b4; }
 table { border-collapse: collapse; font-size: 11px; width: 100%; } td, th { border: 1px solid #ddd; padding: 3px 5px; }
 th { background: #f0f0f0; text-align: left; } td.n { text-align: right; white-space: nowrap; }
-.small { font-size: 11px; color: #555; } .chart { page-break-inside: avoid; }
+tr, li { break-inside: avoid; page-break-inside: avoid; } h2 { break-after: avoid; page-break-after: avoid; }
+.small { font-size: 11px; color: #555; }
+.sheet { break-before: page; page-break-before: always; break-inside: avoid; page-break-inside: avoid; }
+.chart { margin: 0 0 10px 0; break-inside: avoid; page-break-inside: avoid; }
+.chart svg { display: block; width: 100%; height: auto; }
 @page { size: A4 landscape; margin: 12mm; }
+@media print { body { margin: 0; max-width: none; } }
 """
+"""The charts' sheets each start a printed page (ui.report_charts sizes them to fill it); rows and list items
+never split across pages; a heading stays with what follows it."""
+_FIGURE = re.compile(r"^[-−+]?\$?[\d.,]+\s?(%|[A-Za-z0-9/.-]{0,14}( \([a-z ]+\))?)?$")
+"""A cell that is a figure ("$9,300", "-12%", "16 B200", "86 (passes)"), not a sentence that starts with one."""
 
 
-def _table(rows: list[dict[str, object]]) -> str:
+def _table(rows: list[dict[str, object]], figures_right: bool = True) -> str:
+    """Rows as an HTML table; with `figures_right`, cells that are figures right-aligned (a text column: none)."""
     if not rows:
         return "<p class='small'>none</p>"
     head = "".join(f"<th>{html.escape(str(k))}</th>" for k in rows[0])
     body = "".join(
-        "<tr>" + "".join(f"<td{_cell_class(v)}>{html.escape('' if v is None else str(v))}</td>" for v in r.values())
+        "<tr>"
+        + "".join(
+            f"<td{_cell_class(v) if figures_right else ''}>{html.escape('' if v is None else str(v))}</td>"
+            for v in r.values()
+        )
+        + "</tr>"
         for r in rows
     )
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def _cell_class(value: object) -> str:
-    text = str(value)
-    return " class='n'" if text[:1] in "$-0123456789" and any(ch.isdigit() for ch in text) else ""
+    """Right-aligned and kept on one line where the cell is a figure."""
+    return " class='n'" if _FIGURE.match(str(value)) else ""
 
 
-def figures(analysis: Analysis) -> list[tuple[str, go.Figure]]:
-    result = analysis.result
-    shown = [("cost-breakdown", charts.breakdown(result, ranked(result)))]
-    decision = decide(result)
-    feasible = [s.model for s in analysis.setups if s.feasible]
-    if feasible:
-        grid, costs = cost_curves(analysis.scenario, feasible)
-        kinds = {o.id: o.kind for o in result.options}
-        current = result.assumptions["requests_per_month_first"]
-        shown.append(("cost-vs-volume", charts.cost_vs_volume(grid, costs, [m.id for m in feasible], kinds,
-                                                              decision.pair, current)))  # fmt: skip
-    if decision.pair and decision.hosted and decision.api:
-        months = result.assumptions["months"]
-        shown.append(
-            (
-                "cumulative-savings",
-                charts.cumulative(
-                    months,
-                    decision.hosted,
-                    decision.api,
-                    decision.pair.cumulative_savings_usd,
-                    decision.pair.payback_month,
-                ),
-            )
-        )
-    by_id = {o.id: o for o in result.options}
-    for student in (o for o in result.options if o.distillation and o.distillation["teacher"] in by_id):
-        teacher = by_id[student.distillation["teacher"]]
-        chart = distill_view.payback_chart(result.assumptions["months"], student, teacher)
-        shown.append((f"distillation-{student.id}", chart))
-    return shown
+def scenario_line(analysis: Analysis, today: dt.date) -> str:
+    """Which scenario (its name; the file it was read from where there is one: the app's scenarios have none),
+    the prices and the horizon."""
+    result, a = analysis.result, analysis.result.assumptions
+    source = PurePath(a["scenario_file"])
+    file = f" (file {source.name})" if source.suffix.lower() in (".yaml", ".yml") else ""
+    return (
+        f"Decision report, {today.isoformat()}. Scenario: {result.scenario}{file}; prices: {a['price_data']}; "
+        f"{len(a['months'])} months from {a['months'][0]}."
+    )
 
 
-def build_html(analysis: Analysis, today: dt.date) -> str:
+def build_html(analysis: Analysis, today: dt.date, browser: str | None = None) -> str:
+    """The report as one HTML page. Charts are SVG drawn with `browser` (Chromium; by default the one found on
+    the server) or, without one, interactive Plotly (ui.report_charts)."""
     result = analysis.result
     frame = tables.options_frame(result)
     parts = [
         f"<h1>{html.escape(result.scenario)}: self-host or API?</h1>",
-        f"<p class='small'>Decision report, {today.isoformat()}. "
-        f"Scenario: {html.escape(result.assumptions['scenario_file'])}"
-        f"; prices: {html.escape(result.assumptions['price_data'])}; {len(result.assumptions['months'])} months from "
-        f"{result.assumptions['months'][0]}.</p>",
+        *([f"<p>{html.escape(analysis.scenario.description)}</p>"] if analysis.scenario.description else []),
+        f"<p class='small'>{html.escape(scenario_line(analysis, today))}</p>",
         f"<p class='verdict'>{html.escape(verdict(result))}</p>",
         "<h2>Options, ranked</h2>",
         _table(frame.to_dict("records")),
@@ -109,14 +106,9 @@ def build_html(analysis: Analysis, today: dt.date) -> str:
     projects = [project_line(o).strip() for o in result.options if o.distillation]
     if projects:
         parts += ["<h2>Distillation projects</h2>", *(f"<p>{html.escape(p)}</p>" for p in projects)]
-    parts.append("<h2>Charts</h2>")
-    for i, (name, figure) in enumerate(figures(analysis)):
-        figure.update_layout(width=1000, height=max(figure.layout.height or 420, 380), template="plotly_white")
-        div = figure.to_html(full_html=False, include_plotlyjs="inline" if i == 0 else False, div_id=name,
-                             config={"staticPlot": True})  # fmt: skip
-        parts.append(f"<div class='chart'>{div}</div>")
+    parts.append(charts_html(sheets(report_charts(analysis)), browser if browser is not None else chromium()))
     parts.append("<h2>Assumptions</h2>")
-    parts.append(_table(assumption_rows(result)))
+    parts.append(_table(assumption_table(result), figures_right=False))
     parts.append("<h2>Sources and notes, per option</h2>")
     for option in ranked(result):
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in option.notes)
@@ -152,6 +144,7 @@ def to_pdf(page: str, browser: str) -> bytes:
 
 
 def render(analysis: Analysis) -> None:
+    """The two download buttons: the HTML report, and its PDF where Chromium is on the server."""
     today = dt.date.today()
     stem = file_stem(analysis.result.scenario, today.isoformat())
     left, right = st.columns(2)

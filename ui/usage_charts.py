@@ -9,20 +9,25 @@ import plotly.graph_objects as go
 
 from tco.cost.reconcile import Reconciliation
 from tco.workload.usage_records import UsageBucket
+from ui.chart_style import LEGEND_BELOW
+from ui.money_axes import money_axis, money_values
 
 
 def spend_by_month(rows: Sequence[Reconciliation]) -> go.Figure:
-    """Reported (solid) and priced-by-us (outlined) cost per model and month."""
+    """Reported (solid) and priced-by-us (outlined) cost per model and month; money reads "$1.5M", the legend below
+    the axis."""
     fig = go.Figure()
     for model in sorted({r.model for r in rows}):
         mine = [r for r in rows if r.model == model]
         months = [r.month for r in mine]
         if any(r.reported_cost_usd is not None for r in mine):
-            fig.add_bar(x=months, y=[r.reported_cost_usd for r in mine], name=f"{model} (reported)")
+            fig.add_bar(x=months, y=[r.reported_cost_usd for r in mine], name=f"{model} (reported)",
+                        hovertemplate="%{x}: %{y:$,.2f}")  # fmt: skip
         fig.add_bar(x=months, y=[r.priced_cost_usd for r in mine], name=f"{model} (our prices)",
-                    marker_pattern_shape="/")  # fmt: skip
-    fig.update_layout(barmode="group", height=340, margin={"t": 30, "b": 10}, yaxis_tickprefix="$",
-                      yaxis_tickformat="~s", xaxis_type="category", legend_orientation="h")  # fmt: skip
+                    marker_pattern_shape="/", hovertemplate="%{x}: %{y:$,.2f}")  # fmt: skip
+    amounts = money_values([r.priced_cost_usd for r in rows], [r.reported_cost_usd for r in rows])
+    fig.update_layout(barmode="group", height=340, margin={"t": 30, "b": 10}, yaxis=money_axis("USD", amounts),
+                      xaxis_type="category", legend=LEGEND_BELOW)  # fmt: skip
     return fig
 
 

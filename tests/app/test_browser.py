@@ -415,6 +415,7 @@ def test_charts_read_right(page: Page, app_url: str):
     page.goto(app_url)
     settle(page)
     page.get_by_role("tab", name="Cost breakdown").click()
+    settle(page)  # the chart is drawn when its tab opens
     breakdown = _figure(page, "Cost a month by component")
     colours = {d["name"]: d["color"] for d in breakdown["data"]}
     assert colours["output"] == charts.COMPONENT_COLOURS["output"]

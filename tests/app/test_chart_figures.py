@@ -1,0 +1,183 @@
+"""The charts' figures, read without a browser (issue 27, item 5): money axes put the sign before the dollar
+through d3's currency format (never a `$` tickprefix, which draws "$−500k"), billions read B, SLO labels on a log
+axis sit at log10 of their bound, labels are spread or placed so none meets another, legends sit below the axes.
+What Plotly then draws is checked in Chromium by tests/app/test_browser_charts.py."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import plotly.graph_objects as go
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from profiling.schema import load_profile
+from scenario_io import resolve_scenario
+from scenario_io.loader import load_scenario
+from scenario_io.references import References
+from tco import evaluate
+from tco.capacity.throughput_view import profile_view
+from tco.cost.option_models import setup_options
+from tco.cost.reconcile import Reconciliation
+from tco.decision.verdict import decide
+from tco.finance.breakeven import cost_curves
+from tco.risk.report import risk_report
+from tco.risk.sensitivity import Tornado, TornadoBar
+from tests.conftest import ROOT, TODAY
+from ui import chart_style, charts, money_axes, risk_charts, usage_charts
+
+MINUS = "\u2212"
+
+
+def resolved(name: str, catalogues):
+    path = ROOT / "scenarios" / f"{name}.yaml"
+    inputs = resolve_scenario(load_scenario(path), "scenario", catalogues, refs=References.on_disk(path.parent),
+                              today=TODAY)  # fmt: skip
+    setups = setup_options(inputs)
+    return inputs, setups, evaluate(inputs, setups)
+
+
+@pytest.fixture(scope="module")
+def glm5(catalogues):
+    return resolved("glm5-vs-frontier", catalogues)
+
+
+@pytest.fixture(scope="module")
+def money_figures(glm5, catalogues) -> dict[str, tuple[go.Figure, str]]:
+    """Every figure with a money axis, and which axis."""
+    inputs, setups, result = glm5
+    decision = decide(result)
+    months = result.assumptions["months"]
+    feasible = [s.model for s in setups if s.feasible]
+    grid, costs = cost_curves(inputs.scenario, feasible)
+    kinds = {o.id: o.kind for o in result.options}
+    risk = risk_report(inputs, result, samples=200)
+    _, _, owned = resolved("owned-fleet-finance", catalogues)
+    hosted = next(o for o in owned.options if o.cash_flow_usd is not None)
+    pair = decision.pair
+    assert pair is not None and decision.hosted and decision.api and risk is not None
+    usage = [Reconciliation("gpt-4o", "openai", "2026-10", 1_250_000.0, 1_300_000.0)]
+    return {
+        "breakdown": (charts.breakdown(result, list(result.options)), "xaxis"),
+        "cost vs volume": (
+            charts.cost_vs_volume(
+                grid, costs, [m.id for m in feasible], kinds, pair, result.assumptions["requests_per_month_first"]
+            ),
+            "yaxis",
+        ),
+        "cumulative": (
+            charts.cumulative(months, decision.hosted, decision.api, pair.cumulative_savings_usd, pair.payback_month),
+            "yaxis",
+        ),
+        "cash vs P&L": (charts.cash_vs_pnl(owned.assumptions["months"], hosted), "yaxis"),
+        "tornado": (charts.tornado(risk.tornado), "xaxis"),
+        "fan": (charts.fan(months, risk.monte_carlo, [risk.self_hosted, risk.api]), "yaxis"),
+        "histogram": (
+            charts.histogram(
+                risk.monte_carlo.savings_npv(risk.self_hosted, risk.api), risk.savings_npv_p10_p50_p90_usd
+            ),
+            "xaxis",
+        ),
+        "quality": (charts.quality_scatter(result.options, [0], 85, "gpqa_diamond"), "xaxis"),
+        "usage spend": (usage_charts.spend_by_month(usage), "yaxis"),
+    }
+
+
+def test_every_money_axis_formats_the_sign_before_the_dollar(money_figures):
+    for name, (figure, axis) in money_figures.items():
+        layout = figure.layout[axis]
+        assert layout.tickprefix is None, name  # a prefix is drawn before the sign: "$−500k"
+        assert layout.tickformat.startswith("$"), (name, layout.tickformat)  # d3: sign, then the locale's "$"
+        assert layout.hoverformat.startswith("$"), name
+        assert figure.layout.legend.yref == "container" and figure.layout.legend.y == 0, name  # below the axis
+
+
+def test_the_tick_texts_plotly_draws_are_renamed_as_people_read_them():
+    """d3's SI text for each tick (what Plotly draws before `labelalias`) and what shows instead."""
+    assert money_axes.si_label(-5e5, money=True) == f"{MINUS}$500k"
+    assert money_axes.si_label(2e9, money=True) == "$2G" and money_axes.read_label(2e9, money=True) == "$2B"
+    log = money_axes.log_axis("USD", money=True)
+    assert log["labelalias"]["$1G"] == "$1B" and log["labelalias"]["$10m"] == "$0.01"
+    assert money_axes.log_axis("requests")["labelalias"]["100G"] == "100B"
+    linear = money_axes.money_axis("USD", [-2.5e9, 4e9])
+    assert linear["labelalias"][f"{MINUS}$2.5G"] == f"{MINUS}$2.5B" and linear["labelalias"]["$4G"] == "$4B"
+    assert "labelalias" not in money_axes.money_axis("USD", [-5e5, 3e6])  # no billions, nothing to rename
+    assert money_axes.money_axis("USD", [0.2, 3.5])["tickformat"] == money_axes.SMALL_MONEY_TICKS  # not "$500m"
+
+
+def test_slo_labels_on_the_log_latency_axis_sit_at_their_own_height(catalogues, glm5):
+    """On a log axis an annotation's y is log10 of the value: "≤ 2 s" was drawn at 10² = 100 s."""
+    inputs, _, _ = glm5
+    profile = load_profile(ROOT / "profiling" / "reference" / "glm-5-fp8-tp8-vllm-inferencex.yaml")
+    cls = inputs.scenario.workload.request_classes[0]
+    view = profile_view(profile, inputs.scenario.slo, cls, catalogues.models.find(profile.meta.model), None)
+    bounds = {"TTFT p99": 2.0, "ITL p99": 0.05}
+    figure = charts.latency_curves(view, bounds, "Latency vs load", "2,000/500")
+    assert figure.layout.yaxis.type == "log"
+    labels = {a.text: a for a in figure.layout.annotations if a.text.startswith("SLO")}
+    for name, bound in bounds.items():
+        label = labels[f"SLO {name} ≤ {bound:g} s"]
+        assert label.yref == "y" and label.y == pytest.approx(math.log10(bound)) and label.yanchor == "bottom"
+    lines = sorted(s.y0 for s in figure.layout.shapes if s.y0 == s.y1)
+    assert lines == [0.05, 2.0]  # the lines themselves take the value (shapes use data units)
+    assert len({labels[t].xanchor for t in labels}) == 2  # neighbouring bounds labelled at opposite ends
+
+
+def _bar(low_usd: float, high_usd: float) -> TornadoBar:
+    return TornadoBar("input", "+1", "+5.0%", low_usd, high_usd, 0.9, 1.1)
+
+
+def test_tornado_labels_never_meet():
+    """Opposite ways: each end its own label, on opposite sides of the base; the same way (the "+1" on "+5.0%"
+    case) or not at all: one label, on the longer bar."""
+    assert risk_charts.tornado_texts(_bar(-100, 100), 0) == ("+1", "+5.0%")
+    assert risk_charts.tornado_texts(_bar(10, 12), 0) == ("", "low +1 · high +5.0%")
+    assert risk_charts.tornado_texts(_bar(-50, -5), 0) == ("low +1 · high +5.0%", "")
+    assert risk_charts.tornado_texts(_bar(0, 0), 0) == ("low +1 · high +5.0%", "")
+    figure = charts.tornado(Tornado("h", "a", -1e6, [_bar(-1.9e6, -1.89e6), _bar(-1.1e6, -0.9e6)]))
+    for trace in figure.data:
+        assert trace.textposition == "outside" and trace.cliponaxis is False
+    low, high = figure.layout.xaxis.range
+    assert low < -1.9e6 - 0.1 * 1.9e6 and high > 0  # room for the outside label beyond the longest bar, and zero
+
+
+@given(
+    st.lists(st.floats(0, 10), min_size=1, max_size=12),
+    st.floats(0.05, 0.8),
+)
+def test_spread_labels_keep_a_line_apart_and_stay_in_range(targets: list[float], gap: float):
+    placed = chart_style.spread(targets, gap, 0.0, 10.0)
+    ordered = sorted(placed)
+    assert all(b - a >= gap - 1e-9 for a, b in itertools.pairwise(ordered))
+    if gap * len(targets) <= 10:
+        assert all(-1e-9 <= p <= 10 + 1e-9 for p in placed)
+    pairs = [(a, b) for a in range(len(targets)) for b in range(len(targets)) if targets[a] < targets[b]]
+    assert all(placed[a] <= placed[b] for a, b in pairs)  # the labels keep the lines' order
+
+
+def test_cost_vs_volume_labels_are_a_line_apart(money_figures):
+    figure, _ = money_figures["cost vs volume"]
+    low, high = figure.layout.yaxis.range
+    gap = (high - low) * chart_style.LABEL_PX / chart_style.VOLUME_PLOT_PX
+    ends = sorted(a.y for a in figure.layout.annotations if a.xanchor == "left" and a.yref in (None, "y"))
+    assert len(ends) == 6 and all(b - a >= gap - 1e-9 for a, b in itertools.pairwise(ends))
+    assert not any("cheaper" in (a.text or "") for a in figure.layout.annotations)  # crossings in the legend
+
+
+def test_titles_fit_half_a_page_at_1280(money_figures):
+    """The histogram's title held its three values on one line and was cut in a half-width chart."""
+    figure, _ = money_figures["histogram"]
+    first, values = figure.layout.title.text.split("<br>")
+    assert first == "NPV of savings across samples" and values.count("$") == 3
+    assert len(money_figures["fan"][0].layout.title.text) * 9 < chart_style.HALF_WIDTH_PX
+
+
+def test_legend_rows_grow_the_figure():
+    assert chart_style.legend_rows(["a", "b"], 400) == 1
+    names = [f"entry number {i} with a long name" for i in range(9)]
+    rows = chart_style.legend_rows(names, 400)
+    assert rows == 9  # each entry wider than half of 400 px: one a row
+    figure = go.Figure([go.Scatter(name=n) for n in names])
+    assert chart_style.height_for_legend(figure, 380, 400) == 380 + chart_style.LEGEND_ROW_PX * rows

@@ -1,0 +1,164 @@
+"""The decision report reads as a document (issue 27, item 6): the scenario's own name, assumptions as a person
+writes them, charts on full printed pages, a small file.
+
+Sizes measured for the bundled glm5-vs-frontier scenario: 4,895,672 bytes of HTML before (Plotly's 4.6 MB
+bundle inlined), about 84 KB with the charts as static SVG; the bound below leaves room for bigger scenarios.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from scenario_io import resolve_scenario
+from scenario_io.loader import load_scenario
+from scenario_io.references import References
+from tco import evaluate
+from tco.cost.option_models import setup_options
+from tests.app.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import ROOT, TODAY
+from ui import report, report_charts
+from ui.report_text import assumption_table
+from ui.state import Analysis
+
+MAX_REPORT_BYTES = 300_000
+"""Measured 84-104 KB for the bundled scenarios with SVG charts (4.9 MB before, with Plotly's bundle)."""
+PAGE_PX = 186 / 25.4 * 96
+"""A4 landscape less 12 mm margins top and bottom, in CSS px: 703."""
+
+
+def analysis(name: str, catalogues, file: str = "scenario") -> Analysis:
+    """A bundled scenario resolved as the app resolves it: the file name "scenario" unless one is given."""
+    path = ROOT / "scenarios" / f"{name}.yaml"
+    scenario = load_scenario(path)
+    inputs = resolve_scenario(scenario, file, catalogues, refs=References.on_disk(path.parent), today=TODAY)
+    setups = setup_options(inputs)
+    return Analysis("", scenario, inputs, evaluate(inputs, setups), setups)
+
+
+@pytest.fixture(scope="module")
+def glm5(catalogues) -> Analysis:
+    return analysis("glm5-vs-frontier", catalogues)
+
+
+@pytest.fixture(scope="module")
+def page(glm5: Analysis) -> str:
+    return report.build_html(glm5, TODAY, browser=CHROMIUM)
+
+
+def _section(page: str, heading: str) -> str:
+    start = page.index(f"<h2>{heading}</h2>")
+    end = page.find("<h2>", start + 1)
+    return page[start : end if end > 0 else None]
+
+
+def test_the_report_names_the_scenario(glm5: Analysis, page: str, catalogues):
+    """ "Scenario: scenario" was the app's placeholder file name; the scenario records its name and description."""
+    assert "Scenario: scenario" not in page and "<td>scenario file</td>" not in page
+    assert f"Scenario: {html.escape(glm5.scenario.name)};" in page
+    assert f"<p>{html.escape(glm5.scenario.description)}</p>" in page and glm5.scenario.description
+    assert "<title>GLM-5 against the frontier</title>" in page
+    from_file = analysis("glm5-vs-frontier", catalogues, file=str(ROOT / "scenarios" / "glm5-vs-frontier.yaml"))
+    line = report.scenario_line(from_file, TODAY)
+    assert "Scenario: GLM-5 against the frontier (file glm5-vs-frontier.yaml);" in line
+    assert str(ROOT) not in line  # the file's name, never the server's path
+
+
+def test_assumptions_read_as_a_person_writes_them(glm5: Analysis, page: str):
+    rows = {r["assumption"]: r["value"] for r in assumption_table(glm5.result)}
+    assert rows["requests in month 1"] == "3,000,000 requests a month"
+    assert rows["tokens per request"] == "2,500 tokens a request (input + output)"
+    assert rows["discount rate"] == "8 % a year"
+    assert rows["capacity: planning utilization"] == "85 % of the SLO throughput"
+    assert rows["capacity: ha spare replicas"] == "1 replica"
+    assert rows["staff cost"] == "$18,000 per FTE-month"
+    assert rows["option glm5-h200: GPU price"] == "$2.30 per GPU-hour"
+    assert rows["SLO ttft p99"] == "2 s" and rows["SLO itl p99"] == "0.05 s"
+    assert rows["peak-to-average"] == "3 × the mean"
+    assert rows["contract after the horizon"] == "counted in the NPV of cost"
+    assert "scenario file" not in rows  # the app's scenarios come from no file
+    table = _section(page, "Assumptions")
+    cells = re.findall(r"<td>([^<]*)</td><td>([^<]*)</td>", table)
+    assert len(cells) == len(rows)
+    ours = [value for name, value in cells if not name.startswith("default for")]  # defaults' sources are prose
+    raw = [v for v in ours if re.search(r"\d\.0\b|^-?0?\.\d+$|^-?\d+\.\d+$|\d{5}", v)]
+    assert not raw, raw  # no "3000000.0", "0.08", "2500.0"
+
+
+def test_the_report_is_small_static_and_one_svg_per_chart(glm5: Analysis, page: str):
+    shown = report_charts.report_charts(glm5)
+    assert len(page.encode()) < MAX_REPORT_BYTES, len(page.encode())
+    assert "<script" not in page  # no JavaScript at all: the charts are drawn
+    assert page.count("<svg") == len(shown) == 3
+    for chart in shown:
+        assert re.search(rf'<figure class="chart" id="{chart.name}"><svg[^>]* viewBox=', page)
+    assert "−$500k" in page and "$10M" in page and "$−" not in page  # the money ticks, sign before the dollar
+
+
+def test_without_chromium_the_charts_share_one_plotly_bundle(glm5: Analysis):
+    """The fallback: interactive charts, Plotly's JavaScript inlined once for all of them (not once per chart)."""
+    grouped = report_charts.sheets(report_charts.report_charts(glm5))
+    body = report_charts.charts_html(grouped, None)
+    bundle = report_charts.PLOTLY_JS.read_text()[:200]
+    assert body.count(bundle) == 1
+    assert body.count('class="chart"') == 3 and body.count("Plotly.newPlot") == 3
+
+
+def test_chart_sheets_fill_their_page(glm5: Analysis):
+    """Each sheet's charts add up to a printed page less the gaps: two halves or one whole, never half a page."""
+    grouped = report_charts.sheets(report_charts.report_charts(glm5))
+    assert [[c.name for c in s] for s in grouped] == [["cost-breakdown", "cumulative-savings"], ["cost-vs-volume"]]
+    for index, sheet in enumerate(grouped):
+        room = report_charts.SHEET_PX - (report_charts.HEADING_PX if index == 0 else 0)
+        used = sum(c.figure.layout.height for c in sheet) + report_charts.GAP_PX * (len(sheet) - 1)
+        assert room - 2 <= used <= room
+        assert all(c.figure.layout.width == report_charts.CHART_WIDTH_PX for c in sheet)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_printed_each_sheet_is_one_full_page(browser: Browser, page: str, tmp_path: Path):
+    """As Chromium prints it (print media, A4 landscape): every sheet of charts starts a page, fits on it and
+    fills at least nine tenths of it; the PDF has a page per sheet beyond the text's."""
+    path = tmp_path / "report.html"
+    path.write_text(page)
+    tab = browser.new_page(viewport={"width": 1032, "height": 704})  # the printed page less its margins
+    tab.goto(path.as_uri())
+    tab.emulate_media(media="print")
+    heights = tab.evaluate("() => [...document.querySelectorAll('.sheet')].map(s => s.getBoundingClientRect().height)")
+    breaks = tab.evaluate("() => [...document.querySelectorAll('.sheet')].map(s => getComputedStyle(s).breakBefore)")
+    tab.close()
+    assert len(heights) == 2 and set(breaks) == {"page"}
+    assert all(0.9 * PAGE_PX <= h <= PAGE_PX for h in heights), heights
+    pdf = report.to_pdf(page, CHROMIUM)
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    sheets = re.compile(r"<div class='sheet'>.*</div>", re.S)  # the charts, their page breaks kept as one
+    without_charts = report.to_pdf(sheets.sub("<div class='sheet'></div>", page, count=1), CHROMIUM)
+    assert pages == len(re.findall(rb"/Type\s*/Page\b", without_charts)) + len(heights)  # a page a sheet
+
+
+def test_the_report_scales_to_a_distillation_scenario(catalogues):
+    """Five charts: two sheets of two halves and the cost against volume alone; each student's chart by its id."""
+    built = analysis("distil-a-student", catalogues)
+    page = report.build_html(built, dt.date(2026, 11, 29), browser=CHROMIUM)
+    assert len(page.encode()) < MAX_REPORT_BYTES and page.count("<svg") == len(report_charts.report_charts(built))
+    assert 'id="distillation-qwen32-distilled"' in page and "Scenario: Distil a student;" in page
+
+
+def test_when_chromium_fails_the_report_keeps_interactive_charts(glm5: Analysis):
+    """A browser that cannot draw (here one that exits at once) leaves the report whole, its charts Plotly's."""
+    page = report.build_html(glm5, TODAY, browser="/bin/false")
+    assert page.count("Plotly.newPlot") == 3 and not re.search(r"<figure class=\"chart\" id=\"[a-z-]+\"><svg", page)
+    assert page.count(report_charts.PLOTLY_JS.read_text()[:200]) == 1

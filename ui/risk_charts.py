@@ -1,0 +1,142 @@
+"""The Risk page's figures: the tornado, the Monte Carlo fan and the histogram of the NPV of savings."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from tco.decision.verdict import usd
+from tco.risk.montecarlo import MonteCarloResult
+from tco.risk.sensitivity import Tornado, TornadoBar
+from ui.chart_style import (
+    API,
+    HALF_WIDTH_PX,
+    LAYOUT,
+    LOSS,
+    SAVINGS,
+    SELF_HOSTED,
+    TEXT_PX,
+    TORNADO_HIGH,
+    TORNADO_LOW,
+    height_for_legend,
+)
+from ui.money_axes import money_axis, money_values
+
+TORNADO_PLOT_PX = 480
+"""The tornado's plot area at its narrowest (1280 px wide, long input names on the left)."""
+
+
+def tornado(bars: Tornado) -> go.Figure:
+    """Each bar from the base savings to the savings at the input's low and high end, labelled with the end's value
+    outside the bar's end (`tornado_texts`: never two labels on each other); hover gives the value and the NPV.
+    The x range leaves room for the labels (`room_for_texts`), so none runs into the input names."""
+    ordered = list(reversed(bars.bars))
+    labels = [b.input for b in ordered]
+    texts = [tornado_texts(b, bars.base_savings_usd) for b in ordered]
+    ends = [bars.base_savings_usd, 0.0, *(v for b in ordered for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
+    figure = go.Figure()
+    # the high bar wide, the low bar narrower on top of it: where both ends move the same way neither hides the other
+    for index, side, colour, width in ((1, "high", TORNADO_HIGH, 0.8), (0, "low", TORNADO_LOW, 0.45)):
+        figure.add_bar(
+            y=labels,
+            x=[getattr(b, f"savings_at_{side}_usd") - bars.base_savings_usd for b in ordered],
+            base=bars.base_savings_usd,
+            orientation="h",
+            name=f"input {side}",
+            legendrank=index + 1,
+            width=width,
+            marker_color=colour,
+            text=[t[index] for t in texts],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[[getattr(b, side), b.unit, getattr(b, f"savings_at_{side}_usd")] for b in ordered],
+            hovertemplate="%{y}: %{customdata[0]:.4g} %{customdata[1]}<br>NPV of savings %{customdata[2]:$,.0f}"
+            "<extra>input " + side + "</extra>",
+        )
+    figure.add_vline(x=0, line={"color": "black"})
+    figure.update_layout(
+        barmode="overlay",
+        title=f"NPV of savings ({bars.api} minus {bars.self_hosted}) as each input swings",
+        xaxis=money_axis("USD (right of zero: self-hosting saves money)", ends, range=room_for_texts(bars, texts)),
+        yaxis={"automargin": True},
+        height=140 + 34 * len(ordered),
+        **LAYOUT,
+    )
+    return figure
+
+
+def tornado_texts(bar: TornadoBar, base_usd: float) -> tuple[str, str]:
+    """The labels at the outer end of the low and the high bar. When the two ends move the savings opposite ways,
+    each bar carries its own, on opposite sides of the base; when they move the same way (or one not at all),
+    the longer bar carries both ("low 0.75 · high 3.60") and the shorter none, so no two labels can meet."""
+    low, high = bar.savings_at_low_usd - base_usd, bar.savings_at_high_usd - base_usd
+    if low * high < 0:
+        return bar.low_label, bar.high_label
+    both = f"low {bar.low_label} · high {bar.high_label}"
+    return (both, "") if abs(low) >= abs(high) else ("", both)
+
+
+def room_for_texts(bars: Tornado, texts: list[tuple[str, str]], plot_px: float = TORNADO_PLOT_PX) -> list[float]:
+    """The x range: zero, the base and every bar's end, with room beyond the ends for the texts outside them (about
+    7 px a character in a plot `plot_px` wide, the narrowest it is drawn: 1280 px with long input names)."""
+    ordered = list(reversed(bars.bars))
+    ends = [bars.base_savings_usd, 0.0, *(v for b in ordered for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
+    low, high = min(ends), max(ends)
+    span = (high - low) or abs(bars.base_savings_usd) or 1.0
+    outside = [
+        (value, len(text) * TEXT_PX + 10)
+        for b, pair in zip(ordered, texts, strict=True)
+        for value, text in zip((b.savings_at_low_usd, b.savings_at_high_usd), pair, strict=True)
+        if text
+    ]
+    pad_low = pad_high = 0.04 * span
+    for _ in range(8):  # the texts' room in dollars depends on the range: a few rounds settle it
+        per_px = (high - low + pad_low + pad_high) / plot_px
+        left = [px * per_px - (v - low) for v, px in outside if v < bars.base_savings_usd]
+        right = [px * per_px - (high - v) for v, px in outside if v >= bars.base_savings_usd]
+        pad_low, pad_high = max([0.04 * span, *left]), max([0.04 * span, *right])
+    return [low - pad_low, high + pad_high]
+
+
+def fan(months: list[str], mc: MonteCarloResult, option_ids: list[str]) -> go.Figure:
+    """Each option's monthly cost: its P10–P90 band and its P50 line."""
+    figure = go.Figure()
+    values: list[float] = []
+    for option_id, colour in zip(option_ids, (SELF_HOSTED, API), strict=False):
+        p10, p50, p90 = mc.monthly_bands(option_id)
+        values += money_values(p10, p90)
+        figure.add_scatter(x=months, y=p90, line={"width": 0, "color": colour}, showlegend=False, hoverinfo="skip")
+        figure.add_scatter(
+            x=months, y=p10, fill="tonexty", line={"width": 0, "color": colour}, name=f"{option_id} P10–P90"
+        )
+        figure.add_scatter(x=months, y=p50, line={"color": colour}, name=f"{option_id} P50")
+    figure.update_layout(
+        title="Monthly cost, Monte Carlo bands",
+        yaxis=money_axis("USD per month", values),
+        height=height_for_legend(figure, 380, HALF_WIDTH_PX),
+        **LAYOUT,
+    )
+    return figure
+
+
+def histogram(savings_usd: np.ndarray, p10_p50_p90: tuple[float, float, float]) -> go.Figure:
+    """Bins right of zero green (self-hosting saves), left red; P10/P50/P90 named on the lines, their values on
+    the title's second line (a short first line fits a half-width chart at 1280 px)."""
+    counts, edges = np.histogram(savings_usd, bins=60)  # binned here: 60 bars travel to the browser, not every sample
+    centres = (edges[:-1] + edges[1:]) / 2
+    figure = go.Figure()
+    figure.add_bar(x=centres, y=counts, width=np.diff(edges), name="samples",
+                   marker_color=[SAVINGS if c >= 0 else LOSS for c in centres])  # fmt: skip
+    positions = ("top left", "top", "top right")
+    for label, value, position in zip(("P10", "P50", "P90"), p10_p50_p90, positions, strict=True):
+        figure.add_vline(x=value, line={"dash": "dash"}, annotation_text=label, annotation_position=position)
+    figure.add_vline(x=0, line={"color": "black"})
+    values = " · ".join(f"{label} {usd(v)}" for label, v in zip(("P10", "P50", "P90"), p10_p50_p90, strict=True))
+    figure.update_layout(
+        title={"text": f"NPV of savings across samples<br><sup>{values}</sup>"},
+        xaxis=money_axis("USD (right of zero: self-hosting saves)", money_values(edges, [0.0])),
+        yaxis_title="samples",
+        showlegend=False,
+        **{**LAYOUT, "margin": {**LAYOUT["margin"], "t": 70}},
+    )
+    return figure
