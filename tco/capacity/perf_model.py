@@ -62,6 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from profiling.schema import Profile
+from tco.capacity.closed_loop import PREFILL_SHARE_CAP, closed_loop_p50
 from tco.capacity.least_squares import weighted_nnls
 from tco.capacity.percentiles import latency_at
 from tco.capacity.residuals import Residuals, measured_residuals
@@ -77,7 +78,6 @@ on NVIDIA's multi-shape tables (bench/capacity_prediction_error.py measures it: 
 NO_RESIDUALS = Residuals(())
 COVERAGE = 0.8
 """Share of held-out cases a stated expected error must cover: it is the 80th percentile of the leave-out errors."""
-PREFILL_SHARE_CAP = 0.9
 TERMS = ("prefill", "decode", "decode_context", "step")
 
 
@@ -167,7 +167,7 @@ class PerfModel:
         if not self.interactive:
             return None
         if self.physical_latency:
-            p50 = self._physical_p50(shape, concurrency)[metric]
+            p50 = closed_loop_p50(self, shape, concurrency)[metric]
             ratio = (
                 1.0
                 if percentile == "p50"
@@ -192,18 +192,6 @@ class PerfModel:
             if ratio is None:
                 return None
         return p50 * ratio * self.residuals.factor(f"{metric} {percentile}", shape, concurrency)
-
-    def _physical_p50(self, shape: Shape, c: float) -> dict[str, float]:
-        """TTFT, ITL and E2E p50 of a closed loop at concurrency c from the coefficients (tco.capacity.roofline): a
-        decode step (its fixed cost plus every sequence's compute and KV reads) stretched by the share of GPU time
-        that prefill takes; E2E = c·τ (Little); what E2E holds beyond the decode steps is the wait for prefill."""
-        pi, b, g, _ = self.coefficients
-        tau = self.gpu_s_per_request(shape, c)
-        prefill_busy = min(PREFILL_SHARE_CAP, pi * shape.uncached_input_tokens / tau)
-        itl = (self.step_s + c * (b + g * shape.mean_context_tokens)) / (1 - prefill_busy)
-        decode = max(shape.output_tokens - 1, 0) * itl
-        ttft = max(self.step_s + pi * shape.uncached_input_tokens, c * tau - decode)
-        return {"ttft_s": ttft, "itl_s": itl, "e2e_s": max(c * tau, ttft + decode)}
 
 
 def profile_points(profile: Profile) -> list[Point]:

@@ -18,11 +18,12 @@ checked on one-level MLPerf Server points from other engines and GPUs, OFFLINE o
 with a latency bound uses SERVING, a batch class OFFLINE. Latency follows the closed loop the benchmarks run:
 with X = 1/τ(c),
 
-    ITL  = (a + c·(b + g·L)) / (1 − X·π·I_u)          a decode step, stretched by the prefills between steps
-    TTFT = max(a + π·I_u, c·τ(c) − (O − 1)·ITL)       prefill, or the queue when E2E (Little) exceeds decode
+    ITL p50 = a + c·(b + g·L)                          a decode step (prefill chunks ride in the tail)
+    ITL mean = ITL p50 / (1 − X·π·I_u)                 stretched by the prefills between steps
+    TTFT = max(a + π·I_u, c·τ(c) − (O − 1)·ITL mean)   prefill, or the queue when E2E (Little) exceeds decode
 
-so a TTFT bound binds once the queue forms. The batch is capped by `memory_fit`; percentile ratios are
-ESTIMATE_PERCENTILE_RATIOS (estimates, stated).
+so a TTFT bound binds once the queue forms (`tco.capacity.closed_loop`). The batch is capped by `memory_fit`;
+percentile ratios are ESTIMATE_PERCENTILE_RATIOS (estimates, stated).
 
 Ceiling (plausibility): the GPU time of one request can be no less than its compute or its memory
 traffic at full peak, τ_min = max(2·N_active·(I_u + O)/(n·F), O·(min(W, W_active·c)/c + kv_bytes(L))/(n·B)),

@@ -1,0 +1,63 @@
+"""Latency medians of a closed loop from a physical model's coefficients (the roofline's, `tco.capacity.roofline`).
+
+With c requests in flight and GPU time τ(c) per request (`perf_model`'s equation (1)), a decode step costs
+
+    s = a + c·(b + g·L)                          its fixed cost, plus every sequence's compute and KV reads
+
+- ITL p50 = s. With chunked prefill (vLLM, SGLang, TensorRT-LLM) prefill chunks ride in decode steps that are
+  memory-bound (the weights are read once for the whole batch), so they lengthen only the steps that carry them:
+  the tail (p90/p99 are the median times the percentile ratios), not the median gap.
+- The *mean* gap charges every step its share of the GPU time prefill takes, s / (1 − π·I_u/τ) (share capped at
+  PREFILL_SHARE_CAP): what E2E = c·τ (Little) needs.
+- TTFT = max(a + π·I_u, c·τ − (O − 1)·mean gap): the prefill, or the queue when E2E exceeds the decode time.
+- E2E = max(c·τ, TTFT + (O − 1)·mean gap).
+
+Why the median is the plain step: π is calibrated on throughput (η_c a few % of peak, so it holds the engine's
+serial time too); charging it to every gap made the roofline's ITL 1.5–4× too slow, and bench/capacity.py's
+"no profile, X* at an SLO" median error fell from 55 % to 16 % (its ITL-bounded cases: GLM-5 96 % → 47 %,
+MiniMax-M2.5 60 % → 18 %, Qwen3.5 100 % → 0 %) with the plain step.
+
+Worked example: a = 20 ms, b = 0.1 ms, g = 0, π = 0.1 ms, 1,000 in / 100 out at c = 10: s = 20 + 10 × 0.1
+= 21 ms, the median gap; τ = 0.1 + 0.01 + 0.02 × 100 / 10 = 0.31 s, prefill share 0.1 / 0.31 = 0.3226, mean gap
+21 / (1 − 0.3226) = 31 ms; decode 99 × 31 ms = 3.069 s; c·τ = 3.1 s; TTFT = max(0.02 + 0.1, 3.1 − 3.069)
+= 0.12 s; E2E = max(3.1, 0.12 + 3.069) = 3.189 s.
+
+>>> from tco.capacity.perf_model import PerfModel
+>>> from tco.capacity.shapes import Shape
+>>> p = closed_loop_p50(PerfModel((1e-4, 1e-4, 0.0, 0.02), max_concurrency=64), Shape(1000, 100), 10)
+>>> {k: round(v, 4) for k, v in p.items()}
+{'ttft_s': 0.12, 'itl_s': 0.021, 'itl_mean_s': 0.031, 'e2e_s': 3.189}
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from tco.capacity.shapes import Shape
+
+PREFILL_SHARE_CAP = 0.9
+"""Most of a request's GPU time taken as prefill (a decode step is never stretched more than 10×)."""
+
+
+class StepModel(Protocol):
+    """What the closed loop needs of a performance model (`perf_model.PerfModel`)."""
+
+    @property
+    def coefficients(self) -> tuple[float, float, float, float]: ...
+
+    @property
+    def step_s(self) -> float: ...
+
+    def gpu_s_per_request(self, shape: Shape, concurrency: float | None) -> float: ...
+
+
+def closed_loop_p50(model: StepModel, shape: Shape, c: float) -> dict[str, float]:
+    """TTFT, ITL (median and mean gap) and E2E of a closed loop at concurrency c (module docstring), seconds."""
+    pi, b, g, _ = model.coefficients
+    tau = model.gpu_s_per_request(shape, c)
+    prefill_busy = min(PREFILL_SHARE_CAP, pi * shape.uncached_input_tokens / tau)
+    step = model.step_s + c * (b + g * shape.mean_context_tokens)
+    mean_gap = step / (1 - prefill_busy)
+    decode = max(shape.output_tokens - 1, 0) * mean_gap
+    ttft = max(model.step_s + pi * shape.uncached_input_tokens, c * tau - decode)
+    return {"ttft_s": ttft, "itl_s": step, "itl_mean_s": mean_gap, "e2e_s": max(c * tau, ttft + decode)}

@@ -1,0 +1,63 @@
+"""Issue 23: the roofline's closed loop (tco.capacity.closed_loop). Its median inter-token gap is the plain decode step
+(prefill chunks ride in memory-bound decode steps and lengthen only the tail), its mean gap is stretched by prefill's
+share of GPU time for Little's law, so an ITL bound without a profile is judged on the step."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tco.capacity.at_slo import best_under_slo
+from tco.capacity.closed_loop import closed_loop_p50
+from tco.capacity.perf_model import PerfModel
+from tco.capacity.roofline import ESTIMATE_PERCENTILE_RATIOS
+from tco.capacity.shapes import Shape
+from tco.records.scenario import Slo
+
+ROOF = PerfModel(
+    (1e-4, 1e-4, 0.0, 0.02), percentile_ratios=ESTIMATE_PERCENTILE_RATIOS, max_concurrency=64.0, physical_latency=True
+)
+
+
+def test_the_median_gap_is_the_plain_step_and_the_mean_gap_carries_prefill():
+    # π = b = 0.1 ms, a = 20 ms, 1,000 in / 100 out, c = 10: step 20 + 10 × 0.1 = 21 ms;
+    # τ = 0.1 + 0.01 + 0.02 × 100 / 10 = 0.31 s, prefill share 0.1 / 0.31, mean gap 21 ms / (1 − 0.1 / 0.31)
+    p = closed_loop_p50(ROOF, Shape(1000, 100), 10)
+    assert p["itl_s"] == pytest.approx(0.021)
+    assert p["itl_mean_s"] == pytest.approx(0.021 / (1 - 0.1 / 0.31))
+    assert p["ttft_s"] == pytest.approx(max(0.02 + 0.1, 3.1 - 99 * p["itl_mean_s"]))  # prefill, no queue: 0.12 s
+    assert p["e2e_s"] == pytest.approx(0.12 + 99 * p["itl_mean_s"])  # 3.189 s ≥ c·τ = 3.1 s
+    # the tail is the median times the stated ratio (ITL p99 1.5)
+    assert ROOF.latency(Shape(1000, 100), 10, "itl_s", "p50") == pytest.approx(0.021)
+    assert ROOF.latency(Shape(1000, 100), 10, "itl_s", "p99") == pytest.approx(0.0315)
+
+
+def test_an_itl_bound_without_a_profile_allows_the_concurrency_whose_step_meets_it():
+    # bound 20 ms + 32 × 0.1 ms = 23.2 ms: the step meets it up to c = 32, where τ = 0.1 + 0.01 + 2 / 32 = 0.1725 s
+    found = best_under_slo(ROOF, Shape(1000, 100), Slo(itl_p50_s=0.0232), ROOF.max_concurrency)
+    assert found is not None
+    x, c, _ = found
+    assert c == pytest.approx(32, rel=0.03) and c <= 32
+    assert x == pytest.approx(1 / 0.1725, rel=0.02)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    coefficients=st.tuples(st.floats(1e-6, 1e-3), st.floats(1e-6, 1e-3), st.floats(0.0, 1e-6), st.floats(1e-3, 0.05)),
+    input_tokens=st.floats(1, 32_000),
+    output_tokens=st.floats(2, 4_000),
+    c=st.floats(1, 256),
+    more=st.floats(1.0, 4.0),
+)
+def test_the_median_gap_never_exceeds_the_mean_and_never_falls_with_load_or_prompt(
+    coefficients, input_tokens, output_tokens, c, more
+):
+    model = PerfModel(coefficients, max_concurrency=1024.0, physical_latency=True)
+    shape = Shape(input_tokens, output_tokens)
+    p = closed_loop_p50(model, shape, c)
+    assert p["itl_s"] <= p["itl_mean_s"] * (1 + 1e-12)
+    assert p["e2e_s"] >= p["ttft_s"] + (output_tokens - 1) * p["itl_s"] * (1 - 1e-12)
+    assert closed_loop_p50(model, shape, c * more)["itl_s"] >= p["itl_s"] * (1 - 1e-12)
+    longer = Shape(input_tokens * more, output_tokens)
+    assert closed_loop_p50(model, longer, c)["itl_s"] >= p["itl_s"] * (1 - 1e-12)
