@@ -19,11 +19,24 @@ def _compare(args: argparse.Namespace) -> int:
 
     inputs = load_inputs(args.scenario)
     result = evaluate(inputs)
+    mix = None
+    if args.portfolio or inputs.scenario.portfolio.enabled:
+        from reports.mix import mix_monthly_csv
+        from tco.portfolio.mix import best_mix
+
+        try:
+            mix = best_mix(inputs, result)
+        except ValueError as err:
+            print(f"{args.scenario}: portfolio: {err}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if args.format == "csv" and args.portfolio:  # asked for: the mix month by month (else the summary)
+            sys.stdout.write(mix_monthly_csv(mix))
+            return 0
     if args.format == "csv":
         sys.stdout.write(as_csv(result))
         return 0
     risk = risk_report(inputs, result)
-    print(as_json(result, risk) if args.format == "json" else as_table(result, risk))
+    print(as_json(result, risk, mix) if args.format == "json" else as_table(result, risk, mix))
     return 0
 
 
@@ -109,7 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("table", "json", "csv"),
         default="table",
-        help="table: for reading (default); json: the full result with risk; csv: the summary, spreadsheet-safe",
+        help="table: for reading (default); json: the full result with risk (and `portfolio` with --portfolio); "
+        "csv: the summary, spreadsheet-safe (with --portfolio given here: the mix's cost by component, month by month)",
+    )
+    compare.add_argument(
+        "--portfolio",
+        action="store_true",
+        help="also solve the cheapest mix of the options (route each class, cover the base, burst the peaks, mix "
+        "the terms, cascade) against the best single option; on by default with `portfolio: {enabled: true}`",
     )
     compare.set_defaults(run=_compare)
     from profiling.cli import add_profile_arguments

@@ -7,9 +7,12 @@ import json
 from typing import Any
 
 from datafiles.export import json_safe
+from reports.mix import mix_dict, mix_lines
 from reports.ranking import project_line, ranked
+from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import Decision, decide, mean_staff_usd, payback_text, status, usd, verdict
 from tco.finance.volume_ranges import ranges_text
+from tco.records.mix import MixResult
 from tco.records.results import OptionResult, ScenarioResult
 from tco.risk.report import RiskReport
 
@@ -30,10 +33,13 @@ def _risk_dict(risk: RiskReport | None) -> dict[str, Any] | None:
     }
 
 
-def as_json(result: ScenarioResult, risk: RiskReport | None) -> str:
-    """The whole result and its risk report as JSON (no NaN or infinity)."""
+def as_json(result: ScenarioResult, risk: RiskReport | None, mix: MixResult | None = None) -> str:
+    """The whole result and its risk report as JSON (no NaN or infinity); the best mix as `portfolio` when solved."""
     doc = dataclasses.asdict(result)
     doc["risk"] = _risk_dict(risk)
+    if mix is not None:
+        doc["portfolio"] = mix_dict(mix)
+        doc["verdict"] = with_mix(verdict(result), mix)
     return json.dumps(json_safe(doc), indent=2, allow_nan=False)
 
 
@@ -86,7 +92,7 @@ def options_table(result: ScenarioResult, decision: Decision) -> list[str]:
     return lines
 
 
-def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
+def as_table(result: ScenarioResult, risk: RiskReport | None, mix: MixResult | None = None) -> str:
     """The ranked table, each headline pair's break-even, the verdict, the Monte Carlo and every option's notes."""
     decision = decide(result)
     lines = [
@@ -105,7 +111,9 @@ def as_table(result: ScenarioResult, risk: RiskReport | None) -> str:
             + (f"\n  IRR and ROI: none, {pair.returns_note}." if pair.returns_note else "")
         )
     lines.extend(project_line(o) for o in result.options if o.distillation)
-    lines.append(f"\nVerdict: {verdict(result, decision)}")
+    if mix is not None:
+        lines += mix_lines(mix)
+    lines.append(f"\nVerdict: {with_mix(verdict(result, decision), mix)}")
     if risk is not None:
         p10, p50, p90 = risk.savings_npv_p10_p50_p90_usd
         lines.append(

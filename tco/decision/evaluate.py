@@ -11,7 +11,7 @@ from tco.cost.components import monthly_components
 from tco.cost.hardware import economic_value
 from tco.cost.option_models import OptionSetup, setup_options
 from tco.decision.pairs import break_even, compared_pairs, token_totals
-from tco.decision.quality import assess, cost_of_pass, cost_of_pass_interval
+from tco.decision.quality import assess_workload, cost_of_pass, cost_of_pass_interval
 from tco.finance import discounting
 from tco.finance.commitments import after_horizon, committed_units, tranches
 from tco.finance.projection import Drivers, Projection, decline_path, project, requests_series
@@ -94,7 +94,7 @@ def _option_result(
     notes = list(setup.notes)
     item = setup.resolved
     card = item.card
-    quality = assess(card, item.option, scenario.quality)
+    quality = assess_workload(card, item.option, scenario)
     replicas = gpus = billed = utilization = None
     cash = npv_cash = terminal = depreciation = accounting = None
     retired = False
@@ -295,6 +295,9 @@ def assumptions(inputs: ScenarioInputs, setups: list[OptionSetup]) -> dict[str, 
         "capacity": dataclasses.asdict(s.capacity),
         "finance": dataclasses.asdict(s.finance),
         "quality_gate": dataclasses.asdict(s.quality),
+        "class_quality_gates": {
+            c.name: dataclasses.asdict(c.quality) for c in s.workload.request_classes if c.quality is not None
+        },
         "default_sources": DEFAULT_SOURCES,
         "uncertainty": uncertainty_ranges(s, sds),
     }

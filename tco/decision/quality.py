@@ -19,7 +19,7 @@ from typing import Literal
 from evals.stats import wilson_interval
 from models.catalog import ModelCard
 from models.quality import QualityRecord, best_record
-from tco.records.scenario import Option, QualityGate
+from tco.records.scenario import Option, QualityGate, Scenario
 
 GateStatus = Literal["passes", "below", "unscored"]
 
@@ -82,6 +82,28 @@ def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> Quality
     below = any("<" in r for r in reasons)
     status: GateStatus = "below" if below else "unscored" if missing else "passes"
     return QualityView(records, score, source, status, rate, ci, tuple(reasons), mode, tuple(missing))
+
+
+def assess_workload(card: ModelCard | None, option: Option, scenario: Scenario) -> QualityView:
+    """`assess` against the scenario's gate and every request class's own gate: the option passes only when it
+    passes each one (a class it fails would be served below its bar); the reasons name the class.
+
+    The score shown stays the scenario gate's (the first class gate's when the scenario sets none)."""
+    base = assess(card, option, scenario.quality)
+    classes = [(c.name, assess(card, option, c.quality)) for c in scenario.workload.request_classes
+               if c.quality is not None and c.quality.active]  # fmt: skip
+    if not classes:
+        return base
+    views = ([("", base)] if scenario.quality.active else []) + classes
+    statuses = {v.gate for _, v in views}
+    status: GateStatus = "below" if "below" in statuses else "unscored" if "unscored" in statuses else "passes"
+    shown = base if scenario.quality.active else classes[0][1]
+    return dataclasses.replace(
+        shown,
+        gate=status,
+        reasons=tuple(f"{name}: {r}" if name else r for name, v in views for r in v.reasons),
+        missing=tuple(f"{name}: {m}" if name else m for name, v in views for m in v.missing),
+    )
 
 
 def cost_of_pass(usd_per_task: float, success_rate: float | None) -> float | None:

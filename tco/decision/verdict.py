@@ -161,13 +161,22 @@ def decide(result: ScenarioResult, pair: tuple[str, str] | None = None) -> Decis
 
 
 def gate_text(result: ScenarioResult) -> str | None:
-    gate = result.assumptions.get("quality_gate") or {}
+    """'GPQA Diamond score ≥ 85', with each request class's own gate after it ('… and for escalations GPQA
+    Diamond score ≥ 85')."""
+    parts = [_one_gate(result.assumptions.get("quality_gate") or {})]
+    for name, gate in (result.assumptions.get("class_quality_gates") or {}).items():
+        text = _one_gate(gate)
+        parts.append(f"for {name} {text}" if text else "")
+    return " and ".join(p for p in parts if p) or None
+
+
+def _one_gate(gate: dict) -> str:
     parts = []
     if gate.get("min_score") is not None:
         parts.append(f"{benchmark_name(gate['benchmark'])} score ≥ {gate['min_score']:g}")
     if gate.get("min_success_rate") is not None:
         parts.append(f"success rate ≥ {gate['min_success_rate']:.0%}")
-    return " and ".join(parts) or None
+    return " and ".join(parts)
 
 
 def fleet_text(option: OptionResult, assumptions: dict) -> str:

@@ -27,6 +27,16 @@ class EvalRef:
     task: str | None = None
 
 
+@dataclass(config=STRICT)
+class Escalation:
+    """A cascade: this option answers first and hands `share` of its requests on to option `to` (the share it
+    fails: your eval's failure rate, named in `source`). The best mix (`portfolio`) may use it."""
+
+    to: str
+    share: Annotated[float, Field(gt=0, le=1)]
+    source: str = ""
+
+
 @dataclass(config=STRICT, kw_only=True)
 class TaskFit:
     """Per-option task fit. `output_tokens` replaces the workload's mean output tokens (reasoning included) for
@@ -42,6 +52,7 @@ class TaskFit:
     "estimate"; an eval that fills `output_tokens` sets "measured by your eval (<file>)"."""
     output_tokens_multiplier: Annotated[float, Field(ge=0.01, le=100)] | None = None
     eval: EvalRef | None = None
+    escalation: Escalation | None = None
 
     @model_validator(mode="after")
     def _one_token_rule(self) -> TaskFit:

@@ -55,6 +55,46 @@ PERCENTILE_KEY = re.compile(r"^p(\d{1,2}(\.\d+)?)$")
 
 
 @dataclass(config=STRICT)
+class Slo:
+    """Latency bounds in seconds; each names a metric and a percentile of the profile."""
+
+    ttft_p50_s: Seconds | None = None
+    ttft_p90_s: Seconds | None = None
+    ttft_p99_s: Seconds | None = None
+    itl_p50_s: Seconds | None = None
+    itl_p90_s: Seconds | None = None
+    itl_p99_s: Seconds | None = None
+    e2e_p50_s: Seconds | None = None
+    e2e_p90_s: Seconds | None = None
+    e2e_p99_s: Seconds | None = None
+
+    def bounds(self) -> tuple[tuple[str, str, float], ...]:
+        """(metric field, percentile, bound) for every bound set, e.g. ('ttft_s', 'p99', 2.0)."""
+        out = []
+        for name, value in self.__dict__.items():
+            if value is not None:
+                metric, pct, _ = name.split("_")
+                out.append((f"{metric}_s", pct, value))
+        return tuple(out)
+
+
+@dataclass(config=STRICT)
+class QualityGate:
+    """Good enough: a benchmark score (`benchmark` ≥ `min_score`) and/or your own eval's success rate.
+
+    With a gate set, an option below it, or without the score or rate it needs, is not recommended.
+    """
+
+    benchmark: str = "gpqa_diamond"
+    min_score: Annotated[float, Field(ge=0, le=100)] | None = None
+    min_success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.min_score is not None or self.min_success_rate is not None
+
+
+@dataclass(config=STRICT)
 class RequestClass:
     """One kind of request. Input tokens include cached tokens; output tokens include reasoning.
 
@@ -72,6 +112,11 @@ class RequestClass:
     batch_share: Share = 0.0
     input_histogram: Annotated[tuple[SizeBucket, ...], Field(max_length=1000)] = ()
     input_percentiles: Annotated[dict[str, Tokens], Field(max_length=99)] | None = None
+    quality: QualityGate | None = None
+    """This class's own quality gate (the scenario's `quality` when absent): the best mix (`portfolio`) sends the
+    class only to options that pass it."""
+    slo: Slo | None = None
+    """This class's own latency SLO (the scenario's `slo` when absent), for the best mix."""
 
     @model_validator(mode="after")
     def _cache_fits(self) -> RequestClass:
@@ -188,30 +233,6 @@ class Workload:
 
 
 @dataclass(config=STRICT)
-class Slo:
-    """Latency bounds in seconds; each names a metric and a percentile of the profile."""
-
-    ttft_p50_s: Seconds | None = None
-    ttft_p90_s: Seconds | None = None
-    ttft_p99_s: Seconds | None = None
-    itl_p50_s: Seconds | None = None
-    itl_p90_s: Seconds | None = None
-    itl_p99_s: Seconds | None = None
-    e2e_p50_s: Seconds | None = None
-    e2e_p90_s: Seconds | None = None
-    e2e_p99_s: Seconds | None = None
-
-    def bounds(self) -> tuple[tuple[str, str, float], ...]:
-        """(metric field, percentile, bound) for every bound set, e.g. ('ttft_s', 'p99', 2.0)."""
-        out = []
-        for name, value in self.__dict__.items():
-            if value is not None:
-                metric, pct, _ = name.split("_")
-                out.append((f"{metric}_s", pct, value))
-        return tuple(out)
-
-
-@dataclass(config=STRICT)
 class CapacityPolicy:
     planning_utilization: Annotated[float, Field(ge=0.01, le=1)] = 0.85
     ha_spare_replicas: Count = 1
@@ -237,22 +258,6 @@ class Finance:
     commitments_after_horizon: Literal["count", "ignore"] = "count"
     """count: a reserved term still running at the horizon is an obligation, and the present value of what is left
     of it is in the option's NPV of cost; ignore: only the months inside the horizon count."""
-
-
-@dataclass(config=STRICT)
-class QualityGate:
-    """Good enough: a benchmark score (`benchmark` ≥ `min_score`) and/or your own eval's success rate.
-
-    With a gate set, an option below it, or without the score or rate it needs, is not recommended.
-    """
-
-    benchmark: str = "gpqa_diamond"
-    min_score: Annotated[float, Field(ge=0, le=100)] | None = None
-    min_success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.min_score is not None or self.min_success_rate is not None
 
 
 @dataclass(config=STRICT)
@@ -293,6 +298,22 @@ class Uncertainty:
     """Tornado only, in points of utilisation: base ± this, narrowed on both sides to stay within 0.01–1."""
 
 
+MIX_INGREDIENTS = ("routing", "overflow", "terms", "cascade")
+"""What the best mix may use: routing (each class to its own option), overflow (hour by hour, load beyond the
+committed fleet to an API or on-demand GPUs), terms (each fleet's other offers: reserved floor, on-demand growth),
+cascade (an option's `escalation` to another for a share of requests)."""
+
+
+@dataclass(config=STRICT)
+class Portfolio:
+    """The best mix of options (tco.portfolio): solved when `enabled` (or `compare --portfolio`)."""
+
+    enabled: bool = False
+    min_saving_share: Annotated[float, Field(ge=0, le=1)] = 0.05
+    """The mix is recommended over the best single option only when it saves more than this share of its NPV."""
+    allow: tuple[Literal["routing", "overflow", "terms", "cascade"], ...] = MIX_INGREDIENTS
+
+
 @dataclass(config=STRICT)
 class Scenario:
     name: str
@@ -305,6 +326,7 @@ class Scenario:
     finance: Finance = Finance()
     quality: QualityGate = QualityGate()
     uncertainty: Uncertainty = Uncertainty()
+    portfolio: Portfolio = Portfolio()
     api_overrides: str | None = None
     overrides: tuple[PriceOverride, ...] = ()
     """Price override rows kept in the scenario itself (same form as api_overrides.yaml rows); they win
@@ -330,6 +352,13 @@ class Scenario:
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"option ids must be unique; repeated: {dupes}")
+        for option in self.options:
+            escalation = getattr(option, "escalation", None)
+            if escalation is not None and (escalation.to not in ids or escalation.to == option.id):
+                raise ValueError(
+                    f"option {option.id!r}: escalation.to must name another option of the scenario "
+                    f"({', '.join(i for i in ids if i != option.id)}), got {escalation.to!r}"
+                )
         return self
 
     def month_starts(self, today: dt.date) -> tuple[dt.date, ...]:

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-ROOMS = ("records", "workload", "capacity", "finance", "cost", "risk", "decision")
+ROOMS = ("records", "workload", "capacity", "finance", "cost", "risk", "decision", "portfolio")
 """Bottom to top: a module of a room may import its own room and the rooms before it."""
 
 PUBLIC = {
@@ -191,6 +191,7 @@ PUBLIC = {
         "status",
         "verdict",
     ),
+    "portfolio": ("best_mix", "build_menu", "restricted", "solve"),
 }
 
 

@@ -1,0 +1,77 @@
+"""The best mix (tco.records.mix.MixResult) as the CLI's JSON object, its table lines and a monthly CSV."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from typing import Any
+
+from tco.decision.verdict import usd
+from tco.records.mix import MixResult
+
+COMPONENT_NAMES = {
+    "api": "API requests",
+    "committed_gpus": "committed GPUs",
+    "flexible_gpus": "on-demand GPUs",
+    "per_request": "per-request costs",
+    "staff_platform": "staff and platform",
+    "recurring_projects": "re-distillation projects",
+}
+
+
+def mix_dict(mix: MixResult) -> dict[str, Any]:
+    """The JSON contract's `portfolio` object: `assignments` rows name their class as `class`."""
+    doc = dataclasses.asdict(mix)
+    doc["assignments"] = [{"class": a.pop("class_name"), **a} for a in doc["assignments"]]
+    return doc
+
+
+def mix_lines(mix: MixResult) -> list[str]:
+    """The mix in words, its NPV against the best single option, each ingredient's worth and the solver."""
+    lines = ["\nBest mix (NPV of cost " + usd(mix.npv_cost_usd) + "):"]
+    lines += [f"  {w}" for w in mix.words]
+    if mix.best_single_option is not None and mix.saving_usd is not None and mix.saving_share is not None:
+        lines.append(
+            f"  Against the best single option, {mix.best_single_option} ({usd(mix.best_single_npv_cost_usd or 0)}):"
+            f" saves {usd(mix.saving_usd)} ({mix.saving_share:.1%}); "
+            + ("recommended" if mix.recommended else "not recommended")
+            + f" (margin {mix.min_saving_share:.0%})."
+        )
+    for fleet in mix.fleet:
+        lines.append(
+            f"  Fleet {fleet.option} ({fleet.term}): GPUs by month {_series(fleet.gpus_by_month)}; busy "
+            f"{min(fleet.utilization_by_month):.0%}–{max(fleet.utilization_by_month):.0%}"
+        )
+    if mix.ingredient_savings_usd:
+        worth = ", ".join(f"{k} {usd(v)}" for k, v in mix.ingredient_savings_usd.items())
+        lines.append(f"  What each ingredient saves (NPV, the others kept): {worth}.")
+    solver = mix.solver
+    lines.append(f"  Solver: {solver['name']}, {solver['status']}, {solver['seconds']:.2f} s "
+                 f"({solver['solves']} solves, {solver['seconds_all']:.2f} s in all).")  # fmt: skip
+    lines += [f"  Note: {n}" for n in mix.notes]
+    return lines
+
+
+def _series(values: list[float]) -> str:
+    """Runs of equal values: [8, 8, 16, 16, 16] → '8 (months 1–2), 16 (3–5)'."""
+    runs: list[list[float]] = []
+    for month, value in enumerate(values, start=1):
+        if runs and runs[-1][0] == value:
+            runs[-1][2] = month
+        else:
+            runs.append([value, month, month])
+    return ", ".join(f"{v:g} (month{'s' if a != b else ''} {a:g}{f'–{b:g}' if a != b else ''})" for v, a, b in runs)
+
+
+def mix_monthly_csv(mix: MixResult) -> str:
+    """One row a month: the mix's cost by component and in total (USD), one-time costs in month 1's own column."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    keys = list(mix.components_usd)
+    writer.writerow(["month", *(f"{COMPONENT_NAMES.get(k, k)} (USD)" for k in keys), "one-time (USD)", "total (USD)"])
+    for t, total in enumerate(mix.monthly_cost_usd):
+        one_time = mix.one_time_usd if t == 0 else 0.0
+        row = [round(mix.components_usd[k][t], 2) for k in keys]
+        writer.writerow([t + 1, *row, round(one_time, 2), round(total + one_time, 2)])
+    return out.getvalue()

@@ -1,0 +1,34 @@
+"""The verdict with the best mix beside it: recommended only when it saves more than the scenario's margin.
+
+Worked example: the best single option costs $1,000,000 (NPV) and the mix $900,000; with a 5 % margin the mix is
+recommended ("… $100,000 (10.0%) less than the best single option … more than the 5% margin"); at a 20 % margin
+the single option stands and the sentence says the mix would save too little to be worth running.
+"""
+
+from __future__ import annotations
+
+from tco.decision.verdict import usd
+from tco.records.mix import MixResult
+
+PREFIX = "Recommended: "
+
+
+def with_mix(single_verdict: str, mix: MixResult | None) -> str:
+    """`single_verdict` (tco.decision.verdict.verdict) led by the mix when it is recommended, else followed by why
+    it is not."""
+    if mix is None or mix.saving_usd is None or mix.saving_share is None or mix.best_single_option is None:
+        return single_verdict
+    margin = f"{mix.min_saving_share:.0%}"
+    if mix.recommended:
+        single = single_verdict.removeprefix(PREFIX)
+        return (
+            f"{PREFIX}a mix — {'; '.join(mix.words)}. It costs {usd(mix.npv_cost_usd)} (NPV), "
+            f"{usd(mix.saving_usd)} ({mix.saving_share:.1%}) less than the best single option, "
+            f"{mix.best_single_option}: more than the {margin} margin. As a single option: {single}"
+        )
+    if mix.saving_usd <= 0.5:
+        return f"{single_verdict} No mix of the options beats {mix.best_single_option} alone."
+    return (
+        f"{single_verdict} The best mix would save {usd(mix.saving_usd)} ({mix.saving_share:.1%}) against "
+        f"{mix.best_single_option}, under the {margin} margin: not worth running several options."
+    )
