@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tco.finance.projection import SECONDS_PER_MONTH, OptionModel
 from tco.portfolio.menu import Menu, Route, Source, restricted
-from tco.portfolio.milp import solve
+from tco.portfolio.milp import MIP_GAP, solve
 from tco.records.scenario import CapacityPolicy, Finance, RequestClass, Scenario, Workload
 
 ALL = ("routing", "overflow", "terms", "cascade")
@@ -130,8 +130,8 @@ def test_a_mix_never_costs_more_than_the_best_single_option_nor_than_without_an_
     mix = solve(menu, ALL).npv_cost_usd
     single = solve(restricted(menu, ()), ())
     if np.isfinite(single.npv_cost_usd):
-        assert mix <= single.npv_cost_usd * (1 + 1e-7) + 1e-6
+        assert mix <= single.npv_cost_usd * (1 + MIP_GAP) + 1e-6
     for left_out in ALL:
         allow = tuple(a for a in ALL if a != left_out)
         without = solve(restricted(menu, allow), allow).npv_cost_usd  # NaN: no route open to every class
-        assert not np.isfinite(without) or mix <= without * (1 + 1e-7) + 1e-6
+        assert not np.isfinite(without) or mix <= without * (1 + MIP_GAP) + 1e-6
