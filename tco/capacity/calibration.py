@@ -9,6 +9,8 @@ steps themselves, S = O/c (`tco.capacity.roofline`). With efficiencies η_c, η_
 (η_c, η_m, s₀) is the grid point (η geometric, 1 % to 100 % and 2 % to 200 %; s₀ 0 to 40 ms) minimising the
 median over configurations of each configuration's median |ln(X / measured)|, so every configuration weighs alike
 however many levels it has.
+With it goes the highest concurrency the fitted sweeps measured (`Calibration.max_concurrency`): the roofline's
+search for X* at an SLO stops there (`tco.capacity.roofline`).
 The error stated with it is the 80th percentile of |X / measured − 1| when each configuration is left out of the
 fit in turn (leave-one-configuration-out), every configuration weighing alike (`configuration_quantile`).
 
@@ -100,7 +102,8 @@ def calibrate(
 ) -> tuple[Calibration, list[float]]:
     """The Calibration fitted on `references` and every held-out error |X / measured − 1|: each reference left out
     of the fit in turn, and each `validation` configuration (measured, but too thin to fit on: one level) predicted
-    by the full fit. The stated error is their 80th percentile, every configuration weighing alike."""
+    by the full fit. The stated error is their 80th percentile, every configuration weighing alike; the calibration's
+    `max_concurrency` is the highest concurrency any of `references` measured."""
     configs = [p for ref in references if (p := peak_parts(ref)) is not None]
     if len(configs) < 2:
         raise ValueError("calibration needs at least two configurations with known physics")
@@ -114,7 +117,8 @@ def calibrate(
         if parts is not None:
             held_out.append(np.abs(_predicted(parts, compute, memory, step) / parts.measured - 1))
     error = configuration_quantile(held_out, 0.8)
-    calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step)
+    highest = max((lv.concurrency or 0.0 for ref in references for lv in ref.profile.levels), default=0.0)
+    calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step, highest or None)
     return calibration, [float(e) for errors in held_out for e in errors]
 
 

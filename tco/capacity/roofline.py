@@ -22,8 +22,12 @@ with X = 1/τ(c),
     ITL mean = ITL p50 / (1 − X·π·I_u)                 stretched by the prefills between steps
     TTFT = max(a + π·I_u, c·τ(c) − (O − 1)·ITL mean)   prefill, or the queue when E2E (Little) exceeds decode
 
-so a TTFT bound binds once the queue forms (`tco.capacity.closed_loop`). The batch is capped by `memory_fit`;
-percentile ratios are ESTIMATE_PERCENTILE_RATIOS (estimates, stated).
+so a TTFT bound binds once the queue forms (`tco.capacity.closed_loop`). The batch is capped by `memory_fit` and,
+for SERVING, by the highest concurrency its sweeps measured (`Calibration.max_concurrency`, 64): the roofline's TTFT
+has no engine overhead and its ITL no prefill interference, so beyond the loads it was checked at a latency bound
+never binds and X* would run on to the memory limit (MiniMax-M2.5 DEP8 held out: c ≈ 2,000, 18 req/s against a
+measured 2.3–4.0). Capped, bench/capacity.py's "no profile, X* at an SLO" went from median 15.6 %, worst 355 % to
+12.4 %, 261 %. Percentile ratios are ESTIMATE_PERCENTILE_RATIOS (estimates, stated).
 
 Ceiling (plausibility): the GPU time of one request can be no less than its compute or its memory
 traffic at full peak, τ_min = max(2·N_active·(I_u + O)/(n·F), O·(min(W, W_active·c)/c + kv_bytes(L))/(n·B)),
@@ -70,6 +74,9 @@ class Calibration:
     basis: str
     step_overhead_s: float = 0.0
     """Seconds every decode step costs beside its reads (kernel launches, collectives, the scheduler)."""
+    max_concurrency: float | None = None
+    """The highest concurrency the fitted sweeps measured (None: no cap, offline figures): the roofline's batch, and so
+    the search for X* at an SLO, stops there, since its latency was never checked beyond it."""
 
 
 SERVING = Calibration(
@@ -77,6 +84,7 @@ SERVING = Calibration(
     memory=0.564,
     error=0.64,
     step_overhead_s=0.0075,
+    max_concurrency=64.0,
     basis="InferenceX's interactive vLLM sweeps on 8 x H200 (GLM-5, MiniMax-M2.5 x 2, Qwen3.5), checked on MLPerf "
     "v6.0 Server results (DeepSeek-R1, gpt-oss-120b; TensorRT-LLM and vLLM on B200, H200, MI355X)",
 )
@@ -187,7 +195,20 @@ def physical_model(
     max_concurrency: int | None,
     calibration: Calibration = SERVING,
 ) -> PerfModel | None:
-    """Equation (1)'s coefficients from the hardware for requests of `shape`; None if the architecture is unknown."""
+    """Equation (1)'s coefficients from the hardware for requests of `shape`; None if the architecture is unknown. The
+    batch is at most `max_concurrency` (the memory fit) and the calibration's own `max_concurrency`, the smaller;
+    with no memory fit there is no batch, and no latency.
+
+    >>> import datetime as dt
+    >>> card = ModelCard(id="dense-8b", name="8B", family="x", vendor="x", open_weights=True, license="x",
+    ...     context_tokens=131072, as_of=dt.date(2025, 1, 1), quality=(), api=(), total_params_b=8, active_params_b=8,
+    ...     layers=32, kv_heads=8, head_dim=128)
+    >>> h200 = Hardware(1979e12, 4.8e12, 141)
+    >>> physical_model(card, h200, 1, "fp8", Shape(1000, 1000), 729).max_concurrency  # SERVING: min(729, 64)
+    64.0
+    >>> physical_model(card, h200, 1, "fp8", Shape(1000, 1000), 729, OFFLINE).max_concurrency  # no cap
+    729.0
+    """
     kv_seq = kv_bytes_per_sequence(card, shape.mean_context_tokens)
     if not _known(card) or kv_seq is None:
         return None
@@ -200,16 +221,25 @@ def physical_model(
         card.layers, layout_for(card, gpus).nodes
     )
     step = weights / bandwidth
+    overhead = max(comm, calibration.step_overhead_s)
+    limit = None  # no memory fit (the model does not fit, or its size is unknown): no batch, no latency
+    if max_concurrency:
+        limit = min(float(max_concurrency), calibration.max_concurrency or float("inf"))
     return PerfModel(
         coefficients=(per_token, per_token, kv_seq / shape.mean_context_tokens / bandwidth, step),
         percentile_ratios=ESTIMATE_PERCENTILE_RATIOS,
-        max_concurrency=float(max_concurrency) if max_concurrency else None,
+        max_concurrency=limit,
         shapes=(shape,),
         expected_error=calibration.error,
         error_basis=f"roofline at compute efficiency {calibration.compute:g} and memory efficiency "
-        f"{calibration.memory:g}, calibrated on {calibration.basis}",
+        f"{calibration.memory:g}, calibrated on {calibration.basis}"
+        + (
+            f"; loads searched up to concurrency {calibration.max_concurrency:g}, the most its sweeps measured"
+            if calibration.max_concurrency
+            else ""
+        ),
         physical_latency=True,
-        step_overhead_s=max(comm, calibration.step_overhead_s),
+        step_overhead_s=overhead,
     )
 
 

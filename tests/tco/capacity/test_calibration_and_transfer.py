@@ -39,6 +39,7 @@ def test_the_serving_calibration_is_what_the_bundled_interactive_sweeps_give(cat
         SERVING.step_overhead_s,
     )
     assert fitted.error == SERVING.error  # the 80th percentile, each configuration weighing alike
+    assert fitted.max_concurrency == SERVING.max_concurrency == 64  # the sweeps' highest level: the search stops there
     assert len(held_out) == sum(len(r.profile.levels) for r in sweeps) + len(points)
     assert np.quantile(held_out, 0.5) < fitted.error <= max(held_out)
 
@@ -66,6 +67,7 @@ def test_calibration_recovers_efficiencies_it_was_generated_with(cats):
     fitted, held_out = calibrate(refs, "synthetic")
     assert fitted.compute == pytest.approx(compute, rel=0.06) and fitted.memory == pytest.approx(memory, rel=0.06)
     assert fitted.step_overhead_s == 0.0 and max(held_out) < 0.1
+    assert fitted.max_concurrency == 32  # the levels ran at 4, 16, 32 and 8
 
 
 def test_a_transfer_scales_compute_by_flops_and_reads_by_bandwidth(cats):
