@@ -4,8 +4,20 @@ the ranked options with each one's problem in its own row, then every input in t
 import streamlit as st
 
 from reports.ranking import ranked
+from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, usd, verdict
-from ui import charts, distill_form, distill_view, options_form, report, slo_form, state, tables, workload_form
+from ui import (
+    charts,
+    distill_form,
+    distill_view,
+    mix_view,
+    options_form,
+    report,
+    slo_form,
+    state,
+    tables,
+    workload_form,
+)
 from ui.state import Analysis
 
 PAIR_HELP = (
@@ -47,12 +59,19 @@ def answer(analysis: Analysis) -> None:
     with st.container(border=True, key="verdict"):
         decision = decide(result, pair_picker(analysis))
         months = len(result.assumptions["months"])
-        headline, _, rest = verdict(result, decision).partition(". ")
+        headline, _, rest = with_mix(verdict(result, decision), analysis.mix).partition(". ")
         # the recommendation in bold, the reasons after it in plain type (one paragraph a reader scans)
         text = f"**{tables.escape_markdown(headline)}.** {tables.escape_markdown(rest)}" if rest else f"**{headline}**"
         st.container(key="verdict-text").markdown(text)
         cols = st.columns(4)
-        if decision.pick is not None:
+        mix = analysis.mix
+        if mix is not None and mix.recommended and mix.saving_usd is not None:  # the mix leads: its figures
+            cols[0].metric("Pick", "a mix", help="; ".join(mix.words) + " (the Best mix tab)")
+            cols[1].metric("Cost a month", usd(sum(mix.monthly_cost_usd) / len(mix.monthly_cost_usd)),
+                           help=f"The mix's mean over the {months}-month horizon, one-time costs apart")  # fmt: skip
+            cols[2].metric("Saves (NPV)", usd(mix.saving_usd),
+                           help=f"Against the best single option, {mix.best_single_option}")  # fmt: skip
+        elif decision.pick is not None:
             cols[0].metric("Pick", decision.pick.id, help=decision.pick.label)
             cols[1].metric(
                 "Cost a month",
@@ -60,7 +79,7 @@ def answer(analysis: Analysis) -> None:
                 help=f"Mean over the {months}-month horizon (growth and price declines included; one-time costs "
                 "apart, they are in the NPV)",
             )
-        if decision.savings_npv_usd is not None and decision.runner_up is not None:
+        if decision.savings_npv_usd is not None and decision.runner_up is not None and not (mix and mix.recommended):
             cols[2].metric(
                 "Saves (NPV)",
                 usd(decision.savings_npv_usd),
@@ -86,7 +105,7 @@ def answer(analysis: Analysis) -> None:
             )
         st.caption(
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
-            f"Peak-to-average {result.assumptions['peak_to_average']:g}."
+            f"Peak-to-average {result.assumptions['peak_to_average']:.3g}."
         )
     st.dataframe(tables.options_frame(result), hide_index=True, width="stretch", column_config=tables.OPTION_COLUMNS)
     for err in result.option_errors:
@@ -106,8 +125,8 @@ st.subheader(f"Self-host or API? {data.get('name') or ''}".strip(), anchor=False
 st.caption(data.get("description") or "Change any input; the answer follows.")
 workload_form.render_key_inputs(data)
 answer_box = st.container()  # drawn after the tabs below have written their edits into the scenario
-workload_tab, slo_tab, options_tab, chart_tab = st.tabs(
-    ["Workload", "SLO & capacity", "Options", "Cost breakdown"], key="compare_tabs", on_change="rerun"
+workload_tab, slo_tab, options_tab, chart_tab, mix_tab = st.tabs(
+    ["Workload", "SLO & capacity", "Options", "Cost breakdown", "Best mix"], key="compare_tabs", on_change="rerun"
 )
 with workload_tab:
     workload_form.render(data)
@@ -117,6 +136,9 @@ with slo_tab:
 with options_tab:
     options_form.render(data)
     distill_form.render(data)
+if mix_tab.open:  # its settings before the answer, which they change; its results after
+    with mix_tab:
+        mix_view.settings(data)
 with answer_box:
     current = state.analysis()
     if current is not None:
@@ -125,5 +147,8 @@ if current is not None:
     if chart_tab.open:  # Plotly's bundle only when the chart is looked at: the first screen does not wait on it
         with chart_tab:
             charts.show(charts.breakdown(current.result, ranked(current.result)), "cost-breakdown")
+    if mix_tab.open:
+        with mix_tab:
+            mix_view.results(current)
     tables.notes(current.result)
     tables.assumptions(current.result)

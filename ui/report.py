@@ -24,7 +24,9 @@ import streamlit as st
 
 from models.quality import provenance_label
 from reports.exports import file_stem
+from reports.mix import mix_lines
 from reports.ranking import project_line, ranked
+from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import verdict
 from ui import tables
 from ui.forms import Download, download
@@ -98,11 +100,13 @@ def build_html(analysis: Analysis, today: dt.date, browser: str | None = None) -
         f"<h1>{html.escape(result.scenario)}: self-host or API?</h1>",
         *([f"<p>{html.escape(analysis.scenario.description)}</p>"] if analysis.scenario.description else []),
         f"<p class='small'>{html.escape(scenario_line(analysis, today))}</p>",
-        f"<p class='verdict'>{html.escape(verdict(result))}</p>",
+        f"<p class='verdict'>{html.escape(with_mix(verdict(result), analysis.mix))}</p>",
         "<h2>Options, ranked</h2>",
         _table(frame.to_dict("records")),
         "<p class='small'>" + html.escape("Fleets: " + "; ".join(tables.fleets(result))) + "</p>",
     ]
+    if analysis.mix is not None:
+        parts += ["<h2>Best mix</h2>", *(f"<p>{html.escape(line.strip())}</p>" for line in mix_lines(analysis.mix)[1:])]
     projects = [project_line(o).strip() for o in result.options if o.distillation]
     if projects:
         parts += ["<h2>Distillation projects</h2>", *(f"<p>{html.escape(p)}</p>" for p in projects)]

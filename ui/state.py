@@ -31,6 +31,8 @@ from tco.capacity.throughput_view import ProfileView
 from tco.capacity.throughput_view import profile_view as tco_profile_view
 from tco.cost.option_models import OptionSetup, setup_options
 from tco.decision.what_if import DeclineCase, api_decline_cases
+from tco.portfolio.mix import best_mix
+from tco.records.mix import MixResult
 from tco.records.scenario import Scenario
 from ui import loaders
 
@@ -142,6 +144,9 @@ class Analysis:
     inputs: ScenarioInputs
     result: ScenarioResult
     setups: list[OptionSetup]
+    mix: MixResult | None = None
+    """The best mix, when the scenario's `portfolio.enabled` (tco.portfolio)."""
+    mix_error: str | None = None
 
 
 def _uploads_key() -> tuple[tuple[str, str], ...]:
@@ -176,7 +181,14 @@ def _compute(data: dict, refs: References) -> Analysis:
     scenario = parse_as(Scenario, data, name)
     inputs = resolve_scenario(scenario, name, loaders.catalogues(), refs=refs, today=dt.date.today())
     setups = setup_options(inputs)
-    return Analysis("", scenario, inputs, evaluate(inputs, setups), setups)
+    result = evaluate(inputs, setups)
+    mix, mix_error = None, None
+    if scenario.portfolio.enabled:
+        try:
+            mix = best_mix(inputs, result)
+        except ValueError as err:
+            mix_error = str(err)
+    return Analysis("", scenario, inputs, result, setups, mix, mix_error)
 
 
 @st.cache_resource(max_entries=64, show_spinner="Computing…")

@@ -14,17 +14,17 @@ from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.results import OptionResult
 
 OPTION_COLUMNS = {
-    "option": st.column_config.TextColumn("option", width=136, help="The option's name in the scenario"),
+    "option": st.column_config.TextColumn("option", width=146, help="The option's name in the scenario"),
     "status": st.column_config.TextColumn(
-        "status", width=100, help="; ".join(f"{k}: {v}" for k, v in STATUS_WORDS.items())
+        "status", width=106, help="; ".join(f"{k}: {v}" for k, v in STATUS_WORDS.items())
     ),
     "$/month": st.column_config.TextColumn(
         "$/month",
-        width=70,
+        width=82,
         help="What it costs a month, on average over the horizon (growth and price changes "
         "included; one-time costs such as setup are in the NPV of cost instead)",
     ),
-    "$/task": st.column_config.TextColumn("$/task", width=60, help="What one request costs, in the first month"),
+    "$/task": st.column_config.TextColumn("$/task", width=62, help="What one request costs, in the first month"),
     "NPV of cost": st.column_config.TextColumn(
         "NPV of cost",
         width=90,
@@ -35,19 +35,16 @@ OPTION_COLUMNS = {
         "$/Mtok", width=56, help="Dollars per million tokens, input and output together, in the first month"
     ),
     "GPUs": st.column_config.TextColumn(
-        "GPUs", width=68, help="GPUs paid for in the first month; the fleet is explained in words under the table"
+        "GPUs", width=80, help="GPUs paid for in the first month; the fleet is explained in words under the table"
     ),
     "GPU use": st.column_config.TextColumn(
         "GPU use",
-        width=58,
+        width=56,
         help="How busy the paid GPUs are on average in the first month (load ÷ capacity): "
         "low use means capacity bought for the peak, the SLO or whole servers",
     ),
-    "SLO": st.column_config.TextColumn(
-        "SLO", width=46, help="met: answers within the latency target (the SLO) at the planned load"
-    ),
     "quality": st.column_config.TextColumn(
-        "quality", width=76, help="Its score on the quality gate's benchmark, and whether it passes the gate"
+        "quality", width=80, help="Its score on the quality gate's benchmark, and whether it passes the gate"
     ),
     "capacity": st.column_config.TextColumn(
         "capacity",
@@ -105,6 +102,13 @@ def _money(value: float | None, digits: int = 0) -> str:
     return f"{'-' if value < 0 else ''}${abs(value):,.{digits}f}"
 
 
+def _gpus(count: float | None) -> str:
+    """Whole GPUs as whole numbers; an autoscaled fleet's daily mean to one decimal (18.67 → '18.7')."""
+    if not count:
+        return "–"
+    return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
+
+
 def options_frame(result: ScenarioResult) -> pd.DataFrame:
     """One row per option, ranked (the cheapest recommendable first); options that cannot be computed last,
     each with its problem in the status column."""
@@ -122,9 +126,8 @@ def options_frame(result: ScenarioResult) -> pd.DataFrame:
                 "$/task": _money(o.usd_per_request, 4),
                 "NPV of cost": _money(o.npv_cost_usd),
                 "$/Mtok": _money(o.usd_per_mtok, 2),
-                "GPUs": "API" if o.kind == "api" else f"{o.gpus_billed_first_month or '–'} {o.gpu or ''}".strip(),
+                "GPUs": "API" if o.kind == "api" else f"{_gpus(o.gpus_billed_first_month)} {o.gpu or ''}".strip(),
                 "GPU use": "–" if o.utilization_first_month is None else f"{o.utilization_first_month:.0%}",
-                "SLO": "met" if o.slo_met else "MISSED",
                 "quality": quality,
                 "capacity": throughput_basis(o),
             }

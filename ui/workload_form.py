@@ -27,6 +27,11 @@ CLASS_COLUMNS = (
 
 SPREAD_KEYS = ("input_histogram", "input_percentiles")
 """A class's input-length spread: kept as the file gave it (edited in the file); the table shows its mean."""
+KEPT_KEYS = (*SPREAD_KEYS, "slo")
+"""Kept from the class of the same name when the table is written back (edited in the file)."""
+GATE = "min_score"
+"""The table's column for a class's own quality gate: its minimum score on the gate's benchmark (blank: the
+scenario's gate). Written as the class's `quality: {benchmark, min_score}`."""
 
 
 def _mean_input(cls: dict[str, Any]) -> float | None:
@@ -40,36 +45,48 @@ def _mean_input(cls: dict[str, Any]) -> float | None:
 
 def _classes_frame(workload: dict[str, Any]) -> pd.DataFrame:
     if workload.get("classes"):
-        rows = [{c: cls.get(c) for c in CLASS_COLUMNS} | {"input_tokens": _mean_input(cls)}
+        rows = [{c: cls.get(c) for c in CLASS_COLUMNS} | {"input_tokens": _mean_input(cls), GATE: _min_score(cls)}
                 for cls in workload["classes"] if isinstance(cls, dict)]  # fmt: skip
     else:
         rows = [{"name": "all", "share": 1.0, **{c: workload.get(c) for c in CLASS_COLUMNS[2:]}}]
-    frame = pd.DataFrame(rows, columns=list(CLASS_COLUMNS))
-    for column in CLASS_COLUMNS[1:]:
+    frame = pd.DataFrame(rows, columns=[*CLASS_COLUMNS, GATE])
+    for column in [*CLASS_COLUMNS[1:], GATE]:
         frame[column] = pd.to_numeric(frame[column]).astype(float)
     defaults = {"cached_input_share": 0.0, "cache_write_tokens": 0.0, "batch_share": 0.0}
     return frame.fillna(defaults)
 
 
-def _write_classes(workload: dict[str, Any], frame: pd.DataFrame) -> None:
-    """One row: flat fields on the workload; several: `classes`. Untouched when nothing changed."""
+def _min_score(cls: dict[str, Any]) -> float | None:
+    quality = cls.get("quality")
+    return quality.get("min_score") if isinstance(quality, dict) else None
+
+
+def _write_classes(workload: dict[str, Any], frame: pd.DataFrame, benchmark: str = "gpqa_diamond") -> None:
+    """One row: flat fields on the workload; several (or a class gate): `classes`. Untouched when nothing changed.
+    A class's gate column becomes its `quality` on `benchmark` (the scenario gate's), or the class's own."""
     class_keys = ("classes", *CLASS_COLUMNS[2:])
     optional = {"cached_input_share", "cache_write_tokens", "batch_share"}
+    records = [r for r in frame.to_dict("records") if not pd.isna(r.get("input_tokens"))]
     clean = [
         {c: tidy(r[c]) for c in CLASS_COLUMNS if not pd.isna(r.get(c)) and not (c in optional and r[c] == 0)}
-        for r in frame.to_dict("records")
-        if not pd.isna(r.get("input_tokens"))
+        for r in records
     ]
     spreads = {c.get("name"): c for c in workload.get("classes") or () if isinstance(c, dict)}
-    for row in clean:
+    for row, record in zip(clean, records, strict=True):
         old_class = spreads.get(row.get("name"), {})
-        for k in SPREAD_KEYS:
+        for k in KEPT_KEYS:
             if k in old_class:
                 row[k] = old_class[k]
+        quality = dict(old_class.get("quality") or {})
+        if not pd.isna(record.get(GATE)):
+            gate = tidy(record[GATE])
+            row["quality"] = {"benchmark": quality.get("benchmark", benchmark), **quality, "min_score": gate}
+        elif quality.get("min_success_rate") is not None:
+            row["quality"] = {k: v for k, v in quality.items() if k != "min_score"}
         derived = any(k in old_class for k in SPREAD_KEYS) and "input_tokens" not in old_class
         if derived and row.get("input_tokens") == tidy(_mean_input(old_class)):
             row.pop("input_tokens")  # the mean shown, untouched: the file keeps deriving it
-    single = len(clean) == 1 and not any(k in clean[0] for k in SPREAD_KEYS)
+    single = len(clean) == 1 and not any(k in clean[0] for k in (*KEPT_KEYS, "quality"))
     new = {c: v for c, v in clean[0].items() if c not in ("name", "share")} if single else {"classes": clean}
     old = {k: workload[k] for k in class_keys if k in workload}
     old_flat = {k: v for k, v in old.items() if not (k in optional and v == 0)}
@@ -226,9 +243,17 @@ def render(data: dict[str, Any]) -> None:
             "batch_share": st.column_config.NumberColumn(
                 "batch share", min_value=0.0, max_value=1.0, format="%.2f", help="Share sent through batch APIs"
             ),
+            GATE: st.column_config.NumberColumn(
+                "own gate (min score)",
+                min_value=0.0,
+                max_value=100.0,
+                format="%g",
+                help="This class's own quality gate: the lowest score on the gate's benchmark an option may have to "
+                "serve it (blank: the scenario's gate). The Best mix tab sends each class only to options that pass",
+            ),
         },
     )
-    _write_classes(workload, edited)
+    _write_classes(workload, edited, (data.get("quality") or {}).get("benchmark", "gpqa_diamond"))
 
 
 def parse_curve(text: str) -> tuple[float, ...]:

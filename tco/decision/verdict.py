@@ -193,7 +193,7 @@ def fleet_text(option: OptionResult, assumptions: dict) -> str:
     planning = capacity.get("planning_utilization", 1.0)
     text = (
         f"{option.gpus_first_month} {option.gpu or ''} GPUs: {replicas} replica{'s' if replicas != 1 else ''} "
-        f"of {per_replica} ({replicas - spare} for the {assumptions['peak_to_average']:g}× peak at "
+        f"of {per_replica} ({replicas - spare} for the {assumptions['peak_to_average']:.3g}× peak at "
         f"{planning:.0%} planning utilisation{f' + {spare} spare' if spare else ''})"
     )
     billed = option.gpus_billed_first_month

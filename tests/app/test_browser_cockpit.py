@@ -1,0 +1,107 @@
+"""Issues 27 and 28 in real Chromium: the pair picker drives the verdict and travels in the link; no cut cell at
+either size; the best mix leads the verdict and the Best mix tab shows what each ingredient is worth."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import urllib.parse
+
+import yaml
+from playwright.sync_api import Page, expect
+
+from datafiles import parse_as
+from scenario_io import codec, resolve_scenario
+from scenario_io.references import References
+from tco import evaluate
+from tco.decision.mix_verdict import with_mix
+from tco.decision.verdict import decide, verdict
+from tco.portfolio.mix import best_mix
+from tco.records.scenario import Scenario
+from tests.app import test_browser as ui
+from tests.app.test_app import engine, example
+from tests.app.test_browser import DESKTOP, LAPTOP, SCREENSHOTS, assert_no_exception, cut_cells, results_table, settle
+from tests.conftest import ROOT
+
+app_url, browser, page = ui.app_url, ui.browser, ui.page  # the same fixtures: a server of our own, Chromium, a tab
+
+MIX = ROOT / "scenarios" / "mix-faq-and-escalations.yaml"
+
+
+def _choose(page: Page, box: int, option: str) -> None:
+    """Pick `option` in the pair picker's first (0) or second (1) box."""
+    page.locator(".st-key-verdict [data-testid=stSelectbox]").nth(box).click()
+    page.get_by_role("option", name=option, exact=False).first.click()
+    settle(page)
+
+
+def test_the_pair_picker_drives_the_verdict_and_is_in_the_link(page: Page, app_url: str, catalogues):
+    """The PM's question: GLM-5 self-hosted on H200, or keep Gemini 3.1 Pro? The payback follows the pair."""
+    page.goto(app_url)
+    settle(page)
+    _choose(page, 0, "glm5-h200 (self-hosted)")
+    _choose(page, 1, "gemini-3.1-pro (API)")
+    result = engine(example(), catalogues)
+    expected = verdict(result, decide(result, ("glm5-h200", "gemini-3.1-pro")))
+    assert "Self-hosting glm-5 (glm5-h200)" in expected and "than gemini-3.1-pro" in expected
+    expect(page.locator(".st-key-verdict-text p").first).to_have_text(expected)
+    pays = page.locator(".st-key-verdict [data-testid=stMetric]").nth(3)
+    expect(pays).to_contain_text("Self-hosting pays back")
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert query["pair"] == ["glm5-h200,gemini-3.1-pro"]
+    other = page.context.new_page()
+    other.goto(page.url)
+    settle(other)
+    expect(other.locator(".st-key-verdict-text p").first).to_have_text(expected)
+    other.close()
+    assert_no_exception(page)
+
+
+def test_no_cut_cell_at_either_size(page: Page, app_url: str):
+    """The example and the mix example (million-dollar months, fractional autoscaled GPUs) at both sizes."""
+    links = ["", f"?s={codec.to_url_token(yaml.safe_load(MIX.read_text()))}"]
+    for viewport in (LAPTOP, DESKTOP):
+        page.set_viewport_size(viewport)
+        for link in links:
+            page.goto(f"{app_url}/{link}")
+            settle(page)
+            rows = results_table(page)
+            assert not cut_cells(page, rows), (viewport, cut_cells(page, rows))
+            assert all("None" not in row.values() for row in rows)
+
+
+def _mix_expected(catalogues):
+    mapping = yaml.safe_load(MIX.read_text())
+    scenario = parse_as(Scenario, mapping, "test")
+    inputs = resolve_scenario(scenario, "test", catalogues, refs=References.on_disk(MIX.parent, None),
+                              today=dt.date.today())  # fmt: skip
+    result = evaluate(inputs)
+    return mapping, result, best_mix(inputs, result)
+
+
+def test_the_best_mix_leads_the_verdict_and_each_ingredient_can_be_turned_off(page: Page, app_url: str, catalogues):
+    mapping, result, mix = _mix_expected(catalogues)
+    page.goto(f"{app_url}/?s={codec.to_url_token(mapping)}")
+    settle(page)
+    expect(page.locator(".st-key-verdict-text p").first).to_have_text(with_mix(verdict(result), mix))
+    assert mix.recommended and page.locator(".st-key-verdict [data-testid=stMetricValue]").first.inner_text() == "a mix"
+    page.get_by_role("tab", name="Best mix").click()
+    settle(page)
+    for viewport in (LAPTOP, DESKTOP):
+        page.set_viewport_size(viewport)
+        settle(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"best-mix-{viewport['width']}x{viewport['height']}.png", full_page=True)
+    for line in mix.words:
+        expect(page.get_by_text(line, exact=True)).to_be_visible()
+    routing = mix.ingredient_savings_usd["routing"]
+    assert routing > 0
+    page.locator("[data-testid=stCheckbox]").filter(has_text="Routing").locator("label").click()
+    settle(page)
+    without = dataclasses.replace(mix, npv_cost_usd=mix.npv_cost_usd + routing)
+    expect(page.locator("[data-testid=stMetric]").filter(has_text="Mix, NPV of cost")).to_contain_text(
+        f"${without.npv_cost_usd:,.0f}"
+    )
+    query = codec.from_url_token(urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["s"][0])
+    assert "routing" not in query["portfolio"]["allow"]  # the choice is in the scenario, so in the link
+    assert_no_exception(page)

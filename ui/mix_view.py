@@ -1,0 +1,91 @@
+"""The Compare page's "Best mix" tab: turn the mix on, choose its ingredients, read what it is and what it saves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from reports.mix import mix_monthly_csv
+from tco.decision.verdict import usd
+from tco.records.scenario import MIX_INGREDIENTS, Portfolio
+from ui import charts, mix_charts
+from ui.state import Analysis
+
+INGREDIENT_WORDS = {
+    "routing": "Routing: each kind of request to its own option",
+    "overflow": "Overflow: the base on the committed fleet, the peak hours elsewhere",
+    "terms": "Terms: a reserved floor beside on-demand growth (options of one model on one GPU)",
+    "cascade": "Cascade: an option answers first and escalates a share (the option's escalation)",
+}
+
+
+def settings(data: dict[str, Any]) -> None:
+    """The toggle and the ingredients, written into the scenario's `portfolio` (so into the link)."""
+    current = {**Portfolio().__dict__, **(data.get("portfolio") or {})}
+    enabled = st.toggle(
+        "Find the cheapest mix of these options",
+        value=bool(current["enabled"]),
+        key="f.portfolio.enabled",
+        help="Solves which option serves each request class, committed and on-demand capacity month by month and "
+        "what overflows hour by hour, against the best single option (a mixed-integer programme, HiGHS)",
+    )
+    allow = [i for i in MIX_INGREDIENTS if i in current["allow"]]
+    if enabled:
+        cols = st.columns(len(MIX_INGREDIENTS))
+        allow = [i for col, i in zip(cols, MIX_INGREDIENTS, strict=True)
+                 if col.checkbox(INGREDIENT_WORDS[i].split(":")[0], value=i in current["allow"],
+                                 key=f"f.portfolio.{i}", help=INGREDIENT_WORDS[i])]  # fmt: skip
+    wanted = {"enabled": enabled, "allow": allow, "min_saving_share": current["min_saving_share"]}
+    if wanted != current:
+        data["portfolio"] = wanted
+
+
+def results(analysis: Analysis) -> None:
+    """Under `settings`, drawn after the answer has been computed with them."""
+    if not analysis.scenario.portfolio.enabled:
+        st.caption("Off: the options are compared one against another. Turn it on to mix them.")
+        return
+    if analysis.mix_error is not None:
+        st.warning(f"No mix: {analysis.mix_error}", icon=":material/block:")
+        return
+    mix = analysis.mix
+    if mix is None:
+        return
+    for line in mix.words:
+        st.markdown(f"- {line}")
+    cols = st.columns(4)
+    cols[0].metric("Mix, NPV of cost", usd(mix.npv_cost_usd), help="Over the horizon, one-time costs included")
+    if mix.best_single_option is not None and mix.best_single_npv_cost_usd is not None:
+        cols[1].metric(f"Best single: {mix.best_single_option}", usd(mix.best_single_npv_cost_usd),
+                       help="The cheapest option every class may use alone, priced the same way")  # fmt: skip
+    if mix.saving_usd is not None and mix.saving_share is not None:
+        cols[2].metric("The mix saves", usd(mix.saving_usd), f"{mix.saving_share:.1%}", delta_color="off")
+    margin = f"{mix.min_saving_share:.0%}"
+    cols[3].metric("Recommended", "yes" if mix.recommended else "no",
+                   help=f"Only when it saves more than {margin} of the best single option's NPV (portfolio."
+                   "min_saving_share): several options cost attention a spreadsheet does not see")  # fmt: skip
+    worth = pd.DataFrame(
+        [{"ingredient": INGREDIENT_WORDS[i].split(":")[0], "what it saves (NPV)": usd(v),
+          "what it is": INGREDIENT_WORDS[i].split(": ", 1)[1]} for i, v in mix.ingredient_savings_usd.items()]
+    )  # fmt: skip
+    st.caption("What each ingredient is worth: the NPV the mix would cost more without it, the others kept.")
+    st.dataframe(worth, hide_index=True, width="stretch")
+    months = len(mix.monthly_cost_usd)
+    month = st.slider("Month shown", 1, months, 1, key="mix.month") if months > 1 else 1
+    left, right = st.columns(2)
+    with left:
+        charts.show(mix_charts.load_by_hour(mix, month), "mix-load-by-hour")
+    with right:
+        charts.show(mix_charts.cost_by_month(mix), "mix-cost-by-month")
+    if mix.fleet:
+        fleet = pd.DataFrame([{"option": f.option, "term": f.term, "GPUs, month 1": f"{f.gpus_by_month[0]:g}",
+                               f"GPUs, month {months}": f"{f.gpus_by_month[-1]:g}",
+                               "busy": f"{min(f.utilization_by_month):.0%}–{max(f.utilization_by_month):.0%}"}
+                              for f in mix.fleet])  # fmt: skip
+        st.dataframe(fleet, hide_index=True, width="stretch")
+    st.download_button("The mix month by month (CSV)", mix_monthly_csv(mix), file_name="best-mix-monthly.csv",
+                       mime="text/csv", icon=":material/table:")  # fmt: skip
+    st.caption(f"Solver: {mix.solver['name']}, {mix.solver['status']}, {mix.solver['seconds']:.2f} s. "
+               + " ".join(mix.notes))  # fmt: skip
