@@ -66,6 +66,7 @@ def best_mix(inputs: ScenarioInputs, result: ScenarioResult, allow: tuple[str, .
         overflow_hours_utc=hours,
         ingredient_savings_usd={i: p.npv_cost_usd - plan.npv_cost_usd for i, p in without.items()},
         words=_words(menu, assignments, fleet, hours),
+        served_req_per_s=_served(menu, plan),
         solver={"name": SOLVER, "status": plan.status, "seconds": round(plan.seconds, 4),
                 "solves": 2 + len(without),
                 "seconds_all": round(plan.seconds + single.seconds + sum(p.seconds for p in without.values()), 4)},
@@ -146,6 +147,20 @@ def _fleet(menu: Menu, plan: Plan) -> list[MixFleet]:
         out.append(MixFleet(source.option, source.term, [float(v) for v in replicas.max(axis=1)],
                             [float(v) for v in gpus], [float(v) for v in busy]))  # fmt: skip
     return out
+
+
+def _served(menu: Menu, plan: Plan) -> dict[str, list[list[float]]]:
+    """Per option, (T, 24) requests/s it serves: each class's rate in the hour × its route's share (a cascade's
+    escalated share on the escalation target too)."""
+    out: dict[str, np.ndarray] = {}
+    for (k, route), share in plan.share.items():
+        rate = menu.requests[k][:, None] / SECONDS_PER_MONTH * menu.load_factor[None, :] * share
+        if rate.shape[1] == 1:
+            rate = np.repeat(rate, 24, axis=1)
+        out[route.option] = out.get(route.option, 0.0) + rate
+        if route.escalate_to is not None:
+            out[route.escalate_to] = out.get(route.escalate_to, 0.0) + rate * route.escalation_share
+    return {o: [[float(v) for v in row] for row in r] for o, r in out.items() if np.max(r) > 0}
 
 
 def _overflow_hours(menu: Menu, plan: Plan) -> list[int]:

@@ -55,5 +55,8 @@ class MixResult:
     """Per ingredient allowed: the NPV the mix would cost more without it (the others kept)."""
     words: list[str]
     """The mix class by class, in words."""
+    served_req_per_s: dict[str, list[list[float]]]
+    """Per option, month by month, the requests/s it serves in each UTC hour (24 values; without a daily curve every
+    hour at the peak-to-average): the 24-hour load by who serves it."""
     solver: dict[str, object]
     notes: list[str] = field(default_factory=list)
