@@ -6,7 +6,6 @@ only the model, GPU or GPU count are kept under PENDING, so filling the boxes on
 """
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -14,26 +13,13 @@ import streamlit as st
 from datafiles import InputError
 from pricing.gpus import GpuType
 from profiling.metadata import short_gpu_name
-from profiling.schema import Profile, ProfileMeta
+from profiling.schema import gpu_recorded
 from ui import charts, loaders, options_form, slo_form, state, tables
 
 SELECTED = "tp.selected"
 """The reference of the profile shown (not a widget key: it survives other pages)."""
 PENDING = "tp.pending"
 """[(name, bytes)] of the last files added that needed the boxes filled in."""
-NOT_RECORDED = frozenset({"", "not recorded", "unknown", "none", "n/a", "?", "-"})
-"""What profiles write for a GPU type nobody recorded."""
-
-
-def gpu_recorded(gpu: str) -> bool:
-    return gpu.strip().lower() not in NOT_RECORDED
-
-
-def gpu_words(meta: ProfileMeta) -> str:
-    """'8 x H200', or '8 GPUs, GPU type not recorded' (never '8 x not recorded')."""
-    if gpu_recorded(meta.gpu):
-        return f"{meta.gpu_count} x {meta.gpu}"
-    return f"{meta.gpu_count} GPU{'s' if meta.gpu_count != 1 else ''}, GPU type not recorded"
 
 
 def sheet_gpu(recorded: str, gpus: Sequence[GpuType]) -> str | None:
@@ -45,14 +31,6 @@ def sheet_gpu(recorded: str, gpus: Sequence[GpuType]) -> str | None:
     text = recorded.strip()
     wanted = {text.lower(), short_gpu_name(text.upper()).lower()}
     return next((g.id for g in gpus if g.id.lower() in wanted or g.name.lower() == text.lower()), None)
-
-
-def shown_label(ref: str, profile: Profile) -> str:
-    """The select box's words for a profile: `state.profile_label`'s, with an unrecorded GPU type said in words."""
-    if gpu_recorded(profile.meta.gpu):
-        return state.profile_label(ref, profile)
-    where = "uploaded" if ref in state.uploaded_profiles() else "bundled"
-    return f"{Path(ref).stem} ({where}, {profile.meta.source}, {gpu_words(profile.meta)})"
 
 
 def add_files(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> None:
@@ -79,7 +57,7 @@ def add_files(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> None:
     m = profile.meta
     merged = f" ({len(files)} files, one profile)" if len(files) > 1 else ""
     st.success(
-        f"Added {name}{merged}: {m.model} on {gpu_words(m)} ({m.engine}), {len(profile.levels)} levels, {m.source}."
+        f"Added {name}{merged}: {m.model} on {m.replica_words} ({m.engine}), {len(profile.levels)} levels, {m.source}."
     )
 
 
@@ -136,15 +114,14 @@ if st.session_state.get(SELECTED) not in profiles:
     st.session_state[SELECTED] = (used or list(profiles))[0]
 if st.session_state.get("tp.profile") not in by_label:  # the select box was not drawn last run (another page)
     st.session_state["tp.profile"] = labels[st.session_state[SELECTED]]
-shown = {label: shown_label(ref, profiles[ref]) for label, ref in by_label.items()}
-ref = by_label[st.selectbox("Profile", list(by_label), key="tp.profile", format_func=shown.__getitem__)]
+ref = by_label[st.selectbox("Profile", list(by_label), key="tp.profile")]
 st.session_state[SELECTED] = ref
 profile = profiles[ref]
 view = state.profile_view(analysis, ref)
 cls = max(analysis.scenario.workload.request_classes, key=lambda c: c.share)
 m = profile.meta
 st.markdown(
-    f"**{m.model}** on {gpu_words(m)}, {m.engine}{' ' + m.engine_version if m.engine_version else ''}"
+    f"**{m.model}** on {m.replica_words}, {m.engine}{' ' + m.engine_version if m.engine_version else ''}"
     f" — source: **{m.source}**" + (f" ({tables.escape_markdown(m.citation)})" if m.citation else "")
 )
 measured_tokens = sum(lv.input_tokens + lv.output_tokens for lv in profile.levels) / len(profile.levels)

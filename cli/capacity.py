@@ -11,11 +11,9 @@ from typing import Any
 
 from datafiles import InputError, parse_as, read_text
 from datafiles.export import json_safe
+from profiling.schema import gpu_recorded, replica_words
 from tco.capacity.throughput_view import ProfileView
 from tco.records.scenario import RequestClass, Slo
-
-UNRECORDED = frozenset({"", "not recorded", "unknown", "none", "n/a", "?"})
-"""What a profile's `meta.gpu` holds when the file did not say which GPU ran it."""
 
 
 def add_capacity_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +50,7 @@ def replica_gpu(recorded: str, sheet_id: str | None, flag: str | None) -> tuple[
     >>> print(replica_gpu("H100", "H200", "H200")[1])
     --gpu H200 is not the H100 the profile was measured on: the memory fit and ceiling are for H200, X* is H100's
     """
-    if recorded.strip().lower() not in UNRECORDED:
+    if gpu_recorded(recorded):
         if flag and sheet_id and sheet_id.lower() != recorded.strip().lower():
             return recorded, (
                 f"--gpu {sheet_id} is not the {recorded} the profile was measured on: the memory fit and ceiling are "
@@ -60,15 +58,6 @@ def replica_gpu(recorded: str, sheet_id: str | None, flag: str | None) -> tuple[
             )
         return recorded, None
     return (sheet_id if flag else None), None
-
-
-def replica_words(gpu_count: int, gpu: str | None) -> str:
-    """'8 × H200', or '8 GPUs (GPU type not recorded)'.
-
-    >>> replica_words(8, None)
-    '8 GPUs (GPU type not recorded)'
-    """
-    return f"{gpu_count} × {gpu}" if gpu else f"{gpu_count} GPU{'s' if gpu_count != 1 else ''} (GPU type not recorded)"
 
 
 @dataclass(frozen=True)
@@ -107,7 +96,7 @@ def _view(args: argparse.Namespace) -> Asked:
     named, note = replica_gpu(profile.meta.gpu, gpu.id if gpu else None, args.gpu)
     count = profile.meta.gpu_count
     # tco.capacity.throughput_view writes "per replica of N x <meta.gpu>"; here the replica is named in words
-    chosen = view.chosen.replace(f" of {count} x {profile.meta.gpu}", f" of {replica_words(count, named)}")
+    chosen = view.chosen.replace(f" of {replica_words(count, profile.meta.gpu)}", f" of {replica_words(count, named)}")
     capacity = view.capacity
     if note:
         capacity = dataclasses.replace(capacity, notes=(*capacity.notes, note))

@@ -19,13 +19,15 @@ def _compare(args: argparse.Namespace) -> int:
 
     inputs = load_inputs(args.scenario)
     result = evaluate(inputs)
-    mix = None
+    mix = cases = None
     if args.portfolio or inputs.scenario.portfolio.enabled:
         from reports.mix import mix_monthly_csv
         from tco.portfolio.mix import best_mix
+        from tco.portfolio.robustness import mix_tornado
 
         try:
             mix = best_mix(inputs, result)
+            cases = mix_tornado(inputs, result) if args.format != "csv" else None
         except ValueError as err:
             print(f"{args.scenario}: portfolio: {err}", file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -36,7 +38,7 @@ def _compare(args: argparse.Namespace) -> int:
         sys.stdout.write(as_csv(result))
         return 0
     risk = risk_report(inputs, result)
-    print(as_json(result, risk, mix) if args.format == "json" else as_table(result, risk, mix))
+    print(as_json(result, risk, mix, cases) if args.format == "json" else as_table(result, risk, mix, cases))
     return 0
 
 

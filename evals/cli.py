@@ -22,9 +22,11 @@ from evals.importers import FORMATS, import_eval
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="eval_action", required=True)
     imp = sub.add_parser("import", help="read lm-eval, Inspect, promptfoo, OpenAI evals or DeepEval results")
-    imp.add_argument("file")
+    imp.add_argument("file", help="an eval result file: lm-eval, Inspect (.eval/.json), promptfoo, OpenAI evals, "
+                     "DeepEval or our own records")  # fmt: skip
     imp.add_argument("--from", dest="fmt", choices=FORMATS, help="the file's tool (detected when left out)")
-    imp.add_argument("--format", choices=("table", "json"), default="table")
+    imp.add_argument("--format", choices=("table", "json"), default="table",
+                     help="table: for reading (default); json: the contract's results")  # fmt: skip
     imp.set_defaults(eval_run=run_import)
     run = sub.add_parser("run", help="run a task file against OpenAI-compatible endpoints and grade the answers")
     run.add_argument("tasks", help="JSONL: {id, prompt | messages, expected, grader, …} per line")
@@ -36,7 +38,8 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--retries", default="2", help="retries of a failed call (default 2)")
     run.add_argument("--timeout", default="120", help="seconds per call attempt, body included (default 120)")
     run.add_argument("--out", help="folder for the per-item records, one NAME.jsonl per endpoint")
-    run.add_argument("--format", choices=("table", "json"), default="table")
+    run.add_argument("--format", choices=("table", "json"), default="table",
+                     help="table: for reading (default); json: the contract's endpoints")  # fmt: skip
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(eval_run=run_tasks)
 

@@ -66,7 +66,8 @@ def _levels(text: str | None, flag: str, whole: bool, high: float, what: str) ->
 def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", required=True, help="server root, e.g. http://localhost:8000")
     parser.add_argument("--model", required=True, help="model name the server expects")
-    parser.add_argument("--endpoint", choices=("chat", "completions"), default="chat")
+    parser.add_argument("--endpoint", choices=("chat", "completions"), default="chat",
+                        help="/v1/chat/completions (default) or /v1/completions")  # fmt: skip
     # numbers are read as text and checked by _read_numbers: a bad value is one line naming the flag, not a usage dump
     parser.add_argument("--input-tokens", required=True, help="prompt length per request (tokens)")
     parser.add_argument("--output-tokens", required=True, help="tokens to generate per request")
@@ -78,7 +79,7 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     size.add_argument("--duration-per-level", help="seconds of sending per level")
     parser.add_argument("--warmup-requests", default=2, help="uncounted requests before each level")
     parser.add_argument("--ramp", default=0.0, help="seconds of rest between levels")
-    parser.add_argument("--seed", default=0)
+    parser.add_argument("--seed", default=0, help="seed of the random prompts and arrivals (default 0)")
     parser.add_argument("--timeout", default=600.0, help="seconds a request may take, stream included")
     parser.add_argument("--prompt-file", help="JSONL of real prompts ({'prompt': ...} or {'messages': [...]})")
     parser.add_argument(
@@ -92,7 +93,7 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="profile YAML to write (raw requests go beside it)")
     parser.add_argument("--catalogue-model", help="catalogue id for the profile's meta.model (default: --model)")
     _add_deployment_arguments(parser, "(default: from nvidia-smi / asked from the server)")
-    parser.add_argument("--measured-by")
+    parser.add_argument("--measured-by", help="who ran the measurement (you, your team), kept in the profile")
 
 
 def _add_deployment_arguments(parser: argparse.ArgumentParser, default: str) -> None:
@@ -100,9 +101,9 @@ def _add_deployment_arguments(parser: argparse.ArgumentParser, default: str) -> 
     parser.add_argument("--gpu", help=f"GPU type, e.g. H100 {default}")
     parser.add_argument("--gpu-count", help=f"GPUs serving one replica {default}")
     parser.add_argument("--engine", help=f"vllm, sglang, tgi, llama.cpp… {default}")
-    parser.add_argument("--engine-version")
-    parser.add_argument("--tensor-parallel")
-    parser.add_argument("--precision")
+    parser.add_argument("--engine-version", help=f"the serving engine's version, e.g. 0.14.1 {default}")
+    parser.add_argument("--tensor-parallel", help=f"tensor-parallel size of one replica {default}")
+    parser.add_argument("--precision", help=f"weights' precision: fp8, bf16, mxfp4, int4… {default}")
 
 
 def _deployment_meta(args: argparse.Namespace) -> dict[str, object]:
@@ -231,8 +232,8 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "file",
         nargs="+",
-        help="result file(s) of one deployment: vLLM bench serve, SGLang bench_serving, guidellm, "
-        "AIPerf, InferenceX, llm-d benchmark report v0.2 or MLPerf summary.json (one file per level is merged)",
+        help=f"result file(s) of one deployment, written by {', '.join(TOOLS)} (several files, one per level, or a "
+        "JSON Lines sweep become one profile)",
     )
     parser.add_argument(
         "--from", dest="tool", choices=TOOLS, help="the tool that wrote the file (detected when absent)"

@@ -34,6 +34,25 @@ class Percentiles:
     p99: NonNegative | None = None
 
 
+NOT_RECORDED = frozenset({"", "not recorded", "unknown", "none", "n/a", "?", "-"})
+"""What profiles and result files write for a GPU type nobody recorded."""
+
+
+def gpu_recorded(gpu: str | None) -> bool:
+    return gpu is not None and gpu.strip().lower() not in NOT_RECORDED
+
+
+def replica_words(gpu_count: int, gpu: str | None) -> str:
+    """One replica's GPUs in words: '8 × H200', or '8 GPUs (GPU type not recorded)' — never '8 x not recorded'.
+
+    >>> replica_words(8, "H200"), replica_words(8, "not recorded"), replica_words(1, None)
+    ('8 × H200', '8 GPUs (GPU type not recorded)', '1 GPU (GPU type not recorded)')
+    """
+    if gpu_recorded(gpu):
+        return f"{gpu_count} × {gpu}"
+    return f"{gpu_count} GPU{'s' if gpu_count != 1 else ''} (GPU type not recorded)"
+
+
 @dataclass(config=STRICT)
 class ProfileMeta:
     model: str
@@ -54,6 +73,11 @@ class ProfileMeta:
     """How the measurement was run (the profiler's settings), for reproducing it."""
     cached_input_share: Annotated[float, Field(ge=0, le=1)] = 0.0
     """Share of each prompt that was a prefix shared with other requests (prefix-cache hits)."""
+
+    @property
+    def replica_words(self) -> str:
+        """The GPUs one replica ran on, in words (`replica_words`)."""
+        return replica_words(self.gpu_count, self.gpu)
 
 
 @dataclass(config=STRICT)

@@ -144,11 +144,5 @@ def api_prices(version: str, today: str) -> list[dict[str, Any]]:
     return api_price_rows(catalogues().prices, load_overrides(), dt.date.fromisoformat(today))
 
 
-@st.cache_resource(max_entries=4)
-def api_choices(version: str) -> list[str]:
-    """Every API model the price catalogue holds, as "provider / model" (the Compare page's search box)."""
-    return [f"{p.id} / {m.id}" for p in catalogues().prices.providers for m in p.models]
-
-
 def gpu_offers() -> list[dict[str, Any]]:
     return gpu_offer_rows(catalogues().gpus)

@@ -251,7 +251,7 @@ def all_profiles() -> dict[str, Profile]:
 
 def profile_label(ref: str, profile: Profile) -> str:
     where = "uploaded" if ref in uploaded_profiles() else "bundled"
-    return f"{Path(ref).stem} ({where}, {profile.meta.source}, {profile.meta.gpu_count}x {profile.meta.gpu})"
+    return f"{Path(ref).stem} ({where}, {profile.meta.source}, {profile.meta.replica_words})"
 
 
 def profile_view(current: Analysis, ref: str) -> ProfileView:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from models.catalog import ModelCard
 from pricing.gpus import GpuType
-from profiling.schema import Profile
+from profiling.schema import Profile, replica_words
 from tco.capacity.at_slo import Capacity, capacity_at_slo, estimated_capacity, level_checks, workload_shape
 from tco.capacity.memory_fit import MemoryFit, card_fit
 from tco.capacity.perf_model import PerfModel, fit_profile
@@ -109,7 +109,8 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
     if capacity.level_index is None:
         return (
             f"Predicted knee at concurrency {capacity.concurrency or 0:.3g}: {capacity.req_per_s:.3g} req/s per "
-            f"replica of {gpus} x {profile.meta.gpu} (modelled, expected error ±{capacity.expected_error or 0:.0%})."
+            f"replica of {replica_words(gpus, profile.meta.gpu)} (modelled, expected error "
+            f"±{capacity.expected_error or 0:.0%})."
         )
     level = profile.levels[capacity.level_index]
     if level.concurrency is not None:
@@ -121,7 +122,7 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
     return (
         f"Load level {capacity.level_index + 1} of {len(profile.levels)}{load} is the highest-throughput level "
         "that meets every bound with "
-        f"no failed requests: {level.req_per_s:.3g} req/s per replica of {gpus} x {profile.meta.gpu}."
+        f"no failed requests: {level.req_per_s:.3g} req/s per replica of {replica_words(gpus, profile.meta.gpu)}."
     )
 
 

@@ -60,3 +60,16 @@ class MixResult:
     hour at the peak-to-average): the 24-hour load by who serves it."""
     solver: dict[str, object]
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MixCase:
+    """One end of one input's range (tco.portfolio.robustness): the mix and the best single option solved again."""
+
+    input: str
+    value: str
+    mix_npv_cost_usd: float
+    best_single_npv_cost_usd: float
+    best_single_option: str | None
+    saving_usd: float
+    still_recommended: bool

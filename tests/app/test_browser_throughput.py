@@ -52,21 +52,21 @@ def levels(page: Page) -> list[dict[str, str]]:
 
 def test_a_json_lines_sweep_is_one_profile_and_stays_selected_across_pages(page: Page, app_url: str):
     raw = [json.loads(line) for line in JSONL.read_text().splitlines()]
-    label = "vllm-bench-serve-sweep (uploaded, measured, 1x H100)"
+    label = "vllm-bench-serve-sweep (uploaded, measured, 1 × H100)"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for size, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
         page.goto(f"{app_url}/throughput")  # a new session each time: nothing uploaded yet
         settle(page)
-        expect(profile_box(page)).to_have_value("glm-5-fp8-tp8-vllm-inferencex (bundled, published, 8x H200)")
+        expect(profile_box(page)).to_have_value("glm-5-fp8-tp8-vllm-inferencex (bundled, published, 8 × H200)")
         fill_gpu_boxes(page, "H100", 1)
         upload(page, uploader(page), JSONL)
         page.get_by_role("button", name="Add profile").click()
         settle(page)
-        added = "Added vllm-bench-serve-sweep.jsonl: test-model on 1 x H100 (unknown), 4 levels, measured."
+        added = "Added vllm-bench-serve-sweep.jsonl: test-model on 1 × H100 (unknown), 4 levels, measured."
         expect(page.get_by_text(added)).to_be_visible()
         expect(profile_box(page)).to_have_value(label)
-        expect(page.get_by_text("test-model on 1 x H100, unknown — source: measured")).to_be_visible()
+        expect(page.get_by_text("test-model on 1 × H100, unknown — source: measured")).to_be_visible()
         rows = levels(page)
         assert [r["concurrency"] for r in rows] == ["1", "2", "4", "8"]
         assert [float(r["requests/s measured"]) for r in rows] == [r["request_throughput"] for r in raw]
@@ -104,9 +104,9 @@ def test_four_one_run_files_are_one_profile_with_the_gpu_asked_once(page: Page, 
     fill_gpu_boxes(page, "H100", 1)
     page.get_by_role("button", name="Add profile").click()  # no file chosen again: the kept ones
     settle(page)
-    added = "Added vllm-bench-serve (4 files) (4 files, one profile): test-model on 1 x H100 (unknown), 4 levels"
+    added = "Added vllm-bench-serve (4 files) (4 files, one profile): test-model on 1 × H100 (unknown), 4 levels"
     expect(page.get_by_text(added)).to_be_visible()
-    expect(profile_box(page)).to_have_value("vllm-bench-serve (4 files) (uploaded, measured, 1x H100)")
+    expect(profile_box(page)).to_have_value("vllm-bench-serve (4 files) (uploaded, measured, 1 × H100)")
     assert [r["concurrency"] for r in levels(page)] == ["1", "2", "4", "8"]
     expect(page.get_by_text("Kept from the last try")).to_have_count(0)
     assert_no_exception(page)

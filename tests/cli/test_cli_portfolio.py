@@ -95,3 +95,19 @@ def test_a_class_no_option_can_serve_is_named(tmp_path, capsys):
     path.write_text(yaml.safe_dump(scenario))
     assert main(["compare", str(path), "--portfolio"]) == 2
     assert "class 'escalations': no option meets its SLO and quality gate" in capsys.readouterr().err
+
+
+def test_the_mix_is_checked_across_the_risk_ranges(doc, catalogues):
+    """Each input at each end of its range, solved again. By hand for the API price: the best single option is an
+    API, so its NPV moves by ± the range on its requests only, its platform staff (0.05 FTE × $18,000) unmoved."""
+    cases = {(c["input"], c["value"]): c for c in doc["portfolio"]["robustness"]}
+    assert len(cases) == 12 and all(c["still_recommended"] for c in cases.values())
+    inputs = load_inputs(MIX, catalogues)
+    staff = 0.05 * 18_000 * float(discount_factors(0.08, inputs.scenario.horizon_months).sum())
+    base = doc["portfolio"]["best_single_npv_cost_usd"]
+    assert doc["portfolio"]["best_single_option"] == "gemini-3.1-pro"
+    for value, factor in (("× 0.90", 0.9), ("× 1.10", 1.1)):
+        case = cases[("API price", value)]
+        assert case["best_single_npv_cost_usd"] == pytest.approx(staff + (base - staff) * factor, rel=1e-9)
+    table = "\n".join(f"{c['input']} {c['value']}" for c in cases.values())
+    assert "growth +0.0% a month" in table and "growth +8.0% a month" in table  # 4 % ± 2 × 2 points
