@@ -113,7 +113,8 @@ with right:
     savings = report.monte_carlo.savings_npv(report.self_hosted, report.api)
     charts.show(charts.histogram(savings, report.savings_npv_p10_p50_p90_usd), "savings-histogram")
 st.caption(
-    "Tornado: each input alone at the ends of its range (the values on the bars), the others at base; GPU price "
+    "Tornado: each input alone at the ends of its range (the values beside the bars; one label carries both ends "
+    "when they move the same way), the others at base; GPU price "
     "moves only the rent or the server price, energy price only the energy. Monte Carlo: the same ranges, all "
     "inputs drawn together, each symmetric around the base case (throughput log-normal, wider for published, "
     "modelled and estimated capacity; prices, peak, staff and one-time costs triangular; growth normal; API price "

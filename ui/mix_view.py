@@ -7,10 +7,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from reports.mix import mix_monthly_csv
+from reports.mix import mix_monthly_csv, robustness_text
 from tco.decision.verdict import usd
 from tco.records.scenario import MIX_INGREDIENTS, Portfolio
-from ui import charts, mix_charts
+from ui import charts, mix_charts, state
 from ui.state import Analysis
 
 INGREDIENT_WORDS = {
@@ -85,6 +85,18 @@ def results(analysis: Analysis) -> None:
                                "busy": f"{min(f.utilization_by_month):.0%}–{max(f.utilization_by_month):.0%}"}
                               for f in mix.fleet])  # fmt: skip
         st.dataframe(fleet, hide_index=True, width="stretch")
+    with st.expander("Does the mix hold when the inputs move?"):
+        st.caption("Each input alone at each end of the Risk page's ranges; the mix and the best single option solved "
+                   "again (about 12 solves).")  # fmt: skip
+        if st.button("Check the mix across the risk ranges", key="mix.check") or st.session_state.get("mix.checked"):
+            st.session_state["mix.checked"] = True
+            cases = state.mix_cases(analysis)
+            st.markdown(robustness_text(cases))
+            st.dataframe(pd.DataFrame([{"input": c.input, "at": c.value, "mix, NPV": usd(c.mix_npv_cost_usd),
+                                        "best single": f"{c.best_single_option} {usd(c.best_single_npv_cost_usd)}",
+                                        "the mix saves": usd(c.saving_usd),
+                                        "still recommended": "yes" if c.still_recommended else "no"}
+                                       for c in cases]), hide_index=True, width="stretch")  # fmt: skip
     st.download_button("The mix month by month (CSV)", mix_monthly_csv(mix), file_name="best-mix-monthly.csv",
                        mime="text/csv", icon=":material/table:")  # fmt: skip
     st.caption(f"Solver: {mix.solver['name']}, {mix.solver['status']}, {mix.solver['seconds']:.2f} s. "

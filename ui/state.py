@@ -32,7 +32,8 @@ from tco.capacity.throughput_view import profile_view as tco_profile_view
 from tco.cost.option_models import OptionSetup, setup_options
 from tco.decision.what_if import DeclineCase, api_decline_cases
 from tco.portfolio.mix import best_mix
-from tco.records.mix import MixResult
+from tco.portfolio.robustness import mix_tornado
+from tco.records.mix import MixCase, MixResult
 from tco.records.scenario import Scenario
 from ui import loaders
 
@@ -233,6 +234,16 @@ def _risk(key: str, pair: tuple[str, str] | None, _analysis: Analysis) -> RiskRe
 def risk(current: Analysis, pair: tuple[str, str] | None = None) -> RiskReport | None:
     """The Monte Carlo and tornado for a (self-hosted, API) pair; the headline pair when none is given."""
     return _risk(current.key, pair, current)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Solving the mix again at each end of each input's range…")
+def _mix_cases(key: str, _analysis: Analysis) -> list[MixCase]:
+    return mix_tornado(_analysis.inputs, _analysis.result)
+
+
+def mix_cases(current: Analysis) -> list[MixCase]:
+    """The best mix and the best single option at each end of each input's range (tco.portfolio.robustness)."""
+    return _mix_cases(current.key, current)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Re-running the pair under API price cuts…")

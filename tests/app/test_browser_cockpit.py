@@ -104,4 +104,10 @@ def test_the_best_mix_leads_the_verdict_and_each_ingredient_can_be_turned_off(pa
     )
     query = codec.from_url_token(urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["s"][0])
     assert "routing" not in query["portfolio"]["allow"]  # the choice is in the scenario, so in the link
+    page.locator("[data-testid=stCheckbox]").filter(has_text="Routing").locator("label").click()
+    settle(page)
+    page.get_by_text("Does the mix hold when the inputs move?").click()
+    page.get_by_role("button", name="Check the mix across the risk ranges").click()
+    settle(page)
+    expect(page.get_by_text("the mix stays recommended in 12 of 12 cases", exact=False)).to_be_visible()
     assert_no_exception(page)
