@@ -74,7 +74,7 @@ def rerun_times(rounds: int) -> None:
         print(f"{name:10s} rerun, volume changed:   {_summary(changed)}")
 
 
-BARE_APP = 'import streamlit as st\nst.container(key="verdict").markdown("**Recommended: nothing**")\n'
+BARE_APP = 'import streamlit as st\nst.container(key="verdict-text").markdown("**Recommended: nothing**")\n'
 """The floor on this machine: a one-line app, timed the same way (server start + the browser loading Streamlit)."""
 
 COMPLETE = """(bare) => {

@@ -96,3 +96,14 @@ def height_for_legend(figure: go.Figure, plot_px: int, width_px: float) -> int:
     """The figure's height: `plot_px` for the plot, its title and axes, and a row for each row of its legend."""
     names = [t.name for t in figure.data if t.name and t.showlegend is not False]
     return plot_px + LEGEND_ROW_PX * (legend_rows(names, width_px) if names else 0)
+
+
+def vertical_lines(figure: go.Figure, lines: list[tuple[float, dict[str, Any], str, str]]) -> None:
+    """(x, line style, label, 'left'|'center'|'right') each drawn across the plot with its label on top, added in one
+    layout update: Plotly's `add_vline` validates the whole layout once per line (~5 ms each on a Risk rerun)."""
+    shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": style}
+              for x, style, _, _ in lines]  # fmt: skip
+    notes = [{"x": x, "xref": "x", "yref": "paper", "y": 1, "yanchor": "bottom", "text": label, "showarrow": False,
+              "xanchor": {"left": "right", "right": "left"}.get(side, "center")}
+             for x, _, label, side in lines if label]  # fmt: skip
+    figure.update_layout(shapes=[*figure.layout.shapes, *shapes], annotations=[*figure.layout.annotations, *notes])

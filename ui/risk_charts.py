@@ -19,6 +19,7 @@ from ui.chart_style import (
     TORNADO_HIGH,
     TORNADO_LOW,
     height_for_legend,
+    vertical_lines,
 )
 from ui.money_axes import money_axis, money_values
 
@@ -127,10 +128,10 @@ def histogram(savings_usd: np.ndarray, p10_p50_p90: tuple[float, float, float]) 
     figure = go.Figure()
     figure.add_bar(x=centres, y=counts, width=np.diff(edges), name="samples",
                    marker_color=[SAVINGS if c >= 0 else LOSS for c in centres])  # fmt: skip
-    positions = ("top left", "top", "top right")
-    for label, value, position in zip(("P10", "P50", "P90"), p10_p50_p90, positions, strict=True):
-        figure.add_vline(x=value, line={"dash": "dash"}, annotation_text=label, annotation_position=position)
-    figure.add_vline(x=0, line={"color": "black"})
+    sides = ("left", "center", "right")
+    vertical_lines(figure, [*((v, {"dash": "dash"}, label, side) for label, v, side in
+                              zip(("P10", "P50", "P90"), p10_p50_p90, sides, strict=True)),
+                            (0.0, {"color": "black"}, "", "center")])  # fmt: skip
     values = " · ".join(f"{label} {usd(v)}" for label, v in zip(("P10", "P50", "P90"), p10_p50_p90, strict=True))
     figure.update_layout(
         title={"text": f"NPV of savings across samples<br><sup>{values}</sup>"},

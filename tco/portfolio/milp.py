@@ -29,8 +29,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
 from tco.finance.projection import SECONDS_PER_MONTH, decline_path
 from tco.portfolio.menu import Menu, Route
@@ -81,6 +79,10 @@ class _Program:
         self.rows.append((columns, values, low, high))
 
     def solve(self) -> tuple[str, np.ndarray | None, float]:
+        # imported here: scipy.optimize costs ~0.3 s to import, paid only when a mix is asked for
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import coo_array
+
         cols = [c for cs, _, _, _ in self.rows for c in cs]
         vals = [v for _, vs, _, _ in self.rows for v in vs]
         rows = [i for i, (cs, _, _, _) in enumerate(self.rows) for _ in cs]
