@@ -35,18 +35,22 @@ LOG_DECADES = range(-6, 16)
 """Powers of ten a log axis of money or volume may show: a millionth to a thousand trillion."""
 
 
+def _parts(value: float, money: bool) -> tuple[str, str, float, int]:
+    """(sign, currency, magnitude to 6 digits, its engineering exponent: a multiple of 3 in −24…24)."""
+    magnitude = float(f"{abs(value):.6g}")
+    exponent = max(-24, min(24, 3 * math.floor(math.log10(magnitude) / 3 + 1e-12))) if magnitude else 0
+    return (MINUS if value < 0 else ""), ("$" if money else ""), magnitude, exponent
+
+
 def si_label(value: float, money: bool = False) -> str:
     """The text Plotly draws for a tick at `value` with `"~s"` (or `"$~s"` when `money`).
 
     >>> si_label(2e9), si_label(-5e5, money=True), si_label(0.5), si_label(1.25e9, money=True), si_label(0)
     ('2G', '−$500k', '500m', '$1.25G', '0')
     """
-    sign = MINUS if value < 0 else ""
-    currency = "$" if money else ""
-    magnitude = float(f"{abs(value):.6g}")
+    sign, currency, magnitude, exponent = _parts(value, money)
     if magnitude == 0:
         return f"{currency}0"
-    exponent = max(-24, min(24, 3 * math.floor(math.log10(magnitude) / 3 + 1e-12)))
     return f"{sign}{currency}{magnitude / 10**exponent:.6g}{_SI[exponent]}"
 
 
@@ -56,12 +60,9 @@ def read_label(value: float, money: bool = False) -> str:
     >>> read_label(2e9), read_label(-5e5, money=True), read_label(0.001, money=True), read_label(1.5e12)
     ('2B', '−$500k', '$0.001', '1.5T')
     """
-    sign = MINUS if value < 0 else ""
-    currency = "$" if money else ""
-    magnitude = float(f"{abs(value):.6g}")
+    sign, currency, magnitude, exponent = _parts(value, money)
     if magnitude == 0:
         return f"{currency}0"
-    exponent = max(-24, min(24, 3 * math.floor(math.log10(magnitude) / 3 + 1e-12)))
     if exponent < 0:
         return f"{sign}{currency}{magnitude:.6f}".rstrip("0").rstrip(".")
     return f"{sign}{currency}{magnitude / 10**exponent:.6g}{_NAMED.get(exponent, _SI[exponent])}"
