@@ -12,7 +12,7 @@ from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import Decision, decide, mean_staff_usd, payback_text, status, usd, verdict
 from tco.finance.volume_ranges import ranges_text
-from tco.records.mix import MixCase, MixResult
+from tco.records.mix import MixCase, MixDraws, MixResult
 from tco.records.results import OptionResult, ScenarioResult
 from tco.risk.report import RiskReport
 
@@ -34,13 +34,17 @@ def _risk_dict(risk: RiskReport | None) -> dict[str, Any] | None:
 
 
 def as_json(
-    result: ScenarioResult, risk: RiskReport | None, mix: MixResult | None = None, cases: list[MixCase] | None = None
+    result: ScenarioResult,
+    risk: RiskReport | None,
+    mix: MixResult | None = None,
+    cases: list[MixCase] | None = None,
+    draws: MixDraws | None = None,
 ) -> str:
     """The whole result and its risk report as JSON (no NaN or infinity); the best mix as `portfolio` when solved."""
     doc = dataclasses.asdict(result)
     doc["risk"] = _risk_dict(risk)
     if mix is not None:
-        doc["portfolio"] = mix_dict(mix, cases)
+        doc["portfolio"] = mix_dict(mix, cases, draws)
         doc["verdict"] = with_mix(verdict(result), mix)
     return json.dumps(json_safe(doc), indent=2, allow_nan=False)
 
@@ -95,7 +99,11 @@ def options_table(result: ScenarioResult, decision: Decision) -> list[str]:
 
 
 def as_table(
-    result: ScenarioResult, risk: RiskReport | None, mix: MixResult | None = None, cases: list[MixCase] | None = None
+    result: ScenarioResult,
+    risk: RiskReport | None,
+    mix: MixResult | None = None,
+    cases: list[MixCase] | None = None,
+    draws: MixDraws | None = None,
 ) -> str:
     """The ranked table, each headline pair's break-even, the verdict, the Monte Carlo and every option's notes."""
     decision = decide(result)
@@ -116,7 +124,7 @@ def as_table(
         )
     lines.extend(project_line(o) for o in result.options if o.distillation)
     if mix is not None:
-        lines += mix_lines(mix, cases)
+        lines += mix_lines(mix, cases, draws)
     lines.append(f"\nVerdict: {with_mix(verdict(result, decision), mix)}")
     if risk is not None:
         p10, p50, p90 = risk.savings_npv_p10_p50_p90_usd

@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from tco.decision.verdict import usd
-from tco.records.mix import MixCase, MixResult
+from tco.records.mix import MixCase, MixDraws, MixResult
 
 COMPONENT_NAMES = {
     "api": "API requests",
@@ -20,14 +20,26 @@ COMPONENT_NAMES = {
 }
 
 
-def mix_dict(mix: MixResult, cases: list[MixCase] | None = None) -> dict[str, Any]:
+def mix_dict(mix: MixResult, cases: list[MixCase] | None = None, draws: MixDraws | None = None) -> dict[str, Any]:
     """The JSON contract's `portfolio` object: `assignments` rows name their class as `class`; `robustness`, each
     input at each end of its range (tco.portfolio.robustness), when computed."""
     doc = dataclasses.asdict(mix)
     doc["assignments"] = [{"class": a.pop("class_name"), **a} for a in doc["assignments"]]
     if cases is not None:
         doc["robustness"] = [dataclasses.asdict(c) for c in cases]
+    if draws is not None:
+        doc["monte_carlo"] = dataclasses.asdict(draws)
     return doc
+
+
+def draws_text(draws: MixDraws) -> str:
+    """'Drawn together (40 draws, seed …): the mix stays worth running in 100% of draws; it saves P10 …'."""
+    p10, p50, p90 = (usd(v) for v in draws.saving_p10_p50_p90_usd)
+    return (
+        f"Every input drawn together ({draws.draws} draws, seed {draws.seed}): the mix stays worth running in "
+        f"{draws.share_recommended:.0%} of draws; it saves P10 {p10}, P50 {p50}, P90 {p90} "
+        f"(median {draws.median_saving_share:.0%} of the best single option's NPV)."
+    )
 
 
 def robustness_text(cases: list[MixCase]) -> str:
@@ -45,7 +57,7 @@ def robustness_text(cases: list[MixCase]) -> str:
     return text + (f" (which becomes {', '.join(changed)} in some cases)." if changed else ".")
 
 
-def mix_lines(mix: MixResult, cases: list[MixCase] | None = None) -> list[str]:
+def mix_lines(mix: MixResult, cases: list[MixCase] | None = None, draws: MixDraws | None = None) -> list[str]:
     """The mix in words, its NPV against the best single option, each ingredient's worth, how it holds across the
     risk ranges (when computed) and the solver."""
     lines = ["\nBest mix (NPV of cost " + usd(mix.npv_cost_usd) + "):"]
@@ -67,6 +79,8 @@ def mix_lines(mix: MixResult, cases: list[MixCase] | None = None) -> list[str]:
         lines.append(f"  What each ingredient saves (NPV, the others kept): {worth}.")
     if cases:
         lines.append(f"  {robustness_text(cases)}")
+    if draws is not None:
+        lines.append(f"  {draws_text(draws)}")
     solver = mix.solver
     lines.append(f"  Solver: {solver['name']}, {solver['status']}, {solver['seconds']:.2f} s "
                  f"({solver['solves']} solves, {solver['seconds_all']:.2f} s in all).")  # fmt: skip

@@ -7,8 +7,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from reports.mix import mix_monthly_csv, robustness_text
+from reports.mix import draws_text, mix_monthly_csv, robustness_text
 from tco.decision.verdict import usd
+from tco.portfolio.robustness import MIX_DRAWS
 from tco.records.scenario import MIX_INGREDIENTS, Portfolio
 from ui import charts, mix_charts, state
 from ui.state import Analysis
@@ -88,8 +89,10 @@ def results(analysis: Analysis) -> None:
     with st.expander("Does the mix hold when the inputs move?"):
         st.caption("Each input alone at each end of the Risk page's ranges; the mix and the best single option solved "
                    "again (about 12 solves).")  # fmt: skip
-        if st.button("Check the mix across the risk ranges", key="mix.check") or st.session_state.get("mix.checked"):
-            st.session_state["mix.checked"] = True
+        # asked for once per scenario: an edit does not start ~12 solves again until the button is pressed
+        checked = st.session_state.get("mix.checked") == analysis.key
+        if st.button("Check the mix across the risk ranges", key="mix.check") or checked:
+            st.session_state["mix.checked"] = analysis.key
             cases = state.mix_cases(analysis)
             st.markdown(robustness_text(cases))
             st.dataframe(pd.DataFrame([{"input": c.input, "at": c.value, "mix, NPV": usd(c.mix_npv_cost_usd),
@@ -97,6 +100,11 @@ def results(analysis: Analysis) -> None:
                                         "the mix saves": usd(c.saving_usd),
                                         "still recommended": "yes" if c.still_recommended else "no"}
                                        for c in cases]), hide_index=True, width="stretch")  # fmt: skip
+        drawn = st.session_state.get("mix.drawn") == analysis.key
+        if st.button(f"Draw every input together ({MIX_DRAWS} draws, about {MIX_DRAWS * 0.3:.0f} s)", key="mix.draw") \
+                or drawn:  # fmt: skip
+            st.session_state["mix.drawn"] = analysis.key
+            st.markdown(draws_text(state.mix_draws(analysis)))
     st.download_button("The mix month by month (CSV)", mix_monthly_csv(mix), file_name="best-mix-monthly.csv",
                        mime="text/csv", icon=":material/table:")  # fmt: skip
     st.caption(f"Solver: {mix.solver['name']}, {mix.solver['status']}, {mix.solver['seconds']:.2f} s. "

@@ -32,8 +32,8 @@ from tco.capacity.throughput_view import profile_view as tco_profile_view
 from tco.cost.option_models import OptionSetup, setup_options
 from tco.decision.what_if import DeclineCase, api_decline_cases
 from tco.portfolio.mix import best_mix
-from tco.portfolio.robustness import mix_tornado
-from tco.records.mix import MixCase, MixResult
+from tco.portfolio.robustness import mix_monte_carlo, mix_tornado
+from tco.records.mix import MixCase, MixDraws, MixResult
 from tco.records.scenario import Scenario
 from ui import loaders
 
@@ -244,6 +244,16 @@ def _mix_cases(key: str, _analysis: Analysis) -> list[MixCase]:
 def mix_cases(current: Analysis) -> list[MixCase]:
     """The best mix and the best single option at each end of each input's range (tco.portfolio.robustness)."""
     return _mix_cases(current.key, current)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Drawing every input together and solving the mix in each draw…")
+def _mix_draws(key: str, _analysis: Analysis) -> MixDraws:
+    return mix_monte_carlo(_analysis.inputs, _analysis.result)
+
+
+def mix_draws(current: Analysis) -> MixDraws:
+    """The mix under the Monte Carlo (tco.portfolio.robustness.mix_monte_carlo, MIX_DRAWS draws)."""
+    return _mix_draws(current.key, current)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Re-running the pair under API price cuts…")

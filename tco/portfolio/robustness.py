@@ -1,6 +1,7 @@
-"""Is the mix still best when the inputs move? The tornado of the mix: each uncertain input alone at the ends of
-the scenario's own range (`uncertainty`, the same ranges the single options' tornado and Monte Carlo use), the mix
-and the best single option both solved again, and the saving read at each end.
+"""Is the mix still best when the inputs move? The tornado of the mix (`mix_tornado`): each uncertain input alone at
+the ends of the scenario's own range (`uncertainty`, the same ranges the single options' tornado and Monte Carlo
+use), the mix and the best single option both solved again, and the saving read at each end; and its Monte Carlo
+(`mix_monte_carlo`): every input drawn together, a few dozen draws, each solved again.
 
 Inputs moved: API prices (× 1 ± api_price_rel_range), the GPU price (the rent or the server price, × 1 ±
 gpu_price_rel_range), throughput (X* × 1 ± 2 throughput_rel_sd), the peak (the hourly load a fleet is sized for, ×
@@ -23,7 +24,7 @@ from tco.finance.projection import GPU_PRICE_COMPONENTS
 from tco.portfolio.menu import Menu, build_menu, restricted
 from tco.portfolio.milp import solve
 from tco.records.inputs import ScenarioInputs
-from tco.records.mix import MixCase
+from tco.records.mix import MixCase, MixDraws
 from tco.records.results import ScenarioResult
 
 
@@ -36,29 +37,45 @@ def _gpu_price(menu: Menu, factor: float) -> Menu:
     return dataclasses.replace(menu, sources=tuple(dataclasses.replace(s, model=moved(s.model)) for s in menu.sources))
 
 
+def _api(menu: Menu, factor: float) -> Menu:
+    return dataclasses.replace(menu, api_usd_per_request={k: v * factor for k, v in menu.api_usd_per_request.items()})
+
+
+def _throughput(menu: Menu, factor: float) -> Menu:
+    sources = tuple(dataclasses.replace(s, req_per_s=tuple(v * factor for v in s.req_per_s)) for s in menu.sources)
+    return dataclasses.replace(menu, sources=sources)
+
+
+def _peak(menu: Menu, factor: float) -> Menu:
+    return dataclasses.replace(menu, load_factor=menu.load_factor * factor)
+
+
+def _growth(menu: Menu, growth: float) -> Menu:
+    base = menu.scenario.workload.monthly_growth
+    path = ((1 + growth) / (1 + base)) ** np.arange(menu.requests.shape[1])
+    return dataclasses.replace(menu, requests=menu.requests * path[None, :])
+
+
+def _staff(menu: Menu, factor: float) -> Menu:
+    return dataclasses.replace(menu, fixed_usd_per_month={k: v * factor for k, v in menu.fixed_usd_per_month.items()})
+
+
 def _cases(menu: Menu) -> list[tuple[str, str, Callable[[Menu], Menu]]]:
     u = menu.scenario.uncertainty
     g = menu.scenario.workload.monthly_growth
-    months = np.arange(menu.requests.shape[1])
     out: list[tuple[str, str, Callable[[Menu], Menu]]] = []
     for sign in (-1, 1):
-        api = 1 + sign * u.api_price_rel_range
-        out.append(("API price", f"× {api:.2f}", lambda m, f=api: dataclasses.replace(
-            m, api_usd_per_request={k: v * f for k, v in m.api_usd_per_request.items()})))  # fmt: skip
-        gpu = 1 + sign * u.gpu_price_rel_range
-        out.append(("GPU price", f"× {gpu:.2f}", lambda m, f=gpu: _gpu_price(m, f)))
-        x = 1 + sign * 2 * u.throughput_rel_sd
-        out.append(("throughput", f"× {x:.2f}", lambda m, f=x: dataclasses.replace(m, sources=tuple(
-            dataclasses.replace(s, req_per_s=tuple(v * f for v in s.req_per_s)) for s in m.sources))))  # fmt: skip
-        peak = 1 + sign * u.peak_rel_range
-        out.append(("peak", f"× {peak:.2f}", lambda m, f=peak: dataclasses.replace(m, load_factor=m.load_factor * f)))
-        grown = g + sign * 2 * u.growth_sd
-        path = ((1 + grown) / (1 + g)) ** months
-        out.append(("growth", f"{grown:+.1%} a month",
-                    lambda m, p=path: dataclasses.replace(m, requests=m.requests * p[None, :])))  # fmt: skip
-        staff = 1 + sign * u.staff_rel_range
-        out.append(("staff and platform", f"× {staff:.2f}", lambda m, f=staff: dataclasses.replace(
-            m, fixed_usd_per_month={k: v * f for k, v in m.fixed_usd_per_month.items()})))  # fmt: skip
+        api, gpu = 1 + sign * u.api_price_rel_range, 1 + sign * u.gpu_price_rel_range
+        x, peak = 1 + sign * 2 * u.throughput_rel_sd, 1 + sign * u.peak_rel_range
+        grown, staff = g + sign * 2 * u.growth_sd, 1 + sign * u.staff_rel_range
+        out += [
+            ("API price", f"× {api:.2f}", lambda m, f=api: _api(m, f)),
+            ("GPU price", f"× {gpu:.2f}", lambda m, f=gpu: _gpu_price(m, f)),
+            ("throughput", f"× {x:.2f}", lambda m, f=x: _throughput(m, f)),
+            ("peak", f"× {peak:.2f}", lambda m, f=peak: _peak(m, f)),
+            ("growth", f"{grown:+.1%} a month", lambda m, f=grown: _growth(m, f)),
+            ("staff and platform", f"× {staff:.2f}", lambda m, f=staff: _staff(m, f)),
+        ]
     return out
 
 
@@ -78,3 +95,43 @@ def mix_tornado(inputs: ScenarioInputs, result: ScenarioResult, allow: tuple[str
         out.append(MixCase(name, value, mix.npv_cost_usd, single.npv_cost_usd, best, saving,
                            bool(saving > settings.min_saving_share * single.npv_cost_usd)))  # fmt: skip
     return out
+
+
+def _triangular(rng: np.random.Generator, rel_range: float) -> float:
+    """A multiplier drawn triangular on 1 ± `rel_range` (1 when the range is zero)."""
+    return float(rng.triangular(1 - rel_range, 1, 1 + rel_range)) if rel_range > 0 else 1.0
+
+
+MIX_DRAWS = 40
+"""Monte Carlo draws of the mix: each one two programmes (the mix and the best single option), ~0.4 s a draw for
+the bundled example, so a few dozen, not the single options' 10,000."""
+
+
+def mix_monte_carlo(
+    inputs: ScenarioInputs, result: ScenarioResult, draws: int = MIX_DRAWS, allow: tuple[str, ...] | None = None
+) -> MixDraws:
+    """All the inputs drawn together from the scenario's ranges (triangular prices, peak and staff; log-normal
+    throughput; normal growth; the scenario's seed), the mix and the best single option solved again in each draw:
+    how often the mix stays worth running, and its saving's spread."""
+    settings = inputs.scenario.portfolio
+    allow = tuple(settings.allow if allow is None else allow)
+    u = inputs.scenario.uncertainty
+    g = inputs.scenario.workload.monthly_growth
+    rng = np.random.default_rng(u.seed)
+    base = build_menu(inputs, result)
+    savings, shares, kept = [], [], 0
+    for _ in range(draws):
+        menu = _api(base, _triangular(rng, u.api_price_rel_range))
+        menu = _gpu_price(menu, _triangular(rng, u.gpu_price_rel_range))
+        menu = _throughput(menu, float(np.exp(rng.normal(0, u.throughput_rel_sd))))
+        menu = _peak(menu, _triangular(rng, u.peak_rel_range))
+        menu = _growth(menu, max(-0.99, rng.normal(g, u.growth_sd)))
+        menu = _staff(menu, _triangular(rng, u.staff_rel_range))
+        mix = solve(restricted(menu, allow), allow)
+        single = solve(restricted(menu, ()), ())
+        saving = single.npv_cost_usd - mix.npv_cost_usd
+        savings.append(saving)
+        shares.append(saving / single.npv_cost_usd if single.npv_cost_usd > 0 else 0.0)
+        kept += saving > settings.min_saving_share * single.npv_cost_usd
+    p10, p50, p90 = (float(v) for v in np.percentile(savings, [10, 50, 90]))
+    return MixDraws(draws, u.seed, kept / draws, (p10, p50, p90), float(np.median(shares)))

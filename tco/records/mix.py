@@ -73,3 +73,15 @@ class MixCase:
     best_single_option: str | None
     saving_usd: float
     still_recommended: bool
+
+
+@dataclass(frozen=True)
+class MixDraws:
+    """The mix under the Monte Carlo (tco.portfolio.robustness.mix_monte_carlo): every input drawn together."""
+
+    draws: int
+    seed: int
+    share_recommended: float
+    """Share of draws in which the mix saves more than the margin against that draw's best single option."""
+    saving_p10_p50_p90_usd: tuple[float, float, float]
+    median_saving_share: float

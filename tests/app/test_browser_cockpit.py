@@ -110,4 +110,7 @@ def test_the_best_mix_leads_the_verdict_and_each_ingredient_can_be_turned_off(pa
     page.get_by_role("button", name="Check the mix across the risk ranges").click()
     settle(page)
     expect(page.get_by_text("the mix stays recommended in 12 of 12 cases", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Draw every input together").click()
+    settle(page)
+    expect(page.get_by_text("Every input drawn together (40 draws", exact=False)).to_be_visible(timeout=120_000)
     assert_no_exception(page)

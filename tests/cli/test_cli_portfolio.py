@@ -111,3 +111,11 @@ def test_the_mix_is_checked_across_the_risk_ranges(doc, catalogues):
         assert case["best_single_npv_cost_usd"] == pytest.approx(staff + (base - staff) * factor, rel=1e-9)
     table = "\n".join(f"{c['input']} {c['value']}" for c in cases.values())
     assert "growth +0.0% a month" in table and "growth +8.0% a month" in table  # 4 % ± 2 × 2 points
+
+
+def test_mix_draws_on_the_command_line(capsys):
+    assert main(["compare", str(MIX), "--portfolio", "--mix-draws", "3", "--format", "json"]) == 0
+    mc = json.loads(capsys.readouterr().out)["portfolio"]["monte_carlo"]
+    assert mc["draws"] == 3 and 0 <= mc["share_recommended"] <= 1
+    p10, p50, p90 = mc["saving_p10_p50_p90_usd"]
+    assert p10 <= p50 <= p90
