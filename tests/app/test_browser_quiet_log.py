@@ -51,9 +51,15 @@ def test_the_api_search_lists_the_maker_first_with_its_price(page: Page, server:
     settle(page)
     page.get_by_text("Add an API model").click()
     box = page.get_by_role("combobox", name="Provider / model (type to search)")
-    box.click()
-    box.fill("claude-sonnet-4-5")
     options = page.get_by_role("option")
+    for _ in range(3):  # a rerun that lands while typing (the tab's own, on a loaded machine) closes the list
+        box.click()
+        box.fill("claude-sonnet-4-5")
+        try:
+            expect(options.first).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            settle(page)
     expect(options.first).to_be_visible()
     anthropic = catalogues.prices.price("anthropic", "claude-sonnet-4-5", dt.date.today(), ALL_HOURS, "t", "m").standard
     expect(options.first).to_have_text(f"anthropic / claude-sonnet-4-5 · {price_label(anthropic)}")
