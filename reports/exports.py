@@ -13,9 +13,11 @@ import re
 from typing import Any
 
 from datafiles.export import Column, to_csv, to_xlsx
+from reports.mix import mix_sheets
 from reports.monthly import as_monthly_csv, monthly_columns, monthly_rows, monthly_rows_in_cents
 from reports.ranking import ranked
 from tco.decision.verdict import decide, mean_monthly_usd, status
+from tco.records.mix import MixResult
 from tco.records.results import BreakEven, OptionResult, ScenarioResult
 from tco.risk.report import RiskReport
 
@@ -294,10 +296,11 @@ def _risk_sheets(risk: RiskReport) -> dict[str, tuple[list[Column], list[dict[st
     return {"tornado": (tornado_columns, bars), "monte carlo": (band_columns, bands)}
 
 
-def as_xlsx(result: ScenarioResult, risk: RiskReport | None) -> bytes:
+def as_xlsx(result: ScenarioResult, risk: RiskReport | None, mix: MixResult | None = None) -> bytes:
     """Summary, monthly (one row per option per month, month 0 the one-time costs: components, capex/opex, cash,
-    PV, in cents that add up), pairs, break-even break-even ranges (one per row), risk, assumptions (each value typed).
-    Numbers are numbers rounded and in their formats, months dates; no formulas, no links."""
+    PV, in cents that add up), pairs, break-even break-even ranges (one per row), risk, the best mix when solved
+    (reports.mix), assumptions (each value typed). Numbers are numbers rounded and in their formats, months dates;
+    no formulas, no links."""
     sheets: dict[str, tuple[list[Column], list[dict[str, Any]]]] = {
         "summary": (SUMMARY, summary_rows(result)),
         "monthly": (monthly_columns(result), monthly_rows_in_cents(result)),
@@ -306,6 +309,8 @@ def as_xlsx(result: ScenarioResult, risk: RiskReport | None) -> bytes:
     }
     if risk is not None:
         sheets.update(_risk_sheets(risk))
+    if mix is not None:
+        sheets.update(mix_sheets(mix))
     sheets["assumptions"] = (
         [
             Column("name", "assumption", width=36),

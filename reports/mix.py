@@ -7,6 +7,7 @@ import dataclasses
 import io
 from typing import Any
 
+from datafiles.export import Column
 from tco.decision.verdict import usd
 from tco.records.mix import MixCase, MixDraws, MixResult
 
@@ -110,3 +111,30 @@ def mix_monthly_csv(mix: MixResult) -> str:
         row = [round(mix.components_usd[k][t], 2) for k in keys]
         writer.writerow([t + 1, *row, round(one_time, 2), round(total + one_time, 2)])
     return out.getvalue()
+
+
+def mix_sheets(mix: MixResult) -> dict[str, tuple[list[Column], list[dict[str, Any]]]]:
+    """The workbook's sheets for the mix: who serves what (with the mix against the best single option in words),
+    and its cost by component month by month (one-time costs in month 1's own column)."""
+    who = [
+        Column("class", "request class", width=18),
+        Column("option", "option", width=22),
+        Column("offer", "offer (self-hosted)", width=24),
+        Column("role", "role", width=12),
+        Column("share", "share of the class's requests (%)", "percent", 18),
+    ]
+    rows = [{"class": a.class_name, "option": a.option, "offer": a.offer, "role": a.role, "share": a.share}
+            for a in mix.assignments]  # fmt: skip
+    keys = list(mix.components_usd)
+    month_columns = [
+        Column("month", "month", "int", 8),
+        *(Column(k, f"{COMPONENT_NAMES.get(k, k)} (USD)", "usd", 18) for k in keys),
+        Column("one_time", "one-time (USD)", "usd"),
+        Column("total", "total (USD)", "usd"),
+    ]
+    months = [
+        {"month": t + 1, **{k: mix.components_usd[k][t] for k in keys},
+         "one_time": mix.one_time_usd if t == 0 else 0.0, "total": total + (mix.one_time_usd if t == 0 else 0.0)}
+        for t, total in enumerate(mix.monthly_cost_usd)
+    ]  # fmt: skip
+    return {"best mix": (who, rows), "best mix by month": (month_columns, months)}

@@ -58,9 +58,10 @@ def render() -> None:
                 Download("Monthly costs (CSV)", lambda: as_monthly_csv(analysis.result), f"{stem}-monthly.csv",
                          "text/csv", ":material/calendar_month:", "Long format: option, month (0: one-time "
                          "costs), period, cost component, usd"),
-                Download("Workbook (Excel)", lambda: as_xlsx(analysis.result, state.risk(analysis)), f"{stem}.xlsx",
+                Download("Workbook (Excel)", lambda: as_xlsx(analysis.result, state.risk(analysis), analysis.mix),
+                         f"{stem}.xlsx",
                          XLSX_MIME, ":material/grid_on:", "Summary, monthly cash flow by component, pairs, "
-                         "break-even ranges, risk, assumptions"),
+                         "break-even ranges, risk, the best mix when it is on, assumptions"),
             ]  # fmt: skip
             for item in downloads:
                 download(item)

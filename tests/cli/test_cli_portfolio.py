@@ -119,3 +119,25 @@ def test_mix_draws_on_the_command_line(capsys):
     assert mc["draws"] == 3 and 0 <= mc["share_recommended"] <= 1
     p10, p50, p90 = mc["saving_p10_p50_p90_usd"]
     assert p10 <= p50 <= p90
+
+
+def test_the_workbook_carries_the_mix_and_its_months_add_up(catalogues):
+    """Read back with openpyxl (not the writer): every month's components sum to its total, the totals to the
+    mix's running cost plus its one-time costs, and the assignments are the mix's."""
+    import openpyxl
+
+    from reports.exports import as_xlsx
+    from tco.portfolio.mix import best_mix
+
+    inputs = load_inputs(MIX, catalogues)
+    result = evaluate(inputs)
+    mix = best_mix(inputs, result)
+    book = openpyxl.load_workbook(io.BytesIO(as_xlsx(result, None, mix)))
+    months = list(book["best mix by month"].iter_rows(values_only=True))
+    header, body = months[0], months[1:]
+    assert header[0] == "month" and header[-1] == "total (USD)" and len(body) == inputs.scenario.horizon_months
+    for row in body:
+        assert sum(row[1:-1]) == pytest.approx(row[-1], abs=0.05)
+    assert sum(r[-1] for r in body) == pytest.approx(sum(mix.monthly_cost_usd) + mix.one_time_usd, abs=0.5)
+    who = [r for r in book["best mix"].iter_rows(values_only=True)][1:]
+    assert [(r[0], r[1], r[3]) for r in who] == [(a.class_name, a.option, a.role) for a in mix.assignments]
