@@ -141,3 +141,18 @@ def test_the_workbook_carries_the_mix_and_its_months_add_up(catalogues):
     assert sum(r[-1] for r in body) == pytest.approx(sum(mix.monthly_cost_usd) + mix.one_time_usd, abs=0.5)
     who = [r for r in book["best mix"].iter_rows(values_only=True)][1:]
     assert [(r[0], r[1], r[3]) for r in who] == [(a.class_name, a.option, a.role) for a in mix.assignments]
+
+
+def test_an_escalation_to_no_option_is_named(tmp_path, capsys):
+    import yaml
+
+    scenario = yaml.safe_load(MIX.read_text())
+    scenario["options"][2]["escalation"]["to"] = "gemini-9"
+    for option in scenario["options"]:
+        if "profile" in option:
+            option["profile"] = str(ROOT / "scenarios" / option["profile"])
+    path = tmp_path / "typo.yaml"
+    path.write_text(yaml.safe_dump(scenario))
+    assert main(["compare", str(path), "--portfolio"]) == 2
+    err = capsys.readouterr().err
+    assert "escalation.to must name another option" in err and "'gemini-9'" in err and err.count("\n") == 1
