@@ -83,17 +83,23 @@ def test_table_and_monthly_csv(capsys):
     assert len(rows) == 24 and rows[0]["month"] == "1" and float(rows[0]["total (USD)"]) > 0
 
 
-def test_a_class_no_option_can_serve_is_named(tmp_path, capsys):
+def _changed_mix(tmp_path, change) -> str:
+    """The mix example with `change` applied to its mapping, written beside `tmp_path` (profiles made absolute)."""
     import yaml
 
     scenario = yaml.safe_load(MIX.read_text())
-    scenario["workload"]["classes"][1]["quality"]["min_score"] = 99.0
+    change(scenario)
     for option in scenario["options"]:
         if "profile" in option:
             option["profile"] = str(ROOT / "scenarios" / option["profile"])
-    path = tmp_path / "strict.yaml"
+    path = tmp_path / "changed.yaml"
     path.write_text(yaml.safe_dump(scenario))
-    assert main(["compare", str(path), "--portfolio"]) == 2
+    return str(path)
+
+
+def test_a_class_no_option_can_serve_is_named(tmp_path, capsys):
+    path = _changed_mix(tmp_path, lambda s: s["workload"]["classes"][1]["quality"].update(min_score=99.0))
+    assert main(["compare", path, "--portfolio"]) == 2
     assert "class 'escalations': no option meets its SLO and quality gate" in capsys.readouterr().err
 
 
@@ -144,15 +150,7 @@ def test_the_workbook_carries_the_mix_and_its_months_add_up(catalogues):
 
 
 def test_an_escalation_to_no_option_is_named(tmp_path, capsys):
-    import yaml
-
-    scenario = yaml.safe_load(MIX.read_text())
-    scenario["options"][2]["escalation"]["to"] = "gemini-9"
-    for option in scenario["options"]:
-        if "profile" in option:
-            option["profile"] = str(ROOT / "scenarios" / option["profile"])
-    path = tmp_path / "typo.yaml"
-    path.write_text(yaml.safe_dump(scenario))
-    assert main(["compare", str(path), "--portfolio"]) == 2
+    path = _changed_mix(tmp_path, lambda s: s["options"][2]["escalation"].update(to="gemini-9"))
+    assert main(["compare", path, "--portfolio"]) == 2
     err = capsys.readouterr().err
     assert "escalation.to must name another option" in err and "'gemini-9'" in err and err.count("\n") == 1
