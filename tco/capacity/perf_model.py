@@ -65,7 +65,7 @@ from profiling.schema import Profile
 from tco.capacity.closed_loop import PREFILL_SHARE_CAP, closed_loop_p50
 from tco.capacity.least_squares import weighted_nnls
 from tco.capacity.percentiles import latency_at
-from tco.capacity.residuals import Residuals, measured_residuals
+from tco.capacity.residuals import Residuals, measured_residuals, shape_distance
 from tco.capacity.shapes import Shape, group_levels, level_shape
 
 DECODE_CONTEXT_TOKENS = 950.0
@@ -75,6 +75,20 @@ bench/capacity_prediction_error.py)."""
 ONE_SHAPE_ERROR = 0.25
 """Expected error when a profile has one shape: the median error of scaling by tokens per request
 on NVIDIA's multi-shape tables (bench/capacity_prediction_error.py measures it: 23 % on the v1.0 table)."""
+EXTRAPOLATION_WEIGHT = 0.5
+"""Beyond the measured input or output lengths of a concurrency sweep, how much of the smooth model's *gain* over the
+nearest measured shape is believed (in log): prediction = model(x)^w · model(edge)^(1−w) · the edge's correction
+toward its levels, where the model promises more req/s (or less latency) than at the edge; a predicted loss is kept
+whole. No level constrains the model's form there, and real sweeps flatten at short requests where it does not
+(per-request costs of scheduling and serving: MiniMax-M2.5 on 8 × H200 serves 10.4 req/s at 1,024 input and 11.0 at
+2,048, both at concurrency 64; fitted on 2,048–28,672 the model says 16.7). Planning-wise the asymmetry is the
+cautious side: capacity nobody measured is half counted, a slowdown in full. Offline (max-throughput) tables keep
+the model whole: at a full batch, tokens are the cost (bench/capacity_prediction_error.py, unchanged).
+Measured by bench/capacity.py, worst throughput error at a left-out shape: w = 1 (the model alone) 61 %, 0.5 32 %,
+0.3 38 %, 0 (the edge's value) 45 %; median 2.8–3.0 %; SLO decisions right 78 %, 81 %, 81 %, 78 %.
+
+Worked example: the model says 16.7 req/s at the new shape and 15.0 at the edge, whose level measured 11.0
+(correction 11.0/15.0): √(16.7 · 15.0) · 11.0/15.0 = 11.6 req/s."""
 NO_RESIDUALS = Residuals(())
 COVERAGE = 0.8
 """Share of held-out cases a stated expected error must cover: it is the 80th percentile of the leave-out errors."""
@@ -150,8 +164,37 @@ class PerfModel:
             + step
         )
 
+    def nearest_edge(self, shape: Shape) -> Shape | None:
+        """The nearest measured shape when `shape` lies beyond the measured input or output lengths (and the model
+        leans on measured levels); None inside them."""
+        if not self.interactive or not self.shapes or not self.residuals.curves:
+            return None
+        inputs = [s.uncached_input_tokens for s in self.shapes]
+        outputs = [s.output_tokens for s in self.shapes]
+        i, o = shape.uncached_input_tokens, shape.output_tokens
+        if min(inputs) * 0.999 <= i <= max(inputs) * 1.001 and min(outputs) * 0.999 <= o <= max(outputs) * 1.001:
+            return None
+        return min(self.shapes, key=lambda s: shape_distance(shape, s))
+
+    def _toward_measured(
+        self, shape: Shape, smooth: Callable[[Shape], float | None], better: Callable[[float, float], bool]
+    ) -> float | None:
+        """`smooth` at `shape`; beyond the measured lengths, a gain over the nearest measured shape (`better`)
+        is taken at `EXTRAPOLATION_WEIGHT` in log, a loss in full (see the constant)."""
+        value = smooth(shape)
+        edge = self.nearest_edge(shape)
+        if edge is None or not value:
+            return value
+        at_edge = smooth(edge)
+        if not at_edge or not better(value, at_edge):
+            return value
+        return value**EXTRAPOLATION_WEIGHT * at_edge ** (1 - EXTRAPOLATION_WEIGHT)
+
     def req_per_s(self, shape: Shape, concurrency: float | None) -> float:
-        return self.residuals.factor("req_per_s", shape, concurrency) / self.gpu_s_per_request(shape, concurrency)
+        smooth = self._toward_measured(
+            shape, lambda s: 1.0 / self.gpu_s_per_request(s, concurrency), lambda new, edge: new > edge
+        )
+        return self.residuals.factor("req_per_s", shape, concurrency) * (smooth or 0.0)
 
     def prefill_share(self, shape: Shape, concurrency: float | None) -> float:
         return self.coefficients[0] * shape.uncached_input_tokens / self.gpu_s_per_request(shape, concurrency)
@@ -166,6 +209,13 @@ class PerfModel:
         """
         if not self.interactive:
             return None
+        value = self._toward_measured(
+            shape, lambda s: self._smooth_latency(s, concurrency, metric, percentile), lambda new, edge: new < edge
+        )
+        return None if value is None else value * self.residuals.factor(f"{metric} {percentile}", shape, concurrency)
+
+    def _smooth_latency(self, shape: Shape, concurrency: float, metric: str, percentile: str) -> float | None:
+        """`latency` before the correction toward measured levels."""
         if self.physical_latency:
             p50 = closed_loop_p50(self, shape, concurrency)[metric]
             ratio = (
@@ -191,7 +241,7 @@ class PerfModel:
             ratio = next((r for m, p, r in self.percentile_ratios if m == metric and p == percentile), None)
             if ratio is None:
                 return None
-        return p50 * ratio * self.residuals.factor(f"{metric} {percentile}", shape, concurrency)
+        return p50 * ratio
 
 
 def profile_points(profile: Profile) -> list[Point]:

@@ -49,7 +49,8 @@ class ShapeResiduals:
         return float(np.interp(math.log(concurrency), self.log_concurrency, self.log_ratio))
 
 
-def _distance(a: Shape, b: Shape) -> float:
+def shape_distance(a: Shape, b: Shape) -> float:
+    """d = |ln(I_a/I_b)| + |ln(O_a/O_b)| on uncached input and output tokens."""
     return abs(math.log(max(a.uncached_input_tokens, 1.0) / max(b.uncached_input_tokens, 1.0))) + abs(
         math.log(a.output_tokens / b.output_tokens)
     )
@@ -64,8 +65,8 @@ class Residuals:
         shapes = next((s for k, s in self.curves if k == key), ())
         if not shapes:
             return 1.0
-        near = sorted(shapes, key=lambda s: _distance(shape, s.shape))
-        first, d_first = near[0], _distance(shape, near[0].shape)
+        near = sorted(shapes, key=lambda s: shape_distance(shape, s.shape))
+        first, d_first = near[0], shape_distance(shape, near[0].shape)
         if d_first < 1e-9:
             return math.exp(first.at(concurrency))
         x = shape.uncached_input_tokens
@@ -74,7 +75,7 @@ class Residuals:
         if not below or not above:
             return math.exp(first.at(concurrency))
         low, high = below[0], above[0]
-        d_low, d_high = _distance(shape, low.shape), _distance(shape, high.shape)
+        d_low, d_high = shape_distance(shape, low.shape), shape_distance(shape, high.shape)
         weight = d_low / (d_low + d_high)
         return math.exp((1 - weight) * low.at(concurrency) + weight * high.at(concurrency))
 

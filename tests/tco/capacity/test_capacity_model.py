@@ -17,7 +17,7 @@ from profiling.schema import Level, Profile, ProfileMeta, load_profile
 from tco.capacity.at_slo import capacity_at_slo
 from tco.capacity.layout import Layout, smallest_layout
 from tco.capacity.memory_fit import card_fit, kv_bytes_per_sequence, memory_fit
-from tco.capacity.perf_model import fit_profile
+from tco.capacity.perf_model import EXTRAPOLATION_WEIGHT, fit_profile
 from tco.capacity.roofline import estimated_model, gpu_ceiling
 from tco.capacity.shapes import Shape, group_levels
 from tco.records.scenario import RequestClass, Slo
@@ -95,7 +95,27 @@ def test_fit_recovers_the_coefficients_and_predicts_an_unmeasured_shape():
     # 3,000 in / 300 out at concurrency 32, by hand: 0.3 + 0.6 + 0.0945 + 0.1875 = 1.182 s per request
     assert _tau(3000, 300, 32) == pytest.approx(0.3 + 0.6 + 1e-7 * 300 * 3150 + 0.02 * 300 / 32)
     assert model.req_per_s(Shape(3000, 300), 32) == pytest.approx(1 / 1.182, rel=1e-6)
-    assert model.expected_error == pytest.approx(0, abs=1e-6) and "5 shapes" in model.error_basis
+    assert "5 shapes" in model.error_basis
+
+
+def test_beyond_the_measured_lengths_a_gain_counts_half_and_a_loss_in_full():
+    """Fitted without 500/100, the exact replica's lightest shape lies below every measured input: its gain over the
+    nearest measured shape (2,000/100: distance ln 4, against ln 2 + ln 4 to 1,000/400) is taken at
+    EXTRAPOLATION_WEIGHT = 0.5 in log, the geometric mean. A heavier shape beyond the longest input (16,000/200) is a
+    loss and keeps the model's figure; inside the lengths (3,000/300) the model is exact."""
+    assert EXTRAPOLATION_WEIGHT == 0.5
+    levels = [_level(i, o, c, 1 / _tau(i, o, c)) for i, o in EXACT_SHAPES[1:] for c in (1, 8, 64)]
+    model = fit_profile(_profile(levels))
+    assert model is not None and model.coefficients == pytest.approx((PI, B, G, A), rel=1e-6)
+    half_gain = math.sqrt(1 / _tau(500, 100, 8) * 1 / _tau(2000, 100, 8))  # 13.34 and 3.43 req/s → 6.77
+    assert model.req_per_s(Shape(500, 100), 8) == pytest.approx(half_gain, rel=1e-6)
+    assert model.req_per_s(Shape(16000, 200), 8) == pytest.approx(1 / _tau(16000, 200, 8), rel=1e-6)
+    assert model.req_per_s(Shape(3000, 300), 8) == pytest.approx(1 / _tau(3000, 300, 8), rel=1e-6)
+    # the same rule for latency: a shorter E2E than the edge's is half believed
+    e2e_here, e2e_edge = 8 * _tau(500, 100, 8), 8 * _tau(2000, 100, 8)
+    assert model.latency(Shape(500, 100), 8, "e2e_s", "p50") == pytest.approx(math.sqrt(e2e_here * e2e_edge), rel=1e-6)
+    # and the expected error states it: the left-out edges carry the halved gain, interior shapes none
+    assert model.expected_error > 0.1
 
 
 def test_unmeasured_shape_is_modelled_with_the_fitted_numbers():
