@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from models import load_catalog  # noqa: E402
 from pricing import load_gpu_sheet  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
-from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
+from tco.capacity.at_slo import ESTIMATED_AT_SLO_ERROR, capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate, serving_sets  # noqa: E402
 from tco.capacity.perf_model import covering, fit_profile, profile_points  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
@@ -254,7 +254,8 @@ def summarise(cases: list[Case]) -> None:
         group = [c for c in cases if c.kind == kind]
         if kind == "no profile, X* at an SLO" and group:
             covered = sum(c.stated is not None and c.error <= c.stated for c in group) / len(group)
-            target += f"; stated error covers {covered:.0%}"
+            target += (f"; stated error covers {covered:.0%} (80 % bound of these errors {covering([c.error for c in group]):.0%}; "
+                       f"tco.capacity.at_slo.ESTIMATED_AT_SLO_ERROR {ESTIMATED_AT_SLO_ERROR:.0%})")  # fmt: skip
         if not group:
             print(f"{kind:<34} {0:>5}  (no case in the corpus)")
             continue
