@@ -254,7 +254,8 @@ def summarise(cases: list[Case]) -> None:
         group = [c for c in cases if c.kind == kind]
         if kind == "no profile, X* at an SLO" and group:
             covered = sum(c.stated is not None and c.error <= c.stated for c in group) / len(group)
-            target += (f"; stated error covers {covered:.0%} (80 % bound of these errors {covering([c.error for c in group]):.0%}; "
+            bound = covering([c.error for c in group])
+            target += (f"; stated error covers {covered:.0%} (80 % bound of these errors {bound:.0%}; "
                        f"tco.capacity.at_slo.ESTIMATED_AT_SLO_ERROR {ESTIMATED_AT_SLO_ERROR:.0%})")  # fmt: skip
         if not group:
             print(f"{kind:<34} {0:>5}  (no case in the corpus)")
