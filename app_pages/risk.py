@@ -104,14 +104,19 @@ cols[0].metric("P(self-hosting cheaper)", f"{report.p_self_host_cheaper:.0%}")
 cols[1].metric("NPV of savings, P10", usd(p10))
 cols[2].metric("P50", usd(p50))
 cols[3].metric("P90", usd(p90))
-charts.show(charts.tornado(report.tornado), "tornado")
-months = analysis.result.assumptions["months"]
-left, right = st.columns(2)
-with left:
-    charts.show(charts.fan(months, report.monte_carlo, [report.self_hosted, report.api]), "monte-carlo-fan")
-with right:
-    savings = report.monte_carlo.savings_npv(report.self_hosted, report.api)
-    charts.show(charts.histogram(savings, report.savings_npv_p10_p50_p90_usd), "savings-histogram")
+tornado_tab, draws_tab = st.tabs(["What moves the answer", "Monte Carlo"], key="risk_tabs", on_change="rerun")
+if tornado_tab.open:  # one tab's charts drawn at a time: an edit reruns only what is looked at
+    with tornado_tab:
+        charts.show(charts.tornado(report.tornado), "tornado")
+if draws_tab.open:
+    with draws_tab:
+        left, right = st.columns(2)
+        with left:
+            months = analysis.result.assumptions["months"]
+            charts.show(charts.fan(months, report.monte_carlo, [report.self_hosted, report.api]), "monte-carlo-fan")
+        with right:
+            savings = report.monte_carlo.savings_npv(report.self_hosted, report.api)
+            charts.show(charts.histogram(savings, report.savings_npv_p10_p50_p90_usd), "savings-histogram")
 st.caption(
     "Tornado: each input alone at the ends of its range (the values beside the bars; one label carries both ends "
     "when they move the same way), the others at base; GPU price "

@@ -166,6 +166,9 @@ class Projection:
     cost_usd: np.ndarray  # (S, O, T) total monthly cost, fixed costs included
     replicas: np.ndarray  # (S, O, T) replicas running at peak (NaN for APIs); hourly mean when autoscaled
     units: np.ndarray  # (S, O, T) instances or servers billed (NaN for APIs)
+    committed_units: dict[int, np.ndarray] = field(default_factory=dict)
+    """(S, T) units billed by each reserved option, by option index: kept even without `detail`, for the terms
+    still running after the horizon (tco.risk.montecarlo.committed_after_horizon_pv_usd)."""
 
 
 def replicas_needed(load_req_per_s: np.ndarray, capacity_req_per_s: np.ndarray, policy: CapacityPolicy) -> np.ndarray:
@@ -207,6 +210,7 @@ def project(
     cost = np.empty((n_samples, len(models), n_periods))
     replicas = np.full(cost.shape, np.nan) if detail else np.empty((0, 0, 0))
     units = np.full(cost.shape, np.nan) if detail else np.empty((0, 0, 0))
+    committed: dict[int, np.ndarray] = {}
     start = 0
     for group_index, idx in enumerate(groups):
         block = slice(start, start + len(idx))
@@ -223,6 +227,7 @@ def project(
         for j, m in enumerate(group):
             if m.commitment_months:  # commitments grow but never shrink before their term ends
                 billed[:, j, :] = committed_units(billed[:, j, :], m.commitment_months)[0]
+                committed[idx[j]] = billed[:, j, :]
         unit_cost = unit_cost_usd_per_month(group, drivers)
         np.multiply(billed, unit_cost, out=cost[:, block, :])
         declines = np.array([m.price_declines for m in group])
@@ -247,7 +252,7 @@ def project(
         cost = cost[:, inverse, :]
         if detail:
             replicas, units = replicas[:, inverse, :], units[:, inverse, :]
-    return Projection(cost, replicas, units)
+    return Projection(cost, replicas, units, committed)
 
 
 def _fleet(

@@ -22,7 +22,6 @@ reproduces its bands exactly; `uncertainty_ranges` records every range in the re
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -32,8 +31,8 @@ from datafiles import InputError
 from tco.cost.option_models import OptionSetup
 from tco.finance import discounting
 from tco.finance.commitments import after_horizon
-from tco.finance.projection import Drivers, OptionModel, project
-from tco.records.scenario import MAX_PEAK_TO_AVERAGE, CapacityPolicy, Scenario
+from tco.finance.projection import Drivers, OptionModel, Projection, project
+from tco.records.scenario import MAX_PEAK_TO_AVERAGE, Scenario
 
 PUBLISHED_SD = 0.20
 """Throughput spread for published figures: measured by someone else, on their stack (an estimate)."""
@@ -253,33 +252,22 @@ def draw_drivers(
 
 
 def committed_after_horizon_pv_usd(
-    scenario: Scenario,
-    models: list[OptionModel],
-    requests: np.ndarray,
-    drivers: Drivers,
-    policy: CapacityPolicy | None = None,
+    scenario: Scenario, models: list[OptionModel], projection: Projection, drivers: Drivers
 ) -> np.ndarray:
     """(S, O): present value of the reserved terms still running after the horizon, which the NPV of cost counts
     unless `finance.commitments_after_horizon` is `ignore` (as tco.decision.evaluate does): per tranche the months
     past T at the sample's unit cost, discounted to month 0 (tco.finance.commitments.after_horizon). Zero for
-    APIs, on-demand and spot, and owned servers (their value at the horizon is the terminal value). The fleets of
-    the reserved options alone are re-sized here (`requests` (S, T), `drivers` and `policy` (default the
-    scenario's) as given to `project`)."""
-    out = np.zeros((requests.shape[0], len(models)))
-    committed = [o for o, m in enumerate(models)
-                 if m.kind == "rented" and m.commitment_months and not math.isnan(m.replica_req_per_s)]  # fmt: skip
-    if not committed or scenario.finance.commitments_after_horizon != "count":
+    APIs, on-demand and spot, and owned servers (their value at the horizon is the terminal value). The units are
+    those `projection` (of `models` under `drivers`) billed."""
+    samples = projection.cost_usd.shape[0]
+    out = np.zeros((samples, len(models)))
+    if scenario.finance.commitments_after_horizon != "count":
         return out
-    group = [models[o] for o in committed]
-    throughput = drivers.throughput if drivers.throughput.ndim == 1 else drivers.throughput[:, committed]
-    sized = dataclasses.replace(drivers, throughput=throughput)
-    hourly = np.array(scenario.workload.hourly_factors)
-    units = project(group, requests, sized, policy or scenario.capacity, hourly).units
-    rent = np.array([m.committed_usd_per_unit_month for m in group])[None, :]
-    unit_usd = rent * sized.gpu_price[:, None]  # (S or 1, K): the reserved rent, moved by the GPU price alone
     monthly = 1 / (1 + discounting.monthly_rate(scenario.finance.discount_rate_annual))
-    for k, (o, m) in enumerate(zip(committed, group, strict=True)):
-        out[:, o] = after_horizon(units[:, k, :], m.commitment_months, 1.0, monthly)[1] * unit_usd[:, k]
+    for o, units in projection.committed_units.items():
+        m = models[o]
+        unit_usd = m.committed_usd_per_unit_month * drivers.gpu_price  # the reserved rent, moved by the GPU price
+        out[:, o] = after_horizon(units, m.commitment_months, 1.0, monthly)[1] * unit_usd
     return out
 
 
@@ -336,13 +324,14 @@ def run_monte_carlo(
         one_time = draws.one_time[sl, None]
         drivers = _rows(draws.drivers, sl)
         requests = draws.requests_per_month[sl]
-        cost = project(models, requests, drivers, scenario.capacity, hourly, detail=False).cost_usd
+        projection = project(models, requests, drivers, scenario.capacity, hourly, detail=False)
+        cost = projection.cost_usd
         if recurring.any():
             cost += (one_time - 1)[:, :, None] * recurring[None]
         monthly[sl] = cost[:, kept, :]
         npv[sl] = implementation * one_time + cost @ factors
         if after:
-            npv[sl] += committed_after_horizon_pv_usd(scenario, models, requests, drivers)
+            npv[sl] += committed_after_horizon_pv_usd(scenario, models, projection, drivers)
         total[sl] = implementation * one_time + cost.sum(axis=-1)
     ids = [m.id for m in models]
     return MonteCarloResult(ids, n, scenario.uncertainty.seed, npv, total, monthly, tuple(ids[i] for i in kept))

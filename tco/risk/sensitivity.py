@@ -92,10 +92,10 @@ def savings_npv_usd(scenario: Scenario, pair: list[OptionModel], case: Case = Ca
     if case.one_time != 1.0:
         models = [dataclasses.replace(m, implementation_usd=m.implementation_usd * case.one_time,
                                       recurring_usd=m.recurring_usd * case.one_time) for m in pair]  # fmt: skip
-    cost = project(models, requests[None, :], drivers, policy, np.array(w.hourly_factors)).cost_usd[0]
+    projection = project(models, requests[None, :], drivers, policy, np.array(w.hourly_factors))
     impl = np.array([m.implementation_usd for m in models])
-    npv = discounting.npv(fin.discount_rate_annual, impl, cost)
-    npv = npv + committed_after_horizon_pv_usd(scenario, models, requests[None, :], drivers, policy)[0]
+    npv = discounting.npv(fin.discount_rate_annual, impl, projection.cost_usd[0])
+    npv = npv + committed_after_horizon_pv_usd(scenario, models, projection, drivers)[0]
     return float(npv[1] - npv[0])
 
 
