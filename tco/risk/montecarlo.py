@@ -266,6 +266,8 @@ def committed_after_horizon_pv_usd(
     monthly = 1 / (1 + discounting.monthly_rate(scenario.finance.discount_rate_annual))
     for o, units in projection.committed_units.items():
         m = models[o]
+        if m.kind != "rented" or math.isnan(m.replica_req_per_s):  # owned servers: their terminal value instead
+            continue
         unit_usd = m.committed_usd_per_unit_month * drivers.gpu_price  # the reserved rent, moved by the GPU price
         out[:, o] = after_horizon(units, m.commitment_months, 1.0, monthly)[1] * unit_usd
     return out
