@@ -21,6 +21,7 @@ import streamlit as st
 
 from datafiles import InputError, parse_as
 from evals.records import EvalSummary
+from pricing.gpus import GpuType
 from profiling.schema import Profile
 from scenario_io import codec, resolve_scenario
 from scenario_io.partial import without_bad_options
@@ -34,7 +35,7 @@ from tco.decision.what_if import DeclineCase, api_decline_cases
 from tco.portfolio.mix import best_mix
 from tco.portfolio.robustness import mix_monte_carlo, mix_tornado
 from tco.records.mix import MixCase, MixDraws, MixResult
-from tco.records.scenario import Scenario
+from tco.records.scenario import RequestClass, Scenario, Slo
 from ui import loaders
 
 LOG = logging.getLogger(__name__)
@@ -277,14 +278,24 @@ def profile_label(ref: str, profile: Profile) -> str:
 
 def profile_view(current: Analysis, ref: str) -> ProfileView:
     """A profile against the scenario's SLO, for the workload's largest request class. The GPU is the profile's,
-    or, where the profile does not name one the sheet knows, that of the option using the profile."""
+    or, where the profile does not name one the sheet knows, that of the option using the profile. Cached by what
+    it depends on (the profile and this session's uploads, the SLO, the class, the GPU): a rerun after a volume
+    edit does not refit it."""
     profile = all_profiles()[ref]
     cat = loaders.catalogues()
     cls = max(current.scenario.workload.request_classes, key=lambda c: c.share)
     users = [o.gpu for o in current.scenario.options if getattr(o, "profile", None) == ref and o.gpu]
     wanted = [profile.meta.gpu.lower(), *(g.lower() for g in users)]
     gpu = next((g for w in wanted for g in cat.gpus.gpus if g.id.lower() == w), None)
-    return tco_profile_view(profile, current.scenario.slo, cls, cat.models.find(profile.meta.model), gpu)
+    slo = current.scenario.slo
+    key = f"{ref}|{_uploads_key()}|{slo!r}|{cls!r}|{gpu.id if gpu else ''}"
+    return _profile_view(key, profile, slo, cls, gpu)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _profile_view(key: str, _profile: Profile, _slo: Slo, _cls: RequestClass, _gpu: GpuType | None) -> ProfileView:
+    card = loaders.catalogues().models.find(_profile.meta.model)
+    return tco_profile_view(_profile, _slo, _cls, card, _gpu)
 
 
 PAGE_MODULES = ("ui.charts", "ui.report", "ui.sidebar", "ui.options_form", "ui.workload_form", "ui.slo_form",

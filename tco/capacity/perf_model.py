@@ -53,6 +53,7 @@ concurrency 10 in τ = 0.1 + 0.4 + 0.4 = 0.9 s, i.e. 1.11 req/s, with E2E = 9 s:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import statistics
 import weakref
@@ -169,12 +170,18 @@ class PerfModel:
         leans on measured levels); None inside them."""
         if not self.interactive or not self.shapes or not self.residuals.curves:
             return None
-        inputs = [s.uncached_input_tokens for s in self.shapes]
-        outputs = [s.output_tokens for s in self.shapes]
+        (low_in, high_in), (low_out, high_out) = self._measured_lengths
         i, o = shape.uncached_input_tokens, shape.output_tokens
-        if min(inputs) * 0.999 <= i <= max(inputs) * 1.001 and min(outputs) * 0.999 <= o <= max(outputs) * 1.001:
+        if low_in * 0.999 <= i <= high_in * 1.001 and low_out * 0.999 <= o <= high_out * 1.001:
             return None
         return min(self.shapes, key=lambda s: shape_distance(shape, s))
+
+    @functools.cached_property
+    def _measured_lengths(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """((shortest, longest) uncached input, (shortest, longest) output) of the measured shapes."""
+        inputs = [s.uncached_input_tokens for s in self.shapes]
+        outputs = [s.output_tokens for s in self.shapes]
+        return (min(inputs), max(inputs)), (min(outputs), max(outputs))
 
     def _toward_measured(
         self, shape: Shape, smooth: Callable[[Shape], float | None], better: Callable[[float, float], bool]

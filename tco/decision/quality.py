@@ -23,6 +23,9 @@ from tco.records.scenario import Option, QualityGate, Scenario
 
 GateStatus = Literal["passes", "below", "unscored"]
 
+FIELDS = dataclasses.fields(QualityRecord)
+"""A quality record's fields, in order (`QualityView.records_json`)."""
+
 
 @dataclass(frozen=True)
 class QualityView:
@@ -48,7 +51,9 @@ class QualityView:
         return {"passes": True, "below": False}.get(self.gate or "")
 
     def records_json(self) -> list[dict]:
-        return [dataclasses.asdict(r) | {"as_of": r.as_of.isoformat()} for r in self.records]
+        """Each record's fields as a dict (every field is a plain value: a shallow copy is the whole record, without
+        `dataclasses.asdict`'s deep copy, which cost the Break-even page ~15 ms a rerun), the date as ISO text."""
+        return [{f.name: getattr(r, f.name) for f in FIELDS} | {"as_of": r.as_of.isoformat()} for r in self.records]
 
 
 def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> QualityView:
