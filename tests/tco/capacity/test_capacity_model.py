@@ -118,6 +118,37 @@ def test_beyond_the_measured_lengths_a_gain_counts_half_and_a_loss_in_full():
     assert model.expected_error > 0.1
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    jitter=st.lists(st.floats(min_value=0.8, max_value=1.25), min_size=12, max_size=12),
+    input_tokens=st.floats(min_value=50, max_value=60_000),
+    output_tokens=st.floats(min_value=20, max_value=3_000),
+    concurrency=st.sampled_from([1.0, 4.0, 8.0, 32.0, 64.0]),
+)
+def test_beyond_the_measured_lengths_a_prediction_never_beats_the_model_nor_falls_below_the_edge(
+    jitter, input_tokens, output_tokens, concurrency
+):
+    """Property of EXTRAPOLATION_WEIGHT's rule on noisy sweeps of four shapes: at any shape, req/s is at most the smooth
+    model's figure × the nearest measured shape's correction (a gain is only ever halved), and at least the smaller
+    of that and the edge's own corrected figure (a loss is kept whole, a gain never turns into a loss)."""
+    shapes = [(1000, 100), (4000, 100), (1000, 400), (4000, 400)]
+    grid = [(i, o, c) for i, o in shapes for c in (1, 8, 64)]
+    levels = [_level(i, o, c, j / _tau(i, o, c)) for (i, o, c), j in zip(grid, jitter, strict=True)]
+    model = fit_profile(_profile(levels))
+    assert model is not None
+    shape = Shape(input_tokens, output_tokens)
+    predicted = model.req_per_s(shape, concurrency)
+    correction = model.residuals.factor("req_per_s", shape, concurrency)
+    here = correction / model.gpu_s_per_request(shape, concurrency)
+    edge = model.nearest_edge(shape)
+    if edge is None:
+        assert predicted == pytest.approx(here, rel=1e-9)
+        return
+    at_edge = correction / model.gpu_s_per_request(edge, concurrency)
+    assert min(here, at_edge) * (1 - 1e-9) <= predicted <= here * (1 + 1e-9)
+    assert predicted == pytest.approx(math.sqrt(here * at_edge) if here > at_edge else here, rel=1e-9)
+
+
 def test_unmeasured_shape_is_modelled_with_the_fitted_numbers():
     """No SLO: X* is the model's throughput at the highest measured concurrency (64)."""
     cls = RequestClass(name="c", share=1, input_tokens=3000, output_tokens=300)
