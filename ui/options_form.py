@@ -219,7 +219,15 @@ def render(data: dict[str, Any]) -> None:
         column_config=options_table.column_config([g.id for g in loaders.catalogues().gpus.gpus]),
     )
     data["options"] = options_table.apply(options, edited)
-    with st.expander("Add an API model", icon=":material/cloud:"), st.form(key("form.api"), border=False):
+    add_api = st.expander("Add an API model", icon=":material/cloud:", key=key("add.api.open"), on_change="rerun")
+    if add_api.open:  # every API model priced (~1 s the first time) only for whoever opens it, not the first screen
+        _api_form(add_api)
+    with st.expander("Add an open model on GPUs", icon=":material/memory:"):
+        _self_hosted_form()
+
+
+def _api_form(container: Any) -> None:
+    with container, st.form(key("form.api"), border=False):
         labels = api_choices(loaders.catalogues().prices.version, dt.date.today().isoformat())
         st.selectbox(
             "Provider / model (type to search)",
@@ -233,8 +241,6 @@ def render(data: dict[str, Any]) -> None:
             key=key("add.api"),
         )
         st.form_submit_button("Add API option", on_click=_on_add_api)
-    with st.expander("Add an open model on GPUs", icon=":material/memory:"):
-        _self_hosted_form()
 
 
 def _self_hosted_form() -> None:

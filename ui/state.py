@@ -321,11 +321,12 @@ def warm_up() -> None:
     Itself a cached function without a spinner, so the caches it fills are nested in it: Streamlit draws a cache's
     spinner only for the outermost cached call (streamlit#9956), and without a session a spinner has nowhere to
     go; each one logged "Thread 'warm-up': missing ScriptRunContext". Nothing is hidden: a warm-up thread that
-    touched a real element would still warn. Run once per server; the caches it fills are the sessions' own."""
-    import_page_modules()
-    from ui import options_form  # a page module, imported by now: importing it at the top would be a cycle
+    touched a real element would still warn. Run once per server; the caches it fills are the sessions' own.
 
-    options_form.api_choices(loaders.catalogues().prices.version, dt.date.today().isoformat())
+    Not here: every API model priced for the Options tab's search (~1 s, `options_form.api_choices`). It is drawn
+    only when its expander opens; warmed here it took the CPU the browser needs to draw the first screen (2 cores:
+    the screen was complete 1.7 s after the session's script had finished)."""
+    import_page_modules()
     mapping = default_scenario()
     refs = References.allow_list(BUNDLED_FILES, loaders.bundled_profiles(), {})
     _analyse(content_key(mapping, ()), mapping, refs)

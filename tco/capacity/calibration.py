@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tco.capacity.memory_fit import card_fit
-from tco.capacity.perf_model import fit_profile
+from tco.capacity.perf_model import profile_points
 from tco.capacity.roofline import PEAK, Calibration, default_precision, hardware, physical_model
 from tco.capacity.shapes import level_shape
 from tco.records.inputs import ReferenceProfile
@@ -55,8 +55,8 @@ class PeakParts:
 def is_interactive(ref: ReferenceProfile) -> bool:
     """Latency under a known load: the levels give concurrency (or a rate and E2E) and TTFT. What SERVING is fitted
     on, and what a transfer for a class with a latency bound must start from."""
-    fitted = fit_profile(ref.profile)
-    return fitted is not None and fitted.interactive and any(lv.ttft_s.p50 for lv in ref.profile.levels)
+    points = profile_points(ref.profile)  # what a fit would see, without fitting (`PerfModel.interactive`)
+    return bool(points) and all(p.concurrency for p in points) and any(lv.ttft_s.p50 for lv in ref.profile.levels)
 
 
 def peak_parts(ref: ReferenceProfile) -> PeakParts | None:

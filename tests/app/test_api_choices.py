@@ -93,6 +93,9 @@ def test_the_widget_keeps_the_order_and_shows_the_prices(catalogues):
     """AppTest: the Compare page's box filters by substring (the order kept), its lines are the ranked labels, and
     a choice still adds the option it names."""
     at = open_app()
+    assert "f.add.api" not in [b.key for b in at.selectbox]  # not priced nor drawn until opened
+    at.session_state["f.add.api.open"] = True
+    at.run()
     box = at.selectbox(key="f.add.api")
     assert box.proto.filter_mode == 1  # FILTER_MODE_CONTAINS; fuzzy (0) re-sorts the list by match score
     ranked = ranked_api_choices(catalogues.prices, catalogues.models, dt.date.today())

@@ -163,6 +163,8 @@ def test_slo_preset_sets_the_bounds_the_engine_uses(catalogues):
 
 def test_add_an_api_option_and_remove_one(catalogues):
     at = open_app()
+    at.session_state["f.add.api.open"] = True  # the list is priced and drawn once its expander is open
+    at.run()
     at.selectbox(key="f.add.api").set_value("deepseek / deepseek-chat")
     next(b for b in at.button if b.label == "Add API option").click().run()
     assert_no_failure(at)

@@ -50,6 +50,7 @@ def test_the_api_search_lists_the_maker_first_with_its_price(page: Page, server:
     page.get_by_role("tab", name="Options").click()
     settle(page)
     page.get_by_text("Add an API model").click()
+    settle(page)  # opening it reruns the page, which draws the priced list
     box = page.get_by_role("combobox", name="Provider / model (type to search)")
     options = page.get_by_role("option")
     for _ in range(3):  # a rerun that lands while typing (the tab's own, on a loaded machine) closes the list
