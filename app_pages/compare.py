@@ -130,12 +130,14 @@ workload_tab, slo_tab, options_tab, chart_tab, mix_tab = st.tabs(
 )
 with workload_tab:
     workload_form.render(data)
-with slo_tab:
-    slo_form.render(data)
-    slo_form.render_capacity(data)
-with options_tab:
-    options_form.render(data)
-    distill_form.render(data)
+if slo_tab.open:  # a tab's forms drawn only while it is open: the first screen draws one tab, not three
+    with slo_tab:
+        slo_form.render(data)
+        slo_form.render_capacity(data)
+if options_tab.open:
+    with options_tab:
+        options_form.render(data)
+        distill_form.render(data)
 if mix_tab.open:  # its settings before the answer, which they change; its results after
     with mix_tab:
         mix_view.settings(data)

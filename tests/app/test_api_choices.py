@@ -92,7 +92,7 @@ def test_the_maker_comes_from_the_catalogue_and_genai_prices_not_a_hand_list(cat
 def test_the_widget_keeps_the_order_and_shows_the_prices(catalogues):
     """AppTest: the Compare page's box filters by substring (the order kept), its lines are the ranked labels, and
     a choice still adds the option it names."""
-    at = open_app()
+    at = open_app(tab="Options")
     assert "f.add.api" not in [b.key for b in at.selectbox]  # not priced nor drawn until opened
     at.session_state["f.add.api.open"] = True
     at.run()

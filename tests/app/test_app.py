@@ -50,12 +50,17 @@ def engine(mapping: dict[str, Any], catalogues, profiles=None) -> ScenarioResult
     return evaluate(inputs)
 
 
-def open_app(page: str = "compare", **query: str) -> AppTest:
+def open_app(page: str = "compare", tab: str | None = None, **query: str) -> AppTest:
+    """The app on `page`, with Compare's `tab` opened as a click would (its forms are drawn only while open)."""
     at = AppTest.from_file(APP, default_timeout=60)
     for name, value in query.items():
         at.query_params[name] = value
     at.switch_page(PAGES[page])
-    return at.run()
+    at.run()
+    if tab is not None:
+        at.session_state["compare_tabs"] = tab
+        at.run()
+    return at
 
 
 def shown_verdict(at: AppTest) -> str:
@@ -152,7 +157,7 @@ def test_a_bad_daily_curve_is_named_and_the_last_good_scenario_kept():
 
 
 def test_slo_preset_sets_the_bounds_the_engine_uses(catalogues):
-    at = open_app()
+    at = open_app(tab="SLO & capacity")
     at.selectbox(key="f.slo.preset").set_value("Chat").run()
     assert_no_failure(at)
     chat = {k: v for k, v in preset("Chat").slo.__dict__.items() if v is not None}
@@ -162,7 +167,7 @@ def test_slo_preset_sets_the_bounds_the_engine_uses(catalogues):
 
 
 def test_add_an_api_option_and_remove_one(catalogues):
-    at = open_app()
+    at = open_app(tab="Options")
     at.session_state["f.add.api.open"] = True  # the list is priced and drawn once its expander is open
     at.run()
     at.selectbox(key="f.add.api").set_value("deepseek / deepseek-chat")
@@ -184,7 +189,7 @@ def test_add_an_api_option_and_remove_one(catalogues):
 def test_add_a_distilled_option_and_see_its_project(catalogues):
     """The form writes a distilled option; the Compare page shows its project as the engine prices it, and the
     options table (which does not list it) keeps it through an edit; Remove takes it out."""
-    at = open_app()
+    at = open_app(tab="Options")
     at.selectbox(key="f.distil.student").set_value("qwen3-32b")
     at.selectbox(key="f.distil.teacher").set_value("opus-4.5")
     at.number_input(key="f.distil.examples").set_value(20_000)
@@ -223,7 +228,7 @@ def test_add_a_distilled_option_and_see_its_project(catalogues):
 
 
 def test_a_distilled_option_trained_by_a_fine_tuning_api_on_batch_data(catalogues):
-    at = open_app()
+    at = open_app(tab="Options")
     at.selectbox(key="f.distil.teacher").set_value("opus-4.5")
     at.checkbox(key="f.distil.batch").check()
     at.number_input(key="f.distil.ft_price").set_value(3.0)
@@ -251,7 +256,7 @@ def test_a_distilled_option_with_a_bad_teacher_stays_in_its_own_row():
 
 
 def test_add_a_self_hosted_option_by_roofline(catalogues):
-    at = open_app()
+    at = open_app(tab="Options")
     at.selectbox(key="f.add.model").set_value("llama-3.3-70b-instruct").run()
     at.selectbox(key="f.add.gpu").set_value("H100")
     at.selectbox(key="f.add.term").set_value("Rent on demand")
@@ -578,7 +583,7 @@ def test_switching_to_a_curve_starts_from_the_same_peak():
 
 
 def test_capacity_policy_fields_reach_the_engine(catalogues):
-    at = open_app()
+    at = open_app(tab="SLO & capacity")
     at.number_input(key="f.capacity.ha_spare_replicas").set_value(0).run()
     at.number_input(key="f.capacity.planning_utilization").set_value(60.0).run()
     assert_no_failure(at)
@@ -591,7 +596,7 @@ def test_capacity_policy_fields_reach_the_engine(catalogues):
 
 
 def test_edit_options_in_place_pricing_costs_and_ownership(catalogues):
-    at = open_app()
+    at = open_app(tab="Options")
     rows = list(at.session_state["f.options.table.base"]["id"])
     hosted = rows.index("glm5-h200")
     at.session_state["f.options.table"] = {
@@ -696,7 +701,7 @@ def test_opening_another_example_on_the_break_even_page_resets_the_pair():
 
 def test_adding_an_open_model_with_the_defaults_gets_a_memory_fit(catalogues):
     """No GPU count typed: the memory fit chooses it and the option computes beside the others."""
-    at = open_app()
+    at = open_app(tab="Options")
     at.selectbox(key="f.add.model").set_value("llama-3.3-70b-instruct").run()
     at.selectbox(key="f.add.gpu").set_value("H100")
     at.selectbox(key="f.add.profile").set_value(NO_MEASUREMENT)
@@ -710,7 +715,7 @@ def test_adding_an_open_model_with_the_defaults_gets_a_memory_fit(catalogues):
 
 
 def test_an_open_model_that_fits_nowhere_is_named_and_the_rest_computes(catalogues):
-    at = open_app()
+    at = open_app(tab="Options")
     before = set(table_with(at, "$/month")["option"])
     at.selectbox(key="f.add.model").set_value("glm-5").run()
     at.selectbox(key="f.add.gpu").set_value("L4")  # 744 GB at fp8: not even 4 nodes of 8 x 24 GB hold it
@@ -840,7 +845,7 @@ def test_hostile_throughput_uploads_are_named_in_place(name, body):
 
 def test_a_server_quote_typed_in_the_options_table_is_saved_and_priced(catalogues):
     """Finance inputs in the app: an owned option's server price from the user's quote, not the GPU sheet."""
-    at = open_app(s=codec.to_url_token(example("owned-fleet-finance")))
+    at = open_app(tab="Options", s=codec.to_url_token(example("owned-fleet-finance")))
     rows = list(at.session_state["f.options.table.base"]["id"])
     owned = rows.index("llama70b-owned")
     before = engine(example("owned-fleet-finance"), catalogues).option("llama70b-owned")
