@@ -66,7 +66,7 @@ from profiling.schema import Profile
 from tco.capacity.closed_loop import PREFILL_SHARE_CAP, closed_loop_p50
 from tco.capacity.least_squares import weighted_nnls
 from tco.capacity.percentiles import latency_at
-from tco.capacity.residuals import Residuals, measured_residuals, shape_distance
+from tco.capacity.residuals import ALL_KEYS, Residuals, measured_residuals, shape_distance
 from tco.capacity.shapes import Shape, group_levels, level_shape
 
 DECODE_CONTEXT_TOKENS = 950.0
@@ -359,7 +359,9 @@ def _ratios(profile: Profile, indices: set[int]) -> tuple[tuple[str, str, float]
     return tuple(out)
 
 
-def _fit(profile: Profile, points: Sequence[Point], hints: FitHints) -> PerfModel:
+def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple[str, ...] = ALL_KEYS) -> PerfModel:
+    """The model fitted to `points`, corrected toward them for the metrics `keys` (a leave-out fit, which is asked
+    only for req/s, corrects only that)."""
     shapes = tuple(
         g.shape for g in group_levels([profile.levels[p.level_index] for p in points], profile.meta.cached_input_share)
     )
@@ -392,10 +394,10 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints) -> PerfMode
         max_concurrency=max_concurrency,
         shapes=shapes,
     )
-    return dataclasses.replace(smooth, residuals=_residuals(profile, points, smooth))
+    return dataclasses.replace(smooth, residuals=_residuals(profile, points, smooth, keys))
 
 
-def _residuals(profile: Profile, points: Sequence[Point], smooth: PerfModel) -> Residuals:
+def _residuals(profile: Profile, points: Sequence[Point], smooth: PerfModel, keys: tuple[str, ...]) -> Residuals:
     def measured(point: Point) -> Callable[[str], float | None]:
         level = profile.levels[point.level_index]
 
@@ -413,7 +415,7 @@ def _residuals(profile: Profile, points: Sequence[Point], smooth: PerfModel) -> 
         metric, pct = key.split(" ")
         return smooth.latency(shape, concurrency, metric, pct) if concurrency else None
 
-    return measured_residuals([(p.shape, p.concurrency, measured(p)) for p in points], predicted)
+    return measured_residuals([(p.shape, p.concurrency, measured(p)) for p in points], predicted, keys)
 
 
 def _errors(
@@ -423,7 +425,7 @@ def _errors(
     for test in held_out:
         ids = {p.level_index for p in test}
         train = [p for p in points if p.level_index not in ids]
-        model = _fit(profile, train, hints)
+        model = _fit(profile, train, hints, keys=("req_per_s",))
         for p in test:
             errors.append(abs(model.req_per_s(p.shape, p.concurrency) / p.req_per_s - 1))
     return errors

@@ -34,6 +34,8 @@ from tco.capacity.shapes import Shape
 
 LATENCY_KEYS = tuple(f"{m} {p}" for m in ("ttft_s", "itl_s", "e2e_s") for p in ("p50", "p90", "p99"))
 """The latency metrics corrected, as 'metric percentile'."""
+ALL_KEYS = ("req_per_s", *LATENCY_KEYS)
+"""Every metric corrected: throughput and the latencies."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,9 @@ def lowest_at_or_above(values: Sequence[float]) -> list[float]:
 def measured_residuals(
     levels: Sequence[tuple[Shape, float | None, Callable[[str], float | None]]],
     model_value: Callable[[str, Shape, float | None], float | None],
+    keys: Sequence[str] = ALL_KEYS,
 ) -> Residuals:
-    """Residual curves from `levels` (shape, concurrency, measured value by key) against `model_value`.
+    """Residual curves from `levels` (shape, concurrency, measured value by key) against `model_value`, for `keys`.
 
     A latency percentile of a closed loop does not fall as load rises, so each shape's measured latencies are first
     replaced by their lowest value at that load or above (`lowest_at_or_above`): one level's stray tail (TTFT p99
@@ -114,7 +117,7 @@ def measured_residuals(
         if home is None:
             homes.append(home := shape)
         log_c = math.log(concurrency) if concurrency else math.nan
-        for key in ("req_per_s", *LATENCY_KEYS):
+        for key in keys:
             value, predicted = measured(key), model_value(key, shape, concurrency)
             if value and predicted and value > 0 and predicted > 0:
                 by_key.setdefault(key, {}).setdefault(home, []).append((log_c, math.log(value), math.log(predicted)))
