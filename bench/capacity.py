@@ -44,7 +44,7 @@ from pricing import load_gpu_sheet  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import ESTIMATED_AT_SLO_ERROR, capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate, serving_sets  # noqa: E402
-from tco.capacity.perf_model import covering, fit_profile, profile_points  # noqa: E402
+from tco.capacity.fitting import covering, fit_profile, profile_points  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
     OFFLINE,
     SERVING,

@@ -13,6 +13,7 @@ from tco.capacity.at_slo import (
     level_checks,
     workload_shape,
 )
+from tco.capacity.fitting import DECODE_CONTEXT_TOKENS, ONE_SHAPE_ERROR, fit_profile
 from tco.capacity.layout import Layout, layout_for, smallest_layout
 from tco.capacity.least_squares import nnls_small
 from tco.capacity.memory_fit import (
@@ -22,7 +23,7 @@ from tco.capacity.memory_fit import (
     kv_bytes_per_sequence,
     memory_fit,
 )
-from tco.capacity.perf_model import DECODE_CONTEXT_TOKENS, ONE_SHAPE_ERROR, PerfModel, fit_profile
+from tco.capacity.perf_model import PerfModel
 from tco.capacity.replica_capacity import ReplicaCapacity, replica_capacity
 from tco.capacity.roofline import (
     OFFLINE,

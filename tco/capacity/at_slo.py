@@ -30,8 +30,9 @@ import numpy as np
 from profiling.schema import Profile
 from tco.capacity.cached_share import adjusted_for_caching
 from tco.capacity.capacity_record import Capacity
+from tco.capacity.fitting import ONE_SHAPE_ERROR, fit_profile
 from tco.capacity.percentiles import derivation, latency_at
-from tco.capacity.perf_model import ONE_SHAPE_ERROR, PerfModel, fit_profile
+from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, matching_group
 from tco.records.scenario import RequestClass, Slo
 

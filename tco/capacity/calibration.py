@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tco.capacity.fitting import profile_points
 from tco.capacity.memory_fit import card_fit
-from tco.capacity.perf_model import profile_points
 from tco.capacity.roofline import PEAK, Calibration, default_precision, hardware, physical_model
 from tco.capacity.shapes import level_shape
 from tco.records.inputs import ReferenceProfile
@@ -125,7 +125,7 @@ def calibrate(
 def configuration_quantile(errors_by_configuration: Sequence[np.ndarray], q: float) -> float:
     """The q-quantile of held-out errors with every configuration weighing alike (each level 1/its configuration's
     level count), as in the fit: a 65-level sweep does not outvote a 7-level one. For a configuration not among
-    the k, the level is raised to the split-conformal ⌈(k + 1)·q⌉ / k (`perf_model.covering`): with 2
+    the k, the level is raised to the split-conformal ⌈(k + 1)·q⌉ / k (`fitting.covering`): with 2
     configurations, q = 0.5 becomes 1.
 
     >>> configuration_quantile([np.array([0.1, 0.1, 0.1, 0.1]), np.array([0.9])], 0.5)  # 2 configurations: 1.0

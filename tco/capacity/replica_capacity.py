@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tco.capacity.at_slo import Capacity, capacity_at_slo, combine_classes, estimated_capacity, workload_shape
+from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import NODE_COUNTS, NODE_GPUS, Layout, internode_step_s, layout_for, smallest_layout
 from tco.capacity.memory_fit import MemoryFit, card_fit
-from tco.capacity.perf_model import fit_profile
 from tco.capacity.roofline import (
     calibration_for,
     default_precision,

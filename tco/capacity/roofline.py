@@ -54,9 +54,10 @@ from dataclasses import dataclass
 
 from models.catalog import ModelCard
 from pricing.gpus import GpuType
+from tco.capacity.fitting import FitHints
 from tco.capacity.layout import internode_step_s, layout_for
 from tco.capacity.memory_fit import bytes_per_param, card_fit, kv_bytes_per_sequence
-from tco.capacity.perf_model import FitHints, PerfModel
+from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 
@@ -153,7 +154,7 @@ def prefill_s_per_token(
 def fit_hints(
     card: ModelCard | None, gpu: GpuType | None, gpus: int, precision: str | None, context_tokens: float
 ) -> FitHints:
-    """What the hardware and the card tell a profile's fit (`perf_model.FitHints`): the calibrated prefill seconds
+    """What the hardware and the card tell a profile's fit (`fitting.FitHints`): the calibrated prefill seconds
     per token, and L0 = b/g = 2·N_active·B / (kv_bytes_per_token(L)·F) at `context_tokens` (peak figures: the
     ratio is what matters). Without the card's KV shape, the tabled L0.
 

@@ -10,8 +10,9 @@ from models.catalog import ModelCard
 from pricing.gpus import GpuType
 from profiling.schema import Profile, replica_words
 from tco.capacity.at_slo import Capacity, capacity_at_slo, estimated_capacity, level_checks, workload_shape
+from tco.capacity.fitting import fit_profile
 from tco.capacity.memory_fit import MemoryFit, card_fit
-from tco.capacity.perf_model import PerfModel, fit_profile
+from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import (
     calibration_for,
     default_precision,

@@ -34,9 +34,10 @@ from models.catalog import ModelCard
 from pricing.gpus import GpuType
 from tco.capacity.at_slo import Capacity, best_under_slo, workload_shape
 from tco.capacity.calibration import is_interactive
+from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import is_moe
 from tco.capacity.memory_fit import card_fit
-from tco.capacity.perf_model import PerfModel, fit_profile
+from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import PEAK, default_precision, hardware, physical_model
 from tco.capacity.shapes import Shape
 from tco.records.inputs import ReferenceProfile
@@ -44,7 +45,7 @@ from tco.records.scenario import RequestClass, Slo
 
 SAME_MODEL_ERROR = 0.31
 """Error 80 % of leave-one-configuration-out transfers of the same model to another GPU, GPU count or precision stay
-within, as a split-conformal bound (`perf_model.covering`; bench/capacity.py, 2026-12-02: NVIDIA's tables, the
+within, as a split-conformal bound (`fitting.covering`; bench/capacity.py, 2026-12-02: NVIDIA's tables, the
 bundled sweeps and MLPerf points)."""
 SIBLING_ERROR = 0.68
 """The same for a sibling architecture (bench/capacity.py, 2026-12-02)."""

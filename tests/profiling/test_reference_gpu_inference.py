@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from profiling.bundled import REFERENCE_DIR
 from profiling.schema import load_profile
-from tco.capacity.perf_model import fit_profile
+from tco.capacity.fitting import fit_profile
 from tco.capacity.shapes import Shape
 
 

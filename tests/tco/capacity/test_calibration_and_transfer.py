@@ -13,7 +13,8 @@ from profiling.bundled import reference_profiles
 from profiling.schema import Level, Percentiles, Profile, ProfileMeta
 from scenario_io.loader import load_catalogues, load_inputs, reference_records
 from tco.capacity.calibration import calibrate, serving_sets
-from tco.capacity.perf_model import PerfModel, fit_profile
+from tco.capacity.fitting import fit_profile
+from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import PEAK, SERVING, estimated_model, hardware, physical_model
 from tco.capacity.shapes import Shape
 from tco.capacity.transfer import SAME_MODEL_ERROR, rank_sources, scaled, transferred_model

@@ -15,9 +15,10 @@ from models import load_catalog
 from pricing import load_gpu_sheet
 from profiling.schema import Level, Profile, ProfileMeta, load_profile
 from tco.capacity.at_slo import capacity_at_slo
+from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import Layout, smallest_layout
 from tco.capacity.memory_fit import card_fit, kv_bytes_per_sequence, memory_fit
-from tco.capacity.perf_model import EXTRAPOLATION_WEIGHT, fit_profile
+from tco.capacity.perf_model import EXTRAPOLATION_WEIGHT
 from tco.capacity.roofline import estimated_model, gpu_ceiling
 from tco.capacity.shapes import Shape, group_levels
 from tco.records.scenario import RequestClass, Slo

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from profiling.bundled import REFERENCE_DIR
 from profiling.schema import load_profile
-from tco.capacity.perf_model import fit_profile
+from tco.capacity.fitting import fit_profile
 from tco.capacity.residuals import Residuals, ShapeResiduals, lowest_at_or_above
 from tco.capacity.shapes import Shape, level_shape
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from datafiles import parse_as
 from profiling.schema import Level, Percentiles, Profile
 from tco.capacity.at_slo import capacity_at_slo, level_checks
+from tco.capacity.fitting import fit_profile
 from tco.capacity.percentiles import latency_at
-from tco.capacity.perf_model import fit_profile
 from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 from tests.conftest import level, simple_profile
