@@ -167,8 +167,9 @@ class Projection:
     replicas: np.ndarray  # (S, O, T) replicas running at peak (NaN for APIs); hourly mean when autoscaled
     units: np.ndarray  # (S, O, T) instances or servers billed (NaN for APIs)
     committed_units: dict[int, np.ndarray] = field(default_factory=dict)
-    """(S, T) units billed by each reserved option, by option index: kept even without `detail`, for the terms
-    still running after the horizon (tco.risk.montecarlo.committed_after_horizon_pv_usd)."""
+    """(S, T) units billed by each option committed for a term (reserved rentals; owned servers for their life), by
+    option index: kept even without `detail`, for the reserved terms still running after the horizon
+    (tco.risk.montecarlo.committed_after_horizon_pv_usd, which prices the rentals only)."""
 
 
 def replicas_needed(load_req_per_s: np.ndarray, capacity_req_per_s: np.ndarray, policy: CapacityPolicy) -> np.ndarray:
