@@ -167,6 +167,7 @@ decline_frame = pd.DataFrame(
 st.dataframe(
     decline_frame,
     hide_index=True,
+    placeholder="–",
     width="stretch",
     column_config={
         "NPV of savings": st.column_config.TextColumn(

@@ -107,7 +107,13 @@ def answer(analysis: Analysis) -> None:
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
             f"Peak-to-average {result.assumptions['peak_to_average']:.3g}."
         )
-    st.dataframe(tables.options_frame(result), hide_index=True, width="stretch", column_config=tables.OPTION_COLUMNS)
+    st.dataframe(
+        tables.options_frame(result),
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+        column_config=tables.OPTION_COLUMNS,
+    )
     for err in result.option_errors:
         st.warning(f"**{err.id}** is left out: {tables.escape_markdown(err.error)}", icon=":material/error:")
     staff = tables.staff_caption(result)

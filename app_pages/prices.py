@@ -34,6 +34,7 @@ with api_tab:
     st.dataframe(
         frame,
         hide_index=True,
+        placeholder="–",
         width="stretch",
         column_config={
             c: st.column_config.NumberColumn(format="$%.3f")
@@ -47,6 +48,7 @@ with gpu_tab:
     st.dataframe(
         offers,
         hide_index=True,
+        placeholder="–",
         width="stretch",
         column_config={
             "usd_per_gpu_hour": st.column_config.NumberColumn(format="$%.2f"),

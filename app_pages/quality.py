@@ -114,6 +114,7 @@ st.dataframe(
         ]
     ),
     hide_index=True,
+    placeholder="–",
     width="stretch",
     column_config={
         "$/task": st.column_config.NumberColumn(format="$%.5f"),
@@ -132,7 +133,7 @@ records = [
     for o in result.options for r in o.quality_records
 ]  # fmt: skip
 if records:
-    st.dataframe(pd.DataFrame(records), hide_index=True, width="stretch",
+    st.dataframe(pd.DataFrame(records), hide_index=True, placeholder="–", width="stretch",
                  column_config={"url": st.column_config.LinkColumn()})  # fmt: skip
 unscored = [o.id for o in result.options if o.quality_score is None]
 if unscored:

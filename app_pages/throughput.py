@@ -162,7 +162,7 @@ with right:
     charts.show(charts.pareto(view, "Throughput per GPU vs speed per user"), "throughput-pareto")
 levels = tables.frame(view.rows)
 levels["index"] += 1  # load levels counted from 1, as in the text above
-st.dataframe(levels, hide_index=True, width="stretch", column_config=tables.LEVEL_COLUMNS)
+st.dataframe(levels, hide_index=True, placeholder="–", width="stretch", column_config=tables.LEVEL_COLUMNS)
 if view.roofline is not None:
     estimate = view.roofline
     text = f"{estimate.req_per_s:.3g} req/s per replica" if estimate.req_per_s else "cannot meet the SLO"

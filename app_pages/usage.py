@@ -117,7 +117,7 @@ recon = pd.DataFrame(
         for r in report.reconciliation
     ]
 )
-st.dataframe(recon, hide_index=True, column_config={c: st.column_config.NumberColumn(format="dollar")
+st.dataframe(recon, hide_index=True, placeholder="–", column_config={c: st.column_config.NumberColumn(format="dollar")
              for c in ("reported $", "our prices $", "difference $")})  # fmt: skip
 st.caption(f"Our prices: {report.price_version}, list prices (no batch or negotiated discount).")
 
@@ -139,4 +139,4 @@ shapes = pd.DataFrame(
         for c in summary.workload["classes"]
     ]
 )
-st.dataframe(shapes, hide_index=True)
+st.dataframe(shapes, hide_index=True, placeholder="–")

@@ -76,6 +76,7 @@ def render(result: ScenarioResult) -> None:
                     for k, v in parts.items()
                 ],
                 hide_index=True,
+                placeholder="–",
                 column_config={"USD": st.column_config.NumberColumn("USD", format="dollar")},
             )
             st.caption(

@@ -129,7 +129,7 @@ def section(options: list[dict[str, Any]]) -> None:
     evals = state.uploaded_evals()
     if not evals:
         return
-    st.dataframe(imported_table(), hide_index=True, width="stretch",
+    st.dataframe(imported_table(), hide_index=True, placeholder="–", width="stretch",
                  column_config={"success rate": st.column_config.NumberColumn(format="%.3f")})  # fmt: skip
     choices = [(name, i) for name, rows in evals.items() for i in range(len(rows))]
     cols = st.columns([3, 2, 1], vertical_alignment="bottom")

@@ -85,8 +85,9 @@ def number(
     return value
 
 
-def table_editor(name: str, build: Callable[[], pd.DataFrame], **kwargs: Any) -> pd.DataFrame:
-    """An `st.data_editor` whose edits survive reruns and page changes.
+def table_editor(name: str, build: Callable[[], pd.DataFrame], *, placeholder: str = "", **kwargs: Any) -> pd.DataFrame:
+    """An `st.data_editor` whose edits survive reruns and page changes. An empty cell shows `placeholder` (blank by
+    default: Streamlit would draw a grey "None" there).
 
     The editor's input table is built from the scenario once and kept (`<name>.base`): handing it a
     table rebuilt from its own output would apply the edits twice. When the editor was not drawn on
@@ -96,7 +97,9 @@ def table_editor(name: str, build: Callable[[], pd.DataFrame], **kwargs: Any) ->
     editor, base = key(name), key(f"{name}.base")
     if editor not in st.session_state or base not in st.session_state:
         st.session_state[base] = build()
-    return st.data_editor(st.session_state[base], key=editor, hide_index=True, width="stretch", **kwargs)
+    return st.data_editor(
+        st.session_state[base], key=editor, hide_index=True, width="stretch", placeholder=placeholder, **kwargs
+    )
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def results(analysis: Analysis) -> None:
           "what it is": INGREDIENT_WORDS[i].split(": ", 1)[1]} for i, v in mix.ingredient_savings_usd.items()]
     )  # fmt: skip
     st.caption("What each ingredient is worth: the NPV the mix would cost more without it, the others kept.")
-    st.dataframe(worth, hide_index=True, width="stretch")
+    st.dataframe(worth, hide_index=True, placeholder="–", width="stretch")
     months = len(mix.monthly_cost_usd)
     month = st.slider("Month shown", 1, months, 1, key="mix.month") if months > 1 else 1
     left, right = st.columns(2)
@@ -85,7 +85,7 @@ def results(analysis: Analysis) -> None:
                                f"GPUs, month {months}": f"{f.gpus_by_month[-1]:g}",
                                "busy": f"{min(f.utilization_by_month):.0%}–{max(f.utilization_by_month):.0%}"}
                               for f in mix.fleet])  # fmt: skip
-        st.dataframe(fleet, hide_index=True, width="stretch")
+        st.dataframe(fleet, hide_index=True, placeholder="–", width="stretch")
     with st.expander("Does the mix hold when the inputs move?"):
         st.caption("Each input alone at each end of the Risk page's ranges; the mix and the best single option solved "
                    "again (about 12 solves).")  # fmt: skip
@@ -99,7 +99,7 @@ def results(analysis: Analysis) -> None:
                                         "best single": f"{c.best_single_option} {usd(c.best_single_npv_cost_usd)}",
                                         "the mix saves": usd(c.saving_usd),
                                         "still recommended": "yes" if c.still_recommended else "no"}
-                                       for c in cases]), hide_index=True, width="stretch")  # fmt: skip
+                                       for c in cases]), hide_index=True, placeholder="–", width="stretch")  # fmt: skip
         drawn = st.session_state.get("mix.drawn") == analysis.key
         if st.button(f"Draw every input together ({MIX_DRAWS} draws, about {MIX_DRAWS * 0.3:.0f} s)", key="mix.draw") \
                 or drawn:  # fmt: skip

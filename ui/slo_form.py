@@ -56,6 +56,7 @@ def render(data: dict[str, Any]) -> None:
     edited = table_editor(
         "slo.table",
         lambda: _slo_frame(slo),
+        placeholder="no bound",
         disabled=["metric"],
         column_config={p: st.column_config.NumberColumn(f"{p} (s)", min_value=0.0, format="%g") for p in PERCENTILES},
     )

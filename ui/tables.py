@@ -176,6 +176,7 @@ def assumptions(result: ScenarioResult) -> None:
         st.dataframe(
             pd.DataFrame({"default": list(DEFAULT_SOURCES), "value and source": list(DEFAULT_SOURCES.values())}),
             hide_index=True,
+            placeholder="–",
             width="stretch",
         )
         st.caption(f"Months: {result.assumptions['months'][0]} to {result.assumptions['months'][-1]}")
