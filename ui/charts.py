@@ -12,6 +12,7 @@ import streamlit as st
 
 from tco import BreakEven, OptionResult, ScenarioResult
 from tco.capacity.throughput_view import ProfileView
+from tco.records.benchmarks import benchmark_name
 from ui.chart_style import (
     API,
     COMPONENT_COLOURS,
@@ -344,12 +345,12 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
     if min_score is not None:
         figure.add_hline(y=min_score, line={"color": "red", "dash": "dot"}, annotation_text="good enough")
     figure.update_layout(
-        title=f"Cost vs quality ({metric})",
+        title=f"Cost vs quality ({benchmark_name(metric)})",
         xaxis={
             **log_axis("$ per task (first month; each option's own tokens)", True, [o.usd_per_request for o in scored]),
             "hoverformat": "$,.4~r",
         },
-        yaxis_title=metric,
+        yaxis_title=f"{benchmark_name(metric)} score",
         height=height_for_legend(figure, 400, FULL_WIDTH_PX),
         **LAYOUT,
     )

@@ -181,3 +181,10 @@ def test_legend_rows_grow_the_figure():
     assert rows == 9  # each entry wider than half of 400 px: one a row
     figure = go.Figure([go.Scatter(name=n) for n in names])
     assert chart_style.height_for_legend(figure, 380, 400) == 380 + chart_style.LEGEND_ROW_PX * rows
+
+
+def test_the_quality_chart_names_the_benchmark_as_people_know_it(money_figures):
+    """Issue 27, plain words: "GPQA Diamond", not the key "gpqa_diamond", in the title and on the axis."""
+    figure, _ = money_figures["quality"]
+    assert figure.layout.title.text == "Cost vs quality (GPQA Diamond)"
+    assert figure.layout.yaxis.title.text == "GPQA Diamond score"
