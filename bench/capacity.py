@@ -22,6 +22,9 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   `tco.capacity.transfer`, as an option without a profile would be.
 - **expected error covers**: the share of throughput cases (profile and no-profile) whose error is within
   the `expected_error` the engine states for that answer; the X* row says the same of its own cases.
+- **three shapes only** (a second table): the same leave-one-shape-out on a subset of each sweep, its shortest,
+  middle and longest input, as sparse as the published sweeps that measure three shapes (InferenceX's main
+  sweeps: 1k/1k, 1k/8k, 8k/1k). The left-out shape is far from the two left, so this is the harder case.
 
 The right-hand column is issue 23's target.
 """
@@ -134,6 +137,15 @@ def slo_cases(levels: list[Level]) -> Iterator[tuple[Slo, float, float]]:
         yield Slo(**{f"{metric.removesuffix('_s')}_{pct}_s": bound}), lower, upper
 
 
+def three_shapes(profile: Profile) -> Profile | None:
+    """The sweep cut to its shortest, middle and longest input shapes (None when it has fewer than three)."""
+    groups = sorted(group_levels(profile.levels, profile.meta.cached_input_share), key=lambda g: g.shape.input_tokens)
+    if len(groups) < 3:
+        return None
+    keep = {i for g in (groups[0], groups[len(groups) // 2], groups[-1]) for i in g.indices}
+    return dataclasses.replace(profile, levels=tuple(lv for i, lv in enumerate(profile.levels) if i in keep))
+
+
 def bracket_error(x: float | None, lower: float, upper: float) -> float:
     if x is None:
         return 1.0
@@ -242,8 +254,8 @@ def transfer_cases(configs: list[ReferenceProfile]) -> Iterator[Case]:
             yield Case("transferred, req/s", target.name, what, error, moved.model.expected_error)
 
 
-def summarise(cases: list[Case]) -> None:
-    print(f"\n{'what':<34} {'cases':>5}  {'median':>7}  {'worst':>8}  {'right':>6}  target")
+def summarise(cases: list[Case], title: str = "") -> None:
+    print(f"\n{title}{'what':<34} {'cases':>5}  {'median':>7}  {'worst':>8}  {'right':>6}  target")
     for kind, (target, _, _) in TARGETS.items():
         if kind == "transferred, req/s":
             same = [c.error for c in cases if c.kind == kind and "same model" in c.what]
@@ -258,7 +270,8 @@ def summarise(cases: list[Case]) -> None:
             target += (f"; stated error covers {covered:.0%} (80 % bound of these errors {bound:.0%}; "
                        f"tco.capacity.at_slo.ESTIMATED_AT_SLO_ERROR {ESTIMATED_AT_SLO_ERROR:.0%})")  # fmt: skip
         if not group:
-            print(f"{kind:<34} {0:>5}  (no case in the corpus)")
+            if not title:
+                print(f"{kind:<34} {0:>5}  (no case in the corpus)")
             continue
         errors = [c.error for c in group]
         right = [c.right for c in group if c.right is not None]
@@ -299,10 +312,19 @@ def main() -> None:
         print(f"  {name}: {len(profile.levels)} levels, {len(found)} cases")
         cases.extend(found)
     cases.extend(transfer_cases(configs))
+    sparse = [
+        case
+        for name, profile in corpus()
+        if (cut := three_shapes(profile)) is not None
+        for case in profile_cases(name, cut, cards, sheet, left_out.get(name))
+    ]
     if "--cases" in sys.argv:
         for c in sorted(cases, key=lambda c: (c.kind, -c.error)):
             print(f"{c.kind:<34} {c.error:7.1%}  {c.profile}: {c.what}")
+        for c in sorted(sparse, key=lambda c: (c.kind, -c.error)):
+            print(f"3 shapes: {c.kind:<34} {c.error:7.1%}  {c.profile}: {c.what}")
     summarise(cases)
+    summarise(sparse, "Three shapes per sweep (shortest, middle, longest input), the harder case:\n")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ concurrency 10 in τ = 0.1 + 0.4 + 0.4 = 0.9 s, i.e. 1.11 req/s, with E2E = 9 s:
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,7 +57,10 @@ Measured by bench/capacity.py, worst throughput error at a left-out shape: w = 1
 0.3 38 %, 0 (the edge's value) 45 %; median 2.8–3.0 %; SLO decisions right 78 %, 81 %, 81 %, 78 %.
 
 Worked example: the model says 16.7 req/s at the new shape and 15.0 at the edge, whose level measured 11.0
-(correction 11.0/15.0): √(16.7 · 15.0) · 11.0/15.0 = 11.6 req/s."""
+(correction 11.0/15.0): √(16.7 · 15.0) · 11.0/15.0 = 11.6 req/s.
+
+TTFT is the exception (`PerfModel.ttft_beyond_measured`): its fall toward shorter inputs is capped by the slope the
+nearest two measured shapes show, not halved."""
 NO_RESIDUALS = Residuals(())
 
 
@@ -156,10 +160,66 @@ class PerfModel:
         """
         if not self.interactive:
             return None
+        if metric == "ttft_s":
+            return self.ttft_beyond_measured(shape, concurrency, percentile)
         value = self._toward_measured(
             shape, lambda s: self._smooth_latency(s, concurrency, metric, percentile), lambda new, edge: new < edge
         )
         return None if value is None else value * self.residuals.factor(f"{metric} {percentile}", shape, concurrency)
+
+    def ttft_beyond_measured(self, shape: Shape, concurrency: float, percentile: str) -> float | None:
+        """TTFT at `percentile`, corrected toward the measured levels; beyond the measured lengths, a fall below the
+        nearest measured shape (the edge) is capped by the secant of the edge and its neighbour on the same line
+        (same output length when the input is outside, else same input), in log-log:
+
+            TTFT(x) = min(T_edge, max(model(x), T_edge · (ℓ_x / ℓ_edge)^s)),   s = ln(T_edge/T_nb) / ln(ℓ_edge/ℓ_nb)
+
+        with ℓ the length that lies outside and T the corrected predictions at the two shapes. TTFT is an overhead
+        plus a per-token prefill, so its log-slope flattens toward short inputs: the secant of the nearest pair
+        bounds the fall, and the model's own intercept may give less. A rise is kept whole; with no neighbour on the
+        line the fall is taken at `EXTRAPOLATION_WEIGHT` like the other metrics. Halving the fall instead put TTFT
+        at 1,024 input 2.8× too high when the nearest measured input was 8× longer (bench/capacity.py's
+        three-shape table: latency median 27 % → 12 %, worst 308 % → 124 %; the full sweeps unchanged but one SLO
+        decision).
+
+        Worked example: 2.0 s at 8,192 and 6.0 s at 32,768 input (s = ln 3 / ln 4 = 0.79), the model 0.3 s at 1,024:
+        2.0 · (1/8)^0.79 = 0.39 s.
+
+        >>> round(2.0 * (1024 / 8192) ** (math.log(3) / math.log(4)), 2)
+        0.39
+        """
+        key = f"ttft_s {percentile}"
+
+        def corrected(s: Shape) -> float | None:
+            value = self._smooth_latency(s, concurrency, "ttft_s", percentile)
+            return None if value is None else value * self.residuals.factor(key, s, concurrency)
+
+        value = corrected(shape)
+        edge = self.nearest_edge(shape)
+        at_edge = corrected(edge) if edge is not None and value else None
+        if edge is None or value is None or not at_edge or value >= at_edge:
+            return value
+        (low_in, high_in), _ = self._measured_lengths
+        outside_input = not low_in * 0.999 <= shape.uncached_input_tokens <= high_in * 1.001
+
+        def length(s: Shape) -> float:
+            return max(s.uncached_input_tokens, 1.0) if outside_input else s.output_tokens
+
+        def across(s: Shape) -> float:
+            return s.output_tokens if outside_input else max(s.uncached_input_tokens, 1.0)
+
+        line = [
+            s
+            for s in self.shapes
+            if abs(math.log(across(s) / across(edge))) < 0.01 and abs(math.log(length(s) / length(edge))) > 0.01
+        ]
+        neighbour = min(line, key=lambda s: abs(math.log(length(s) / length(edge))), default=None)
+        at_neighbour = corrected(neighbour) if neighbour is not None else None
+        if not at_neighbour:
+            return value**EXTRAPOLATION_WEIGHT * at_edge ** (1 - EXTRAPOLATION_WEIGHT)
+        assert neighbour is not None
+        slope = math.log(at_edge / at_neighbour) / math.log(length(edge) / length(neighbour))
+        return min(at_edge, max(value, at_edge * (length(shape) / length(edge)) ** slope))
 
     def _smooth_latency(self, shape: Shape, concurrency: float, metric: str, percentile: str) -> float | None:
         """`latency` before the correction toward measured levels."""

@@ -18,7 +18,8 @@ from tco.capacity.at_slo import capacity_at_slo
 from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import Layout, smallest_layout
 from tco.capacity.memory_fit import card_fit, kv_bytes_per_sequence, memory_fit
-from tco.capacity.perf_model import EXTRAPOLATION_WEIGHT
+from tco.capacity.perf_model import EXTRAPOLATION_WEIGHT, PerfModel
+from tco.capacity.residuals import Residuals, ShapeResiduals
 from tco.capacity.roofline import estimated_model, gpu_ceiling
 from tco.capacity.shapes import Shape, group_levels
 from tco.records.scenario import RequestClass, Slo
@@ -148,6 +149,55 @@ def test_beyond_the_measured_lengths_a_prediction_never_beats_the_model_nor_fall
     at_edge = correction / model.gpu_s_per_request(edge, concurrency)
     assert min(here, at_edge) * (1 - 1e-9) <= predicted <= here * (1 + 1e-9)
     assert predicted == pytest.approx(math.sqrt(here * at_edge) if here > at_edge else here, rel=1e-9)
+
+
+def _ttft_model(ratio_at_8000: float) -> PerfModel:
+    """TTFT p50 = 2e-4 s × input (through zero), measured at 4,000 and 8,000 input; the levels at 8,000 read
+    `ratio_at_8000` × the model, those at 4,000 the model exactly."""
+    s4, s8 = Shape(4000, 100), Shape(8000, 100)
+    curves = (ShapeResiduals(s4, (), (0.0,)), ShapeResiduals(s8, (), (math.log(ratio_at_8000),)))
+    return PerfModel(coefficients=(1e-4, 2e-3, 0.0, 0.02), ttft_coefficients=(0.0, 2e-4, 0.0, 0.0),
+                     max_concurrency=64, shapes=(s4, s8), residuals=Residuals((("ttft_s p50", curves),)))  # fmt: skip
+
+
+def test_below_the_measured_inputs_ttft_falls_as_far_as_the_nearest_two_shapes_allow():
+    """TTFT at 1,000 input from shapes at 4,000 (0.8 s) and 8,000: the fall is capped by their secant in log-log,
+    and never goes below the model's own figure (0.2 s).
+
+    - Levels at 8,000 read 0.75 × the model: 1.2 s. Slope ln(0.8/1.2)/ln(1/2) = log2 1.5; the secant at 1,000 is
+      0.8 × (1/4)^(log2 1.5) = 0.8 / 1.5² = 0.3556 s, above the model's 0.2 s: 0.3556 s (halving the fall, the rule
+      for the other metrics, would say √(0.2 × 0.8) = 0.4 s).
+    - Levels at 8,000 read the model (1.6 s): the secant is the model's line, 0.2 s.
+    - A rise is kept whole: at 16,000 (beyond the longest input) 3.2 × 0.75 = 2.4 s."""
+    capped = _ttft_model(0.75)
+    assert capped.latency(Shape(1000, 100), 8, "ttft_s", "p50") == pytest.approx(0.8 / 1.5**2, rel=1e-9)
+    assert capped.latency(Shape(4000, 100), 8, "ttft_s", "p50") == pytest.approx(0.8, rel=1e-9)
+    assert capped.latency(Shape(16000, 100), 8, "ttft_s", "p50") == pytest.approx(2.4, rel=1e-9)
+    assert _ttft_model(1.0).latency(Shape(1000, 100), 8, "ttft_s", "p50") == pytest.approx(0.2, rel=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ratio=st.floats(min_value=0.3, max_value=3.0),
+    input_tokens=st.floats(min_value=10, max_value=60_000),
+    output_tokens=st.floats(min_value=20, max_value=3_000),
+)
+def test_beyond_the_measured_inputs_ttft_stays_between_the_model_and_the_edge(ratio, input_tokens, output_tokens):
+    """Whatever the levels read, a TTFT beyond the measured lengths is the model's (corrected) figure where that is
+    a rise over the nearest measured shape, and otherwise lies between the model's figure and the edge's."""
+    model = _ttft_model(ratio)
+    shape = Shape(input_tokens, output_tokens)
+    predicted = model.latency(shape, 8, "ttft_s", "p50")
+    here = model.ttft_coefficients[1] * input_tokens * model.residuals.factor("ttft_s p50", shape, 8)
+    edge = model.nearest_edge(shape)
+    if edge is None:
+        assert predicted == pytest.approx(here, rel=1e-9)
+        return
+    at_edge = model.ttft_coefficients[1] * edge.uncached_input_tokens * model.residuals.factor("ttft_s p50", edge, 8)
+    if here >= at_edge:
+        assert predicted == pytest.approx(here, rel=1e-9)
+    else:
+        assert here * (1 - 1e-9) <= predicted <= at_edge * (1 + 1e-9)
 
 
 def test_unmeasured_shape_is_modelled_with_the_fitted_numbers():
