@@ -183,10 +183,10 @@ class PerfModel:
         decision).
 
         Worked example: 2.0 s at 8,192 and 6.0 s at 32,768 input (s = ln 3 / ln 4 = 0.79), the model 0.3 s at 1,024:
-        2.0 · (1/8)^0.79 = 0.39 s.
+        2.0 · (1/8)^0.79 = 0.385 s, above the model, so 0.385 s.
 
-        >>> round(2.0 * (1024 / 8192) ** (math.log(3) / math.log(4)), 2)
-        0.39
+        >>> round(2.0 * (1024 / 8192) ** (math.log(3) / math.log(4)), 3)
+        0.385
         """
         key = f"ttft_s {percentile}"
 
