@@ -37,8 +37,19 @@ with api_tab:
         placeholder="–",
         width="stretch",
         column_config={
-            c: st.column_config.NumberColumn(format="$%.3f")
-            for c in ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok")
+            "input_usd_per_mtok": st.column_config.NumberColumn(
+                "input $/Mtok", format="$%.3f", help="US dollars per million prompt tokens"
+            ),
+            "cached_input_usd_per_mtok": st.column_config.NumberColumn(
+                "cached input $/Mtok", format="$%.3f", help="Per million prompt tokens read from the provider's cache"
+            ),
+            "output_usd_per_mtok": st.column_config.NumberColumn(
+                "output $/Mtok", format="$%.3f", help="Per million generated tokens"
+            ),
+            "tiered": st.column_config.CheckboxColumn(
+                help="The price changes with the prompt's length (the rate shown is the first tier)"
+            ),
+            "source": st.column_config.TextColumn(width="large"),
         },
     )
     st.caption(f"{len(frame):,} of {len(rows):,} rows; USD per million tokens, list prices in force today.")
@@ -51,8 +62,21 @@ with gpu_tab:
         placeholder="–",
         width="stretch",
         column_config={
-            "usd_per_gpu_hour": st.column_config.NumberColumn(format="$%.2f"),
-            "server_usd": st.column_config.NumberColumn(format="dollar"),
+            "gpu": "GPU",
+            "term": st.column_config.TextColumn(
+                help="on_demand: by the hour; reserved_1y / reserved_3y: committed for 1 or 3 years; owned: bought"
+            ),
+            "usd_per_gpu_hour": st.column_config.NumberColumn("$/GPU-hour", format="$%.2f"),
+            "gpus_per_unit": st.column_config.NumberColumn(
+                "GPUs per unit", help="GPUs in the instance rented, or in the server bought"
+            ),
+            "server_usd": st.column_config.NumberColumn("server price", format="dollar", step=1.0),
+            "basis": st.column_config.TextColumn(
+                help="vendor: the provider's published price; third_party: a price tracker or reseller; "
+                "estimate: our estimate from the cited sources"
+            ),
+            "source": st.column_config.TextColumn(width="large"),
+            "as_of": "as of",
         },
     )
     st.caption(

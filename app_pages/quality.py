@@ -5,7 +5,7 @@ import streamlit as st
 
 from models.quality import BENCHMARKS, provenance_label
 from tco.decision.quality import pareto_front
-from ui import charts, eval_import, forms, loaders, state
+from ui import charts, eval_import, forms, loaders, state, tables
 
 data = state.data()
 st.title("Quality")
@@ -96,7 +96,7 @@ st.dataframe(
             {
                 "option": o.id,
                 "score": o.quality_score,
-                "decided by": o.quality_source,
+                "measured by": (o.quality_source or "").partition("; ")[0] or None,
                 "gate": o.quality_gate or "no gate",
                 "$/task": o.usd_per_request,
                 "output tokens/task": o.output_tokens_per_request,
@@ -121,8 +121,20 @@ st.dataframe(
         "cost of pass": st.column_config.NumberColumn(format="$%.5f"),
         "success rate": st.column_config.NumberColumn(format="%.2f"),
         "output tokens/task": st.column_config.NumberColumn(format="%.0f"),
+        "measured by": st.column_config.TextColumn(
+            width="large", help="Who measured the score that decides the gate; the sources in full below the table"
+        ),
     },
 )
+sources: dict[str, list[str]] = {}
+for o in result.options:
+    if o.quality_source:
+        sources.setdefault(o.quality_source, []).append(o.id)
+if sources:  # in full, where a table cell would cut them
+    st.caption(
+        "Where each score comes from:\n"
+        + "\n".join(f"- **{', '.join(ids)}**: {tables.escape_markdown(source)}" for source, ids in sources.items())
+    )
 st.subheader("Every score, with who measured it")
 records = [
     {"option": o.id, "benchmark": BENCHMARKS.get(r["benchmark"], (r["benchmark"], ""))[0],

@@ -100,10 +100,20 @@ if report is None:
 p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
 st.markdown(f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}.")
 cols = st.columns(4)
-cols[0].metric("P(self-hosting cheaper)", f"{report.p_self_host_cheaper:.0%}")
-cols[1].metric("NPV of savings, P10", usd(p10))
-cols[2].metric("P50", usd(p50))
-cols[3].metric("P90", usd(p90))
+draws = f"of the {report.samples:,} random draws of the uncertain inputs (the ranges above)"
+cols[0].metric(
+    "P(self-hosting cheaper)",
+    f"{report.p_self_host_cheaper:.0%}",
+    help=f"The share {draws} in which {report.self_hosted} costs less than {report.api} over the horizon (NPV)",
+)
+cols[1].metric(
+    "NPV of savings, P10",
+    usd(p10),
+    help=f"Savings of {report.self_hosted} against {report.api} in today's dollars: 10 % {draws} save less than "
+    "this (a pessimistic case; negative = self-hosting costs more)",
+)
+cols[2].metric("P50", usd(p50), help=f"The median: half {draws} save less than this, half more")
+cols[3].metric("P90", usd(p90), help=f"90 % {draws} save less than this (an optimistic case)")
 tornado_tab, draws_tab = st.tabs(["What moves the answer", "Monte Carlo"], key="risk_tabs", on_change="rerun")
 if tornado_tab.open:  # one tab's charts drawn at a time: an edit reruns only what is looked at
     with tornado_tab:

@@ -136,14 +136,15 @@ def _end_labels(
     figure: go.Figure, x: np.ndarray, costs: np.ndarray, ids: list[str], colours: dict[str, str], y_range: list[float]
 ) -> None:
     """Each line's name just right of its end, at its end's height or, where ends crowd, spread apart by a line of
-    text (the y range is fixed so that a label's gap in log units is a known number of pixels)."""
+    text (the y range is fixed so that a label's gap in log units is a known number of pixels). A whole label stays
+    inside the plot: one at the range's very top was half hidden above it."""
     gap = (y_range[1] - y_range[0]) * LABEL_PX / VOLUME_PLOT_PX
     labelled = []
     for option_id, row in zip(ids, costs, strict=True):
         finite = row[np.isfinite(row) & (row > 0)]
         if finite.size:
             labelled.append((option_id, float(np.log10(finite[-1]))))
-    heights = spread([end for _, end in labelled], gap, y_range[0], y_range[1])
+    heights = spread([end for _, end in labelled], gap, y_range[0] + gap / 2, y_range[1] - gap / 2)
     for (option_id, _), height in zip(labelled, heights, strict=True):
         figure.add_annotation(x=float(np.log10(x[-1])), y=height, text=option_id, showarrow=False, xanchor="left",
                               xshift=6, font={"color": colours[option_id]})  # fmt: skip
@@ -270,7 +271,7 @@ def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
         figure.add_annotation(x=0 if i % 2 == 0 else 1, xref="x domain", y=float(np.log10(bound)), yref="y",
                               text=f"SLO {name} ≤ {bound:g} s", showarrow=False, yanchor="bottom",
                               xanchor="left" if i % 2 == 0 else "right", font={"color": "red"},
-                              bgcolor="rgba(255,255,255,0.8)")  # fmt: skip
+                              bgcolor="rgba(255,255,255,0.95)")  # fmt: skip
 
 
 def pareto(view: ProfileView, title: str) -> go.Figure:

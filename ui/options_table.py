@@ -19,10 +19,18 @@ PRICING = ("on_demand", "reserved_1y", "reserved_3y", "spot", "owned", "custom $
 OWNERSHIP_FIELDS = {
     "server_usd": "server price (USD)",
     "life_years": "life (years)",
-    "residual_share": "residual (0-1)",
+    "residual_share": "resale value (share)",
     "usd_per_kwh": "$/kWh",
-    "pue": "PUE",
-    "colo_usd_per_kw_month": "colo $/kW-month",
+    "pue": "power overhead (PUE)",
+    "colo_usd_per_kw_month": "colocation $/kW-month",
+}
+OWNERSHIP_HELP = {
+    "server_usd": "Your quote for one server",
+    "life_years": "Years the servers are used, over which they are depreciated",
+    "residual_share": "What the servers sell for at the end of their life, as a share of the price (0 to 1)",
+    "usd_per_kwh": "Electricity price",
+    "pue": "Power usage effectiveness: the data centre's total power over the servers' power (cooling and the rest)",
+    "colo_usd_per_kw_month": "Colocation rent for each kW of power the contract provisions, a month",
 }
 NUMBERS = ("usd_per_gpu_hour", "gpus_per_replica", "implementation_usd", "fixed_usd_per_month", *OWNERSHIP_FIELDS)
 
@@ -81,7 +89,7 @@ def to_frame(options: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def column_config(gpu_ids: list[str]) -> dict[str, Any]:
-    money = {"min_value": 0.0, "format": "dollar"}
+    money = {"min_value": 0.0, "format": "dollar", "step": 1.0}  # whole dollars: a step of 1 drops the cents
     return {
         "gpu": st.column_config.SelectboxColumn("GPU", options=gpu_ids),
         "pricing": st.column_config.SelectboxColumn(
@@ -97,13 +105,19 @@ def column_config(gpu_ids: list[str]) -> dict[str, Any]:
         "fixed_usd_per_month": st.column_config.NumberColumn(
             "fixed/month (USD)", help=f"Blank: the ops staff default ({DEFAULT_SOURCES['ops_fte']})", **money
         ),
+        "throughput": st.column_config.TextColumn(
+            "throughput profile",
+            width="large",
+            help="The measured profile this option's capacity comes from (set where the option is added or on the "
+            "Throughput page); blank: transferred from a measured configuration or estimated",
+        ),
         **{
             f: st.column_config.NumberColumn(
                 label,
                 min_value=0.0,
-                help="Owned only: your quote for one server. Blank: the GPU sheet's server price"
-                if f == "server_usd"
-                else f"Owned only. Blank: {getattr(Ownership(), f)}",
+                help=f"Owned servers only. {OWNERSHIP_HELP[f]}. Blank: "
+                + ("the GPU sheet's server price" if f == "server_usd" else f"{getattr(Ownership(), f)}"),
+                **({"format": "dollar", "step": 1.0} if f == "server_usd" else {}),
             )
             for f, label in OWNERSHIP_FIELDS.items()
         },

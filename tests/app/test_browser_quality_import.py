@@ -58,7 +58,7 @@ def test_an_imported_eval_reaches_the_tables_gate_csv_and_verdict(page: Page, ap
     gate.fill("0.8")
     gate.press("Enter")
     settle(page)
-    assert {r["gate"] for r in grid_rows(page, "decided by").values()} == {"unscored"}
+    assert {r["gate"] for r in grid_rows(page, "measured by").values()} == {"unscored"}
     _import(page, records)
     expect(
         page.get_by_text(f"{TARGET}: success rate 86.0% over 100 answered tasks (95 % CI 0.78–0.91)")
@@ -66,7 +66,7 @@ def test_an_imported_eval_reaches_the_tables_gate_csv_and_verdict(page: Page, ap
     expect(page.get_by_text("4 tasks ended in an error (no answer, not a wrong one)")).to_be_visible()
     edited = grid_rows(page, "tasks (n)")[TARGET]  # the editable table: what the option now holds
     assert (edited["success rate"], edited["tasks (n)"], edited["output tokens"]) == ("0.86", "100", "22")
-    results = grid_rows(page, "decided by")
+    results = grid_rows(page, "measured by")
     assert (results[TARGET]["success rate"], results[TARGET]["gate"]) == ("0.86", "passes")
     assert {r["gate"] for option, r in results.items() if option != TARGET} == {"unscored"}
     expected = engine(_with_eval_reference(records, 0.8), catalogues)

@@ -163,6 +163,8 @@ def test_cost_vs_volume_labels_are_a_line_apart(money_figures):
     gap = (high - low) * chart_style.LABEL_PX / chart_style.VOLUME_PLOT_PX
     ends = sorted(a.y for a in figure.layout.annotations if a.xanchor == "left" and a.yref in (None, "y"))
     assert len(ends) == 6 and all(b - a >= gap - 1e-9 for a, b in itertools.pairwise(ends))
+    # each label whole inside the plot: opus-4.5's, at the range's very top, was half hidden above it
+    assert low + gap / 2 - 1e-9 <= ends[0] and ends[-1] <= high - gap / 2 + 1e-9
     assert not any("cheaper" in (a.text or "") for a in figure.layout.annotations)  # crossings in the legend
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.test_app import PAGES, open_app
+from tests.app.test_app import PAGES, engine, example, open_app
+from ui.tables import escape_markdown
 
 COMPARE_TABS = ("Workload", "SLO & capacity", "Options", "Cost breakdown", "Best mix")
 
@@ -36,3 +37,18 @@ def test_every_table_on_each_compare_tab_names_its_empty_cell(tab):
     if tab == "SLO & capacity":
         slo = next(placeholder for columns, placeholder in tables if columns[:2] == ["metric", "p50"])
         assert slo == "no bound"  # a blank bound is no bound: the grid says so in the cell
+
+
+def test_the_quality_sources_a_cell_would_cut_are_written_out_in_full(catalogues):
+    """Issue 27, "no cut cell": the quality table names who measured each score in a short column; each option's
+    source in full ("first party (Z.ai); GLM-5 model card benchmark table, 2026-02-11, thinking") is listed under it."""
+    at = open_app("quality")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "measured by" in d.value.columns)
+    listed = next(c.value for c in at.caption if c.value.startswith("Where each score comes from:"))
+    result = engine(example(), catalogues)
+    for option in result.options:
+        if option.quality_source:
+            who = option.quality_source.partition("; ")[0]
+            assert table.loc[table["option"] == option.id, "measured by"].item() == who
+            assert escape_markdown(option.quality_source) in listed, option.id
