@@ -4,7 +4,7 @@
 
 1. Leave-one-shape-out on every multi-shape published sweep we have: NVIDIA's TensorRT-LLM
    perf-overview tables (offline max throughput; v1.0-era table of 7 configurations × 9 shapes and the
-   later table of 12 configurations × up to 4 shapes, research/profiling.md 4.1) and SemiAnalysis'
+   later table of 12 configurations × up to 4 shapes) and SemiAnalysis'
    GLM-5 FP8 TP8 vLLM sweep (9 input lengths × 6 concurrencies, bundled). For each held-out shape the
    model is refitted on the others and predicts the held-out req/s; the same points are predicted by
    the old rule (nearest measured shape scaled by tokens per request) for comparison (for a sweep, at

@@ -1,4 +1,4 @@
-"""Convert other benchmark tools' result files into profiles (DESIGN.md's profile format).
+"""Convert other benchmark tools' result files into profiles (docs/formats.md's profile format).
 
 Each tool's names are mapped onto our definitions, never by name alone:
 our `itl_s` (decode time per token, per request) is vLLM's and SGLang's TPOT, guidellm's

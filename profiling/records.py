@@ -96,7 +96,7 @@ MIN_DURATION_S = 1e-6
 def summarise_level(
     records: list[RequestRecord], concurrency: float | None, request_rate: float | None
 ) -> dict[str, Any]:
-    """A profile level (DESIGN.md's fields) from the raw records of one load level.
+    """A profile level (docs/formats.md's fields) from the raw records of one load level.
 
     Duration runs from the first send to the last completion, as vLLM and SGLang measure it. A level whose
     requests all failed is still a level (zero completed, its failures counted; the reasons are in the raw

@@ -1,7 +1,7 @@
-"""The throughput profile format (DESIGN.md, "Profile file"): YAML, or CSV rows with the same columns.
+"""The throughput profile format (docs/formats.md, "Throughput profile"): YAML, or CSV rows with the same columns.
 
 One file per measured configuration: `meta` says what was measured and how; `levels` holds
-one row per load level. Latencies are in seconds and follow DESIGN.md's definitions:
+one row per load level. Latencies are in seconds and follow docs/formats.md's definitions:
 `ttft_s` to the first content token, `itl_s` = (E2E - TTFT) / (output tokens - 1) per request,
 percentiles across requests. A percentile that was not measured is null, never guessed.
 """

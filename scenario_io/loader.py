@@ -32,7 +32,7 @@ from tco.records.inputs import (
 from tco.records.scenario import ApiOption, DistilledOption, Ownership, Scenario, SelfHostedOption
 
 GPU_LOAD_FACTOR = 0.7
-"""Average draw while serving as a share of the server's maximum power (DESIGN.md defaults)."""
+"""Average draw while serving as a share of the server's maximum power (tco.records.defaults)."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The scenario's options as one editable table: pricing, GPUs, one-time and fixed costs, owned-hardware terms.
 
 A row per option, found again by its id. Cells left blank fall back to the scenario's defaults (the
-ops staff cost, the GPU sheet, the DESIGN.md ownership defaults); deleting a row removes the option.
+ops staff cost, the GPU sheet, the ownership defaults in tco.records.defaults); deleting a row removes the option.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 - **measured**: the workload's shape was measured (levels grouped by nominal shape, `tco.capacity.shapes`):
   X* is the highest measured req/s among that shape's levels that meet every SLO bound with no failed
-  requests (DESIGN.md, Contracts). Measured levels rule.
+  requests (docs/formats.md, definitions). Measured levels rule.
 - **modelled, measured tokens**: the workload's input and output lengths were measured at another cached-prompt
   share: those levels adjusted for the prefill saved (`tco.capacity.cached_share`), never replaced by a curve.
 - **modelled**: any other shape. The profile's performance model (`tco.capacity.perf_model`, fitted to every

@@ -18,7 +18,7 @@ Throughput is X(c) = 1/τ(c) requests/s (GPU time adds up: the replica finishes 
 memory-limited batch shrinks as the context grows. TTFT p50 is fitted as
 t0 + t1·I_u + t2·c·I_u + t3·c²·I_u (prefill plus queueing behind others' prefills; with one input length the
 slope t1 comes from the hardware when the caller knows it, and t0 holds the rest); ITL p50 is
-(E2E p50 − TTFT p50)/(O − 1), DESIGN's definition; p90/p99 are the p50 times the profile's own
+(E2E p50 − TTFT p50)/(O − 1), docs/formats.md's definition; p90/p99 are the p50 times the profile's own
 median percentile ratios. That smooth surface is then corrected toward the profile's own levels
 (`tco.capacity.residuals`), so tails grow with load where the levels say they do.
 

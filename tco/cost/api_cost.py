@@ -1,7 +1,7 @@
 """API cost of one mean request per class, priced with the provider's rules, then summed.
 
 Price one mean request per class and multiply by volume: a long-context tier reprices the
-*whole* request, so pricing monthly totals as one call would be wrong (research/pricing.md 8).
+*whole* request, so pricing monthly totals as one call would be wrong.
 """
 
 from __future__ import annotations

@@ -56,12 +56,12 @@ MOE_MFU_FACTOR = 0.5
 """MoE training reaches about half a dense model's MFU (DeepSeek-V3 ~0.20, FP8; Llama 3 ~0.40): expert routing
 and all-to-all communication."""
 LORA_MFU_FACTOR = 0.25 / 0.35
-"""LoRA reaches ~70 % of full fine-tuning's MFU on its 4ND (research §6 rules of thumb: 0.25 against 0.35)."""
+"""LoRA reaches ~70 % of full fine-tuning's MFU on its 4ND (small-job rules of thumb, an estimate: 0.25 vs 0.35)."""
 
 MFU_SOURCE = (
     f"full, dense {MFU_FULL_DENSE}: derived from s1's published 394 H100-h for 59K × 3.6K-token traces × 5 epochs of "
     "Qwen2.5-32B (arXiv 2501.19393); ×0.5 for MoE (DeepSeek-V3 ~0.20 against Llama 3 ~0.40); ×0.71 for LoRA "
-    "(0.25 against 0.35, research/2026-12-data-sources.md §6)"
+    "(small-job rule of thumb 0.25 against 0.35, an estimate)"
 )
 
 

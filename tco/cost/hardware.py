@@ -56,7 +56,7 @@ def owned_server_year(
     license_usd_per_gpu_year: float,
     discount_rate_annual: float,
 ) -> ServerYear:
-    """One owned server's yearly cost (DESIGN.md, "Owned, always-on"), on the one convention used everywhere:
+    """One owned server's yearly cost (docs/formats.md, "Owned, always on"), on the one convention used everywhere:
     monthly compounding, end-of-month flows (tco.finance.discounting).
 
     energy on the average draw (power_kw × PUE × 8,760 h × $/kWh); colocation on the provisioned power

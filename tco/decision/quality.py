@@ -1,4 +1,4 @@
-"""Is the model good enough for the task, and what does a *successful* task cost (research/tco.md 7.9)?
+"""Is the model good enough for the task, and what does a *successful* task cost?
 
 - The gate (`QualityGate`): a benchmark score ≥ `min_score` (the deciding record: your own eval, else a third
   party's, else the vendor's; models.quality.best_record) and/or a success rate ≥ `min_success_rate`.

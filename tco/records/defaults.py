@@ -19,8 +19,7 @@ DEFAULT_SOURCES = {
     "ops_fte": "API 0.05, rented 0.2, owned 0.25 FTE (ConfigIQ)",
     "horizon_months": "36 months (ConfigIQ)",
     "spot_preemption_overhead": "10 % extra GPU time for re-work after preemption (estimate)",
-    "gpus_per_ops_fte": "off: staff does not grow with the fleet unless set (large fleets: 0.5-2 FTE, kshirol; "
-    "research/tco.md)",
+    "gpus_per_ops_fte": "off: staff does not grow with the fleet unless set (large fleets: 0.5-2 FTE, kshirol)",
     "provisioned_kw": "the server's nameplate power: gpus.yaml's (DGX H100 10.2 kW = 1.3 kW/GPU), or power_kw / 0.7; "
     "colocation is sold on provisioned kW, not average draw; all-in figures with network and storage reach ~1.7 kW/GPU",
     "license_usd_per_gpu_year": "0: open stack (vLLM, SGLang); NVIDIA AI Enterprise lists $4,500/GPU-year (NVIDIA)",

@@ -1,8 +1,8 @@
 """The scenario: workload, SLO, capacity policy, finance assumptions and the options to compare.
 
-These records are what a scenario YAML file holds (DESIGN.md, "Scenario file"). They are
+These records are what a scenario YAML file holds (docs/formats.md, "Scenario file"). They are
 validated once, strictly, when built; the engine then trusts them. Defaults are the ones
-DESIGN.md lists, each with its source in `tco.records.defaults.DEFAULT_SOURCES`.
+docs/formats.md lists, each with its source in `tco.records.defaults.DEFAULT_SOURCES`.
 """
 
 from __future__ import annotations

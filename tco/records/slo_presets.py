@@ -1,7 +1,7 @@
 """Latency SLO presets per use case, each with its source, for the app's SLO picker.
 
 The targets are llm-d Planner's experience classes (docs/traffic_and_slos.md, commit e50305a,
-2026-04-27; research/tco.md 2.3), which are p95 bounds. Our profiles record p50, p90 and p99,
+2026-04-27), which are p95 bounds. Our profiles record p50, p90 and p99,
 so each bound is applied to p99: stricter than the source, never looser. Users edit them freely.
 """
 

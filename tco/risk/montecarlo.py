@@ -1,5 +1,5 @@
-"""Monte Carlo over prices, throughput, peak, growth, staff, one-time costs and API price decline (research/tco.md
-7.10), and the one set of ranges it shares with the tornado (`Ranges`, from the scenario's `uncertainty`).
+"""Monte Carlo over prices, throughput, peak, growth, staff, one-time costs and API price decline,
+and the one set of ranges it shares with the tornado (`Ranges`, from the scenario's `uncertainty`).
 
 Every draw is symmetric around the user's base value, so the base case is the median of each input:
 - throughput per option: log-normal, X* × exp(σ·z), σ by where X* comes from (`throughput_sd`):

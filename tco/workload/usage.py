@@ -343,7 +343,7 @@ def _workload(
     percentiles: dict[tuple[str, str | None], TokenPercentiles],
     notes: list[str],
 ) -> dict[str, object]:
-    """The scenario's `workload` mapping (DESIGN.md "Scenario file"), one request class per model."""
+    """The scenario's `workload` mapping (docs/formats.md, "Scenario file"), one request class per model."""
     classes = []
     total_requests = 0.0
     for m in models:

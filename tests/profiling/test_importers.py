@@ -73,7 +73,7 @@ def test_aiperf_headlines():
 
 
 def test_older_aiperf_records_layout_is_accepted():
-    """Pre-0.1 AIPerf and genai-perf nest statistics under `records` (research/profiling.md 1.4)."""
+    """Pre-0.1 AIPerf and genai-perf nest statistics under `records`."""
     doc = {
         "records": {
             "request_throughput": {"avg": 3.0},

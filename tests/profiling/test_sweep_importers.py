@@ -1,7 +1,7 @@
 """Published-sweep importers: InferenceX (serving files and records), llm-d benchmark report v0.2, MLPerf.
 
 The InferenceX files are SemiAnalysis' own result files (tests/fixtures/imports/inferencex-glm5); the llm-d
-and MLPerf documents are written here from the published schemas (research/2026-12-data-sources.md §1.2),
+and MLPerf documents are written here from the published schemas,
 with the example values those sources quote."""
 
 from __future__ import annotations

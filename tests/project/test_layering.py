@@ -1,4 +1,4 @@
-"""Layers point down (STYLE.md): the engine and loaders never pull in the UI or the network client."""
+"""Layers point down (ARCHITECTURE.md): the engine and loaders never pull in the UI or the network client."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""API request prices must equal genai-prices' own `calc_price` (the oracle named in DESIGN.md)."""
+"""API request prices must equal genai-prices' own `calc_price` (the oracle for every API price)."""
 
 from __future__ import annotations
 

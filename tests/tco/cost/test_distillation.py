@@ -255,7 +255,7 @@ def test_a_teacher_that_cannot_serve_leaves_the_student_in_its_own_error_row(tmp
     assert [o.id for o in result.options] == ["opus"]
 
 
-# Published case studies (research/2026-12-data-sources.md §6). Qwen2.5-32B has 32.5B parameters (model card).
+# Published case studies. Qwen2.5-32B has 32.5B parameters (model card).
 
 
 def s1_gpu_hours(examples: int) -> float:
@@ -293,7 +293,7 @@ def test_sky_t1_fits_its_8_h100s_only_at_the_memory_floor():
 
 
 def test_research_worked_example_glm5():
-    """research §6: N_active 40B, D 100M: 2.4e19 FLOPs, ≈ 34 H100-h at 0.20 MFU; floor 16 × 744B ≈ 11.9 TB,
+    """Worked example: N_active 40B, D 100M: 2.4e19 FLOPs, ≈ 34 H100-h at 0.20 MFU; floor 16 × 744B ≈ 11.9 TB,
     ≥ ~150-190 H100s."""
     plan = distillation.gpu_training(method="full", active_params_b=40, total_params_b=744, tokens=1e8,
                                      peak_tflop_s=989, mfu=0.20, gpu_memory_gib=80, gpus_per_instance=8,

@@ -1,4 +1,4 @@
-"""Every number in DESIGN.md's contract definitions, pinned against hand arithmetic written out here."""
+"""Every number in docs/formats.md's definitions, pinned against hand arithmetic written out here."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hypothesis properties of the engine (DESIGN.md: linear API cost, monotone capacity, crossings, NPV)."""
+"""Hypothesis properties of the engine (docs/formats.md: linear API cost, monotone capacity, crossings, NPV)."""
 
 from __future__ import annotations
 
