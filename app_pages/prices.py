@@ -6,9 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from datafiles import InputError
+from pricing.listing import data_date_text
 from pricing.refresh import DEFAULT_URL, RefreshError, update_prices
 from scenario_io import codec
 from ui import forms, loaders, overrides, state, tables
+
+SOURCE_CHARS = 48
+"""A GPU offer's source in the table is cut to this (a "large" column); the expander below holds each in full."""
+API_COLUMNS = ("provider", "model", "input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok", "tiered",
+               "price_since", "source")  # fmt: skip
+GPU_COLUMNS = ("gpu", "provider", "term", "usd_per_gpu_hour", "gpus_per_unit", "server_usd", "basis", "as_of", "source")
+"""The GPU offers in this order: the date before the source, so a narrow screen scrolls only to read the source."""
 
 data = state.data()
 cat = loaders.catalogues()
@@ -32,7 +40,7 @@ with api_tab:
             | frame["model"].str.lower().str.contains(needle, regex=False)
         ]
     st.dataframe(
-        frame,
+        frame[[c for c in API_COLUMNS if c in frame.columns]],
         hide_index=True,
         placeholder="–",
         width="stretch",
@@ -49,40 +57,57 @@ with api_tab:
             "tiered": st.column_config.CheckboxColumn(
                 help="The price changes with the prompt's length (the rate shown is the first tier)"
             ),
-            "source": st.column_config.TextColumn(width="large"),
+            "source": st.column_config.TextColumn(
+                width="medium", help="genai-prices (the catalogue), or an override row with its own source"
+            ),
+            "price_since": st.column_config.DateColumn(
+                "price since",
+                help="The day this price took effect, as the price data records it (–: the data gives no date)",
+            ),
         },
     )
-    st.caption(f"{len(frame):,} of {len(rows):,} rows; USD per million tokens, list prices in force today.")
+    st.caption(
+        f"{len(frame):,} of {len(rows):,} rows; USD per million tokens, list prices in force today. "
+        f"{cat.prices.version}: {data_date_text(cat.prices, dt.date.today())}."
+    )
 
 with gpu_tab:
     offers = pd.DataFrame(loaders.gpu_offers())
+    shown = offers.assign(source=offers["source"].map(lambda s: tables.short_text(s, SOURCE_CHARS)))
     st.dataframe(
-        offers,
+        shown[[c for c in GPU_COLUMNS if c in shown.columns]],
         hide_index=True,
         placeholder="–",
         width="stretch",
         column_config={
             "gpu": "GPU",
+            "provider": st.column_config.TextColumn(width=270),
             "term": st.column_config.TextColumn(
                 help="on_demand: by the hour; reserved_1y / reserved_3y: committed for 1 or 3 years; owned: bought"
             ),
             "usd_per_gpu_hour": st.column_config.NumberColumn("$/GPU-hour", format="$%.2f"),
             "gpus_per_unit": st.column_config.NumberColumn(
-                "GPUs per unit", help="GPUs in the instance rented, or in the server bought"
+                "GPUs", help="GPUs per unit: in the instance rented, or in the server bought"
             ),
             "server_usd": st.column_config.NumberColumn("server price", format="dollar", step=1.0),
             "basis": st.column_config.TextColumn(
                 help="vendor: the provider's published price; third_party: a price tracker or reseller; "
                 "estimate: our estimate from the cited sources"
             ),
-            "source": st.column_config.TextColumn(width="large"),
-            "as_of": "as of",
+            "as_of": st.column_config.DateColumn("as of", help="The day the price was read or quoted"),
+            "source": st.column_config.TextColumn(width="large", help="Where the price comes from; in full below"),
         },
     )
     st.caption(
         "basis: vendor = the provider's published price; third_party = a price tracker or reseller; "
         "estimate = our estimate from the cited sources. Edit pricing/data/gpus.yaml to add your own quotes."
     )
+    with st.expander("Every source in full"):
+        cited: dict[str, list[str]] = {}
+        for row in offers.itertuples():
+            cited.setdefault(row.source, []).append(f"{row.gpu} {row.provider} ({row.term})")
+        lines = [f"- {s}: {', '.join(used)}" for s, used in cited.items()]
+        st.markdown(tables.escape_markdown("\n".join(lines)))
 
 with override_tab:
     st.caption(

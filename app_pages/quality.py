@@ -137,11 +137,11 @@ if sources:  # in full, where a table cell would cut them
     )
 st.subheader("Every score, with who measured it")
 records = [
-    {"option": o.id, "benchmark": BENCHMARKS.get(r["benchmark"], (r["benchmark"], ""))[0],
-     "category": BENCHMARKS.get(r["benchmark"], ("", "other"))[1], "score": r["score"], "mode": r["mode"],
+    {"option": o.id, "benchmark": BENCHMARKS.get(r["benchmark"], (r["benchmark"], ""))[0], "score": r["score"],
+     "as of": r["as_of"], "mode": r["mode"],
      "who": provenance_label(r) + ("" if r.get("verified", True) else " (unverified: not used by the gate)"),
-     "source": r["source"],
-     "as of": r["as_of"], "url": r["url"], "note": r["note"]}
+     "source": r["source"], "category": BENCHMARKS.get(r["benchmark"], ("", "other"))[1], "url": r["url"],
+     "note": r["note"]}
     for o in result.options for r in o.quality_records
 ]  # fmt: skip
 if records:

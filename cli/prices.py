@@ -13,10 +13,8 @@ import argparse
 import datetime as dt
 import sys
 
-from genai_prices import types as gp_types
-
-from pricing import PriceCatalog, load_overrides, load_price_catalog
-from pricing.listing import api_price_rows
+from pricing import load_overrides, load_price_catalog
+from pricing.listing import api_price_rows, data_date_text
 
 EXIT_NOT_UPDATED = 2
 """A refresh that did not happen exits 2 like any bad input (README: one line, exit 2)."""
@@ -59,32 +57,6 @@ def run_update(args: argparse.Namespace) -> int:
     return 0
 
 
-def start_dates(model: gp_types.ModelInfo) -> list[dt.date]:
-    """The days this model's dated prices start (price history and scheduled changes), as the data records them."""
-    prices = model.prices if isinstance(model.prices, list) else []
-    return sorted(p.constraint.start_date for p in prices if isinstance(p.constraint, gp_types.StartDateConstraint))
-
-
-def price_since(model: gp_types.ModelInfo, today: dt.date) -> dt.date | None:
-    """The start day of the price in force on `today`; None when the data gives that price no date."""
-    started = [d for d in start_dates(model) if d <= today]
-    return started[-1] if started else None
-
-
-def data_date_text(catalog: PriceCatalog, today: dt.date) -> str:
-    """What the price data says about its own date, e.g. 'no snapshot date recorded in the data; its newest dated
-    price starts 2026-12-01 (scheduled after today: 2027-01-01)'. A fetched copy's date is its download, already in
-    the catalogue's version ('genai-prices data fetched 2026-11-29T10:00Z')."""
-    days = sorted({d for p in catalog.providers for m in p.models for d in start_dates(m)})
-    past = [d for d in days if d <= today]
-    later = [d for d in days if d > today]
-    parts = [] if catalog.snapshot.from_auto_update else ["no snapshot date recorded in the data"]
-    parts.append(f"its newest dated price starts {past[-1]}" if past else "no price in it is dated")
-    if later:
-        parts[-1] += f" (scheduled after today: {', '.join(str(d) for d in later[:3])}{' …' if len(later) > 3 else ''})"
-    return "; ".join(parts)
-
-
 def list_prices(args: argparse.Namespace) -> int:
     """One tab-separated line per price in force today: provider, model, rates, [source and date]."""
     catalog = load_price_catalog()
@@ -93,19 +65,13 @@ def list_prices(args: argparse.Namespace) -> int:
         f"# {catalog.version}: {data_date_text(catalog, today)}; rates in force on {today}; "
         "USD per million tokens (input / cached input / output)"
     )
-    catalogued = [(p.id, m) for p in catalog.providers for m in p.models]
-    rows = api_price_rows(catalog, load_overrides(), today)
-    for i, row in enumerate(rows):
+    for row in api_price_rows(catalog, load_overrides(), today):
         if args.provider and row["provider"] != args.provider.lower():
             continue
         if args.search and args.search.lower() not in row["model"].lower():
             continue
-        source = row["source"]
-        if i < len(catalogued):  # api_price_rows lists the catalogue first, in this order, then the overrides
-            provider, model = catalogued[i]
-            assert (provider, model.id) == (row["provider"], row["model"]), (provider, model.id, row)
-            since = price_since(model, today)
-            source = f"{catalog.version}, " + (f"price since {since}" if since else "price not dated in the data")
+        since = row["price_since"]
+        source = f"{row['source']}, " + (f"price since {since}" if since else "price not dated in the data")
         if row["input_usd_per_mtok"] is None:
             print(f"{row['provider']}\t{row['model']}\t[{source}]")
             continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from genai_prices import types as gp_types
+
 from pricing.catalog import PriceCatalog
 from pricing.gpus import GpuSheet
 from pricing.overrides import PriceOverride
@@ -15,7 +17,9 @@ ALL_HOURS = (1.0,) * 24
 def api_price_rows(
     catalog: PriceCatalog, overrides: dict[tuple[str, str], PriceOverride], today: dt.date
 ) -> list[dict[str, Any]]:
-    """One row per catalogued model (list prices in force today, USD/Mtok) and per override row.
+    """One row per catalogued model (list prices in force today, USD/Mtok) and per override row, each with its
+    source and the day its price started (`price_since`: the catalogue's dated start, or the override's `as_of`;
+    None when the data gives that price no date).
 
     Cached input without a cache price is billed as input, so that is what the row shows.
     """
@@ -31,7 +35,8 @@ def api_price_rows(
                     "cached_input_usd_per_mtok": (price.cache_read or price.input).base,
                     "output_usd_per_mtok": price.output.base,
                     "tiered": bool(price.input.tiers),
-                    "source": f"{catalog.version}, as of {today.isoformat()}",
+                    "source": catalog.version,
+                    "price_since": price_since(model, today),
                 }
             )
     for (provider, model), row in overrides.items():
@@ -43,11 +48,38 @@ def api_price_rows(
                 "cached_input_usd_per_mtok": row.cache_read_usd_per_mtok or row.input_usd_per_mtok,
                 "output_usd_per_mtok": row.output_usd_per_mtok,
                 "tiered": bool(row.tiers),
-                "source": f"override: {row.source} ({row.as_of})"
+                "source": f"override: {row.source}"
                 + (f"; discount {row.discount_share:.0%}" if row.discount_share else ""),
+                "price_since": row.as_of,
             }
         )
     return rows
+
+
+def start_dates(model: gp_types.ModelInfo) -> list[dt.date]:
+    """The days this model's dated prices start (price history and scheduled changes), as the data records them."""
+    prices = model.prices if isinstance(model.prices, list) else []
+    return sorted(p.constraint.start_date for p in prices if isinstance(p.constraint, gp_types.StartDateConstraint))
+
+
+def price_since(model: gp_types.ModelInfo, today: dt.date) -> dt.date | None:
+    """The start day of the price in force on `today`; None when the data gives that price no date."""
+    started = [d for d in start_dates(model) if d <= today]
+    return started[-1] if started else None
+
+
+def data_date_text(catalog: PriceCatalog, today: dt.date) -> str:
+    """What the price data says about its own date, e.g. 'no snapshot date recorded in the data; its newest dated
+    price starts 2026-12-01 (scheduled after today: 2027-01-01)'. A fetched copy's date is its download, already in
+    the catalogue's version ('genai-prices data fetched 2026-11-29T10:00Z')."""
+    days = sorted({d for p in catalog.providers for m in p.models for d in start_dates(m)})
+    past = [d for d in days if d <= today]
+    later = [d for d in days if d > today]
+    parts = [] if catalog.snapshot.from_auto_update else ["no snapshot date recorded in the data"]
+    parts.append(f"its newest dated price starts {past[-1]}" if past else "no price in it is dated")
+    if later:
+        parts[-1] += f" (scheduled after today: {', '.join(str(d) for d in later[:3])}{' …' if len(later) > 3 else ''})"
+    return "; ".join(parts)
 
 
 def gpu_offer_rows(sheet: GpuSheet) -> list[dict[str, Any]]:

@@ -91,6 +91,25 @@ def throughput_basis(option: OptionResult) -> str:
     return f"{cap['method']}{error}"
 
 
+def short_text(text: str, limit: int = 30) -> str:
+    """`text` short enough for a table cell: up to its first clause break (" (", "; ", ", ") when that leaves a
+    readable head, else cut at a word with "…"; the caller writes the full text where the reader can see it.
+
+    >>> short_text("AWS EC2 Capacity Blocks pricing page, $39.33/instance-hour"), short_text("gpu.blog price survey")
+    ('AWS EC2 Capacity Blocks…', 'gpu.blog price survey')
+    >>> short_text("deploybase.ai RunPod table (2026-05)")
+    'deploybase.ai RunPod table'
+    """
+    if len(text) <= limit:
+        return text
+    for mark in (" (", "; ", ", "):
+        head = text.split(mark, 1)[0]
+        if 8 <= len(head) <= limit:
+            return head
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(",;:( ") + "…"
+
+
 def escape_markdown(text: str) -> str:
     """ "$" would start LaTeX in Streamlit markdown."""
     return text.replace("$", r"\$")

@@ -9,12 +9,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import genai_prices.data
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
 from datafiles import parse_as
-from scenario_io import codec, resolve_scenario
+from scenario_io import codec, load_catalogues, resolve_scenario
 from scenario_io.references import References
 from tco import ScenarioResult, evaluate, risk_report
 from tco.decision.verdict import verdict
@@ -543,8 +544,23 @@ def test_prices_page_searches_and_reports_a_failed_refresh():
     assert "claude-sonnet-4-6" in set(table["model"])
     assert table["model"].str.lower().str.contains("claude-sonnet-4-6").all()
     assert table["source"].str.contains("genai-prices").all()
+    # the day each price took effect, as the data records it, not today's date: read here from genai-prices itself
+    model = next(m for p in genai_prices.data.providers if p.id == "anthropic" for m in p.models
+                 if m.id == "claude-sonnet-4-6")  # fmt: skip
+    started = [p.constraint.start_date for p in model.prices if getattr(p.constraint, "start_date", None)]
+    expected = max(d for d in started if d <= dt.date.today())
+    assert expected == dt.date(2026, 3, 13)  # the bundled data's own record
+    row = table[(table["provider"] == "anthropic") & (table["model"] == "claude-sonnet-4-6")]
+    assert list(row["price_since"]) == [expected]
     offers = at.dataframe[1].value
     assert {"basis", "source", "as_of"} <= set(offers.columns) and offers["source"].notna().all()
+    # issue 27, no cut cell: each source fits its column, and the expander below holds every one in full
+    sheet = load_catalogues().gpus
+    full = {o.source for g in sheet.gpus for o in g.offers} | {g.purchase.source for g in sheet.gpus if g.purchase}
+    assert any(len(s) > 48 for s in full) and (offers["source"].str.len() <= 48).all()
+    written = next(e for e in at.expander if e.label == "Every source in full").markdown[0].value
+    assert all(s.replace("$", r"\$") in written for s in full)
+    assert list(offers.columns).index("as_of") < list(offers.columns).index("source")
     at.text_input(key="prices.url").set_value("http://127.0.0.1:9/prices.json")
     next(b for b in at.button if b.label == "Refresh API prices").click().run()
     assert not at.exception

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from cli.main import IMPORT_FORMAT_NAMES, build_parser, main
-from cli.prices import data_date_text, price_since
+from pricing.listing import data_date_text, price_since
 from cli.usage import _money as usage_money
 from pricing import load_price_catalog
 from reports.ranking import ranked
