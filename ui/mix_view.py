@@ -62,7 +62,11 @@ def results(analysis: Analysis) -> None:
         cols[1].metric(f"Best single: {mix.best_single_option}", usd(mix.best_single_npv_cost_usd),
                        help="The cheapest option every class may use alone, priced the same way")  # fmt: skip
     if mix.saving_usd is not None and mix.saving_share is not None:
-        cols[2].metric("The mix saves", usd(mix.saving_usd), f"{mix.saving_share:.1%}", delta_color="off")
+        if round(mix.saving_usd) > 0:
+            cols[2].metric("The mix saves", usd(mix.saving_usd), f"{mix.saving_share:.1%}", delta_color="off",
+                           delta_arrow="off")  # fmt: skip
+        else:  # no "$0 ↑ 0.0%": the mix is the best single option
+            cols[2].metric("The mix saves", "nothing", help="The best mix here is the best single option alone")
     margin = f"{mix.min_saving_share:.0%}"
     cols[3].metric("Recommended", "yes" if mix.recommended else "no",
                    help=f"Only when it saves more than {margin} of the best single option's NPV (portfolio."

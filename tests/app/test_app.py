@@ -920,3 +920,24 @@ def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues
     at.switch_page(PAGES["compare"]).run()
     assert not at.exception and not at.error
     assert at.text_input(key="f.volume").value == f"{scenario['workload']['requests_per_month']:,}"
+
+
+def test_the_best_mix_says_nothing_saved_in_words_not_zero_dollars_and_zero_percent():
+    """Issue 27: where the best mix is the best single option the tab says so ("nothing"), not "$0 ↑ 0.0%"; where
+    it saves, the dollars and the share of the best single option's NPV."""
+    at = open_app(tab="Best mix")
+    at.toggle(key="f.portfolio.enabled").set_value(True).run()
+    assert not at.exception
+    saves = next(m for m in at.metric if m.label == "The mix saves")
+    assert saves.value == "nothing" and not saves.proto.delta
+    mapping = yaml.safe_load((ROOT / "scenarios" / "mix-faq-and-escalations.yaml").read_text())
+    at = open_app(tab="Best mix", s=codec.to_url_token(mapping))
+    shown = {m.label: m for m in at.metric}
+    best = next(m for label, m in shown.items() if label.startswith("Best single"))
+
+    def usd(text: str) -> float:
+        return float(text.replace("$", "").replace(",", ""))
+
+    saving = usd(best.value) - usd(shown["Mix, NPV of cost"].value)
+    assert saving > 0 and abs(usd(shown["The mix saves"].value) - saving) <= 1
+    assert shown["The mix saves"].proto.delta == f"{saving / usd(best.value):.1%}"

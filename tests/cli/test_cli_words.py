@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from cli.main import IMPORT_FORMAT_NAMES, build_parser, main
-from pricing.listing import data_date_text, price_since
 from cli.usage import _money as usage_money
 from pricing import load_price_catalog
+from pricing.listing import data_date_text, price_since
 from reports.ranking import ranked
 from scenario_io import load_inputs
 from tco import evaluate
