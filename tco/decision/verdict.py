@@ -45,12 +45,12 @@ class Decision:
 
 
 def usd(value: float) -> str:
-    """Whole dollars with the sign before the symbol: -$807,094.
+    """Whole dollars with the sign before the symbol: -$807,094; an amount that rounds to zero has no sign.
 
-    >>> usd(-807094.4)
-    '-$807,094'
+    >>> usd(-807094.4), usd(-0.3)
+    ('-$807,094', '$0')
     """
-    return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
+    return f"{'-' if round(value) < 0 else ''}${abs(value):,.0f}"
 
 
 def usd_cents(value: float) -> str:
