@@ -9,7 +9,7 @@ import streamlit as st
 
 from reports.mix import draws_text, mix_monthly_csv, robustness_text
 from tco.decision.verdict import usd
-from tco.portfolio.robustness import MIX_DRAWS
+from tco.portfolio.robustness import MIX_CASES, MIX_DRAWS, expected_seconds
 from tco.records.scenario import MIX_INGREDIENTS, Portfolio
 from ui import charts, mix_charts, state
 from ui.state import Analysis
@@ -91,8 +91,9 @@ def results(analysis: Analysis) -> None:
                               for f in mix.fleet])  # fmt: skip
         st.dataframe(fleet, hide_index=True, placeholder="–", width="stretch")
     with st.expander("Does the mix hold when the inputs move?"):
+        seconds = expected_seconds(mix.solver["seconds"], MIX_CASES)
         st.caption("Each input alone at each end of the Risk page's ranges; the mix and the best single option solved "
-                   "again (about 12 solves).")  # fmt: skip
+                   f"again ({MIX_CASES} cases, about {seconds:.0f} s).")  # fmt: skip
         # asked for once per scenario: an edit does not start ~12 solves again until the button is pressed
         checked = st.session_state.get("mix.checked") == analysis.key
         if st.button("Check the mix across the risk ranges", key="mix.check") or checked:
@@ -105,7 +106,8 @@ def results(analysis: Analysis) -> None:
                                         "still recommended": "yes" if c.still_recommended else "no"}
                                        for c in cases]), hide_index=True, placeholder="–", width="stretch")  # fmt: skip
         drawn = st.session_state.get("mix.drawn") == analysis.key
-        if st.button(f"Draw every input together ({MIX_DRAWS} draws, about {MIX_DRAWS * 0.3:.0f} s)", key="mix.draw") \
+        seconds = expected_seconds(mix.solver["seconds"], MIX_DRAWS)
+        if st.button(f"Draw every input together ({MIX_DRAWS} draws, about {seconds:.0f} s)", key="mix.draw") \
                 or drawn:  # fmt: skip
             st.session_state["mix.drawn"] = analysis.key
             st.markdown(draws_text(state.mix_draws(analysis)))

@@ -142,17 +142,18 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def settle(page: Page) -> None:
+def settle(page: Page, timeout_ms: float = TIMEOUT_MS) -> None:
     """Wait until the script run is over (Streamlit marks the app `notRunning`) and no placeholder is left.
 
-    Twice, a moment apart: a run can end and its follow-up (a query-parameter update) start right after.
+    Twice, a moment apart: a run can end and its follow-up (a query-parameter update) start right after. A run that
+    is slow by design (the mix's Monte Carlo) passes its own `timeout_ms`.
     """
     for _ in range(2):
         page.wait_for_timeout(400)
         page.wait_for_function(
             "document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]') && "
             "!document.querySelector('[data-testid=stSkeleton]')",
-            timeout=TIMEOUT_MS,
+            timeout=timeout_ms,
         )
 
 
