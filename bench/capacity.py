@@ -2,6 +2,7 @@
 
     python bench/capacity.py            # the table
     python bench/capacity.py --cases    # and every case
+    python bench/capacity.py --extra benchmarks.json   # and the sweeps of an InferenceX records file you fetched
 
 The corpus is every profile in `profiling/reference/` with two or more shapes and latency percentiles
 (published interactive sweeps: GLM-5, MiniMax-M2.5 and Qwen3.5 from InferenceX's Apache-2.0 experimental
@@ -32,6 +33,7 @@ The right-hand column is issue 23's target.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import statistics
 import sys
@@ -44,7 +46,9 @@ sys.path.insert(0, str(ROOT))
 
 from models import load_catalog  # noqa: E402
 from pricing import load_gpu_sheet  # noqa: E402
+from profiling.importers import ImportOptions, import_file  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
+from profiling.sweep_importers import inferencex_configurations  # noqa: E402
 from tco.capacity.at_slo import ESTIMATED_AT_SLO_ERROR, capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate, serving_sets  # noqa: E402
 from tco.capacity.fitting import covering, fit_profile, profile_points  # noqa: E402
@@ -100,13 +104,27 @@ class Case:
     right: bool | None = None
 
 
+def _sweep(profile: Profile) -> bool:
+    """Two or more shapes, with latency percentiles at set concurrencies: an interactive sweep."""
+    shapes = group_levels(profile.levels, profile.meta.cached_input_share)
+    return len(shapes) >= 2 and any(lv.ttft_s.p50 and lv.concurrency for lv in profile.levels)
+
+
 def corpus() -> list[tuple[str, Profile]]:
+    profiles = [(path.stem, load_profile(path)) for path in sorted((ROOT / "profiling" / "reference").glob("*.yaml"))]
+    return [(name, p) for name, p in profiles + extra_corpus() if _sweep(p)]
+
+
+def extra_corpus() -> list[tuple[str, Profile]]:
+    """Each deployment in the InferenceX records files named after `--extra` (fetched by the user, not bundled:
+    e.g. `/api/v1/benchmarks` JSON), imported as `inference-roi import --select` would."""
+    paths = sys.argv[sys.argv.index("--extra") + 1 :] if "--extra" in sys.argv else []
     out = []
-    for path in sorted((ROOT / "profiling" / "reference").glob("*.yaml")):
-        profile = load_profile(path)
-        shapes = group_levels(profile.levels, profile.meta.cached_input_share)
-        if len(shapes) >= 2 and any(lv.ttft_s.p50 and lv.concurrency for lv in profile.levels):
-            out.append((path.stem, profile))
+    for path in (Path(p) for p in paths if not p.startswith("--")):
+        doc = json.loads(path.read_text())
+        for key in inferencex_configurations(doc):
+            profile = import_file(path, options=ImportOptions(select=key))
+            out.append((f"{profile.meta.model} {key}", profile))
     return out
 
 
@@ -307,6 +325,7 @@ def main() -> None:
     cases: list[Case] = []
     configs = configurations(cards, sheet)
     left_out = calibrations(configs)
+    left_out.update({name: SERVING for name, _ in extra_corpus()})  # held out already: the bundled calibration
     for name, profile in corpus():
         found = list(profile_cases(name, profile, cards, sheet, left_out.get(name)))
         print(f"  {name}: {len(profile.levels)} levels, {len(found)} cases")

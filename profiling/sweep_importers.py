@@ -6,7 +6,8 @@
 - **InferenceX records** (`agg_*.json` from `utils/process_result.py`, `/api/v1/benchmarks` JSON, the
   dashboard CSV, or a weekly dump's tables as one JSON object `{"configs": [...], "benchmark_results": [...]}`,
   joined on `config_id`, metrics from each row's `metrics`): one record per point with
-  `hw, isl, osl, conc, tp, pp, framework, precision` and `output_tput_per_gpu` (tokens/s per GPU),
+  `hw` (or `hardware`), `isl, osl, conc, tp` (or `decode_tp`), `pp, framework, precision` and
+  `output_tput_per_gpu` (tokens/s per GPU; older records give only `tput_per_gpu`, split by isl : osl),
   latencies in seconds (or `*_ms`). InferenceX draws request lengths uniformly from 80–100 % of the
   nominal ISL/OSL, so the mean shape is INFERENCEX_LENGTH_MEAN (0.9) × nominal; req/s =
   output tok/s per GPU × GPUs / mean output tokens. Records of several configurations need `select`.
@@ -33,6 +34,8 @@ from typing import Any
 
 from datafiles import InputError
 
+INFERENCEX_MODELS = {"dsr1": "deepseek-r1-0528", "gptoss": "gpt-oss-120b"}
+"""InferenceX's short model codes → catalogue ids (its DeepSeek-R1 runs serve the 0528 checkpoint)."""
 INFERENCEX_LENGTH_MEAN = 0.9
 Converted = tuple[list[dict[str, Any]], dict[str, Any], str]
 
@@ -119,20 +122,53 @@ def is_inferencex_records(doc: Any) -> bool:
     return _records(doc) is not None
 
 
+def _hardware(record: dict[str, Any]) -> str:
+    """`hw` in the dashboard and `agg_*.json`, `hardware` in `/api/v1/benchmarks`."""
+    return str(record.get("hw") or record.get("hardware") or "")
+
+
+def _tensor_parallel(record: dict[str, Any]) -> int | None:
+    value = record.get("tp") or record.get("decode_tp")
+    return int(value) if value else None
+
+
 def _gpus(record: dict[str, Any]) -> int:
-    if record.get("num_prefill_gpu") and record.get("num_decode_gpu"):
-        return int(record["num_prefill_gpu"]) + int(record["num_decode_gpu"])
-    return int(record.get("tp") or 1) * int(record.get("pp") or 1)
+    """GPUs of one deployment. A disaggregated one has prefill and decode GPUs apart (their sum); an aggregated one
+    reports the same GPUs on both sides (`num_prefill_gpu` = `num_decode_gpu` = TP), so counts them once."""
+    prefill, decode = record.get("num_prefill_gpu"), record.get("num_decode_gpu")
+    if prefill and decode:
+        aggregated = str(record.get("disagg")).lower() in ("false", "0")
+        return max(int(prefill), int(decode)) if aggregated else int(prefill) + int(decode)
+    return (_tensor_parallel(record) or 1) * int(record.get("pp") or 1)
 
 
 def _config_key(record: dict[str, Any]) -> str:
-    parts = (record.get("hw"), record.get("framework"), record.get("precision"), f"{_gpus(record)}gpu")
+    """hardware/framework/precision[/spec][/ep…][/dp-attention][/disagg]/GPUs: one deployment's records. Expert
+    parallelism, data-parallel attention and speculative decoding change the throughput, so they part records."""
+    ep = record.get("ep") or record.get("decode_ep")
+    spec = record.get("spec_method")
+    parts = (
+        _hardware(record),
+        record.get("framework"),
+        record.get("precision"),
+        spec if spec and spec != "none" else None,
+        f"ep{ep}" if ep and int(ep) > 1 else None,
+        "dp-attention" if str(record.get("dp_attention") or record.get("decode_dp_attention")).lower() == "true"
+        else None,
+        "disagg" if str(record.get("disagg")).lower() == "true" else None,
+        f"{_gpus(record)}gpu",
+    )  # fmt: skip
     return "/".join(str(p) for p in parts if p)
+
+
+def inferencex_configurations(doc: Any) -> list[str]:
+    """The deployments a records document holds, as `select` names them."""
+    return sorted({_config_key(r) for r in _records(doc) or []})
 
 
 def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
     records = _records(doc) or []
-    configs = sorted({_config_key(r) for r in records})
+    configs = inferencex_configurations(doc)
     if select is not None:
         records = [r for r in records if _config_key(r) == select]
         if not records:
@@ -149,8 +185,10 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
         gpus = _gpus(r)
         out_mean = float(r["osl"]) * INFERENCEX_LENGTH_MEAN
         per_gpu = r.get("output_tput_per_gpu")
+        if per_gpu is None and r.get("tput_per_gpu") is not None:  # older records: the total only, split by shape
+            per_gpu = float(r["tput_per_gpu"]) * float(r["osl"]) / (float(r["isl"]) + float(r["osl"]))
         if per_gpu is None:
-            raise InputError("", "output_tput_per_gpu", "missing in an InferenceX record")
+            raise InputError("", "output_tput_per_gpu", "missing in an InferenceX record (and no tput_per_gpu)")
         levels.append(
             _clean(
                 concurrency=float(r["conc"]),
@@ -167,14 +205,14 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
             )
         )
     first = records[0]
-    hw = str(first.get("hw") or "")
+    hw = _hardware(first)
     meta = _clean(
-        model=first.get("model"),
+        model=INFERENCEX_MODELS.get(str(first.get("model")), first.get("model")),
         gpu=re.split(r"[-_]", hw)[0].upper() or None,
         gpu_count=_gpus(first),
         engine=first.get("framework"),
         precision=first.get("precision"),
-        tensor_parallel=int(first["tp"]) if first.get("tp") else None,
+        tensor_parallel=_tensor_parallel(first),
         tool="InferenceX",
     )
     note = (

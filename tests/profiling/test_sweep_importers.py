@@ -176,6 +176,43 @@ def test_inferencex_dump_tables_are_joined_on_config_id():
     assert profile.levels[0].req_per_s == pytest.approx(71 * 8 / 921.6)
 
 
+API_ROW = {"hardware": "mi355x", "framework": "sglang", "model": "dsr1", "precision": "fp4", "spec_method": "none",
+           "disagg": False, "is_multinode": False, "prefill_tp": 4, "prefill_ep": 1, "num_prefill_gpu": 4,
+           "decode_tp": 4, "decode_ep": 1, "decode_dp_attention": False, "num_decode_gpu": 4,
+           "isl": 1024, "osl": 1024, "conc": 4,
+           "metrics": {"median_ttft": 0.10738, "p99_ttft": 0.53535, "median_tpot": 0.010646, "p99_tpot": 0.011020,
+                       "tput_per_gpu": 180.657, "output_tput_per_gpu": 89.889}}  # fmt: skip
+"""An `/api/v1/benchmarks` row as InferenceX serves it (an aggregated 4-GPU SGLang deployment, DeepSeek-R1 FP4 on
+MI355X at 1k/1k, c = 4): the hardware under `hardware`, TP as `decode_tp`, both sides' GPU counts the same 4 GPUs."""
+
+
+def test_inferencex_api_rows_count_an_aggregated_deployments_gpus_once():
+    """req/s = 89.889 tok/s per GPU × 4 GPUs / (0.9 × 1,024) = 0.39014 (not × 8: prefill and decode share them)."""
+    older = {
+        **API_ROW,
+        "isl": 8192,
+        "conc": 8,
+        "metrics": {"median_ttft": 0.6069, "p99_ttft": 3.132, "median_tpot": 0.0217, "tput_per_gpu": 382.572},
+    }
+    profile = import_file_from({"data": [API_ROW, older]}, "api.json")  # fmt: skip
+    assert profile.meta.gpu == "MI355X" and profile.meta.gpu_count == 4 and profile.meta.tensor_parallel == 4
+    assert profile.meta.model == "deepseek-r1-0528"  # InferenceX's code "dsr1", as the catalogue names it
+    first, second = profile.levels
+    assert first.req_per_s == pytest.approx(89.889 * 4 / 921.6) and first.ttft_s.p99 == 0.53535
+    # a record with only the total: its output share is osl / (isl + osl) = 1,024 / 9,216
+    assert second.req_per_s == pytest.approx(382.572 * 1024 / 9216 * 4 / 921.6)
+
+
+def test_inferencex_api_rows_of_other_parallelism_or_speculation_are_other_deployments():
+    ep = {**API_ROW, "decode_ep": 4}
+    mtp = {**API_ROW, "spec_method": "mtp"}
+    with pytest.raises(InputError, match="--select") as error:
+        import_file_from([API_ROW, ep, mtp], "api.json")
+    assert "mi355x/sglang/fp4/4gpu" in str(error.value) and "mi355x/sglang/fp4/mtp/4gpu" in str(error.value)
+    chosen = import_file_from([API_ROW, ep, mtp], "api.json", ImportOptions(select="mi355x/sglang/fp4/ep4/4gpu"))
+    assert len(chosen.levels) == 1
+
+
 def _numeric_paths(node, path=()):
     if isinstance(node, bool):
         return
