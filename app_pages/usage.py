@@ -70,9 +70,15 @@ summary = report.summary
 cols = st.columns(4)
 volume_key = "requests_per_month" if "requests_per_month" in summary.workload else "tokens_per_month"
 cols[0].metric(volume_key.replace("_", " ").capitalize(), f"{summary.workload[volume_key]:,}")
-cols[1].metric("Monthly growth", growth_text(summary.monthly_growth))
+cols[1].metric(
+    "Monthly growth",
+    growth_text(summary.monthly_growth),
+    help="How much the volume grew from one month to the next in these exports, on average.",
+)
 peak = summary.peak_to_average
-cols[2].metric("Peak-to-average", "daily data" if peak is None else f"{peak:.2f}")
+cols[2].metric("Peak-to-average", "daily data" if peak is None else f"{peak:.2f}",
+               help="The busiest hour's load divided by the average hour's. A self-hosted fleet is sized for the "
+               "busy hours, so a higher ratio means more GPUs idle the rest of the day.")  # fmt: skip
 reported = sum(m.reported_cost_usd or 0 for m in summary.models)
 cols[3].metric("Reported spend", f"${reported:,.0f}" if reported else "not in the file")
 
@@ -112,13 +118,15 @@ recon = pd.DataFrame(
             "reported $": r.reported_cost_usd,
             "our prices $": r.priced_cost_usd,
             "difference $": r.difference_usd,
-            "difference %": None if not r.reported_cost_usd else 100 * (r.difference_usd or 0) / r.reported_cost_usd,
+            "difference": None if not r.reported_cost_usd else (r.difference_usd or 0) / r.reported_cost_usd,
         }
         for r in report.reconciliation
     ]
 )
-st.dataframe(recon, hide_index=True, placeholder="–", column_config={c: st.column_config.NumberColumn(format="dollar")
-             for c in ("reported $", "our prices $", "difference $")})  # fmt: skip
+money = {c: st.column_config.NumberColumn(format="dollar") for c in ("reported $", "our prices $", "difference $")}
+st.dataframe(recon, hide_index=True, placeholder="–", column_config={
+    **money, "difference": st.column_config.NumberColumn(
+        format="percent", help="Our prices minus the reported spend, as a share of the reported spend.")})  # fmt: skip
 st.caption(f"Our prices: {report.price_version}, list prices (no batch or negotiated discount).")
 
 if summary.granularity != "day":
@@ -131,12 +139,19 @@ shapes = pd.DataFrame(
         {
             "model": c["name"],
             "share": c["share"],
-            "mean input": c["input_tokens"],
-            "mean output": c["output_tokens"],
+            "mean input": round(c["input_tokens"]),
+            "mean output": round(c["output_tokens"]),
             "cached share": c.get("cached_input_share", 0.0),
-            **{f"input {k}": v for k, v in c.get("input_percentiles", {}).items()},
+            **{f"input {k}": None if v is None else round(v) for k, v in c.get("input_percentiles", {}).items()},
         }
         for c in summary.workload["classes"]
     ]
 )
-st.dataframe(shapes, hide_index=True, placeholder="–")
+shares = {
+    "share": st.column_config.NumberColumn(format="percent", help="This model's share of the requests."),
+    "cached share": st.column_config.NumberColumn(
+        format="percent", help="The share of input tokens the provider served from its prompt cache."),
+}  # fmt: skip
+tokens = {c: st.column_config.NumberColumn(format="localized", help="Tokens per request.")
+          for c in shapes.columns if c.startswith(("mean ", "input "))}  # fmt: skip
+st.dataframe(shapes, hide_index=True, placeholder="–", column_config={**shares, **tokens})

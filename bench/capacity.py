@@ -116,13 +116,16 @@ def corpus() -> list[tuple[str, Profile]]:
 
 
 def extra_corpus() -> list[tuple[str, Profile]]:
-    """Each deployment in the InferenceX records files named after `--extra` (fetched by the user, not bundled:
-    e.g. `/api/v1/benchmarks` JSON), imported as `inference-roi import --select` would."""
+    """Each aggregated deployment in the InferenceX records files named after `--extra` (fetched by the user, not
+    bundled: e.g. `/api/v1/benchmarks` JSON), imported as `inference-roi import --select` would. Disaggregated
+    multi-node deployments are left out: one replica of `capacity` is one aggregated server."""
     paths = sys.argv[sys.argv.index("--extra") + 1 :] if "--extra" in sys.argv else []
     out = []
     for path in (Path(p) for p in paths if not p.startswith("--")):
         doc = json.loads(path.read_text())
         for key in inferencex_configurations(doc):
+            if "/disagg/" in key:
+                continue
             profile = import_file(path, options=ImportOptions(select=key))
             out.append((f"{profile.meta.model} {key}", profile))
     return out
@@ -326,15 +329,18 @@ def main() -> None:
     configs = configurations(cards, sheet)
     left_out = calibrations(configs)
     left_out.update({name: SERVING for name, _ in extra_corpus()})  # held out already: the bundled calibration
+    extra: list[Case] = []
+    extras = {name for name, _ in extra_corpus()}
     for name, profile in corpus():
         found = list(profile_cases(name, profile, cards, sheet, left_out.get(name)))
         print(f"  {name}: {len(profile.levels)} levels, {len(found)} cases")
-        cases.extend(found)
+        (extra if name in extras else cases).extend(found)
     cases.extend(transfer_cases(configs))
     sparse = [
         case
         for name, profile in corpus()
         if (cut := three_shapes(profile)) is not None
+        if name not in extras
         for case in profile_cases(name, cut, cards, sheet, left_out.get(name))
     ]
     if "--cases" in sys.argv:
@@ -342,8 +348,12 @@ def main() -> None:
             print(f"{c.kind:<34} {c.error:7.1%}  {c.profile}: {c.what}")
         for c in sorted(sparse, key=lambda c: (c.kind, -c.error)):
             print(f"3 shapes: {c.kind:<34} {c.error:7.1%}  {c.profile}: {c.what}")
+        for c in sorted(extra, key=lambda c: (c.kind, -c.error)):
+            print(f"extra: {c.kind:<34} {c.error:7.1%}  {c.profile}: {c.what}")
     summarise(cases)
     summarise(sparse, "Three shapes per sweep (shortest, middle, longest input), the harder case:\n")
+    if extra:
+        summarise(extra, f"Sweeps from --extra ({len(extras)} deployments, never used to fit or calibrate):\n")
 
 
 if __name__ == "__main__":

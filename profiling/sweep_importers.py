@@ -134,10 +134,10 @@ def _tensor_parallel(record: dict[str, Any]) -> int | None:
 
 def _gpus(record: dict[str, Any]) -> int:
     """GPUs of one deployment. A disaggregated one has prefill and decode GPUs apart (their sum); an aggregated one
-    reports the same GPUs on both sides (`num_prefill_gpu` = `num_decode_gpu` = TP), so counts them once."""
+    serves both on the same TP × PP GPUs (its `num_*_gpu` fields repeat them, or count experts × TP: not added)."""
     prefill, decode = record.get("num_prefill_gpu"), record.get("num_decode_gpu")
-    if prefill and decode:
-        aggregated = str(record.get("disagg")).lower() in ("false", "0")
+    aggregated = str(record.get("disagg")).lower() in ("false", "0")
+    if prefill and decode and not (aggregated and _tensor_parallel(record)):
         return max(int(prefill), int(decode)) if aggregated else int(prefill) + int(decode)
     return (_tensor_parallel(record) or 1) * int(record.get("pp") or 1)
 
@@ -213,13 +213,34 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
         engine=first.get("framework"),
         precision=first.get("precision"),
         tensor_parallel=_tensor_parallel(first),
+        engine_version=images[0] if len(images := sorted({str(r["image"]) for r in records if r.get("image")})) == 1
+        else None,
         tool="InferenceX",
-    )
+    )  # fmt: skip
     note = (
         f"InferenceX records ({_config_key(first)}); mean lengths taken as {INFERENCEX_LENGTH_MEAN} x nominal "
         "(lengths drawn from 80-100 %); user-fetched data, not redistributed"
     )
-    return levels, meta, note
+    return levels, meta, note + _builds_note(records)
+
+
+def _builds_note(records: list[dict[str, Any]]) -> str:
+    """A warning when the records come from runs on several days: the dashboard keeps each shape's latest run, so
+    one shape can be measured on another engine build than the next, and the two differ by more than the shape.
+
+    >>> note = _builds_note([{"date": "2026-02-27", "image": "sglang:v0.5.9"}, {"date": "2026-05-18"}])
+    >>> note.split(":")[0], "1+ engine builds (sglang:v0.5.9)" in note
+    ('; WARNING', True)
+    >>> note.split("(")[1]
+    '2026-02-27 to 2026-05-18), 1+ engine builds '
+    """
+    dates = sorted({str(r["date"]) for r in records if r.get("date")})
+    if len(dates) < 2:
+        return ""
+    images = sorted({str(r["image"]) for r in records if r.get("image")})
+    builds = f"{len(images)}{'+' if any(not r.get('image') for r in records) else ''} engine builds"
+    return (f"; WARNING: measured on {len(dates)} days ({dates[0]} to {dates[-1]}), {builds} ({', '.join(images)}): "
+            "shapes run on different days can differ by the build, not only by the shape")  # fmt: skip
 
 
 # --- llm-d benchmark report v0.2 -----------------------------------------------------------------

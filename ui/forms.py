@@ -111,6 +111,8 @@ class NumberField:
     percent: bool = False
     max_value: float | None = None
     help: str | None = None
+    step: float | None = None
+    """A whole-number step (e.g. 500 for a salary): the box shows no decimals."""
 
 
 def number_fields(
@@ -130,8 +132,8 @@ def number_fields(
             container=cols[i % columns],
             min_value=0.0,
             max_value=None if f.max_value is None else float(f.max_value),
-            step=1.0 if whole or f.percent else None,
-            format="%.0f" if whole else None,
+            step=f.step or (1.0 if whole or f.percent else None),
+            format="%.0f" if whole or f.step else None,
             help=f.help,
         )
 

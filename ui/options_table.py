@@ -7,6 +7,7 @@ ops staff cost, the GPU sheet, the ownership defaults in tco.records.defaults); 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,16 @@ import streamlit as st
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.scenario import Ownership
 
-PRICING = ("on_demand", "reserved_1y", "reserved_3y", "spot", "owned", "custom $/GPU-h")
+PRICING = {
+    "on_demand": "rent on demand",
+    "reserved_1y": "rent, 1-year reserved",
+    "reserved_3y": "rent, 3-year reserved",
+    "spot": "rent spot",
+    "owned": "buy the servers",
+    "custom": "rent at your own $/GPU-h",
+}
+"""The scenario's pricing of a self-hosted option → the words the grid shows (its choices)."""
+PRICING_CODES = {words: code for code, words in PRICING.items()}
 OWNERSHIP_FIELDS = {
     "server_usd": "server price (USD)",
     "life_years": "life (years)",
@@ -40,7 +50,15 @@ def _pricing(option: dict[str, Any]) -> str | None:
         return None
     if option.get("ownership") is not None:
         return "owned"
-    return option.get("term") or "custom $/GPU-h"
+    return option.get("term") or "custom"
+
+
+def _profile_words(profile: str | None) -> str:
+    """A profile by its name, not its path: "glm-5-h200-fp8 (bundled)"; none: where the capacity comes from."""
+    if not profile:
+        return "none: transferred or estimated"
+    name = re.split(r"[\\/]", profile)[-1]
+    return f"{re.sub(r'[.](ya?ml|json)$', '', name)} (bundled)" if "profiling/reference" in profile else name
 
 
 def to_frame(options: list[dict[str, Any]]) -> pd.DataFrame:
@@ -57,13 +75,13 @@ def to_frame(options: list[dict[str, Any]]) -> pd.DataFrame:
                 "kind": "API" if api else "self-hosted",
                 "model": f"{o['provider']} / {o['model']}" if api else o["model"],
                 "gpu": None if api else o.get("gpu"),
-                "pricing": _pricing(o),
+                "pricing": None if api else PRICING[_pricing(o) or "custom"],
                 "usd_per_gpu_hour": o.get("usd_per_gpu_hour"),
                 "gpus_per_replica": o.get("gpus_per_replica"),
                 "autoscale": bool(o.get("autoscale", False)),
                 "implementation_usd": o.get("implementation_usd"),
                 "fixed_usd_per_month": o.get("fixed_usd_per_month"),
-                "throughput": None if api else (o.get("profile") or "roofline estimate"),
+                "throughput": None if api else _profile_words(o.get("profile")),
                 **{f: own.get(f) for f in OWNERSHIP_FIELDS},
             }
         )
@@ -93,10 +111,12 @@ def column_config(gpu_ids: list[str]) -> dict[str, Any]:
     return {
         "gpu": st.column_config.SelectboxColumn("GPU", options=gpu_ids),
         "pricing": st.column_config.SelectboxColumn(
-            "pricing", options=list(PRICING), help="Rent by term from the GPU sheet, own the servers, or your own price"
+            "pricing",
+            options=list(PRICING.values()),
+            help="Rent by term at the GPU sheet's price, buy the servers, or rent at your own price",
         ),
         "usd_per_gpu_hour": st.column_config.NumberColumn(
-            "$/GPU-h (custom)", min_value=0.01, format="$%.2f", help="Only with pricing = custom $/GPU-h"
+            "$/GPU-h (custom)", min_value=0.01, format="$%.2f", help=f"Only with pricing = {PRICING['custom']}"
         ),
         "gpus_per_replica": st.column_config.NumberColumn(
             "GPUs/replica", min_value=1, step=1, help="Blank: from the profile"
@@ -109,7 +129,7 @@ def column_config(gpu_ids: list[str]) -> dict[str, Any]:
             "throughput profile",
             width="large",
             help="The measured profile this option's capacity comes from (set where the option is added or on the "
-            "Throughput page); blank: transferred from a measured configuration or estimated",
+            "Throughput page; bundled ones by name); none: transferred from a measured configuration or estimated",
         ),
         **{
             f: st.column_config.NumberColumn(
@@ -167,14 +187,14 @@ def _apply_self_hosted(option: dict[str, Any], row: dict[str, Any]) -> None:
     _put(option, "gpu", _text(row["gpu"]))
     _put(option, "gpus_per_replica", _number(row["gpus_per_replica"]))
     _put(option, "autoscale", True if row["autoscale"] else None)
-    pricing = _text(row["pricing"]) or _pricing(option)
+    pricing = PRICING_CODES.get(_text(row["pricing"]) or "", _text(row["pricing"])) or _pricing(option)
     if pricing == "owned":
         option.pop("term", None)
         option.pop("usd_per_gpu_hour", None)
         own = option.setdefault("ownership", {})
         for name in OWNERSHIP_FIELDS:
             _put(own, name, _number(row[name]))
-    elif pricing == "custom $/GPU-h":
+    elif pricing == "custom":
         option.pop("term", None)
         option.pop("ownership", None)
         _put(option, "usd_per_gpu_hour", _number(row["usd_per_gpu_hour"]))

@@ -613,10 +613,14 @@ def test_capacity_policy_fields_reach_the_engine(catalogues):
 
 def test_edit_options_in_place_pricing_costs_and_ownership(catalogues):
     at = open_app(tab="Options")
-    rows = list(at.session_state["f.options.table.base"]["id"])
+    base = at.session_state["f.options.table.base"]
+    rows = list(base["id"])
     hosted = rows.index("glm5-h200")
+    # issue 27: the grid speaks words, not the scenario's codes or a file path
+    assert base["pricing"][hosted] == "rent, 1-year reserved" and "reserved_1y" not in set(base["pricing"])
+    assert base["throughput"][hosted] == "glm-5-fp8-tp8-vllm-inferencex (bundled)"
     at.session_state["f.options.table"] = {
-        "edited_rows": {hosted: {"pricing": "owned", "implementation_usd": 100_000.0, "usd_per_kwh": 0.2}},
+        "edited_rows": {hosted: {"pricing": "buy the servers", "implementation_usd": 100_000.0, "usd_per_kwh": 0.2}},
         "added_rows": [],
         "deleted_rows": [],
     }
@@ -632,7 +636,7 @@ def test_edit_options_in_place_pricing_costs_and_ownership(catalogues):
     )
     assert shown_verdict(at) == verdict(expected)
     at.session_state["f.options.table"] = {
-        "edited_rows": {hosted: {"pricing": "custom $/GPU-h", "usd_per_gpu_hour": 1.5}},
+        "edited_rows": {hosted: {"pricing": "rent at your own $/GPU-h", "usd_per_gpu_hour": 1.5}},
         "added_rows": [],
         "deleted_rows": [],
     }
@@ -909,6 +913,13 @@ def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues
     at.session_state["usage_report"] = report
     at.run()
     assert any("From usage.csv (generic usage CSV, 240 rows, by request):" in m.value for m in at.markdown)
+    # issue 27: shares and differences as percentages, tokens as whole numbers with separators, not raw floats
+    formats = {c: json.loads(df.proto.columns).get(c, {}).get("type_config", {}).get("format")
+               for df in at.dataframe for c in df.value.columns}  # fmt: skip
+    assert formats["difference"] == formats["share"] == formats["cached share"] == "percent"
+    assert formats["mean input"] == formats["input p99"] == "localized"
+    shapes = next(df.value for df in at.dataframe if "mean input" in df.value.columns)
+    assert all(float(v).is_integer() for v in shapes["mean input"])
     at.button(key="usage.fill").click().run()
     scenario = at.session_state["scenario"]
     mapping = scenario_mapping(report)
