@@ -9,12 +9,19 @@ from datafiles import InputError
 from pricing.listing import data_date_text
 from pricing.refresh import DEFAULT_URL, RefreshError, update_prices
 from scenario_io import codec
-from ui import forms, loaders, overrides, state, tables
+from ui import forms, loaders, options_table, overrides, state, tables
 
 SOURCE_CHARS = 48
 """A GPU offer's source in the table is cut to this (a "large" column); the expander below holds each in full."""
 API_COLUMNS = ("provider", "model", "input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok", "tiered",
                "price_since", "source")  # fmt: skip
+BASIS_WORDS = {
+    "vendor": "provider's price",
+    "third_party": "tracker or reseller",
+    "estimate": "our estimate",
+    "measured": "measured",
+}
+"""pricing.gpus.Basis → the words the offers table shows."""
 GPU_COLUMNS = ("gpu", "provider", "term", "usd_per_gpu_hour", "gpus_per_unit", "server_usd", "basis", "as_of", "source")
 """The GPU offers in this order: the date before the source, so a narrow screen scrolls only to read the source."""
 
@@ -73,7 +80,11 @@ with api_tab:
 
 with gpu_tab:
     offers = pd.DataFrame(loaders.gpu_offers())
-    shown = offers.assign(source=offers["source"].map(lambda s: tables.short_text(s, SOURCE_CHARS)))
+    shown = offers.assign(
+        source=offers["source"].map(lambda s: tables.short_text(s, SOURCE_CHARS)),
+        term=offers["term"].map(lambda t: options_table.PRICING.get(t, t)),
+        basis=offers["basis"].map(lambda b: BASIS_WORDS.get(b, b)),
+    )
     st.dataframe(
         shown[[c for c in GPU_COLUMNS if c in shown.columns]],
         hide_index=True,
@@ -83,7 +94,8 @@ with gpu_tab:
             "gpu": "GPU",
             "provider": st.column_config.TextColumn(width=270),
             "term": st.column_config.TextColumn(
-                help="on_demand: by the hour; reserved_1y / reserved_3y: committed for 1 or 3 years; owned: bought"
+                help="On demand: by the hour, stop any time; reserved: committed for 1 or 3 years at a lower rate; "
+                "spot: cheaper but can be taken back"
             ),
             "usd_per_gpu_hour": st.column_config.NumberColumn("$/GPU-hour", format="$%.2f"),
             "gpus_per_unit": st.column_config.NumberColumn(
@@ -91,21 +103,20 @@ with gpu_tab:
             ),
             "server_usd": st.column_config.NumberColumn("server price", format="dollar", step=1.0),
             "basis": st.column_config.TextColumn(
-                help="vendor: the provider's published price; third_party: a price tracker or reseller; "
-                "estimate: our estimate from the cited sources"
+                help="Where the figure comes from: the provider's published price, a price tracker or reseller, "
+                "or our estimate from the cited sources"
             ),
             "as_of": st.column_config.DateColumn("as of", help="The day the price was read or quoted"),
             "source": st.column_config.TextColumn(width="large", help="Where the price comes from; in full below"),
         },
     )
-    st.caption(
-        "basis: vendor = the provider's published price; third_party = a price tracker or reseller; "
-        "estimate = our estimate from the cited sources. Edit pricing/data/gpus.yaml to add your own quotes."
-    )
+    st.caption("Add your own quotes in pricing/data/gpus.yaml, or as a custom $/GPU-hour on an option.")
     with st.expander("Every source in full"):
         cited: dict[str, list[str]] = {}
         for row in offers.itertuples():
-            cited.setdefault(row.source, []).append(f"{row.gpu} {row.provider} ({row.term})")
+            cited.setdefault(row.source, []).append(
+                f"{row.gpu} {row.provider} ({options_table.PRICING.get(row.term, row.term)})"
+            )
         lines = [f"- {s}: {', '.join(used)}" for s, used in cited.items()]
         st.markdown(tables.escape_markdown("\n".join(lines)))
 

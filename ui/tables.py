@@ -165,8 +165,9 @@ def staff_caption(result: ScenarioResult) -> str | None:
         return None
     fte = f["ops_fte"]
     return (
-        f"$/month includes staff and platform: {', '.join(parts)} a month (ops FTE: API {fte['api']:g}, rented "
-        f"{fte['rented']:g}, owned {fte['owned']:g}, at {_money(per_fte)} an FTE-month; finance.ops_fte)."
+        f"$/month includes staff and platform: {', '.join(parts)} a month (engineers' time per option: API "
+        f"{fte['api']:g}, rented GPUs {fte['rented']:g}, owned servers {fte['owned']:g}, at {_money(per_fte)} an "
+        "engineer-month; an option's fixed/month in the options table replaces its staff)."
     )
 
 

@@ -306,7 +306,9 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
         )
         staff = mean_staff_usd(d.pick)
         if d.pick.kind == "api" and staff:
-            text += f" That includes ${staff:,.0f}/month of platform staff (finance.ops_fte.api)."
+            fte = ((result.assumptions.get("finance") or {}).get("ops_fte") or {}).get("api")
+            share = f"{fte:g} of an engineer's time; " if fte else ""
+            text += f" That includes ${staff:,.0f}/month of platform staff ({share}an option's fixed/month sets it)."
         if d.pick.distillation is not None and d.pick.one_time_cost_usd is not None:
             text += (
                 f" It is a student distilled from {d.pick.distillation['teacher']}: a one-time project of "

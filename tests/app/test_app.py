@@ -561,6 +561,10 @@ def test_prices_page_searches_and_reports_a_failed_refresh():
     written = next(e for e in at.expander if e.label == "Every source in full").markdown[0].value
     assert all(s.replace("$", r"\$") in written for s in full)
     assert list(offers.columns).index("as_of") < list(offers.columns).index("source")
+    # words, not the sheet's codes: "rent, 1-year reserved", "tracker or reseller"
+    codes = {"on_demand", "reserved_1y", "reserved_3y", "owned", "third_party", "vendor", "estimate"}
+    assert not codes & (set(offers["term"]) | set(offers["basis"])), set(offers["term"]) | set(offers["basis"])
+    assert "rent on demand" in set(offers["term"]) and "tracker or reseller" in set(offers["basis"])
     at.text_input(key="prices.url").set_value("http://127.0.0.1:9/prices.json")
     next(b for b in at.button if b.label == "Refresh API prices").click().run()
     assert not at.exception
