@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from datafiles import InputError
+from pricing.gpus import BASIS_WORDS
 from pricing.listing import data_date_text
 from pricing.refresh import DEFAULT_URL, RefreshError, update_prices
 from scenario_io import codec
@@ -15,13 +16,6 @@ SOURCE_CHARS = 48
 """A GPU offer's source in the table is cut to this (a "large" column); the expander below holds each in full."""
 API_COLUMNS = ("provider", "model", "input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok", "tiered",
                "price_since", "source")  # fmt: skip
-BASIS_WORDS = {
-    "vendor": "provider's price",
-    "third_party": "tracker or reseller",
-    "estimate": "our estimate",
-    "measured": "measured",
-}
-"""pricing.gpus.Basis → the words the offers table shows."""
 GPU_COLUMNS = ("gpu", "provider", "term", "usd_per_gpu_hour", "gpus_per_unit", "server_usd", "basis", "as_of", "source")
 """The GPU offers in this order: the date before the source, so a narrow screen scrolls only to read the source."""
 

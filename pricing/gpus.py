@@ -15,6 +15,11 @@ DATA_DIR = Path(__file__).parent / "data"
 
 Term = Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
 Basis = Literal["vendor", "third_party", "estimate", "measured"]
+TERM_WORDS = {"on_demand": "on demand", "reserved_1y": "1-year reserved", "reserved_3y": "3-year reserved",
+              "spot": "spot"}  # fmt: skip
+BASIS_WORDS = {"vendor": "provider's price", "third_party": "tracker or reseller", "estimate": "our estimate",
+               "measured": "measured"}  # fmt: skip
+"""The sheet's codes in the words a reader sees (offer labels, the Prices page)."""
 Positive = Annotated[float, Field(gt=0)]
 
 
@@ -30,8 +35,8 @@ class RentalOffer:
 
     def label(self) -> str:
         return (
-            f"{self.term} ${self.usd_per_gpu_hour:.2f}/GPU-h in {self.gpus_per_instance}-GPU instances, "
-            f"{self.provider} ({self.basis}, {self.as_of})"
+            f"{TERM_WORDS[self.term]} ${self.usd_per_gpu_hour:.2f}/GPU-h in {self.gpus_per_instance}-GPU instances, "
+            f"{self.provider} ({BASIS_WORDS[self.basis]}, {self.as_of})"
         )
 
 

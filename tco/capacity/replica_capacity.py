@@ -172,7 +172,7 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
     max_conc = memory.max_concurrency if memory is not None else None
     notes: list[str] = []
     if source == "memory_fit" and memory is not None:
-        notes.append(f"gpus_per_replica = {gpus} from the memory fit: {memory.explain(context)}")
+        notes.append(f"{gpus} GPUs a replica, the fewest it fits on, from the memory fit: {memory.explain(context)}")
     layout = layout_for(card, gpus)
     if layout.nodes > 1:
         hop = internode_step_s(card.layers if card else None, layout.nodes)

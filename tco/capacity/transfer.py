@@ -27,6 +27,7 @@ Worked example: gpt-oss-120b measured on 1 × H200 (4.8 TB/s, 1,979 fp8 TFLOP/s)
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,7 +63,8 @@ class Transfer:
 
     def label(self) -> str:
         meta = self.source.profile.meta
-        return f"{self.source.name} ({meta.model} on {meta.gpu_count} x {self.source.gpu.id}, {self.relation})"
+        name = re.sub(r"[.](ya?ml|json)$", "", re.split(r"[\\/]", self.source.name)[-1])
+        return f"the profile {name} ({meta.model} on {meta.gpu_count} x {self.source.gpu.id}, {self.relation})"
 
 
 def _size_distance(a: ModelCard, b: ModelCard) -> float | None:

@@ -104,7 +104,7 @@ def test_the_flagship_b200_option_is_transferred_from_the_h200_sweep(cats):
     result = evaluate(load_inputs(ROOT / "scenarios" / "glm5-vs-frontier.yaml", cats, today=TODAY))
     h200, b200 = result.option("glm5-h200"), result.option("glm5-b200")
     assert b200.capacity["method"] == "transferred"
-    assert "glm-5-fp8-tp8-vllm-inferencex.yaml" in b200.capacity["transferred_from"]
+    assert "the profile glm-5-fp8-tp8-vllm-inferencex (" in b200.capacity["transferred_from"]
     assert b200.capacity["expected_error"] == SAME_MODEL_ERROR
     # at the SLO the B200's shorter steps also admit more concurrency under the ITL bound, so X* grows by more than
     # the hardware ratio; at one concurrency it grows by exactly what the hardware gives
