@@ -19,9 +19,23 @@ with st.expander("Uncertainty ranges (tornado and Monte Carlo)", expanded=False)
         "uncertainty",
         Uncertainty(),
         [
-            forms.NumberField("Samples", "samples", max_value=200_000),
-            forms.NumberField("Seed", "seed"),
-            forms.NumberField("Throughput sd, measured (%)", "throughput_rel_sd", percent=True, max_value=100),
+            forms.NumberField(
+                "Samples",
+                "samples",
+                max_value=200_000,
+                help="How many futures the Monte Carlo draws; more is steadier and slower",
+            ),
+            forms.NumberField(
+                "Seed", "seed", help="Fixes the random draws, so the same inputs give the same chart every time"
+            ),
+            forms.NumberField(
+                "Throughput sd, measured (%)",
+                "throughput_rel_sd",
+                percent=True,
+                max_value=100,
+                help="How far the real throughput may sit from the profile's figure: one standard "
+                "deviation, as a share, for a measured profile (estimates get a wider spread)",
+            ),
             forms.NumberField(
                 "GPU price ± (%)",
                 "gpu_price_rel_range",
@@ -36,9 +50,29 @@ with st.expander("Uncertainty ranges (tornado and Monte Carlo)", expanded=False)
                 max_value=99,
                 help="Electricity for owned servers; default ±20 % (US industrial power moved ~16 % in 2021-22, EIA)",
             ),
-            forms.NumberField("API price ± (%)", "api_price_rel_range", percent=True, max_value=99),
-            forms.NumberField("Peak-to-average ± (%)", "peak_rel_range", percent=True, max_value=99),
-            forms.NumberField("Monthly growth sd (points)", "growth_sd", percent=True, max_value=100),
+            forms.NumberField(
+                "API price ± (%)",
+                "api_price_rel_range",
+                percent=True,
+                max_value=99,
+                help="How far API prices may move from today's list prices, either way",
+            ),
+            forms.NumberField(
+                "Peak-to-average ± (%)",
+                "peak_rel_range",
+                percent=True,
+                max_value=99,
+                help="How far the busiest hour may sit from the workload's peak-to-average, either "
+                "way: a higher peak needs more GPUs",
+            ),
+            forms.NumberField(
+                "Monthly growth sd (points)",
+                "growth_sd",
+                percent=True,
+                max_value=100,
+                help="How far the monthly growth may sit from the scenario's: one standard "
+                "deviation, in percentage points (5 % ± 2 points: 3–7 % a month)",
+            ),
             forms.NumberField(
                 "API price decline ± (points a year)",
                 "api_decline_range",
@@ -46,7 +80,13 @@ with st.expander("Uncertainty ranges (tornado and Monte Carlo)", expanded=False)
                 max_value=99,
                 help="Around the scenario's own rate; below zero the API's prices rise",
             ),
-            forms.NumberField("Staff and platform ± (%)", "staff_rel_range", percent=True, max_value=99),
+            forms.NumberField(
+                "Staff and platform ± (%)",
+                "staff_rel_range",
+                percent=True,
+                max_value=99,
+                help="How far the staff and platform costs may move, either way",
+            ),
             forms.NumberField(
                 "One-time costs ± (%)",
                 "one_time_rel_range",

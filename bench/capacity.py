@@ -184,7 +184,8 @@ def profile_cases(name: str, profile: Profile, cards, sheet, calibration: Calibr
     precision = profile.meta.precision or (default_precision(gpu) if gpu else None)
     for group in group_levels(profile.levels, share):
         train = without(profile, group.indices)
-        hints = fit_hints(card, gpu, profile.meta.gpu_count, precision, group.shape.mean_context_tokens)
+        hints = fit_hints(card, gpu, profile.meta.gpu_count, precision, group.shape.mean_context_tokens,
+                          profile.meta.engine)  # fmt: skip
         model = fit_profile(train, hints)
         if model is None:
             continue

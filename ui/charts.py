@@ -250,7 +250,8 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
     if view.capacity.req_per_s is not None:
         picked = "capacity at the SLO" if view.capacity.level_index is not None else "predicted knee"
         figure.add_vline(x=view.capacity.req_per_s, line={"color": SAVINGS}, annotation_text=picked,
-                         annotation_position="bottom right")  # fmt: skip
+                         annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.6)",
+                         annotation_font_size=11)  # fmt: skip
     figure.update_layout(
         title=title,
         xaxis_title="requests/s per replica",
@@ -270,8 +271,8 @@ def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
         figure.add_hline(y=bound, line={"dash": "dash", "color": "red"})
         figure.add_annotation(x=0 if i % 2 == 0 else 1, xref="x domain", y=float(np.log10(bound)), yref="y",
                               text=f"SLO {name} ≤ {bound:g} s", showarrow=False, yanchor="bottom",
-                              xanchor="left" if i % 2 == 0 else "right", font={"color": "red"},
-                              bgcolor="rgba(255,255,255,0.95)")  # fmt: skip
+                              xanchor="left" if i % 2 == 0 else "right", font={"color": "red", "size": 11},
+                              bgcolor="rgba(255,255,255,0.6)")  # fmt: skip  # markers show through
 
 
 def pareto(view: ProfileView, title: str) -> go.Figure:
@@ -341,7 +342,7 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
         y=[o.quality_score for o in frontier],
         mode="lines",
         line={"shape": "hv", "dash": "dash", "color": "grey"},
-        name="Pareto frontier",
+        name="Pareto frontier (no option is both cheaper and better)",
     )
     if min_score is not None:
         figure.add_hline(y=min_score, line={"color": "red", "dash": "dot"}, annotation_text="good enough")

@@ -125,9 +125,23 @@ def _form(teachers: list[str]) -> None:
             key=seeded("distil.completion", 3000),
             help="Reasoning traces included: what the teacher writes and the student learns",
         )
-        d.number_input("Epochs", min_value=0.1, max_value=100.0, step=1.0, key=seeded("distil.epochs", 3.0))
+        d.number_input(
+            "Epochs",
+            min_value=0.1,
+            max_value=100.0,
+            step=1.0,
+            key=seeded("distil.epochs", 3.0),
+            help="How many times training passes over every example; GPU hours grow in step",
+        )
         left, right = st.columns(2)
-        left.radio("Method", list(METHODS), key=key("distil.method"))
+        left.radio(
+            "Method",
+            list(METHODS),
+            key=key("distil.method"),
+            help="Full fine-tune trains every weight: about 6 FLOPs per parameter per token (6ND), 16 bytes "
+            "of GPU memory per parameter. LoRA trains small adapters on frozen weights: about 4ND, far less "
+            "memory, usually a little less quality",
+        )
         right.selectbox(
             "Training GPU",
             gpus,
@@ -145,6 +159,7 @@ def _form(teachers: list[str]) -> None:
             max_value=10**7,
             step=100,
             key=seeded("distil.eval_tasks", 500),
+            help="Test tasks the teacher answers to check the student against it; paid at the teacher's price",
         )
         right.number_input(
             "Re-distil every N months (0 = never)", min_value=0, max_value=120, step=1, key=key("distil.redistill")

@@ -113,5 +113,5 @@ def results(analysis: Analysis) -> None:
             st.markdown(draws_text(state.mix_draws(analysis)))
     st.download_button("The mix month by month (CSV)", mix_monthly_csv(mix), file_name="best-mix-monthly.csv",
                        mime="text/csv", icon=":material/table:")  # fmt: skip
-    st.caption(f"Solver: {mix.solver['name']}, {mix.solver['status']}, {mix.solver['seconds']:.2f} s. "
-               + " ".join(mix.notes))  # fmt: skip
+    st.caption(" ".join(mix.notes) + f" Solved by {mix.solver['name']} ({mix.solver['status']}, "
+               f"{mix.solver['seconds']:.2f} s).")  # fmt: skip

@@ -5,8 +5,11 @@ failed requests; `a` is fitted when the profile has two or more concurrencies. W
 tell apart is tied by structure rather than guessed:
 - with input lengths varied at two or more concurrencies, π comes from throughput itself (a TTFT slope holds
   queueing and would over-charge prefill);
-- with one shape and TTFT, π = the hardware's prefill seconds per token when known (never more than the
-  fastest level's TTFT per token), else the lowest-load TTFT p50 / I_u (at most 90 % of the request's time);
+- with one input length and TTFT, π = the hardware's prefill seconds per token at the engine's measured prefill
+  efficiency (`tco.capacity.prefill_efficiency`) when known, never more than the fastest level's TTFT per token;
+  else, with one shape, the lowest-load TTFT p50 / I_u (at most 90 % of the request's time). (Before: with two or
+  more shapes of one input length π = b; on InferenceX's DeepSeek-R1 sweeps, 1k/1k + 1k/8k asked about 8k/1k,
+  the hint took bench/capacity.py's throughput median from 23.9 % to 19.6 %);
 - with four or more shapes spanning input and output lengths (no TTFT needed), all terms are fitted;
 - otherwise (offline figures at 1–3 shapes) prefill and decode tokens cost alike, π = b, and g = b / L0.
 L0 is the card's: 2·N_active·B / (kv_bytes_per_token·F) — compute per token against KV bytes per token
@@ -191,7 +194,7 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple
     prefill = None
     if not varied_input:  # one input length: the hardware's slope when known (TTFT also holds a fixed overhead)
         hinted = ttft[1] if ttft is not None and hints.prefill_s_per_token is not None else None
-        prefill = hinted if hinted is not None and len(shapes) == 1 else _one_shape_prefill(points, len(shapes))
+        prefill = hinted if hinted is not None else _one_shape_prefill(points, len(shapes))
     coefficients = _fit_throughput(points, len(shapes), prefill, hints.decode_context_tokens)
     concurrencies = [p.concurrency for p in points if p.concurrency]
     max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None

@@ -180,7 +180,8 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
             f"multi-node replica: {layout.label()}; each decode step crosses nodes twice per layer "
             f"(+{hop * 1e3:.2g} ms a step in an estimate; a profile measured on this layout already holds it)"
         )
-    hints = fit_hints(card, gpu, gpus, precision, context)
+    engine = item.profile.meta.engine if item.profile is not None else None
+    hints = fit_hints(card, gpu, gpus, precision, context, engine)
     model = fit_profile(item.profile, hints) if item.profile is not None else None
 
     def class_capacities(bounds: Slo) -> list[Capacity]:

@@ -50,6 +50,7 @@ memory 1,000 × (8e9 / 729 + 0.197e9) / 4.8e12 = 0.0432 s; ceiling 1 / 0.0432 = 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from models.catalog import ModelCard
@@ -58,6 +59,7 @@ from tco.capacity.fitting import FitHints
 from tco.capacity.layout import internode_step_s, layout_for
 from tco.capacity.memory_fit import bytes_per_param, card_fit, kv_bytes_per_sequence
 from tco.capacity.perf_model import PerfModel
+from tco.capacity.prefill_efficiency import prefill_efficiency
 from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 
@@ -152,11 +154,17 @@ def prefill_s_per_token(
 
 
 def fit_hints(
-    card: ModelCard | None, gpu: GpuType | None, gpus: int, precision: str | None, context_tokens: float
+    card: ModelCard | None,
+    gpu: GpuType | None,
+    gpus: int,
+    precision: str | None,
+    context_tokens: float,
+    engine: str | None = None,
 ) -> FitHints:
     """What the hardware and the card tell a profile's fit (`fitting.FitHints`): the calibrated prefill seconds
-    per token, and L0 = b/g = 2·N_active·B / (kv_bytes_per_token(L)·F) at `context_tokens` (peak figures: the
-    ratio is what matters). Without the card's KV shape, the tabled L0.
+    per token (at the engine's prefill efficiency where measured: `tco.capacity.prefill_efficiency`), and
+    L0 = b/g = 2·N_active·B / (kv_bytes_per_token(L)·F) at `context_tokens` (peak figures: the ratio is what
+    matters). Without the card's KV shape, the tabled L0.
 
     Dense Llama 3.3 70B on H200 at fp8 (327,680 KV bytes a token): 2 × 70.6e9 × 4.8e12 / (327,680 × 1.979e15)
     = 1,045 tokens, beside the 950 fitted on NVIDIA's dense tables.
@@ -164,7 +172,9 @@ def fit_hints(
     >>> round(2 * 70.6e9 * 4.8e12 / (327_680 * 1.979e15))
     1045
     """
-    prefill = prefill_s_per_token(card, gpu, gpus, precision)
+    measured = prefill_efficiency(engine, gpu.id if gpu else None)
+    calibration = SERVING if measured is None else dataclasses.replace(SERVING, compute=measured)
+    prefill = prefill_s_per_token(card, gpu, gpus, precision, calibration)
     if card is None or gpu is None or precision is None or card.active_params_b is None or context_tokens <= 0:
         return FitHints(prefill)
     kv = kv_bytes_per_sequence(card, context_tokens)

@@ -132,7 +132,8 @@ def profile_view(
 ) -> ProfileView:
     gpus = profile.meta.gpu_count
     precision = profile.meta.precision or (default_precision(gpu) if gpu else "bf16")
-    model = fit_profile(profile, fit_hints(card, gpu, gpus, precision, cls.input_tokens + cls.output_tokens))
+    context = cls.input_tokens + cls.output_tokens
+    model = fit_profile(profile, fit_hints(card, gpu, gpus, precision, context, profile.meta.engine))
     rows = []
     for check in level_checks(profile, slo):
         level = profile.levels[check.index]

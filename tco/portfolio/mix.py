@@ -223,13 +223,15 @@ def _share(share: float) -> str:
 
 def _notes(menu: Menu) -> list[str]:
     notes = [
-        "A fleet serving several classes shares its replicas in proportion: Σ load ÷ X* of each class ≤ "
-        "utilisation × replicas (X* measured or modelled for each class alone).",
+        "A fleet serving several request classes shares its replicas: each class takes the share of a replica its "
+        "load needs at that class's own capacity per replica (measured or modelled for the class alone), and the "
+        "shares add up to at most the planned utilisation of the replicas running.",
     ]
     if menu.load_factor.size == 1:
         notes.append(
-            "Without a 24-hour curve (workload.daily_curve) every hour is sized at the peak-to-average, as for the "
-            "single options: overflow can then only split a class evenly, not send the peak hours elsewhere."
+            "Without a 24-hour load curve (Workload: peak, 24-hour curve) every hour is sized at the "
+            "peak-to-average, as for the single options: overflow can then only split a class evenly, not send the "
+            "peak hours elsewhere."
         )
     return notes
 

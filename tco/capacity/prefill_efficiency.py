@@ -1,0 +1,34 @@
+"""How fast an engine prefills on a GPU family, as a share of peak FLOP/s: the slope a profile with one input length
+cannot give its fit (`tco.capacity.roofline.fit_hints`).
+
+Measured as the TTFT p50 slope between two input lengths at the same concurrency (4 or 8, little queueing):
+
+    η_c = 2·N_active·ΔI / (n·F·ΔTTFT)
+
+on published InferenceX sweeps (runs of 2025-10 to 2026-06; `python bench/capacity.py --extra FILE` prints each
+deployment's), one figure per deployment and concurrency:
+
+- vLLM on 8 × H200 (GLM-5, MiniMax-M2.5 × 2, Qwen3.5; the bundled sweeps): 0.005–0.13, median ~0.02, which
+  is `tco.capacity.roofline.SERVING`'s compute efficiency (0.028) fitted on the same sweeps;
+- SGLang and TensorRT-LLM on NVIDIA (DeepSeek-R1-0528 on H200 and B200, 10 deployments): 0.03–0.27, median 0.13;
+- SGLang and ATOM on AMD (DeepSeek-R1-0528 on MI300X, MI325X and MI355X, 11 figures): 0.03–0.08, median 0.049.
+
+Any other engine (and an unrecorded one) takes SERVING's figure.
+
+>>> prefill_efficiency("sglang", "H200"), prefill_efficiency("atom", "MI355X"), prefill_efficiency("vllm", "H200")
+(0.13, 0.049, None)
+"""
+
+from __future__ import annotations
+
+LEAN_ENGINES = ("sglang", "trt", "tensorrt", "atom", "dynamo", "mori")
+"""Engine names (as profiles record them, lower case, by prefix) whose prefill ran at the figures below."""
+NVIDIA_LEAN = 0.13
+AMD_LEAN = 0.049
+
+
+def prefill_efficiency(engine: str | None, gpu_id: str | None) -> float | None:
+    """η_c for prefill of `engine` on `gpu_id` (module docstring), None: SERVING's."""
+    if not engine or not gpu_id or not engine.lower().startswith(LEAN_ENGINES):
+        return None
+    return AMD_LEAN if gpu_id.upper().startswith("MI") else NVIDIA_LEAN
