@@ -16,7 +16,12 @@ CROSSING_COLOURS = ("#1b7a1b", "#4caf50", "#0e4d0e", "#81c784")
 LEGEND_BELOW: dict[str, Any] = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 """The legend under the x axis title, in the figure's bottom margin (Plotly grows the margin to hold it), so it
 covers neither the plot nor the axis title, however many rows it wraps to."""
-LAYOUT: dict[str, Any] = {"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "legend": LEGEND_BELOW}
+LAYOUT: dict[str, Any] = {
+    "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+    "legend": LEGEND_BELOW,
+    "modebar": {"orientation": "v"},
+}
+"""The tool bar that appears on hover stands down the right edge: across the top it covered a long title at 1280 px."""
 COMPONENT_COLOURS = {
     "input": "#4c78a8",
     "cached_input": "#9ecae9",
