@@ -23,8 +23,8 @@ data = state.data()
 cat = loaders.catalogues()
 st.title("Prices")
 st.caption(
-    f"API prices: {cat.prices.version}. GPU offers and purchase prices: pricing/data/gpus.yaml, each with its basis "
-    "(vendor = published list price, third_party = a tracker or reseller, estimate = ours) and date."
+    f"API prices: {cat.prices.version}. GPU offers and purchase prices: pricing/data/gpus.yaml, each with where it "
+    "comes from (the provider's own list price, a price tracker or reseller, or our estimate) and its date."
 )
 
 api_tab, gpu_tab, override_tab, refresh_tab = st.tabs(

@@ -27,6 +27,13 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   middle and longest input, as sparse as the published sweeps that measure three shapes (InferenceX's main
   sweeps: 1k/1k, 1k/8k, 8k/1k). The left-out shape is far from the two left, so this is the harder case.
 
+- **--extra FILE** (a third table): every aggregated deployment in an InferenceX records file you fetched (the
+  dashboard's `/api/v1/benchmarks` JSON), left out shape by shape the same way; never used to fit or calibrate
+  (the prefill efficiencies in `tco.capacity.prefill_efficiency` were read from such sweeps' TTFT slopes, so for
+  that one constant they are not held out). Not bundled: the records are not ours to redistribute. Such records
+  keep each shape's latest run, so one deployment's shapes can come from different engine builds (the importer
+  warns), which sets a floor under these errors.
+
 The right-hand column is issue 23's target.
 """
 
