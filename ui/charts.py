@@ -342,7 +342,7 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
         y=[o.quality_score for o in frontier],
         mode="lines",
         line={"shape": "hv", "dash": "dash", "color": "grey"},
-        name="Pareto frontier (no option is both cheaper and better)",
+        name="Pareto frontier (no other option is both cheaper and better)",
     )
     if min_score is not None:
         figure.add_hline(y=min_score, line={"color": "red", "dash": "dot"}, annotation_text="good enough")

@@ -13,14 +13,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from pricing.gpus import TERM_WORDS
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.scenario import Ownership
 
 PRICING = {
-    "on_demand": "rent on demand",
-    "reserved_1y": "rent, 1-year reserved",
-    "reserved_3y": "rent, 3-year reserved",
-    "spot": "rent spot",
+    **{term: f"rent {words}" for term, words in TERM_WORDS.items()},
     "owned": "buy the servers",
     "custom": "rent at your own $/GPU-h",
 }

@@ -10,8 +10,12 @@ deployment's), one figure per deployment and concurrency:
 
 - vLLM on 8 × H200 (GLM-5, MiniMax-M2.5 × 2, Qwen3.5; the bundled sweeps): 0.005–0.13, median ~0.02, which
   is `tco.capacity.roofline.SERVING`'s compute efficiency (0.028) fitted on the same sweeps;
-- SGLang and TensorRT-LLM on NVIDIA (DeepSeek-R1-0528 on H200 and B200, 10 deployments): 0.03–0.27, median 0.13;
-- SGLang and ATOM on AMD (DeepSeek-R1-0528 on MI300X, MI325X and MI355X, 11 figures): 0.03–0.08, median 0.049.
+- SGLang and TensorRT-LLM on NVIDIA (DeepSeek-R1-0528 on H200 and B200, 9 deployments, 10 figures): 0.03–0.27,
+  median 0.13;
+- SGLang and ATOM on AMD (DeepSeek-R1-0528 on MI300X, MI325X and MI355X, 8 deployments, 10 figures): 0.03–0.08,
+  median 0.049.
+
+Aggregated deployments only (one server, prefill and decode together); disaggregated stacks were not measured.
 
 Any other engine (and an unrecorded one) takes SERVING's figure.
 
@@ -21,7 +25,7 @@ Any other engine (and an unrecorded one) takes SERVING's figure.
 
 from __future__ import annotations
 
-LEAN_ENGINES = ("sglang", "trt", "tensorrt", "atom", "dynamo", "mori")
+LEAN_ENGINES = ("sglang", "trt", "tensorrt", "atom")
 """Engine names (as profiles record them, lower case, by prefix) whose prefill ran at the figures below."""
 NVIDIA_LEAN = 0.13
 AMD_LEAN = 0.049

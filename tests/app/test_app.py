@@ -561,7 +561,7 @@ def test_prices_page_searches_and_reports_a_failed_refresh():
     written = next(e for e in at.expander if e.label == "Every source in full").markdown[0].value
     assert all(s.replace("$", r"\$") in written for s in full)
     assert list(offers.columns).index("as_of") < list(offers.columns).index("source")
-    # words, not the sheet's codes: "rent, 1-year reserved", "tracker or reseller"
+    # words, not the sheet's codes: "rent 1-year reserved", "tracker or reseller"
     codes = {"on_demand", "reserved_1y", "reserved_3y", "owned", "third_party", "vendor", "estimate"}
     assert not codes & (set(offers["term"]) | set(offers["basis"])), set(offers["term"]) | set(offers["basis"])
     assert "rent on demand" in set(offers["term"]) and "tracker or reseller" in set(offers["basis"])
@@ -621,7 +621,7 @@ def test_edit_options_in_place_pricing_costs_and_ownership(catalogues):
     rows = list(base["id"])
     hosted = rows.index("glm5-h200")
     # issue 27: the grid speaks words, not the scenario's codes or a file path
-    assert base["pricing"][hosted] == "rent, 1-year reserved" and "reserved_1y" not in set(base["pricing"])
+    assert base["pricing"][hosted] == "rent 1-year reserved" and "reserved_1y" not in set(base["pricing"])
     assert base["throughput"][hosted] == "glm-5-fp8-tp8-vllm-inferencex (bundled)"
     at.session_state["f.options.table"] = {
         "edited_rows": {hosted: {"pricing": "buy the servers", "implementation_usd": 100_000.0, "usd_per_kwh": 0.2}},
