@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -113,7 +114,8 @@ def test_throughput_spread_widens_with_the_basis(support):
     assert throughput_sd("measured", 0.0, 0.12) < throughput_sd("published", 0.0, 0.12) == PUBLISHED_SD
     assert throughput_sd("modelled", 0.25, 0.12) == 0.25 and throughput_sd("estimated", 0.36, 0.12) == 0.36
     sds = option_throughput_sds(setup_options(support), 0.12)
-    assert sds == {"glm5-h200": 0.25}  # the example's modelled X*, ±25 %
+    # the example's X*: 500 output tokens, 3.9× the sweep's longest (128): 0.25 × (1 + 0.67 ln 3.9)
+    assert sds == {"glm5-h200": pytest.approx(0.25 * (1 + 0.67 * math.log(500 / 128)))}
     ranges = evaluate(support).assumptions["uncertainty"]
     assert ranges["throughput_multiplier"]["sd_by_option"] == sds
     assert ranges["api_price_decline_annual"]["mode"] == support.scenario.finance.api_price_decline_annual
