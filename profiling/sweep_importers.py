@@ -174,11 +174,13 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
         if not records:
             raise InputError("", "select", f"no InferenceX records for {select!r}; configurations: {configs[:8]}")
     elif len(configs) > 1:
+        one_server = [c for c in configs if "/disagg/" not in c]  # what one replica of `capacity` is
+        disaggregated = [c for c in configs if "/disagg/" in c]
         raise InputError(
             "",
             "select",
-            f"records of {len(configs)} configurations; pick one with --select, e.g. "
-            f"{configs[0]!r} (all: {configs[:8]})",
+            f"records of {len(configs)} configurations ({len(one_server)} on one server); pick one with --select, "
+            f"e.g. {(one_server or configs)[0]!r} (the first: {(one_server + disaggregated)[:8]})",
         )
     levels = []
     for r in records:
