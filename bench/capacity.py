@@ -54,8 +54,8 @@ sys.path.insert(0, str(ROOT))
 from models import load_catalog  # noqa: E402
 from pricing import load_gpu_sheet  # noqa: E402
 from profiling.importers import ImportOptions, import_file  # noqa: E402
+from profiling.inferencex_import import inferencex_configurations  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
-from profiling.sweep_importers import inferencex_configurations  # noqa: E402
 from tco.capacity.at_slo import ESTIMATED_AT_SLO_ERROR, capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate, serving_sets  # noqa: E402
 from tco.capacity.fitting import covering, fit_profile, profile_points  # noqa: E402

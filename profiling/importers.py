@@ -6,7 +6,8 @@ our `itl_s` (decode time per token, per request) is vLLM's and SGLang's TPOT, gu
 gaps (vLLM/SGLang "ITL", AIPerf `inter_chunk_latency`) go to `chunk_gap_s`. Headline numbers
 are copied exactly (milliseconds converted to seconds); nothing is recomputed.
 Functions here take parsed data and return profile dicts: reading the file is `import_file`'s job. vLLM's and
-SGLang's converters are in `profiling.serving_importers`, published sweeps' in `profiling.sweep_importers`.
+SGLang's converters are in `profiling.serving_importers`, published sweeps' in `profiling.sweep_importers` and
+`profiling.inferencex_import`.
 Several files of one deployment (one per level, as vLLM and InferenceX write them) become one profile through
 `merge`: from disk (`import_files`, the CLI) or from memory (`profile_from_texts`, the app's uploads).
 """
@@ -22,6 +23,7 @@ from typing import Any, Literal
 
 from datafiles import InputError, parse_csv_rows, parse_json_text, parse_yaml_text, read_text
 from datafiles.errors import excerpt
+from profiling import inferencex_import as inferencex
 from profiling import sweep_importers as sweeps
 from profiling.schema import PROFILE_VERSION, Profile, parse_profile, profile_from_csv
 from profiling.serving_importers import JsonLines, clean, from_sglang, from_vllm, is_vllm, ms, percentiles
@@ -145,7 +147,7 @@ def from_aiperf(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, An
 def detect(doc: Any) -> Tool | None:
     if sweeps.is_llmd_report(doc):
         return "llmd"
-    if sweeps.is_inferencex_records(doc) or sweeps.is_inferencex_serving(doc):
+    if inferencex.is_inferencex_records(doc) or inferencex.is_inferencex_serving(doc):
         return "inferencex"
     if sweeps.is_mlperf_summary(doc) or sweeps.is_mlperf_log_summary(doc):
         return "mlperf"
@@ -200,9 +202,9 @@ def _number(value: str | None) -> Any:
 
 
 def _inferencex(doc: Any, options: ImportOptions) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
-    if sweeps.is_inferencex_serving(doc):
-        return sweeps.from_inferencex_serving(doc)
-    return sweeps.from_inferencex_records(doc, options.select)
+    if inferencex.is_inferencex_serving(doc):
+        return inferencex.from_inferencex_serving(doc)
+    return inferencex.from_inferencex_records(doc, options.select)
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,6 @@
-"""Importers for published sweeps: InferenceX results, llm-d benchmark reports v0.2, MLPerf summaries.
+"""Importers for published sweeps: llm-d benchmark reports v0.2 and MLPerf summaries (InferenceX's are in
+`profiling.inferencex_import`), and the helpers they share.
 
-- **InferenceX serving JSON** (the harness's `benchmark_serving_random.py`, e.g. the experimental GLM-5
-  sweep in `SemiAnalysisAI/InferenceX`): vLLM's summary fields but in **seconds** (`median_ttft`,
-  `p99_tpot`, …). One file per level; TPOT is our ITL.
-- **InferenceX records** (`agg_*.json` from `utils/process_result.py`, `/api/v1/benchmarks` JSON, the
-  dashboard CSV, or a weekly dump's tables as one JSON object `{"configs": [...], "benchmark_results": [...]}`,
-  joined on `config_id`, metrics from each row's `metrics`): one record per point with
-  `hw` (or `hardware`), `isl, osl, conc, tp` (or `decode_tp`), `pp, framework, precision` and
-  `output_tput_per_gpu` (tokens/s per GPU; older records give only `tput_per_gpu`, split by isl : osl),
-  latencies in seconds (or `*_ms`). InferenceX draws request lengths uniformly from 80–100 % of the
-  nominal ISL/OSL, so the mean shape is INFERENCEX_LENGTH_MEAN (0.9) × nominal; req/s =
-  output tok/s per GPU × GPUs / mean output tokens. Records of several configurations need `select`.
 - **llm-d benchmark report v0.2** (JSON or YAML, Apache-2.0 schema): one report per level;
   `scenario.stack[].standardized.accelerator` gives the GPU and count (× replicas), `scenario.load`
   the concurrency or rate, `results.request_performance.aggregate` the throughput and latency stats.
@@ -29,18 +19,14 @@ Each converter returns (levels, meta, note) like `profiling.importers`.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from datafiles import InputError
 
-INFERENCEX_MODELS = {"dsr1": "deepseek-r1-0528", "gptoss": "gpt-oss-120b"}
-"""InferenceX's short model codes → catalogue ids (its DeepSeek-R1 runs serve the 0528 checkpoint)."""
-INFERENCEX_LENGTH_MEAN = 0.9
 Converted = tuple[list[dict[str, Any]], dict[str, Any], str]
 
 
-def _seconds(record: dict[str, Any], name: str) -> float | None:
+def seconds(record: dict[str, Any], name: str) -> float | None:
     """`name` in seconds, or `name_ms` converted."""
     if record.get(name) is not None:
         return float(record[name])
@@ -49,200 +35,16 @@ def _seconds(record: dict[str, Any], name: str) -> float | None:
     return None
 
 
-def _pcts(record: dict[str, Any], metric: str) -> dict[str, float] | None:
-    values = {p: _seconds(record, f"{key}_{metric}") for p, key in (("p50", "median"), ("p90", "p90"), ("p99", "p99"))}
+def percentiles_s(record: dict[str, Any], metric: str) -> dict[str, float] | None:
+    """{p50, p90, p99} of `metric` in seconds from `median_<metric>`, `p90_<metric>`, `p99_<metric>` (or `_ms`)."""
+    values = {p: seconds(record, f"{key}_{metric}") for p, key in (("p50", "median"), ("p90", "p90"), ("p99", "p99"))}
     kept = {p: v for p, v in values.items() if v is not None}
     return kept or None
 
 
-def _clean(**fields: Any) -> dict[str, Any]:
+def clean(**fields: Any) -> dict[str, Any]:
+    """The fields that are set."""
     return {k: v for k, v in fields.items() if v is not None}
-
-
-# --- InferenceX ----------------------------------------------------------------------------------
-
-
-def is_inferencex_serving(doc: Any) -> bool:
-    return isinstance(doc, dict) and "request_throughput" in doc and "median_ttft" in doc
-
-
-def from_inferencex_serving(doc: dict[str, Any]) -> Converted:
-    completed = int(doc["completed"])
-    level = _clean(
-        concurrency=doc.get("max_concurrency"),
-        requests_completed=completed,
-        requests_failed=int(doc.get("num_prompts", completed)) - completed,
-        duration_s=doc.get("duration"),
-        input_tokens=doc["total_input_tokens"] / completed,
-        output_tokens=doc["total_output_tokens"] / completed,
-        req_per_s=doc["request_throughput"],
-        output_tokens_per_s=doc.get("output_throughput"),
-        total_tokens_per_s=(doc.get("input_throughput") or 0) + (doc.get("output_throughput") or 0) or None,
-        ttft_s=_pcts(doc, "ttft"),
-        itl_s=_pcts(doc, "tpot"),
-        e2e_s=_pcts(doc, "e2el"),
-    )
-    meta = {"model": doc.get("model_id"), "tool": "InferenceX benchmark_serving_random.py"}
-    return [level], meta, "latencies in seconds as the InferenceX harness writes them; TPOT mapped to ITL"
-
-
-def _joined(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """A dump's `benchmark_results` rows with their `configs` row (by `config_id`) merged in; v2 configs name
-    the decode side's parallelism (`decode_tp`, …), v1 plain `tp`."""
-    configs = {c.get("id"): c for c in doc["configs"] if isinstance(c, dict)}
-    rows = []
-    for row in doc["benchmark_results"]:
-        config = configs.get(row.get("config_id"), {})
-        merged = {**config, **row}
-        merged.setdefault("tp", config.get("decode_tp") or config.get("tp"))
-        rows.append(merged)
-    return rows
-
-
-def _records(doc: Any) -> list[dict[str, Any]] | None:
-    if (
-        isinstance(doc, dict)
-        and isinstance(doc.get("configs"), list)
-        and isinstance(doc.get("benchmark_results"), list)
-    ):
-        doc = _joined(doc)
-    elif isinstance(doc, dict):
-        for key in ("data", "results", "benchmarks", "benchmark_results"):
-            if isinstance(doc.get(key), list):
-                doc = doc[key]
-                break
-    if isinstance(doc, list) and doc and all(isinstance(r, dict) for r in doc):
-        flat = [{**r, **r["metrics"]} if isinstance(r.get("metrics"), dict) else r for r in doc]
-        if all({"isl", "osl", "conc"} <= set(r) for r in flat):
-            return flat
-    return None
-
-
-def is_inferencex_records(doc: Any) -> bool:
-    return _records(doc) is not None
-
-
-def _hardware(record: dict[str, Any]) -> str:
-    """`hw` in the dashboard and `agg_*.json`, `hardware` in `/api/v1/benchmarks`."""
-    return str(record.get("hw") or record.get("hardware") or "")
-
-
-def _tensor_parallel(record: dict[str, Any]) -> int | None:
-    value = record.get("tp") or record.get("decode_tp")
-    return int(value) if value else None
-
-
-def _gpus(record: dict[str, Any]) -> int:
-    """GPUs of one deployment. A disaggregated one has prefill and decode GPUs apart (their sum); an aggregated one
-    serves both on the same TP × PP GPUs (its `num_*_gpu` fields repeat them, or count experts × TP: not added)."""
-    prefill, decode = record.get("num_prefill_gpu"), record.get("num_decode_gpu")
-    aggregated = str(record.get("disagg")).lower() in ("false", "0")
-    if prefill and decode and not (aggregated and _tensor_parallel(record)):
-        return max(int(prefill), int(decode)) if aggregated else int(prefill) + int(decode)
-    return (_tensor_parallel(record) or 1) * int(record.get("pp") or 1)
-
-
-def _config_key(record: dict[str, Any]) -> str:
-    """hardware/framework/precision[/spec][/ep…][/dp-attention][/disagg]/GPUs: one deployment's records. Expert
-    parallelism, data-parallel attention and speculative decoding change the throughput, so they part records."""
-    ep = record.get("ep") or record.get("decode_ep")
-    spec = record.get("spec_method")
-    parts = (
-        _hardware(record),
-        record.get("framework"),
-        record.get("precision"),
-        spec if spec and spec != "none" else None,
-        f"ep{ep}" if ep and int(ep) > 1 else None,
-        "dp-attention" if str(record.get("dp_attention") or record.get("decode_dp_attention")).lower() == "true"
-        else None,
-        "disagg" if str(record.get("disagg")).lower() == "true" else None,
-        f"{_gpus(record)}gpu",
-    )  # fmt: skip
-    return "/".join(str(p) for p in parts if p)
-
-
-def inferencex_configurations(doc: Any) -> list[str]:
-    """The deployments a records document holds, as `select` names them."""
-    return sorted({_config_key(r) for r in _records(doc) or []})
-
-
-def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
-    records = _records(doc) or []
-    configs = inferencex_configurations(doc)
-    if select is not None:
-        records = [r for r in records if _config_key(r) == select]
-        if not records:
-            raise InputError("", "select", f"no InferenceX records for {select!r}; configurations: {configs[:8]}")
-    elif len(configs) > 1:
-        one_server = [c for c in configs if "/disagg/" not in c]  # what one replica of `capacity` is
-        disaggregated = [c for c in configs if "/disagg/" in c]
-        raise InputError(
-            "",
-            "select",
-            f"records of {len(configs)} configurations ({len(one_server)} on one server); pick one with --select, "
-            f"e.g. {(one_server or configs)[0]!r} (the first: {(one_server + disaggregated)[:8]})",
-        )
-    levels = []
-    for r in records:
-        gpus = _gpus(r)
-        out_mean = float(r["osl"]) * INFERENCEX_LENGTH_MEAN
-        per_gpu = r.get("output_tput_per_gpu")
-        if per_gpu is None and r.get("tput_per_gpu") is not None:  # older records: the total only, split by shape
-            per_gpu = float(r["tput_per_gpu"]) * float(r["osl"]) / (float(r["isl"]) + float(r["osl"]))
-        if per_gpu is None:
-            raise InputError("", "output_tput_per_gpu", "missing in an InferenceX record (and no tput_per_gpu)")
-        levels.append(
-            _clean(
-                concurrency=float(r["conc"]),
-                input_tokens=float(r["isl"]) * INFERENCEX_LENGTH_MEAN,
-                output_tokens=out_mean,
-                requests_completed=0,
-                requests_failed=0,
-                req_per_s=float(per_gpu) * gpus / out_mean,
-                output_tokens_per_s=float(per_gpu) * gpus,
-                total_tokens_per_s=float(r["tput_per_gpu"]) * gpus if r.get("tput_per_gpu") is not None else None,
-                ttft_s=_pcts(r, "ttft"),
-                itl_s=_pcts(r, "tpot"),
-                e2e_s=_pcts(r, "e2el"),
-            )
-        )
-    first = records[0]
-    hw = _hardware(first)
-    meta = _clean(
-        model=INFERENCEX_MODELS.get(str(first.get("model")), first.get("model")),
-        gpu=re.split(r"[-_]", hw)[0].upper() or None,
-        gpu_count=_gpus(first),
-        engine=first.get("framework"),
-        precision=first.get("precision"),
-        tensor_parallel=_tensor_parallel(first),
-        engine_version=images[0] if len(images := sorted({str(r["image"]) for r in records if r.get("image")})) == 1
-        else None,
-        tool="InferenceX",
-    )  # fmt: skip
-    note = (
-        f"InferenceX records ({_config_key(first)}); mean lengths taken as {INFERENCEX_LENGTH_MEAN} x nominal "
-        "(lengths drawn from 80-100 %); user-fetched data, not redistributed"
-    )
-    return levels, meta, note + _builds_note(records)
-
-
-def _builds_note(records: list[dict[str, Any]]) -> str:
-    """A warning when the records come from runs on several days: the dashboard keeps each shape's latest run, so
-    one shape can be measured on another engine build than the next, and the two differ by more than the shape.
-
-    >>> note = _builds_note([{"date": "2026-02-27", "image": "sglang:v0.5.9"}, {"date": "2026-05-18"}])
-    >>> note.split(":")[0], "1+ engine builds (sglang:v0.5.9)" in note
-    ('; WARNING', True)
-    >>> note.split("(")[1]
-    '2026-02-27 to 2026-05-18), 1+ engine builds '
-    """
-    dates = sorted({str(r["date"]) for r in records if r.get("date")})
-    if len(dates) < 2:
-        return ""
-    images = sorted({str(r["image"]) for r in records if r.get("image")})
-    builds = f"{len(images)}{'+' if any(not r.get('image') for r in records) else ''} engine builds"
-    return (f"; WARNING: measured on {len(dates)} days ({dates[0]} to {dates[-1]}), {builds} ({', '.join(images)}): "
-            "shapes run on different days can differ by the build, not only by the shape")  # fmt: skip
 
 
 # --- llm-d benchmark report v0.2 -----------------------------------------------------------------
@@ -276,7 +78,7 @@ def from_llmd_report(doc: dict[str, Any]) -> Converted:
     accelerator = engine.get("accelerator") or {}
     count = sum(int((e.get("accelerator") or {}).get("count") or 0) * int(e.get("replicas") or 1) for e in engines)
     total, failures = int(requests.get("total") or 0), int(requests.get("failures") or 0)
-    level = _clean(
+    level = clean(
         concurrency=load.get("concurrency"),
         request_rate=load.get("rate_qps"),
         requests_completed=total - failures,
@@ -291,7 +93,7 @@ def from_llmd_report(doc: dict[str, Any]) -> Converted:
         chunk_gap_s=_llmd_pcts(latency.get("inter_token_latency")),
         e2e_s=_llmd_pcts(latency.get("request_latency")),
     )
-    meta = _clean(
+    meta = clean(
         model=(engine.get("model") or {}).get("name"),
         gpu=accelerator.get("model"),
         gpu_count=count or None,
@@ -342,7 +144,7 @@ def from_mlperf_summary(
         "req_per_s": result / output_tokens,
         "output_tokens_per_s": result,
     }
-    meta = _clean(
+    meta = clean(
         model=row.get("Model"),
         gpu=row.get("accelerator_model_name"),
         gpu_count=int(row["total_accelerators"]) if row.get("total_accelerators") else None,
@@ -406,7 +208,7 @@ def from_mlperf_log_summary(
         kept = {p: float(v) / 1e9 for p, v in values.items() if v is not None}
         return kept or None
 
-    level = _clean(
+    level = clean(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         requests_completed=0,
