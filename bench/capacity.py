@@ -40,6 +40,7 @@ The right-hand column is issue 23's target.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import statistics
@@ -119,10 +120,11 @@ def _sweep(profile: Profile) -> bool:
 
 def corpus() -> list[tuple[str, Profile]]:
     profiles = [(path.stem, load_profile(path)) for path in sorted((ROOT / "profiling" / "reference").glob("*.yaml"))]
-    return [(name, p) for name, p in profiles + extra_corpus() if _sweep(p)]
+    return [(name, p) for name, p in [*profiles, *extra_corpus()] if _sweep(p)]
 
 
-def extra_corpus() -> list[tuple[str, Profile]]:
+@functools.cache  # read once: corpus() and main() both ask for it
+def extra_corpus() -> tuple[tuple[str, Profile], ...]:
     """Each aggregated deployment in the InferenceX records files named after `--extra` (fetched by the user, not
     bundled: e.g. `/api/v1/benchmarks` JSON), imported as `inference-roi import --select` would. Disaggregated
     multi-node deployments are left out: one replica of `capacity` is one aggregated server."""
@@ -135,7 +137,7 @@ def extra_corpus() -> list[tuple[str, Profile]]:
                 continue
             profile = import_file(path, options=ImportOptions(select=key))
             out.append((f"{profile.meta.model} {key}", profile))
-    return out
+    return tuple(out)
 
 
 def without(profile: Profile, indices: tuple[int, ...]) -> Profile:
