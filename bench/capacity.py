@@ -32,7 +32,8 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   (the prefill efficiencies in `tco.capacity.prefill_efficiency` were read from such sweeps' TTFT slopes, so for
   that one constant they are not held out). Not bundled: the records are not ours to redistribute. Such records
   keep each shape's latest run, so one deployment's shapes can come from different engine builds (the importer
-  warns), which sets a floor under these errors.
+  warns), which sets a floor under these errors; a fourth table keeps the deployments whose shapes all ran on one
+  build (the importer then records it as the profile's engine version).
 
 The right-hand column is issue 23's target.
 """
@@ -364,6 +365,9 @@ def main() -> None:
     summarise(sparse, "Three shapes per sweep (shortest, middle, longest input), the harder case:\n")
     if extra:
         summarise(extra, f"Sweeps from --extra ({len(extras)} deployments, never used to fit or calibrate):\n")
+        one_build = {name for name, profile in extra_corpus() if profile.meta.engine_version}
+        summarise([c for c in extra if c.profile in one_build],
+                  f"Of those, the {len(one_build)} whose shapes all ran on one engine build:\n")  # fmt: skip
 
 
 if __name__ == "__main__":

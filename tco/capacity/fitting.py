@@ -11,11 +11,19 @@ tell apart is tied by structure rather than guessed:
   more shapes of one input length π = b; on InferenceX's DeepSeek-R1 sweeps, 1k/1k + 1k/8k asked about 8k/1k,
   the hint took bench/capacity.py's throughput median from 23.9 % to 19.6 %);
 - with four or more shapes spanning input and output lengths (no TTFT needed), all terms are fitted;
-- otherwise (offline figures at 1–3 shapes) prefill and decode tokens cost alike, π = b, and g = b / L0.
-L0 is the card's: 2·N_active·B / (kv_bytes_per_token·F) — compute per token against KV bytes per token
-(`FitHints`, from `tco.capacity.roofline.fit_hints`: MLA and sliding windows make it larger), else
-DECODE_CONTEXT_TOKENS = 950, the median b/g of the full fit on NVIDIA's 7 × 9-shape table (dense Llama, for
-which the card's arithmetic gives 1,045), where π/b came out 0.84–1.1 (which is why π = b is the tie).
+- otherwise (offline figures at 1–3 shapes) prefill and decode tokens cost alike, π = b.
+Wherever the full fit is not possible, the context cost g comes from physics when the card and GPU are known:
+g = kv_bytes_per_token / (n·B·η_m), reading each cached token's K and V once a step at the calibrated bandwidth
+(`FitHints.context_s_per_token`, from `tco.capacity.roofline.fit_hints`: MLA, sliding windows and linear-attention
+layers are counted by the memory fit's KV arithmetic). b then holds every other per-token cost, MoE expert reads
+included. (Before: g = b / L0 with L0 = 2·N_active·B / (kv_bytes_per_token·F), compute against KV bytes. For an MoE
+model b is mostly expert weight reads, not compute, so that tie charged long contexts 7–70× the KV traffic: on
+InferenceX's DeepSeek-R1 sweeps, asked about 8k/1k from 1k/1k, throughput came out at 0.4–0.6× of measured.
+bench/capacity.py's held-out table: throughput median 19.6 % → 16.0 %, SLO decisions right 44 % → 52 %; on the
+deployments whose shapes ran on one build, 31.2 % → 13.5 %; the bundled tables unchanged.) Two shapes of one input
+length keep the card's g too: their b/g split rests on two numbers and takes in any build-to-build drift.
+Without the card, g = b / DECODE_CONTEXT_TOKENS (950, the median b/g of the full fit on NVIDIA's 7 × 9-shape
+table, dense Llama), where π/b came out 0.84–1.1 (which is why π = b is the tie).
 The expected error is the 80 % split-conformal bound (`covering`) of the leave-one-shape-out errors on the profile's own
 levels (one shape: the concurrency leave-one-out error, at least `ONE_SHAPE_ERROR`); a shape beyond the
 measured lengths gets at least `ONE_SHAPE_ERROR` too.
@@ -57,9 +65,9 @@ class FitHints:
 
     prefill_s_per_token: float | None = None
     """The TTFT slope when one input length was measured."""
-    decode_context_tokens: float = DECODE_CONTEXT_TOKENS
-    """L0 = b/g: the context at which KV reads cost as much as a token's decode compute, from the card's KV bytes
-    per token; used when the shapes cannot tell b from g."""
+    context_s_per_token: float | None = None
+    """g from the card: KV bytes per cached token / (n·B·η_m), seconds per output token per context token; used
+    when the shapes cannot tell b from g. None (card or GPU unknown): g = b / DECODE_CONTEXT_TOKENS."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ def _rank(columns: np.ndarray) -> int:
 
 
 def _fit_throughput(
-    points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None, l0: float
+    points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None, g_card: float | None
 ) -> tuple[float, float, float, float]:
     """(π, b, g, a) by the rules in the module docstring."""
     with_step = _distinct([p.concurrency for p in points]) >= 2 and all(p.concurrency for p in points)
@@ -119,20 +127,26 @@ def _fit_throughput(
     iu = np.array([p.shape.uncached_input_tokens for p in points])
     out = np.array([p.shape.output_tokens for p in points])
     ctx = np.array([p.shape.output_tokens * p.shape.mean_context_tokens for p in points])
-    decode = out + ctx / l0  # b·O·(1 + L/L0): the structured decode term
+    decode = out + ctx / DECODE_CONTEXT_TOKENS  # b·O·(1 + L/L0): the structured decode term without a card
     if prefill_s_per_token is not None:  # π from TTFT; decode terms from the rest
         rest = y - prefill_s_per_token * iu
-        if n_shapes >= 2 and _rank(np.column_stack([out, ctx])) >= 2:
+        if g_card is None and n_shapes >= 2 and _rank(np.column_stack([out, ctx])) >= 2:
             b, g, a = weighted_nnls(np.column_stack([out, ctx, step]), rest, relative_to=y)
             return prefill_s_per_token, float(b), float(g), float(a)
+        if g_card is not None:
+            b, a = weighted_nnls(np.column_stack([out, step]), rest - g_card * ctx, relative_to=y)
+            return prefill_s_per_token, float(b), g_card, float(a)
         b, a = weighted_nnls(np.column_stack([decode, step]), rest, relative_to=y)
-        return prefill_s_per_token, float(b), float(b) / l0, float(a)
+        return prefill_s_per_token, float(b), float(b) / DECODE_CONTEXT_TOKENS, float(a)
     if n_shapes >= 4 and _rank(np.column_stack([iu, out, ctx])) >= 3:
         pi, b, g, a = weighted_nnls(np.column_stack([iu, out, ctx, step]), y)
         return float(pi), float(b), float(g), float(a)
-    # too few shapes to tell the terms apart: prefill and decode tokens cost alike (π = b), g = b / L0
+    # too few shapes to tell the terms apart: prefill and decode tokens cost alike (π = b), g from the card
+    if g_card is not None:
+        k, a = weighted_nnls(np.column_stack([iu + out, step]), y - g_card * ctx, relative_to=y)
+        return float(k), float(k), g_card, float(a)
     k, a = weighted_nnls(np.column_stack([iu + decode, step]), y)
-    return float(k), float(k), float(k) / l0, float(a)
+    return float(k), float(k), float(k) / DECODE_CONTEXT_TOKENS, float(a)
 
 
 def _one_shape_prefill(points: Sequence[Point], n_shapes: int) -> float | None:
@@ -195,7 +209,7 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple
     if not varied_input:  # one input length: the hardware's slope when known (TTFT also holds a fixed overhead)
         hinted = ttft[1] if ttft is not None and hints.prefill_s_per_token is not None else None
         prefill = hinted if hinted is not None else _one_shape_prefill(points, len(shapes))
-    coefficients = _fit_throughput(points, len(shapes), prefill, hints.decode_context_tokens)
+    coefficients = _fit_throughput(points, len(shapes), prefill, hints.context_s_per_token)
     concurrencies = [p.concurrency for p in points if p.concurrency]
     max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None
     draft = PerfModel(coefficients, ttft, max_concurrency=max_concurrency)

@@ -162,15 +162,16 @@ def fit_hints(
     engine: str | None = None,
 ) -> FitHints:
     """What the hardware and the card tell a profile's fit (`fitting.FitHints`): the calibrated prefill seconds
-    per token (at the engine's prefill efficiency where measured: `tco.capacity.prefill_efficiency`), and
-    L0 = b/g = 2·N_active·B / (kv_bytes_per_token(L)·F) at `context_tokens` (peak figures: the ratio is what
-    matters). Without the card's KV shape, the tabled L0.
+    per token (at the engine's prefill efficiency where measured: `tco.capacity.prefill_efficiency`), and the
+    context cost g = kv_bytes_per_token(L) / (n·B·η_m) at `context_tokens`, SERVING's memory efficiency. Without
+    the card's KV shape, no g (the fit then ties g to b).
 
-    Dense Llama 3.3 70B on H200 at fp8 (327,680 KV bytes a token): 2 × 70.6e9 × 4.8e12 / (327,680 × 1.979e15)
-    = 1,045 tokens, beside the 950 fitted on NVIDIA's dense tables.
+    DeepSeek-R1 (MLA, 61 layers × 576 values × 2 bytes = 70,272 KV bytes a token) on 8 × H200 (4.8 TB/s):
+    70,272 / (8 × 4.8e12 × 0.564) = 3.24 ns per output token per context token, so at 8k context KV reads add
+    about 27 µs to each output token.
 
-    >>> round(2 * 70.6e9 * 4.8e12 / (327_680 * 1.979e15))
-    1045
+    >>> round(70_272 / (8 * 4.8e12 * SERVING.memory) * 1e9, 2)
+    3.24
     """
     measured = prefill_efficiency(engine, gpu.id if gpu else None)
     calibration = SERVING if measured is None else dataclasses.replace(SERVING, compute=measured)
@@ -181,7 +182,7 @@ def fit_hints(
     if not kv:
         return FitHints(prefill)
     hw = hardware(gpu, precision)
-    return FitHints(prefill, 2 * card.active_params_b * 1e9 * hw.bytes_s / (kv / context_tokens * hw.flop_s))
+    return FitHints(prefill, context_s_per_token=kv / context_tokens / (gpus * hw.bytes_s * SERVING.memory))
 
 
 def calibration_for(cls: RequestClass, slo: Slo) -> Calibration:
