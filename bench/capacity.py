@@ -68,6 +68,7 @@ from tco.capacity.roofline import (  # noqa: E402
     default_precision,
     estimated_model,
     fit_hints,
+    serving_calibration,
 )
 from tco.capacity.shapes import Shape, group_levels, level_shape  # noqa: E402
 from tco.capacity.transfer import SAME_MODEL_ERROR, SIBLING_ERROR, transferred_model  # noqa: E402
@@ -334,12 +335,38 @@ def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
     return {c.name: calibrate([o for o in interactive if o is not c], "")[0] for c in interactive}
 
 
+def lean_left_out(cards, sheet) -> dict[str, Calibration]:
+    """For each --extra deployment, the calibration its engine gets (`serving_calibration`), refitted without it when
+    it is one of those the bundled lean-engine calibrations were read from (SGLang, TensorRT-LLM and ATOM without
+    speculative decoding, by GPU family), so the no-profile rows stay held out."""
+    gpus = {g.id.lower(): g for g in sheet.gpus}
+    refs = [
+        (ReferenceProfile(name, profile, card, gpu), serving_calibration(profile.meta.engine, gpu.id))
+        for name, profile in extra_corpus()
+        if (card := cards.find(profile.meta.model)) is not None and (gpu := gpus.get(profile.meta.gpu.lower()))
+    ]
+    fitted_on = [(ref, cal) for ref, cal in refs if cal.reads_touched_experts and not _speculative(ref.name)]
+    out = {}
+    for ref, cal in refs:
+        if not cal.reads_touched_experts:
+            out[ref.name] = cal
+            continue
+        others = [o for o, c in fitted_on if c is cal and o.name != ref.name]
+        out[ref.name] = dataclasses.replace(calibrate(others, cal.basis, reads_touched_experts=True)[0],
+                                            max_concurrency=cal.max_concurrency)  # fmt: skip
+    return out
+
+
+def _speculative(name: str) -> bool:
+    return any(part in name.split("/") for part in ("mtp", "eagle", "eagle3"))
+
+
 def main() -> None:
     cards, sheet = load_catalog(), load_gpu_sheet()
     cases: list[Case] = []
     configs = configurations(cards, sheet)
     left_out = calibrations(configs)
-    left_out.update({name: SERVING for name, _ in extra_corpus()})  # held out already: the bundled calibration
+    left_out.update(lean_left_out(cards, sheet))
     extra: list[Case] = []
     extras = {name for name, _ in extra_corpus()}
     for name, profile in corpus():

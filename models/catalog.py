@@ -93,6 +93,11 @@ class ModelCard:
     sliding_window_tokens: PositiveInt | None = None
     linear_attention_layers: Annotated[int, Field(ge=0)] | None = None
     """Layers with linear attention (a fixed-size state, no KV cache growth), e.g. Qwen3-Next, MiniMax-M1."""
+    routed_experts: PositiveInt | None = None
+    """E: routed experts per MoE layer (None: dense, or not recorded)."""
+    experts_per_token: PositiveInt | None = None
+    """k: routed experts each token uses (shared experts are in the always-read part)."""
+    experts_source: str | None = None
     architecture_source: str | None = None
     context_tokens_extended: PositiveInt | None = None
     """A longer window the model card documents behind an opt-in extension (`context_extension` says which)."""
@@ -121,6 +126,16 @@ class ModelCard:
                 f"{self.context_tokens_extended:,})"
             )
         return None
+
+    @property
+    def routed_expert_params_b(self) -> float | None:
+        """Parameters of all routed experts, billions: with e per expert, total = dense + E·e and active = dense + k·e,
+        so E·e = E·(total − active)/(E − k). DeepSeek-R1: 256 × (671 − 37)/248 = 654.5 B, the rest (16.5 B:
+        attention, dense layers, the shared expert) read at every step."""
+        e, k = self.routed_experts, self.experts_per_token
+        if e is None or k is None or k >= e or self.total_params_b is None or self.active_params_b is None:
+            return None
+        return e * (self.total_params_b - self.active_params_b) / (e - k)
 
     @property
     def kv_elements_per_layer_token(self) -> int | None:

@@ -23,6 +23,7 @@ by any (η_c, η_m) with 0.05/η_c + 0.2/η_m = 1, e.g. η_c = 0.1, η_m = 0.4:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,22 +60,26 @@ def is_interactive(ref: ReferenceProfile) -> bool:
     return bool(points) and all(p.concurrency for p in points) and any(lv.ttft_s.p50 for lv in ref.profile.levels)
 
 
-def peak_parts(ref: ReferenceProfile) -> PeakParts | None:
+def peak_parts(ref: ReferenceProfile, reads_touched_experts: bool = False) -> PeakParts | None:
     """C and M at each level (offline levels at the memory-limited batch); None when the physics is unknown."""
     meta = ref.profile.meta
     precision = meta.precision or default_precision(ref.gpu)
     measured, compute, memory, steps = [], [], [], []
+    peak = dataclasses.replace(PEAK, reads_touched_experts=reads_touched_experts)
     for level in ref.profile.levels:
         shape = level_shape(level, meta.cached_input_share)
         fit = card_fit(ref.card, ref.gpu.memory_gib, meta.gpu_count, precision, shape.mean_context_tokens)
-        model = physical_model(ref.card, hardware(ref.gpu, precision), meta.gpu_count, precision, shape, None, PEAK)
+        model = physical_model(ref.card, hardware(ref.gpu, precision), meta.gpu_count, precision, shape, None, peak)
         if model is None or not fit.max_concurrency or level.req_per_s <= 0:
             continue
-        pi, b, g, a = model.coefficients
+        pi, b, g, _ = model.coefficients
         c = min(level.concurrency or fit.max_concurrency, fit.max_concurrency)
         measured.append(level.req_per_s)
         compute.append(pi * shape.uncached_input_tokens + b * shape.output_tokens)
-        memory.append(g * shape.output_tokens * shape.mean_context_tokens + a * shape.output_tokens / c)
+        memory.append(
+            g * shape.output_tokens * shape.mean_context_tokens
+            + (model.step_s(c) - model.step_overhead_s) * shape.output_tokens / c
+        )
         steps.append(shape.output_tokens / c if level.concurrency else 0.0)
     if not measured:
         return None
@@ -98,13 +103,17 @@ def _best(configs: Sequence[PeakParts]) -> tuple[float, float, float]:
 
 
 def calibrate(
-    references: Sequence[ReferenceProfile], basis: str, validation: Sequence[ReferenceProfile] = ()
+    references: Sequence[ReferenceProfile],
+    basis: str,
+    validation: Sequence[ReferenceProfile] = (),
+    reads_touched_experts: bool = False,
 ) -> tuple[Calibration, list[float]]:
     """The Calibration fitted on `references` and every held-out error |X / measured − 1|: each reference left out
     of the fit in turn, and each `validation` configuration (measured, but too thin to fit on: one level) predicted
     by the full fit. The stated error is their 80th percentile, every configuration weighing alike; the calibration's
-    `max_concurrency` is the highest concurrency any of `references` measured."""
-    configs = [p for ref in references if (p := peak_parts(ref)) is not None]
+    `max_concurrency` is the highest concurrency any of `references` measured. `reads_touched_experts`: the
+    engines' decode steps read only the routed experts a batch touches (`Calibration.reads_touched_experts`)."""
+    configs = [p for ref in references if (p := peak_parts(ref, reads_touched_experts)) is not None]
     if len(configs) < 2:
         raise ValueError("calibration needs at least two configurations with known physics")
     compute, memory, step = _best(configs)
@@ -113,12 +122,13 @@ def calibrate(
         c, m, st = _best(configs[:i] + configs[i + 1 :])
         held_out.append(np.abs(_predicted(config, c, m, st) / config.measured - 1))
     for ref in validation:
-        parts = peak_parts(ref)
+        parts = peak_parts(ref, reads_touched_experts)
         if parts is not None:
             held_out.append(np.abs(_predicted(parts, compute, memory, step) / parts.measured - 1))
     error = configuration_quantile(held_out, 0.8)
     highest = max((lv.concurrency or 0.0 for ref in references for lv in ref.profile.levels), default=0.0)
-    calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step, highest or None)
+    calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step, reads_touched_experts,
+                              highest or None)  # fmt: skip
     return calibration, [float(e) for errors in held_out for e in errors]
 
 

@@ -45,8 +45,7 @@ class StepModel(Protocol):
     @property
     def coefficients(self) -> tuple[float, float, float, float]: ...
 
-    @property
-    def step_s(self) -> float: ...
+    def step_s(self, concurrency: float) -> float: ...
 
     def gpu_s_per_request(self, shape: Shape, concurrency: float | None) -> float: ...
 
@@ -56,8 +55,8 @@ def closed_loop_p50(model: StepModel, shape: Shape, c: float) -> dict[str, float
     pi, b, g, _ = model.coefficients
     tau = model.gpu_s_per_request(shape, c)
     prefill_busy = min(PREFILL_SHARE_CAP, pi * shape.uncached_input_tokens / tau)
-    step = model.step_s + c * (b + g * shape.mean_context_tokens)
+    step = model.step_s(c) + c * (b + g * shape.mean_context_tokens)
     mean_gap = step / (1 - prefill_busy)
     decode = max(shape.output_tokens - 1, 0) * mean_gap
-    ttft = max(model.step_s + pi * shape.uncached_input_tokens, c * tau - decode)
+    ttft = max(model.step_s(c) + pi * shape.uncached_input_tokens, c * tau - decode)
     return {"ttft_s": ttft, "itl_s": step, "itl_mean_s": mean_gap, "e2e_s": max(c * tau, ttft + decode)}

@@ -180,7 +180,7 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
             f"multi-node replica: {layout.label()}; each decode step crosses nodes twice per layer "
             f"(+{hop * 1e3:.2g} ms a step in an estimate; a profile measured on this layout already holds it)"
         )
-    engine = item.profile.meta.engine if item.profile is not None else None
+    engine = item.profile.meta.engine if item.profile is not None else item.option.engine
     hints = fit_hints(card, gpu, gpus, precision, context, engine)
     model = fit_profile(item.profile, hints) if item.profile is not None else None
 
@@ -196,15 +196,16 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
             ]
             if all(t is not None for t in transfers):
                 return [transferred_capacity(t, bounds, c, caching) for t, c in zip(transfers, classes, strict=True)]  # type: ignore[arg-type]
+            calibrations = [calibration_for(c, bounds, engine, gpu.id) for c in classes]
             return [
                 estimated_capacity(
-                    estimated_model(card, gpu, gpus, precision, workload_shape(c, caching), calibration_for(c, bounds)),
+                    estimated_model(card, gpu, gpus, precision, workload_shape(c, caching), calibration),
                     bounds,
                     c,
                     caching,
                     f"no roofline for {card.id}: architecture unknown",
                 )
-                for c in classes
+                for c, calibration in zip(classes, calibrations, strict=True)
             ]
         return [
             Capacity(

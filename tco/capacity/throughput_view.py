@@ -173,7 +173,8 @@ def profile_view(
     capacity = capacity_at_slo(profile, slo, cls, True, memory.max_concurrency if memory else None, model)
     roofline = None
     if card is not None and gpu is not None:
-        estimate = estimated_model(card, gpu, gpus, precision, workload_shape(cls, True), calibration_for(cls, slo))
+        calibration = calibration_for(cls, slo, profile.meta.engine, gpu.id)
+        estimate = estimated_model(card, gpu, gpus, precision, workload_shape(cls, True), calibration)
         roofline = estimated_capacity(estimate, slo, cls, True, f"no roofline for {card.id}: architecture unknown")
     return ProfileView(
         rows,

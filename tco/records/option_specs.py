@@ -120,6 +120,9 @@ class Serving:
     """Whether the engine reuses cached prefixes; default: on for vLLM, SGLang, TensorRT-LLM, TGI."""
     precision: Literal["fp4", "nvfp4", "mxfp4", "int4", "fp8", "int8", "bf16", "fp16"] | None = None
     """Weight precision; default: the profile's, else fp8 where the GPU has it, else bf16."""
+    engine: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    """The serving engine (vllm, sglang, trt-llm, atom): with no profile it picks the roofline's calibration
+    (`tco.capacity.roofline.serving_calibration`); default: the profile's, else vLLM's."""
 
     @model_validator(mode="after")
     def _one_price_basis(self) -> Serving:

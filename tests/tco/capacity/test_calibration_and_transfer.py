@@ -123,11 +123,11 @@ def test_the_roofline_queue_makes_a_ttft_bound_bind(cats):
     shape = Shape(16384, 128)
     pi, b, g, _ = model.coefficients
     ttfts = [model.latency(shape, c, "ttft_s", "p50") for c in (1, 8, 64)]
-    assert ttfts[0] == pytest.approx(model.step_s + pi * 16384)  # alone: one step and the prefill
+    assert ttfts[0] == pytest.approx(model.step_s(1) + pi * 16384)  # alone: one step and the prefill
     assert ttfts[0] <= ttfts[1] < ttfts[2]
     tau = model.gpu_s_per_request(shape, 64)
     busy = min(0.9, pi * 16384 / tau)
-    itl = (model.step_s + 64 * (b + g * shape.mean_context_tokens)) / (1 - busy)
+    itl = (model.step_s(64) + 64 * (b + g * shape.mean_context_tokens)) / (1 - busy)
     assert ttfts[2] == pytest.approx(64 * tau - 127 * itl)
     assert math.isclose(model.latency(shape, 64, "e2e_s", "p50"), 64 * tau)
 

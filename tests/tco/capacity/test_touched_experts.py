@@ -1,0 +1,66 @@
+"""The roofline by engine: SGLang, TensorRT-LLM and ATOM read only the routed experts a batch touches
+(`tco.capacity.roofline.serving_calibration`), vLLM every weight; a self-hosted option's `engine` picks it."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import load_catalog
+from pricing import load_gpu_sheet
+from tco.capacity.roofline import (
+    LEAN_AMD,
+    LEAN_NVIDIA,
+    OFFLINE,
+    SERVING,
+    calibration_for,
+    estimated_model,
+    hardware,
+)
+from tco.capacity.shapes import Shape
+from tco.records.option_specs import SelfHostedOption
+from tco.records.scenario import RequestClass, Slo
+
+
+def test_deepseek_on_sglang_reads_the_dense_part_and_the_touched_experts():
+    """DeepSeek-R1 at fp8 on 8 × H200: routed experts 256 × (671 − 37)/248 = 654.45 B, dense 16.55 B. At c = 4 the
+    batch touches 1 − (1 − 8/256)^4 of the experts; the step is the calibrated overhead plus both reads at
+    8 × 4.8 TB/s × η_m."""
+    card = load_catalog().find("deepseek-r1-0528")
+    h200 = load_gpu_sheet().get("H200", "test", "gpu")
+    assert card is not None and card.routed_experts == 256 and card.experts_per_token == 8
+    routed = 256 * (671 - 37) / 248
+    assert card.routed_expert_params_b == pytest.approx(routed)
+    bandwidth = 8 * hardware(h200, "fp8").bytes_s * LEAN_NVIDIA.memory
+    model = estimated_model(card, h200, 8, "fp8", Shape(1000, 1000), LEAN_NVIDIA)
+    assert model is not None
+    touched = 1 - (1 - 8 / 256) ** 4
+    expected = LEAN_NVIDIA.step_overhead_s + (671 - routed) * 1e9 / bandwidth + routed * 1e9 / bandwidth * touched
+    assert model.step_s(4) == pytest.approx(expected)
+    # vLLM's calibration reads all 671 GB at every step, whatever the batch
+    full = estimated_model(card, h200, 8, "fp8", Shape(1000, 1000), SERVING)
+    assert full is not None
+    vllm_bandwidth = 8 * hardware(h200, "fp8").bytes_s * SERVING.memory
+    assert full.step_s(4) == pytest.approx(SERVING.step_overhead_s + 671e9 / vllm_bandwidth)
+    assert full.step_s(4) > 2.5 * model.step_s(4)
+
+
+def test_a_dense_model_reads_every_weight_on_any_engine():
+    card = load_catalog().find("llama-3.3-70b-instruct")
+    h200 = load_gpu_sheet().get("H200", "test", "gpu")
+    assert card is not None and card.routed_expert_params_b is None
+    model = estimated_model(card, h200, 2, "fp8", Shape(1000, 1000), LEAN_NVIDIA)
+    assert model is not None and model.expert_step_s == 0.0
+    assert model.step_s(1) == pytest.approx(model.step_s(64))
+
+
+def test_the_option_names_its_engine_and_a_latency_bound_class_gets_its_calibration():
+    spec = {"id": "ds", "kind": "self_hosted", "model": "deepseek-r1-0528", "gpu": "MI300X", "usd_per_gpu_hour": 3.0}
+    assert SelfHostedOption(**spec, engine="sglang").engine == "sglang"
+    with pytest.raises(ValueError, match="engine"):
+        SelfHostedOption(**spec, engine="")
+    chat = RequestClass(name="chat", share=1.0, input_tokens=1000, output_tokens=500)
+    bounded, unbounded = Slo(itl_p99_s=0.05), Slo()
+    assert calibration_for(chat, bounded, "sglang", "MI300X") is LEAN_AMD
+    assert calibration_for(chat, bounded, "TensorRT-LLM", "B200") is LEAN_NVIDIA
+    assert calibration_for(chat, bounded, None, "B200") is SERVING
+    assert calibration_for(chat, unbounded, "sglang", "B200") is OFFLINE
