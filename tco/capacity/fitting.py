@@ -160,15 +160,18 @@ def _one_shape_prefill(points: Sequence[Point], n_shapes: int) -> float | None:
 
 
 def _fit_ttft(
-    points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None
+    points: Sequence[Point],
+    n_shapes: int,
+    prefill_s_per_token: float | None,
+    measured: Callable[[Point], float | None] = lambda p: p.ttft_p50_s,
 ) -> tuple[float, float, float, float] | None:
-    """(t0, t1, t2, t3) of TTFT p50 = t0 + I_u·(t1 + t2·c + t3·c²). With one input length the slope t1 cannot be
-    told from the overhead t0: it is `prefill_s_per_token` from the hardware when known (t0 then takes the rest),
-    else the line goes through zero."""
-    data = [p for p in points if p.ttft_p50_s is not None and p.ttft_p50_s > 0 and p.concurrency]
+    """(t0, t1, t2, t3) of TTFT p50 = t0 + I_u·(t1 + t2·c + t3·c²), or of the tail `measured` gives. With one
+    input length the slope t1 cannot be told from the overhead t0: it is `prefill_s_per_token` from the hardware
+    when known (t0 then takes the rest), else the line goes through zero."""
+    data = [p for p in points if (v := measured(p)) is not None and v > 0 and p.concurrency]
     if not data:
         return None
-    y = np.array([p.ttft_p50_s for p in data])
+    y = np.array([measured(p) for p in data])
     iu = np.array([max(p.shape.uncached_input_tokens, 1.0) for p in data])
     c = np.array([p.concurrency for p in data])
     varied_input = _distinct([p.shape.uncached_input_tokens for p in data]) >= 2 and n_shapes >= 2
@@ -180,6 +183,28 @@ def _fit_ttft(
     ones = np.ones_like(y) if varied_input else np.zeros_like(y)
     beta = weighted_nnls(np.column_stack([ones, iu, iu * c, quad]), y)
     return float(beta[0]), float(beta[1]), float(beta[2]), float(beta[3])
+
+
+def _ttft_tails(
+    profile: Profile, points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None
+) -> tuple[tuple[str, tuple[float, float, float, float]], ...]:
+    """TTFT p90 and p99 fitted in the p50's form, t0 + I_u·(t1 + t2·c + t3·c²), on the levels' own tails, where
+    at least three levels at two or more concurrencies give them: a closed-loop benchmark releases a level's c
+    requests together, so the last of the first wave waits behind the others' prefills, c·I_u tokens, and the tail
+    grows with load and input length where a ratio to the p50 would not."""
+    out = []
+    for pct in ("p90", "p99"):
+
+        def tail(p: Point, pct: str = pct) -> float | None:
+            return latency_at(profile.levels[p.level_index], "ttft_s", pct)[0] if p.concurrency else None
+
+        given = [p for p in points if tail(p)]
+        if len(given) < 3 or _distinct([p.concurrency for p in given]) < 2:
+            continue
+        fitted = _fit_ttft(points, n_shapes, prefill_s_per_token, tail)
+        if fitted is not None:
+            out.append((pct, fitted))
+    return tuple(out)
 
 
 def _ratios(profile: Profile, indices: set[int]) -> tuple[tuple[str, str, float], ...]:
@@ -226,6 +251,7 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple
     smooth = PerfModel(
         coefficients=coefficients,
         ttft_coefficients=draft.ttft_coefficients,
+        ttft_tail_coefficients=_ttft_tails(profile, points, len(shapes), hints.prefill_s_per_token),
         percentile_ratios=_ratios(profile, {p.level_index for p in points}),
         e2e_p50_per_mean=e2e_ratio,
         itl_scale=statistics.median(itl_ratios) if itl_ratios else 1.0,

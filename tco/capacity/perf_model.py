@@ -72,6 +72,9 @@ class PerfModel:
     """(t0, t1, t2, t3) of the TTFT p50 fit; None when the profile has no TTFT."""
     percentile_ratios: tuple[tuple[str, str, float], ...] = ()
     """(metric, percentile, ratio to p50), from the profile's own levels."""
+    ttft_tail_coefficients: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()
+    """(percentile, (t0, t1, t2, t3)): TTFT p90/p99 fitted in the p50's form on the levels' own tails
+    (`tco.capacity.fitting`); a percentile not here is the p50 times its ratio."""
     e2e_p50_per_mean: float = 1.0
     itl_scale: float = 1.0
     """Measured ITL p50 over the ITL p50 equation (1) implies, median over levels."""
@@ -250,6 +253,10 @@ class PerfModel:
         if self.ttft_coefficients is not None:
             t0, t1, t2, t3 = self.ttft_coefficients
             ttft = t0 + shape.uncached_input_tokens * (t1 + t2 * concurrency + t3 * concurrency**2)
+        tail = dict(self.ttft_tail_coefficients).get(percentile) if metric == "ttft_s" else None
+        if tail is not None and ttft is not None:
+            u0, u1, u2, u3 = tail
+            return max(ttft, u0 + shape.uncached_input_tokens * (u1 + u2 * concurrency + u3 * concurrency**2))
         e2e = max(self.e2e_p50_per_mean * self.e2e_mean_s(shape, concurrency), ttft or 0.0)
         p50 = {
             "ttft_s": ttft,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from datafiles import parse_as
-from profiling.schema import Level, Percentiles, Profile
+from profiling.schema import Level, Percentiles, Profile, ProfileMeta
 from tco.capacity.at_slo import capacity_at_slo, level_checks
 from tco.capacity.fitting import fit_profile
 from tco.capacity.percentiles import latency_at
@@ -118,3 +118,26 @@ def test_no_predicted_knee_right_of_a_measured_level_that_fails():
     ttft_only = capacity_at_slo(measured, Slo(ttft_p99_s=0.7), cached)
     assert any("measured at 0% cached: no level meets the SLO" in n for n in ttft_only.notes)
     assert ttft_only.req_per_s is not None and ttft_only.req_per_s >= 1.0  # at least the c = 4 level, adjusted
+
+
+def test_ttft_tail_grows_with_the_first_wave_not_by_a_constant_ratio():
+    """Levels at 1,000 and 4,000 input (100 out) whose TTFT p99 is 0.05 + c·I_u·2e-5 (the last of c requests released
+    together waits for the others' prefills) and p50 0.05 + I_u·1e-5: the tail is fitted in the p50's form, so at
+    2,000 input and c = 24, a load between the measured ones, p99 = 0.05 + 24 × 2,000 × 2e-5 = 1.01 s, where the p50
+    times one ratio (the ratios run from 2.17 to 29 across the levels) cannot say it."""
+
+    def lv(i: float, c: float) -> Level:
+        p50, p99 = 0.05 + i * 1e-5, 0.05 + c * i * 2e-5
+        return Level(input_tokens=i, output_tokens=100, requests_completed=100, requests_failed=0, req_per_s=c / 5,
+                     concurrency=c, ttft_s=Percentiles(p50=p50, p99=p99))  # fmt: skip
+
+    levels = tuple(lv(i, c) for i in (1000, 4000) for c in (4, 16, 32))
+    meta = ProfileMeta(model="m", engine="vllm", gpu="H100", gpu_count=1, source="measured")
+    profile = Profile(profile_version=1, meta=meta, levels=levels)
+    model = fit_profile(profile)
+    assert model is not None
+    fitted = dict(model.ttft_tail_coefficients)["p99"]
+    assert fitted[0] == pytest.approx(0.05, rel=1e-4) and fitted[2] == pytest.approx(2e-5, rel=1e-4)
+    assert model._smooth_latency(Shape(2000, 100), 24, "ttft_s", "p99") == pytest.approx(1.01, rel=1e-3)
+    ratios = [lv.ttft_s.p99 / lv.ttft_s.p50 for lv in levels]
+    assert round(min(ratios), 2) == 2.17 and max(ratios) == pytest.approx(29.0)
