@@ -59,7 +59,7 @@ from profiling.importers import ImportOptions, import_file  # noqa: E402
 from profiling.inferencex_import import inferencex_configurations  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import ESTIMATED_AT_SLO_ERROR, capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
-from tco.capacity.calibration import calibrate, serving_sets  # noqa: E402
+from tco.capacity.calibration import calibrate, peak_parts, serving_sets  # noqa: E402
 from tco.capacity.fitting import covering, fit_profile, profile_points  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
     OFFLINE,
@@ -335,6 +335,27 @@ def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
     return {c.name: calibrate([o for o in interactive if o is not c], "")[0] for c in interactive}
 
 
+def engine_check(configs: list[ReferenceProfile]) -> None:
+    """The engine's calibration (`serving_calibration`) on the bundled configurations of the lean engines, none of
+    them among the sweeps it was fitted on (other models, MLPerf and NVIDIA's tables): the median of predicted /
+    measured req/s at their own levels, beside SERVING's."""
+    for ref in configs:
+        chosen = serving_calibration(ref.profile.meta.engine, ref.gpu.id)
+        if chosen is SERVING or ref.name.startswith("TRT-LLM"):
+            continue
+        ratios = []
+        for calibration in (SERVING, chosen):
+            parts = peak_parts(ref, calibration.reads_touched_experts)
+            if parts is None:
+                break
+            x = 1 / (parts.compute_s / calibration.compute + parts.memory_s / calibration.memory
+                     + calibration.step_overhead_s * parts.steps)  # fmt: skip
+            ratios.append(statistics.median(x / parts.measured))
+        if len(ratios) == 2:
+            print(f"  {ref.name} ({ref.profile.meta.engine}, {len(ref.profile.levels)} levels): predicted / measured "
+                  f"req/s, median: SERVING {ratios[0]:.2f}, its engine's calibration {ratios[1]:.2f}")  # fmt: skip
+
+
 def lean_left_out(cards, sheet) -> dict[str, Calibration]:
     """For each --extra deployment, the calibration its engine gets (`serving_calibration`), refitted without it when
     it is one of those the bundled lean-engine calibrations were read from (SGLang, TensorRT-LLM and ATOM without
@@ -366,6 +387,7 @@ def main() -> None:
     cases: list[Case] = []
     configs = configurations(cards, sheet)
     left_out = calibrations(configs)
+    engine_check(configs)
     left_out.update(lean_left_out(cards, sheet))
     extra: list[Case] = []
     extras = {name for name, _ in extra_corpus()}

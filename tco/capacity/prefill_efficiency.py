@@ -31,8 +31,18 @@ NVIDIA_LEAN = 0.13
 AMD_LEAN = 0.049
 
 
+OTHER_ENGINES = ("vllm", "tgi", "text-generation-inference", "llama.cpp", "ollama", "lmdeploy")
+"""Engines measured at SERVING's figures, or not measured: a profile that names one of these beside a lean engine
+("sglang or vllm") is not counted as lean."""
+
+
 def prefill_efficiency(engine: str | None, gpu_id: str | None) -> float | None:
-    """η_c for prefill of `engine` on `gpu_id` (module docstring), None: SERVING's."""
-    if not engine or not gpu_id or not engine.lower().startswith(LEAN_ENGINES):
+    """η_c for prefill of `engine` on `gpu_id` (module docstring), None: SERVING's.
+
+    >>> prefill_efficiency("sglang or vllm (InferenceX best config)", "H200") is None
+    True
+    """
+    name = (engine or "").lower()
+    if not name or not gpu_id or not name.startswith(LEAN_ENGINES) or any(e in name for e in OTHER_ENGINES):
         return None
     return AMD_LEAN if gpu_id.upper().startswith("MI") else NVIDIA_LEAN
