@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models import load_catalog
 from pricing import load_gpu_sheet
+from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import (
     LEAN_AMD,
     LEAN_NVIDIA,
@@ -64,3 +67,20 @@ def test_the_option_names_its_engine_and_a_latency_bound_class_gets_its_calibrat
     assert calibration_for(chat, bounded, "TensorRT-LLM", "B200") is LEAN_NVIDIA
     assert calibration_for(chat, bounded, None, "B200") is SERVING
     assert calibration_for(chat, unbounded, "sglang", "B200") is OFFLINE
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    experts=st.integers(2, 1024),
+    share=st.floats(0.001, 0.5),
+    expert_s=st.floats(0.0, 0.1),
+    dense_s=st.floats(0.0, 0.05),
+    c1=st.floats(1, 512),
+    c2=st.floats(1, 512),
+)
+def test_a_step_never_reads_more_than_every_weight_and_grows_with_the_batch(experts, share, expert_s, dense_s, c1, c2):
+    """Between the dense part alone (no token) and every weight (the whole batch touching every expert), and never
+    less for a larger batch."""
+    model = PerfModel((0.0, 0.0, 0.0, dense_s), expert_step_s=expert_s, expert_route_share=share)
+    low, high = sorted((c1, c2))
+    assert dense_s <= model.step_s(low) <= model.step_s(high) <= dense_s + expert_s + 1e-12
