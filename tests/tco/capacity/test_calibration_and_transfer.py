@@ -138,3 +138,34 @@ def test_fp4_weights_run_on_fp4_units_where_the_gpu_has_them(cats):
     assert hardware(b200, "mxfp4").flop_s == hardware(b200, "nvfp4").flop_s == 9000e12
     assert hardware(b200, "fp8").flop_s == 4500e12 and hardware(h200, "fp4").flop_s == 1979e12
     assert hardware(b200, "int4").flop_s == 4500e12
+
+
+def test_calibration_of_an_engine_that_reads_only_the_touched_experts(cats):
+    """Levels made by hand for engines whose decode step reads the dense weights and 1 − (1 − k/E)^c of the routed
+    experts (DeepSeek-R1: 654.45 B routed of 671 B, 8 of 256 a token; GLM-5: 726.7 B of 744 B): calibrated with
+    `reads_touched_experts`, the efficiencies come back; read as if every weight were read, the fit cannot match."""
+    compute, memory = 0.1, 0.5
+    refs = []
+    for model_id, routed_b, total_b in (("deepseek-r1-0528", 256 * (671 - 37) / 248, 671),
+                                        ("glm-5", 256 * (744 - 40) / 248, 744)):  # fmt: skip
+        card, gpu = cats.models.find(model_id), cats.gpus.get("H200")
+        bandwidth = 8 * 4.8e12  # bytes/s at peak; fp8: one byte a parameter
+        levels = []
+        for input_tokens, output_tokens, c in ((1000, 200, 4), (4000, 200, 16), (2000, 800, 32), (8000, 100, 8)):
+            shape = Shape(input_tokens, output_tokens)
+            pi, b, g, _ = physical_model(card, hardware(gpu, "fp8"), 8, "fp8", shape, None, PEAK).coefficients
+            step_s = ((total_b - routed_b) + routed_b * (1 - (1 - 8 / 256) ** c)) * 1e9 / bandwidth
+            compute_s = pi * input_tokens + b * output_tokens
+            memory_s = g * output_tokens * shape.mean_context_tokens + step_s * output_tokens / c
+            levels.append(Level(input_tokens=input_tokens, output_tokens=output_tokens, requests_completed=10,
+                                requests_failed=0, req_per_s=1 / (compute_s / compute + memory_s / memory),
+                                concurrency=c, ttft_s=Percentiles(p50=1.0)))  # fmt: skip
+        meta = ProfileMeta(model=model_id, engine="sglang", gpu="H200", gpu_count=8, source="measured",
+                           precision="fp8")  # fmt: skip
+        refs.append(ReferenceProfile(model_id, Profile(profile_version=1, meta=meta, levels=tuple(levels)), card, gpu))
+    fitted, held_out = calibrate(refs, "synthetic", reads_touched_experts=True)
+    assert fitted.reads_touched_experts
+    assert fitted.compute == pytest.approx(compute, rel=0.06) and fitted.memory == pytest.approx(memory, rel=0.06)
+    assert max(held_out) < 0.1
+    _, every_weight = calibrate(refs, "synthetic")
+    assert max(every_weight) > 3 * max(held_out)
