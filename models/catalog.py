@@ -19,7 +19,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from datafiles import STRICT, InputError, parse_as, read_yaml
@@ -126,6 +126,15 @@ class ModelCard:
                 f"{self.context_tokens_extended:,})"
             )
         return None
+
+    @model_validator(mode="after")
+    def _experts_together(self) -> ModelCard:
+        if (self.routed_experts is None) != (self.experts_per_token is None):
+            raise ValueError("give routed_experts and experts_per_token together (E routed experts, k a token)")
+        if self.routed_experts is not None and self.experts_per_token >= self.routed_experts:  # type: ignore[operator]
+            raise ValueError(f"experts_per_token ({self.experts_per_token}) must be below routed_experts "
+                             f"({self.routed_experts})")  # fmt: skip
+        return self
 
     @property
     def routed_expert_params_b(self) -> float | None:

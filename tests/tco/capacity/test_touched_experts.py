@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from datafiles import InputError, parse_as
 from models import load_catalog
+from models.catalog import ModelCard
 from pricing import load_gpu_sheet
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import (
@@ -84,3 +86,16 @@ def test_a_step_never_reads_more_than_every_weight_and_grows_with_the_batch(expe
     model = PerfModel((0.0, 0.0, 0.0, dense_s), expert_step_s=expert_s, expert_route_share=share)
     low, high = sorted((c1, c2))
     assert dense_s <= model.step_s(low) <= model.step_s(high) <= dense_s + expert_s + 1e-12
+
+
+@pytest.mark.parametrize(
+    ("experts", "message"),
+    [({"routed_experts": 256}, "together"), ({"routed_experts": 8, "experts_per_token": 8}, "must be below")],
+)
+def test_a_card_s_experts_are_checked(experts, message):
+    card = {"id": "m", "name": "m", "family": "x", "vendor": "x", "open_weights": True, "license": "x",
+            "context_tokens": 1000, "as_of": "2025-01-01", "api": [],
+            "total_params_b": 100, "active_params_b": 10}  # fmt: skip
+    assert parse_as(ModelCard, card, "models.yaml").routed_expert_params_b is None
+    with pytest.raises(InputError, match=message):
+        parse_as(ModelCard, {**card, **experts}, "models.yaml")
