@@ -130,12 +130,12 @@ def _fit_throughput(
     decode = out + ctx / DECODE_CONTEXT_TOKENS  # b·O·(1 + L/L0): the structured decode term without a card
     if prefill_s_per_token is not None:  # π from TTFT; decode terms from the rest
         rest = y - prefill_s_per_token * iu
-        if g_card is None and n_shapes >= 2 and _rank(np.column_stack([out, ctx])) >= 2:
-            b, g, a = weighted_nnls(np.column_stack([out, ctx, step]), rest, relative_to=y)
-            return prefill_s_per_token, float(b), float(g), float(a)
         if g_card is not None:
             b, a = weighted_nnls(np.column_stack([out, step]), rest - g_card * ctx, relative_to=y)
             return prefill_s_per_token, float(b), g_card, float(a)
+        if n_shapes >= 2 and _rank(np.column_stack([out, ctx])) >= 2:
+            b, g, a = weighted_nnls(np.column_stack([out, ctx, step]), rest, relative_to=y)
+            return prefill_s_per_token, float(b), float(g), float(a)
         b, a = weighted_nnls(np.column_stack([decode, step]), rest, relative_to=y)
         return prefill_s_per_token, float(b), float(b) / DECODE_CONTEXT_TOKENS, float(a)
     if n_shapes >= 4 and _rank(np.column_stack([iu, out, ctx])) >= 3:
