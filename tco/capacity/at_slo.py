@@ -212,6 +212,31 @@ def modelled_error(model: PerfModel, shape: Shape) -> tuple[float | None, str]:
     return model.expected_error, model.error_basis
 
 
+def lightest_load_miss(model: PerfModel, shape: Shape, slo: Slo, expected_error: float | None) -> str:
+    """Which bound the lightest load (one request at a time) already misses, and whether by less than the model's
+    expected error, in which case the shape is worth measuring before the option is ruled out.
+
+    >>> from tco.capacity.perf_model import PerfModel
+    >>> m = PerfModel((1e-4, 1e-3, 0.0, 0.01), ttft_coefficients=(0.05, 1e-4, 0.0, 0.0), max_concurrency=64)
+    >>> print(lightest_load_miss(m, Shape(1000, 100), Slo(ttft_p50_s=0.12), 0.48))  # doctest: +ELLIPSIS
+    : at concurrency 1 TTFT p50 is 0.15 s against ≤ 0.12 s, within the ±48% expected error: measure this shape ...
+    >>> print(lightest_load_miss(m, Shape(1000, 100), Slo(ttft_p50_s=0.05), 0.48))  # 3× the bound: no hint
+    : at concurrency 1 TTFT p50 is 0.15 s against ≤ 0.05 s
+    """
+    misses = []
+    for metric, pct, bound in slo.bounds():
+        value = model.latency(shape, 1.0, metric, pct)
+        if value is not None and value > bound:
+            misses.append((value / bound, metric, pct, value, bound))
+    if not misses:
+        return ""
+    ratio, metric, pct, value, bound = max(misses)
+    text = f": at concurrency 1 {metric.removesuffix('_s').upper()} {pct} is {value:.3g} s against ≤ {bound:.3g} s"
+    if expected_error and ratio - 1 <= expected_error:
+        text += f", within the ±{expected_error:.0%} expected error: measure this shape before ruling it out"
+    return text
+
+
 def capacity_at_slo(
     profile: Profile,
     slo: Slo,
@@ -251,6 +276,7 @@ def capacity_at_slo(
     note = f"modelled: {shape.label()} was not measured (profile: {measured}); fitted performance model, {error}"
     if found is None:
         why = "no predicted load meets the SLO" if model.interactive else "the profile has no latency metrics"
+        hint = lightest_load_miss(model, shape, slo, expected) if model.interactive else ""
         return Capacity(
             None,
             None,
@@ -261,7 +287,7 @@ def capacity_at_slo(
             expected,
             (),
             offline,
-            (note, f"{why} for class {cls.name!r}", *warn),
+            (note, f"{why} for class {cls.name!r}{hint}", *warn),
         )
     x, c, latencies = found
     return Capacity(

@@ -105,6 +105,9 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
             "The workload's input and output lengths were measured at another cached share; those levels are "
             f"adjusted for the prefill the cache saves, side by side: {capacity.notes[0]}."
         )
+    if capacity.req_per_s is None and capacity.method == "modelled":
+        return (f"No predicted load meets the SLO (modelled, expected error ±{capacity.expected_error or 0:.0%}); "
+                "the notes say which bound the lightest load misses.")  # fmt: skip
     if capacity.req_per_s is None:
         return "No level meets the SLO with zero failures: this profile cannot serve the workload at this SLO."
     if capacity.level_index is None:
