@@ -59,7 +59,7 @@ from profiling.importers import ImportOptions, import_file  # noqa: E402
 from profiling.inferencex_import import inferencex_configurations  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import ESTIMATED_AT_SLO_ERROR, capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
-from tco.capacity.calibration import calibrate, peak_parts, serving_sets  # noqa: E402
+from tco.capacity.calibration import calibrate, peak_parts, predicted_req_per_s, serving_sets  # noqa: E402
 from tco.capacity.fitting import covering, fit_profile, profile_points  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
     OFFLINE,
@@ -348,8 +348,7 @@ def engine_check(configs: list[ReferenceProfile]) -> None:
             parts = peak_parts(ref, calibration.reads_touched_experts)
             if parts is None:
                 break
-            x = 1 / (parts.compute_s / calibration.compute + parts.memory_s / calibration.memory
-                     + calibration.step_overhead_s * parts.steps)  # fmt: skip
+            x = predicted_req_per_s(parts, calibration.compute, calibration.memory, calibration.step_overhead_s)
             ratios.append(statistics.median(x / parts.measured))
         if len(ratios) == 2:
             print(f"  {ref.name} ({ref.profile.meta.engine}, {len(ref.profile.levels)} levels): predicted / measured "

@@ -86,7 +86,8 @@ def peak_parts(ref: ReferenceProfile, reads_touched_experts: bool = False) -> Pe
     return PeakParts(ref.name, np.array(measured), np.array(compute), np.array(memory), np.array(steps))
 
 
-def _predicted(parts: PeakParts, compute: float, memory: float, step_s: float) -> np.ndarray:
+def predicted_req_per_s(parts: PeakParts, compute: float, memory: float, step_s: float) -> np.ndarray:
+    """X = 1 / (C/η_c + M/η_m + s₀·S) at each of `parts`' levels (module docstring)."""
     return 1.0 / (parts.compute_s / compute + parts.memory_s / memory + step_s * parts.steps)
 
 
@@ -120,11 +121,11 @@ def calibrate(
     held_out: list[np.ndarray] = []
     for i, config in enumerate(configs):
         c, m, st = _best(configs[:i] + configs[i + 1 :])
-        held_out.append(np.abs(_predicted(config, c, m, st) / config.measured - 1))
+        held_out.append(np.abs(predicted_req_per_s(config, c, m, st) / config.measured - 1))
     for ref in validation:
         parts = peak_parts(ref, reads_touched_experts)
         if parts is not None:
-            held_out.append(np.abs(_predicted(parts, compute, memory, step) / parts.measured - 1))
+            held_out.append(np.abs(predicted_req_per_s(parts, compute, memory, step) / parts.measured - 1))
     error = configuration_quantile(held_out, 0.8)
     highest = max((lv.concurrency or 0.0 for ref in references for lv in ref.profile.levels), default=0.0)
     calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step, reads_touched_experts,

@@ -36,13 +36,27 @@ OTHER_ENGINES = ("vllm", "tgi", "text-generation-inference", "llama.cpp", "ollam
 ("sglang or vllm") is not counted as lean."""
 
 
+def lean_engine(engine: str | None) -> bool:
+    """Whether `engine` is one of LEAN_ENGINES and names none of OTHER_ENGINES beside it.
+
+    >>> lean_engine("TensorRT-LLM"), lean_engine("sglang or vllm (InferenceX best config)"), lean_engine(None)
+    (True, False, False)
+    """
+    name = (engine or "").lower()
+    return name.startswith(LEAN_ENGINES) and not any(other in name for other in OTHER_ENGINES)
+
+
+def amd_gpu(gpu_id: str | None) -> bool:
+    """An AMD Instinct GPU (MI300X, MI325X, MI355X…), as the GPU sheet names them."""
+    return (gpu_id or "").upper().startswith("MI")
+
+
 def prefill_efficiency(engine: str | None, gpu_id: str | None) -> float | None:
     """η_c for prefill of `engine` on `gpu_id` (module docstring), None: SERVING's.
 
     >>> prefill_efficiency("sglang or vllm (InferenceX best config)", "H200") is None
     True
     """
-    name = (engine or "").lower()
-    if not name or not gpu_id or not name.startswith(LEAN_ENGINES) or any(e in name for e in OTHER_ENGINES):
+    if not gpu_id or not lean_engine(engine):
         return None
-    return AMD_LEAN if gpu_id.upper().startswith("MI") else NVIDIA_LEAN
+    return AMD_LEAN if amd_gpu(gpu_id) else NVIDIA_LEAN

@@ -59,7 +59,7 @@ from tco.capacity.fitting import FitHints
 from tco.capacity.layout import internode_step_s, layout_for
 from tco.capacity.memory_fit import bytes_per_param, card_fit, kv_bytes_per_sequence
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.prefill_efficiency import prefill_efficiency
+from tco.capacity.prefill_efficiency import amd_gpu, lean_engine, prefill_efficiency
 from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 
@@ -223,9 +223,9 @@ def serving_calibration(engine: str | None, gpu_id: str | None) -> Calibration:
     >>> serving_calibration("vllm", "H200") is SERVING, serving_calibration(None, "B200") is SERVING
     (True, True)
     """
-    if prefill_efficiency(engine, gpu_id) is None:
+    if not gpu_id or not lean_engine(engine):
         return SERVING
-    return LEAN_AMD if (gpu_id or "").upper().startswith("MI") else LEAN_NVIDIA
+    return LEAN_AMD if amd_gpu(gpu_id) else LEAN_NVIDIA
 
 
 def calibration_for(cls: RequestClass, slo: Slo, engine: str | None = None, gpu_id: str | None = None) -> Calibration:
