@@ -46,9 +46,10 @@ from tco.capacity.shapes import Shape
 
 EXTRAPOLATION_WEIGHT = 0.5
 """Beyond the measured input or output lengths of a concurrency sweep, how much of the smooth model's *gain* over the
-nearest measured shape is believed (in log): prediction = model(x)^w · model(edge)^(1−w) · the edge's correction
-toward its levels, where the model promises more req/s (or less latency) than at the edge; a predicted loss is kept
-whole. No level constrains the model's form there, and real sweeps flatten at short requests where it does not
+same shape brought back onto the measured lengths (the edge, `PerfModel.boundary_anchor`) is believed (in log):
+prediction = model(x)^w · model(edge)^(1−w) · the nearest measured shape's correction toward its levels, where the
+model promises more req/s (or less latency) than at the edge; a predicted loss is kept whole. No level constrains the
+model's form there, and real sweeps flatten at short requests where it does not
 (per-request costs of scheduling and serving: MiniMax-M2.5 on 8 × H200 serves 10.4 req/s at 1,024 input and 11.0 at
 2,048, both at concurrency 64; fitted on 2,048–28,672 the model says 16.7). Planning-wise the asymmetry is the
 cautious side: capacity nobody measured is half counted, a slowdown in full. Offline (max-throughput) tables keep
@@ -138,6 +139,26 @@ class PerfModel:
             return None
         return min(self.shapes, key=lambda s: shape_distance(shape, s))
 
+    def boundary_anchor(self, shape: Shape) -> Shape | None:
+        """`shape` brought back onto the measured lengths at the same context, when it lies beyond them; None inside.
+
+        The uncached input u and the output O are clamped into the measured ranges; the total input stays
+        max(I, u), the rest of it cached, so the anchor holds as much context as the shape does:
+
+            anchor = Shape(max(I, u), clamp(O), cached share 1 − u / max(I, u)),   u = clamp(I_u)
+
+        Anchoring at the boundary rather than at the nearest measured shape keeps predictions continuous where a
+        shape crosses the measured range, and monotone: fewer tokens or more cache never lower req/s. Worked
+        example: measured uncached inputs 1,000–8,000 and outputs 100–800; 12,000 in, half cached, 50 out → u =
+        6,000 (inside), O → 100, so the anchor is 12,000 in / 100 out, half cached.
+        """
+        if self.nearest_edge(shape) is None:
+            return None
+        (low_in, high_in), (low_out, high_out) = self._measured_lengths
+        uncached = min(max(shape.uncached_input_tokens, low_in), high_in)
+        total = max(shape.input_tokens, uncached)
+        return Shape(total, min(max(shape.output_tokens, low_out), high_out), 1 - uncached / total)
+
     @functools.cached_property
     def _measured_lengths(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """((shortest, longest) uncached input, (shortest, longest) output) of the measured shapes."""
@@ -148,10 +169,10 @@ class PerfModel:
     def _toward_measured(
         self, shape: Shape, smooth: Callable[[Shape], float | None], better: Callable[[float, float], bool]
     ) -> float | None:
-        """`smooth` at `shape`; beyond the measured lengths, a gain over the nearest measured shape (`better`)
-        is taken at `EXTRAPOLATION_WEIGHT` in log, a loss in full (see the constant)."""
+        """`smooth` at `shape`; beyond the measured lengths, a gain over the shape brought back onto them
+        (`boundary_anchor`, `better`) is taken at `EXTRAPOLATION_WEIGHT` in log, a loss in full (see the constant)."""
         value = smooth(shape)
-        edge = self.nearest_edge(shape)
+        edge = self.boundary_anchor(shape)
         if edge is None or not value:
             return value
         at_edge = smooth(edge)
