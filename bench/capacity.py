@@ -60,7 +60,7 @@ from profiling.inferencex_import import inferencex_configurations  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import ESTIMATED_AT_SLO_ERROR, capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate, peak_parts, predicted_req_per_s, serving_sets  # noqa: E402
-from tco.capacity.fitting import covering, fit_profile, profile_points  # noqa: E402
+from tco.capacity.fitting import covering, fit_profile  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
     OFFLINE,
     SERVING,
@@ -71,6 +71,7 @@ from tco.capacity.roofline import (  # noqa: E402
     serving_calibration,
 )
 from tco.capacity.shapes import Shape, group_levels, level_shape  # noqa: E402
+from tco.capacity.throughput_fit import profile_points  # noqa: E402
 from tco.capacity.transfer import SAME_MODEL_ERROR, SIBLING_ERROR, transferred_model  # noqa: E402
 from tco.records.inputs import ReferenceProfile  # noqa: E402
 from tco.records.scenario import RequestClass, Slo  # noqa: E402

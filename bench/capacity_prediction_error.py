@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from profiling.schema import Level, Profile, ProfileMeta, load_profile  # noqa: E402
-from tco.capacity.fitting import DECODE_CONTEXT_TOKENS, fit_profile  # noqa: E402
+from tco.capacity.fitting import fit_profile  # noqa: E402
 from tco.capacity.shapes import Shape, group_levels  # noqa: E402
+from tco.capacity.throughput_fit import DECODE_CONTEXT_TOKENS  # noqa: E402
 
 # (a) docs/source/performance/perf-overview.md @00f3768: total output tokens/s of the TP group
 SHAPES_A = [
@@ -150,7 +151,7 @@ def main() -> None:
     ]
     print(
         f"L0 = b/g of the full fit on table (a): median {statistics.median(l0):.0f} (range {min(l0):.0f}-"
-        f"{max(l0):.0f}); tco.capacity.fitting.DECODE_CONTEXT_TOKENS = {DECODE_CONTEXT_TOKENS:g}"
+        f"{max(l0):.0f}); tco.capacity.throughput_fit.DECODE_CONTEXT_TOKENS = {DECODE_CONTEXT_TOKENS:g}"
     )
 
 

@@ -13,7 +13,7 @@ from tco.capacity.at_slo import (
     level_checks,
     workload_shape,
 )
-from tco.capacity.fitting import DECODE_CONTEXT_TOKENS, ONE_SHAPE_ERROR, fit_profile
+from tco.capacity.fitting import ONE_SHAPE_ERROR, fit_profile
 from tco.capacity.layout import Layout, layout_for, smallest_layout
 from tco.capacity.least_squares import nnls_small
 from tco.capacity.memory_fit import (
@@ -34,6 +34,7 @@ from tco.capacity.roofline import (
     gpu_ceiling,
 )
 from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, level_shape, matching_group
+from tco.capacity.throughput_fit import DECODE_CONTEXT_TOKENS
 from tco.capacity.throughput_view import ProfileView, profile_view
 
 __all__ = [

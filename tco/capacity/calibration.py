@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tco.capacity.fitting import profile_points
 from tco.capacity.memory_fit import card_fit
 from tco.capacity.roofline import PEAK, Calibration, default_precision, hardware, physical_model
 from tco.capacity.shapes import level_shape
+from tco.capacity.throughput_fit import profile_points
 from tco.records.inputs import ReferenceProfile
 
 COMPUTE_GRID = np.geomspace(0.01, 1.0, 41)

@@ -1,8 +1,10 @@
 """Fitting `perf_model`'s equation (1) and its latency terms to every level of a profile.
 
 Weighted non-negative least squares (relative error) on 1/req_per_s of every level with no
-failed requests; `a` is fitted when the profile has two or more concurrencies. What the shapes cannot
-tell apart is tied by structure rather than guessed:
+failed requests (`tco.capacity.throughput_fit`); `a` is fitted when the profile has two or more concurrencies, and
+with every level at one concurrency the decode takes the engine's calibrated roofline shape (per-token and per-step
+cost, touched experts included), scaled to the levels by one factor, when the card and GPU are known. What the
+shapes cannot tell apart is tied by structure rather than guessed:
 - with input lengths varied at two or more concurrencies, π comes from throughput itself (a TTFT slope holds
   queueing and would over-charge prefill);
 - with one input length and TTFT, π = the hardware's prefill seconds per token at the engine's measured prefill
@@ -46,12 +48,9 @@ from tco.capacity.least_squares import weighted_nnls
 from tco.capacity.percentiles import latency_at
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.residuals import ALL_KEYS, Residuals, measured_residuals
-from tco.capacity.shapes import Shape, group_levels, level_shape
+from tco.capacity.shapes import Shape, group_levels
+from tco.capacity.throughput_fit import Point, distinct, fit_throughput, profile_points
 
-DECODE_CONTEXT_TOKENS = 950.0
-"""L0: context length at which KV reads cost as much as the rest of a decode step, b/g. The median of the
-full four-term fit on NVIDIA's 7 × 9-shape table (550–1,225 across its configurations;
-bench/capacity_prediction_error.py)."""
 ONE_SHAPE_ERROR = 0.25
 """Expected error when a profile has one shape: the median error of scaling by tokens per request
 on NVIDIA's multi-shape tables (bench/capacity_prediction_error.py measures it: 23 % on the v1.0 table)."""
@@ -68,85 +67,9 @@ class FitHints:
     context_s_per_token: float | None = None
     """g from the card: KV bytes per cached token / (n·B·η_m), seconds per output token per context token; used
     when the shapes cannot tell b from g. None (card or GPU unknown): g = b / DECODE_CONTEXT_TOKENS."""
-
-
-@dataclass(frozen=True)
-class Point:
-    """One level as the model sees it."""
-
-    shape: Shape
-    concurrency: float | None
-    req_per_s: float
-    ttft_p50_s: float | None
-    e2e_p50_s: float | None
-    itl_p50_s: float | None
-    level_index: int
-
-
-def profile_points(profile: Profile) -> list[Point]:
-    """Levels with throughput and no failed requests; a rate level's concurrency is X · E2E p50."""
-    points = []
-    for index, level in enumerate(profile.levels):
-        if level.req_per_s <= 0 or level.requests_failed > 0:
-            continue
-        concurrency = level.concurrency
-        if concurrency is None and level.e2e_s.p50 is not None:
-            concurrency = max(level.req_per_s * level.e2e_s.p50, 1e-3)
-        points.append(
-            Point(
-                shape=level_shape(level, profile.meta.cached_input_share),
-                concurrency=concurrency,
-                req_per_s=level.req_per_s,
-                ttft_p50_s=level.ttft_s.p50,
-                e2e_p50_s=level.e2e_s.p50,
-                itl_p50_s=level.itl_s.p50,
-                level_index=index,
-            )
-        )
-    return points
-
-
-def _distinct(values: Sequence[float | None]) -> int:
-    return len({round(v, 6) for v in values if v is not None})
-
-
-def _rank(columns: np.ndarray) -> int:
-    rows = np.unique(columns, axis=0)
-    scale = np.abs(rows).max(axis=0)
-    scale[scale == 0] = 1.0
-    return int(np.linalg.matrix_rank(rows / scale, tol=1e-6))
-
-
-def _fit_throughput(
-    points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None, g_card: float | None
-) -> tuple[float, float, float, float]:
-    """(π, b, g, a) by the rules in the module docstring."""
-    with_step = _distinct([p.concurrency for p in points]) >= 2 and all(p.concurrency for p in points)
-    y = np.array([1.0 / p.req_per_s for p in points])
-    step = np.array([p.shape.output_tokens / p.concurrency if with_step and p.concurrency else 0.0 for p in points])
-    iu = np.array([p.shape.uncached_input_tokens for p in points])
-    out = np.array([p.shape.output_tokens for p in points])
-    ctx = np.array([p.shape.output_tokens * p.shape.mean_context_tokens for p in points])
-    decode = out + ctx / DECODE_CONTEXT_TOKENS  # b·O·(1 + L/L0): the structured decode term without a card
-    if prefill_s_per_token is not None:  # π from TTFT; decode terms from the rest
-        rest = y - prefill_s_per_token * iu
-        if g_card is not None:
-            b, a = weighted_nnls(np.column_stack([out, step]), rest - g_card * ctx, relative_to=y)
-            return prefill_s_per_token, float(b), g_card, float(a)
-        if n_shapes >= 2 and _rank(np.column_stack([out, ctx])) >= 2:
-            b, g, a = weighted_nnls(np.column_stack([out, ctx, step]), rest, relative_to=y)
-            return prefill_s_per_token, float(b), float(g), float(a)
-        b, a = weighted_nnls(np.column_stack([decode, step]), rest, relative_to=y)
-        return prefill_s_per_token, float(b), float(b) / DECODE_CONTEXT_TOKENS, float(a)
-    if n_shapes >= 4 and _rank(np.column_stack([iu, out, ctx])) >= 3:
-        pi, b, g, a = weighted_nnls(np.column_stack([iu, out, ctx, step]), y)
-        return float(pi), float(b), float(g), float(a)
-    # too few shapes to tell the terms apart: prefill and decode tokens cost alike (π = b), g from the card
-    if g_card is not None:
-        k, a = weighted_nnls(np.column_stack([iu + out, step]), y - g_card * ctx, relative_to=y)
-        return float(k), float(k), g_card, float(a)
-    k, a = weighted_nnls(np.column_stack([iu + decode, step]), y)
-    return float(k), float(k), float(k) / DECODE_CONTEXT_TOKENS, float(a)
+    decode: PerfModel | None = None
+    """The engine's calibrated roofline (`tco.capacity.roofline.physical_model`): how a decode step's cost splits
+    between each token and the step, used when every level ran at one concurrency and the levels cannot tell."""
 
 
 def _one_shape_prefill(points: Sequence[Point], n_shapes: int) -> float | None:
@@ -174,8 +97,8 @@ def _fit_ttft(
     y = np.array([measured(p) for p in data])
     iu = np.array([max(p.shape.uncached_input_tokens, 1.0) for p in data])
     c = np.array([p.concurrency for p in data])
-    varied_input = _distinct([p.shape.uncached_input_tokens for p in data]) >= 2 and n_shapes >= 2
-    quad = iu * c**2 if _distinct(list(c)) >= 3 else np.zeros_like(y)
+    varied_input = distinct([p.shape.uncached_input_tokens for p in data]) >= 2 and n_shapes >= 2
+    quad = iu * c**2 if distinct(list(c)) >= 3 else np.zeros_like(y)
     if not varied_input and prefill_s_per_token is not None:
         slope = min(prefill_s_per_token, float(np.min(y / iu)))  # never more than the fastest level's TTFT
         t0, t2, t3 = weighted_nnls(np.column_stack([np.ones_like(y), iu * c, quad]), y - slope * iu, relative_to=y)
@@ -199,7 +122,7 @@ def _ttft_tails(
             return latency_at(profile.levels[p.level_index], "ttft_s", pct)[0] if p.concurrency else None
 
         given = [p for p in points if tail(p)]
-        if len(given) < 3 or _distinct([p.concurrency for p in given]) < 2:
+        if len(given) < 3 or distinct([p.concurrency for p in given]) < 2:
             continue
         fitted = _fit_ttft(points, n_shapes, prefill_s_per_token, tail)
         if fitted is not None:
@@ -229,28 +152,25 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple
         g.shape for g in group_levels([profile.levels[p.level_index] for p in points], profile.meta.cached_input_share)
     )
     ttft = _fit_ttft(points, len(shapes), hints.prefill_s_per_token)
-    varied_input = ttft is not None and _distinct([p.shape.uncached_input_tokens for p in points]) >= 2
+    varied_input = ttft is not None and distinct([p.shape.uncached_input_tokens for p in points]) >= 2
     prefill = None
     if not varied_input:  # one input length: the hardware's slope when known (TTFT also holds a fixed overhead)
         hinted = ttft[1] if ttft is not None and hints.prefill_s_per_token is not None else None
         prefill = hinted if hinted is not None else _one_shape_prefill(points, len(shapes))
-    coefficients = _fit_throughput(points, len(shapes), prefill, hints.context_s_per_token)
+    throughput = fit_throughput(points, len(shapes), prefill, hints.context_s_per_token, hints.decode)
     concurrencies = [p.concurrency for p in points if p.concurrency]
     max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None
-    draft = PerfModel(coefficients, ttft, max_concurrency=max_concurrency)
+    draft = throughput.model(ttft_coefficients=ttft, max_concurrency=max_concurrency)
     e2e_ratios = [p.e2e_p50_s * p.req_per_s / p.concurrency for p in points if p.e2e_p50_s and p.concurrency]
     e2e_ratio = statistics.median(e2e_ratios) if e2e_ratios else 1.0
-    draft = PerfModel(
-        coefficients, draft.ttft_coefficients, e2e_p50_per_mean=e2e_ratio, max_concurrency=max_concurrency
-    )
+    draft = throughput.model(ttft_coefficients=ttft, e2e_p50_per_mean=e2e_ratio, max_concurrency=max_concurrency)
     itl_ratios = []
     for p in points:
         predicted = draft.latency(p.shape, p.concurrency, "itl_s", "p50") if p.concurrency else None
         if p.itl_p50_s and predicted:
             itl_ratios.append(p.itl_p50_s / predicted)
-    smooth = PerfModel(
-        coefficients=coefficients,
-        ttft_coefficients=draft.ttft_coefficients,
+    smooth = throughput.model(
+        ttft_coefficients=ttft,
         ttft_tail_coefficients=_ttft_tails(profile, points, len(shapes), hints.prefill_s_per_token),
         percentile_ratios=_ratios(profile, {p.level_index for p in points}),
         e2e_p50_per_mean=e2e_ratio,

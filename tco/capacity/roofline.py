@@ -95,13 +95,13 @@ SERVING = Calibration(
     "v6.0 Server results (DeepSeek-R1, gpt-oss-120b; TensorRT-LLM and vLLM on B200, H200, MI355X)",
 )
 LEAN_NVIDIA = Calibration(
-    compute=0.158,
-    memory=0.632,
-    error=0.23,
-    step_overhead_s=0.01,
+    compute=0.141,
+    memory=0.502,
+    error=0.27,
+    step_overhead_s=0.0075,
     reads_touched_experts=True,
     max_concurrency=64.0,
-    basis="InferenceX's interactive SGLang and TensorRT-LLM sweeps of DeepSeek-R1-0528 on H200 and B200 (19 "
+    basis="InferenceX's interactive SGLang and TensorRT-LLM sweeps of DeepSeek-R1-0528 on H200, B200 and B300 (23 "
     "deployments without speculative decoding, runs of 2025-10 to 2026-06; figures read from the published records, "
     "bench/capacity.py --extra)",
 )
@@ -188,7 +188,8 @@ def fit_hints(
     """What the hardware and the card tell a profile's fit (`fitting.FitHints`): the calibrated prefill seconds
     per token (at the engine's prefill efficiency where measured: `tco.capacity.prefill_efficiency`), and the
     context cost g = kv_bytes_per_token(L) / (n·B·η_m) at `context_tokens`, SERVING's memory efficiency. Without
-    the card's KV shape, no g (the fit then ties g to b).
+    the card's KV shape, no g (the fit then ties g to b). With them, also the engine's calibrated roofline
+    (`serving_calibration`), whose decode shape a sweep at one concurrency is fitted in.
 
     DeepSeek-R1 (MLA, 61 layers × 576 values × 2 bytes = 70,272 KV bytes a token) on 8 × H200 (4.8 TB/s):
     70,272 / (8 × 4.8e12 × 0.564) = 3.24 ns per output token per context token, so at 8k context KV reads add
@@ -206,7 +207,12 @@ def fit_hints(
     if not kv:
         return FitHints(prefill)
     hw = hardware(gpu, precision)
-    return FitHints(prefill, context_s_per_token=kv / context_tokens / (gpus * hw.bytes_s * SERVING.memory))
+    decode = physical_model(
+        card, hw, gpus, precision, Shape(context_tokens, 0.0), None, serving_calibration(engine, gpu.id)
+    )
+    return FitHints(
+        prefill, context_s_per_token=kv / context_tokens / (gpus * hw.bytes_s * SERVING.memory), decode=decode
+    )
 
 
 def serving_calibration(engine: str | None, gpu_id: str | None) -> Calibration:
@@ -214,9 +220,11 @@ def serving_calibration(engine: str | None, gpu_id: str | None) -> Calibration:
     experts a batch touches (LEAN_NVIDIA, LEAN_AMD); vLLM, and an engine not named, SERVING.
 
     Held out configuration by configuration (bench/capacity.py), each calibration's fit against the other: SGLang and
-    TensorRT-LLM on NVIDIA, 19 deployments: touched experts 23 % at the 80th percentile (η_c 0.16, η_m 0.63), every
-    weight read 62 % (η_m 1.78, beyond the bandwidth); vLLM's four sweeps the other way: every weight 64 %, touched
-    70 %. On AMD (8 deployments, SGLang and ATOM) both stay wide: 116 % and 145 %.
+    TensorRT-LLM on NVIDIA, 19 deployments on H200 and B200: touched experts 23 % at the 80th percentile (η_c 0.16,
+    η_m 0.63), every weight read 62 % (η_m 1.78, beyond the bandwidth); with B300 on the GPU sheet, 23
+    deployments: touched experts 27 % (η_c 0.141, η_m 0.502, the figures LEAN_NVIDIA holds). vLLM's four sweeps
+    the other way: every weight 64 %, touched 70 %. On AMD (8 deployments, SGLang and ATOM) both stay wide: 116 %
+    and 145 %.
 
     >>> serving_calibration("sglang", "H200") is LEAN_NVIDIA, serving_calibration("atom", "MI355X") is LEAN_AMD
     (True, True)

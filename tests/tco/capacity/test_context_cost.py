@@ -10,9 +10,10 @@ import pytest
 from models import load_catalog
 from pricing import load_gpu_sheet
 from profiling.schema import Level, Profile, ProfileMeta
-from tco.capacity.fitting import DECODE_CONTEXT_TOKENS, FitHints, fit_profile
+from tco.capacity.fitting import FitHints, fit_profile
 from tco.capacity.roofline import SERVING, fit_hints
 from tco.capacity.shapes import Shape
+from tco.capacity.throughput_fit import DECODE_CONTEXT_TOKENS
 
 
 def test_the_card_s_kv_bytes_set_g():
