@@ -129,6 +129,11 @@ def best_under_slo(
     return best
 
 
+UNREPORTED_NOTE = "profile does not report"
+"""How a measured answer's note begins when the SLO bounds a percentile the levels lack (`tco.capacity.throughput_view`
+turns it into the headline)."""
+
+
 def _measured_capacity(profile: Profile, slo: Slo, cls: RequestClass, indices: tuple[int, ...]) -> Capacity:
     notes: list[str] = []
     best: tuple[float, int] | None = None
@@ -143,7 +148,7 @@ def _measured_capacity(profile: Profile, slo: Slo, cls: RequestClass, indices: t
         if check.meets_slo and (best is None or level.req_per_s > best[0]):
             best = (level.req_per_s, check.index)
     if missing:
-        notes.append(f"profile does not report {', '.join(sorted(missing))}; levels lacking them cannot meet the SLO")
+        notes.append(f"{UNREPORTED_NOTE} {', '.join(sorted(missing))}; levels lacking them cannot meet the SLO")
     notes.extend(sorted(derived))
     source = profile.meta.source
     if best is None:
@@ -222,11 +227,17 @@ def lightest_load_miss(model: PerfModel, shape: Shape, slo: Slo, expected_error:
     : at concurrency 1 TTFT p50 is 0.15 s against ≤ 0.12 s, within the ±48% expected error: measure this shape ...
     >>> print(lightest_load_miss(m, Shape(1000, 100), Slo(ttft_p50_s=0.05), 0.48))  # 3× the bound: no hint
     : at concurrency 1 TTFT p50 is 0.15 s against ≤ 0.05 s
+    >>> print(lightest_load_miss(m, Shape(1000, 100), Slo(itl_p99_s=0.05), 0.48))  # doctest: +ELLIPSIS
+    : ITL p99 cannot be predicted from this profile, whose levels do not report it (a tail is never extrapolated ...
     """
     misses = []
     for metric, pct, bound in slo.bounds():
         value = model.latency(shape, 1.0, metric, pct)
-        if value is not None and value > bound:
+        if value is None:
+            return (f": {metric.removesuffix('_s').upper()} {pct} cannot be predicted from this profile, whose levels "
+                    "do not report it (a tail is never extrapolated from the median): bound a percentile the profile "
+                    "measured, or measure this one")  # fmt: skip
+        if value > bound:
             misses.append((value / bound, metric, pct, value, bound))
     if not misses:
         return ""

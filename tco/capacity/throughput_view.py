@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from models.catalog import ModelCard
 from pricing.gpus import GpuType
 from profiling.schema import Profile, replica_words
-from tco.capacity.at_slo import Capacity, capacity_at_slo, estimated_capacity, level_checks, workload_shape
+from tco.capacity.at_slo import (
+    UNREPORTED_NOTE,
+    Capacity,
+    capacity_at_slo,
+    estimated_capacity,
+    level_checks,
+    workload_shape,
+)
 from tco.capacity.fitting import fit_profile
 from tco.capacity.memory_fit import MemoryFit, card_fit
 from tco.capacity.perf_model import PerfModel
@@ -107,7 +114,10 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
         )
     if capacity.req_per_s is None and capacity.method == "modelled":
         return (f"No predicted load meets the SLO (modelled, expected error ±{capacity.expected_error or 0:.0%}); "
-                "the notes say which bound the lightest load misses.")  # fmt: skip
+                "the notes say which bound the lightest load misses or cannot be predicted.")  # fmt: skip
+    if capacity.req_per_s is None and any(n.startswith(UNREPORTED_NOTE) for n in capacity.notes):
+        return ("No level can be checked against the SLO: it bounds a percentile this profile does not report (see "
+                "the notes). Bound a percentile the profile measured, or measure this one.")  # fmt: skip
     if capacity.req_per_s is None:
         return "No level meets the SLO with zero failures: this profile cannot serve the workload at this SLO."
     if capacity.level_index is None:

@@ -171,6 +171,26 @@ def test_a_modelled_none_names_the_bound_the_lightest_load_misses(capsys):
         assert ("measure this shape before ruling it out" in out) == within
 
 
+def test_a_bound_on_a_percentile_the_profile_never_reported_says_so(capsys):
+    """GLM-5 on H200's one published point reports ITL p50 only. An ITL p99 bound is not checked against a guessed
+    tail, and the answer says why instead of 'this profile cannot serve the workload': at the measured shape
+    (8,192 in / 1,024 out) and at a modelled one (2,000 / 500). An ITL p50 bound above the point's own 0.1127 s is
+    met at its concurrency, 64, the most measured."""
+    one_point = ROOT / "profiling" / "reference" / "glm-5-h200-fp8.yaml"
+    for tokens, said in ((("8192", "1024"), "No level can be checked against the SLO: it bounds a percentile this "
+                          "profile does not report"),
+                         (("2000", "500"), "ITL p99 cannot be predicted from this profile, whose levels do not "
+                          "report it")):  # fmt: skip
+        args = ["capacity", str(one_point), "--input-tokens", tokens[0], "--output-tokens", tokens[1]]
+        assert main([*args, "--slo", "itl_p99_s=0.2"]) == 0
+        out = capsys.readouterr().out
+        assert "X*: none meets the SLO" in out and said in out and "cannot serve the workload" not in out
+    args = ["capacity", str(one_point), "--input-tokens", "8192", "--output-tokens", "1024"]
+    assert main([*args, "--slo", "itl_p50_s=0.2", "--format", "json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["concurrency"] == 64 and answer["x_star_req_per_s"] == pytest.approx(0.5547)
+
+
 def test_prefill_decode_split_from_ttft_share(tmp_path, catalogues):
     """$/Mtok is split by GPU time (TTFT p50 / E2E p50), never by the API's price ratio."""
     lv = level(6.0, 0.4, 0.04, e2e_s={"p50": 2.0, "p99": 3.0})  # TTFT p50 0.2 s of 2.0 s: 10 % prefill
