@@ -58,10 +58,12 @@ from pricing import load_gpu_sheet  # noqa: E402
 from profiling.importers import ImportOptions, import_file  # noqa: E402
 from profiling.inferencex_import import inferencex_configurations  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
-from tco.capacity.at_slo import ESTIMATED_AT_SLO_ERROR, capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
+from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate, peak_parts, predicted_req_per_s, serving_sets  # noqa: E402
 from tco.capacity.fitting import covering, fit_profile  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
+    LEAN_AMD,
+    LEAN_NVIDIA,
     OFFLINE,
     SERVING,
     Calibration,
@@ -301,8 +303,9 @@ def summarise(cases: list[Case], title: str = "") -> None:
         if kind == "no profile, X* at an SLO" and group:
             covered = sum(c.stated is not None and c.error <= c.stated for c in group) / len(group)
             bound = covering([c.error for c in group])
-            target += (f"; stated error covers {covered:.0%} (80 % bound of these errors {bound:.0%}; "
-                       f"tco.capacity.at_slo.ESTIMATED_AT_SLO_ERROR {ESTIMATED_AT_SLO_ERROR:.0%})")  # fmt: skip
+            target += (f"; stated error covers {covered:.0%} (80 % bound of these errors {bound:.0%}; Calibration."
+                       f"slo_error: SERVING {SERVING.slo_error:.0%}, LEAN_NVIDIA {LEAN_NVIDIA.slo_error:.0%}, "
+                       f"LEAN_AMD {LEAN_AMD.slo_error:.0%})")  # fmt: skip
         if not group:
             if not title:
                 print(f"{kind:<34} {0:>5}  (no case in the corpus)")
@@ -333,7 +336,8 @@ def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
               f"{statistics.median(held_out):.0%}, 80th percentile {fitted.error:.0%}, worst {max(held_out):.0%} "
               f"({len(group)} configurations); in tco.capacity.roofline: {constant.compute:g}, {constant.memory:g}, "
               f"{constant.step_overhead_s:g} s, {constant.error:.0%}")  # fmt: skip
-    return {c.name: calibrate([o for o in interactive if o is not c], "")[0] for c in interactive}
+    left_out = {c.name: calibrate([o for o in interactive if o is not c], "")[0] for c in interactive}
+    return {name: dataclasses.replace(cal, slo_error=SERVING.slo_error) for name, cal in left_out.items()}
 
 
 def engine_check(configs: list[ReferenceProfile]) -> None:
@@ -374,7 +378,7 @@ def lean_left_out(cards, sheet) -> dict[str, Calibration]:
             continue
         others = [o for o, c in fitted_on if c is cal and o.name != ref.name]
         out[ref.name] = dataclasses.replace(calibrate(others, cal.basis, reads_touched_experts=True)[0],
-                                            max_concurrency=cal.max_concurrency)  # fmt: skip
+                                            max_concurrency=cal.max_concurrency, slo_error=cal.slo_error)  # fmt: skip
     return out
 
 

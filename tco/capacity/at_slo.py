@@ -36,12 +36,6 @@ from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, matching_group
 from tco.records.scenario import RequestClass, Slo
 
-ESTIMATED_AT_SLO_ERROR = 0.63
-"""The error stated for a roofline X* under latency bounds (no profile), at least the calibration's own: the 80 %
-split-conformal bound of bench/capacity.py's "no profile, X* at an SLO" cases (each sweep's bounds answered by the
-roofline calibrated without that sweep; the error is the factor to the bracket the measured levels allow). The
-throughput error alone (64 %) covered 67 % of them: an SLO adds the latency model's error to the throughput's."""
-
 OFFLINE_WARNING = (
     "offline figures: the {model} profile has no latency metrics (max-throughput data), so the latency of "
     "class {cls!r} at this load is unknown; trtllm-bench's own runs at such loads show TTFT near 50 s. "
@@ -324,6 +318,9 @@ def estimated_capacity(
     shape = workload_shape(cls, prefix_caching)
     found = best_under_slo(model, shape, slo, model.max_concurrency)
     note = f"estimated by the calibrated roofline ({model.error_basis}); measure it with `inference-roi profile`"
+    error = model.expected_error
+    if slo.bounds() and model.expected_slo_error is not None:
+        error = model.expected_slo_error
     if found is None:
         return Capacity(
             None,
@@ -332,13 +329,10 @@ def estimated_capacity(
             "estimated",
             None,
             None,
-            model.expected_error,
+            error,
             notes=(note, f"roofline: no load meets the SLO for class {cls.name!r}"),
         )
     x, c, latencies = found
-    error = model.expected_error
-    if slo.bounds() and error is not None:
-        error = max(error, ESTIMATED_AT_SLO_ERROR)
     return Capacity(
         x,
         None,

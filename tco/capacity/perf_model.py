@@ -83,6 +83,9 @@ class PerfModel:
     """Highest concurrency measured; predictions stop there."""
     shapes: tuple[Shape, ...] = ()
     expected_error: float | None = None
+    expected_slo_error: float | None = None
+    """The error stated for X* under latency bounds where it differs from `expected_error` (the roofline's:
+    `Calibration.slo_error`); None: `expected_error`."""
     worst_error: float | None = None
     error_basis: str = ""
     residuals: Residuals = NO_RESIDUALS

@@ -83,6 +83,10 @@ class Calibration:
     max_concurrency: float | None = None
     """The highest concurrency the fitted sweeps measured (None: no cap, offline figures): the roofline's batch, and so
     the search for X* at an SLO, stops there, since its latency was never checked beyond it."""
+    slo_error: float = 0.0
+    """The error stated for the roofline's X* under latency bounds, at least `error`: the 80 % split-conformal bound of
+    bench/capacity.py's "no profile, X* at an SLO" cases for the sweeps this calibration was fitted on (the factor
+    to the bracket the measured levels allow). An SLO adds the latency model's error to the throughput's."""
 
 
 SERVING = Calibration(
@@ -91,6 +95,7 @@ SERVING = Calibration(
     error=0.64,
     step_overhead_s=0.0075,
     max_concurrency=64.0,
+    slo_error=0.63,
     basis="InferenceX's interactive vLLM sweeps on 8 x H200 (GLM-5, MiniMax-M2.5 x 2, Qwen3.5), checked on MLPerf "
     "v6.0 Server results (DeepSeek-R1, gpt-oss-120b; TensorRT-LLM and vLLM on B200, H200, MI355X)",
 )
@@ -101,6 +106,7 @@ LEAN_NVIDIA = Calibration(
     step_overhead_s=0.0075,
     reads_touched_experts=True,
     max_concurrency=64.0,
+    slo_error=1.57,
     basis="InferenceX's interactive SGLang and TensorRT-LLM sweeps of DeepSeek-R1-0528 on H200, B200 and B300 (23 "
     "deployments without speculative decoding, runs of 2025-10 to 2026-06; figures read from the published records, "
     "bench/capacity.py --extra)",
@@ -112,6 +118,7 @@ LEAN_AMD = Calibration(
     step_overhead_s=0.0075,
     reads_touched_experts=True,
     max_concurrency=64.0,
+    slo_error=1.64,
     basis="InferenceX's interactive SGLang and ATOM sweeps of DeepSeek-R1-0528 on MI300X, MI325X and MI355X (8 "
     "deployments without speculative decoding; figures read from the published records, bench/capacity.py --extra)",
 )
@@ -297,6 +304,7 @@ def physical_model(
         max_concurrency=limit,
         shapes=(shape,),
         expected_error=calibration.error,
+        expected_slo_error=max(calibration.error, calibration.slo_error),
         error_basis=f"roofline at compute efficiency {calibration.compute:g} and memory efficiency "
         f"{calibration.memory:g}, calibrated on {calibration.basis}"
         + (
