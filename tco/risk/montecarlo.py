@@ -4,7 +4,7 @@ and the one set of ranges it shares with the tornado (`Ranges`, from the scenari
 Every draw is symmetric around the user's base value, so the base case is the median of each input:
 - throughput per option: log-normal, X* × exp(σ·z), σ by where X* comes from (`throughput_sd`):
   measured `throughput_rel_sd` (12 %), published at least PUBLISHED_SD (figures from another
-  stack), modelled and estimated at least the capacity model's expected error;
+  stack), modelled and estimated at least what the capacity model's expected error implies (its 80 % interval);
 - GPU, energy and API prices, peak-to-average, staff and platform, one-time costs: triangular, base × (1 ± range);
 - monthly growth: normal, base + sd·z; API price decline: base ± `api_decline_range` (triangular); a negative
   decline is a price rise.
@@ -16,8 +16,8 @@ Vectorised: one `project` call per chunk of samples covers every option and mont
 is re-sized (with ceil) inside every draw. The seed is part of the scenario, so a saved scenario
 reproduces its bands exactly; `uncertainty_ranges` records every range in the result.
 
->>> throughput_sd("modelled", 0.25, 0.12), throughput_sd("measured", 0.0, 0.12)
-(0.25, 0.12)
+>>> throughput_sd("modelled", 0.25, 0.12), throughput_sd("measured", 0.0, 0.12)  # ln 1.25 / 1.2816 < 0.20
+(0.2, 0.12)
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from tco.finance.commitments import after_horizon
 from tco.finance.projection import Drivers, OptionModel, Projection, project
 from tco.records.scenario import MAX_PEAK_TO_AVERAGE, Scenario
 
+Z_90 = 1.2815515655446004
+"""The standard normal's 90th percentile: ±Z_90 holds the central 80 % of draws."""
 PUBLISHED_SD = 0.20
 """Throughput spread for published figures: measured by someone else, on their stack (an estimate)."""
 MAX_DECLINE = 0.95
@@ -151,11 +153,22 @@ def _triangular(rng: np.random.Generator, mode: float, half_width: float, n: int
 
 
 def throughput_sd(method: str, expected_error: float | None, measured_sd: float) -> float:
-    """Relative sd of an option's X*: widens from measured to published, modelled and estimated."""
+    """σ of ln X* for an option: widens from measured to published, modelled and estimated.
+
+    A stated expected error e is the bound 80 % of held-out cases stay within (|X / X̂ − 1| ≤ e, `tco.capacity`), so
+    it is the log-normal's central 80 % interval, X̂ / (1 + e) … X̂ · (1 + e):
+
+        σ = ln(1 + e) / z₀.₉,   z₀.₉ = 1.2816
+
+    (Before, σ = e: for e = 64 % the draws' 80 % interval ran to × 2.27 where the error said × 1.64.)
+
+    >>> round(throughput_sd("estimated", 0.64, 0.12), 4)  # ln 1.64 / 1.2816
+    0.3859
+    """
     floor = {"measured": measured_sd, "published": max(measured_sd, PUBLISHED_SD)}.get(
         method, max(measured_sd, PUBLISHED_SD)
     )
-    return max(floor, expected_error or 0.0)
+    return max(floor, math.log1p(expected_error) / Z_90 if expected_error else 0.0)
 
 
 def option_throughput_sds(setups: list[OptionSetup], measured_sd: float) -> dict[str, float]:

@@ -112,10 +112,13 @@ def test_throughput_spread_widens_with_the_basis(support):
     from tco.risk.montecarlo import PUBLISHED_SD, option_throughput_sds, throughput_sd
 
     assert throughput_sd("measured", 0.0, 0.12) < throughput_sd("published", 0.0, 0.12) == PUBLISHED_SD
-    assert throughput_sd("modelled", 0.25, 0.12) == 0.25 and throughput_sd("estimated", 0.36, 0.12) == 0.36
+    # an expected error e is the 80 % interval of the draws: σ = ln(1 + e) / 1.2816 (at least the published floor)
+    assert throughput_sd("modelled", 0.25, 0.12) == PUBLISHED_SD  # ln 1.25 / 1.2816 = 0.174 < 0.20
+    assert throughput_sd("estimated", 0.64, 0.12) == pytest.approx(math.log(1.64) / 1.2815515655446004)
     sds = option_throughput_sds(setup_options(support), 0.12)
-    # the example's X*: 500 output tokens, 3.9× the sweep's longest (128): 0.25 × (1 + 0.67 ln 3.9)
-    assert sds == {"glm5-h200": pytest.approx(0.25 * (1 + 0.67 * math.log(500 / 128)))}
+    # the example's X*: 500 output tokens, 3.9× the sweep's longest (128): e = 0.25 × (1 + 0.67 ln 3.9)
+    error = 0.25 * (1 + 0.67 * math.log(500 / 128))
+    assert sds == {"glm5-h200": pytest.approx(math.log1p(error) / 1.2815515655446004)}
     ranges = evaluate(support).assumptions["uncertainty"]
     assert ranges["throughput_multiplier"]["sd_by_option"] == sds
     assert ranges["api_price_decline_annual"]["mode"] == support.scenario.finance.api_price_decline_annual
