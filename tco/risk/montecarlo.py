@@ -163,7 +163,7 @@ def throughput_sd(method: str, expected_error: float | None, measured_sd: float)
     (Before, σ = e: for e = 64 % the draws' 80 % interval ran to × 2.27 where the error said × 1.64.)
 
     >>> round(throughput_sd("estimated", 0.64, 0.12), 4)  # ln 1.64 / 1.2816
-    0.3859
+    0.386
     """
     floor = {"measured": measured_sd, "published": max(measured_sd, PUBLISHED_SD)}.get(
         method, max(measured_sd, PUBLISHED_SD)
