@@ -35,6 +35,10 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   warns), which sets a floor under these errors; a fourth table keeps the deployments whose shapes all ran on one
   build (the importer then records it as the profile's engine version).
 
+A level whose req/s disagrees with its own concurrency and E2E (Little's law, `tco.capacity.level_consistency`)
+is no case: the fit leaves it out, and its own numbers are not a measurement to hold a prediction to. The run
+prints each one.
+
 The right-hand column is issue 23's target.
 """
 
@@ -61,6 +65,7 @@ from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import calibrate, peak_parts, predicted_req_per_s, serving_sets  # noqa: E402
 from tco.capacity.fitting import covering, fit_profile  # noqa: E402
+from tco.capacity.level_consistency import inconsistency  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
     LEAN_AMD,
     LEAN_NVIDIA,
@@ -203,7 +208,7 @@ def profile_cases(name: str, profile: Profile, cards, sheet, calibration: Calibr
         model = fit_profile(train, hints)
         if model is None:
             continue
-        levels = [profile.levels[i] for i in group.indices]
+        levels = [profile.levels[i] for i in group.indices if not inconsistency(profile.levels[i])]
         stated = modelled_error(model, group.shape)[0]
         roof = (
             estimated_model(card, gpu, profile.meta.gpu_count, precision, group.shape, calibration)
@@ -396,6 +401,9 @@ def main() -> None:
     extra: list[Case] = []
     extras = {name for name, _ in extra_corpus()}
     for name, profile in corpus():
+        for level in profile.levels:
+            if problem := inconsistency(level):
+                print(f"  {name}: c={level.concurrency:g} at {level_shape(level, 0.0).label()} is no case: {problem}")
         found = list(profile_cases(name, profile, cards, sheet, left_out.get(name)))
         print(f"  {name}: {len(profile.levels)} levels, {len(found)} cases")
         (extra if name in extras else cases).extend(found)

@@ -31,9 +31,10 @@ from profiling.schema import Profile
 from tco.capacity.cached_share import adjusted_for_caching
 from tco.capacity.capacity_record import Capacity
 from tco.capacity.fitting import ONE_SHAPE_ERROR, fit_profile
+from tco.capacity.level_consistency import inconsistency
 from tco.capacity.percentiles import derivation, latency_at
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, matching_group
+from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, level_shape, matching_group
 from tco.records.scenario import RequestClass, Slo
 
 OFFLINE_WARNING = (
@@ -62,6 +63,8 @@ def level_checks(profile: Profile, slo: Slo) -> list[LevelCheck]:
         reasons, missing = [], []
         if level.requests_failed > 0:
             reasons.append(f"{level.requests_failed} failed requests")
+        if problem := inconsistency(level):
+            reasons.append(problem)
         derived = []
         for metric, pct, bound in slo.bounds():
             name = f"{metric.removesuffix('_s')} {pct}"
@@ -253,8 +256,26 @@ def capacity_at_slo(
     """Capacity of one replica for requests of class `cls` (see the module docstring).
 
     `max_concurrency` (from the memory fit) caps the modelled search; `model` is the profile's fitted
-    model when the caller already has it.
+    model when the caller already has it. A level whose throughput disagrees with its latency
+    (`tco.capacity.level_consistency`) is named in a note: it counts neither as measured capacity nor in the fit.
     """
+    cap = _capacity_at_slo(profile, slo, cls, prefix_caching, max_concurrency, model)
+    left_out = tuple(
+        f"load level {index + 1} (concurrency {level.concurrency:g}, {level_shape(level, 0.0).label()}): {problem}"
+        for index, level in enumerate(profile.levels)
+        if (problem := inconsistency(level))
+    )
+    return dataclasses.replace(cap, notes=(*cap.notes, *left_out)) if left_out else cap
+
+
+def _capacity_at_slo(
+    profile: Profile,
+    slo: Slo,
+    cls: RequestClass,
+    prefix_caching: bool,
+    max_concurrency: int | None,
+    model: PerfModel | None,
+) -> Capacity:
     shape = workload_shape(cls, prefix_caching)
     offline = not has_latency(profile)
     warn = (OFFLINE_WARNING.format(model=profile.meta.model, cls=cls.name),) if offline and cls.batch_share < 1 else ()
