@@ -146,8 +146,10 @@ if any(r.implausible for r in view.rows):
     )
 if view.model is not None:
     fitted = view.model
+    used = view.levels_fitted
+    which = f"all {used}" if used == len(profile.levels) else f"{used} of {len(profile.levels)}"
     st.caption(
-        f"Performance model fitted to all {len(profile.levels)} levels ({len(fitted.shapes)} shape(s)): "
+        f"Performance model fitted to {which} levels ({len(fitted.shapes)} shape(s)): "
         f"expected error ±{(fitted.expected_error or 0):.0%} ({fitted.error_basis}). Lines are its prediction at "
         f"the workload's shape; markers are the measured levels at their own shapes."
     )

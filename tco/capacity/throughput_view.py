@@ -28,6 +28,7 @@ from tco.capacity.roofline import (
     gpu_ceiling,
 )
 from tco.capacity.shapes import level_shape
+from tco.capacity.throughput_fit import profile_points
 from tco.records.scenario import RequestClass, Slo
 
 
@@ -81,6 +82,8 @@ class ProfileView:
     curve: list[CurvePoint]
     memory: MemoryFit | None
     memory_text: str | None
+    levels_fitted: int = 0
+    """Levels the model was fitted to: throughput, no failed request, req/s consistent with their latency."""
 
 
 def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClass) -> list[CurvePoint]:
@@ -198,4 +201,5 @@ def profile_view(
         _curve(model, profile, slo, cls),
         memory,
         memory_text,
+        len(profile_points(profile)),
     )

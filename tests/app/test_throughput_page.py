@@ -12,7 +12,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from tests.app.test_app import PAGES, assert_no_failure, open_app
+from tests.app.test_app import PAGES, assert_no_failure, open_app, table_with
 from tests.conftest import ROOT, level, simple_profile
 from ui.slo_form import read_bounds, refusal
 
@@ -170,3 +170,28 @@ def test_an_slo_of_zero_is_refused_and_the_bound_kept():
     blank = [{"metric": m, "p50": NAN, "p90": NAN, "p99": NAN} for m in ("TTFT", "ITL", "E2E")]
     assert read_bounds(blank, {"ttft_p99_s": 2.0}) == ({}, [])  # a blank cell is no bound: cleared on purpose
     assert read_bounds([{**blank[0], "p99": 0.0001}], {}) == ({"ttft_p99_s": 0.0001}, [])
+
+
+def test_a_level_whose_throughput_disagrees_with_its_latency_says_why_it_does_not_count():
+    """Three levels at 2,000/500 measured with E2E p50: at c = 8, 8 requests for 8 s each serve 1 req/s; the c = 16
+    level reports 20 req/s where 16 requests for 10 s serve 1.6 (Little's law): its row says why it does not count,
+    and X* is the c = 8 level's 1 req/s, not 20."""
+    levels = [
+        level(1.0, 0.5, 0.03, concurrency=8, e2e_s={"p50": 8.0, "p99": 9.0}),
+        level(20.0, 0.6, 0.03, concurrency=16, e2e_s={"p50": 10.0, "p99": 11.0}),
+        level(2.2, 5.0, 0.3, concurrency=32, e2e_s={"p50": 14.5, "p99": 16.0}),
+    ]
+    data = simple_profile(levels, 8, "glm-5")
+    data["meta"]["gpu"] = "H200"
+    at = add(open_app("throughput"), ("little.yaml", yaml.safe_dump(data).encode()))
+    assert_no_failure(at)
+    shown = table_with(at, "why_not")
+    why = dict(zip(shown["index"], shown["why_not"], strict=True))
+    assert why[2].startswith("20 req/s reported, but 16 requests in flight for 10 s each (E2E p50) serve 1.6 req/s")
+    assert "Little's law" in why[2] and why[1] == ""
+    # the workload caches half its prompt, so X* is level 1's 1 req/s adjusted for the prefill saved, never level 2's 20
+    headline = next(m.value for m in at.markdown if "adjusted for 50% cached" in m.value)
+    assert "measured at 0% cached: 1 req/s (level 1)" in headline
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("load level 2 (concurrency 16, 2,000 in / 500 out): 20 req/s reported") for c in captions)
+    assert any(c.startswith("Performance model fitted to 2 of 3 levels (1 shape(s))") for c in captions)
