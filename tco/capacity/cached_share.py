@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from profiling.schema import Profile
 from tco.capacity.capacity_record import Capacity
-from tco.capacity.level_consistency import inconsistency
+from tco.capacity.level_consistency import usable
 from tco.capacity.percentiles import latency_at
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import Shape, ShapeGroup
@@ -49,7 +49,7 @@ def adjusted_for_caching(profile: Profile, slo: Slo, shape: Shape, model: PerfMo
     best_measured: tuple[float, int] | None = None
     for index in group.indices:
         level = profile.levels[index]
-        if level.requests_failed > 0 or level.req_per_s <= 0 or inconsistency(level):
+        if not usable(level):
             continue
         c = level.concurrency
         r = model.gpu_s_per_request(measured_shape, c) / model.gpu_s_per_request(shape, c)

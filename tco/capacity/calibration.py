@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tco.capacity.level_consistency import inconsistency
+from tco.capacity.level_consistency import usable
 from tco.capacity.memory_fit import card_fit
 from tco.capacity.roofline import PEAK, Calibration, default_precision, hardware, physical_model
 from tco.capacity.shapes import level_shape
@@ -71,7 +71,7 @@ def peak_parts(ref: ReferenceProfile, reads_touched_experts: bool = False) -> Pe
         shape = level_shape(level, meta.cached_input_share)
         fit = card_fit(ref.card, ref.gpu.memory_gib, meta.gpu_count, precision, shape.mean_context_tokens)
         model = physical_model(ref.card, hardware(ref.gpu, precision), meta.gpu_count, precision, shape, None, peak)
-        if model is None or not fit.max_concurrency or level.req_per_s <= 0 or inconsistency(level):
+        if model is None or not fit.max_concurrency or not usable(level):
             continue
         pi, b, g, _ = model.coefficients
         c = min(level.concurrency or fit.max_concurrency, fit.max_concurrency)

@@ -43,6 +43,12 @@ def little_ratio(level: Level) -> float | None:
     return level.req_per_s * e2e / c
 
 
+def usable(level: Level) -> bool:
+    """A level the fit, the calibration and the cached-share adjustment take: throughput, no failed request, and
+    req/s that agrees with its own concurrency and latency."""
+    return level.req_per_s > 0 and level.requests_failed == 0 and inconsistency(level) is None
+
+
 def inconsistency(level: Level) -> str | None:
     """Why the level's throughput disagrees with its concurrency and latency, in words; None when it agrees (or
     cannot be checked: a rate level, no E2E)."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from profiling.schema import Profile
 from tco.capacity.least_squares import weighted_nnls
-from tco.capacity.level_consistency import inconsistency
+from tco.capacity.level_consistency import usable
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import Shape, level_shape
 
@@ -58,7 +58,7 @@ def profile_points(profile: Profile) -> list[Point]:
     (`tco.capacity.level_consistency`); a rate level's concurrency is X · E2E p50."""
     points = []
     for index, level in enumerate(profile.levels):
-        if level.req_per_s <= 0 or level.requests_failed > 0 or inconsistency(level):
+        if not usable(level):
             continue
         concurrency = level.concurrency
         if concurrency is None and level.e2e_s.p50 is not None:
