@@ -55,14 +55,16 @@ class Point:
 
 def profile_points(profile: Profile) -> list[Point]:
     """Levels with throughput, no failed requests and req/s that agrees with their latency
-    (`tco.capacity.level_consistency`); a rate level's concurrency is X · E2E p50."""
+    (`tco.capacity.level_consistency`); a rate level's concurrency is X · E2E p50, also under a concurrency cap
+    (vLLM's `--request-rate` with `--max-concurrency`), where the cap is only a ceiling."""
     points = []
     for index, level in enumerate(profile.levels):
         if not usable(level):
             continue
         concurrency = level.concurrency
-        if concurrency is None and level.e2e_s.p50 is not None:
-            concurrency = max(level.req_per_s * level.e2e_s.p50, 1e-3)
+        if (concurrency is None or level.request_rate is not None) and level.e2e_s.p50 is not None:
+            in_flight = max(level.req_per_s * level.e2e_s.p50, 1e-3)  # Little's law; a cap is only a ceiling
+            concurrency = in_flight if concurrency is None else min(concurrency, in_flight)
         points.append(
             Point(
                 shape=level_shape(level, profile.meta.cached_input_share),

@@ -17,6 +17,7 @@ from tco.capacity.at_slo import capacity_at_slo, level_checks
 from tco.capacity.fitting import fit_profile
 from tco.capacity.level_consistency import LITTLE_TOLERANCE, inconsistency, little_ratio
 from tco.capacity.shapes import Shape
+from tco.capacity.throughput_fit import profile_points
 from tco.records.scenario import RequestClass, Slo
 
 GLM = Path(__file__).parents[3] / "profiling" / "reference" / "glm-5-fp8-tp8-vllm-inferencex.yaml"
@@ -44,6 +45,17 @@ def test_the_ratio_by_hand():
     assert "serve 5 req/s" in (inconsistency(_level(50.0, 32, 6.4)) or "")
     assert little_ratio(_level(5.0, None, 6.4)) is None  # a rate level: nothing to check
     assert little_ratio(_level(5.0, 32, None)) is None
+
+
+def test_a_rate_under_a_concurrency_cap_may_hold_fewer_than_its_cap_in_flight():
+    """vLLM's --request-rate 2 --max-concurrency 64: 2 req/s of 8 s each keep 16 in flight, a quarter of the cap;
+    honest. Reporting 20 req/s under the same cap and latency (160 in flight for a cap of 64) is not."""
+    paced = dataclasses.replace(_level(2.0, 64, 8.0), request_rate=2.0)
+    assert little_ratio(paced) == pytest.approx(0.25) and inconsistency(paced) is None
+    assert inconsistency(dataclasses.replace(paced, req_per_s=20.0)) is not None
+    profile = load_profile(GLM)
+    (point,) = profile_points(dataclasses.replace(profile, levels=(paced,)))
+    assert point.concurrency == pytest.approx(16.0)  # what the fit sees: 16 in flight, not the cap of 64
 
 
 @given(st.floats(0.01, 1e4), st.floats(1, 4096), st.floats(0.05, 20))
