@@ -146,7 +146,7 @@ if any(r.implausible for r in view.rows):
     )
 if view.model is not None:
     fitted = view.model
-    used = view.levels_fitted
+    used = sum(r.in_fit for r in view.rows)
     which = f"all {used}" if used == len(profile.levels) else f"{used} of {len(profile.levels)}"
     st.caption(
         f"Performance model fitted to {which} levels ({len(fitted.shapes)} shape(s)): "

@@ -288,7 +288,12 @@ def pareto(view: ProfileView, title: str) -> go.Figure:
             mode="markers",
             marker={"symbol": symbol, "size": 10},
             name=name,
-            text=[f"load level {r.index + 1}" + (" (implausible)" if r.implausible else "") for r in chosen],
+            text=[
+                f"load level {r.index + 1}"
+                + (" (implausible)" if r.implausible else "")
+                + ("" if r.in_fit else " (left out of the model)")
+                for r in chosen
+            ],
         )
     ceilings = [r.roofline_output_tokens_per_s_per_gpu for r in rows if r.roofline_output_tokens_per_s_per_gpu]
     if ceilings:

@@ -71,6 +71,11 @@ LEVEL_COLUMNS = {
         for p in ("p50", "p99")
     },
     "requests_failed": st.column_config.NumberColumn("failed requests"),
+    "in_fit": st.column_config.CheckboxColumn(
+        "in the model",
+        help="Levels the performance model is fitted to: no failed request, and requests/s that "
+        "agree with the level's own concurrency and latency",
+    ),
     "meets_slo": st.column_config.CheckboxColumn("meets the SLO"),
     "why_not": st.column_config.TextColumn("why it does not count", width="large"),
     "roofline_output_tokens_per_s_per_gpu": st.column_config.NumberColumn(

@@ -18,6 +18,7 @@ from tco.capacity.at_slo import (
     workload_shape,
 )
 from tco.capacity.fitting import fit_profile
+from tco.capacity.level_consistency import usable
 from tco.capacity.memory_fit import MemoryFit, card_fit
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import (
@@ -28,7 +29,6 @@ from tco.capacity.roofline import (
     gpu_ceiling,
 )
 from tco.capacity.shapes import level_shape
-from tco.capacity.throughput_fit import profile_points
 from tco.records.scenario import RequestClass, Slo
 
 
@@ -52,6 +52,8 @@ class LevelRow:
     e2e_p50_s: float | None
     e2e_p99_s: float | None
     requests_failed: int
+    in_fit: bool
+    """Whether the fitted model uses it (`tco.capacity.level_consistency.usable`)."""
     meets_slo: bool
     why_not: str
     roofline_output_tokens_per_s_per_gpu: float | None
@@ -82,8 +84,6 @@ class ProfileView:
     curve: list[CurvePoint]
     memory: MemoryFit | None
     memory_text: str | None
-    levels_fitted: int = 0
-    """Levels the model was fitted to: throughput, no failed request, req/s consistent with their latency."""
 
 
 def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClass) -> list[CurvePoint]:
@@ -175,6 +175,7 @@ def profile_view(
                 e2e_p50_s=level.e2e_s.p50,
                 e2e_p99_s=level.e2e_s.p99,
                 requests_failed=level.requests_failed,
+                in_fit=usable(level),
                 meets_slo=check.meets_slo,
                 why_not="; ".join(check.reasons),
                 roofline_output_tokens_per_s_per_gpu=ceiling * level.output_tokens / gpus if ceiling else None,
@@ -201,5 +202,4 @@ def profile_view(
         _curve(model, profile, slo, cls),
         memory,
         memory_text,
-        len(profile_points(profile)),
     )

@@ -5,6 +5,7 @@ What Plotly then draws is checked in Chromium by tests/app/test_browser_charts.p
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 
@@ -105,6 +106,21 @@ def test_the_tick_texts_plotly_draws_are_renamed_as_people_read_them():
     assert linear["labelalias"][f"{MINUS}$2.5G"] == f"{MINUS}$2.5B" and linear["labelalias"]["$4G"] == "$4B"
     assert "labelalias" not in money_axes.money_axis("USD", [-5e5, 3e6])  # no billions, nothing to rename
     assert money_axes.money_axis("USD", [0.2, 3.5])["tickformat"] == money_axes.SMALL_MONEY_TICKS  # not "$500m"
+
+
+def test_a_level_left_out_of_the_model_says_so_in_the_pareto_hover(catalogues, glm5):
+    """GLM-5's c = 32 level at 1,024/128 made to report 50 req/s (its latency says 5.15): its marker's hover names it
+    left out; the others do not."""
+    inputs, _, _ = glm5
+    profile = load_profile(ROOT / "profiling" / "reference" / "glm-5-fp8-tp8-vllm-inferencex.yaml")
+    levels = list(profile.levels)
+    levels[3] = dataclasses.replace(levels[3], req_per_s=50.0)
+    profile = dataclasses.replace(profile, levels=tuple(levels))
+    cls = inputs.scenario.workload.request_classes[0]
+    view = profile_view(profile, inputs.scenario.slo, cls, catalogues.models.find(profile.meta.model), None)
+    hovers = [t for trace in charts.pareto(view, "Pareto").data for t in trace.text]
+    assert [t for t in hovers if "left out" in t] == ["load level 4 (left out of the model)"]
+    assert len(hovers) == len(profile.levels)
 
 
 def test_slo_labels_on_the_log_latency_axis_sit_at_their_own_height(catalogues, glm5):

@@ -189,6 +189,7 @@ def test_a_level_whose_throughput_disagrees_with_its_latency_says_why_it_does_no
     why = dict(zip(shown["index"], shown["why_not"], strict=True))
     assert why[2].startswith("20 req/s reported, but 16 requests in flight for 10 s each (E2E p50) serve 1.6 req/s")
     assert "Little's law" in why[2] and why[1] == ""
+    assert list(shown["in_fit"]) == [True, False, True]  # the "in the model" column
     # the workload caches half its prompt, so X* is level 1's 1 req/s adjusted for the prefill saved, never level 2's 20
     headline = next(m.value for m in at.markdown if "adjusted for 50% cached" in m.value)
     assert "measured at 0% cached: 1 req/s (level 1)" in headline
