@@ -226,13 +226,16 @@ def cash_vs_pnl(months: list[str], hosted: OptionResult) -> go.Figure:
 
 
 def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shape_label: str) -> go.Figure:
-    """Measured levels as markers; the fitted model at the workload's shape as lines; SLO bounds; the knee."""
-    x = [r.req_per_s for r in view.rows]
+    """Measured levels as markers; the fitted model at the workload's shape as lines; SLO bounds; the knee. A level
+    left out of the model for req/s that disagree with its own latency has no marker: its x is the number in doubt
+    (the table lists it and says why); a level with failed requests keeps its marker."""
+    rows = [r for r in view.rows if r.in_fit or r.requests_failed > 0]
+    x = [r.req_per_s for r in rows]
     figure = go.Figure()
     series = (("TTFT", "ttft"), ("ITL", "itl"), ("E2E", "e2e"))
     for (label, key), colour in zip(series, ("#1f77b4", "#ff7f0e", "#2ca02c"), strict=True):
         for pct, symbol in (("p50", "circle"), ("p99", "diamond")):
-            y = [getattr(r, f"{key}_{pct}_s") for r in view.rows]
+            y = [getattr(r, f"{key}_{pct}_s") for r in rows]
             if any(v is not None for v in y):
                 figure.add_scatter(x=x, y=y, name=f"{label} {pct} measured", mode="markers",
                                    marker={"symbol": symbol, "color": colour})  # fmt: skip
