@@ -78,6 +78,7 @@ from tco.capacity.roofline import (  # noqa: E402
     serving_calibration,
 )
 from tco.capacity.shapes import Shape, group_levels, level_shape  # noqa: E402
+from tco.capacity.speculative import TOKENS_PER_STEP, fit_tokens_per_step, speculating  # noqa: E402
 from tco.capacity.throughput_fit import profile_points  # noqa: E402
 from tco.capacity.transfer import SAME_MODEL_ERROR, SIBLING_ERROR, transferred_model  # noqa: E402
 from tco.records.inputs import ReferenceProfile  # noqa: E402
@@ -196,7 +197,9 @@ def bracket_error(x: float | None, lower: float, upper: float) -> float:
     return 0.0
 
 
-def profile_cases(name: str, profile: Profile, cards, sheet, calibration: Calibration | None) -> Iterator[Case]:
+def profile_cases(
+    name: str, profile: Profile, cards, sheet, calibration: Calibration | None, tokens_per_step: float | None = None
+) -> Iterator[Case]:
     share = profile.meta.cached_input_share
     card = cards.find(profile.meta.model)
     gpu = next((g for g in sheet.gpus if g.id.lower() == profile.meta.gpu.lower()), None)
@@ -210,10 +213,11 @@ def profile_cases(name: str, profile: Profile, cards, sheet, calibration: Calibr
             continue
         levels = [profile.levels[i] for i in group.indices if not inconsistency(profile.levels[i])]
         stated = modelled_error(model, group.shape)[0]
-        roof = (
+        roof = speculating(
             estimated_model(card, gpu, profile.meta.gpu_count, precision, group.shape, calibration)
             if card is not None and gpu is not None and precision and calibration is not None
-            else None
+            else None,
+            tokens_per_step,
         )
         for level in levels:
             shape, c = level_shape(level, share), level.concurrency
@@ -375,7 +379,7 @@ def lean_left_out(cards, sheet) -> dict[str, Calibration]:
         for name, profile in extra_corpus()
         if (card := cards.find(profile.meta.model)) is not None and (gpu := gpus.get(profile.meta.gpu.lower()))
     ]
-    fitted_on = [(ref, cal) for ref, cal in refs if cal.reads_touched_experts and not _speculative(ref.name)]
+    fitted_on = [(r, cal) for r, cal in refs if cal.reads_touched_experts and not r.profile.meta.speculative_decoding]
     out = {}
     for ref, cal in refs:
         if not cal.reads_touched_experts:
@@ -387,8 +391,25 @@ def lean_left_out(cards, sheet) -> dict[str, Calibration]:
     return out
 
 
-def _speculative(name: str) -> bool:
-    return any(part in name.split("/") for part in ("mtp", "eagle", "eagle3"))
+def tokens_left_out(cards, sheet, calibrations: dict[str, Calibration]) -> dict[str, float]:
+    """For each --extra deployment run with speculative decoding, E (`tco.capacity.speculative`) fitted on the
+    others, each at its engine's calibration without speculation; prints the fit on all of them beside the constant."""
+    gpus = {g.id.lower(): g for g in sheet.gpus}
+    parts = {}
+    for name, profile in extra_corpus():
+        card, gpu = cards.find(profile.meta.model), gpus.get(profile.meta.gpu.lower())
+        if profile.meta.speculative_decoding and card is not None and gpu is not None and name in calibrations:
+            cal = calibrations[name]
+            found = peak_parts(ReferenceProfile(name, profile, card, gpu), cal.reads_touched_experts)
+            if found is not None:
+                parts[name] = (found, cal)
+    if len(parts) < 2:
+        return {}
+    left_out = {name: fit_tokens_per_step([p for other, p in parts.items() if other != name]) for name in parts}
+    print(f"  speculative decoding: E fitted on {len(parts)} deployments {fit_tokens_per_step(list(parts.values())):g}"
+          f", left out {min(left_out.values()):g}–{max(left_out.values()):g}; in tco.capacity.speculative "
+          f"{TOKENS_PER_STEP:g}")  # fmt: skip
+    return left_out
 
 
 def main() -> None:
@@ -398,13 +419,14 @@ def main() -> None:
     left_out = calibrations(configs)
     engine_check(configs)
     left_out.update(lean_left_out(cards, sheet))
+    tokens = tokens_left_out(cards, sheet, left_out)
     extra: list[Case] = []
     extras = {name for name, _ in extra_corpus()}
     for name, profile in corpus():
         for level in profile.levels:
             if problem := inconsistency(level):
                 print(f"  {name}: c={level.concurrency:g} at {level_shape(level, 0.0).label()} is no case: {problem}")
-        found = list(profile_cases(name, profile, cards, sheet, left_out.get(name)))
+        found = list(profile_cases(name, profile, cards, sheet, left_out.get(name), tokens.get(name)))
         print(f"  {name}: {len(profile.levels)} levels, {len(found)} cases")
         (extra if name in extras else cases).extend(found)
     cases.extend(transfer_cases(configs))

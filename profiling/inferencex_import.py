@@ -181,6 +181,7 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
         engine=first.get("framework"),
         precision=first.get("precision"),
         tensor_parallel=_tensor_parallel(first),
+        speculative_decoding=spec if (spec := first.get("spec_method")) and spec != "none" else None,
         engine_version=images[0] if len(images := sorted({str(r["image"]) for r in records if r.get("image")})) == 1
         else None,
         tool="InferenceX",

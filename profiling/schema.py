@@ -73,6 +73,9 @@ class ProfileMeta:
     """How the measurement was run (the profiler's settings), for reproducing it."""
     cached_input_share: Annotated[float, Field(ge=0, le=1)] = 0.0
     """Share of each prompt that was a prefix shared with other requests (prefix-cache hits)."""
+    speculative_decoding: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    """The speculative decoding the server ran (mtp, eagle3, ngram, …); None: none. The levels already hold its
+    effect; a roofline drawn beside them takes it too (`tco.capacity.speculative`)."""
 
     @property
     def replica_words(self) -> str:

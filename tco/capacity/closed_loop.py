@@ -4,7 +4,9 @@ With c requests in flight and GPU time τ(c) per request (`perf_model`'s equatio
 
     s = a + c·(b + g·L)                          its fixed cost, plus every sequence's compute and KV reads
 
-- ITL p50 = s. With chunked prefill (vLLM, SGLang, TensorRT-LLM) prefill chunks ride in decode steps that are
+- ITL p50 = s. With speculative decoding a step yields E tokens a sequence (`PerfModel.tokens_per_step`): its reads
+  are shared by E tokens and its compute is per token, so the gap is (a + c·g·L)/E + c·b.
+- With chunked prefill (vLLM, SGLang, TensorRT-LLM) prefill chunks ride in decode steps that are
   memory-bound (the weights are read once for the whole batch), so they lengthen only the steps that carry them:
   the tail (p90/p99 are the median times the percentile ratios), not the median gap.
 - The *mean* gap charges every step its share of the GPU time prefill takes, s / (1 − π·I_u/τ) (share capped at
@@ -45,6 +47,9 @@ class StepModel(Protocol):
     @property
     def coefficients(self) -> tuple[float, float, float, float]: ...
 
+    @property
+    def tokens_per_step(self) -> float: ...
+
     def step_s(self, concurrency: float) -> float: ...
 
     def gpu_s_per_request(self, shape: Shape, concurrency: float | None) -> float: ...
@@ -55,7 +60,7 @@ def closed_loop_p50(model: StepModel, shape: Shape, c: float) -> dict[str, float
     pi, b, g, _ = model.coefficients
     tau = model.gpu_s_per_request(shape, c)
     prefill_busy = min(PREFILL_SHARE_CAP, pi * shape.uncached_input_tokens / tau)
-    step = model.step_s(c) + c * (b + g * shape.mean_context_tokens)
+    step = (model.step_s(c) + c * g * shape.mean_context_tokens) / model.tokens_per_step + c * b
     mean_gap = step / (1 - prefill_busy)
     decode = max(shape.output_tokens - 1, 0) * mean_gap
     ttft = max(model.step_s(c) + pi * shape.uncached_input_tokens, c * tau - decode)

@@ -100,6 +100,9 @@ class PerfModel:
     roofline's, `tco.capacity.roofline`); 0: `a` holds every weight read (a fitted model, and vLLM's roofline)."""
     expert_route_share: float = 0.0
     """k/E: the share of the routed experts one token uses."""
+    tokens_per_step: float = 1.0
+    """Output tokens a sequence gains per decode step: 1, or with speculative decoding the mean accepted length
+    (`tco.capacity.speculative`); a step's weight and KV reads are shared by that many tokens."""
 
     @property
     def interactive(self) -> bool:
@@ -122,13 +125,14 @@ class PerfModel:
         return self.step_overhead_s + self.coefficients[3] + self.expert_step_s * touched
 
     def gpu_s_per_request(self, shape: Shape, concurrency: float | None) -> float:
+        """Equation (1); with speculative decoding (E = `tokens_per_step`) a request takes O/E steps, so the
+        per-step terms are divided by E: τ = π·I_u + b·O + (g·O·L + a·O/c) / E."""
         pi, b, g, _ = self.coefficients
         step = self.step_s(concurrency) * shape.output_tokens / concurrency if concurrency else 0.0
         return (
             pi * shape.uncached_input_tokens
             + b * shape.output_tokens
-            + g * shape.output_tokens * shape.mean_context_tokens
-            + step
+            + (g * shape.output_tokens * shape.mean_context_tokens + step) / self.tokens_per_step
         )
 
     def nearest_edge(self, shape: Shape) -> Shape | None:

@@ -25,6 +25,7 @@ from tco.capacity.roofline import (
     gpu_ceiling,
 )
 from tco.capacity.shapes import level_shape
+from tco.capacity.speculative import speculating, tokens_per_step
 from tco.capacity.transfer import transferred_capacity, transferred_model
 from tco.records.inputs import ResolvedSelfHosted
 from tco.records.scenario import RequestClass, Slo
@@ -181,6 +182,8 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
             f"(+{hop * 1e3:.2g} ms a step in an estimate; a profile measured on this layout already holds it)"
         )
     engine = item.profile.meta.engine if item.profile is not None else item.option.engine
+    accepted = tokens_per_step(item.option.speculative_decoding, item.option.accepted_tokens_per_step)
+    notes.extend(_speculation_notes(item, accepted))
     hints = fit_hints(card, gpu, gpus, precision, context, engine)
     model = fit_profile(item.profile, hints) if item.profile is not None else None
 
@@ -199,7 +202,9 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
             calibrations = [calibration_for(c, bounds, engine, gpu.id) for c in classes]
             return [
                 estimated_capacity(
-                    estimated_model(card, gpu, gpus, precision, workload_shape(c, caching), calibration),
+                    speculating(
+                        estimated_model(card, gpu, gpus, precision, workload_shape(c, caching), calibration), accepted
+                    ),
                     bounds,
                     c,
                     caching,
@@ -257,3 +262,24 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
         error=error,
         layout=layout,
     )
+
+
+def _speculation_notes(item: ResolvedSelfHosted, accepted: float | None) -> list[str]:
+    """What the option's speculative decoding changes: a roofline's decode steps (`tco.capacity.speculative`); a
+    profile's levels or a transfer already hold whatever the server ran, so there it is only named."""
+    option, profile = item.option, item.profile
+    if profile is not None:
+        ran = profile.meta.speculative_decoding
+        if (option.speculative_decoding or None) != (ran or None):
+            return [
+                f"speculative decoding: the option says {option.speculative_decoding or 'none'}, the profile was "
+                f"measured with {ran or 'none'}; its measured levels are used as they are"
+            ]
+        return []
+    if accepted is None:
+        return []
+    source = "the option's figure" if option.accepted_tokens_per_step else "fitted on published MTP sweeps"
+    return [
+        f"speculative decoding ({option.speculative_decoding}): a roofline estimate's decode steps yield {accepted:g} "
+        f"tokens each ({source}; tco.capacity.speculative); a transfer from a measured configuration does not count it"
+    ]

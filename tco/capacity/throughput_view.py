@@ -29,6 +29,7 @@ from tco.capacity.roofline import (
     gpu_ceiling,
 )
 from tco.capacity.shapes import level_shape
+from tco.capacity.speculative import speculating, tokens_per_step
 from tco.records.scenario import RequestClass, Slo
 
 
@@ -191,7 +192,10 @@ def profile_view(
     roofline = None
     if card is not None and gpu is not None:
         calibration = calibration_for(cls, slo, profile.meta.engine, gpu.id)
-        estimate = estimated_model(card, gpu, gpus, precision, workload_shape(cls, True), calibration)
+        estimate = speculating(
+            estimated_model(card, gpu, gpus, precision, workload_shape(cls, True), calibration),
+            tokens_per_step(profile.meta.speculative_decoding),
+        )
         roofline = estimated_capacity(estimate, slo, cls, True, f"no roofline for {card.id}: architecture unknown")
     return ProfileView(
         rows,

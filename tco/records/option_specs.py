@@ -123,6 +123,12 @@ class Serving:
     engine: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     """The serving engine (vllm, sglang, trt-llm, atom): with no profile it picks the roofline's calibration
     (`tco.capacity.roofline.serving_calibration`); default: the profile's, else vLLM's."""
+    speculative_decoding: Literal["mtp", "eagle", "eagle3", "draft_model", "ngram", "medusa"] | None = None
+    """Speculative decoding the server will run: with no profile the roofline's decode steps yield
+    `accepted_tokens_per_step` tokens (`tco.capacity.speculative`); a profile already holds its own."""
+    accepted_tokens_per_step: Annotated[float, Field(ge=1, le=16)] | None = None
+    """Mean tokens a decode step keeps with speculative decoding (the engine's "accept length"); default: the
+    figure fitted on published sweeps (`tco.capacity.speculative.TOKENS_PER_STEP`)."""
 
     @model_validator(mode="after")
     def _one_price_basis(self) -> Serving:
@@ -135,6 +141,8 @@ class Serving:
             raise ValueError("autoscale only lowers cost for on-demand or spot rentals, not reserved or owned GPUs")
         if self.profile is None and self.gpu is None:
             raise ValueError("give a profile (measured throughput) or a gpu (for a roofline estimate)")
+        if self.accepted_tokens_per_step is not None and self.speculative_decoding is None:
+            raise ValueError("accepted_tokens_per_step needs speculative_decoding (mtp, eagle3, …) to apply to")
         return self
 
     @property
