@@ -11,6 +11,7 @@ the scenario computes.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from tco.capacity.at_slo import Capacity, capacity_at_slo, combine_classes, estimated_capacity, workload_shape
@@ -26,7 +27,7 @@ from tco.capacity.roofline import (
 )
 from tco.capacity.shapes import level_shape
 from tco.capacity.speculative import speculating, tokens_per_step
-from tco.capacity.transfer import transferred_capacity, transferred_model
+from tco.capacity.transfer import Transfer, transferred_capacity, transferred_model
 from tco.records.inputs import ResolvedSelfHosted
 from tco.records.scenario import RequestClass, Slo
 
@@ -198,7 +199,8 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
                 for c, needs in zip(classes, latency, strict=True)
             ]
             if all(t is not None for t in transfers):
-                return [transferred_capacity(t, bounds, c, caching) for t, c in zip(transfers, classes, strict=True)]  # type: ignore[arg-type]
+                moved = [_as_served(t, accepted) for t in transfers]  # type: ignore[arg-type]
+                return [transferred_capacity(t, bounds, c, caching) for t, c in zip(moved, classes, strict=True)]
             calibrations = [calibration_for(c, bounds, engine, gpu.id) for c in classes]
             return [
                 estimated_capacity(
@@ -280,6 +282,13 @@ def _speculation_notes(item: ResolvedSelfHosted, accepted: float | None) -> list
         return []
     source = "the option's figure" if option.accepted_tokens_per_step else "fitted on published MTP sweeps"
     return [
-        f"speculative decoding ({option.speculative_decoding}): a roofline estimate's decode steps yield {accepted:g} "
-        f"tokens each ({source}; tco.capacity.speculative); a transfer from a measured configuration does not count it"
+        f"speculative decoding ({option.speculative_decoding}): decode steps yield {accepted:g} tokens each "
+        f"({source}; tco.capacity.speculative), so a step's weight and KV reads are shared by them"
     ]
+
+
+def _as_served(transfer: Transfer, accepted: float | None) -> Transfer:
+    """A transfer whose decode steps yield what the option's server will: E_target / E_source (either 1 without
+    speculative decoding) times the tokens the measured configuration's did."""
+    measured = tokens_per_step(transfer.source.profile.meta.speculative_decoding) or 1.0
+    return dataclasses.replace(transfer, model=speculating(transfer.model, (accepted or 1.0) / measured))

@@ -53,11 +53,12 @@ def tokens_per_step(method: str | None, accepted: float | None = None) -> float 
 
 
 def speculating(model: PerfModel | None, accepted: float | None) -> PerfModel | None:
-    """The roofline `model` with E = `accepted` tokens a decode step (None: unchanged), its basis saying so."""
-    if model is None or accepted is None:
+    """`model` whose decode steps yield `accepted` times the tokens they did (None or 1: unchanged), its basis saying
+    so: E for a roofline, E_target / E_source for a model fitted on a measured configuration (a transfer)."""
+    if model is None or accepted is None or accepted == 1.0:
         return model
-    basis = f"{model.error_basis}; speculative decoding at {accepted:g} tokens a decode step"
-    return dataclasses.replace(model, tokens_per_step=accepted, error_basis=basis)
+    basis = f"{model.error_basis}; speculative decoding: {accepted:g}× the tokens a decode step"
+    return dataclasses.replace(model, tokens_per_step=model.tokens_per_step * accepted, error_basis=basis)
 
 
 def fit_tokens_per_step(configurations: Sequence[tuple[PeakParts, Calibration]]) -> float:
