@@ -31,7 +31,8 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   dashboard's `/api/v1/benchmarks` JSON), left out shape by shape the same way; never used to fit or calibrate
   (the prefill efficiencies in `tco.capacity.prefill_efficiency` were read from such sweeps' TTFT slopes, so for
   that one constant they are not held out). A deployment run with speculative decoding (`meta.speculative_decoding`)
-  gets its roofline at E tokens a step (`tco.capacity.speculative`) fitted on the other such deployments. Not bundled: the records are not ours to redistribute. Such records
+  gets its roofline at E tokens a step (`tco.capacity.speculative`) fitted on the other such deployments. Not
+  bundled: the records are not ours to redistribute. Such records
   keep each shape's latest run, so one deployment's shapes can come from different engine builds (the importer
   warns), which sets a floor under these errors; a fourth table keeps the deployments whose shapes all ran on one
   build (the importer then records it as the profile's engine version).
