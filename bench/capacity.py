@@ -65,7 +65,13 @@ from profiling.importers import ImportOptions, import_file  # noqa: E402
 from profiling.inferencex_import import inferencex_configurations  # noqa: E402
 from profiling.schema import Level, Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
-from tco.capacity.calibration import calibrate, peak_parts, predicted_req_per_s, serving_sets  # noqa: E402
+from tco.capacity.calibration import (  # noqa: E402
+    calibrate,
+    fit_wave_share,
+    peak_parts,
+    predicted_req_per_s,
+    serving_sets,
+)
 from tco.capacity.fitting import covering, fit_profile  # noqa: E402
 from tco.capacity.level_consistency import inconsistency  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
@@ -347,8 +353,14 @@ def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
               f"{statistics.median(held_out):.0%}, 80th percentile {fitted.error:.0%}, worst {max(held_out):.0%} "
               f"({len(group)} configurations); in tco.capacity.roofline: {constant.compute:g}, {constant.memory:g}, "
               f"{constant.step_overhead_s:g} s, {constant.error:.0%}")  # fmt: skip
-    left_out = {c.name: calibrate([o for o in interactive if o is not c], "")[0] for c in interactive}
-    return {name: dataclasses.replace(cal, slo_error=SERVING.slo_error) for name, cal in left_out.items()}
+    print(f"  SERVING: TTFT wave share fitted {fit_wave_share(interactive, SERVING):g}; in tco.capacity.roofline "
+          f"{SERVING.ttft_wave_share:g}")  # fmt: skip
+    left_out = {}
+    for config in interactive:
+        others = [o for o in interactive if o is not config]
+        fitted = calibrate(others, "")[0]
+        left_out[config.name] = dataclasses.replace(fitted, slo_error=SERVING.slo_error)
+    return left_out
 
 
 def engine_check(configs: list[ReferenceProfile]) -> None:
@@ -388,8 +400,13 @@ def lean_left_out(cards, sheet) -> dict[str, Calibration]:
             out[ref.name] = cal
             continue
         others = [o for o, c in fitted_on if c is cal and o.name != ref.name]
-        out[ref.name] = dataclasses.replace(calibrate(others, cal.basis, reads_touched_experts=True)[0],
-                                            max_concurrency=cal.max_concurrency, slo_error=cal.slo_error)  # fmt: skip
+        fitted = dataclasses.replace(calibrate(others, cal.basis, reads_touched_experts=True)[0],
+                                     max_concurrency=cal.max_concurrency, slo_error=cal.slo_error)  # fmt: skip
+        out[ref.name] = dataclasses.replace(fitted, ttft_wave_share=fit_wave_share(others, fitted))
+    for cal in (LEAN_NVIDIA, LEAN_AMD):
+        mine = [o for o, c in fitted_on if c is cal]
+        print(f"  {cal.basis.split(' (')[0][:60]}…: TTFT wave share fitted {fit_wave_share(mine, cal):g} on "
+              f"{len(mine)} deployments; in tco.capacity.roofline {cal.ttft_wave_share:g}")  # fmt: skip
     return out
 
 
@@ -450,6 +467,15 @@ def main() -> None:
     summarise(sparse, "Three shapes per sweep (shortest, middle, longest input), the harder case:\n")
     if extra:
         summarise(extra, f"Sweeps from --extra ({len(extras)} deployments, never used to fit or calibrate):\n")
+        by_calibration: dict[str, list[float]] = {}
+        engines = {name: serving_calibration(p.meta.engine, p.meta.gpu) for name, p in extra_corpus()}
+        for case in extra:
+            if case.kind == "no profile, X* at an SLO":
+                label = "LEAN_AMD" if engines[case.profile] is LEAN_AMD else "LEAN_NVIDIA"
+                by_calibration.setdefault(label, []).append(case.error)
+        print("  no profile, X* at an SLO, 80 % bound of the errors by calibration (its slo_error): " + ", ".join(
+            f"{label} {covering(errors):.0%} ({len(errors)} cases; {globals()[label].slo_error:.0%})"
+            for label, errors in sorted(by_calibration.items())))  # fmt: skip
         one_build = {name for name, profile in extra_corpus() if profile.meta.engine_version}
         summarise([c for c in extra if c.profile in one_build],
                   f"Of those, the {len(one_build)} whose shapes all ran on one engine build:\n")  # fmt: skip

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tco.capacity.closed_loop import ttft_parts
 from tco.capacity.level_consistency import usable
 from tco.capacity.memory_fit import card_fit
-from tco.capacity.roofline import PEAK, Calibration, default_precision, hardware, physical_model
+from tco.capacity.roofline import PEAK, Calibration, default_precision, estimated_model, hardware, physical_model
 from tco.capacity.shapes import level_shape
 from tco.capacity.throughput_fit import profile_points
 from tco.records.inputs import ReferenceProfile
@@ -40,6 +41,7 @@ from tco.records.inputs import ReferenceProfile
 COMPUTE_GRID = np.geomspace(0.01, 1.0, 41)
 MEMORY_GRID = np.geomspace(0.02, 2.0, 41)
 STEP_OVERHEAD_GRID_S = np.array([0.0, 0.002, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.02, 0.03, 0.04])
+WAVE_SHARE_GRID = np.round(np.arange(0.0, 1.5001, 0.05), 2)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,47 @@ def calibrate(
     calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step, reads_touched_experts,
                               highest or None)  # fmt: skip
     return calibration, [float(e) for errors in held_out for e in errors]
+
+
+def fit_wave_share(references: Sequence[ReferenceProfile], calibration: Calibration) -> float:
+    """The w of `WAVE_SHARE_GRID` (`Calibration.ttft_wave_share`) of least median-of-medians |ln(TTFT / measured)| of
+    the roofline at `calibration` over the references' levels with a TTFT p50, at or below the calibration's
+    `max_concurrency` (where its answers are searched), every configuration weighing alike as in `calibrate`.
+
+    TTFT = max(own + w·wave, queue) (`tco.capacity.closed_loop.ttft_parts`). Worked example: one level of 0.5 s
+    whose own prefill is 0.1 s and whose wave is 0.8 s needs w = 0.5 (0.1 + 0.5 × 0.8 = 0.5).
+    """
+    per_config = []
+    for ref in references:
+        parts = _ttft_parts(ref, calibration)
+        if parts:
+            per_config.append(np.array(parts).T)
+    if not per_config:
+        raise ValueError("fitting a wave share needs levels with a TTFT p50 and known physics")
+    scores = [
+        np.median([np.median(np.abs(np.log(np.maximum(own + w * wave, queue) / measured)))
+                   for measured, own, wave, queue in per_config])
+        for w in WAVE_SHARE_GRID
+    ]  # fmt: skip
+    return float(WAVE_SHARE_GRID[int(np.argmin(scores))])
+
+
+def _ttft_parts(ref: ReferenceProfile, calibration: Calibration) -> list[tuple[float, float, float, float]]:
+    """(measured TTFT p50, own, wave, queue) at each usable level of `ref` the roofline can answer."""
+    meta = ref.profile.meta
+    precision = meta.precision or default_precision(ref.gpu)
+    out = []
+    for level in ref.profile.levels:
+        c = level.concurrency
+        if not c or not level.ttft_s.p50 or not usable(level):
+            continue
+        shape = level_shape(level, meta.cached_input_share)
+        model = estimated_model(ref.card, ref.gpu, meta.gpu_count, precision, shape, calibration)
+        if model is None or model.max_concurrency is None or c > model.max_concurrency:
+            continue
+        parts = ttft_parts(model, shape, c)
+        out.append((level.ttft_s.p50, parts.own_s, parts.wave_s, parts.queue_s))
+    return out
 
 
 def configuration_quantile(errors_by_configuration: Sequence[np.ndarray], q: float) -> float:

@@ -11,7 +11,11 @@ With c requests in flight and GPU time τ(c) per request (`perf_model`'s equatio
   the tail (p90/p99 are the median times the percentile ratios), not the median gap.
 - The *mean* gap charges every step its share of the GPU time prefill takes, s / (1 − π·I_u/τ) (share capped at
   PREFILL_SHARE_CAP): what E2E = c·τ (Little) needs.
-- TTFT = max(a + π·I_u, c·τ − (O − 1)·mean gap): the prefill, or the queue when E2E exceeds the decode time.
+- TTFT = max(a + π·I_u·(1 + w·(c − 1)), c·τ − (O − 1)·mean gap): a step, the request's own prefill and a share w of
+  the other c − 1 requests' (`ttft_wave_share`), or the queue when E2E exceeds the decode time. A benchmark's
+  closed loop releases its c requests together, and with lengths alike they stay in step: each wave's prefills
+  queue. The lean engines' sweeps (SGLang, TensorRT-LLM, ATOM) show it (w fitted near ½: the median request waits
+  for half its wave), vLLM's do not (w = 0): `tco.capacity.calibration.fit_wave_share`.
 - E2E = max(c·τ, TTFT + (O − 1)·mean gap).
 
 Why the median is the plain step: π is calibrated on throughput (η_c a few % of peak, so it holds the engine's
@@ -33,6 +37,7 @@ Worked example: a = 20 ms, b = 0.1 ms, g = 0, π = 0.1 ms, 1,000 in / 100 out at
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from tco.capacity.shapes import Shape
@@ -50,18 +55,49 @@ class StepModel(Protocol):
     @property
     def tokens_per_step(self) -> float: ...
 
+    @property
+    def ttft_wave_share(self) -> float: ...
+
     def step_s(self, concurrency: float) -> float: ...
 
     def gpu_s_per_request(self, shape: Shape, concurrency: float | None) -> float: ...
 
 
-def closed_loop_p50(model: StepModel, shape: Shape, c: float) -> dict[str, float]:
-    """TTFT, ITL (median and mean gap) and E2E of a closed loop at concurrency c (module docstring), seconds."""
+@dataclass(frozen=True)
+class TtftParts:
+    """The three terms of the closed loop's TTFT (module docstring), seconds."""
+
+    own_s: float
+    """A decode step and the request's own prefill: a + π·I_u."""
+    wave_s: float
+    """The other c − 1 requests' prefills: (c − 1)·π·I_u."""
+    queue_s: float
+    """What E2E = c·τ leaves beyond decoding: c·τ − (O − 1)·mean gap."""
+
+    def ttft_s(self, wave_share: float) -> float:
+        return max(self.own_s + wave_share * self.wave_s, self.queue_s)
+
+
+def _gaps(model: StepModel, shape: Shape, c: float) -> tuple[float, float, float]:
+    """(median gap, mean gap, τ) at concurrency c."""
     pi, b, g, _ = model.coefficients
     tau = model.gpu_s_per_request(shape, c)
     prefill_busy = min(PREFILL_SHARE_CAP, pi * shape.uncached_input_tokens / tau)
     step = (model.step_s(c) + c * g * shape.mean_context_tokens) / model.tokens_per_step + c * b
-    mean_gap = step / (1 - prefill_busy)
+    return step, step / (1 - prefill_busy), tau
+
+
+def ttft_parts(model: StepModel, shape: Shape, c: float) -> TtftParts:
+    """TTFT's terms at concurrency c, before the wave share is chosen (what `fit_wave_share` fits it on)."""
+    _, mean_gap, tau = _gaps(model, shape, c)
+    prefill = model.coefficients[0] * shape.uncached_input_tokens
     decode = max(shape.output_tokens - 1, 0) * mean_gap
-    ttft = max(model.step_s(c) + pi * shape.uncached_input_tokens, c * tau - decode)
+    return TtftParts(model.step_s(c) + prefill, (c - 1) * prefill, c * tau - decode)
+
+
+def closed_loop_p50(model: StepModel, shape: Shape, c: float) -> dict[str, float]:
+    """TTFT, ITL (median and mean gap) and E2E of a closed loop at concurrency c (module docstring), seconds."""
+    step, mean_gap, tau = _gaps(model, shape, c)
+    decode = max(shape.output_tokens - 1, 0) * mean_gap
+    ttft = ttft_parts(model, shape, c).ttft_s(model.ttft_wave_share)
     return {"ttft_s": ttft, "itl_s": step, "itl_mean_s": mean_gap, "e2e_s": max(c * tau, ttft + decode)}

@@ -100,6 +100,9 @@ class PerfModel:
     roofline's, `tco.capacity.roofline`); 0: `a` holds every weight read (a fitted model, and vLLM's roofline)."""
     expert_route_share: float = 0.0
     """k/E: the share of the routed experts one token uses."""
+    ttft_wave_share: float = 0.0
+    """w: the share of the other in-flight requests' prefills a new request waits behind (the roofline's, from its
+    calibration; `tco.capacity.closed_loop`)."""
     tokens_per_step: float = 1.0
     """Output tokens a sequence gains per decode step: 1, or with speculative decoding the mean accepted length
     (`tco.capacity.speculative`); a step's weight and KV reads are shared by that many tokens."""

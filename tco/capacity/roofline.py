@@ -83,6 +83,9 @@ class Calibration:
     max_concurrency: float | None = None
     """The highest concurrency the fitted sweeps measured (None: no cap, offline figures): the roofline's batch, and so
     the search for X* at an SLO, stops there, since its latency was never checked beyond it."""
+    ttft_wave_share: float = 0.0
+    """w: the share of the other in-flight requests' prefills a new request's TTFT waits behind
+    (`tco.capacity.closed_loop`), fitted on the same sweeps' TTFT p50 (`tco.capacity.calibration.fit_wave_share`)."""
     slo_error: float = 0.0
     """The error stated for the roofline's X* under latency bounds, at least `error`: the 80 % split-conformal bound of
     bench/capacity.py's "no profile, X* at an SLO" cases for the sweeps this calibration was fitted on (the factor
@@ -106,7 +109,8 @@ LEAN_NVIDIA = Calibration(
     step_overhead_s=0.0075,
     reads_touched_experts=True,
     max_concurrency=64.0,
-    slo_error=1.57,
+    ttft_wave_share=0.65,
+    slo_error=1.0,
     basis="InferenceX's interactive SGLang and TensorRT-LLM sweeps of DeepSeek-R1-0528 on H200, B200 and B300 (23 "
     "deployments without speculative decoding, runs of 2025-10 to 2026-06; figures read from the published records, "
     "bench/capacity.py --extra)",
@@ -118,7 +122,8 @@ LEAN_AMD = Calibration(
     step_overhead_s=0.0075,
     reads_touched_experts=True,
     max_concurrency=64.0,
-    slo_error=1.64,
+    ttft_wave_share=0.1,
+    slo_error=1.1,
     basis="InferenceX's interactive SGLang and ATOM sweeps of DeepSeek-R1-0528 on MI300X, MI325X and MI355X (8 "
     "deployments without speculative decoding; figures read from the published records, bench/capacity.py --extra)",
 )
@@ -313,6 +318,7 @@ def physical_model(
             else ""
         ),
         physical_latency=True,
+        ttft_wave_share=calibration.ttft_wave_share,
         step_overhead_s=overhead,
         expert_step_s=experts / bandwidth,
         expert_route_share=(card.experts_per_token or 0) / (card.routed_experts or 1) if experts else 0.0,

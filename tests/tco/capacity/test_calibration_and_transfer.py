@@ -175,7 +175,7 @@ def test_calibration_of_an_engine_that_reads_only_the_touched_experts(cats):
 
 def test_an_estimated_x_star_states_its_calibration_s_error_under_an_slo(cats):
     """No profile: under a latency bound the roofline's X* states its calibration's `slo_error` (the 80 % bound of its
-    held-out X* cases, 157 % for SGLang on NVIDIA against 63 % for vLLM), never less than the throughput error;
+    held-out X* cases, 100 % for SGLang on NVIDIA against 63 % for vLLM), never less than the throughput error;
     without a bound, the throughput error alone. A 'none' answer states the same error."""
     card, gpu = cats.models.find("deepseek-r1-0528"), cats.gpus.get("H200", "test", "gpu")
     shape = Shape(1000, 1000)
@@ -187,4 +187,4 @@ def test_an_estimated_x_star_states_its_calibration_s_error_under_an_slo(cats):
         impossible = estimated_capacity(model, Slo(ttft_p50_s=1e-3), cls, False, "")
         assert impossible.req_per_s is None and impossible.expected_error == bounded.expected_error
         assert estimated_capacity(model, Slo(), cls, False, "").expected_error == calibration.error
-    assert (SERVING.slo_error, LEAN_NVIDIA.slo_error) == (0.63, 1.57)
+    assert (SERVING.slo_error, LEAN_NVIDIA.slo_error) == (0.63, 1.0)

@@ -4,15 +4,20 @@ share of GPU time for Little's law, so an ITL bound without a profile is judged 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from profiling.schema import Level, Percentiles, Profile, ProfileMeta
 from tco.capacity.at_slo import best_under_slo
-from tco.capacity.closed_loop import closed_loop_p50
+from tco.capacity.calibration import fit_wave_share
+from tco.capacity.closed_loop import closed_loop_p50, ttft_parts
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.roofline import ESTIMATE_PERCENTILE_RATIOS
+from tco.capacity.roofline import ESTIMATE_PERCENTILE_RATIOS, LEAN_AMD, LEAN_NVIDIA, SERVING, estimated_model
 from tco.capacity.shapes import Shape
+from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import Slo
 
 ROOF = PerfModel(
@@ -61,3 +66,48 @@ def test_the_median_gap_never_exceeds_the_mean_and_never_falls_with_load_or_prom
     assert closed_loop_p50(model, shape, c * more)["itl_s"] >= p["itl_s"] * (1 - 1e-12)
     longer = Shape(input_tokens * more, output_tokens)
     assert closed_loop_p50(model, longer, c)["itl_s"] >= p["itl_s"] * (1 - 1e-12)
+
+
+def test_a_new_request_waits_behind_a_share_of_its_wave_s_prefills():
+    """w = 0.5 (`ttft_wave_share`): at c = 10 a request waits for a step, its own prefill and half of the other 9:
+    0.02 + 0.1 × (1 + 0.5 × 9) = 0.57 s, where w = 0 gives 0.12 s; the queue term (3.1 − 99 × mean gap) stays below."""
+    waves = dataclasses.replace(ROOF, ttft_wave_share=0.5)
+    assert closed_loop_p50(waves, Shape(1000, 100), 10)["ttft_s"] == pytest.approx(0.02 + 0.1 * (1 + 0.5 * 9))
+    parts = ttft_parts(ROOF, Shape(1000, 100), 10)
+    assert (parts.own_s, parts.wave_s) == (pytest.approx(0.12), pytest.approx(0.9))
+    assert parts.ttft_s(0.0) == pytest.approx(0.12) and parts.ttft_s(0.5) == pytest.approx(0.57)
+    # ITL and the request's GPU time are the same: the wave delays the first token, not the decode
+    assert closed_loop_p50(waves, Shape(1000, 100), 10)["itl_s"] == closed_loop_p50(ROOF, Shape(1000, 100), 10)["itl_s"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(w1=st.floats(0.0, 1.5), w2=st.floats(0.0, 1.5), c=st.floats(1, 64), tokens=st.floats(10, 30000))
+def test_a_larger_wave_share_never_shortens_ttft_nor_lengthens_it_at_one_request(w1, w2, c, tokens):
+    low, high = sorted((w1, w2))
+    shape = Shape(tokens, 200)
+    slow = closed_loop_p50(dataclasses.replace(ROOF, ttft_wave_share=high), shape, c)["ttft_s"]
+    fast = closed_loop_p50(dataclasses.replace(ROOF, ttft_wave_share=low), shape, c)["ttft_s"]
+    assert slow >= fast * (1 - 1e-12)
+    alone = [closed_loop_p50(dataclasses.replace(ROOF, ttft_wave_share=w), shape, 1)["ttft_s"] for w in (low, high)]
+    assert alone[0] == pytest.approx(alone[1])  # a wave of one: nobody to wait behind
+
+
+def test_the_wave_share_fit_recovers_the_share_its_levels_were_made_with(catalogues):
+    """Levels of DeepSeek-R1 on 8 × H200 whose TTFT p50 the lean roofline computed at w = 0.35 (and whose req/s and
+    E2E it computed too, so Little's law holds): `fit_wave_share` finds 0.35 on its 0.05 grid, and the lean
+    calibrations' constants say what their sweeps fitted."""
+    card, gpu = catalogues.models.find("deepseek-r1-0528"), catalogues.gpus.get("H200", "test", "gpu")
+    truth = dataclasses.replace(LEAN_NVIDIA, ttft_wave_share=0.35)
+    levels = []
+    for tokens, c in ((1000, 4), (1000, 16), (8000, 8), (8000, 32)):
+        shape = Shape(tokens, 1000)
+        model = estimated_model(card, gpu, 8, "fp8", shape, truth)
+        p = closed_loop_p50(model, shape, c)
+        levels.append(Level(input_tokens=tokens, output_tokens=1000, requests_completed=100, requests_failed=0,
+                            req_per_s=model.req_per_s(shape, c), concurrency=c,
+                            ttft_s=Percentiles(p50=p["ttft_s"]), e2e_s=Percentiles(p50=p["e2e_s"])))  # fmt: skip
+    meta = ProfileMeta(model="deepseek-r1-0528", engine="sglang", gpu="H200", gpu_count=8, source="published",
+                       precision="fp8")  # fmt: skip
+    ref = ReferenceProfile("synthetic", Profile(profile_version=1, meta=meta, levels=tuple(levels)), card, gpu)
+    assert fit_wave_share([ref], LEAN_NVIDIA) == pytest.approx(0.35)
+    assert (SERVING.ttft_wave_share, LEAN_NVIDIA.ttft_wave_share, LEAN_AMD.ttft_wave_share) == (0.0, 0.65, 0.1)
