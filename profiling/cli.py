@@ -104,6 +104,11 @@ def _add_deployment_arguments(parser: argparse.ArgumentParser, default: str) -> 
     parser.add_argument("--engine-version", help=f"the serving engine's version, e.g. 0.14.1 {default}")
     parser.add_argument("--tensor-parallel", help=f"tensor-parallel size of one replica {default}")
     parser.add_argument("--precision", help=f"weights' precision: fp8, bf16, mxfp4, int4… {default}")
+    parser.add_argument(
+        "--speculative-decoding",
+        help="the speculative decoding the server ran (mtp, eagle3, ngram…), kept in the profile: the levels hold its "
+        "effect, and a transfer or roofline drawn from them counts it (default: none; InferenceX records say it)",
+    )
 
 
 def _deployment_meta(args: argparse.Namespace) -> dict[str, object]:
@@ -114,6 +119,7 @@ def _deployment_meta(args: argparse.Namespace) -> dict[str, object]:
         "engine_version": args.engine_version,
         "tensor_parallel": args.tensor_parallel,
         "precision": args.precision,
+        "speculative_decoding": args.speculative_decoding,
     }
 
 

@@ -220,6 +220,7 @@ class Profiler:
             "gpu_count": cfg.meta.get("gpu_count") or (gpu.count if gpu else 1),
             "tensor_parallel": cfg.meta.get("tensor_parallel"),
             "precision": cfg.meta.get("precision"),
+            "speculative_decoding": cfg.meta.get("speculative_decoding"),
             "source": "measured",
             "tool": TOOL,
             "measured_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),

@@ -142,3 +142,15 @@ def test_missing_gpu_and_unknown_files_exit_2(tmp_path, capsys):
     broken.write_text('{"request_throughput": 1, "total_token_throughput": 2}')
     assert main(["import", str(broken), "--out", str(tmp_path / "p.yaml"), "--gpu", "H100", "--gpu-count", "1"]) == 2
     assert "malformed" in capsys.readouterr().err
+
+
+def test_an_import_records_the_speculative_decoding_its_server_ran(tmp_path):
+    """`--speculative-decoding` is kept in the profile (a transfer from it then divides its gain out); left out,
+    none is recorded."""
+    out = tmp_path / "p.yaml"
+    args = ["import", str(FIXTURES / "vllm-bench-serve.json"), "--out", str(out), "--gpu", "H100", "--gpu-count", "1",
+            "--model", "qwen3-8b"]  # fmt: skip
+    assert main([*args, "--speculative-decoding", "eagle3"]) == 0
+    assert load_profile(out).meta.speculative_decoding == "eagle3"
+    assert main(args) == 0
+    assert load_profile(out).meta.speculative_decoding is None

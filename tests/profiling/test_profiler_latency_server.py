@@ -189,9 +189,12 @@ def test_rate_sweep_and_metadata(tmp_path):
             "0.5",
             "--seed",
             "3",
+            "--speculative-decoding",
+            "mtp",
         )
     assert code == 0
     p = load_profile(path)
+    assert p.meta.speculative_decoding == "mtp"  # what the server ran, as the user said it
     assert [lv.request_rate for lv in p.levels] == [20, 40]
     assert p.levels[1].requests_completed > p.levels[0].requests_completed
     assert p.meta.engine == "vllm" and p.meta.engine_version == "latency-test-1.0"
