@@ -560,8 +560,12 @@ def test_a_distilled_student_is_added_and_its_project_shown(page: Page, app_url:
     box.screenshot(path=SCREENSHOTS / "distillation-project.png")
     page.get_by_role("tab", name="Options").click()
     page.get_by_text("Distil or fine-tune a student").click()
-    page.get_by_role("button", name="Add distilled option").click()
+    settle(page)  # under load the expander's form can still be drawing: a click on it then is lost
+    button = page.get_by_role("button", name="Add distilled option")
+    expect(button).to_be_enabled()
+    button.click()
     settle(page)
+    expect(page.get_by_text("Added ", exact=False).first).to_be_visible()
     options = [row["option"] for row in results_table(page)]
     added = next(o for o in options if o.endswith("-distilled") and o != "qwen32-distilled")
     expect(page.get_by_text(f"Distillation project: {added}")).to_be_visible()
