@@ -267,8 +267,9 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
 
 
 def _speculation_notes(item: ResolvedSelfHosted, accepted: float | None) -> list[str]:
-    """What the option's speculative decoding changes: a roofline's decode steps (`tco.capacity.speculative`); a
-    profile's levels or a transfer already hold whatever the server ran, so there it is only named."""
+    """What the option's speculative decoding changes: an estimate's or a transfer's decode steps
+    (`tco.capacity.speculative`); a profile's levels already hold whatever its server ran, so there a difference is
+    only named."""
     option, profile = item.option, item.profile
     if profile is not None:
         ran = profile.meta.speculative_decoding

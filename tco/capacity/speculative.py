@@ -3,7 +3,7 @@
 A draft proposes tokens and one decode step of the full model verifies them; the sequence keeps the accepted ones
 plus the model's own next token, E tokens a step on average (SGLang logs it as "accept len", vLLM as "mean
 acceptance length"). The step still reads the weights and the KV cache once, so those costs are shared by E tokens;
-the compute grows with the tokens verified. In equation (1) (`tco.capacity.perf_model`):
+the compute is charged per kept token. In equation (1) (`tco.capacity.perf_model`):
 
     τ = π·I_u + b·O + (g·O·L + a·O/c) / E
 
