@@ -30,8 +30,9 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
 - **--extra FILE** (a third table): every aggregated deployment in an InferenceX records file you fetched (the
   dashboard's `/api/v1/benchmarks` JSON), left out shape by shape the same way; never used to fit or calibrate
   (the prefill efficiencies in `tco.capacity.prefill_efficiency` were read from such sweeps' TTFT slopes, so for
-  that one constant they are not held out). A deployment run with speculative decoding (`meta.speculative_decoding`)
-  gets its roofline at E tokens a step (`tco.capacity.speculative`) fitted on the other such deployments. Not
+  that one constant they are not held out; the run prints each deployment's figure, `bench/prefill_slopes.py`). A
+  deployment run with speculative decoding (`meta.speculative_decoding`) gets its roofline at E tokens a step
+  (`tco.capacity.speculative`) fitted on the other such deployments. Not
   bundled: the records are not ours to redistribute. Such records
   keep each shape's latest run, so one deployment's shapes can come from different engine builds (the importer
   warns), which sets a floor under these errors; a fourth table keeps the deployments whose shapes all ran on one
@@ -94,6 +95,7 @@ from tco.records.scenario import RequestClass, Slo  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from capacity_prediction_error import SHAPES_A, SHAPES_B, TABLE_A, TABLE_B, table_profile  # noqa: E402
+from prefill_slopes import print_prefill_efficiencies  # noqa: E402
 
 SLACK = 0.05
 BOUNDED = (("ttft_s", "p50"), ("ttft_s", "p99"), ("itl_s", "p50"), ("itl_s", "p99"))
@@ -137,8 +139,11 @@ def _sweep(profile: Profile) -> bool:
     return len(shapes) >= 2 and any(lv.ttft_s.p50 and lv.concurrency for lv in profile.levels)
 
 
+REFERENCE = sorted((ROOT / "profiling" / "reference").glob("*.yaml"))
+
+
 def corpus() -> list[tuple[str, Profile]]:
-    profiles = [(path.stem, load_profile(path)) for path in sorted((ROOT / "profiling" / "reference").glob("*.yaml"))]
+    profiles = [(path.stem, load_profile(path)) for path in REFERENCE]
     return [(name, p) for name, p in [*profiles, *extra_corpus()] if _sweep(p)]
 
 
@@ -439,6 +444,7 @@ def main() -> None:
     engine_check(configs)
     left_out.update(lean_left_out(cards, sheet))
     tokens = tokens_left_out(cards, sheet, left_out)
+    print_prefill_efficiencies([*((p.stem, load_profile(p)) for p in REFERENCE), *extra_corpus()], cards, sheet)
     extra: list[Case] = []
     extras = {name for name, _ in extra_corpus()}
     for name, profile in corpus():

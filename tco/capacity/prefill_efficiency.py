@@ -5,15 +5,16 @@ Measured as the TTFT p50 slope between two input lengths at the same concurrency
 
     η_c = 2·N_active·ΔI / (n·F·ΔTTFT)
 
-on published InferenceX sweeps (runs of 2025-10 to 2026-06; `python bench/capacity.py --extra FILE` prints each
-deployment's), one figure per deployment and concurrency:
+on published InferenceX sweeps (runs of 2025-10 to 2026-06), one figure per deployment and concurrency where a
+short (< 2,000 tokens) and a long (> 5,000) input ran at the same output length; `python bench/capacity.py --extra
+FILE` prints each deployment's (`bench/prefill_slopes.py`):
 
-- vLLM on 8 × H200 (GLM-5, MiniMax-M2.5 × 2, Qwen3.5; the bundled sweeps): 0.005–0.13, median ~0.02, which
-  is `tco.capacity.roofline.SERVING`'s compute efficiency (0.028) fitted on the same sweeps;
-- SGLang and TensorRT-LLM on NVIDIA (DeepSeek-R1-0528 on H200 and B200, 9 deployments, 10 figures): 0.03–0.27,
-  median 0.13;
-- SGLang and ATOM on AMD (DeepSeek-R1-0528 on MI300X, MI325X and MI355X, 8 deployments, 10 figures): 0.03–0.08,
-  median 0.049.
+- vLLM on 8 × H200 (GLM-5, MiniMax-M2.5 TEP8, Qwen3.5; the bundled sweeps): 5 figures, 0.013–0.046, median 0.021,
+  beside `tco.capacity.roofline.SERVING`'s compute efficiency (0.028) fitted on the same sweeps' throughput;
+- SGLang and TensorRT-LLM on NVIDIA (DeepSeek-R1-0528 on H200 and B200, 7 deployments, 8 figures): 0.030–0.265,
+  median 0.133;
+- SGLang and ATOM on AMD (DeepSeek-R1-0528 on MI300X, MI325X and MI355X, 8 deployments, 10 figures): 0.031–0.083,
+  median 0.048.
 
 Aggregated deployments only (one server, prefill and decode together); disaggregated stacks were not measured.
 
