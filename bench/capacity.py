@@ -15,6 +15,7 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   X* from `capacity_at_slo` must fall inside the bracket the grid allows: at least the best passing level's
   req/s and below the next failing level's (5 % slack for measurement noise). The error is the distance to
   the bracket relative to its nearest edge; "no load meets the SLO" where a level passes is an error of 100 %.
+  The row also says how often the expected error `capacity_at_slo` states for that answer covers it.
 - **latency at concurrency 16**: TTFT and ITL p50 and p99 predicted at the removed shape's c = 16 level.
 - **no profile**: the roofline (`tco.capacity.roofline`) calibrated on the *other* interactive sweeps (leave one
   configuration out: `tco.capacity.calibration`) at each level's shape and concurrency, for profiles whose model
@@ -253,7 +254,8 @@ def profile_cases(
             cap = capacity_at_slo(train, slo, cls, prefix_caching=False, model=model)
             err = bracket_error(cap.req_per_s, lower, upper)
             shown = "none" if cap.req_per_s is None else f"{cap.req_per_s:.3g}"
-            yield Case("SLO decision inside the bracket", name, f"{what}; predicted {shown}", err, right=err == 0)
+            yield Case("SLO decision inside the bracket", name, f"{what}; predicted {shown}", err, cap.expected_error,
+                       right=err == 0)  # fmt: skip
             if roof is not None:
                 est = estimated_capacity(roof, slo, cls, False, "no roofline")
                 err = bracket_error(est.req_per_s, lower, upper)
@@ -322,6 +324,9 @@ def summarise(cases: list[Case], title: str = "") -> None:
                       f"{SAME_MODEL_ERROR:.0%}), sibling {covering(sibling or [0]):.0%} (stated "
                       f"{SIBLING_ERROR:.0%})")  # fmt: skip
         group = [c for c in cases if c.kind == kind]
+        if kind == "SLO decision inside the bracket" and group:
+            covered = sum(c.stated is not None and c.error <= c.stated for c in group) / len(group)
+            target += f"; stated error covers {covered:.0%}"
         if kind == "no profile, X* at an SLO" and group:
             covered = sum(c.stated is not None and c.error <= c.stated for c in group) / len(group)
             bound = covering([c.error for c in group])
@@ -336,7 +341,8 @@ def summarise(cases: list[Case], title: str = "") -> None:
         right = [c.right for c in group if c.right is not None]
         share = f"{sum(right) / len(right):6.0%}" if right else "      "
         print(f"{kind:<34} {len(group):>5}  {statistics.median(errors):7.1%}  {max(errors):8.1%}  {share}  {target}")
-    stated = [c for c in cases if c.stated is not None and c.kind != "no profile, X* at an SLO"]
+    own_row = ("no profile, X* at an SLO", "SLO decision inside the bracket")  # their coverage is in their own row
+    stated = [c for c in cases if c.stated is not None and c.kind not in own_row]
     if stated:
         covered = sum(c.error <= c.stated for c in stated)
         print(f"{'expected_error covers the error':<34} {len(stated):>5}  {covered / len(stated):7.0%} of cases"

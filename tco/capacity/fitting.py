@@ -108,6 +108,44 @@ def _fit_ttft(
     return float(beta[0]), float(beta[1]), float(beta[2]), float(beta[3])
 
 
+def _one_load_split(
+    points: Sequence[Point], ttft: tuple[float, float, float, float] | None, wave_share: float
+) -> tuple[tuple[float, float, float, float] | None, float]:
+    """(TTFT terms, s) where every TTFT level ran at one concurrency c0 > 1: the fitted intercept t0 then holds the
+    whole wait at that load and would carry it to every other load. Part of it is the queue of the other requests'
+    prefills, as much as the engine's calibrated wave allows (`tco.capacity.closed_loop`: w·(c0 − 1)·t1·I_u, w =
+    `Calibration.ttft_wave_share` of the engine's roofline, 0 for vLLM); a new request always waits for the decode
+    step running when it arrives (the levels' ITL p50, median), and that stays in t0. The queue becomes a wait per
+    request in flight, s:
+
+        q = min(t0 − min(t0, ITL p50), w·(c0 − 1)·t1·I_u),   t0' = t0 − q,   s = q / c0,
+        TTFT(c) = t0' + s·c + I_u·(t1 + …)
+
+    so TTFT is unchanged at c0 and grows with load. s does not grow with the input: a queue scaled by c·I_u put
+    TensorRT-LLM's TTFT at 7,373 input 4× too high from 922 at the same c = 16. Otherwise (several concurrencies,
+    one request at a time, no ITL, no wave) unchanged, s = 0.
+
+    Worked example (DeepSeek-R1 with SGLang and MTP on 8 × B300, only 922/922 at c = 512 left to fit; w = 0.65):
+    t0 = 2.854 s, ITL 0.0543 s, t1 = 1.58e-5 s a token: the wave allows 0.65 × 511 × 1.58e-5 × 922 = 4.84 s, so
+    q = 2.7997 s, s = 5.47 ms; at c = 2 the wait is 0.065 s, not 2.85 (7,373 in: 0.182 s predicted, 0.333 measured;
+    the intercept alone said 2.97).
+
+    >>> p = Point(Shape(922, 922), 512.0, 9.63, 2.868, None, 0.0543, 0)
+    >>> (t0, *_), s = _one_load_split([p], (2.854, 1.58e-5, 0.0, 0.0), 0.65)
+    >>> round(t0, 4), round(s * 1e3, 2)
+    (0.0543, 5.47)
+    """
+    data = [p for p in points if p.ttft_p50_s and p.concurrency]
+    loads = {p.concurrency for p in data}
+    steps = [p.itl_p50_s for p in data if p.itl_p50_s]
+    if ttft is None or len(loads) != 1 or (c0 := float(next(iter(loads)) or 0.0)) <= 1 or not steps:
+        return ttft, 0.0
+    t0, t1, t2, t3 = ttft
+    uncached = statistics.median(max(p.shape.uncached_input_tokens, 1.0) for p in data)
+    queue = min(t0 - min(t0, statistics.median(steps)), wave_share * (c0 - 1) * t1 * uncached)
+    return (t0 - queue, t1, t2, t3), queue / c0
+
+
 def _ttft_tails(
     profile: Profile, points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None
 ) -> tuple[tuple[str, tuple[float, float, float, float]], ...]:
@@ -151,7 +189,8 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple
     shapes = tuple(
         g.shape for g in group_levels([profile.levels[p.level_index] for p in points], profile.meta.cached_input_share)
     )
-    ttft = _fit_ttft(points, len(shapes), hints.prefill_s_per_token)
+    wave = hints.decode.ttft_wave_share if hints.decode is not None else 0.0
+    ttft, ttft_load = _one_load_split(points, _fit_ttft(points, len(shapes), hints.prefill_s_per_token), wave)
     varied_input = ttft is not None and distinct([p.shape.uncached_input_tokens for p in points]) >= 2
     prefill = None
     if not varied_input:  # one input length: the hardware's slope when known (TTFT also holds a fixed overhead)
@@ -160,10 +199,12 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple
     throughput = fit_throughput(points, len(shapes), prefill, hints.context_s_per_token, hints.decode)
     concurrencies = [p.concurrency for p in points if p.concurrency]
     max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None
-    draft = throughput.model(ttft_coefficients=ttft, max_concurrency=max_concurrency)
+    draft = throughput.model(ttft_coefficients=ttft, ttft_load_s=ttft_load, max_concurrency=max_concurrency)
     e2e_ratios = [p.e2e_p50_s * p.req_per_s / p.concurrency for p in points if p.e2e_p50_s and p.concurrency]
     e2e_ratio = statistics.median(e2e_ratios) if e2e_ratios else 1.0
-    draft = throughput.model(ttft_coefficients=ttft, e2e_p50_per_mean=e2e_ratio, max_concurrency=max_concurrency)
+    draft = throughput.model(
+        ttft_coefficients=ttft, ttft_load_s=ttft_load, e2e_p50_per_mean=e2e_ratio, max_concurrency=max_concurrency
+    )
     itl_ratios = []
     for p in points:
         predicted = draft.latency(p.shape, p.concurrency, "itl_s", "p50") if p.concurrency else None
@@ -171,6 +212,7 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple
             itl_ratios.append(p.itl_p50_s / predicted)
     smooth = throughput.model(
         ttft_coefficients=ttft,
+        ttft_load_s=ttft_load,
         ttft_tail_coefficients=_ttft_tails(profile, points, len(shapes), hints.prefill_s_per_token),
         percentile_ratios=_ratios(profile, {p.level_index for p in points}),
         e2e_p50_per_mean=e2e_ratio,

@@ -17,7 +17,8 @@ Throughput is X(c) = 1/τ(c) requests/s (GPU time adds up: the replica finishes 
 (trtllm-bench, no concurrency) are the c → c_max limit, where a·O/c is absorbed into g because the
 memory-limited batch shrinks as the context grows. TTFT p50 is fitted as
 t0 + t1·I_u + t2·c·I_u + t3·c²·I_u (prefill plus queueing behind others' prefills; with one input length the
-slope t1 comes from the hardware when the caller knows it, and t0 holds the rest); ITL p50 is
+slope t1 comes from the hardware when the caller knows it, and t0 holds the rest; with one concurrency measured,
+t0 keeps one decode step and the rest becomes s·c, a wait per request in flight); ITL p50 is
 (E2E p50 − TTFT p50)/(O − 1), docs/formats.md's definition; p90/p99 are the p50 times the profile's own
 median percentile ratios. That smooth surface is then corrected toward the profile's own levels
 (`tco.capacity.residuals`), so tails grow with load where the levels say they do.
@@ -71,6 +72,9 @@ class PerfModel:
     """(π, b, g, a) of equation (1), seconds."""
     ttft_coefficients: tuple[float, float, float, float] | None = None
     """(t0, t1, t2, t3) of the TTFT p50 fit; None when the profile has no TTFT."""
+    ttft_load_s: float = 0.0
+    """s: TTFT seconds per request in flight whatever the input, added to the p50 as s·c; fitted only where every
+    TTFT level ran at one concurrency (`tco.capacity.fitting`'s one-load split), else 0."""
     percentile_ratios: tuple[tuple[str, str, float], ...] = ()
     """(metric, percentile, ratio to p50), from the profile's own levels."""
     ttft_tail_coefficients: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()
@@ -283,7 +287,11 @@ class PerfModel:
         ttft = None
         if self.ttft_coefficients is not None:
             t0, t1, t2, t3 = self.ttft_coefficients
-            ttft = t0 + shape.uncached_input_tokens * (t1 + t2 * concurrency + t3 * concurrency**2)
+            ttft = (
+                t0
+                + self.ttft_load_s * concurrency
+                + shape.uncached_input_tokens * (t1 + t2 * concurrency + t3 * concurrency**2)
+            )
         tail = dict(self.ttft_tail_coefficients).get(percentile) if metric == "ttft_s" else None
         if tail is not None and ttft is not None:
             u0, u1, u2, u3 = tail

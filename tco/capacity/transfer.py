@@ -118,6 +118,7 @@ def scaled(
     return PerfModel(
         coefficients=(pi, b, g, a),
         ttft_coefficients=ttft,
+        ttft_load_s=model.ttft_load_s * ratios[3],
         percentile_ratios=model.percentile_ratios,
         e2e_p50_per_mean=model.e2e_p50_per_mean,
         itl_scale=model.itl_scale,

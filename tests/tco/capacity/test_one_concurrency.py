@@ -3,6 +3,7 @@ the levels by one factor (`tco.capacity.throughput_fit`), instead of a req/s fla
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -12,10 +13,11 @@ from hypothesis import strategies as st
 from models import load_catalog
 from pricing import load_gpu_sheet
 from profiling.schema import Level, Profile, ProfileMeta
-from tco.capacity.fitting import FitHints, fit_profile
+from tco.capacity.fitting import FitHints, _one_load_split, fit_profile
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import LEAN_NVIDIA, fit_hints
 from tco.capacity.shapes import Shape
+from tco.capacity.throughput_fit import Point
 
 PI, B_R, G, A_R = 2e-5, 1e-3, 3e-9, 0.02
 """The roofline's π, b, g and step (seconds), with a 5 ms step overhead and 10 ms of routed experts, k/E = 1/32."""
@@ -84,3 +86,53 @@ def test_one_concurrency_fit_never_falls_with_more_load(k, c):
     rates = [model.gpu_s_per_request(shape, x) for x in (1, 2, 8, 32, 64)]
     assert all(later <= earlier * (1 + 1e-12) for earlier, later in itertools.pairwise(rates))
     assert model.req_per_s(Shape(1000, 500), c) == pytest.approx(levels[0].req_per_s, rel=1e-6)
+
+
+def _ttft_level(i: float, c: float, x: float, ttft: float, itl: float) -> Level:
+    return Level(input_tokens=i, output_tokens=i, requests_completed=100, requests_failed=0, req_per_s=x,
+                 concurrency=c, ttft_s={"p50": ttft}, itl_s={"p50": itl})  # fmt: skip
+
+
+def test_ttft_at_one_concurrency_keeps_one_step_and_spreads_the_wave_over_load():
+    """One level, 922/922 at c = 512 (TTFT 2.868 s, ITL 0.0543 s; DeepSeek-R1 on 8 × B300 with SGLang and MTP), wave
+    share 0.65, prefill 1.58e-5 s a token. By hand: t0 = 2.868 − 1.58e-5 × 922 = 2.85343 s; the wave allows
+    0.65 × 511 × 1.58e-5 × 922 = 4.839 s, so all but one step is queue: q = 2.85343 − 0.0543 = 2.79913 s, s = q / 512.
+    At 7,373 in and c = 2: 0.0543 + 2s + 1.58e-5 × 7,373 = 0.1817 s (the record measured 0.333; the intercept alone
+    said 2.97). At c = 512 the level itself is met."""
+    hints = FitHints(prefill_s_per_token=1.58e-5, decode=dataclasses.replace(ROOFLINE, ttft_wave_share=0.65))
+    model = fit_profile(_profile([_ttft_level(922, 512, 9.63, 2.868, 0.0543)]), hints)
+    assert model is not None
+    t0 = 2.868 - 1.58e-5 * 922
+    s = (t0 - 0.0543) / 512
+    assert t0 - 0.0543 < 0.65 * 511 * 1.58e-5 * 922  # the wave allows the whole queue
+    assert model.ttft_load_s == pytest.approx(s, rel=1e-9)
+    assert model.latency(Shape(7373, 922), 2, "ttft_s", "p50") == pytest.approx(0.0543 + 2 * s + 1.58e-5 * 7373)
+    assert model.latency(Shape(7373, 922), 2, "ttft_s", "p50") == pytest.approx(0.1817, abs=1e-4)
+    assert model.latency(Shape(922, 922), 512, "ttft_s", "p50") == pytest.approx(2.868, rel=1e-9)
+
+
+def test_without_a_wave_the_one_concurrency_ttft_stays_an_intercept():
+    """vLLM's calibration has no wave (w = 0): the wait stays in t0, so TTFT is the same at every load, as before."""
+    hints = FitHints(prefill_s_per_token=1.58e-5, decode=ROOFLINE)
+    model = fit_profile(_profile([_ttft_level(922, 512, 9.63, 2.868, 0.0543)]), hints)
+    assert model is not None and model.ttft_load_s == 0.0
+    at = [model.latency(Shape(922, 922), c, "ttft_s", "p50") for c in (2, 64, 512)]
+    assert at == pytest.approx([2.868] * 3, rel=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    t0=st.floats(min_value=0.0, max_value=10.0),
+    itl=st.floats(min_value=1e-3, max_value=0.2),
+    c0=st.floats(min_value=1.5, max_value=1024),
+    w=st.floats(min_value=0.0, max_value=1.5),
+    slope=st.floats(min_value=1e-7, max_value=1e-4),
+)
+def test_the_one_load_split_keeps_the_measured_ttft_and_never_queues_beyond_the_wave(t0, itl, c0, w, slope):
+    """At the measured load TTFT is unchanged; the kept intercept is at least one step (or all of t0); the queue is
+    never negative nor more than the wave allows; the wait never falls with load."""
+    point = Point(Shape(922, 922), c0, 1.0, t0 + slope * 922, None, itl, 0)
+    (kept, *_), s = _one_load_split([point], (t0, slope, 0.0, 0.0), w)
+    assert kept + s * c0 == pytest.approx(t0, rel=1e-9, abs=1e-12)
+    assert kept >= min(t0, itl) - 1e-12 and s >= 0.0
+    assert s * c0 <= w * (c0 - 1) * slope * 922 * (1 + 1e-9) + 1e-15
