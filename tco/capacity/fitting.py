@@ -199,7 +199,6 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple
     throughput = fit_throughput(points, len(shapes), prefill, hints.context_s_per_token, hints.decode)
     concurrencies = [p.concurrency for p in points if p.concurrency]
     max_concurrency = max(concurrencies) if concurrencies and len(concurrencies) == len(points) else None
-    draft = throughput.model(ttft_coefficients=ttft, ttft_load_s=ttft_load, max_concurrency=max_concurrency)
     e2e_ratios = [p.e2e_p50_s * p.req_per_s / p.concurrency for p in points if p.e2e_p50_s and p.concurrency]
     e2e_ratio = statistics.median(e2e_ratios) if e2e_ratios else 1.0
     draft = throughput.model(
