@@ -15,7 +15,8 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   X* from `capacity_at_slo` must fall inside the bracket the grid allows: at least the best passing level's
   req/s and below the next failing level's (5 % slack for measurement noise). The error is the distance to
   the bracket relative to its nearest edge; "no load meets the SLO" where a level passes is an error of 100 %.
-  The row also says how often the expected error `capacity_at_slo` states for that answer covers it.
+  The row also says how often the expected error `capacity_at_slo` states for that answer covers it, and that
+  stated error's median (an error stated wide enough covers everything: the width is the price).
 - **latency at concurrency 16**: TTFT and ITL p50 and p99 predicted at the removed shape's c = 16 level.
 - **no profile**: the roofline (`tco.capacity.roofline`) calibrated on the *other* interactive sweeps (leave one
   configuration out: `tco.capacity.calibration`) at each level's shape and concurrency, for profiles whose model
@@ -326,7 +327,9 @@ def summarise(cases: list[Case], title: str = "") -> None:
         group = [c for c in cases if c.kind == kind]
         if kind == "SLO decision inside the bracket" and group:
             covered = sum(c.stated is not None and c.error <= c.stated for c in group) / len(group)
-            target += f"; stated error covers {covered:.0%}"
+            widths = [c.stated for c in group if c.stated is not None]
+            width = f", stated median ±{statistics.median(widths):.0%}" if widths else ""
+            target += f"; stated error covers {covered:.0%}{width}"
         if kind == "no profile, X* at an SLO" and group:
             covered = sum(c.stated is not None and c.error <= c.stated for c in group) / len(group)
             bound = covering([c.error for c in group])

@@ -35,6 +35,7 @@ from tco.capacity.level_consistency import inconsistency
 from tco.capacity.percentiles import derivation, latency_at
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, level_shape, matching_group
+from tco.capacity.slo_search import best_under_slo, search_with_error
 from tco.records.scenario import RequestClass, Slo
 
 OFFLINE_WARNING = (
@@ -87,43 +88,6 @@ def workload_shape(cls: RequestClass, prefix_caching: bool) -> Shape:
 
 def has_latency(profile: Profile) -> bool:
     return any(lv.ttft_s.p50 or lv.itl_s.p50 or lv.e2e_s.p50 for lv in profile.levels)
-
-
-def concurrency_grid(c_max: float) -> np.ndarray:
-    """Concurrencies searched: 1 .. c_max in 200 geometric steps (about 4 % apart at c_max = 64)."""
-    return np.geomspace(1.0, max(c_max, 1.0), 200)
-
-
-def predicted_latencies(
-    model: PerfModel, shape: Shape, concurrency: float, slo: Slo
-) -> dict[tuple[str, str], float | None]:
-    return {(m, p): model.latency(shape, concurrency, m, p) for m, p, _ in slo.bounds()}
-
-
-def best_under_slo(
-    model: PerfModel, shape: Shape, slo: Slo, c_max: float | None
-) -> tuple[float, float | None, tuple[tuple[str, str, float], ...]] | None:
-    """(X*, concurrency, latencies) of the highest predicted throughput meeting every bound, or None. Predicted
-    latencies are taken as their running maximum over the concurrencies below (a closed loop's latency does not
-    fall as load rises), so a window that passes again beyond a failure is not capacity."""
-    limit = c_max if c_max is not None else model.max_concurrency
-    if limit is None:  # offline data: saturation throughput, latency unknown
-        if slo.bounds():
-            return None
-        return model.req_per_s(shape, None), None, ()
-    best = None
-    highest: dict[tuple[str, str], float] = {}
-    for c in concurrency_grid(limit):
-        lat = predicted_latencies(model, shape, float(c), slo)
-        for key, value in lat.items():  # a latency of a closed loop never falls as load rises
-            if value is not None:
-                lat[key] = highest[key] = max(value, highest.get(key, value))
-        if all(lat[(m, p)] is not None and lat[(m, p)] <= bound for m, p, bound in slo.bounds()):  # type: ignore[operator]
-            x = model.req_per_s(shape, float(c))
-            if best is None or x > best[0]:
-                shown = tuple((m, p, v) for (m, p), v in lat.items() if v is not None)
-                best = (x, float(c), shown)
-    return best
 
 
 UNREPORTED_NOTE = "profile does not report"
@@ -214,14 +178,14 @@ def modelled_error(model: PerfModel, shape: Shape) -> tuple[float | None, str]:
     return model.expected_error, model.error_basis
 
 
-def lightest_load_miss(model: PerfModel, shape: Shape, slo: Slo, expected_error: float | None) -> str:
+def lightest_load_miss(model: PerfModel, shape: Shape, slo: Slo, latency_error: float | None) -> str:
     """Which bound the lightest load (one request at a time) already misses, and whether by less than the model's
-    expected error, in which case the shape is worth measuring before the option is ruled out.
+    latency error, in which case the shape is worth measuring before the option is ruled out.
 
     >>> from tco.capacity.perf_model import PerfModel
     >>> m = PerfModel((1e-4, 1e-3, 0.0, 0.01), ttft_coefficients=(0.05, 1e-4, 0.0, 0.0), max_concurrency=64)
     >>> print(lightest_load_miss(m, Shape(1000, 100), Slo(ttft_p50_s=0.12), 0.48))  # doctest: +ELLIPSIS
-    : at concurrency 1 TTFT p50 is 0.15 s against ≤ 0.12 s, within the ±48% expected error: measure this shape ...
+    : at concurrency 1 TTFT p50 is 0.15 s against ≤ 0.12 s, within the ±48% latency error: measure this shape ...
     >>> print(lightest_load_miss(m, Shape(1000, 100), Slo(ttft_p50_s=0.05), 0.48))  # 3× the bound: no hint
     : at concurrency 1 TTFT p50 is 0.15 s against ≤ 0.05 s
     >>> print(lightest_load_miss(m, Shape(1000, 100), Slo(itl_p99_s=0.05), 0.48))  # doctest: +ELLIPSIS
@@ -240,8 +204,8 @@ def lightest_load_miss(model: PerfModel, shape: Shape, slo: Slo, expected_error:
         return ""
     ratio, metric, pct, value, bound = max(misses)
     text = f": at concurrency 1 {metric.removesuffix('_s').upper()} {pct} is {value:.3g} s against ≤ {bound:.3g} s"
-    if expected_error and ratio - 1 <= expected_error:
-        text += f", within the ±{expected_error:.0%} expected error: measure this shape before ruling it out"
+    if latency_error and ratio - 1 <= latency_error:
+        text += f", within the ±{latency_error:.0%} latency error: measure this shape before ruling it out"
     return text
 
 
@@ -294,15 +258,24 @@ def _capacity_at_slo(
     c_max = model.max_concurrency
     if c_max is not None and max_concurrency is not None:
         c_max = min(c_max, float(max_concurrency))
-    found = best_under_slo(model, shape, slo, c_max)
+    expected, basis = modelled_error(model, shape)
+    search = search_with_error(model, shape, slo, c_max, model.latency_error)
+    stated = search.error(expected)
     labels = [s.label() for s in model.shapes]
     measured = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
-    expected, basis = modelled_error(model, shape)
     error = f"expected error ±{expected:.0%} ({basis})" if expected else ""
     note = f"modelled: {shape.label()} was not measured (profile: {measured}); fitted performance model, {error}"
-    if found is None:
+    spread = search.range_note()
+    if spread and stated and stated > (expected or 0.0):
+        notes: tuple[str, ...] = (
+            note,
+            f"{spread}: X*'s expected error is ±{stated:.0%}, not throughput's ±{expected or 0:.0%}",
+        )
+    else:
+        notes = (note, f"{spread}, within the ±{stated:.0%} expected error") if spread and stated else (note,)
+    if search.found is None:
         why = "no predicted load meets the SLO" if model.interactive else "the profile has no latency metrics"
-        hint = lightest_load_miss(model, shape, slo, expected) if model.interactive else ""
+        hint = lightest_load_miss(model, shape, slo, model.latency_error) if model.interactive else ""
         return Capacity(
             None,
             None,
@@ -310,12 +283,12 @@ def _capacity_at_slo(
             "modelled",
             None,
             None,
-            expected,
+            stated,
             (),
             offline,
-            (note, f"{why} for class {cls.name!r}{hint}", *warn),
+            (*notes, f"{why} for class {cls.name!r}{hint}", *warn),
         )
-    x, c, latencies = found
+    x, c, latencies = search.found
     return Capacity(
         x,
         None,
@@ -323,10 +296,10 @@ def _capacity_at_slo(
         "modelled",
         model.prefill_share(shape, c),
         c,
-        expected,
+        stated,
         latencies,
         offline,
-        (note, *warn),
+        (*notes, *warn),
     )
 
 

@@ -90,6 +90,10 @@ class PerfModel:
     expected_slo_error: float | None = None
     """The error stated for X* under latency bounds where it differs from `expected_error` (the roofline's:
     `Calibration.slo_error`); None: `expected_error`."""
+    latency_error: float | None = None
+    """The typical error of a predicted latency: `LATENCY_ERROR_QUANTILE` of the leave-out latency errors on the
+    profile's own levels (`tco.capacity.fitting`); how far the search for X* under latency bounds may be off
+    (`tco.capacity.slo_search`). None: no latency was left out and predicted."""
     worst_error: float | None = None
     error_basis: str = ""
     residuals: Residuals = NO_RESIDUALS

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from models.catalog import ModelCard
 from pricing.gpus import GpuType
-from tco.capacity.at_slo import Capacity, best_under_slo, workload_shape
+from tco.capacity.at_slo import Capacity, workload_shape
 from tco.capacity.calibration import is_interactive
 from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import is_moe
@@ -41,6 +41,7 @@ from tco.capacity.memory_fit import card_fit
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import PEAK, default_precision, hardware, physical_model
 from tco.capacity.shapes import Shape
+from tco.capacity.slo_search import best_under_slo
 from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import RequestClass, Slo
 

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from profiling.schema import Level, Percentiles, Profile, ProfileMeta
-from tco.capacity.at_slo import best_under_slo
 from tco.capacity.calibration import fit_wave_share
 from tco.capacity.closed_loop import closed_loop_p50, ttft_parts
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import ESTIMATE_PERCENTILE_RATIOS, LEAN_AMD, LEAN_NVIDIA, SERVING, estimated_model
 from tco.capacity.shapes import Shape
+from tco.capacity.slo_search import best_under_slo
 from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import Slo
 

@@ -86,7 +86,8 @@ def test_the_derived_p90_lies_between_p50_and_p99(p50, spread):
 def test_no_predicted_knee_right_of_a_measured_level_that_fails():
     """Issue 23: a workload of the measured token lengths but more prefix cache is modelled, yet a measured level
     that misses the ITL bound (prefix caching shortens prefill, not decode) caps the concurrency searched."""
-    from tco.capacity.at_slo import best_under_slo, workload_shape
+    from tco.capacity.at_slo import workload_shape
+    from tco.capacity.slo_search import best_under_slo
 
     measured = parse_as(
         Profile,

@@ -1,0 +1,116 @@
+"""X*'s stated error under latency bounds (`tco.capacity.slo_search`): the range the model's typical latency error
+moves the bounds across, at least the throughput error."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from profiling.schema import load_profile
+from tco.capacity.at_slo import capacity_at_slo, modelled_error
+from tco.capacity.fitting import fit_profile
+from tco.capacity.perf_model import PerfModel
+from tco.capacity.shapes import Shape, group_levels
+from tco.capacity.slo_search import SloSearch, best_under_slo, search_with_error
+from tco.records.scenario import RequestClass, Slo
+
+ROOT = Path(__file__).resolve().parents[3]
+GLM5_SWEEP = ROOT / "profiling" / "reference" / "glm-5-fp8-tp8-vllm-inferencex.yaml"
+SWEEPS = tuple(
+    ROOT / "profiling" / "reference" / f"{name}-inferencex.yaml"
+    for name in ("glm-5-fp8-tp8-vllm", "minimax-m2.5-h200-vllm-dep8", "minimax-m2.5-h200-vllm-tep8",
+                 "qwen3.5-397b-a17b-h200-vllm-tp8")
+)  # fmt: skip
+
+
+def test_the_range_is_the_search_at_bounds_scaled_by_the_latency_error():
+    """GLM-5's sweep at 2,000 in / 500 out under TTFT p99 ≤ 2 s and ITL p99 ≤ 50 ms: the one-pass search gives what
+    three separate searches give with every bound × (1 − e), × 1 and × (1 + e), and the stated error is the formula
+    written out on those three answers."""
+    model = fit_profile(load_profile(GLM5_SWEEP))
+    shape, e = Shape(2000, 500), model.latency_error
+    assert 0.0 < e < 1.0
+    search = search_with_error(model, shape, Slo(ttft_p99_s=2.0, itl_p99_s=0.05), None, e)
+    for found, factor in ((search.tighter, 1 - e), (search.found, 1.0), (search.looser, 1 + e)):
+        assert found == best_under_slo(model, shape, Slo(ttft_p99_s=2.0 * factor, itl_p99_s=0.05 * factor), None)
+    x, low, high = search.found[0], search.tighter[0], search.looser[0]
+    assert low < x < high
+    assert search.error(0.01) == max(0.01, x / low - 1, 1 - x / high)
+    assert search.error(0.9) == 0.9
+
+
+def _left_out_decisions(path: Path):
+    """(error, stated error, throughput error) of each SLO decision at a left-out shape of the sweep at `path`: each
+    shape left out in turn, with a bound on TTFT p99, ITL p50 or ITL p99 set between two of its measured levels
+    (their geometric mean, mid-grid). X* from the rest must lie inside the req/s bracket the measured levels allow:
+    at least the best passing level's, below the next failing one's (5 % slack); "none" is a 100 % error."""
+    profile = load_profile(path)
+    for group in group_levels(profile.levels, 0.0):
+        levels = sorted((profile.levels[i] for i in group.indices), key=lambda lv: lv.concurrency)
+        rest = tuple(lv for i, lv in enumerate(profile.levels) if i not in group.indices)
+        train = dataclasses.replace(profile, levels=rest)
+        cls = RequestClass(name="held-out", share=1.0, input_tokens=group.shape.input_tokens,
+                           output_tokens=group.shape.output_tokens)  # fmt: skip
+        k = len(levels) // 2 - 1
+        for metric, pct in (("ttft_s", "p99"), ("itl_s", "p50"), ("itl_s", "p99")):
+            low, high = levels[k].latency(metric, pct), levels[k + 1].latency(metric, pct)
+            if not low or not high or low >= high:
+                continue
+            bound = math.sqrt(low * high)
+            lower = max(lv.req_per_s for lv in levels if lv.latency(metric, pct) <= bound)
+            upper = min((lv.req_per_s for lv in levels if lv.latency(metric, pct) > bound), default=lower)
+            cap = capacity_at_slo(train, Slo(**{f"{metric[:-2]}_{pct}_s": bound}), cls, prefix_caching=False)
+            x = cap.req_per_s
+            error = 1.0 if x is None else max(0.0, 1 - x / (lower * 0.95), x / (max(upper, lower) * 1.05) - 1)
+            yield error, cap.expected_error or 0.0, modelled_error(fit_profile(train), group.shape)[0] or 0.0
+
+
+def test_stated_error_covers_four_in_five_left_out_slo_decisions():
+    """Over the four bundled interactive sweeps, the stated error covers at least 80 % of the SLO decisions at a
+    left-out shape: what `LATENCY_ERROR_QUANTILE` is measured for (bench/capacity.py)."""
+    cases = [case for path in SWEEPS for case in _left_out_decisions(path)]
+    assert len(cases) >= 80
+    assert sum(error <= stated for error, stated, _ in cases) / len(cases) >= 0.8
+
+
+def test_the_decisions_the_throughput_error_misses_are_covered_by_the_latency_range():
+    """Where the latency curve is flat near the bound, a few per cent of latency error moves X* further than the
+    throughput error says: on MiniMax-M2.5 TEP8's sweep such decisions exist (stated with the throughput error alone,
+    3 of its 35 were missed), and the stated error covers each of them."""
+    cases = list(_left_out_decisions(SWEEPS[2]))
+    missed = [(error, stated) for error, stated, throughput in cases if error > throughput]
+    assert missed
+    assert all(error <= stated for error, stated in missed)
+
+
+def _model(decode_s: float, context_s: float, step_s: float) -> PerfModel:
+    return PerfModel((2e-5, decode_s, context_s, step_s), ttft_coefficients=(0.05, 2e-5, 0.0, 0.0), max_concurrency=256)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    decode_s=st.floats(1e-4, 5e-3),
+    context_s=st.floats(0.0, 1e-7),
+    step_s=st.floats(1e-3, 5e-2),
+    bound_s=st.floats(0.005, 0.2),
+    error=st.floats(0.0, 0.9),
+    base=st.floats(0.0, 1.0),
+)
+def test_a_looser_bound_never_serves_less(decode_s, context_s, step_s, bound_s, error, base):
+    """Tighter bounds serve no more than the bounds, looser ones no less; a load met at tighter bounds is met at the
+    bounds; the stated error is never below the throughput error; with no latency error it is the throughput error."""
+    model, shape = _model(decode_s, context_s, step_s), Shape(1000, 200)
+    search = search_with_error(model, shape, Slo(itl_p50_s=bound_s), None, error)
+    xs = [f[0] if f else None for f in (search.tighter, search.found, search.looser)]
+    present = [x is not None for x in xs]
+    assert present == sorted(present)  # none, …, found: never a found before a none
+    found = [x for x in xs if x is not None]
+    assert found == sorted(found)
+    assert (search.error(base) or 0.0) >= base
+    exact = search_with_error(model, shape, Slo(itl_p50_s=bound_s), None, 0.0)
+    assert exact.error(base) == base
+    assert isinstance(exact, SloSearch) and exact.tighter == exact.found == exact.looser
