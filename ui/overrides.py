@@ -45,7 +45,7 @@ COLUMN_CONFIG = {
 def to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in rows], columns=list(COLUMNS))
     for column in NUMERIC:
-        frame[column] = pd.to_numeric(frame[column]).astype(float)
+        frame[column] = pd.to_numeric(frame[column]).astype("Float64")  # nullable: a row added blank holds <NA>
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     for column in ("provider", "model", "source", "as_of"):
         frame[column] = frame[column].astype(object)
