@@ -265,14 +265,8 @@ def _capacity_at_slo(
     measured = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
     error = f"expected error ±{expected:.0%} ({basis})" if expected else ""
     note = f"modelled: {shape.label()} was not measured (profile: {measured}); fitted performance model, {error}"
-    spread = search.range_note()
-    if spread and stated and stated > (expected or 0.0):
-        notes: tuple[str, ...] = (
-            note,
-            f"{spread}: X*'s expected error is ±{stated:.0%}, not throughput's ±{expected or 0:.0%}",
-        )
-    else:
-        notes = (note, f"{spread}, within the ±{stated:.0%} expected error") if spread and stated else (note,)
+    spread = search.error_note(expected)
+    notes = (note, spread) if spread else (note,)
     if search.found is None:
         why = "no predicted load meets the SLO" if model.interactive else "the profile has no latency metrics"
         hint = lightest_load_miss(model, shape, slo, model.latency_error) if model.interactive else ""

@@ -128,6 +128,22 @@ class SloSearch:
             return ""
         return f"a latency error of ±{e} puts X* between {low} and {high} req/s"
 
+    def error_note(self, base: float | None) -> str:
+        """The range and the error it makes, in words ('' where the range is the answer itself).
+
+        >>> at = lambda x: (x, 1.0, ())
+        >>> SloSearch(at(2.0), at(1.0), at(2.5), 0.1).error_note(0.2)
+        "a latency error of ±10% puts X* between 1 and 2.5 req/s: X*'s expected error is ±100%, not throughput's ±20%"
+        >>> SloSearch(at(2.0), at(1.9), at(2.1), 0.1).error_note(0.2)
+        'a latency error of ±10% puts X* between 1.9 and 2.1 req/s, within the ±20% expected error'
+        """
+        spread, stated = self.range_note(), self.error(base)
+        if not spread or not stated:
+            return ""
+        if stated > (base or 0.0):
+            return f"{spread}: X*'s expected error is ±{stated:.0%}, not throughput's ±{base or 0:.0%}"
+        return f"{spread}, within the ±{stated:.0%} expected error"
+
 
 def search_with_error(
     model: PerfModel, shape: Shape, slo: Slo, c_max: float | None, latency_error: float | None

@@ -41,7 +41,7 @@ from tco.capacity.memory_fit import card_fit
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import PEAK, default_precision, hardware, physical_model
 from tco.capacity.shapes import Shape
-from tco.capacity.slo_search import best_under_slo
+from tco.capacity.slo_search import search_with_error
 from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import RequestClass, Slo
 
@@ -127,6 +127,7 @@ def scaled(
         shapes=model.shapes,
         step_overhead_s=model.step_overhead_s + max(0.0, target.step_overhead_s - source.step_overhead_s),
         expected_error=max(error, model.expected_error or 0.0),
+        latency_error=max(error, model.latency_error) if model.latency_error is not None else None,
         error_basis="transferred from a measured configuration by hardware and architecture ratios "
         "(leave-one-configuration-out error)",
     )
@@ -170,18 +171,21 @@ def transferred_capacity(transfer: Transfer, slo: Slo, cls: RequestClass, prefix
     """X* for class `cls` on the transferred model (the same search as a modelled profile)."""
     shape = workload_shape(cls, prefix_caching)
     model = transfer.model
+    search = search_with_error(model, shape, slo, model.max_concurrency, model.latency_error)
+    stated = search.error(model.expected_error)
     note = f"transferred from {transfer.label()}: expected error ±{model.expected_error:.0%} ({model.error_basis})"
-    found = best_under_slo(model, shape, slo, model.max_concurrency)
+    spread = search.error_note(model.expected_error)
+    notes = (note, spread) if spread else (note,)
     common = {
         "basis": transfer.source.profile.meta.source,
         "method": "transferred",
-        "expected_error": model.expected_error,
+        "expected_error": stated,
         "transferred_from": transfer.label(),
         "offline": not model.interactive,
     }
-    if found is None:
+    if search.found is None:
         why = "no predicted load meets the SLO" if model.interactive else "the source has no latency metrics"
-        return Capacity(None, None, prefill_share=None, notes=(note, f"{why} for class {cls.name!r}"), **common)
-    x, c, latencies = found
+        return Capacity(None, None, prefill_share=None, notes=(*notes, f"{why} for class {cls.name!r}"), **common)
+    x, c, latencies = search.found
     return Capacity(x, None, prefill_share=model.prefill_share(shape, c), concurrency=c, latencies=latencies,
-                    notes=(note,), **common)  # fmt: skip
+                    notes=notes, **common)  # fmt: skip

@@ -114,3 +114,28 @@ def test_a_looser_bound_never_serves_less(decode_s, context_s, step_s, bound_s, 
     exact = search_with_error(model, shape, Slo(itl_p50_s=bound_s), None, 0.0)
     assert exact.error(base) == base
     assert isinstance(exact, SloSearch) and exact.tighter == exact.found == exact.looser
+
+
+def test_a_transfer_states_the_range_its_latency_error_allows():
+    """GLM-5 on 8 × B200 has no profile: it is transferred from the H200 sweep (same model, ±31 % throughput). Its
+    latency error is at least the transfer's; under an ITL p99 bound, X* at the bounds × (1 ∓ e), searched
+    separately here, gives the stated error by the formula."""
+    from profiling.bundled import reference_profiles
+    from scenario_io.loader import load_catalogues, reference_records
+    from tco.capacity.transfer import SAME_MODEL_ERROR, transferred_capacity, transferred_model
+
+    cats = load_catalogues()
+    refs = reference_records(reference_profiles(), cats.models, cats.gpus)
+    shape = Shape(2000, 500)
+    moved = transferred_model(cats.models.find("glm-5"), cats.gpus.get("B200"), 8, "fp8", shape, refs, None, True)
+    source = fit_profile(moved.source.profile)
+    e = moved.model.latency_error
+    assert e == max(SAME_MODEL_ERROR, source.latency_error)
+    cls = RequestClass(name="chat", share=1.0, input_tokens=2000, output_tokens=500)
+    for bound in (0.012, 0.02, 0.04):
+        cap = transferred_capacity(moved, Slo(itl_p99_s=bound), cls, prefix_caching=False)
+        x = [best_under_slo(moved.model, shape, Slo(itl_p99_s=bound * f), moved.model.max_concurrency)
+             for f in (1 - e, 1.0, 1 + e)]  # fmt: skip
+        assert cap.req_per_s == (x[1][0] if x[1] else None)
+        expected = SloSearch(x[1], x[0], x[2], e).error(SAME_MODEL_ERROR)
+        assert cap.expected_error == expected >= SAME_MODEL_ERROR
