@@ -23,8 +23,22 @@ from typing import Any
 from datafiles import InputError
 from profiling.sweep_importers import Converted, clean, percentiles_s
 
-INFERENCEX_MODELS = {"dsr1": "deepseek-r1-0528", "gptoss": "gpt-oss-120b"}
-"""InferenceX's short model codes → catalogue ids (its DeepSeek-R1 runs serve the 0528 checkpoint)."""
+INFERENCEX_MODELS = {
+    "dsr1": "deepseek-r1-0528",
+    "gptoss120b": "gpt-oss-120b",
+    "gptoss": "gpt-oss-120b",
+    "llama70b": "llama-3.3-70b-instruct",
+    "70b": "llama-3.3-70b-instruct",
+    "qwen3.5": "qwen3.5-397b-a17b",
+    "kimik2.5": "kimi-k2.5",
+    "minimaxm2.5": "minimax-m2.5",
+    "glm5": "glm-5",
+}
+"""InferenceX's model keys → catalogue ids: its database's keys (`dsr1`, `gptoss120b`, `llama70b`, `qwen3.5`,
+`kimik2.5`, `minimaxm2.5`, `glm5`, as InferenceX-app's `DB_MODEL_TO_DISPLAY` lists them, 2026-04) and the dashboard's
+older prefixes (`gptoss`, `70b`). Its DeepSeek-R1 runs serve the 0528 checkpoint. A key with a precision suffix
+(`dsr1-fp8`) is read without it; any other name is kept as written."""
+PRECISION_SUFFIX = re.compile(r"-(?:fp4|fp8|mxfp4|nvfp4)(?:-.*)?$", re.IGNORECASE)
 INFERENCEX_LENGTH_MEAN = 0.9
 
 
@@ -88,6 +102,17 @@ def is_inferencex_records(doc: Any) -> bool:
     return _records(doc) is not None
 
 
+def _model(record: dict[str, Any]) -> str:
+    """The catalogue id of a record's model (`INFERENCEX_MODELS`).
+
+    >>> _model({"model": "minimaxm2.5"}), _model({"model": "dsr1-fp8"}), _model({"model": "my-model"})
+    ('minimax-m2.5', 'deepseek-r1-0528', 'my-model')
+    """
+    raw = str(record.get("model") or "")
+    key = raw.lower()
+    return INFERENCEX_MODELS.get(key) or INFERENCEX_MODELS.get(PRECISION_SUFFIX.sub("", key)) or raw
+
+
 def _hardware(record: dict[str, Any]) -> str:
     """`hw` in the dashboard and `agg_*.json`, `hardware` in `/api/v1/benchmarks`."""
     return str(record.get("hw") or record.get("hardware") or "")
@@ -108,12 +133,14 @@ def _gpus(record: dict[str, Any]) -> int:
     return (_tensor_parallel(record) or 1) * int(record.get("pp") or 1)
 
 
-def _config_key(record: dict[str, Any]) -> str:
-    """hardware/framework/precision[/spec][/ep…][/dp-attention][/disagg]/GPUs: one deployment's records. Expert
-    parallelism, data-parallel attention and speculative decoding change the throughput, so they part records."""
+def _config_key(record: dict[str, Any], with_model: bool = False) -> str:
+    """[model/]hardware/framework/precision[/spec][/ep…][/dp-attention][/disagg]/GPUs: one deployment's records.
+    Expert parallelism, data-parallel attention and speculative decoding change the throughput, so they part
+    records; the model leads where a document holds several (`with_model`), so two models never merge."""
     ep = record.get("ep") or record.get("decode_ep")
     spec = record.get("spec_method")
     parts = (
+        _model(record) if with_model else None,
         _hardware(record),
         record.get("framework"),
         record.get("precision"),
@@ -127,16 +154,23 @@ def _config_key(record: dict[str, Any]) -> str:
     return "/".join(str(p) for p in parts if p)
 
 
+def _several_models(records: list[dict[str, Any]]) -> bool:
+    return len({_model(r) for r in records}) > 1
+
+
 def inferencex_configurations(doc: Any) -> list[str]:
     """The deployments a records document holds, as `select` names them."""
-    return sorted({_config_key(r) for r in _records(doc) or []})
+    records = _records(doc) or []
+    several = _several_models(records)
+    return sorted({_config_key(r, several) for r in records})
 
 
 def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
     records = _records(doc) or []
     configs = inferencex_configurations(doc)
+    several = _several_models(records)
     if select is not None:
-        records = [r for r in records if _config_key(r) == select]
+        records = [r for r in records if _config_key(r, several) == select]
         if not records:
             raise InputError("", "select", f"no InferenceX records for {select!r}; configurations: {configs[:8]}")
     elif len(configs) > 1:
@@ -175,7 +209,7 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
     first = records[0]
     hw = _hardware(first)
     meta = clean(
-        model=INFERENCEX_MODELS.get(str(first.get("model")), first.get("model")),
+        model=_model(first) or None,
         gpu=re.split(r"[-_]", hw)[0].upper() or None,
         gpu_count=_gpus(first),
         engine=first.get("framework"),

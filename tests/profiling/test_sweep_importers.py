@@ -203,6 +203,32 @@ def test_inferencex_api_rows_count_an_aggregated_deployments_gpus_once():
     assert second.req_per_s == pytest.approx(382.572 * 1024 / 9216 * 4 / 921.6)
 
 
+@pytest.mark.parametrize("key", ["gptoss120b", "gptoss", "llama70b", "qwen3.5", "kimik2.5", "minimaxm2.5", "glm5",
+                                 "dsr1-fp8", "GLM5"])  # fmt: skip
+def test_every_inferencex_model_key_names_a_catalogued_model(key):
+    """InferenceX's database keys (and the dashboard's older prefixes) become the catalogue's ids, so an imported
+    sweep of any of its models gets the card's memory fit, roofline and transfers, and matches the model's option."""
+    from models import load_catalog
+
+    profile = import_file_from({"data": [{**API_ROW, "model": key}]}, "api.json")
+    card = load_catalog().find(profile.meta.model)
+    assert card is not None and card.id == profile.meta.model
+
+
+def test_records_of_two_models_on_one_server_layout_stay_two_deployments():
+    """A records file holding gpt-oss-120b and DeepSeek-R1 on the same MI355X SGLang layout: the deployments are
+    named by model too, and neither takes the other's levels."""
+    gpt = {**API_ROW, "model": "gptoss120b", "conc": 8}
+    with pytest.raises(InputError, match="--select") as error:
+        import_file_from({"data": [API_ROW, gpt]}, "api.json")
+    assert "gpt-oss-120b/mi355x/sglang/fp4/4gpu" in str(error.value)
+    select = ImportOptions(select="gpt-oss-120b/mi355x/sglang/fp4/4gpu")
+    chosen = import_file_from({"data": [API_ROW, gpt]}, "api.json", select)
+    assert chosen.meta.model == "gpt-oss-120b" and [lv.concurrency for lv in chosen.levels] == [8]
+    # one model: the names stay as they were (no model part)
+    assert import_file_from({"data": [API_ROW]}, "api.json").meta.model == "deepseek-r1-0528"
+
+
 def test_inferencex_api_rows_of_other_parallelism_or_speculation_are_other_deployments():
     ep = {**API_ROW, "decode_ep": 4}
     mtp = {**API_ROW, "spec_method": "mtp"}
