@@ -32,12 +32,18 @@ INFERENCEX_MODELS = {
     "qwen3.5": "qwen3.5-397b-a17b",
     "kimik2.5": "kimi-k2.5",
     "minimaxm2.5": "minimax-m2.5",
+    "minimaxm3": "minimax-m3",
     "glm5": "glm-5",
+    "glm5.1": "glm-5.1",
+    "glm5.2": "glm-5.2",
+    "kimik3": "kimi-k3",
+    "dsv4": "deepseek-v4-pro",
 }
-"""InferenceX's model keys → catalogue ids: its database's keys (`dsr1`, `gptoss120b`, `llama70b`, `qwen3.5`,
-`kimik2.5`, `minimaxm2.5`, `glm5`, as InferenceX-app's `DB_MODEL_TO_DISPLAY` lists them, 2026-04) and the dashboard's
-older prefixes (`gptoss`, `70b`). Its DeepSeek-R1 runs serve the 0528 checkpoint. A key with a precision suffix
-(`dsr1-fp8`) is read without it; any other name is kept as written."""
+"""InferenceX's model keys → catalogue ids: its database's keys as InferenceX-app's `DB_MODEL_TO_DISPLAY` lists them
+(2026-04 to 2026-11: `dsr1`, `gptoss120b`, `llama70b`, `qwen3.5`, `kimik2.5`, `kimik3`, `minimaxm2.5`, `minimaxm3`,
+`glm5`, `glm5.1`, `glm5.2`, `dsv4` for DeepSeek-V4-Pro) and the dashboard's older prefixes (`gptoss`, `70b`). Its
+DeepSeek-R1 runs serve the 0528 checkpoint. A key with a precision suffix (`dsr1-fp8`) is read without it; any other
+name (a model the catalogue lacks, such as `kimik2.6`) is kept as written: `--model` names it."""
 PRECISION_SUFFIX = re.compile(r"-(?:fp4|fp8|mxfp4|nvfp4)(?:-.*)?$", re.IGNORECASE)
 INFERENCEX_LENGTH_MEAN = 0.9
 
@@ -134,9 +140,10 @@ def _gpus(record: dict[str, Any]) -> int:
 
 
 def _config_key(record: dict[str, Any], with_model: bool = False) -> str:
-    """[model/]hardware/framework/precision[/spec][/ep…][/dp-attention][/disagg]/GPUs: one deployment's records.
-    Expert parallelism, data-parallel attention and speculative decoding change the throughput, so they part
-    records; the model leads where a document holds several (`with_model`), so two models never merge."""
+    """[model/]hardware/framework/precision[/spec][/ep…][/dp-attention][/kv-offload][/disagg]/GPUs: one deployment's
+    records. Expert parallelism, data-parallel attention, KV-cache offload and speculative decoding change the
+    throughput, so they part records; the model leads where a document holds several (`with_model`), so two models
+    never merge."""
     ep = record.get("ep") or record.get("decode_ep")
     spec = record.get("spec_method")
     parts = (
@@ -148,6 +155,7 @@ def _config_key(record: dict[str, Any], with_model: bool = False) -> str:
         f"ep{ep}" if ep and int(ep) > 1 else None,
         "dp-attention" if str(record.get("dp_attention") or record.get("decode_dp_attention")).lower() == "true"
         else None,
+        "kv-offload" if str(record.get("offload_mode")).lower() == "on" else None,
         "disagg" if str(record.get("disagg")).lower() == "true" else None,
         f"{_gpus(record)}gpu",
     )  # fmt: skip
@@ -158,15 +166,32 @@ def _several_models(records: list[dict[str, Any]]) -> bool:
     return len({_model(r) for r in records}) > 1
 
 
+def _fixed_shape(record: dict[str, Any]) -> bool:
+    """A run at fixed input and output lengths and concurrency. InferenceX's agentic trace replays (`benchmark_type:
+    agentic_traces`) have no lengths (`isl`, `osl` null): a trace's own lengths are not in the record."""
+    keys = ("isl", "osl", "conc")
+    return all(isinstance(record.get(k), int | float) and not isinstance(record.get(k), bool) for k in keys)
+
+
+def _shaped_records(doc: Any) -> tuple[list[dict[str, Any]], int]:
+    """(the fixed-shape records, how many others were left out)."""
+    records = _records(doc) or []
+    shaped = [r for r in records if _fixed_shape(r)]
+    if records and not shaped:
+        raise InputError("", "isl", "fixed input and output lengths: these InferenceX records are agentic trace "
+                         "replays only (isl and osl null), which give no request shape to model")  # fmt: skip
+    return shaped, len(records) - len(shaped)
+
+
 def inferencex_configurations(doc: Any) -> list[str]:
     """The deployments a records document holds, as `select` names them."""
-    records = _records(doc) or []
+    records, _ = _shaped_records(doc)
     several = _several_models(records)
     return sorted({_config_key(r, several) for r in records})
 
 
 def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
-    records = _records(doc) or []
+    records, traces = _shaped_records(doc)
     configs = inferencex_configurations(doc)
     several = _several_models(records)
     if select is not None:
@@ -224,6 +249,8 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
         f"InferenceX records ({_config_key(first)}); mean lengths taken as {INFERENCEX_LENGTH_MEAN} x nominal "
         "(lengths drawn from 80-100 %); user-fetched data, not redistributed"
     )
+    if traces:
+        note += f"; {traces} record(s) without fixed lengths and concurrency left out (agentic trace replays)"
     return levels, meta, note + _builds_note(records)
 
 

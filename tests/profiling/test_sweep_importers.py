@@ -204,7 +204,7 @@ def test_inferencex_api_rows_count_an_aggregated_deployments_gpus_once():
 
 
 @pytest.mark.parametrize("key", ["gptoss120b", "gptoss", "llama70b", "qwen3.5", "kimik2.5", "minimaxm2.5", "glm5",
-                                 "dsr1-fp8", "GLM5"])  # fmt: skip
+                                 "dsr1-fp8", "GLM5", "glm5.1", "glm5.2", "kimik3", "minimaxm3", "dsv4"])  # fmt: skip
 def test_every_inferencex_model_key_names_a_catalogued_model(key):
     """InferenceX's database keys (and the dashboard's older prefixes) become the catalogue's ids, so an imported
     sweep of any of its models gets the card's memory fit, roofline and transfers, and matches the model's option."""
@@ -227,6 +227,21 @@ def test_records_of_two_models_on_one_server_layout_stay_two_deployments():
     assert chosen.meta.model == "gpt-oss-120b" and [lv.concurrency for lv in chosen.levels] == [8]
     # one model: the names stay as they were (no model part)
     assert import_file_from({"data": [API_ROW]}, "api.json").meta.model == "deepseek-r1-0528"
+
+
+def test_agentic_trace_replays_are_left_out_and_kv_offload_is_its_own_deployment():
+    """InferenceX's agentic trace replays have no fixed lengths (isl and osl null): beside fixed-shape records they
+    are left out with a note; alone they are refused, naming the field. A run with the KV cache offloaded is another
+    deployment."""
+    agentic = {**API_ROW, "benchmark_type": "agentic_traces", "isl": None, "osl": None, "conc": 8}
+    profile = import_file_from({"data": [API_ROW, agentic]}, "api.json")
+    assert len(profile.levels) == 1 and "1 record(s) without fixed lengths" in profile.meta.notes
+    with pytest.raises(InputError) as error:
+        import_file_from({"data": [agentic]}, "api.json")
+    assert error.value.field == "isl" and "agentic trace" in str(error.value)
+    offloaded = {**API_ROW, "offload_mode": "on", "conc": 16}
+    with pytest.raises(InputError, match="mi355x/sglang/fp4/kv-offload/4gpu"):
+        import_file_from({"data": [API_ROW, offloaded]}, "api.json")
 
 
 def test_inferencex_api_rows_of_other_parallelism_or_speculation_are_other_deployments():
