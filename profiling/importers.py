@@ -145,6 +145,14 @@ def from_aiperf(doc: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, An
 
 
 def detect(doc: Any) -> Tool | None:
+    """The tool whose result file `doc` is, or None; a document malformed enough to trip a check is no tool's."""
+    try:
+        return _detect(doc)
+    except (KeyError, TypeError, ArithmeticError, IndexError, AttributeError, ValueError):
+        return None
+
+
+def _detect(doc: Any) -> Tool | None:
     if sweeps.is_llmd_report(doc):
         return "llmd"
     if inferencex.is_inferencex_records(doc) or inferencex.is_inferencex_serving(doc):

@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from datafiles import InputError
+from profiling.inferencex_fields import RECORD_INDEX, checked
 from profiling.sweep_importers import Converted, clean, percentiles_s
 
 INFERENCEX_MODELS = {
@@ -75,10 +76,13 @@ def from_inferencex_serving(doc: dict[str, Any]) -> Converted:
 def _joined(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """A dump's `benchmark_results` rows with their `configs` row (by `config_id`) merged in; v2 configs name
     the decode side's parallelism (`decode_tp`, …), v1 plain `tp`."""
-    configs = {c.get("id"): c for c in doc["configs"] if isinstance(c, dict)}
+    configs = {c["id"]: c for c in doc["configs"] if isinstance(c, dict) and isinstance(c.get("id"), int | str)}
     rows = []
     for row in doc["benchmark_results"]:
-        config = configs.get(row.get("config_id"), {})
+        if not isinstance(row, dict):
+            return []  # not a dump's table: no records
+        config_id = row.get("config_id")
+        config = configs.get(config_id, {}) if isinstance(config_id, int | str) else {}
         merged = {**config, **row}
         merged.setdefault("tp", config.get("decode_tp") or config.get("tp"))
         rows.append(merged)
@@ -99,7 +103,7 @@ def _records(doc: Any) -> list[dict[str, Any]] | None:
                 break
     if isinstance(doc, list) and doc and all(isinstance(r, dict) for r in doc):
         flat = [{**r, **r["metrics"]} if isinstance(r.get("metrics"), dict) else r for r in doc]
-        if all({"isl", "osl", "conc"} <= set(r) for r in flat):
+        if all({"isl", "osl"} <= set(r) for r in flat) and any("conc" in r for r in flat):
             return flat
     return None
 
@@ -133,10 +137,19 @@ def _gpus(record: dict[str, Any]) -> int:
     """GPUs of one deployment. A disaggregated one has prefill and decode GPUs apart (their sum); an aggregated one
     serves both on the same TP × PP GPUs (its `num_*_gpu` fields repeat them, or count experts × TP: not added)."""
     prefill, decode = record.get("num_prefill_gpu"), record.get("num_decode_gpu")
-    aggregated = str(record.get("disagg")).lower() in ("false", "0")
-    if prefill and decode and not (aggregated and _tensor_parallel(record)):
-        return max(int(prefill), int(decode)) if aggregated else int(prefill) + int(decode)
+    if _disaggregated(record):
+        if not prefill or not decode:
+            raise InputError("", "num_prefill_gpu" if not prefill else "num_decode_gpu",
+                             "at least 1 GPU on each side of a disaggregated deployment")  # fmt: skip
+        return int(prefill) + int(decode)
+    if prefill and decode and not _tensor_parallel(record):
+        return max(int(prefill), int(decode))
     return (_tensor_parallel(record) or 1) * int(record.get("pp") or 1)
+
+
+def _disaggregated(record: dict[str, Any]) -> bool:
+    """Prefill and decode on separate GPUs: `disagg` true (a missing one: aggregated, InferenceX's default)."""
+    return str(record.get("disagg")).lower() in ("true", "1")
 
 
 def _config_key(record: dict[str, Any], with_model: bool = False) -> str:
@@ -156,7 +169,8 @@ def _config_key(record: dict[str, Any], with_model: bool = False) -> str:
         "dp-attention" if str(record.get("dp_attention") or record.get("decode_dp_attention")).lower() == "true"
         else None,
         "kv-offload" if str(record.get("offload_mode")).lower() == "on" else None,
-        "disagg" if str(record.get("disagg")).lower() == "true" else None,
+        f"pp{record['pp']}" if (record.get("pp") or 1) > 1 else None,
+        "disagg" if _disaggregated(record) else None,
         f"{_gpus(record)}gpu",
     )  # fmt: skip
     return "/".join(str(p) for p in parts if p)
@@ -166,28 +180,50 @@ def _several_models(records: list[dict[str, Any]]) -> bool:
     return len({_model(r) for r in records}) > 1
 
 
-def _fixed_shape(record: dict[str, Any]) -> bool:
-    """A run at fixed input and output lengths and concurrency. InferenceX's agentic trace replays (`benchmark_type:
-    agentic_traces`) have no lengths (`isl`, `osl` null): a trace's own lengths are not in the record."""
-    keys = ("isl", "osl", "conc")
-    return all(isinstance(record.get(k), int | float) and not isinstance(record.get(k), bool) for k in keys)
+def _trace_replay(record: dict[str, Any]) -> bool:
+    """InferenceX's agentic trace replays (`benchmark_type: agentic_traces`) have no fixed lengths (`isl`, `osl`
+    null): a trace's own lengths are not in the record."""
+    return record.get("benchmark_type") == "agentic_traces" or record.get("isl") is None or record.get("osl") is None
 
 
 def _shaped_records(doc: Any) -> tuple[list[dict[str, Any]], int]:
-    """(the fixed-shape records, how many others were left out)."""
-    records = _records(doc) or []
-    shaped = [r for r in records if _fixed_shape(r)]
+    """(the fixed-shape records, each checked (`profiling.inferencex_fields`), how many trace replays were left out)."""
+    records = [checked(r, i) for i, r in enumerate(_records(doc) or [])]
+    shaped = []
+    for i, r in enumerate(records):
+        if _trace_replay(r):
+            continue
+        if r.get("conc") is None:
+            raise InputError("", f"records[{i}].conc", "the concurrency the fixed-shape record ran at")
+        shaped.append(r)
     if records and not shaped:
         raise InputError("", "isl", "fixed input and output lengths: these InferenceX records are agentic trace "
                          "replays only (isl and osl null), which give no request shape to model")  # fmt: skip
     return shaped, len(records) - len(shaped)
 
 
+def _latest_per_point(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """One record per (isl, osl, conc), the latest run by `date` (the later one in the file on a tie), as the
+    dashboard shows; and how many were dropped."""
+    latest: dict[tuple[float, float, float], dict[str, Any]] = {}
+    for r in records:
+        point = (r["isl"], r["osl"], r["conc"])
+        if point not in latest or str(r.get("date") or "") >= str(latest[point].get("date") or ""):
+            latest[point] = r
+    return list(latest.values()), len(records) - len(latest)
+
+
 def inferencex_configurations(doc: Any) -> list[str]:
     """The deployments a records document holds, as `select` names them."""
     records, _ = _shaped_records(doc)
     several = _several_models(records)
-    return sorted({_config_key(r, several) for r in records})
+    keys = set()
+    for r in records:
+        try:
+            keys.add(_config_key(r, several))
+        except InputError as err:
+            raise InputError("", f"records[{r[RECORD_INDEX]}].{err.field}", err.expected) from None
+    return sorted(keys)
 
 
 def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
@@ -207,30 +243,13 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
             f"records of {len(configs)} configurations ({len(one_server)} on one server); pick one with --select, "
             f"e.g. {(one_server or configs)[0]!r} (the first: {(one_server + disaggregated)[:8]})",
         )
+    records, repeated = _latest_per_point(records)
     levels = []
     for r in records:
-        gpus = _gpus(r)
-        out_mean = float(r["osl"]) * INFERENCEX_LENGTH_MEAN
-        per_gpu = r.get("output_tput_per_gpu")
-        if per_gpu is None and r.get("tput_per_gpu") is not None:  # older records: the total only, split by shape
-            per_gpu = float(r["tput_per_gpu"]) * float(r["osl"]) / (float(r["isl"]) + float(r["osl"]))
-        if per_gpu is None:
-            raise InputError("", "output_tput_per_gpu", "missing in an InferenceX record (and no tput_per_gpu)")
-        levels.append(
-            clean(
-                concurrency=float(r["conc"]),
-                input_tokens=float(r["isl"]) * INFERENCEX_LENGTH_MEAN,
-                output_tokens=out_mean,
-                requests_completed=0,
-                requests_failed=0,
-                req_per_s=float(per_gpu) * gpus / out_mean,
-                output_tokens_per_s=float(per_gpu) * gpus,
-                total_tokens_per_s=float(r["tput_per_gpu"]) * gpus if r.get("tput_per_gpu") is not None else None,
-                ttft_s=percentiles_s(r, "ttft"),
-                itl_s=percentiles_s(r, "tpot"),
-                e2e_s=percentiles_s(r, "e2el"),
-            )
-        )
+        try:
+            levels.append(_level(r))
+        except InputError as err:
+            raise InputError("", f"records[{r[RECORD_INDEX]}].{err.field}", err.expected) from None
     first = records[0]
     hw = _hardware(first)
     meta = clean(
@@ -250,8 +269,34 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
         "(lengths drawn from 80-100 %); user-fetched data, not redistributed"
     )
     if traces:
-        note += f"; {traces} record(s) without fixed lengths and concurrency left out (agentic trace replays)"
+        note += f"; {traces} agentic trace-replay record(s) left out (no fixed input and output lengths)"
+    if repeated:
+        note += f"; {repeated} record(s) at a shape and concurrency measured again: the latest run kept"
     return levels, meta, note + _builds_note(records)
+
+
+def _level(r: dict[str, Any]) -> dict[str, Any]:
+    """One checked record as a level: req/s = output tok/s per GPU × GPUs / mean output tokens."""
+    gpus = _gpus(r)
+    out_mean = float(r["osl"]) * INFERENCEX_LENGTH_MEAN
+    per_gpu = r.get("output_tput_per_gpu")
+    if per_gpu is None and r.get("tput_per_gpu") is not None:  # older records: the total only, split by shape
+        per_gpu = float(r["tput_per_gpu"]) * float(r["osl"]) / (float(r["isl"]) + float(r["osl"]))
+    if per_gpu is None:
+        raise InputError("", "output_tput_per_gpu", "missing in an InferenceX record (and no tput_per_gpu)")
+    return clean(
+        concurrency=float(r["conc"]),
+        input_tokens=float(r["isl"]) * INFERENCEX_LENGTH_MEAN,
+        output_tokens=out_mean,
+        requests_completed=0,
+        requests_failed=0,
+        req_per_s=float(per_gpu) * gpus / out_mean,
+        output_tokens_per_s=float(per_gpu) * gpus,
+        total_tokens_per_s=float(r["tput_per_gpu"]) * gpus if r.get("tput_per_gpu") is not None else None,
+        ttft_s=percentiles_s(r, "ttft"),
+        itl_s=percentiles_s(r, "tpot"),
+        e2e_s=percentiles_s(r, "e2el"),
+    )
 
 
 def _builds_note(records: list[dict[str, Any]]) -> str:

@@ -27,11 +27,19 @@ Converted = tuple[list[dict[str, Any]], dict[str, Any], str]
 
 
 def seconds(record: dict[str, Any], name: str) -> float | None:
-    """`name` in seconds, or `name_ms` converted."""
-    if record.get(name) is not None:
-        return float(record[name])
-    if record.get(f"{name}_ms") is not None:
-        return float(record[f"{name}_ms"]) / 1000
+    """`name` in seconds, or `name_ms` converted; a value that is not a number (true, a list, "abc") is refused,
+    naming the field."""
+    for key, scale in ((name, 1.0), (f"{name}_ms", 1000.0)):
+        value = record.get(key)
+        if value is None:
+            continue
+        expected = f"a number of {'milli' if scale > 1 else ''}seconds (got {value!r:.40})"
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise InputError("", key, expected)
+        try:
+            return float(value) / scale
+        except ValueError:
+            raise InputError("", key, expected) from None
     return None
 
 

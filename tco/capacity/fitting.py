@@ -298,6 +298,23 @@ def fit_profile(profile: Profile, hints: FitHints | None = None) -> PerfModel | 
     return model
 
 
+MAX_FOLDS = 20
+"""At most this many leave-out fits per profile: beyond it, the held-out groups (shapes, or levels) are dealt round
+into this many folds. Every bundled and published sweep has fewer, so their errors are leave-one-out as before; a
+10,000-level upload took about an hour of one-level refits (each O(levels))."""
+
+
+def folds(groups: list[list[Point]]) -> list[list[Point]]:
+    """`groups` as they are when there are at most `MAX_FOLDS`, else dealt round into `MAX_FOLDS` folds.
+
+    >>> [len(f) for f in folds([[i] for i in range(3)])], [len(f) for f in folds([[i] for i in range(45)])][:3]
+    ([1, 1, 1], [3, 3, 3])
+    """
+    if len(groups) <= MAX_FOLDS:
+        return groups
+    return [[p for group in groups[i::MAX_FOLDS] for p in group] for i in range(MAX_FOLDS)]
+
+
 def covering(errors: Sequence[float]) -> float:
     """The error a new case stays within with probability `COVERAGE`, from n held-out errors: the split-conformal
     bound, the ⌈(n + 1)·0.8⌉-th smallest (the largest when that rank passes n). A plain 80th percentile of few
@@ -322,12 +339,12 @@ def _fit_profile(profile: Profile, hints: FitHints) -> PerfModel | None:
         return None
     model = _fit(profile, points, hints)
     if len(model.shapes) >= 2:
-        held = [[p for p in points if s.matches(p.shape)] for s in model.shapes]
+        held = folds([[p for p in points if s.matches(p.shape)] for s in model.shapes])
         errors, latency_errors = _errors(profile, points, held, hints)
         basis = f"leave-one-shape-out over {len(model.shapes)} shapes"
         expected, floor = covering(errors), 0.0
     else:
-        singles = [[p] for p in points]
+        singles = folds([[p] for p in points])
         errors, latency_errors = _errors(profile, points, singles, hints) if len(points) >= 3 else ([], [])
         basis = "one shape measured: concurrency leave-one-out, at least the token-scaling error"
         expected = max(covering(errors) if errors else 0.0, ONE_SHAPE_ERROR)

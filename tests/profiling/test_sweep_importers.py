@@ -235,13 +235,67 @@ def test_agentic_trace_replays_are_left_out_and_kv_offload_is_its_own_deployment
     deployment."""
     agentic = {**API_ROW, "benchmark_type": "agentic_traces", "isl": None, "osl": None, "conc": 8}
     profile = import_file_from({"data": [API_ROW, agentic]}, "api.json")
-    assert len(profile.levels) == 1 and "1 record(s) without fixed lengths" in profile.meta.notes
+    assert len(profile.levels) == 1 and "1 agentic trace-replay record(s) left out" in profile.meta.notes
     with pytest.raises(InputError) as error:
         import_file_from({"data": [agentic]}, "api.json")
     assert error.value.field == "isl" and "agentic trace" in str(error.value)
     offloaded = {**API_ROW, "offload_mode": "on", "conc": 16}
     with pytest.raises(InputError, match="mi355x/sglang/fp4/kv-offload/4gpu"):
         import_file_from({"data": [API_ROW, offloaded]}, "api.json")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"osl": 0}, "records[0].osl"),
+        ({"isl": -1024}, "records[0].isl"),
+        ({"conc": True}, "records[0].conc"),
+        ({"conc": None}, "records[0].conc"),
+        ({"decode_tp": "four"}, "records[0].decode_tp"),
+        ({"decode_tp": 4.7}, "records[0].decode_tp"),
+        ({"num_decode_gpu": -4}, "records[0].num_decode_gpu"),
+        ({"metrics": {**API_ROW["metrics"], "output_tput_per_gpu": "abc"}}, "records[0].output_tput_per_gpu"),
+        ({"metrics": {**API_ROW["metrics"], "output_tput_per_gpu": 0}}, "records[0].output_tput_per_gpu"),
+        ({"metrics": {**API_ROW["metrics"], "output_tput_per_gpu": True}}, "records[0].output_tput_per_gpu"),
+        ({"metrics": {**API_ROW["metrics"], "p99_ttft": {"value": 0.5}}}, "records[0].p99_ttft"),
+        ({"metrics": {**API_ROW["metrics"], "median_ttft": False}}, "records[0].median_ttft"),
+        ({"disagg": True, "num_prefill_gpu": 0}, "records[0].num_prefill_gpu"),
+    ],
+)
+def test_a_bad_field_of_an_inferencex_record_is_named_with_its_record(change, field):
+    """A boolean is not read as 1, a zero length never divides, a string is no GPU count: each is refused with the
+    record's position and the field (the record is the file's first)."""
+    with pytest.raises(InputError) as error:
+        import_file_from({"data": [{**API_ROW, **change}]}, "api.json")
+    assert error.value.field == field and error.value.expected
+
+
+def test_inferencex_labels_cannot_merge_deployments_or_break_lines_and_repeats_keep_the_latest_run():
+    """A slash inside a name cannot make two deployments one key; a newline in a GPU name is a space; a record
+    without `disagg` is aggregated (its GPUs counted once); a point measured twice keeps the later run."""
+    split_a = {**API_ROW, "hardware": "b200/trt", "framework": "fp8"}
+    split_b = {**API_ROW, "hardware": "b200", "framework": "trt/fp8"}
+    with pytest.raises(InputError, match="--select"):
+        import_file_from({"data": [split_a, split_b]}, "api.json")
+    odd = import_file_from({"data": [{**API_ROW, "hardware": "mi355x\nrm -rf"}]}, "api.json")
+    assert "\n" not in odd.meta.gpu and odd.meta.gpu.startswith("MI355X")
+    no_flag = {k: v for k, v in API_ROW.items() if k != "disagg"}
+    assert import_file_from({"data": [no_flag]}, "api.json").meta.gpu_count == 4
+    old = {**API_ROW, "date": "2026-05-01", "metrics": {**API_ROW["metrics"], "output_tput_per_gpu": 50.0}}
+    new = {**API_ROW, "date": "2026-06-11"}
+    for rows in ([old, new], [new, old]):
+        profile = import_file_from({"data": rows}, "api.json")
+        assert [lv.req_per_s for lv in profile.levels] == [pytest.approx(89.889 * 4 / 921.6)]
+        assert "measured again: the latest run kept" in profile.meta.notes
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [{"configs": [], "benchmark_results": [1]}, {"configs": [{"id": [1]}], "benchmark_results": [{"config_id": 1}]}],
+)
+def test_a_malformed_dump_is_no_result_file_not_a_crash(doc):
+    with pytest.raises(InputError, match="not a result file"):
+        import_file_from(doc, "dump.json")
 
 
 def test_inferencex_api_rows_of_other_parallelism_or_speculation_are_other_deployments():
