@@ -333,6 +333,14 @@ IMPORT_VALUES = {"text": '"forty"', "empty": '""', "NaN": "NaN", "Infinity": "In
                  "negative": "-1", "zero": "0", "1e308": "1e308", "list": "[1]", "object": '{"a": 1}'}  # fmt: skip
 IMPORT_FIXTURES = ("vllm-bench-serve.json", "guidellm-benchmarks.json", "aiperf-profile_export_aiperf.json",
                    "sglang-bench-serving.jsonl")  # fmt: skip
+INFERENCEX_ROW = {"hardware": "mi355x", "framework": "sglang", "model": "dsr1", "precision": "fp4",
+                  "spec_method": "none", "disagg": False, "prefill_tp": 4, "num_prefill_gpu": 4, "decode_tp": 4,
+                  "decode_ep": 1, "num_decode_gpu": 4, "isl": 1024, "osl": 1024, "conc": 4, "date": "2026-06-11",
+                  "metrics": {"median_ttft": 0.10738, "p99_ttft": 0.53535, "median_tpot": 0.010646, "p99_tpot": 0.01102,
+                              "tput_per_gpu": 180.657, "output_tput_per_gpu": 89.889}}  # fmt: skip
+"""An InferenceX `/api/v1/benchmarks` row as the dashboard serves it (written here from its schema; the values of
+DeepSeek-R1 FP4 on 4 × MI355X at 1k/1k, c = 4): the records importer's numbers are attacked as the fixtures' are."""
+INLINE_IMPORTS = {"inferencex-api.json": json.dumps({"data": [INFERENCEX_ROW, {**INFERENCEX_ROW, "conc": 8}]})}
 MAX_FIELDS_PER_FILE = 40
 
 
@@ -355,8 +363,8 @@ def _numeric_paths(doc: object, prefix: tuple = ()) -> list[tuple]:
 def import_cases() -> list[Case]:
     """Every importer: each of the first numeric fields of its fixture set to text, NaN, Infinity, …"""
     cases = []
-    for fixture in IMPORT_FIXTURES:
-        text = (ROOT / "tests" / "fixtures" / "imports" / fixture).read_text()
+    for fixture in (*IMPORT_FIXTURES, *INLINE_IMPORTS):
+        text = INLINE_IMPORTS.get(fixture) or (ROOT / "tests" / "fixtures" / "imports" / fixture).read_text()
         lines = text.splitlines() if fixture.endswith(".jsonl") else [text]
         doc = json.loads(lines[0])
         for path in _numeric_paths(doc)[:MAX_FIELDS_PER_FILE]:
