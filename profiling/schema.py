@@ -9,6 +9,7 @@ percentiles across requests. A percentile that was not measured is null, never g
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,6 +33,15 @@ class Percentiles:
     p50: NonNegative | None = None
     p90: NonNegative | None = None
     p99: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Percentiles:
+        """A higher percentile of one set of requests is never below a lower one (p50 ≤ p90 ≤ p99)."""
+        given = [(name, value) for name in PERCENTILES if (value := getattr(self, name)) is not None]
+        for (low_name, low), (high_name, high) in itertools.pairwise(given):
+            if high < low * (1 - 1e-9):
+                raise ValueError(f"{low_name} ≤ {high_name} (got {low_name} {low:g} s, {high_name} {high:g} s)")
+        return self
 
 
 NOT_RECORDED = frozenset({"", "not recorded", "unknown", "none", "n/a", "?", "-"})

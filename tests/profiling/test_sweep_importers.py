@@ -337,3 +337,17 @@ def test_every_number_of_an_llmd_report_as_infinity_is_named_or_read_as_missing(
             assert "\n" not in str(err)
         else:
             assert all(math.isfinite(lv.req_per_s) for lv in profile.levels)
+
+
+@pytest.mark.parametrize(("ttft", "said"), [({"p50": 5.0, "p99": 0.01}, "p50 ≤ p99"),
+                                            ({"p50": 0.2, "p90": 0.1, "p99": 0.3}, "p50 ≤ p90")])  # fmt: skip
+def test_a_tail_below_its_median_is_refused_naming_the_level(ttft, said):
+    """p99 of one set of requests below its p50 is a broken file, in any format: the level and metric are named."""
+    level = {"input_tokens": 1000, "output_tokens": 100, "requests_completed": 10, "requests_failed": 0,
+             "req_per_s": 1.0, "concurrency": 4, "ttft_s": ttft}  # fmt: skip
+    text = yaml.safe_dump({"profile_version": 1, "levels": [level],
+                           "meta": {"model": "glm-5", "engine": "vllm", "gpu": "H200", "gpu_count": 8,
+                                    "source": "measured"}})  # fmt: skip
+    with pytest.raises(InputError) as error:
+        profile_from_text(text, "p.yaml")
+    assert error.value.field.startswith("levels[0].ttft_s") and said in error.value.expected
