@@ -93,7 +93,8 @@ class PerfModel:
     latency_error: float | None = None
     """The typical error of a predicted latency: `LATENCY_ERROR_QUANTILE` of the leave-out latency errors on the
     profile's own levels (`tco.capacity.fitting`); how far the search for X* under latency bounds may be off
-    (`tco.capacity.slo_search`). None: no latency was left out and predicted."""
+    (`tco.capacity.slo_search`). With too few levels to leave one out, the throughput error stands for it; None: the
+    profile has no latency."""
     worst_error: float | None = None
     error_basis: str = ""
     residuals: Residuals = NO_RESIDUALS
