@@ -63,9 +63,10 @@ def best_under_scaled_slo(
         for key, value in lat.items():  # a latency of a closed loop never falls as load rises
             if value is not None:
                 lat[key] = highest[key] = max(value, highest.get(key, value))
+        x = None
         for i, scale in enumerate(scales):
             if all((v := lat[(m, p)]) is not None and v <= bound * scale for m, p, bound in slo.bounds()):
-                x = model.req_per_s(shape, float(c))
+                x = model.req_per_s(shape, float(c)) if x is None else x  # once per concurrency
                 found = best[i]
                 if found is None or x > found[0]:
                     shown = tuple((m, p, v) for (m, p), v in lat.items() if v is not None)
