@@ -216,7 +216,10 @@ def _latest_per_point(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any
 def inferencex_configurations(doc: Any) -> list[str]:
     """The deployments a records document holds, as `select` names them."""
     records, _ = _shaped_records(doc)
-    several = _several_models(records)
+    return _configurations(records, _several_models(records))
+
+
+def _configurations(records: list[dict[str, Any]], several: bool) -> list[str]:
     keys = set()
     for r in records:
         try:
@@ -228,8 +231,8 @@ def inferencex_configurations(doc: Any) -> list[str]:
 
 def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
     records, traces = _shaped_records(doc)
-    configs = inferencex_configurations(doc)
     several = _several_models(records)
+    configs = _configurations(records, several)
     if select is not None:
         records = [r for r in records if _config_key(r, several) == select]
         if not records:
