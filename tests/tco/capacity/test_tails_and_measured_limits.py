@@ -14,6 +14,7 @@ from profiling.schema import Level, Percentiles, Profile, ProfileMeta
 from tco.capacity.at_slo import capacity_at_slo, level_checks
 from tco.capacity.fitting import fit_profile
 from tco.capacity.percentiles import latency_at
+from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 from tests.conftest import level, simple_profile
@@ -142,3 +143,43 @@ def test_ttft_tail_grows_with_the_first_wave_not_by_a_constant_ratio():
     assert model._smooth_latency(Shape(2000, 100), 24, "ttft_s", "p99") == pytest.approx(1.01, rel=1e-3)
     ratios = [lv.ttft_s.p99 / lv.ttft_s.p50 for lv in levels]
     assert round(min(ratios), 2) == 2.17 and max(ratios) == pytest.approx(29.0)
+
+
+def crossing_model(ratios: dict[tuple[str, str], float]):
+    """A model whose TTFT p50 is 0.2 s + 1e-4 s per input token at any load, with the given tail ratios."""
+    return PerfModel(
+        coefficients=(1e-4, 2e-3, 0.0, 0.02),
+        ttft_coefficients=(0.2, 1e-4, 0.0, 0.0),
+        percentile_ratios=tuple((m, p, r) for (m, p), r in ratios.items()),
+        max_concurrency=64,
+        shapes=(Shape(1000, 200),),
+    )
+
+
+def test_a_tail_below_its_median_is_stated_at_the_median() -> None:
+    """Ratios that cross (p99 0.98 × p50) give p99 = p50 = 0.2 + 0.1 = 0.3 s, p90 likewise; a real tail stands."""
+    model = crossing_model({("ttft_s", "p90"): 0.99, ("ttft_s", "p99"): 0.98})
+    shape = Shape(1000, 200)
+    assert model.latency(shape, 8, "ttft_s", "p50") == pytest.approx(0.3)
+    assert model.latency(shape, 8, "ttft_s", "p90") == pytest.approx(0.3)
+    assert model.latency(shape, 8, "ttft_s", "p99") == pytest.approx(0.3)
+    tall = crossing_model({("ttft_s", "p90"): 1.5, ("ttft_s", "p99"): 1.2})  # p99 below p90: p99 = p90 = 0.45 s
+    assert tall.latency(shape, 8, "ttft_s", "p99") == pytest.approx(0.45)
+    assert tall.latency(shape, 8, "ttft_s", "p90") == pytest.approx(0.45)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    p90=st.floats(0.3, 5.0),
+    p99=st.floats(0.3, 10.0),
+    concurrency=st.floats(1, 64),
+    input_tokens=st.integers(10, 30000),
+    metric=st.sampled_from(["ttft_s", "itl_s", "e2e_s"]),
+)
+def test_predicted_percentiles_are_ordered(
+    p90: float, p99: float, concurrency: float, input_tokens: int, metric: str
+) -> None:
+    model = crossing_model({(metric, "p90"): p90, (metric, "p99"): p99})
+    values = [model.latency(Shape(input_tokens, 200), concurrency, metric, p) for p in ("p50", "p90", "p99")]
+    assert values[0] <= values[1] <= values[2]
+    assert values[2] == pytest.approx(max(values[0], values[0] * p90, values[0] * p99))
