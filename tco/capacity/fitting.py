@@ -1,10 +1,12 @@
 """Fitting `perf_model`'s equation (1) and its latency terms to every level of a profile.
 
 Weighted non-negative least squares (relative error) on 1/req_per_s of every level with no
-failed requests (`tco.capacity.throughput_fit`); `a` is fitted when the profile has two or more concurrencies, and
-with every level at one concurrency the decode takes the engine's calibrated roofline shape (per-token and per-step
-cost, touched experts included), scaled to the levels by one factor, when the card and GPU are known. What the
-shapes cannot tell apart is tied by structure rather than guessed:
+failed requests (`tco.capacity.throughput_fit`); `a` is fitted when the profile has two or more concurrencies.
+When the card and GPU are known, the decode takes the engine's calibrated roofline shape (per-token and per-step
+cost, touched experts included), scaled to the levels by one factor, where the levels cannot split it: every level at
+one concurrency, or two or more shapes too few to separate prefill, decode and context tokens (fewer than four, or
+of rank below 3; `throughput_fit._roofline_shaped` has the figures). One shape keeps its own (b, a). What the
+shapes cannot tell apart otherwise is tied by structure rather than guessed:
 - with input lengths varied at two or more concurrencies, π comes from throughput itself (a TTFT slope holds
   queueing and would over-charge prefill);
 - with one input length and TTFT, π = the hardware's prefill seconds per token at the engine's measured prefill

@@ -101,25 +101,48 @@ def fit_throughput(
     decode: PerfModel | None = None,
 ) -> Throughput:
     """(π, b, g, a) by the rules in `tco.capacity.fitting`'s docstring."""
-    with_step = distinct([p.concurrency for p in points]) >= 2 and all(p.concurrency for p in points)
-    if not with_step and decode is not None and all(p.concurrency for p in points):
-        return _one_concurrency(points, prefill_s_per_token, g_card, decode)
+    loads_known = all(p.concurrency for p in points)
+    with_step = distinct([p.concurrency for p in points]) >= 2 and loads_known
+    tied = n_shapes >= 2 and not separable(points, n_shapes)  # the free fit would tie prefill to decode (π = b)
+    if decode is not None and loads_known and (not with_step or tied):
+        return _roofline_shaped(points, prefill_s_per_token, g_card, decode)
     return Throughput(_fit_terms(points, n_shapes, prefill_s_per_token, g_card, with_step))
 
 
-def _one_concurrency(
+def separable(points: Sequence[Point], n_shapes: int) -> bool:
+    """Whether the shapes tell prefill, decode and context tokens apart: four or more shapes whose input, output
+    and context columns have rank 3 (then every term of equation (1) is fitted)."""
+    iu = [p.shape.uncached_input_tokens for p in points]
+    out = [p.shape.output_tokens for p in points]
+    ctx = [p.shape.output_tokens * p.shape.mean_context_tokens for p in points]
+    return n_shapes >= 4 and matrix_rank(np.column_stack([iu, out, ctx])) >= 3
+
+
+def _roofline_shaped(
     points: Sequence[Point], prefill_s_per_token: float | None, g_card: float | None, decode: PerfModel
 ) -> Throughput:
-    """Levels at one concurrency cannot tell the per-token cost b from the per-step cost a (a batch shares the
-    step): the decode takes the roofline's shape, scaled by one factor k to the levels,
+    """Where the levels cannot split a decode second between each token (b) and each step (a, shared by the
+    batch), the decode takes the roofline's shape, scaled by one factor k to the levels,
 
         τ = π·I_u + g·O·L + k·(b_r·O + step_r(c)·O/c),
 
     π from the TTFT slope when known, else fitted beside k where input lengths vary, else the roofline's π scaled
-    by k too; g from the card (else the roofline's). Before, such a fit put every decode second into b, so req/s
-    came out flat in concurrency. On InferenceX's DeepSeek-R1 records, 34 of 97 left-out shapes left one
-    concurrency to fit on; bench/capacity.py's held-out throughput median went 14.6 % → 13.0 % (one engine build:
-    12.8 % → 9.0 %, worst 966 % → 110 %), SLO decisions right 51 % → 54 %; the bundled tables unchanged.
+    by k too; g from the card (else the roofline's). step_r(c) holds the experts a batch of c touches, so the
+    per-request decode cost grows with load as an MoE engine's does.
+
+    Two cases, measured by bench/capacity.py on InferenceX's DeepSeek-R1 records (held out):
+    - every level at one concurrency: a free fit put every decode second into b, so req/s came out flat in
+      concurrency. 34 of 97 left-out shapes left one concurrency to fit on; throughput median 14.6 % → 13.0 %
+      (one engine build: 12.8 % → 9.0 %, worst 966 % → 110 %), SLO decisions right 51 % → 54 %.
+    - two or more shapes that cannot separate the terms (fewer than four, or rank below 3): before, prefill and
+      decode tokens were tied (π = b) and a fitted free. With a short output asked about a long one (1k/1k and
+      8k/1k → 1k/8k) the tie charged decode tokens like prefill tokens and predicted up to 1.9× the measured
+      req/s. Throughput median 13.1 % → 9.7 %, worst SLO error 184 % → 140 % (decisions right 54 % either way),
+      latency median 20.8 % → 19.4 %; bundled sweeps: throughput worst 32.2 % → 32.0 %, cut to three shapes
+      median 6.6 % → 7.0 % and latency median 12.1 % → 10.8 %. Measured and not chosen: a free (π, b, a) fit
+      (13.1 % → 11.6 %, SLO 54 % → 52 %); separate factors for b_r and step_r (9.7 %, three shapes 7.2 %); the
+      roofline's shape for one shape too (one build: SLO 47 % → 49 %, but leaving one concurrency out of
+      single-shape sweeps, held-out median 1.7 % → 2.9 %: a user's own curve keeps its own fit).
 
     Worked example: b_r = 1 ms, step_r = 20 ms, one level at c = 1 of 1,000 in / 100 out (π = 0, g = 0) at
     0.2 req/s: τ = 5 s = k·(0.1 + 2.0), k = 2.381; at c = 8 the model says 1 / (2.381·(0.1 + 0.25)) = 1.2 req/s.
@@ -172,7 +195,7 @@ def _fit_terms(
             return prefill_s_per_token, float(b), float(g), float(a)
         b, a = weighted_nnls(np.column_stack([decode, step]), rest, relative_to=y)
         return prefill_s_per_token, float(b), float(b) / DECODE_CONTEXT_TOKENS, float(a)
-    if n_shapes >= 4 and matrix_rank(np.column_stack([iu, out, ctx])) >= 3:
+    if separable(points, n_shapes):
         pi, b, g, a = weighted_nnls(np.column_stack([iu, out, ctx, step]), y)
         return float(pi), float(b), float(g), float(a)
     # too few shapes to tell the terms apart: prefill and decode tokens cost alike (π = b), g from the card

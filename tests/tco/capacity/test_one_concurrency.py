@@ -1,5 +1,6 @@
-"""A sweep whose levels all ran at one concurrency: the decode takes the engine's calibrated roofline shape, scaled to
-the levels by one factor (`tco.capacity.throughput_fit`), instead of a req/s flat in concurrency."""
+"""Where the levels cannot split the decode between tokens and steps, it takes the engine's calibrated roofline shape,
+scaled to the levels by one factor (`tco.capacity.throughput_fit`): a sweep whose levels all ran at one concurrency
+(instead of a req/s flat in concurrency), and two or three shapes at several (instead of prefill tied to decode)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,35 @@ def test_levels_at_one_concurrency_scale_the_roofline_and_predict_another_concur
     assert (model.step_overhead_s, model.expert_step_s) == pytest.approx((k * 0.005, k * 0.010), rel=1e-9)
     assert model.gpu_s_per_request(Shape(1000, 1000), 1) == pytest.approx(_tau(1000, 1000, 1, k), rel=1e-9)
     assert model.max_concurrency == 64  # never searched beyond the load that was measured
+
+
+def test_two_shapes_at_several_loads_take_the_roofline_shape_and_predict_a_long_output():
+    """1k/1k and 8k/1k at c = 4, 16, 64 made with k = 1.7 and π = 2e-5 s: the fit recovers both (π from the input
+    lengths, k from the decode), so 1k/8k at c = 16 comes out at 1/τ by hand. By hand:
+    τ = 2e-5·1,000 + 3e-9·8,000·5,000 + 1.7·(8 + step(16)·500) = 0.02 + 0.12 + 1.7·(8 + 14.4914) = 38.3753 s.
+    The rule before (π tied to b, a fitted free) fails here (checked)."""
+    k = 1.7
+    step_16 = 0.005 + 0.02 + 0.010 * (1 - (31 / 32) ** 16)
+    assert _tau(1000, 8000, 16, k) == pytest.approx(0.02 + 0.12 + 1.7 * (8 + step_16 * 500), rel=1e-12)
+    assert _tau(1000, 8000, 16, k) == pytest.approx(38.3753, abs=5e-4)
+    levels = [_level(i, o, c, 1 / _tau(i, o, c, k)) for i, o in ((1000, 1000), (8000, 1000)) for c in (4, 16, 64)]
+    model = fit_profile(_profile(levels), FitHints(prefill_s_per_token=PI, context_s_per_token=G, decode=ROOFLINE))
+    assert model is not None
+    assert model.coefficients == pytest.approx((PI, k * B_R, G, k * A_R), rel=1e-6)
+    assert model.gpu_s_per_request(Shape(1000, 8000), 16) == pytest.approx(_tau(1000, 8000, 16, k), rel=1e-6)
+
+
+def test_one_shape_at_several_loads_keeps_its_own_fit():
+    """One shape, 2,000 in / 500 out at c = 2, 8, 32, made with b = 3 ms and a = 40 ms (no experts): its own
+    (b, a) come back, not the roofline's shape: τ(c) = 2e-5·2,000 + 3e-9·500·2,250 + 0.003·500 + 0.04·500/c."""
+
+    def tau(c: float) -> float:
+        return PI * 2000 + G * 500 * 2250 + 0.003 * 500 + 0.04 * 500 / c
+
+    levels = [_level(2000, 500, c, 1 / tau(c)) for c in (2, 8, 32)]
+    model = fit_profile(_profile(levels), FitHints(prefill_s_per_token=PI, context_s_per_token=G, decode=ROOFLINE))
+    assert model is not None and model.expert_step_s == 0.0
+    assert model.coefficients[1:] == pytest.approx((0.003, G, 0.04), rel=1e-6)
 
 
 def test_without_the_roofline_the_old_fit_stays():
