@@ -201,7 +201,8 @@ def fit_hints(
     per token (at the engine's prefill efficiency where measured: `tco.capacity.prefill_efficiency`), and the
     context cost g = kv_bytes_per_token(L) / (n·B·η_m) at `context_tokens`, SERVING's memory efficiency. Without
     the card's KV shape, no g (the fit then ties g to b). With them, also the engine's calibrated roofline
-    (`serving_calibration`), whose decode shape a sweep at one concurrency is fitted in.
+    (`serving_calibration`), whose decode shape a sweep is fitted in where its levels cannot split the decode
+    (`tco.capacity.throughput_fit._roofline_shaped`: one concurrency, or two or three shapes).
 
     DeepSeek-R1 (MLA, 61 layers × 576 values × 2 bytes = 70,272 KV bytes a token) on 8 × H200 (4.8 TB/s):
     70,272 / (8 × 4.8e12 × 0.564) = 3.24 ns per output token per context token, so at 8k context KV reads add

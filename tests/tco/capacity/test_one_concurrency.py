@@ -118,6 +118,32 @@ def test_one_concurrency_fit_never_falls_with_more_load(k, c):
     assert model.req_per_s(Shape(1000, 500), c) == pytest.approx(levels[0].req_per_s, rel=1e-6)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    k=st.floats(min_value=0.2, max_value=5.0),
+    pi=st.floats(min_value=1e-6, max_value=1e-4),
+    shapes=st.lists(
+        st.tuples(st.sampled_from([500, 1000, 4000, 8000]), st.sampled_from([200, 1000, 4000])),
+        min_size=2,
+        max_size=3,
+        unique=True,
+    ),
+)
+def test_few_shapes_at_several_loads_recover_the_decode_scale(k, pi, shapes):
+    """Two or three shapes at c = 2, 16, 64 made in the roofline's shape with any k and π: the fit recovers k and π
+    (one input length: π is the hardware's, as given), so any other shape at any load is 1/τ written out."""
+    pi = pi if len({i for i, _ in shapes}) >= 2 else PI
+
+    def tau(i: float, o: float, c: float) -> float:
+        return pi * i + G * o * (i + o / 2) + k * (B_R * o + _step(c) * o / c)
+
+    levels = [_level(i, o, c, 1 / tau(i, o, c)) for i, o in shapes for c in (2, 16, 64)]
+    model = fit_profile(_profile(levels), FitHints(prefill_s_per_token=PI, context_s_per_token=G, decode=ROOFLINE))
+    assert model is not None
+    assert model.coefficients[:2] == pytest.approx((pi, k * B_R), rel=1e-5)
+    assert model.gpu_s_per_request(Shape(2000, 3000), 8) == pytest.approx(tau(2000, 3000, 8), rel=1e-5)
+
+
 def _ttft_level(i: float, c: float, x: float, ttft: float, itl: float) -> Level:
     return Level(input_tokens=i, output_tokens=i, requests_completed=100, requests_failed=0, req_per_s=x,
                  concurrency=c, ttft_s={"p50": ttft}, itl_s={"p50": itl})  # fmt: skip
