@@ -115,7 +115,10 @@ def answer(analysis: Analysis) -> None:
         column_config=tables.OPTION_COLUMNS,
     )
     for err in result.option_errors:
-        st.warning(f"**{err.id}** is left out: {tables.escape_markdown(err.error)}", icon=":material/error:")
+        st.warning(
+            f"**{tables.escape_markdown(str(err.id))}** is left out: {tables.escape_markdown(err.error)}",
+            icon=":material/error:",
+        )
     staff = tables.staff_caption(result)
     if staff:
         st.caption(tables.escape_markdown(staff))
@@ -127,8 +130,8 @@ def answer(analysis: Analysis) -> None:
 
 
 data = state.data()
-st.subheader(f"Self-host or API? {data.get('name') or ''}".strip(), anchor=False)
-st.caption(data.get("description") or "Change any input; the answer follows.")
+st.subheader(tables.escape_markdown(f"Self-host or API? {data.get('name') or ''}".strip()), anchor=False)
+st.caption(tables.escape_markdown(str(data.get("description") or "Change any input; the answer follows.")))
 workload_form.render_key_inputs(data)
 answer_box = st.container()  # drawn after the tabs below have written their edits into the scenario
 workload_tab, slo_tab, options_tab, chart_tab, mix_tab = st.tabs(

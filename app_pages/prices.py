@@ -129,7 +129,7 @@ with override_tab:
     try:
         data["overrides"] = overrides.from_frame(edited)
     except InputError as err:
-        st.error(str(err), icon=":material/error:")
+        st.error(state.shown(err), icon=":material/error:")
     if not data.get("overrides"):
         data.pop("overrides", None)
     st.download_button(
@@ -150,7 +150,7 @@ with refresh_tab:
             with st.spinner("Downloading…"):
                 done = update_prices(url=url)
         except RefreshError as err:
-            st.error(f"Prices not updated: {err}")
+            st.error(f"Prices not updated: {state.shown(err)}")
         else:
             loaders.refresh_catalogues()
             st.success(

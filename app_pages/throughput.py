@@ -48,7 +48,7 @@ def add_files(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> None:
         return
     except InputError as err:
         st.session_state.pop(PENDING, None)
-        st.error(f"{what} not added: {err}", icon=":material/error:")
+        st.error(state.shown(f"{what} not added: {err}"), icon=":material/error:")
         return
     st.session_state.pop(PENDING, None)
     state.add_profile(name, profile)

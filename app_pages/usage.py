@@ -57,7 +57,7 @@ if read and uploads:
     try:
         st.session_state[REPORT] = _analyse(list(uploads))
     except InputError as err:
-        st.error(f"The exports were not read: {err}", icon=":material/error:")
+        st.error(f"The exports were not read: {state.shown(err)}", icon=":material/error:")
 elif read:
     st.warning("Choose one or more export files first.")
 

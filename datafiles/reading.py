@@ -169,7 +169,19 @@ both build only plain data (safe_load semantics)."""
 
 
 class _BoundedLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
-    """The safe loader, its integers checked for length before Python converts them."""
+    """The safe loader, its integers checked for length before Python converts them, and a key given twice in one
+    mapping refused: YAML keeps the last silently, so a second `options:` would drop the first list unseen."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    line = key_node.start_mark.line + 1 if key_node.start_mark else "?"
+                    raise InputError("", f"line {line}", f"the key {key!r} is given twice in one mapping; give it once")
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _bounded_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
@@ -293,6 +305,16 @@ def _marked_float(text: str) -> float | NonFinite:
     return value if math.isfinite(value) else NonFinite(text)
 
 
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key is given twice (`json.loads` keeps the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} is given twice in one object; give it once")
+        out[key] = value
+    return out
+
+
 def parse_json_text(text: str, name: str, *, non_finite_as_null: bool = False, mark_non_finite: bool = False) -> Any:
     """`json.loads` with nesting, integer length and NaN/Infinity checked; errors as `InputError`.
 
@@ -308,7 +330,9 @@ def parse_json_text(text: str, name: str, *, non_finite_as_null: bool = False, m
     elif non_finite_as_null:
         constant, number = (lambda _: None), _null_if_overflow
     try:
-        return json.loads(text, parse_int=_bounded_json_int, parse_float=number, parse_constant=constant)
+        return json.loads(
+            text, parse_int=_bounded_json_int, parse_float=number, parse_constant=constant, object_pairs_hook=_unique
+        )
     except json.JSONDecodeError as exc:
         raise InputError(name, f"line {exc.lineno}", f"not valid JSON ({exc.msg})") from None
     except (ValueError, RecursionError) as exc:

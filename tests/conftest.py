@@ -70,9 +70,9 @@ HOSTILE_SCENARIO = {
     "name": "=cmd|' /C calc'!A0",
     "workload": {"requests_per_month": 1e6, "input_tokens": 2000, "output_tokens": 500},
     "options": [
-        {"id": '=HYPERLINK("http://evil")', "kind": "api", "provider": "openai", "model": "gpt-5"},
+        {"id": "gpt5", "kind": "api", "provider": "openai", "model": "gpt-5"},
         {
-            "id": "@sum",
+            "id": "llama-h100",
             "kind": "self_hosted",
             "model": "llama-3.3-70b-instruct",
             "profile": "p.yaml",
@@ -80,7 +80,8 @@ HOSTILE_SCENARIO = {
         },
     ],
 }
-"""Text a spreadsheet would run as formulas, in every text field an export writes (needs p.yaml beside it)."""
+"""Text a spreadsheet would run as formulas in the one free-text field an export writes, the name (needs p.yaml
+beside it); an option id cannot start a formula (`tco.records.units.Label`)."""
 
 
 def run_scenario(tmp_path: Path, scenario: dict, catalogues: Catalogues):

@@ -75,7 +75,7 @@ def read(upload: Any) -> list[EvalSummary] | None:
     try:
         rows = loaders.evals_from_upload(upload.getvalue(), upload.name)
     except InputError as err:
-        st.error(f"{upload.name} was not imported: {err}", icon=":material/error:")
+        st.error(state.shown(f"{upload.name} was not imported: {err}"), icon=":material/error:")
         return None
     state.add_eval(upload.name, rows)
     return rows
@@ -89,7 +89,7 @@ def apply_shown(option: dict[str, Any] | None, name: str, row: EvalSummary) -> N
     try:
         message = apply(option, name, row)
     except InputError as err:
-        st.error(f"{name} was not applied: {err}", icon=":material/error:")
+        st.error(state.shown(f"{name} was not applied: {err}"), icon=":material/error:")
         return
     st.success(message, icon=":material/check_circle:")
 
@@ -125,7 +125,9 @@ def section(options: list[dict[str, Any]]) -> None:
         if rows is not None and len(rows) == 1:
             apply_shown(by_id.get(target), upload.name, rows[0])
         elif rows is not None:
-            st.info(f"{upload.name} holds {len(rows)} results: choose one below and apply it to an option.")
+            st.info(
+                state.shown(f"{upload.name} holds {len(rows)} results: choose one below and apply it to an option.")
+            )
     evals = state.uploaded_evals()
     if not evals:
         return

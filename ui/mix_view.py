@@ -49,7 +49,7 @@ def results(analysis: Analysis) -> None:
         st.caption("Off: the options are compared one against another. Turn it on to mix them.")
         return
     if analysis.mix_error is not None:
-        st.warning(f"No mix: {analysis.mix_error}", icon=":material/block:")
+        st.warning(f"No mix: {state.shown(str(analysis.mix_error))}", icon=":material/block:")
         return
     mix = analysis.mix
     if mix is None:

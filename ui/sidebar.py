@@ -42,10 +42,11 @@ def share_link(token: str, pair: tuple[str, str] | None = None) -> str:
 
 def render() -> None:
     with st.sidebar:
-        st.caption(f"Scenario: **{state.data().get('name', 'unnamed')}** ({st.session_state[state.SOURCE]})")
+        name = state.shown(str(state.data().get("name", "unnamed")))
+        st.caption(f"Scenario: **{name}** ({state.shown(str(st.session_state[state.SOURCE]))})")
         error = st.session_state.pop(state.LOAD_ERROR, None)
         if error:
-            st.error(error)
+            st.error(state.shown(error))
         today = dt.date.today().isoformat()
         analysis = state.analysis(show_error=False)
         if analysis is not None:
@@ -84,7 +85,7 @@ def render() -> None:
                 link = share_link(codec.to_url_token(state.data()), state.chosen_pair())
                 st.code(link, language=None, wrap_lines=True)
             except InputError as err:
-                st.warning(f"No link for this scenario: {err}")
+                st.warning(f"No link for this scenario: {state.shown(err)}")
         names = list(loaders.bundled_scenarios())
         st.selectbox(
             "Open an example",

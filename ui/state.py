@@ -37,6 +37,7 @@ from tco.portfolio.robustness import mix_monte_carlo, mix_tornado
 from tco.records.mix import MixCase, MixDraws, MixResult
 from tco.records.scenario import RequestClass, Scenario, Slo
 from ui import loaders
+from ui.tables import escape_markdown
 
 LOG = logging.getLogger(__name__)
 SCENARIO = "scenario"
@@ -127,7 +128,7 @@ def sync_url() -> None:
     try:
         token = codec.to_url_token(data())
     except InputError as err:
-        st.warning(f"The address bar keeps the last link: {err}", icon=":material/link_off:")
+        st.warning(f"The address bar keeps the last link: {shown(err)}", icon=":material/link_off:")
         return
     if st.query_params.get("s") != token:
         st.query_params["s"] = token
@@ -203,9 +204,11 @@ def _analyse(key: str, _data: dict, _refs: References) -> Analysis:
     return dataclasses.replace(current, key=key, result=result)
 
 
-def shown(err: Exception) -> str:
-    """An error as the user sees it: paths inside the app's own folder relative to it (no server paths)."""
-    return str(err).replace(f"{loaders.ROOT}/", "").replace(str(loaders.ROOT), ".")
+def shown(err: Exception | str) -> str:
+    """An error as the user sees it, ready for Streamlit's markdown: paths inside the app's own folder relative to it
+    (no server paths), and the markup a bad value carries escaped (`tables.escape_markdown`): a share link's option
+    id `![x](https://…)` is quoted in its error, and must not make the reader's browser fetch that address."""
+    return escape_markdown(str(err).replace(f"{loaders.ROOT}/", "").replace(str(loaders.ROOT), "."))
 
 
 def analysis(show_error: bool = True) -> Analysis | None:

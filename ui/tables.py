@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -115,9 +116,26 @@ def short_text(text: str, limit: int = 30) -> str:
     return cut.rstrip(",;:( ") + "…"
 
 
+MARKDOWN_MARKUP = re.compile(r"(\\|\$|<|!(?=\[)|\](?=[(\[]))")
+"""What turns text into more than text in Streamlit's markdown: `$` LaTeX, `![..](..)` an image the browser fetches,
+`[..](..)` and `[..][..]` a link, `<` HTML and `<http://…>` links, and `\\` (an escape that would undo ours).
+Emphasis and brackets alone (`options[0]`, `requests_per_month`) stay as they are: they cannot fetch or link."""
+AUTOLINK = re.compile(r"(?i)(://|www\.)")
+"""What makes GitHub-flavoured markdown turn bare text into a link (`http://…`, `www.…`), whatever is escaped."""
+WORD_JOINER = "\u2060"
+
+
 def escape_markdown(text: str) -> str:
-    """ "$" would start LaTeX in Streamlit markdown."""
-    return text.replace("$", r"\$")
+    """`text` shown as written in Streamlit's markdown: what makes a link, an image, HTML or LaTeX is escaped with a
+    backslash (`MARKDOWN_MARKUP`), and an invisible word joiner splits `://` and `www.` so no address becomes a
+    link. A scenario's name or an option's problem from a shared link can carry `![x](https://…)`, which made the
+    reader's browser fetch that address. Line starts (- or 1.) are left alone: a list built here stays a list.
+
+    >>> print(escape_markdown("![x](https://e.example/p.png) costs $5 at options[0]").replace(WORD_JOINER, "~"))
+    \\![x\\](https:~//e.example/p.png) costs \\$5 at options[0]
+    """
+    escaped = MARKDOWN_MARKUP.sub(r"\\\1", text)
+    return AUTOLINK.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:], escaped)
 
 
 def _money(value: float | None, digits: int = 0) -> str:

@@ -36,13 +36,15 @@ concurrency 10 in τ = 0.1 + 0.4 + 0.4 = 0.9 s, i.e. 1.11 req/s, with E2E = 9 s:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from tco.capacity.closed_loop import closed_loop_p50
-from tco.capacity.residuals import Residuals, shape_distance
+from tco.capacity.residuals import MEMO_ENTRIES, NOT_KEPT, Residuals, shape_distance
 from tco.capacity.shapes import Shape
 
 EXTRAPOLATION_WEIGHT = 0.5
@@ -158,7 +160,28 @@ class PerfModel:
         i, o = shape.uncached_input_tokens, shape.output_tokens
         if low_in * 0.999 <= i <= high_in * 1.001 and low_out * 0.999 <= o <= high_out * 1.001:
             return None
-        return min(self.shapes, key=lambda s: shape_distance(shape, s))
+        return self._per_shape(("edge", shape), lambda: min(self.shapes, key=lambda s: shape_distance(shape, s)))
+
+    def _per_shape(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+        """`compute()` kept under `key`: what depends on the shape alone is found once, not at every load a search
+        for X* asks about (`tco.capacity.slo_search`); at most `MEMO_ENTRIES` entries, then it starts again."""
+        memo = self._memo
+        value = memo.get(key, NOT_KEPT)
+        if value is NOT_KEPT:
+            value = compute()
+            if len(memo) > MEMO_ENTRIES:
+                memo.clear()
+            memo[key] = value
+        return value
+
+    @functools.cached_property
+    def _memo(self) -> dict[tuple[object, ...], Any]:
+        return {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields alone, never what was kept from earlier questions (the memo, the measured lengths): a pickled
+        model (Streamlit's caches) is the same bytes whatever it was asked before."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
     def boundary_anchor(self, shape: Shape) -> Shape | None:
         """`shape` brought back onto the measured lengths at the same context, when it lies beyond them; None inside.
@@ -282,12 +305,15 @@ class PerfModel:
         def across(s: Shape) -> float:
             return s.output_tokens if outside_input else max(s.uncached_input_tokens, 1.0)
 
-        line = [
-            s
-            for s in self.shapes
-            if abs(math.log(across(s) / across(edge))) < 0.01 and abs(math.log(length(s) / length(edge))) > 0.01
-        ]
-        neighbour = min(line, key=lambda s: abs(math.log(length(s) / length(edge))), default=None)
+        def nearest_on_line() -> Shape | None:
+            line = [
+                s
+                for s in self.shapes
+                if abs(math.log(across(s) / across(edge))) < 0.01 and abs(math.log(length(s) / length(edge))) > 0.01
+            ]
+            return min(line, key=lambda s: abs(math.log(length(s) / length(edge))), default=None)
+
+        neighbour = self._per_shape(("neighbour", edge, outside_input), nearest_on_line)
         at_neighbour = corrected(neighbour) if neighbour is not None else None
         if not at_neighbour:
             return value**EXTRAPOLATION_WEIGHT * at_edge ** (1 - EXTRAPOLATION_WEIGHT)

@@ -24,6 +24,7 @@ between them (in log length) the correction is exp(ln 1.25 / 2) = 1.118.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,10 @@ from tco.capacity.shapes import Shape
 LATENCY_KEYS = tuple(f"{m} {p}" for m in ("ttft_s", "itl_s", "e2e_s") for p in ("p50", "p90", "p99"))
 """The latency metrics corrected, as 'metric percentile'."""
 ALL_KEYS = ("req_per_s", *LATENCY_KEYS)
+MEMO_ENTRIES = 10_000
+"""Shapes whose neighbours one `Residuals` keeps (`Residuals._neighbours`); beyond, it starts again."""
+NOT_KEPT = object()
+"""A memo's answer for a key it does not hold (None is a kept answer)."""
 """Every metric corrected: throughput and the latencies."""
 
 
@@ -64,22 +69,47 @@ class Residuals:
 
     def factor(self, key: str, shape: Shape, concurrency: float | None) -> float:
         """exp(r) for metric `key` at (shape, concurrency); 1 when nothing was measured for that metric."""
-        shapes = next((s for k, s in self.curves if k == key), ())
-        if not shapes:
+        neighbours = self._neighbours(key, shape)
+        if neighbours is None:
             return 1.0
-        near = sorted(shapes, key=lambda s: shape_distance(shape, s.shape))
-        first, d_first = near[0], shape_distance(shape, near[0].shape)
-        if d_first < 1e-9:
-            return math.exp(first.at(concurrency))
-        x = shape.uncached_input_tokens
-        below = [s for s in near if s.shape.uncached_input_tokens < x]
-        above = [s for s in near if s.shape.uncached_input_tokens > x]
-        if not below or not above:
-            return math.exp(first.at(concurrency))
-        low, high = below[0], above[0]
-        d_low, d_high = shape_distance(shape, low.shape), shape_distance(shape, high.shape)
-        weight = d_low / (d_low + d_high)
+        low, high, weight = neighbours
+        if high is None:
+            return math.exp(low.at(concurrency))
         return math.exp((1 - weight) * low.at(concurrency) + weight * high.at(concurrency))
+
+    def _neighbours(self, key: str, shape: Shape) -> tuple[ShapeResiduals, ShapeResiduals | None, float] | None:
+        """(low, high, weight) whose curves `factor` blends at `shape`; (nearest, None, 0) where one curve serves;
+        None when nothing was measured for `key`. They depend on the shape alone, so they are kept per shape: a
+        search for X* asks at one shape over a grid of loads (`tco.capacity.slo_search`)."""
+        memo = self._memo
+        kept = memo.get((key, shape), NOT_KEPT)
+        if kept is not NOT_KEPT:
+            return kept  # type: ignore[return-value]
+        shapes = next((s for k, s in self.curves if k == key), ())
+        found: tuple[ShapeResiduals, ShapeResiduals | None, float] | None = None
+        if shapes:
+            near = sorted(shapes, key=lambda s: shape_distance(shape, s.shape))
+            x = shape.uncached_input_tokens
+            below = [s for s in near if s.shape.uncached_input_tokens < x]
+            above = [s for s in near if s.shape.uncached_input_tokens > x]
+            if shape_distance(shape, near[0].shape) < 1e-9 or not below or not above:
+                found = (near[0], None, 0.0)
+            else:
+                low, high = below[0], above[0]
+                d_low, d_high = shape_distance(shape, low.shape), shape_distance(shape, high.shape)
+                found = (low, high, d_low / (d_low + d_high))
+        if len(memo) > MEMO_ENTRIES:
+            memo.clear()
+        memo[(key, shape)] = found
+        return found
+
+    @functools.cached_property
+    def _memo(self) -> dict[tuple[str, Shape], tuple[ShapeResiduals, ShapeResiduals | None, float] | None]:
+        return {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """The curves, never the memo (see `PerfModel.__getstate__`)."""
+        return {"curves": self.curves}
 
 
 def lowest_at_or_above(values: Sequence[float]) -> list[float]:

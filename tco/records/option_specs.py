@@ -14,7 +14,7 @@ from pydantic.dataclasses import dataclass
 
 from datafiles import STRICT
 from models.quality import QualityRecord
-from tco.records.units import Kw, Share, Term, Tokens, Usd
+from tco.records.units import Kw, Label, Share, Term, Tokens, Usd
 
 
 @dataclass(config=STRICT)
@@ -91,7 +91,7 @@ class RunningCosts:
 
 @dataclass(config=STRICT, kw_only=True)
 class ApiOption(TaskFit):
-    id: str
+    id: Label
     kind: Literal["api"]
     provider: str
     model: str
@@ -154,7 +154,7 @@ class Serving:
 class SelfHostedOption(TaskFit, Serving):
     """Open weights on GPUs (`Serving`), as they are."""
 
-    id: str
+    id: Label
     kind: Literal["self_hosted"]
     model: str
 
@@ -221,7 +221,7 @@ class DistilledOption(TaskFit):
     """A student trained on a teacher's outputs (`teacher`: another option's id), then served like any
     self-hosted option (`serving`). Its task fit (success rate, eval) is the student's."""
 
-    id: str
+    id: Label
     kind: Literal["distilled"]
     student: Student
     teacher: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from typing import Annotated, Literal
 
@@ -30,7 +31,20 @@ from tco.records.option_specs import (
     TaskFit,
 )  # fmt: skip
 from tco.records.size_distribution import distribution_mean
-from tco.records.units import HOURS_PER_MONTH, Count, Kw, NonNegative, Seconds, Share, Term, Tokens, Usd, Volume
+from tco.records.units import (
+    HOURS_PER_MONTH,
+    Count,
+    Kw,
+    Label,
+    NonNegative,
+    Seconds,
+    Share,
+    Term,
+    Title,
+    Tokens,
+    Usd,
+    Volume,
+)
 
 __all__ = [
     "HOURS_PER_MONTH", "ApiOption", "Count", "DistillProject", "DistilledOption", "Kw", "NonNegative", "Option",
@@ -47,6 +61,14 @@ class SizeBucket:
     input_tokens: Tokens
 
 
+MAX_OPTIONS = 100
+"""Options one scenario may compare. Each costs tens of milliseconds and a share link is a new computation: a
+4.7 KB link listing one option 1,000 times held a core for a minute."""
+MAX_OPTION_CLASSES = 1_000
+"""Options × request classes one scenario may ask about: each pair is a search for X* at the class's shape (about
+17 ms for a self-hosted option); 100 options × 100 classes took three minutes of a core from a short share link."""
+MAX_VOLUME_EXPONENT = 15
+"""The volume growth may reach by the last month, 1e15 a month (a volume's own bound, `units.Volume`)."""
 MAX_PEAK_TO_AVERAGE = 100.0
 """The busiest hour's load over the mean at most (a workload idle 99 % of the time); the tornado and the Monte
 Carlo swing the peak inside [1, this]."""
@@ -103,7 +125,7 @@ class RequestClass:
     `input_tokens`, the mean, may be left out: it is the distribution's mean.
     """
 
-    name: str
+    name: Label
     share: Annotated[float, Field(gt=0, le=1)]
     output_tokens: Tokens
     input_tokens: Tokens | None = None
@@ -145,6 +167,9 @@ def _check_percentiles(percentiles: dict[str, float]) -> None:
         if match is None or not 0 < float(match.group(1)) < 100:
             raise ValueError(f"input_percentiles: {key_!r} is not a percentile key like p50 or p99")
         points.append((float(match.group(1)), value))
+    levels = [level for level, _ in points]
+    if repeated := sorted({level for level in levels if levels.count(level) > 1}):
+        raise ValueError(f"input_percentiles: the {repeated[0]:g}th percentile is given twice (e.g. p50 and p50.0)")
     points.sort()
     if any(b[1] < a[1] for a, b in itertools.pairwise(points)):
         raise ValueError("input_percentiles must not decrease as the percentile rises")
@@ -173,6 +198,9 @@ class Workload:
         if self.classes:
             if self.input_tokens is not None or self.output_tokens is not None:
                 raise ValueError("give either classes or input_tokens/output_tokens, not both")
+            names = [c.name for c in self.classes]
+            if repeated := sorted({n for n in names if names.count(n) > 1}):
+                raise ValueError(f"class names must be unique; repeated: {repeated}")
             total = sum(c.share for c in self.classes)
             if abs(total - 1) > 1e-6:
                 raise ValueError(f"class shares must add up to 1 (they add up to {total:g})")
@@ -181,8 +209,8 @@ class Workload:
         if self.daily_curve is not None:
             if len(self.daily_curve) != 24:
                 raise ValueError(f"daily_curve needs 24 hourly values (UTC), got {len(self.daily_curve)}")
-            if max(self.daily_curve) <= 0:
-                raise ValueError("daily_curve needs at least one positive hour")
+            if not sum(self.daily_curve) / 24 > 0:  # also a curve of subnormal hours, whose mean rounds to 0
+                raise ValueError("daily_curve needs at least one positive hour (its mean must be above 0)")
             if self.peak_to_average is not None:
                 raise ValueError("give peak_to_average or daily_curve, not both (the curve sets the peak)")
         if not self.classes:
@@ -316,9 +344,9 @@ class Portfolio:
 
 @dataclass(config=STRICT)
 class Scenario:
-    name: str
+    name: Title
     workload: Workload
-    options: tuple[Option, ...]
+    options: Annotated[tuple[Option, ...], Field(max_length=MAX_OPTIONS)]
     horizon_months: Annotated[int, Field(ge=1, le=120)] = 36
     start: str | None = None
     slo: Slo = Slo()
@@ -331,7 +359,7 @@ class Scenario:
     overrides: tuple[PriceOverride, ...] = ()
     """Price override rows kept in the scenario itself (same form as api_overrides.yaml rows); they win
     over the file's rows for the same provider/model, so a saved or shared scenario carries its discounts."""
-    description: str = ""
+    description: Annotated[str, Field(max_length=2000)] = ""
 
     @field_validator("start", mode="before")
     @classmethod
@@ -348,6 +376,12 @@ class Scenario:
     def _unique_ids(self) -> Scenario:
         if not self.options:
             raise ValueError("list at least one option to compare")
+        classes = len(self.workload.classes) or 1
+        if len(self.options) * classes > MAX_OPTION_CLASSES:
+            raise ValueError(
+                f"{len(self.options)} options × {classes} request classes is more than {MAX_OPTION_CLASSES:,} pairs "
+                "to compute; compare fewer options or merge classes"
+            )
         ids = [o.id for o in self.options]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -359,6 +393,22 @@ class Scenario:
                     f"option {option.id!r}: escalation.to must name another option of the scenario "
                     f"({', '.join(i for i in ids if i != option.id)}), got {escalation.to!r}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _growth_within_bounds(self) -> Scenario:
+        """The volume the growth reaches in the last month stays within a volume's bound (`Volume`, 1e15 a month):
+        beyond it the cost arrays overflow (1e15 requests growing 10× a month for 120 months is 1e140)."""
+        workload = self.workload
+        base = workload.requests_per_month or workload.tokens_per_month or 1.0
+        growth = workload.monthly_growth
+        if growth > 0 and math.log10(base) + (self.horizon_months - 1) * math.log10(1 + growth) > MAX_VOLUME_EXPONENT:
+            field = "requests_per_month" if workload.requests_per_month is not None else "tokens_per_month"
+            raise ValueError(
+                f"workload.monthly_growth: {growth:g} a month for {self.horizon_months} months takes {field} "
+                f"{base:g} beyond 1e{MAX_VOLUME_EXPONENT} by the last month; lower the growth, the volume or "
+                "horizon_months"
+            )
         return self
 
     def month_starts(self, today: dt.date) -> tuple[dt.date, ...]:

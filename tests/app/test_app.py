@@ -64,10 +64,15 @@ def open_app(page: str = "compare", tab: str | None = None, **query: str) -> App
     return at
 
 
+def as_read(markdown: str) -> str:
+    """Markdown source as a reader sees it: `ui.tables.escape_markdown`'s backslashes and word joiners taken out."""
+    return re.sub(r"\\([\\$<!\]])", r"\1", markdown).replace("\u2060", "")
+
+
 def shown_verdict(at: AppTest) -> str:
     """The verdict as one sentence: Compare draws the recommendation in bold and the reasons after it."""
     headline = next(m.value for m in at.markdown if m.value.startswith(("**Recommended", "**No option")))
-    return headline.replace("**", "", 2).replace("\\$", "$")
+    return as_read(headline.replace("**", "", 2))
 
 
 def table_with(at: AppTest, column: str):

@@ -101,3 +101,26 @@ def test_a_malformed_link_opens_the_example_and_says_why(page: Page, app_url: st
     expect(page.get_by_text("The shared link could not be opened")).to_be_visible()
     assert shown_verdict(page).startswith("Recommended:")
     assert_no_exception(page)
+
+
+def test_a_link_s_markdown_is_shown_as_written_and_fetches_nothing(page: Page, app_url: str):
+    """A scenario name, description and option id carrying `![x](http://evil.example/…)` (an attack, 2026-12-03): the
+    page made the browser fetch each address. Now the name and description read as written (an invisible word joiner
+    keeps an address from becoming a link), the id is refused in its own row (an id is letters, digits and a few
+    signs), and no request leaves for that host."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    mapping = example()
+    mapping["name"] = "![n](http://evil.example/p.png?from=name)"
+    mapping["description"] = "see ![d](http://evil.example/p.png?from=desc) and [link](www.evil.example)"
+    mapping["options"][0]["id"] = "![i](http://evil.example/p.png?from=id)"
+    page.goto(f"{app_url}/?s={codec.to_url_token(mapping)}")
+    settle(page)
+    heading = page.get_by_role("heading").filter(has_text="Self-host or API?").first.inner_text()
+    assert heading.replace("\u2060", "") == "Self-host or API? ![n](http://evil.example/p.png?from=name)"
+    expect(page.get_by_text("[link](w", exact=False)).to_be_visible()
+    expect(page.get_by_text("starting with a letter or digit").first).to_be_visible()
+    assert shown_verdict(page).startswith("Recommended:")
+    assert not [url for url in asked if "evil.example" in url]
+    assert page.locator("img[src*='evil.example'], a[href*='evil.example']").count() == 0
+    assert_no_exception(page)

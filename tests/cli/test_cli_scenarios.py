@@ -50,12 +50,16 @@ def test_bundled_scenario_table_and_csv(path, capsys):
 
 
 def test_csv_export_is_safe_for_spreadsheets(tmp_path, capsys):
+    """An id that would start a formula is refused at the door, naming it; what an export writes starts none."""
     write_yaml(tmp_path / "p.yaml", simple_profile([level(5, 1, 0.05)]))
+    for formula in ('=HYPERLINK("http://evil")', "@sum", "+1", "-2+3"):
+        hostile = {**HOSTILE_SCENARIO, "options": [{**HOSTILE_SCENARIO["options"][0], "id": formula}]}
+        assert main(["compare", str(write_yaml(tmp_path / "h.yaml", hostile))]) == 2
+        assert "options[0].api.id: expected 1–80 letters" in capsys.readouterr().err
     path = write_yaml(tmp_path / "s.yaml", HOSTILE_SCENARIO)
     assert main(["compare", str(path), "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    ids = {r["option"] for r in rows}
-    assert ids == {'\'=HYPERLINK("http://evil")', "'@sum"}
+    assert {r["option"] for r in rows} == {"gpt5", "llama-h100"}
     for row in rows:
         for value in row.values():
             assert not value.startswith(("=", "+", "@")), value

@@ -4,8 +4,10 @@ load."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
+import pickle
 
 import pytest
 from hypothesis import given, settings
@@ -75,3 +77,28 @@ def test_the_envelope_is_non_decreasing_never_above_the_data_and_leaves_rising_r
     assert envelope[-1] == values[-1]
     rising = sorted(values)
     assert lowest_at_or_above(rising) == rising
+
+
+QUESTION = st.tuples(
+    st.sampled_from([512, 1024, 3000, 8192, 40000]),  # input tokens, inside and beyond the sweep's
+    st.sampled_from([64, 128, 500, 4000]),  # output tokens
+    st.sampled_from([1.0, 3.0, 16.0, 64.0]),  # concurrency
+    st.sampled_from(["ttft_s", "itl_s", "e2e_s"]),
+    st.sampled_from(["p50", "p90", "p99"]),
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(earlier=st.lists(QUESTION, max_size=12), asked=QUESTION)
+def test_what_a_model_kept_from_earlier_questions_never_changes_an_answer(glm5, earlier, asked):
+    """The neighbours and edges a model keeps per shape (`PerfModel._per_shape`, `Residuals._neighbours`) are the
+    ones it would find afresh: after any earlier questions, an answer equals a fresh copy's, and so does a pickle."""
+    _, model = glm5
+    for i, o, c, metric, pct in earlier:
+        model.latency(Shape(i, o), c, metric, pct)
+        model.req_per_s(Shape(i, o), c)
+    i, o, c, metric, pct = asked
+    fresh = dataclasses.replace(model, residuals=Residuals(model.residuals.curves))
+    assert model.latency(Shape(i, o), c, metric, pct) == fresh.latency(Shape(i, o), c, metric, pct)
+    assert model.req_per_s(Shape(i, o), c) == fresh.req_per_s(Shape(i, o), c)
+    assert pickle.dumps(model) == pickle.dumps(fresh)
