@@ -129,8 +129,10 @@ def api_choices(version: str, today: str) -> dict[str, str]:
 
 
 def unique_id(data: dict[str, Any], wanted: str) -> str:
+    """`wanted` as an option id (`tco.records.units.Label`: lower-case letters, digits and . _ -, starting with a
+    letter or digit, room left for a "-2"), not taken by another option."""
     taken = {o["id"] for o in data.get("options", [])}
-    base = re.sub(r"[^a-z0-9._-]+", "-", wanted.lower()).strip("-") or "option"
+    base = re.sub(r"[^a-z0-9._-]+", "-", wanted.lower())[:70].lstrip("._-").rstrip("-") or "option"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1

@@ -67,6 +67,8 @@ MAX_OPTIONS = 100
 MAX_OPTION_CLASSES = 1_000
 """Options × request classes one scenario may ask about: each pair is a search for X* at the class's shape (about
 17 ms for a self-hosted option); 100 options × 100 classes took three minutes of a core from a short share link."""
+MAX_MONTHLY_GROWTH = 10.0
+"""`monthly_growth`'s own upper bound (+1,000 % a month)."""
 MAX_VOLUME_EXPONENT = 15
 """The volume growth may reach by the last month, 1e15 a month (a volume's own bound, `units.Volume`)."""
 MAX_PEAK_TO_AVERAGE = 100.0
@@ -189,7 +191,7 @@ class Workload:
     classes: Annotated[tuple[RequestClass, ...], Field(max_length=100)] = ()
     peak_to_average: Annotated[float, Field(ge=1, le=MAX_PEAK_TO_AVERAGE)] | None = None
     daily_curve: tuple[NonNegative, ...] | None = None
-    monthly_growth: Annotated[float, Field(gt=-1, le=10)] = 0.0
+    monthly_growth: Annotated[float, Field(gt=-1, le=MAX_MONTHLY_GROWTH)] = 0.0
 
     @model_validator(mode="after")
     def _consistent(self) -> Workload:
@@ -395,19 +397,30 @@ class Scenario:
                 )
         return self
 
-    @model_validator(mode="after")
-    def _growth_within_bounds(self) -> Scenario:
-        """The volume the growth reaches in the last month stays within a volume's bound (`Volume`, 1e15 a month):
-        beyond it the cost arrays overflow (1e15 requests growing 10× a month for 120 months is 1e140)."""
+    @property
+    def max_monthly_growth(self) -> float:
+        """The highest `monthly_growth` this scenario may have: at most 10 (+1,000 % a month), and no more than takes
+        the base volume V to 1e15 a month by the last of n months, (1e15 / V)^(1 / (n − 1)) − 1. 3 million requests
+        over 24 months: (1e15 / 3e6)^(1/23) − 1 = 1.3 (+130 % a month). The Monte Carlo and the tornado keep their
+        growth draws below it (`tco.risk.montecarlo.Ranges`)."""
         workload = self.workload
         base = workload.requests_per_month or workload.tokens_per_month or 1.0
-        growth = workload.monthly_growth
-        if growth > 0 and math.log10(base) + (self.horizon_months - 1) * math.log10(1 + growth) > MAX_VOLUME_EXPONENT:
-            field = "requests_per_month" if workload.requests_per_month is not None else "tokens_per_month"
+        if self.horizon_months <= 1:
+            return MAX_MONTHLY_GROWTH
+        room = (MAX_VOLUME_EXPONENT - math.log10(base)) / (self.horizon_months - 1)
+        return min(MAX_MONTHLY_GROWTH, 10**room - 1)
+
+    @model_validator(mode="after")
+    def _growth_within_bounds(self) -> Scenario:
+        """Growth that would take the volume past a volume's own bound by the last month (beyond it the cost arrays
+        overflow: 1e15 requests growing 10× a month for 120 months is 1e140) is refused, naming the field."""
+        growth = self.workload.monthly_growth
+        if growth > self.max_monthly_growth * (1 + 1e-12):
+            field = "requests_per_month" if self.workload.requests_per_month is not None else "tokens_per_month"
             raise ValueError(
                 f"workload.monthly_growth: {growth:g} a month for {self.horizon_months} months takes {field} "
-                f"{base:g} beyond 1e{MAX_VOLUME_EXPONENT} by the last month; lower the growth, the volume or "
-                "horizon_months"
+                f"beyond 1e{MAX_VOLUME_EXPONENT} by the last month; at most {self.max_monthly_growth:.4g} with this "
+                "volume and horizon_months"
             )
         return self
 

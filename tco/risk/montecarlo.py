@@ -41,7 +41,8 @@ PUBLISHED_SD = 0.20
 MAX_DECLINE = 0.95
 """API price decline per year at most (a 95 % cut a year); rises are unbounded but for the range itself."""
 GROWTH_BOUNDS = (-0.99, 10.0)
-"""Monthly growth stays in (−100 %, +1,000 %]: the scenario's own bounds, −100 % itself excluded."""
+"""Monthly growth stays in (−100 %, +1,000 %]: the scenario's own bounds, −100 % itself excluded, and below the
+growth that takes the volume past 1e15 a month by the last month (`Scenario.max_monthly_growth`)."""
 PLANNING_BOUNDS = (0.01, 1.0)
 TORNADO_SDS = 2.0
 """The tornado moves a normal or log-normal input by ±2 sd (its P2.3 and P97.7); a triangular one to its ends."""
@@ -96,7 +97,9 @@ class Ranges:
             one_time=u.one_time_rel_range,
             peak=centred_half_width(peak, u.peak_rel_range * peak, 1.0, MAX_PEAK_TO_AVERAGE) / peak,
             growth_sd=u.growth_sd,
-            growth_half_width=centred_half_width(w.monthly_growth, math.inf, *GROWTH_BOUNDS),
+            growth_half_width=centred_half_width(
+                w.monthly_growth, math.inf, GROWTH_BOUNDS[0], min(GROWTH_BOUNDS[1], scenario.max_monthly_growth)
+            ),
             api_decline=centred_half_width(f.api_price_decline_annual, u.api_decline_range, -math.inf, MAX_DECLINE),
             planning=centred_half_width(
                 scenario.capacity.planning_utilization, u.planning_utilization_range, *PLANNING_BOUNDS

@@ -319,6 +319,7 @@ def test_every_draw_stays_valid_and_symmetric_around_its_base(peak, growth, decl
                                                               decline_range, owned_scenario):  # fmt: skip
     """Whatever the base and range, each draw lies in [base − h, base + h] with h no wider than the range and no
     nearer a bound than the base is: the range narrows on both sides, never one, so the median stays at base."""
+    growth = min(growth, owned_scenario.max_monthly_growth)  # beyond it the volume passes 1e15 a month
     scenario = dataclasses.replace(
         owned_scenario,
         workload=dataclasses.replace(owned_scenario.workload, peak_to_average=peak, monthly_growth=growth),
@@ -332,7 +333,7 @@ def test_every_draw_stays_valid_and_symmetric_around_its_base(peak, growth, decl
     drawn_growth = (draws.requests_per_month[:, 1] / draws.requests_per_month[:, 0]) - 1
     drawn_decline = 1 - (draws.drivers.api_price[:, 12] / draws.drivers.api_price[:, 0]) if months > 12 else None
     for x, base, half, bounds in ((drawn_peak, peak, r.peak * peak, (1.0, 100.0)),
-                                  (drawn_growth, growth, r.growth_half_width, (-0.99, 10.0)),
+                                  (drawn_growth, growth, r.growth_half_width, (-0.99, scenario.max_monthly_growth)),
                                   (drawn_decline, decline, r.api_decline, (-math.inf, 0.95))):  # fmt: skip
         if x is None:
             continue

@@ -124,15 +124,20 @@ def test_throughput_spread_widens_with_the_basis(support):
     assert ranges["api_price_decline_annual"]["mode"] == support.scenario.finance.api_price_decline_annual
 
 
-@pytest.mark.parametrize("growth", [-0.985, 9.99])
-def test_extreme_valid_growth_gives_a_tornado_not_a_traceback(support, growth):
-    """±2 points of growth would leave the valid range (-100 %, +1,000 %]: the bar is clamped at the bound."""
+@pytest.mark.parametrize("near", ["lowest", "highest"])
+def test_extreme_valid_growth_gives_a_tornado_not_a_traceback(support, near):
+    """±2 points of growth would leave the valid range: the bar is clamped at the bound. The lowest is −99 %; the
+    highest takes the volume V to 1e15 a month by the last of n months, (1e15 / V)^(1 / (n − 1)) − 1."""
+    volume, months = support.scenario.workload.requests_per_month, support.scenario.horizon_months
+    highest = (1e15 / volume) ** (1 / (months - 1)) - 1
+    assert support.scenario.max_monthly_growth == pytest.approx(highest, rel=1e-12)
+    growth = -0.985 if near == "lowest" else highest - 0.01
     workload = dataclasses.replace(support.scenario.workload, monthly_growth=growth)
     scenario = dataclasses.replace(support.scenario, workload=workload)
     inputs = dataclasses.replace(support, scenario=scenario)
     report = risk_report(inputs, evaluate(inputs), samples=200)
     bar = next(b for b in report.tornado.bars if b.input == "Monthly growth")
-    half = min(2 * 0.02, growth + 0.99, 10.0 - growth)  # ±2 sd, narrowed on both sides to stay in (-99 %, 1,000 %]
+    half = min(2 * 0.02, growth + 0.99, highest - growth)  # ±2 sd, narrowed on both sides to stay valid
     assert (bar.low, bar.high) == pytest.approx((growth - half, growth + half))
-    assert -0.99 <= bar.low <= bar.high <= 10.0
+    assert -0.99 <= bar.low <= bar.high <= highest + 1e-12
     assert (bar.low_label, bar.high_label) == (f"{bar.low:+.1%}", f"{bar.high:+.1%}")
