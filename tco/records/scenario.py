@@ -375,7 +375,7 @@ class Scenario:
         return value
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> Scenario:
+    def _options_unique_and_bounded(self) -> Scenario:
         if not self.options:
             raise ValueError("list at least one option to compare")
         classes = len(self.workload.classes) or 1

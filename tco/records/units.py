@@ -40,7 +40,16 @@ def _label(value: str) -> str:
 
 Label = Annotated[str, AfterValidator(_label)]
 """An option's id or a request class's name (`LABEL_PATTERN`)."""
-Title = Annotated[str, Field(max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
+def _title(value: str) -> str:
+    """A scenario's name: one line (the CLI prints it above its table, the report in its title)."""
+    if len(value) > 120 or re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError("expected one line of at most 120 characters, with no line breaks or control characters")
+    return value
+
+
+Title = Annotated[str, AfterValidator(_title)]
 """A scenario's name: one line of at most 120 characters."""
 
 HOURS_PER_MONTH = 730.0
