@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tco.capacity.closed_loop import closed_loop_p50
-from tco.capacity.residuals import MEMO_ENTRIES, NOT_KEPT, Residuals, shape_distance
+from tco.capacity.residuals import Residuals, kept, shape_distance
 from tco.capacity.shapes import Shape
 
 EXTRAPOLATION_WEIGHT = 0.5
@@ -163,16 +163,8 @@ class PerfModel:
         return self._per_shape(("edge", shape), lambda: min(self.shapes, key=lambda s: shape_distance(shape, s)))
 
     def _per_shape(self, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
-        """`compute()` kept under `key`: what depends on the shape alone is found once, not at every load a search
-        for X* asks about (`tco.capacity.slo_search`); at most `MEMO_ENTRIES` entries, then it starts again."""
-        memo = self._memo
-        value = memo.get(key, NOT_KEPT)
-        if value is NOT_KEPT:
-            value = compute()
-            if len(memo) > MEMO_ENTRIES:
-                memo.clear()
-            memo[key] = value
-        return value
+        """`compute()` `kept` in this model's memo: what depends on the shape alone is found once."""
+        return kept(self._memo, key, compute)
 
     @functools.cached_property
     def _memo(self) -> dict[tuple[object, ...], Any]:
