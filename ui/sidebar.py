@@ -12,6 +12,7 @@ from reports.exports import as_csv, as_monthly_csv, as_xlsx, file_stem
 from scenario_io import codec
 from ui import loaders, state
 from ui.forms import Download, download
+from ui.tables import escape_markdown
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,8 +43,8 @@ def share_link(token: str, pair: tuple[str, str] | None = None) -> str:
 
 def render() -> None:
     with st.sidebar:
-        name = state.shown(str(state.data().get("name", "unnamed")))
-        st.caption(f"Scenario: **{name}** ({state.shown(str(st.session_state[state.SOURCE]))})")
+        name = escape_markdown(str(state.data().get("name", "unnamed")))
+        st.caption(f"Scenario: **{name}** ({escape_markdown(str(st.session_state[state.SOURCE]))})")
         error = st.session_state.pop(state.LOAD_ERROR, None)
         if error:
             st.error(state.shown(error))
