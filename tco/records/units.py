@@ -42,15 +42,21 @@ Label = Annotated[str, AfterValidator(_label)]
 """An option's id or a request class's name (`LABEL_PATTERN`)."""
 
 
+TITLE_MAX_CHARS = 200
+"""A scenario's name at most: room for a long title, not for a page of text."""
+
+
 def _title(value: str) -> str:
     """A scenario's name: one line (the CLI prints it above its table, the report in its title)."""
-    if len(value) > 120 or re.search(r"[\x00-\x1f\x7f]", value):
-        raise ValueError("expected one line of at most 120 characters, with no line breaks or control characters")
+    if len(value) > TITLE_MAX_CHARS or re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError(
+            f"expected one line of at most {TITLE_MAX_CHARS} characters, with no line breaks or control characters"
+        )
     return value
 
 
 Title = Annotated[str, AfterValidator(_title)]
-"""A scenario's name: one line of at most 120 characters."""
+"""A scenario's name: one line of at most `TITLE_MAX_CHARS` characters."""
 
 HOURS_PER_MONTH = 730.0
 """Billed hours in a month (8,760 / 12), as ConfigIQ and llm-d Planner use."""

@@ -53,7 +53,7 @@ CASES = [
             {"name": f"c{i}", "share": 1 / 11, "input_tokens": 100, "output_tokens": 10} for i in range(11)]}),
         "(top level)", "100 options × 11 request classes is more than 1,000 pairs",
     ),
-    ("a name of two lines", _with(name="t\nRecommended: x"), "name", "one line of at most 120 characters"),
+    ("a name of two lines", _with(name="t\nRecommended: x"), "name", "one line of at most 200 characters"),
     (
         "two classes of one name",
         _with(workload={"requests_per_month": 1000, "classes": [
