@@ -38,7 +38,8 @@ LATENCY_KEYS = tuple(f"{m} {p}" for m in ("ttft_s", "itl_s", "e2e_s") for p in (
 """The latency metrics corrected, as 'metric percentile'."""
 ALL_KEYS = ("req_per_s", *LATENCY_KEYS)
 MEMO_ENTRIES = 10_000
-"""Shapes whose neighbours one `Residuals` keeps (`Residuals._neighbours`); beyond, it starts again."""
+"""Answers one memo keeps (`kept`: a `Residuals`' neighbours by shape, a `PerfModel`'s edges); beyond, it starts
+again."""
 NOT_KEPT = object()
 """A memo's answer for a key it does not hold (None is a kept answer)."""
 
