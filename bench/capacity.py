@@ -22,8 +22,10 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   configuration out: `tco.capacity.calibration`) at each level's shape and concurrency, for profiles whose model
   and GPU are catalogued; and its X* for the SLO cases above (error: the factor predicted / bracket edge − 1).
 - **transferred**: each configuration (the corpus and NVIDIA's tables) predicted from the others by
-  `tco.capacity.transfer`, as an option without a profile would be; and, for the interactive sweeps, its X* under
-  the SLO cases above, with how often the stated error covers it.
+  `tco.capacity.transfer`, as an option without a profile would be (its engine, precision and speculative decoding
+  as the configuration ran them); and, for the interactive sweeps, its X* under the SLO cases above, with how often
+  the stated error covers it. The app answers an SLO from a sibling's transfer with the roofline instead (the
+  no-profile rows), which measured nearer (`tco.capacity.replica_capacity`).
 - **expected error covers**: the share of throughput cases (profile and no-profile) whose error is within
   the `expected_error` the engine states for that answer; the X* row says the same of its own cases.
 - **three shapes only** (a second table): the same leave-one-shape-out on a subset of each sweep, its shortest,
@@ -33,7 +35,9 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
 - **--extra FILE** (a third table): every aggregated deployment in an InferenceX records file you fetched (the
   dashboard's `/api/v1/benchmarks` JSON), left out shape by shape the same way; never used to fit or calibrate
   (the prefill efficiencies in `tco.capacity.prefill_efficiency` were read from such sweeps' TTFT slopes, so for
-  that one constant they are not held out; the run prints each deployment's figure, `bench/prefill_slopes.py`). A
+  that one constant they are not held out; the run prints each deployment's figure, `bench/prefill_slopes.py`;
+  nor is `transfer.SAME_MODEL_ERROR`, set from these records' transfers among themselves, which the table shows:
+  the same model on another GPU, count, precision, engine or speculative decoding, one left out at a time). A
   deployment run with speculative decoding (`meta.speculative_decoding`) gets its roofline at E tokens a step
   (`tco.capacity.speculative`) fitted on the other such deployments. Not
   bundled: the records are not ours to redistribute. Such records
@@ -148,6 +152,14 @@ def extra_corpus() -> tuple[tuple[str, Profile], ...]:
             profile = import_file(path, options=ImportOptions(select=key))
             out.append((f"{profile.meta.model} {key}", profile))
     return tuple(out)
+
+
+def extra_configurations(cards, sheet) -> list[ReferenceProfile]:
+    """The `--extra` deployments whose model and GPU are catalogued, for transfers among themselves (one left out
+    at a time: the same model on another GPU, GPU count, precision, engine or speculative decoding)."""
+    gpus = {g.id: g for g in sheet.gpus}
+    found = ((name, p, cards.find(p.meta.model), gpus.get(p.meta.gpu)) for name, p in extra_corpus())
+    return [ReferenceProfile(name, p, card, gpu) for name, p, card, gpu in found if card and gpu]
 
 
 def three_shapes(profile: Profile) -> Profile | None:
@@ -364,6 +376,7 @@ def main() -> None:
         print(f"  {name}: {len(profile.levels)} levels, {len(found)} cases")
         (extra if name in extras else cases).extend(found)
     cases.extend(transfer_cases(configs))
+    extra.extend(transfer_cases(extra_configurations(cards, sheet)))
     sparse = [
         case
         for name, profile in corpus()
@@ -381,7 +394,8 @@ def main() -> None:
     summarise(cases)
     summarise(sparse, "Three shapes per sweep (shortest, middle, longest input), the harder case:\n")
     if extra:
-        summarise(extra, f"Sweeps from --extra ({len(extras)} deployments, never used to fit or calibrate):\n")
+        held_out = "held out but for the constants the docstring names"
+        summarise(extra, f"Sweeps from --extra ({len(extras)} deployments, {held_out}):\n")
         by_calibration: dict[str, list[float]] = {}
         engines = {name: serving_calibration(p.meta.engine, p.meta.gpu) for name, p in extra_corpus()}
         for case in extra:

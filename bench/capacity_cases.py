@@ -18,8 +18,9 @@ from capacity_prediction_error import SHAPES_A, SHAPES_B, TABLE_A, TABLE_B, tabl
 from profiling.schema import Level, Profile, load_profile
 from tco.capacity.level_consistency import inconsistency
 from tco.capacity.shapes import Shape, group_levels
+from tco.capacity.speculative import tokens_per_step
 from tco.capacity.throughput_fit import profile_points
-from tco.capacity.transfer import transferred_capacity, transferred_model
+from tco.capacity.transfer import engine_family, transferred_capacity, transferred_model
 from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import RequestClass, Slo
 
@@ -112,24 +113,31 @@ def configurations(cards, sheet) -> list[ReferenceProfile]:
     return out
 
 
+def configuration_key(ref: ReferenceProfile) -> tuple:
+    """One deployment whoever measured it: model, GPU × count, precision, engine family and speculative decoding."""
+    meta = ref.profile.meta
+    return (ref.card.id, ref.gpu.id, meta.gpu_count, meta.precision, engine_family(meta.engine),
+            meta.speculative_decoding)  # fmt: skip
+
+
 def transfer_cases(configs: list[ReferenceProfile]) -> Iterator[Case]:
-    """Leave one configuration out: predict its levels from the others, as an option without a profile would."""
+    """Leave one configuration out: predict its levels from the others, as an option without a profile would (its
+    engine, precision and speculative decoding as the configuration ran them)."""
     for target in configs:
         meta = target.profile.meta
-        same = (target.card.id, target.gpu.id, meta.gpu_count, meta.precision)
+        same = configuration_key(target)
         others = [  # not itself, nor the same configuration from another source, nor the GLM-5 point whose
             # agreement named the sweep's GPU (tests/profiling/test_reference_gpu_inference.py)
             c
             for c in configs
-            if (c.card.id, c.gpu.id, c.profile.meta.gpu_count, c.profile.meta.precision) != same
-            and c.name != "glm-5-h200-fp8"
+            if configuration_key(c) != same and c.name != "glm-5-h200-fp8"
         ]
-        meta = target.profile.meta
+        served = {"engine": meta.engine, "accepted": tokens_per_step(meta.speculative_decoding)}
         for point in profile_points(target.profile):
             shape, level = point.shape, target.profile.levels[point.level_index]
             interactive = point.concurrency is not None
             moved = transferred_model(target.card, target.gpu, meta.gpu_count, meta.precision or "fp8", shape, others,
-                                      None, needs_latency=interactive)  # fmt: skip
+                                      None, interactive, **served)  # fmt: skip
             if moved is None:
                 continue
             c = point.concurrency if moved.model.interactive and interactive else None
@@ -142,7 +150,7 @@ def transfer_cases(configs: list[ReferenceProfile]) -> Iterator[Case]:
             levels = [target.profile.levels[i] for i in group.indices if not inconsistency(target.profile.levels[i])]
             for slo, lower, upper in slo_cases(levels):
                 moved = transferred_model(target.card, target.gpu, meta.gpu_count, meta.precision or "fp8",
-                                          group.shape, others, None, needs_latency=True)  # fmt: skip
+                                          group.shape, others, None, True, **served)  # fmt: skip
                 if moved is None:
                     continue
                 cap = transferred_capacity(moved, slo, request_class(group.shape), prefix_caching=False)

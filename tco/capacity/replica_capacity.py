@@ -7,13 +7,25 @@ Prefix caching is on unless the option says otherwise or its profile's engine do
 prefixes (ENGINES_WITH_PREFIX_CACHING); with it, cached input tokens are not prefilled.
 An option that cannot be computed (fits nowhere, architecture unknown) carries `error` and the rest of
 the scenario computes.
+
+Without a profile, an option takes the same model measured on another configuration, transferred
+(`tco.capacity.transfer`); a sibling architecture's measurement only for batch work; else the roofline at its
+engine's calibration (`tco.capacity.roofline`). Under a latency bound a sibling's transfer answered further from
+the truth than the calibrated roofline, which pools every interactive sweep of its engine family: left out
+configuration by configuration (bench/capacity.py, 2026-12-04), X* was inside the bracket the measured levels allow
+in 42 % of 119 bundled cases by the roofline (median error 12 %) against 14 % by a sibling's transfer (34 %). For
+the same model the evidence is split: on InferenceX's published GLM-5 tables for 8 × B200 and 8 × H200 (SGLang,
+MTP; bench/glm5_b200_published.py) the transfer from the bundled vLLM sweep put X* a median 20 % from the bracket,
+the roofline 73 % (up to 2.1× high); on InferenceX's DeepSeek-R1 records transferred among themselves, 100 % against
+41 % (a transferred tail often missed a bound the measured c = 4 level met). The same model keeps its transfer.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
+from models.catalog import ModelCard
+from pricing.gpus import GpuType
 from tco.capacity.at_slo import Capacity, capacity_at_slo, combine_classes, estimated_capacity, workload_shape
 from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import NODE_COUNTS, NODE_GPUS, Layout, internode_step_s, layout_for, smallest_layout
@@ -27,7 +39,7 @@ from tco.capacity.roofline import (
 )
 from tco.capacity.shapes import level_shape
 from tco.capacity.speculative import speculating, tokens_per_step
-from tco.capacity.transfer import Transfer, transferred_capacity, transferred_model
+from tco.capacity.transfer import transferred_capacity, transferred_model
 from tco.records.inputs import ResolvedSelfHosted
 from tco.records.scenario import RequestClass, Slo
 
@@ -188,32 +200,24 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
     hints = fit_hints(card, gpu, gpus, precision, context, engine)
     model = fit_profile(item.profile, hints) if item.profile is not None else None
 
+    def no_profile_capacity(cls: RequestClass, bounds: Slo, card: ModelCard, gpu: GpuType, precision: str) -> Capacity:
+        """The same model measured elsewhere, transferred (`tco.capacity.transfer`); a sibling architecture only
+        for batch work; else the roofline at the engine's calibration (module docstring)."""
+        shape = workload_shape(cls, caching)
+        bounded = bool(bounds.bounds()) and cls.batch_share < 1
+        refs = [r for r in item.references if not bounded or r.card.id.lower() == card.id.lower()]
+        moved = transferred_model(card, gpu, gpus, precision, shape, refs, max_conc, bounded, engine, accepted)
+        if moved is not None:
+            return transferred_capacity(moved, bounds, cls, caching)
+        estimate = estimated_model(card, gpu, gpus, precision, shape, calibration_for(cls, bounds, engine, gpu.id))
+        unknown = f"no roofline for {card.id}: architecture unknown"
+        return estimated_capacity(speculating(estimate, accepted), bounds, cls, caching, unknown)
+
     def class_capacities(bounds: Slo) -> list[Capacity]:
         if item.profile is not None:
             return [capacity_at_slo(item.profile, bounds, c, caching, max_conc, model) for c in classes]
         if card is not None and gpu is not None and precision is not None:
-            refs = item.references
-            latency = [bool(bounds.bounds()) and c.batch_share < 1 for c in classes]
-            transfers = [
-                transferred_model(card, gpu, gpus, precision, workload_shape(c, caching), refs, max_conc, needs)
-                for c, needs in zip(classes, latency, strict=True)
-            ]
-            if all(t is not None for t in transfers):
-                moved = [_as_served(t, accepted) for t in transfers]  # type: ignore[arg-type]
-                return [transferred_capacity(t, bounds, c, caching) for t, c in zip(moved, classes, strict=True)]
-            calibrations = [calibration_for(c, bounds, engine, gpu.id) for c in classes]
-            return [
-                estimated_capacity(
-                    speculating(
-                        estimated_model(card, gpu, gpus, precision, workload_shape(c, caching), calibration), accepted
-                    ),
-                    bounds,
-                    c,
-                    caching,
-                    f"no roofline for {card.id}: architecture unknown",
-                )
-                for c, calibration in zip(classes, calibrations, strict=True)
-            ]
+            return [no_profile_capacity(c, bounds, card, gpu, precision) for c in classes]
         return [
             Capacity(
                 None,
@@ -286,10 +290,3 @@ def _speculation_notes(item: ResolvedSelfHosted, accepted: float | None) -> list
         f"speculative decoding ({option.speculative_decoding}): decode steps yield {accepted:g} tokens each "
         f"({source}; tco.capacity.speculative), so a step's weight and KV reads are shared by them"
     ]
-
-
-def _as_served(transfer: Transfer, accepted: float | None) -> Transfer:
-    """A transfer whose decode steps yield what the option's server will: E_target / E_source (either 1 without
-    speculative decoding) times the tokens the measured configuration's did."""
-    measured = tokens_per_step(transfer.source.profile.meta.speculative_decoding) or 1.0
-    return dataclasses.replace(transfer, model=speculating(transfer.model, (accepted or 1.0) / measured))

@@ -1,9 +1,10 @@
 """Capacity for a configuration nobody measured, from the nearest one somebody did (labelled *transferred*).
 
-Before falling back to the roofline, a self-hosted option without a profile borrows the fitted model of the
-nearest bundled measurement and scales it by physics: the same model on another GPU first, else a sibling
-architecture (same kind, MoE or dense, within `MAX_SIZE_RATIO` in active and total parameters), interactive sweeps
-before offline figures and the same GPU before another (`rank_sources`).
+Before falling back to the roofline, a self-hosted option without a profile borrows the fitted model of the nearest
+bundled measurement and scales it by physics: the same model on another GPU first, else, for batch work only, a
+sibling architecture (same kind, MoE or dense, within `MAX_SIZE_RATIO` in active and total parameters); then by
+loads measured, engine, GPU and precision (`rank_sources`). Under a latency bound a sibling's transfer measured
+further from the truth than the calibrated roofline (`tco.capacity.replica_capacity`).
 
 Each coefficient of `perf_model`'s equation (1) is multiplied by the ratio of
 the roofline's coefficients (`roofline.physical_model`, efficiency cancels) for target over source:
@@ -42,15 +43,31 @@ from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import PEAK, default_precision, hardware, physical_model
 from tco.capacity.shapes import Shape
 from tco.capacity.slo_search import search_with_error
+from tco.capacity.speculative import speculating, tokens_per_step
 from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import RequestClass, Slo
 
-SAME_MODEL_ERROR = 0.31
-"""Error 80 % of leave-one-configuration-out transfers of the same model to another GPU, GPU count or precision stay
-within, as a split-conformal bound (`fitting.covering`; bench/capacity.py, 2026-12-02: NVIDIA's tables, the
-bundled sweeps and MLPerf points)."""
-SIBLING_ERROR = 0.68
-"""The same for a sibling architecture (bench/capacity.py, 2026-12-02)."""
+SAME_MODEL_ERROR = 0.46
+"""Error 80 % of leave-one-configuration-out transfers of the same model to another GPU, GPU count, precision or
+engine stay within, as a split-conformal bound (`fitting.covering`; bench/capacity.py, 2026-12-04): 27 % on the
+65 bundled cases (NVIDIA's tables, the bundled sweeps and MLPerf points, nearly all one engine), 53 % on 174 cases of
+InferenceX's DeepSeek-R1 records (SGLang, TensorRT-LLM and ATOM on five GPUs), 46 % on both. Set from both: the
+bundled cases alone would state 27 % where a user's engine differs from the source's, and cover 59 % there."""
+SIBLING_ERROR = 0.40
+"""The same for a sibling architecture: 40 % on 172 bundled cases (bench/capacity.py, 2026-12-04)."""
+ENGINE_FAMILIES = {
+    "tensorrt-llm": r"\btrt|tensorrt",
+    "sglang": r"sglang",
+    "vllm": r"vllm",
+    "atom": r"\batom\b",
+    "tgi": r"\btgi\b|text-generation-inference",
+    "llama.cpp": r"llama[.]cpp",
+    "lmdeploy": r"lmdeploy",
+}
+"""Engine families by the pattern a profile's `engine` text names them with."""
+MIN_CONCURRENCIES = 3
+"""Loads (distinct concurrencies) a source needs to rank before one measured at fewer: two points cannot separate
+a decode step's cost from its tokens' and fix the tails."""
 MAX_SIZE_RATIO = 4.0
 """A sibling architecture is at most this many times larger or smaller in active and in total parameters."""
 
@@ -81,20 +98,50 @@ def gpu_family(gpu: GpuType) -> str:
     return "amd" if gpu.id.upper().startswith("MI") else "nvidia"
 
 
+def engine_family(engine: str | None) -> str | None:
+    """The serving engine a profile's free-text engine names, lower case ("trt" and "TensorRT-LLM" are one), None
+    when it names none or more than one.
+
+    >>> engine_family("TensorRT-LLM 1.2"), engine_family("trt"), engine_family("sglang or vllm"), engine_family(None)
+    ('tensorrt-llm', 'tensorrt-llm', None, None)
+    """
+    name = (engine or "").lower()
+    found = {family for family, pattern in ENGINE_FAMILIES.items() if re.search(pattern, name)}
+    return found.pop() if len(found) == 1 else None
+
+
 def rank_sources(
-    card: ModelCard, gpu: GpuType, references: Sequence[ReferenceProfile], interactive_first: bool = True
+    card: ModelCard,
+    gpu: GpuType,
+    references: Sequence[ReferenceProfile],
+    interactive_first: bool = True,
+    engine: str | None = None,
+    precision: str | None = None,
 ) -> list[ReferenceProfile]:
     """Candidates nearest first: the same model before a sibling; within each, the regime asked for (interactive
     sweeps, latency under load, for a class with a latency bound; offline maximum-throughput figures for batch
-    work), then the same GPU, then the same GPU family, then the nearest size and the most levels."""
+    work); then a source measured at `MIN_CONCURRENCIES` loads or more before one that cannot tell the per-token
+    cost from the per-step cost; then the same engine family (its scheduler and kernels shape the curve more than
+    the GPU's datasheet), the same GPU, the same precision, the same GPU family, the nearest size, the most levels.
+
+    Measured (bench/capacity.py, leave-one-configuration-out, 2026-12-04), req/s median / 80th percentile: by GPU
+    first, bundled 36 % / 59 %, InferenceX's DeepSeek-R1 records 26 % / 56 %; by engine first, 25 % / 37 % and
+    33 % / 90 % (sources of one or two loads); with sources of three loads or more first, 25 % / 37 % and
+    23 % / 53 %."""
     ranked = []
+    family = engine_family(engine)
     for ref in references:
         same_model = ref.card.id.lower() == card.id.lower()
         distance = 0.0 if same_model else _size_distance(card, ref.card)
         if distance is None:
             continue
-        key = (not same_model, is_interactive(ref) != interactive_first, ref.gpu.id != gpu.id,
-               gpu_family(ref.gpu) != gpu_family(gpu), distance, -len(ref.profile.levels), ref.name)  # fmt: skip
+        meta = ref.profile.meta
+        other_engine = family is None or engine_family(meta.engine) != family
+        other_precision = (meta.precision or default_precision(ref.gpu)) != (precision or default_precision(gpu))
+        few_loads = len({level.concurrency for level in ref.profile.levels}) < MIN_CONCURRENCIES
+        key = (not same_model, is_interactive(ref) != interactive_first, few_loads, other_engine,
+               ref.gpu.id != gpu.id, other_precision, gpu_family(ref.gpu) != gpu_family(gpu), distance,
+               -len(ref.profile.levels), ref.name)  # fmt: skip
         ranked.append((key, ref))
     return [ref for _, ref in sorted(ranked, key=lambda kr: kr[0])]
 
@@ -142,14 +189,18 @@ def transferred_model(
     references: Sequence[ReferenceProfile],
     max_concurrency: float | None,
     needs_latency: bool = False,
+    engine: str | None = None,
+    accepted: float | None = None,
 ) -> Transfer | None:
-    """The nearest reference's fitted model moved to (card, gpu × gpus, precision) at `shape`; None when no
+    """The nearest reference's fitted model moved to (card, gpu × gpus, precision, engine) at `shape`; None when no
     reference is near enough or the physics is unknown for either side. `needs_latency`: only interactive sources
-    (an SLO bound cannot be judged from offline figures, so the roofline answers instead)."""
+    (an SLO bound cannot be judged from offline figures, so the roofline answers instead). `accepted`: tokens a
+    decode step yields on the target (speculative decoding; None: none); the source's own speculation
+    (`tokens_per_step`) is divided out, so the model yields E_target / E_source times the source's tokens a step."""
     target = _physical(card, gpu, gpus, precision, shape)
     if target is None:
         return None
-    for ref in rank_sources(card, gpu, references, interactive_first=needs_latency):
+    for ref in rank_sources(card, gpu, references, needs_latency, engine, precision):
         meta = ref.profile.meta
         source_precision = meta.precision or default_precision(ref.gpu)
         source = _physical(ref.card, ref.gpu, meta.gpu_count, source_precision, shape)
@@ -163,7 +214,9 @@ def transferred_model(
         same = ref.card.id.lower() == card.id.lower()
         relation = "same model" if same else f"sibling architecture {ref.card.id}"
         error = SAME_MODEL_ERROR if same else SIBLING_ERROR
-        return Transfer(scaled(fitted, source, target, max_concurrency, error), ref, relation)
+        moved = scaled(fitted, source, target, max_concurrency, error)
+        measured = tokens_per_step(meta.speculative_decoding) or 1.0
+        return Transfer(speculating(moved, (accepted or 1.0) / measured), ref, relation)  # type: ignore[arg-type]
     return None
 
 

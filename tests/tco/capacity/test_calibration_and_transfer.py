@@ -4,6 +4,7 @@ measured H200 sweep instead of a 27× roofline."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -18,7 +19,15 @@ from tco.capacity.fitting import fit_profile
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import LEAN_NVIDIA, PEAK, SERVING, estimated_model, hardware, physical_model
 from tco.capacity.shapes import Shape
-from tco.capacity.transfer import SAME_MODEL_ERROR, rank_sources, scaled, transferred_model
+from tco.capacity.speculative import TOKENS_PER_STEP, speculating
+from tco.capacity.transfer import (
+    SAME_MODEL_ERROR,
+    SIBLING_ERROR,
+    engine_family,
+    rank_sources,
+    scaled,
+    transferred_model,
+)
 from tco.decision import evaluate
 from tco.records.inputs import ReferenceProfile
 from tco.records.scenario import RequestClass, Slo
@@ -111,6 +120,26 @@ def test_the_flagship_b200_option_is_transferred_from_the_h200_sweep(cats):
     # at the SLO the B200's shorter steps also admit more concurrency under the ITL bound, so X* grows by more than
     # the hardware ratio; at one concurrency it grows by exactly what the hardware gives
     assert 1.0 < b200.replica_req_per_s / h200.replica_req_per_s < 6  # was 27x (a roofline at 1 % utilisation)
+
+
+def test_a_sibling_is_transferred_for_batch_work_only(cats):
+    """GLM-4.5 has no measurement of its own. Under the flagship's latency bounds it takes the calibrated roofline
+    (a sibling's transfer measured further off there); with no bound, batch work, it borrows the offline figures of
+    the sibling nearest in size (Qwen3-235B-A22B's TensorRT-LLM table: offline figures first for batch work)."""
+    inputs = load_inputs(ROOT / "scenarios" / "glm5-vs-frontier.yaml", cats, today=TODAY)
+    option = next(o for o in inputs.options if o.option.id == "glm5-b200")
+    glm45 = dataclasses.replace(option, card=cats.models.find("glm-4.5"))
+    bounded = dataclasses.replace(inputs, options=(glm45,))
+    assert evaluate(bounded).option("glm5-b200").capacity["method"] == "estimated"
+    batch = dataclasses.replace(bounded, scenario=dataclasses.replace(inputs.scenario, slo=Slo()))
+    capacity = evaluate(batch).option("glm5-b200").capacity
+    assert capacity["method"] == "transferred"
+    nearest = "qwen3-235b-a22b-h200-trtllm (qwen3-235b-a22b on 4 x H200, sibling architecture qwen3-235b-a22b)"
+    assert capacity["transferred_from"] == f"the profile {nearest}"
+    assert capacity["expected_error"] == SIBLING_ERROR
+
+
+def test_a_transfer_moves_the_source_by_the_hardware_ratios(cats):
     refs = reference_records(reference_profiles(), cats.models, cats.gpus)
     shape = Shape(2000, 500, 0.5)
     moved = transferred_model(cats.models.find("glm-5"), cats.gpus.get("B200"), 8, "fp8", shape, refs, None, True)
@@ -188,3 +217,51 @@ def test_an_estimated_x_star_states_its_calibration_s_error_under_an_slo(cats):
         assert impossible.req_per_s is None and impossible.expected_error == bounded.expected_error
         assert estimated_capacity(model, Slo(), cls, False, "").expected_error == calibration.error
     assert (SERVING.slo_error, LEAN_NVIDIA.slo_error) == (0.63, 1.0)
+
+
+def _variant(ref: ReferenceProfile, name: str, gpu, engine: str, loads: int | None = None, spec: str | None = None):
+    """`ref`'s sweep as if run on `gpu` by `engine` (with `spec` speculative decoding), cut to its first `loads`
+    concurrencies."""
+    profile = ref.profile
+    if loads is not None:
+        kept = sorted({level.concurrency for level in profile.levels})[:loads]
+        profile = dataclasses.replace(profile, levels=[lv for lv in profile.levels if lv.concurrency in kept])
+    meta = dataclasses.replace(profile.meta, gpu=gpu.id, engine=engine, speculative_decoding=spec)
+    return ReferenceProfile(name, dataclasses.replace(profile, meta=meta), ref.card, gpu)
+
+
+def test_engine_families_are_read_from_free_text():
+    assert [engine_family(e) for e in ("trt", "TensorRT-LLM 1.2.0", "sglang", "vLLM 0.11", "ATOM", "sglang or vllm")] \
+        == ["tensorrt-llm", "tensorrt-llm", "sglang", "vllm", "atom", None]  # fmt: skip
+
+
+def test_a_source_of_three_loads_and_the_same_engine_ranks_first(cats):
+    """Held out configuration by configuration (bench/capacity.py), the engine mattered more than the GPU and a
+    source of one or two loads extrapolated worst: the order is loads ≥ 3, same engine, same GPU."""
+    refs = reference_records(reference_profiles(), cats.models, cats.gpus)
+    sweep = next(r for r in refs if r.name.endswith("minimax-m2.5-h200-vllm-tep8-inferencex.yaml"))
+    h200, b200 = cats.gpus.get("H200"), cats.gpus.get("B200")
+    same_gpu_other_engine = _variant(sweep, "a", h200, "vllm")
+    same_engine_other_gpu = _variant(sweep, "b", b200, "SGLang 0.5")
+    two_loads = _variant(sweep, "c", h200, "sglang", loads=2)
+    ranked = rank_sources(sweep.card, h200, [same_gpu_other_engine, two_loads, same_engine_other_gpu], True,
+                          "sglang", "fp8")  # fmt: skip
+    assert [r.name for r in ranked] == ["b", "a", "c"]
+    no_engine = rank_sources(sweep.card, h200, [same_gpu_other_engine, two_loads, same_engine_other_gpu], True)
+    assert [r.name for r in no_engine] == ["a", "b", "c"]  # an option naming no engine: the same GPU first
+
+
+def test_a_transfer_divides_out_the_source_s_speculative_decoding(cats):
+    """A sweep run with MTP (E = 1.6 tokens a step) moved to a server without it: the model is the transfer of the
+    same sweep without MTP, its steps yielding 1 / 1.6 of the tokens (`speculating`)."""
+    refs = reference_records(reference_profiles(), cats.models, cats.gpus)
+    sweep = next(r for r in refs if r.name.endswith("minimax-m2.5-h200-vllm-tep8-inferencex.yaml"))
+    b200, shape = cats.gpus.get("B200"), Shape(2000, 500)
+    plain = transferred_model(sweep.card, b200, 8, "fp8", shape, [sweep], None, True, "vllm")
+    with_mtp = _variant(sweep, "mtp", sweep.gpu, sweep.profile.meta.engine, spec="mtp")
+    moved = transferred_model(sweep.card, b200, 8, "fp8", shape, [with_mtp], None, True, "vllm")
+    expected = speculating(plain.model, 1 / TOKENS_PER_STEP)
+    assert moved.model.req_per_s(shape, 16) == pytest.approx(expected.req_per_s(shape, 16), rel=1e-12)
+    assert moved.model.req_per_s(shape, 16) < plain.model.req_per_s(shape, 16)
+    served = transferred_model(sweep.card, b200, 8, "fp8", shape, [with_mtp], None, True, "vllm", TOKENS_PER_STEP)
+    assert served.model.req_per_s(shape, 16) == pytest.approx(plain.model.req_per_s(shape, 16), rel=1e-12)
