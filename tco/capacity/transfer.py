@@ -13,8 +13,11 @@ the roofline's coefficients (`roofline.physical_model`, efficiency cancels) for 
     g     × (kv_t(L)/(n_t·B_t)) / (kv_s(L)/(n_s·B_s))                  KV reads: bytes per token over bandwidth
     a     × (W_t/(n_t·B_t) + comm_t) / (W_s/(n_s·B_s) + comm_s)        one decode step reads the weights
 
-The TTFT fit's constant scales like `a` and its per-token terms like π; tail shapes are the source's; a target that
-spans more nodes adds the inter-node cost of each step (`tco.capacity.layout`). The search
+The TTFT fit's constant scales like `a` and its per-token terms like π, and so do the TTFT tails' fits (p90/p99 in
+the p50's form, growing with load as the source's did; dropped before 2026-12-04, which left a tail at the source's
+mean p99/p50 ratio even at one request in flight: on InferenceX's DeepSeek-R1 records transferred among themselves,
+X* at an SLO median error 100 % → 58 %, 28 % → 31 % right; bench/capacity.py); other tail shapes are the source's
+ratios; a target that spans more nodes adds the inter-node cost of each step (`tco.capacity.layout`). The search
 stays within the source's measured concurrencies and the target's memory fit. The measured error of the method
 is `SAME_MODEL_ERROR` or `SIBLING_ERROR` (bench/capacity.py, leave-one-configuration-out).
 
@@ -156,10 +159,12 @@ def scaled(
     """`model` (fitted on the source) with each coefficient × target/source physical coefficient."""
     ratios = [t / s if s > 0 else 1.0 for t, s in zip(target.coefficients, source.coefficients, strict=True)]
     pi, b, g, a = (c * r for c, r in zip(model.coefficients, ratios, strict=True))
-    ttft = None
-    if model.ttft_coefficients is not None:
-        t0, t1, t2, t3 = model.ttft_coefficients
-        ttft = (t0 * ratios[3], t1 * ratios[0], t2 * ratios[0], t3 * ratios[0])
+
+    def ttft_scaled(t0: float, t1: float, t2: float, t3: float) -> tuple[float, float, float, float]:
+        return t0 * ratios[3], t1 * ratios[0], t2 * ratios[0], t3 * ratios[0]
+
+    ttft = None if model.ttft_coefficients is None else ttft_scaled(*model.ttft_coefficients)
+    tails = tuple((pct, ttft_scaled(*tail)) for pct, tail in model.ttft_tail_coefficients)
     limit = model.max_concurrency
     if limit is not None and max_concurrency is not None:
         limit = min(limit, max_concurrency)
@@ -168,6 +173,7 @@ def scaled(
         ttft_coefficients=ttft,
         ttft_load_s=model.ttft_load_s * ratios[3],
         percentile_ratios=model.percentile_ratios,
+        ttft_tail_coefficients=tails,
         e2e_p50_per_mean=model.e2e_p50_per_mean,
         itl_scale=model.itl_scale,
         max_concurrency=limit,

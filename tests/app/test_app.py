@@ -742,7 +742,7 @@ def test_class_shares_that_do_not_add_up_are_named_in_place():
 
 def test_opening_another_example_on_the_break_even_page_resets_the_pair():
     at = open_app("breakeven")
-    assert at.selectbox(key="f.be.pair").value == "glm5-b200 vs glm5-api"  # the cheaper GLM-5 fleet first
+    assert at.selectbox(key="f.be.pair").value == "glm5-h200 vs glm5-api"  # the verdict's pair: lower NPV of cost
     at.sidebar.selectbox[0].set_value("owned-fleet-finance").run()
     assert_no_failure(at)
     # with the example's gate (GPQA ≥ 50) the unscored Qwen3-235B fleet ranks after Llama 3.3 (50.5); gpt-5-mini is

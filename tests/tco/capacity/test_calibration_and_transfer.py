@@ -83,19 +83,25 @@ def test_calibration_recovers_efficiencies_it_was_generated_with(cats):
 
 
 def test_a_transfer_scales_compute_by_flops_and_reads_by_bandwidth(cats):
-    """gpt-oss-120b from 1 × H200 to 1 × B200 at fp8: π and b × 1,979/4,500; g and a × 4.8/8.0."""
+    """gpt-oss-120b from 1 × H200 to 1 × B200 at fp8: π and b × 1,979/4,500; g and a × 4.8/8.0; the TTFT fit's and
+    its p99 tail fit's constants like a, their per-token terms like π. At 2,000 input and c = 1 the tail is
+    0.3 + 2,000 × (2e-4 + 1e-5) = 0.72 s on the source, 0.3 × 0.6 + 2,000 × 2.1e-4 × 0.44 = 0.3647 s moved."""
     card, h200, b200 = cats.models.find("gpt-oss-120b"), cats.gpus.get("H200"), cats.gpus.get("B200")
     shape = Shape(2000, 500)
     source = physical_model(card, hardware(h200, "fp8"), 1, "fp8", shape, None, PEAK)
     target = physical_model(card, hardware(b200, "fp8"), 1, "fp8", shape, None, PEAK)
     fitted = PerfModel(coefficients=(1e-4, 2e-3, 1e-6, 0.02), ttft_coefficients=(0.05, 1e-4, 0.0, 0.0),
-                       max_concurrency=64.0, expected_error=0.1)  # fmt: skip
+                       ttft_tail_coefficients=(("p99", (0.3, 2e-4, 1e-5, 0.0)),), percentile_ratios=(
+                           ("ttft_s", "p99", 9.0),), max_concurrency=64.0, expected_error=0.1)  # fmt: skip
     moved = scaled(fitted, source, target, 48.0, SAME_MODEL_ERROR)
     flops, bandwidth = 1979 / 4500, 4.8 / 8.0
     expected = (1e-4 * flops, 2e-3 * flops, 1e-6 * bandwidth, 0.02 * bandwidth)
     assert moved.coefficients == pytest.approx(expected, rel=1e-9)
     assert moved.ttft_coefficients == pytest.approx((0.05 * bandwidth, 1e-4 * flops, 0.0, 0.0), rel=1e-9)
     assert moved.max_concurrency == 48.0 and moved.expected_error == SAME_MODEL_ERROR
+    assert fitted.latency(shape, 1.0, "ttft_s", "p99") == pytest.approx(0.72, rel=1e-9)
+    tail_s = 0.3 * bandwidth + 2000 * (2e-4 + 1e-5) * flops  # 0.3647 s, not 9 × the p50's
+    assert moved.latency(shape, 1.0, "ttft_s", "p99") == pytest.approx(tail_s, rel=1e-9)
 
 
 def test_sources_rank_same_model_then_interactive_then_same_gpu(cats):
