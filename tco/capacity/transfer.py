@@ -125,14 +125,15 @@ def rank_sources(
     sweeps, latency under load, for a class with a latency bound; offline maximum-throughput figures for batch
     work); then a source measured at `MIN_CONCURRENCIES` loads or more before one that cannot tell the per-token
     cost from the per-step cost; then the same engine family (its scheduler and kernels shape the curve more than
-    the GPU's datasheet), the same GPU, the same precision, the same GPU family, the nearest size, the most levels.
+    the GPU's datasheet; an option naming none runs vLLM, the default), the same GPU, the same precision, the same
+    GPU family, the nearest size, the most levels.
 
     Measured (bench/capacity.py, leave-one-configuration-out, 2026-12-04), req/s median / 80th percentile: by GPU
     first, bundled 36 % / 59 %, InferenceX's DeepSeek-R1 records 26 % / 56 %; by engine first, 25 % / 37 % and
     33 % / 90 % (sources of one or two loads); with sources of three loads or more first, 25 % / 37 % and
     23 % / 53 %."""
     ranked = []
-    family = engine_family(engine)
+    family = engine_family(engine or "vllm")
     for ref in references:
         same_model = ref.card.id.lower() == card.id.lower()
         distance = 0.0 if same_model else _size_distance(card, ref.card)

@@ -253,8 +253,8 @@ def test_a_source_of_three_loads_and_the_same_engine_ranks_first(cats):
     ranked = rank_sources(sweep.card, h200, [same_gpu_other_engine, two_loads, same_engine_other_gpu], True,
                           "sglang", "fp8")  # fmt: skip
     assert [r.name for r in ranked] == ["b", "a", "c"]
-    no_engine = rank_sources(sweep.card, h200, [same_gpu_other_engine, two_loads, same_engine_other_gpu], True)
-    assert [r.name for r in no_engine] == ["a", "b", "c"]  # an option naming no engine: the same GPU first
+    no_engine = rank_sources(sweep.card, h200, [same_engine_other_gpu, same_gpu_other_engine], True)
+    assert [r.name for r in no_engine] == ["a", "b"]  # an option naming no engine runs vLLM, the default
 
 
 def test_a_transfer_divides_out_the_source_s_speculative_decoding(cats):
