@@ -16,8 +16,8 @@ configuration by configuration (bench/capacity.py, 2026-12-04), X* was inside th
 in 42 % of 119 bundled cases by the roofline (median error 12 %) against 14 % by a sibling's transfer (34 %). For
 the same model the evidence is split: on InferenceX's published GLM-5 tables for 8 × B200 and 8 × H200 (SGLang,
 MTP; bench/glm5_b200_published.py) the transfer from the bundled vLLM sweep put X* a median 20 % from the bracket,
-the roofline 73 % (up to 2.1× high); on InferenceX's DeepSeek-R1 records transferred among themselves, 100 % against
-41 % (a transferred tail often missed a bound the measured c = 4 level met). The same model keeps its transfer.
+the roofline 73 % (up to 2.1× high); on InferenceX's DeepSeek-R1 records transferred among themselves, 58 % against
+41 %. The same model keeps its transfer.
 """
 
 from __future__ import annotations
