@@ -5,7 +5,8 @@ import streamlit as st
 
 from reports.ranking import ranked
 from tco.decision.mix_verdict import with_mix
-from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, usd, verdict
+from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, usd, verdict, why_not
+from tco.records.results import recommendable
 from ui import (
     charts,
     distill_form,
@@ -88,12 +89,18 @@ def answer(analysis: Analysis) -> None:
         if decision.pair is not None and decision.hosted is not None and decision.api is not None:
             owned = decision.pair.terminal_value_usd is not None  # servers bought up front: the cash payback
             payback = decision.pair.cash_payback_month if owned else decision.pair.payback_month
+            caveat = None if recommendable(decision.hosted) else why_not(decision.hosted)  # a payback that counts
+            not_counted = f". {decision.hosted.id} is not recommended ({caveat}): its payback does not count"
             cols[3].metric(
                 "Self-hosting pays back" + (" (cash)" if owned else ""),
                 f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never",
+                delta=f"not recommended: {caveat}" if caveat else None,
+                delta_color="off",
+                delta_arrow="off",
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "
                 f"savings stay above zero; never = not within the {months} months"
-                + (f". {payback_text(decision.pair)}" if owned else ""),
+                + (f". {payback_text(decision.pair)}" if owned else "")
+                + (not_counted if caveat else ""),
             )
         elif decision.compared is not None:  # two of one kind: nothing invested, so no payback; their difference
             a, b = decision.compared

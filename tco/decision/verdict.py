@@ -77,13 +77,15 @@ def mean_staff_usd(option: OptionResult) -> float:
 
 
 def why_not(option: OptionResult) -> str:
+    """Every reason an option is not recommended, joined: "misses the latency SLO; below the quality gate"."""
     if option.retired_before_start:
         return "shut down before the scenario starts"
-    if not option.slo_met:
-        return "misses the latency SLO"
+    reasons = [] if option.slo_met else ["misses the latency SLO"]
     if option.quality_gate == "below":
-        return "below the quality gate"
-    return "; ".join(option.quality_missing) or "no score for the quality gate"
+        reasons.append("below the quality gate")
+    elif option.quality_gate not in (None, "passes"):
+        reasons.append("; ".join(option.quality_missing) or "no score for the quality gate")
+    return "; ".join(reasons)
 
 
 STATUS_WORDS = {

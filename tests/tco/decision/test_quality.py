@@ -4,13 +4,14 @@ options spend their own tokens per task, cost-of-pass carries the success interv
 from __future__ import annotations
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from evals.stats import wilson_interval
 from models.catalog import load_catalog
 from tco.decision.verdict import verdict
-from tests.conftest import SCENARIOS, level, run_scenario, simple_profile, write_yaml
+from tests.conftest import ROOT, SCENARIOS, level, run_scenario, simple_profile, write_yaml
 
 FLAT = {"kind": "api", "provider": "acme", "model": "flat-3-15", "fixed_usd_per_month": 0}
 RECORD = {"source": "our support-ticket eval", "as_of": "2026-11-20", "party": "own_eval"}
@@ -159,3 +160,18 @@ def test_wilson_interval_brackets_the_rate(n, data):
     k = data.draw(st.integers(0, n))
     low, high = wilson_interval(k, n)
     assert 0 <= low <= k / n <= high <= 1
+
+
+def test_an_option_that_misses_the_slo_and_the_gate_is_told_both(tmp_path, catalogues):
+    """The flagship with a TTFT bound no GPU meets (1 ms) and a gate GLM-5 (86) misses: its self-hosted fleets are
+    not recommended for both reasons, and the verdict names both."""
+    scenario = yaml.safe_load((ROOT / "scenarios" / "glm5-vs-frontier.yaml").read_text())
+    scenario["quality"] = {"benchmark": "gpqa_diamond", "min_score": 90}
+    scenario["slo"] = {"ttft_p99_s": 0.001}
+    for option in scenario["options"]:  # the bundled profile from where the scenario is written
+        if "profile" in option:
+            option["profile"] = str((ROOT / "scenarios" / option["profile"]).resolve())
+    result = run_scenario(tmp_path, scenario, catalogues)
+    hosted = result.option("glm5-h200")
+    assert not hosted.slo_met and hosted.quality_gate == "below"
+    assert "glm5-h200 (misses the latency SLO; below the quality gate)" in verdict(result)
