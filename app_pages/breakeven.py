@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from tco.decision.verdict import usd
+from tco.decision.verdict import decide, usd
 from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
 from tco.records.scenario import Finance
@@ -69,8 +69,11 @@ if not result.break_even:
     st.info("Break-even needs at least one self-hosted option that meets the SLO and one API option (Compare page).")
     st.stop()
 pairs = {f"{b.self_hosted} vs {b.api}": b for b in result.break_even}
+compared = decide(result, state.chosen_pair()).pair  # the pair on Compare, when it is self-hosted against an API
 headline = headline_pair(result)
 default = f"{headline[0].id} vs {headline[1].id}" if headline else next(iter(pairs))
+if compared is not None and f"{compared.self_hosted} vs {compared.api}" in pairs:
+    default = f"{compared.self_hosted} vs {compared.api}"
 label = st.selectbox(
     "Self-hosted option vs API", list(pairs), index=list(pairs).index(default), key=forms.key("be.pair")
 )

@@ -111,12 +111,12 @@ if analysis is None:
 result = analysis.result
 hosted_ids = [o.id for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None]
 api_ids = [o.id for o in result.options if o.kind == "api"]
-decision = decide(result, state.chosen_pair())
+compared = decide(result, state.chosen_pair()).pair  # the pair on Compare, when it is self-hosted against an API
 report = None
 if hosted_ids and api_ids:
     # default: the pair compared on Compare when it is self-hosted against an API, else the best of each
-    default_hosted = decision.hosted.id if decision.hosted and decision.hosted.id in hosted_ids else None
-    default_api = decision.api.id if decision.api else None
+    default_hosted = compared.self_hosted if compared and compared.self_hosted in hosted_ids else None
+    default_api = compared.api if compared and default_hosted else None
     headline = headline_pair(result)
     default_hosted = default_hosted or (headline[0].id if headline else hosted_ids[0])
     default_api = default_api or (headline[1].id if headline else api_ids[0])

@@ -997,3 +997,18 @@ def test_a_payback_of_an_option_that_does_not_count_says_why(catalogues):
     assert hosted.quality_gate == "below" and hosted.slo_met
     assert metric.proto.delta == "not recommended: below the quality gate"
     assert "glm5-h200 (below the quality gate)" in at.container(key="verdict-text").markdown[0].value
+
+
+def test_break_even_and_risk_open_on_the_pair_compared_and_ignore_a_pair_of_two_apis():
+    """The pair chosen on Compare (in the link) is the pair Break-even and Risk open on when it is self-hosted
+    against an API; two APIs compared leave both on the verdict's pair, not half of the chosen one."""
+    at = open_app("breakeven", pair="glm5-b200,gpt-5.2")
+    assert at.selectbox(key="f.be.pair").value == "glm5-b200 vs gpt-5.2"
+    risk = open_app("risk", pair="glm5-b200,gpt-5.2")
+    assert [s.value for s in risk.selectbox if s.label in ("Self-hosted option", "Against the API")] == [
+        "glm5-b200", "gpt-5.2"]  # fmt: skip
+    apis = open_app("risk", pair="gemini-3.1-pro,opus-4.5")
+    assert [s.value for s in apis.selectbox if s.label in ("Self-hosted option", "Against the API")] == [
+        "glm5-h200", "glm5-api"]  # fmt: skip
+    assert open_app("breakeven", pair="gemini-3.1-pro,opus-4.5").selectbox(key="f.be.pair").value == (
+        "glm5-h200 vs glm5-api")  # fmt: skip
