@@ -114,8 +114,9 @@ def answer(analysis: Analysis) -> None:
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
             f"Peak-to-average {result.assumptions['peak_to_average']:.3g}."
         )
+    frame = tables.options_frame(result)
     st.dataframe(
-        tables.options_frame(result),
+        frame.assign(option=frame["option"].map(tables.shortened)),
         hide_index=True,
         placeholder="–",
         width="stretch",

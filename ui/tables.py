@@ -15,7 +15,12 @@ from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.results import OptionResult
 
 OPTION_COLUMNS = {
-    "option": st.column_config.TextColumn("option", width=146, help="The option's name in the scenario"),
+    "option": st.column_config.TextColumn(
+        "option",
+        width=146,
+        help="The option's name in the scenario (a long one shortened in the middle to fit; the "
+        "Options tab and the notes have it whole)",
+    ),
     "status": st.column_config.TextColumn(
         "status", width=106, help="; ".join(f"{k}: {v}" for k, v in STATUS_WORDS.items())
     ),
@@ -149,6 +154,23 @@ def _gpus(count: float | None) -> str:
     if not count:
         return "–"
     return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
+
+
+OPTION_CHARS = 18
+"""Characters the options table's option column shows whole: 130 px of text at 146 px less the grid's padding, about
+7 px a character in the grid's font (tests/app/test_browser.py's `cut_cells` measures them in Chromium)."""
+
+
+def shortened(text: str, chars: int = OPTION_CHARS) -> str:
+    """`text` cut in the middle to `chars` characters, both ends kept (an id's model and its GPU or term).
+
+    >>> shortened("llama-3.3-70b-instruct-h100-on_demand"), shortened("glm5-b200")
+    ('llama-3.…on_demand', 'glm5-b200')
+    """
+    if len(text) <= chars:
+        return text
+    tail = chars // 2
+    return f"{text[: chars - 1 - tail]}…{text[-tail:]}"
 
 
 def options_frame(result: ScenarioResult) -> pd.DataFrame:

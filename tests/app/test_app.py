@@ -25,6 +25,7 @@ from tco.risk.report import headline_pair
 from tests.conftest import ROOT, level, simple_profile
 from ui import loaders
 from ui.options_form import NO_MEASUREMENT
+from ui.tables import shortened
 
 APP = str(ROOT / "app_session.py")
 SCENARIO_DIR = ROOT / "scenarios"
@@ -88,9 +89,10 @@ def money(text: str) -> float:
 
 
 def table_row(at: AppTest, option_id: str) -> dict[str, Any]:
-    """The Compare table's row of an option, money cells read back as numbers."""
+    """The Compare table's row of an option (a long id is shown shortened to fit), money cells read back as
+    numbers."""
     table = table_with(at, "$/month")
-    row = table[table["option"] == option_id].iloc[0].to_dict()
+    row = table[table["option"] == shortened(option_id)].iloc[0].to_dict()
     return {k: money(v) if k in MONEY_COLUMNS and v not in ("", "–") else v for k, v in row.items()}
 
 

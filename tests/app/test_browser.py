@@ -30,7 +30,7 @@ from tco.decision.verdict import decide, fleet_text, verdict
 from tests.app.test_app import engine, example
 from tests.conftest import ROOT, level, simple_profile
 from tests.project.test_stands_alone import OUTSIDE
-from ui import charts
+from ui import charts, tables
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -565,8 +565,10 @@ def test_a_distilled_student_is_added_and_its_project_shown(page: Page, app_url:
     expect(button).to_be_enabled()
     button.click()
     settle(page)
-    expect(page.get_by_text("Added ", exact=False).first).to_be_visible()
-    options = [row["option"] for row in results_table(page)]
-    added = next(o for o in options if o.endswith("-distilled") and o != "qwen32-distilled")
+    message = page.get_by_text("Added ", exact=False).first
+    expect(message).to_be_visible()
+    added = re.match(r"Added (\S+), distilled from", message.inner_text()).group(1)
+    assert added.endswith("-distilled") and added != "qwen32-distilled"
+    assert tables.shortened(added) in [row["option"] for row in results_table(page)]  # long ids shortened to fit
     expect(page.get_by_text(f"Distillation project: {added}")).to_be_visible()
     assert_no_exception(page)
