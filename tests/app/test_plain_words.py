@@ -7,6 +7,7 @@ import re
 
 from pricing.gpus import Term
 from tco.records.defaults import DEFAULT_SOURCES
+from ui.options_form import ENGINES, SPECULATION
 from ui.options_table import PRICING, PRICING_CODES
 from ui.tables import DEFAULT_LABELS
 
@@ -20,3 +21,10 @@ def test_every_rental_term_has_words_and_the_words_lead_back_to_it():
     assert set(Term.__args__) <= set(PRICING)
     assert {PRICING_CODES[words] for words in PRICING.values()} == set(PRICING)
     assert not any("_" in words for words in PRICING.values())
+
+
+def test_the_add_form_s_menus_are_words_not_python():
+    """The serving engine's and speculative decoding's menus show words; "None" was Python's name for "none"."""
+    for menu in (ENGINES, SPECULATION):
+        assert not any(label in ("None", "none", "") or "_" in label for label in menu)
+    assert SPECULATION["No speculative decoding"] is None
