@@ -148,8 +148,9 @@ if view.model is not None:
     fitted = view.model
     used = sum(r.in_fit for r in view.rows)
     which = f"all {used}" if used == len(profile.levels) else f"{used} of {len(profile.levels)}"
+    shapes = f"{len(fitted.shapes)} shape{'s' if len(fitted.shapes) != 1 else ''}"
     st.caption(
-        f"Performance model fitted to {which} levels ({len(fitted.shapes)} shape(s)): "
+        f"Performance model fitted to {which} levels ({shapes}): "
         f"expected error ±{(fitted.expected_error or 0):.0%} ({fitted.error_basis}). Lines are its prediction at "
         f"the workload's shape; markers are the measured levels at their own shapes."
     )

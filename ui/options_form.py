@@ -34,8 +34,8 @@ TERMS = {
 NO_MEASUREMENT = "No measurement: transferred from the nearest one, else a roofline estimate"
 ENGINES = {"vLLM": None, "SGLang": "sglang", "TensorRT-LLM": "trt-llm", "ATOM (AMD)": "atom"}
 """The serving engine an option without a profile is estimated for (`Serving.engine`); vLLM is the default."""
-SPECULATION = {"No speculative decoding": None, "MTP (multi-token prediction)": "mtp", "EAGLE-3": "eagle3", "n-gram": "ngram",
-               "Draft model": "draft_model"}  # fmt: skip
+SPECULATION = {"No speculative decoding": None, "MTP (multi-token prediction)": "mtp", "EAGLE-3": "eagle3",
+               "n-gram": "ngram", "Draft model": "draft_model"}  # fmt: skip
 """Speculative decoding the server will run (`Serving.speculative_decoding`)."""
 
 

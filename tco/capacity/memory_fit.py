@@ -60,8 +60,9 @@ class MemoryFit:
 
     def explain(self, context_tokens: float) -> str:
         """The arithmetic, in one line."""
+        gpus = f"{self.gpus} GPU{'s' if self.gpus != 1 else ''}"
         head = (
-            f"{self.gpus} GPU(s): usable {self.usable_gb:,.1f} GB (× {1 - RUNTIME_MARGIN:.2f}), weights "
+            f"{gpus}: usable {self.usable_gb:,.1f} GB (× {1 - RUNTIME_MARGIN:.2f}), weights "
             f"{self.weights_gb:,.1f} GB ({self.precision})"
         )
         if self.kv_bytes_per_sequence is None:

@@ -786,7 +786,7 @@ def test_throughput_page_shows_the_fitted_model_and_the_memory_fit():
     at = open_app("throughput")
     assert_no_failure(at)
     captions = " ".join(c.value for c in at.caption)
-    assert "Performance model fitted to all 52 levels (9 shape(s))" in captions
+    assert "Performance model fitted to all 52 levels (9 shapes)" in captions
     assert "Memory fit:" in captions and "weights 744.0 GB" in captions
     assert any("Predicted knee" in m.value for m in at.markdown)
 

@@ -195,4 +195,4 @@ def test_a_level_whose_throughput_disagrees_with_its_latency_says_why_it_does_no
     assert "measured at 0% cached: 1 req/s (level 1)" in headline
     captions = [c.value for c in at.caption]
     assert any(c.startswith("load level 2 (concurrency 16, 2,000 in / 500 out): 20 req/s reported") for c in captions)
-    assert any(c.startswith("Performance model fitted to 2 of 3 levels (1 shape(s))") for c in captions)
+    assert any(c.startswith("Performance model fitted to 2 of 3 levels (1 shape)") for c in captions)
