@@ -90,7 +90,7 @@ def answer(analysis: Analysis) -> None:
             owned = decision.pair.terminal_value_usd is not None  # servers bought up front: the cash payback
             payback = decision.pair.cash_payback_month if owned else decision.pair.payback_month
             caveat = None if recommendable(decision.hosted) else why_not(decision.hosted)  # a payback that counts
-            not_counted = f". {decision.hosted.id} is not recommended ({caveat}): its payback does not count"
+            uncounted = f". {decision.hosted.id} is not recommended ({caveat}): this payback does not count"
             cols[3].metric(
                 "Self-hosting pays back" + (" (cash)" if owned else ""),
                 f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never",
@@ -100,7 +100,7 @@ def answer(analysis: Analysis) -> None:
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "
                 f"savings stay above zero; never = not within the {months} months"
                 + (f". {payback_text(decision.pair)}" if owned else "")
-                + (not_counted if caveat else ""),
+                + (uncounted if caveat else ""),
             )
         elif decision.compared is not None:  # two of one kind: nothing invested, so no payback; their difference
             a, b = decision.compared
