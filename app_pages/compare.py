@@ -94,7 +94,7 @@ def answer(analysis: Analysis) -> None:
             cols[3].metric(
                 "Self-hosting pays back" + (" (cash)" if owned else ""),
                 f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never",
-                delta=f"not recommended: {caveat}" if caveat else None,
+                delta="not recommended" if caveat else None,  # the reasons in its help: the pill holds ~20 characters
                 delta_color="off",
                 delta_arrow="off",
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "

@@ -989,7 +989,7 @@ def test_the_best_mix_says_nothing_saved_in_words_not_zero_dollars_and_zero_perc
 
 def test_a_payback_of_an_option_that_does_not_count_says_why(catalogues):
     """A pair whose self-hosted option fails the quality gate: its payback is still shown (it is that pair's), with
-    every reason it is not recommended beside it, as the verdict's "Not recommended" lists them."""
+    "not recommended" beside it and every reason in its help, as the verdict's "Not recommended" lists them."""
     mapping = example()
     mapping["quality"] = {**mapping["quality"], "min_score": 90}  # GLM-5's 86 is below it
     at = open_app(s=codec.to_url_token(mapping), pair="glm5-h200,gemini-3.1-pro")
@@ -997,7 +997,8 @@ def test_a_payback_of_an_option_that_does_not_count_says_why(catalogues):
     metric = next(m for m in at.metric if m.label.startswith("Self-hosting pays back"))
     hosted = engine(mapping, catalogues).option("glm5-h200")
     assert hosted.quality_gate == "below" and hosted.slo_met
-    assert metric.proto.delta == "not recommended: below the quality gate"
+    assert metric.proto.delta == "not recommended"  # short enough not to be cut; the reason is in its help
+    assert "glm5-h200 is not recommended (below the quality gate): this payback does not count" in metric.help
     assert "glm5-h200 (below the quality gate)" in at.container(key="verdict-text").markdown[0].value
 
 
