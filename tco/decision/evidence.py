@@ -44,7 +44,8 @@ def mode_note(options: list[OptionResult], benchmark: str | None) -> str:
     return (
         f"The {benchmark_name(benchmark)} scores of {names} are thinking-mode results, priced at the workload's "
         f"{', '.join(f'{t:,}' for t in tokens)} output tokens a task, which may leave out the thinking: give each "
-        "option the output tokens of the mode it is scored in (output_tokens with its basis, or your eval)."
+        "option the output tokens of the mode it is scored in (each option's output tokens a task and their source, "
+        "or your own eval)."
     )
 
 

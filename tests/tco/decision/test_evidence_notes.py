@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from scenario_io.loader import load_scenario, resolve_scenario
@@ -57,3 +58,12 @@ def test_options_on_different_token_bases_are_named(catalogues):
 
 def test_one_basis_for_every_option_says_nothing_about_bases(catalogues):
     assert "not on one basis" not in verdict(_flagship(catalogues))
+
+
+def test_the_thinking_mode_note_names_no_field_of_the_file(catalogues):
+    """The flagship's scores are thinking-mode results priced at the workload's 500 tokens: the note says what to
+    set in words, not the scenario file's field names."""
+    text = verdict(_flagship(catalogues))
+    note = text[text.index("thinking-mode results") :]
+    assert "each option's output tokens a task and their source, or your own eval" in note
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", note.split(". ")[0])  # no output_tokens, no output_tokens_basis
