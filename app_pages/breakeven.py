@@ -8,7 +8,7 @@ from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
 from tco.records.scenario import Finance
 from tco.risk.report import headline_pair
-from ui import charts, forms, state
+from ui import charts, forms, state, tables
 
 data = state.data()
 st.title("Break-even & ROI")
@@ -180,12 +180,9 @@ decline_frame = pd.DataFrame(
         f"{hosted.id} total": [usd(c.self_hosted_total_cost_usd) for c in cases],
     }
 )
-st.dataframe(
+tables.show_table(
     decline_frame,
-    hide_index=True,
-    placeholder="–",
-    width="stretch",
-    column_config={
+    {
         "NPV of savings": st.column_config.TextColumn(
             help=f"NPV of cost of {api.id} minus {hosted.id}'s over the horizon: above zero, self-hosting saves"
         ),

@@ -115,13 +115,7 @@ def answer(analysis: Analysis) -> None:
             f"Peak-to-average {result.assumptions['peak_to_average']:.3g}."
         )
     frame = tables.options_frame(result)
-    st.dataframe(
-        frame.assign(option=frame["option"].map(tables.shortened)),
-        hide_index=True,
-        placeholder="–",
-        width="stretch",
-        column_config=tables.OPTION_COLUMNS,
-    )
+    tables.show_table(frame, tables.OPTION_COLUMNS)
     for err in result.option_errors:
         st.warning(
             f"**{tables.escape_markdown(str(err.id))}** is left out: {tables.escape_markdown(err.error)}",

@@ -6,13 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from datafiles import InputError
-from pricing.gpus import BASIS_WORDS
+from pricing.gpus import BASIS_WORDS, TERM_WORDS
 from pricing.listing import data_date_text
 from pricing.refresh import DEFAULT_URL, RefreshError, update_prices
 from scenario_io import codec
 from ui import forms, loaders, options_table, overrides, state, tables
 
-SOURCE_CHARS = 48
 """A GPU offer's source in the table is cut to this (a "large" column); the expander below holds each in full."""
 API_COLUMNS = ("provider", "model", "input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok", "tiered",
                "price_since", "source")  # fmt: skip
@@ -40,58 +39,54 @@ with api_tab:
             frame["provider"].str.contains(needle, regex=False)
             | frame["model"].str.lower().str.contains(needle, regex=False)
         ]
-    st.dataframe(
-        frame[[c for c in API_COLUMNS if c in frame.columns]],
-        hide_index=True,
-        placeholder="–",
-        width="stretch",
-        column_config={
+    one_source = frame["source"].nunique() <= 1  # the catalogue alone: said once, under the table
+    tables.show_table(
+        frame[[c for c in API_COLUMNS if c in frame.columns and not (c == "source" and one_source)]],
+        {
             "input_usd_per_mtok": st.column_config.NumberColumn(
-                "input $/Mtok", format="$%.3f", help="US dollars per million prompt tokens"
+                "input $/M", format="$%.3f", help="US dollars per million prompt tokens"
             ),
             "cached_input_usd_per_mtok": st.column_config.NumberColumn(
-                "cached input $/Mtok", format="$%.3f", help="Per million prompt tokens read from the provider's cache"
+                "cached $/M", format="$%.3f", help="Per million prompt tokens read from the provider's cache"
             ),
             "output_usd_per_mtok": st.column_config.NumberColumn(
-                "output $/Mtok", format="$%.3f", help="Per million generated tokens"
+                "output $/M", format="$%.3f", help="Per million generated tokens"
             ),
             "tiered": st.column_config.CheckboxColumn(
                 help="The price changes with the prompt's length (the rate shown is the first tier)"
             ),
             "source": st.column_config.TextColumn(
-                width="medium", help="genai-prices (the catalogue), or an override row with its own source"
+                help="genai-prices (the catalogue), or an override row with its own source"
             ),
             "price_since": st.column_config.DateColumn(
-                "price since",
+                "since",
                 help="The day this price took effect, as the price data records it (–: the data gives no date)",
             ),
         },
+        middle=("model",),
+        min_px={"model": 220},
     )
     st.caption(
-        f"{len(frame):,} of {len(rows):,} rows; USD per million tokens, list prices in force today. "
-        f"{cat.prices.version}: {data_date_text(cat.prices, dt.date.today())}."
+        f"{len(frame):,} of {len(rows):,} rows; USD per million tokens, list prices in force today"
+        + (f", every one from {frame['source'].iloc[0]}" if one_source and len(frame) else "")
+        + f". {cat.prices.version}: {data_date_text(cat.prices, dt.date.today())}."
     )
 
 with gpu_tab:
     offers = pd.DataFrame(loaders.gpu_offers())
     shown = offers.assign(
-        source=offers["source"].map(lambda s: tables.short_text(s, SOURCE_CHARS)),
-        term=offers["term"].map(lambda t: options_table.PRICING.get(t, t)),
+        term=offers["term"].map(lambda t: TERM_WORDS.get(t, "buy" if t == "owned" else t)),
         basis=offers["basis"].map(lambda b: BASIS_WORDS.get(b, b)),
     )
-    st.dataframe(
+    tables.show_table(
         shown[[c for c in GPU_COLUMNS if c in shown.columns]],
-        hide_index=True,
-        placeholder="–",
-        width="stretch",
-        column_config={
+        {
             "gpu": "GPU",
-            "provider": st.column_config.TextColumn(width=270),
             "term": st.column_config.TextColumn(
                 help="On demand: by the hour, stop any time; reserved: committed for 1 or 3 years at a lower rate; "
                 "spot: cheaper but can be taken back"
             ),
-            "usd_per_gpu_hour": st.column_config.NumberColumn("$/GPU-hour", format="$%.2f"),
+            "usd_per_gpu_hour": st.column_config.NumberColumn("$/GPU-h", format="$%.2f", help="Per GPU, an hour"),
             "gpus_per_unit": st.column_config.NumberColumn(
                 "GPUs", help="GPUs per unit: in the instance rented, or in the server bought"
             ),
@@ -101,10 +96,14 @@ with gpu_tab:
                 "or our estimate from the cited sources"
             ),
             "as_of": st.column_config.DateColumn("as of", help="The day the price was read or quoted"),
-            "source": st.column_config.TextColumn(width="large", help="Where the price comes from; in full below"),
+            "source": st.column_config.TextColumn(help="Where the price comes from; in full below"),
         },
+        wrap=True,
     )
-    st.caption("Add your own quotes in pricing/data/gpus.yaml, or as a custom $/GPU-hour on an option.")
+    st.caption(
+        "Your own quote: on Compare's Options tab, set an option's pricing to 'rent at your own $/GPU-h' and type "
+        "it in; a scenario file takes it as `usd_per_gpu_hour`."
+    )
     with st.expander("Every source in full"):
         cited: dict[str, list[str]] = {}
         for row in offers.itertuples():

@@ -90,7 +90,7 @@ result = analysis.result
 front = pareto_front([o.usd_per_request for o in result.options], [o.quality_score for o in result.options])
 charts.show(charts.quality_scatter(result.options, front, analysis.scenario.quality.min_score, benchmark),
             "cost-vs-quality")  # fmt: skip
-st.dataframe(
+tables.show_table(
     pd.DataFrame(
         [
             {
@@ -102,29 +102,41 @@ st.dataframe(
                 "output tokens/task": o.output_tokens_per_request,
                 "success rate": o.success_rate,
                 "cost of pass": o.cost_of_pass_usd,
-                "cost of pass, 95% CI": (
+                "95% interval": (
                     f"${o.cost_of_pass_ci_usd[0]:.5f}–"
                     + (f"${o.cost_of_pass_ci_usd[1]:.5f}" if o.cost_of_pass_ci_usd[1] is not None else "∞")
                     if o.cost_of_pass_ci_usd
                     else None
                 ),
-                "on the frontier": i in front,
+                "frontier": i in front,
             }
             for i, o in enumerate(result.options)
         ]
     ),
-    hide_index=True,
-    placeholder="–",
-    width="stretch",
-    column_config={
-        "$/task": st.column_config.NumberColumn(format="$%.5f"),
-        "cost of pass": st.column_config.NumberColumn(format="$%.5f"),
-        "success rate": st.column_config.NumberColumn(format="%.2f"),
-        "output tokens/task": st.column_config.NumberColumn(format="%.0f"),
+    {
+        "score": st.column_config.NumberColumn(format="%g", help=f"Its {benchmark} score, the one the gate reads"),
         "measured by": st.column_config.TextColumn(
-            width="large", help="Who measured the score that decides the gate; the sources in full below the table"
+            help="Who measured the score that decides the gate; the sources in full below the table"
+        ),
+        "gate": st.column_config.TextColumn(help="Whether the score passes the quality gate set above"),
+        "$/task": st.column_config.NumberColumn(format="$%.5f", help="What one request costs, in the first month"),
+        "output tokens/task": st.column_config.NumberColumn(
+            "tokens/task", format="%.0f", help="Output tokens per request (reasoning included) the cost is computed at"
+        ),
+        "success rate": st.column_config.NumberColumn(
+            "success", format="%.2f", help="Share of your own eval's tasks it passed (set in the table above)"
+        ),
+        "cost of pass": st.column_config.NumberColumn(
+            format="$%.5f", help="Dollars per successful task: $/task ÷ success rate"
+        ),
+        "95% interval": st.column_config.TextColumn(
+            help="The cost of pass's 95 % interval, from the number of tasks in your eval"
+        ),
+        "frontier": st.column_config.CheckboxColumn(
+            help="On the cost–quality frontier: no other option is both cheaper and better"
         ),
     },
+    wrap=True,
 )
 sources: dict[str, list[str]] = {}
 for o in result.options:
@@ -139,14 +151,21 @@ st.subheader("Every score, with who measured it")
 records = [
     {"option": o.id, "benchmark": BENCHMARKS.get(r["benchmark"], (r["benchmark"], ""))[0], "score": r["score"],
      "as of": r["as_of"], "mode": r["mode"],
-     "who": provenance_label(r) + ("" if r.get("verified", True) else " (unverified: not used by the gate)"),
-     "source": r["source"], "category": BENCHMARKS.get(r["benchmark"], ("", "other"))[1], "url": r["url"],
+     "who": ("" if r.get("verified", True) else "unverified, not used by the gate: ") + provenance_label(r),
+     "source": r["source"], "url": r["url"],
      "note": r["note"]}
     for o in result.options for r in o.quality_records
 ]  # fmt: skip
 if records:
-    st.dataframe(pd.DataFrame(records), hide_index=True, placeholder="–", width="stretch",
-                 column_config={"url": st.column_config.LinkColumn()})  # fmt: skip
+    tables.show_table(
+        pd.DataFrame(records),
+        {
+            "url": st.column_config.LinkColumn("link", display_text="open", help="The source's web page"),
+            "note": st.column_config.TextColumn(help="What the source says about the run (settings, caveats)"),
+            "source": st.column_config.TextColumn(help="The table or page the score was read from"),
+        },
+        wrap=True,
+    )
 unscored = [o.id for o in result.options if o.quality_score is None]
 if unscored:
     st.caption(f"Not on the chart (no {benchmark} score): {', '.join(unscored)}. Import or run your own eval above.")

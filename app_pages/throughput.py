@@ -165,7 +165,10 @@ with right:
     charts.show(charts.pareto(view, "Throughput per GPU vs speed per user"), "throughput-pareto")
 levels = tables.frame(view.rows)
 levels["index"] += 1  # load levels counted from 1, as in the text above
-st.dataframe(levels, hide_index=True, placeholder="–", width="stretch", column_config=tables.LEVEL_COLUMNS)
+for tab, columns in zip(st.tabs(list(tables.LEVEL_TABLES)), tables.LEVEL_TABLES.values(), strict=True):
+    with tab:
+        kept = [c for c in columns if c == "index" or levels[c].notna().any()]
+        tables.show_table(levels[kept], {c: tables.LEVEL_COLUMNS[c] for c in kept}, wrap="why_not" in kept)
 if view.roofline is not None:
     estimate = view.roofline
     text = f"{estimate.req_per_s:.3g} req/s per replica" if estimate.req_per_s else "cannot meet the SLO"

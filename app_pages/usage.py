@@ -10,7 +10,7 @@ import streamlit as st
 
 from datafiles import InputError
 from pricing import PriceBook, load_overrides
-from ui import loaders, state, usage_charts
+from ui import loaders, state, tables, usage_charts
 from usage.report import UsageReport, analyse, growth_text, provenance, scenario_mapping
 from usage.sources import SOURCE_NAMES
 
@@ -124,7 +124,7 @@ recon = pd.DataFrame(
     ]
 )
 money = {c: st.column_config.NumberColumn(format="dollar") for c in ("reported $", "our prices $", "difference $")}
-st.dataframe(recon, hide_index=True, placeholder="–", column_config={
+tables.show_table(recon, {
     **money, "difference": st.column_config.NumberColumn(
         format="percent", help="Our prices minus the reported spend, as a share of the reported spend.")})  # fmt: skip
 st.caption(f"Our prices: {report.price_version}, list prices (no batch or negotiated discount).")
@@ -154,4 +154,4 @@ shares = {
 }  # fmt: skip
 tokens = {c: st.column_config.NumberColumn(format="localized", help="Tokens per request.")
           for c in shapes.columns if c.startswith(("mean ", "input "))}  # fmt: skip
-st.dataframe(shapes, hide_index=True, placeholder="–", column_config={**shares, **tokens})
+tables.show_table(shapes, {**shares, **tokens}, middle=("model",))

@@ -275,7 +275,7 @@ def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
         figure.add_annotation(x=0 if i % 2 == 0 else 1, xref="x domain", y=float(np.log10(bound)), yref="y",
                               text=f"SLO {name} ≤ {bound:g} s", showarrow=False, yanchor="bottom",
                               xanchor="left" if i % 2 == 0 else "right", font={"color": "red", "size": 11},
-                              bgcolor="rgba(255,255,255,0.6)")  # fmt: skip  # markers show through
+                              bgcolor="rgba(255,255,255,0.85)")  # fmt: skip  # the label reads over markers
 
 
 def pareto(view: ProfileView, title: str) -> go.Figure:

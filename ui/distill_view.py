@@ -3,12 +3,13 @@ against staying on the teacher with the quality gap beside it, and the payback c
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from tco.decision.verdict import usd
 from tco.records.results import OptionResult, ScenarioResult
-from ui import charts, tables
+from ui import charts, table_fit, tables
 
 
 def payback_chart(months: list[str], student: OptionResult, teacher: OptionResult) -> go.Figure:
@@ -70,14 +71,15 @@ def render(result: ScenarioResult) -> None:
                 + _gap_points(d.get("quality_score_gap")),
             )
             parts = student.project_breakdown_usd
-            st.dataframe(
-                [
-                    {"part": k, "USD": round(v, 2), "share": f"{v / student.one_time_cost_usd:.0%}" if v else "0%"}
-                    for k, v in parts.items()
-                ],
-                hide_index=True,
-                placeholder="–",
-                column_config={"USD": st.column_config.NumberColumn("USD", format="dollar")},
+            tables.show_table(
+                pd.DataFrame(
+                    [
+                        {"part": k, "USD": round(v, 2), "share": f"{v / student.one_time_cost_usd:.0%}" if v else "0%"}
+                        for k, v in parts.items()
+                    ]
+                ),
+                {"USD": st.column_config.NumberColumn("USD", format="dollar")},
+                budget_px=table_fit.EXPANDER_PX,
             )
             st.caption(
                 tables.escape_markdown(

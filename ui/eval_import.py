@@ -20,7 +20,7 @@ import streamlit as st
 from datafiles import InputError
 from evals.records import EvalSummary
 from scenario_io.eval_ref import eval_fields
-from ui import forms, loaders, state
+from ui import forms, loaders, state, table_fit, tables
 
 TABLE = "quality.table"
 """The Quality page's editable table of success rate, n and output tokens (ui.forms.table_editor)."""
@@ -131,8 +131,8 @@ def section(options: list[dict[str, Any]]) -> None:
     evals = state.uploaded_evals()
     if not evals:
         return
-    st.dataframe(imported_table(), hide_index=True, placeholder="–", width="stretch",
-                 column_config={"success rate": st.column_config.NumberColumn(format="%.3f")})  # fmt: skip
+    tables.show_table(imported_table(), {"success rate": st.column_config.NumberColumn(format="%.3f")},
+                      budget_px=table_fit.EXPANDER_PX)  # fmt: skip
     choices = [(name, i) for name, rows in evals.items() for i in range(len(rows))]
     cols = st.columns([3, 2, 1], vertical_alignment="bottom")
     chosen = cols[0].selectbox(

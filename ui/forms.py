@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from tco.records.defaults import DEFAULT_SOURCES
-from ui import state
+from ui import state, table_fit
 
 
 def key(name: str) -> str:
@@ -87,7 +87,8 @@ def number(
 
 def table_editor(name: str, build: Callable[[], pd.DataFrame], *, placeholder: str = "", **kwargs: Any) -> pd.DataFrame:
     """An `st.data_editor` whose edits survive reruns and page changes. An empty cell shows `placeholder` (blank by
-    default: Streamlit would draw a grey "None" there).
+    default: Streamlit would draw a grey "None" there); each column as wide as its header, cells and choices
+    (`ui.table_fit.editor_widths`).
 
     The editor's input table is built from the scenario once and kept (`<name>.base`): handing it a
     table rebuilt from its own output would apply the edits twice. When the editor was not drawn on
@@ -97,9 +98,9 @@ def table_editor(name: str, build: Callable[[], pd.DataFrame], *, placeholder: s
     editor, base = key(name), key(f"{name}.base")
     if editor not in st.session_state or base not in st.session_state:
         st.session_state[base] = build()
-    return st.data_editor(
-        st.session_state[base], key=editor, hide_index=True, width="stretch", placeholder=placeholder, **kwargs
-    )
+    frame = st.session_state[base]
+    kwargs["column_config"] = table_fit.editor_widths(frame, kwargs.get("column_config") or {}, placeholder=placeholder)
+    return st.data_editor(frame, key=editor, hide_index=True, width="stretch", placeholder=placeholder, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from reports.mix import draws_text, mix_monthly_csv, robustness_text
 from tco.decision.verdict import usd
 from tco.portfolio.robustness import MIX_CASES, MIX_DRAWS, expected_seconds
 from tco.records.scenario import MIX_INGREDIENTS, Portfolio
-from ui import charts, mix_charts, state
+from ui import charts, mix_charts, state, table_fit, tables
 from ui.state import Analysis
 
 INGREDIENT_WORDS = {
@@ -76,7 +76,7 @@ def results(analysis: Analysis) -> None:
           "what it is": INGREDIENT_WORDS[i].split(": ", 1)[1]} for i, v in mix.ingredient_savings_usd.items()]
     )  # fmt: skip
     st.caption("What each ingredient is worth: the NPV the mix would cost more without it, the others kept.")
-    st.dataframe(worth, hide_index=True, placeholder="–", width="stretch")
+    tables.show_table(worth)
     months = len(mix.monthly_cost_usd)
     month = st.slider("Month shown", 1, months, 1, key="mix.month") if months > 1 else 1
     left, right = st.columns(2)
@@ -89,7 +89,7 @@ def results(analysis: Analysis) -> None:
                                f"GPUs, month {months}": f"{f.gpus_by_month[-1]:g}",
                                "busy": f"{min(f.utilization_by_month):.0%}–{max(f.utilization_by_month):.0%}"}
                               for f in mix.fleet])  # fmt: skip
-        st.dataframe(fleet, hide_index=True, placeholder="–", width="stretch")
+        tables.show_table(fleet)
     with st.expander("Does the mix hold when the inputs move?"):
         seconds = expected_seconds(mix.solver["seconds"], MIX_CASES)
         st.caption("Each input alone at each end of the Risk page's ranges; the mix and the best single option solved "
@@ -100,11 +100,11 @@ def results(analysis: Analysis) -> None:
             st.session_state["mix.checked"] = analysis.key
             cases = state.mix_cases(analysis)
             st.markdown(robustness_text(cases))
-            st.dataframe(pd.DataFrame([{"input": c.input, "at": c.value, "mix, NPV": usd(c.mix_npv_cost_usd),
-                                        "best single": f"{c.best_single_option} {usd(c.best_single_npv_cost_usd)}",
-                                        "the mix saves": usd(c.saving_usd),
-                                        "still recommended": "yes" if c.still_recommended else "no"}
-                                       for c in cases]), hide_index=True, placeholder="–", width="stretch")  # fmt: skip
+            tables.show_table(pd.DataFrame([{"input": c.input, "at": c.value, "mix, NPV": usd(c.mix_npv_cost_usd),
+                                             "best single": f"{c.best_single_option} {usd(c.best_single_npv_cost_usd)}",
+                                             "the mix saves": usd(c.saving_usd),
+                                             "still recommended": "yes" if c.still_recommended else "no"}
+                                            for c in cases]), budget_px=table_fit.EXPANDER_PX)  # fmt: skip
         drawn = st.session_state.get("mix.drawn") == analysis.key
         seconds = expected_seconds(mix.solver["seconds"], MIX_DRAWS)
         if st.button(f"Draw every input together ({MIX_DRAWS} draws, about {seconds:.0f} s)", key="mix.draw") \

@@ -25,17 +25,17 @@ COLUMNS = (
 NUMERIC = COLUMNS[2:7]
 COLUMN_CONFIG = {
     "discount_share": st.column_config.NumberColumn(
-        "discount (0-1)", min_value=0.0, max_value=0.99, format="%.2f",
-        help="Your negotiated discount off the list price, as a share: 0.2 is 20 % off"),
+        "discount", min_value=0.0, max_value=0.99, format="%.2f",
+        help="Your negotiated discount off the list price, as a share from 0 to 1: 0.2 is 20 % off"),
     "batch_discount": st.column_config.NumberColumn(
-        "batch discount (0-1)", min_value=0.0, max_value=0.99,
-        help="The discount for batch (asynchronous) requests, as a share"),
+        "batch disc.", min_value=0.0, max_value=0.99, format="%.2f",
+        help="The discount for batch (asynchronous) requests, as a share from 0 to 1"),
     "input_usd_per_mtok": st.column_config.NumberColumn(
-        "input $/Mtok", format="$%.3f", help="Your price per million prompt tokens (blank: the list price)"),
+        "input $/M", format="$%.3f", help="Your price per million prompt tokens (blank: the list price)"),
     "output_usd_per_mtok": st.column_config.NumberColumn(
-        "output $/Mtok", format="$%.3f", help="Your price per million generated tokens (blank: the list price)"),
+        "output $/M", format="$%.3f", help="Your price per million generated tokens (blank: the list price)"),
     "cache_read_usd_per_mtok": st.column_config.NumberColumn(
-        "cached input $/Mtok", format="$%.3f",
+        "cached $/M", format="$%.3f",
         help="Your price per million prompt tokens read from the cache (blank: the list price)"),
     "source": st.column_config.TextColumn(help="Where your price comes from: a contract, a quote"),
     "as_of": st.column_config.DateColumn("as of", help="The day the price was agreed or read"),

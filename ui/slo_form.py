@@ -15,6 +15,7 @@ from ui.forms import NumberField, default_help, key, number_fields, table_editor
 
 SLO_METRICS = {"TTFT": "ttft", "ITL": "itl", "E2E": "e2e"}
 PERCENTILES = ("p50", "p90", "p99")
+PERCENTILE_WORDS = {"p50": "median (50th percentile)", "p90": "90th percentile", "p99": "99th percentile"}
 BOUND_RANGE_S = (
     next(m.ge for m in Seconds.__metadata__[0].metadata if hasattr(m, "ge")),
     next(m.le for m in Seconds.__metadata__[0].metadata if hasattr(m, "le")),
@@ -58,7 +59,16 @@ def render(data: dict[str, Any]) -> None:
         lambda: _slo_frame(slo),
         placeholder="no bound",
         disabled=["metric"],
-        column_config={p: st.column_config.NumberColumn(f"{p} (s)", min_value=0.0, format="%g") for p in PERCENTILES},
+        column_config={
+            p: st.column_config.NumberColumn(
+                f"{p} (s)",
+                min_value=0.0,
+                format="%g",
+                help=f"The bound, in seconds, on the {PERCENTILE_WORDS[p]}: {p} ≤ bound means "
+                f"{'half' if p == 'p50' else p.removeprefix('p') + ' %'} of requests are at or under it",
+            )
+            for p in PERCENTILES
+        },
     )
     data["slo"], refused = read_bounds(edited.to_dict("records"), slo)
     if refused:

@@ -13,83 +13,98 @@ from tco import ScenarioResult
 from tco.decision.verdict import STATUS_WORDS, decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.results import OptionResult
+from ui import table_fit
 
 OPTION_COLUMNS = {
     "option": st.column_config.TextColumn(
         "option",
-        width=146,
         help="The option's name in the scenario (a long one shortened in the middle to fit; the "
         "Options tab and the notes have it whole)",
     ),
-    "status": st.column_config.TextColumn(
-        "status", width=106, help="; ".join(f"{k}: {v}" for k, v in STATUS_WORDS.items())
-    ),
+    "status": st.column_config.TextColumn("status", help="; ".join(f"{k}: {v}" for k, v in STATUS_WORDS.items())),
     "$/month": st.column_config.TextColumn(
         "$/month",
-        width=82,
         help="What it costs a month, on average over the horizon (growth and price changes "
         "included; one-time costs such as setup are in the NPV of cost instead)",
     ),
-    "$/task": st.column_config.TextColumn("$/task", width=62, help="What one request costs, in the first month"),
+    "$/task": st.column_config.TextColumn("$/task", help="What one request costs, in the first month"),
     "NPV of cost": st.column_config.TextColumn(
         "NPV of cost",
-        width=90,
         help="Everything it costs over the horizon, one-time costs included, in today's "
         "dollars (later months discounted at the scenario's rate). Lower is better: the options are ranked by it",
     ),
     "$/Mtok": st.column_config.TextColumn(
-        "$/Mtok", width=56, help="Dollars per million tokens, input and output together, in the first month"
+        "$/Mtok", help="Dollars per million tokens, input and output together, in the first month"
     ),
     "GPUs": st.column_config.TextColumn(
-        "GPUs", width=80, help="GPUs paid for in the first month; the fleet is explained in words under the table"
+        "GPUs", help="GPUs paid for in the first month; the fleet is explained in words under the table"
     ),
     "GPU use": st.column_config.TextColumn(
         "GPU use",
-        width=56,
         help="How busy the paid GPUs are on average in the first month (load ÷ capacity): "
         "low use means capacity bought for the peak, the SLO or whole servers",
     ),
     "quality": st.column_config.TextColumn(
-        "quality", width=80, help="Its score on the quality gate's benchmark, and whether it passes the gate"
+        "quality", help="Its score on the quality gate's benchmark, and whether it passes the gate"
     ),
     "capacity": st.column_config.TextColumn(
         "capacity",
-        width=116,
         help="Where each fleet's throughput comes from: measured (a load test), published (a "
         "vendor's or third party's sweep), modelled (fitted between measured shapes), transferred (measured on "
         "another GPU or a sibling model, scaled), estimated (from the hardware alone); ± is the error to expect. "
         "provider: an API, the provider runs it",
     ),
 }
+LATENCY_WORDS = {"ttft": "Time to first token", "itl": "Time between output tokens", "e2e": "Whole request"}
 LEVEL_COLUMNS = {
-    "index": st.column_config.NumberColumn("load level"),
-    "concurrency": st.column_config.NumberColumn("concurrency"),
-    "request_rate": st.column_config.NumberColumn("request rate (req/s)"),
-    "input_tokens": st.column_config.NumberColumn("input tokens", format="%.0f"),
-    "output_tokens": st.column_config.NumberColumn("output tokens", format="%.0f"),
-    "req_per_s": st.column_config.NumberColumn("requests/s measured", format="%.3g"),
-    "model_req_per_s": st.column_config.NumberColumn("requests/s, model", format="%.3g"),
-    "output_tokens_per_s_per_gpu": st.column_config.NumberColumn("output tokens/s per GPU", format="%.0f"),
-    "tokens_per_s_per_user": st.column_config.NumberColumn("tokens/s per user", format="%.1f"),
+    "index": st.column_config.NumberColumn("level", help="The load level, counted from 1 as in the text above"),
+    "concurrency": st.column_config.NumberColumn("concurrency", help="Requests kept in flight at this level"),
+    "request_rate": st.column_config.NumberColumn("arrivals/s", help="Requests sent a second (open-loop runs)"),
+    "input_tokens": st.column_config.NumberColumn("input", format="%.0f", help="Mean input tokens per request"),
+    "output_tokens": st.column_config.NumberColumn("output", format="%.0f", help="Mean output tokens per request"),
+    "req_per_s": st.column_config.NumberColumn("req/s", format="%.3g", help="Requests/s measured"),
+    "model_req_per_s": st.column_config.NumberColumn(
+        "req/s, model", format="%.3g", help="Requests/s the performance model predicts at this level's shape and load"
+    ),
+    "output_tokens_per_s_per_gpu": st.column_config.NumberColumn(
+        "tokens/s/GPU", format="%.0f", help="Output tokens/s per GPU measured"
+    ),
+    "tokens_per_s_per_user": st.column_config.NumberColumn(
+        "tokens/s/user", format="%.1f", help="Output tokens/s each request sees: its speed"
+    ),
     **{
-        f"{m}_{p}_s": st.column_config.NumberColumn(f"{m.upper()} {p} (s)", format="%.3g")
+        f"{m}_{p}_s": st.column_config.NumberColumn(
+            f"{m.upper()} {p} (s)",
+            format="%.3g",
+            help=f"{LATENCY_WORDS[m]}, {p}: {'half' if p == 'p50' else '99 %'} of requests at or below it",
+        )
         for m in ("ttft", "itl", "e2e")
         for p in ("p50", "p99")
     },
-    "requests_failed": st.column_config.NumberColumn("failed requests"),
+    "requests_failed": st.column_config.NumberColumn("failed", help="Requests that failed at this level"),
     "in_fit": st.column_config.CheckboxColumn(
         "in the model",
         help="Levels the performance model is fitted to: no failed request, and requests/s that "
         "agree with the level's own concurrency and latency",
     ),
-    "meets_slo": st.column_config.CheckboxColumn("meets the SLO"),
-    "why_not": st.column_config.TextColumn("why it does not count", width="large"),
+    "meets_slo": st.column_config.CheckboxColumn("meets SLO", help="Within every bound of the scenario's SLO"),
+    "why_not": st.column_config.TextColumn("why it does not count", help="Why the model leaves the level out"),
     "roofline_output_tokens_per_s_per_gpu": st.column_config.NumberColumn(
-        "physical ceiling, output tokens/s per GPU", format="%.0f"
+        "ceiling tokens/s/GPU",
+        format="%.0f",
+        help="The physical ceiling: output tokens/s per GPU the GPUs' compute and memory bandwidth allow",
     ),
-    "implausible": st.column_config.CheckboxColumn("above the ceiling"),
+    "implausible": st.column_config.CheckboxColumn("above ceiling", help="Measured above the physical ceiling"),
 }
 """The Throughput page's levels: words and units for the record's field names."""
+LEVEL_TABLES = {
+    "Throughput": ("index", "concurrency", "request_rate", "input_tokens", "output_tokens", "req_per_s",
+                   "model_req_per_s", "output_tokens_per_s_per_gpu", "tokens_per_s_per_user"),
+    "Latency": ("index", "concurrency", *(f"{m}_{p}_s" for m in ("ttft", "itl", "e2e") for p in ("p50", "p99"))),
+    "Checks": ("index", "concurrency", "requests_failed", "in_fit", "meets_slo", "roofline_output_tokens_per_s_per_gpu",
+               "implausible", "why_not"),
+}  # fmt: skip
+"""The levels table in three parts that each fit a laptop's page; a column empty on every level is left out."""
 
 
 def throughput_basis(option: OptionResult) -> str:
@@ -100,25 +115,6 @@ def throughput_basis(option: OptionResult) -> str:
         return option.capacity_basis
     error = f" ±{cap['expected_error']:.0%}" if cap.get("expected_error") else ""
     return f"{cap['method']}{error}"
-
-
-def short_text(text: str, limit: int = 30) -> str:
-    """`text` short enough for a table cell: up to its first clause break (" (", "; ", ", ") when that leaves a
-    readable head, else cut at a word with "…"; the caller writes the full text where the reader can see it.
-
-    >>> short_text("AWS EC2 Capacity Blocks pricing page, $39.33/instance-hour"), short_text("gpu.blog price survey")
-    ('AWS EC2 Capacity Blocks…', 'gpu.blog price survey')
-    >>> short_text("deploybase.ai RunPod table (2026-05)")
-    'deploybase.ai RunPod table'
-    """
-    if len(text) <= limit:
-        return text
-    for mark in (" (", "; ", ", "):
-        head = text.split(mark, 1)[0]
-        if 8 <= len(head) <= limit:
-            return head
-    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip(",;:( ") + "…"
 
 
 MARKDOWN_MARKUP = re.compile(r"(\\|\$|<|!(?=\[)|\](?=[(\[]))")
@@ -154,23 +150,6 @@ def _gpus(count: float | None) -> str:
     if not count:
         return "–"
     return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
-
-
-OPTION_CHARS = 18
-"""Characters the options table's option column shows whole: 130 px of text at 146 px less the grid's padding, about
-7 px a character in the grid's font (tests/app/test_browser.py's `cut_cells` measures them in Chromium)."""
-
-
-def shortened(text: str, chars: int = OPTION_CHARS) -> str:
-    """`text` cut in the middle to `chars` characters, both ends kept (an id's model and its GPU or term).
-
-    >>> shortened("llama-3.3-70b-instruct-h100-on_demand"), shortened("glm5-b200")
-    ('llama-3.…on_demand', 'glm5-b200')
-    """
-    if len(text) <= chars:
-        return text
-    tail = chars // 2
-    return f"{text[: chars - 1 - tail]}…{text[-tail:]}"
 
 
 def options_frame(result: ScenarioResult) -> pd.DataFrame:
@@ -221,6 +200,25 @@ def fleets(result: ScenarioResult) -> list[str]:
     return [f"{o.id}: {fleet_text(o, result.assumptions)}" for o in ranked(result) if o.kind != "api"]
 
 
+def show_table(
+    frame: pd.DataFrame,
+    config: dict[str, Any] | None = None,
+    budget_px: float = table_fit.TABLE_PX,
+    middle: tuple[str, ...] = ("option", "id"),
+    min_px: dict[str, float] | None = None,
+    wrap: bool = False,
+    **kwargs: Any,
+) -> None:
+    """`frame` drawn read-only and laid out to fit the page (`ui.table_fit.fit`): no column wider than its share, no
+    cell cut without "…", no sideways scrolling at 1280 px; empty cells as "–". `wrap`: long texts (sources,
+    reasons) wrap on up to three lines before any is shortened."""
+    lines = table_fit.WRAP_LINES if wrap else 1
+    shown, shown_config = table_fit.fit(frame, config or {}, budget_px, middle, min_px=min_px, lines=lines)
+    if wrap:
+        kwargs["row_height"] = table_fit.WRAP_ROW_PX
+    st.dataframe(shown, hide_index=True, placeholder="–", width="stretch", column_config=shown_config, **kwargs)
+
+
 def frame(records: list[Any]) -> pd.DataFrame:
     """Dataclass records as a table, one column per field."""
     return pd.DataFrame([r.__dict__ for r in records])
@@ -265,12 +263,10 @@ DEFAULT_LABELS = {
 
 def assumptions(result: ScenarioResult) -> None:
     with st.expander("Defaults and their sources"):
-        st.dataframe(
+        show_table(
             pd.DataFrame({"default": [DEFAULT_LABELS.get(k, k) for k in DEFAULT_SOURCES],
                           "value and source": list(DEFAULT_SOURCES.values()),
                           "in a scenario file": list(DEFAULT_SOURCES)}),
-            hide_index=True,
-            placeholder="–",
-            width="stretch",
+            budget_px=table_fit.EXPANDER_PX,
         )  # fmt: skip
         st.caption(f"Months: {result.assumptions['months'][0]} to {result.assumptions['months'][-1]}")

@@ -228,8 +228,12 @@ def render(data: dict[str, Any]) -> None:
         num_rows="dynamic",
         column_config={
             "share": st.column_config.NumberColumn("share", min_value=0.0, max_value=1.0, format="%.2f"),
-            "input_tokens": st.column_config.NumberColumn("input tokens", min_value=1.0, format="%.0f"),
-            "output_tokens": st.column_config.NumberColumn("output tokens", min_value=1.0, format="%.0f"),
+            "input_tokens": st.column_config.NumberColumn(
+                "input", min_value=1.0, format="%.0f", help="Mean input tokens per request, cached ones included"
+            ),
+            "output_tokens": st.column_config.NumberColumn(
+                "output", min_value=1.0, format="%.0f", help="Mean output tokens per request, reasoning included"
+            ),
             "cached_input_share": st.column_config.NumberColumn(
                 "cached share",
                 min_value=0.0,
@@ -238,13 +242,13 @@ def render(data: dict[str, Any]) -> None:
                 help="Share of input tokens read from cache",
             ),
             "cache_write_tokens": st.column_config.NumberColumn(
-                "cache-write tokens", min_value=0.0, format="%.0f", help="Input tokens written to the cache per request"
+                "cache writes", min_value=0.0, format="%.0f", help="Input tokens written to the cache per request"
             ),
             "batch_share": st.column_config.NumberColumn(
                 "batch share", min_value=0.0, max_value=1.0, format="%.2f", help="Share sent through batch APIs"
             ),
             GATE: st.column_config.NumberColumn(
-                "own gate (min score)",
+                "own gate",
                 min_value=0.0,
                 max_value=100.0,
                 format="%g",

@@ -6,17 +6,16 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.app import test_browser as ui
-from tests.app.test_app import engine, example
+from tests.app.test_app import engine, example, same_option
 from tests.app.test_browser import (
     DESKTOP,
     LAPTOP,
     SCREENSHOTS,
     assert_no_exception,
-    cut_cells,
     results_table,
     settle,
+    tables_scrolling_sideways,
 )
-from ui.tables import shortened
 
 app_url, browser, page = ui.app_url, ui.browser, ui.page  # the same fixtures: a server of our own, Chromium, a tab
 
@@ -61,8 +60,8 @@ def test_an_open_model_served_by_sglang_with_mtp_from_the_form(page: Page, app_u
         expect(page.get_by_text("Added llama-3.3-70b-instruct-h100", exact=False).first).to_be_visible()
         rows = results_table(page)
         added = next(r for r in rows if r["option"] not in before)
-        assert added["option"] == shortened("llama-3.3-70b-instruct-h100-on_demand") == "llama-3.…on_demand"
-        assert not cut_cells(page, rows), cut_cells(page, rows)  # the long id fits its column, shortened
+        assert same_option(added["option"], "llama-3.3-70b-instruct-h100-on_demand")
+        assert not tables_scrolling_sideways(page), tables_scrolling_sideways(page)
         assert_no_exception(page)
     # what the form made, computed by the engine: the SGLang + MTP estimate serves more than SGLang alone
     base = {"kind": "self_hosted", "model": "llama-3.3-70b-instruct", "gpu": "H100", "term": "on_demand",

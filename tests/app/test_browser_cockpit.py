@@ -21,7 +21,15 @@ from tco.portfolio.mix import best_mix
 from tco.records.scenario import Scenario
 from tests.app import test_browser as ui
 from tests.app.test_app import engine, example
-from tests.app.test_browser import DESKTOP, LAPTOP, SCREENSHOTS, assert_no_exception, cut_cells, results_table, settle
+from tests.app.test_browser import (
+    DESKTOP,
+    LAPTOP,
+    SCREENSHOTS,
+    assert_no_exception,
+    results_table,
+    settle,
+    tables_scrolling_sideways,
+)
 from tests.conftest import ROOT
 
 app_url, browser, page = ui.app_url, ui.browser, ui.page  # the same fixtures: a server of our own, Chromium, a tab
@@ -67,7 +75,7 @@ def test_no_cut_cell_at_either_size(page: Page, app_url: str):
             page.goto(f"{app_url}/{link}")
             settle(page)
             rows = results_table(page)
-            assert not cut_cells(page, rows), (viewport, cut_cells(page, rows))
+            assert not tables_scrolling_sideways(page), (viewport, tables_scrolling_sideways(page))
             assert all("None" not in row.values() for row in rows)
 
 

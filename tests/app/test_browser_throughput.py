@@ -43,7 +43,7 @@ def to_top(page: Page) -> None:
 
 def levels(page: Page) -> list[dict[str, str]]:
     """The levels table's rows, in order (grid_rows keys rows by an `option` column this table does not have)."""
-    grid = page.locator("[data-testid=stDataFrame]").filter(has=page.locator("th", has_text="requests/s measured"))
+    grid = page.locator("[data-testid=stDataFrame]").filter(has=page.locator("th", has_text="req/s, model"))
     grid.scroll_into_view_if_needed()
     expect(grid.locator("tbody tr").first).to_be_attached()
     headers = grid.locator("th").all_inner_texts()
@@ -69,7 +69,7 @@ def test_a_json_lines_sweep_is_one_profile_and_stays_selected_across_pages(page:
         expect(page.get_by_text("test-model on 1 × H100, unknown — source: measured")).to_be_visible()
         rows = levels(page)
         assert [r["concurrency"] for r in rows] == ["1", "2", "4", "8"]
-        assert [float(r["requests/s measured"]) for r in rows] == [r["request_throughput"] for r in raw]
+        assert [float(r["req/s"]) for r in rows] == [r["request_throughput"] for r in raw]
         page.screenshot(path=SCREENSHOTS / f"throughput-jsonl-sweep-levels-{size}.png")
         to_top(page)
         page.screenshot(path=SCREENSHOTS / f"throughput-jsonl-sweep-{size}-first-screen.png")
@@ -165,7 +165,7 @@ def test_a_level_whose_throughput_disagrees_with_its_latency_is_named_and_left_o
         expect(page.get_by_text("load level 4 (concurrency 32, 1,024 in / 128 out): 50 req/s reported")).to_be_visible()
         expect(page.get_by_text("Performance model fitted to 51 of 52 levels")).to_be_visible()
         row = levels(page)[3]  # the grid draws the columns in view; the far ones are pinned by the AppTest
-        assert row["requests/s measured"] == "50" and float(row["requests/s, model"]) < 6  # the model ignores it
+        assert row["req/s"] == "50" and float(row["req/s, model"]) < 6  # the model ignores it
         page.screenshot(path=SCREENSHOTS / f"throughput-inconsistent-level-table-{size}.png")
         page.locator("[data-testid=stPlotlyChart]").first.scroll_into_view_if_needed()
         page.screenshot(path=SCREENSHOTS / f"throughput-inconsistent-level-chart-{size}.png")

@@ -1,0 +1,126 @@
+"""`ui.table_fit`: tables laid out within the page's width, every text within its column (issue 27: no cut cell).
+
+Hand-computed cases first, then Hypothesis properties, then every table the app draws for the bundled example
+(AppTest, every page): each column's width is set, each cell's text and each header fit it, and a read-only table
+fits TABLE_PX. tests/app/test_browser_tables.py checks in Chromium that the text widths used here are safe."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from scenario_io import codec
+from tests.conftest import ROOT
+from ui import table_fit
+from ui.table_fit import CELL_PADDING_PX, EDITABLE_ICON_PX, HEADER_WEIGHT, clipped, fit, fitted_widths, text_px
+
+
+def test_widths_by_hand():
+    # "ab": a 7.06 + b 7.74 = 14.8 px; "…" 13.27 px
+    assert text_px("ab") == pytest.approx(14.8)
+    # 240 and 70 px in 200: the cap W solves max(79, min(240, W)) + 70 = 200, so W = 130
+    assert fitted_widths({"text": (240.0, 79.0, True), "number": (70.0, 70.0, False)}, 200) == {
+        "text": 130,
+        "number": 70,
+    }
+    # both fit: each at its natural width, rounded up
+    assert fitted_widths({"a": (50.2, 50.2, True), "b": (60.0, 48.0, True)}, 200) == {"a": 51, "b": 60}
+    # the text column's floor (120) stops it: the table is 190 px and would scroll (the app's tables never do)
+    assert fitted_widths({"text": (240.0, 120.0, True), "number": (70.0, 70.0, False)}, 180) == {
+        "text": 120,
+        "number": 70,
+    }
+
+
+def test_clipping_keeps_the_ends_of_an_id_and_the_head_of_a_sentence():
+    assert clipped("glm5-h200", 100) == "glm5-h200"  # fits: unchanged
+    assert clipped("llama-3.3-70b-instruct-h100-1yr", 120, middle=True) == "llama-3.3…h100-1yr"
+    assert clipped("AWS EC2 Capacity Blocks pricing page", 120) == "AWS EC2 Capacity…"
+    assert clipped("deploybase.ai RunPod table (2026-05)", 200) == "deploybase.ai RunPod table"
+
+
+def test_numbers_are_never_cut_and_texts_give_way():
+    frame = pd.DataFrame({"source": ["x" * 200, "short"], "$/task": [0.0123456, 1.5]})
+    shown, config = fit(frame, {"$/task": {"type_config": {"type": "number", "format": "$%.5f"}}}, budget_px=300)
+    assert list(shown["$/task"]) == [0.0123456, 1.5]
+    assert config["$/task"]["width"] >= text_px("$0.01235") + CELL_PADDING_PX
+    assert config["source"]["width"] + config["$/task"]["width"] <= 300
+    assert shown["source"][1] == "short" and shown["source"][0].endswith("…")
+
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    columns=st.lists(st.lists(TEXT, min_size=1, max_size=6), min_size=1, max_size=8),
+    numbers=st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=6),
+    budget=st.integers(200, 1200),
+    lines=st.sampled_from([1, table_fit.WRAP_LINES]),
+)
+def test_every_text_fits_its_column_and_the_table_its_budget_unless_the_floors_cannot(columns, numbers, budget, lines):
+    rows = max(len(c) for c in columns)
+    data = {f"c{i}": (c * rows)[:rows] for i, c in enumerate(columns)}
+    data["n"] = (numbers * rows)[:rows]
+    frame = pd.DataFrame(data)
+    naturals = table_fit.natural_widths(frame, {}, lines=lines)
+    shown, config = fit(frame, {}, budget_px=budget, lines=lines)
+    widths = {c: config[c]["width"] for c in frame.columns}
+    floors = sum(f for _, f, _ in naturals.values())
+    assert sum(widths.values()) <= budget + len(widths) or sum(widths.values()) <= floors + len(widths)
+    for column in frame.columns:
+        header = text_px(column) * HEADER_WEIGHT + CELL_PADDING_PX
+        assert widths[column] >= header - 1e-9
+        room = widths[column] - CELL_PADDING_PX
+        for before, after in zip(frame[column], shown[column], strict=True):
+            text = table_fit.shown(after, {})
+            assert all(text_px(w) <= room + 1e-9 for w in text.split()), (column, text, widths[column])
+            assert text_px(text) <= room * (lines * table_fit.WRAP_FILL if lines > 1 else 1) + 1e-9
+            if text_px(table_fit.shown(before, {})) <= room:
+                assert after == before  # what fits on one line is left alone
+    assert list(shown["n"]) == list(frame["n"])
+
+
+PAGES = ("compare", "usage", "breakeven", "throughput", "risk", "quality", "prices")
+MIX = ROOT / "scenarios" / "mix-faq-and-escalations.yaml"
+
+
+@pytest.mark.parametrize(
+    ("page", "scenario"), [(p, None) for p in PAGES] + [(p, MIX) for p in ("compare", "breakeven", "quality")]
+)
+def test_every_table_of_every_page_fits_its_columns(page, scenario):
+    """The bundled example on every page, and a second scenario (million-dollar months, autoscaled fleets)."""
+    at = AppTest.from_file(str(ROOT / "app_session.py"), default_timeout=180)
+    if scenario is not None:
+        at.query_params["s"] = codec.to_url_token(yaml.safe_load(scenario.read_text()))
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    for element in at.dataframe:
+        config = json.loads(element.proto.columns or "{}")
+        editable = element.proto.editing_mode != element.proto.EditingMode.READ_ONLY
+        lines = table_fit.WRAP_LINES if element.proto.row_height >= table_fit.WRAP_ROW_PX else 1
+        frame = element.value
+        total = 0
+        for column in frame.columns:
+            entry = config.get(str(column))
+            assert entry and isinstance(entry.get("width"), int), (page, column, entry)  # every width set
+            width = entry["width"]
+            total += width
+            label = entry.get("label") or str(column)
+            icon = EDITABLE_ICON_PX if editable else 0
+            assert text_px(label) * HEADER_WEIGHT + icon + CELL_PADDING_PX <= width + 1e-9, (page, label, width)
+            for value in frame[column]:
+                text = table_fit.shown(value, entry, "" if editable else "–")
+                room = width - CELL_PADDING_PX
+                if lines > 1:  # wrapped: every word on a line, the whole within the lines' filled share
+                    assert max(map(text_px, text.split() or [""])) <= room + 1e-9, (page, column, text, width)
+                    room *= lines * table_fit.WRAP_FILL
+                assert text_px(text) <= room + 1e-9, (page, column, text, width)
+        if not editable:
+            assert total <= table_fit.TABLE_PX, (page, list(frame.columns), total)

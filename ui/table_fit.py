@@ -1,0 +1,317 @@
+"""Tables that fit the page: every column wide enough for its header and its cells, all of them within the width a
+laptop gives the main column, and a text too long for its share shortened with "…" (the page writes it in full
+elsewhere: a caption, the notes, the source list).
+
+Streamlit's grid draws cells on a canvas and cuts what does not fit without a mark; a table wider than the page
+scrolls sideways and cuts its last column at the edge. So each table is laid out here, in pixels, before it is drawn:
+
+    natural width of a column = max(header, widest cell) in the grid's font + CELL_PADDING_PX
+    if Σ natural ≤ budget: every column at its natural width;
+    else: widths = max(floor, min(natural, W)), with the cap W the largest that makes Σ widths ≤ budget,
+          where a column's floor is its natural width up to SHORT_COLUMN_PX (120 px; at least its header's width;
+          numbers, dates, links and ticks: their natural width, they are never cut), and each text wider than its
+          column is shortened to fit.
+
+Worked example, budget 200 px: a text column whose cells need 240 px (header 60) beside a number column of 70 px
+gets W = 130, so widths 130 and 70; the long texts are cut to 130 − 19 = 111 px of text. With a budget of 180 px
+the text column stops at its floor, 120 px, and the table is 190 px wide: it scrolls (the tests keep every table
+of the app within its budget).
+
+Text widths are Source Sans at 14 px, the grid's font, as Chromium's canvas measures them (CHAR_PX; a character
+outside the table counts as a wide one, UNKNOWN_CHAR_PX). tests/app/test_browser_tables.py checks in Chromium that
+these estimates are never narrower than the real text and that no table on any page scrolls sideways.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+TABLE_PX = 876
+"""The widest table: the main column at 1280 × 720 with the sidebar open is 882 px inside the table's border (the
+grid's scroll bars are drawn over it, tests/app/test_browser_tables.py), less 6 px to spare."""
+EXPANDER_PX = TABLE_PX - 34
+"""The widest table inside an expander or a bordered container (16 px of padding and a border each side)."""
+CELL_PADDING_PX = 19
+"""The grid's padding, 8 px each side, and 3 px so that rounding never cuts a pixel of text."""
+HEADER_WEIGHT = 1.04
+"""Headers are drawn semi-bold: about 4 % wider than the same text in the regular weight."""
+EDITABLE_ICON_PX = 22
+"""An editable column's header starts with a pencil icon."""
+WRAP_LINES = 3
+WRAP_ROW_PX = 66
+"""A table of long texts (sources, reasons) wraps them on up to three lines: Streamlit's grid wraps text in rows
+taller than 64 px."""
+WRAP_FILL = 0.8
+"""The share of a wrapped cell's lines that words fill (a line breaks at a space, leaving the rest empty)."""
+MIN_COLUMN_PX = 48
+SHORT_COLUMN_PX = 120
+"""A text column is never cut below this (or below its own width when it is narrower): short words, dates and ids
+stay whole, and the long texts give up the room."""
+UNKNOWN_CHAR_PX = 14.0
+ELLIPSIS = "…"
+_WIDTHS = (
+    " 2.8 ! 4.05 \" 5.96 # 6.96 $ 6.96 % 11.54 & 8.53 ' 3.49 ( 4.24 ) 4.24 * 5.85 + 6.96 , 3.49 - 4.35 . 3.49 / 4.9 "
+    "0 6.96 1 6.96 2 6.96 3 6.96 4 6.96 5 6.96 6 6.96 7 6.96 8 6.96 9 6.96 : 3.49 ; 3.49 < 6.96 = 6.96 > 6.96 ? 5.95 "
+    "@ 11.86 A 7.6 B 8.23 C 7.99 D 8.61 E 7.38 F 6.92 G 8.64 H 9.13 I 3.68 J 6.71 K 8.11 L 6.8 M 10.18 N 9.06 O 9.3 "
+    "P 7.92 Q 9.3 R 7.97 S 7.48 T 7.5 U 9.03 V 7.21 W 11.0 X 7.18 Y 6.66 Z 7.55 [ 4.24 \\ 4.9 ] 4.24 ^ 6.96 _ 7.0 "
+    "` 7.59 a 7.06 b 7.74 c 6.38 d 7.77 e 6.94 f 4.09 g 7.06 h 7.62 i 3.44 j 3.46 k 6.93 l 3.57 m 11.61 n 7.66 "
+    "o 7.59 p 7.77 q 7.77 r 4.86 s 5.87 t 4.73 u 7.62 v 6.54 w 10.07 x 6.24 y 6.54 z 5.95 { 4.24 | 3.37 } 4.24 "
+    "~ 6.96 – 6.72 — 11.2 … 13.27 ± 6.96 × 6.96 ≥ 6.96 ≤ 6.96 − 6.96 € 6.96 £ 6.96 · 3.49 ’ 3.49 “ 5.96 ” 5.96"
+)
+_TOKENS = _WIDTHS.split()  # the space's width first, then character, width, character, width…
+CHAR_PX: dict[str, float] = {" ": float(_TOKENS[0])} | {
+    char: float(px) for char, px in zip(_TOKENS[1::2], _TOKENS[2::2], strict=True)
+}
+"""Each character's width in px, Source Sans 14 px, measured with Chromium's canvas `measureText`."""
+FIXED_TYPES = ("number", "checkbox", "link", "date", "datetime", "time", "progress")
+"""Column types whose cells are never shortened: their floor is their natural width."""
+
+
+def text_px(text: str) -> float:
+    """The width of `text` in the grid's font.
+
+    >>> round(text_px("glm5-h200"), 1), text_px("")
+    (62.0, 0.0)
+    """
+    return float(sum(CHAR_PX.get(char, UNKNOWN_CHAR_PX) for char in text))
+
+
+def clipped(text: str, px: float, middle: bool = False) -> str:
+    """`text` cut to at most `px` wide: at the end, at its first clause break (" (", "; ", ", ") where that keeps
+    half the room, else at a word with "…"; or in the middle (`middle`: an id, whose two ends tell it apart).
+
+    >>> clipped("AWS EC2 Capacity Blocks pricing page", 120), clipped("llama-3.3-70b-instruct-h100-1yr", 120, True)
+    ('AWS EC2 Capacity…', 'llama-3.3…h100-1yr')
+    >>> clipped("deploybase.ai RunPod table (2026-05)", 200)
+    'deploybase.ai RunPod table'
+    """
+    if text_px(text) <= px:
+        return text
+    room = px - CHAR_PX[ELLIPSIS]
+    if middle:
+        head, tail = "", ""
+        for i in range(len(text)):
+            front, back = text[: i + 1], text[len(text) - i - 1 :] if i else text[-1:]
+            if text_px(front) + text_px(tail) > room:
+                break
+            head = front
+            if text_px(head) + text_px(back) > room:
+                break
+            tail = back
+        return f"{head}{ELLIPSIS}{tail}"
+    for mark in (" (", "; ", ", "):
+        head = text.split(mark, 1)[0]
+        if head != text and head.count("(") == head.count(")") and px / 2 <= text_px(head) <= px:
+            return head
+    cut = ""
+    for char in text:
+        if text_px(cut + char) > room:
+            break
+        cut += char
+    word = cut.rsplit(" ", 1)[0]
+    return (word if " " in cut and len(word) >= len(cut) * 0.6 else cut).rstrip(",;:( ") + ELLIPSIS
+
+
+def wrapped(text: str, px: float, lines: int) -> str:
+    """`text` as it fits `lines` lines of `px` each, wrapped at spaces: whole where every word fits a line and the
+    whole fits WRAP_FILL of the lines; else cut after the last word that does, with "…" (a first word too long for a
+    line: cut in it, as `clipped`).
+
+    >>> wrapped("GLM-5 model card benchmark table", 100, 3), wrapped("see github.com/anomalyco/models.dev/x", 100, 3)
+    ('GLM-5 model card benchmark table', 'see…')
+    """
+    room = px * lines * WRAP_FILL
+    words = text.split()
+    if all(text_px(w) <= px for w in words) and text_px(text) <= room:
+        return text
+    kept: list[str] = []
+    for word in words:
+        if text_px(word) + CHAR_PX[ELLIPSIS] > px or text_px(" ".join([*kept, word])) + CHAR_PX[ELLIPSIS] > room:
+            break
+        kept.append(word)
+    if not kept:
+        return clipped(text, px)
+    return " ".join(kept).rstrip(",;:(") + ELLIPSIS
+
+
+def _format_number(value: float, fmt: str | None) -> str:
+    """A number as the grid writes it with `fmt` (printf-style, "dollar", "localized", "percent"; None: its
+    default, up to four decimals)."""
+    if fmt == "dollar":
+        return f"{'-' if value < 0 else ''}${abs(value):,.2f}"
+    if fmt == "localized":
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    if fmt == "percent":
+        return f"{value * 100:,.2f}%"
+    if fmt and "%" in fmt:
+        try:
+            return fmt % value
+        except (TypeError, ValueError):
+            pass
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def shown(value: Any, config: Mapping[str, Any], placeholder: str = "–") -> str:
+    """What the grid shows for `value` in a column configured by `config` (an `st.column_config` mapping).
+
+    >>> shown(0.0236, {"type_config": {"type": "number", "format": "$%.5f"}}), shown(None, {})
+    ('$0.02360', '–')
+    """
+    type_config = config.get("type_config") or {}
+    kind = type_config.get("type")
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return placeholder
+    if kind == "checkbox" or isinstance(value, bool):
+        return "✓✓"  # a tick box, two characters wide
+    if kind == "link" and type_config.get("display_text") and "(" not in type_config["display_text"]:
+        return type_config["display_text"]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _format_number(float(value), type_config.get("format"))
+    return str(value)
+
+
+def _config(entry: Any, column: str) -> dict[str, Any]:
+    if entry is None:
+        return {"label": column, "type_config": {}}
+    if isinstance(entry, str):
+        return {"label": entry, "type_config": {}}
+    return dict(entry)
+
+
+def natural_widths(
+    frame: pd.DataFrame, config: Mapping[str, Any], editable: bool = False, placeholder: str = "–", lines: int = 1
+) -> dict[str, tuple[float, float, bool]]:
+    """Per column: (natural width, floor, whether its cells may be shortened), in px. With `lines` > 1 a text
+    column's natural width is what its longest text needs on that many lines (at WRAP_FILL), and never less than
+    its longest word; a column of short texts (none wider than SHORT_COLUMN_PX) stays on one line."""
+    out = {}
+    for column in frame.columns:
+        entry = _config(config.get(column, None), str(column))
+        if column in config and config[column] is None:
+            continue  # hidden
+        kind = (entry.get("type_config") or {}).get("type")
+        options = (entry.get("type_config") or {}).get("options") or []
+        header = text_px(str(entry.get("label") or column)) * HEADER_WEIGHT + (EDITABLE_ICON_PX if editable else 0)
+        texts = [shown(v, entry, placeholder) for v in frame[column].tolist()] + [str(o) for o in options]
+        fixed = kind in FIXED_TYPES or kind == "selectbox" or editable or pd.api.types.is_numeric_dtype(frame[column])
+        if lines > 1 and not fixed and max(map(text_px, texts), default=0.0) + CELL_PADDING_PX > SHORT_COLUMN_PX:
+            cells = [max([text_px(t) / (lines * WRAP_FILL), *map(text_px, t.split())]) for t in texts]
+        else:
+            cells = [text_px(t) for t in texts]
+        natural = max(max([header, *cells]) + CELL_PADDING_PX, MIN_COLUMN_PX)
+        floor = natural if fixed else max(header + CELL_PADDING_PX, min(natural, SHORT_COLUMN_PX))
+        out[str(column)] = (natural, floor, not fixed)
+    return out
+
+
+def fitted_widths(naturals: Mapping[str, tuple[float, float, bool]], budget_px: float) -> dict[str, int]:
+    """Column widths within `budget_px` (module docstring): the cap W found by bisection.
+
+    >>> fitted_widths({"source": (240, 79, True), "score": (70, 70, False)}, 200)
+    {'source': 130, 'score': 70}
+    """
+    if sum(math.ceil(n) for n, _, _ in naturals.values()) <= budget_px:
+        return {c: math.ceil(n) for c, (n, _, _) in naturals.items()}
+
+    def total(cap: float) -> float:
+        return sum(max(floor, min(natural, cap)) for natural, floor, _ in naturals.values())
+
+    low, high = 0.0, max(n for n, _, _ in naturals.values())
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if total(middle) <= budget_px else (low, middle)
+    widths = {c: max(floor, min(natural, low)) for c, (natural, floor, _) in naturals.items()}
+    # a column at its natural width or its floor is rounded up (its text must fit whole), a capped one down; the
+    # pixels the rounding up added come off the widest capped column
+    capped = [c for c, w in widths.items() if w not in naturals[c][:2]]
+    out = {
+        c: math.ceil(w) if c not in capped else max(math.ceil(naturals[c][1]), math.floor(w + 1e-6))
+        for c, w in widths.items()
+    }
+    if capped and sum(out.values()) > budget_px:
+        widest = max(capped, key=out.__getitem__)
+        excess = sum(out.values()) - math.floor(budget_px)
+        out[widest] = max(math.ceil(naturals[widest][1]), out[widest] - excess)
+    return out
+
+
+def fit(
+    frame: pd.DataFrame,
+    config: Mapping[str, Any] | None = None,
+    budget_px: float = TABLE_PX,
+    middle: tuple[str, ...] = ("option", "id"),
+    placeholder: str = "–",
+    min_px: Mapping[str, float] | None = None,
+    lines: int = 1,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """`frame` and its column configuration laid out within `budget_px`: each column's width set, and each text
+    too wide for its column shortened (in the middle for the columns in `middle`, ids; else at the end). A column
+    named in `min_px` keeps at least that width (or its natural one, where narrower): a price table's model names.
+    `lines` (WRAP_LINES): texts wrap on that many lines (the caller draws rows WRAP_ROW_PX tall) before any is cut.
+
+    >>> frame, config = fit(pd.DataFrame({"source": ["AWS EC2 Capacity Blocks pricing page"], "score": [86.0]}), {},
+    ...                     budget_px=180)
+    >>> frame["source"][0], config["source"]["width"], config["score"]["width"]
+    ('AWS EC2 Capaci…', 128, 52)
+
+    ("score": 31.6 px of header × 1.04 + 19 = 51.9 px, rounded up and never cut; "source" has the other 128 px.)
+    """
+    config = dict(config or {})
+    naturals = {
+        c: (natural, max(floor, min(natural, (min_px or {}).get(c, 0.0))), shortenable)
+        for c, (natural, floor, shortenable) in natural_widths(
+            frame, config, placeholder=placeholder, lines=lines
+        ).items()
+    }
+    widths = fitted_widths(naturals, budget_px)
+    frame = frame.copy()
+    out: dict[str, Any] = {}
+    for column in frame.columns:
+        name = str(column)
+        if name not in naturals:
+            out[name] = None
+            continue
+        entry = _config(config.get(column), name)
+        entry["width"] = widths[name]
+        out[name] = entry
+        natural, _, shortenable = naturals[name]
+        if shortenable and widths[name] < natural:
+            room = widths[name] - CELL_PADDING_PX
+            frame[column] = [
+                v
+                if not isinstance(v, str)
+                else (wrapped(v, room, lines) if lines > 1 and name not in middle else clipped(v, room, name in middle))
+                for v in frame[column].tolist()
+            ]
+    return frame, out
+
+
+def editor_widths(
+    frame: pd.DataFrame, config: Mapping[str, Any], editable: bool = True, placeholder: str = ""
+) -> dict[str, Any]:
+    """An editable table's configuration with every column at its natural width: a value being edited is never
+    shortened. Where the columns add up to more than TABLE_PX the table scrolls sideways, its first column (the
+    row's name) pinned so every row stays named; the Options grid is one (a row per option, every field of it).
+
+    >>> config = editor_widths(pd.DataFrame({"id": ["glm5-h200"], "pricing": ["rent on demand"]}), {})
+    >>> config["id"]["width"], config["pricing"]["width"], config["id"].get("pinned")  # 62 px of "glm5-h200" + 19
+    (82, 113, None)
+    """
+    naturals = natural_widths(frame, config, editable=editable, placeholder=placeholder)
+    scrolls = sum(n for n, _, _ in naturals.values()) > TABLE_PX
+    out: dict[str, Any] = {}
+    for i, column in enumerate(frame.columns):
+        name = str(column)
+        if name not in naturals:
+            out[name] = None
+            continue
+        entry = _config(config.get(column), name)
+        entry["width"] = math.ceil(naturals[name][0])
+        if scrolls and i == 0:
+            entry["pinned"] = True
+        out[name] = entry
+    return out
