@@ -171,10 +171,16 @@ for tab, columns in zip(st.tabs(list(tables.LEVEL_TABLES)), tables.LEVEL_TABLES.
         tables.show_table(levels[kept], {c: tables.LEVEL_COLUMNS[c] for c in kept}, wrap="why_not" in kept)
 if view.roofline is not None:
     estimate = view.roofline
-    text = f"{estimate.req_per_s:.3g} req/s per replica" if estimate.req_per_s else "cannot meet the SLO"
+    missed = next((n.partition(f"{cls.name!r}: ")[2] for n in estimate.notes if n.startswith("roofline: no")), "")
+    text = (
+        f"{estimate.req_per_s:.3g} req/s per replica"
+        if estimate.req_per_s
+        else "cannot meet the SLO" + (f" ({missed})" if missed else "")
+    )
     st.caption(
-        f"Calibrated roofline estimate at this SLO for the workload's shape (not a measurement; expected error "
-        f"±{(estimate.expected_error or 0):.0%}): {text}."
+        f"For comparison, what an option without this profile would get: the calibrated roofline estimate at this "
+        f"SLO for the workload's shape, from the hardware alone (not a measurement; expected error "
+        f"±{(estimate.expected_error or 0):.0%}): {text}. Options using this profile take the figure above."
     )
 
 st.subheader("Use this profile in an option")

@@ -54,7 +54,7 @@ def tornado(bars: Tornado) -> go.Figure:
             hovertemplate="%{y}: %{customdata[0]:.4g} %{customdata[1]}<br>NPV of savings %{customdata[2]:$,.0f}"
             "<extra>input " + side + "</extra>",
         )
-    figure.add_vline(x=0, line={"color": "black"})
+    figure.add_vline(x=0, line={"color": "black"}, layer="below")  # under the bars and their labels
     figure.update_layout(
         barmode="overlay",
         title=f"NPV of savings ({bars.api} minus {bars.self_hosted}) as each input swings",

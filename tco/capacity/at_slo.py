@@ -297,6 +297,24 @@ def _capacity_at_slo(
     )
 
 
+def missed_at_one_request(model: PerfModel, shape: Shape, slo: Slo) -> str:
+    """The bounds a model's prediction breaks with one request in flight, the lightest load there is, in words:
+    why no load meets the SLO ("" when none is broken there: the SLO is missed only under load).
+
+    >>> from tco.capacity.perf_model import PerfModel
+    >>> shape = Shape(2000.0, 500.0)
+    >>> model = PerfModel((0.05, 0.01, 0.0, 0.0), (3.0, 0.0, 0.0, 0.0), max_concurrency=64.0, shapes=(shape,))
+    >>> missed_at_one_request(model, shape, Slo(ttft_p50_s=2.0))
+    'at one request in flight it predicts TTFT p50 3 s, over the 2 s bound'
+    """
+    broken = []
+    for metric, pct, bound in slo.bounds():
+        value = model.latency(shape, 1.0, metric, pct)
+        if value is not None and value > bound:
+            broken.append(f"{metric.removesuffix('_s').upper()} {pct} {value:.3g} s, over the {bound:g} s bound")
+    return f"at one request in flight it predicts {'; '.join(broken)}" if broken else ""
+
+
 def estimated_capacity(
     model: PerfModel | None, slo: Slo, cls: RequestClass, prefix_caching: bool, why: str
 ) -> Capacity:
@@ -310,6 +328,7 @@ def estimated_capacity(
     if slo.bounds() and model.expected_slo_error is not None:
         error = model.expected_slo_error
     if found is None:
+        missed = missed_at_one_request(model, shape, slo)
         return Capacity(
             None,
             None,
@@ -318,7 +337,7 @@ def estimated_capacity(
             None,
             None,
             error,
-            notes=(note, f"roofline: no load meets the SLO for class {cls.name!r}"),
+            notes=(note, f"roofline: no load meets the SLO for class {cls.name!r}" + (f": {missed}" if missed else "")),
         )
     x, c, latencies = found
     return Capacity(
