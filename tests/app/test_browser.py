@@ -503,8 +503,12 @@ def test_every_page_renders_without_an_exception(page: Page, app_url: str, viewp
         settle(page)
         assert_no_exception(page)
         size = f"{viewport['width']}x{viewport['height']}"
-        page.screenshot(path=SCREENSHOTS / f"{name}-{size}.png", full_page=True)
         page.screenshot(path=SCREENSHOTS / f"{name}-{size}-first-screen.png")
+        # the whole page: Streamlit scrolls its main area, not the document, so a tall window shows all of it
+        page.set_viewport_size({"width": viewport["width"], "height": 4000})
+        settle(page)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{size}.png")
+        page.set_viewport_size(viewport)
     stamp = SCREENSHOTS / "README.txt"
     stamp.write_text(f"Screenshots from tests/app/test_browser.py, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n")
 
