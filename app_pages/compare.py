@@ -115,7 +115,7 @@ def answer(analysis: Analysis) -> None:
             f"Peak-to-average {result.assumptions['peak_to_average']:.3g}."
         )
     frame = tables.options_frame(result)
-    tables.show_table(frame, tables.OPTION_COLUMNS)
+    tables.show_table(frame, tables.OPTION_COLUMNS, min_px={"option": tables.OPTION_MIN_PX})
     for err in result.option_errors:
         st.warning(
             f"**{tables.escape_markdown(str(err.id))}** is left out: {tables.escape_markdown(err.error)}",

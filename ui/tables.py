@@ -55,6 +55,8 @@ OPTION_COLUMNS = {
         "provider: an API, the provider runs it",
     ),
 }
+OPTION_MIN_PX = 146
+"""The option column keeps at least this width (about 18 characters of an id) when the table must give way."""
 LATENCY_WORDS = {"ttft": "Time to first token", "itl": "Time between output tokens", "e2e": "Whole request"}
 LEVEL_COLUMNS = {
     "index": st.column_config.NumberColumn("level", help="The load level, counted from 1 as in the text above"),
