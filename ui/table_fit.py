@@ -80,6 +80,16 @@ def text_px(text: str) -> float:
     return float(sum(CHAR_PX.get(char, UNKNOWN_CHAR_PX) for char in text))
 
 
+def _fitting(text: str, px: float) -> int:
+    """How many of `text`'s first characters fit in `px`."""
+    used = 0.0
+    for count, char in enumerate(text):
+        used += CHAR_PX.get(char, UNKNOWN_CHAR_PX)
+        if used > px:
+            return count
+    return len(text)
+
+
 def clipped(text: str, px: float, middle: bool = False) -> str:
     """`text` cut to at most `px` wide: at the end, at its first clause break (" (", "; ", ", ") where that keeps
     half the room, else at a word with "…"; or in the middle (`middle`: an id, whose two ends tell it apart).
@@ -92,26 +102,21 @@ def clipped(text: str, px: float, middle: bool = False) -> str:
     if text_px(text) <= px:
         return text
     room = px - CHAR_PX[ELLIPSIS]
-    if middle:
-        head, tail = "", ""
-        for i in range(len(text)):
-            front, back = text[: i + 1], text[len(text) - i - 1 :] if i else text[-1:]
-            if text_px(front) + text_px(tail) > room:
+    if middle:  # a character from the front, then one from the back, while both fit (one pass: long ids are cheap)
+        used, front, back = 0.0, 0, 0
+        while front + back < len(text):
+            char = text[front] if front <= back else text[len(text) - 1 - back]
+            width = CHAR_PX.get(char, UNKNOWN_CHAR_PX)
+            if used + width > room:
                 break
-            head = front
-            if text_px(head) + text_px(back) > room:
-                break
-            tail = back
-        return f"{head}{ELLIPSIS}{tail}"
+            used += width
+            front, back = (front + 1, back) if front <= back else (front, back + 1)
+        return f"{text[:front]}{ELLIPSIS}{text[len(text) - back :] if back else ''}"
     for mark in (" (", "; ", ", "):
         head = text.split(mark, 1)[0]
         if head != text and head.count("(") == head.count(")") and px / 2 <= text_px(head) <= px:
             return head
-    cut = ""
-    for char in text:
-        if text_px(cut + char) > room:
-            break
-        cut += char
+    cut = text[: _fitting(text, room)]
     word = cut.rsplit(" ", 1)[0]
     return (word if " " in cut and len(word) >= len(cut) * 0.6 else cut).rstrip(",;:( ") + ELLIPSIS
 
@@ -129,8 +134,11 @@ def wrapped(text: str, px: float, lines: int) -> str:
     if all(text_px(w) <= px for w in words) and text_px(text) <= room:
         return text
     kept: list[str] = []
+    used = -CHAR_PX[" "]  # the first word has no space before it
     for word in words:
-        if text_px(word) + CHAR_PX[ELLIPSIS] > px or text_px(" ".join([*kept, word])) + CHAR_PX[ELLIPSIS] > room:
+        width = text_px(word)
+        used += CHAR_PX[" "] + width
+        if width + CHAR_PX[ELLIPSIS] > px or used + CHAR_PX[ELLIPSIS] > room:
             break
         kept.append(word)
     if not kept:
