@@ -124,3 +124,18 @@ def test_every_table_of_every_page_fits_its_columns(page, scenario):
                 assert text_px(text) <= room + 1e-9, (page, column, text, width)
         if not editable:
             assert total <= table_fit.TABLE_PX, (page, list(frame.columns), total)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXT, px=st.floats(20, 400), middle=st.booleans())
+def test_a_clipped_text_fits_and_keeps_the_ends_it_shows(text, px, middle):
+    out = clipped(text, px, middle)
+    assert text_px(out) <= px + 1e-9 or out == text[:0] + "…"
+    if out != text:
+        head, _, tail = out.partition("…")
+        if middle:
+            assert text.startswith(head) and text.endswith(tail)
+        else:
+            assert text.startswith(head.rstrip(",;:( ")) and not tail
+    else:
+        assert text_px(text) <= px
