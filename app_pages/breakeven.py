@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from tco.decision.verdict import decide, usd
+from tco.decision.verdict import decide, usd, why_not
 from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
+from tco.records.results import recommendable
 from tco.records.scenario import Finance
 from tco.risk.report import headline_pair
 from ui import charts, forms, state, tables
@@ -176,17 +177,29 @@ decline_frame = pd.DataFrame(
         "payback" + (" (cash)" if owned else ""): [
             f"month {c.payback_month}" if c.payback_month else f"not within {horizon_months} months" for c in cases
         ],
-        f"{api.id} total": [usd(c.api_total_cost_usd) for c in cases],
-        f"{hosted.id} total": [usd(c.self_hosted_total_cost_usd) for c in cases],
+        f"{api.id}, NPV of cost": [usd(c.api_npv_cost_usd) for c in cases],
+        f"{hosted.id}, NPV of cost": [usd(c.self_hosted_npv_cost_usd) for c in cases],
     }
 )
+npv_help = "Its cost over the horizon in today's dollars, one-time costs included (as on Compare)"
 tables.show_table(
     decline_frame,
     {
-        "NPV of savings": st.column_config.TextColumn(
-            help=f"NPV of cost of {api.id} minus {hosted.id}'s over the horizon: above zero, self-hosting saves"
+        "case": st.column_config.TextColumn(help="The row with the scenario's own yearly API price decline"),
+        "API price decline a year": st.column_config.TextColumn(
+            help="How much cheaper the API gets each year, on every API option's prices; the rest unchanged"
         ),
-        f"{api.id} total": st.column_config.TextColumn(help="Its cost over the horizon, one-time costs included"),
-        f"{hosted.id} total": st.column_config.TextColumn(help="Its cost over the horizon, one-time costs included"),
+        "NPV of savings": st.column_config.TextColumn(
+            help=f"{api.id}'s NPV of cost minus {hosted.id}'s (the two columns to the right): above zero, "
+            "self-hosting saves"
+        ),
+        decline_frame.columns[3]: st.column_config.TextColumn(
+            help="The month the savings add up to what self-hosting cost first"
+            + (" (cash: the servers paid when bought)" if owned else "")
+        ),
+        f"{api.id}, NPV of cost": st.column_config.TextColumn(help=npv_help),
+        f"{hosted.id}, NPV of cost": st.column_config.TextColumn(help=npv_help),
     },
 )
+if not recommendable(hosted):
+    st.caption(f"{hosted.id} is not recommended ({why_not(hosted)}): these savings do not count until it is.")

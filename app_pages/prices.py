@@ -12,9 +12,9 @@ from pricing.refresh import DEFAULT_URL, RefreshError, update_prices
 from scenario_io import codec
 from ui import forms, loaders, options_table, overrides, state, tables
 
-"""A GPU offer's source in the table is cut to this (a "large" column); the expander below holds each in full."""
 API_COLUMNS = ("provider", "model", "input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok", "tiered",
-               "price_since", "source")  # fmt: skip
+               "price_since", "override")  # fmt: skip
+"""The API prices: a row's source is the catalogue's version, or an override's own source, written under the table."""
 GPU_COLUMNS = ("gpu", "provider", "term", "usd_per_gpu_hour", "gpus_per_unit", "server_usd", "basis", "as_of", "source")
 """The GPU offers in this order: the date before the source, so a narrow screen scrolls only to read the source."""
 
@@ -39,9 +39,9 @@ with api_tab:
             frame["provider"].str.contains(needle, regex=False)
             | frame["model"].str.lower().str.contains(needle, regex=False)
         ]
-    one_source = frame["source"].nunique() <= 1  # the catalogue alone: said once, under the table
+    frame = frame.assign(override=frame["source"] != cat.prices.version)
     tables.show_table(
-        frame[[c for c in API_COLUMNS if c in frame.columns and not (c == "source" and one_source)]],
+        frame[[c for c in API_COLUMNS if c != "override" or frame["override"].any()]],
         {
             "input_usd_per_mtok": st.column_config.NumberColumn(
                 "input $/M", format="$%.3f", help="US dollars per million prompt tokens"
@@ -55,8 +55,9 @@ with api_tab:
             "tiered": st.column_config.CheckboxColumn(
                 help="The price changes with the prompt's length (the rate shown is the first tier)"
             ),
-            "source": st.column_config.TextColumn(
-                help="genai-prices (the catalogue), or an override row with its own source"
+            "override": st.column_config.CheckboxColumn(
+                help="The price comes from an override row (pricing/data/api_overrides.yaml or this scenario's "
+                "Negotiated prices), not from the catalogue; its source is written under the table"
             ),
             "price_since": st.column_config.DateColumn(
                 "since",
@@ -64,13 +65,22 @@ with api_tab:
             ),
         },
         middle=("model",),
-        min_px={"model": 220},
+        min_px={"model": 280},  # most of the room the numbers leave; ids shortened to fit still read apart
     )
+    overridden = frame[frame["override"]]
     st.caption(
-        f"{len(frame):,} of {len(rows):,} rows; USD per million tokens, list prices in force today"
-        + (f", every one from {frame['source'].iloc[0]}" if one_source and len(frame) else "")
-        + f". {cat.prices.version}: {data_date_text(cat.prices, dt.date.today())}."
+        f"{len(frame):,} of {len(rows):,} rows; USD per million tokens, list prices in force today, from "
+        f"{cat.prices.version}: {data_date_text(cat.prices, dt.date.today())}"
+        + (f"; {len(overridden)} from overrides:" if len(overridden) else ".")
     )
+    if len(overridden):
+        st.markdown(
+            tables.escape_markdown(
+                "\n".join(
+                    f"- {r.provider} {r.model}: {r.source.removeprefix('override: ')}" for r in overridden.itertuples()
+                )
+            )
+        )
 
 with gpu_tab:
     offers = pd.DataFrame(loaders.gpu_offers())

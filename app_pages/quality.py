@@ -90,6 +90,18 @@ result = analysis.result
 front = pareto_front([o.usd_per_request for o in result.options], [o.quality_score for o in result.options])
 charts.show(charts.quality_scatter(result.options, front, analysis.scenario.quality.min_score, benchmark),
             "cost-vs-quality")  # fmt: skip
+gate_help = "Whether it passes the quality gate set above: passes, below it, or no score to judge by" + (
+    "; the request classes' own gates count too ("
+    + ", ".join(
+        f"{name}: {BENCHMARKS.get(g['benchmark'], (g['benchmark'], ''))[0]} ≥ {g['min_score']:g}"
+        if g.get("min_score") is not None
+        else name
+        for name, g in result.assumptions["class_quality_gates"].items()
+    )
+    + "): below any of them reads 'below'"
+    if result.assumptions.get("class_quality_gates")
+    else ""
+)
 tables.show_table(
     pd.DataFrame(
         [
@@ -114,11 +126,13 @@ tables.show_table(
         ]
     ),
     {
-        "score": st.column_config.NumberColumn(format="%g", help=f"Its {benchmark} score, the one the gate reads"),
+        "score": st.column_config.NumberColumn(
+            format="%g", help=f"Its {BENCHMARKS.get(benchmark, (benchmark, ''))[0]} score, the one the gate reads"
+        ),
         "measured by": st.column_config.TextColumn(
             help="Who measured the score that decides the gate; the sources in full below the table"
         ),
-        "gate": st.column_config.TextColumn(help="Whether the score passes the quality gate set above"),
+        "gate": st.column_config.TextColumn(help=gate_help),
         "$/task": st.column_config.NumberColumn(format="$%.5f", help="What one request costs, in the first month"),
         "output tokens/task": st.column_config.NumberColumn(
             "tokens/task", format="%.0f", help="Output tokens per request (reasoning included) the cost is computed at"

@@ -169,6 +169,12 @@ for tab, columns in zip(st.tabs(list(tables.LEVEL_TABLES)), tables.LEVEL_TABLES.
     with tab:
         kept = [c for c in columns if c == "index" or levels[c].notna().any()]
         tables.show_table(levels[kept], {c: tables.LEVEL_COLUMNS[c] for c in kept}, wrap="why_not" in kept)
+        if "why_not" in kept:  # in full, where a cell shortens them
+            problems = [
+                f"- level {r.index}: {tables.escape_markdown(r.why_not)}" for r in levels.itertuples() if r.why_not
+            ]
+            if problems:
+                st.caption("Each level's problems in full:\n" + "\n".join(problems))
 if view.roofline is not None:
     estimate = view.roofline
     missed = next((n.partition(f"{cls.name!r}: ")[2] for n in estimate.notes if n.startswith("roofline: no")), "")

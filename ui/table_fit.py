@@ -45,8 +45,6 @@ WRAP_LINES = 3
 WRAP_ROW_PX = 66
 """A table of long texts (sources, reasons) wraps them on up to three lines: Streamlit's grid wraps text in rows
 taller than 64 px."""
-WRAP_FILL = 0.8
-"""The share of a wrapped cell's lines that words fill (a line breaks at a space, leaving the rest empty)."""
 MIN_COLUMN_PX = 48
 SHORT_COLUMN_PX = 120
 """A text column is never cut below this (or below its own width when it is narrower): short words, dates and ids
@@ -90,60 +88,121 @@ def _fitting(text: str, px: float) -> int:
     return len(text)
 
 
-def clipped(text: str, px: float, middle: bool = False) -> str:
-    """`text` cut to at most `px` wide: at the end, at its first clause break (" (", "; ", ", ") where that keeps
-    half the room, else at a word with "…"; or in the middle (`middle`: an id, whose two ends tell it apart).
+def clipped(text: str, px: float, middle: bool = False, front_share: float = 0.5) -> str:
+    """`text` cut to at most `px` wide with "…": at the end, at its first clause break (" (", "; ", ", ") where that
+    keeps half the room, else at a word; or in the middle (`middle`: an id, whose two ends tell it apart), with
+    `front_share` of the characters kept from the front (`distinct` moves it to tell apart ids that clip alike).
 
     >>> clipped("AWS EC2 Capacity Blocks pricing page", 120), clipped("llama-3.3-70b-instruct-h100-1yr", 120, True)
     ('AWS EC2 Capacity…', 'llama-3.3…h100-1yr')
     >>> clipped("deploybase.ai RunPod table (2026-05)", 200)
-    'deploybase.ai RunPod table'
+    'deploybase.ai RunPod table…'
     """
     if text_px(text) <= px:
         return text
     room = px - CHAR_PX[ELLIPSIS]
-    if middle:  # a character from the front, then one from the back, while both fit (one pass: long ids are cheap)
+    if middle:  # characters from the front and the back in `front_share`, while they fit (one pass: long ids are cheap)
         used, front, back = 0.0, 0, 0
         while front + back < len(text):
-            char = text[front] if front <= back else text[len(text) - 1 - back]
+            from_front = front * (1 - front_share) <= back * front_share and front_share > 0
+            char = text[front] if from_front else text[len(text) - 1 - back]
             width = CHAR_PX.get(char, UNKNOWN_CHAR_PX)
             if used + width > room:
                 break
             used += width
-            front, back = (front + 1, back) if front <= back else (front, back + 1)
+            front, back = (front + 1, back) if from_front else (front, back + 1)
         return f"{text[:front]}{ELLIPSIS}{text[len(text) - back :] if back else ''}"
     for mark in (" (", "; ", ", "):
         head = text.split(mark, 1)[0]
-        if head != text and head.count("(") == head.count(")") and px / 2 <= text_px(head) <= px:
-            return head
+        if head != text and head.count("(") == head.count(")") and px / 2 <= text_px(head) + CHAR_PX[ELLIPSIS] <= px:
+            return head + ELLIPSIS
     cut = text[: _fitting(text, room)]
     word = cut.rsplit(" ", 1)[0]
     return (word if " " in cut and len(word) >= len(cut) * 0.6 else cut).rstrip(",;:( ") + ELLIPSIS
 
 
-def wrapped(text: str, px: float, lines: int) -> str:
-    """`text` as it fits `lines` lines of `px` each, wrapped at spaces: whole where every word fits a line and the
-    whole fits WRAP_FILL of the lines; else cut after the last word that does, with "…" (a first word too long for a
-    line: cut in it, as `clipped`).
+def line_count(text: str, px: float) -> int:
+    """How many lines `text` takes wrapped at spaces in lines `px` wide, as the grid wraps it (greedy: each word
+    goes on the current line if it fits, else starts the next one; a word wider than a line is broken inside).
 
-    >>> wrapped("GLM-5 model card benchmark table", 100, 3), wrapped("see github.com/anomalyco/models.dev/x", 100, 3)
-    ('GLM-5 model card benchmark table', 'see…')
+    >>> line_count("GLM-5 model card benchmark table", 100), line_count("", 100)
+    (3, 1)
+
+    ("GLM-5 model" 77.2 px, "card benchmark" 95.7 px, "table" 30.0 px: three lines of at most 100 px.)
     """
-    room = px * lines * WRAP_FILL
+    lines, used = 1, None
+    for word in text.split():
+        width = text_px(word)
+        if used is not None and used + CHAR_PX[" "] + width <= px:
+            used += CHAR_PX[" "] + width
+            continue
+        if used is not None:
+            lines += 1
+        lines += max(0, math.ceil(width / px) - 1) if px > 0 else 0
+        used = width - (math.ceil(width / px) - 1) * px if width > px and px > 0 else width
+    return lines
+
+
+def wrap_px(text: str, lines: int) -> float:
+    """The narrowest line width in which `text` wraps on at most `lines` lines, every word whole.
+
+    >>> round(wrap_px("GLM-5 model card benchmark table", 3), 1)  # "card benchmark" is the widest line
+    95.7
+    """
     words = text.split()
-    if all(text_px(w) <= px for w in words) and text_px(text) <= room:
+    low = max(map(text_px, words), default=0.0)
+    high = max(low, text_px(" ".join(words)))
+    if line_count(text, low) <= lines:
+        return low
+    for _ in range(30):  # invariant: `high` fits, `low` does not
+        middle = (low + high) / 2
+        low, high = (low, middle) if line_count(text, middle) <= lines else (middle, high)
+    return high
+
+
+def wrapped(text: str, px: float, lines: int) -> str:
+    """`text` as it fits `lines` lines of `px` each, wrapped at spaces (`line_count`): whole where it fits; else cut
+    after the last word that fits with "…" (a first word too long for a line: cut in it, as `clipped`).
+
+    >>> wrapped("GLM-5 model card benchmark table", 100, 3), wrapped("GLM-5 model card benchmark table", 100, 2)
+    ('GLM-5 model card benchmark table', 'GLM-5 model card…')
+    """
+    if line_count(text, px) <= lines and all(text_px(w) <= px for w in text.split()):
         return text
     kept: list[str] = []
-    used = -CHAR_PX[" "]  # the first word has no space before it
-    for word in words:
-        width = text_px(word)
-        used += CHAR_PX[" "] + width
-        if width + CHAR_PX[ELLIPSIS] > px or used + CHAR_PX[ELLIPSIS] > room:
+    for word in text.split():
+        if text_px(word) + CHAR_PX[ELLIPSIS] > px or line_count(" ".join([*kept, word]) + ELLIPSIS, px) > lines:
             break
         kept.append(word)
     if not kept:
         return clipped(text, px)
     return " ".join(kept).rstrip(",;:(") + ELLIPSIS
+
+
+def distinct(texts: list[str], px: float, middle: bool) -> list[str]:
+    """`texts` clipped to `px` (`clipped`) so that different texts never read the same: where two clip alike
+    ("…-preview:batch" for two Gemini models), that group's cut moves along them, more of the front kept or more
+    of the back, until each reads differently (left alike where no cut of that width tells them apart).
+
+    >>> distinct(["google/gemini-3-flash-preview:batch", "google/gemini-3.1-pro-preview:batch"], 150, True)
+    ['google/gemini-3-fl…atch', 'google/gemini-3.1…atch']
+
+    (Cut in the middle, both read "google/gem…view:batch"; with 70 % of the characters from the front they differ.)
+    """
+    out = [clipped(t, px, middle) for t in texts]
+    readers: dict[str, set[str]] = {}
+    for text, shown_text in zip(texts, out, strict=True):
+        readers.setdefault(shown_text, set()).add(text)
+    for shown_text, group in readers.items():
+        if len(group) < 2:
+            continue
+        taken = set(readers) - {shown_text}
+        for share in (0.7, 0.3, 0.85, 0.15, 1.0, 0.0):
+            cuts = {t: clipped(t, px, True, share) for t in group}
+            if len(set(cuts.values())) == len(group) and not taken & set(cuts.values()):
+                out = [cuts.get(t, o) if o == shown_text else o for t, o in zip(texts, out, strict=True)]
+                break
+    return out
 
 
 def _format_number(value: float, fmt: str | None) -> str:
@@ -194,8 +253,8 @@ def natural_widths(
     frame: pd.DataFrame, config: Mapping[str, Any], editable: bool = False, placeholder: str = "–", lines: int = 1
 ) -> dict[str, tuple[float, float, bool]]:
     """Per column: (natural width, floor, whether its cells may be shortened), in px. With `lines` > 1 a text
-    column's natural width is what its longest text needs on that many lines (at WRAP_FILL), and never less than
-    its longest word; a column of short texts (none wider than SHORT_COLUMN_PX) stays on one line."""
+    column's natural width is the narrowest in which its longest text wraps on that many lines (`wrap_px`); a column
+    of short texts (none wider than SHORT_COLUMN_PX) stays on one line."""
     out = {}
     for column in frame.columns:
         entry = _config(config.get(column, None), str(column))
@@ -207,7 +266,7 @@ def natural_widths(
         texts = [shown(v, entry, placeholder) for v in frame[column].tolist()] + [str(o) for o in options]
         fixed = kind in FIXED_TYPES or kind == "selectbox" or editable or pd.api.types.is_numeric_dtype(frame[column])
         if lines > 1 and not fixed and max(map(text_px, texts), default=0.0) + CELL_PADDING_PX > SHORT_COLUMN_PX:
-            cells = [max([text_px(t) / (lines * WRAP_FILL), *map(text_px, t.split())]) for t in texts]
+            cells = [wrap_px(t, lines) for t in texts]
         else:
             cells = [text_px(t) for t in texts]
         natural = max(max([header, *cells]) + CELL_PADDING_PX, MIN_COLUMN_PX)
@@ -289,13 +348,32 @@ def fit(
         natural, _, shortenable = naturals[name]
         if shortenable and widths[name] < natural:
             room = widths[name] - CELL_PADDING_PX
-            frame[column] = [
-                v
-                if not isinstance(v, str)
-                else (wrapped(v, room, lines) if lines > 1 and name not in middle else clipped(v, room, name in middle))
-                for v in frame[column].tolist()
-            ]
+            values = frame[column].tolist()
+            texts = [v for v in values if isinstance(v, str)]
+            if lines > 1 and name not in middle:
+                cut = iter([wrapped(v, room, lines) for v in texts])
+            else:
+                cut = iter(distinct(texts, room, name in middle))
+            frame[column] = [next(cut) if isinstance(v, str) else v for v in values]
     return frame, out
+
+
+def lines_used(frame: pd.DataFrame, config: Mapping[str, Any], placeholder: str = "–") -> int:
+    """The most lines any text cell of `frame` takes in its column's width (`config`'s, as `fit` sets them).
+
+    >>> lines_used(pd.DataFrame({"note": ["GLM-5 model card benchmark table"]}), {"note": {"width": 119}})
+    3
+    """
+    most = 1
+    for column in frame.columns:
+        entry = config.get(str(column))
+        if not entry or not entry.get("width"):
+            continue
+        room = entry["width"] - CELL_PADDING_PX
+        for value in frame[column].tolist():
+            if isinstance(value, str):
+                most = max(most, line_count(shown(value, entry, placeholder), room))
+    return most
 
 
 def editor_widths(

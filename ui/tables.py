@@ -90,7 +90,11 @@ LEVEL_COLUMNS = {
         "agree with the level's own concurrency and latency",
     ),
     "meets_slo": st.column_config.CheckboxColumn("meets SLO", help="Within every bound of the scenario's SLO"),
-    "why_not": st.column_config.TextColumn("why it does not count", help="Why the model leaves the level out"),
+    "why_not": st.column_config.TextColumn(
+        "problems",
+        help="Why the model leaves the level out (failed requests, figures that disagree), or which of the SLO's "
+        "bounds it misses (a level in the model may miss the SLO: it still tells the model how the server behaves)",
+    ),
     "roofline_output_tokens_per_s_per_gpu": st.column_config.NumberColumn(
         "ceiling tokens/s/GPU",
         format="%.0f",
@@ -102,9 +106,10 @@ LEVEL_COLUMNS = {
 LEVEL_TABLES = {
     "Throughput": ("index", "concurrency", "request_rate", "input_tokens", "output_tokens", "req_per_s",
                    "model_req_per_s", "output_tokens_per_s_per_gpu", "tokens_per_s_per_user"),
-    "Latency": ("index", "concurrency", *(f"{m}_{p}_s" for m in ("ttft", "itl", "e2e") for p in ("p50", "p99"))),
-    "Checks": ("index", "concurrency", "requests_failed", "in_fit", "meets_slo", "roofline_output_tokens_per_s_per_gpu",
-               "implausible", "why_not"),
+    "Latency": ("index", "concurrency", "input_tokens",
+                *(f"{m}_{p}_s" for m in ("ttft", "itl", "e2e") for p in ("p50", "p99"))),
+    "Checks": ("index", "concurrency", "input_tokens", "requests_failed", "in_fit", "meets_slo",
+               "roofline_output_tokens_per_s_per_gpu", "implausible", "why_not"),
 }  # fmt: skip
 """The levels table in three parts that each fit a laptop's page; a column empty on every level is left out."""
 
@@ -216,7 +221,7 @@ def show_table(
     reasons) wrap on up to three lines before any is shortened."""
     lines = table_fit.WRAP_LINES if wrap else 1
     shown, shown_config = table_fit.fit(frame, config or {}, budget_px, middle, min_px=min_px, lines=lines)
-    if wrap:
+    if wrap and table_fit.lines_used(shown, shown_config) > 1:  # rows stay one line tall where every text fits one
         kwargs["row_height"] = table_fit.WRAP_ROW_PX
     st.dataframe(shown, hide_index=True, placeholder="–", width="stretch", column_config=shown_config, **kwargs)
 
@@ -269,6 +274,11 @@ def assumptions(result: ScenarioResult) -> None:
             pd.DataFrame({"default": [DEFAULT_LABELS.get(k, k) for k in DEFAULT_SOURCES],
                           "value and source": list(DEFAULT_SOURCES.values()),
                           "in a scenario file": list(DEFAULT_SOURCES)}),
+            {"default": st.column_config.TextColumn(help="An assumption every option shares unless set"),
+             "value and source": st.column_config.TextColumn(help="The value used, and where it comes from"),
+             "in a scenario file": st.column_config.TextColumn(
+                 help="The key that sets it under `assumptions:` in a scenario file")},
             budget_px=table_fit.EXPANDER_PX,
+            wrap=True,
         )  # fmt: skip
         st.caption(f"Months: {result.assumptions['months'][0]} to {result.assumptions['months'][-1]}")

@@ -19,8 +19,9 @@ class DeclineCase:
     npv_savings_usd: float
     payback_month: int | None
     """Owned servers: the cash payback (they are paid up front); else the payback."""
-    api_total_cost_usd: float
-    self_hosted_total_cost_usd: float
+    api_npv_cost_usd: float
+    self_hosted_npv_cost_usd: float
+    """Each option's NPV of cost in this case: npv_savings_usd is the API's less the self-hosted one's."""
 
 
 def api_decline_cases(
@@ -45,8 +46,8 @@ def api_decline_cases(
                 decline,
                 pair.npv_savings_usd,
                 pair.cash_payback_month if pair.terminal_value_usd is not None else pair.payback_month,
-                result.option(api).total_cost_usd,
-                result.option(self_hosted).total_cost_usd,
+                result.option(api).npv_cost_usd,
+                result.option(self_hosted).npv_cost_usd,
             )
         )
     return cases

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import genai_prices.data
+import pandas as pd
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
@@ -573,12 +574,23 @@ def test_a_bad_override_row_is_named_and_not_applied():
 
 def test_prices_page_searches_and_reports_a_failed_refresh():
     at = open_app("prices")
+    # every model reads differently from the others of its provider (ids are shortened to fit, never alike), and
+    # the override rows are ticked with their sources written under the table
+    table = at.dataframe[0].value
+    catalogue = pd.DataFrame(loaders.api_prices(load_catalogues().prices.version, dt.date.today().isoformat()))
+    assert len(table[["provider", "model"]].drop_duplicates()) == len(
+        catalogue[["provider", "model"]].drop_duplicates()
+    )
+    overridden = catalogue[catalogue["source"].str.startswith("override: ")]
+    assert len(overridden) >= 1 and table["override"].sum() == len(overridden)
+    for row in overridden.itertuples():
+        assert any(row.source.removeprefix("override: ") in m.value.replace("\\", "") for m in at.markdown)
     at.text_input(key="prices.search").set_value("claude-sonnet-4-6").run()
     table = at.dataframe[0].value
     assert "claude-sonnet-4-6" in set(table["model"])
     assert table["model"].str.lower().str.contains("claude-sonnet-4-6").all()
-    assert "source" not in table.columns  # one source for every row: said under the table
-    assert any("every one from genai-prices" in c.value for c in at.caption)
+    assert not {"source", "override"} & set(table.columns)  # every row from the catalogue: said under the table
+    assert any("list prices in force today, from genai-prices" in c.value for c in at.caption)
     # the day each price took effect, as the data records it, not today's date: read here from genai-prices itself
     model = next(m for p in genai_prices.data.providers if p.id == "anthropic" for m in p.models
                  if m.id == "claude-sonnet-4-6")  # fmt: skip

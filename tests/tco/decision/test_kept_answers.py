@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from scenario_io.loader import load_scenario, resolve_scenario
 from tco.decision import pairs
 from tco.decision.evaluate import evaluate
@@ -58,6 +60,13 @@ def test_decline_cases_reuse_the_setups_and_equal_a_full_rerun(catalogues):
     pairs._kept_search.clear()
     assert reused == api_decline_cases(inputs, pair.self_hosted, pair.api)
     assert len({c.npv_savings_usd for c in reused}) == len(reused)  # the rates do move the savings
+    # the table's two NPV-of-cost columns are the ones the savings subtract, and the scenario's own rate gives the
+    # scenario's own NPVs (the Compare page's)
+    for case in reused:
+        assert case.npv_savings_usd == pytest.approx(case.api_npv_cost_usd - case.self_hosted_npv_cost_usd)
+        assert case.self_hosted_npv_cost_usd == pytest.approx(result.option(pair.self_hosted).npv_cost_usd)
+    own = next(c for c in reused if c.api_price_decline_annual == inputs.scenario.finance.api_price_decline_annual)
+    assert own.api_npv_cost_usd == pytest.approx(result.option(pair.api).npv_cost_usd)
 
 
 def test_kept_capacity_equals_a_fresh_search_and_an_slo_change_searches_again(catalogues):
