@@ -61,8 +61,12 @@ edited = forms.table_editor(
     ).astype({"success rate": float, "tasks (n)": float, "output tokens": float}),
     disabled=["option"],
     column_config={
-        "success rate": st.column_config.NumberColumn(min_value=0.01, max_value=1.0, format="%.2f"),
-        "tasks (n)": st.column_config.NumberColumn(min_value=1, step=1, format="%d"),
+        "success rate": st.column_config.NumberColumn(
+            min_value=0.01, max_value=1.0, format="%.2f", help="Share of your own eval's tasks it passed (0.01–1)"
+        ),
+        "tasks (n)": st.column_config.NumberColumn(
+            min_value=1, step=1, format="%d", help="How many tasks the eval ran: it sets the 95 % interval below"
+        ),
         "output tokens": st.column_config.NumberColumn(
             min_value=1, help="This option's own mean output tokens per request, reasoning included"
         ),
@@ -174,6 +178,16 @@ if records:
     tables.show_table(
         pd.DataFrame(records),
         {
+            "benchmark": st.column_config.TextColumn(help="The test the score is on"),
+            "score": st.column_config.NumberColumn(format="%g", help="The score as the source reports it"),
+            "as of": st.column_config.TextColumn(help="When the score was published or measured"),
+            "mode": st.column_config.TextColumn(
+                help="Whether the model was run thinking (reasoning on), non-thinking, or the source does not say"
+            ),
+            "who": st.column_config.TextColumn(
+                help="Who measured it: the model's vendor, an independent third party, or your own eval; an "
+                "unverified score is shown but never used by the gate"
+            ),
             "url": st.column_config.LinkColumn("link", display_text="open", help="The source's web page"),
             "note": st.column_config.TextColumn(help="What the source says about the run (settings, caveats)"),
             "source": st.column_config.TextColumn(help="The table or page the score was read from"),

@@ -21,6 +21,16 @@ INGREDIENT_WORDS = {
     "cascade": "Cascade: an option answers first and escalates a share (the option's escalation)",
 }
 
+ROBUSTNESS_HELP = {
+    "input": st.column_config.TextColumn(help="The input moved, alone, to one end of its Risk-page range"),
+    "at": st.column_config.TextColumn(help="The value it was moved to"),
+    "mix, NPV": st.column_config.TextColumn(help="The best mix solved again at that value: its NPV of cost"),
+    "best single": st.column_config.TextColumn(help="The cheapest single option at that value, and its NPV of cost"),
+    "the mix saves": st.column_config.TextColumn(help="The best single option's NPV of cost less the mix's"),
+    "still recommended": st.column_config.TextColumn(help="Whether the mix still saves more than the margin"),
+}
+"""Help for the "Does the mix hold" table's columns."""
+
 
 def settings(data: dict[str, Any]) -> None:
     """The toggle and the ingredients, written into the scenario's `portfolio` (so into the link)."""
@@ -76,7 +86,17 @@ def results(analysis: Analysis) -> None:
           "what it is": INGREDIENT_WORDS[i].split(": ", 1)[1]} for i, v in mix.ingredient_savings_usd.items()]
     )  # fmt: skip
     st.caption("What each ingredient is worth: the NPV the mix would cost more without it, the others kept.")
-    tables.show_table(worth)
+    tables.show_table(
+        worth,
+        {
+            "ingredient": st.column_config.TextColumn(help="A kind of option the mix may use"),
+            "what it saves (NPV)": st.column_config.TextColumn(
+                help="How much more the best mix would cost, NPV over the horizon, if it could not use this "
+                "ingredient (the others kept)"
+            ),
+            "what it is": st.column_config.TextColumn(help="The ingredient in words"),
+        },
+    )
     months = len(mix.monthly_cost_usd)
     month = st.slider("Month shown", 1, months, 1, key="mix.month") if months > 1 else 1
     left, right = st.columns(2)
@@ -89,7 +109,20 @@ def results(analysis: Analysis) -> None:
                                f"GPUs, month {months}": f"{f.gpus_by_month[-1]:g}",
                                "busy": f"{min(f.utilization_by_month):.0%}–{max(f.utilization_by_month):.0%}"}
                               for f in mix.fleet])  # fmt: skip
-        tables.show_table(fleet)
+        tables.show_table(
+            fleet,
+            {
+                "option": st.column_config.TextColumn(help="A self-hosted option the mix uses"),
+                "term": st.column_config.TextColumn(
+                    help="How its GPUs are paid: reserved for the term, on demand by the hour, or owned"
+                ),
+                "GPUs, month 1": st.column_config.TextColumn(help="GPUs it pays for in the first month"),
+                f"GPUs, month {months}": st.column_config.TextColumn(help="GPUs it pays for in the last month"),
+                "busy": st.column_config.TextColumn(
+                    help="How busy its GPUs are, lowest and highest month (load ÷ capacity)"
+                ),
+            },
+        )
     with st.expander("Does the mix hold when the inputs move?"):
         seconds = expected_seconds(mix.solver["seconds"], MIX_CASES)
         st.caption("Each input alone at each end of the Risk page's ranges; the mix and the best single option solved "
@@ -104,7 +137,8 @@ def results(analysis: Analysis) -> None:
                                              "best single": f"{c.best_single_option} {usd(c.best_single_npv_cost_usd)}",
                                              "the mix saves": usd(c.saving_usd),
                                              "still recommended": "yes" if c.still_recommended else "no"}
-                                            for c in cases]), budget_px=table_fit.EXPANDER_PX)  # fmt: skip
+                                            for c in cases]),
+                              ROBUSTNESS_HELP, budget_px=table_fit.EXPANDER_PX)  # fmt: skip
         drawn = st.session_state.get("mix.drawn") == analysis.key
         seconds = expected_seconds(mix.solver["seconds"], MIX_DRAWS)
         if st.button(f"Draw every input together ({MIX_DRAWS} draws, about {seconds:.0f} s)", key="mix.draw") \

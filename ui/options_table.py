@@ -107,7 +107,19 @@ def to_frame(options: list[dict[str, Any]]) -> pd.DataFrame:
 def column_config(gpu_ids: list[str]) -> dict[str, Any]:
     money = {"min_value": 0.0, "format": "dollar", "step": 1.0}  # whole dollars: a step of 1 drops the cents
     return {
-        "gpu": st.column_config.SelectboxColumn("GPU", options=gpu_ids),
+        "id": st.column_config.TextColumn(
+            "id", help="The option's name; the table scrolls sideways to more of its fields (pricing, one-time, …)"
+        ),
+        "kind": st.column_config.TextColumn(
+            help="API: a provider serves it, paid by the token; self-hosted: your GPUs, rented or bought"
+        ),
+        "model": st.column_config.TextColumn(help="The model it serves: a catalogue id, or the provider's model id"),
+        "gpu": st.column_config.SelectboxColumn(
+            "GPU", options=gpu_ids, help="The GPU it runs on (self-hosted only): prices and capacity follow it"
+        ),
+        "autoscale": st.column_config.CheckboxColumn(
+            help="Replicas follow each hour's load (on-demand or spot rentals only); off: sized for the busiest hour"
+        ),
         "pricing": st.column_config.SelectboxColumn(
             "pricing",
             options=list(PRICING.values()),
@@ -119,7 +131,9 @@ def column_config(gpu_ids: list[str]) -> dict[str, Any]:
         "gpus_per_replica": st.column_config.NumberColumn(
             "GPUs/replica", min_value=1, step=1, help="Blank: from the profile"
         ),
-        "implementation_usd": st.column_config.NumberColumn("one-time (USD)", **money),
+        "implementation_usd": st.column_config.NumberColumn(
+            "one-time (USD)", help="Paid once at the start: integration, migration, setup", **money
+        ),
         "fixed_usd_per_month": st.column_config.NumberColumn(
             "fixed/month (USD)", help=f"Blank: the ops staff default ({DEFAULT_SOURCES['ops_fte']})", **money
         ),

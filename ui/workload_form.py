@@ -227,7 +227,12 @@ def render(data: dict[str, Any]) -> None:
         lambda: _classes_frame(workload),
         num_rows="dynamic",
         column_config={
-            "share": st.column_config.NumberColumn("share", min_value=0.0, max_value=1.0, format="%.2f"),
+            "name": st.column_config.TextColumn(
+                "name", help="The request class's name (e.g. faq, escalations): it names the class in the results"
+            ),
+            "share": st.column_config.NumberColumn(
+                "share", min_value=0.0, max_value=1.0, format="%.2f", help="Its share of the requests (all add to 1)"
+            ),
             "input_tokens": st.column_config.NumberColumn(
                 "input", min_value=1.0, format="%.0f", help="Mean input tokens per request, cached ones included"
             ),
