@@ -226,7 +226,8 @@ def cash_vs_pnl(months: list[str], hosted: OptionResult) -> go.Figure:
 
 
 def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shape_label: str) -> go.Figure:
-    """Measured levels as markers; the fitted model at the workload's shape as lines; SLO bounds; the knee. A level
+    """Measured levels as markers ("TTFT p50"); the fitted model at the workload's shape as lines ("TTFT p50 model",
+    the shape in the title); SLO bounds; the knee. A level
     left out of the model for req/s that disagree with its own latency has no marker: its x is the number in doubt
     (the table lists it and says why); a level with failed requests keeps its marker."""
     rows = [r for r in view.rows if r.in_fit or r.requests_failed > 0]
@@ -237,12 +238,12 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
         for pct, symbol in (("p50", "circle"), ("p99", "diamond")):
             y = [getattr(r, f"{key}_{pct}_s") for r in rows]
             if any(v is not None for v in y):
-                figure.add_scatter(x=x, y=y, name=f"{label} {pct} measured", mode="markers",
+                figure.add_scatter(x=x, y=y, name=f"{label} {pct}", mode="markers",
                                    marker={"symbol": symbol, "color": colour})  # fmt: skip
             curve = [p.latencies_s.get(f"{key}_{pct}") for p in view.curve]
             if any(v is not None for v in curve):
                 figure.add_scatter(x=[p.req_per_s for p in view.curve], y=curve, mode="lines",
-                                   name=f"{label} {pct} model at {shape_label}",
+                                   name=f"{label} {pct} model",
                                    line={"color": colour, "dash": "solid" if pct == "p99" else "dot"})  # fmt: skip
     if not figure.data:
         figure.add_annotation(text="No latency data in this profile", showarrow=False, x=0.5, y=0.5, xref="paper",
@@ -256,7 +257,7 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
                          annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.6)",
                          annotation_font_size=11)  # fmt: skip
     figure.update_layout(
-        title=title,
+        title=f"{title} (model at {shape_label})",
         xaxis_title="requests/s per replica",
         yaxis={**LOG_AXIS, "title": "seconds", "tickformat": "~g", "ticksuffix": " s", "hoverformat": ".3~g"},
         height=height_for_legend(figure, 380, HALF_WIDTH_PX),

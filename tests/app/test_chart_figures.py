@@ -142,6 +142,10 @@ def test_slo_labels_on_the_log_latency_axis_sit_at_their_own_height(catalogues, 
     lines = sorted(s.y0 for s in figure.layout.shapes if s.y0 == s.y1)
     assert lines == [0.05, 2.0]  # the lines themselves take the value (shapes use data units)
     assert len({labels[t].xanchor for t in labels}) == 2  # neighbouring bounds labelled at opposite ends
+    # a short legend: the shape the lines are modelled at is said once, in the title
+    assert figure.layout.title.text == "Latency vs load (model at 2,000/500)"
+    names = [t.name for t in figure.data]
+    assert "TTFT p50" in names and "TTFT p99 model" in names and all(len(n) <= len("TTFT p99 model") for n in names)
 
 
 def _bar(low_usd: float, high_usd: float) -> TornadoBar:
