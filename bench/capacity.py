@@ -45,6 +45,10 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   warns), which sets a floor under these errors; a fourth table keeps the deployments whose shapes all ran on one
   build (the importer then records it as the profile's engine version).
 
+Before the tables it prints the figures behind two engine constants: each deployment's prefill efficiency
+(`tco.capacity.prefill_efficiency`) and how its TTFT wait per request in flight grows with the input
+(`prefill_efficiency.LEAN_WAIT_SHARE`; `bench/prefill_slopes.py`).
+
 A level whose req/s disagrees with its own concurrency and E2E (Little's law, `tco.capacity.level_consistency`)
 is no case: the fit leaves it out, and its own numbers are not a measurement to hold a prediction to. The run
 prints each one.
@@ -110,7 +114,7 @@ from capacity_cases import (  # noqa: E402
     transfer_cases,
     without,
 )
-from prefill_slopes import print_prefill_efficiencies  # noqa: E402
+from prefill_slopes import print_prefill_efficiencies, print_wait_exponents  # noqa: E402
 
 TARGETS = {
     "throughput at a left-out shape": ("median ≤ 7 %, worst ≤ 35 %", 0.07, 0.35),
@@ -366,6 +370,7 @@ def main() -> None:
     left_out.update(lean_left_out(cards, sheet))
     tokens = tokens_left_out(cards, sheet, left_out)
     print_prefill_efficiencies([*((p.stem, load_profile(p)) for p in REFERENCE), *extra_corpus()], cards, sheet)
+    print_wait_exponents(corpus())
     extra: list[Case] = []
     extras = {name for name, _ in extra_corpus()}
     for name, profile in corpus():

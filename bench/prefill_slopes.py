@@ -18,11 +18,12 @@ and 0.312 s at 7,373: 2 × 37e9 × 6,451 / (8 × 1.979e15 × 0.227) = 0.133.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 
 from profiling.schema import Profile
-from tco.capacity.prefill_efficiency import AMD_LEAN, NVIDIA_LEAN, amd_gpu, lean_engine
+from tco.capacity.prefill_efficiency import AMD_LEAN, LEAN_WAIT_SHARE, NVIDIA_LEAN, amd_gpu, lean_engine
 from tco.capacity.roofline import SERVING, hardware
 from tco.capacity.shapes import level_shape
 
@@ -77,3 +78,53 @@ def print_prefill_efficiencies(profiles: Iterable[tuple[str, Profile]], cards, s
     for family, etas in sorted(families.items()):
         print(f"  prefill efficiency, {family}: median {statistics.median(etas):.3f} of {len(etas)} figures "
               f"({min(etas):.3f}–{max(etas):.3f}); in the engine {constants[family]:g}")  # fmt: skip
+
+
+WAIT_LOADS = 32.0
+"""The loads, up to this concurrency, whose TTFT p50 gives the wait per request in flight (a least-squares slope)."""
+
+
+def wait_slope(levels: list[tuple[float, float]]) -> float | None:
+    """The least-squares slope of TTFT p50 against concurrency, (c, TTFT) pairs: seconds per request in flight.
+
+    >>> wait_slope([(1, 0.08), (4, 0.11), (16, 0.23)])
+    0.01
+    """
+    if len(levels) < 2:
+        return None
+    mean_c = statistics.mean(c for c, _ in levels)
+    mean_t = statistics.mean(t for _, t in levels)
+    spread = sum((c - mean_c) ** 2 for c, _ in levels)
+    return round(sum((c - mean_c) * (t - mean_t) for c, t in levels) / spread, 12) if spread else None
+
+
+def wait_exponents(profiles: Iterable[tuple[str, Profile]]) -> list[tuple[str, float]]:
+    """(deployment, e): how the wait per request in flight grows with the input, wait ∝ I^e, from the shortest and
+    the longest input run at the same output length (each at two or more loads up to WAIT_LOADS): 0 is a wait that
+    does not depend on the input, 1 one proportional to it. The figures behind
+    `tco.capacity.prefill_efficiency.LEAN_WAIT_SHARE`."""
+    out = []
+    for name, profile in profiles:
+        by_output: dict[int, dict[int, list[tuple[float, float]]]] = {}
+        for level in profile.levels:
+            if level.concurrency and level.concurrency <= WAIT_LOADS and level.ttft_s.p50:
+                shape = level_shape(level, profile.meta.cached_input_share)
+                inputs = by_output.setdefault(round(shape.output_tokens, -1), {})
+                inputs.setdefault(round(shape.uncached_input_tokens), []).append((level.concurrency, level.ttft_s.p50))
+        for inputs in by_output.values():
+            slopes = sorted((i, s) for i, levels in inputs.items() if (s := wait_slope(levels)) and s > 0)
+            if len(slopes) >= 2 and slopes[-1][0] > slopes[0][0]:
+                (short, s0), (long, s1) = slopes[0], slopes[-1]
+                out.append((name, math.log(s1 / s0) / math.log(long / short)))
+    return out
+
+
+def print_wait_exponents(profiles: Iterable[tuple[str, Profile]]) -> None:
+    found = wait_exponents(profiles)
+    for name, exponent in found:
+        print(f"  TTFT wait per request in flight, {name}: grows as input^{exponent:.2f}")
+    if found:
+        exponents = [e for _, e in found]
+        print(f"  TTFT wait per request in flight: exponent median {statistics.median(exponents):.2f} of "
+              f"{len(exponents)} ({min(exponents):.2f} to {max(exponents):.2f}); where one input length was "
+              f"measured, lean engines split it {LEAN_WAIT_SHARE:g} per request, the rest per token")  # fmt: skip

@@ -71,6 +71,9 @@ class FitHints:
     context_s_per_token: float | None = None
     """g from the card: KV bytes per cached token / (n·B·η_m), seconds per output token per context token; used
     when the shapes cannot tell b from g. None (card or GPU unknown): g = b / DECODE_CONTEXT_TOKENS."""
+    one_input_wait_share: float = 0.0
+    """Of TTFT's growth with load at one measured input length, the share that is a wait per request in flight
+    whatever the input (`_one_input_split`; the engine's, `tco.capacity.prefill_efficiency.one_input_wait_share`)."""
     decode: PerfModel | None = None
     """The engine's calibrated roofline (`tco.capacity.roofline.physical_model`): how a decode step's cost splits
     between each token and the step, used when every level ran at one concurrency and the levels cannot tell."""
@@ -150,6 +153,30 @@ def _one_load_split(
     return (t0 - queue, t1, t2, t3), queue / c0
 
 
+def _one_input_split(
+    points: Sequence[Point], ttft: tuple[float, float, float, float] | None, load_s: float, share: float
+) -> tuple[tuple[float, float, float, float] | None, float]:
+    """(TTFT terms, s) where every TTFT level ran at one input length I0 and several loads: of the wait t2·c·I0,
+    `share` (the engine's, `tco.capacity.prefill_efficiency.one_input_wait_share`) becomes s·c, a wait per request
+    in flight that does not grow with the input; TTFT at I0 is unchanged, and at another input length I the wait is
+    t2·c·(h·I0 + (1 − h)·I), h the share.
+
+    Worked example: t2 = 1e-6 s per token per request in flight at I0 = 1,000: the wait at c = 16 is 16 ms at 1,000
+    input, and at 8,000 it is 16 × (0.5 + 0.5 × 8) = 72 ms with a share of 0.5 (all per token: 128 ms).
+
+    >>> p = Point(Shape(1000, 500), 16.0, 2.0, 0.2, None, 0.02, 0)
+    >>> (t0, t1, t2, t3), s = _one_input_split([p], (0.1, 1e-5, 1e-6, 0.0), 0.0, 0.5)
+    >>> round(t2 * 1e6, 2), round(s * 1e3, 2), round((s + t2 * 8000) * 16 * 1e3, 1)
+    (0.5, 0.5, 72.0)
+    """
+    inputs = [p.shape.uncached_input_tokens for p in points if p.ttft_p50_s and p.concurrency]
+    if ttft is None or load_s or not share or not inputs or distinct(inputs) >= 2:
+        return ttft, load_s
+    t0, t1, t2, t3 = ttft
+    i0 = max(statistics.median(inputs), 1.0)
+    return (t0, t1, t2 * (1 - share), t3), t2 * share * i0
+
+
 def _ttft_tails(
     profile: Profile, points: Sequence[Point], n_shapes: int, prefill_s_per_token: float | None
 ) -> tuple[tuple[str, tuple[float, float, float, float]], ...]:
@@ -194,7 +221,11 @@ def _fit(profile: Profile, points: Sequence[Point], hints: FitHints, keys: tuple
         g.shape for g in group_levels([profile.levels[p.level_index] for p in points], profile.meta.cached_input_share)
     )
     wave = hints.decode.ttft_wave_share if hints.decode is not None else 0.0
-    ttft, ttft_load = _one_load_split(points, _fit_ttft(points, len(shapes), hints.prefill_s_per_token), wave)
+    ttft, ttft_load = _one_input_split(
+        points,
+        *_one_load_split(points, _fit_ttft(points, len(shapes), hints.prefill_s_per_token), wave),
+        hints.one_input_wait_share,
+    )
     varied_input = ttft is not None and distinct([p.shape.uncached_input_tokens for p in points]) >= 2
     prefill = None
     if not varied_input:  # one input length: the hardware's slope when known (TTFT also holds a fixed overhead)

@@ -61,3 +61,29 @@ def prefill_efficiency(engine: str | None, gpu_id: str | None) -> float | None:
     if not gpu_id or not lean_engine(engine):
         return None
     return AMD_LEAN if amd_gpu(gpu_id) else NVIDIA_LEAN
+
+
+LEAN_WAIT_SHARE = 0.5
+"""With one input length measured, the share of TTFT's growth with load that lean engines spend as a wait per request
+in flight whatever the input (decode steps, scheduling), the rest growing with the input (the others' prefills): a
+sweep's levels cannot tell the two apart. On the sweeps with two input lengths at several loads (`python
+bench/capacity.py --extra FILE` prints each, `bench/prefill_slopes.py`'s `wait_exponents`), the wait per request in
+flight grew as the input to the power e:
+
+- SGLang (DeepSeek-R1-0528 on B300, H200, MI325X, MI355X; 922 and 7,373 input): e = −0.13, −0.02, 0.65, 0.68, 0.68;
+  half and half grows as the power 0.5–0.7 across that 8× change;
+- vLLM (GLM-5, MiniMax-M2.5 ×2, Qwen3.5 on 8 × H200, 1k to 16k–32k input): e = 0.59, 1.0, 1.75, 1.97: at least
+  proportional to the input, so other engines keep the whole wait per token (share 0).
+
+Measured by bench/capacity.py on the InferenceX records (held out; the bundled sweeps vary their input and are
+unchanged): SLO decisions right 54 % → 55 %, latency at c = 16 median 19.4 % → 18.0 %; a share of 0.75 measured the
+same, 1 (the whole wait per request) 55 % and 19.0 %: half is the least that gets there."""
+
+
+def one_input_wait_share(engine: str | None) -> float:
+    """LEAN_WAIT_SHARE for a lean engine, else 0.
+
+    >>> one_input_wait_share("sglang"), one_input_wait_share("vllm")
+    (0.5, 0.0)
+    """
+    return LEAN_WAIT_SHARE if lean_engine(engine) else 0.0

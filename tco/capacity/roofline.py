@@ -59,7 +59,7 @@ from tco.capacity.fitting import FitHints
 from tco.capacity.layout import internode_step_s, layout_for
 from tco.capacity.memory_fit import bytes_per_param, card_fit, kv_bytes_per_sequence
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.prefill_efficiency import amd_gpu, lean_engine, prefill_efficiency
+from tco.capacity.prefill_efficiency import amd_gpu, lean_engine, one_input_wait_share, prefill_efficiency
 from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 
@@ -214,17 +214,21 @@ def fit_hints(
     measured = prefill_efficiency(engine, gpu.id if gpu else None)
     calibration = SERVING if measured is None else dataclasses.replace(SERVING, compute=measured)
     prefill = prefill_s_per_token(card, gpu, gpus, precision, calibration)
+    wait_share = one_input_wait_share(engine)
     if card is None or gpu is None or precision is None or card.active_params_b is None or context_tokens <= 0:
-        return FitHints(prefill)
+        return FitHints(prefill, one_input_wait_share=wait_share)
     kv = kv_bytes_per_sequence(card, context_tokens)
     if not kv:
-        return FitHints(prefill)
+        return FitHints(prefill, one_input_wait_share=wait_share)
     hw = hardware(gpu, precision)
     decode = physical_model(
         card, hw, gpus, precision, Shape(context_tokens, 0.0), None, serving_calibration(engine, gpu.id)
     )
     return FitHints(
-        prefill, context_s_per_token=kv / context_tokens / (gpus * hw.bytes_s * SERVING.memory), decode=decode
+        prefill,
+        context_s_per_token=kv / context_tokens / (gpus * hw.bytes_s * SERVING.memory),
+        one_input_wait_share=wait_share,
+        decode=decode,
     )
 
 
