@@ -165,6 +165,7 @@ with right:
     charts.show(charts.pareto(view, "Throughput per GPU vs speed per user"), "throughput-pareto")
 levels = tables.frame(view.rows)
 levels["index"] += 1  # load levels counted from 1, as in the text above
+levels[["input_tokens", "output_tokens"]] = levels[["input_tokens", "output_tokens"]].round()  # whole tokens, "2,000"
 for tab, columns in zip(st.tabs(list(tables.LEVEL_TABLES)), tables.LEVEL_TABLES.values(), strict=True):
     with tab:
         kept = [c for c in columns if c == "index" or levels[c].notna().any()]

@@ -62,8 +62,8 @@ LEVEL_COLUMNS = {
     "index": st.column_config.NumberColumn("level", help="The load level, counted from 1 as in the text above"),
     "concurrency": st.column_config.NumberColumn("concurrency", help="Requests kept in flight at this level"),
     "request_rate": st.column_config.NumberColumn("arrivals/s", help="Requests sent a second (open-loop runs)"),
-    "input_tokens": st.column_config.NumberColumn("input", format="%.0f", help="Mean input tokens per request"),
-    "output_tokens": st.column_config.NumberColumn("output", format="%.0f", help="Mean output tokens per request"),
+    "input_tokens": st.column_config.NumberColumn("input", format="localized", help="Mean input tokens per request"),
+    "output_tokens": st.column_config.NumberColumn("output", format="localized", help="Mean output tokens per request"),
     "req_per_s": st.column_config.NumberColumn("req/s", format="%.3g", help="Requests/s measured"),
     "model_req_per_s": st.column_config.NumberColumn(
         "req/s, model", format="%.3g", help="Requests/s the performance model predicts at this level's shape and load"
