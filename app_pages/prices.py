@@ -71,16 +71,12 @@ with api_tab:
     st.caption(
         f"{len(frame):,} of {len(rows):,} rows; USD per million tokens, list prices in force today, from "
         f"{cat.prices.version}: {data_date_text(cat.prices, dt.date.today())}"
-        + (f"; {len(overridden)} from overrides:" if len(overridden) else ".")
-    )
-    if len(overridden):
-        st.markdown(
-            tables.escape_markdown(
-                "\n".join(
-                    f"- {r.provider} {r.model}: {r.source.removeprefix('override: ')}" for r in overridden.itertuples()
-                )
-            )
+        + (f"; {len(overridden)} from overrides:\n" if len(overridden) else ".")
+        + "\n".join(
+            f"- {r.provider} {r.model}: {tables.escape_markdown(r.source.removeprefix('override: '))}"
+            for r in overridden.itertuples()
         )
+    )
 
 with gpu_tab:
     offers = pd.DataFrame(loaders.gpu_offers())

@@ -45,6 +45,10 @@ WRAP_LINES = 3
 WRAP_ROW_PX = 66
 """A table of long texts (sources, reasons) wraps them on up to three lines: Streamlit's grid wraps text in rows
 taller than 64 px."""
+WRAP_ROWS_SHOWN = 8
+"""A table of tall rows shows this many of them before it scrolls."""
+HEADER_ROW_PX = 35
+"""The grid's header row, and a one-line row."""
 MIN_COLUMN_PX = 48
 SHORT_COLUMN_PX = 120
 """A text column is never cut below this (or below its own width when it is narrower): short words, dates and ids
@@ -374,6 +378,16 @@ def lines_used(frame: pd.DataFrame, config: Mapping[str, Any], placeholder: str 
             if isinstance(value, str):
                 most = max(most, line_count(shown(value, entry, placeholder), room))
     return most
+
+
+def wrapped_height_px(rows: int) -> int:
+    """The height of a table of `rows` tall rows (WRAP_ROW_PX) showing up to WRAP_ROWS_SHOWN of them, header and
+    border included: 6 rows take 35 + 6 × 66 + 3 = 434 px.
+
+    >>> wrapped_height_px(6), wrapped_height_px(50)
+    (434, 566)
+    """
+    return HEADER_ROW_PX + min(max(rows, 1), WRAP_ROWS_SHOWN) * WRAP_ROW_PX + 3
 
 
 def editor_widths(

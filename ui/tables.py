@@ -223,6 +223,8 @@ def show_table(
     shown, shown_config = table_fit.fit(frame, config or {}, budget_px, middle, min_px=min_px, lines=lines)
     if wrap and table_fit.lines_used(shown, shown_config) > 1:  # rows stay one line tall where every text fits one
         kwargs["row_height"] = table_fit.WRAP_ROW_PX
+        # tall rows: up to WRAP_ROWS_SHOWN of them in view (the grid's own height shows about five), the rest scroll
+        kwargs.setdefault("height", table_fit.wrapped_height_px(len(shown)))
     st.dataframe(shown, hide_index=True, placeholder="–", width="stretch", column_config=shown_config, **kwargs)
 
 

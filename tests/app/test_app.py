@@ -584,7 +584,7 @@ def test_prices_page_searches_and_reports_a_failed_refresh():
     overridden = catalogue[catalogue["source"].str.startswith("override: ")]
     assert len(overridden) >= 1 and table["override"].sum() == len(overridden)
     for row in overridden.itertuples():
-        assert any(row.source.removeprefix("override: ") in m.value.replace("\\", "") for m in at.markdown)
+        assert any(row.source.removeprefix("override: ") in c.value.replace("\\", "") for c in at.caption)
     at.text_input(key="prices.search").set_value("claude-sonnet-4-6").run()
     table = at.dataframe[0].value
     assert "claude-sonnet-4-6" in set(table["model"])
