@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from tests.app import test_browser as ui
 from tests.app.test_browser import DESKTOP, LAPTOP, assert_no_exception, settle
-from ui import table_fit
+from ui import table_fit, text_fit
 
 app_url, browser, page = ui.app_url, ui.browser, ui.page  # the same fixtures: a server of our own, Chromium, a tab
 
@@ -65,6 +65,6 @@ def test_no_table_scrolls_sideways_and_the_widths_are_safe(page: Page, app_url: 
         headers = sorted({h for t in tables for h in t["headers"] if h})
         for weight, strings, scale in (("400", texts, 1.0), ("600", headers, table_fit.HEADER_WEIGHT)):
             real = page.evaluate(MEASURE_JS, [strings, weight])
-            narrower = [(s, px, table_fit.text_px(s) * scale) for s, px in zip(strings, real, strict=True)
-                        if px > table_fit.text_px(s) * scale + 0.5]  # fmt: skip
+            narrower = [(s, px, text_fit.text_px(s) * scale) for s, px in zip(strings, real, strict=True)
+                        if px > text_fit.text_px(s) * scale + 0.5]  # fmt: skip
             assert not narrower, narrower[:10]

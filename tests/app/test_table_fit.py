@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 from scenario_io import codec
 from tests.conftest import ROOT
 from ui import table_fit
-from ui.table_fit import CELL_PADDING_PX, EDITABLE_ICON_PX, HEADER_WEIGHT, clipped, fit, fitted_widths, text_px
+from ui.table_fit import CELL_PADDING_PX, EDITABLE_ICON_PX, HEADER_WEIGHT, fit, fitted_widths
+from ui.text_fit import clipped, line_count, text_px
 
 
 def test_widths_by_hand():
@@ -82,7 +83,7 @@ def test_every_text_fits_its_column_and_the_table_its_budget_unless_the_floors_c
             text = table_fit.shown(after, {})
             assert all(text_px(w) <= room + 1e-9 for w in text.split()), (column, text, widths[column])
             if lines > 1:
-                assert table_fit.line_count(text, room) <= lines, (column, text, widths[column])
+                assert line_count(text, room) <= lines, (column, text, widths[column])
             else:
                 assert text_px(text) <= room + 1e-9
             if text_px(table_fit.shown(before, {})) <= room:
@@ -123,7 +124,7 @@ def test_every_table_of_every_page_fits_its_columns(page, scenario):
                 room = width - CELL_PADDING_PX
                 if lines > 1:  # wrapped: every word on a line, the whole on the rows' lines
                     assert max(map(text_px, text.split() or [""])) <= room + 1e-9, (page, column, text, width)
-                    assert table_fit.line_count(text, room) <= lines, (page, column, text, width)
+                    assert line_count(text, room) <= lines, (page, column, text, width)
                 else:
                     assert text_px(text) <= room + 1e-9, (page, column, text, width)
         if not editable:
