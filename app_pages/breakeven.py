@@ -82,6 +82,9 @@ pair = pairs[label]
 hosted, api = result.option(pair.self_hosted), result.option(pair.api)
 months = result.assumptions["months"]
 
+if not recommendable(hosted):  # said before the figures, which count savings it cannot deliver yet
+    st.warning(f"{hosted.id} is not recommended ({why_not(hosted)}): the savings and payback below do not count "
+               "until it is.")  # fmt: skip
 cols = st.columns(4)
 horizon = f"within the {len(months)}-month horizon; 'never' = not within it"
 cols[0].metric(
@@ -201,5 +204,3 @@ tables.show_table(
         f"{hosted.id}, NPV of cost": st.column_config.TextColumn(help=npv_help),
     },
 )
-if not recommendable(hosted):
-    st.caption(f"{hosted.id} is not recommended ({why_not(hosted)}): these savings do not count until it is.")

@@ -96,7 +96,9 @@ with gpu_tab:
             "gpus_per_unit": st.column_config.NumberColumn(
                 "GPUs", help="GPUs per unit: in the instance rented, or in the server bought"
             ),
-            "server_usd": st.column_config.NumberColumn("server price", format="dollar", step=1.0),
+            "server_usd": st.column_config.NumberColumn(
+                "server price", format="dollar", step=1.0, help="To buy: the whole server (all its GPUs), US dollars"
+            ),
             "basis": st.column_config.TextColumn(
                 help="Where the figure comes from: the provider's published price, a price tracker or reseller, "
                 "or our estimate from the cited sources"

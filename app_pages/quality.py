@@ -44,6 +44,24 @@ for field, value in (("min_score", gate), ("min_success_rate", rate_gate)):
         quality[field] = forms.tidy(value)
 if quality:
     data["quality"] = quality
+workload = data.get("workload") if isinstance(data.get("workload"), dict) else {}
+class_gates = [
+    (c.get("name"), c["quality"])
+    for c in workload.get("classes") or []
+    if isinstance(c, dict)
+    and isinstance(c.get("quality"), dict)
+    and isinstance(c["quality"].get("min_score"), int | float)
+]
+if class_gates:  # the request classes' own gates judge too: said where the gate is set
+    st.caption(
+        "Request classes set their own gates too (Compare, Workload): "
+        + "; ".join(
+            f"{name}: {BENCHMARKS.get(g.get('benchmark', benchmark), (g.get('benchmark', benchmark), ''))[0]} ≥ "
+            f"{g['min_score']:g}"
+            for name, g in class_gates
+        )
+        + ". An option below any of them is 'below' in the gate column."
+    )
 
 options = data.get("options", [])
 st.subheader("Your own evals")

@@ -66,7 +66,11 @@ LEVEL_COLUMNS = {
     "output_tokens": st.column_config.NumberColumn("output", format="localized", help="Mean output tokens per request"),
     "req_per_s": st.column_config.NumberColumn("req/s", format="%.3g", help="Requests/s measured"),
     "model_req_per_s": st.column_config.NumberColumn(
-        "req/s, model", format="%.3g", help="Requests/s the performance model predicts at this level's shape and load"
+        "req/s, model",
+        format="%.3g",
+        help="Requests/s the performance model predicts at this level's shape and load. It is corrected toward the "
+        "measured levels, so where a level is in the model the two agree; the stated error (above) is measured by "
+        "leaving shapes out",
     ),
     "output_tokens_per_s_per_gpu": st.column_config.NumberColumn(
         "tokens/s/GPU", format="%.0f", help="Output tokens/s per GPU measured"

@@ -70,8 +70,8 @@ class MemoryFit:
         per_seq = self.kv_bytes_per_sequence / 1e9
         free = self.usable_gb - self.weights_gb
         return (
-            f"{head}, KV {per_seq:,.3f} GB per sequence at {context_tokens:,.0f} tokens: "
-            f"max concurrency ⌊{free:,.1f} / {per_seq:,.3f}⌋ = {self.max_concurrency}"
+            f"{head}, KV {per_seq:.4g} GB per sequence at {context_tokens:,.0f} tokens: "
+            f"max concurrency ⌊{free:,.1f} / {per_seq:.4g}⌋ = {self.max_concurrency}"
             + ("" if self.fits else f" < {MIN_CONCURRENCY}: does not fit")
         )
 

@@ -1035,3 +1035,22 @@ def test_break_even_and_risk_open_on_the_pair_compared_and_ignore_a_pair_of_two_
         "glm5-h200", "glm5-api"]  # fmt: skip
     assert open_app("breakeven", pair="gemini-3.1-pro,opus-4.5").selectbox(key="f.be.pair").value == (
         "glm5-h200 vs glm5-api")  # fmt: skip
+
+
+def test_class_gates_are_said_on_quality_and_a_below_gate_pair_is_warned_on_break_even(catalogues):
+    """The mix example gates its classes (faq GPQA Diamond ≥ 75, escalations ≥ 85) and sets no scenario gate: the
+    Quality page names the class gates where the gate is set, and Break-even warns before its figures when the
+    self-hosted option it opens on is below a gate (the engine's own gate status, computed here apart)."""
+    scenario = example("mix-faq-and-escalations")
+    token = codec.to_url_token(scenario)
+    at = open_app("quality", s=token)
+    assert not at.exception
+    said = [c.value for c in at.caption if c.value.startswith("Request classes set their own gates")]
+    assert said and "faq: GPQA Diamond ≥ 75; escalations: GPQA Diamond ≥ 85" in said[0]
+    at = open_app("breakeven", s=token)
+    assert not at.exception
+    hosted = next(b for b in at.selectbox if b.label == "Self-hosted option vs API").value.split(" vs ")[0]
+    below = engine(scenario, catalogues).option(hosted).quality_gate == "below"
+    assert below  # the example opens on a pair whose self-hosted side fails the escalations gate
+    warned = [w.value for w in at.warning if "not recommended" in w.value]
+    assert warned and warned[0].startswith(f"{hosted} is not recommended (below the quality gate)")
