@@ -171,14 +171,13 @@ if hosted.cash_flow_usd is not None:
 st.subheader("If API prices keep falling")
 cases = state.decline_cases(analysis, hosted.id, api.id)
 own_rate = analysis.scenario.finance.api_price_decline_annual
-horizon_months = len(months)
 decline_frame = pd.DataFrame(
     {
         "case": ["this scenario" if c.api_price_decline_annual == own_rate else "" for c in cases],
         "API price decline a year": [f"{c.api_price_decline_annual:.0%}" for c in cases],
         "NPV of savings": [usd(c.npv_savings_usd) for c in cases],
         "payback" + (" (cash)" if owned else ""): [
-            f"month {c.payback_month}" if c.payback_month else f"not within {horizon_months} months" for c in cases
+            f"month {c.payback_month}" if c.payback_month else "never" for c in cases
         ],
         f"{api.id}, NPV of cost": [usd(c.api_npv_cost_usd) for c in cases],
         f"{hosted.id}, NPV of cost": [usd(c.self_hosted_npv_cost_usd) for c in cases],
@@ -199,6 +198,7 @@ tables.show_table(
         decline_frame.columns[3]: st.column_config.TextColumn(
             help="The month the savings add up to what self-hosting cost first"
             + (" (cash: the servers paid when bought)" if owned else "")
+            + f"; never: not within the {len(months)}-month horizon"
         ),
         f"{api.id}, NPV of cost": st.column_config.TextColumn(help=npv_help),
         f"{hosted.id}, NPV of cost": st.column_config.TextColumn(help=npv_help),
