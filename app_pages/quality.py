@@ -5,6 +5,7 @@ import streamlit as st
 
 from models.quality import BENCHMARKS, provenance_label
 from tco.decision.quality import pareto_front
+from tco.records.benchmarks import benchmark_name
 from ui import charts, eval_import, forms, loaders, state, tables
 
 data = state.data()
@@ -44,24 +45,7 @@ for field, value in (("min_score", gate), ("min_success_rate", rate_gate)):
         quality[field] = forms.tidy(value)
 if quality:
     data["quality"] = quality
-workload = data.get("workload") if isinstance(data.get("workload"), dict) else {}
-class_gates = [
-    (c.get("name"), c["quality"])
-    for c in workload.get("classes") or []
-    if isinstance(c, dict)
-    and isinstance(c.get("quality"), dict)
-    and isinstance(c["quality"].get("min_score"), int | float)
-]
-if class_gates:  # the request classes' own gates judge too: said where the gate is set
-    st.caption(
-        "Request classes set their own gates too (Compare, Workload): "
-        + "; ".join(
-            f"{name}: {BENCHMARKS.get(g.get('benchmark', benchmark), (g.get('benchmark', benchmark), ''))[0]} ≥ "
-            f"{g['min_score']:g}"
-            for name, g in class_gates
-        )
-        + ". An option below any of them is 'below' in the gate column."
-    )
+gate_note = st.empty()  # the request classes' own gates, written once the engine has read them (below)
 
 options = data.get("options", [])
 st.subheader("Your own evals")
@@ -112,16 +96,19 @@ result = analysis.result
 front = pareto_front([o.usd_per_request for o in result.options], [o.quality_score for o in result.options])
 charts.show(charts.quality_scatter(result.options, front, analysis.scenario.quality.min_score, benchmark),
             "cost-vs-quality")  # fmt: skip
-gate_help = "Whether it passes the quality gate set above: passes, below it, or no score to judge by" + (
-    "; the request classes' own gates count too ("
-    + ", ".join(
-        f"{name}: {BENCHMARKS.get(g['benchmark'], (g['benchmark'], ''))[0]} ≥ {g['min_score']:g}"
-        if g.get("min_score") is not None
-        else name
-        for name, g in result.assumptions["class_quality_gates"].items()
+class_gates = "; ".join(
+    f"{name}: {benchmark_name(gate['benchmark'])} ≥ {gate['min_score']:g}"
+    for name, gate in (result.assumptions.get("class_quality_gates") or {}).items()
+    if gate.get("min_score") is not None
+)
+if class_gates:  # said where the gate is set: they judge as well
+    gate_note.caption(
+        f"Request classes set their own gates too (Compare, Workload): {class_gates}. An option below any of them "
+        "is 'below' in the gate column."
     )
-    + "): below any of them reads 'below'"
-    if result.assumptions.get("class_quality_gates")
+gate_help = "Whether it passes the quality gate set above: passes, below it, or no score to judge by" + (
+    f"; the request classes' own gates count too ({class_gates}): below any of them reads 'below'"
+    if class_gates
     else ""
 )
 tables.show_table(

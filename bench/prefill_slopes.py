@@ -90,12 +90,9 @@ def wait_slope(levels: list[tuple[float, float]]) -> float | None:
     >>> wait_slope([(1, 0.08), (4, 0.11), (16, 0.23)])
     0.01
     """
-    if len(levels) < 2:
+    if len({c for c, _ in levels}) < 2:
         return None
-    mean_c = statistics.mean(c for c, _ in levels)
-    mean_t = statistics.mean(t for _, t in levels)
-    spread = sum((c - mean_c) ** 2 for c, _ in levels)
-    return round(sum((c - mean_c) * (t - mean_t) for c, t in levels) / spread, 12) if spread else None
+    return round(statistics.linear_regression([c for c, _ in levels], [t for _, t in levels]).slope, 12)
 
 
 def wait_exponents(profiles: Iterable[tuple[str, Profile]]) -> list[tuple[str, float]]:
