@@ -64,7 +64,22 @@ Worked example: the model says 16.7 req/s at the new shape and 15.0 at the edge,
 (correction 11.0/15.0): √(16.7 · 15.0) · 11.0/15.0 = 11.6 req/s.
 
 TTFT is the exception (`PerfModel.ttft_beyond_measured`): its fall toward shorter inputs is capped by the slope the
-nearest two measured shapes show, not halved."""
+nearest two measured shapes show, not halved; with no such pair, it is taken at `TTFT_FALL_WEIGHT`."""
+TTFT_FALL_WEIGHT = 0.75
+"""Beyond the measured lengths with no second measured shape on the same line (one input length measured), how much
+of the TTFT model's fall below the nearest measured shape is believed, in log: TTFT = model^w · edge^(1−w). The model's
+TTFT is an overhead plus a per-token slope from the hardware (`tco.capacity.fitting`), physics rather than a free
+curve, so more of its fall is believed than of the other metrics' gains (`EXTRAPOLATION_WEIGHT`). Set on InferenceX's
+held-out DeepSeek-R1 sweeps (`bench/capacity.py --extra`; so for this constant they are not held out), where such
+cases are 1k input asked from 8k only and the reverse: w = 0.5 SLO decisions right 55 %, latency at c = 16 median
+18.0 % / worst 676 %; 0.75: 59 %, 17.1 % / 499 %; 1.0: 60 %, 20.4 % / 362 %. The bundled sweeps have no such case.
+
+Worked example: the model says 0.06 s at 922 input, the nearest measured shape (7,373 input) 0.444 s:
+0.06^0.75 · 0.444^0.25 = 0.098 s (DeepSeek-R1 with MTP on 8 × MI325X at c = 16 measured 0.101 s; halving said 0.163 s).
+
+>>> round(0.06**0.75 * 0.444**0.25, 3)
+0.098
+"""
 NO_RESIDUALS = Residuals(())
 PERCENTILE_ORDER = ("p50", "p90", "p99")
 """The percentiles profiles carry, lowest first: a predicted tail is at least every lower one (`PerfModel.latency`)."""
@@ -266,7 +281,7 @@ class PerfModel:
         with ℓ the length that lies outside and T the corrected predictions at the two shapes. TTFT is an overhead
         plus a per-token prefill, so its log-slope flattens toward short inputs: the secant of the nearest pair
         bounds the fall, and the model's own intercept may give less. A rise is kept whole; with no neighbour on the
-        line the fall is taken at `EXTRAPOLATION_WEIGHT` like the other metrics. Halving the fall instead put TTFT
+        line the fall is taken at `TTFT_FALL_WEIGHT` (in log). Halving the fall instead put TTFT
         at 1,024 input 2.8× too high when the nearest measured input was 8× longer (bench/capacity.py's
         three-shape table: latency median 27 % → 12 %, worst 308 % → 124 %; the full sweeps unchanged but one SLO
         decision).
@@ -308,7 +323,7 @@ class PerfModel:
         neighbour = self._per_shape(("neighbour", edge, outside_input), nearest_on_line)
         at_neighbour = corrected(neighbour) if neighbour is not None else None
         if not at_neighbour:
-            return value**EXTRAPOLATION_WEIGHT * at_edge ** (1 - EXTRAPOLATION_WEIGHT)
+            return value**TTFT_FALL_WEIGHT * at_edge ** (1 - TTFT_FALL_WEIGHT)
         assert neighbour is not None
         slope = math.log(at_edge / at_neighbour) / math.log(length(edge) / length(neighbour))
         return min(at_edge, max(value, at_edge * (length(shape) / length(edge)) ** slope))

@@ -18,7 +18,7 @@ from tco.capacity.at_slo import capacity_at_slo
 from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import Layout, smallest_layout
 from tco.capacity.memory_fit import card_fit, kv_bytes_per_sequence, memory_fit
-from tco.capacity.perf_model import EXTRAPOLATION_WEIGHT, PerfModel
+from tco.capacity.perf_model import EXTRAPOLATION_WEIGHT, TTFT_FALL_WEIGHT, PerfModel
 from tco.capacity.residuals import Residuals, ShapeResiduals
 from tco.capacity.roofline import estimated_model, gpu_ceiling
 from tco.capacity.shapes import Shape, group_levels
@@ -176,6 +176,20 @@ def test_below_the_measured_inputs_ttft_falls_as_far_as_the_nearest_two_shapes_a
     assert capped.latency(Shape(4000, 100), 8, "ttft_s", "p50") == pytest.approx(0.8, rel=1e-9)
     assert capped.latency(Shape(16000, 100), 8, "ttft_s", "p50") == pytest.approx(2.4, rel=1e-9)
     assert _ttft_model(1.0).latency(Shape(1000, 100), 8, "ttft_s", "p50") == pytest.approx(0.2, rel=1e-9)
+
+
+def test_with_one_input_length_measured_three_quarters_of_the_ttft_fall_is_believed():
+    """Shapes at 8,000 input only (100 and 400 out), the model 2e-4 s a token through zero, the levels read it
+    exactly. TTFT at 1,000/100: no second input length to draw a secant from, so TTFT_FALL_WEIGHT = 0.75 of the
+    fall in log: 0.2^0.75 × 1.6^0.25 = 0.2 × 8^0.25 = 0.33636 s (halving would say √(0.2 × 1.6) = 0.566 s)."""
+    s_short, s_long = Shape(8000, 100), Shape(8000, 400)
+    curves = (ShapeResiduals(s_short, (), (0.0,)), ShapeResiduals(s_long, (), (0.0,)))
+    residuals = Residuals((("ttft_s p50", curves),))
+    model = PerfModel(coefficients=(1e-4, 2e-3, 0.0, 0.02), ttft_coefficients=(0.0, 2e-4, 0.0, 0.0),
+                      max_concurrency=64, shapes=(s_short, s_long), residuals=residuals)  # fmt: skip
+    assert TTFT_FALL_WEIGHT == 0.75
+    assert model.latency(Shape(1000, 100), 8, "ttft_s", "p50") == pytest.approx(0.2 * 8**0.25, rel=1e-9)
+    assert model.latency(Shape(16000, 100), 8, "ttft_s", "p50") == pytest.approx(3.2, rel=1e-9)  # a rise: whole
 
 
 @settings(max_examples=60, deadline=None)
