@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from tco.decision.verdict import decide, usd, why_not
+from tco.decision.verdict import decide, why_not
 from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
+from tco.records.amounts import usd
 from tco.records.results import recommendable
 from tco.records.scenario import Finance
 from tco.risk.report import headline_pair
@@ -54,6 +55,7 @@ with st.expander("Finance assumptions", expanded=False):
         "GPUs per extra ops FTE (0 = staff does not grow with the fleet)",
         min_value=0.0,
         step=8.0,
+        format="%g",  # "0", "16", "12.5": not "0.00"
         key=forms.seeded("finance.gpus_per_ops_fte", float(finance.get("gpus_per_ops_fte") or 0.0)),
         help=forms.default_help("gpus_per_ops_fte"),
     )

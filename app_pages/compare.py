@@ -5,7 +5,8 @@ import streamlit as st
 
 from reports.ranking import ranked
 from tco.decision.mix_verdict import with_mix
-from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, usd, verdict, why_not
+from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, verdict, why_not
+from tco.records.amounts import usd
 from tco.records.results import recommendable
 from ui import (
     charts,

@@ -5,6 +5,7 @@ import streamlit as st
 
 from models.quality import BENCHMARKS, provenance_label
 from tco.decision.quality import pareto_front
+from tco.records.amounts import TASK_DIGITS, usd_per_task
 from tco.records.benchmarks import benchmark_name
 from ui import charts, eval_import, forms, loaders, state, tables
 
@@ -124,8 +125,8 @@ tables.show_table(
                 "success rate": o.success_rate,
                 "cost of pass": o.cost_of_pass_usd,
                 "95% interval": (
-                    f"${o.cost_of_pass_ci_usd[0]:.5f}–"
-                    + (f"${o.cost_of_pass_ci_usd[1]:.5f}" if o.cost_of_pass_ci_usd[1] is not None else "∞")
+                    f"{usd_per_task(o.cost_of_pass_ci_usd[0])}–"
+                    + (usd_per_task(o.cost_of_pass_ci_usd[1]) if o.cost_of_pass_ci_usd[1] is not None else "∞")
                     if o.cost_of_pass_ci_usd
                     else None
                 ),
@@ -142,7 +143,9 @@ tables.show_table(
             help="Who measured the score that decides the gate; the sources in full below the table"
         ),
         "gate": st.column_config.TextColumn(help=gate_help),
-        "$/task": st.column_config.NumberColumn(format="$%.5f", help="What one request costs, in the first month"),
+        "$/task": st.column_config.NumberColumn(
+            format=f"$%.{TASK_DIGITS}f", help="What one request costs, in the first month"
+        ),
         "output tokens/task": st.column_config.NumberColumn(
             "tokens/task", format="%.0f", help="Output tokens per request (reasoning included) the cost is computed at"
         ),
@@ -150,7 +153,7 @@ tables.show_table(
             "success", format="%.2f", help="Share of your own eval's tasks it passed (set in the table above)"
         ),
         "cost of pass": st.column_config.NumberColumn(
-            format="$%.5f", help="Dollars per successful task: $/task ÷ success rate"
+            format=f"$%.{TASK_DIGITS}f", help="Dollars per successful task: $/task ÷ success rate"
         ),
         "95% interval": st.column_config.TextColumn(
             help="The cost of pass's 95 % interval, from the number of tasks in your eval"

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from tco.decision.verdict import decide, usd
+from tco.decision.verdict import decide
+from tco.records.amounts import usd
 from tco.records.scenario import Uncertainty
 from tco.risk.report import headline_pair
 from ui import charts, forms, state

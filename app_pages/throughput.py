@@ -209,7 +209,9 @@ with st.form("tp.use"):
         help=f"Preselected: the profile's own GPU ({m.gpu})." if match else f"Not preselected: {unmatched}.",
     )
     term = cols[1].selectbox("Pricing", list(options_form.TERMS), key="tp.use.term")
-    impl = cols[2].number_input("One-time implementation (USD)", min_value=0.0, step=10_000.0, key="tp.use.impl")
+    impl = cols[2].number_input(
+        "One-time implementation (USD)", min_value=0.0, step=10_000.0, format="%.0f", key="tp.use.impl"
+    )
     if st.form_submit_button("Add self-hosted option"):
         if gpu is None:
             st.error(f"Choose the GPU price sheet entry first: {unmatched}.", icon=":material/error:")

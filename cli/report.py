@@ -10,8 +10,9 @@ from datafiles.export import json_safe
 from reports.mix import mix_dict, mix_lines
 from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
-from tco.decision.verdict import Decision, decide, mean_staff_usd, payback_text, status, usd, verdict
+from tco.decision.verdict import Decision, decide, mean_staff_usd, payback_text, status, verdict
 from tco.finance.volume_ranges import ranges_text
+from tco.records.amounts import usd
 from tco.records.mix import MixCase, MixDraws, MixResult
 from tco.records.results import OptionResult, ScenarioResult
 from tco.risk.report import RiskReport

@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from datafiles.export import Column
-from tco.decision.verdict import usd
+from tco.records.amounts import usd
 from tco.records.mix import MixCase, MixDraws, MixResult
 
 COMPONENT_NAMES = {

@@ -3,6 +3,7 @@ amounts as whole dollars with the sign before the dollar."""
 
 from __future__ import annotations
 
+from tco.records.amounts import usd
 from tco.records.results import OptionResult, ScenarioResult, rank_key
 
 
@@ -12,7 +13,7 @@ def ranked(result: ScenarioResult) -> list[OptionResult]:
 
 
 def money_text(value: float | None) -> str:
-    return "-" if value is None or value != value else f"{'-' if value < 0 else ''}${abs(value):,.0f}"
+    return "-" if value is None or value != value else usd(value)
 
 
 def project_line(o: OptionResult) -> str:

@@ -21,6 +21,7 @@ from ui.chart_style import (
     HALF_WIDTH_PX,
     LABEL_PX,
     LAYOUT,
+    LEGEND_BELOW,
     LEGEND_ROW_PX,
     LOSS,
     OPTION_PALETTE,
@@ -124,7 +125,8 @@ def cost_vs_volume(
     )
     figure.update_layout(
         title="Monthly cost vs volume (first-month prices, whole replicas)",
-        xaxis=log_axis("requests per month"),
+        # the words under the chart speak of the whole search (100 to 100 billion): the axis says what it shows
+        xaxis=log_axis("requests per month (1,000× either side of your volume)"),
         yaxis=log_axis("USD per month", money=True, range=y_range),
         height=VOLUME_PLOT_PX + 130 + LEGEND_ROW_PX * legend_rows([*ids, *names], FULL_WIDTH_PX),
         **{**LAYOUT, "margin": {**LAYOUT["margin"], "r": 20 + TEXT_PX * max((len(i) for i in ids), default=0)}},
@@ -234,16 +236,17 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
     x = [r.req_per_s for r in rows]
     figure = go.Figure()
     series = (("TTFT", "ttft"), ("ITL", "itl"), ("E2E", "e2e"))
-    for (label, key), colour in zip(series, ("#1f77b4", "#ff7f0e", "#2ca02c"), strict=True):
-        for pct, symbol in (("p50", "circle"), ("p99", "diamond")):
+    for m, ((label, key), colour) in enumerate(zip(series, ("#1f77b4", "#ff7f0e", "#2ca02c"), strict=True)):
+        for k, (pct, symbol) in enumerate((("p50", "circle"), ("p99", "diamond"))):
+            # the legend in rows of three, one column per metric: measured p50, measured p99, model p50, model p99
             y = [getattr(r, f"{key}_{pct}_s") for r in rows]
             if any(v is not None for v in y):
-                figure.add_scatter(x=x, y=y, name=f"{label} {pct}", mode="markers",
+                figure.add_scatter(x=x, y=y, name=f"{label} {pct}", mode="markers", legendrank=100 + 10 * k + m,
                                    marker={"symbol": symbol, "color": colour})  # fmt: skip
             curve = [p.latencies_s.get(f"{key}_{pct}") for p in view.curve]
             if any(v is not None for v in curve):
                 figure.add_scatter(x=[p.req_per_s for p in view.curve], y=curve, mode="lines",
-                                   name=f"{label} {pct} model",
+                                   name=f"{label} {pct} model", legendrank=200 + 10 * k + m,
                                    line={"color": colour, "dash": "solid" if pct == "p99" else "dot"})  # fmt: skip
     if not figure.data:
         figure.add_annotation(text="No latency data in this profile", showarrow=False, x=0.5, y=0.5, xref="paper",
@@ -260,8 +263,8 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
         title=f"{title} (model at {shape_label})",
         xaxis_title="requests/s per replica",
         yaxis={**LOG_AXIS, "title": "seconds", "tickformat": "~g", "ticksuffix": " s", "hoverformat": ".3~g"},
-        height=height_for_legend(figure, 380, HALF_WIDTH_PX),
-        **LAYOUT,
+        height=380 + LEGEND_ROW_PX * -(-sum(1 for t in figure.data if t.name) // 3),
+        **{**LAYOUT, "legend": {**LEGEND_BELOW, "entrywidth": 1 / 3, "entrywidthmode": "fraction"}},
     )
     return figure
 

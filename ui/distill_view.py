@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tco.decision.verdict import usd
+from tco.records.amounts import usd
 from tco.records.results import OptionResult, ScenarioResult
 from ui import charts, table_fit, tables
 

@@ -17,8 +17,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-MINUS = "\u2212"
-"""The minus sign Plotly's tick labels use (U+2212), before the currency symbol."""
+from tco.records.amounts import MINUS
+
 MONEY_TICKS = "$~s"
 """d3-format: `$` is the locale's currency symbol, written after the sign; `~s` SI prefixes, no trailing zeros."""
 SMALL_MONEY_TICKS = "$,~r"

@@ -284,7 +284,9 @@ def _self_hosted_form() -> None:
         left.number_input(
             "GPUs per replica (0 = from the profile)", min_value=0, max_value=64, step=1, key=key("add.gpus")
         )
-        right.number_input("One-time implementation (USD)", min_value=0.0, step=10_000.0, key=key("add.implementation"))
+        right.number_input(
+            "One-time implementation (USD)", min_value=0.0, step=10_000.0, format="%.0f", key=key("add.implementation")
+        )
         left, right = st.columns(2)
         left.selectbox(
             "Serving engine",

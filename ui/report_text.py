@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import Any
 
 from reports.exports import assumption_rows
-from tco.decision.verdict import usd
+from tco.records.amounts import usd
 from tco.records.results import ScenarioResult
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from tco.decision.verdict import usd
+from tco.records.amounts import usd
 from tco.risk.montecarlo import MonteCarloResult
 from tco.risk.sensitivity import Tornado, TornadoBar
 from ui.chart_style import (
@@ -69,7 +69,7 @@ def tornado(bars: Tornado) -> go.Figure:
 def tornado_texts(bar: TornadoBar, base_usd: float) -> tuple[str, str]:
     """The labels at the outer end of the low and the high bar. When the two ends move the savings opposite ways,
     each bar carries its own, on opposite sides of the base; when they move the same way (or one not at all),
-    the longer bar carries both ("low 0.75 · high 3.60") and the shorter none, so no two labels can meet."""
+    the longer bar carries both ("low 2.4× · high 3.6×") and the shorter none, so no two labels can meet."""
     low, high = bar.savings_at_low_usd - base_usd, bar.savings_at_high_usd - base_usd
     if low * high < 0:
         return bar.low_label, bar.high_label

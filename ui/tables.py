@@ -11,6 +11,7 @@ import streamlit as st
 from reports.ranking import ranked
 from tco import ScenarioResult
 from tco.decision.verdict import STATUS_WORDS, decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
+from tco.records.amounts import TASK_DIGITS, usd
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.results import OptionResult
 from ui import table_fit
@@ -37,7 +38,9 @@ OPTION_COLUMNS = {
         "$/Mtok", help="Dollars per million tokens, input and output together, in the first month"
     ),
     "GPUs": st.column_config.TextColumn(
-        "GPUs", help="GPUs paid for in the first month; the fleet is explained in words under the table"
+        "GPUs",
+        help="GPUs paid for in the first month; autoscaled by the hour, their mean (e.g. 22.3), while the fleet at "
+        "the peak is in words under the table",
     ),
     "GPU use": st.column_config.TextColumn(
         "GPU use",
@@ -153,7 +156,7 @@ def escape_markdown(text: str) -> str:
 def _money(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "–"
-    return f"{'-' if value < 0 else ''}${abs(value):,.{digits}f}"
+    return usd(value, digits)
 
 
 def _gpus(count: float | None) -> str:
@@ -177,7 +180,7 @@ def options_frame(result: ScenarioResult) -> pd.DataFrame:
                 "option": o.id,
                 "status": status(o, decision),
                 "$/month": _money(mean_monthly_usd(o)),
-                "$/task": _money(o.usd_per_request, 4),
+                "$/task": _money(o.usd_per_request, TASK_DIGITS),
                 "NPV of cost": _money(o.npv_cost_usd),
                 "$/Mtok": _money(o.usd_per_mtok, 2),
                 "GPUs": "API" if o.kind == "api" else f"{_gpus(o.gpus_billed_first_month)} {o.gpu or ''}".strip(),

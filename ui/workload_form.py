@@ -234,10 +234,10 @@ def render(data: dict[str, Any]) -> None:
                 "share", min_value=0.0, max_value=1.0, format="%.2f", help="Its share of the requests (all add to 1)"
             ),
             "input_tokens": st.column_config.NumberColumn(
-                "input", min_value=1.0, format="%.0f", help="Mean input tokens per request, cached ones included"
+                "input", min_value=1.0, format="localized", help="Mean input tokens per request, cached ones included"
             ),
             "output_tokens": st.column_config.NumberColumn(
-                "output", min_value=1.0, format="%.0f", help="Mean output tokens per request, reasoning included"
+                "output", min_value=1.0, format="localized", help="Mean output tokens per request, reasoning included"
             ),
             "cached_input_share": st.column_config.NumberColumn(
                 "cached share",
@@ -247,7 +247,7 @@ def render(data: dict[str, Any]) -> None:
                 help="Share of input tokens read from cache",
             ),
             "cache_write_tokens": st.column_config.NumberColumn(
-                "cache writes", min_value=0.0, format="%.0f", help="Input tokens written to the cache per request"
+                "cache writes", min_value=0.0, format="localized", help="Input tokens written to the cache per request"
             ),
             "batch_share": st.column_config.NumberColumn(
                 "batch share", min_value=0.0, max_value=1.0, format="%.2f", help="Share sent through batch APIs"

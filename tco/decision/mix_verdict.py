@@ -7,7 +7,7 @@ the single option stands and the sentence says the mix would save too little to 
 
 from __future__ import annotations
 
-from tco.decision.verdict import usd
+from tco.records.amounts import usd
 from tco.records.mix import MixResult
 
 PREFIX = "Recommended: "

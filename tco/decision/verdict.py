@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from tco.cost.components import STAFF
 from tco.decision.evidence import closeness_note, mode_note, tokens_note
 from tco.finance.volume_ranges import range_at, ranges_text
+from tco.records.amounts import usd, usd_per_task
 from tco.records.benchmarks import benchmark_name
 from tco.records.results import BreakEven, OptionResult, ScenarioResult, recommendable
 from tco.risk.report import headline_pair
@@ -42,27 +43,6 @@ class Decision:
     compared: tuple[OptionResult, OptionResult] | None = None
     """The two options the reader compares (`decide`'s `pair`, else the pick and the best of the other kind): the
     payback and "what would change the answer" are theirs when one is self-hosted and the other an API."""
-
-
-def usd(value: float) -> str:
-    """Whole dollars with the sign before the symbol: -$807,094; an amount that rounds to zero has no sign.
-
-    >>> usd(-807094.4), usd(-0.3)
-    ('-$807,094', '$0')
-    """
-    return f"{'-' if round(value) < 0 else ''}${abs(value):,.0f}"
-
-
-def usd_cents(value: float) -> str:
-    """Dollars and cents with the sign before the symbol, as `usd` (a bill's lines, where cents count).
-
-    >>> usd_cents(-1234.5)
-    '-$1,234.50'
-    >>> usd_cents(-0.001)
-    '$0.00'
-    """
-    cents = round(value, 2)
-    return f"{'-' if cents < 0 else ''}${abs(cents):,.2f}"
 
 
 def mean_monthly_usd(option: OptionResult) -> float:
@@ -200,14 +180,19 @@ def fleet_text(option: OptionResult, assumptions: dict) -> str:
     )
     billed = option.gpus_billed_first_month
     if billed is not None and billed != option.gpus_first_month:
-        text += f", {billed:g} GPUs billed (whole instances or servers)"
+        text += (
+            f", {billed:g} GPUs billed (whole instances or servers)"
+            if float(billed).is_integer()
+            else f", {billed:,.1f} GPUs billed on average (autoscaled by the hour; {option.gpus_first_month} at the "
+            "peak)"
+        )
     return text.replace("  ", " ")
 
 
 def _per_task(option: OptionResult) -> str:
-    text = f"${option.usd_per_request:,.4f} a task in month 1"
+    text = f"{usd_per_task(option.usd_per_request)} a task in month 1"
     if option.cost_of_pass_usd is not None:
-        text += f", ${option.cost_of_pass_usd:,.4f} per successful task"
+        text += f", {usd_per_task(option.cost_of_pass_usd)} per successful task"
     return text
 
 

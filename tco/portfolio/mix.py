@@ -192,7 +192,9 @@ def _hour_ranges(hours: list[int]) -> str:
 
 def _words(menu: Menu, assignments: list[MixAssignment], fleet: list[MixFleet], hours: list[int]) -> list[str]:
     """E.g. 'FAQ → qwen3-32b (reserved 12 months: 2–3 replicas) for the base, overflow to gpt-5-mini
-    13:00–18:00 UTC; escalations (15 %) → claude-opus-4-5'."""
+    13:00–18:00 UTC; then 15% of the class escalated on to claude-opus-4-5 (a cascade: answered by both)'. A
+    cascade's escalated share is counted on top of the class (its requests are answered twice), so the shares of a
+    class with a cascade add up to more than 100 %, and the words say so."""
     fleets = {(f.option, f.term): f for f in fleet}
     out = []
     for cls in menu.classes:
@@ -211,7 +213,8 @@ def _words(menu: Menu, assignments: list[MixAssignment], fleet: list[MixFleet], 
                 when = f" {_hour_ranges(hours)}" if hours else ""
                 parts.append(f"overflow to {where} ({_share(a.share)}){when}")
             else:
-                parts.append(f"escalations ({_share(a.share)} of the class) → {a.option}")
+                cascade = f"then {_share(a.share)} of the class escalated on to {a.option}"
+                parts.append(f"{cascade} (a cascade: answered by both)")
         out.append(f"{cls.name} → " + "; ".join(parts))
     return out
 

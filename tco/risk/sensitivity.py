@@ -23,6 +23,7 @@ import numpy as np
 
 from tco.finance import discounting
 from tco.finance.projection import Drivers, OptionModel, decline_path, project
+from tco.records.amounts import signed
 from tco.records.scenario import Scenario
 from tco.risk.montecarlo import TORNADO_SDS, Ranges, committed_after_horizon_pv_usd
 
@@ -100,7 +101,8 @@ def savings_npv_usd(scenario: Scenario, pair: list[OptionModel], case: Case = Ca
 
 
 def _pct(x: float) -> str:
-    return f"{x - 1:+.0%}"
+    """A multiplier on the base as a signed change: 0.6 → '−40%', 1.4 → '+40%'."""
+    return signed(f"{x - 1:+.0%}")
 
 
 def tornado(
@@ -122,20 +124,22 @@ def tornado(
         ("GPU price", "gpu_price", 1 - r.gpu_price, 1 + r.gpu_price, "x base", "pct"),
         ("API price", "api_price", 1 - r.api_price, 1 + r.api_price, "x base", "pct"),
         ("Peak-to-average", "peak_to_average", w.peak_factor * (1 - r.peak), w.peak_factor * (1 + r.peak),
-         "peak / average", "ratio"),
+         "peak / average", "times"),
         ("Monthly growth", "monthly_growth", *_growth_ends(w.monthly_growth, r), "per month", "rate1"),
         ("API price decline per year", "api_decline_annual", fin.api_price_decline_annual - r.api_decline,
          fin.api_price_decline_annual + r.api_decline, "per year", "rate0"),
         ("Staff and platform cost", "staff", 1 - r.staff, 1 + r.staff, "x base", "pct"),
         ("Planning utilisation", "planning_utilization", scenario.capacity.planning_utilization - r.planning,
-         scenario.capacity.planning_utilization + r.planning, "share of SLO throughput", "ratio"),
+         scenario.capacity.planning_utilization + r.planning, "share of SLO throughput", "share"),
     ]  # fmt: skip
     if any(m.unit_breakdown.get("energy") for m in pair):
         swings.insert(2, ("Energy price", "energy_price", 1 - r.energy_price, 1 + r.energy_price, "x base", "pct"))
     if any(m.implementation_usd or m.recurring_usd for m in pair):
         swings.append(("One-time costs (implementation, distillation)", "one_time", 1 - r.one_time,
                        1 + r.one_time, "x base", "pct"))  # fmt: skip
-    labels = {"pct": _pct, "ratio": "{:.2f}".format, "rate1": "{:+.1%}".format, "rate0": "{:.0%}".format}
+    # the ends as a reader writes them: "+20%" of a base, a peak "3.6×", a utilisation "75%", a growth "+3.0%"
+    labels = {"pct": _pct, "times": "{:.3g}×".format, "share": "{:.0%}".format,
+              "rate1": lambda x: signed(f"{x:+.1%}"), "rate0": lambda x: signed(f"{x:.0%}")}  # fmt: skip
     # ends to 12 decimals (0.1, not 0.09999999999999998, in the JSON), and the bars computed at exactly those values
     swings = [(name, field, round(low, 12), round(high, 12), unit, fmt) for name, field, low, high, unit, fmt in swings]
     bars = [

@@ -84,8 +84,8 @@ MONEY_COLUMNS = ("$/month", "$/task", "NPV of cost", "$/Mtok")
 
 
 def money(text: str) -> float:
-    """'$1,013,302' or '-$5' as a number."""
-    return float(text.replace("$", "").replace(",", ""))
+    """'$1,013,302' or '−$5' (the true minus sign amounts use) as a number."""
+    return float(text.replace("$", "").replace(",", "").replace("\u2212", "-"))
 
 
 def same_option(cell: str, option_id: str) -> bool:
@@ -328,7 +328,7 @@ def test_break_even_page_shows_the_engines_pair(catalogues):
     hosted, api = headline_pair(result)
     pair = next(b for b in result.break_even if b.self_hosted == hosted.id and b.api == api.id)
     metrics = {m.label: m.value for m in at.metric}
-    sign = "-" if pair.npv_savings_usd < 0 else ""
+    sign = "\u2212" if pair.npv_savings_usd < 0 else ""  # a true minus, as Plotly's axes write it
     assert metrics["NPV of savings"] == f"{sign}${abs(pair.npv_savings_usd):,.0f}"
     # owned servers are paid up front: the cash payback is the payback shown, the P&L one labelled beside it
     assert metrics["Cash payback"] == (f"month {pair.cash_payback_month}" if pair.cash_payback_month else "never")
@@ -341,7 +341,7 @@ def test_break_even_page_shows_the_engines_pair(catalogues):
     assert list(cases["API price decline a year"]) == [f"{r:.0%}" for r in sorted({0.0, 0.2, 0.4, 0.6, own})]
     assert list(cases.loc[cases["case"] == "this scenario", "API price decline a year"]) == [f"{own:.0%}"]
     # whole dollars with the sign first, and a payback in words: no cents, no "None"
-    assert all(re.fullmatch(r"-?\$[\d,]+", v) for v in cases["NPV of savings"])
+    assert all(re.fullmatch(r"\u2212?\$[\d,]+", v) for v in cases["NPV of savings"])
     assert all(v == "never" or re.fullmatch(r"month \d+", v) for v in cases["payback (cash)"])  # as the metric says
     at.number_input(key="f.finance.discount_rate_annual").set_value(20.0).run()
     assert at.session_state["scenario"]["finance"]["discount_rate_annual"] == pytest.approx(0.2)
@@ -359,7 +359,8 @@ def test_risk_page_matches_the_engines_risk_report(catalogues):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["P(self-hosting cheaper)"] == f"{report.p_self_host_cheaper:.0%}"
     p50 = report.savings_npv_p10_p50_p90_usd[1]
-    assert metrics["P50"] == f"{'-' if p50 < 0 else ''}${abs(p50):,.0f}"
+    minus = "\u2212" if p50 < 0 else ""  # the true minus amounts use
+    assert metrics["P50"] == f"{minus}${abs(p50):,.0f}"
     at.number_input(key="f.uncertainty.samples").set_value(2000).run()
     assert_no_failure(at)
     assert at.session_state["scenario"]["uncertainty"] == {"samples": 2000}

@@ -308,7 +308,7 @@ def test_the_table_fits_a_laptop_and_every_cell_is_formatted(page: Page, app_url
     assert not tables_scrolling_sideways(page), tables_scrolling_sideways(page)
     for row in rows:
         assert "None" not in row.values() and "nan" not in row.values()
-        assert re.fullmatch(r"-?\$[\d,]+", row["$/month"]) and re.fullmatch(r"-?\$[\d,]+", row["NPV of cost"])
+        assert re.fullmatch(r"\u2212?\$[\d,]+", row["$/month"]) and re.fullmatch(r"\u2212?\$[\d,]+", row["NPV of cost"])
     label = page.get_by_text("First-month volume (requests/month)").bounding_box()
     assert label["height"] < 30  # one line, not "requests/mo nth"
     page.get_by_role("tab", name="Workload").click()

@@ -59,6 +59,10 @@ def test_each_class_is_served_whole_and_the_gates_hold(doc, catalogues):
     assert not any(o.startswith("oss120") for o in hard)
     cascade = [a for a in mix["assignments"] if a["class"] == "escalations" and a["role"] == "escalation"]
     assert all(a["option"] == "gemini-3.1-pro" for a in cascade)
+    # the words say the escalated share comes on top (served by both), not as a second share of the class
+    (words,) = [w for w in mix["words"] if w.startswith("escalations → ")]
+    share = sum(a["share"] for a in cascade)
+    assert f"then {share:.0%} of the class escalated on to gemini-3.1-pro (a cascade: answered by both)" in words
 
 
 def test_the_npv_is_the_discounted_months_plus_one_time_plus_terms_owed_after(doc, catalogues):

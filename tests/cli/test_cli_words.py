@@ -71,7 +71,7 @@ def test_table_shows_the_apps_status_and_money_signed_before_the_dollar(path, ca
     """Each row ends with tco.decision.verdict.status; recommendable rows come first, by NPV (the NPV column)."""
     assert main(["compare", str(path)]) == 0
     table = capsys.readouterr().out
-    assert not re.search(r"\$-\d", table), "negative money reads -$1,234"
+    assert not re.search(r"\$[-\u2212]\d", table), "negative money reads −$1,234"
     result = evaluate(load_inputs(path))
     decision = decide(result)
     lines = table.split("\n")
@@ -83,12 +83,13 @@ def test_table_shows_the_apps_status_and_money_signed_before_the_dollar(path, ca
     for option, line in zip(ranked(result), lines[3:], strict=False):
         assert line.startswith(f"{option.id} ") and line.endswith(f"  {status(option, decision)}"), line
         if recommendable(option):
-            npvs.append(float(line[npv_start:npv_end].strip().replace("$", "").replace(",", "")))
+            npv = line[npv_start:npv_end].strip().replace("$", "").replace(",", "").replace("\u2212", "-")
+            npvs.append(float(npv))
     assert npvs == sorted(npvs)
 
 
 def test_usage_money_puts_the_sign_before_the_dollar():
-    assert usage_money(-807094.4) == "-$807,094.40"
+    assert usage_money(-807094.4) == "\u2212$807,094.40"  # a true minus, as the app and its charts write it
     assert usage_money(12.5) == "$12.50" and usage_money(None) == "-"
 
 

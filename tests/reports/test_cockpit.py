@@ -4,6 +4,7 @@ pinned to arithmetic written out here (and numpy-financial for the NPV), then in
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import zipfile
@@ -68,6 +69,13 @@ def test_the_fleet_in_words_and_the_decision_by_hand(rented):
     fleet = rented.option("fleet")
     text = fleet_text(fleet, rented.assumptions)
     assert text == "10 H100 GPUs: 5 replicas of 2 (4 for the 2× peak at 50% planning utilisation + 1 spare)"
+    # autoscaled by the hour, the billed GPUs are an hourly mean: not "whole instances", and the peak named
+    hourly = dataclasses.replace(fleet, gpus_billed_first_month=22 / 3)
+    assert fleet_text(hourly, rented.assumptions).endswith(
+        ", 7.3 GPUs billed on average (autoscaled by the hour; 10 at the peak)"
+    )
+    whole = dataclasses.replace(fleet, gpus_billed_first_month=12.0)
+    assert fleet_text(whole, rented.assumptions).endswith(", 12 GPUs billed (whole instances or servers)")
     d = decide(rented)
     # fleet: $18,200 a month; API: $35,478 + $900 = $36,378: the fleet is picked, the API next
     assert d.pick.id == "fleet" and d.runner_up.id == "flat"

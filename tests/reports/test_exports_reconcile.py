@@ -256,11 +256,13 @@ def test_the_workbook_tornado_ranges_are_numbers():
             assert isinstance(cell.value, int | float), (bar.input, cell.value)  # not the text "-20%"
             assert cell.number_format in formats
             label = getattr(bar, f"{end}_label")
-            if label.endswith("%"):  # the label, read here: "-20%" is -0.2, "+1.0%" is 0.01, "30%" is 0.3
-                assert cell.value == pytest.approx(float(label.rstrip("%")) / 100, abs=5e-3), (bar.input, label)
+            if label.endswith("%"):  # the label, read here: "−20%" is -0.2, "+1.0%" is 0.01, "70%" is 0.7
+                number = float(label.rstrip("%").replace("\u2212", "-"))  # the label's minus is U+2212
+                assert cell.value == pytest.approx(number / 100, abs=5e-3), (bar.input, label)
                 assert cell.number_format in ("+0.0%;-0.0%;0.0%", "0.0%")
-            else:  # a ratio ("2.50") or a share ("0.70", shown as 70.0 %)
-                assert cell.value == pytest.approx(float(label), abs=5e-3) and cell.number_format in ("0.00", "0.0%")
+            else:  # a ratio ("2.5×")
+                assert label.endswith("×"), (bar.input, label)
+                assert cell.value == pytest.approx(float(label.rstrip("×")), abs=5e-3) and cell.number_format == "0.00"
     gpu = next(r for r in rows if r["input"].value == "GPU price")
     assert gpu["low case"].number_format == gpu["high case"].number_format == "+0.0%;-0.0%;0.0%"
     assert gpu["low case"].value == -gpu["high case"].value < 0

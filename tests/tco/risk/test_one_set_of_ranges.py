@@ -241,7 +241,7 @@ def test_the_ranges_set_on_the_scenario_drive_the_tornado_the_draws_and_the_reco
     assert (gpu.low, gpu.high, gpu.low_label, gpu.high_label) == (
         pytest.approx(0.6),
         pytest.approx(1.4),
-        "-40%",
+        "−40%",  # the minus sign amounts use (U+2212)
         "+40%",
     )
     draws = draw_drivers(inputs.scenario, 2000, np.random.default_rng(0)).drivers.gpu_price

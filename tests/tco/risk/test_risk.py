@@ -140,4 +140,4 @@ def test_extreme_valid_growth_gives_a_tornado_not_a_traceback(support, near):
     half = min(2 * 0.02, growth + 0.99, highest - growth)  # ±2 sd, narrowed on both sides to stay valid
     assert (bar.low, bar.high) == pytest.approx((growth - half, growth + half))
     assert -0.99 <= bar.low <= bar.high <= highest + 1e-12
-    assert (bar.low_label, bar.high_label) == (f"{bar.low:+.1%}", f"{bar.high:+.1%}")
+    assert (bar.low_label, bar.high_label) == tuple(f"{v:+.1%}".replace("-", "\u2212") for v in (bar.low, bar.high))

@@ -1,0 +1,44 @@
+"""Amounts as the product writes them: whole dollars with the sign before the symbol and a true minus sign."""
+
+from __future__ import annotations
+
+MINUS = "\u2212"
+"""The minus sign of every amount shown (U+2212, as Plotly's axes draw it), never the hyphen."""
+
+
+def usd(value: float, digits: int = 0) -> str:
+    """Dollars to `digits` decimals with the sign before the symbol: −$807,094; an amount that rounds to zero has no
+    sign. The one way amounts are written in words, tables and metrics (the CLI too).
+
+    >>> usd(-807094.4), usd(-0.3), usd(0.00123, 4)
+    ('−$807,094', '$0', '$0.0012')
+    """
+    rounded = round(value, digits)
+    return f"{MINUS if rounded < 0 else ''}${abs(rounded):,.{digits}f}"
+
+
+TASK_DIGITS = 4
+"""Decimals of a dollar amount per task (a request): $0.0031. The same on every page, table and sentence."""
+
+
+def usd_per_task(value: float) -> str:
+    """Dollars per task to `TASK_DIGITS` decimals.
+
+    >>> usd_per_task(0.003125)
+    '$0.0031'
+    """
+    return usd(value, TASK_DIGITS)
+
+
+def usd_cents(value: float) -> str:
+    """Dollars and cents (a bill's lines, where cents count): `usd` to two decimals.
+
+    >>> usd_cents(-1234.5), usd_cents(-0.001)
+    ('−$1,234.50', '$0.00')
+    """
+    return usd(value, 2)
+
+
+def signed(text: str) -> str:
+    """A leading hyphen written as the minus sign amounts use: '-40%' → '−40%'."""
+    return MINUS + text[1:] if text.startswith("-") else text
