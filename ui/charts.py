@@ -342,12 +342,22 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
         figure.add_scatter(
             x=[o.usd_per_request for o in chosen],
             y=[o.quality_score for o in chosen],
-            mode="markers+text",
+            mode="markers",
             text=[o.id for o in chosen],
-            textposition="top center",
             marker={"size": 12, "color": colour},
             name="API" if kind == "api" else "self-hosted",
         )
+    # each option's name above its marker on a white ground, over the frontier's line rather than under it (a
+    # scatter's own text has no background: the frontier's step ran through "oss120-h200-1y"); x is log10 on a log axis
+    figure.update_layout(
+        annotations=[
+            {"x": float(np.log10(o.usd_per_request)), "y": o.quality_score, "text": o.id, "showarrow": False,
+             "yanchor": "bottom", "yshift": 7, "bgcolor": "rgba(255,255,255,0.85)",
+             "font": {"size": 12, "color": "#555"}}
+            for o in scored
+            if o.usd_per_request and o.usd_per_request > 0
+        ]
+    )  # fmt: skip
     frontier = [options[i] for i in front]
     figure.add_scatter(
         x=[o.usd_per_request for o in frontier],

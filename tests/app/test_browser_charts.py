@@ -53,6 +53,7 @@ CHARTS = [
     Chart("risk", "owned-fleet-finance", "as each input swings", ("x",)),
     Chart("risk", "support-assistant", "as each input swings", ("x",)),
     Chart("quality", "glm5-vs-frontier", "Cost vs quality", ("x",)),
+    Chart("quality", "mix-faq-and-escalations", "Cost vs quality", ("x",)),
     Chart("usage", "glm5-vs-frontier", "(our prices)", ("y",)),
 ]
 
