@@ -272,14 +272,39 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
 def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
     """A dashed red line at each SLO bound of a log seconds axis, its label just above the line at the line's own
     height: on a log axis an annotation's y is log10 of the value (Plotly's `add_hline(annotation_text=…)` puts the
-    value itself there, so "≤ 2 s" was drawn at 10² = 100 s). Labels of neighbouring bounds alternate left and
-    right, so two bounds close together do not print on each other."""
-    for i, (name, bound) in enumerate(sorted(bounds.items(), key=lambda item: item[1])):
+    value itself there, so "≤ 2 s" was drawn at 10² = 100 s). Each label goes to the end of the line where fewer
+    markers lie under it (`label_side`); a bound close to the one below it (within 1.5×) takes the other end, so
+    two labels never print on each other."""
+    points = [(x, y) for t in figure.data if t.mode == "markers" for x, y in zip(t.x, t.y, strict=True) if y]
+    previous: tuple[float, int] | None = None
+    for name, bound in sorted(bounds.items(), key=lambda item: item[1]):
+        side = label_side(points, bound)
+        if previous is not None and bound < previous[0] * 1.5 and side == previous[1]:
+            side = 1 - side
+        previous = (bound, side)
         figure.add_hline(y=bound, line={"dash": "dash", "color": "red"})
-        figure.add_annotation(x=0 if i % 2 == 0 else 1, xref="x domain", y=float(np.log10(bound)), yref="y",
+        figure.add_annotation(x=side, xref="x domain", y=float(np.log10(bound)), yref="y",
                               text=f"SLO {name} ≤ {bound:g} s", showarrow=False, yanchor="bottom",
-                              xanchor="left" if i % 2 == 0 else "right", font={"color": "red", "size": 11},
+                              xanchor="left" if side == 0 else "right", font={"color": "red", "size": 11},
                               bgcolor="rgba(255,255,255,0.85)")  # fmt: skip  # the label reads over markers
+
+
+def label_side(points: list[tuple[float, float]], bound_s: float) -> int:
+    """0 (the left end) or 1 (the right end): where fewer of `points` (x, seconds) lie in the band a label above
+    the line at `bound_s` covers: up to 1.35× the bound, in the outer 40 % of the x range on that side. A tie: left.
+
+    >>> label_side([(0.1, 0.06), (0.2, 0.055), (4.9, 0.3)], 0.05), label_side([(4.9, 0.06)], 0.05)
+    (1, 0)
+    """
+    if not points:
+        return 0
+    xs = [x for x, _ in points]
+    low, high = min(xs), max(xs)
+    span = (high - low) or 1.0
+    under = [x for x, y in points if bound_s <= y <= bound_s * 1.35]
+    left = sum(1 for x in under if x <= low + 0.4 * span)
+    right = sum(1 for x in under if x >= high - 0.4 * span)
+    return 1 if right < left else 0
 
 
 def pareto(view: ProfileView, title: str) -> go.Figure:
