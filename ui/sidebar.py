@@ -8,7 +8,7 @@ import urllib.parse
 import streamlit as st
 
 from datafiles import InputError
-from reports.exports import as_csv, as_monthly_csv, as_xlsx, file_stem
+from reports.exports import as_csv, as_monthly_csv, file_stem
 from scenario_io import codec
 from ui import loaders, state
 from ui.forms import Download, download
@@ -60,7 +60,7 @@ def render() -> None:
                 Download("Monthly costs (CSV)", lambda: as_monthly_csv(analysis.result), f"{stem}-monthly.csv",
                          "text/csv", ":material/calendar_month:", "Long format: option, month (0: one-time "
                          "costs), period, cost component, usd"),
-                Download("Workbook (Excel)", lambda: as_xlsx(analysis.result, state.risk(analysis), analysis.mix),
+                Download("Workbook (Excel)", lambda: state.workbook(analysis.key, analysis),
                          f"{stem}.xlsx",
                          XLSX_MIME, ":material/grid_on:", "Summary, monthly cash flow by component, pairs, "
                          "break-even ranges, risk, the best mix when it is on, assumptions"),

@@ -23,6 +23,7 @@ from datafiles import InputError, parse_as
 from evals.records import EvalSummary
 from pricing.gpus import GpuType
 from profiling.schema import Profile
+from reports.exports import as_xlsx
 from scenario_io import codec, resolve_scenario
 from scenario_io.partial import without_bad_options
 from scenario_io.references import References
@@ -238,6 +239,15 @@ def _risk(key: str, pair: tuple[str, str] | None, _analysis: Analysis) -> RiskRe
 def risk(current: Analysis, pair: tuple[str, str] | None = None) -> RiskReport | None:
     """The Monte Carlo and tornado for a (self-hosted, API) pair; the headline pair when none is given."""
     return _risk(current.key, pair, current)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def workbook(key: str, _analysis: Analysis) -> bytes:
+    """The Excel workbook (`reports.exports.as_xlsx`) with the headline pair's risk, for a download button that
+    builds it when clicked. The click runs it on the server's event loop, outside any session's script: as a cached
+    function without a spinner, the risk cache it calls is nested and draws none (a spinner with no page to go to
+    logged "Thread 'uvloop_0': missing ScriptRunContext"; the same rule as `warm_up`)."""
+    return as_xlsx(_analysis.result, risk(_analysis), _analysis.mix)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Solving the mix again at each end of each input's range…")
