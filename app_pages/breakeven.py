@@ -148,9 +148,12 @@ feasible = [s.model for s in analysis.setups if s.feasible]
 grid, costs = cost_curves(analysis.scenario, feasible)
 kinds = {o.id: o.kind for o in result.options}
 current = result.assumptions["requests_per_month_first"]
-charts.show(charts.cost_vs_volume(grid, costs, [m.id for m in feasible], kinds, pair, current), "cost-vs-volume")
+ids = [m.id for m in feasible]
+charts.show(charts.cost_vs_volume(grid, costs, ids, kinds, pair, current), "cost-vs-volume")
+colours = charts.option_colours(ids)  # each option the colour it has in the chart above
 charts.show(
-    charts.cumulative(months, hosted, api, pair.cumulative_savings_usd, pair.payback_month), "cumulative-savings"
+    charts.cumulative(months, hosted, api, pair.cumulative_savings_usd, pair.payback_month, colours=colours),
+    "cumulative-savings",
 )
 
 if hosted.cash_flow_usd is not None:

@@ -165,7 +165,8 @@ with right:
     charts.show(charts.pareto(view, "Throughput per GPU vs speed per user"), "throughput-pareto")
 levels = tables.frame(view.rows)
 levels["index"] += 1  # load levels counted from 1, as in the text above
-levels[["input_tokens", "output_tokens"]] = levels[["input_tokens", "output_tokens"]].round()  # whole tokens, "2,000"
+whole = ["input_tokens", "output_tokens", "output_tokens_per_s_per_gpu", "roofline_output_tokens_per_s_per_gpu"]
+levels[whole] = levels[whole].round()  # whole tokens with separators, "2,000" and "36,137"
 for tab, columns in zip(st.tabs(list(tables.LEVEL_TABLES)), tables.LEVEL_TABLES.values(), strict=True):
     with tab:
         kept = [c for c in columns if c == "index" or levels[c].notna().any()]

@@ -12,6 +12,7 @@ import streamlit as st
 
 from tco import BreakEven, OptionResult, ScenarioResult
 from tco.capacity.throughput_view import ProfileView
+from tco.finance.volume_ranges import edge_words
 from tco.records.benchmarks import benchmark_name
 from ui.chart_style import (
     API,
@@ -33,7 +34,7 @@ from ui.chart_style import (
     legend_rows,
     spread,
 )
-from ui.money_axes import LOG_AXIS, log_axis, money_axis, money_values, volume_text
+from ui.money_axes import LOG_AXIS, log_axis, money_axis, money_values
 from ui.risk_charts import fan as fan
 from ui.risk_charts import histogram as histogram
 from ui.risk_charts import tornado as tornado
@@ -157,10 +158,12 @@ def _crossings(figure: go.Figure, pair: BreakEven, y_range: list[float]) -> list
     would print over the lines' labels and over each other where two crossings are close); the names."""
     names = []
     starts = [r for r in pair.month_one_ranges if r.from_requests_per_month is not None]
-    for band, colour in zip(starts, CROSSING_COLOURS, strict=False):
+    words = edge_words(pair.month_one_ranges)  # the volumes as the sentence under the chart writes them
+    for i, band in enumerate(starts):  # every crossing drawn: the colours repeat past the fourth, the names differ
+        colour = CROSSING_COLOURS[i % len(CROSSING_COLOURS)]
         volume = band.from_requests_per_month or 0.0
         side = {"self_hosted": pair.self_hosted, "api": pair.api}.get(band.cheaper, "the two alternate")
-        name = f"from {volume_text(volume)}: {side}" + (" cheaper" if band.cheaper != "even" else "")
+        name = f"from {words[volume]}: {side}" + (" cheaper" if band.cheaper != "even" else "")
         hover = f"From {volume:,.0f} requests/month: {side}" + (" cheaper (month 1)" if band.cheaper != "even" else "")
         figure.add_scatter(x=[volume, volume], y=[10 ** y_range[0], 10 ** y_range[1]], mode="lines", name=name,
                            line={"color": colour, "dash": "dash"}, hovertemplate=hover + "<extra></extra>")  # fmt: skip
@@ -175,13 +178,17 @@ def cumulative(
     savings: list[float],
     payback_month: int | None,
     title: str = "Cumulative cost and savings",
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """Each option's cumulative cost, one-time costs paid up front, and the cumulative savings of `hosted`
     against `other` as bars (red while behind), the payback month marked. Pairs: `BreakEven`'s savings and
-    payback; a distilled student against its teacher: its `distillation` block's."""
+    payback; a distilled student against its teacher: its `distillation` block's. `colours`: each option's colour
+    where a chart beside it draws the same options (`option_colours`), so an option keeps its colour on the page;
+    else self-hosted blue, the other orange."""
+    colours = colours or {}
     figure = go.Figure()
-    for option, colour, name in ((hosted, SELF_HOSTED, f"{hosted.id} cumulative cost"),
-                                 (other, API, f"{other.id} cumulative cost")):  # fmt: skip
+    for option, colour, name in ((hosted, colours.get(hosted.id, SELF_HOSTED), f"{hosted.id} cumulative cost"),
+                                 (other, colours.get(other.id, API), f"{other.id} cumulative cost")):  # fmt: skip
         upfront = option.total_cost_usd - sum(option.monthly_cost_usd)
         figure.add_scatter(x=months, y=upfront + np.cumsum(option.monthly_cost_usd), name=name, line={"color": colour})
     figure.add_bar(

@@ -68,18 +68,6 @@ def read_label(value: float, money: bool = False) -> str:
     return f"{sign}{currency}{magnitude / 10**exponent:.6g}{_NAMED.get(exponent, _SI[exponent])}"
 
 
-def volume_text(value: float) -> str:
-    """A volume in three significant figures with k, M, B: how a legend names it.
-
-    >>> volume_text(15_242_571), volume_text(3e9), volume_text(950.4)
-    ('15.2M', '3B', '950')
-    """
-    for exponent in (12, 9, 6, 3):
-        if abs(value) >= 10**exponent:
-            return f"{value / 10**exponent:.3g}{_NAMED.get(exponent, _SI[exponent])}"
-    return f"{value:.3g}"
-
-
 def _aliases(values: Iterable[float], money: bool) -> dict[str, str]:
     """`labelalias` for ticks at `values`: Plotly's text -> the text people read, where the two differ."""
     return {si: shown for v in values if (si := si_label(v, money)) != (shown := read_label(v, money))}

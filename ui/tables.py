@@ -76,7 +76,7 @@ LEVEL_COLUMNS = {
         "leaving shapes out",
     ),
     "output_tokens_per_s_per_gpu": st.column_config.NumberColumn(
-        "tokens/s/GPU", format="%.0f", help="Output tokens/s per GPU measured"
+        "tokens/s/GPU", format="localized", help="Output tokens/s per GPU measured"
     ),
     "tokens_per_s_per_user": st.column_config.NumberColumn(
         "tokens/s/user", format="%.1f", help="Output tokens/s each request sees: its speed"
@@ -104,7 +104,7 @@ LEVEL_COLUMNS = {
     ),
     "roofline_output_tokens_per_s_per_gpu": st.column_config.NumberColumn(
         "ceiling tokens/s/GPU",
-        format="%.0f",
+        format="localized",
         help="The physical ceiling: output tokens/s per GPU the GPUs' compute and memory bandwidth allow",
     ),
     "implausible": st.column_config.CheckboxColumn("above ceiling", help="Measured above the physical ceiling"),

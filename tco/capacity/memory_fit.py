@@ -71,7 +71,7 @@ class MemoryFit:
         free = self.usable_gb - self.weights_gb
         return (
             f"{head}, KV {per_seq:.4g} GB per sequence at {context_tokens:,.0f} tokens: "
-            f"max concurrency ⌊{free:,.1f} / {per_seq:.4g}⌋ = {self.max_concurrency}"
+            f"max concurrency ⌊{free:,.1f} / {per_seq:.4g}⌋ = {self.max_concurrency:,}"
             + ("" if self.fits else f" < {MIN_CONCURRENCY}: does not fit")
         )
 

@@ -126,7 +126,7 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
         return "No level meets the SLO with zero failures: this profile cannot serve the workload at this SLO."
     if capacity.level_index is None:
         return (
-            f"Predicted knee at concurrency {capacity.concurrency or 0:.3g}: {capacity.req_per_s:.3g} req/s per "
+            f"Predicted knee at concurrency {_count(capacity.concurrency or 0)}: {capacity.req_per_s:.3g} req/s per "
             f"replica of {replica_words(gpus, profile.meta.gpu)} (modelled, expected error "
             f"±{capacity.expected_error or 0:.0%})."
         )
@@ -207,3 +207,12 @@ def profile_view(
         memory,
         memory_text,
     )
+
+
+def _count(value: float) -> str:
+    """A concurrency as a person writes it: 3,500 (never 3.5e+03), 12, 2.5.
+
+    >>> _count(3512.4), _count(12.0), _count(2.5)
+    ('3,512', '12', '2.5')
+    """
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"

@@ -17,7 +17,7 @@ from tco.finance.commitments import after_horizon, committed_units, tranches
 from tco.finance.projection import Drivers, Projection, decline_path, project, requests_series
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
-from tco.records.results import OptionError, OptionResult, ScenarioResult
+from tco.records.results import OptionError, OptionResult, ScenarioResult, rank_key
 from tco.records.scenario import HOURS_PER_MONTH, Option, Scenario
 from tco.risk.montecarlo import option_throughput_sds, uncertainty_ranges
 
@@ -330,8 +330,8 @@ def evaluate(inputs: ScenarioInputs, setups: list[OptionSetup] | None = None) ->
         for (s_setup, s_res), (a_setup, a_res) in compared_pairs(list(zip(setups, results, strict=True)))
     ]
     apis = [r for r in results if r.kind == "api"]
-    if apis:  # each self-hosted option's IRR and ROI against the cheapest API by NPV
-        cheapest = min(apis, key=lambda r: r.npv_cost_usd).id
+    if apis:  # each self-hosted option's IRR and ROI against the best-ranked API: the app's headline pair's
+        cheapest = min(apis, key=rank_key).id  # (SLO, gate, then NPV: not a cheaper API below the gate or retired)
         by_pair = {(p.self_hosted, p.api): p for p in pairs}
         results = [
             dataclasses.replace(r, irr=p.irr, roi=p.roi, returns_note=p.returns_note, returns_against=cheapest)

@@ -121,18 +121,17 @@ def ranges_text(ranges: Sequence[VolumeRange], hosted: str, api: str) -> str:
     the two alternate between 15.4M and 15.9M (costs within ±0.4%)". The span "at every volume searched" when
     nothing crosses between 100 and 100 billion requests a month."""
 
-    edges = [v for r in ranges for v in (r.from_requests_per_month, r.to_requests_per_month) if v is not None]
-    digits = _digits(edges)
+    words = edge_words(ranges)
 
     def span(r: VolumeRange) -> str:
         low, high = r.from_requests_per_month, r.to_requests_per_month
         if low is None and high is None:
             return "at every volume from 100 to 100 billion"
         if low is None:
-            return f"below {_volume(high or 0, digits)}"
+            return f"below {words[high or 0]}"
         if high is None:
-            return f"above {_volume(low, digits)}"
-        return f"between {_volume(low, digits)} and {_volume(high, digits)}"
+            return f"above {words[low]}"
+        return f"between {words[low]} and {words[high]}"
 
     parts = []
     for side, name in (("self_hosted", hosted), ("api", api)):
@@ -146,6 +145,18 @@ def ranges_text(ranges: Sequence[VolumeRange], hosted: str, api: str) -> str:
         ]
         parts.append(f"the two alternate {_and(texts)} requests/month")
     return "; ".join(parts)
+
+
+def edge_words(ranges: Sequence[VolumeRange]) -> dict[float, str]:
+    """Each range edge (requests a month) as `ranges_text` writes it, at the decimals that tell every edge apart: the
+    one way a chart names the same volumes. 15,242,571 and 15,912,000 → '15.2M', '15.9M'; 3,826,000 alone → '3.8M'.
+
+    >>> edge_words([VolumeRange(None, 15_242_571.0, "api"), VolumeRange(15_242_571.0, None, "self_hosted")])
+    {15242571.0: '15.2M'}
+    """
+    edges = [v for r in ranges for v in (r.from_requests_per_month, r.to_requests_per_month) if v is not None]
+    digits = _digits(edges)
+    return {v: _volume(v, digits) for v in edges}
 
 
 def _share(value: float) -> str:

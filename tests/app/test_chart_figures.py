@@ -24,6 +24,7 @@ from tco.cost.option_models import setup_options
 from tco.cost.reconcile import Reconciliation
 from tco.decision.verdict import decide
 from tco.finance.breakeven import cost_curves
+from tco.finance.volume_ranges import ranges_text
 from tco.risk.report import risk_report
 from tco.risk.sensitivity import Tornado, TornadoBar
 from tests.conftest import ROOT, TODAY
@@ -141,7 +142,18 @@ def test_slo_labels_on_the_log_latency_axis_sit_at_their_own_height(catalogues, 
         assert label.yref == "y" and label.y == pytest.approx(math.log10(bound)) and label.yanchor == "bottom"
     lines = sorted(s.y0 for s in figure.layout.shapes if s.y0 == s.y1)
     assert lines == [0.05, 2.0]  # the lines themselves take the value (shapes use data units)
-    assert len({labels[t].xanchor for t in labels}) == 2  # neighbouring bounds labelled at opposite ends
+    # each label at the end of its line with fewer measured markers in the band just above it (counted here)
+    points = [(x, y) for t in figure.data if t.mode == "markers" for x, y in zip(t.x, t.y, strict=True) if y]
+    low, high = min(x for x, _ in points), max(x for x, _ in points)
+    for name, bound in bounds.items():
+        band = [x for x, y in points if bound <= y <= 1.35 * bound]
+        left = sum(x <= low + 0.4 * (high - low) for x in band)
+        right = sum(x >= high - 0.4 * (high - low) for x in band)
+        label = labels[f"SLO {name} ≤ {bound:g} s"]
+        assert (label.x, label.xanchor) == ((1, "right") if right < left else (0, "left")), (name, left, right)
+    # two bounds within 1.5× of each other are labelled at opposite ends, whatever the markers
+    close = charts.latency_curves(view, {"TTFT p50": 1.0, "TTFT p99": 1.2}, "Latency vs load", "2,000/500")
+    assert len({a.xanchor for a in close.layout.annotations if a.text.startswith("SLO")}) == 2
     # a short legend: the shape the lines are modelled at is said once, in the title
     assert figure.layout.title.text == "Latency vs load (model at 2,000/500)"
     names = [t.name for t in figure.data]
@@ -213,3 +225,24 @@ def test_the_quality_chart_names_the_benchmark_as_people_know_it(money_figures):
     figure, _ = money_figures["quality"]
     assert figure.layout.title.text == "Cost vs quality (GPQA Diamond)"
     assert figure.layout.yaxis.title.text == "GPQA Diamond score"
+
+
+def test_every_crossing_of_the_pair_is_drawn_and_named_as_the_sentence_names_it(catalogues):
+    """The owned example's month-1 ranges start at five volumes (15.2M, 15.9M, 27.2M, 37.0M, 39.2M): the chart drew
+    the first four (four colours), and named 37.0M "37M". Each start is a dashed line named with the sentence's own
+    words for that volume (`edge_words`: the decimals that tell every edge apart)."""
+    inputs, setups, result = resolved("owned-fleet-finance", catalogues)
+    pair = decide(result).pair
+    assert pair is not None
+    feasible = [s.model for s in setups if s.feasible]
+    grid, costs = cost_curves(inputs.scenario, feasible)
+    kinds = {o.id: o.kind for o in result.options}
+    figure = charts.cost_vs_volume(grid, costs, [m.id for m in feasible], kinds, pair,
+                                   result.assumptions["requests_per_month_first"])  # fmt: skip
+    starts = [r.from_requests_per_month for r in pair.month_one_ranges if r.from_requests_per_month is not None]
+    drawn = [t for t in figure.data if t.name and t.name.startswith("from ")]
+    assert [t.x[0] for t in drawn] == starts and len(starts) >= 5
+    sentence = ranges_text(pair.month_one_ranges, pair.self_hosted, pair.api)
+    for trace in drawn:
+        volume = trace.name.removeprefix("from ").split(":")[0]
+        assert volume in sentence, (volume, sentence)

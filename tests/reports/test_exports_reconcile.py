@@ -26,7 +26,7 @@ from reports.exports import as_csv, as_monthly_csv, as_xlsx
 from scenario_io import load_inputs
 from tco import evaluate
 from tco.records.results import ScenarioResult
-from tco.risk.report import risk_report
+from tco.risk.report import headline_pair, risk_report
 from tests.conftest import ROOT, level, run_scenario, simple_profile, write_yaml
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -78,6 +78,24 @@ def test_the_monthly_csv_adds_up_to_the_summary_total_on_every_scenario(path):
             assert abs(by_month[t] - Decimal(repr(cost))) <= CENT, (option.id, t)
         assert {r["period"] for r in mine if r["month"] == "0"} == {""}
         assert all(r["period"] == months[int(r["month"]) - 1] for r in mine if r["month"] != "0")
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_exports_compare_each_self_hosted_option_with_the_apps_api(path):
+    """The summary's "compared with (API)" and its NPV of savings are the app's pair's: the best-ranked API (SLO and
+    gate first, then NPV; `headline_pair`), not a cheaper API below the gate or retired (the owned example's CSV
+    compared with the retired gpt-5-mini while Break-even showed qwen3-235b-fireworks)."""
+    result = _result(path)
+    pair = headline_pair(result)
+    rows = _summary(result)
+    for option in result.options:
+        if option.kind != "self_hosted" or pair is None:
+            continue
+        api = pair[1]
+        assert rows[option.id]["compared with (API)"] == api.id, option.id
+        be = next((b for b in result.break_even if (b.self_hosted, b.api) == (option.id, api.id)), None)
+        if be is not None:
+            assert Decimal(rows[option.id]["NPV of savings vs that API (USD)"]) == cents(be.npv_savings_usd)
 
 
 def test_the_owned_example_csv_now_carries_the_50000_implementation():
