@@ -1,5 +1,7 @@
 """Streamlit entry point: page config, the session's scenario, the shared sidebar and navigation."""
 
+import contextlib
+
 import streamlit as st
 
 from ui import sidebar, state
@@ -22,6 +24,7 @@ st.html(
     " .st-key-verdict [data-testid=stMetricValue] { font-size: 1.8rem; }</style>"
 )
 state.ensure_loaded()
-page.run()
+with contextlib.suppress(state.PageEnd):  # a page with nothing more to show: the sidebar and the link still follow
+    page.run()
 sidebar.render()  # after the page: saves, links and exports hold this run's edits
 state.sync_url()

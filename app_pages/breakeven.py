@@ -66,11 +66,11 @@ with st.expander("Finance assumptions", expanded=False):
 
 analysis = state.analysis()
 if analysis is None:
-    st.stop()
+    raise state.PageEnd
 result = analysis.result
 if not result.break_even:
     st.info("Break-even needs at least one self-hosted option that meets the SLO and one API option (Compare page).")
-    st.stop()
+    raise state.PageEnd
 pairs = {f"{b.self_hosted} vs {b.api}": b for b in result.break_even}
 compared = decide(result, state.chosen_pair()).pair  # the pair on Compare, when it is self-hosted against an API
 headline = headline_pair(result)

@@ -92,7 +92,7 @@ for row in edited.to_dict("records"):
 
 analysis = state.analysis()
 if analysis is None:
-    st.stop()
+    raise state.PageEnd
 result = analysis.result
 front = pareto_front([o.usd_per_request for o in result.options], [o.quality_score for o in result.options])
 charts.show(charts.quality_scatter(result.options, front, analysis.scenario.quality.min_score, benchmark),

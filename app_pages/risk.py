@@ -108,7 +108,7 @@ with st.expander("Uncertainty ranges (tornado and Monte Carlo)", expanded=False)
 
 analysis = state.analysis()
 if analysis is None:
-    st.stop()
+    raise state.PageEnd
 result = analysis.result
 hosted_ids = [o.id for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None]
 api_ids = [o.id for o in result.options if o.kind == "api"]
@@ -137,7 +137,7 @@ if hosted_ids and api_ids:
     report = state.risk(analysis, (hosted, api))
 if report is None:
     st.info("Risk compares the best self-hosted option that meets the SLO with the best API: add both on Compare.")
-    st.stop()
+    raise state.PageEnd
 p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
 st.markdown(f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}.")
 cols = st.columns(4)

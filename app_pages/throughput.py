@@ -105,7 +105,7 @@ if pending := st.session_state.get(PENDING):
 
 analysis = state.analysis()
 if analysis is None:
-    st.stop()
+    raise state.PageEnd
 profiles = state.all_profiles()
 labels = {ref: state.profile_label(ref, p) for ref, p in profiles.items()}
 by_label = {label: ref for ref, label in labels.items()}
@@ -147,10 +147,11 @@ if any(r.implausible for r in view.rows):
 if view.model is not None:
     fitted = view.model
     used = sum(r.in_fit for r in view.rows)
-    which = f"all {used}" if used == len(profile.levels) else f"{used} of {len(profile.levels)}"
+    total = len(profile.levels)
+    which = ("its one level" if total == 1 else f"all {used} levels") if used == total else f"{used} of {total} levels"
     shapes = f"{len(fitted.shapes)} shape{'s' if len(fitted.shapes) != 1 else ''}"
     st.caption(
-        f"Performance model fitted to {which} levels ({shapes}): "
+        f"Performance model fitted to {which} ({shapes}): "
         f"expected error ±{(fitted.expected_error or 0):.0%} ({fitted.error_basis}). Lines are its prediction at "
         f"the workload's shape; markers are the measured levels at their own shapes."
     )

@@ -64,7 +64,7 @@ elif read:
 report: UsageReport | None = st.session_state.get(REPORT)
 if report is None:
     st.info("No usage read yet in this session. The scenario on the other pages is unchanged until you fill it.")
-    st.stop()
+    raise state.PageEnd
 
 summary = report.summary
 cols = st.columns(4)

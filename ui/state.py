@@ -89,6 +89,12 @@ def _pair_from_link(text: str | None) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 and all(parts) and parts[0] != parts[1] else None
 
 
+class PageEnd(Exception):
+    """Raised by a page with nothing more to show, where `st.stop()` was: that ended the session's whole script run
+    before the shared sidebar and the address bar's link were drawn (the Usage page emptied the sidebar and dropped
+    `?s=`). `app_session.py` catches it and goes on with the sidebar."""
+
+
 def chosen_pair() -> tuple[str, str] | None:
     return st.session_state.get(PAIR)
 

@@ -19,6 +19,7 @@ from typing import Literal
 from evals.stats import wilson_interval
 from models.catalog import ModelCard
 from models.quality import QualityRecord, best_record
+from tco.records.benchmarks import benchmark_name
 from tco.records.scenario import Option, QualityGate, Scenario
 
 GateStatus = Literal["passes", "below", "unscored"]
@@ -73,11 +74,12 @@ def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> Quality
         return QualityView(records, score, source, None, rate, ci, mode=mode)
     reasons, missing = [], []
     if gate.min_score is not None:
+        name = benchmark_name(gate.benchmark)  # "GPQA Diamond", not the key "gpqa_diamond"
         if score is None:
-            reasons.append(f"no {gate.benchmark} score")
-            missing.append(f"no {gate.benchmark} score (add one as `quality:` on the option)")
+            reasons.append(f"no {name} score")
+            missing.append(f"no {name} score: add one to the option's quality records")
         elif score < gate.min_score:
-            reasons.append(f"{gate.benchmark} {score:g} < {gate.min_score:g}")
+            reasons.append(f"{name} {score:g} < {gate.min_score:g}")
     if gate.min_success_rate is not None:
         if rate is None:
             reasons.append("no success rate from an eval")

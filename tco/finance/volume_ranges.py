@@ -118,8 +118,8 @@ def _digits(volumes: Sequence[float]) -> int:
 
 def ranges_text(ranges: Sequence[VolumeRange], hosted: str, api: str) -> str:
     """E.g. "llama70b-owned is cheaper above 27.4M requests/month; gpt-5-mini is cheaper below 15.4M requests/month;
-    the two alternate between 15.4M and 15.9M (costs within ±0.4%)". The span "at every volume searched" when
-    nothing crosses between 100 and 100 billion requests a month."""
+    the two alternate between 15.4M and 15.9M requests/month (costs within ±0.4%)". The span "at every volume from 100
+    to 100 billion" when nothing crosses in the whole search."""
 
     words = edge_words(ranges)
 
@@ -141,9 +141,11 @@ def ranges_text(ranges: Sequence[VolumeRange], hosted: str, api: str) -> str:
     even = [r for r in ranges if r.cheaper == "even"]
     if even:
         texts = [
-            span(r) + (f" (costs within ±{_share(r.costs_within)})" if r.costs_within is not None else "") for r in even
-        ]
-        parts.append(f"the two alternate {_and(texts)} requests/month")
+            span(r) + " requests/month" + (f" (costs within ±{_share(r.costs_within)})" if r.costs_within is not None
+                                           else "")
+            for r in even
+        ]  # fmt: skip
+        parts.append(f"the two alternate {_and(texts)}")
     return "; ".join(parts)
 
 

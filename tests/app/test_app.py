@@ -1055,3 +1055,15 @@ def test_class_gates_are_said_on_quality_and_a_below_gate_pair_is_warned_on_brea
     assert below  # the example opens on a pair whose self-hosted side fails the escalations gate
     warned = [w.value for w in at.warning if "not recommended" in w.value]
     assert warned and warned[0].startswith(f"{hosted} is not recommended (below the quality gate)")
+
+
+def test_a_page_that_ends_early_still_draws_the_sidebar_and_keeps_the_link():
+    """Usage before any export is read ends after its note (it called `st.stop()`, which ended the whole script
+    run: the sidebar went blank, its exports and 'Open an example' with it, and the address lost `?s=`). Now the page
+    raises `state.PageEnd` and the session draws the sidebar and the link after it, as on every page."""
+    at = open_app("usage")
+    assert_no_failure(at)
+    assert any("No usage read yet" in i.value for i in at.info)
+    assert link_token(at)  # the shareable link is in the address bar
+    assert [s.label for s in at.sidebar.selectbox] == ["Open an example"]
+    assert at.sidebar.file_uploader  # "Open a scenario file (YAML)"

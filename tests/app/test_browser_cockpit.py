@@ -18,6 +18,7 @@ from tco import evaluate
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import decide, verdict
 from tco.portfolio.mix import best_mix
+from tco.records.amounts import usd
 from tco.records.scenario import Scenario
 from tests.app import test_browser as ui
 from tests.app.test_app import engine, example
@@ -56,6 +57,11 @@ def test_the_pair_picker_drives_the_verdict_and_is_in_the_link(page: Page, app_u
     expect(page.locator(".st-key-verdict-text p").first).to_have_text(expected)
     pays = page.locator(".st-key-verdict [data-testid=stMetric]").nth(3)
     expect(pays).to_contain_text("Self-hosting pays back")
+    # the third figure is the picked pair's saving, not the pick's against its runner-up
+    pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("glm5-h200", "gemini-3.1-pro"))
+    saves = page.locator(".st-key-verdict [data-testid=stMetric]").nth(2)
+    expect(saves).to_contain_text("glm5-h200 saves (NPV)")
+    expect(saves.locator("[data-testid=stMetricValue]")).to_have_text(usd(pair.npv_savings_usd))
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     assert query["pair"] == ["glm5-h200,gemini-3.1-pro"]
     other = page.context.new_page()

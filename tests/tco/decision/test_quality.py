@@ -62,7 +62,7 @@ def test_gate_own_record_wins_unscored_is_not_recommended_and_the_verdict_says_s
     text = verdict(result)
     assert text.startswith("Recommended: gpt5 ")
     # an unscored option says which score is missing and how to add it
-    assert "cheap-unscored (no gpqa_diamond score (add one as `quality:` on the option))" in text
+    assert "cheap-unscored (no GPQA Diamond score: add one to the option's quality records)" in text
     assert "llama (below the quality gate)" in text
     assert gpt5.cost_of_pass_usd == pytest.approx(gpt5.usd_per_request / 0.9)
 
