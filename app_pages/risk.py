@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from tco.decision.verdict import decide
+from tco.decision.verdict import decide, why_not
 from tco.records.amounts import usd
+from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
 from tco.risk.report import headline_pair
 from ui import charts, forms, state
@@ -140,6 +141,10 @@ if report is None:
     raise state.PageEnd
 p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
 st.markdown(f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}.")
+risky = result.option(report.self_hosted)
+if not recommendable(risky):  # as on Break-even: said before figures that count savings it cannot deliver yet
+    st.warning(f"{risky.id} is not recommended ({why_not(risky)}): the chances and savings below do not count "
+               "until it is.")  # fmt: skip
 cols = st.columns(4)
 draws = f"of the {report.samples:,} random draws of the uncertain inputs (the ranges above)"
 cols[0].metric(

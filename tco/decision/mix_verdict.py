@@ -11,6 +11,8 @@ from tco.records.amounts import usd
 from tco.records.mix import MixResult
 
 PREFIX = "Recommended: "
+NOT_RECOMMENDED = " Not recommended: "
+NOT_ALONE = " Not recommended alone, for every class: "
 
 
 def with_mix(single_verdict: str, mix: MixResult | None) -> str:
@@ -20,7 +22,9 @@ def with_mix(single_verdict: str, mix: MixResult | None) -> str:
         return single_verdict
     margin = f"{mix.min_saving_share:.0%}"
     if mix.recommended:
-        single = single_verdict.removeprefix(PREFIX)
+        # the single options' "Not recommended" is about serving every class alone; the mix may use one of them
+        # for the classes whose gates it passes, so the sentence says which it means
+        single = single_verdict.removeprefix(PREFIX).replace(NOT_RECOMMENDED, NOT_ALONE)
         return (
             f"{PREFIX}a mix — {'; '.join(mix.words)}. It costs {usd(mix.npv_cost_usd)} (NPV), "
             f"{usd(mix.saving_usd)} ({mix.saving_share:.1%}) less than the best single option, "

@@ -1055,6 +1055,11 @@ def test_class_gates_are_said_on_quality_and_a_below_gate_pair_is_warned_on_brea
     assert below  # the example opens on a pair whose self-hosted side fails the escalations gate
     warned = [w.value for w in at.warning if "not recommended" in w.value]
     assert warned and warned[0].startswith(f"{hosted} is not recommended (below the quality gate)")
+    at = open_app("risk", s=token)  # Risk opens on the same pair, and warns the same way before its chances
+    assert not at.exception
+    assert next(b for b in at.selectbox if b.label == "Self-hosted option").value == hosted
+    warned = [w.value for w in at.warning if "not recommended" in w.value]
+    assert warned and warned[0].startswith(f"{hosted} is not recommended (below the quality gate)")
 
 
 def test_a_page_that_ends_early_still_draws_the_sidebar_and_keeps_the_link():

@@ -38,6 +38,11 @@ def test_the_json_contract(doc):
     assert {"option", "term", "replicas_by_month"} <= set(mix["fleet"][0])
     assert mix["solver"]["status"] == "optimal" and mix["solver"]["name"].startswith("HiGHS")
     assert doc["verdict"].startswith("Recommended: a mix")
+    # the mix serves faq with oss120-h200-1y, which fails the escalations gate: "not recommended" is about it alone
+    served = {a["option"] for a in mix["assignments"]}
+    assert " Not recommended: " not in doc["verdict"]
+    alone = doc["verdict"].split(" Not recommended alone, for every class: ")[1]
+    assert any(f"{option} (below the quality gate)" in alone for option in served)
 
 
 def test_the_best_single_option_is_the_engines_own_npv_and_the_saving_adds_up(doc, catalogues):
