@@ -31,12 +31,12 @@ benchmark = cols[0].selectbox(  # its first value comes only through Session Sta
 if benchmark != "gpqa_diamond" or "benchmark" in quality:
     quality["benchmark"] = benchmark
 gate = cols[1].number_input(
-    "Good enough at (score, blank = none)", value=None, min_value=0.0, max_value=100.0,
+    "Good enough at (score, blank = none)", value=None, min_value=0.0, max_value=100.0, format="%g",
     key=forms.seeded("quality.min_score", quality.get("min_score")),
     help="Options below it, or without a score on this benchmark, are not recommended.",
 )  # fmt: skip
 rate_gate = cols[2].number_input(
-    "…and success rate at least (blank = none)", value=None, min_value=0.01, max_value=1.0,
+    "…and success rate at least (blank = none)", value=None, min_value=0.01, max_value=1.0, format="%g",
     key=forms.seeded("quality.min_success_rate", quality.get("min_success_rate")),
 )  # fmt: skip
 for field, value in (("min_score", gate), ("min_success_rate", rate_gate)):
@@ -137,7 +137,7 @@ tables.show_table(
     ),
     {
         "score": st.column_config.NumberColumn(
-            format="%g", help=f"Its {BENCHMARKS.get(benchmark, (benchmark, ''))[0]} score, the one the gate reads"
+            format="%.1f", help=f"Its {BENCHMARKS.get(benchmark, (benchmark, ''))[0]} score, the one the gate reads"
         ),
         "measured by": st.column_config.TextColumn(
             help="Who measured the score that decides the gate; the sources in full below the table"
@@ -187,7 +187,7 @@ if records:
         pd.DataFrame(records),
         {
             "benchmark": st.column_config.TextColumn(help="The test the score is on"),
-            "score": st.column_config.NumberColumn(format="%g", help="The score as the source reports it"),
+            "score": st.column_config.NumberColumn(format="%.1f", help="The score as the source reports it"),
             "as of": st.column_config.TextColumn(help="When the score was published or measured"),
             "mode": st.column_config.TextColumn(
                 help="Whether the model was run thinking (reasoning on), non-thinking, or the source does not say"
