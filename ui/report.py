@@ -28,6 +28,7 @@ from reports.mix import mix_lines
 from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import verdict
+from tco.records.amounts import MINUS
 from ui import tables
 from ui.forms import Download, download
 from ui.report_charts import charts_html, report_charts, sheets
@@ -110,7 +111,8 @@ def build_html(analysis: Analysis, today: dt.date, browser: str | None = None) -
     projects = [project_line(o).strip() for o in result.options if o.distillation]
     if projects:
         parts += ["<h2>Distillation projects</h2>", *(f"<p>{html.escape(p)}</p>" for p in projects)]
-    parts.append(charts_html(sheets(report_charts(analysis)), browser if browser is not None else chromium()))
+    figures = charts_html(sheets(report_charts(analysis)), browser if browser is not None else chromium())
+    parts.append(figures)
     parts.append("<h2>Assumptions</h2>")
     parts.append(_table(assumption_table(result), figures_right=False))
     parts.append("<h2>Sources and notes, per option</h2>")
@@ -125,7 +127,9 @@ def build_html(analysis: Analysis, today: dt.date, browser: str | None = None) -
                      f"{notes}{records}</ul>")  # fmt: skip
     for err in result.option_errors:
         parts.append(f"<p><b>{html.escape(err.id)}</b> — cannot be computed: {html.escape(err.error)}</p>")
-    body = "\n".join(parts)
+    # in the text, a negative amount never breaks between its sign and its dollar ("NPV of savings −" / "$470,207"):
+    # a word joiner holds them (the charts' ticks are drawn, not wrapped)
+    body = "\n".join(p if p is figures else p.replace(f"{MINUS}$", f"{MINUS}\u2060$") for p in parts)
     return f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(result.scenario)}</title>" \
            f"<style>{_CSS}</style></head><body>{body}</body></html>"  # fmt: skip
 

@@ -70,6 +70,12 @@ def test_the_report_names_the_scenario(glm5: Analysis, page: str, catalogues):
     assert str(ROOT) not in line  # the file's name, never the server's path
 
 
+def test_a_negative_amount_is_never_broken_after_its_sign(page: str):
+    """ "NPV of savings −" at a line's end and "$1,402,747" on the next: a word joiner holds the sign to its dollar."""
+    text = page[: page.index('<figure class="chart"')]  # the verdict and the figures before the charts
+    assert "\u2212$" not in text and "\u2212\u2060$" in text  # the example's pair saves a negative NPV
+
+
 def test_assumptions_read_as_a_person_writes_them(glm5: Analysis, page: str):
     rows = {r["assumption"]: r["value"] for r in assumption_table(glm5.result)}
     assert rows["requests in month 1"] == "3,000,000 requests a month"
