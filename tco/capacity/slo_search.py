@@ -115,7 +115,7 @@ class SloSearch:
 
         >>> at = lambda x: (x, 1.0, ())
         >>> SloSearch(at(2.0), at(1.0), at(2.5), 0.1).range_note()
-        'a latency error of ±10% puts X* between 1 and 2.5 req/s'
+        'a latency error of ±10% puts the capacity at the SLO between 1 and 2.5 req/s'
         >>> SloSearch(None, None, at(0.5), 0.25).range_note()
         'at latencies 25% below the predicted, up to 0.5 req/s would meet it'
         """
@@ -127,22 +127,23 @@ class SloSearch:
         high = f"{self.looser[0]:.3g}" if self.looser else low
         if low == high == f"{self.found[0]:.3g}":
             return ""
-        return f"a latency error of ±{e} puts X* between {low} and {high} req/s"
+        return f"a latency error of ±{e} puts the capacity at the SLO between {low} and {high} req/s"
 
     def error_note(self, base: float | None) -> str:
         """The range and the error it makes, in words ('' where the range is the answer itself).
 
         >>> at = lambda x: (x, 1.0, ())
-        >>> SloSearch(at(2.0), at(1.0), at(2.5), 0.1).error_note(0.2)
-        "a latency error of ±10% puts X* between 1 and 2.5 req/s: X*'s expected error is ±100%, not throughput's ±20%"
+        >>> SloSearch(at(2.0), at(1.0), at(2.5), 0.1).error_note(0.2)  # doctest: +NORMALIZE_WHITESPACE
+        "a latency error of ±10% puts the capacity at the SLO between 1 and 2.5 req/s: its expected error is ±100%,
+        not throughput's ±20%"
         >>> SloSearch(at(2.0), at(1.9), at(2.1), 0.1).error_note(0.2)
-        'a latency error of ±10% puts X* between 1.9 and 2.1 req/s, within the ±20% expected error'
+        'a latency error of ±10% puts the capacity at the SLO between 1.9 and 2.1 req/s, within the ±20% expected error'
         """
         spread, stated = self.range_note(), self.error(base)
         if not spread or not stated:
             return ""
         if stated > (base or 0.0):
-            return f"{spread}: X*'s expected error is ±{stated:.0%}, not throughput's ±{base or 0:.0%}"
+            return f"{spread}: its expected error is ±{stated:.0%}, not throughput's ±{base or 0:.0%}"
         return f"{spread}, within the ±{stated:.0%} expected error"
 
 

@@ -126,7 +126,8 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
         return "No level meets the SLO with zero failures: this profile cannot serve the workload at this SLO."
     if capacity.level_index is None:
         return (
-            f"Predicted knee at concurrency {_count(capacity.concurrency or 0)}: {capacity.req_per_s:.3g} req/s per "
+            f"Predicted knee (the most load that still meets the SLO) at concurrency "
+            f"{_count(capacity.concurrency or 0)}: {capacity.req_per_s:.3g} req/s per "
             f"replica of {replica_words(gpus, profile.meta.gpu)} (modelled, expected error "
             f"±{capacity.expected_error or 0:.0%})."
         )
