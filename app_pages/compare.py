@@ -22,6 +22,8 @@ from ui import (
 )
 from ui.state import Analysis
 
+PICK_CHARS = 11
+"""The longest option id the Pick figure shows at full size in a quarter of a 1280-px page ("glm5-h200-1y")."""
 PAIR_HELP = (
     "Any two options: the payback and what would change the answer follow them. Default: the pick and the best "
     "option of the other kind. The choice is in the share link"
@@ -74,7 +76,10 @@ def answer(analysis: Analysis) -> None:
             cols[2].metric("Saves (NPV)", usd(mix.saving_usd),
                            help=f"Against the best single option, {mix.best_single_option}")  # fmt: skip
         elif decision.pick is not None:
-            cols[0].metric("Pick", decision.pick.id, help=decision.pick.label)
+            # a long id in a smaller type (app_session's style for .st-key-pick-long), whole rather than cut at 1280 px
+            long_id = len(decision.pick.id) > PICK_CHARS
+            pick = cols[0].container(key="pick-long") if long_id else cols[0]
+            pick.metric("Pick", decision.pick.id, help=decision.pick.label)
             cols[1].metric(
                 "Cost a month",
                 usd(mean_monthly_usd(decision.pick)),

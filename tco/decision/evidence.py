@@ -81,5 +81,5 @@ def closeness_note(result: ScenarioResult, pick: OptionResult | None) -> str:
                 )
                 if part
             )
-            said.append(f"at {where} the pick would be {other.id if other else 'none'}")
+            said.append(f"at {where} the pick would be {other.id}" if other else f"at {where} no option would pass")
     return f"The call is close: {' and '.join(said)}." if said else ""
