@@ -72,9 +72,16 @@ def test_the_pair_picker_drives_the_verdict_and_is_in_the_link(page: Page, app_u
     assert_no_exception(page)
 
 
+CUT_FIGURES = """() => [...document.querySelectorAll('.st-key-verdict [data-testid=stMetricValue] *')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+"""The verdict's figures whose text runs past their box (Streamlit cuts it with "…")."""
+
+
 def test_no_cut_cell_at_either_size(page: Page, app_url: str):
-    """The example and the mix example (million-dollar months, fractional autoscaled GPUs) at both sizes."""
-    links = ["", f"?s={codec.to_url_token(yaml.safe_load(MIX.read_text()))}"]
+    """The example and the mix example (million-dollar months, fractional autoscaled GPUs) at both sizes, and the
+    owned example, whose pick "llama70b-owned" was cut to "llama70b-own…" in its figure at 1280 px."""
+    owned = ROOT / "scenarios" / "owned-fleet-finance.yaml"
+    links = ["", *(f"?s={codec.to_url_token(yaml.safe_load(path.read_text()))}" for path in (MIX, owned))]
     for viewport in (LAPTOP, DESKTOP):
         page.set_viewport_size(viewport)
         for link in links:
@@ -83,6 +90,7 @@ def test_no_cut_cell_at_either_size(page: Page, app_url: str):
             rows = results_table(page)
             assert not tables_scrolling_sideways(page), (viewport, tables_scrolling_sideways(page))
             assert all("None" not in row.values() for row in rows)
+            assert page.evaluate(CUT_FIGURES) == [], (viewport, link[:20])
 
 
 def _mix_expected(catalogues):
