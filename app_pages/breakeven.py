@@ -184,11 +184,12 @@ decline_frame = pd.DataFrame(
         "payback" + (" (cash)" if owned else ""): [
             f"month {c.payback_month}" if c.payback_month else "never" for c in cases
         ],
-        f"{api.id}, NPV of cost": [usd(c.api_npv_cost_usd) for c in cases],
-        f"{hosted.id}, NPV of cost": [usd(c.self_hosted_npv_cost_usd) for c in cases],
+        # short headers, the options named in their help: "qwen3-235b-fireworks, NPV of cost" was cut at 1280 px
+        "NPV of cost, API": [usd(c.api_npv_cost_usd) for c in cases],
+        "NPV of cost, self-hosted": [usd(c.self_hosted_npv_cost_usd) for c in cases],
     }
 )
-npv_help = "Its cost over the horizon in today's dollars, one-time costs included (as on Compare)"
+npv_help = "cost over the horizon in today's dollars, one-time costs included (as on Compare)"
 tables.show_table(
     decline_frame,
     {
@@ -205,7 +206,7 @@ tables.show_table(
             + (" (cash: the servers paid when bought)" if owned else "")
             + f"; never: not within the {len(months)}-month horizon"
         ),
-        f"{api.id}, NPV of cost": st.column_config.TextColumn(help=npv_help),
-        f"{hosted.id}, NPV of cost": st.column_config.TextColumn(help=npv_help),
+        "NPV of cost, API": st.column_config.TextColumn(help=f"{api.id}'s {npv_help}"),
+        "NPV of cost, self-hosted": st.column_config.TextColumn(help=f"{hosted.id}'s {npv_help}"),
     },
 )

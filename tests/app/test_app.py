@@ -343,6 +343,10 @@ def test_break_even_page_shows_the_engines_pair(catalogues):
     # whole dollars with the sign first, and a payback in words: no cents, no "None"
     assert all(re.fullmatch(r"\u2212?\$[\d,]+", v) for v in cases["NPV of savings"])
     assert all(v == "never" or re.fullmatch(r"month \d+", v) for v in cases["payback (cash)"])  # as the metric says
+    # the two costs the saving is the difference of: short headers (the ids are in their help), and they add up
+    for api_cost, hosted_cost, saving in zip(cases["NPV of cost, API"], cases["NPV of cost, self-hosted"],
+                                             cases["NPV of savings"], strict=True):  # fmt: skip
+        assert abs(money(api_cost) - money(hosted_cost) - money(saving)) <= 1
     at.number_input(key="f.finance.discount_rate_annual").set_value(20.0).run()
     assert at.session_state["scenario"]["finance"]["discount_rate_annual"] == pytest.approx(0.2)
     assert {m.label: m.value for m in at.metric}["NPV of savings"] != metrics["NPV of savings"]
