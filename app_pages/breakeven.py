@@ -109,11 +109,16 @@ cols[2].metric(
     f"month {pair.discounted_payback_month}" if pair.discounted_payback_month else "never",
     help=horizon,
 )
+unreachable = pair.break_even_utilization is not None and pair.break_even_utilization > 1
 cols[3].metric(
     "Break-even utilisation",
     f"{pair.break_even_utilization:.0%}" if pair.break_even_utilization is not None else "n/a",
+    delta="above full use" if unreachable else None,  # 176 %: the fleet cannot be that busy, so it never breaks even
+    delta_color="off",
+    delta_arrow="off",
     help="Share of the fleet's SLO capacity in use at which the fleet costs what the API would for the tokens it "
-    "serves, the API's platform staff included (the break-even volumes' basis)",
+    "serves, the API's platform staff included (the break-even volumes' basis); above 100 %, no load makes "
+    "self-hosting as cheap",
 )
 cols = st.columns(4)
 returns_help = f" Not shown: {pair.returns_note}." if pair.returns_note else ""
@@ -130,7 +135,7 @@ cols[1].metric(
 )
 cols[2].metric(
     "Terminal value",
-    usd(pair.terminal_value_usd) if pair.terminal_value_usd else "–",
+    usd(pair.terminal_value_usd) if pair.terminal_value_usd else ("n/a" if hosted.ownership != "owned" else "$0"),
     help="Owned: the servers' economic value at the horizon (present value of their remaining capital charges and "
     "residual: the P&L's own assumption, so the cash and P&L NPVs agree); never counted in cash payback",
 )

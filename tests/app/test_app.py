@@ -19,7 +19,7 @@ from datafiles import parse_as
 from scenario_io import codec, load_catalogues, resolve_scenario
 from scenario_io.references import References
 from tco import ScenarioResult, evaluate, risk_report
-from tco.decision.verdict import verdict
+from tco.decision.verdict import decide, verdict
 from tco.records.scenario import Scenario
 from tco.records.slo_presets import preset
 from tco.risk.report import headline_pair
@@ -319,6 +319,19 @@ def test_every_page_renders_for_every_bundled_scenario(page):
     for name in ("support-assistant", "batch-summariser", "owned-fleet-finance", "distil-a-student"):
         at = open_app(page, s=codec.to_url_token(example(name)))
         assert_no_failure(at)
+
+
+def test_a_break_even_utilisation_above_full_use_says_so_and_a_rented_fleet_has_no_terminal_value(catalogues):
+    """The example's glm5-h200 against glm5-api breaks even at 176 % of its SLO capacity: a figure no fleet reaches,
+    so the metric says "above full use"; rented GPUs leave nothing at the horizon: "n/a", not a bare dash."""
+    at = open_app("breakeven")
+    assert_no_failure(at)
+    result = engine(example(), catalogues)
+    pair = decide(result).pair
+    assert pair is not None and pair.break_even_utilization > 1
+    metric = next(m for m in at.metric if m.label == "Break-even utilisation")
+    assert metric.value == f"{pair.break_even_utilization:.0%}" and metric.proto.delta == "above full use"
+    assert next(m for m in at.metric if m.label == "Terminal value").value == "n/a"
 
 
 def test_break_even_page_shows_the_engines_pair(catalogues):
