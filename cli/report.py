@@ -51,7 +51,7 @@ def as_json(
 
 
 def _money(value: float | None) -> str:
-    """Whole dollars, sign before the symbol (tco.decision.verdict.usd); '-' when there is no figure."""
+    """Whole dollars, sign before the symbol (tco.records.amounts.usd); '-' when there is no figure."""
     return "-" if value is None or value != value else usd(value)
 
 

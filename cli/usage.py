@@ -27,7 +27,7 @@ def add_usage_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _money(value: float | None) -> str:
-    """Dollars and cents, the sign before the symbol (−$12.50: tco.decision.verdict.usd_cents); '-' for none."""
+    """Dollars and cents, the sign before the symbol (−$12.50: tco.records.amounts.usd_cents); '-' for none."""
     from tco.records.amounts import usd_cents
 
     return "-" if value is None else usd_cents(value)

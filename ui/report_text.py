@@ -2,7 +2,7 @@
 "$2.30 per GPU-hour", "2 s" — never a raw float ("3000000.0", "0.08").
 
 The rows are the exports' (`reports.exports.assumption_rows`: name, value, unit); each is written from its unit,
-money with the verdict's own formatter (`tco.decision.verdict.usd`: the sign before the dollar).
+money with the one formatter (`tco.records.amounts.usd`: the sign before the dollar).
 """
 
 from __future__ import annotations
