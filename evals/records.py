@@ -62,16 +62,22 @@ def summary(
     """A summary with `successes = rate · n` and its Wilson interval when `n` (the answered tasks) is known;
     `errors` are the tasks that ended in an error, outside n.
 
+    A count read back from a rate is whole where the file's counts were (13/23 · 23 is 12.999999999999998 in
+    floating point: 13), and fractional only where the rate is not a share of whole tasks.
+
     >>> s = summary("m", "t", rate=0.8, n=10, source_file="f", tool="x")
     >>> s.successes, round(s.ci_low, 4)
     (8.0, 0.4902)
+    >>> summary("m", "t", rate=13 / 23, n=23, source_file="f", tool="x").successes
+    13.0
     """
-    ci = wilson_interval(rate * n, n) if n else None
+    successes = _count(rate * n) if n else None
+    ci = wilson_interval(successes, n) if n and successes is not None else None
     return EvalSummary(
         model=model,
         task=task,
         n=n,
-        successes=rate * n if n else None,
+        successes=successes,
         success_rate=rate,
         ci_low=ci[0] if ci else None,
         ci_high=ci[1] if ci else None,
@@ -234,3 +240,9 @@ def require(file: str, problems: list[tuple[str, str]]) -> None:
         more = f" and {len(fields) - MAX_LISTED:,} more" if len(fields) > MAX_LISTED else ""
         parts.append(f"{', '.join(fields[:MAX_LISTED])}{more}: expected {form}")
     raise InputError(file, "", f"{len(problems):,} fields are missing or not usable — " + "; ".join(parts))
+
+
+def _count(value: float) -> float:
+    """`value` as the whole number it is within floating-point error (a relative 1e-9), else as it is."""
+    whole = round(value)
+    return float(whole) if abs(value - whole) <= 1e-9 * max(1.0, abs(value)) else value
