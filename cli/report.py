@@ -12,7 +12,7 @@ from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import Decision, decide, mean_staff_usd, payback_text, status, verdict
 from tco.finance.volume_ranges import ranges_text
-from tco.records.amounts import usd
+from tco.records.amounts import usd, usd_per_task
 from tco.records.mix import MixCase, MixDraws, MixResult
 from tco.records.results import OptionResult, ScenarioResult
 from tco.risk.report import RiskReport
@@ -56,7 +56,7 @@ def _money(value: float | None) -> str:
 
 
 COLUMNS = (
-    ("kind", 9), ("month 1", 11), ("staff/mo", 9), ("total", 13), ("NPV", 13), ("$/Mtok", 8), ("$/req", 9),
+    ("kind", 9), ("month 1", 11), ("staff/mo", 9), ("total", 13), ("NPV", 13), ("$/Mtok", 8), ("$/task", 9),
     ("GPUs", 5), ("util", 5), ("SLO", 4), ("quality", 7),
 )  # fmt: skip
 """The ranked table's columns after the option id, with their widths; `status` follows, unpadded."""
@@ -72,7 +72,7 @@ def _cells(o: OptionResult) -> list[str]:
         _money(o.total_cost_usd),
         _money(o.npv_cost_usd),
         f"{o.usd_per_mtok:.3f}",
-        f"{o.usd_per_request:.5f}",
+        usd_per_task(o.usd_per_request),  # to the decimals every page shows
         f"{o.gpus_billed_first_month or '-'}",
         util,
         "yes" if o.slo_met else "NO",
