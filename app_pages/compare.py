@@ -86,20 +86,16 @@ def answer(analysis: Analysis) -> None:
                 help=f"Mean over the {months}-month horizon (growth and price declines included; one-time costs "
                 "apart, they are in the NPV)",
             )
-        chosen = state.chosen_pair() is not None  # the reader picked the pair: its saving is the figure they asked for
-        if chosen and decision.pair is not None and decision.hosted is not None and decision.api is not None:
-            cols[2].metric(
-                f"{decision.hosted.id} saves (NPV)",
-                usd(decision.pair.npv_savings_usd),
-                help=f"Against {decision.api.id}, the pair picked above: its NPV of cost minus {decision.hosted.id}'s "
-                f"over the {months}-month horizon (negative: self-hosting costs more)",
-            )
-        elif chosen and decision.compared is not None:
-            a, b = decision.compared
+        # the reader picked the pair: its saving is the figure they asked for (self-hosted against an API, or two
+        # of one kind: the first against the second)
+        picked = (decision.hosted, decision.api) if decision.pair is not None else decision.compared
+        if state.chosen_pair() is not None and picked is not None and None not in picked:
+            a, b = picked
             cols[2].metric(
                 f"{a.id} saves (NPV)",
                 usd(b.npv_cost_usd - a.npv_cost_usd),
-                help=f"Against {b.id}, the pair picked above: its NPV of cost minus {a.id}'s (negative: it costs more)",
+                help=f"Against {b.id}, the pair picked above: its NPV of cost minus {a.id}'s over the {months}-month "
+                "horizon (negative: it costs more)",
             )
         elif decision.savings_npv_usd is not None and decision.runner_up is not None and not (mix and mix.recommended):
             cols[2].metric(

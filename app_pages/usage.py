@@ -10,6 +10,7 @@ import streamlit as st
 
 from datafiles import InputError
 from pricing import PriceBook, load_overrides
+from tco.records.amounts import usd
 from ui import loaders, state, tables, usage_charts
 from usage.report import UsageReport, analyse, growth_text, provenance, scenario_mapping
 from usage.sources import SOURCE_NAMES
@@ -80,7 +81,7 @@ cols[2].metric("Peak-to-average", "daily data" if peak is None else f"{peak:.2f}
                help="The busiest hour's load divided by the average hour's. A self-hosted fleet is sized for the "
                "busy hours, so a higher ratio means more GPUs idle the rest of the day.")  # fmt: skip
 reported = sum(m.reported_cost_usd or 0 for m in summary.models)
-cols[3].metric("Reported spend", f"${reported:,.0f}" if reported else "not in the file")
+cols[3].metric("Reported spend", usd(reported) if reported else "not in the file")
 
 with st.container(border=True, key="usage.derived"):
     lines = provenance(report)

@@ -15,6 +15,7 @@ from tco.decision.quality import assess_workload, cost_of_pass, cost_of_pass_int
 from tco.finance import discounting
 from tco.finance.commitments import after_horizon, committed_units, tranches
 from tco.finance.projection import Drivers, Projection, decline_path, project, requests_series
+from tco.records.amounts import usd
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
 from tco.records.results import OptionError, OptionResult, ScenarioResult, rank_key
@@ -140,7 +141,7 @@ def _option_result(
         counted = scenario.finance.commitments_after_horizon == "count"
         notes.append(
             f"its {model.commitment_months}-month term runs past the {scenario.horizon_months}-month horizon: "
-            f"${after_usd:,.0f} of contract after it (present value ${after_pv_usd:,.0f}), "
+            f"{usd(after_usd)} of contract after it (present value {usd(after_pv_usd)}), "
             + ("counted in its NPV of cost" if counted else "not counted (finance.commitments_after_horizon: ignore)")
         )
     components = monthly_components(setup, projection.units[0, index], requests, *paths)

@@ -202,14 +202,14 @@ def _payback(d: Decision, months: int, today: float) -> str:
     hosted, api, pair = d.hosted, d.api, d.pair
     change = mean_monthly_usd(hosted) / mean_monthly_usd(api) - 1
     text = (
-        f" Self-hosting {hosted.model} ({hosted.id}) costs ${mean_monthly_usd(hosted):,.0f}/month (mean over the "
+        f" Self-hosting {hosted.model} ({hosted.id}) costs {usd(mean_monthly_usd(hosted))}/month (mean over the "
         f"horizon, one-time costs apart), {abs(change):.0%} {'less' if change < 0 else 'more'} than {api.id}"
     )
     text += _payback_clause(hosted, pair, months)
     if hosted.committed_after_horizon_usd:
         text += (
-            f" Its reserved term runs past the horizon: ${hosted.committed_after_horizon_usd:,.0f} of contract after "
-            f"month {months} (present value ${hosted.committed_after_horizon_pv_usd:,.0f})"
+            f" Its reserved term runs past the horizon: {usd(hosted.committed_after_horizon_usd)} of contract after "
+            f"month {months} (present value {usd(hosted.committed_after_horizon_pv_usd)})"
             + (" is in its NPV." if _counts_after(d) else " is not counted (commitments_after_horizon: ignore).")
         )
     if d.flip_requests_per_month is not None and recommendable(hosted) and recommendable(api):
@@ -268,7 +268,7 @@ def _payback_clause(hosted: OptionResult, pair: BreakEven, months: int) -> str:
             else f"does not pay back within {months} months"
         )
         return (
-            f", and {cash} (${outlay:,.0f} paid up front for the servers and implementation); on the P&L, with "
+            f", and {cash} ({usd(outlay)} paid up front for the servers and implementation); on the P&L, with "
             f"capital charged monthly, it {pnl} ({npv})."
         )
     if pair.payback_month is None:
@@ -287,23 +287,23 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
     else:
         one_time = d.pick.total_cost_usd - sum(d.pick.monthly_cost_usd)
         text = (
-            f"Recommended: {d.pick.id} at ${mean_monthly_usd(d.pick):,.0f}/month (mean over {months} months"
-            + (f"; ${one_time:,.0f} one-time on top" if one_time >= 0.5 else "")
+            f"Recommended: {d.pick.id} at {usd(mean_monthly_usd(d.pick))}/month (mean over {months} months"
+            + (f"; {usd(one_time)} one-time on top" if one_time >= 0.5 else "")
             + f"; {_per_task(d.pick)}); meets {needs}."
         )
         staff = mean_staff_usd(d.pick)
         if d.pick.kind == "api" and staff:
             fte = ((result.assumptions.get("finance") or {}).get("ops_fte") or {}).get("api")
             share = f"{fte:g} of an engineer's time; " if fte else ""
-            text += f" That includes ${staff:,.0f}/month of platform staff ({share}an option's fixed/month sets it)."
+            text += f" That includes {usd(staff)}/month of platform staff ({share}an option's fixed/month sets it)."
         if d.pick.distillation is not None and d.pick.one_time_cost_usd is not None:
             text += (
                 f" It is a student distilled from {d.pick.distillation['teacher']}: a one-time project of "
-                f"${d.pick.one_time_cost_usd:,.0f} (in its NPV)"
+                f"{usd(d.pick.one_time_cost_usd)} (in its NPV)"
                 + ("; its success rate is unknown until it is evaluated." if d.pick.success_rate is None else ".")
             )
         if d.runner_up is not None and d.savings_npv_usd is not None:
-            text += f" It saves ${d.savings_npv_usd:,.0f} (NPV) against the next best, {d.runner_up.id}."
+            text += f" It saves {usd(d.savings_npv_usd)} (NPV) against the next best, {d.runner_up.id}."
         for option in (o for o in (d.pick, d.runner_up) if o is not None and o.retires_on):
             then = f"; the provider names {option.successor}" if option.successor else ""
             text += f" {option.id}'s model retires on {option.retires_on}, inside the horizon{then}."
