@@ -15,8 +15,10 @@ from ui import loaders, state, tables, usage_charts
 from usage.report import UsageReport, analyse, growth_text, provenance, scenario_mapping
 from usage.sources import SOURCE_NAMES
 
-MAX_USAGE_MB = 512
-"""The usage uploader's own cap (scenarios and profiles stay at 1 MiB): exports of a quarter run to hundreds of MB."""
+MAX_USAGE_MB = 500
+"""The usage uploader's own cap (scenarios and profiles stay at 1 MiB): exports of a quarter run to hundreds of MB.
+At most 500: Streamlit's uploader writes its limit in units of 1,000 and steps up a unit above half of one, so a
+512 MB cap read "1GB per file" under the box while its help said 512 MB."""
 REPORT = "usage_report"
 
 st.title("Usage")

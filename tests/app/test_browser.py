@@ -523,6 +523,8 @@ def test_a_usage_export_fills_the_workload(page: Page, app_url: str, tmp_path: P
     page.goto(f"{app_url}/usage")
     settle(page)
     uploader = page.locator("[data-testid=stFileUploader]").filter(has_text="Usage or billing exports")
+    # the box states the page's own cap, as its help does (512 MB was drawn as "1GB per file")
+    expect(uploader.get_by_test_id("stFileUploaderDropzoneInstructions")).to_contain_text("500MB per file")
     upload(page, uploader, path)
     page.get_by_role("button", name="Read the exports").click()
     settle(page)
