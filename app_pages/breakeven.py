@@ -45,7 +45,7 @@ with st.expander("Finance assumptions", expanded=False):
                 "Staff cost per FTE-month (USD)",
                 "staff_usd_per_fte_month",
                 help=forms.default_help("staff_usd_per_fte_month"),
-                step=500.0,
+                usd=True,
             ),
         ],
         columns=4,

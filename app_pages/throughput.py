@@ -15,6 +15,7 @@ from pricing.gpus import GpuType
 from profiling.metadata import short_gpu_name
 from profiling.schema import gpu_recorded
 from ui import charts, loaders, options_form, slo_form, state, tables
+from ui.amounts import parse_usd
 
 SELECTED = "tp.selected"
 """The reference of the profile shown (not a widget key: it survives other pages)."""
@@ -211,15 +212,20 @@ with st.form("tp.use"):
         help=f"Preselected: the profile's own GPU ({m.gpu})." if match else f"Not preselected: {unmatched}.",
     )
     term = cols[1].selectbox("Pricing", list(options_form.TERMS), key="tp.use.term")
-    impl = cols[2].number_input(
-        "One-time implementation (USD)", min_value=0.0, step=10_000.0, format="%.0f", key="tp.use.impl"
+    impl_text = cols[2].text_input(
+        "One-time implementation (USD)", value="0", key="tp.use.impl", help="Paid once: 250,000, $250k or 0."
     )
     if st.form_submit_button("Add self-hosted option"):
-        if gpu is None:
-            st.error(f"Choose the GPU price sheet entry first: {unmatched}.", icon=":material/error:")
+        try:
+            impl = parse_usd(impl_text)
+        except ValueError as err:
+            st.error(f"One-time implementation (USD): {err}. Nothing was added.", icon=":material/error:")
         else:
-            option_id = options_form.add_self_hosted_option(
-                state.data(), m.model, gpu, options_form.TERMS[term], ref, m.gpu_count, False, impl
-            )
-            st.success(f"Added option {option_id}; see Compare.")
-            st.rerun()
+            if gpu is None:
+                st.error(f"Choose the GPU price sheet entry first: {unmatched}.", icon=":material/error:")
+            else:
+                option_id = options_form.add_self_hosted_option(
+                    state.data(), m.model, gpu, options_form.TERMS[term], ref, m.gpu_count, False, impl
+                )
+                st.success(f"Added option {option_id}; see Compare.")
+                st.rerun()

@@ -65,6 +65,26 @@ def parse_amount(text: str) -> float:
     return value
 
 
+def parse_usd(text: str) -> float:
+    """A dollar amount typed into a cost box: `parse_amount`'s forms, with an optional "$" or "USD", and zero (or a
+    blank box) for none.
+
+    >>> parse_usd("18,000"), parse_usd("$18k"), parse_usd("250,000 USD"), parse_usd("0"), parse_usd(" ")
+    (18000.0, 18000.0, 250000.0, 0.0, 0.0)
+    >>> parse_usd("-5")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a dollar amount such as 18,000, 18k or 1.5M (got '-5')
+    """
+    bare = re.sub(r"^\s*\$|\s*(?:usd|\$)\s*$", "", text or "", flags=re.I).strip()
+    if bare == "" or re.fullmatch(r"0*\.?0*", bare):
+        return 0.0
+    try:
+        return parse_amount(bare)
+    except ValueError:
+        raise ValueError(f"expected a dollar amount such as 18,000, 18k or 1.5M (got {text!r})") from None
+
+
 def with_separators(value: float) -> str:
     """Whole units with thousands separators.
 
@@ -72,6 +92,16 @@ def with_separators(value: float) -> str:
     '3,000,000'
     """
     return f"{value:,.0f}"
+
+
+def usd_text(value: float) -> str:
+    """A dollar amount as a cost box shows it: thousands separators, no ".0", every digit kept (so an untouched box
+    reads back as the same number, `parse_usd`).
+
+    >>> usd_text(18000.0), usd_text(18500.25), usd_text(0)
+    ('18,000', '18,500.25', '0')
+    """
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
 def short(value: float) -> str:

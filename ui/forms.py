@@ -18,6 +18,7 @@ import streamlit as st
 
 from tco.records.defaults import DEFAULT_SOURCES
 from ui import state, table_fit
+from ui.amounts import parse_usd, usd_text
 
 
 def key(name: str) -> str:
@@ -85,6 +86,29 @@ def number(
     return value
 
 
+def usd_box(container: Any, label: str, widget_key: str, help: str | None = None) -> float | None:
+    """A text box for a dollar amount (`widget_key` seeded with `usd_text` of its value): "18,000", "$18k", "1.5M"
+    or 0. Returns the amount, or None after saying under the box what it expected (the caller keeps the last valid
+    amount). Streamlit's number box cannot show thousands separators; a cost reads better with them."""
+    text = container.text_input(label, key=widget_key, help=help)
+    try:
+        return parse_usd(text)
+    except ValueError as err:
+        container.error(f"{label}: {err}; the last valid amount is kept.")
+        return None
+
+
+def usd(label: str, data: dict[str, Any], path: tuple[str, ...], default: float, *, container: Any = st,
+        help: str | None = None) -> float:  # fmt: skip
+    """`usd_box` bound to data[path], as `number` is for numbers. Returns the scenario value."""
+    current = _get(data, path, default)
+    value = usd_box(container, label, seeded(".".join(path), usd_text(float(current))), help)
+    if value is None:
+        return float(current)
+    _set(data, path, value, default)
+    return value
+
+
 def table_editor(name: str, build: Callable[[], pd.DataFrame], *, placeholder: str = "", **kwargs: Any) -> pd.DataFrame:
     """An `st.data_editor` whose edits survive reruns and page changes. An empty cell shows `placeholder` (blank by
     default: Streamlit would draw a grey "None" there); each column as wide as its header, cells and choices
@@ -112,8 +136,8 @@ class NumberField:
     percent: bool = False
     max_value: float | None = None
     help: str | None = None
-    step: float | None = None
-    """A whole-number step (e.g. 500 for a salary): the box shows no decimals."""
+    usd: bool = False
+    """A dollar amount: a text box with thousands separators (`usd`)."""
 
 
 def number_fields(
@@ -124,6 +148,9 @@ def number_fields(
     for i, f in enumerate(fields):
         default = getattr(defaults, f.field)
         whole = isinstance(default, int)
+        if f.usd:
+            usd(f.label, data, (section, f.field), default, container=cols[i % columns], help=f.help)
+            continue
         number(
             f.label,
             data,
@@ -133,8 +160,8 @@ def number_fields(
             container=cols[i % columns],
             min_value=0.0,
             max_value=None if f.max_value is None else float(f.max_value),
-            step=f.step or (1.0 if whole or f.percent else None),
-            format="%.0f" if whole or f.step else None,
+            step=1.0 if whole or f.percent else None,
+            format="%.0f" if whole else None,
             help=f.help,
         )
 

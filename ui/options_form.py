@@ -20,6 +20,7 @@ from models.catalog import ModelCatalog
 from pricing import PriceCatalog, TokenPrices
 from pricing.listing import ALL_HOURS
 from ui import loaders, options_table, state
+from ui.amounts import parse_usd
 from ui.forms import key, seeded, table_editor, tidy
 
 TERMS = {
@@ -189,8 +190,14 @@ def _on_add_api() -> None:
 
 
 def _on_add_self_hosted() -> None:
-    state.reset_form(key("options.table"))
     s = st.session_state
+    try:
+        implementation_usd = parse_usd(s[key("add.implementation")])
+    except ValueError as err:
+        s[ADD_PROBLEM] = f"One-time implementation (USD): {err}. Nothing was added."
+        return
+    s.pop(ADD_PROBLEM, None)
+    state.reset_form(key("options.table"))
     profiles = s.get(key("add.profiles"), {})
     option_id = add_self_hosted_option(
         state.data(),
@@ -200,13 +207,15 @@ def _on_add_self_hosted() -> None:
         profiles.get(s[key("add.profile")]),
         s[key("add.gpus")] or None,
         s[key("add.autoscale")],
-        s[key("add.implementation")],
+        implementation_usd,
         ENGINES.get(s.get(key("add.engine"), "")),
         SPECULATION.get(s.get(key("add.speculation"), "")),
     )
     st.session_state[ADDED] = f"Added {option_id}; it is in the table above and the results."
 
 
+ADD_PROBLEM = "options.add_problem"
+"""Why the last self-hosted option was not added (a box it could not read), shown under its form until the next try."""
 ADDED = "options.added"
 """The confirmation of the last option added, shown above the options table until the options change (a rerun
 that follows the add, such as the address bar's update, does not wipe it before it is read)."""
@@ -284,8 +293,10 @@ def _self_hosted_form() -> None:
         left.number_input(
             "GPUs per replica (0 = from the profile)", min_value=0, max_value=64, step=1, key=key("add.gpus")
         )
-        right.number_input(
-            "One-time implementation (USD)", min_value=0.0, step=10_000.0, format="%.0f", key=key("add.implementation")
+        right.text_input(
+            "One-time implementation (USD)",
+            key=seeded("add.implementation", "0"),
+            help="Engineering to set the deployment up, paid once: 250,000, $250k or 0.",
         )
         left, right = st.columns(2)
         left.selectbox(
@@ -305,3 +316,5 @@ def _self_hosted_form() -> None:
         )
         st.checkbox("Autoscale replicas over the day (on-demand or spot only)", key=key("add.autoscale"))
         st.form_submit_button("Add self-hosted option", on_click=_on_add_self_hosted)
+    if problem := st.session_state.get(ADD_PROBLEM):
+        st.error(problem, icon=":material/error:")

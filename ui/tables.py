@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -60,6 +61,30 @@ OPTION_COLUMNS = {
 }
 OPTION_MIN_PX = 146
 """The option column keeps at least this width (about 18 characters of an id) when the table must give way."""
+ALIGNED = "%.3g"
+"""A column format `show_table` turns into one number of decimals for the whole column (`aligned_format`)."""
+ALIGNED_MOST_DECIMALS = 4
+
+
+def aligned_format(values: pd.Series) -> str:
+    """'%.Nf' with the decimals that give the column's smallest non-zero value three significant figures (at most
+    `ALIGNED_MOST_DECIMALS`), so every row has as many: 0.153 and 12.3 req/s read "0.153" and "12.300", where
+    three significant figures each read "0.153" and "12.3" and the decimal points wandered.
+
+    >>> aligned_format(pd.Series([0.153, 1.34, 12.3])), aligned_format(pd.Series([1.34, 12.3, None]))
+    ('%.3f', '%.2f')
+    >>> aligned_format(pd.Series([0.0042, 0.07])), aligned_format(pd.Series([250.0, 4000.0]))
+    ('%.4f', '%.0f')
+    >>> aligned_format(pd.Series([0.0]))
+    '%.0f'
+    """
+    small = pd.to_numeric(values, errors="coerce").abs()
+    small = small[small > 0].min()
+    if pd.isna(small):
+        return "%.0f"
+    return f"%.{min(ALIGNED_MOST_DECIMALS, max(0, 2 - math.floor(math.log10(small))))}f"
+
+
 LATENCY_WORDS = {"ttft": "Time to first token", "itl": "Time between output tokens", "e2e": "Whole request"}
 LEVEL_COLUMNS = {
     "index": st.column_config.NumberColumn("level", help="The load level, counted from 1 as in the text above"),
@@ -67,10 +92,10 @@ LEVEL_COLUMNS = {
     "request_rate": st.column_config.NumberColumn("arrivals/s", help="Requests sent a second (open-loop runs)"),
     "input_tokens": st.column_config.NumberColumn("input", format="localized", help="Mean input tokens per request"),
     "output_tokens": st.column_config.NumberColumn("output", format="localized", help="Mean output tokens per request"),
-    "req_per_s": st.column_config.NumberColumn("req/s", format="%.3g", help="Requests/s measured"),
+    "req_per_s": st.column_config.NumberColumn("req/s", format=ALIGNED, help="Requests/s measured"),
     "model_req_per_s": st.column_config.NumberColumn(
         "req/s, model",
-        format="%.3g",
+        format=ALIGNED,
         help="Requests/s the performance model predicts at this level's shape and load. It is corrected toward the "
         "measured levels, so where a level is in the model the two agree; the stated error (above) is measured by "
         "leaving shapes out",
@@ -84,7 +109,7 @@ LEVEL_COLUMNS = {
     **{
         f"{m}_{p}_s": st.column_config.NumberColumn(
             f"{m.upper()} {p} (s)",
-            format="%.3g",
+            format=ALIGNED,
             help=f"{LATENCY_WORDS[m]}, {p}: {'half' if p == 'p50' else '99 %'} of requests at or below it",
         )
         for m in ("ttft", "itl", "e2e")
@@ -227,7 +252,13 @@ def show_table(
     cell cut without "…", no sideways scrolling at 1280 px; empty cells as "–". `wrap`: long texts (sources,
     reasons) wrap on up to three lines before any is shortened."""
     lines = table_fit.WRAP_LINES if wrap else 1
-    shown, shown_config = table_fit.fit(frame, config or {}, budget_px, middle, min_px=min_px, lines=lines)
+    config = {
+        column: {**entry, "type_config": {**entry["type_config"], "format": aligned_format(frame[column])}}
+        if isinstance(entry, dict) and (entry.get("type_config") or {}).get("format") == ALIGNED and column in frame
+        else entry
+        for column, entry in (config or {}).items()
+    }
+    shown, shown_config = table_fit.fit(frame, config, budget_px, middle, min_px=min_px, lines=lines)
     if wrap and table_fit.lines_used(shown, shown_config) > 1:  # rows stay one line tall where every text fits one
         kwargs["row_height"] = table_fit.WRAP_ROW_PX
         # tall rows: up to WRAP_ROWS_SHOWN of them in view (the grid's own height shows about five), the rest scroll

@@ -292,6 +292,37 @@ def test_add_a_self_hosted_option_by_roofline(catalogues):
     assert row["capacity"] == expected.capacity_basis == "estimated"
 
 
+def test_dollar_boxes_read_with_separators_and_take_18k(catalogues):
+    """Issue 27: a cost box shows "18,000", not "18000", and takes what a person types ("$20k", "250,000"); a
+    box it cannot read says what it expected and changes nothing."""
+    at = open_app("breakeven")
+    staff = at.text_input(key="f.finance.staff_usd_per_fte_month")
+    default = parse_as(Scenario, example(), "x").finance.staff_usd_per_fte_month
+    assert staff.value == f"{default:,.0f}" and "," in staff.value
+    staff.set_value("$20k").run()
+    assert_no_failure(at)
+    assert at.session_state["scenario"]["finance"]["staff_usd_per_fte_month"] == 20_000
+    staff.set_value("twenty").run()
+    assert [e.value for e in at.error] == [
+        "Staff cost per FTE-month (USD): expected a dollar amount such as 18,000, 18k or 1.5M (got 'twenty'); "
+        "the last valid amount is kept."
+    ]
+    assert at.session_state["scenario"]["finance"]["staff_usd_per_fte_month"] == 20_000
+
+    at = open_app(tab="Options")
+    before = len(at.session_state["scenario"]["options"])
+    at.selectbox(key="f.add.model").set_value("llama-3.3-70b-instruct").run()
+    at.selectbox(key="f.add.profile").set_value(NO_MEASUREMENT)
+    at.text_input(key="f.add.implementation").set_value("1.5 M")
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    assert_no_failure(at)
+    assert at.session_state["scenario"]["options"][-1]["implementation_usd"] == 1_500_000
+    at.text_input(key="f.add.implementation").set_value("-5")
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    assert len(at.session_state["scenario"]["options"]) == before + 1
+    assert any(e.value.startswith("One-time implementation (USD): expected a dollar amount") for e in at.error)
+
+
 def test_add_an_open_model_served_by_sglang_with_mtp(catalogues):
     """The engine and speculative decoding chosen in the form reach the option; under the example's ITL p99 bound its
     estimate serves more than the same SGLang option without speculation (each step's reads shared by 1.6 tokens:

@@ -199,3 +199,24 @@ def test_a_level_whose_throughput_disagrees_with_its_latency_says_why_it_does_no
     captions = [c.value for c in at.caption]
     assert any(c.startswith("load level 2 (concurrency 16, 2,000 in / 500 out): 20 req/s reported") for c in captions)
     assert any(c.startswith("Performance model fitted to 2 of 3 levels (1 shape)") for c in captions)
+
+
+def test_the_levels_tables_write_each_number_column_to_one_number_of_decimals():
+    """Issue 27: a req/s or latency column reads "0.153 … 12.300", its decimal points under each other, not
+    "0.153 … 12.3" (three significant figures each); the decimals give the column's smallest value three figures."""
+    at = open_app("throughput")
+    assert_no_failure(at)
+    checked = 0
+    for table in at.dataframe:
+        formats = {
+            name: (c.get("type_config") or {}).get("format") for name, c in json.loads(table.proto.columns).items()
+        }
+        frame = table.value
+        for column in ("req_per_s", "model_req_per_s", "ttft_p50_s", "itl_p99_s"):
+            if column not in frame or frame[column].isna().all():
+                continue
+            smallest = frame[column][frame[column] > 0].min()
+            decimals = max(0, 2 - math.floor(math.log10(smallest)))
+            assert formats[column] == f"%.{min(decimals, 4)}f", (column, formats[column], smallest)
+            checked += 1
+    assert checked >= 3
