@@ -4,7 +4,10 @@ import contextlib
 
 import streamlit as st
 
-from ui import sidebar, state
+from ui import startup_gate
+
+startup_gate.wait_for_start_up_imports()  # the server's start-up thread may be importing these right now
+from ui import sidebar, state  # noqa: E402
 
 st.set_page_config(page_title="Inference ROI", page_icon=":material/calculate:", layout="wide")
 pages = [

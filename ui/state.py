@@ -323,7 +323,8 @@ PAGE_MODULES = ("ui.charts", "ui.report", "ui.sidebar", "ui.options_form", "ui.w
 
 
 def import_page_modules() -> None:
-    """Import PAGE_MODULES in the calling thread (app.py: the server's, before it answers). Two threads importing
+    """Import PAGE_MODULES in the calling thread (app.py's start-up thread, holding `startup_gate.IMPORTS`, which
+    sessions wait for). Two threads importing
     the engine's packages in different orders can each hold a module the other waits for, and Python then hands
     one of them a partially initialised module ("cannot import name 'decide'"); one import at start rules it out."""
     import importlib

@@ -71,3 +71,26 @@ def test_the_check_hears_a_cache_miss_outside_a_session(heard: list[str]):
     thread.start()
     thread.join(timeout=60)
     assert any("missing ScriptRunContext" in line for line in heard), heard
+
+
+def test_a_session_waits_for_the_start_up_imports_and_goes_on_when_none_runs():
+    """app.py holds `startup_gate.IMPORTS` while its start-up thread imports the pages' modules: a session's script
+    waits for it (two threads importing the engine at once can get a partially initialised module), goes straight on
+    when nothing holds it (tests, `streamlit run app_session.py`), and after its timeout goes on anyway."""
+    from ui import startup_gate
+
+    startup_gate.wait_for_start_up_imports(timeout_s=5)  # nothing held: returns
+    assert not startup_gate.IMPORTS.locked()
+    startup_gate.IMPORTS.acquire()  # as app.py's lifespan does
+    session = threading.Thread(target=startup_gate.wait_for_start_up_imports, daemon=True)
+    session.start()
+    session.join(timeout=0.5)
+    assert session.is_alive()  # still waiting for the imports
+    startup_gate.IMPORTS.release()  # as the start-up thread does once they are loaded
+    session.join(timeout=30)
+    assert not session.is_alive() and not startup_gate.IMPORTS.locked()
+    startup_gate.IMPORTS.acquire()
+    try:
+        startup_gate.wait_for_start_up_imports(timeout_s=0.05)  # a stuck start-up does not hold a session forever
+    finally:
+        startup_gate.IMPORTS.release()
