@@ -21,6 +21,8 @@ SELECTED = "tp.selected"
 """The reference of the profile shown (not a widget key: it survives other pages)."""
 PENDING = "tp.pending"
 """[(name, bytes)] of the last files added that needed the boxes filled in."""
+USED = "tp.used"
+"""The confirmation of the option last added from this page and the option ids then: shown until they change."""
 
 
 def sheet_gpu(recorded: str, gpus: Sequence[GpuType]) -> str | None:
@@ -194,6 +196,10 @@ if view.roofline is not None:
     )
 
 st.subheader("Use this profile in an option")
+option_ids = tuple(str(o.get("id")) for o in state.data().get("options") or [] if isinstance(o, dict))
+used = st.session_state.get(USED)  # said after the rerun that puts the option on the other pages
+if used and used[1] == option_ids:
+    st.success(used[0], icon=":material/check_circle:")
 cat = loaders.catalogues()
 gpu_ids = [g.id for g in cat.gpus.gpus]
 match = sheet_gpu(m.gpu, cat.gpus.gpus)
@@ -227,5 +233,10 @@ with st.form("tp.use"):
                 option_id = options_form.add_self_hosted_option(
                     state.data(), m.model, gpu, options_form.TERMS[term], ref, m.gpu_count, False, impl
                 )
-                st.success(f"Added option {option_id}; see Compare.")
+                ids = tuple(str(o.get("id")) for o in state.data().get("options") or [] if isinstance(o, dict))
+                st.session_state[USED] = (
+                    f"Added option {option_id} ({m.model} on {gpu}, {term.lower()}); see Compare. Adding again "
+                    "adds another option with its own id.",
+                    ids,
+                )
                 st.rerun()

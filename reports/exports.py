@@ -15,7 +15,7 @@ from typing import Any
 from datafiles.export import Column, to_csv, to_xlsx
 from reports.mix import mix_sheets
 from reports.monthly import as_monthly_csv, monthly_columns, monthly_rows, monthly_rows_in_cents
-from reports.ranking import ranked
+from reports.ranking import ranked, throughput_basis
 from tco.decision.verdict import decide, mean_monthly_usd, status
 from tco.records.mix import MixResult
 from tco.records.results import BreakEven, OptionResult, ScenarioResult
@@ -108,7 +108,7 @@ def summary_rows(result: ScenarioResult) -> list[dict[str, Any]]:
                 else None,
                 "irr": o.irr,
                 "roi": o.roi,
-                "basis": o.capacity_basis,
+                "basis": throughput_basis(o),
                 "taught_by": o.distillation["teacher"] if o.distillation else None,
                 "project_usd": o.one_time_cost_usd,
                 "payback_vs_teacher": o.distillation.get("payback_month_vs_teacher") if o.distillation else None,

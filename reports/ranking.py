@@ -12,6 +12,17 @@ def ranked(result: ScenarioResult) -> list[OptionResult]:
     return sorted(result.options, key=rank_key)
 
 
+def throughput_basis(option: OptionResult) -> str:
+    """'measured', 'published', or how it was derived with its expected error, e.g. 'modelled ±25%': where X*
+    comes from and how far to trust it, short enough for a table cell (the notes name the source). The app's table
+    and the exports' "throughput basis" both write it."""
+    cap = option.capacity
+    if cap is None or cap["method"] in ("measured", "none") or cap["method"] == option.capacity_basis:
+        return option.capacity_basis
+    error = f" ±{cap['expected_error']:.0%}" if cap.get("expected_error") else ""
+    return f"{cap['method']}{error}"
+
+
 def money_text(value: float | None) -> str:
     return "-" if value is None or value != value else usd(value)
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from tco.records.amounts import usd
 from tco.records.defaults import DEFAULT_SOURCES
 from ui import state, table_fit
 from ui.amounts import parse_usd, usd_text
@@ -88,17 +89,21 @@ def number(
 
 def usd_box(container: Any, label: str, widget_key: str, help: str | None = None) -> float | None:
     """A text box for a dollar amount (`widget_key` seeded with `usd_text` of its value): "18,000", "$18k", "1.5M"
-    or 0. Returns the amount, or None after saying under the box what it expected (the caller keeps the last valid
-    amount). Streamlit's number box cannot show thousands separators; a cost reads better with them."""
+    or 0; typed in another form, the amount understood is read back under the box ("= $20,000"). Returns the
+    amount, or None after saying under the box what it expected (the caller keeps the last valid amount).
+    Streamlit's number box cannot show thousands separators; a cost reads better with them."""
     text = container.text_input(label, key=widget_key, help=help)
     try:
-        return parse_usd(text)
+        value = parse_usd(text)
     except ValueError as err:
         container.error(f"{label}: {err}; the last valid amount is kept.")
         return None
+    if text.strip() != usd_text(value):  # "20k", "1.5M": what was understood, read back as the volume box does
+        container.caption(f"= {usd(value)}")
+    return value
 
 
-def usd(label: str, data: dict[str, Any], path: tuple[str, ...], default: float, *, container: Any = st,
+def dollars(label: str, data: dict[str, Any], path: tuple[str, ...], default: float, *, container: Any = st,
         help: str | None = None) -> float:  # fmt: skip
     """`usd_box` bound to data[path], as `number` is for numbers. Returns the scenario value."""
     current = _get(data, path, default)
@@ -137,7 +142,7 @@ class NumberField:
     max_value: float | None = None
     help: str | None = None
     usd: bool = False
-    """A dollar amount: a text box with thousands separators (`usd`)."""
+    """A dollar amount: a text box with thousands separators (`dollars`)."""
 
 
 def number_fields(
@@ -149,7 +154,7 @@ def number_fields(
         default = getattr(defaults, f.field)
         whole = isinstance(default, int)
         if f.usd:
-            usd(f.label, data, (section, f.field), default, container=cols[i % columns], help=f.help)
+            dollars(f.label, data, (section, f.field), default, container=cols[i % columns], help=f.help)
             continue
         number(
             f.label,

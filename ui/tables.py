@@ -9,12 +9,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from reports.ranking import ranked
+from reports.ranking import ranked, throughput_basis
 from tco import ScenarioResult
 from tco.decision.verdict import STATUS_WORDS, decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
 from tco.records.amounts import TASK_DIGITS, usd
 from tco.records.defaults import DEFAULT_SOURCES
-from tco.records.results import OptionResult
 from ui import table_fit
 
 OPTION_COLUMNS = {
@@ -85,6 +84,37 @@ def aligned_format(values: pd.Series) -> str:
     return f"%.{min(ALIGNED_MOST_DECIMALS, max(0, 2 - math.floor(math.log10(small))))}f"
 
 
+AMOUNT_TEXT = re.compile(r"^[−+-]?\$?\d[\d,]*(\.\d+)?( ?[%×kMB])?$")
+"""A cell that is a number written out ("−$1,402,747", "$0.0031", "661%", "3.6×", "24"): text so that its sign
+and unit read right, yet a number all the same, so its column is right-aligned like one."""
+PLACEHOLDERS = ("", "–", "n/a")
+
+
+def _aligned(frame: pd.DataFrame, config: dict[str, Any]) -> dict[str, Any]:
+    """`config` with each `ALIGNED` number column given its decimals (`aligned_format`) and each text column whose
+    every cell is an amount (`AMOUNT_TEXT`) right-aligned, so digits stand under digits ("$9,300" over
+    "$161,514" sat to the left, cells of different lengths starting together).
+
+    >>> frame = pd.DataFrame({"$/month": ["$9,300", "$161,514"], "option": ["a", "b"], "NPV": ["−$5", "–"]})
+    >>> {c: e.get("alignment") for c, e in _aligned(frame, {"option": {"label": "option"}}).items()}
+    {'option': None, '$/month': 'right', 'NPV': 'right'}
+    """
+    out: dict[str, Any] = {}
+    for column, entry in config.items():
+        if isinstance(entry, dict) and (entry.get("type_config") or {}).get("format") == ALIGNED and column in frame:
+            entry = {**entry, "type_config": {**entry["type_config"], "format": aligned_format(frame[column])}}
+        out[column] = entry
+    for column in frame.columns:
+        filled = [v for v in frame[column] if not (v is None or v is pd.NA or v != v or v in PLACEHOLDERS)]
+        if filled and all(isinstance(v, str) and AMOUNT_TEXT.match(v) for v in filled):
+            entry = out.get(column) or {}
+            entry = dict(entry) if isinstance(entry, dict) else {"label": entry}
+            if entry.get("alignment") is None:
+                entry["alignment"] = "right"
+            out[column] = entry
+    return out
+
+
 LATENCY_WORDS = {"ttft": "Time to first token", "itl": "Time between output tokens", "e2e": "Whole request"}
 LEVEL_COLUMNS = {
     "index": st.column_config.NumberColumn("level", help="The load level, counted from 1 as in the text above"),
@@ -144,16 +174,6 @@ LEVEL_TABLES = {
                "roofline_output_tokens_per_s_per_gpu", "implausible", "why_not"),
 }  # fmt: skip
 """The levels table in three parts that each fit a laptop's page; a column empty on every level is left out."""
-
-
-def throughput_basis(option: OptionResult) -> str:
-    """'measured', 'published', or how it was derived with its expected error, e.g. 'modelled ±25%': where X*
-    comes from and how far to trust it, short enough for a table cell (the notes name the source)."""
-    cap = option.capacity
-    if cap is None or cap["method"] in ("measured", "none") or cap["method"] == option.capacity_basis:
-        return option.capacity_basis
-    error = f" ±{cap['expected_error']:.0%}" if cap.get("expected_error") else ""
-    return f"{cap['method']}{error}"
 
 
 MARKDOWN_MARKUP = re.compile(r"(\\|\$|<|!(?=\[)|\](?=[(\[]))")
@@ -252,12 +272,7 @@ def show_table(
     cell cut without "…", no sideways scrolling at 1280 px; empty cells as "–". `wrap`: long texts (sources,
     reasons) wrap on up to three lines before any is shortened."""
     lines = table_fit.WRAP_LINES if wrap else 1
-    config = {
-        column: {**entry, "type_config": {**entry["type_config"], "format": aligned_format(frame[column])}}
-        if isinstance(entry, dict) and (entry.get("type_config") or {}).get("format") == ALIGNED and column in frame
-        else entry
-        for column, entry in (config or {}).items()
-    }
+    config = _aligned(frame, config or {})
     shown, shown_config = table_fit.fit(frame, config, budget_px, middle, min_px=min_px, lines=lines)
     if wrap and table_fit.lines_used(shown, shown_config) > 1:  # rows stay one line tall where every text fits one
         kwargs["row_height"] = table_fit.WRAP_ROW_PX

@@ -302,6 +302,7 @@ def test_dollar_boxes_read_with_separators_and_take_18k(catalogues):
     staff.set_value("$20k").run()
     assert_no_failure(at)
     assert at.session_state["scenario"]["finance"]["staff_usd_per_fte_month"] == 20_000
+    assert "= $20,000" in [c.value for c in at.caption]  # what "$20k" was read as, under the box
     staff.set_value("twenty").run()
     assert [e.value for e in at.error] == [
         "Staff cost per FTE-month (USD): expected a dollar amount such as 18,000, 18k or 1.5M (got 'twenty'); "

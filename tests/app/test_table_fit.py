@@ -144,3 +144,20 @@ def test_a_clipped_text_fits_and_keeps_the_ends_it_shows(text, px, middle):
             assert text.startswith(head.rstrip(",;:( ")) and not tail
     else:
         assert text_px(text) <= px
+
+
+def test_amount_columns_are_right_aligned_on_compare_and_break_even():
+    """Issue 27 review: "$9,300" sat above "$161,514" flush left. A column of amounts written as text (for the sign
+    before the $) is right-aligned, digits under digits; a column of names is not."""
+    from tests.app.test_app import assert_no_failure, open_app
+
+    for page, amounts in (("compare", ("$/month", "NPV of cost")), ("breakeven", ("NPV of savings",))):
+        at = open_app(page)
+        assert_no_failure(at)
+        columns = {}
+        for table in at.dataframe:
+            columns.update(json.loads(table.proto.columns))
+        for name in amounts:
+            assert columns[name].get("alignment") == "right", (page, name, columns[name])
+        if "option" in columns:
+            assert columns["option"].get("alignment") != "right"

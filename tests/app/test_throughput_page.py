@@ -69,6 +69,13 @@ def test_use_this_profile_opens_on_the_profiles_own_gpu_by_its_recorded_name():
     next(b for b in at.button if b.label == "Add self-hosted option").click().run()
     added = at.session_state["scenario"]["options"][-1]
     assert (added["gpu"], added["profile"], added["gpus_per_replica"]) == ("H100", "h100-run.yaml", 8)
+    # said after the page's rerun (the review saw nothing, clicked again and got a second option)
+    assert [s.value for s in at.success if s.value.startswith("Added option")] == [
+        f"Added option {added['id']} (glm-5 on H100, rent on demand); see Compare. Adding again adds another "
+        "option with its own id."
+    ]
+    at.run()  # a later rerun (the address bar's update) keeps it while the options are the same
+    assert any(s.value.startswith(f"Added option {added['id']}") for s in at.success)
     add(at, ("a100-run.yaml", profile_yaml("NVIDIA A100-SXM4-80GB")))
     assert gpu_box(at).value == "A100-80GB"
     add(at, ("mi300x-run.yaml", profile_yaml("AMD Instinct MI300X")))

@@ -98,6 +98,23 @@ def test_the_exports_compare_each_self_hosted_option_with_the_apps_api(path):
             assert Decimal(rows[option.id]["NPV of savings vs that API (USD)"]) == cents(be.npv_savings_usd)
 
 
+def test_the_summary_says_where_throughput_comes_from_as_the_app_does():
+    """The CSV's "throughput basis" is the app's capacity cell: "modelled ±48%" for a profile asked about a shape it
+    did not measure, not the profile's own "published" (the review found the two disagreeing)."""
+    result = _result(ROOT / "scenarios" / "glm5-vs-frontier.yaml")
+    rows = _summary(result)
+    seen = set()
+    for option in result.options:
+        cap = option.capacity
+        if cap is None or cap["method"] in ("measured", "none") or cap["method"] == option.capacity_basis:
+            expected = option.capacity_basis
+        else:
+            expected = f"{cap['method']} ±{round(cap['expected_error'] * 100)}%"
+        assert rows[option.id]["throughput basis"] == expected, option.id
+        seen.add(expected.split()[0])
+    assert {"provider", "modelled"} <= seen, seen
+
+
 def test_the_owned_example_csv_now_carries_the_50000_implementation():
     """Before: the CSV of each owned option summed to $50,000 under the summary (the implementation was left out)."""
     result = _result(OWNED)
