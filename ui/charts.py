@@ -14,6 +14,7 @@ from tco import BreakEven, OptionResult, ScenarioResult
 from tco.capacity.throughput_view import ProfileView
 from tco.finance.volume_ranges import edge_words
 from tco.records.benchmarks import benchmark_name
+from ui.chart_labels import label_side, labels_below
 from ui.chart_style import (
     API,
     COMPONENT_COLOURS,
@@ -177,7 +178,7 @@ def cumulative(
     other: OptionResult,
     savings: list[float],
     payback_month: int | None,
-    title: str = "Cumulative cost and savings",
+    title: str = "Cumulative cost and savings, undiscounted",
     colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """Each option's cumulative cost, one-time costs paid up front, and the cumulative savings of `hosted`
@@ -269,7 +270,13 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
     figure.update_layout(
         title=f"{title} (model at {shape_label})",
         xaxis_title="requests/s per replica",
-        yaxis={**LOG_AXIS, "title": "seconds", "tickformat": "~g", "ticksuffix": " s", "hoverformat": ".3~g"},
+        yaxis={
+            **LOG_AXIS,
+            "title": "seconds (log scale)",
+            "tickformat": "~g",
+            "ticksuffix": " s",
+            "hoverformat": ".3~g",
+        },
         height=380 + LEGEND_ROW_PX * -(-sum(1 for t in figure.data if t.name) // 3),
         **{**LAYOUT, "legend": {**LEGEND_BELOW, "entrywidth": 1 / 3, "entrywidthmode": "fraction"}},
     )
@@ -294,24 +301,6 @@ def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
                               text=f"SLO {name} ≤ {bound:g} s", showarrow=False, yanchor="bottom",
                               xanchor="left" if side == 0 else "right", font={"color": "red", "size": 11},
                               bgcolor="rgba(255,255,255,0.85)")  # fmt: skip  # the label reads over markers
-
-
-def label_side(points: list[tuple[float, float]], bound_s: float) -> int:
-    """0 (the left end) or 1 (the right end): where fewer of `points` (x, seconds) lie in the band a label above
-    the line at `bound_s` covers: up to 1.35× the bound, in the outer 40 % of the x range on that side. A tie: left.
-
-    >>> label_side([(0.1, 0.06), (0.2, 0.055), (4.9, 0.3)], 0.05), label_side([(4.9, 0.06)], 0.05)
-    (1, 0)
-    """
-    if not points:
-        return 0
-    xs = [x for x, _ in points]
-    low, high = min(xs), max(xs)
-    span = (high - low) or 1.0
-    under = [x for x, y in points if bound_s <= y <= bound_s * 1.35]
-    left = sum(1 for x in under if x <= low + 0.4 * span)
-    right = sum(1 for x in under if x >= high - 0.4 * span)
-    return 1 if right < left else 0
 
 
 def pareto(view: ProfileView, title: str) -> go.Figure:
@@ -379,15 +368,20 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
             marker={"size": 12, "color": colour},
             name="API" if kind == "api" else "self-hosted",
         )
-    # each option's name above its marker on a white ground, over the frontier's line rather than under it (a
-    # scatter's own text has no background: the frontier's step ran through "oss120-h200-1y"); x is log10 on a log axis
+    # each option's name above its marker (below, where above would cover another marker) on a white ground, over
+    # the frontier's line rather than under it (a scatter's own text has no background: the frontier's step ran
+    # through "oss120-h200-1y"); x is log10 on a log axis
+    placed = [o for o in scored if o.usd_per_request and o.usd_per_request > 0]
+    below = labels_below(
+        [(float(np.log10(o.usd_per_request)), float(o.quality_score or 0), o.id) for o in placed],
+        () if min_score is None else (min_score,),
+    )
     figure.update_layout(
         annotations=[
             {"x": float(np.log10(o.usd_per_request)), "y": o.quality_score, "text": o.id, "showarrow": False,
-             "yanchor": "bottom", "yshift": 7, "bgcolor": "rgba(255,255,255,0.85)",
-             "font": {"size": 12, "color": "#555"}}
-            for o in scored
-            if o.usd_per_request and o.usd_per_request > 0
+             "yanchor": "top" if under else "bottom", "yshift": -7 if under else 7,
+             "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#555"}}
+            for o, under in zip(placed, below, strict=True)
         ]
     )  # fmt: skip
     frontier = [options[i] for i in front]

@@ -75,13 +75,18 @@ def _aliases(values: Iterable[float], money: bool) -> dict[str, str]:
 
 def log_axis(title: str, money: bool = False, values: Iterable[float] = (), **extra: Any) -> dict[str, Any]:
     """A log axis reading $1k, $1M, $1B (or 1k, 1M, 1B), $0.01: ticked at the powers of ten, or at 1, 2 and 5 of
-    each where `values` (what the axis shows) span under 1.5 decades, so that more than one tick shows."""
+    each where `values` (what the axis shows) span under 1.5 decades, so that more than one tick shows. Its title
+    says "log scale": evenly spaced $0.005, $0.01, $0.02 otherwise read as a linear axis.
+
+    >>> log_axis("USD per month", money=True)["title"]
+    'USD per month (log scale)'
+    """
     shown = [float(v) for v in values if v is not None and math.isfinite(v) and v > 0]
     narrow = bool(shown) and math.log10(max(shown) / min(shown)) < 1.5
     ticks = [m * 10.0**k for k in LOG_DECADES for m in (1, 2, 5)]
     fmt = {"tickformat": MONEY_TICKS if money else "~s", "labelalias": _aliases(ticks, money)}
     hover = {"hoverformat": MONEY_HOVER if money else ",.0f"}
-    return {**LOG_AXIS, **({"dtick": "D2"} if narrow else {}), "title": title, **fmt, **hover, **extra}
+    return {**LOG_AXIS, **({"dtick": "D2"} if narrow else {}), "title": f"{title} (log scale)", **fmt, **hover, **extra}
 
 
 def money_axis(title: str, values: Iterable[float] = (), **extra: Any) -> dict[str, Any]:

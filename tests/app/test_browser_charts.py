@@ -75,6 +75,8 @@ _FACTS = """(title) => {
                ...texts('.xtitle', 'axis title'), ...texts('.ytitle', 'axis title'), ...texts('.gtitle', 'title'),
                ...(legend ? [{kind: 'legend', text: 'legend', box: box(legend)}] : [])],
       tickLabels: [...texts('.xtick text', 'tick'), ...texts('.ytick text', 'tick')],
+      markers: [...gd.querySelectorAll('.scatterlayer .point')].filter(e => e.getBoundingClientRect().width > 0)
+        .map(box),
     };
   }
   return null;
@@ -152,6 +154,12 @@ def test_every_chart_reads_right(page: Page, app_url: str, viewport: dict[str, i
         if title and (title["right"] > facts["svg"]["right"] + 1 or title["left"] < facts["svg"]["left"] - 1):
             problems.append(f"{where}: the title runs out of the chart")
         problems += [f"{where}: {a} on {b}" for a, b in overlaps(facts)]
+        if chart.title.startswith("Cost vs quality"):  # a name never covers another option's marker (opus-4.5's did)
+            problems += [
+                f"{where}: annotation {a['text']!r} covers a marker"
+                for a in facts["labels"]
+                if a["kind"] == "annotation" and any(_overlap(a["box"], m, slack=2.0) for m in facts["markers"])
+            ]
         assert_no_exception(page)
     assert not problems, "\n".join(problems)
 
