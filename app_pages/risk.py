@@ -140,7 +140,13 @@ if report is None:
     st.info("Risk compares the best self-hosted option that meets the SLO with the best API: add both on Compare.")
     raise state.PageEnd
 p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
-st.markdown(f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}.")
+base = usd(report.tornado.base_savings_usd)
+st.markdown(
+    f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}. Base case, "
+    f"the inputs as set (Compare's and Break-even's figure): NPV of savings **{base}**. "
+    "The draws below move the uncertain inputs around it, and a range that reaches further one way than the other "
+    "moves the median (P50) off it."
+)
 risky = result.option(report.self_hosted)
 if not recommendable(risky):  # as on Break-even: said before figures that count savings it cannot deliver yet
     st.warning(f"{risky.id} is not recommended ({why_not(risky)}): the chances and savings below do not count "

@@ -176,6 +176,16 @@ def _ranges(result: ScenarioResult) -> tuple[list[Column], list[dict[str, Any]]]
     return columns, rows
 
 
+def slo_name(key: str) -> str:
+    """A scenario's SLO key as people write it.
+
+    >>> slo_name("ttft_p99_s"), slo_name("itl_p50_s")
+    ('TTFT p99', 'ITL p50')
+    """
+    metric, pct = key.removesuffix("_s").rsplit("_", 1)
+    return f"{metric.upper()} {pct}"
+
+
 def _typed_assumptions(result: ScenarioResult) -> list[tuple[str, Any, str, str]]:
     """(name, value, unit, kind): the kind is how the workbook types and formats the value (`FORMATS`)."""
     a = result.assumptions
@@ -202,7 +212,7 @@ def _typed_assumptions(result: ScenarioResult) -> list[tuple[str, Any, str, str]
          "text"),
         *((f"capacity: {k.replace('_', ' ')}", v, "share of SLO throughput" if k in capacity_kind else "replicas",
            capacity_kind.get(k, "count")) for k, v in a["capacity"].items()),
-        *((f"SLO {k.removesuffix('_s').replace('_', ' ')}", v, "seconds", "seconds") for k, v in a["slo"].items()),
+        *((f"SLO {slo_name(k)}", v, "seconds", "seconds") for k, v in a["slo"].items()),
         *((f"quality gate: {k.replace('_', ' ')}", v, "", "percent" if k.endswith("rate") else "number")
           for k, v in a["quality_gate"].items() if v is not None),
         *((f"option {o.id}: GPU price", o.usd_per_gpu_hour, "USD per GPU-hour", "usd2") for o in result.options

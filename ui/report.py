@@ -29,6 +29,7 @@ from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import verdict
 from tco.records.amounts import MINUS
+from tco.records.benchmarks import benchmark_name
 from ui import tables
 from ui.forms import Download, download
 from ui.report_charts import charts_html, report_charts, sheets
@@ -119,7 +120,8 @@ def build_html(analysis: Analysis, today: dt.date, browser: str | None = None) -
     for option in ranked(result):
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in option.notes)
         records = "".join(
-            f"<li>{html.escape(str(r.get('benchmark')))} {r.get('score')}: {html.escape(str(r.get('source')))} "
+            f"<li>{html.escape(benchmark_name(str(r.get('benchmark'))))} {r.get('score')}: "
+            f"{html.escape(str(r.get('source')))} "
             f"({html.escape(provenance_label(r))}, {html.escape(str(r.get('as_of')))})</li>"
             for r in option.quality_records[:6]
         )

@@ -14,6 +14,8 @@ from typing import Any
 
 from reports.exports import assumption_rows
 from tco.records.amounts import usd
+from tco.records.benchmarks import benchmark_name
+from tco.records.defaults import DEFAULT_LABELS
 from tco.records.results import ScenarioResult
 
 
@@ -83,7 +85,7 @@ def assumption_text(name: str, value: Any, unit: str) -> str:
     ('8 % a year', '90 %')
     >>> assumption_text("option x: GPU price", 2.5, "USD per GPU-hour")
     '$2.50 per GPU-hour'
-    >>> assumption_text("staff cost", 18000.0, "USD per FTE-month"), assumption_text("SLO ttft p99", 2.0, "seconds")
+    >>> assumption_text("staff cost", 18000.0, "USD per FTE-month"), assumption_text("SLO TTFT p99", 2.0, "seconds")
     ('$18,000 per FTE-month', '2 s')
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -110,6 +112,9 @@ def assumption_table(result: ScenarioResult) -> list[dict[str, str]]:
                 continue
             value = source.name
         if name.startswith("default: "):
-            name = "default for " + name.removeprefix("default: ").replace("_", " ")
+            key = name.removeprefix("default: ")
+            name = "default: " + DEFAULT_LABELS.get(key, key.replace("_", " "))
+        if name == "quality gate: benchmark":
+            value = benchmark_name(str(value))
         rows.append({"assumption": name, "value": assumption_text(name, value, unit)})
     return rows

@@ -13,7 +13,7 @@ from reports.ranking import ranked, throughput_basis
 from tco import ScenarioResult
 from tco.decision.verdict import STATUS_WORDS, decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
 from tco.records.amounts import TASK_DIGITS, usd
-from tco.records.defaults import DEFAULT_SOURCES
+from tco.records.defaults import DEFAULT_LABELS, DEFAULT_SOURCES
 from ui import table_fit
 
 OPTION_COLUMNS = {
@@ -294,33 +294,6 @@ def notes(result: ScenarioResult) -> None:
                 st.markdown(f"- {escape_markdown(note)}")
             if option.quality_score is not None:
                 st.caption(f"quality score: {escape_markdown(option.quality_source)}")
-
-
-DEFAULT_LABELS = {
-    "hours_per_month": "Hours in a month",
-    "planning_utilization": "How busy a replica is planned to run",
-    "ha_spare_replicas": "Spare replicas for failover",
-    "peak_to_average": "Busiest hour over the average hour",
-    "life_years": "Server life",
-    "residual_share": "Resale value at end of life",
-    "discount_rate_annual": "Discount rate",
-    "maintenance_share_per_year": "Maintenance of owned servers",
-    "usd_per_kwh": "Electricity price",
-    "pue": "Data-centre power overhead (PUE)",
-    "colo_usd_per_kw_month": "Colocation rent",
-    "gpu_load_factor": "GPU power draw while serving",
-    "staff_usd_per_fte_month": "Cost of an engineer, a month",
-    "ops_fte": "Engineers' time per option",
-    "horizon_months": "Horizon",
-    "spot_preemption_overhead": "Spot re-work after preemption",
-    "gpus_per_ops_fte": "GPUs one more engineer runs",
-    "provisioned_kw": "Power provisioned per server",
-    "license_usd_per_gpu_year": "Software licence",
-    "storage_usd_per_month": "Storage",
-    "egress_usd_per_gb": "Network egress price",
-    "egress_bytes_per_output_token": "Network bytes per generated token",
-}
-"""tco.records.defaults.DEFAULT_SOURCES' keys in words (a test keeps the two in step)."""
 
 
 def assumptions(result: ScenarioResult) -> None:

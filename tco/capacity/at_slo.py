@@ -53,7 +53,7 @@ class LevelCheck:
     meets_slo: bool
     reasons: tuple[str, ...]
     missing: tuple[str, ...]
-    """Bounded metrics the level did not measure, e.g. 'ttft p99'."""
+    """Bounded metrics the level did not measure, e.g. 'TTFT p99'."""
     derived: tuple[str, ...] = ()
     """Bounded percentiles read between two the level measured (tco.capacity.percentiles), said in words."""
 
@@ -68,7 +68,7 @@ def level_checks(profile: Profile, slo: Slo) -> list[LevelCheck]:
             reasons.append(problem)
         derived = []
         for metric, pct, bound in slo.bounds():
-            name = f"{metric.removesuffix('_s')} {pct}"
+            name = f"{metric.removesuffix('_s').upper()} {pct}"
             value, was_derived = latency_at(level, metric, pct)
             if was_derived:
                 derived.append(derivation(level, metric, pct) or name)

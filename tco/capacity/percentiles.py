@@ -53,7 +53,9 @@ def derivation(level: Level, metric: str, percentile: str) -> str | None:
     bracket = _bracket(level, metric, percentile)
     if bracket is None:
         return None
-    return DERIVED_NOTE.format(metric=metric.removesuffix("_s"), pct=percentile, low=bracket[0][0], high=bracket[1][0])
+    return DERIVED_NOTE.format(
+        metric=metric.removesuffix("_s").upper(), pct=percentile, low=bracket[0][0], high=bracket[1][0]
+    )
 
 
 def _bracket(level: Level, metric: str, percentile: str) -> tuple[tuple[str, float], tuple[str, float]] | None:

@@ -28,3 +28,30 @@ DEFAULT_SOURCES = {
     "egress_bytes_per_output_token": "200 B: one OpenAI-format SSE chunk per streamed token (id, model, delta; "
     "estimate from vLLM's chat.completion.chunk)",
 }
+
+DEFAULT_LABELS = {
+    "hours_per_month": "Hours in a month",
+    "planning_utilization": "How busy a replica is planned to run",
+    "ha_spare_replicas": "Spare replicas for failover",
+    "peak_to_average": "Busiest hour over the average hour",
+    "life_years": "Server life",
+    "residual_share": "Resale value at end of life",
+    "discount_rate_annual": "Discount rate",
+    "maintenance_share_per_year": "Maintenance of owned servers",
+    "usd_per_kwh": "Electricity price",
+    "pue": "Data-centre power overhead (PUE)",
+    "colo_usd_per_kw_month": "Colocation rent",
+    "gpu_load_factor": "GPU power draw while serving",
+    "staff_usd_per_fte_month": "Cost of an engineer, a month",
+    "ops_fte": "Engineers' time per option",
+    "horizon_months": "Horizon",
+    "spot_preemption_overhead": "Spot re-work after preemption",
+    "gpus_per_ops_fte": "GPUs one more engineer runs",
+    "provisioned_kw": "Power provisioned per server",
+    "license_usd_per_gpu_year": "Software licence",
+    "storage_usd_per_month": "Storage",
+    "egress_usd_per_gb": "Network egress price",
+    "egress_bytes_per_output_token": "Network bytes per generated token",
+}
+"""`DEFAULT_SOURCES`' keys in words, as the app's defaults table and the report write them (a test keeps the two
+in step)."""

@@ -366,6 +366,19 @@ def test_a_break_even_utilisation_above_full_use_says_so_and_a_rented_fleet_has_
     assert next(m for m in at.metric if m.label == "Terminal value").value == "n/a"
 
 
+def test_risk_states_the_base_case_beside_the_draws(catalogues):
+    """The review: Risk's P50 (−$1.56M) beside Compare's NPV of savings (−$1.40M) with the base case nowhere on the
+    page. It now says the base case, the same pair's figure as Break-even's."""
+    at = open_app("risk")
+    assert_no_failure(at)
+    result = engine(example(), catalogues)
+    hosted, api = headline_pair(result)
+    pair = next(b for b in result.break_even if (b.self_hosted, b.api) == (hosted.id, api.id))
+    sign = "\u2212" if pair.npv_savings_usd < 0 else ""
+    expected = f"NPV of savings **{sign}${abs(pair.npv_savings_usd):,.0f}**"
+    assert any(expected in m.value and "Base case" in m.value for m in at.markdown), expected
+
+
 def test_break_even_page_shows_the_engines_pair(catalogues):
     at = open_app("breakeven", s=codec.to_url_token(example("owned-fleet-finance")))
     assert_no_failure(at)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 
 from pricing.gpus import Term
-from tco.records.defaults import DEFAULT_SOURCES
+from tco.records.defaults import DEFAULT_LABELS, DEFAULT_SOURCES
 from ui.options_form import ENGINES, SPECULATION
 from ui.options_table import PRICING, PRICING_CODES
-from ui.tables import DEFAULT_LABELS
 
 
 def test_every_default_has_a_name_in_words():

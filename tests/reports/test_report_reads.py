@@ -85,14 +85,16 @@ def test_assumptions_read_as_a_person_writes_them(glm5: Analysis, page: str):
     assert rows["capacity: ha spare replicas"] == "1 replica"
     assert rows["staff cost"] == "$18,000 per FTE-month"
     assert rows["option glm5-h200: GPU price"] == "$2.30 per GPU-hour"
-    assert rows["SLO ttft p99"] == "2 s" and rows["SLO itl p99"] == "0.05 s"
+    assert rows["SLO TTFT p99"] == "2 s" and rows["SLO ITL p99"] == "0.05 s"
     assert rows["peak-to-average"] == "3 × the mean"
     assert rows["contract after the horizon"] == "counted in the NPV of cost"
+    assert rows["quality gate: benchmark"] == "GPQA Diamond"  # the benchmark's name, not its key
+    assert rows["default: Electricity price"].startswith("$0.10/kWh")  # the default in words, not usd_per_kwh
     assert "scenario file" not in rows  # the app's scenarios come from no file
     table = _section(page, "Assumptions")
     cells = re.findall(r"<td>([^<]*)</td><td>([^<]*)</td>", table)
     assert len(cells) == len(rows)
-    ours = [value for name, value in cells if not name.startswith("default for")]  # defaults' sources are prose
+    ours = [value for name, value in cells if not name.startswith("default: ")]  # defaults' sources are prose
     raw = [v for v in ours if re.search(r"\d\.0\b|^-?0?\.\d+$|^-?\d+\.\d+$|\d{5}", v)]
     assert not raw, raw  # no "3000000.0", "0.08", "2500.0"
 

@@ -48,8 +48,8 @@ def test_a_p90_bound_is_met_by_a_level_whose_p90_lies_between_its_p50_and_p99():
     cap = capacity_at_slo(PROFILE, slo, CLS)
     assert cap.method == "measured" and cap.req_per_s == 2.0  # level 2 passes at 2.20 s; level 3 (5.86 s) does not
     assert ("ttft_s", "p90", pytest.approx(derived)) in cap.latencies
-    assert any("ttft p90 derived from p50 and p99" in n for n in cap.notes)
-    assert level_checks(PROFILE, Slo(ttft_p90_s=2.0))[1].reasons == (f"ttft p90 {derived:.3g} s > 2 s",)
+    assert any("TTFT p90 derived from p50 and p99" in n for n in cap.notes)
+    assert level_checks(PROFILE, Slo(ttft_p90_s=2.0))[1].reasons == (f"TTFT p90 {derived:.3g} s > 2 s",)
 
 
 def test_a_measured_p90_is_used_as_it_is():
