@@ -36,6 +36,8 @@ TABLE_PX = 876
 grid's scroll bars are drawn over it, tests/app/test_browser_tables.py), less 6 px to spare."""
 EXPANDER_PX = TABLE_PX - 34
 """The widest table inside an expander or a bordered container (16 px of padding and a border each side)."""
+ROUNDING_SLACK_PX = 2
+"""How far below its floor a shortenable column may go when whole pixels, rounded up, overrun the budget."""
 CELL_PADDING_PX = 19
 """The grid's padding, 8 px each side, and 3 px so that rounding never cuts a pixel of text."""
 HEADER_WEIGHT = 1.04
@@ -146,16 +148,22 @@ def fitted_widths(naturals: Mapping[str, tuple[float, float, bool]], budget_px: 
         low, high = (middle, high) if total(middle) <= budget_px else (low, middle)
     widths = {c: max(floor, min(natural, low)) for c, (natural, floor, _) in naturals.items()}
     # a column at its natural width or its floor is rounded up (its text must fit whole), a capped one down; the
-    # pixels the rounding up added come off the widest capped column
+    # pixels the rounding up added come off the capped columns, widest first, none below its floor
     capped = [c for c, w in widths.items() if w not in naturals[c][:2]]
     out = {
         c: math.ceil(w) if c not in capped else max(math.ceil(naturals[c][1]), math.floor(w + 1e-6))
         for c, w in widths.items()
     }
-    if capped and sum(out.values()) > budget_px:
-        widest = max(capped, key=out.__getitem__)
-        excess = sum(out.values()) - math.floor(budget_px)
-        out[widest] = max(math.ceil(naturals[widest][1]), out[widest] - excess)
+    excess = sum(out.values()) - math.floor(budget_px)
+    shortenable = [c for c in out if naturals[c][2]]
+    # first down to each column's floor; then, where only the rounding up of floors and natural widths overran the
+    # budget, up to ROUNDING_SLACK_PX below a floor (the padding's 3 spare px keep a header whole)
+    rounding_only = sum(widths.values()) <= budget_px + 1e-6  # the floors themselves fit: only rounding overran
+    for slack in (0, ROUNDING_SLACK_PX) if rounding_only else (0,):
+        for column in sorted(shortenable, key=out.__getitem__, reverse=True):  # widest first
+            give = max(0, min(excess, out[column] - (math.ceil(naturals[column][1]) - slack)))
+            out[column] -= give
+            excess -= give
     return out
 
 

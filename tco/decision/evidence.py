@@ -83,3 +83,26 @@ def closeness_note(result: ScenarioResult, pick: OptionResult | None) -> str:
             )
             said.append(f"at {where} the pick would be {other.id}" if other else f"at {where} no option would pass")
     return f"The call is close: {' and '.join(said)}." if said else ""
+
+
+def retiring_note(options: list[OptionResult]) -> str:
+    """The options whose model shuts down inside the horizon, said under the ranked table: their status alone
+    ("eligible") read as a model that stays, while each is priced at today's list price to the horizon's end.
+
+    >>> from types import SimpleNamespace as Option  # the four fields it reads
+    >>> opus = Option(id="opus-4.5", retires_on="2027-01-22", successor=None, retired_before_start=False)
+    >>> glm = Option(id="glm5-api", retires_on=None, successor=None, retired_before_start=False)
+    >>> print(retiring_note([opus, glm]))  # doctest: +NORMALIZE_WHITESPACE
+    Retires inside the horizon: opus-4.5 on 2027-01-22. Each is priced at its list price to the end of the
+    horizon, as if its successor cost the same.
+    """
+    retiring = [o for o in options if o.retires_on and not o.retired_before_start]
+    if not retiring:
+        return ""
+    named = ", ".join(
+        f"{o.id} on {o.retires_on}" + (f" (successor {o.successor})" if o.successor else "") for o in retiring
+    )
+    return (
+        f"Retires inside the horizon: {named}. Each is priced at its list price to the end of the horizon, as if "
+        "its successor cost the same."
+    )

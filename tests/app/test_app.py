@@ -366,6 +366,22 @@ def test_a_break_even_utilisation_above_full_use_says_so_and_a_rented_fleet_has_
     assert next(m for m in at.metric if m.label == "Terminal value").value == "n/a"
 
 
+def test_a_model_retiring_inside_the_horizon_is_said_under_the_table(catalogues):
+    """The review: opus-4.5 retires in the example's second month, yet its row said "eligible" and only the collapsed
+    notes said more. The ranked table's caption names it, with its date, and how the months after are priced."""
+    result = engine(example(), catalogues)
+    retiring = [o for o in result.options if o.retires_on and not o.retired_before_start]
+    assert [o.id for o in retiring] == ["opus-4.5"]
+    at = open_app()
+    assert_no_failure(at)
+    captions = [c.value for c in at.caption if c.value.startswith("Retires inside the horizon")]
+    assert captions == [
+        f"Retires inside the horizon: opus-4.5 on {retiring[0].retires_on}"
+        + (f" (successor {retiring[0].successor})" if retiring[0].successor else "")
+        + ". Each is priced at its list price to the end of the horizon, as if its successor cost the same."
+    ]
+
+
 def test_risk_states_the_base_case_beside_the_draws(catalogues):
     """The review: Risk's P50 (−$1.56M) beside Compare's NPV of savings (−$1.40M) with the base case nowhere on the
     page. It now says the base case, the same pair's figure as Break-even's."""

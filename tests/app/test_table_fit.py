@@ -32,6 +32,13 @@ def test_widths_by_hand():
     }
     # both fit: each at its natural width, rounded up
     assert fitted_widths({"a": (50.2, 50.2, True), "b": (60.0, 48.0, True)}, 200) == {"a": 51, "b": 60}
+    # the floats fit (100.4 + 100.4 + 99.2 = 300) but whole pixels rounded up do not (101 + 101 + 100): the text
+    # column gives the 2 px, below its floor by that much (a ranked table was 877 px in 876)
+    assert fitted_widths({"a": (100.4, 100.4, False), "b": (100.4, 100.4, False), "t": (300.0, 99.2, True)}, 300) == {
+        "a": 101,
+        "b": 101,
+        "t": 98,
+    }
     # the text column's floor (120) stops it: the table is 190 px and would scroll (the app's tables never do)
     assert fitted_widths({"text": (240.0, 120.0, True), "number": (70.0, 70.0, False)}, 180) == {
         "text": 120,
