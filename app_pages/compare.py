@@ -4,7 +4,7 @@ the ranked options with each one's problem in its own row, then every input in t
 import streamlit as st
 
 from reports.ranking import ranked
-from tco.decision.evidence import retiring_note
+from tco.decision.evidence import contract_note, retiring_note
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, verdict, why_not
 from tco.records.amounts import usd
@@ -144,6 +144,8 @@ def answer(analysis: Analysis) -> None:
         st.caption(tables.escape_markdown(staff))
     if retiring := retiring_note(result.options):
         st.caption(tables.escape_markdown(retiring))
+    if contracts := contract_note(result.options, decide(result).commitments_after_horizon == "count"):
+        st.caption(tables.escape_markdown(contracts))
     fleets = tables.fleets(result)
     if fleets:
         st.caption("Fleets: " + "; ".join(tables.escape_markdown(f) for f in fleets) + ".")

@@ -9,7 +9,7 @@ from typing import Any
 from datafiles.export import json_safe
 from reports.mix import mix_dict, mix_lines
 from reports.ranking import project_line, ranked
-from tco.decision.evidence import retiring_note
+from tco.decision.evidence import contract_note, retiring_note
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import Decision, decide, mean_staff_usd, payback_text, status, verdict
 from tco.finance.volume_ranges import ranges_text
@@ -99,6 +99,8 @@ def options_table(result: ScenarioResult, decision: Decision) -> list[str]:
     lines += [f"{e.id:<{width}} {'ERROR':<{COLUMNS[0][1]}} cannot be computed: {e.error}" for e in result.option_errors]
     if retiring := retiring_note(options):
         lines.append(retiring)
+    if contracts := contract_note(options, decision.commitments_after_horizon == "count"):
+        lines.append(contracts)
     return lines
 
 

@@ -8,6 +8,7 @@ at ≥ 88 (the gate + CLOSE_POINTS) an option at 86 drops out, and the pick beco
 
 from __future__ import annotations
 
+from tco.records.amounts import usd
 from tco.records.benchmarks import benchmark_name
 from tco.records.results import OptionResult, ScenarioResult
 
@@ -106,3 +107,30 @@ def retiring_note(options: list[OptionResult]) -> str:
         f"Retires inside the horizon: {named}. Each is priced at its list price to the end of the horizon, as if "
         "its successor cost the same."
     )
+
+
+def contract_note(options: list[OptionResult], counted: bool) -> str:
+    """The reserved contracts that run past the horizon, said under the ranked table: the table ranks by NPV of
+    cost, which counts them (unless `commitments_after_horizon: ignore`), while $/month is the horizon's own mean, so
+    an option cheaper a month can rank behind a dearer one with no reason shown.
+
+    >>> from types import SimpleNamespace as Option  # the fields it reads
+    >>> b200 = Option(id="glm5-b200", committed_after_horizon_usd=609_696.0, committed_after_horizon_pv_usd=480_000.0)
+    >>> print(contract_note([b200, Option(id="api", committed_after_horizon_usd=0.0)], True))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Reserved terms past the horizon: glm5-b200 $609,696 (present value $480,000). The NPV of cost, which ranks the
+    table, counts them; $/month does not, so such an option can rank behind one that costs more a month.
+    """
+    running = [o for o in options if o.committed_after_horizon_usd]
+    if not running:
+        return ""
+    named = ", ".join(
+        f"{o.id} {usd(o.committed_after_horizon_usd)} (present value {usd(o.committed_after_horizon_pv_usd)})"
+        for o in running
+    )
+    if counted:
+        return (
+            f"Reserved terms past the horizon: {named}. The NPV of cost, which ranks the table, counts them; $/month "
+            "does not, so such an option can rank behind one that costs more a month."
+        )
+    return f"Reserved terms past the horizon: {named}; not counted (commitments_after_horizon: ignore)."

@@ -382,6 +382,23 @@ def test_a_model_retiring_inside_the_horizon_is_said_under_the_table(catalogues)
     ]
 
 
+def test_a_reserved_term_past_the_horizon_says_why_a_cheaper_month_ranks_lower(catalogues):
+    """The review: glm5-b200 ($54,408/month) ranked below glm5-h200 ($70,760) with no reason on the page: its 3-year
+    reserved term runs past the horizon and the NPV of cost counts what is left. The table's caption says so."""
+    result = engine(example(), catalogues)
+    b200 = result.option("glm5-b200")
+    assert b200.committed_after_horizon_usd > 0
+    at = open_app()
+    assert_no_failure(at)
+    sign = "\u2212" if b200.committed_after_horizon_pv_usd < 0 else ""
+    expected = (
+        f"Reserved terms past the horizon: glm5-b200 ${b200.committed_after_horizon_usd:,.0f} (present value "
+        f"{sign}${b200.committed_after_horizon_pv_usd:,.0f}). The NPV of cost, which ranks the table, counts them; "
+        "$/month does not, so such an option can rank behind one that costs more a month."
+    )
+    assert expected in [c.value.replace("\\$", "$") for c in at.caption]
+
+
 def test_risk_states_the_base_case_beside_the_draws(catalogues):
     """The review: Risk's P50 (−$1.56M) beside Compare's NPV of savings (−$1.40M) with the base case nowhere on the
     page. It now says the base case, the same pair's figure as Break-even's."""
