@@ -1,0 +1,118 @@
+"""The Throughput page's figures: latency against load with the SLO's bounds, and throughput per GPU against speed
+per user."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from tco.capacity.throughput_view import ProfileView
+from ui.chart_labels import label_side
+from ui.chart_style import HALF_WIDTH_PX, LAYOUT, LEGEND_BELOW, LEGEND_ROW_PX, SAVINGS, height_for_legend
+from ui.money_axes import LOG_AXIS
+
+
+def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shape_label: str) -> go.Figure:
+    """Measured levels as markers ("TTFT p50"); the fitted model at the workload's shape as lines ("TTFT p50 model",
+    the shape in the title); SLO bounds; the knee. A level
+    left out of the model for req/s that disagree with its own latency has no marker: its x is the number in doubt
+    (the table lists it and says why); a level with failed requests keeps its marker."""
+    rows = [r for r in view.rows if r.in_fit or r.requests_failed > 0]
+    x = [r.req_per_s for r in rows]
+    figure = go.Figure()
+    series = (("TTFT", "ttft"), ("ITL", "itl"), ("E2E", "e2e"))
+    for m, ((label, key), colour) in enumerate(zip(series, ("#1f77b4", "#ff7f0e", "#2ca02c"), strict=True)):
+        for k, (pct, symbol) in enumerate((("p50", "circle"), ("p99", "diamond"))):
+            # the legend in rows of three, one column per metric: measured p50, measured p99, model p50, model p99
+            y = [getattr(r, f"{key}_{pct}_s") for r in rows]
+            if any(v is not None for v in y):
+                figure.add_scatter(x=x, y=y, name=f"{label} {pct}", mode="markers", legendrank=100 + 10 * k + m,
+                                   marker={"symbol": symbol, "color": colour})  # fmt: skip
+            curve = [p.latencies_s.get(f"{key}_{pct}") for p in view.curve]
+            if any(v is not None for v in curve):
+                figure.add_scatter(x=[p.req_per_s for p in view.curve], y=curve, mode="lines",
+                                   name=f"{label} {pct} model", legendrank=200 + 10 * k + m,
+                                   line={"color": colour, "dash": "solid" if pct == "p99" else "dot"})  # fmt: skip
+    if not figure.data:
+        figure.add_annotation(text="No latency data in this profile", showarrow=False, x=0.5, y=0.5, xref="paper",
+                              yref="paper", font={"size": 16})  # fmt: skip
+        figure.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False}, **LAYOUT)
+        return figure
+    slo_lines(figure, bounds)
+    if view.capacity.req_per_s is not None:
+        picked = "capacity at the SLO" if view.capacity.level_index is not None else "predicted knee"
+        figure.add_vline(x=view.capacity.req_per_s, line={"color": SAVINGS}, annotation_text=picked,
+                         annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.6)",
+                         annotation_font_size=11)  # fmt: skip
+    figure.update_layout(
+        title=f"{title} (model at {shape_label})",
+        xaxis_title="requests/s per replica",
+        yaxis={
+            **LOG_AXIS,
+            "title": "seconds (log scale)",
+            "tickformat": "~g",
+            "ticksuffix": " s",
+            "hoverformat": ".3~g",
+        },
+        height=380 + LEGEND_ROW_PX * -(-sum(1 for t in figure.data if t.name) // 3),
+        # 11 px legend text: at 1280 px a third of the half-width chart held "TTFT p50 model" only touching the
+        # next column's line sample
+        **{
+            **LAYOUT,
+            "legend": {**LEGEND_BELOW, "entrywidth": 1 / 3, "entrywidthmode": "fraction", "font": {"size": 11}},
+        },
+    )
+    return figure
+
+
+def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
+    """A dashed red line at each SLO bound of a log seconds axis, its label just above the line at the line's own
+    height: on a log axis an annotation's y is log10 of the value (Plotly's `add_hline(annotation_text=…)` puts the
+    value itself there, so "≤ 2 s" was drawn at 10² = 100 s). Each label goes to the end of the line where fewer
+    markers lie under it (`label_side`); a bound close to the one below it (within 1.5×) takes the other end, so
+    two labels never print on each other."""
+    points = [(x, y) for t in figure.data if t.mode == "markers" for x, y in zip(t.x, t.y, strict=True) if y]
+    previous: tuple[float, int] | None = None
+    for name, bound in sorted(bounds.items(), key=lambda item: item[1]):
+        side = label_side(points, bound)
+        if previous is not None and bound < previous[0] * 1.5 and side == previous[1]:
+            side = 1 - side
+        previous = (bound, side)
+        figure.add_hline(y=bound, line={"dash": "dash", "color": "red"})
+        figure.add_annotation(x=side, xref="x domain", y=float(np.log10(bound)), yref="y",
+                              text=f"SLO {name} ≤ {bound:g} s", showarrow=False, yanchor="bottom",
+                              xanchor="left" if side == 0 else "right", font={"color": "red", "size": 11},
+                              bgcolor="rgba(255,255,255,0.85)")  # fmt: skip  # the label reads over markers
+
+
+def pareto(view: ProfileView, title: str) -> go.Figure:
+    """Output tokens/s per GPU against tokens/s per user, one marker per load level (meets or misses the SLO),
+    the roofline's ceiling dotted."""
+    rows = [r for r in view.rows if r.tokens_per_s_per_user and r.output_tokens_per_s_per_gpu]
+    figure = go.Figure()
+    for meets, name, symbol in ((True, "meets the SLO", "circle"), (False, "misses the SLO", "x")):
+        chosen = [r for r in rows if r.meets_slo == meets]
+        figure.add_scatter(
+            x=[r.tokens_per_s_per_user for r in chosen],
+            y=[r.output_tokens_per_s_per_gpu for r in chosen],
+            mode="markers",
+            marker={"symbol": symbol, "size": 10},
+            name=name,
+            text=[
+                f"load level {r.index + 1}"
+                + (" (implausible)" if r.implausible else "")
+                + ("" if r.in_fit else " (left out of the model)")
+                for r in chosen
+            ],
+        )
+    ceilings = [r.roofline_output_tokens_per_s_per_gpu for r in rows if r.roofline_output_tokens_per_s_per_gpu]
+    if ceilings:
+        figure.add_hline(y=max(ceilings), line={"dash": "dot"}, annotation_text="roofline ceiling (estimate)")
+    figure.update_layout(
+        title=title,
+        xaxis_title="output tokens/s per user (1 / ITL p50)",
+        yaxis_title="output tokens/s per GPU",
+        height=height_for_legend(figure, 380, HALF_WIDTH_PX),
+        **LAYOUT,
+    )
+    return figure
