@@ -129,6 +129,11 @@ def api_choices(version: str, today: str) -> dict[str, str]:
     return ranked_api_choices(cat.prices, cat.models, dt.date.fromisoformat(today))
 
 
+TERM_IDS = {"on_demand": "od", "reserved_1y": "1y", "reserved_3y": "3y", "spot": "spot", "owned": "owned"}
+"""A pricing term as it ends an added option's id, as the bundled examples write them ("oss120-h200-1y"): an id
+is the table's first column, and "glm-5-h200-on_demand-2" was cut to "glm-5-h2…n_demand" at 1280 px."""
+
+
 def unique_id(data: dict[str, Any], wanted: str) -> str:
     """`wanted` as an option id (`tco.records.units.Label`: lower-case letters, digits and . _ -, starting with a
     letter or digit, room left for a "-2"), not taken by another option."""
@@ -158,7 +163,7 @@ def add_self_hosted_option(
     engine: str | None = None,
     speculative_decoding: str | None = None,
 ) -> str:
-    option_id = unique_id(data, f"{model}-{gpu}-{term}")
+    option_id = unique_id(data, f"{model}-{gpu}-{TERM_IDS.get(term, term)}")
     option: dict[str, Any] = {"id": option_id, "kind": "self_hosted", "model": model, "gpu": gpu}
     if profile:
         option["profile"] = profile

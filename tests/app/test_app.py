@@ -280,7 +280,7 @@ def test_add_a_self_hosted_option_by_roofline(catalogues):
     assert_no_failure(at)
     added = at.session_state["scenario"]["options"][-1]
     assert added == {
-        "id": "llama-3.3-70b-instruct-h100-on_demand",
+        "id": "llama-3.3-70b-instruct-h100-od",
         "kind": "self_hosted",
         "model": "llama-3.3-70b-instruct",
         "gpu": "H100",
@@ -290,6 +290,10 @@ def test_add_a_self_hosted_option_by_roofline(catalogues):
     expected = engine(at.session_state["scenario"], catalogues).option(added["id"])
     row = table_row(at, added["id"])
     assert row["capacity"] == expected.capacity_basis == "estimated"
+    # every pricing term the form offers ends an id in the examples' short form ("-od", "-1y"), never "-on_demand"
+    from ui.options_form import TERM_IDS, TERMS
+
+    assert set(TERMS.values()) <= set(TERM_IDS) and all(len(v) <= 5 for v in TERM_IDS.values())
 
 
 def test_dollar_boxes_read_with_separators_and_take_18k(catalogues):

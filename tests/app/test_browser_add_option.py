@@ -60,7 +60,7 @@ def test_an_open_model_served_by_sglang_with_mtp_from_the_form(page: Page, app_u
         expect(page.get_by_text("Added llama-3.3-70b-instruct-h100", exact=False).first).to_be_visible()
         rows = results_table(page)
         added = next(r for r in rows if r["option"] not in before)
-        assert same_option(added["option"], "llama-3.3-70b-instruct-h100-on_demand")
+        assert same_option(added["option"], "llama-3.3-70b-instruct-h100-od")
         assert not tables_scrolling_sideways(page), tables_scrolling_sideways(page)
         assert_no_exception(page)
     # what the form made, computed by the engine: the SGLang + MTP estimate serves more than SGLang alone
