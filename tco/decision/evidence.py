@@ -41,12 +41,12 @@ def mode_note(options: list[OptionResult], benchmark: str | None) -> str:
     if not thinking:
         return ""
     tokens = sorted({round(o.output_tokens_per_request or 0) for o in thinking})
-    names = ", ".join(o.id for o in thinking)
+    scored = [o for o in options if o.quality_mode is not None]
+    names = "every option's" if len(thinking) == len(scored) >= 3 else "the " + ", ".join(o.id for o in thinking)
     return (
-        f"The {benchmark_name(benchmark)} scores of {names} are thinking-mode results, priced at the workload's "
-        f"{', '.join(f'{t:,}' for t in tokens)} output tokens a task, which may leave out the thinking: give each "
-        "option the output tokens of the mode it is scored in (each option's output tokens a task and their source, "
-        "or your own eval)."
+        f"Caveat: {names} {benchmark_name(benchmark)} scores are thinking-mode results, priced at "
+        f"{', '.join(f'{t:,}' for t in tokens)} output tokens a task, which may leave out the thinking (give each "
+        "option its own output tokens a task, or your own eval)."
     )
 
 

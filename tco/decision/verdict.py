@@ -309,9 +309,12 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
             text += f" {option.id}'s model retires on {option.retires_on}, inside the horizon{then}."
     gate = result.assumptions.get("quality_gate") or {}
     benchmark = gate.get("benchmark") if gate.get("min_score") is not None else None
-    for note in (closeness_note(result, d.pick), tokens_note(result.options), mode_note(result.options, benchmark)):
-        text += f" {note}" if note else ""
+    close = closeness_note(result, d.pick)
+    text += f" {close}" if close else ""
+    # self-hosting's answer (the question asked) before the caveats on the evidence
     text += _payback(d, months, result.assumptions["requests_per_month_first"]) or _same_kind(d)
+    for note in (tokens_note(result.options), mode_note(result.options, benchmark)):
+        text += f" {note}" if note else ""
     if d.left_out:
         text += " Not recommended: " + ", ".join(f"{i} ({why})" for i, why in d.left_out) + "."
     return text
