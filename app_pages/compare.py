@@ -144,7 +144,7 @@ def answer(analysis: Analysis) -> None:
         st.caption(tables.escape_markdown(staff))
     if retiring := retiring_note(result.options):
         st.caption(tables.escape_markdown(retiring))
-    if contracts := contract_note(result.options, decide(result).commitments_after_horizon == "count"):
+    if contracts := contract_note(result):
         st.caption(tables.escape_markdown(contracts))
     fleets = tables.fleets(result)
     if fleets:

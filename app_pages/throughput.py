@@ -196,9 +196,8 @@ if view.roofline is not None:
     )
 
 st.subheader("Use this profile in an option")
-option_ids = tuple(str(o.get("id")) for o in state.data().get("options") or [] if isinstance(o, dict))
 used = st.session_state.get(USED)  # said after the rerun that puts the option on the other pages
-if used and used[1] == option_ids:
+if used and used[1] == options_form.option_ids(state.data()):
     st.success(used[0], icon=":material/check_circle:")
 cat = loaders.catalogues()
 gpu_ids = [g.id for g in cat.gpus.gpus]
@@ -233,10 +232,9 @@ with st.form("tp.use"):
                 option_id = options_form.add_self_hosted_option(
                     state.data(), m.model, gpu, options_form.TERMS[term], ref, m.gpu_count, False, impl
                 )
-                ids = tuple(str(o.get("id")) for o in state.data().get("options") or [] if isinstance(o, dict))
                 st.session_state[USED] = (
                     f"Added option {option_id} ({m.model} on {gpu}, {term.lower()}); see Compare. Adding again "
                     "adds another option with its own id.",
-                    ids,
+                    options_form.option_ids(state.data()),
                 )
                 st.rerun()

@@ -99,7 +99,7 @@ def options_table(result: ScenarioResult, decision: Decision) -> list[str]:
     lines += [f"{e.id:<{width}} {'ERROR':<{COLUMNS[0][1]}} cannot be computed: {e.error}" for e in result.option_errors]
     if retiring := retiring_note(options):
         lines.append(retiring)
-    if contracts := contract_note(options, decision.commitments_after_horizon == "count"):
+    if contracts := contract_note(result):
         lines.append(contracts)
     return lines
 

@@ -134,6 +134,12 @@ TERM_IDS = {"on_demand": "od", "reserved_1y": "1y", "reserved_3y": "3y", "spot":
 is the table's first column, and "glm-5-h200-on_demand-2" was cut to "glm-5-h2…n_demand" at 1280 px."""
 
 
+def option_ids(data: dict[str, Any]) -> tuple[str, ...]:
+    """The scenario's option ids, in order: what a confirmation of an added option is shown against (it stays
+    until they change)."""
+    return tuple(str(o.get("id")) for o in data.get("options") or [] if isinstance(o, dict))
+
+
 def unique_id(data: dict[str, Any], wanted: str) -> str:
     """`wanted` as an option id (`tco.records.units.Label`: lower-case letters, digits and . _ -, starting with a
     letter or digit, room left for a "-2"), not taken by another option."""
@@ -227,7 +233,7 @@ that follows the add, such as the address bar's update, does not wipe it before 
 
 
 def render(data: dict[str, Any]) -> None:
-    ids = tuple(str(o.get("id")) for o in data.get("options") or [] if isinstance(o, dict))
+    ids = option_ids(data)
     added = st.session_state.get(ADDED)
     if isinstance(added, str):  # just added: remember the options it speaks of
         added = st.session_state[ADDED] = (added, ids)

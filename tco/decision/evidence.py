@@ -109,21 +109,23 @@ def retiring_note(options: list[OptionResult]) -> str:
     )
 
 
-def contract_note(options: list[OptionResult], counted: bool) -> str:
+def contract_note(result: ScenarioResult) -> str:
     """The reserved contracts that run past the horizon, said under the ranked table: the table ranks by NPV of
-    cost, which counts them (unless `commitments_after_horizon: ignore`), while $/month is the horizon's own mean, so
-    an option cheaper a month can rank behind a dearer one with no reason shown.
+    cost, which counts them (unless the scenario's `commitments_after_horizon: ignore`), while $/month is the
+    horizon's own mean, so an option cheaper a month can rank behind a dearer one with no reason shown.
 
-    >>> from types import SimpleNamespace as Option  # the fields it reads
-    >>> b200 = Option(id="glm5-b200", committed_after_horizon_usd=609_696.0, committed_after_horizon_pv_usd=480_000.0)
-    >>> print(contract_note([b200, Option(id="api", committed_after_horizon_usd=0.0)], True))
+    >>> from types import SimpleNamespace as Record  # the fields it reads
+    >>> b200 = Record(id="glm5-b200", committed_after_horizon_usd=609_696.0, committed_after_horizon_pv_usd=480_000.0)
+    >>> result = Record(options=[b200, Record(id="api", committed_after_horizon_usd=0.0)], assumptions={})
+    >>> print(contract_note(result))
     ... # doctest: +NORMALIZE_WHITESPACE
     Reserved terms past the horizon: glm5-b200 $609,696 (present value $480,000). The NPV of cost, which ranks the
     table, counts them; $/month does not, so such an option can rank behind one that costs more a month.
     """
-    running = [o for o in options if o.committed_after_horizon_usd]
+    running = [o for o in result.options if o.committed_after_horizon_usd]
     if not running:
         return ""
+    counted = (result.assumptions.get("finance") or {}).get("commitments_after_horizon", "count") == "count"
     named = ", ".join(
         f"{o.id} {usd(o.committed_after_horizon_usd)} (present value {usd(o.committed_after_horizon_pv_usd)})"
         for o in running
