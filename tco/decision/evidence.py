@@ -109,6 +109,12 @@ def retiring_note(options: list[OptionResult]) -> str:
     )
 
 
+def commitments_after(result: ScenarioResult) -> str:
+    """The scenario's `commitments_after_horizon`: "count" (the default: what reserved terms leave after the horizon
+    is in the NPV of cost) or "ignore"."""
+    return (result.assumptions.get("finance") or {}).get("commitments_after_horizon", "count")
+
+
 def contract_note(result: ScenarioResult) -> str:
     """The reserved contracts that run past the horizon, said under the ranked table: the table ranks by NPV of
     cost, which counts them (unless the scenario's `commitments_after_horizon: ignore`), while $/month is the
@@ -125,7 +131,7 @@ def contract_note(result: ScenarioResult) -> str:
     running = [o for o in result.options if o.committed_after_horizon_usd]
     if not running:
         return ""
-    counted = (result.assumptions.get("finance") or {}).get("commitments_after_horizon", "count") == "count"
+    counted = commitments_after(result) == "count"
     named = ", ".join(
         f"{o.id} {usd(o.committed_after_horizon_usd)} (present value {usd(o.committed_after_horizon_pv_usd)})"
         for o in running

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tco.cost.components import STAFF
-from tco.decision.evidence import closeness_note, mode_note, tokens_note
+from tco.decision.evidence import closeness_note, commitments_after, mode_note, tokens_note
 from tco.finance.volume_ranges import range_at, ranges_text
 from tco.records.amounts import usd, usd_per_task
 from tco.records.benchmarks import benchmark_name
@@ -136,7 +136,7 @@ def decide(result: ScenarioResult, pair: tuple[str, str] | None = None) -> Decis
     )
     flip = _flip(breakeven, result.assumptions["requests_per_month_first"]) if breakeven else None
     left_out = [(o.id, why_not(o)) for o in ranked if not recommendable(o)]
-    after = (result.assumptions.get("finance") or {}).get("commitments_after_horizon", "count")
+    after = commitments_after(result)
     return Decision(
         pick, runner_up, savings, gate_text(result), hosted, api, breakeven, flip, left_out, after, compared
     )
