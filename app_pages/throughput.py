@@ -140,7 +140,9 @@ if not 0.5 <= scale <= 2:
 if m.source != "measured":
     st.info(f"These figures are {m.source}, not measured by you: replace them with your own profile when you can.")
 st.markdown(f"SLO: {slo_form.summary(analysis.scenario.slo)}. {view.chosen}")
-for note in view.capacity.notes:
+if view.error_story:
+    st.caption(view.error_story)
+for note in view.notes:
     st.caption(note)
 if any(r.implausible for r in view.rows):
     st.warning(
@@ -153,10 +155,10 @@ if view.model is not None:
     total = len(profile.levels)
     which = ("its one level" if total == 1 else f"all {used} levels") if used == total else f"{used} of {total} levels"
     shapes = f"{len(fitted.shapes)} shape{'s' if len(fitted.shapes) != 1 else ''}"
+    error = "" if view.error_story else f": expected error ±{(fitted.expected_error or 0):.0%} ({fitted.error_basis})"
     st.caption(
-        f"Performance model fitted to {which} ({shapes}): "
-        f"expected error ±{(fitted.expected_error or 0):.0%} ({fitted.error_basis}). Lines are its prediction at "
-        f"the workload's shape; markers are the measured levels at their own shapes."
+        f"Performance model fitted to {which} ({shapes}){error}. Lines are its prediction at the workload's shape; "
+        "markers are the measured levels at their own shapes."
     )
 if view.memory_text:
     st.caption(f"Memory fit: {view.memory_text}")

@@ -123,16 +123,27 @@ def _measured_capacity(profile: Profile, slo: Slo, cls: RequestClass, indices: t
     return Capacity(req_per_s, index, source, "measured", share, level.concurrency, 0.0, shown, notes=tuple(notes))
 
 
-def outside_measured(model: PerfModel, shape: Shape) -> str:
-    """'input tokens' / 'output tokens' when `shape` lies beyond the measured shapes (by the tolerance), else ''."""
+def beyond_measured(model: PerfModel, shape: Shape) -> list[tuple[str, float, float, float]]:
+    """(length, the shape's value, lowest measured, highest measured) for each of input and output tokens where
+    `shape` lies beyond the measured shapes by more than the tolerance.
+
+    >>> m = PerfModel((1e-4, 1e-3, 0.0, 0.01), shapes=(Shape(1024, 128), Shape(8192, 128)))
+    >>> beyond_measured(m, Shape(2000, 500))
+    [('output tokens', 500, 128, 128)]
+    """
     out = []
     for name, value, measured in (
         ("input tokens", shape.input_tokens, [s.input_tokens for s in model.shapes]),
         ("output tokens", shape.output_tokens, [s.output_tokens for s in model.shapes]),
     ):
         if measured and not min(measured) / (1 + SHAPE_TOLERANCE) <= value <= max(measured) * (1 + SHAPE_TOLERANCE):
-            out.append(name)
-    return " and ".join(out)
+            out.append((name, value, min(measured), max(measured)))
+    return out
+
+
+def outside_measured(model: PerfModel, shape: Shape) -> str:
+    """'input tokens' / 'output tokens' when `shape` lies beyond the measured shapes (by the tolerance), else ''."""
+    return " and ".join(name for name, *_ in beyond_measured(model, shape))
 
 
 EXTRAPOLATION_ERROR_GROWTH = 0.67

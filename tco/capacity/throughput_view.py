@@ -12,9 +12,12 @@ from profiling.schema import Profile, replica_words
 from tco.capacity.at_slo import (
     UNREPORTED_NOTE,
     Capacity,
+    beyond_measured,
     capacity_at_slo,
     estimated_capacity,
     level_checks,
+    modelled_error,
+    outside_measured,
     workload_shape,
 )
 from tco.capacity.fitting import fit_profile
@@ -28,7 +31,8 @@ from tco.capacity.roofline import (
     fit_hints,
     gpu_ceiling,
 )
-from tco.capacity.shapes import level_shape
+from tco.capacity.shapes import Shape, level_shape
+from tco.capacity.slo_search import search_with_error
 from tco.capacity.speculative import speculating, tokens_per_step
 from tco.records.scenario import RequestClass, Slo
 
@@ -85,6 +89,44 @@ class ProfileView:
     curve: list[CurvePoint]
     memory: MemoryFit | None
     memory_text: str | None
+    error_story: str = ""
+    """Why a modelled answer's expected error is what it is, in one paragraph (`error_story`); '' otherwise."""
+    notes: tuple[str, ...] = ()
+    """The capacity's notes less those the error story says in its place (the page shows these; the CLI's JSON
+    keeps every note in `capacity.notes`)."""
+
+
+def error_story(model: PerfModel, shape: Shape, slo: Slo, c_max: float | None, stated: float | None) -> str:
+    """The expected error of a modelled X* told as the largest of its parts (`tco.capacity.slo_search`): the fitted
+    model's own error on shapes it was not fitted on, the floor for a shape beyond the measured lengths
+    (`tco.capacity.at_slo.modelled_error`), and how far the latency error moves X* (`SloSearch.range_note`).
+
+    >>> shapes = (Shape(1000, 100), Shape(4000, 100))
+    >>> m = PerfModel((1e-4, 1e-3, 0.0, 0.01), ttft_coefficients=(0.05, 1e-4, 0.0, 0.0), max_concurrency=64,
+    ...               shapes=shapes, expected_error=0.05, latency_error=0.1,
+    ...               error_basis="leave-one-shape-out over 2 shapes")
+    >>> print(error_story(m, Shape(2000, 400), Slo(itl_p50_s=0.02), 64, 0.48))  # doctest: +NORMALIZE_WHITESPACE
+    How sure: ±48%, the largest of these. On a measured shape left out of the fit the model misses by up to ±5%
+    (leave-one-shape-out over 2 shapes); the workload's 400 output tokens lie outside the measured 100, which makes it
+    at least ±48% (the error grows with the distance); a latency error of ±10% puts the capacity at the SLO
+    between 0.766 and 0.922 req/s.
+
+    The floor is 0.25 × (1 + 0.67 × ln 4) = 0.48 (output 400 tokens, 4× the measured 100).
+    """
+    if stated is None:
+        return ""
+    parts = []
+    if model.expected_error is not None:
+        parts.append(f"On a measured shape left out of the fit the model misses by up to ±{model.expected_error:.0%} "
+                     f"({model.error_basis})")  # fmt: skip
+    if outside_measured(model, shape):
+        floor = modelled_error(model, shape)[0] or 0.0
+        parts.append(f"the workload's {_beyond(model, shape)}, which makes it at least ±{floor:.0%} (the error grows "
+                     "with the distance)")  # fmt: skip
+    search = search_with_error(model, shape, slo, c_max, model.latency_error)
+    if spread := search.range_note():
+        parts.append(spread)
+    return f"How sure: ±{stated:.0%}, the largest of these. " + "; ".join(parts) + "."
 
 
 def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClass) -> list[CurvePoint]:
@@ -189,7 +231,17 @@ def profile_view(
     if card is not None and gpu is not None and card.total_params_b is not None:
         memory = card_fit(card, gpu.memory_gib, gpus, precision, context)
         memory_text = memory.explain(context)
-    capacity = capacity_at_slo(profile, slo, cls, True, memory.max_concurrency if memory else None, model)
+    c_cap = memory.max_concurrency if memory else None
+    capacity = capacity_at_slo(profile, slo, cls, True, c_cap, model)
+    story, notes = "", capacity.notes
+    modelled = capacity.method == "modelled" and capacity.level_index is None and not capacity.cache_adjusted
+    if modelled and model is not None and model.interactive:
+        shape = workload_shape(cls, True)
+        c_max = min(model.max_concurrency, c_cap) if model.max_concurrency and c_cap else model.max_concurrency
+        story = error_story(model, shape, slo, c_max, capacity.expected_error)
+        search = search_with_error(model, shape, slo, c_max, model.latency_error)
+        told = {search.error_note(modelled_error(model, shape)[0])}  # the range, now in the story
+        notes = tuple(n for n in capacity.notes if n not in told and not n.startswith("modelled: "))
     roofline = None
     if card is not None and gpu is not None:
         calibration = calibration_for(cls, slo, profile.meta.engine, gpu.id)
@@ -207,7 +259,25 @@ def profile_view(
         _curve(model, profile, slo, cls),
         memory,
         memory_text,
+        story,
+        notes,
     )
+
+
+def _beyond(model: PerfModel, shape: Shape) -> str:
+    """Which of the shape's lengths lie beyond the measured ones (`beyond_measured`), with both, in words.
+
+    >>> m = PerfModel((1e-4, 1e-3, 0.0, 0.01), shapes=(Shape(1024, 128), Shape(8192, 128)))
+    >>> _beyond(m, Shape(2000, 500))
+    '500 output tokens lie outside the measured 128'
+    >>> _beyond(m, Shape(16000, 1000))
+    '16,000 input tokens lie outside the measured 1,024–8,192 and 1,000 output tokens outside the measured 128'
+    """
+    out = []
+    for name, value, low, high in beyond_measured(model, shape):
+        span = f"{low:,.0f}" + (f"–{high:,.0f}" if high != low else "")
+        out.append(f"{value:,.0f} {name} {'' if out else 'lie '}outside the measured {span}")
+    return " and ".join(out)
 
 
 def _count(value: float) -> str:

@@ -227,3 +227,24 @@ def test_the_levels_tables_write_each_number_column_to_one_number_of_decimals():
             assert formats[column] == f"%.{min(decimals, 4)}f", (column, formats[column], smallest)
             checked += 1
     assert checked >= 3
+
+
+def test_a_modelled_knee_states_one_expected_error_and_says_what_it_is_made_of():
+    """Review item 11: four error figures (±48 %, ±48 %, ±10 %, ±5 %) read as four claims. The knee states one; the
+    "How sure" line names its parts. The example's workload is 2,000 in / 500 out; the GLM-5 sweep measured 128
+    output tokens, so the floor beyond the measured lengths is 0.25 × (1 + 0.67 × ln(500 / 128)) = 0.478."""
+    at = open_app("throughput")
+    assert "glm-5-fp8-tp8-vllm-inferencex" in at.selectbox(key="tp.profile").value
+    floor = 0.25 * (1 + 0.67 * math.log(500 / 128))
+    assert f"{floor:.0%}" == "48%"
+    headline = next(m.value for m in at.markdown if m.value.startswith("SLO:"))
+    assert "Predicted knee" in headline and "expected error ±48%" in headline
+    captions = [c.value for c in at.caption]
+    story = next(c for c in captions if c.startswith("How sure: "))
+    assert story.startswith("How sure: ±48%, the largest of these.")
+    assert "500 output tokens lie outside the measured 128, which makes it at least ±48%" in story
+    assert "leave-one-shape-out over 9 shapes" in story
+    assert "a latency error of ±" in story
+    fitted = next(c for c in captions if c.startswith("Performance model fitted"))
+    assert "±" not in fitted  # its error is in the story, not a fourth figure
+    assert not any(c.startswith("modelled: ") or c.startswith("a latency error") for c in captions)  # said once
