@@ -25,6 +25,7 @@ with st.expander("Uncertainty ranges (tornado and Monte Carlo)", expanded=False)
                 "Samples",
                 "samples",
                 max_value=200_000,
+                count=True,
                 help="How many futures the Monte Carlo draws; more is steadier and slower",
             ),
             forms.NumberField(

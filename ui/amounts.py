@@ -85,6 +85,31 @@ def parse_usd(text: str) -> float:
         raise ValueError(f"expected a dollar amount such as 18,000, 18k or 1.5M (got {text!r})") from None
 
 
+def parse_count(text: str, max_value: float | None = None) -> float:
+    """A whole count typed into a box: `parse_amount`'s forms ("10,000", "10k"), a whole number, at most `max_value`.
+
+    >>> parse_count("10,000"), parse_count("50k"), parse_count("2.5k")
+    (10000.0, 50000.0, 2500.0)
+    >>> parse_count("10.5")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a whole number such as 10,000 or 10k (got '10.5')
+    >>> parse_count("300k", max_value=200_000)
+    Traceback (most recent call last):
+    ...
+    ValueError: expected at most 200,000 (got '300k')
+    """
+    try:
+        value = parse_amount(text)
+    except ValueError:
+        value = math.nan
+    if not float(value).is_integer():
+        raise ValueError(f"expected a whole number such as 10,000 or 10k (got {text!r})")
+    if max_value is not None and value > max_value:
+        raise ValueError(f"expected at most {with_separators(max_value)} (got {text!r})")
+    return value
+
+
 def with_separators(value: float) -> str:
     """Whole units with thousands separators.
 

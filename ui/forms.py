@@ -19,7 +19,7 @@ import streamlit as st
 from tco.records.amounts import usd
 from tco.records.defaults import DEFAULT_SOURCES
 from ui import state, table_fit
-from ui.amounts import parse_usd, usd_text
+from ui.amounts import parse_count, parse_usd, usd_text
 
 
 def key(name: str) -> str:
@@ -87,27 +87,31 @@ def number(
     return value
 
 
-def usd_box(container: Any, label: str, widget_key: str, help: str | None = None) -> float | None:
-    """A text box for a dollar amount (`widget_key` seeded with `usd_text` of its value): "18,000", "$18k", "1.5M"
-    or 0; typed in another form, the amount understood is read back under the box ("= $20,000"). Returns the
-    amount, or None after saying under the box what it expected (the caller keeps the last valid amount).
-    Streamlit's number box cannot show thousands separators; a cost reads better with them."""
+def amount_box(container: Any, label: str, widget_key: str, help: str | None = None, *, count_max: float | None = None,
+        count: bool = False) -> float | None:  # fmt: skip
+    """A text box for a dollar amount, or a whole count when `count` (`widget_key` seeded with its value written with
+    separators, `usd_text`): "18,000", "$18k", "1.5M" or 0 for dollars (`parse_usd`), "10,000" or "10k" up to
+    `count_max` for a count (`parse_count`). Typed in another form, the amount understood is read back under the
+    box ("= $20,000"). Returns the amount, or None after saying under the box what it expected (the caller keeps
+    the last valid amount). Streamlit's number box cannot show thousands separators; an amount reads better with
+    them."""
     text = container.text_input(label, key=widget_key, help=help)
     try:
-        value = parse_usd(text)
+        value = parse_count(text, count_max) if count else parse_usd(text)
     except ValueError as err:
-        container.error(f"{label}: {err}; the last valid amount is kept.")
+        container.error(f"{label}: {err}; the last valid {'number' if count else 'amount'} is kept.")
         return None
     if text.strip() != usd_text(value):  # "20k", "1.5M": what was understood, read back as the volume box does
-        container.caption(f"= {usd(value)}")
+        container.caption(f"= {usd_text(value) if count else usd(value)}")
     return value
 
 
-def dollars(label: str, data: dict[str, Any], path: tuple[str, ...], default: float, *, container: Any = st,
-        help: str | None = None) -> float:  # fmt: skip
-    """`usd_box` bound to data[path], as `number` is for numbers. Returns the scenario value."""
+def text_amount(label: str, data: dict[str, Any], path: tuple[str, ...], default: float, *, container: Any = st,
+        help: str | None = None, count: bool = False, count_max: float | None = None) -> float:  # fmt: skip
+    """`amount_box` bound to data[path], as `number` is for numbers. Returns the scenario value."""
     current = _get(data, path, default)
-    value = usd_box(container, label, seeded(".".join(path), usd_text(float(current))), help)
+    widget_key = seeded(".".join(path), usd_text(float(current)))
+    value = amount_box(container, label, widget_key, help, count=count, count_max=count_max)
     if value is None:
         return float(current)
     _set(data, path, value, default)
@@ -142,7 +146,9 @@ class NumberField:
     max_value: float | None = None
     help: str | None = None
     usd: bool = False
-    """A dollar amount: a text box with thousands separators (`dollars`)."""
+    """A dollar amount: a text box with thousands separators (`text_amount`)."""
+    count: bool = False
+    """A whole count, such as samples: a text box with thousands separators (`text_amount`)."""
 
 
 def number_fields(
@@ -153,8 +159,9 @@ def number_fields(
     for i, f in enumerate(fields):
         default = getattr(defaults, f.field)
         whole = isinstance(default, int)
-        if f.usd:
-            dollars(f.label, data, (section, f.field), default, container=cols[i % columns], help=f.help)
+        if f.usd or f.count:
+            text_amount(f.label, data, (section, f.field), default, container=cols[i % columns], help=f.help,
+                        count=f.count, count_max=f.max_value)  # fmt: skip
             continue
         number(
             f.label,

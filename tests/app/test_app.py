@@ -460,10 +460,18 @@ def test_risk_page_matches_the_engines_risk_report(catalogues):
     p50 = report.savings_npv_p10_p50_p90_usd[1]
     minus = "\u2212" if p50 < 0 else ""  # the true minus amounts use
     assert metrics["P50"] == f"{minus}${abs(p50):,.0f}"
-    at.number_input(key="f.uncertainty.samples").set_value(2000).run()
+    samples = at.text_input(key="f.uncertainty.samples")
+    assert samples.value == "10,000"  # with its separator, as every count on the page is written
+    samples.set_value("2k").run()
     assert_no_failure(at)
     assert at.session_state["scenario"]["uncertainty"] == {"samples": 2000}
     assert any("2,000 samples" in m.value for m in at.markdown)
+    assert any(c.value == "= 2,000" for c in at.caption)  # "2k" read back as understood
+    for typed, expected in (("2.5", "expected a whole number"), ("300,000", "expected at most 200,000")):
+        at.text_input(key="f.uncertainty.samples").set_value(typed).run()
+        assert not at.exception
+        assert any(expected in e.value and "Samples" in e.value for e in at.error), typed
+        assert at.session_state["scenario"]["uncertainty"] == {"samples": 2000}  # the last valid number kept
 
 
 def test_quality_page_own_eval_tokens_and_gate(catalogues):
