@@ -79,9 +79,18 @@ def number(
     container: Any = st,
     **kwargs: Any,
 ) -> float:
-    """A number input bound to data[path]; `scale` shows shares as percent (100). Returns the scenario value."""
+    """A number input bound to data[path]; `scale` shows shares as percent (100). Returns the scenario value.
+
+    A value from a file or a link beyond the box's `min_value`/`max_value` widens them to hold it: Streamlit would
+    otherwise reset the box to its minimum and the scenario would silently lose the value (a usage export's
+    peak-to-average of 25.95 became 1). The engine's own validation says what is wrong with it, if anything."""
     current = _get(data, path, default)
-    shown = container.number_input(label, key=seeded(".".join(path), float(current) * scale), **kwargs)
+    here = float(current) * scale
+    if kwargs.get("max_value") is not None and here > kwargs["max_value"]:
+        kwargs["max_value"] = here
+    if kwargs.get("min_value") is not None and here < kwargs["min_value"]:
+        kwargs["min_value"] = here
+    shown = container.number_input(label, key=seeded(".".join(path), here), **kwargs)
     value = shown / scale
     _set(data, path, value, default)
     return value

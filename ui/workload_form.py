@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from datafiles import InputError, parse_as
-from tco.records.scenario import RequestClass, Workload
+from tco.records.scenario import MAX_PEAK_TO_AVERAGE, RequestClass, Workload
 from ui import charts, state
 from ui.amounts import parse_amount, short, with_separators
 from ui.forms import default_help, key, number, replace_choice, seeded, table_editor, tidy
@@ -211,7 +211,7 @@ def render(data: dict[str, Any]) -> None:
             ("workload", "peak_to_average"),
             2.0,
             min_value=1.0,
-            max_value=20.0,
+            max_value=MAX_PEAK_TO_AVERAGE,
             step=0.1,
             help="The busiest hour's load over the mean; the fleet is sized for the peak. "
             + default_help("peak_to_average"),

@@ -1179,3 +1179,16 @@ def test_a_page_that_ends_early_still_draws_the_sidebar_and_keeps_the_link():
     assert link_token(at)  # the shareable link is in the address bar
     assert [s.label for s in at.sidebar.selectbox] == ["Open an example"]
     assert at.sidebar.file_uploader  # "Open a scenario file (YAML)"
+
+
+def test_a_peak_beyond_the_old_box_limit_survives_the_workload_form():
+    """A usage export measured a peak-to-average of 25.95; the box stopped at 20, and Streamlit reset it to its
+    minimum, so Compare sized the fleet for a peak of 1 and said nothing. The box now holds what the engine allows
+    (up to 100), and a value beyond any box's bounds widens them instead of being lost."""
+    mapping = example()
+    mapping["workload"]["peak_to_average"] = 25.95
+    at = open_app("compare", tab="Workload", s=codec.to_url_token(mapping))
+    assert_no_failure(at)
+    assert at.session_state["scenario"]["workload"]["peak_to_average"] == 25.95
+    assert next(n.value for n in at.number_input if n.label == "Peak-to-average ratio") == 25.95
+    assert any("Peak-to-average 25.9" in c.value for c in at.caption)  # the answer's caption, 3 significant digits
