@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from profiling.schema import Profile
+from tco.capacity.closed_loop import PREFILL_SHARE_CAP
 from tco.capacity.least_squares import weighted_nnls
 from tco.capacity.level_consistency import usable
 from tco.capacity.perf_model import PerfModel
@@ -127,7 +128,11 @@ def _roofline_shaped(
         τ = π·I_u + g·O·L + k·(b_r·O + step_r(c)·O/c),
 
     π from the TTFT slope when known, else fitted beside k where input lengths vary, else the roofline's π scaled
-    by k too; g from the card (else the roofline's). step_r(c) holds the experts a batch of c touches, so the
+    by k too; g from the card (else the roofline's). A TTFT slope that, with the context cost, takes more than
+    PREFILL_SHARE_CAP of a level's time per request is a latency figure, not that load's cost, and gives way to the
+    roofline's π (MLPerf's gpt-oss-120b Server level, ~1,350 requests in flight: 5,011 input tokens at the slope
+    took twice the level's time, nothing was left to decode and req/s came out flat in load, 46.6 req/s with one
+    request in flight). step_r(c) holds the experts a batch of c touches, so the
     per-request decode cost grows with load as an MoE engine's does.
 
     Two cases, measured by bench/capacity.py on InferenceX's DeepSeek-R1 records (held out):
@@ -158,9 +163,12 @@ def _roofline_shaped(
         [p.shape.output_tokens * (b_r + decode.step_s(p.concurrency or 1.0) / (p.concurrency or 1.0)) for p in points]
     )
     g = g_card if g_card is not None else g_r
-    if prefill_s_per_token is not None:
-        (k,) = weighted_nnls(shaped[:, None], y - prefill_s_per_token * iu - g * ctx, relative_to=y)
-        pi = prefill_s_per_token
+    hinted = prefill_s_per_token
+    if hinted is not None and np.any(hinted * iu + g * ctx > PREFILL_SHARE_CAP * y):
+        hinted = None  # the TTFT slope leaves a level no time to decode: a latency figure, not this load's cost
+    if hinted is not None:
+        (k,) = weighted_nnls(shaped[:, None], y - hinted * iu - g * ctx, relative_to=y)
+        pi = hinted
     elif distinct(list(iu)) >= 2:
         pi, k = weighted_nnls(np.column_stack([iu, shaped]), y - g * ctx, relative_to=y)
     else:

@@ -192,3 +192,31 @@ def test_the_one_load_split_keeps_the_measured_ttft_and_never_queues_beyond_the_
     assert kept + s * c0 == pytest.approx(t0, rel=1e-9, abs=1e-12)
     assert kept >= min(t0, itl) - 1e-12 and s >= 0.0
     assert s * c0 <= w * (c0 - 1) * slope * 922 * (1 + 1e-9) + 1e-15
+
+
+def test_a_ttft_slope_that_leaves_no_time_to_decode_gives_way_to_the_roofline_prefill():
+    """MLPerf's gpt-oss-120b Server level (one Poisson rate, ~1,350 requests in flight by Little's law) came out at
+    46.6 req/s with one request in flight: the TTFT slope times 5,011 input tokens took more than the level's whole
+    time per request, so nothing was left for the decode and req/s was flat in concurrency. Where the slope and the
+    context cost take more than PREFILL_SHARE_CAP (90 %) of a level's time, the roofline's π is scaled with its
+    decode instead. By hand, 5,000 in / 1,000 out at c = 64 with k = 1.7 and π = k·π_r:
+    step(64) = 0.025 + 0.01·(1 − (31/32)^64) = 0.025 + 0.01 × 0.868890 = 0.0336889 s;
+    τ = 1.7·(0.1 + 1 + 0.0336889·1,000/64) + 3e-9·1,000·5,500 = 1.7 × 1.626389 + 0.0165 = 2.781361 s.
+    A TTFT of 6 s at that load gives the slope min(1e-3, 6 / 5,000) = 1e-3 s a token: 5 s of prefill, more than
+    0.9·τ."""
+    k, i, o, c = 1.7, 5000.0, 1000.0, 64.0
+
+    def tau(c: float) -> float:
+        return k * (PI * i + B_R * o + _step(c) * o / c) + G * o * (i + o / 2)
+
+    assert _step(64) == pytest.approx(0.025 + 0.01 * (1 - (31 / 32) ** 64), rel=1e-12)
+    assert tau(64) == pytest.approx(2.781361, abs=1e-5)
+    level = Level(input_tokens=i, output_tokens=o, requests_completed=100, requests_failed=0, req_per_s=1 / tau(64),
+                  concurrency=c, ttft_s={"p50": 6.0})  # fmt: skip
+    model = fit_profile(_profile([level]), FitHints(prefill_s_per_token=1e-3, context_s_per_token=G, decode=ROOFLINE))
+    assert model is not None
+    assert model.coefficients == pytest.approx((k * PI, k * B_R, G, k * A_R), rel=1e-9)
+    assert model.gpu_s_per_request(Shape(i, o), 1) == pytest.approx(tau(1), rel=1e-9)
+    one = model.req_per_s(Shape(i, o), 1)
+    assert one < model.req_per_s(Shape(i, o), 8) < model.req_per_s(Shape(i, o), 64)  # no longer flat in load
+    assert one * o * model.latency(Shape(i, o), 1, "itl_s", "p50") <= 1.0  # one request: its decode fits its time
