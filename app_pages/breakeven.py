@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from tco.decision.mix_verdict import uncounted_note
 from tco.decision.verdict import decide, why_not
 from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
@@ -85,8 +86,7 @@ hosted, api = result.option(pair.self_hosted), result.option(pair.api)
 months = result.assumptions["months"]
 
 if not recommendable(hosted):  # said before the figures, which count savings it cannot deliver yet
-    st.warning(f"{hosted.id} is not recommended ({why_not(hosted)}): the savings and payback below do not count "
-               "until it is.")  # fmt: skip
+    st.warning(uncounted_note(hosted.id, why_not(hosted), analysis.mix))
 cols = st.columns(4)
 horizon = f"within the {len(months)}-month horizon; 'never' = not within it"
 cols[0].metric(

@@ -5,7 +5,7 @@ import streamlit as st
 
 from reports.ranking import ranked
 from tco.decision.evidence import contract_note, retiring_note
-from tco.decision.mix_verdict import with_mix
+from tco.decision.mix_verdict import mix_classes, uncounted_note, with_mix
 from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, verdict, why_not
 from tco.records.amounts import usd
 from tco.records.results import recommendable
@@ -108,11 +108,12 @@ def answer(analysis: Analysis) -> None:
             owned = decision.pair.terminal_value_usd is not None  # servers bought up front: the cash payback
             payback = decision.pair.cash_payback_month if owned else decision.pair.payback_month
             caveat = None if recommendable(decision.hosted) else why_not(decision.hosted)  # a payback that counts
-            uncounted = f". {decision.hosted.id} is not recommended ({caveat}): this payback does not count"
+            uncounted = f". {uncounted_note(decision.hosted.id, caveat or '', analysis.mix, 'this payback', one=True)}"
+            alone = " alone" if mix_classes(decision.hosted.id, analysis.mix) else ""  # the mix uses it for some
             cols[3].metric(
                 "Self-hosting pays back" + (" (cash)" if owned else ""),
                 f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never",
-                delta="not recommended" if caveat else None,  # the reasons in its help: the pill holds ~20 characters
+                delta=f"not recommended{alone}" if caveat else None,  # the reasons in its help: the pill holds ~20
                 delta_color="off",
                 delta_arrow="off",
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "

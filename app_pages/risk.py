@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from tco.decision.mix_verdict import uncounted_note
 from tco.decision.verdict import decide, why_not
 from tco.records.amounts import usd
 from tco.records.results import recommendable
@@ -150,8 +151,7 @@ st.markdown(
 )
 risky = result.option(report.self_hosted)
 if not recommendable(risky):  # as on Break-even: said before figures that count savings it cannot deliver yet
-    st.warning(f"{risky.id} is not recommended ({why_not(risky)}): the chances and savings below do not count "
-               "until it is.")  # fmt: skip
+    st.warning(uncounted_note(risky.id, why_not(risky), analysis.mix, "the chances and savings below"))
 cols = st.columns(4)
 draws = f"of the {report.samples:,} random draws of the uncertain inputs (the ranges above)"
 cols[0].metric(

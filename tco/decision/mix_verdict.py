@@ -36,3 +36,32 @@ def with_mix(single_verdict: str, mix: MixResult | None) -> str:
         f"{single_verdict} The best mix would save {usd(mix.saving_usd)} ({mix.saving_share:.1%}) against "
         f"{mix.best_single_option}, under the {margin} margin: not worth running several options."
     )
+
+
+def mix_classes(option: str, mix: MixResult | None) -> list[str]:
+    """The classes the recommended mix serves with `option` (none when no mix is recommended)."""
+    return sorted({a.class_name for a in mix.assignments if a.option == option}) if mix and mix.recommended else []
+
+
+def uncounted_note(
+    option: str, why: str, mix: MixResult | None, counted: str = "the savings and payback below", one: bool = False
+) -> str:
+    """Why a pair's savings with a not-recommended self-hosted `option` do not count (`why`: its reasons), and, when
+    the recommended mix uses it for the classes whose gates it passes, that the figures are for it alone. `counted`
+    names the figures (`one`: a single figure, "this payback").
+
+    >>> print(uncounted_note("oss-1y", "below the quality gate", None))
+    oss-1y is not recommended (below the quality gate): the savings and payback below do not count until it is.
+    >>> from tco.records.mix import MixAssignment
+    >>> mix = MixResult(1.0, [1.0], 0.0, {}, "gem", 2.0, 1.0, 0.5, True, 0.05,
+    ...                 [MixAssignment("faq", "oss-1y", 0.8, "primary")], [], [], {}, [], {}, {})
+    >>> print(uncounted_note("oss-1y", "below the quality gate", mix))  # doctest: +NORMALIZE_WHITESPACE
+    oss-1y is not recommended alone (below the quality gate): it cannot serve every class. The recommended mix uses
+    it for faq, where it passes; the savings and payback below are for it serving the whole workload alone.
+    """
+    classes = mix_classes(option, mix)
+    if not classes:
+        return f"{option} is not recommended ({why}): {counted} {'does' if one else 'do'} not count until it is."
+    return (f"{option} is not recommended alone ({why}): it cannot serve every class. The recommended mix uses it for "
+            f"{', '.join(classes)}, where it passes; {counted} {'is' if one else 'are'} for it serving the whole "
+            "workload alone.")  # fmt: skip

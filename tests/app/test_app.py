@@ -1192,3 +1192,23 @@ def test_a_peak_beyond_the_old_box_limit_survives_the_workload_form():
     assert at.session_state["scenario"]["workload"]["peak_to_average"] == 25.95
     assert next(n.value for n in at.number_input if n.label == "Peak-to-average ratio") == 25.95
     assert any("Peak-to-average 25.9" in c.value for c in at.caption)  # the answer's caption, 3 significant digits
+
+
+def test_an_option_the_recommended_mix_uses_is_not_recommended_alone_on_every_page():
+    """The mix example sends faq to oss120-h200-1y, whose GPQA Diamond (80.1) passes faq's gate (75) and not
+    escalations' (85). Compare, Break-even and Risk said it "is not recommended … do not count until it is", against
+    the verdict's own mix; each now says it is not recommended alone, which classes the mix uses it for, and that
+    the pair's figures are for it serving the whole workload alone."""
+    token = codec.to_url_token(example("mix-faq-and-escalations"))
+    for page in ("breakeven", "risk"):
+        at = open_app(page, s=token)
+        assert not at.exception
+        (warning,) = [w.value for w in at.warning if "oss120-h200-1y is not recommended" in w.value]
+        assert warning.startswith("oss120-h200-1y is not recommended alone (below the quality gate)"), warning
+        assert "The recommended mix uses it for faq, where it passes" in warning
+        assert "do not count until it is" not in warning
+    at = open_app("compare", s=token)
+    assert shown_verdict(at).startswith("Recommended: a mix")
+    payback = next(m for m in at.metric if m.label.startswith("Self-hosting pays back"))
+    assert payback.proto.delta == "not recommended alone"
+    assert "The recommended mix uses it for faq, where it passes; this payback is for it serving" in payback.help
