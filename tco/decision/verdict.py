@@ -205,6 +205,8 @@ def _payback(d: Decision, months: int, today: float) -> str:
         f" Self-hosting {hosted.model} ({hosted.id}) costs {usd(mean_monthly_usd(hosted))}/month (mean over the "
         f"horizon, one-time costs apart), {abs(change):.0%} {'less' if change < 0 else 'more'} than {api.id}"
     )
+    if not recommendable(api):  # a cheaper API that is ruled out is why a dearer fleet can be the pick: say so
+        text += ", itself not recommended (the reason is under Not recommended)"
     text += _payback_clause(hosted, pair, months)
     if hosted.committed_after_horizon_usd:
         text += (

@@ -69,3 +69,19 @@ def test_the_thinking_mode_note_names_no_field_of_the_file(catalogues):
     # every scored option is thinking-mode: said in three words, not by naming all six (the review's 130-word verdict)
     assert "Caveat: every option's GPQA Diamond scores are thinking-mode results, priced at 500 output tokens" in text
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", note.split(". ")[0])  # no output_tokens, no output_tokens_basis
+
+
+def test_a_cheaper_api_that_is_ruled_out_is_said_to_be_where_the_fleet_is_compared_with_it(catalogues):
+    """The owned example recommends llama70b-owned, 59 % dearer than qwen3-235b-fireworks, which has no GPQA
+    Diamond score. The self-hosting sentence compared the two and said the pick "does not pay back" with nothing to
+    say the API was ruled out; it now says so where it names it."""
+    path = FLAGSHIP.parent / "owned-fleet-finance.yaml"
+    result = evaluate(resolve_scenario(load_scenario(path), str(path), catalogues))
+    d = decide(result)
+    assert d.pick.id == "llama70b-owned" and d.api.id == "qwen3-235b-fireworks"
+    assert d.api.npv_cost_usd < d.pick.npv_cost_usd and d.api.quality_gate != "passes"
+    text = verdict(result, d)
+    assert "more than qwen3-235b-fireworks, itself not recommended (the reason is under Not recommended)" in text
+    assert re.search(r"Not recommended: .*qwen3-235b-fireworks \(no GPQA Diamond score", text)
+    glm = verdict(_flagship(catalogues))  # an API that is recommended gets no such words
+    assert "itself not recommended" not in glm
