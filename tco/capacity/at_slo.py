@@ -172,9 +172,22 @@ def extrapolation_factor(model: PerfModel, shape: Shape) -> float:
     return max(factors)
 
 
+def extrapolation_floor(model: PerfModel, shape: Shape) -> float:
+    """The least error of an answer at `shape` from `model`: ONE_SHAPE_ERROR × (1 + EXTRAPOLATION_ERROR_GROWTH ·
+    ln f) beyond the measured lengths, 0 within them.
+
+    >>> m = PerfModel(coefficients=(1e-4, 2e-3, 0.0, 0.02), shapes=(Shape(1000, 1000), Shape(1000, 8000)))
+    >>> round(extrapolation_floor(m, Shape(8000, 1000)), 3), extrapolation_floor(m, Shape(1000, 4000))
+    (0.598, 0.0)
+    """
+    if not outside_measured(model, shape):
+        return 0.0
+    return ONE_SHAPE_ERROR * (1 + EXTRAPOLATION_ERROR_GROWTH * float(np.log(extrapolation_factor(model, shape))))
+
+
 def modelled_error(model: PerfModel, shape: Shape) -> tuple[float | None, str]:
     """(expected error, basis) the engine states for a modelled answer at `shape`: the model's own, and beyond the
-    measured lengths at least ONE_SHAPE_ERROR × (1 + EXTRAPOLATION_ERROR_GROWTH · ln f).
+    measured lengths at least `extrapolation_floor`.
 
     >>> m = PerfModel(coefficients=(1e-4, 2e-3, 0.0, 0.02), shapes=(Shape(1000, 1000), Shape(1000, 8000)))
     >>> round(modelled_error(m, Shape(8000, 1000))[0], 3)  # 0.25 × (1 + 0.67 × ln 8)
@@ -182,7 +195,7 @@ def modelled_error(model: PerfModel, shape: Shape) -> tuple[float | None, str]:
     """
     outside = outside_measured(model, shape)
     if outside:
-        floor = ONE_SHAPE_ERROR * (1 + EXTRAPOLATION_ERROR_GROWTH * float(np.log(extrapolation_factor(model, shape))))
+        floor = extrapolation_floor(model, shape)
         return max(model.expected_error or 0.0, floor), (
             f"{outside} outside the measured range: at least the token-scaling error, growing with the distance"
         )

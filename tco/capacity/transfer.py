@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from models.catalog import ModelCard
 from pricing.gpus import GpuType
-from tco.capacity.at_slo import Capacity, workload_shape
+from tco.capacity.at_slo import Capacity, extrapolation_floor, outside_measured, workload_shape
 from tco.capacity.calibration import is_interactive
 from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import is_moe
@@ -227,14 +227,36 @@ def transferred_model(
     return None
 
 
+def transferred_error(model: PerfModel, shape: Shape) -> tuple[float, str]:
+    """(expected error, basis) of a transferred answer at `shape`: the transfer's own (`scaled`), and where `shape`
+    lies beyond the source's measured lengths, that and the source's extrapolation floor
+    (`tco.capacity.at_slo.extrapolation_floor`) together, as independent errors add: √(e_t² + e_x²). A B200 figure
+    moved from an H200 sweep that measured 128 output tokens, asked about 500, is no surer than the H200 figure.
+
+    Worked example: transfer ±46 %, floor 0.25 × (1 + 0.67 × ln(500/128)) = 0.4782: √(0.46² + 0.4782²) = 0.664.
+
+    >>> m = PerfModel((1e-4, 1e-3, 0.0, 0.01), shapes=(Shape(1024, 128), Shape(8192, 128)), expected_error=0.46,
+    ...               error_basis="transferred")
+    >>> round(transferred_error(m, Shape(2000, 500))[0], 3), transferred_error(m, Shape(2000, 128))[0]
+    (0.664, 0.46)
+    """
+    own = model.expected_error or 0.0
+    floor = extrapolation_floor(model, shape)
+    if not floor:
+        return own, model.error_basis
+    return math.hypot(own, floor), (f"{model.error_basis}, with {outside_measured(model, shape)} beyond the source's "
+                                    f"measured lengths (±{floor:.0%}, added in quadrature)")  # fmt: skip
+
+
 def transferred_capacity(transfer: Transfer, slo: Slo, cls: RequestClass, prefix_caching: bool) -> Capacity:
     """X* for class `cls` on the transferred model (the same search as a modelled profile)."""
     shape = workload_shape(cls, prefix_caching)
     model = transfer.model
+    base, basis = transferred_error(model, shape)
     search = search_with_error(model, shape, slo, model.max_concurrency, model.latency_error)
-    stated = search.error(model.expected_error)
-    note = f"transferred from {transfer.label()}: expected error ±{model.expected_error:.0%} ({model.error_basis})"
-    spread = search.error_note(model.expected_error)
+    stated = search.error(base)
+    note = f"transferred from {transfer.label()}: expected error ±{base:.0%} ({basis})"
+    spread = search.error_note(base)
     notes = (note, spread) if spread else (note,)
     common = {
         "basis": transfer.source.profile.meta.source,
