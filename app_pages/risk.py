@@ -7,6 +7,7 @@ from tco.decision.verdict import decide, why_not
 from tco.records.amounts import usd
 from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
+from tco.risk.montecarlo import throughput_range_words
 from tco.risk.report import headline_pair
 from ui import charts, forms, state
 
@@ -171,6 +172,11 @@ tornado_tab, draws_tab = st.tabs(["What moves the answer", "Monte Carlo"], key="
 if tornado_tab.open:  # one tab's charts drawn at a time: an edit reruns only what is looked at
     with tornado_tab:
         charts.show(charts.tornado(report.tornado), "tornado")
+        capacity = risky.capacity or {}
+        method = capacity.get("basis") if capacity.get("method") == "measured" else capacity.get("method")
+        if method:  # the stated error and the swing the tornado draws for it, one from the other
+            sd = analysis.scenario.uncertainty.throughput_rel_sd
+            st.caption(throughput_range_words(risky.id, method, capacity.get("expected_error"), sd))
 if draws_tab.open:
     with draws_tab:
         left, right = st.columns(2)

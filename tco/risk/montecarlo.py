@@ -174,6 +174,31 @@ def throughput_sd(method: str, expected_error: float | None, measured_sd: float)
     return max(floor, math.log1p(expected_error) / Z_90 if expected_error else 0.0)
 
 
+def throughput_range_words(option: str, method: str, expected_error: float | None, measured_sd: float) -> str:
+    """How an option's stated throughput error becomes the draws' spread and the tornado's swing, in words: the
+    error is the log-normal's central 80 % (`throughput_sd`, never below its method's floor), the tornado's ends ±2 σ.
+
+    Worked example: modelled ±48 %: σ = ln 1.48 / 1.2816 = 0.3059; ±2 σ: e^−0.6118 = 0.542, e^0.6118 = 1.844.
+
+    >>> print(throughput_range_words("glm5-h200", "modelled", 0.48, 0.12))  # doctest: +NORMALIZE_WHITESPACE
+    Throughput of glm5-h200: its expected error ±48% (modelled) is the 80 % range of the draws (× 0.676 to × 1.48);
+    the tornado's ends, 2 standard deviations out, are × 0.542 and × 1.84 (−46% / +84%).
+    >>> print(throughput_range_words("own", "measured", 0.05, 0.12))  # doctest: +NORMALIZE_WHITESPACE
+    Throughput of own: the draws' 80 % range is × 0.857 to × 1.17, the floor for measured figures (wider than its
+    stated ±5%); the tornado's ends, 2 standard deviations out, are × 0.787 and × 1.27 (−21% / +27%).
+    """
+    sd = throughput_sd(method, expected_error, measured_sd)
+    low, high = math.exp(-2 * sd), math.exp(2 * sd)
+    span = f"× {math.exp(-Z_90 * sd):.3g} to × {math.exp(Z_90 * sd):.3g}"
+    if expected_error and math.isclose(sd, math.log1p(expected_error) / Z_90):
+        drawn = f"its expected error ±{expected_error:.0%} ({method}) is the 80 % range of the draws ({span})"
+    else:
+        wider = f" (wider than its stated ±{expected_error:.0%})" if expected_error else ""
+        drawn = f"the draws' 80 % range is {span}, the floor for {method} figures{wider}"
+    return (f"Throughput of {option}: {drawn}; the tornado's ends, 2 standard deviations out, are × {low:.3g} and "
+            f"× {high:.3g} (−{1 - low:.0%} / +{high - 1:.0%}).")  # fmt: skip
+
+
 def option_throughput_sds(setups: list[OptionSetup], measured_sd: float) -> dict[str, float]:
     """σ of X* for every self-hosted option, from how its capacity was found."""
     out = {}

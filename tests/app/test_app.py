@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -1212,3 +1213,23 @@ def test_an_option_the_recommended_mix_uses_is_not_recommended_alone_on_every_pa
     payback = next(m for m in at.metric if m.label.startswith("Self-hosting pays back"))
     assert payback.proto.delta == "not recommended alone"
     assert "The recommended mix uses it for faq, where it passes; this payback is for it serving" in payback.help
+
+
+def test_risk_says_how_the_stated_throughput_error_becomes_the_tornados_swing(catalogues):
+    """Compare says 'modelled ±48%' for glm5-h200 and the tornado swung throughput −46 % / +84 % with nothing between
+    them. The caption derives one from the other: σ = ln 1.48 / 1.2816 = 0.3059, ends e^(∓2σ) = × 0.542 and × 1.84,
+    and they are the tornado bar's own ends (the engine's report)."""
+    at = open_app("risk")
+    scenario = parse_as(Scenario, example(), "test")
+    inputs = resolve_scenario(
+        scenario, "test", catalogues, refs=References.on_disk(SCENARIO_DIR), today=dt.date.today()
+    )
+    result = evaluate(inputs)
+    report = risk_report(inputs, result)
+    error = result.option(report.self_hosted).capacity["expected_error"]
+    sd = math.log1p(error) / 1.2815515655446004
+    (bar,) = [b for b in report.tornado.bars if b.input.lower().startswith("throughput")]
+    assert (bar.low, bar.high) == pytest.approx((math.exp(-2 * sd), math.exp(2 * sd)), rel=1e-9)
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Throughput of glm5-h200")]
+    assert f"its expected error ±{error:.0%} (modelled) is the 80 % range of the draws" in caption
+    assert f"× {bar.low:.3g} and × {bar.high:.3g} (−{1 - bar.low:.0%} / +{bar.high - 1:.0%})" in caption
