@@ -168,6 +168,12 @@ if hosted.cash_flow_usd is not None:
         "deducted); cash pays for them when bought and replaced, their economic value at the horizon reported apart; "
         "accounting charges straight-line depreciation, (price − residual) / life, with no cost of capital."
     )
+    if hosted.npv_cash_usd is not None and abs(hosted.npv_cost_usd - hosted.npv_cash_usd) < 0.5:
+        st.caption(
+            "The two NPVs agree by construction: the monthly capital charge is the annuity that repays the servers' "
+            "price at the discount rate, and the terminal value returns what is not yet charged at the horizon. "
+            "They differ in when the money goes out, so in payback, not in total."
+        )
     cols = st.columns(3)
     cols[0].metric("NPV of cost, P&L", usd(hosted.npv_cost_usd))
     cols[1].metric("NPV of cost, cash", usd(hosted.npv_cash_usd or 0.0))
@@ -194,6 +200,12 @@ decline_frame = pd.DataFrame(
         "NPV of cost, self-hosted": [usd(c.self_hosted_npv_cost_usd) for c in cases],
     }
 )
+if owned and any(c.npv_savings_usd > 0 and not c.payback_month for c in cases):
+    st.caption(
+        f"A row that saves (NPV above zero) yet never pays back its cash: the NPV counts the servers' value at the "
+        f"horizon (terminal value {usd(pair.terminal_value_usd or 0.0)}), which cash payback never counts; within "
+        f"{len(months)} months the savings do not add up to the cash paid for the servers."
+    )
 npv_help = "cost over the horizon in today's dollars, one-time costs included (as on Compare)"
 tables.show_table(
     decline_frame,

@@ -1233,3 +1233,20 @@ def test_risk_says_how_the_stated_throughput_error_becomes_the_tornados_swing(ca
     (caption,) = [c.value for c in at.caption if c.value.startswith("Throughput of glm5-h200")]
     assert f"its expected error ±{error:.0%} (modelled) is the 80 % range of the draws" in caption
     assert f"× {bar.low:.3g} and × {bar.high:.3g} (−{1 - bar.low:.0%} / +{bar.high - 1:.0%})" in caption
+
+
+def test_owned_break_even_says_why_a_saving_never_pays_back_and_why_the_npvs_agree(catalogues):
+    """The owned example's price-decline table had a row saving $41,092 (NPV) whose cash payback is "never", and the
+    P&L and cash NPVs were the same figure, each with no word why. Both are true (the terminal value is in the NPV
+    and never in cash payback; the capital charge is the annuity at the discount rate) and now said."""
+    at = open_app("breakeven", s=codec.to_url_token(example("owned-fleet-finance")))
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["NPV of cost, P&L"] == metrics["NPV of cost, cash"]
+    assert any(c.value.startswith("The two NPVs agree by construction") for c in at.caption)
+    table = table_with(at, "API price decline a year")
+    saving_never = [r for r in table.itertuples() if money(r[3]) > 0 and r[4] == "never"]
+    assert saving_never, table  # the row the caption explains
+    (caption,) = [c.value for c in at.caption if c.value.startswith("A row that saves")]
+    terminal = metrics["Terminal value"]
+    assert f"(terminal value {terminal})" in caption
