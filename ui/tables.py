@@ -12,7 +12,7 @@ import streamlit as st
 from reports.ranking import ranked, throughput_basis
 from tco import ScenarioResult
 from tco.decision.verdict import STATUS_WORDS, decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
-from tco.records.amounts import TASK_DIGITS, usd
+from tco.records.amounts import TASK_DIGITS, usd_scaled
 from tco.records.defaults import DEFAULT_LABELS, DEFAULT_SOURCES
 from ui import table_fit
 
@@ -201,7 +201,7 @@ def escape_markdown(text: str) -> str:
 def _money(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "–"
-    return usd(value, digits)
+    return usd_scaled(value, digits)
 
 
 def _gpus(count: float | None) -> str:

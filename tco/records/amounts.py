@@ -21,13 +21,24 @@ TASK_DIGITS = 4
 """Decimals of a dollar amount per task (a request): $0.0031. The same on every page, table and sentence."""
 
 
-def usd_per_task(value: float) -> str:
-    """Dollars per task to `TASK_DIGITS` decimals.
+def usd_scaled(value: float, digits: int) -> str:
+    """A small unit price (per task, per million tokens) to `digits` decimals below $1, to the cent below $1,000 and
+    in whole dollars above: the decimals a price needs shrink as it grows ("$274.4505" and "$82,835.46" were shown).
 
-    >>> usd_per_task(0.003125)
-    '$0.0031'
+    >>> usd_scaled(0.003125, 4), usd_scaled(274.4505, 4), usd_scaled(82835.46, 2), usd_scaled(-1.234, 4)
+    ('$0.0031', '$274.45', '$82,835', '−$1.23')
     """
-    return usd(value, TASK_DIGITS)
+    size = abs(value)
+    return usd(value, 0 if size >= 1000 else min(digits, 2) if size >= 1 else digits)
+
+
+def usd_per_task(value: float) -> str:
+    """Dollars per task to `TASK_DIGITS` decimals (fewer as it grows, `usd_scaled`).
+
+    >>> usd_per_task(0.003125), usd_per_task(337.5856)
+    ('$0.0031', '$337.59')
+    """
+    return usd_scaled(value, TASK_DIGITS)
 
 
 def usd_cents(value: float) -> str:

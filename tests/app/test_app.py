@@ -1162,12 +1162,12 @@ def test_class_gates_are_said_on_quality_and_a_below_gate_pair_is_warned_on_brea
     below = engine(scenario, catalogues).option(hosted).quality_gate == "below"
     assert below  # the example opens on a pair whose self-hosted side fails the escalations gate
     warned = [w.value for w in at.warning if "not recommended" in w.value]
-    assert warned and warned[0].startswith(f"{hosted} is not recommended (below the quality gate)")
+    assert warned and warned[0].startswith(f"{hosted} is not recommended alone (below the quality gate)")
     at = open_app("risk", s=token)  # Risk opens on the same pair, and warns the same way before its chances
     assert not at.exception
     assert next(b for b in at.selectbox if b.label == "Self-hosted option").value == hosted
     warned = [w.value for w in at.warning if "not recommended" in w.value]
-    assert warned and warned[0].startswith(f"{hosted} is not recommended (below the quality gate)")
+    assert warned and warned[0].startswith(f"{hosted} is not recommended alone (below the quality gate)")
 
 
 def test_a_page_that_ends_early_still_draws_the_sidebar_and_keeps_the_link():
@@ -1250,3 +1250,19 @@ def test_owned_break_even_says_why_a_saving_never_pays_back_and_why_the_npvs_agr
     (caption,) = [c.value for c in at.caption if c.value.startswith("A row that saves")]
     terminal = metrics["Terminal value"]
     assert f"(terminal value {terminal})" in caption
+
+
+def test_unit_prices_drop_their_decimals_as_they_grow():
+    """After a small usage export, Compare showed "$/Mtok $82,835.46" and "$/task $274.4505": a price above $1,000 is
+    whole dollars, above $1 to the cent, below $1 to its own decimals ($0.0031 a task)."""
+    mapping = example()
+    mapping["workload"]["requests_per_month"] = 100  # a fleet's month over 100 requests: thousands a task
+    at = open_app("compare", s=codec.to_url_token(mapping))
+    assert not at.exception
+    table = table_with(at, "$/task")
+    cells = [c for column in ("$/task", "$/Mtok") for c in table[column] if c != "–"]
+    assert any(money(c) >= 1000 for c in cells) and any(1 <= money(c) < 1000 for c in cells), cells
+    for cell in cells:
+        assert len(cell.partition(".")[2]) == (0 if money(cell) >= 1000 else 2), cell
+    at = open_app("compare")  # the example's own volume: cents of a cent a task
+    assert table_with(at, "$/task")["$/task"].str.fullmatch(r"\$0\.\d{4}").all()
