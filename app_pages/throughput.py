@@ -131,10 +131,10 @@ measured_tokens = sum(lv.input_tokens + lv.output_tokens for lv in profile.level
 scale = measured_tokens / (cls.input_tokens + cls.output_tokens)
 if not 0.5 <= scale <= 2:
     st.warning(
-        f"Measured at about {measured_tokens:,.0f} tokens a request; the workload's main class is "
-        f"{cls.input_tokens:,.0f} in / {cls.output_tokens:,.0f} out, so its capacity is extrapolated ×{scale:.2g} "
-        "from another shape. Measure at your own shape (`inference-roi profile --input-tokens … --output-tokens …`) "
-        "before relying on it.",
+        f"Measured at about {measured_tokens:,.0f} tokens a request, {max(scale, 1 / scale):.2g}× "
+        f"{'more' if scale > 1 else 'fewer'} than the workload's main class ({cls.input_tokens:,.0f} in / "
+        f"{cls.output_tokens:,.0f} out): its capacity there is predicted from other shapes. Measure at your own "
+        "shape (`inference-roi profile --input-tokens … --output-tokens …`) before relying on it.",
         icon=":material/warning:",
     )
 if m.source != "measured":

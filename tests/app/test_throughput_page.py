@@ -12,6 +12,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from profiling.schema import load_profile
 from tests.app.test_app import PAGES, assert_no_failure, open_app, table_with
 from tests.conftest import ROOT, level, simple_profile
 from ui.slo_form import read_bounds, refusal
@@ -248,3 +249,13 @@ def test_a_modelled_knee_states_one_expected_error_and_says_what_it_is_made_of()
     fitted = next(c for c in captions if c.startswith("Performance model fitted"))
     assert "±" not in fitted  # its error is in the story, not a fourth figure
     assert not any(c.startswith("modelled: ") or c.startswith("a latency error") for c in captions)  # said once
+    # the levels' mean request against the workload's: a ratio of tokens, not a factor on capacity (read as one)
+    levels = at.session_state["scenario"]  # the example's workload, 2,000 in / 500 out
+    assert levels["workload"]["input_tokens"] == 2000 and levels["workload"]["output_tokens"] == 500
+    sweep = load_profile(ROOT / "profiling" / "reference" / "glm-5-fp8-tp8-vllm-inferencex.yaml")
+    mean = sum(lv.input_tokens + lv.output_tokens for lv in sweep.levels) / len(sweep.levels)
+    assert f"{mean / 2500:.2g}" == "3.3"
+    (warning,) = [w.value for w in at.warning if w.value.startswith("Measured at about")]
+    assert f"Measured at about {mean:,.0f} tokens" in warning
+    assert "tokens a request, 3.3× more than the workload's main class (2,000 in / 500 out)" in warning
+    assert "predicted from other shapes" in warning
