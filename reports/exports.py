@@ -10,6 +10,7 @@ typed: months are dates, shares percentages, counts whole numbers, money in doll
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from typing import Any
 
 from datafiles.export import Column, to_csv, to_xlsx
@@ -191,9 +192,11 @@ def _typed_assumptions(result: ScenarioResult) -> list[tuple[str, Any, str, str]
     a = result.assumptions
     f = a["finance"]
     capacity_kind = {"planning_utilization": "percent"}
+    source = PurePath(str(a["scenario_file"]))  # by its name alone, and only where there is a file
+    named = [("scenario file", source.name, "", "text")] if source.suffix.lower() in (".yaml", ".yml") else []
     rows = [
         ("scenario", result.scenario, "", "text"),
-        ("scenario file", a["scenario_file"], "", "text"),
+        *named,
         ("price data", a["price_data"], "", "text"),
         ("first month", a["months"][0], "YYYY-MM", "month"),
         ("horizon", len(a["months"]), "months", "int"),

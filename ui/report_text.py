@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import Any
 
 from reports.exports import assumption_rows
@@ -101,16 +100,11 @@ def assumption_text(name: str, value: Any, unit: str) -> str:
 
 
 def assumption_table(result: ScenarioResult) -> list[dict[str, str]]:
-    """Every assumption of the result, one row each: what it is and its value in words. The file a scenario was
-    read from shows by its name alone, and only where there is one (a scenario made in the app has none)."""
+    """Every assumption of the result, one row each: what it is and its value in words (the scenario file by its name
+    alone, and only where there is one: `reports.exports.assumption_rows`)."""
     rows = []
     for row in assumption_rows(result):
         name, value, unit = row["name"], row["value"], row["unit"]
-        if name == "scenario file":
-            source = PurePath(str(value))
-            if source.suffix.lower() not in (".yaml", ".yml"):
-                continue
-            value = source.name
         if name.startswith("default: "):
             key = name.removeprefix("default: ")
             name = "default: " + DEFAULT_LABELS.get(key, key.replace("_", " "))

@@ -223,3 +223,17 @@ def test_components_always_add_up(tmp_path_factory, catalogues, volume, growth):
     for option in result.options:
         total = np.sum(list(option.monthly_components_usd.values()), axis=0)
         assert total == pytest.approx(option.monthly_cost_usd, rel=1e-9)
+
+
+def test_the_scenario_file_is_named_by_its_name_and_only_where_there_is_one():
+    """The workbook made in the app read "scenario file | scenario" (the app's scenarios come from no file); from the
+    command line it named the whole path. Now the file's name alone, or no row."""
+    path = ROOT / "scenarios" / "glm5-vs-frontier.yaml"
+    result = evaluate(load_inputs(path))
+    assert result.assumptions["scenario_file"].endswith("glm5-vs-frontier.yaml")
+    names = {r["name"]: r["value"] for r in assumption_rows(result)}
+    assert names["scenario file"] == "glm5-vs-frontier.yaml"
+    in_app = dataclasses.replace(result, assumptions={**result.assumptions, "scenario_file": "scenario"})
+    assert "scenario file" not in {r["name"] for r in assumption_rows(in_app)}
+    _, _, strings = _sheets(as_xlsx(in_app, None))
+    assert "scenario file" not in strings and "glm5-vs-frontier.yaml" not in strings
