@@ -20,6 +20,8 @@ MAX_USAGE_MB = 500
 At most 500: Streamlit's uploader writes its limit in units of 1,000 and steps up a unit above half of one, so a
 512 MB cap read "1GB per file" under the box while its help said 512 MB."""
 REPORT = "usage_report"
+PERCENT = "%.1f%%"
+"""Shares in the tables, in percent to one decimal ("-69.6%" beside "-77.3%", never "-69.62%")."""
 
 st.title("Usage")
 st.caption(
@@ -121,7 +123,7 @@ recon = pd.DataFrame(
             "reported $": r.reported_cost_usd,
             "our prices $": r.priced_cost_usd,
             "difference $": r.difference_usd,
-            "difference": None if not r.reported_cost_usd else (r.difference_usd or 0) / r.reported_cost_usd,
+            "difference": None if not r.reported_cost_usd else 100 * (r.difference_usd or 0) / r.reported_cost_usd,
         }
         for r in report.reconciliation
     ]
@@ -129,7 +131,7 @@ recon = pd.DataFrame(
 money = {c: st.column_config.NumberColumn(format="dollar") for c in ("reported $", "our prices $", "difference $")}
 tables.show_table(recon, {
     **money, "difference": st.column_config.NumberColumn(
-        format="percent", help="Our prices minus the reported spend, as a share of the reported spend.")})  # fmt: skip
+        format=PERCENT, help="Our prices minus the reported spend, as a share of the reported spend.")})  # fmt: skip
 st.caption(f"Our prices: {report.price_version}, list prices (no batch or negotiated discount).")
 
 if summary.granularity != "day":
@@ -141,19 +143,19 @@ shapes = pd.DataFrame(
     [
         {
             "model": c["name"],
-            "share": c["share"],
+            "share": 100 * c["share"],
             "mean input": round(c["input_tokens"]),
             "mean output": round(c["output_tokens"]),
-            "cached share": c.get("cached_input_share", 0.0),
+            "cached share": 100 * c.get("cached_input_share", 0.0),
             **{f"input {k}": None if v is None else round(v) for k, v in c.get("input_percentiles", {}).items()},
         }
         for c in summary.workload["classes"]
     ]
 )
 shares = {
-    "share": st.column_config.NumberColumn(format="percent", help="This model's share of the requests."),
+    "share": st.column_config.NumberColumn(format=PERCENT, help="This model's share of the requests."),
     "cached share": st.column_config.NumberColumn(
-        format="percent", help="The share of input tokens the provider served from its prompt cache."),
+        format=PERCENT, help="The share of input tokens the provider served from its prompt cache."),
 }  # fmt: skip
 tokens = {c: st.column_config.NumberColumn(format="localized", help="Tokens per request.")
           for c in shapes.columns if c.startswith(("mean ", "input "))}  # fmt: skip

@@ -1078,7 +1078,10 @@ def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues
     # issue 27: shares and differences as percentages, tokens as whole numbers with separators, not raw floats
     formats = {c: json.loads(df.proto.columns).get(c, {}).get("type_config", {}).get("format")
                for df in at.dataframe for c in df.value.columns}  # fmt: skip
-    assert formats["difference"] == formats["share"] == formats["cached share"] == "percent"
+    assert formats["difference"] == formats["share"] == formats["cached share"] == "%.1f%%"  # one decimal each
+    differences = next(df.value for df in at.dataframe if "difference" in df.value.columns)
+    first = report.reconciliation[0]
+    assert differences["difference"][0] == pytest.approx(100 * first.difference_usd / first.reported_cost_usd)
     assert formats["mean input"] == formats["input p99"] == "localized"
     shapes = next(df.value for df in at.dataframe if "mean input" in df.value.columns)
     assert all(float(v).is_integer() for v in shapes["mean input"])
