@@ -104,6 +104,13 @@ def answer(analysis: Analysis) -> None:
                 usd(decision.savings_npv_usd),
                 help=f"NPV of cost of the next best, {decision.runner_up.id}, minus the pick's",
             )
+        elif decision.pick is not None and not (mix and mix.recommended):  # the slot said nothing at all
+            cols[2].metric(
+                "Saves (NPV)",
+                "–",
+                help="No other option meets the SLO and the quality gate, so there is no next best to save against "
+                "(the table says why each is not recommended)",
+            )
         if decision.pair is not None and decision.hosted is not None and decision.api is not None:
             owned = decision.pair.terminal_value_usd is not None  # servers bought up front: the cash payback
             payback = decision.pair.cash_payback_month if owned else decision.pair.payback_month

@@ -1269,3 +1269,13 @@ def test_unit_prices_drop_their_decimals_as_they_grow():
         assert len(cell.partition(".")[2]) == (0 if money(cell) >= 1000 else 2), cell
     at = open_app("compare")  # the example's own volume: cents of a cent a task
     assert table_with(at, "$/task")["$/task"].str.fullmatch(r"\$0\.\d{4}").all()
+
+
+def test_a_pick_with_no_rival_fills_the_savings_slot_with_a_dash_and_says_why():
+    """The owned example has one option that meets the SLO and the gate: the figures' third slot was empty."""
+    at = open_app("compare", s=codec.to_url_token(example("owned-fleet-finance")))
+    assert not at.exception
+    labels = [m.label for m in at.metric][:4]
+    assert labels[:3] == ["Pick", "Cost a month", "Saves (NPV)"], labels
+    saves = next(m for m in at.metric if m.label == "Saves (NPV)")
+    assert saves.value == "–" and "no next best" in saves.help
