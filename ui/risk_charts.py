@@ -30,11 +30,14 @@ TORNADO_PLOT_PX = 480
 def tornado(bars: Tornado) -> go.Figure:
     """Each bar from the base savings to the savings at the input's low and high end, labelled with the end's value
     outside the bar's end (`tornado_texts`: never two labels on each other); hover gives the value and the NPV.
-    The x range leaves room for the labels (`room_for_texts`), so none runs into the input names."""
+    The x range leaves room for the labels (`room_for_texts`), so none runs into the input names; a label that would
+    cross the zero line goes inside its bar (`crosses_zero`)."""
     ordered = list(reversed(bars.bars))
     labels = [b.input for b in ordered]
     texts = [tornado_texts(b, bars.base_savings_usd) for b in ordered]
     ends = [bars.base_savings_usd, 0.0, *(v for b in ordered for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
+    x_range = room_for_texts(bars, texts)
+    usd_per_px = (x_range[1] - x_range[0]) / TORNADO_PLOT_PX
     figure = go.Figure()
     # the high bar wide, the low bar narrower on top of it: where both ends move the same way neither hides the other
     for index, side, colour, width in ((1, "high", TORNADO_HIGH, 0.8), (0, "low", TORNADO_LOW, 0.45)):
@@ -48,7 +51,11 @@ def tornado(bars: Tornado) -> go.Figure:
             width=width,
             marker_color=colour,
             text=[t[index] for t in texts],
-            textposition="outside",
+            textposition=[
+                "inside" if crosses_zero(end, bars.base_savings_usd, t[index], usd_per_px) else "outside"
+                for end, t in zip((getattr(b, f"savings_at_{side}_usd") for b in ordered), texts, strict=True)
+            ],
+            insidetextanchor="end",
             cliponaxis=False,
             customdata=[[getattr(b, side), b.unit, getattr(b, f"savings_at_{side}_usd")] for b in ordered],
             hovertemplate="%{y}: %{customdata[0]:.4g} %{customdata[1]}<br>NPV of savings %{customdata[2]:$,.0f}"
@@ -58,7 +65,7 @@ def tornado(bars: Tornado) -> go.Figure:
     figure.update_layout(
         barmode="overlay",
         title=f"NPV of savings ({bars.api} minus {bars.self_hosted}) as each input swings",
-        xaxis=money_axis("USD (right of zero: self-hosting saves money)", ends, range=room_for_texts(bars, texts)),
+        xaxis=money_axis("USD (right of zero: self-hosting saves money)", ends, range=x_range),
         yaxis={"automargin": True},
         height=140 + 34 * len(ordered),
         **LAYOUT,
@@ -75,6 +82,19 @@ def tornado_texts(bar: TornadoBar, base_usd: float) -> tuple[str, str]:
         return bar.low_label, bar.high_label
     both = f"low {bar.low_label} · high {bar.high_label}"
     return (both, "") if abs(low) >= abs(high) else ("", both)
+
+
+def crosses_zero(end_usd: float, base_usd: float, text: str, usd_per_px: float) -> bool:
+    """Whether `text`, drawn outside a bar's end (away from the base), would run across the zero line: then it goes
+    inside the bar (an owned fleet's "+109%" sat on the $0 line at 1280 px).
+
+    >>> crosses_zero(-60_000, -470_000, "+109%", 2_000), crosses_zero(-300_000, -470_000, "+50%", 2_000)
+    (True, False)
+    """
+    reach = (len(text) * TEXT_PX + 10) * usd_per_px if text else 0.0
+    if end_usd >= base_usd:
+        return end_usd < 0 < end_usd + reach
+    return end_usd > 0 > end_usd - reach
 
 
 def room_for_texts(bars: Tornado, texts: list[tuple[str, str]], plot_px: float = TORNADO_PLOT_PX) -> list[float]:

@@ -173,9 +173,23 @@ def test_tornado_labels_never_meet():
     assert risk_charts.tornado_texts(_bar(0, 0), 0) == ("low +1 · high +5.0%", "")
     figure = charts.tornado(Tornado("h", "a", -1e6, [_bar(-1.9e6, -1.89e6), _bar(-1.1e6, -0.9e6)]))
     for trace in figure.data:
-        assert trace.textposition == "outside" and trace.cliponaxis is False
+        assert set(trace.textposition) == {"outside"} and trace.cliponaxis is False
     low, high = figure.layout.xaxis.range
     assert low < -1.9e6 - 0.1 * 1.9e6 and high > 0  # room for the outside label beyond the longest bar, and zero
+
+
+def test_a_tornado_label_that_would_cross_the_zero_line_goes_inside_its_bar():
+    """The owned example's throughput bar ended near −$90k with "+109%" beyond it, across the $0 line at 1280 px.
+    By hand: the range runs from about −$1.25M to $0 plus room, ~2,600 $ a pixel over 480 px; "+109%" takes
+    5 × 7 + 10 = 45 px, ~$117k, so from −$60k it would reach past zero."""
+    bar = TornadoBar("Throughput per replica", "−52%", "+109%", -1.2e6, -6e4, 0.48, 2.09)
+    figure = charts.tornado(Tornado("h", "a", -4.7e5, [bar, _bar(-6e5, -3e5)]))
+    low, high = figure.layout.xaxis.range
+    per_px = (high - low) / risk_charts.TORNADO_PLOT_PX
+    assert -6e4 + (5 * chart_style.TEXT_PX + 10) * per_px > 0  # it would cross
+    high_bars = next(t for t in figure.data if t.name == "input high")
+    by_input = dict(zip(high_bars.y, high_bars.textposition, strict=True))
+    assert by_input == {"Throughput per replica": "inside", "input": "outside"}
 
 
 @given(
