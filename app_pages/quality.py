@@ -14,9 +14,9 @@ st.title("Quality")
 st.caption(
     "Is the open model good enough for your task? Each score below says who measured it: the vendor about "
     "its own model (first party, also when another vendor's table reprints it: 'reported by'), someone else "
-    "who ran it (independent), or your own eval. The gate is decided by your own eval first, then an "
-    "independent measurement, then the vendor; a record whose figure we could not find in its source is shown "
-    "as unverified and decides nothing."
+    "(third party: an independent lab, or a rival vendor's table that does not say who ran it), or your own eval. "
+    "The gate is decided by your own eval first, then a third party's figure, then the vendor's; a record whose "
+    "figure we could not find in its source is shown as unverified and decides nothing."
 )
 benchmarks = sorted(
     {q.benchmark for card in loaders.catalogues().models.models for q in card.quality} | {"gpqa_diamond"}
@@ -193,7 +193,8 @@ if records:
                 help="Whether the model was run thinking (reasoning on), non-thinking, or the source does not say"
             ),
             "who": st.column_config.TextColumn(
-                help="Who measured it: the model's vendor, an independent third party, or your own eval; an "
+                help="Who measured it: the model's vendor, a third party (an independent lab, or a rival vendor's "
+                "table), or your own eval; an "
                 "unverified score is shown but never used by the gate"
             ),
             "url": st.column_config.LinkColumn("link", display_text="open", help="The source's web page"),
