@@ -11,7 +11,7 @@ from reports.mix import mix_dict, mix_lines
 from reports.ranking import project_line, ranked
 from tco.decision.evidence import contract_note, retiring_note
 from tco.decision.mix_verdict import with_mix
-from tco.decision.verdict import Decision, decide, mean_staff_usd, payback_text, status, verdict
+from tco.decision.verdict import Decision, decide, mean_monthly_usd, mean_staff_usd, payback_text, status, verdict
 from tco.finance.volume_ranges import ranges_text
 from tco.records.amounts import usd, usd_per_task
 from tco.records.mix import MixCase, MixDraws, MixResult
@@ -57,10 +57,11 @@ def _money(value: float | None) -> str:
 
 
 COLUMNS = (
-    ("kind", 9), ("month 1", 11), ("staff/mo", 9), ("total", 13), ("NPV", 13), ("$/Mtok", 8), ("$/task", 9),
+    ("kind", 9), ("$/month", 11), ("staff/mo", 9), ("total", 13), ("NPV", 13), ("$/Mtok", 8), ("$/task", 9),
     ("GPUs", 5), ("util", 5), ("SLO", 4), ("quality", 7),
 )  # fmt: skip
-"""The ranked table's columns after the option id, with their widths; `status` follows, unpadded."""
+"""The ranked table's columns after the option id, with their widths; `status` follows, unpadded. $/month is the
+mean over the horizon, as the app's table shows it ($/Mtok and $/task are month 1's, as there)."""
 
 
 def _cells(o: OptionResult) -> list[str]:
@@ -68,7 +69,7 @@ def _cells(o: OptionResult) -> list[str]:
     util = f"{o.utilization_first_month:.0%}" if o.utilization_first_month is not None else "-"
     return [
         "distilled" if o.distillation else (o.ownership or o.kind),
-        _money(o.first_month_cost_usd),
+        _money(mean_monthly_usd(o)),
         _money(mean_staff_usd(o)),
         _money(o.total_cost_usd),
         _money(o.npv_cost_usd),
