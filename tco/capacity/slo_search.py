@@ -103,12 +103,24 @@ class SloSearch:
         >>> print(SloSearch(None, None, None, 0.1).error(None))  # none even then: the error stays the base
         None
         """
+        spread = self.spread()
+        if spread is None:
+            return base
+        return max(base or 0.0, spread)
+
+    def spread(self) -> float | None:
+        """The error the latency error alone makes on X* (the module docstring's max of x / X*_tighter − 1 and
+        1 − x / X*_looser; 100 % where either side has no load); None where X* is none even at looser bounds.
+
+        >>> at = lambda x: (x, 1.0, ())
+        >>> SloSearch(at(2.0), at(1.0), at(2.5), 0.1).spread(), SloSearch(at(2.0), at(1.9), at(2.1), 0.1).spread()
+        (1.0, 0.05263157894736836)
+        """
         if self.found is None:
-            return max(base or 0.0, 1.0) if self.looser is not None else base
+            return 1.0 if self.looser is not None else None
         x = self.found[0]
-        spread = [base or 0.0, 1 - x / self.looser[0] if self.looser else 0.0]
-        spread.append(x / self.tighter[0] - 1 if self.tighter and self.tighter[0] > 0 else 1.0)
-        return max(spread)
+        low = x / self.tighter[0] - 1 if self.tighter and self.tighter[0] > 0 else 1.0
+        return max(low, 1 - x / self.looser[0] if self.looser else 0.0)
 
     def range_note(self) -> str:
         """The X* range the latency error allows, in words ('' where it is the answer itself).

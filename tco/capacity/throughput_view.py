@@ -31,9 +31,10 @@ from tco.capacity.roofline import (
     fit_hints,
     gpu_ceiling,
 )
-from tco.capacity.shapes import Shape, level_shape
+from tco.capacity.shapes import Shape, group_levels, level_shape
 from tco.capacity.slo_search import search_with_error
 from tco.capacity.speculative import speculating, tokens_per_step
+from tco.capacity.throughput_fit import profile_points
 from tco.records.scenario import RequestClass, Slo
 
 
@@ -97,36 +98,50 @@ class ProfileView:
 
 
 def error_story(model: PerfModel, shape: Shape, slo: Slo, c_max: float | None, stated: float | None) -> str:
-    """The expected error of a modelled X* told as the largest of its parts (`tco.capacity.slo_search`): the fitted
-    model's own error on shapes it was not fitted on, the floor for a shape beyond the measured lengths
-    (`tco.capacity.at_slo.modelled_error`), and how far the latency error moves X* (`SloSearch.range_note`).
+    """The expected error of a modelled X* told as the largest of its parts, each as an error of the answer against
+    the truth, |answer / truth − 1| (`tco.capacity.slo_search`): the fitted model's own, the floor for a shape beyond
+    the measured lengths (`tco.capacity.at_slo.modelled_error`), and what the latency error makes of the knee.
 
     >>> shapes = (Shape(1000, 100), Shape(4000, 100))
     >>> m = PerfModel((1e-4, 1e-3, 0.0, 0.01), ttft_coefficients=(0.05, 1e-4, 0.0, 0.0), max_concurrency=64,
     ...               shapes=shapes, expected_error=0.05, latency_error=0.1,
     ...               error_basis="leave-one-shape-out over 2 shapes")
     >>> print(error_story(m, Shape(2000, 400), Slo(itl_p50_s=0.02), 64, 0.48))  # doctest: +NORMALIZE_WHITESPACE
-    How sure: ±48%, the largest of these. On a measured shape left out of the fit the model misses by up to ±5%
-    (leave-one-shape-out over 2 shapes); the workload's 400 output tokens lie outside the measured 100, which makes it
-    at least ±48% (the error grows with the distance); a latency error of ±10% puts the capacity at the SLO
-    between 0.766 and 0.922 req/s.
+    How sure: ±48%, the largest of these errors of this answer against the truth: the fitted model's own, ±5%
+    (leave-one-shape-out over 2 shapes); at least ±48% because the workload's 400 output tokens lie outside the
+    measured 100 (it grows with the distance); and ±11% from a latency error of ±10%, which puts the capacity at
+    the SLO between 0.766 and 0.922 req/s.
 
-    The floor is 0.25 × (1 + 0.67 × ln 4) = 0.48 (output 400 tokens, 4× the measured 100).
+    The floor is 0.25 × (1 + 0.67 × ln 4) = 0.48 (output 400 tokens, 4× the measured 100). The knee is 0.853 req/s:
+    0.853 / 0.766 − 1 = 11 % (the truth lower) and 1 − 0.853 / 0.922 = 7.5 % (the truth higher): ±11 %.
     """
     if stated is None:
         return ""
     parts = []
     if model.expected_error is not None:
-        parts.append(f"On a measured shape left out of the fit the model misses by up to ±{model.expected_error:.0%} "
-                     f"({model.error_basis})")  # fmt: skip
+        parts.append(f"the fitted model's own, ±{model.expected_error:.0%} ({model.error_basis})")
     if outside_measured(model, shape):
         floor = modelled_error(model, shape)[0] or 0.0
-        parts.append(f"the workload's {_beyond(model, shape)}, which makes it at least ±{floor:.0%} (the error grows "
-                     "with the distance)")  # fmt: skip
+        parts.append(f"at least ±{floor:.0%} because the workload's {_beyond(model, shape)} (it grows with the "
+                     "distance)")  # fmt: skip
     search = search_with_error(model, shape, slo, c_max, model.latency_error)
-    if spread := search.range_note():
-        parts.append(spread)
-    return f"How sure: ±{stated:.0%}, the largest of these. " + "; ".join(parts) + "."
+    spread, latency = search.spread(), f"a latency error of ±{search.latency_error:.0%}"
+    if spread is not None and search.latency_error:
+        if search.found is None and search.looser is not None:
+            parts.append(f"±100% from {latency}: at latencies that much lower, up to {search.looser[0]:.3g} req/s "
+                         "would meet it")  # fmt: skip
+        elif search.found is not None and search.tighter is None:
+            parts.append(f"±100% from {latency}: at latencies that much higher no load meets the SLO")
+        elif search.found is not None and search.tighter is not None:
+            high = search.looser[0] if search.looser else search.found[0]
+            parts.append(f"±{spread:.0%} from {latency}, which puts the capacity at the SLO between "
+                         f"{search.tighter[0]:.3g} and {high:.3g} req/s")  # fmt: skip
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return f"How sure: ±{stated:.0%}, the error of this answer against the truth: {parts[0]}."
+    listed = "; ".join(parts[:-1]) + "; and " + parts[-1]
+    return f"How sure: ±{stated:.0%}, the largest of these errors of this answer against the truth: {listed}."
 
 
 def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClass) -> list[CurvePoint]:
@@ -180,10 +195,16 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
         load = f" (rate {level.request_rate:g} req/s)"
     else:
         load = ""
+    shapes = group_levels(profile.levels, profile.meta.cached_input_share)
+    among = (
+        f" measured at the workload's shape ({level_shape(level, profile.meta.cached_input_share).label()})"
+        if len(shapes) > 1
+        else ""
+    )  # other shapes' levels may serve more req/s, of other requests
     return (
-        f"Load level {capacity.level_index + 1} of {len(profile.levels)}{load} is the highest-throughput level "
-        "that meets every bound with "
-        f"no failed requests: {level.req_per_s:.3g} req/s per replica of {replica_words(gpus, profile.meta.gpu)}."
+        f"Load level {capacity.level_index + 1} of {len(profile.levels)}{load} is the highest-throughput level"
+        f"{among} that meets every bound with no failed requests: {level.req_per_s:.3g} req/s per replica of "
+        f"{replica_words(gpus, profile.meta.gpu)}."
     )
 
 
@@ -194,6 +215,8 @@ def profile_view(
     precision = profile.meta.precision or (default_precision(gpu) if gpu else "bf16")
     context = cls.input_tokens + cls.output_tokens
     model = fit_profile(profile, fit_hints(card, gpu, gpus, precision, context, profile.meta.engine))
+    # the load each level ran at as the fit reads it: a rate level's by Little's law (req/s × E2E p50)
+    loads = {p.level_index: p.concurrency for p in profile_points(profile)}
     rows = []
     for check in level_checks(profile, slo):
         level = profile.levels[check.index]
@@ -209,7 +232,7 @@ def profile_view(
                 input_tokens=level.input_tokens,
                 output_tokens=level.output_tokens,
                 req_per_s=level.req_per_s,
-                model_req_per_s=model.req_per_s(shape, level.concurrency) if model else None,
+                model_req_per_s=model.req_per_s(shape, loads.get(check.index, level.concurrency)) if model else None,
                 output_tokens_per_s_per_gpu=per_gpu,
                 tokens_per_s_per_user=1 / itl if itl else None,
                 ttft_p50_s=level.ttft_s.p50,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 import yaml
@@ -242,10 +243,15 @@ def test_a_modelled_knee_states_one_expected_error_and_says_what_it_is_made_of()
     assert "Predicted knee" in headline and "expected error ±48%" in headline
     captions = [c.value for c in at.caption]
     story = next(c for c in captions if c.startswith("How sure: "))
-    assert story.startswith("How sure: ±48%, the largest of these.")
-    assert "500 output tokens lie outside the measured 128, which makes it at least ±48%" in story
-    assert "leave-one-shape-out over 9 shapes" in story
-    assert "a latency error of ±" in story
+    assert story.startswith("How sure: ±48%, the largest of these errors of this answer against the truth:")
+    assert "at least ±48% because the workload's 500 output tokens lie outside the measured 128" in story
+    assert "the fitted model's own, ±5% (leave-one-shape-out over 9 shapes)" in story
+    # the latency part as an error of the answer, by the formula: max(x / X*_tighter − 1, 1 − x / X*_looser)
+    x = float(re.search(r"(\d+\.\d+) req/s per replica", headline).group(1))
+    spread, low, high = re.search(r"and ±(\d+)% from a latency error of ±\d+%, which puts the capacity at the SLO "
+                                  r"between ([\d.]+) and ([\d.]+) req/s", story).groups()  # fmt: skip
+    assert int(spread) == round(100 * max(x / float(low) - 1, 1 - x / float(high)))
+    assert int(spread) <= 48  # the largest of the parts is the one stated
     fitted = next(c for c in captions if c.startswith("Performance model fitted"))
     assert "±" not in fitted  # its error is in the story, not a fourth figure
     assert not any(c.startswith("modelled: ") or c.startswith("a latency error") for c in captions)  # said once

@@ -4,6 +4,7 @@ own p50 and p99 (log-normal), said in a note — never "no level meets the SLO" 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -183,3 +184,42 @@ def test_predicted_percentiles_are_ordered(
     values = [model.latency(Shape(input_tokens, 200), concurrency, metric, p) for p in ("p50", "p90", "p99")]
     assert values[0] <= values[1] <= values[2]
     assert values[2] == pytest.approx(max(values[0], values[0] * p90, values[0] * p99))
+
+
+def test_the_measured_answer_says_it_is_the_best_level_of_the_workloads_shape_not_of_the_profile():
+    """batch-summariser on gpt-oss-120b's H100 table: level 1 (1,000/1,000) serves 18.74 req/s, level 2 (8,192/1,024,
+    the workload's shape) 4.57. "Load level 2 of 3 is the highest-throughput level" read false beside level 1; the
+    sentence now names the shape it is the best of."""
+    from profiling.schema import load_profile
+    from scenario_io import load_catalogues, load_inputs
+    from tco.capacity.throughput_view import profile_view
+
+    root = Path(__file__).resolve().parents[3]
+    cats = load_catalogues()
+    inputs = load_inputs(root / "scenarios" / "batch-summariser.yaml", cats)
+    profile = load_profile(root / "profiling" / "reference" / "gpt-oss-120b-h100-trtllm.yaml")
+    cls = inputs.scenario.workload.request_classes[0]
+    view = profile_view(profile, inputs.scenario.slo, cls, cats.models.find("gpt-oss-120b"), cats.gpus.get("H100"))
+    assert view.capacity.level_index == 1
+    assert max(r.req_per_s for r in view.rows) == profile.levels[0].req_per_s > view.capacity.req_per_s
+    assert view.chosen.startswith("Load level 2 of 3 is the highest-throughput level measured at the workload's shape "
+                                  "(8,192 in / 1,024 out) that meets every bound")  # fmt: skip
+
+
+def test_a_rate_levels_model_figure_is_at_the_load_it_ran_at():
+    """MLPerf's DeepSeek-R1 Server level on 8 × B200 ran at a Poisson rate (no concurrency): the table's 'req/s, model'
+    took the model at no load given, its saturation (20.8 against the measured 13.8). At the load Little's law gives
+    (req/s × E2E p50), as the fit reads it, the model corrected toward its one level is that level."""
+    from profiling.schema import load_profile
+    from scenario_io import load_catalogues
+    from tco.capacity.throughput_view import profile_view
+
+    root = Path(__file__).resolve().parents[3]
+    cats = load_catalogues()
+    profile = load_profile(root / "profiling" / "reference" / "deepseek-r1-b200-trtllm-mlperf-v6.0-server.yaml")
+    (level,) = profile.levels
+    assert level.concurrency is None and level.request_rate is not None
+    cls = RequestClass(name="chat", share=1.0, input_tokens=2000, output_tokens=500)
+    view = profile_view(profile, Slo(), cls, cats.models.find(profile.meta.model), cats.gpus.get("B200"))
+    (row,) = view.rows
+    assert row.model_req_per_s == pytest.approx(level.req_per_s, rel=1e-9)
