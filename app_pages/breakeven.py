@@ -109,17 +109,24 @@ cols[2].metric(
     f"month {pair.discounted_payback_month}" if pair.discounted_payback_month else "never",
     help=horizon,
 )
-unreachable = pair.break_even_utilization is not None and pair.break_even_utilization > 1
+spec = next((o for o in analysis.scenario.options if o.id == hosted.id), None)
+planning = result.assumptions["capacity"]["planning_utilization"]
+# a fleet sized for the peak is at most planning ÷ peak-to-average busy on average; one scaled hour by hour, planning
+reachable = planning if getattr(spec, "autoscale", False) else planning / result.assumptions["peak_to_average"]
+needed = pair.break_even_utilization
 cols[3].metric(
     "Break-even utilisation",
-    f"{pair.break_even_utilization:.0%}" if pair.break_even_utilization is not None else "n/a",
-    delta="above full use" if unreachable else None,  # 176 %: the fleet cannot be that busy, so it never breaks even
+    f"{needed:.0%}" if needed is not None else "n/a",
+    delta=("above full use" if needed > 1 else "above reachable use") if needed and needed > reachable else None,
     delta_color="off",
     delta_arrow="off",
     help="Share of the fleet's SLO capacity in use at which the fleet costs what the API would for the tokens it "
-    "serves, the API's platform staff included (the break-even volumes' basis); above 100 %, no load makes "
-    "self-hosting as cheap",
-)
+    "serves, the API's platform staff included (the break-even volumes' basis). This fleet is at most "
+    f"{reachable:.0%} busy on average (planning utilisation {planning:.0%} at the peak"
+    + (", scaled hour by hour)" if getattr(spec, "autoscale", False) else
+       f", peak-to-average {result.assumptions['peak_to_average']:.3g})")
+    + "; above that, no volume makes self-hosting as cheap",
+)  # fmt: skip
 cols = st.columns(4)
 returns_help = f" Not shown: {pair.returns_note}." if pair.returns_note else ""
 cols[0].metric(

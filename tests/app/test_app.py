@@ -1279,3 +1279,21 @@ def test_a_pick_with_no_rival_fills_the_savings_slot_with_a_dash_and_says_why():
     assert labels[:3] == ["Pick", "Cost a month", "Saves (NPV)"], labels
     saves = next(m for m in at.metric if m.label == "Saves (NPV)")
     assert saves.value == "–" and "no next best" in saves.help
+
+
+def test_a_break_even_utilisation_the_fleet_cannot_reach_is_said_to_be(catalogues):
+    """glm5-h200 against gemini-3.1-pro breaks even at 59 % of its SLO capacity in use, and the page says gemini is
+    cheaper at every volume: a fleet sized for a 3× peak at 85 % is at most 0.85 / 3 = 28 % busy on average, so 59 %
+    is never reached. The figure now says so ('above reachable use'), with the bound in its help."""
+    at = open_app("breakeven")
+    at.selectbox(key="f.be.pair").set_value("glm5-h200 vs gemini-3.1-pro").run()
+    assert not at.exception
+    pair = next(b for b in engine(example(), catalogues).break_even if (b.self_hosted, b.api) == (
+        "glm5-h200", "gemini-3.1-pro"))  # fmt: skip
+    reachable = 0.85 / 3
+    assert reachable < pair.break_even_utilization <= 1
+    metric = next(m for m in at.metric if m.label == "Break-even utilisation")
+    assert metric.value == f"{pair.break_even_utilization:.0%}"
+    assert metric.proto.delta == "above reachable use"
+    assert f"at most {reachable:.0%} busy on average (planning utilisation 85% at the peak, peak-to-average 3)" in (
+        metric.help)  # fmt: skip
