@@ -156,10 +156,13 @@ if view.model is not None:
     which = ("its one level" if total == 1 else f"all {used} levels") if used == total else f"{used} of {total} levels"
     shapes = f"{len(fitted.shapes)} shape{'s' if len(fitted.shapes) != 1 else ''}"
     error = "" if view.error_story else f": expected error ±{(fitted.expected_error or 0):.0%} ({fitted.error_basis})"
-    st.caption(
-        f"Performance model fitted to {which} ({shapes}){error}. Lines are its prediction at the workload's shape; "
-        "markers are the measured levels at their own shapes."
+    drawn = (
+        "Lines are its prediction at the workload's shape; markers are the measured levels at their own shapes."
+        if fitted.interactive
+        else "The profile has no latency metrics (offline figures), so the charts have nothing to draw; its levels "
+        "are in the table below."
     )
+    st.caption(f"Performance model fitted to {which} ({shapes}){error}. {drawn}")
 if view.memory_text:
     st.caption(f"Memory fit: {view.memory_text}")
 bounds = {f"{metric.removesuffix('_s').upper()} {pct}": bound for metric, pct, bound in analysis.scenario.slo.bounds()}

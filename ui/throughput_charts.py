@@ -34,10 +34,7 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
                                    name=f"{label} {pct} model", legendrank=200 + 10 * k + m,
                                    line={"color": colour, "dash": "solid" if pct == "p99" else "dot"})  # fmt: skip
     if not figure.data:
-        figure.add_annotation(text="No latency data in this profile", showarrow=False, x=0.5, y=0.5, xref="paper",
-                              yref="paper", font={"size": 16})  # fmt: skip
-        figure.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False}, **LAYOUT)
-        return figure
+        return _no_data(figure, title, "No latency data in this profile")
     slo_lines(figure, bounds)
     if view.capacity.req_per_s is not None:
         picked = "capacity at the SLO" if view.capacity.level_index is not None else "predicted knee"
@@ -85,11 +82,20 @@ def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
                               bgcolor="rgba(255,255,255,0.85)")  # fmt: skip  # the label reads over markers
 
 
+def _no_data(figure: go.Figure, title: str, text: str) -> go.Figure:
+    """`figure` with no axes and `text` in its middle: a chart with nothing to draw says so."""
+    figure.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 16})
+    figure.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False}, **LAYOUT)
+    return figure
+
+
 def pareto(view: ProfileView, title: str) -> go.Figure:
     """Output tokens/s per GPU against tokens/s per user, one marker per load level (meets or misses the SLO),
     the roofline's ceiling dotted."""
     rows = [r for r in view.rows if r.tokens_per_s_per_user and r.output_tokens_per_s_per_gpu]
     figure = go.Figure()
+    if not rows:  # offline figures: no ITL, so no speed per user to plot against
+        return _no_data(figure, title, "No per-user speed (ITL) in this profile")
     for meets, name, symbol in ((True, "meets the SLO", "circle"), (False, "misses the SLO", "x")):
         chosen = [r for r in rows if r.meets_slo == meets]
         figure.add_scatter(

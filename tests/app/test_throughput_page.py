@@ -14,6 +14,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from profiling.schema import load_profile
+from tco.records.scenario import RequestClass, Slo
 from tests.app.test_app import PAGES, assert_no_failure, open_app, table_with
 from tests.conftest import ROOT, level, simple_profile
 from ui.slo_form import read_bounds, refusal
@@ -265,3 +266,23 @@ def test_a_modelled_knee_states_one_expected_error_and_says_what_it_is_made_of()
     assert f"Measured at about {mean:,.0f} tokens" in warning
     assert "tokens a request, 3.3× more than the workload's main class (2,000 in / 500 out)" in warning
     assert "predicted from other shapes" in warning
+
+
+def test_an_offline_profile_says_its_charts_have_nothing_to_draw_and_both_charts_say_why():
+    """gpt-oss-120b's TensorRT-LLM table on 4 × H100 holds offline figures (no latency). The caption said "Lines are
+    its prediction … markers are the measured levels" over a chart saying "No latency data" and an empty one."""
+    from tco.capacity.throughput_view import profile_view
+    from ui import throughput_charts
+
+    at = open_app("throughput")
+    box = at.selectbox(key="tp.profile")
+    box.set_value(next(o for o in box.options if o.startswith("gpt-oss-120b-h100-trtllm"))).run()
+    assert not at.exception
+    fitted = next(c.value for c in at.caption if c.value.startswith("Performance model fitted"))
+    assert "Lines are its prediction" not in fitted and "the charts have nothing to draw" in fitted
+    profile = load_profile(ROOT / "profiling" / "reference" / "gpt-oss-120b-h100-trtllm.yaml")
+    assert not any(lv.itl_s.p50 for lv in profile.levels)  # offline: nothing per user to plot
+    view = profile_view(profile, Slo(), RequestClass(name="c", share=1, input_tokens=2000, output_tokens=500),
+                        None, None)  # fmt: skip
+    figure = throughput_charts.pareto(view, "Throughput per GPU vs speed per user")
+    assert not figure.data and figure.layout.annotations[0].text == "No per-user speed (ITL) in this profile"
