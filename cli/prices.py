@@ -3,8 +3,8 @@
 `prices list` dates the price data by what the data itself records. genai-prices' data (bundled or fetched)
 carries no snapshot date: no field in its providers, models or package metadata says when it was compiled. What it
 does record is the day each dated price starts (`StartDateConstraint.start_date`, price history and scheduled
-changes), so each row shows the day its price in force started, and the header the newest such day (and any
-scheduled after today); a copy fetched by `prices update` is dated by its fetch (in the catalogue's version).
+changes), so each row shows the day its price in force started, and the header the latest change in force (and any
+it schedules after today); a copy fetched by `prices update` is dated by its fetch (in the catalogue's version).
 """
 
 from __future__ import annotations

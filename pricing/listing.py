@@ -69,17 +69,18 @@ def price_since(model: gp_types.ModelInfo, today: dt.date) -> dt.date | None:
 
 
 def data_date_text(catalog: PriceCatalog, today: dt.date) -> str:
-    """What the price data says about its own date, e.g. 'no snapshot date recorded in the data; its newest dated
-    price starts 2026-12-01 (scheduled after today: 2027-01-01)'. A fetched copy's date is its download, already in
-    the catalogue's version ('genai-prices data fetched 2026-11-29T10:00Z')."""
+    """What the price data says about its own date, e.g. 'the data records no snapshot date; its latest price change
+    took effect on 2026-12-01, and it schedules changes for 2027-01-01'. A fetched copy's date is its download,
+    already in the catalogue's version ('genai-prices data fetched 2026-11-29T10:00Z')."""
     days = sorted({d for p in catalog.providers for m in p.models for d in start_dates(m)})
     past = [d for d in days if d <= today]
     later = [d for d in days if d > today]
-    parts = [] if catalog.snapshot.from_auto_update else ["no snapshot date recorded in the data"]
-    parts.append(f"its newest dated price starts {past[-1]}" if past else "no price in it is dated")
+    parts = [] if catalog.snapshot.from_auto_update else ["the data records no snapshot date"]
+    changed = f"its latest price change took effect on {past[-1]}" if past else "no price in it is dated"
     if later:
-        parts[-1] += f" (scheduled after today: {', '.join(str(d) for d in later[:3])}{' …' if len(later) > 3 else ''})"
-    return "; ".join(parts)
+        changed += f", and it schedules changes for {', '.join(str(d) for d in later[:3])}"
+        changed += " …" if len(later) > 3 else ""
+    return "; ".join([*parts, changed])
 
 
 def gpu_offer_rows(sheet: GpuSheet) -> list[dict[str, Any]]:

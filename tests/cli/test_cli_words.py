@@ -99,14 +99,14 @@ def test_prices_list_dates_rows_by_the_price_data(monkeypatch, tmp_path, capsys)
     catalog = load_price_catalog()
     on = dt.date(2026, 12, 2)
     text = data_date_text(catalog, on)
-    assert text.startswith("no snapshot date recorded in the data; its newest dated price starts 2026-12-01")
-    assert "scheduled after today: 2027-01-01" in text
+    assert text.startswith("the data records no snapshot date; its latest price change took effect on 2026-12-01")
+    assert text.endswith(", and it schedules changes for 2027-01-01")
     zai = next(p for p in catalog.providers if p.id == "zai")
     flash = next(m for m in zai.models if m.id == "GLM-5.3-Flash")
     assert price_since(flash, on) == dt.date(2026, 9, 10) and price_since(flash, dt.date(2026, 1, 1)) is None
     assert main(["prices", "list", "--provider", "zai", "--search", "glm-5.3-flash"]) == 0
     out = capsys.readouterr().out
-    assert "no snapshot date recorded in the data" in out.split("\n")[0]
+    assert "the data records no snapshot date" in out.split("\n")[0]
     assert "zai\tGLM-5.3-Flash\t0.15 / 0.03 / 0.5\t[genai-prices 0.2.3 (bundled), price since 2026-09-10]" in out
     assert f"as of {dt.date.today()}" not in out
 
