@@ -78,7 +78,7 @@ def render(result: ScenarioResult) -> None:
                         for k, v in parts.items()
                     ]
                 ),
-                {"USD": st.column_config.NumberColumn("USD", format="dollar")},
+                {"USD": st.column_config.NumberColumn("USD", format="dollar", step=1.0)},  # whole dollars
                 budget_px=table_fit.EXPANDER_PX,
             )
             st.caption(

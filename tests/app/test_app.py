@@ -1297,3 +1297,12 @@ def test_a_break_even_utilisation_the_fleet_cannot_reach_is_said_to_be(catalogue
     assert metric.proto.delta == "above reachable use"
     assert f"at most {reachable:.0%} busy on average (planning utilisation 85% at the peak, peak-to-average 3)" in (
         metric.help)  # fmt: skip
+
+
+def test_a_distillation_projects_parts_are_whole_dollars():
+    """distil-a-student's parts table showed "$3,950.00": its USD column steps by whole dollars (no cents)."""
+    at = open_app("compare", s=codec.to_url_token(example("distil-a-student")))
+    assert not at.exception
+    parts = next(df for df in at.dataframe if "part" in df.value.columns)
+    assert json.loads(parts.proto.columns)["USD"]["type_config"] == {"type": "number", "format": "dollar", "step": 1.0}
+    assert parts.value["USD"].max() >= 1000  # the amount that showed cents
