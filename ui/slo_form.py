@@ -74,8 +74,9 @@ def render(data: dict[str, Any]) -> None:
     if refused:
         st.error(refusal(refused, data["slo"]), icon=":material/error:")
     st.caption(
-        "Seconds; blank = no bound. TTFT to the first token, ITL per output token, E2E per request. "
-        "A level must meet every bound with no failed requests; bounds a profile cannot show rule its levels out."
+        'Seconds; an empty cell (it reads "no bound") bounds nothing. TTFT to the first token, ITL per output '
+        "token, E2E per request. A level must meet every bound with no failed requests; bounds a profile cannot "
+        "show rule its levels out."
     )
 
 
