@@ -35,6 +35,10 @@ def tornado(bars: Tornado) -> go.Figure:
     ordered = list(reversed(bars.bars))
     labels = [b.input for b in ordered]
     texts = [tornado_texts(b, bars.base_savings_usd) for b in ordered]
+    # an input that moves nothing has no bar to carry its label (plotly draws no text on a zero-length bar)
+    still = [abs(b.savings_at_low_usd - bars.base_savings_usd) < 0.5 and abs(b.savings_at_high_usd -
+             bars.base_savings_usd) < 0.5 for b in ordered]  # fmt: skip
+    texts = [("no effect: " + t[0], "") if quiet else t for t, quiet in zip(texts, still, strict=True)]
     ends = [bars.base_savings_usd, 0.0, *(v for b in ordered for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
     x_range = room_for_texts(bars, texts)
     usd_per_px = (x_range[1] - x_range[0]) / TORNADO_PLOT_PX
@@ -50,7 +54,7 @@ def tornado(bars: Tornado) -> go.Figure:
             legendrank=index + 1,
             width=width,
             marker_color=colour,
-            text=[t[index] for t in texts],
+            text=["" if quiet else t[index] for t, quiet in zip(texts, still, strict=True)],
             textposition=[
                 "inside" if crosses_zero(end, bars.base_savings_usd, t[index], usd_per_px) else "outside"
                 for end, t in zip((getattr(b, f"savings_at_{side}_usd") for b in ordered), texts, strict=True)
@@ -61,6 +65,10 @@ def tornado(bars: Tornado) -> go.Figure:
             hovertemplate="%{y}: %{customdata[0]:.4g} %{customdata[1]}<br>NPV of savings %{customdata[2]:$,.0f}"
             "<extra>input " + side + "</extra>",
         )
+    for b, t, quiet in zip(ordered, texts, still, strict=True):
+        if quiet:
+            figure.add_annotation(x=bars.base_savings_usd, y=b.input, text=t[0], showarrow=False, xanchor="left",
+                                  xshift=4, font={"size": 12})  # fmt: skip
     figure.add_vline(x=0, line={"color": "black"}, layer="below")  # under the bars and their labels
     figure.update_layout(
         barmode="overlay",

@@ -127,7 +127,7 @@ def tornado(
          "peak / average", "times"),
         ("Monthly growth", "monthly_growth", *_growth_ends(w.monthly_growth, r), "per month", "rate1"),
         ("API price decline per year", "api_decline_annual", fin.api_price_decline_annual - r.api_decline,
-         fin.api_price_decline_annual + r.api_decline, "per year", "rate0"),
+         fin.api_price_decline_annual + r.api_decline, "per year", "decline"),
         ("Staff and platform cost", "staff", 1 - r.staff, 1 + r.staff, "x base", "pct"),
         ("Planning utilisation", "planning_utilization", scenario.capacity.planning_utilization - r.planning,
          scenario.capacity.planning_utilization + r.planning, "share of SLO throughput", "share"),
@@ -137,9 +137,10 @@ def tornado(
     if any(m.implementation_usd or m.recurring_usd for m in pair):
         swings.append(("One-time costs (implementation, distillation)", "one_time", 1 - r.one_time,
                        1 + r.one_time, "x base", "pct"))  # fmt: skip
-    # the ends as a reader writes them: "+20%" of a base, a peak "3.6×", a utilisation "75%", a growth "+3.0%"
+    # the ends as a reader writes them: "+20%" of a base, a peak "3.6×", a utilisation "75%", a growth "+3.0%", API
+    # prices that "fall 20%/yr" or "rise 20%/yr" (a decline of −20 % read as a change)
     labels = {"pct": _pct, "times": "{:.3g}×".format, "share": "{:.0%}".format,
-              "rate1": lambda x: signed(f"{x:+.1%}"), "rate0": lambda x: signed(f"{x:.0%}")}  # fmt: skip
+              "rate1": lambda x: signed(f"{x:+.1%}"), "decline": _decline}  # fmt: skip
     # ends to 12 decimals (0.1, not 0.09999999999999998, in the JSON), and the bars computed at exactly those values
     swings = [(name, field, round(low, 12), round(high, 12), unit, fmt) for name, field, low, high, unit, fmt in swings]
     bars = [
@@ -157,6 +158,17 @@ def tornado(
     ]
     bars.sort(key=lambda b: b.swing_usd, reverse=True)
     return Tornado(self_hosted.id, api.id, savings_npv_usd(scenario, pair), bars)
+
+
+def _decline(rate: float) -> str:
+    """A yearly API price decline as the change it is: 'falls 20%/yr', 'rises 20%/yr' (a negative decline), 'flat'.
+
+    >>> _decline(0.2), _decline(-0.2), _decline(0.0)
+    ('falls 20%/yr', 'rises 20%/yr', 'flat')
+    """
+    if round(rate, 2) == 0:
+        return "flat"
+    return f"{'falls' if rate > 0 else 'rises'} {abs(rate):.0%}/yr"
 
 
 def _growth_ends(base: float, r: Ranges) -> tuple[float, float]:

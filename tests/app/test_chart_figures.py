@@ -260,3 +260,14 @@ def test_every_crossing_of_the_pair_is_drawn_and_named_as_the_sentence_names_it(
     for trace in drawn:
         volume = trace.name.removeprefix("from ").split(":")[0]
         assert volume in sentence, (volume, sentence)
+
+
+def test_an_input_that_moves_nothing_says_no_effect_beside_the_base():
+    """batch-summariser's peak-to-average row had no bar and no label: plotly draws no text on a zero-length bar.
+    The row now carries 'no effect: low … · high …' as an annotation at the base, and no bar text."""
+    quiet = TornadoBar("Peak-to-average", "2.4×", "3.6×", -1e6, -1e6, 2.4, 3.6)
+    figure = charts.tornado(Tornado("h", "a", -1e6, [_bar(-1.5e6, -0.5e6), quiet]))
+    (note,) = [a for a in figure.layout.annotations if a.text.startswith("no effect")]
+    assert (note.text, note.x, note.y) == ("no effect: low 2.4× · high 3.6×", -1e6, "Peak-to-average")
+    for trace in figure.data:
+        assert dict(zip(trace.y, trace.text, strict=True))["Peak-to-average"] == ""

@@ -291,7 +291,10 @@ def test_the_workbook_tornado_ranges_are_numbers():
             assert isinstance(cell.value, int | float), (bar.input, cell.value)  # not the text "-20%"
             assert cell.number_format in formats
             label = getattr(bar, f"{end}_label")
-            if label.endswith("%"):  # the label, read here: "−20%" is -0.2, "+1.0%" is 0.01, "70%" is 0.7
+            if label.endswith("%/yr") or label == "flat":  # a decline read as a change: "falls 10%/yr" is 0.10
+                rate = 0.0 if label == "flat" else float(label.split()[1].rstrip("%/yr")) / 100
+                assert cell.value == pytest.approx(-rate if label.startswith("rises") else rate, abs=5e-3), label
+            elif label.endswith("%"):  # the label, read here: "−20%" is -0.2, "+1.0%" is 0.01, "70%" is 0.7
                 number = float(label.rstrip("%").replace("\u2212", "-"))  # the label's minus is U+2212
                 assert cell.value == pytest.approx(number / 100, abs=5e-3), (bar.input, label)
                 assert cell.number_format in ("+0.0%;-0.0%;0.0%", "0.0%")
