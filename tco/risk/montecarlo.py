@@ -181,8 +181,9 @@ def throughput_range_words(option: str, method: str, expected_error: float | Non
     Worked example: modelled ±48 %: σ = ln 1.48 / 1.2816 = 0.3059; ±2 σ: e^−0.6118 = 0.542, e^0.6118 = 1.844.
 
     >>> print(throughput_range_words("glm5-h200", "modelled", 0.48, 0.12))  # doctest: +NORMALIZE_WHITESPACE
-    Throughput of glm5-h200: its expected error ±48% (modelled) is the 80 % range of the draws (× 0.676 to × 1.48);
-    the tornado's ends, 2 standard deviations out, are × 0.542 and × 1.84 (−46% / +84%).
+    Throughput of glm5-h200: its expected error ±48% (modelled) is drawn as the same factor either way, ÷ 1.48 to
+    × 1.48: the 80 % range of the draws (× 0.676 to × 1.48); the tornado's ends, 2 standard deviations out, are
+    × 0.542 and × 1.84 (−46% / +84%).
     >>> print(throughput_range_words("own", "measured", 0.05, 0.12))  # doctest: +NORMALIZE_WHITESPACE
     Throughput of own: the draws' 80 % range is × 0.857 to × 1.17, the floor for measured figures (wider than its
     stated ±5%); the tornado's ends, 2 standard deviations out, are × 0.787 and × 1.27 (−21% / +27%).
@@ -191,7 +192,9 @@ def throughput_range_words(option: str, method: str, expected_error: float | Non
     low, high = math.exp(-2 * sd), math.exp(2 * sd)
     span = f"× {math.exp(-Z_90 * sd):.3g} to × {math.exp(Z_90 * sd):.3g}"
     if expected_error and math.isclose(sd, math.log1p(expected_error) / Z_90):
-        drawn = f"its expected error ±{expected_error:.0%} ({method}) is the 80 % range of the draws ({span})"
+        factor = f"{1 + expected_error:.3g}"
+        drawn = (f"its expected error ±{expected_error:.0%} ({method}) is drawn as the same factor either way, "
+                 f"÷ {factor} to × {factor}: the 80 % range of the draws ({span})")  # fmt: skip
     else:
         wider = f" (wider than its stated ±{expected_error:.0%})" if expected_error else ""
         drawn = f"the draws' 80 % range is {span}, the floor for {method} figures{wider}"
