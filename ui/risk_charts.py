@@ -60,6 +60,7 @@ def tornado(bars: Tornado) -> go.Figure:
                 for end, t in zip((getattr(b, f"savings_at_{side}_usd") for b in ordered), texts, strict=True)
             ],
             insidetextanchor="end",
+            constraintext="none",  # inside the thin low bar plotly would shrink a label to a few pixels
             cliponaxis=False,
             customdata=[[getattr(b, side), b.unit, getattr(b, f"savings_at_{side}_usd")] for b in ordered],
             hovertemplate="%{y}: %{customdata[0]:.4g} %{customdata[1]}<br>NPV of savings %{customdata[2]:$,.0f}"
