@@ -15,9 +15,9 @@ from tco.capacity.at_slo import (
     beyond_measured,
     capacity_at_slo,
     estimated_capacity,
+    extrapolation_floor,
     level_checks,
     modelled_error,
-    outside_measured,
     workload_shape,
 )
 from tco.capacity.fitting import fit_profile
@@ -32,7 +32,7 @@ from tco.capacity.roofline import (
     gpu_ceiling,
 )
 from tco.capacity.shapes import Shape, group_levels, level_shape
-from tco.capacity.slo_search import search_with_error
+from tco.capacity.slo_search import SloSearch, search_with_error
 from tco.capacity.speculative import speculating, tokens_per_step
 from tco.capacity.throughput_fit import profile_points
 from tco.records.scenario import RequestClass, Slo
@@ -97,16 +97,18 @@ class ProfileView:
     keeps every note in `capacity.notes`)."""
 
 
-def error_story(model: PerfModel, shape: Shape, slo: Slo, c_max: float | None, stated: float | None) -> str:
+def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float | None) -> str:
     """The expected error of a modelled X* told as the largest of its parts, each as an error of the answer against
     the truth, |answer / truth − 1| (`tco.capacity.slo_search`): the fitted model's own, the floor for a shape beyond
-    the measured lengths (`tco.capacity.at_slo.modelled_error`), and what the latency error makes of the knee.
+    the measured lengths (`tco.capacity.at_slo.extrapolation_floor`), and what the latency error makes of the knee
+    (`search`, the search for X* at the bounds moved by the model's latency error).
 
     >>> shapes = (Shape(1000, 100), Shape(4000, 100))
     >>> m = PerfModel((1e-4, 1e-3, 0.0, 0.01), ttft_coefficients=(0.05, 1e-4, 0.0, 0.0), max_concurrency=64,
     ...               shapes=shapes, expected_error=0.05, latency_error=0.1,
     ...               error_basis="leave-one-shape-out over 2 shapes")
-    >>> print(error_story(m, Shape(2000, 400), Slo(itl_p50_s=0.02), 64, 0.48))  # doctest: +NORMALIZE_WHITESPACE
+    >>> search = search_with_error(m, Shape(2000, 400), Slo(itl_p50_s=0.02), 64, 0.1)
+    >>> print(error_story(m, Shape(2000, 400), search, 0.48))  # doctest: +NORMALIZE_WHITESPACE
     How sure: ±48%, the largest of these errors of this answer against the truth: the fitted model's own, ±5%
     (leave-one-shape-out over 2 shapes); at least ±48% because the workload's 400 output tokens lie outside the
     measured 100 (it grows with the distance); and ±11% from a latency error of ±10%, which puts the capacity at
@@ -120,11 +122,9 @@ def error_story(model: PerfModel, shape: Shape, slo: Slo, c_max: float | None, s
     parts = []
     if model.expected_error is not None:
         parts.append(f"the fitted model's own, ±{model.expected_error:.0%} ({model.error_basis})")
-    if outside_measured(model, shape):
-        floor = modelled_error(model, shape)[0] or 0.0
+    if floor := extrapolation_floor(model, shape):
         parts.append(f"at least ±{floor:.0%} because the workload's {_beyond(model, shape)} (it grows with the "
                      "distance)")  # fmt: skip
-    search = search_with_error(model, shape, slo, c_max, model.latency_error)
     spread, latency = search.spread(), f"a latency error of ±{search.latency_error:.0%}"
     if spread is not None and search.latency_error:
         if search.found is None and search.looser is not None:
@@ -261,8 +261,8 @@ def profile_view(
     if modelled and model is not None and model.interactive:
         shape = workload_shape(cls, True)
         c_max = min(model.max_concurrency, c_cap) if model.max_concurrency and c_cap else model.max_concurrency
-        story = error_story(model, shape, slo, c_max, capacity.expected_error)
-        search = search_with_error(model, shape, slo, c_max, model.latency_error)
+        search = search_with_error(model, shape, slo, c_max, model.latency_error)  # as capacity_at_slo's
+        story = error_story(model, shape, search, capacity.expected_error)
         told = {search.error_note(modelled_error(model, shape)[0])}  # the range, now in the story
         notes = tuple(n for n in capacity.notes if n not in told and not n.startswith("modelled: "))
     roofline = None
