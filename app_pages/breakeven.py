@@ -5,6 +5,7 @@ import streamlit as st
 
 from tco.decision.mix_verdict import uncounted_note
 from tco.decision.verdict import decide, why_not
+from tco.finance import reachable_utilization
 from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
 from tco.records.amounts import usd
@@ -109,10 +110,9 @@ cols[2].metric(
     f"month {pair.discounted_payback_month}" if pair.discounted_payback_month else "never",
     help=horizon,
 )
-spec = next((o for o in analysis.scenario.options if o.id == hosted.id), None)
+scaled = getattr(next((o for o in analysis.scenario.options if o.id == hosted.id), None), "autoscale", False)
 planning = result.assumptions["capacity"]["planning_utilization"]
-# a fleet sized for the peak is at most planning ÷ peak-to-average busy on average; one scaled hour by hour, planning
-reachable = planning if getattr(spec, "autoscale", False) else planning / result.assumptions["peak_to_average"]
+reachable = reachable_utilization(planning, result.assumptions["peak_to_average"], scaled)
 needed = pair.break_even_utilization
 cols[3].metric(
     "Break-even utilisation",
@@ -123,7 +123,7 @@ cols[3].metric(
     help="Share of the fleet's SLO capacity in use at which the fleet costs what the API would for the tokens it "
     "serves, the API's platform staff included (the break-even volumes' basis). This fleet is at most "
     f"{reachable:.0%} busy on average (planning utilisation {planning:.0%} at the peak"
-    + (", scaled hour by hour)" if getattr(spec, "autoscale", False) else
+    + (", scaled hour by hour)" if scaled else
        f", peak-to-average {result.assumptions['peak_to_average']:.3g})")
     + "; above that, no volume makes self-hosting as cheap",
 )  # fmt: skip

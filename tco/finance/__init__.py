@@ -12,6 +12,7 @@ from tco.finance.breakeven import (
     costs_at_volume,
     crossings,
     horizon_crossings,
+    reachable_utilization,
 )
 from tco.finance.commitments import committed_units, tranches
 from tco.finance.discounting import (
@@ -56,6 +57,7 @@ __all__ = [
     "npv_reference",
     "payback_month",
     "project",
+    "reachable_utilization",
     "requests_series",
     "roi",
     "tranches",

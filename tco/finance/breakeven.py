@@ -291,6 +291,17 @@ def cost_curves(scenario: Scenario, models: list[OptionModel], points: int = 300
     return grid, costs_at_volume([_first_month_prices(m) for m in models], grid, setting)
 
 
+def reachable_utilization(planning_utilization: float, peak_to_average: float, autoscale: bool = False) -> float:
+    """The most a fleet can be busy on average: sized so its peak hour runs at `planning_utilization`, its mean load
+    is the peak's 1 / `peak_to_average`; a fleet scaled hour by hour runs every hour at the planning share. A
+    break-even utilisation above it is never reached (whole replicas and spares only lower it further).
+
+    >>> round(reachable_utilization(0.85, 3.0), 4), reachable_utilization(0.85, 3.0, autoscale=True)
+    (0.2833, 0.85)
+    """
+    return planning_utilization if autoscale else planning_utilization / peak_to_average
+
+
 def break_even_utilization(
     fleet_usd_per_month: float,
     billed_replicas: float,

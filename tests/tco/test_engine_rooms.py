@@ -134,6 +134,7 @@ PUBLIC = {
         "npv_reference",
         "payback_month",
         "project",
+        "reachable_utilization",
         "requests_series",
         "roi",
         "tranches",
