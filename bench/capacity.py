@@ -16,7 +16,10 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   req/s and below the next failing level's (5 % slack for measurement noise). The error is the distance to
   the bracket relative to its nearest edge; "no load meets the SLO" where a level passes is an error of 100 %.
   The row also says how often the expected error `capacity_at_slo` states for that answer covers it, and that
-  stated error's median (an error stated wide enough covers everything: the width is the price).
+  stated error's median (an error stated wide enough covers everything: the width is the price). A line under it
+  splits the decisions by margin, how far the bound lies from the two levels' measured latencies (√(high / low) − 1):
+  where a latency barely moves with the load (a TTFT p50 of 0.108 s at c = 8 and 0.115 s at c = 16, a 3 % margin),
+  any latency error of a few per cent crosses the bound, and those decisions are near a coin toss.
 - **latency at concurrency 16**: TTFT and ITL p50 and p99 predicted at the removed shape's c = 16 level.
 - **no profile**: the roofline (`tco.capacity.roofline`) calibrated on the *other* interactive sweeps (leave one
   configuration out: `tco.capacity.calibration`) at each level's shape and concurrency, for profiles whose model
@@ -60,7 +63,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
+import math
 import statistics
 import sys
 from collections.abc import Iterator
@@ -211,7 +216,7 @@ def profile_cases(
                     if measured and predicted:
                         yield Case("latency p50/p99 at c = 16", name, f"{what} {metric} {pct}",
                                    abs(predicted / measured - 1))  # fmt: skip
-        for slo, lower, upper in slo_cases(levels):
+        for slo, lower, upper, margin in slo_cases(levels):
             cls = request_class(group.shape)
             bound = ", ".join(f"{m.removesuffix('_s')} {p} ≤ {b:.3g} s" for m, p, b in slo.bounds())
             what = f"{group.shape.label()} {bound}: bracket {lower:.3g}–{upper:.3g} req/s"
@@ -219,7 +224,7 @@ def profile_cases(
             err = bracket_error(cap.req_per_s, lower, upper)
             shown = "none" if cap.req_per_s is None else f"{cap.req_per_s:.3g}"
             yield Case("SLO decision inside the bracket", name, f"{what}; predicted {shown}", err, cap.expected_error,
-                       right=err == 0)  # fmt: skip
+                       right=err == 0, margin=margin)  # fmt: skip
             if roof is not None:
                 est = estimated_capacity(roof, slo, cls, False, "no roofline")
                 err = bracket_error(est.req_per_s, lower, upper)
@@ -258,12 +263,29 @@ def summarise(cases: list[Case], title: str = "") -> None:
         right = [c.right for c in group if c.right is not None]
         share = f"{sum(right) / len(right):6.0%}" if right else "      "
         print(f"{kind:<34} {len(group):>5}  {statistics.median(errors):7.1%}  {max(errors):8.1%}  {share}  {target}")
+        if kind == "SLO decision inside the bracket":
+            print(f"  {'by margin (bound to the levels it splits)':<34}  {margins(group)}")
     own_row = ("no profile, X* at an SLO", "SLO decision inside the bracket", "transferred, X* at an SLO")  # own rows
     stated = [c for c in cases if c.stated is not None and c.kind not in own_row]
     if stated:
         covered = sum(c.error <= c.stated for c in stated)
         print(f"{'expected_error covers the error':<34} {len(stated):>5}  {covered / len(stated):7.0%} of cases"
               f"{'':>17}target ≥ 80 %")  # fmt: skip
+
+
+MARGINS = (0.1, 0.2)
+
+
+def margins(group: list[Case]) -> str:
+    """SLO decisions right, by how far the bound lies from the measured latencies of the two levels it splits: a
+    bound a few per cent from both is crossed by any latency error, so those decisions are near a coin toss."""
+    edges = (0.0, *MARGINS, math.inf)
+    parts = []
+    for low, high in itertools.pairwise(edges):
+        cases = [c for c in group if c.margin is not None and low <= c.margin < high]
+        label = f"< {high:.0%}" if low == 0 else f"≥ {low:.0%}" if high == math.inf else f"{low:.0%}–{high:.0%}"
+        parts.append(f"{label}: {sum(bool(c.right) for c in cases)} of {len(cases)} right")
+    return "; ".join(parts)
 
 
 def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:

@@ -37,6 +37,8 @@ class Case:
     error: float
     stated: float | None = None
     right: bool | None = None
+    margin: float | None = None
+    """SLO cases: how far the bound lies from the measured latencies of the two levels it splits (`slo_cases`)."""
 
 
 def without(profile: Profile, indices: tuple[int, ...]) -> Profile:
@@ -47,8 +49,10 @@ def request_class(shape: Shape) -> RequestClass:
     return RequestClass(name="held-out", share=1.0, input_tokens=shape.input_tokens, output_tokens=shape.output_tokens)
 
 
-def slo_cases(levels: list[Level]) -> Iterator[tuple[Slo, float, float]]:
-    """(SLO, lower, upper): bounds set mid-grid, and the req/s bracket the measured levels allow."""
+def slo_cases(levels: list[Level]) -> Iterator[tuple[Slo, float, float, float]]:
+    """(SLO, lower, upper, margin): bounds set mid-grid, the req/s bracket the measured levels allow, and how far the
+    bound lies from the two levels' measured latencies, √(high / low) − 1 (a latency nearly flat in the load leaves a
+    margin of a few per cent, which any latency error crosses)."""
     levels = sorted((lv for lv in levels if lv.concurrency), key=lambda lv: lv.concurrency or 0)
     if len(levels) < 3:
         return
@@ -63,7 +67,7 @@ def slo_cases(levels: list[Level]) -> Iterator[tuple[Slo, float, float]]:
         failing = [lv.req_per_s for lv in levels if (v := lv.latency(metric, pct)) is not None and v > bound]
         above = [x for x in failing if x > lower]
         upper = min(above) if above else lower * (1 + SLACK)
-        yield Slo(**{f"{metric.removesuffix('_s')}_{pct}_s": bound}), lower, upper
+        yield Slo(**{f"{metric.removesuffix('_s')}_{pct}_s": bound}), lower, upper, math.sqrt(high / low) - 1
 
 
 def bracket_error(x: float | None, lower: float, upper: float) -> float:
@@ -148,7 +152,7 @@ def transfer_cases(configs: list[ReferenceProfile]) -> Iterator[Case]:
             yield Case("transferred, req/s", target.name, what, error, moved.model.expected_error)
         for group in group_levels(target.profile.levels, meta.cached_input_share):
             levels = [target.profile.levels[i] for i in group.indices if not inconsistency(target.profile.levels[i])]
-            for slo, lower, upper in slo_cases(levels):
+            for slo, lower, upper, _ in slo_cases(levels):
                 moved = transferred_model(target.card, target.gpu, meta.gpu_count, meta.precision or "fp8",
                                           group.shape, others, None, True, **served)  # fmt: skip
                 if moved is None:
