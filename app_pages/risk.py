@@ -3,12 +3,12 @@
 import streamlit as st
 
 from tco.decision.mix_verdict import uncounted_note
-from tco.decision.verdict import decide, why_not
+from tco.decision.verdict import why_not
 from tco.records.amounts import usd
 from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
+from tco.risk import risk_pair
 from tco.risk.montecarlo import throughput_range_words
-from tco.risk.report import headline_pair
 from ui import charts, forms, state
 
 data = state.data()
@@ -116,15 +116,11 @@ if analysis is None:
 result = analysis.result
 hosted_ids = [o.id for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None]
 api_ids = [o.id for o in result.options if o.kind == "api"]
-compared = decide(result, state.chosen_pair()).pair  # the pair on Compare, when it is self-hosted against an API
+compared = state.compared_ids(result)  # the pair on Compare, when it is self-hosted against an API
 report = None
 if hosted_ids and api_ids:
     # default: the pair compared on Compare when it is self-hosted against an API, else the best of each
-    default_hosted = compared.self_hosted if compared and compared.self_hosted in hosted_ids else None
-    default_api = compared.api if compared and default_hosted else None
-    headline = headline_pair(result)
-    default_hosted = default_hosted or (headline[0].id if headline else hosted_ids[0])
-    default_api = default_api or (headline[1].id if headline else api_ids[0])
+    default_hosted, default_api = risk_pair(result, compared) or (hosted_ids[0], api_ids[0])
     left, right = st.columns(2)
     hosted = left.selectbox(
         "Self-hosted option",

@@ -27,14 +27,13 @@ from reports.exports import file_stem
 from reports.mix import mix_lines
 from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
-from tco.decision.verdict import verdict
+from tco.decision.verdict import decide, verdict
 from tco.records.amounts import MINUS
 from tco.records.benchmarks import benchmark_name
-from ui import tables
+from ui import state, tables
 from ui.forms import Download, download
 from ui.report_charts import charts_html, report_charts, sheets
 from ui.report_text import assumption_table
-from ui.state import Analysis
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PDF_TIMEOUT_S = 90
@@ -81,7 +80,7 @@ def _cell_class(value: object) -> str:
     return " class='n'" if _FIGURE.match(str(value)) else ""
 
 
-def scenario_line(analysis: Analysis, today: dt.date) -> str:
+def scenario_line(analysis: state.Analysis, today: dt.date) -> str:
     """Which scenario (its name; the file it was read from where there is one: the app's scenarios have none),
     the prices and the horizon."""
     result, a = analysis.result, analysis.result.assumptions
@@ -93,16 +92,20 @@ def scenario_line(analysis: Analysis, today: dt.date) -> str:
     )
 
 
-def build_html(analysis: Analysis, today: dt.date, browser: str | None = None) -> str:
+def build_html(
+    analysis: state.Analysis, today: dt.date, browser: str | None = None, pair: tuple[str, str] | None = None
+) -> str:
     """The report as one HTML page. Charts are SVG drawn with `browser` (Chromium; by default the one found on
-    the server) or, without one, interactive Plotly (ui.report_charts)."""
+    the server) or, without one, interactive Plotly (ui.report_charts). `pair`: the two options the reader
+    compares on Compare (`tco.decision.verdict.decide`), so the verdict's comparison, payback and cumulative
+    savings in the file are the ones on the screen; None: the headline pair."""
     result = analysis.result
     frame = tables.options_frame(result)
     parts = [
         f"<h1>{html.escape(result.scenario)}: self-host or API?</h1>",
         *([f"<p>{html.escape(analysis.scenario.description)}</p>"] if analysis.scenario.description else []),
         f"<p class='small'>{html.escape(scenario_line(analysis, today))}</p>",
-        f"<p class='verdict'>{html.escape(with_mix(verdict(result), analysis.mix))}</p>",
+        f"<p class='verdict'>{html.escape(with_mix(verdict(result, decide(result, pair)), analysis.mix))}</p>",
         "<h2>Options, ranked</h2>",
         _table(frame.to_dict("records")),
         "<p class='small'>" + html.escape("Fleets: " + "; ".join(tables.fleets(result))) + "</p>",
@@ -112,7 +115,7 @@ def build_html(analysis: Analysis, today: dt.date, browser: str | None = None) -
     projects = [project_line(o).strip() for o in result.options if o.distillation]
     if projects:
         parts += ["<h2>Distillation projects</h2>", *(f"<p>{html.escape(p)}</p>" for p in projects)]
-    figures = charts_html(sheets(report_charts(analysis)), browser if browser is not None else chromium())
+    figures = charts_html(sheets(report_charts(analysis, pair)), browser if browser is not None else chromium())
     parts.append(figures)
     parts.append("<h2>Assumptions</h2>")
     parts.append(_table(assumption_table(result), figures_right=False))
@@ -153,18 +156,19 @@ def to_pdf(page: str, browser: str) -> bytes:
         return target.read_bytes()
 
 
-def render(analysis: Analysis) -> None:
+def render(analysis: state.Analysis) -> None:
     """The two download buttons: the HTML report, and its PDF where Chromium is on the server."""
     today = dt.date.today()
     stem = file_stem(analysis.result.scenario, today.isoformat())
     left, right = st.columns(2)
-    download(Download("Decision report (HTML)", lambda: build_html(analysis, today), f"{stem}-report.html",
+    pair = state.chosen_pair()
+    download(Download("Decision report (HTML)", lambda: build_html(analysis, today, pair=pair), f"{stem}-report.html",
                       "text/html", ":material/description:", "Verdict, ranked table, charts, assumptions and "
                       "sources in one file that opens offline"), left)  # fmt: skip
     browser = chromium()
     if browser is None:
         right.caption("PDF: needs Chromium on the server; open the HTML report and print it instead.")
         return
-    download(Download("Decision report (PDF)", lambda: to_pdf(build_html(analysis, today), browser),
+    download(Download("Decision report (PDF)", lambda: to_pdf(build_html(analysis, today, browser, pair), browser),
                       f"{stem}-report.pdf", "application/pdf", ":material/picture_as_pdf:",
                       "The HTML report printed by Chromium, A4 landscape"), right)  # fmt: skip

@@ -52,12 +52,13 @@ class ReportChart:
     full_sheet: bool = False
 
 
-def report_charts(analysis: Analysis) -> list[ReportChart]:
-    """Cost by component; cost against volume (when an option can be sized); the headline pair's cumulative
-    savings; each distilled student's payback against its teacher."""
+def report_charts(analysis: Analysis, pair: tuple[str, str] | None = None) -> list[ReportChart]:
+    """Cost by component; cost against volume (when an option can be sized); the compared pair's cumulative
+    savings (`pair`, the reader's choice on Compare; else the headline pair); each distilled student's payback
+    against its teacher."""
     result = analysis.result
     shown = [ReportChart("cost-breakdown", charts.breakdown(result, ranked(result)))]
-    decision = decide(result)
+    decision = decide(result, pair)
     feasible = [s.model for s in analysis.setups if s.feasible]
     if feasible:
         grid, costs = cost_curves(analysis.scenario, feasible)

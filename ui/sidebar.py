@@ -10,6 +10,7 @@ import streamlit as st
 from datafiles import InputError
 from reports.exports import as_csv, as_monthly_csv, file_stem
 from scenario_io import codec
+from tco.risk import risk_pair
 from ui import loaders, state
 from ui.forms import Download, download
 from ui.tables import escape_markdown
@@ -52,6 +53,7 @@ def render() -> None:
         analysis = state.analysis(show_error=False)
         if analysis is not None:
             stem = file_stem(analysis.result.scenario, today)
+            pair = risk_pair(analysis.result, state.compared_ids(analysis.result))  # read now: a click runs outside
             st.caption("Exports: numbers as numbers, units in the headers")
             downloads = [
                 Download("Summary (CSV)", lambda: as_csv(analysis.result), f"{stem}-summary.csv", "text/csv",
@@ -60,7 +62,7 @@ def render() -> None:
                 Download("Monthly costs (CSV)", lambda: as_monthly_csv(analysis.result), f"{stem}-monthly.csv",
                          "text/csv", ":material/calendar_month:", "Long format: option, month (0: one-time "
                          "costs), period, cost component, usd"),
-                Download("Workbook (Excel)", lambda: state.workbook(analysis.key, analysis),
+                Download("Workbook (Excel)", lambda: state.workbook(analysis.key, pair, analysis),
                          f"{stem}.xlsx",
                          XLSX_MIME, ":material/grid_on:", "Summary, monthly cash flow by component, pairs, "
                          "break-even ranges, risk, the best mix when it is on, assumptions"),

@@ -32,6 +32,7 @@ from tco import RiskReport, ScenarioInputs, ScenarioResult, evaluate, risk_repor
 from tco.capacity.throughput_view import ProfileView
 from tco.capacity.throughput_view import profile_view as tco_profile_view
 from tco.cost.option_models import OptionSetup, setup_options
+from tco.decision.verdict import decide
 from tco.decision.what_if import DeclineCase, api_decline_cases
 from tco.portfolio.mix import best_mix
 from tco.portfolio.robustness import mix_monte_carlo, mix_tornado
@@ -97,6 +98,13 @@ class PageEnd(Exception):
 
 def chosen_pair() -> tuple[str, str] | None:
     return st.session_state.get(PAIR)
+
+
+def compared_ids(result: ScenarioResult) -> tuple[str, str] | None:
+    """(self-hosted id, API id) of the pair compared on Compare (the reader's choice, else the headline pair), when
+    one side is self-hosted and the other an API; None otherwise."""
+    pair = decide(result, chosen_pair()).pair
+    return (pair.self_hosted, pair.api) if pair is not None else None
 
 
 def choose_pair(pair: tuple[str, str] | None) -> None:
@@ -248,12 +256,13 @@ def risk(current: Analysis, pair: tuple[str, str] | None = None) -> RiskReport |
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def workbook(key: str, _analysis: Analysis) -> bytes:
-    """The Excel workbook (`reports.exports.as_xlsx`) with the headline pair's risk, for a download button that
+def workbook(key: str, pair: tuple[str, str] | None, _analysis: Analysis) -> bytes:
+    """The Excel workbook (`reports.exports.as_xlsx`) with the risk of `pair` (`tco.risk.report.risk_pair`: the pair
+    compared on Compare, as the Risk page opens on), for a download button that
     builds it when clicked. The click runs it on the server's event loop, outside any session's script: as a cached
     function without a spinner, the risk cache it calls is nested and draws none (a spinner with no page to go to
     logged "Thread 'uvloop_0': missing ScriptRunContext"; the same rule as `warm_up`)."""
-    return as_xlsx(_analysis.result, risk(_analysis), _analysis.mix)
+    return as_xlsx(_analysis.result, risk(_analysis, pair), _analysis.mix)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Solving the mix again at each end of each input's range…")

@@ -15,7 +15,7 @@ from tco.risk.montecarlo import (
     throughput_sd,
     uncertainty_ranges,
 )
-from tco.risk.report import RiskReport, headline_pair, risk_report
+from tco.risk.report import RiskReport, headline_pair, risk_pair, risk_report
 from tco.risk.sensitivity import Tornado, tornado
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "draw_drivers",
     "headline_pair",
     "option_throughput_sds",
+    "risk_pair",
     "risk_report",
     "run_monte_carlo",
     "throughput_sd",

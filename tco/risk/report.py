@@ -36,6 +36,18 @@ def headline_pair(result: ScenarioResult) -> tuple[OptionResult, OptionResult] |
     return min(hosted, key=rank_key), min(apis, key=rank_key)
 
 
+def risk_pair(result: ScenarioResult, compared: tuple[str, str] | None) -> tuple[str, str] | None:
+    """(self-hosted id, API id) whose risk the app shows and exports: `compared` (the pair the reader compares on
+    Compare, self-hosted first) when it is a self-hosted option that can be sized against an API; else the headline
+    pair. One rule for the Risk page's default and the workbook's risk sheets, so the file says what the page does."""
+    hosted = {o.id for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None}
+    apis = {o.id for o in result.options if o.kind == "api"}
+    if compared is not None and compared[0] in hosted and compared[1] in apis:
+        return compared
+    headline = headline_pair(result)
+    return (headline[0].id, headline[1].id) if headline else None
+
+
 def risk_report(
     inputs: ScenarioInputs,
     result: ScenarioResult,

@@ -21,6 +21,8 @@ from scenario_io.loader import load_scenario
 from scenario_io.references import References
 from tco import evaluate
 from tco.cost.option_models import setup_options
+from tco.decision.verdict import decide, verdict
+from tco.records.amounts import MINUS
 from tests.app.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import ROOT, TODAY
 from ui import report, report_charts
@@ -170,3 +172,24 @@ def test_when_chromium_fails_the_report_keeps_interactive_charts(glm5: Analysis)
     page = report.build_html(glm5, TODAY, browser="/bin/false")
     assert page.count("Plotly.newPlot") == 3 and not re.search(r"<figure class=\"chart\" id=\"[a-z-]+\"><svg", page)
     assert page.count(report_charts.PLOTLY_JS.read_text()[:200]) == 1
+
+
+def test_the_report_follows_the_pair_compared_on_compare(glm5: Analysis):
+    """Compare "gemini-3.1-pro with glm5-b200" on screen: the report's verdict compares that pair (the screen's own
+    sentence, `verdict(result, decide(result, pair))`), not the headline's glm5-api, and its cumulative-savings chart
+    is that pair's. Without a pair it is the headline's, as before."""
+    result, pair = glm5.result, ("gemini-3.1-pro", "glm5-b200")
+    chosen = verdict(result, decide(result, pair))
+    assert "than gemini-3.1-pro" in chosen and chosen != verdict(result)
+    page = report.build_html(glm5, TODAY, browser="/bin/false", pair=pair)
+    assert html.escape(chosen).replace(f"{MINUS}$", f"{MINUS}\u2060$") in page
+    headline = report.build_html(glm5, TODAY, browser="/bin/false")
+    assert "than gemini-3.1-pro" not in headline and "than glm5-api" in headline
+
+    def cumulative(shown: list) -> set[str]:
+        figure = next(c.figure for c in shown if c.name == "cumulative-savings")
+        return {str(trace.name) for trace in figure.data} | {str(figure.layout.title.text)}
+
+    compared = " ".join(cumulative(report_charts.report_charts(glm5, pair)))
+    assert "glm5-b200" in compared and "gemini-3.1-pro" in compared
+    assert "gemini-3.1-pro" not in " ".join(cumulative(report_charts.report_charts(glm5)))

@@ -172,6 +172,7 @@ PUBLIC = {
         "draw_drivers",
         "headline_pair",
         "option_throughput_sds",
+        "risk_pair",
         "risk_report",
         "run_monte_carlo",
         "throughput_sd",

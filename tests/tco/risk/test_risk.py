@@ -12,6 +12,7 @@ from scenario_io.loader import load_inputs
 from tco import evaluate, risk_report
 from tco.cost.option_models import setup_options
 from tco.records.scenario import Uncertainty
+from tco.risk import headline_pair, risk_pair
 from tco.risk.montecarlo import run_monte_carlo
 from tco.risk.sensitivity import tornado
 from tests.conftest import ROOT, TODAY
@@ -141,3 +142,16 @@ def test_extreme_valid_growth_gives_a_tornado_not_a_traceback(support, near):
     assert (bar.low, bar.high) == pytest.approx((growth - half, growth + half))
     assert -0.99 <= bar.low <= bar.high <= highest + 1e-12
     assert (bar.low_label, bar.high_label) == tuple(f"{v:+.1%}".replace("-", "\u2212") for v in (bar.low, bar.high))
+
+
+def test_the_risk_pair_is_the_pair_compared_when_it_is_self_hosted_against_an_api(catalogues):
+    """glm5-vs-frontier: the reader's (glm5-b200, gemini-3.1-pro) stands; a pair of two APIs, an unknown id or no
+    pair falls back to the headline pair (the cheapest self-hosted option that can be sized and the cheapest API)."""
+    inputs = load_inputs(ROOT / "scenarios" / "glm5-vs-frontier.yaml", catalogues, today=TODAY)
+    result = evaluate(inputs)
+    hosted, api = headline_pair(result)
+    headline = (hosted.id, api.id)
+    assert risk_pair(result, ("glm5-b200", "gemini-3.1-pro")) == ("glm5-b200", "gemini-3.1-pro")
+    assert headline != ("glm5-b200", "gemini-3.1-pro")
+    for other in (("glm5-api", "gemini-3.1-pro"), ("nope", "gemini-3.1-pro"), None):
+        assert risk_pair(result, other) == headline
