@@ -38,11 +38,23 @@ class TornadoBar:
     low: float
     """The input's value at the low end: a multiplier on the base (unit "x base"), a ratio or a rate."""
     high: float
+    base_savings_usd: float
+    """The savings with every input at base (the bar's zero line)."""
     unit: str = "x base"
 
     @property
     def swing_usd(self) -> float:
-        return abs(self.savings_at_high_usd - self.savings_at_low_usd)
+        """How far the bar reaches: from the lowest to the highest of its two ends and the base. Where both ends move
+        the answer the same way, that is the base to the further end, not the gap between the ends.
+
+        Worked example: base −$470k; growth at −1 % gives −$620k and at +7 % −$612k: the bar reaches $150k (the
+        ends are $8k apart).
+
+        >>> TornadoBar("growth", "-1%", "+7%", -620e3, -612e3, -0.01, 0.07, -470e3).swing_usd
+        150000.0
+        """
+        ends = (self.savings_at_low_usd, self.savings_at_high_usd, self.base_savings_usd)
+        return max(ends) - min(ends)
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,7 @@ class Tornado:
     api: str
     base_savings_usd: float
     bars: list[TornadoBar]
-    """Largest swing first."""
+    """Largest swing first (`TornadoBar.swing_usd`)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,7 @@ def tornado(
               "rate1": lambda x: signed(f"{x:+.1%}"), "decline": _decline}  # fmt: skip
     # ends to 12 decimals (0.1, not 0.09999999999999998, in the JSON), and the bars computed at exactly those values
     swings = [(name, field, round(low, 12), round(high, 12), unit, fmt) for name, field, low, high, unit, fmt in swings]
+    base = savings_npv_usd(scenario, pair)
     bars = [
         TornadoBar(
             input=name,
@@ -152,12 +165,13 @@ def tornado(
             savings_at_high_usd=savings_npv_usd(scenario, pair, Case(**{field: high})),
             low=low,
             high=high,
+            base_savings_usd=base,
             unit=unit,
         )
         for name, field, low, high, unit, fmt in swings
     ]
     bars.sort(key=lambda b: b.swing_usd, reverse=True)
-    return Tornado(self_hosted.id, api.id, savings_npv_usd(scenario, pair), bars)
+    return Tornado(self_hosted.id, api.id, base, bars)
 
 
 def _decline(rate: float) -> str:

@@ -160,8 +160,8 @@ def test_slo_labels_on_the_log_latency_axis_sit_at_their_own_height(catalogues, 
     assert "TTFT p50" in names and "TTFT p99 model" in names and all(len(n) <= len("TTFT p99 model") for n in names)
 
 
-def _bar(low_usd: float, high_usd: float) -> TornadoBar:
-    return TornadoBar("input", "+1", "+5.0%", low_usd, high_usd, 0.9, 1.1)
+def _bar(low_usd: float, high_usd: float, base_usd: float = 0.0) -> TornadoBar:
+    return TornadoBar("input", "+1", "+5.0%", low_usd, high_usd, 0.9, 1.1, base_usd)
 
 
 def test_tornado_labels_never_meet():
@@ -182,7 +182,7 @@ def test_a_tornado_label_that_would_cross_the_zero_line_goes_inside_its_bar():
     """The owned example's throughput bar ended near −$90k with "+109%" beyond it, across the $0 line at 1280 px.
     By hand: the range runs from about −$1.25M to $0 plus room, ~2,600 $ a pixel over 480 px; "+109%" takes
     5 × 7 + 10 = 45 px, ~$117k, so from −$60k it would reach past zero."""
-    bar = TornadoBar("Throughput per replica", "−52%", "+109%", -1.2e6, -6e4, 0.48, 2.09)
+    bar = TornadoBar("Throughput per replica", "−52%", "+109%", -1.2e6, -6e4, 0.48, 2.09, -4.7e5)
     figure = charts.tornado(Tornado("h", "a", -4.7e5, [bar, _bar(-6e5, -3e5)]))
     low, high = figure.layout.xaxis.range
     per_px = (high - low) / risk_charts.TORNADO_PLOT_PX
@@ -265,7 +265,7 @@ def test_every_crossing_of_the_pair_is_drawn_and_named_as_the_sentence_names_it(
 def test_an_input_that_moves_nothing_says_no_effect_beside_the_base():
     """batch-summariser's peak-to-average row had no bar and no label: plotly draws no text on a zero-length bar.
     The row now carries 'no effect: low … · high …' as an annotation at the base, and no bar text."""
-    quiet = TornadoBar("Peak-to-average", "2.4×", "3.6×", -1e6, -1e6, 2.4, 3.6)
+    quiet = TornadoBar("Peak-to-average", "2.4×", "3.6×", -1e6, -1e6, 2.4, 3.6, -1e6)
     figure = charts.tornado(Tornado("h", "a", -1e6, [_bar(-1.5e6, -0.5e6), quiet]))
     (note,) = [a for a in figure.layout.annotations if a.text.startswith("no effect")]
     assert (note.text, note.x, note.y) == ("no effect: low 2.4× · high 3.6×", -1e6, "Peak-to-average")

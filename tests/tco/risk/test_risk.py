@@ -155,3 +155,19 @@ def test_the_risk_pair_is_the_pair_compared_when_it_is_self_hosted_against_an_ap
     assert headline != ("glm5-b200", "gemini-3.1-pro")
     for other in (("glm5-api", "gemini-3.1-pro"), ("nope", "gemini-3.1-pro"), None):
         assert risk_pair(result, other) == headline
+
+
+def test_a_bar_whose_ends_both_cost_reaches_from_the_base_to_the_further_end(catalogues):
+    """owned-fleet-finance: monthly growth at −1 % and at +7 % both cut the savings from the base's −$470k to about
+    −$620k. The bar reaches the base to the further end (~$154k), not the ~$7k between its ends, and ranks by that:
+    above energy price (a ~$21k swing) and staff, where |high − low| had sorted it last."""
+    inputs = load_inputs(ROOT / "scenarios" / "owned-fleet-finance.yaml", catalogues, today=TODAY)
+    bars = risk_report(inputs, evaluate(inputs), samples=200).tornado
+    growth = next(b for b in bars.bars if b.input == "Monthly growth")
+    base, low, high = bars.base_savings_usd, growth.savings_at_low_usd, growth.savings_at_high_usd
+    assert low < base and high < base and abs(high - low) < 0.1 * (base - min(low, high))  # one way, ends close
+    assert growth.swing_usd == pytest.approx(base - min(low, high))
+    order = [b.input for b in bars.bars]
+    assert order.index("Monthly growth") < order.index("Energy price")
+    assert order.index("Monthly growth") < order.index("Staff and platform cost")
+    assert [b.swing_usd for b in bars.bars] == sorted((b.swing_usd for b in bars.bars), reverse=True)
