@@ -14,6 +14,7 @@ from datafiles import InputError
 from pricing.gpus import GpuType
 from profiling.metadata import short_gpu_name
 from profiling.schema import gpu_recorded
+from tco.capacity.throughput_view import far_shape_note
 from ui import charts, loaders, options_form, slo_form, state, tables
 from ui.amounts import parse_usd
 
@@ -127,16 +128,9 @@ st.markdown(
     f"**{m.model}** on {m.replica_words}, {m.engine}{' ' + m.engine_version if m.engine_version else ''}"
     f" — source: **{m.source}**" + (f" ({tables.escape_markdown(m.citation)})" if m.citation else "")
 )
-measured_tokens = sum(lv.input_tokens + lv.output_tokens for lv in profile.levels) / len(profile.levels)
-scale = measured_tokens / (cls.input_tokens + cls.output_tokens)
-if not 0.5 <= scale <= 2:
-    st.warning(
-        f"Measured at about {measured_tokens:,.0f} tokens a request, {max(scale, 1 / scale):.2g}× "
-        f"{'more' if scale > 1 else 'fewer'} than the workload's main class ({cls.input_tokens:,.0f} in / "
-        f"{cls.output_tokens:,.0f} out): its capacity there is predicted from other shapes. Measure at your own "
-        "shape (`inference-roi profile --input-tokens … --output-tokens …`) before relying on it.",
-        icon=":material/warning:",
-    )
+far = far_shape_note(profile, cls)
+if far:
+    st.warning(far, icon=":material/warning:")
 if m.source != "measured":
     st.info(f"These figures are {m.source}, not measured by you: replace them with your own profile when you can.")
 st.markdown(f"SLO: {slo_form.summary(analysis.scenario.slo)}. {view.chosen}")

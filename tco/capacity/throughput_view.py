@@ -4,6 +4,7 @@ physical ceiling beside the measurements."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from models.catalog import ModelCard
@@ -174,19 +175,23 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
             f"adjusted for the prefill the cache saves, side by side: {capacity.notes[0]}."
         )
     if capacity.req_per_s is None and capacity.method == "modelled":
-        return (f"No predicted load meets the SLO (modelled, expected error ±{capacity.expected_error or 0:.0%}); "
-                "the notes say which bound the lightest load misses or cannot be predicted.")  # fmt: skip
+        error = f", expected error ±{capacity.expected_error:.0%}" if capacity.expected_error is not None else ""
+        return (f"No predicted load meets the SLO (modelled{error}); the notes say which bound the lightest load "
+                "misses or cannot be predicted.")  # fmt: skip
     if capacity.req_per_s is None and any(n.startswith(UNREPORTED_NOTE) for n in capacity.notes):
         return ("No level can be checked against the SLO: it bounds a percentile this profile does not report (see "
                 "the notes). Bound a percentile the profile measured, or measure this one.")  # fmt: skip
     if capacity.req_per_s is None:
         return "No level meets the SLO with zero failures: this profile cannot serve the workload at this SLO."
     if capacity.level_index is None:
+        error = f", expected error ±{capacity.expected_error:.0%}" if capacity.expected_error is not None else ""
+        per_replica = f"{capacity.req_per_s:.3g} req/s per replica of {replica_words(gpus, profile.meta.gpu)}"
+        if capacity.concurrency is None:  # max-throughput figures: no load to name, no latency to bound
+            return f"Predicted throughput at full load (the profile's figures are max-throughput): {per_replica} " \
+                   f"(modelled{error})."  # fmt: skip
         return (
             f"Predicted knee (the most load that still meets the SLO) at concurrency "
-            f"{_count(capacity.concurrency or 0)}: {capacity.req_per_s:.3g} req/s per "
-            f"replica of {replica_words(gpus, profile.meta.gpu)} (modelled, expected error "
-            f"±{capacity.expected_error or 0:.0%})."
+            f"{_count(capacity.concurrency)}: {per_replica} (modelled{error})."
         )
     level = profile.levels[capacity.level_index]
     if level.concurrency is not None:
@@ -301,6 +306,43 @@ def _beyond(model: PerfModel, shape: Shape) -> str:
         span = f"{low:,.0f}" + (f"–{high:,.0f}" if high != low else "")
         out.append(f"{value:,.0f} {name} {'' if out else 'lie '}outside the measured {span}")
     return " and ".join(out)
+
+
+NEAR_SHAPE = 2.0
+"""A measured shape is near the workload's when its input and its output are each within this factor of it."""
+
+
+def far_shape_note(profile: Profile, cls: RequestClass) -> str | None:
+    """A warning when no measured shape is near the workload's main class (input and output each within NEAR_SHAPE,
+    the cached share aside: the model adjusts the prefill for it), naming the nearest; None when one is.
+
+    Worked example: a profile measured at 1,024 in / 8,192 out and 8,192 in / 1,024 out, asked about 1,000 in /
+    1,000 out: the nearest is 8.2× the output, so the note names it; add 1,000 in / 1,000 out and there is none.
+    """
+    shapes = [g.shape for g in group_levels(profile.levels, profile.meta.cached_input_share)]
+    if not shapes or cls.input_tokens <= 0 or cls.output_tokens <= 0:
+        return None
+
+    def factors(s: Shape) -> tuple[float, float]:
+        return max(s.input_tokens, 1.0) / cls.input_tokens, s.output_tokens / cls.output_tokens
+
+    def apart(s: Shape) -> float:
+        return max(max(f, 1 / f) for f in factors(s))
+
+    def apart_by(f: float) -> bool:
+        return max(f, 1 / f) > NEAR_SHAPE
+
+    nearest = min(shapes, key=lambda s: (apart(s), sum(abs(math.log(f)) for f in factors(s))))
+    if apart(nearest) <= NEAR_SHAPE:
+        return None
+    ends = zip(factors(nearest), ("input", "output"), strict=True)
+    parts = [f"{max(f, 1 / f):.2g}× {'longer' if f > 1 else 'shorter'} {what}" for f, what in ends if apart_by(f)]
+    return (
+        f"No measured shape is near the workload's main class ({cls.input_tokens:,.0f} in / {cls.output_tokens:,.0f} "
+        f"out): the nearest, {nearest.label()}, has {' and '.join(parts)}, so its capacity there is predicted from "
+        "other shapes. Measure at your own shape (`inference-roi profile --input-tokens … --output-tokens …`) "
+        "before relying on it."
+    )
 
 
 def _count(value: float) -> str:

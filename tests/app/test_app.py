@@ -1055,8 +1055,10 @@ def test_a_profile_measured_at_a_toy_shape_is_flagged_not_just_captioned():
     at.file_uploader(key="tp.upload").upload("toy.yaml", yaml.safe_dump(data).encode(), "application/x-yaml")
     next(b for b in at.button if b.label == "Add profile").click().run()
     assert not at.exception
-    (warning,) = [w.value for w in at.warning if w.value.startswith("Measured at about")]
-    assert "Measured at about 322 tokens a request, 7.8× fewer than the workload's main class" in warning  # 2,500/322
+    (warning,) = [w.value for w in at.warning if w.value.startswith("No measured shape is near")]
+    # 2,000/290 = 6.9, 500/32 = 15.6
+    assert "main class (2,000 in / 500 out): the nearest, 290 in / 32 out, has 6.9× shorter input and 16× shorter " \
+           "output" in warning  # fmt: skip
     shown = table_with(at, "why_not")
     assert list(shown["index"]) == [1, 2]  # load levels counted from 1 (labelled "load level" on the page)
 

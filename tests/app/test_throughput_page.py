@@ -256,16 +256,15 @@ def test_a_modelled_knee_states_one_expected_error_and_says_what_it_is_made_of()
     fitted = next(c for c in captions if c.startswith("Performance model fitted"))
     assert "±" not in fitted  # its error is in the story, not a fourth figure
     assert not any(c.startswith("modelled: ") or c.startswith("a latency error") for c in captions)  # said once
-    # the levels' mean request against the workload's: a ratio of tokens, not a factor on capacity (read as one)
+    # the nearest measured shape against the workload's: lengths, not a factor on capacity (read as one)
     levels = at.session_state["scenario"]  # the example's workload, 2,000 in / 500 out
     assert levels["workload"]["input_tokens"] == 2000 and levels["workload"]["output_tokens"] == 500
     sweep = load_profile(ROOT / "profiling" / "reference" / "glm-5-fp8-tp8-vllm-inferencex.yaml")
-    mean = sum(lv.input_tokens + lv.output_tokens for lv in sweep.levels) / len(sweep.levels)
-    assert f"{mean / 2500:.2g}" == "3.3"
-    (warning,) = [w.value for w in at.warning if w.value.startswith("Measured at about")]
-    assert f"Measured at about {mean:,.0f} tokens" in warning
-    assert "tokens a request, 3.3× more than the workload's main class (2,000 in / 500 out)" in warning
-    assert "predicted from other shapes" in warning
+    assert {round(lv.output_tokens) for lv in sweep.levels} == {128}
+    assert 2048 in {lv.input_tokens for lv in sweep.levels}
+    (warning,) = [w.value for w in at.warning if w.value.startswith("No measured shape is near")]
+    assert "main class (2,000 in / 500 out): the nearest, 2,048 in / 128 out, has 3.9× shorter output" in warning
+    assert "predicted from other shapes" in warning  # 500/128 = 3.9; the input, 2,048 against 2,000, is near
 
 
 def test_an_offline_profile_says_its_charts_have_nothing_to_draw_and_both_charts_say_why():

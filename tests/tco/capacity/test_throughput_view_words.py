@@ -1,0 +1,43 @@
+"""What the Throughput page says about a profile, in words (`tco.capacity.throughput_view`): found false in review."""
+
+from __future__ import annotations
+
+import pytest
+
+from profiling.schema import load_profile
+from tco.capacity.throughput_view import far_shape_note, profile_view
+from tco.records.scenario import RequestClass, Slo
+from tests.conftest import ROOT
+
+QWEN = ROOT / "profiling" / "reference" / "qwen3-235b-a22b-h200-trtllm.yaml"
+
+
+def cls(input_tokens: float, output_tokens: float, cached: float = 0.0) -> RequestClass:
+    return RequestClass(name="c", share=1, input_tokens=input_tokens, output_tokens=output_tokens,
+                        cached_input_share=cached)  # fmt: skip
+
+
+def test_a_measured_shape_at_another_cached_share_is_near():
+    """owned-fleet-finance asks 1,000 in / 1,000 out at 30 % cached of a profile that measured 1,000/1,000 at 0 %:
+    the page said "measured at about 13,556 tokens a request, 6.8× more" (the mean over all its shapes) beside the
+    list naming 1,000/1,000. The cached share aside, the shape was measured: no warning. At 20,000 in / 100 out
+    the nearest measured shape is named with how far each length is."""
+    profile = load_profile(QWEN)
+    assert 1000 in {round(lv.input_tokens) for lv in profile.levels if round(lv.output_tokens) == 1000}
+    assert far_shape_note(profile, cls(1000, 1000, 0.3)) is None
+    note = far_shape_note(profile, cls(400, 2000))  # 1,000/1,000: 1,000/400 = 2.5× the input, half the output
+    assert note is not None and "(400 in / 2,000 out): the nearest, 1,000 in / 1,000 out, has 2.5× longer input, so" \
+        in note  # fmt: skip
+
+
+@pytest.mark.parametrize("slo", [Slo(), Slo(ttft_p99_s=2.0)])
+def test_max_throughput_figures_name_no_load_and_no_knee(catalogues, slo):
+    """Max-throughput figures (trtllm-bench: no concurrency) give a throughput at full load, never "a knee at
+    concurrency 0" (a load that serves nothing)."""
+    profile = load_profile(QWEN)
+    view = profile_view(profile, slo, cls(1500, 700, 0.3), catalogues.models.find(profile.meta.model),
+                        catalogues.gpus.get("H200"))  # fmt: skip
+    assert "concurrency 0" not in view.chosen
+    if not slo.bounds():  # 1,500/700 was not measured: modelled, at full load
+        assert view.capacity.level_index is None
+        assert view.chosen.startswith("Predicted throughput at full load (the profile's figures are max-throughput)")
