@@ -283,15 +283,16 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
     GPQA ≥ 85. It saves $359,201 (NPV) against the next best, gemini-3-pro. Self-hosting …"."""
     d = decision or decide(result)
     months = len(result.assumptions["months"])
-    needs = "the SLO" + (f" and {d.gate}" if d.gate else "")
+    # with no latency bound there is no SLO to meet: only the gate, if any, is named
+    needs = " and ".join(p for p in ("the SLO" if result.assumptions.get("slo") else "", d.gate or "") if p)
     if d.pick is None:
-        text = f"No option meets {needs}."
+        text = f"No option meets {needs or 'the requirements'}."
     else:
         one_time = d.pick.total_cost_usd - sum(d.pick.monthly_cost_usd)
         text = (
             f"Recommended: {d.pick.id} at {usd(mean_monthly_usd(d.pick))}/month (mean over {months} months"
             + (f"; {usd(one_time)} one-time on top" if one_time >= 0.5 else "")
-            + f"; {_per_task(d.pick)}); meets {needs}."
+            + f"; {_per_task(d.pick)})" + (f"; meets {needs}." if needs else ".")
         )
         staff = mean_staff_usd(d.pick)
         if d.pick.kind == "api" and staff:

@@ -85,3 +85,12 @@ def test_a_cheaper_api_that_is_ruled_out_is_said_to_be_where_the_fleet_is_compar
     assert re.search(r"Not recommended: .*qwen3-235b-fireworks \(no GPQA Diamond score", text)
     glm = verdict(_flagship(catalogues))  # an API that is recommended gets no such words
     assert "itself not recommended" not in glm
+
+
+def test_with_no_latency_bound_the_verdict_names_no_slo(catalogues):
+    """owned-fleet-finance has `slo: {}` (offline work): its verdict said "meets the SLO and GPQA Diamond score
+    ≥ 50" beside "SLO: no latency bound". It names the gate alone; the flagship, with bounds, keeps both."""
+    owned = FLAGSHIP.parent / "owned-fleet-finance.yaml"
+    text = verdict(evaluate(resolve_scenario(load_scenario(owned), str(owned), catalogues)))
+    assert "; meets GPQA Diamond score ≥ 50." in text and "the SLO" not in text
+    assert "; meets the SLO and GPQA Diamond score ≥ 85." in verdict(_flagship(catalogues))
