@@ -278,6 +278,28 @@ def _payback_clause(hosted: OptionResult, pair: BreakEven, months: int) -> str:
     return f", and pays back in month {pair.payback_month} ({npv})."
 
 
+def owned_cash_text(option: OptionResult) -> str:
+    """For a bought fleet, what the monthly figure does with the servers and what they cost in cash ('' otherwise):
+    the $/month (P&L view) charges their capital month by month; the cash view pays for them when they are bought.
+
+    Worked example (owned-fleet-finance, llama70b-owned): capital $21,023/month on average; month 0 pays
+    $890,000, of which $50,000 is the one-time cost, so $840,000 for 2 servers; 1 more is bought in month 21 (the
+    cash flows' months: 0 is the outlay before the first month).
+    """
+    if option.ownership != "owned" or not option.cash_flow_usd or not option.commitments:
+        return ""
+    capital = option.monthly_components_usd.get("capital") or []
+    one_time = option.total_cost_usd - sum(option.monthly_cost_usd)
+    first = sum(c["units"] for c in option.commitments if c["start_month"] == 0)
+    later = [c for c in option.commitments if c["start_month"] > 0]
+    bought = f"{usd(option.cash_flow_usd[0] - one_time)} for {first:g} server{'s' if first != 1 else ''} in month 0"
+    if later:
+        more = sum(c["units"] for c in later)
+        bought += f" and {more:g} more from month {min(c['start_month'] for c in later)} as the fleet grows"
+    charge = f"charges their capital as {usd(sum(capital) / len(capital))}/month (the P&L view); " if capital else ""
+    return f" Its servers are bought: the $/month {charge}in cash they cost {bought} (Break-even has the cash view)."
+
+
 def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
     """E.g. "Recommended: glm5-api at $9,300/month (mean over 24 months; $0.0031 a task); meets the SLO and
     GPQA ≥ 85. It saves $359,201 (NPV) against the next best, gemini-3-pro. Self-hosting …"."""
@@ -292,8 +314,10 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
         text = (
             f"Recommended: {d.pick.id} at {usd(mean_monthly_usd(d.pick))}/month (mean over {months} months"
             + (f"; {usd(one_time)} one-time on top" if one_time >= 0.5 else "")
-            + f"; {_per_task(d.pick)})" + (f"; meets {needs}." if needs else ".")
+            + f"; {_per_task(d.pick)})"
+            + (f"; meets {needs}." if needs else ".")
         )
+        text += owned_cash_text(d.pick)
         staff = mean_staff_usd(d.pick)
         if d.pick.kind == "api" and staff:
             fte = ((result.assumptions.get("finance") or {}).get("ops_fte") or {}).get("api")

@@ -14,6 +14,7 @@ from pathlib import Path
 from scenario_io.loader import load_scenario, resolve_scenario
 from tco.decision.evaluate import evaluate
 from tco.decision.verdict import decide, verdict
+from tco.records.amounts import usd
 
 FLAGSHIP = Path(__file__).resolve().parents[3] / "scenarios" / "glm5-vs-frontier.yaml"
 
@@ -94,3 +95,20 @@ def test_with_no_latency_bound_the_verdict_names_no_slo(catalogues):
     text = verdict(evaluate(resolve_scenario(load_scenario(owned), str(owned), catalogues)))
     assert "; meets GPQA Diamond score ≥ 50." in text and "the SLO" not in text
     assert "; meets the SLO and GPQA Diamond score ≥ 85." in verdict(_flagship(catalogues))
+
+
+def test_a_bought_fleet_says_what_its_servers_cost_in_cash(catalogues):
+    """owned-fleet-finance recommends llama70b-owned "at $36,320/month … $50,000 one-time on top" while Break-even
+    shows a month-0 outlay of $890,000: the verdict now says the $/month charges the servers' capital (its mean
+    capital component) and that in cash 2 servers cost $890,000 − $50,000 = $840,000 in month 0 (2 × $420,000),
+    and 1 more from month 21, where the cash flows buy it."""
+    owned = FLAGSHIP.parent / "owned-fleet-finance.yaml"
+    result = evaluate(resolve_scenario(load_scenario(owned), str(owned), catalogues))
+    pick = result.option("llama70b-owned")
+    assert pick.cash_flow_usd[0] == 890_000 and pick.server_usd == 420_000
+    assert pick.cash_flow_usd[21] > pick.server_usd  # the third server, with that month's running costs
+    capital = sum(pick.monthly_components_usd["capital"]) / len(pick.monthly_components_usd["capital"])
+    text = verdict(result)
+    assert f"the $/month charges their capital as {usd(capital)}/month (the P&L view); in cash they cost $840,000 " \
+           "for 2 servers in month 0 and 1 more from month 21 as the fleet grows" in text  # fmt: skip
+    assert "Its servers are bought" not in verdict(_flagship(catalogues))  # rented fleets: nothing to say
