@@ -134,6 +134,8 @@ if far:
 if m.source != "measured":
     st.info(f"These figures are {m.source}, not measured by you: replace them with your own profile when you can.")
 st.markdown(f"SLO: {slo_form.summary(analysis.scenario.slo)}. {view.chosen}")
+if any(m == "itl_s" for m, _, _ in analysis.scenario.slo.bounds()):
+    st.caption(slo_form.ITL_WORDS)
 if view.error_story:
     st.caption(view.error_story)
 for note in view.notes:

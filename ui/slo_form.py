@@ -14,6 +14,12 @@ from ui import state
 from ui.forms import NumberField, default_help, key, number_fields, table_editor
 
 SLO_METRICS = {"TTFT": "ttft", "ITL": "itl", "E2E": "e2e"}
+ITL_WORDS = (
+    "ITL is each request's time per output token after the first, (E2E − TTFT) / (output tokens − 1): what AIPerf, "
+    'genai-perf and guidellm call inter-token latency and vLLM calls TPOT (`p99_tpot_ms`). vLLM\'s own "ITL" '
+    "(`p99_itl_ms`, the gap between streamed chunks) is another figure: profiles keep it apart, as `chunk_gap_s`."
+)
+"""What an ITL bound bounds, in words (docs/formats.md's definition), wherever a bound on it is shown."""
 PERCENTILES = ("p50", "p90", "p99")
 PERCENTILE_WORDS = {"p50": "median (50th percentile)", "p90": "90th percentile", "p99": "99th percentile"}
 BOUND_RANGE_S = (
@@ -76,7 +82,7 @@ def render(data: dict[str, Any]) -> None:
     st.caption(
         'Seconds; an empty cell (it reads "no bound") bounds nothing. TTFT to the first token, ITL per output '
         "token, E2E per request. A level must meet every bound with no failed requests; bounds a profile cannot "
-        "show rule its levels out."
+        f"show rule its levels out. {ITL_WORDS}"
     )
 
 

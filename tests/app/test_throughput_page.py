@@ -243,6 +243,9 @@ def test_a_modelled_knee_states_one_expected_error_and_says_what_it_is_made_of()
     headline = next(m.value for m in at.markdown if m.value.startswith("SLO:"))
     assert "Predicted knee" in headline and "expected error ±48%" in headline
     captions = [c.value for c in at.caption]
+    # the example bounds ITL p99: what ITL is, beside the answer (a vLLM user reads ITL as vLLM's chunk gap)
+    assert any(c.startswith("ITL is each request's time per output token after the first") and "TPOT" in c
+               for c in captions)  # fmt: skip
     story = next(c for c in captions if c.startswith("How sure: "))
     assert story.startswith("How sure: ±48%, the largest of these errors of this answer against the truth:")
     assert "at least ±48% because the workload's 500 output tokens lie outside the measured 128" in story
