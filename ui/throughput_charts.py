@@ -34,7 +34,8 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
                                    name=f"{label} {pct} model", legendrank=200 + 10 * k + m,
                                    line={"color": colour, "dash": "solid" if pct == "p99" else "dot"})  # fmt: skip
     if not figure.data:
-        return _no_data(figure, title, "No latency data in this profile")
+        why = "Every level is left out (see the notes)" if view.rows and not rows else "No latency data in this profile"
+        return _no_data(figure, title, why)
     slo_lines(figure, bounds)
     if view.capacity.req_per_s is not None:
         picked = "capacity at the SLO" if view.capacity.level_index is not None else "predicted knee"

@@ -273,7 +273,9 @@ def _capacity_at_slo(
         return dataclasses.replace(cap, offline=offline, notes=(*cap.notes, *warn))
     model = model or fit_profile(profile)
     if model is None:
-        return Capacity(None, None, profile.meta.source, "modelled", None, notes=("no level has throughput",))
+        why = "no level can be used: each is left out (the notes below say why)" if profile.levels else \
+            "no level has throughput"  # fmt: skip
+        return Capacity(None, None, profile.meta.source, "modelled", None, notes=(why,))
     same_tokens = Shape(shape.input_tokens, shape.output_tokens, profile.meta.cached_input_share)
     measured_tokens = matching_group(group_levels(profile.levels, profile.meta.cached_input_share), same_tokens)
     if measured_tokens is not None and model.interactive:

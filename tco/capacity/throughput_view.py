@@ -169,6 +169,10 @@ def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClas
 
 def _chosen(profile: Profile, capacity: Capacity) -> str:
     gpus = profile.meta.gpu_count
+    if profile.levels and not any(usable(level) for level in profile.levels):
+        n = len(profile.levels)
+        return (f"No level of this profile can be used: {f'all {n} are' if n > 1 else 'its one level is'} left out "
+                "(the notes say why), so nothing is measured or predicted from it.")  # fmt: skip
     if capacity.cache_adjusted:
         return (
             "The workload's input and output lengths were measured at another cached share; those levels are "

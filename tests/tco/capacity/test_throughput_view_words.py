@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from profiling.schema import load_profile
+from profiling.schema import Level, Percentiles, Profile, ProfileMeta, load_profile
+from tco.capacity.level_consistency import usable
 from tco.capacity.throughput_view import far_shape_note, profile_view
 from tco.records.scenario import RequestClass, Slo
 from tests.conftest import ROOT
@@ -41,3 +42,30 @@ def test_max_throughput_figures_name_no_load_and_no_knee(catalogues, slo):
     if not slo.bounds():  # 1,500/700 was not measured: modelled, at full load
         assert view.capacity.level_index is None
         assert view.chosen.startswith("Predicted throughput at full load (the profile's figures are max-throughput)")
+
+
+def test_a_profile_whose_every_level_is_left_out_says_so(catalogues):
+    """Four vLLM levels whose req/s break Little's law (8 in flight for 11.2 s each serve 0.71 req/s, not 2.1) are
+    each left out: the page said "No predicted load meets the SLO (modelled, expected error ±0%)" and drew "No
+    latency data in this profile" though every file held latencies. It says no level can be used, and why."""
+    levels = [
+        Level(
+            input_tokens=2000,
+            output_tokens=500,
+            requests_completed=100,
+            requests_failed=0,
+            req_per_s=3 * c / e2e,
+            concurrency=c,
+            ttft_s=Percentiles(p50=0.2, p99=0.4),
+            itl_s=Percentiles(p50=0.02, p99=0.04),
+            e2e_s=Percentiles(p50=e2e, p99=1.2 * e2e),
+        )
+        for c, e2e in ((8, 11.2), (16, 13.3), (32, 17.5), (64, 27.9))
+    ]
+    meta = ProfileMeta(model="Qwen/Qwen3-32B", engine="vllm", gpu="H100", gpu_count=1, source="measured")
+    profile = Profile(profile_version=1, meta=meta, levels=tuple(levels))
+    assert not any(usable(lv) for lv in profile.levels)
+    view = profile_view(profile, Slo(itl_p99_s=0.05), cls(1000, 300), None, catalogues.gpus.get("H100"))
+    assert view.chosen.startswith("No level of this profile can be used: all 4 are left out (the notes say why)")
+    assert "±0%" not in view.chosen and view.capacity.req_per_s is None
+    assert view.notes and "Little's law" in " ".join(view.notes)
