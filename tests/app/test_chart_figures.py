@@ -171,6 +171,9 @@ def test_tornado_labels_never_meet():
     assert risk_charts.tornado_texts(_bar(10, 12), 0) == ("", "low +1 · high +5.0%")
     assert risk_charts.tornado_texts(_bar(-50, -5), 0) == ("low +1 · high +5.0%", "")
     assert risk_charts.tornado_texts(_bar(0, 0), 0) == ("low +1 · high +5.0%", "")
+    # one end moves nothing (planning utilisation at 95 % in the flagship): it says so, beside the end that moves
+    assert risk_charts.tornado_texts(_bar(-50, 0), 0) == ("low +1 (high +5.0%: no effect)", "")
+    assert risk_charts.tornado_texts(_bar(0, 30), 0) == ("", "high +5.0% (low +1: no effect)")
     figure = charts.tornado(Tornado("h", "a", -1e6, [_bar(-1.9e6, -1.89e6), _bar(-1.1e6, -0.9e6)]))
     for trace in figure.data:
         assert set(trace.textposition) == {"outside"} and trace.cliponaxis is False
