@@ -13,7 +13,7 @@ import streamlit as st
 from datafiles import InputError
 from pricing.gpus import GpuType
 from profiling.metadata import short_gpu_name
-from profiling.schema import gpu_recorded
+from profiling.schema import recorded
 from tco.capacity.throughput_view import far_shape_note
 from ui import charts, loaders, options_form, slo_form, state, tables
 from ui.amounts import parse_usd
@@ -26,13 +26,13 @@ USED = "tp.used"
 """The confirmation of the option last added from this page and the option ids then: shown until they change."""
 
 
-def sheet_gpu(recorded: str, gpus: Sequence[GpuType]) -> str | None:
+def sheet_gpu(gpu: str, gpus: Sequence[GpuType]) -> str | None:
     """The GPU sheet's id for a profile's recorded GPU: the id in any case, the sheet's full name, or the name
     nvidia-smi gives ('NVIDIA H100 80GB HBM3' -> H100, by `profiling.metadata.short_gpu_name`, as the profiler
     names it); None when none is recorded or the sheet does not price it."""
-    if not gpu_recorded(recorded):
+    if not recorded(gpu):
         return None
-    text = recorded.strip()
+    text = gpu.strip()
     wanted = {text.lower(), short_gpu_name(text.upper()).lower()}
     return next((g.id for g in gpus if g.id.lower() in wanted or g.name.lower() == text.lower()), None)
 
@@ -59,10 +59,10 @@ def add_files(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> None:
     st.session_state[SELECTED] = name
     st.session_state["tp.profile"] = state.profile_label(name, profile)
     m = profile.meta
-    merged = f" ({len(files)} files, one profile)" if len(files) > 1 else ""
-    st.success(
-        f"Added {name}{merged}: {m.model} on {m.replica_words} ({m.engine}), {len(profile.levels)} levels, {m.source}."
-    )
+    merged = ", one profile" if len(files) > 1 else ""  # the name says how many files: "qwen32b (4 files)"
+    levels = f"{len(profile.levels)} level{'s' if len(profile.levels) != 1 else ''}"
+    engine = f" ({m.engine})" if recorded(m.engine) else " (engine not recorded)"
+    st.success(f"Added {name}{merged}: {m.model} on {m.replica_words}{engine}, {levels}, {m.source}.")
 
 
 st.title("Throughput")
@@ -203,7 +203,7 @@ if used and used[1] == options_form.option_ids(state.data()):
 cat = loaders.catalogues()
 gpu_ids = [g.id for g in cat.gpus.gpus]
 match = sheet_gpu(m.gpu, cat.gpus.gpus)
-if not gpu_recorded(m.gpu):
+if not recorded(m.gpu):
     unmatched = "the profile does not record its GPU type"
 else:
     unmatched = f"the profile's GPU, {m.gpu}, is not on the GPU price sheet ({', '.join(gpu_ids)})"

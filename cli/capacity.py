@@ -11,7 +11,7 @@ from typing import Any
 
 from datafiles import InputError, parse_as, read_text
 from datafiles.export import json_safe
-from profiling.schema import gpu_recorded, replica_words
+from profiling.schema import recorded, replica_words
 from tco.capacity.throughput_view import ProfileView
 from tco.records.scenario import RequestClass, Slo
 
@@ -40,7 +40,7 @@ def parse_slo(text: str) -> Slo:
     return parse_as(Slo, bounds, "command line --slo")
 
 
-def replica_gpu(recorded: str, sheet_id: str | None, flag: str | None) -> tuple[str | None, str | None]:
+def replica_gpu(gpu: str, sheet_id: str | None, flag: str | None) -> tuple[str | None, str | None]:
     """(the GPU one replica ran on, a note), from the profile's `meta.gpu`, its GPU-sheet entry and `--gpu`.
 
     The profile's own GPU wins; `--gpu` names it when the profile does not record one; neither: None.
@@ -50,13 +50,13 @@ def replica_gpu(recorded: str, sheet_id: str | None, flag: str | None) -> tuple[
     >>> print(replica_gpu("H100", "H200", "H200")[1])
     --gpu H200 is not the H100 the profile was measured on: the memory fit and ceiling are for H200, X* is H100's
     """
-    if gpu_recorded(recorded):
-        if flag and sheet_id and sheet_id.lower() != recorded.strip().lower():
-            return recorded, (
-                f"--gpu {sheet_id} is not the {recorded} the profile was measured on: the memory fit and ceiling are "
-                f"for {sheet_id}, X* is {recorded}'s"
+    if recorded(gpu):
+        if flag and sheet_id and sheet_id.lower() != gpu.strip().lower():
+            return gpu, (
+                f"--gpu {sheet_id} is not the {gpu} the profile was measured on: the memory fit and ceiling are "
+                f"for {sheet_id}, X* is {gpu}'s"
             )
-        return recorded, None
+        return gpu, None
     return (sheet_id if flag else None), None
 
 

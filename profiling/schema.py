@@ -48,8 +48,9 @@ NOT_RECORDED = frozenset({"", "not recorded", "unknown", "none", "n/a", "?", "-"
 """What profiles and result files write for a GPU type nobody recorded."""
 
 
-def gpu_recorded(gpu: str | None) -> bool:
-    return gpu is not None and gpu.strip().lower() not in NOT_RECORDED
+def recorded(value: str | None) -> bool:
+    """Whether a metadata text (GPU, engine) holds a value, not a placeholder ('unknown', 'not recorded', '?')."""
+    return value is not None and value.strip().lower() not in NOT_RECORDED
 
 
 def replica_words(gpu_count: int, gpu: str | None) -> str:
@@ -58,7 +59,7 @@ def replica_words(gpu_count: int, gpu: str | None) -> str:
     >>> replica_words(8, "H200"), replica_words(8, "not recorded"), replica_words(1, None)
     ('8 × H200', '8 GPUs (GPU type not recorded)', '1 GPU (GPU type not recorded)')
     """
-    if gpu_recorded(gpu):
+    if recorded(gpu):
         return f"{gpu_count} × {gpu}"
     return f"{gpu_count} GPU{'s' if gpu_count != 1 else ''} (GPU type not recorded)"
 

@@ -63,7 +63,7 @@ def test_a_json_lines_sweep_is_one_profile_and_stays_selected_across_pages(page:
         upload(page, uploader(page), JSONL)
         page.get_by_role("button", name="Add profile").click()
         settle(page)
-        added = "Added vllm-bench-serve-sweep.jsonl: test-model on 1 × H100 (unknown), 4 levels, measured."
+        added = "Added vllm-bench-serve-sweep.jsonl: test-model on 1 × H100 (engine not recorded), 4 levels, measured."
         expect(page.get_by_text(added)).to_be_visible()
         expect(profile_box(page)).to_have_value(label)
         expect(page.get_by_text("test-model on 1 × H100, unknown — source: measured")).to_be_visible()
@@ -104,7 +104,7 @@ def test_four_one_run_files_are_one_profile_with_the_gpu_asked_once(page: Page, 
     fill_gpu_boxes(page, "H100", 1)
     page.get_by_role("button", name="Add profile").click()  # no file chosen again: the kept ones
     settle(page)
-    added = "Added vllm-bench-serve (4 files) (4 files, one profile): test-model on 1 × H100 (unknown), 4 levels"
+    added = "Added vllm-bench-serve (4 files), one profile: test-model on 1 × H100 (engine not recorded), 4 levels"
     expect(page.get_by_text(added)).to_be_visible()
     expect(profile_box(page)).to_have_value("vllm-bench-serve (4 files) (uploaded, measured, 1 × H100)")
     assert [r["concurrency"] for r in levels(page)] == ["1", "2", "4", "8"]

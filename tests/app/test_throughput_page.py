@@ -115,7 +115,7 @@ def test_a_json_lines_sweep_is_one_profile_with_a_level_per_line():
     at.number_input(key="tp.meta.gpus").set_value(1)
     add(at, ("sweep.jsonl", (SWEEP / "vllm-bench-serve-sweep.jsonl").read_bytes()))
     assert_no_failure(at)
-    assert "Added sweep.jsonl: test-model on 1 × H100 (unknown), 4 levels, measured." in at.success[0].value
+    assert "Added sweep.jsonl: test-model on 1 × H100 (engine not recorded), 4 levels, measured." in at.success[0].value
     profile = at.session_state["uploaded_profiles"]["sweep.jsonl"]
     raw = [json.loads(line) for line in (SWEEP / "vllm-bench-serve-sweep.jsonl").read_text().splitlines()]
     assert [lv.req_per_s for lv in profile.levels] == [r["request_throughput"] for r in raw]
@@ -141,7 +141,7 @@ def test_several_files_of_one_sweep_are_one_profile_and_the_gpu_is_asked_once():
     assert list(at.session_state["uploaded_profiles"]) == ["vllm-bench-serve (4 files)"]
     profile = at.session_state["uploaded_profiles"]["vllm-bench-serve (4 files)"]
     assert [lv.concurrency for lv in profile.levels] == [1, 2, 4, 8] and profile.meta.gpu == "H100"
-    assert "(4 files, one profile)" in at.success[0].value
+    assert "(4 files), one profile: " in at.success[0].value
     assert "tp.pending" not in at.session_state
 
 
