@@ -51,8 +51,14 @@ def parse_amount(text: str) -> float:
     Traceback (most recent call last):
     ...
     ValueError: expected a number such as 3,000,000, 3M, 750k, 1.2B or 3 million (got 'three')
+    >>> parse_amount("-5")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a positive number (got '-5')
     """
     match = _AMOUNT.match(text or "")
+    if match is None and _AMOUNT.match((text or "").strip().removeprefix("-").removeprefix("−")):
+        raise ValueError(f"expected a positive number (got {text!r})")  # "-5": a number, but below zero
     if match is None:
         raise ValueError(f"expected a number such as {EXAMPLES} (got {text!r})")
     digits, exponent, scale, plural = match.groups()
