@@ -88,7 +88,9 @@ with st.form("tp.upload_form", clear_on_submit=True):
     meta = {
         "model": cols[0].text_input("Model id", key="tp.meta.model") or None,
         "gpu": cols[1].text_input("GPU", key="tp.meta.gpu") or None,
-        "gpu_count": cols[2].number_input("GPUs", min_value=0, max_value=1024, key="tp.meta.gpus") or None,
+        "gpu_count": cols[2].number_input(
+            "GPUs", value=None, min_value=1, max_value=1024, step=1, placeholder="from the file", key="tp.meta.gpus"
+        ),
         "engine": cols[3].text_input("Engine", key="tp.meta.engine") or None,
     }
     submitted = st.form_submit_button("Add profile")
