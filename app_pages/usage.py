@@ -120,9 +120,10 @@ recon = pd.DataFrame(
         {
             "month": r.month,
             "model": r.model,
-            "reported $": r.reported_cost_usd,
-            "our prices $": r.priced_cost_usd,
-            "difference $": r.difference_usd,
+            # to the cent: the cell shows cents, and what a reader copies from it is the same number
+            "reported $": None if r.reported_cost_usd is None else round(r.reported_cost_usd, 2),
+            "our prices $": None if r.priced_cost_usd is None else round(r.priced_cost_usd, 2),
+            "difference $": None if r.difference_usd is None else round(r.difference_usd, 2),
             "difference": None if not r.reported_cost_usd else 100 * (r.difference_usd or 0) / r.reported_cost_usd,
         }
         for r in report.reconciliation
