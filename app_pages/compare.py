@@ -67,7 +67,7 @@ def answer(analysis: Analysis) -> None:
         headline, _, rest = with_mix(verdict(result, decision), analysis.mix).partition(". ")
         # the recommendation in bold, the reasons after it in plain type (one paragraph a reader scans)
         text = f"**{tables.escape_markdown(headline)}.** {tables.escape_markdown(rest)}" if rest else f"**{headline}**"
-        st.container(key="verdict-text").markdown(text)
+        st.container(key="verdict-text").markdown(tables.sign_kept(text))
         cols = st.columns(4)
         mix = analysis.mix
         if mix is not None and mix.recommended and mix.saving_usd is not None:  # the mix leads: its figures

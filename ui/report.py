@@ -28,7 +28,6 @@ from reports.mix import mix_lines
 from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import decide, verdict
-from tco.records.amounts import MINUS
 from tco.records.benchmarks import benchmark_name
 from ui import state, tables
 from ui.forms import Download, download
@@ -134,7 +133,7 @@ def build_html(
         parts.append(f"<p><b>{html.escape(err.id)}</b> — cannot be computed: {html.escape(err.error)}</p>")
     # in the text, a negative amount never breaks between its sign and its dollar ("NPV of savings −" / "$470,207"):
     # a word joiner holds them (the charts' ticks are drawn, not wrapped)
-    body = "\n".join(p if p is figures else p.replace(f"{MINUS}$", f"{MINUS}\u2060$") for p in parts)
+    body = "\n".join(p if p is figures else tables.sign_kept(p) for p in parts)
     return f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(result.scenario)}</title>" \
            f"<style>{_CSS}</style></head><body>{body}</body></html>"  # fmt: skip
 

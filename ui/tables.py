@@ -12,7 +12,7 @@ import streamlit as st
 from reports.ranking import ranked, throughput_basis
 from tco import ScenarioResult
 from tco.decision.verdict import STATUS_WORDS, decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
-from tco.records.amounts import TASK_DIGITS, usd_scaled
+from tco.records.amounts import MINUS, TASK_DIGITS, usd_scaled
 from tco.records.defaults import DEFAULT_LABELS, DEFAULT_SOURCES
 from ui import table_fit
 
@@ -183,6 +183,18 @@ Emphasis and brackets alone (`options[0]`, `requests_per_month`) stay as they ar
 AUTOLINK = re.compile(r"(?i)(://|www\.)")
 """What makes GitHub-flavoured markdown turn bare text into a link (`http://…`, `www.…`), whatever is escaped."""
 WORD_JOINER = "\u2060"
+
+
+def sign_kept(text: str) -> str:
+    """A negative amount never breaks between its sign and its dollar ("NPV of savings −" at a line's end and
+    "$1,501,937" on the next): a word joiner holds them, before or after `escape_markdown` (its `\\$`).
+
+    >>> sign_kept("NPV of savings −$1,501,937").replace(WORD_JOINER, "~")
+    'NPV of savings −~$1,501,937'
+    >>> len(sign_kept(escape_markdown("−$7")))  # −, the joiner, the escape, $, 7
+    5
+    """
+    return re.sub(rf"{MINUS}(\\?\$)", MINUS + WORD_JOINER + r"\1", text)
 
 
 def escape_markdown(text: str) -> str:

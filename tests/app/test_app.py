@@ -122,6 +122,9 @@ def test_opens_on_the_example_with_the_engines_verdict_and_table(catalogues):
     assert_no_failure(at)
     expected = engine(example(), catalogues)
     assert shown_verdict(at) == verdict(expected)
+    # "NPV of savings −" at a line's end, "$1,402,747" on the next (1400 px): a word joiner holds sign and dollar
+    raw = next(m.value for m in at.markdown if m.value.startswith("**Recommended"))
+    assert "\u2212\u2060\\$" in raw and "\u2212\\$" not in raw
     for option in expected.options:
         row = table_row(at, option.id)
         assert row["$/month"] == pytest.approx(sum(option.monthly_cost_usd) / len(option.monthly_cost_usd), abs=0.5)
