@@ -32,6 +32,7 @@ from tests.app.test_browser import (
     tables_scrolling_sideways,
 )
 from tests.conftest import ROOT
+from ui.tables import sign_kept
 
 app_url, browser, page = ui.app_url, ui.browser, ui.page  # the same fixtures: a server of our own, Chromium, a tab
 
@@ -54,7 +55,7 @@ def test_the_pair_picker_drives_the_verdict_and_is_in_the_link(page: Page, app_u
     result = engine(example(), catalogues)
     expected = verdict(result, decide(result, ("glm5-h200", "gemini-3.1-pro")))
     assert "Self-hosting glm-5 (glm5-h200)" in expected and "than gemini-3.1-pro" in expected
-    expect(page.locator(".st-key-verdict-text p").first).to_have_text(expected)
+    expect(page.locator(".st-key-verdict-text p").first).to_have_text(sign_kept(expected))
     pays = page.locator(".st-key-verdict [data-testid=stMetric]").nth(3)
     expect(pays).to_contain_text("Self-hosting pays back")
     # the third figure is the picked pair's saving, not the pick's against its runner-up
@@ -67,7 +68,7 @@ def test_the_pair_picker_drives_the_verdict_and_is_in_the_link(page: Page, app_u
     other = page.context.new_page()
     other.goto(page.url)
     settle(other)
-    expect(other.locator(".st-key-verdict-text p").first).to_have_text(expected)
+    expect(other.locator(".st-key-verdict-text p").first).to_have_text(sign_kept(expected))
     other.close()
     assert_no_exception(page)
 
@@ -106,7 +107,7 @@ def test_the_best_mix_leads_the_verdict_and_each_ingredient_can_be_turned_off(pa
     mapping, result, mix = _mix_expected(catalogues)
     page.goto(f"{app_url}/?s={codec.to_url_token(mapping)}")
     settle(page)
-    expect(page.locator(".st-key-verdict-text p").first).to_have_text(with_mix(verdict(result), mix))
+    expect(page.locator(".st-key-verdict-text p").first).to_have_text(sign_kept(with_mix(verdict(result), mix)))
     assert mix.recommended and page.locator(".st-key-verdict [data-testid=stMetricValue]").first.inner_text() == "a mix"
     page.get_by_role("tab", name="Best mix").click()
     settle(page)
