@@ -73,7 +73,8 @@ st.caption(
     "Uploads stay in this browser session."
 )
 
-with st.form("tp.upload_form", clear_on_submit=True):
+# Enter in a box does not submit: a half-filled form (GPU typed, GPUs not yet) would be refused and cleared
+with st.form("tp.upload_form", clear_on_submit=True, enter_to_submit=False):
     uploads = st.file_uploader(
         "Profile or benchmark result",
         type=["yaml", "yml", "csv", "json", "jsonl"],

@@ -101,6 +101,13 @@ def test_four_one_run_files_are_one_profile_with_the_gpu_asked_once(page: Page, 
     expect(page.get_by_text(kept)).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "throughput-four-files-asked-once-1280x720.png")
+    # Enter in a box does not submit the half-filled form (it did, and the refusal cleared the GPU typed)
+    gpu = page.get_by_role("textbox", name="GPU", exact=True)
+    gpu.fill("H100")
+    gpu.press("Enter")
+    settle(page)
+    expect(page.get_by_text(kept)).to_be_visible()
+    expect(gpu).to_have_value("H100")
     fill_gpu_boxes(page, "H100", 1)
     page.get_by_role("button", name="Add profile").click()  # no file chosen again: the kept ones
     settle(page)
