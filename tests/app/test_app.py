@@ -1087,6 +1087,10 @@ def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues
     differences = next(df.value for df in at.dataframe if "difference" in df.value.columns)
     first = report.reconciliation[0]
     assert differences["difference"][0] == pytest.approx(100 * first.difference_usd / first.reported_cost_usd)
+    # the dollar cells hold cents, so a copied cell reads 535.68, not 535.6800000000027
+    for column in ("reported $", "our prices $", "difference $"):
+        assert all(v is None or v != v or round(v, 2) == v for v in differences[column]), column
+    assert differences["our prices $"][0] == round(first.priced_cost_usd, 2)
     assert formats["mean input"] == formats["input p99"] == "localized"
     shapes = next(df.value for df in at.dataframe if "mean input" in df.value.columns)
     assert all(float(v).is_integer() for v in shapes["mean input"])

@@ -111,6 +111,7 @@ def test_a_gpu_not_recorded_or_not_priced_is_said_and_never_guessed(gpu, words, 
 
 def test_a_json_lines_sweep_is_one_profile_with_a_level_per_line():
     at = open_app("throughput")
+    assert at.number_input(key="tp.meta.gpus").value is None  # empty until set ("from the file"), never 0 GPUs
     at.text_input(key="tp.meta.gpu").set_value("H100")
     at.number_input(key="tp.meta.gpus").set_value(1)
     add(at, ("sweep.jsonl", (SWEEP / "vllm-bench-serve-sweep.jsonl").read_bytes()))
