@@ -8,7 +8,7 @@ from tco.records.amounts import usd
 from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
 from tco.risk import risk_pair
-from tco.risk.montecarlo import throughput_range_words
+from tco.risk.montecarlo import spread_method, throughput_range_words
 from ui import charts, forms, state
 
 data = state.data()
@@ -169,7 +169,7 @@ if tornado_tab.open:  # one tab's charts drawn at a time: an edit reruns only wh
     with tornado_tab:
         charts.show(charts.tornado(report.tornado), "tornado")
         capacity = risky.capacity or {}
-        method = capacity.get("basis") if capacity.get("method") == "measured" else capacity.get("method")
+        method = spread_method(capacity.get("method") or "", capacity.get("basis") or "")
         if method:  # the stated error and the swing the tornado draws for it, one from the other
             sd = analysis.scenario.uncertainty.throughput_rel_sd
             st.caption(throughput_range_words(risky.id, method, capacity.get("expected_error"), sd))

@@ -36,8 +36,7 @@ def tornado(bars: Tornado) -> go.Figure:
     labels = [b.input for b in ordered]
     texts = [tornado_texts(b, bars.base_savings_usd) for b in ordered]
     # an input that moves nothing has no bar to carry its label (plotly draws no text on a zero-length bar)
-    still = [abs(b.savings_at_low_usd - bars.base_savings_usd) < NO_EFFECT_USD and abs(b.savings_at_high_usd -
-             bars.base_savings_usd) < NO_EFFECT_USD for b in ordered]  # fmt: skip
+    still = [all(still_ends(b, bars.base_savings_usd)) for b in ordered]
     texts = [("no effect: " + t[0], "") if quiet else t for t, quiet in zip(texts, still, strict=True)]
     ends = [bars.base_savings_usd, 0.0, *(v for b in ordered for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
     x_range = room_for_texts(bars, texts)
@@ -86,6 +85,12 @@ NO_EFFECT_USD = 0.5
 """An end that moves the savings by less than half a dollar (the figures' precision) has no effect."""
 
 
+def still_ends(bar: TornadoBar, base_usd: float) -> tuple[bool, bool]:
+    """Whether the low and the high end each leave the savings where the base has them (within NO_EFFECT_USD)."""
+    return (abs(bar.savings_at_low_usd - base_usd) < NO_EFFECT_USD,
+            abs(bar.savings_at_high_usd - base_usd) < NO_EFFECT_USD)  # fmt: skip
+
+
 def tornado_texts(bar: TornadoBar, base_usd: float) -> tuple[str, str]:
     """The labels at the outer end of the low and the high bar. When the two ends move the savings opposite ways,
     each bar carries its own, on opposite sides of the base; when they move the same way (or one not at all),
@@ -93,7 +98,7 @@ def tornado_texts(bar: TornadoBar, base_usd: float) -> tuple[str, str]:
     low, high = bar.savings_at_low_usd - base_usd, bar.savings_at_high_usd - base_usd
     if low * high < 0:
         return bar.low_label, bar.high_label
-    still = [abs(v) < NO_EFFECT_USD for v in (low, high)]
+    still = list(still_ends(bar, base_usd))
     if still == [False, True]:  # one end moves nothing: said so, not drawn as if it moved the same way
         return f"low {bar.low_label} (high {bar.high_label}: no effect)", ""
     if still == [True, False]:

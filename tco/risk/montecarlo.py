@@ -202,6 +202,16 @@ def throughput_range_words(option: str, method: str, expected_error: float | Non
             f"× {high:.3g} (−{1 - low:.0%} / +{high - 1:.0%}).")  # fmt: skip
 
 
+def spread_method(method: str, basis: str) -> str:
+    """What sets a capacity's spread (`throughput_sd`): a measured answer's basis (measured by you, or published),
+    else its method (modelled, transferred, estimated).
+
+    >>> spread_method("measured", "published"), spread_method("modelled", "measured")
+    ('published', 'modelled')
+    """
+    return basis if method == "measured" else method
+
+
 def option_throughput_sds(setups: list[OptionSetup], measured_sd: float) -> dict[str, float]:
     """σ of X* for every self-hosted option, from how its capacity was found."""
     out = {}
@@ -209,8 +219,7 @@ def option_throughput_sds(setups: list[OptionSetup], measured_sd: float) -> dict
         cap = setup.capacity
         if cap is None or cap.req_per_s is None:
             continue
-        how = cap.basis if cap.method == "measured" else cap.method
-        out[setup.model.id] = throughput_sd(how, cap.expected_error, measured_sd)
+        out[setup.model.id] = throughput_sd(spread_method(cap.method, cap.basis), cap.expected_error, measured_sd)
     return out
 
 
