@@ -82,6 +82,7 @@ from profiling.schema import Profile, load_profile  # noqa: E402
 from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_error  # noqa: E402
 from tco.capacity.calibration import (  # noqa: E402
     calibrate,
+    fit_efficiencies,
     fit_wave_share,
     peak_parts,
     predicted_req_per_s,
@@ -89,9 +90,9 @@ from tco.capacity.calibration import (  # noqa: E402
 )
 from tco.capacity.fitting import covering, fit_profile  # noqa: E402
 from tco.capacity.level_consistency import inconsistency  # noqa: E402
+from tco.capacity.prefill_efficiency import amd_gpu  # noqa: E402
 from tco.capacity.roofline import (  # noqa: E402
-    LEAN_AMD,
-    LEAN_NVIDIA,
+    LEAN_CALIBRATIONS,
     OFFLINE,
     SERVING,
     Calibration,
@@ -252,9 +253,12 @@ def summarise(cases: list[Case], title: str = "") -> None:
         if kind == "no profile, X* at an SLO" and group:
             covered = sum(c.stated is not None and c.error <= c.stated for c in group) / len(group)
             bound = covering([c.error for c in group])
-            target += (f"; stated error covers {covered:.0%} (80 % bound of these errors {bound:.0%}; Calibration."
-                       f"slo_error: SERVING {SERVING.slo_error:.0%}, LEAN_NVIDIA {LEAN_NVIDIA.slo_error:.0%}, "
-                       f"LEAN_AMD {LEAN_AMD.slo_error:.0%})")  # fmt: skip
+            target += (
+                f"; stated error covers {covered:.0%} (80 % bound of these errors {bound:.0%}; Calibration."
+                f"slo_error: SERVING {SERVING.slo_error:.0%}, "
+                + ", ".join(f"{name} {cal.slo_error:.0%}" for name, cal in LEAN_CALIBRATIONS.items())
+                + ")"
+            )
         if not group:
             if not title:
                 print(f"{kind:<34} {0:>5}  (no case in the corpus)")
@@ -336,7 +340,8 @@ def engine_check(configs: list[ReferenceProfile]) -> None:
 def lean_left_out(cards, sheet) -> dict[str, Calibration]:
     """For each --extra deployment, the calibration its engine gets (`serving_calibration`), refitted without it when
     it is one of those the bundled lean-engine calibrations were read from (SGLang, TensorRT-LLM and ATOM without
-    speculative decoding, by GPU family), so the no-profile rows stay held out."""
+    speculative decoding, by GPU family), so the no-profile rows stay held out: η_c on the other sweeps of its
+    vendor, then η_m and the step overhead on the other sweeps of its family at that η_c (`serving_calibration`)."""
     gpus = {g.id.lower(): g for g in sheet.gpus}
     refs = [
         (ReferenceProfile(name, profile, card, gpu), serving_calibration(profile.meta.engine, gpu.id))
@@ -349,11 +354,17 @@ def lean_left_out(cards, sheet) -> dict[str, Calibration]:
         if not cal.reads_touched_experts:
             out[ref.name] = cal
             continue
-        others = [o for o, c in fitted_on if c is cal and o.name != ref.name]
-        fitted = dataclasses.replace(calibrate(others, cal.basis, reads_touched_experts=True)[0],
-                                     max_concurrency=cal.max_concurrency, slo_error=cal.slo_error)  # fmt: skip
+        vendor = [o for o, c in fitted_on if amd_gpu(o.gpu.id) == amd_gpu(ref.gpu.id) and o.name != ref.name]
+        compute = fit_efficiencies(vendor, reads_touched_experts=True)[0]  # η_c from the vendor's sweeps
+        others = [o for o, c in fitted_on if c is cal and o.name != ref.name]  # η_m, s₀ from the GPU family's
+        if len(others) >= 2:
+            fitted = dataclasses.replace(calibrate(others, cal.basis, reads_touched_experts=True, compute=compute)[0],
+                                         max_concurrency=cal.max_concurrency, slo_error=cal.slo_error)  # fmt: skip
+        else:  # one left to fit on: its efficiencies, and the error stated with the constant (none to leave out)
+            _, memory, step = fit_efficiencies(others, reads_touched_experts=True, compute=compute)
+            fitted = dataclasses.replace(cal, compute=compute, memory=memory, step_overhead_s=step)
         out[ref.name] = dataclasses.replace(fitted, ttft_wave_share=fit_wave_share(others, fitted))
-    for cal in (LEAN_NVIDIA, LEAN_AMD):
+    for cal in LEAN_CALIBRATIONS.values():
         mine = [o for o, c in fitted_on if c is cal]
         if not mine:  # no --extra file: nothing to fit the lean engines' wave on
             continue
@@ -427,10 +438,10 @@ def main() -> None:
         engines = {name: serving_calibration(p.meta.engine, p.meta.gpu) for name, p in extra_corpus()}
         for case in extra:
             if case.kind == "no profile, X* at an SLO":
-                label = "LEAN_AMD" if engines[case.profile] is LEAN_AMD else "LEAN_NVIDIA"
+                label = next(n for n, cal in LEAN_CALIBRATIONS.items() if engines[case.profile] is cal)
                 by_calibration.setdefault(label, []).append(case.error)
         print("  no profile, X* at an SLO, 80 % bound of the errors by calibration (its slo_error): " + ", ".join(
-            f"{label} {covering(errors):.0%} ({len(errors)} cases; {globals()[label].slo_error:.0%})"
+            f"{label} {covering(errors):.0%} ({len(errors)} cases; {LEAN_CALIBRATIONS[label].slo_error:.0%})"
             for label, errors in sorted(by_calibration.items())))  # fmt: skip
         one_build = {name for name, profile in extra_corpus() if profile.meta.engine_version}
         summarise([c for c in extra if c.profile in one_build],

@@ -94,9 +94,11 @@ def predicted_req_per_s(parts: PeakParts, compute: float, memory: float, step_s:
     return 1.0 / (parts.compute_s / compute + parts.memory_s / memory + step_s * parts.steps)
 
 
-def _best(configs: Sequence[PeakParts]) -> tuple[float, float, float]:
-    """The grid point of least median-of-medians |ln(X / measured)|, the whole grid at once per configuration."""
-    c, m, s = np.meshgrid(COMPUTE_GRID, MEMORY_GRID, STEP_OVERHEAD_GRID_S, indexing="ij")
+def _best(configs: Sequence[PeakParts], compute: float | None = None) -> tuple[float, float, float]:
+    """The grid point of least median-of-medians |ln(X / measured)|, the whole grid at once per configuration; with
+    `compute` given, η_c is held there and only η_m and s₀ are searched."""
+    compute_grid = COMPUTE_GRID if compute is None else np.array([compute])
+    c, m, s = np.meshgrid(compute_grid, MEMORY_GRID, STEP_OVERHEAD_GRID_S, indexing="ij")
     per_config = []
     for p in configs:
         tau = p.compute_s / c[..., None] + p.memory_s / m[..., None] + s[..., None] * p.steps
@@ -106,24 +108,43 @@ def _best(configs: Sequence[PeakParts]) -> tuple[float, float, float]:
     return float(c[i]), float(m[i]), float(s[i])
 
 
+def _configurations(references: Sequence[ReferenceProfile], reads_touched_experts: bool) -> list[PeakParts]:
+    return [p for ref in references if (p := peak_parts(ref, reads_touched_experts)) is not None]
+
+
+def fit_efficiencies(
+    references: Sequence[ReferenceProfile], reads_touched_experts: bool = False, compute: float | None = None
+) -> tuple[float, float, float]:
+    """(η_c, η_m, s₀) fitted on `references` (one is enough), η_c held at `compute` when given, without the held-out
+    error `calibrate` states."""
+    configs = _configurations(references, reads_touched_experts)
+    if not configs:
+        raise ValueError("fitting efficiencies needs a configuration with known physics")
+    return _best(configs, compute)
+
+
 def calibrate(
     references: Sequence[ReferenceProfile],
     basis: str,
     validation: Sequence[ReferenceProfile] = (),
     reads_touched_experts: bool = False,
+    compute: float | None = None,
 ) -> tuple[Calibration, list[float]]:
     """The Calibration fitted on `references` and every held-out error |X / measured − 1|: each reference left out
     of the fit in turn, and each `validation` configuration (measured, but too thin to fit on: one level) predicted
     by the full fit. The stated error is their 80th percentile, every configuration weighing alike; the calibration's
     `max_concurrency` is the highest concurrency any of `references` measured. `reads_touched_experts`: the
-    engines' decode steps read only the routed experts a batch touches (`Calibration.reads_touched_experts`)."""
-    configs = [p for ref in references if (p := peak_parts(ref, reads_touched_experts)) is not None]
+    engines' decode steps read only the routed experts a batch touches (`Calibration.reads_touched_experts`).
+    `compute`: η_c held there, only η_m and s₀ fitted (a GPU family keeps its vendor's η_c, fitted on more sweeps:
+    `tco.capacity.roofline.serving_calibration`)."""
+    configs = _configurations(references, reads_touched_experts)
     if len(configs) < 2:
         raise ValueError("calibration needs at least two configurations with known physics")
-    compute, memory, step = _best(configs)
+    fixed = compute
+    compute, memory, step = _best(configs, fixed)
     held_out: list[np.ndarray] = []
     for i, config in enumerate(configs):
-        c, m, st = _best(configs[:i] + configs[i + 1 :])
+        c, m, st = _best(configs[:i] + configs[i + 1 :], fixed)
         held_out.append(np.abs(predicted_req_per_s(config, c, m, st) / config.measured - 1))
     for ref in validation:
         parts = peak_parts(ref, reads_touched_experts)

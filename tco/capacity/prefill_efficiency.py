@@ -26,6 +26,8 @@ Any other engine (and an unrecorded one) takes SERVING's figure.
 
 from __future__ import annotations
 
+import re
+
 LEAN_ENGINES = ("sglang", "trt", "tensorrt", "atom")
 """Engine names (as profiles record them, lower case, by prefix) whose prefill ran at the figures below."""
 NVIDIA_LEAN = 0.13
@@ -50,6 +52,24 @@ def lean_engine(engine: str | None) -> bool:
 def amd_gpu(gpu_id: str | None) -> bool:
     """An AMD Instinct GPU (MI300X, MI325X, MI355X…), as the GPU sheet names them."""
     return (gpu_id or "").upper().startswith("MI")
+
+
+CDNA4_SERIES = 350
+"""AMD Instinct numbers from here on are CDNA 4 (MI350X, MI355X) or later; below it CDNA 3 (MI300X, MI325X) or
+earlier."""
+
+
+def amd_cdna4(gpu_id: str | None) -> bool:
+    """An AMD Instinct GPU of the CDNA 4 generation or later, read from the number in its name (a name without one
+    counts as the newest).
+
+    >>> amd_cdna4("MI355X"), amd_cdna4("MI325X"), amd_cdna4("mi300x"), amd_cdna4("H200")
+    (True, False, False, False)
+    """
+    if not amd_gpu(gpu_id):
+        return False
+    digits = re.match(r"\d+", (gpu_id or "")[2:])
+    return digits is None or int(digits.group()) >= CDNA4_SERIES
 
 
 def prefill_efficiency(engine: str | None, gpu_id: str | None) -> float | None:

@@ -59,7 +59,7 @@ from tco.capacity.fitting import FitHints
 from tco.capacity.layout import internode_step_s, layout_for
 from tco.capacity.memory_fit import bytes_per_param, card_fit, kv_bytes_per_sequence
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.prefill_efficiency import amd_gpu, lean_engine, one_input_wait_share, prefill_efficiency
+from tco.capacity.prefill_efficiency import amd_cdna4, amd_gpu, lean_engine, one_input_wait_share, prefill_efficiency
 from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 
@@ -115,18 +115,34 @@ LEAN_NVIDIA = Calibration(
     "deployments without speculative decoding, runs of 2025-10 to 2026-06; figures read from the published records, "
     "bench/capacity.py --extra)",
 )
-LEAN_AMD = Calibration(
+LEAN_CDNA3 = Calibration(
+    compute=0.063,
+    memory=0.356,
+    error=0.93,
+    step_overhead_s=0.0075,
+    reads_touched_experts=True,
+    max_concurrency=64.0,
+    ttft_wave_share=0.05,
+    slo_error=1.0,
+    basis="InferenceX's interactive SGLang sweeps of DeepSeek-R1-0528 on MI300X and MI325X (AMD CDNA 3, 2 "
+    "deployments without speculative decoding; η_c from all 8 AMD deployments; figures read from the published "
+    "records, bench/capacity.py --extra)",
+)
+LEAN_CDNA4 = Calibration(
     compute=0.063,
     memory=0.632,
-    error=1.16,
+    error=0.93,
     step_overhead_s=0.0075,
     reads_touched_experts=True,
     max_concurrency=64.0,
     ttft_wave_share=0.1,
-    slo_error=1.1,
-    basis="InferenceX's interactive SGLang and ATOM sweeps of DeepSeek-R1-0528 on MI300X, MI325X and MI355X (8 "
-    "deployments without speculative decoding; figures read from the published records, bench/capacity.py --extra)",
+    slo_error=1.0,
+    basis="InferenceX's interactive SGLang and ATOM sweeps of DeepSeek-R1-0528 on MI355X (AMD CDNA 4, 6 deployments "
+    "without speculative decoding; η_c from all 8 AMD deployments; figures read from the published records, "
+    "bench/capacity.py --extra)",
 )
+LEAN_CALIBRATIONS = {"LEAN_NVIDIA": LEAN_NVIDIA, "LEAN_CDNA3": LEAN_CDNA3, "LEAN_CDNA4": LEAN_CDNA4}
+"""The lean engines' calibrations by name, as bench/capacity.py prints their fits."""
 PEAK = Calibration(compute=1.0, memory=1.0, error=0.0, basis="peak figures")
 """No derating: ratios between two configurations (tco.capacity.transfer) and the plausibility ceiling."""
 OFFLINE = Calibration(
@@ -234,23 +250,31 @@ def fit_hints(
 
 def serving_calibration(engine: str | None, gpu_id: str | None) -> Calibration:
     """The interactive calibration for `engine` on `gpu_id`: SGLang, TensorRT-LLM and ATOM read only the routed
-    experts a batch touches (LEAN_NVIDIA, LEAN_AMD); vLLM, and an engine not named, SERVING.
+    experts a batch touches (LEAN_NVIDIA; on AMD by generation, LEAN_CDNA3 for MI300X and MI325X, LEAN_CDNA4 for
+    MI350X, MI355X and later); vLLM, and an engine not named, SERVING.
 
     Held out configuration by configuration (bench/capacity.py), each calibration's fit against the other: SGLang and
     TensorRT-LLM on NVIDIA, 19 deployments on H200 and B200: touched experts 23 % at the 80th percentile (η_c 0.16,
     η_m 0.63), every weight read 62 % (η_m 1.78, beyond the bandwidth); with B300 on the GPU sheet, 23
     deployments: touched experts 27 % (η_c 0.141, η_m 0.502, the figures LEAN_NVIDIA holds). vLLM's four sweeps
     the other way: every weight 64 %, touched 70 %. On AMD (8 deployments, SGLang and ATOM) both stay wide: 116 %
-    and 145 %.
+    and 145 % with one calibration; CDNA 3 decodes at a lower share of its bandwidth than CDNA 4 (η_m 0.356 against
+    0.632, each generation fitted on its own sweeps at the vendor's η_c 0.063), and split so the worst held-out
+    no-profile error fell from 116 % to 100.5 % (README, "How true it is"). NVIDIA split into Hopper and Blackwell
+    the same way did not move (80th percentile 24 % → 23–29 %), so it keeps one.
 
-    >>> serving_calibration("sglang", "H200") is LEAN_NVIDIA, serving_calibration("atom", "MI355X") is LEAN_AMD
+    >>> serving_calibration("sglang", "H200") is LEAN_NVIDIA, serving_calibration("atom", "MI355X") is LEAN_CDNA4
     (True, True)
+    >>> serving_calibration("sglang", "MI300X") is LEAN_CDNA3
+    True
     >>> serving_calibration("vllm", "H200") is SERVING, serving_calibration(None, "B200") is SERVING
     (True, True)
     """
     if not gpu_id or not lean_engine(engine):
         return SERVING
-    return LEAN_AMD if amd_gpu(gpu_id) else LEAN_NVIDIA
+    if not amd_gpu(gpu_id):
+        return LEAN_NVIDIA
+    return LEAN_CDNA4 if amd_cdna4(gpu_id) else LEAN_CDNA3
 
 
 def calibration_for(cls: RequestClass, slo: Slo, engine: str | None = None, gpu_id: str | None = None) -> Calibration:

@@ -35,8 +35,8 @@ from tco.capacity.roofline import Calibration
 TOKENS_PER_STEP = 1.6
 """E with no figure of the user's: fitted (`fit_tokens_per_step`) on InferenceX's interactive sweeps of
 DeepSeek-R1-0528 with multi-token prediction (MTP), 17 deployments (SGLang, TensorRT-LLM and ATOM on H200, B200,
-B300, MI325X and MI355X), each at its engine's calibration without speculation (`LEAN_NVIDIA`, `LEAN_AMD`); refitted
-leaving each deployment out, 1.46–1.56 (bench/capacity.py --extra prints it)."""
+B300, MI325X and MI355X), each at its engine's calibration without speculation (`LEAN_NVIDIA`, `LEAN_CDNA3`,
+`LEAN_CDNA4`); refitted leaving each deployment out, 1.46–1.56 (bench/capacity.py --extra prints it)."""
 TOKENS_PER_STEP_GRID = np.round(np.arange(1.0, 4.0001, 0.01), 2)
 
 

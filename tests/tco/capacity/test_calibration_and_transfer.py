@@ -14,7 +14,7 @@ from profiling.bundled import reference_profiles
 from profiling.schema import Level, Percentiles, Profile, ProfileMeta
 from scenario_io.loader import load_catalogues, load_inputs, reference_records
 from tco.capacity.at_slo import estimated_capacity
-from tco.capacity.calibration import calibrate, serving_sets
+from tco.capacity.calibration import calibrate, fit_efficiencies, serving_sets
 from tco.capacity.fitting import fit_profile
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import LEAN_NVIDIA, PEAK, SERVING, estimated_model, hardware, physical_model
@@ -80,6 +80,21 @@ def test_calibration_recovers_efficiencies_it_was_generated_with(cats):
     assert fitted.compute == pytest.approx(compute, rel=0.06) and fitted.memory == pytest.approx(memory, rel=0.06)
     assert fitted.step_overhead_s == 0.0 and max(held_out) < 0.1
     assert fitted.max_concurrency == 32  # the levels ran at 4, 16, 32 and 8
+
+
+def test_a_family_keeps_its_vendor_s_compute_efficiency_and_fits_its_own_reads(cats):
+    """Two GPU generations of one vendor generated with one η_c (0.1) and different η_m (0.5 and 0.2): held at the
+    vendor's η_c, each family's fit gives back its own η_m, and a fit on one configuration is enough for the
+    efficiencies (`fit_efficiencies`) where `calibrate` needs two to leave one out."""
+    fast = [_synthetic(cats, m, "H200", 0.1, 0.5) for m in ("glm-5", "qwen3-235b-a22b")]
+    slow = [_synthetic(cats, m, "H200", 0.1, 0.2) for m in ("glm-5", "qwen3-235b-a22b")]
+    for refs, memory in ((fast, 0.5), (slow, 0.2)):
+        fitted, held_out = calibrate(refs, "synthetic", compute=0.1)
+        assert fitted.compute == 0.1 and fitted.memory == pytest.approx(memory, rel=0.06)
+        assert max(held_out) < 0.1
+        assert fit_efficiencies(refs[:1], compute=0.1)[1] == pytest.approx(memory, rel=0.06)
+    with pytest.raises(ValueError, match="two configurations"):
+        calibrate(slow[:1], "synthetic", compute=0.1)
 
 
 def test_a_transfer_scales_compute_by_flops_and_reads_by_bandwidth(cats):

@@ -14,7 +14,7 @@ from profiling.schema import Level, Percentiles, Profile, ProfileMeta
 from tco.capacity.calibration import fit_wave_share
 from tco.capacity.closed_loop import closed_loop_p50, ttft_parts
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.roofline import ESTIMATE_PERCENTILE_RATIOS, LEAN_AMD, LEAN_NVIDIA, SERVING, estimated_model
+from tco.capacity.roofline import ESTIMATE_PERCENTILE_RATIOS, LEAN_CALIBRATIONS, LEAN_NVIDIA, SERVING, estimated_model
 from tco.capacity.shapes import Shape
 from tco.capacity.slo_search import best_under_slo
 from tco.records.inputs import ReferenceProfile
@@ -110,4 +110,5 @@ def test_the_wave_share_fit_recovers_the_share_its_levels_were_made_with(catalog
                        precision="fp8")  # fmt: skip
     ref = ReferenceProfile("synthetic", Profile(profile_version=1, meta=meta, levels=tuple(levels)), card, gpu)
     assert fit_wave_share([ref], LEAN_NVIDIA) == pytest.approx(0.35)
-    assert (SERVING.ttft_wave_share, LEAN_NVIDIA.ttft_wave_share, LEAN_AMD.ttft_wave_share) == (0.0, 0.65, 0.1)
+    waves = {name: cal.ttft_wave_share for name, cal in LEAN_CALIBRATIONS.items()}
+    assert SERVING.ttft_wave_share == 0.0 and waves == {"LEAN_NVIDIA": 0.65, "LEAN_CDNA3": 0.05, "LEAN_CDNA4": 0.1}

@@ -13,7 +13,8 @@ from models.catalog import ModelCard
 from pricing import load_gpu_sheet
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import (
-    LEAN_AMD,
+    LEAN_CDNA3,
+    LEAN_CDNA4,
     LEAN_NVIDIA,
     OFFLINE,
     SERVING,
@@ -65,7 +66,8 @@ def test_the_option_names_its_engine_and_a_latency_bound_class_gets_its_calibrat
         SelfHostedOption(**spec, engine="")
     chat = RequestClass(name="chat", share=1.0, input_tokens=1000, output_tokens=500)
     bounded, unbounded = Slo(itl_p99_s=0.05), Slo()
-    assert calibration_for(chat, bounded, "sglang", "MI300X") is LEAN_AMD
+    assert calibration_for(chat, bounded, "sglang", "MI300X") is LEAN_CDNA3
+    assert calibration_for(chat, bounded, "atom", "MI355X") is LEAN_CDNA4
     assert calibration_for(chat, bounded, "TensorRT-LLM", "B200") is LEAN_NVIDIA
     assert calibration_for(chat, bounded, None, "B200") is SERVING
     assert calibration_for(chat, unbounded, "sglang", "B200") is OFFLINE
