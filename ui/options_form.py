@@ -19,6 +19,7 @@ from genai_prices import types as gp_types
 from models.catalog import ModelCatalog
 from pricing import PriceCatalog, TokenPrices
 from pricing.listing import ALL_HOURS
+from tco.capacity.speculative import TOKENS_PER_STEP
 from ui import loaders, options_table, state
 from ui.amounts import parse_usd
 from ui.forms import key, seeded, table_editor, tidy
@@ -322,7 +323,8 @@ def _self_hosted_form() -> None:
             list(SPECULATION),
             key=key("add.speculation"),
             help="A draft guesses the next tokens and one step of the model checks them, so each step yields about "
-            "1.6 tokens (fitted on published DeepSeek-R1 MTP runs): more requests a second at the same latency. "
+            f"{TOKENS_PER_STEP:g} tokens (fitted on published DeepSeek-R1 MTP runs): more requests a second at the "
+            "same latency. "
             "A profile already holds what its server ran.",
         )
         st.checkbox("Autoscale replicas over the day (on-demand or spot only)", key=key("add.autoscale"))

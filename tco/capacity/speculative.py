@@ -32,11 +32,12 @@ from tco.capacity.calibration import PeakParts
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import Calibration
 
-TOKENS_PER_STEP = 1.6
+TOKENS_PER_STEP = 1.46
 """E with no figure of the user's: fitted (`fit_tokens_per_step`) on InferenceX's interactive sweeps of
 DeepSeek-R1-0528 with multi-token prediction (MTP), 17 deployments (SGLang, TensorRT-LLM and ATOM on H200, B200,
 B300, MI325X and MI355X), each at its engine's calibration without speculation (`LEAN_NVIDIA`, `LEAN_CDNA3`,
-`LEAN_CDNA4`); refitted leaving each deployment out, 1.46–1.56 (bench/capacity.py --extra prints it)."""
+`LEAN_CDNA4`); refitted leaving each deployment out, 1.46–1.65 (bench/capacity.py --extra prints it; 1.6 at the
+single AMD calibration that preceded the two)."""
 TOKENS_PER_STEP_GRID = np.round(np.arange(1.0, 4.0001, 0.01), 2)
 
 
@@ -45,7 +46,7 @@ def tokens_per_step(method: str | None, accepted: float | None = None) -> float 
     `TOKENS_PER_STEP`.
 
     >>> tokens_per_step(None), tokens_per_step("mtp"), tokens_per_step("eagle3", 2.4)
-    (None, 1.6, 2.4)
+    (None, 1.46, 2.4)
     """
     if not method or method.lower() == "none":
         return None

@@ -334,7 +334,7 @@ def test_dollar_boxes_read_with_separators_and_take_18k(catalogues):
 
 def test_add_an_open_model_served_by_sglang_with_mtp(catalogues):
     """The engine and speculative decoding chosen in the form reach the option; under the example's ITL p99 bound its
-    estimate serves more than the same SGLang option without speculation (each step's reads shared by 1.6 tokens:
+    estimate serves more than the same SGLang option without speculation (each step's reads shared by 1.46 tokens:
     the bound binds at a higher load), both within the SLO."""
     at = open_app(tab="Options")
     at.selectbox(key="f.add.model").set_value("llama-3.3-70b-instruct").run()

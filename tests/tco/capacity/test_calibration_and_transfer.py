@@ -281,8 +281,8 @@ def test_a_source_of_three_loads_and_the_same_engine_ranks_first(cats):
 
 
 def test_a_transfer_divides_out_the_source_s_speculative_decoding(cats):
-    """A sweep run with MTP (E = 1.6 tokens a step) moved to a server without it: the model is the transfer of the
-    same sweep without MTP, its steps yielding 1 / 1.6 of the tokens (`speculating`)."""
+    """A sweep run with MTP (E = 1.46 tokens a step) moved to a server without it: the model is the transfer of the
+    same sweep without MTP, its steps yielding 1 / 1.46 of the tokens (`speculating`)."""
     refs = reference_records(reference_profiles(), cats.models, cats.gpus)
     sweep = next(r for r in refs if r.name.endswith("minimax-m2.5-h200-vllm-tep8-inferencex.yaml"))
     b200, shape = cats.gpus.get("B200"), Shape(2000, 500)

@@ -105,14 +105,14 @@ def test_a_roofline_option_with_mtp_serves_more_and_says_why(tmp_path, catalogue
     assert x["plain"] < x["mtp"] < x["own"]
     notes = " ".join(result.option("mtp").notes)
     assert f"decode steps yield {TOKENS_PER_STEP:g} tokens each (fitted on published MTP sweeps" in notes
-    assert "speculative decoding: 1.6× the tokens a decode step" in notes  # the estimate's basis
+    assert f"speculative decoding: {TOKENS_PER_STEP:g}× the tokens a decode step" in notes  # the estimate's basis
     assert "yield 2.5 tokens each (the option's figure" in " ".join(result.option("own").notes)
     assert not any("speculative" in n for n in result.option("plain").notes)
 
 
 def test_a_transfer_from_a_sweep_without_speculation_gains_it_too(tmp_path, catalogues):
     """Batch work (no latency bound): Kimi K2 on 8 × MI355X borrows GLM-5's H200 measurement (without speculative
-    decoding): with MTP its fitted decode steps yield E = 1.6 tokens each, so the replica serves more."""
+    decoding): with MTP its fitted decode steps yield E = 1.46 tokens each, so the replica serves more."""
     base = {"kind": "self_hosted", "model": "kimi-k2-thinking", "gpu": "MI355X", "gpus_per_replica": 8,
             "usd_per_gpu_hour": 3.0, "engine": "sglang"}  # fmt: skip
     options = ({**base, "id": "plain"}, {**base, "id": "mtp", "speculative_decoding": "mtp"})
@@ -121,7 +121,7 @@ def test_a_transfer_from_a_sweep_without_speculation_gains_it_too(tmp_path, cata
     plain, mtp = result.option("plain"), result.option("mtp")
     assert plain.capacity["method"] == mtp.capacity["method"] == "transferred"
     assert "glm-5" in mtp.capacity["transferred_from"] and mtp.replica_req_per_s > plain.replica_req_per_s
-    assert any("transferred from" in n and "1.6× the tokens a decode step" in n for n in mtp.notes)
+    assert any("transferred from" in n and f"{TOKENS_PER_STEP:g}× the tokens a decode step" in n for n in mtp.notes)
 
 
 def test_a_profile_keeps_its_measured_levels_and_a_disagreeing_option_is_told(tmp_path, catalogues):
