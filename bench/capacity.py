@@ -83,6 +83,7 @@ from tco.capacity.at_slo import capacity_at_slo, estimated_capacity, modelled_er
 from tco.capacity.calibration import (  # noqa: E402
     calibrate,
     fit_efficiencies,
+    fit_itl_tails,
     fit_wave_share,
     peak_parts,
     predicted_req_per_s,
@@ -309,11 +310,14 @@ def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
               f"{constant.step_overhead_s:g} s, {constant.error:.0%}")  # fmt: skip
     print(f"  SERVING: TTFT wave share fitted {fit_wave_share(interactive, SERVING):g}; in tco.capacity.roofline "
           f"{SERVING.ttft_wave_share:g}")  # fmt: skip
+    print(f"  SERVING: ITL tails fitted {fit_itl_tails(interactive, SERVING.max_concurrency)}; in "
+          f"tco.capacity.roofline {SERVING.itl_tail_ratios}")  # fmt: skip
     left_out = {}
     for config in interactive:
         others = [o for o in interactive if o is not config]
         fitted = calibrate(others, "")[0]
-        left_out[config.name] = dataclasses.replace(fitted, slo_error=SERVING.slo_error)
+        tails = fit_itl_tails(others, SERVING.max_concurrency)
+        left_out[config.name] = dataclasses.replace(fitted, slo_error=SERVING.slo_error, itl_tail_ratios=tails)
     return left_out
 
 
@@ -363,13 +367,17 @@ def lean_left_out(cards, sheet) -> dict[str, Calibration]:
         else:  # one left to fit on: its efficiencies, and the error stated with the constant (none to leave out)
             _, memory, step = fit_efficiencies(others, reads_touched_experts=True, compute=compute)
             fitted = dataclasses.replace(cal, compute=compute, memory=memory, step_overhead_s=step)
-        out[ref.name] = dataclasses.replace(fitted, ttft_wave_share=fit_wave_share(others, fitted))
+        tails = fit_itl_tails(others, cal.max_concurrency)
+        out[ref.name] = dataclasses.replace(
+            fitted, ttft_wave_share=fit_wave_share(others, fitted), itl_tail_ratios=tails
+        )
     for cal in LEAN_CALIBRATIONS.values():
         mine = [o for o, c in fitted_on if c is cal]
         if not mine:  # no --extra file: nothing to fit the lean engines' wave on
             continue
         print(f"  {cal.basis.split(' (')[0][:60]}…: TTFT wave share fitted {fit_wave_share(mine, cal):g} on "
-              f"{len(mine)} deployments; in tco.capacity.roofline {cal.ttft_wave_share:g}")  # fmt: skip
+              f"{len(mine)} deployments; in tco.capacity.roofline {cal.ttft_wave_share:g}; ITL tails fitted "
+              f"{fit_itl_tails(mine, cal.max_concurrency)}, in the engine {cal.itl_tail_ratios}")  # fmt: skip
     return out
 
 

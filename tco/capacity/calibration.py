@@ -180,6 +180,35 @@ def fit_wave_share(references: Sequence[ReferenceProfile], calibration: Calibrat
     return float(WAVE_SHARE_GRID[int(np.argmin(scores))])
 
 
+def fit_itl_tails(
+    references: Sequence[ReferenceProfile], max_concurrency: float | None
+) -> tuple[tuple[str, float], ...]:
+    """(percentile, ITL p90 or p99 over ITL p50) of `references` (`Calibration.itl_tail_ratios`): each configuration's
+    median over its usable levels at or below `max_concurrency`, then the median over configurations, so every
+    configuration weighs alike; a percentile no level gives is left out.
+
+    Worked example: two configurations whose levels' ITL p99 / p50 are (1.02, 1.10, 1.30) and (1.05,): their medians
+    1.10 and 1.05, so 1.075, rounded to 1.08.
+    """
+    out = []
+    for pct in ("p90", "p99"):
+        medians = []
+        for ref in references:
+            ratios = [
+                tail / p50
+                for level in ref.profile.levels
+                if usable(level)
+                and (max_concurrency is None or (level.concurrency or 0.0) <= max_concurrency)
+                and (p50 := level.itl_s.p50)
+                and (tail := level.latency("itl_s", pct))
+            ]
+            if ratios:
+                medians.append(float(np.median(ratios)))
+        if medians:
+            out.append((pct, round(float(np.median(medians)), 2)))
+    return tuple(out)
+
+
 def _ttft_parts(ref: ReferenceProfile, calibration: Calibration) -> list[tuple[float, float, float, float]]:
     """(measured TTFT p50, own, wave, queue) at each usable level of `ref` the roofline can answer."""
     meta = ref.profile.meta

@@ -27,7 +27,8 @@ for SERVING, by the highest concurrency its sweeps measured (`Calibration.max_co
 has no engine overhead and its ITL no prefill interference, so beyond the loads it was checked at a latency bound
 never binds and X* would run on to the memory limit (MiniMax-M2.5 DEP8 held out: c ≈ 2,000, 18 req/s against a
 measured 2.3–4.0). Capped, bench/capacity.py's "no profile, X* at an SLO" went from median 15.6 %, worst 355 % to
-12.4 %, 261 %. Percentile ratios are ESTIMATE_PERCENTILE_RATIOS (estimates, stated).
+12.4 %, 261 %. Percentile ratios are ESTIMATE_PERCENTILE_RATIOS (estimates, stated) but for the ITL's, which each
+calibration fits on its own sweeps (`Calibration.itl_tail_ratios`).
 
 Ceiling (plausibility): the GPU time of one request can be no less than its compute or its memory
 traffic at full peak, τ_min = max(2·N_active·(I_u + O)/(n·F), O·(min(W, W_active·c)/c + kv_bytes(L))/(n·B)),
@@ -86,6 +87,11 @@ class Calibration:
     ttft_wave_share: float = 0.0
     """w: the share of the other in-flight requests' prefills a new request's TTFT waits behind
     (`tco.capacity.closed_loop`), fitted on the same sweeps' TTFT p50 (`tco.capacity.calibration.fit_wave_share`)."""
+    itl_tail_ratios: tuple[tuple[str, float], ...] = ()
+    """(percentile, ITL p90 or p99 over p50) on the calibration's own sweeps (`tco.capacity.calibration.fit_itl_tails`);
+    a percentile not here takes ESTIMATE_PERCENTILE_RATIOS'. A decode step's tail is the engine's: vLLM's chunked
+    prefills stretch some steps (p99 1.67× the p50 on the bundled sweeps), the lean engines' steps hardly vary
+    (1.02–1.10×)."""
     slo_error: float = 0.0
     """The error stated for the roofline's X* under latency bounds, at least `error`: the 80 % split-conformal bound of
     bench/capacity.py's "no profile, X* at an SLO" cases for the sweeps this calibration was fitted on (the factor
@@ -98,6 +104,7 @@ SERVING = Calibration(
     error=0.64,
     step_overhead_s=0.0075,
     max_concurrency=64.0,
+    itl_tail_ratios=(("p99", 1.67),),
     slo_error=0.63,
     basis="InferenceX's interactive vLLM sweeps on 8 x H200 (GLM-5, MiniMax-M2.5 x 2, Qwen3.5), checked on MLPerf "
     "v6.0 Server results (DeepSeek-R1, gpt-oss-120b; TensorRT-LLM and vLLM on B200, H200, MI355X)",
@@ -110,6 +117,7 @@ LEAN_NVIDIA = Calibration(
     reads_touched_experts=True,
     max_concurrency=64.0,
     ttft_wave_share=0.65,
+    itl_tail_ratios=(("p90", 1.02), ("p99", 1.04)),
     slo_error=1.0,
     basis="InferenceX's interactive SGLang and TensorRT-LLM sweeps of DeepSeek-R1-0528 on H200, B200 and B300 (23 "
     "deployments without speculative decoding, runs of 2025-10 to 2026-06; figures read from the published records, "
@@ -123,6 +131,7 @@ LEAN_CDNA3 = Calibration(
     reads_touched_experts=True,
     max_concurrency=64.0,
     ttft_wave_share=0.05,
+    itl_tail_ratios=(("p90", 1.1), ("p99", 1.1)),
     slo_error=1.0,
     basis="InferenceX's interactive SGLang sweeps of DeepSeek-R1-0528 on MI300X and MI325X (AMD CDNA 3, 2 "
     "deployments without speculative decoding; η_c from all 8 AMD deployments; figures read from the published "
@@ -136,7 +145,8 @@ LEAN_CDNA4 = Calibration(
     reads_touched_experts=True,
     max_concurrency=64.0,
     ttft_wave_share=0.1,
-    slo_error=1.0,
+    itl_tail_ratios=(("p90", 1.02), ("p99", 1.02)),
+    slo_error=0.88,
     basis="InferenceX's interactive SGLang and ATOM sweeps of DeepSeek-R1-0528 on MI355X (AMD CDNA 4, 6 deployments "
     "without speculative decoding; η_c from all 8 AMD deployments; figures read from the published records, "
     "bench/capacity.py --extra)",
@@ -161,6 +171,19 @@ ESTIMATE_PERCENTILE_RATIOS = (
     ("e2e_s", "p90", 1.2),
     ("e2e_s", "p99", 1.4),
 )
+
+
+def percentile_ratios(calibration: Calibration) -> tuple[tuple[str, str, float], ...]:
+    """ESTIMATE_PERCENTILE_RATIOS with the calibration's own ITL tails where it has them; an estimated p90 above the
+    calibration's own p99 is lowered to it (a tail is never below a lower percentile: `PerfModel.latency`).
+
+    >>> lean = Calibration(0.1, 0.5, 0.2, "x", itl_tail_ratios=(("p99", 1.08),))
+    >>> [(p, r) for m, p, r in percentile_ratios(lean) if m == "itl_s"]
+    [('p90', 1.08), ('p99', 1.08)]
+    """
+    own = dict(calibration.itl_tail_ratios)
+    ceiling = own.get("p99", float("inf"))
+    return tuple((m, p, min(own.get(p, r), ceiling) if m == "itl_s" else r) for m, p, r in ESTIMATE_PERCENTILE_RATIOS)
 
 
 @dataclass(frozen=True)
@@ -334,7 +357,7 @@ def physical_model(
         limit = min(float(max_concurrency), calibration.max_concurrency or float("inf"))
     return PerfModel(
         coefficients=(per_token, per_token, kv_seq / shape.mean_context_tokens / bandwidth, step),
-        percentile_ratios=ESTIMATE_PERCENTILE_RATIOS,
+        percentile_ratios=percentile_ratios(calibration),
         max_concurrency=limit,
         shapes=(shape,),
         expected_error=calibration.error,

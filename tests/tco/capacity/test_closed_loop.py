@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from profiling.schema import Level, Percentiles, Profile, ProfileMeta
-from tco.capacity.calibration import fit_wave_share
+from tco.capacity.calibration import fit_itl_tails, fit_wave_share
 from tco.capacity.closed_loop import closed_loop_p50, ttft_parts
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import ESTIMATE_PERCENTILE_RATIOS, LEAN_CALIBRATIONS, LEAN_NVIDIA, SERVING, estimated_model
@@ -112,3 +112,33 @@ def test_the_wave_share_fit_recovers_the_share_its_levels_were_made_with(catalog
     assert fit_wave_share([ref], LEAN_NVIDIA) == pytest.approx(0.35)
     waves = {name: cal.ttft_wave_share for name, cal in LEAN_CALIBRATIONS.items()}
     assert SERVING.ttft_wave_share == 0.0 and waves == {"LEAN_NVIDIA": 0.65, "LEAN_CDNA3": 0.05, "LEAN_CDNA4": 0.1}
+
+
+def test_itl_tails_are_each_calibration_s_own(catalogues):
+    """`fit_itl_tails`: each configuration's median ITL p99 / p50 over its levels at or below the calibration's loads,
+    then the median over configurations (a 3-level sweep does not outvote a 1-level one): levels of 1.02, 1.10 and
+    1.30 (and one at c = 128, beyond 64, left out) and a sweep of one level at 1.05 give (1.10 + 1.05) / 2 = 1.075,
+    1.08 rounded. The roofline then states ITL p99 at its p50 times that ratio, and the constants hold what their
+    sweeps fitted (bench/capacity.py prints both)."""
+    card, gpu = catalogues.models.find("deepseek-r1-0528"), catalogues.gpus.get("H200", "test", "gpu")
+
+    def sweep(name: str, ratios: list[tuple[float, float]]) -> ReferenceProfile:
+        levels = tuple(
+            Level(input_tokens=1000, output_tokens=1000, requests_completed=100, requests_failed=0, req_per_s=c / 20,
+                  concurrency=c, e2e_s=Percentiles(p50=20.0), itl_s=Percentiles(p50=0.02, p99=0.02 * r))
+            for c, r in ratios
+        )  # fmt: skip
+        meta = ProfileMeta(model="deepseek-r1-0528", engine="sglang", gpu="H200", gpu_count=8, source="published")
+        return ReferenceProfile(name, Profile(profile_version=1, meta=meta, levels=levels), card, gpu)
+
+    refs = [sweep("a", [(4, 1.02), (16, 1.10), (32, 1.30), (128, 9.0)]), sweep("b", [(8, 1.05)])]
+    assert fit_itl_tails(refs, 64.0) == (("p99", 1.08),)
+    lean = dataclasses.replace(LEAN_NVIDIA, itl_tail_ratios=(("p99", 1.08),))
+    shape = Shape(1000, 1000)
+    model = estimated_model(card, gpu, 8, "fp8", shape, lean)
+    p50, p99 = (model.latency(shape, 16, "itl_s", p) for p in ("p50", "p99"))
+    assert p99 == pytest.approx(1.08 * p50, rel=1e-12)
+    tails = {name: dict(cal.itl_tail_ratios) for name, cal in LEAN_CALIBRATIONS.items()}
+    assert tails == {"LEAN_NVIDIA": {"p90": 1.02, "p99": 1.04}, "LEAN_CDNA3": {"p90": 1.1, "p99": 1.1},
+                     "LEAN_CDNA4": {"p90": 1.02, "p99": 1.02}}  # fmt: skip
+    assert dict(SERVING.itl_tail_ratios) == {"p99": 1.67}
