@@ -84,6 +84,7 @@ from tco.capacity.calibration import (  # noqa: E402
     calibrate,
     fit_efficiencies,
     fit_itl_tails,
+    fit_ttft_tail_waves,
     fit_wave_share,
     peak_parts,
     predicted_req_per_s,
@@ -311,7 +312,8 @@ def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
     print(f"  SERVING: TTFT wave share fitted {fit_wave_share(interactive, SERVING):g}; in tco.capacity.roofline "
           f"{SERVING.ttft_wave_share:g}")  # fmt: skip
     print(f"  SERVING: ITL tails fitted {fit_itl_tails(interactive, SERVING.max_concurrency)}; in "
-          f"tco.capacity.roofline {SERVING.itl_tail_ratios}")  # fmt: skip
+          f"tco.capacity.roofline {SERVING.itl_tail_ratios}; TTFT tail waves (not used: SERVING has no wave) fitted "
+          f"{fit_ttft_tail_waves(interactive, SERVING)}")  # fmt: skip
     left_out = {}
     for config in interactive:
         others = [o for o in interactive if o is not config]
@@ -368,16 +370,16 @@ def lean_left_out(cards, sheet) -> dict[str, Calibration]:
             _, memory, step = fit_efficiencies(others, reads_touched_experts=True, compute=compute)
             fitted = dataclasses.replace(cal, compute=compute, memory=memory, step_overhead_s=step)
         tails = fit_itl_tails(others, cal.max_concurrency)
-        out[ref.name] = dataclasses.replace(
-            fitted, ttft_wave_share=fit_wave_share(others, fitted), itl_tail_ratios=tails
-        )
+        fitted = dataclasses.replace(fitted, ttft_wave_share=fit_wave_share(others, fitted), itl_tail_ratios=tails)
+        out[ref.name] = dataclasses.replace(fitted, ttft_tail_waves=fit_ttft_tail_waves(others, fitted))
     for cal in LEAN_CALIBRATIONS.values():
         mine = [o for o, c in fitted_on if c is cal]
         if not mine:  # no --extra file: nothing to fit the lean engines' wave on
             continue
         print(f"  {cal.basis.split(' (')[0][:60]}…: TTFT wave share fitted {fit_wave_share(mine, cal):g} on "
               f"{len(mine)} deployments; in tco.capacity.roofline {cal.ttft_wave_share:g}; ITL tails fitted "
-              f"{fit_itl_tails(mine, cal.max_concurrency)}, in the engine {cal.itl_tail_ratios}")  # fmt: skip
+              f"{fit_itl_tails(mine, cal.max_concurrency)}, in the engine {cal.itl_tail_ratios}; TTFT tail waves "
+              f"fitted {fit_ttft_tail_waves(mine, cal)}, in the engine {cal.ttft_tail_waves}")  # fmt: skip
     return out
 
 

@@ -41,7 +41,8 @@ from tco.records.inputs import ReferenceProfile
 COMPUTE_GRID = np.geomspace(0.01, 1.0, 41)
 MEMORY_GRID = np.geomspace(0.02, 2.0, 41)
 STEP_OVERHEAD_GRID_S = np.array([0.0, 0.002, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.02, 0.03, 0.04])
-WAVE_SHARE_GRID = np.round(np.arange(0.0, 1.5001, 0.05), 2)
+WAVE_SHARE_GRID = np.round(np.arange(0.0, 5.0001, 0.05), 2)
+"""Wave shares searched, up to 5 waves: a TTFT p99 waits for more than its own wave (`fit_ttft_tail_waves`)."""
 
 
 @dataclass(frozen=True)
@@ -157,27 +158,54 @@ def calibrate(
     return calibration, [float(e) for errors in held_out for e in errors]
 
 
-def fit_wave_share(references: Sequence[ReferenceProfile], calibration: Calibration) -> float:
-    """The w of `WAVE_SHARE_GRID` (`Calibration.ttft_wave_share`) of least median-of-medians |ln(TTFT / measured)| of
-    the roofline at `calibration` over the references' levels with a TTFT p50, at or below the calibration's
-    `max_concurrency` (where its answers are searched), every configuration weighing alike as in `calibrate`.
+def fit_wave_share(
+    references: Sequence[ReferenceProfile], calibration: Calibration, percentile: str = "p50", at_least: float = 0.0
+) -> float:
+    """The w of `WAVE_SHARE_GRID` (`Calibration.ttft_wave_share`; no less than `at_least`) of least median-of-medians
+    |ln(TTFT / measured)| of the roofline at `calibration` over the references' levels with a TTFT at `percentile`,
+    at or below the calibration's `max_concurrency` (where its answers are searched), every configuration weighing
+    alike as in `calibrate`.
 
     TTFT = max(own + w·wave, queue) (`tco.capacity.closed_loop.ttft_parts`). Worked example: one level of 0.5 s
     whose own prefill is 0.1 s and whose wave is 0.8 s needs w = 0.5 (0.1 + 0.5 × 0.8 = 0.5).
     """
     per_config = []
     for ref in references:
-        parts = _ttft_parts(ref, calibration)
+        parts = _ttft_parts(ref, calibration, percentile)
         if parts:
             per_config.append(np.array(parts).T)
     if not per_config:
-        raise ValueError("fitting a wave share needs levels with a TTFT p50 and known physics")
+        raise ValueError(f"fitting a wave share needs levels with a TTFT {percentile} and known physics")
+    grid = WAVE_SHARE_GRID[at_least - 1e-9 <= WAVE_SHARE_GRID]
     scores = [
         np.median([np.median(np.abs(np.log(np.maximum(own + w * wave, queue) / measured)))
                    for measured, own, wave, queue in per_config])
-        for w in WAVE_SHARE_GRID
+        for w in grid
     ]  # fmt: skip
-    return float(WAVE_SHARE_GRID[int(np.argmin(scores))])
+    return float(grid[int(np.argmin(scores))])
+
+
+def fit_ttft_tail_waves(
+    references: Sequence[ReferenceProfile], calibration: Calibration
+) -> tuple[tuple[str, float], ...]:
+    """(percentile, w) for TTFT p90 and p99 (`Calibration.ttft_tail_waves`): `fit_wave_share` on the levels' own
+    tails, each at least the wave share of the percentile below it (p50's is `calibration.ttft_wave_share`), so a
+    tail never waits less than the median. A closed loop releases its c requests together: the median request waits
+    for part of its wave's prefills, the last ones for all of them and, on a server still warming up, for more; a
+    tail as the p50 times one ratio grows as the p50 does, this grows with the wave. A percentile no level gives is
+    left out."""
+    out, floor = [], calibration.ttft_wave_share
+    for pct in ("p90", "p99"):
+        given = [ref for ref in references if any(lv.latency("ttft_s", pct) for lv in ref.profile.levels)]
+        if not given or not _ttft_parts_any(given, calibration, pct):
+            continue
+        floor = fit_wave_share(given, calibration, pct, at_least=floor)
+        out.append((pct, floor))
+    return tuple(out)
+
+
+def _ttft_parts_any(references: Sequence[ReferenceProfile], calibration: Calibration, percentile: str) -> bool:
+    return any(_ttft_parts(ref, calibration, percentile) for ref in references)
 
 
 def fit_itl_tails(
@@ -209,21 +237,24 @@ def fit_itl_tails(
     return tuple(out)
 
 
-def _ttft_parts(ref: ReferenceProfile, calibration: Calibration) -> list[tuple[float, float, float, float]]:
-    """(measured TTFT p50, own, wave, queue) at each usable level of `ref` the roofline can answer."""
+def _ttft_parts(
+    ref: ReferenceProfile, calibration: Calibration, percentile: str = "p50"
+) -> list[tuple[float, float, float, float]]:
+    """(measured TTFT at `percentile`, own, wave, queue) at each usable level of `ref` the roofline can answer."""
     meta = ref.profile.meta
     precision = meta.precision or default_precision(ref.gpu)
     out = []
     for level in ref.profile.levels:
         c = level.concurrency
-        if not c or not level.ttft_s.p50 or not usable(level):
+        measured = level.latency("ttft_s", percentile)
+        if not c or not measured or not usable(level):
             continue
         shape = level_shape(level, meta.cached_input_share)
         model = estimated_model(ref.card, ref.gpu, meta.gpu_count, precision, shape, calibration)
         if model is None or model.max_concurrency is None or c > model.max_concurrency:
             continue
         parts = ttft_parts(model, shape, c)
-        out.append((level.ttft_s.p50, parts.own_s, parts.wave_s, parts.queue_s))
+        out.append((measured, parts.own_s, parts.wave_s, parts.queue_s))
     return out
 
 

@@ -43,7 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tco.capacity.closed_loop import closed_loop_p50
+from tco.capacity.closed_loop import closed_loop_p50, ttft_parts
 from tco.capacity.residuals import Residuals, kept, shape_distance
 from tco.capacity.shapes import Shape
 
@@ -131,6 +131,9 @@ class PerfModel:
     ttft_wave_share: float = 0.0
     """w: the share of the other in-flight requests' prefills a new request waits behind (the roofline's, from its
     calibration; `tco.capacity.closed_loop`)."""
+    ttft_tail_waves: tuple[tuple[str, float], ...] = ()
+    """(percentile, w): the wave share of a TTFT tail, the roofline's (`Calibration.ttft_tail_waves`); a percentile
+    not here is the p50 times its ratio."""
     tokens_per_step: float = 1.0
     """Output tokens a sequence gains per decode step: 1, or with speculative decoding the mean accepted length
     (`tco.capacity.speculative`); a step's weight and KV reads are shared by that many tokens."""
@@ -331,6 +334,9 @@ class PerfModel:
     def _smooth_latency(self, shape: Shape, concurrency: float, metric: str, percentile: str) -> float | None:
         """`latency` before the correction toward measured levels."""
         if self.physical_latency:
+            tail_wave = dict(self.ttft_tail_waves).get(percentile) if metric == "ttft_s" else None
+            if tail_wave is not None:
+                return ttft_parts(self, shape, concurrency).ttft_s(tail_wave)
             p50 = closed_loop_p50(self, shape, concurrency)[metric]
             ratio = (
                 1.0

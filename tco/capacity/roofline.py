@@ -28,7 +28,8 @@ has no engine overhead and its ITL no prefill interference, so beyond the loads 
 never binds and X* would run on to the memory limit (MiniMax-M2.5 DEP8 held out: c ≈ 2,000, 18 req/s against a
 measured 2.3–4.0). Capped, bench/capacity.py's "no profile, X* at an SLO" went from median 15.6 %, worst 355 % to
 12.4 %, 261 %. Percentile ratios are ESTIMATE_PERCENTILE_RATIOS (estimates, stated) but for the ITL's, which each
-calibration fits on its own sweeps (`Calibration.itl_tail_ratios`).
+calibration fits on its own sweeps (`Calibration.itl_tail_ratios`), and the lean engines' TTFT tails, the closed
+loop's TTFT at wave shares of their own (`Calibration.ttft_tail_waves`).
 
 Ceiling (plausibility): the GPU time of one request can be no less than its compute or its memory
 traffic at full peak, τ_min = max(2·N_active·(I_u + O)/(n·F), O·(min(W, W_active·c)/c + kv_bytes(L))/(n·B)),
@@ -87,6 +88,10 @@ class Calibration:
     ttft_wave_share: float = 0.0
     """w: the share of the other in-flight requests' prefills a new request's TTFT waits behind
     (`tco.capacity.closed_loop`), fitted on the same sweeps' TTFT p50 (`tco.capacity.calibration.fit_wave_share`)."""
+    ttft_tail_waves: tuple[tuple[str, float], ...] = ()
+    """(percentile, w): TTFT p90 and p99 as the closed loop's TTFT with a wave share of their own, fitted on the
+    calibration's sweeps' tails (`tco.capacity.calibration.fit_ttft_tail_waves`); a percentile not here is the p50
+    times ESTIMATE_PERCENTILE_RATIOS'."""
     itl_tail_ratios: tuple[tuple[str, float], ...] = ()
     """(percentile, ITL p90 or p99 over p50) on the calibration's own sweeps (`tco.capacity.calibration.fit_itl_tails`);
     a percentile not here takes ESTIMATE_PERCENTILE_RATIOS'. A decode step's tail is the engine's: vLLM's chunked
@@ -117,6 +122,7 @@ LEAN_NVIDIA = Calibration(
     reads_touched_experts=True,
     max_concurrency=64.0,
     ttft_wave_share=0.65,
+    ttft_tail_waves=(("p90", 1.5), ("p99", 2.8)),
     itl_tail_ratios=(("p90", 1.02), ("p99", 1.04)),
     slo_error=1.0,
     basis="InferenceX's interactive SGLang and TensorRT-LLM sweeps of DeepSeek-R1-0528 on H200, B200 and B300 (23 "
@@ -131,6 +137,7 @@ LEAN_CDNA3 = Calibration(
     reads_touched_experts=True,
     max_concurrency=64.0,
     ttft_wave_share=0.05,
+    ttft_tail_waves=(("p90", 0.65), ("p99", 2.1)),
     itl_tail_ratios=(("p90", 1.1), ("p99", 1.1)),
     slo_error=1.0,
     basis="InferenceX's interactive SGLang sweeps of DeepSeek-R1-0528 on MI300X and MI325X (AMD CDNA 3, 2 "
@@ -145,8 +152,9 @@ LEAN_CDNA4 = Calibration(
     reads_touched_experts=True,
     max_concurrency=64.0,
     ttft_wave_share=0.1,
+    ttft_tail_waves=(("p90", 0.35), ("p99", 2.35)),
     itl_tail_ratios=(("p90", 1.02), ("p99", 1.02)),
-    slo_error=0.88,
+    slo_error=0.69,
     basis="InferenceX's interactive SGLang and ATOM sweeps of DeepSeek-R1-0528 on MI355X (AMD CDNA 4, 6 deployments "
     "without speculative decoding; η_c from all 8 AMD deployments; figures read from the published records, "
     "bench/capacity.py --extra)",
@@ -371,6 +379,7 @@ def physical_model(
         ),
         physical_latency=True,
         ttft_wave_share=calibration.ttft_wave_share,
+        ttft_tail_waves=calibration.ttft_tail_waves,
         step_overhead_s=overhead,
         expert_step_s=experts / bandwidth,
         expert_route_share=(card.experts_per_token or 0) / (card.routed_experts or 1) if experts else 0.0,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from profiling.schema import Level, Percentiles, Profile, ProfileMeta
-from tco.capacity.calibration import fit_itl_tails, fit_wave_share
+from tco.capacity.calibration import fit_itl_tails, fit_ttft_tail_waves, fit_wave_share
 from tco.capacity.closed_loop import closed_loop_p50, ttft_parts
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.roofline import ESTIMATE_PERCENTILE_RATIOS, LEAN_CALIBRATIONS, LEAN_NVIDIA, SERVING, estimated_model
@@ -142,3 +142,37 @@ def test_itl_tails_are_each_calibration_s_own(catalogues):
     assert tails == {"LEAN_NVIDIA": {"p90": 1.02, "p99": 1.04}, "LEAN_CDNA3": {"p90": 1.1, "p99": 1.1},
                      "LEAN_CDNA4": {"p90": 1.02, "p99": 1.02}}  # fmt: skip
     assert dict(SERVING.itl_tail_ratios) == {"p99": 1.67}
+
+
+def test_ttft_tails_wait_for_waves_of_their_own(catalogues):
+    """Levels of DeepSeek-R1 on 8 × H200 whose TTFT p50 the lean roofline computed at w = 0.65 and whose p99 at
+    w = 2.5 (the last of a wave waiting for more than its wave): `fit_ttft_tail_waves` gives back 2.5 for the p99
+    and leaves out the p90 no level gives; a tail fitted below the median's wave is raised to it. The roofline then
+    states TTFT p99 as the closed loop's TTFT at that share, own + 2.5 × wave (or the queue), growing with the load
+    where p50 × one ratio would grow only as the p50 does; the constants hold what their sweeps fitted."""
+    card, gpu = catalogues.models.find("deepseek-r1-0528"), catalogues.gpus.get("H200", "test", "gpu")
+    truth = dataclasses.replace(LEAN_NVIDIA, ttft_tail_waves=())
+    levels = []
+    for tokens, c in ((1000, 4), (1000, 16), (8000, 8), (8000, 32)):
+        shape = Shape(tokens, 1000)
+        model = estimated_model(card, gpu, 8, "fp8", shape, truth)
+        parts, p = ttft_parts(model, shape, c), closed_loop_p50(model, shape, c)
+        levels.append(Level(input_tokens=tokens, output_tokens=1000, requests_completed=100, requests_failed=0,
+                            req_per_s=model.req_per_s(shape, c), concurrency=c, e2e_s=Percentiles(p50=p["e2e_s"]),
+                            ttft_s=Percentiles(p50=parts.ttft_s(0.65), p99=parts.ttft_s(2.5))))  # fmt: skip
+    meta = ProfileMeta(model="deepseek-r1-0528", engine="sglang", gpu="H200", gpu_count=8, source="published",
+                       precision="fp8")  # fmt: skip
+    ref = ReferenceProfile("synthetic", Profile(profile_version=1, meta=meta, levels=tuple(levels)), card, gpu)
+    assert fit_ttft_tail_waves([ref], truth) == (("p99", pytest.approx(2.5)),)
+    assert fit_ttft_tail_waves([ref], dataclasses.replace(truth, ttft_wave_share=3.0)) == (("p99", 3.0),)
+    lean = dataclasses.replace(truth, ttft_tail_waves=(("p99", 2.5),))
+    shape = Shape(8000, 1000)
+    model = estimated_model(card, gpu, 8, "fp8", shape, lean)
+    parts = ttft_parts(model, shape, 32)
+    assert model.latency(shape, 32, "ttft_s", "p99") == pytest.approx(
+        max(parts.own_s + 2.5 * parts.wave_s, parts.queue_s), rel=1e-12
+    )
+    waves = {name: dict(cal.ttft_tail_waves) for name, cal in LEAN_CALIBRATIONS.items()}
+    assert waves == {"LEAN_NVIDIA": {"p90": 1.5, "p99": 2.8}, "LEAN_CDNA3": {"p90": 0.65, "p99": 2.1},
+                     "LEAN_CDNA4": {"p90": 0.35, "p99": 2.35}}  # fmt: skip
+    assert SERVING.ttft_tail_waves == ()  # vLLM has no wave (README: its prefill is the throughput fit's)
