@@ -176,7 +176,7 @@ def fit_wave_share(
             per_config.append(np.array(parts).T)
     if not per_config:
         raise ValueError(f"fitting a wave share needs levels with a TTFT {percentile} and known physics")
-    grid = WAVE_SHARE_GRID[at_least - 1e-9 <= WAVE_SHARE_GRID]
+    grid = WAVE_SHARE_GRID[min(at_least, WAVE_SHARE_GRID[-1]) - 1e-9 <= WAVE_SHARE_GRID]
     scores = [
         np.median([np.median(np.abs(np.log(np.maximum(own + w * wave, queue) / measured)))
                    for measured, own, wave, queue in per_config])
@@ -223,7 +223,7 @@ def fit_itl_tails(
         medians = []
         for ref in references:
             ratios = [
-                tail / p50
+                max(1.0, tail / p50)
                 for level in ref.profile.levels
                 if usable(level)
                 and (max_concurrency is None or (level.concurrency or 0.0) <= max_concurrency)

@@ -14,8 +14,11 @@ With c requests in flight and GPU time τ(c) per request (`perf_model`'s equatio
 - TTFT = max(a + π·I_u·(1 + w·(c − 1)), c·τ − (O − 1)·mean gap): a step, the request's own prefill and a share w of
   the other c − 1 requests' (`ttft_wave_share`), or the queue when E2E exceeds the decode time. A benchmark's
   closed loop releases its c requests together, and with lengths alike they stay in step: each wave's prefills
-  queue. The lean engines' sweeps (SGLang, TensorRT-LLM, ATOM) show it (w fitted near ½: the median request waits
-  for half its wave), vLLM's do not (w = 0): `tco.capacity.calibration.fit_wave_share`.
+  queue. The lean engines' sweeps (SGLang, TensorRT-LLM, ATOM) show it (w 0.65 on NVIDIA: the median request waits
+  for most of its wave; 0.05–0.1 on AMD), vLLM's do not (w = 0): `tco.capacity.calibration.fit_wave_share`. A TTFT
+  tail waits for a wave share of its own, p90 and p99 fitted on the same sweeps' tails (`ttft_tail_waves`: 2.1–2.8
+  waves at the p99, for the last of a wave and a server still warming up); at one request in flight there is no
+  wave and the tail is the median, as those sweeps measured (TTFT p99 / p50 1.07 at c = 1, 30 at c = 64).
 - E2E = max(c·τ, TTFT + (O − 1)·mean gap).
 
 Why the median is the plain step: π is calibrated on throughput (η_c a few % of peak, so it holds the engine's

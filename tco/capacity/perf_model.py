@@ -251,10 +251,12 @@ class PerfModel:
 
         Without a TTFT fit, TTFT is unknown and ITL is taken as E2E / (O − 1), calibrated by `itl_scale`.
         A tail is never below a lower percentile of the same metric: p99 = max(p99, p90, p50) as each is
-        predicted. The percentiles are corrected toward the levels each by its own factor (`residuals`), and at a
-        shape no level measured those factors can cross: 5 of bench/capacity.py's 1,077 left-out predicted
-        triples (all on held-out InferenceX sweeps) had p99 < p90 or p90 < p50, e.g. TTFT 0.148 s at p50 and
-        0.145 s at p99.
+        predicted; and E2E at a percentile is never below TTFT at it (each request's E2E holds its TTFT, so every
+        quantile of E2E is at least the same quantile of TTFT: a roofline whose TTFT tail grows with its wave,
+        `ttft_tail_waves`, would otherwise state an E2E p99 under it). The percentiles are corrected toward the
+        levels each by its own factor (`residuals`), and at a shape no level measured those factors can cross: 5 of
+        bench/capacity.py's 1,077 left-out predicted triples (all on held-out InferenceX sweeps) had p99 < p90 or
+        p90 < p50, e.g. TTFT 0.148 s at p50 and 0.145 s at p99.
 
         Worked example: p50 0.148 s, p90 0.146 s, p99 0.145 s are stated as 0.148 s at all three.
         """
@@ -263,7 +265,11 @@ class PerfModel:
         lower = PERCENTILE_ORDER[: PERCENTILE_ORDER.index(percentile)] if percentile in PERCENTILE_ORDER else ()
         values = [self._latency_as_predicted(shape, concurrency, metric, p) for p in (*lower, percentile)]
         own = values[-1]
-        return None if own is None else max([own, *(v for v in values[:-1] if v is not None)])
+        if own is None:
+            return None
+        if metric == "e2e_s" and (ttft := self.latency(shape, concurrency, "ttft_s", percentile)) is not None:
+            values.append(ttft)
+        return max(v for v in values if v is not None)
 
     def _latency_as_predicted(self, shape: Shape, concurrency: float, metric: str, percentile: str) -> float | None:
         """`latency` at one percentile before the order of the percentiles is imposed."""

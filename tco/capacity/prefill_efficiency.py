@@ -63,12 +63,12 @@ def amd_cdna4(gpu_id: str | None) -> bool:
     """An AMD Instinct GPU of the CDNA 4 generation or later, read from the number in its name (a name without one
     counts as the newest).
 
-    >>> amd_cdna4("MI355X"), amd_cdna4("MI325X"), amd_cdna4("mi300x"), amd_cdna4("H200")
-    (True, False, False, False)
+    >>> amd_cdna4("MI355X"), amd_cdna4("MI325X"), amd_cdna4("mi300x"), amd_cdna4("MI-325X"), amd_cdna4("H200")
+    (True, False, False, False, False)
     """
     if not amd_gpu(gpu_id):
         return False
-    digits = re.match(r"\d+", (gpu_id or "")[2:])
+    digits = re.search(r"\d+", gpu_id or "")
     return digits is None or int(digits.group()) >= CDNA4_SERIES
 
 
