@@ -22,8 +22,9 @@ the rest and asked about the removed shape, as `inference-roi capacity` would be
   any latency error of a few per cent crosses the bound, and those decisions are near a coin toss.
 - **latency at concurrency 16**: TTFT and ITL p50 and p99 predicted at the removed shape's c = 16 level.
 - **no profile**: the roofline (`tco.capacity.roofline`) calibrated on the *other* interactive sweeps (leave one
-  configuration out: `tco.capacity.calibration`) at each level's shape and concurrency, for profiles whose model
-  and GPU are catalogued; and its X* for the SLO cases above (error: the factor predicted / bracket edge − 1).
+  configuration out: `tco.capacity.calibration`; its efficiencies, TTFT wave shares and latency tails all refitted
+  without the sweep asked about) at each level's shape and concurrency, for profiles whose model and GPU are
+  catalogued; and its X* for the SLO cases above (error: the factor predicted / bracket edge − 1).
 - **transferred**: each configuration (the corpus and NVIDIA's tables) predicted from the others by
   `tco.capacity.transfer`, as an option without a profile would be (its engine, precision and speculative decoding
   as the configuration ran them); and, for the interactive sweeps, its X* under the SLO cases above, with how often
