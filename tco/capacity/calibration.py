@@ -141,20 +141,19 @@ def calibrate(
     configs = _configurations(references, reads_touched_experts)
     if len(configs) < 2:
         raise ValueError("calibration needs at least two configurations with known physics")
-    fixed = compute
-    compute, memory, step = _best(configs, fixed)
+    fitted_compute, memory, step = _best(configs, compute)
     held_out: list[np.ndarray] = []
     for i, config in enumerate(configs):
-        c, m, st = _best(configs[:i] + configs[i + 1 :], fixed)
+        c, m, st = _best(configs[:i] + configs[i + 1 :], compute)
         held_out.append(np.abs(predicted_req_per_s(config, c, m, st) / config.measured - 1))
     for ref in validation:
         parts = peak_parts(ref, reads_touched_experts)
         if parts is not None:
-            held_out.append(np.abs(predicted_req_per_s(parts, compute, memory, step) / parts.measured - 1))
+            held_out.append(np.abs(predicted_req_per_s(parts, fitted_compute, memory, step) / parts.measured - 1))
     error = configuration_quantile(held_out, 0.8)
     highest = max((lv.concurrency or 0.0 for ref in references for lv in ref.profile.levels), default=0.0)
-    calibration = Calibration(round(compute, 3), round(memory, 3), round(error, 2), basis, step, reads_touched_experts,
-                              highest or None)  # fmt: skip
+    calibration = Calibration(round(fitted_compute, 3), round(memory, 3), round(error, 2), basis, step,
+                              reads_touched_experts, highest or None)  # fmt: skip
     return calibration, [float(e) for errors in held_out for e in errors]
 
 
@@ -197,15 +196,11 @@ def fit_ttft_tail_waves(
     out, floor = [], calibration.ttft_wave_share
     for pct in ("p90", "p99"):
         given = [ref for ref in references if any(lv.latency("ttft_s", pct) for lv in ref.profile.levels)]
-        if not given or not _ttft_parts_any(given, calibration, pct):
+        if not any(_ttft_parts(ref, calibration, pct) for ref in given):
             continue
         floor = fit_wave_share(given, calibration, pct, at_least=floor)
         out.append((pct, floor))
     return tuple(out)
-
-
-def _ttft_parts_any(references: Sequence[ReferenceProfile], calibration: Calibration, percentile: str) -> bool:
-    return any(_ttft_parts(ref, calibration, percentile) for ref in references)
 
 
 def fit_itl_tails(
