@@ -263,8 +263,7 @@ def from_inferencex_records(doc: Any, select: str | None = None) -> Converted:
         precision=first.get("precision"),
         tensor_parallel=_tensor_parallel(first),
         speculative_decoding=spec if (spec := first.get("spec_method")) and spec != "none" else None,
-        engine_version=images[0] if len(images := sorted({str(r["image"]) for r in records if r.get("image")})) == 1
-        else None,
+        engine_version=_one_image(records),
         tool="InferenceX",
     )  # fmt: skip
     note = (
@@ -300,6 +299,17 @@ def _level(r: dict[str, Any]) -> dict[str, Any]:
         itl_s=percentiles_s(r, "tpot"),
         e2e_s=percentiles_s(r, "e2el"),
     )
+
+
+def _one_image(records: list[dict[str, Any]]) -> str | None:
+    """The engine image every record names, or None: a record without one (older dashboard runs) may have run on
+    another build, so one named image beside an unnamed one is not "one build".
+
+    >>> _one_image([{"image": "sglang:v0.5.12"}, {"image": "sglang:v0.5.12"}]), _one_image([{"image": "a"}, {}])
+    ('sglang:v0.5.12', None)
+    """
+    images = {r.get("image") or None for r in records}
+    return str(images.pop()) if len(images) == 1 and None not in images else None
 
 
 def _builds_note(records: list[dict[str, Any]]) -> str:

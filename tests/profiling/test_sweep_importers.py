@@ -69,6 +69,18 @@ def test_inferencex_records_use_the_mean_lengths_and_gpu_count():
     assert level.ttft_s.p99 == 6.5 and level.itl_s.p50 == 0.11
 
 
+def test_inferencex_records_name_one_engine_build_only_where_every_record_names_it():
+    """A record without an image (older dashboard runs) may be another build: the profile then names none."""
+    one = {**RECORD, "image": "lmsysorg/sglang:v0.5.12", "date": "2026-06-11"}
+    same = import_file_from([one, {**one, "conc": 32}], "api.json")
+    assert same.meta.engine_version == "lmsysorg-sglang:v0.5.12"  # as profiles spell it
+    older = {**RECORD, "conc": 32, "date": "2025-10-06"}  # no image
+    mixed = import_file_from([one, older], "api.json")
+    assert mixed.meta.engine_version is None and "WARNING" in mixed.meta.notes
+    two = import_file_from([one, {**one, "conc": 32, "image": "lmsysorg/sglang:v0.5.9"}], "api.json")
+    assert two.meta.engine_version is None
+
+
 def test_inferencex_records_of_several_configurations_need_select(tmp_path):
     other = {**RECORD, "hw": "b200", "precision": "fp4"}
     with pytest.raises(InputError, match="--select"):
