@@ -172,7 +172,10 @@ if tornado_tab.open:  # one tab's charts drawn at a time: an edit reruns only wh
         method = spread_method(capacity.get("method") or "", capacity.get("basis") or "")
         if method:  # the stated error and the swing the tornado draws for it, one from the other
             sd = analysis.scenario.uncertainty.throughput_rel_sd
-            st.caption(throughput_range_words(risky.id, method, capacity.get("expected_error"), sd))
+            sides = capacity.get("expected_error_sides") or {}
+            st.caption(
+                throughput_range_words(risky.id, method, (sides["below"], sides["above"]) if sides else None, sd)
+            )
 if draws_tab.open:
     with draws_tab:
         left, right = st.columns(2)

@@ -125,6 +125,9 @@ def capacity_doc(asked: Asked) -> dict[str, Any]:
         "level_index": cap.level_index,
         "concurrency": cap.concurrency,
         "expected_error": cap.expected_error,
+        "expected_error_sides": dict(zip(("below", "above"), sides, strict=True))
+        if (sides := cap.error_sides())
+        else None,
         "latencies_at_x_star_s": {f"{m.removesuffix('_s')}_{p}": v for m, p, v in cap.latencies},
         "chosen": view.chosen,
         "notes": list(cap.notes),

@@ -320,6 +320,7 @@ def _capacity_at_slo(
         latencies,
         offline,
         (*notes, *warn),
+        expected_error_sides=search.sides(expected),
     )
 
 

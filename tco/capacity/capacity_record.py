@@ -21,6 +21,7 @@ class Capacity:
     concurrency: float | None = None
     """Requests in flight at X*."""
     expected_error: float | None = None
+    """±: the error 80 % of held-out cases stay within, either way."""
     latencies: tuple[tuple[str, str, float], ...] = ()
     """(metric, percentile, seconds) at X*: measured or predicted."""
     offline: bool = False
@@ -30,3 +31,12 @@ class Capacity:
     cache_adjusted: bool = False
     """X* is a measured level of the workload's token lengths adjusted for another cached share
     (`tco.capacity.cached_share`); the first note gives the measured and the adjusted figures."""
+    expected_error_sides: tuple[float, float] | None = None
+    """(below, above) where the two sides differ (an SLO search, `tco.capacity.slo_search.SloSearch.sides`): the
+    truth lies between X* / (1 + below) and X* · (1 + above). None: ±expected_error either way."""
+
+    def error_sides(self) -> tuple[float, float] | None:
+        """(below, above), from `expected_error_sides` or else ±`expected_error`; None where no error is known."""
+        if self.expected_error_sides is not None:
+            return self.expected_error_sides
+        return None if self.expected_error is None else (self.expected_error, self.expected_error)

@@ -69,13 +69,18 @@ class ReplicaCapacity:
     error: str | None = None
     layout: Layout | None = None
     """How the replica's GPUs are arranged (tensor, pipeline, expert parallel; nodes)."""
+    expected_error_sides: tuple[float, float] | None = None
+    """(below, above): the widest of the classes' on each side (`Capacity.error_sides`); the Monte Carlo draws X*
+    within X* / (1 + below) … X* · (1 + above) at its 80 % range."""
 
     def summary(self) -> dict[str, object]:
         """The result contract's `capacity` object."""
+        sides = self.expected_error_sides
         return {
             "method": self.method,
             "basis": self.basis,
             "expected_error": self.expected_error,
+            "expected_error_sides": dict(zip(("below", "above"), sides, strict=True)) if sides else None,
             "gpus_per_replica_source": self.gpus_per_replica_source,
             "max_concurrency": self.max_concurrency,
             "prefix_caching": self.prefix_caching,
@@ -246,6 +251,7 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
     methods = [c.method for c in caps]
     method = next((m for m in ("estimated", "transferred", "modelled") if m in methods), "measured")
     errors = [c.expected_error for c in caps if c.expected_error is not None]
+    sides = [side for c in caps if (side := c.error_sides()) is not None]
     error = None
     if x is None:
         reasons = "; ".join(n for c in caps for n in c.notes)
@@ -267,6 +273,7 @@ def replica_capacity(item: ResolvedSelfHosted, slo: Slo, classes: tuple[RequestC
         context_tokens=context,
         error=error,
         layout=layout,
+        expected_error_sides=(max(b for b, _ in sides), max(a for _, a in sides)) if sides else None,
     )
 
 

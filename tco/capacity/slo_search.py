@@ -122,6 +122,27 @@ class SloSearch:
         low = x / self.tighter[0] - 1 if self.tighter and self.tighter[0] > 0 else 1.0
         return max(low, 1 - x / self.looser[0] if self.looser else 0.0)
 
+    def sides(self, base: float | None) -> tuple[float, float] | None:
+        """(below, above): X*'s truth lies between x / (1 + below) and x · (1 + above), each side at least `base`:
+        below = x / X*_tighter − 1 (100 % where the tighter bounds leave no load), above = X*_looser / x − 1. The
+        Monte Carlo draws each side at its own width (`tco.risk.montecarlo.throughput_sds`): where X* sits at the
+        highest load searched the looser bounds gain little, and a symmetric draw would add an upside the search
+        does not allow. None where X* is none.
+
+        Worked example: x = 2.0, tighter 0.9, looser 2.1, base 0.2: below = max(0.2, 2.0/0.9 − 1) = 1.222, above =
+        max(0.2, 2.1/2.0 − 1) = 0.2 (stated ±122 % either way by `error`).
+
+        >>> at = lambda x: (x, 1.0, ())
+        >>> [round(v, 3) for v in SloSearch(at(2.0), at(0.9), at(2.1), 0.1).sides(0.2)]
+        [1.222, 0.2]
+        """
+        if self.found is None:
+            return None
+        x, floor = self.found[0], base or 0.0
+        below = x / self.tighter[0] - 1 if self.tighter and self.tighter[0] > 0 else 1.0
+        above = self.looser[0] / x - 1 if self.looser and x > 0 else 0.0
+        return max(floor, below), max(floor, above)
+
     def range_note(self) -> str:
         """The X* range the latency error allows, in words ('' where it is the answer itself).
 

@@ -270,4 +270,4 @@ def transferred_capacity(transfer: Transfer, slo: Slo, cls: RequestClass, prefix
         return Capacity(None, None, prefill_share=None, notes=(*notes, f"{why} for class {cls.name!r}"), **common)
     x, c, latencies = search.found
     return Capacity(x, None, prefill_share=model.prefill_share(shape, c), concurrency=c, latencies=latencies,
-                    notes=notes, **common)  # fmt: skip
+                    notes=notes, expected_error_sides=search.sides(base), **common)  # fmt: skip

@@ -1,10 +1,13 @@
 """Monte Carlo over prices, throughput, peak, growth, staff, one-time costs and API price decline,
 and the one set of ranges it shares with the tornado (`Ranges`, from the scenario's `uncertainty`).
 
-Every draw is symmetric around the user's base value, so the base case is the median of each input:
+Every draw has the user's base value as its median (symmetric around it, but for a throughput whose error differs
+by side):
 - throughput per option: log-normal, X* × exp(σ·z), σ by where X* comes from (`throughput_sd`):
   measured `throughput_rel_sd` (12 %), published at least PUBLISHED_SD (figures from another
   stack), modelled and estimated at least what the capacity model's expected error implies (its 80 % interval);
+  one σ below X* and one above where the error differs by side (`throughput_sds`: z < 0 draws at σ below), so X*
+  stays the median;
 - GPU, energy and API prices, peak-to-average, staff and platform, one-time costs: triangular, base × (1 ± range);
 - monthly growth: normal, base + sd·z; API price decline: base ± `api_decline_range` (triangular); a negative
   decline is a price rise.
@@ -174,29 +177,53 @@ def throughput_sd(method: str, expected_error: float | None, measured_sd: float)
     return max(floor, math.log1p(expected_error) / Z_90 if expected_error else 0.0)
 
 
-def throughput_range_words(option: str, method: str, expected_error: float | None, measured_sd: float) -> str:
-    """How an option's stated throughput error becomes the draws' spread and the tornado's swing, in words: the
-    error is the log-normal's central 80 % (`throughput_sd`, never below its method's floor), the tornado's ends ±2 σ.
+def throughput_sds(method: str, sides: tuple[float, float] | None, measured_sd: float) -> tuple[float, float]:
+    """(σ below X*, σ above X*): each side's stated error (`Capacity.error_sides`: the truth between X* / (1 + below)
+    and X* · (1 + above)) as `throughput_sd` makes one σ of it.
+
+    Worked example: an SLO search that puts X* between ÷ 2.28 and × 1.08 (modelled): σ below = ln 2.28 / 1.2816 =
+    0.643; above, ln 1.08 / 1.2816 = 0.060 is under the published floor, 0.20.
+
+    >>> [round(sd, 3) for sd in throughput_sds("modelled", (1.28, 0.08), 0.12)]
+    [0.643, 0.2]
+    """
+    below, above = sides or (None, None)
+    return throughput_sd(method, below, measured_sd), throughput_sd(method, above, measured_sd)
+
+
+def throughput_range_words(option: str, method: str, sides: tuple[float, float] | None, measured_sd: float) -> str:
+    """How an option's stated throughput error becomes the draws' spread and the tornado's swing, in words: each
+    side's error is the log-normal's 80 % bound on that side (`throughput_sds`, never below its method's floor), the
+    tornado's ends 2 σ out on each side.
 
     Worked example: modelled ±48 %: σ = ln 1.48 / 1.2816 = 0.3059; ±2 σ: e^−0.6118 = 0.542, e^0.6118 = 1.844.
 
-    >>> print(throughput_range_words("glm5-h200", "modelled", 0.48, 0.12))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(throughput_range_words("glm5-h200", "modelled", (0.48, 0.48), 0.12))  # doctest: +NORMALIZE_WHITESPACE
     Throughput of glm5-h200: its expected error ±48% (modelled) is drawn as the same factor either way, ÷ 1.48 to
     × 1.48: the 80 % range of the draws (× 0.676 to × 1.48); the tornado's ends, 2 standard deviations out, are
     × 0.542 and × 1.84 (−46% / +84%).
-    >>> print(throughput_range_words("own", "measured", 0.05, 0.12))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(throughput_range_words("own", "measured", (0.05, 0.05), 0.12))  # doctest: +NORMALIZE_WHITESPACE
     Throughput of own: the draws' 80 % range is × 0.857 to × 1.17, the floor for measured figures (wider than its
     stated ±5%); the tornado's ends, 2 standard deviations out, are × 0.787 and × 1.27 (−21% / +27%).
+    >>> print(throughput_range_words("b200", "modelled", (1.28, 0.08), 0.12))  # doctest: +NORMALIZE_WHITESPACE
+    Throughput of b200: its expected error differs by side (modelled; the SLO search's range), ÷ 2.28 below and
+    × 1.08 above, each side drawn at least as wide as the floor for modelled figures: the 80 % range of the draws
+    (× 0.439 to × 1.29); the tornado's ends, 2 standard deviations out, are × 0.276 and × 1.49 (−72% / +49%).
     """
-    sd = throughput_sd(method, expected_error, measured_sd)
-    low, high = math.exp(-2 * sd), math.exp(2 * sd)
-    span = f"× {math.exp(-Z_90 * sd):.3g} to × {math.exp(Z_90 * sd):.3g}"
-    if expected_error and math.isclose(sd, math.log1p(expected_error) / Z_90):
-        factor = f"{1 + expected_error:.3g}"
-        drawn = (f"its expected error ±{expected_error:.0%} ({method}) is drawn as the same factor either way, "
+    sd_below, sd_above = throughput_sds(method, sides, measured_sd)
+    low, high = math.exp(-2 * sd_below), math.exp(2 * sd_above)
+    span = f"× {math.exp(-Z_90 * sd_below):.3g} to × {math.exp(Z_90 * sd_above):.3g}"
+    below, above = sides or (None, None)
+    if below is not None and above is not None and not math.isclose(below, above):
+        drawn = (f"its expected error differs by side ({method}; the SLO search's range), ÷ {1 + below:.3g} below "
+                 f"and × {1 + above:.3g} above, each side drawn at least as wide as the floor for {method} figures: "
+                 f"the 80 % range of the draws ({span})")  # fmt: skip
+    elif below and math.isclose(sd_below, math.log1p(below) / Z_90):
+        factor = f"{1 + below:.3g}"
+        drawn = (f"its expected error ±{below:.0%} ({method}) is drawn as the same factor either way, "
                  f"÷ {factor} to × {factor}: the 80 % range of the draws ({span})")  # fmt: skip
     else:
-        wider = f" (wider than its stated ±{expected_error:.0%})" if expected_error else ""
+        wider = f" (wider than its stated ±{below:.0%})" if below else ""
         drawn = f"the draws' 80 % range is {span}, the floor for {method} figures{wider}"
     return (f"Throughput of {option}: {drawn}; the tornado's ends, 2 standard deviations out, are × {low:.3g} and "
             f"× {high:.3g} (−{1 - low:.0%} / +{high - 1:.0%}).")  # fmt: skip
@@ -212,18 +239,19 @@ def spread_method(method: str, basis: str) -> str:
     return basis if method == "measured" else method
 
 
-def option_throughput_sds(setups: list[OptionSetup], measured_sd: float) -> dict[str, float]:
-    """σ of X* for every self-hosted option, from how its capacity was found."""
+def option_throughput_sds(setups: list[OptionSetup], measured_sd: float) -> dict[str, tuple[float, float]]:
+    """(σ below, σ above) of X* for every self-hosted option, from how its capacity was found (`throughput_sds`)."""
     out = {}
     for setup in setups:
         cap = setup.capacity
         if cap is None or cap.req_per_s is None:
             continue
-        out[setup.model.id] = throughput_sd(spread_method(cap.method, cap.basis), cap.expected_error, measured_sd)
+        out[setup.model.id] = throughput_sds(spread_method(cap.method, cap.basis), cap.expected_error_sides,
+                                             measured_sd)  # fmt: skip
     return out
 
 
-def uncertainty_ranges(scenario: Scenario, throughput_sds: dict[str, float]) -> dict[str, object]:
+def uncertainty_ranges(scenario: Scenario, option_sds: dict[str, tuple[float, float]]) -> dict[str, object]:
     """Every distribution the Monte Carlo draws from and the tornado swings across, for the result's
     `assumptions.uncertainty`; low and high are the values after any narrowing at a bound."""
     u, w, f = scenario.uncertainty, scenario.workload, scenario.finance
@@ -240,7 +268,11 @@ def uncertainty_ranges(scenario: Scenario, throughput_sds: dict[str, float]) -> 
         "seed": u.seed,
         "tornado": "each input alone at the ends of its range below: low and high of a triangular range, "
         f"±{TORNADO_SDS:g} sd of a normal or log-normal one",
-        "throughput_multiplier": {"distribution": "lognormal", "median": 1.0, "sd_by_option": throughput_sds},
+        "throughput_multiplier": {
+            "distribution": "lognormal, one sd below the median and one above",
+            "median": 1.0,
+            "sd_by_option": {option: {"below": below, "above": above} for option, (below, above) in option_sds.items()},
+        },
         "gpu_price_multiplier": tri(1.0, r.gpu_price, "rent (rented); server price: capital and maintenance (owned)"),
         "energy_price_multiplier": tri(1.0, r.energy_price, "energy of owned servers"),
         "api_price_multiplier": tri(1.0, r.api_price, "API prices"),
@@ -268,18 +300,18 @@ def uncertainty_ranges(scenario: Scenario, throughput_sds: dict[str, float]) -> 
     }
 
 
-def draw_drivers(
-    scenario: Scenario, n: int, rng: np.random.Generator, throughput_sds: np.ndarray | None = None
-) -> Draws:
-    """Sampled drivers, requests per month (S, T) and one-time multipliers; `throughput_sds` one per option.
+def draw_drivers(scenario: Scenario, n: int, rng: np.random.Generator, option_sds: np.ndarray | None = None) -> Draws:
+    """Sampled drivers, requests per month (S, T) and one-time multipliers; `option_sds` one (σ below, σ above) row
+    per option.
 
     requests[s, t] = R0 (1 + g_s)^t; api_price[s, t] = level_s (1 − d_s)^(t / 12), both around the base case.
     """
     r = Ranges.of(scenario)
     w = scenario.workload
     months = np.arange(scenario.horizon_months)
-    sds = np.array([scenario.uncertainty.throughput_rel_sd]) if throughput_sds is None else throughput_sds
-    throughput = np.exp(rng.standard_normal((n, len(sds))) * sds[None, :])
+    sds = np.array([[scenario.uncertainty.throughput_rel_sd] * 2]) if option_sds is None else option_sds
+    z = rng.standard_normal((n, len(sds)))
+    throughput = np.exp(z * np.where(z < 0, sds[None, :, 0], sds[None, :, 1]))
     gpu_price = _triangular(rng, 1.0, r.gpu_price, n)
     energy_price = _triangular(rng, 1.0, r.energy_price, n)
     api_level = _triangular(rng, 1.0, r.api_price, n)
@@ -293,7 +325,7 @@ def draw_drivers(
     api_price = api_level[:, None] * (1 - decline[:, None]) ** (months[None, :] / 12)
     gpu_decline = (1 - scenario.finance.gpu_price_decline_annual) ** (months / 12)
     drivers = Drivers(
-        throughput=throughput if throughput_sds is not None else throughput[:, 0],
+        throughput=throughput if option_sds is not None else throughput[:, 0],
         peak_factor=peak,
         api_price=api_price,
         gpu_price=gpu_price,
@@ -341,13 +373,13 @@ def run_monte_carlo(
     scenario: Scenario,
     models: list[OptionModel],
     samples: int | None = None,
-    throughput_sds: dict[str, float] | None = None,
+    option_sds: dict[str, tuple[float, float]] | None = None,
     monthly_ids: tuple[str, ...] = (),
     file: str = "scenario",
 ) -> MonteCarloResult:
-    """`throughput_sds` by option id (default: every option `throughput_rel_sd`); the monthly series are kept
-    for `monthly_ids` only (a fan chart shows two options; all of them at 200,000 samples × 100 options ×
-    120 months would be an 8.9 GiB array). Samples × options is bounded by MAX_SAMPLE_CELLS.
+    """`option_sds` (σ below, σ above X*) by option id (default: every option `throughput_rel_sd`); the monthly
+    series are kept for `monthly_ids` only (a fan chart shows two options; all of them at 200,000 samples × 100
+    options × 120 months would be an 8.9 GiB array). Samples × options is bounded by MAX_SAMPLE_CELLS.
 
     Per sample s and option o: cost[s, o, t] from `project`, its re-distillations × one_time[s]; then
     NPV = implementation_o × one_time[s] + Σ_t cost[s, o, t] · v^(t+1) + the reserved terms after the horizon
@@ -362,7 +394,8 @@ def run_monte_carlo(
             f"use at most {MAX_SAMPLE_CELLS // len(models):,} samples with this many options",
         )
     rng = np.random.default_rng(scenario.uncertainty.seed)
-    sds = np.array([(throughput_sds or {}).get(m.id, scenario.uncertainty.throughput_rel_sd) for m in models])
+    measured = (scenario.uncertainty.throughput_rel_sd,) * 2
+    sds = np.array([(option_sds or {}).get(m.id, measured) for m in models])
     draws = draw_drivers(scenario, n, rng, sds)
     months = scenario.horizon_months
     hourly = np.array(scenario.workload.hourly_factors)

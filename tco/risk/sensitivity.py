@@ -118,20 +118,24 @@ def _pct(x: float) -> str:
 
 
 def tornado(
-    scenario: Scenario, self_hosted: OptionModel, api: OptionModel, throughput_sd: float | None = None
+    scenario: Scenario,
+    self_hosted: OptionModel,
+    api: OptionModel,
+    throughput_sds: tuple[float, float] | None = None,
 ) -> Tornado:
     """Swing each input to the ends of its range (`Ranges.of(scenario)`), the others held at base.
 
-    `throughput_sd`: σ of the self-hosted option's X* (the Monte Carlo's, by basis); default the scenario's
-    measured `throughput_rel_sd`.
+    `throughput_sds`: (σ below, σ above) the self-hosted option's X* (the Monte Carlo's, by basis: its ends are 2 σ
+    out on each side); default the scenario's measured `throughput_rel_sd` on both.
     """
     pair = [self_hosted, api]
     r = Ranges.of(scenario)
     w, fin = scenario.workload, scenario.finance
-    sd = scenario.uncertainty.throughput_rel_sd if throughput_sd is None else throughput_sd
+    measured = scenario.uncertainty.throughput_rel_sd
+    sd_below, sd_above = (measured, measured) if throughput_sds is None else throughput_sds
     # (label, Case field, low, high, unit, format of the labels)
     swings: list[tuple[str, str, float, float, str, str]] = [
-        ("Throughput per replica", "throughput", math.exp(-TORNADO_SDS * sd), math.exp(TORNADO_SDS * sd),
+        ("Throughput per replica", "throughput", math.exp(-TORNADO_SDS * sd_below), math.exp(TORNADO_SDS * sd_above),
          "x base", "pct"),
         ("GPU price", "gpu_price", 1 - r.gpu_price, 1 + r.gpu_price, "x base", "pct"),
         ("API price", "api_price", 1 - r.api_price, 1 + r.api_price, "x base", "pct"),

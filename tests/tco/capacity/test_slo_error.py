@@ -42,6 +42,9 @@ def test_the_range_is_the_search_at_bounds_scaled_by_the_latency_error():
     assert low < x < high
     assert search.error(0.01) == max(0.01, x / low - 1, 1 - x / high)
     assert search.error(0.9) == 0.9
+    # each side on its own, as factors: the truth between x / (1 + below) and x · (1 + above)
+    assert search.sides(0.01) == (max(0.01, x / low - 1), max(0.01, high / x - 1))
+    assert search.sides(0.9) == (0.9, 0.9)
 
 
 def _left_out_decisions(path: Path):
@@ -112,8 +115,15 @@ def test_a_looser_bound_never_serves_less(decode_s, context_s, step_s, bound_s, 
     found = [x for x in xs if x is not None]
     assert found == sorted(found)
     assert (search.error(base) or 0.0) >= base
+    if search.found is not None:  # each side at least the throughput error, neither wider than the stated error says
+        below, above = search.sides(base)
+        stated = search.error(base)
+        assert min(below, above) >= base and below <= stated and 1 - 1 / (1 + above) <= stated + 1e-12
+    else:
+        assert search.sides(base) is None
     exact = search_with_error(model, shape, Slo(itl_p50_s=bound_s), None, 0.0)
     assert exact.error(base) == base
+    assert exact.found is None or exact.sides(base) == (base, base)
     assert isinstance(exact, SloSearch) and exact.tighter == exact.found == exact.looser
 
 

@@ -89,7 +89,8 @@ def test_every_draw_has_its_median_at_the_base_case(support):
     for base in (0.0, 0.3):
         finance = dataclasses.replace(support.scenario.finance, api_price_decline_annual=base)
         scenario = dataclasses.replace(support.scenario, finance=finance)
-        draws = draw_drivers(scenario, n, np.random.default_rng(1), np.array([0.12, 0.36]))
+        # one option at σ 0.12 either way, one at 0.36 below its X* and 0.12 above (an SLO search's range)
+        draws = draw_drivers(scenario, n, np.random.default_rng(1), np.array([[0.12, 0.12], [0.36, 0.12]]))
         drivers, requests = draws.drivers, draws.requests_per_month
         months = scenario.horizon_months
         # the decline is read back from the price path: (1 - d)^((T - 1) / 12) at the last month
@@ -98,7 +99,11 @@ def test_every_draw_has_its_median_at_the_base_case(support):
         assert np.mean(decline) == pytest.approx(base, abs=0.002)  # the clipped draw at base 0 averaged +3.3 %/yr
         assert decline.min() == pytest.approx(base - 0.2, abs=0.005)  # prices rise by up to 20 %/yr
         assert np.median(drivers.throughput, axis=0) == pytest.approx([1.0, 1.0], abs=0.01)
-        assert np.std(np.log(drivers.throughput), axis=0) == pytest.approx([0.12, 0.36], rel=0.03)
+        logs = np.log(drivers.throughput)
+        assert np.std(logs[:, 0]) == pytest.approx(0.12, rel=0.03)
+        # each side its own σ: the 10th percentile at exp(−1.2816 × 0.36), the 90th at exp(1.2816 × 0.12)
+        p10, p90 = np.percentile(logs[:, 1], [10, 90])
+        assert (p10, p90) == pytest.approx((-1.2816 * 0.36, 1.2816 * 0.12), abs=0.01)
         peak = drivers.peak_factor / scenario.workload.peak_factor
         multipliers = (drivers.gpu_price, drivers.energy_price, drivers.api_price[:, 0], peak, drivers.fixed_cost,
                        draws.one_time)  # fmt: skip
@@ -117,11 +122,15 @@ def test_throughput_spread_widens_with_the_basis(support):
     assert throughput_sd("modelled", 0.25, 0.12) == PUBLISHED_SD  # ln 1.25 / 1.2816 = 0.174 < 0.20
     assert throughput_sd("estimated", 0.64, 0.12) == pytest.approx(math.log(1.64) / 1.2815515655446004)
     sds = option_throughput_sds(setup_options(support), 0.12)
-    # the example's X*: 500 output tokens, 3.9× the sweep's longest (128): e = 0.25 × (1 + 0.67 ln 3.9)
+    # the example's X*: 500 output tokens, 3.9× the sweep's longest (128): e = 0.25 × (1 + 0.67 ln 3.9), either way
+    # (its SLO search's range, 1.01–1.16 req/s, lies within it)
     error = 0.25 * (1 + 0.67 * math.log(500 / 128))
-    assert sds == {"glm5-h200": pytest.approx(math.log1p(error) / 1.2815515655446004)}
+    sd = math.log1p(error) / 1.2815515655446004
+    assert sds == {"glm5-h200": (pytest.approx(sd), pytest.approx(sd))}
     ranges = evaluate(support).assumptions["uncertainty"]
-    assert ranges["throughput_multiplier"]["sd_by_option"] == sds
+    assert ranges["throughput_multiplier"]["sd_by_option"] == {
+        "glm5-h200": {"below": sds["glm5-h200"][0], "above": sds["glm5-h200"][1]}
+    }
     assert ranges["api_price_decline_annual"]["mode"] == support.scenario.finance.api_price_decline_annual
 
 
@@ -171,3 +180,23 @@ def test_a_bar_whose_ends_both_cost_reaches_from_the_base_to_the_further_end(cat
     assert order.index("Monthly growth") < order.index("Energy price")
     assert order.index("Monthly growth") < order.index("Staff and platform cost")
     assert [b.swing_usd for b in bars.bars] == sorted((b.swing_usd for b in bars.bars), reverse=True)
+
+
+def test_an_slo_range_wider_below_x_than_above_is_drawn_so(catalogues):
+    """GPT-OSS-120B on H200 in the FAQ-and-escalations mix: at latencies 25 % tighter no load meets the SLO (the truth
+    may be none: 100 % below), at 25 % looser 45.5 req/s would, within the ±49 % throughput error above X*. The draws
+    take each side's σ = ln(1 + e) / z₀.₉, the published floor 0.20 at least; the tornado's ends are 2 σ out on each
+    side; the result records both (the draws, one σ a side: test_every_draw_has_its_median_at_the_base_case)."""
+    inputs = load_inputs(ROOT / "scenarios" / "mix-faq-and-escalations.yaml", catalogues, today=TODAY)
+    result = evaluate(inputs)
+    capacity = result.option("oss120-h200-1y").capacity
+    sides = capacity["expected_error_sides"]
+    assert sides["below"] == 1.0 and capacity["expected_error"] == 1.0
+    assert 0.2 < sides["above"] < 1.0
+    z = 1.2815515655446004
+    sd = result.assumptions["uncertainty"]["throughput_multiplier"]["sd_by_option"]["oss120-h200-1y"]
+    assert sd == {"below": pytest.approx(math.log(2.0) / z), "above": pytest.approx(math.log1p(sides["above"]) / z)}
+    models = {s.model.id: s.model for s in setup_options(inputs)}
+    chart = tornado(inputs.scenario, models["oss120-h200-1y"], models["deepseek-v3.2"], (sd["below"], sd["above"]))
+    bar = next(b for b in chart.bars if b.input == "Throughput per replica")
+    assert (bar.low, bar.high) == pytest.approx((math.exp(-2 * sd["below"]), math.exp(2 * sd["above"])))
