@@ -181,6 +181,21 @@ def test_tornado_labels_never_meet():
     assert low < -1.9e6 - 0.1 * 1.9e6 and high > 0  # room for the outside label beyond the longest bar, and zero
 
 
+def test_a_tornado_bar_a_few_pixels_long_has_its_label_beside_its_own_end():
+    """Staff and platform cost ±20 % moved the FAQ mix's savings ±$11,973 on an axis of about $3.5M: bars of 2 px,
+    whose labels plotly drew on top of each other right of the base. Each now stands beside its own end, the one
+    going left anchored on its right: by hand, the range here is about $2.5M over 480 px, ~$5.2k a pixel, so ±$12k
+    is under TINY_BAR_PX (8 px)."""
+    staff = TornadoBar("Staff and platform cost", "−20%", "+20%", 3.1e5 + 11_973, 3.1e5 - 11_973, 0.8, 1.2, 3.1e5)
+    figure = charts.tornado(Tornado("h", "a", 3.1e5, [_bar(-2.3e6, 8.9e5, 3.1e5), staff]))
+    low, high = figure.layout.xaxis.range
+    assert risk_charts.TINY_BAR_PX * (high - low) / risk_charts.TORNADO_PLOT_PX > 11_973
+    for trace in figure.data:  # not in the bars' own text
+        assert dict(zip(trace.y, trace.text, strict=True))["Staff and platform cost"] == ""
+    beside = {a.text: (a.x, a.xanchor) for a in figure.layout.annotations if a.y == "Staff and platform cost"}
+    assert beside == {"−20%": (3.1e5 + 11_973, "left"), "+20%": (3.1e5 - 11_973, "right")}
+
+
 def test_a_tornado_label_that_would_cross_the_zero_line_goes_inside_its_bar():
     """The owned example's throughput bar ended near −$90k with "+109%" beyond it, across the $0 line at 1280 px.
     By hand: the range runs from about −$1.25M to $0 plus room, ~2,600 $ a pixel over 480 px; "+109%" takes
