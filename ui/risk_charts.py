@@ -31,9 +31,8 @@ TORNADO_PLOT_PX = 480
 
 def tornado(bars: Tornado) -> go.Figure:
     """Each bar from the base savings to the savings at the input's low and high end, labelled with the end's value
-    outside the bar's end (`tornado_texts`: never two labels on each other); hover gives the value and the NPV.
-    The x range leaves room for the labels (`room_for_texts`), so none runs into the input names; a label that would
-    cross the zero line goes inside its bar (`crosses_zero`)."""
+    where `label_place` puts it (`tornado_texts`: never two labels on each other); hover gives the value and the
+    NPV. The x range leaves room for the labels (`room_for_texts`), so none runs into the input names."""
     ordered = list(reversed(bars.bars))
     labels = [b.input for b in ordered]
     texts = [tornado_texts(b, bars.base_savings_usd) for b in ordered]
@@ -41,14 +40,8 @@ def tornado(bars: Tornado) -> go.Figure:
     still = [all(still_ends(b, bars.base_savings_usd)) for b in ordered]
     texts = [("no effect: " + t[0], "") if quiet else t for t, quiet in zip(texts, still, strict=True)]
     ends = [bars.base_savings_usd, 0.0, *(v for b in ordered for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
-    x_range = room_for_texts(bars, texts)
-    usd_per_px = (x_range[1] - x_range[0]) / TORNADO_PLOT_PX
-    # a bar a few pixels long: plotly sets its label upright, or on the far side of the base, over the other end's
-    # label (staff and platform ±20 % moving the savings ±$12k on a $3.5M axis); its label is an annotation instead
-    short = [
-        [abs(getattr(b, f"savings_at_{side}_usd") - bars.base_savings_usd) < TINY_BAR_PX * usd_per_px for b in ordered]
-        for side in ("low", "high")
-    ]
+    places = label_places(bars, texts, room_for_texts(bars, texts))
+    x_range = room_for_texts(bars, texts, places)
     figure = go.Figure()
     # the high bar wide, the low bar narrower on top of it: where both ends move the same way neither hides the other
     for index, side, colour, width in ((1, "high", TORNADO_HIGH, 0.8), (0, "low", TORNADO_LOW, 0.45)):
@@ -61,29 +54,31 @@ def tornado(bars: Tornado) -> go.Figure:
             legendrank=index + 1,
             width=width,
             marker_color=colour,
-            text=["" if quiet or tiny else t[index] for t, quiet, tiny in zip(texts, still, short[index], strict=True)],
-            textposition=[
-                "inside" if crosses_zero(end, bars.base_savings_usd, t[index], usd_per_px) else "outside"
-                for end, t in zip((getattr(b, f"savings_at_{side}_usd") for b in ordered), texts, strict=True)
-            ],
+            text=[t[index] if p[index] in BAR_TEXT and not quiet else "" for t, p, quiet in zip(texts, places, still,
+                                                                                                 strict=True)],
+            textposition=[p[index] if p[index] in BAR_TEXT else "outside" for p in places],
             insidetextanchor="end",
             constraintext="none",  # inside the thin low bar plotly would shrink a label to a few pixels
             cliponaxis=False,
             customdata=[[getattr(b, side), b.unit, getattr(b, f"savings_at_{side}_usd")] for b in ordered],
             hovertemplate="%{y}: %{customdata[0]:.4g} %{customdata[1]}<br>NPV of savings %{customdata[2]:$,.0f}"
             "<extra>input " + side + "</extra>",
-        )
-    for b, t, quiet in zip(ordered, texts, still, strict=True):
+        )  # fmt: skip
+    for b, t, place, quiet in zip(ordered, texts, places, still, strict=True):
         if quiet:
             figure.add_annotation(x=bars.base_savings_usd, y=b.input, text=t[0], showarrow=False, xanchor="left",
                                   xshift=4, font={"size": 12})  # fmt: skip
             continue
         for index, end in enumerate((b.savings_at_low_usd, b.savings_at_high_usd)):
-            if t[index] and abs(end - bars.base_savings_usd) < TINY_BAR_PX * usd_per_px:
-                right = end >= bars.base_savings_usd
-                figure.add_annotation(x=end, y=b.input, text=t[index], showarrow=False,
-                                      xanchor="left" if right else "right", xshift=4 if right else -4,
-                                      font={"size": 12})  # fmt: skip
+            if place[index] in BAR_TEXT:
+                continue
+            rightward = end >= bars.base_savings_usd
+            if place[index] == "across":  # just past the base, on the side where nothing is drawn
+                at, rightward = bars.base_savings_usd, not rightward
+            else:  # "beside" its own end
+                at = end
+            figure.add_annotation(x=at, y=b.input, text=t[index], showarrow=False, xanchor="left" if rightward else
+                                  "right", xshift=4 if rightward else -4, font={"size": 12})  # fmt: skip
     figure.add_vline(x=0, line={"color": "black"}, layer="below")  # under the bars and their labels
     figure.update_layout(
         barmode="overlay",
@@ -94,6 +89,56 @@ def tornado(bars: Tornado) -> go.Figure:
         **LAYOUT,
     )
     return figure
+
+
+BAR_TEXT = ("outside", "inside")
+"""Label places plotly draws as the bar's own text; the others (`label_place`) are annotations."""
+
+
+def label_place(end_usd: float, base_usd: float, text: str, usd_per_px: float, free_across: bool) -> str:
+    """Where a tornado bar's label goes: "outside" beyond the bar's end; where there it would run across the zero
+    line (an owned fleet's "+109%" sat on the $0 line at 1280 px), "inside" the bar when it fits, else "across", just
+    past the base on the other side, when nothing is drawn there (`free_across`: the row's other end carries no
+    label); a bar under TINY_BAR_PX long carries it "beside" its end as an annotation (plotly set such a label
+    upright, or beyond the base over the other end's label); failing all, "inside".
+
+    Worked example: 2,000 $ a pixel; "+109%" (45 px, $90k) from −$60k would reach past $0; in a bar of $410k it fits
+    inside. "low −85% (high +575%: no effect)" (241 px, $482k) from $152k, in a bar of $113k, goes across.
+
+    >>> label_place(-6e4, -4.7e5, "+109%", 2_000, False), label_place(-3e5, -4.7e5, "+50%", 2_000, False)
+    ('inside', 'outside')
+    >>> label_place(1.52e5, 2.65e5, "low −85% (high +575%: no effect)", 2_000, True)
+    'across'
+    >>> label_place(2.77e5, 2.65e5, "−20%", 2_000, False)
+    'beside'
+    """
+    if not text:
+        return "outside"
+    length_px = abs(end_usd - base_usd) / usd_per_px
+    crossing = crosses_zero(end_usd, base_usd, text, usd_per_px)
+    if crossing and text_px(text) <= length_px:
+        return "inside"
+    if crossing and free_across:
+        return "across"
+    if length_px < TINY_BAR_PX:
+        return "beside"
+    return "inside" if crossing else "outside"
+
+
+def label_places(bars: Tornado, texts: list[tuple[str, str]], x_range: list[float]) -> list[tuple[str, str]]:
+    """`label_place` of the low and the high label of each row (in `texts`' order), at `x_range`'s dollars a pixel."""
+    usd_per_px = (x_range[1] - x_range[0]) / TORNADO_PLOT_PX
+    base = bars.base_savings_usd
+    return [
+        (label_place(b.savings_at_low_usd, base, low, usd_per_px, not high),
+         label_place(b.savings_at_high_usd, base, high, usd_per_px, not low))
+        for b, (low, high) in zip(reversed(bars.bars), texts, strict=True)
+    ]  # fmt: skip
+
+
+def text_px(text: str) -> float:
+    """A label's width in the chart: about TEXT_PX a character and a 10 px gap."""
+    return len(text) * TEXT_PX + 10
 
 
 NO_EFFECT_USD = 0.5
@@ -129,30 +174,38 @@ def crosses_zero(end_usd: float, base_usd: float, text: str, usd_per_px: float) 
     >>> crosses_zero(-60_000, -470_000, "+109%", 2_000), crosses_zero(-300_000, -470_000, "+50%", 2_000)
     (True, False)
     """
-    reach = (len(text) * TEXT_PX + 10) * usd_per_px if text else 0.0
+    reach = text_px(text) * usd_per_px if text else 0.0
     if end_usd >= base_usd:
         return end_usd < 0 < end_usd + reach
     return end_usd > 0 > end_usd - reach
 
 
-def room_for_texts(bars: Tornado, texts: list[tuple[str, str]], plot_px: float = TORNADO_PLOT_PX) -> list[float]:
-    """The x range: zero, the base and every bar's end, with room beyond the ends for the texts outside them (about
-    7 px a character in a plot `plot_px` wide, the narrowest it is drawn: 1280 px with long input names)."""
+def room_for_texts(
+    bars: Tornado,
+    texts: list[tuple[str, str]],
+    places: list[tuple[str, str]] | None = None,
+    plot_px: float = TORNADO_PLOT_PX,
+) -> list[float]:
+    """The x range: zero, the base and every bar's end, with room for the labels beyond the ends (`places`, from
+    `label_places`; None: all outside), or beyond the base for one placed across, and none for one inside its bar
+    (about 7 px a character in a plot `plot_px` wide, the narrowest it is drawn: 1280 px with long input names)."""
     ordered = list(reversed(bars.bars))
-    ends = [bars.base_savings_usd, 0.0, *(v for b in ordered for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
+    base = bars.base_savings_usd
+    ends = [base, 0.0, *(v for b in ordered for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
     low, high = min(ends), max(ends)
-    span = (high - low) or abs(bars.base_savings_usd) or 1.0
-    outside = [
-        (value, len(text) * TEXT_PX + 10)
-        for b, pair in zip(ordered, texts, strict=True)
-        for value, text in zip((b.savings_at_low_usd, b.savings_at_high_usd), pair, strict=True)
-        if text
-    ]
+    span = (high - low) or abs(base) or 1.0
+    reaches = []  # (where the label starts, its width in px, whether it runs right)
+    for b, pair, place in zip(ordered, texts, places or [("outside", "outside")] * len(ordered), strict=True):
+        for value, text, where in zip((b.savings_at_low_usd, b.savings_at_high_usd), pair, place, strict=True):
+            if text and where == "across":
+                reaches.append((base, text_px(text), value < base))
+            elif text and where != "inside":
+                reaches.append((value, text_px(text), value >= base))
     pad_low = pad_high = 0.04 * span
     for _ in range(8):  # the texts' room in dollars depends on the range: a few rounds settle it
         per_px = (high - low + pad_low + pad_high) / plot_px
-        left = [px * per_px - (v - low) for v, px in outside if v < bars.base_savings_usd]
-        right = [px * per_px - (high - v) for v, px in outside if v >= bars.base_savings_usd]
+        left = [px * per_px - (v - low) for v, px, rightward in reaches if not rightward]
+        right = [px * per_px - (high - v) for v, px, rightward in reaches if rightward]
         pad_low, pad_high = max([0.04 * span, *left]), max([0.04 * span, *right])
     return [low - pad_low, high + pad_high]
 

@@ -52,6 +52,9 @@ CHARTS = [
     Chart("risk", "glm5-vs-frontier", "NPV of savings across samples", ("x",), tab="Monte Carlo"),
     Chart("risk", "owned-fleet-finance", "as each input swings", ("x",)),
     Chart("risk", "support-assistant", "as each input swings", ("x",)),
+    Chart("risk", "mix-faq-and-escalations", "as each input swings", ("x",)),  # bars of 2 px: labels beside
+    Chart("risk", "batch-summariser", "as each input swings", ("x",)),
+    Chart("risk", "distil-a-student", "as each input swings", ("x",)),
     Chart("quality", "glm5-vs-frontier", "Cost vs quality", ("x",)),
     Chart("quality", "mix-faq-and-escalations", "Cost vs quality", ("x",)),
     Chart("usage", "glm5-vs-frontier", "(our prices)", ("y",)),

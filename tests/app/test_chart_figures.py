@@ -196,6 +196,24 @@ def test_a_tornado_bar_a_few_pixels_long_has_its_label_beside_its_own_end():
     assert beside == {"−20%": (3.1e5 + 11_973, "left"), "+20%": (3.1e5 - 11_973, "right")}
 
 
+def test_a_long_label_that_would_cross_zero_goes_past_the_base_where_nothing_is_drawn():
+    """The distillation example's throughput bar: X* × 0.15 cuts the savings by $113k from $265k, × 6.75 changes
+    nothing, so one label, "low −85% (high +575%: no effect)" (32 characters, 234 px), would run from $152k across
+    the $0 line, and does not fit in a bar of ~70 px: it stands just right of the base, where no bar is drawn."""
+    base = 265_000.0
+    throughput = TornadoBar("Throughput per replica", "−85%", "+575%", base - 113_304, base, 0.15, 6.75, base)
+    figure = charts.tornado(Tornado("h", "a", base, [_bar(base - 150_000, base + 200_000, base), throughput]))
+    low, high = figure.layout.xaxis.range
+    per_px = (high - low) / risk_charts.TORNADO_PLOT_PX
+    assert low <= 0 and base - 113_304 - risk_charts.text_px("low −85% (high +575%: no effect)") * per_px < 0
+    assert 113_304 / per_px < risk_charts.text_px("low −85% (high +575%: no effect)")  # it would not fit inside
+    for trace in figure.data:
+        assert dict(zip(trace.y, trace.text, strict=True))["Throughput per replica"] == ""
+    (label,) = [a for a in figure.layout.annotations if a.y == "Throughput per replica"]
+    assert (label.text, label.x, label.xanchor) == ("low −85% (high +575%: no effect)", base, "left")
+    assert high >= base + (risk_charts.text_px(label.text) - 1) * per_px  # room for it on the right (to a pixel)
+
+
 def test_a_tornado_label_that_would_cross_the_zero_line_goes_inside_its_bar():
     """The owned example's throughput bar ended near −$90k with "+109%" beyond it, across the $0 line at 1280 px.
     By hand: the range runs from about −$1.25M to $0 plus room, ~2,600 $ a pixel over 480 px; "+109%" takes
