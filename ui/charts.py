@@ -13,7 +13,7 @@ import streamlit as st
 from tco import BreakEven, OptionResult, ScenarioResult
 from tco.finance.volume_ranges import edge_words
 from tco.records.benchmarks import benchmark_name
-from ui.chart_labels import labels_below
+from ui.chart_labels import LABEL_SHIFT_PX, label_tiers
 from ui.chart_style import (
     API,
     COMPONENT_COLOURS,
@@ -270,16 +270,17 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
     # the frontier's line rather than under it (a scatter's own text has no background: the frontier's step ran
     # through "oss120-h200-1y"); x is log10 on a log axis
     placed = [o for o in scored if o.usd_per_request and o.usd_per_request > 0]
-    below = labels_below(
+    tiers = label_tiers(
         [(float(np.log10(o.usd_per_request)), float(o.quality_score or 0), o.id) for o in placed],
         () if min_score is None else (min_score,),
     )
     figure.update_layout(
         annotations=[
             {"x": float(np.log10(o.usd_per_request)), "y": o.quality_score, "text": o.id, "showarrow": False,
-             "yanchor": "top" if under else "bottom", "yshift": -7 if under else 7,
+             "yanchor": "top" if tier < 0 else "bottom",
+             "yshift": -LABEL_SHIFT_PX if tier < 0 else LABEL_SHIFT_PX + tier * LABEL_PX,
              "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#555"}}
-            for o, under in zip(placed, below, strict=True)
+            for o, tier in zip(placed, tiers, strict=True)
         ]
     )  # fmt: skip
     frontier = [options[i] for i in front]

@@ -86,7 +86,24 @@ def log_axis(title: str, money: bool = False, values: Iterable[float] = (), **ex
     ticks = [m * 10.0**k for k in LOG_DECADES for m in (1, 2, 5)]
     fmt = {"tickformat": MONEY_TICKS if money else "~s", "labelalias": _aliases(ticks, money)}
     hover = {"hoverformat": MONEY_HOVER if money else ",.0f"}
-    return {**LOG_AXIS, **({"dtick": "D2"} if narrow else {}), "title": f"{title} (log scale)", **fmt, **hover, **extra}
+    spread = {"dtick": "D2", "range": one_decade_at_least(shown)} if narrow else {}
+    return {**LOG_AXIS, **spread, "title": f"{title} (log scale)", **fmt, **hover, **extra}
+
+
+def one_decade_at_least(values: list[float]) -> list[float]:
+    """A log axis range (log10 units) holding `values` and at least one decade around their middle, so that the 1, 2
+    and 5 ticks show at least three: one point, or several within a factor of 2 ($0.00052 and $0.00061 a task), gave
+    Plotly's autorange a sliver with no tick or one.
+
+    >>> [round(v, 3) for v in one_decade_at_least([5.2e-4, 6.1e-4])]
+    [-3.749, -2.749]
+    >>> [round(v, 3) for v in one_decade_at_least([1e-3, 1e-2])]  # already a decade: the points padded 5 %
+    [-3.05, -1.95]
+    """
+    low, high = math.log10(min(values)), math.log10(max(values))
+    pad = 0.05 * max(high - low, 1.0)
+    middle = (low + high) / 2
+    return [min(low - pad, middle - 0.5), max(high + pad, middle + 0.5)]
 
 
 def money_axis(title: str, values: Iterable[float] = (), **extra: Any) -> dict[str, Any]:

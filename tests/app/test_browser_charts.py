@@ -52,13 +52,28 @@ CHARTS = [
     Chart("risk", "glm5-vs-frontier", "NPV of savings across samples", ("x",), tab="Monte Carlo"),
     Chart("risk", "owned-fleet-finance", "as each input swings", ("x",)),
     Chart("risk", "support-assistant", "as each input swings", ("x",)),
-    Chart("risk", "mix-faq-and-escalations", "as each input swings", ("x",)),  # bars of 2 px: labels beside
-    Chart("risk", "batch-summariser", "as each input swings", ("x",)),
-    Chart("risk", "distil-a-student", "as each input swings", ("x",)),
     Chart("quality", "glm5-vs-frontier", "Cost vs quality", ("x",)),
     Chart("quality", "mix-faq-and-escalations", "Cost vs quality", ("x",)),
     Chart("usage", "glm5-vs-frontier", "(our prices)", ("y",)),
 ]
+# the other bundled examples' charts too: a tornado bar 2 px long, one option on the cost axis, four options at one
+# score and a two-line title over the percentile names each drew labels on each other there, and only there
+CHARTS += [
+    Chart(path, scenario, title, money, tab)
+    for scenario in ("batch-summariser", "distil-a-student", "mix-faq-and-escalations", "owned-fleet-finance",
+                     "support-assistant")
+    for path, title, money, tab in (
+        ("", "Cost a month by component", ("x",), "Cost breakdown"),
+        ("breakeven", "Monthly cost vs volume", ("y",), None),
+        ("breakeven", "Cumulative cost and savings", ("y",), None),
+        ("throughput", "Latency vs load", (), None),
+        ("risk", "as each input swings", ("x",), None),
+        ("risk", "Monthly cost, Monte Carlo bands", ("y",), "Monte Carlo"),
+        ("risk", "NPV of savings across samples", ("x",), "Monte Carlo"),
+        ("quality", "Cost vs quality", ("x",), None),
+    )
+    if (path, scenario, title) not in {(c.path, c.scenario, c.title) for c in CHARTS}
+]  # fmt: skip
 
 _FACTS = """(title) => {
   const box = e => { const b = e.getBoundingClientRect();
