@@ -4,9 +4,14 @@ says what an empty bound means."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+
+from scenario_io import codec
 from tests.app.test_app import PAGES, engine, example, open_app
+from tests.conftest import ROOT
 from ui.tables import escape_markdown
 
 COMPARE_TABS = ("Workload", "SLO & capacity", "Options", "Cost breakdown", "Best mix")
@@ -52,3 +57,21 @@ def test_the_quality_sources_a_cell_would_cut_are_written_out_in_full(catalogues
             who = option.quality_source.partition("; ")[0]
             assert table.loc[table["option"] == option.id, "measured by"].item() == who
             assert escape_markdown(option.quality_source) in listed, option.id
+
+
+EXAMPLES = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("where", "scenario"),
+    [(w, s) for s in EXAMPLES for w in (*[p for p in PAGES if p != "compare"], *COMPARE_TABS)],
+    ids=lambda v: v.stem if isinstance(v, Path) else v,
+)
+def test_every_bundled_example_names_its_empty_cells(where, scenario):
+    """The same on every bundled example: each has tables of its own (a distillation project, owned servers, a
+    mix of classes), whose empty cells would otherwise read "None"."""
+    token = codec.to_url_token(yaml.safe_load(scenario.read_text()))
+    at = open_app(tab=where, s=token) if where in COMPARE_TABS else open_app(where, s=token)
+    assert not at.exception
+    unnamed = [columns for columns, placeholder in _tables(at) if placeholder is None]
+    assert unnamed == [], f"{scenario.stem} {where}: tables that would draw 'None' in empty cells: {unnamed}"

@@ -7,6 +7,7 @@ fits TABLE_PX. tests/app/test_browser_tables.py checks in Chromium that the text
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -99,14 +100,19 @@ def test_every_text_fits_its_column_and_the_table_its_budget_unless_the_floors_c
 
 
 PAGES = ("compare", "usage", "breakeven", "throughput", "risk", "quality", "prices")
-MIX = ROOT / "scenarios" / "mix-faq-and-escalations.yaml"
+
+
+EXAMPLES = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
 @pytest.mark.parametrize(
-    ("page", "scenario"), [(p, None) for p in PAGES] + [(p, MIX) for p in ("compare", "breakeven", "quality")]
+    ("page", "scenario"),
+    [(p, None) for p in PAGES] + [(p, s) for s in EXAMPLES for p in PAGES],
+    ids=lambda v: v.stem if isinstance(v, Path) else v,
 )
 def test_every_table_of_every_page_fits_its_columns(page, scenario):
-    """The bundled example on every page, and a second scenario (million-dollar months, autoscaled fleets)."""
+    """The default example on every page, and every bundled example on every page (million-dollar months, autoscaled
+    fleets, a distillation project, owned servers: each its own columns)."""
     at = AppTest.from_file(str(ROOT / "app_session.py"), default_timeout=180)
     if scenario is not None:
         at.query_params["s"] = codec.to_url_token(yaml.safe_load(scenario.read_text()))
