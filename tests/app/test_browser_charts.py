@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page
 from scenario_io import codec
 from tests.app import test_browser as ui
 from tests.app.test_browser import DESKTOP, LAPTOP, SCREENSHOTS, assert_no_exception, example, settle
+from tests.conftest import SCENARIOS
 from tests.support import usage_exports
 from ui.money_axes import log_axis, money_axis
 from ui.report_charts import PLOTLY_JS
@@ -60,8 +61,7 @@ CHARTS = [
 # score and a two-line title over the percentile names each drew labels on each other there, and only there
 CHARTS += [
     Chart(path, scenario, title, money, tab)
-    for scenario in ("batch-summariser", "distil-a-student", "mix-faq-and-escalations", "owned-fleet-finance",
-                     "support-assistant")
+    for scenario in (path.stem for path in SCENARIOS)
     for path, title, money, tab in (
         ("", "Cost a month by component", ("x",), "Cost breakdown"),
         ("breakeven", "Monthly cost vs volume", ("y",), None),

@@ -11,7 +11,7 @@ import yaml
 
 from scenario_io import codec
 from tests.app.test_app import PAGES, engine, example, open_app
-from tests.conftest import ROOT
+from tests.conftest import SCENARIOS
 from ui.tables import escape_markdown
 
 COMPARE_TABS = ("Workload", "SLO & capacity", "Options", "Cost breakdown", "Best mix")
@@ -59,12 +59,9 @@ def test_the_quality_sources_a_cell_would_cut_are_written_out_in_full(catalogues
             assert escape_markdown(option.quality_source) in listed, option.id
 
 
-EXAMPLES = sorted((ROOT / "scenarios").glob("*.yaml"))
-
-
 @pytest.mark.parametrize(
     ("where", "scenario"),
-    [(w, s) for s in EXAMPLES for w in (*[p for p in PAGES if p != "compare"], *COMPARE_TABS)],
+    [(w, s) for s in SCENARIOS for w in (*[p for p in PAGES if p != "compare"], *COMPARE_TABS)],
     ids=lambda v: v.stem if isinstance(v, Path) else v,
 )
 def test_every_bundled_example_names_its_empty_cells(where, scenario):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from scenario_io import codec
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCENARIOS
 from ui import table_fit
 from ui.table_fit import CELL_PADDING_PX, EDITABLE_ICON_PX, HEADER_WEIGHT, fit, fitted_widths
 from ui.text_fit import clipped, line_count, text_px
@@ -102,12 +102,9 @@ def test_every_text_fits_its_column_and_the_table_its_budget_unless_the_floors_c
 PAGES = ("compare", "usage", "breakeven", "throughput", "risk", "quality", "prices")
 
 
-EXAMPLES = sorted((ROOT / "scenarios").glob("*.yaml"))
-
-
 @pytest.mark.parametrize(
     ("page", "scenario"),
-    [(p, None) for p in PAGES] + [(p, s) for s in EXAMPLES for p in PAGES],
+    [(p, None) for p in PAGES] + [(p, s) for s in SCENARIOS for p in PAGES],
     ids=lambda v: v.stem if isinstance(v, Path) else v,
 )
 def test_every_table_of_every_page_fits_its_columns(page, scenario):
