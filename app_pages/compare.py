@@ -6,7 +6,7 @@ import streamlit as st
 from reports.ranking import ranked
 from tco.decision.evidence import contract_note, retiring_note
 from tco.decision.mix_verdict import mix_classes, uncounted_note, with_mix
-from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, verdict, why_not
+from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, status, verdict, why_not
 from tco.records.amounts import usd
 from tco.records.results import recommendable
 from ui import (
@@ -120,7 +120,9 @@ def answer(analysis: Analysis) -> None:
             cols[3].metric(
                 "Self-hosting pays back" + (" (cash)" if owned else ""),
                 f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never",
-                delta=f"not recommended{alone}" if caveat else None,  # the reasons in its help: the pill holds ~20
+                # the table's status ("misses the SLO": a payback that counts nothing served), the reasons in its
+                # help: the pill holds ~20 characters
+                delta=(f"not recommended{alone}" if alone else status(decision.hosted, decision)) if caveat else None,
                 delta_color="off",
                 delta_arrow="off",
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "

@@ -147,7 +147,9 @@ tables.show_table(
             format=f"$%.{TASK_DIGITS}f", help="What one request costs, in the first month"
         ),
         "output tokens/task": st.column_config.NumberColumn(
-            "tokens/task", format="%.0f", help="Output tokens per request (reasoning included) the cost is computed at"
+            "tokens/task",
+            format="localized",
+            help="Output tokens per request (reasoning included) the cost is computed at",
         ),
         "success rate": st.column_config.NumberColumn(
             "success", format="%.2f", help="Share of your own eval's tasks it passed (set in the table above)"

@@ -4,7 +4,7 @@ import streamlit as st
 
 from tco.decision.mix_verdict import uncounted_note
 from tco.decision.verdict import why_not
-from tco.records.amounts import usd
+from tco.records.amounts import chance, usd
 from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
 from tco.risk import risk_pair
@@ -153,7 +153,7 @@ cols = st.columns(4)
 draws = f"of the {report.samples:,} random draws of the uncertain inputs (the ranges above)"
 cols[0].metric(
     "P(self-hosting cheaper)",
-    f"{report.p_self_host_cheaper:.0%}",
+    chance(report.p_self_host_cheaper),
     help=f"The share {draws} in which {report.self_hosted} costs less than {report.api} over the horizon (NPV)",
 )
 cols[1].metric(

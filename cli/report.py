@@ -13,7 +13,7 @@ from tco.decision.evidence import contract_note, retiring_note
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import Decision, decide, mean_monthly_usd, mean_staff_usd, payback_text, status, verdict
 from tco.finance.volume_ranges import ranges_text
-from tco.records.amounts import usd, usd_per_task
+from tco.records.amounts import chance, usd, usd_per_task
 from tco.records.mix import MixCase, MixDraws, MixResult
 from tco.records.results import OptionResult, ScenarioResult
 from tco.risk.report import RiskReport
@@ -135,9 +135,10 @@ def as_table(
     lines.append(f"\nVerdict: {with_mix(verdict(result, decision), mix)}")
     if risk is not None:
         p10, p50, p90 = risk.savings_npv_p10_p50_p90_usd
+        p = chance(risk.p_self_host_cheaper)  # "= 63%", but "<1%" and ">99%" as they are
         lines.append(
             f"Risk, {risk.self_hosted} vs {risk.api} ({risk.samples:,} samples, seed {risk.seed}): "
-            f"P({risk.self_hosted} cheaper) = {risk.p_self_host_cheaper:.0%}; "
+            f"P({risk.self_hosted} cheaper) {p if p[0] in '<>' else '= ' + p}; "
             f"NPV of savings P10 {usd(p10)}, P50 {usd(p50)}, P90 {usd(p90)}"
         )
     lines.append(f"\nPrices: {result.assumptions['price_data']}")

@@ -65,7 +65,7 @@ def render(result: ScenarioResult) -> None:
                 help="The first month from which cumulative savings over the teacher stay above zero",
             )
             cols[3].metric(
-                "Success rate, student − teacher",
+                "Success, student − teacher",  # "Success rate, student − teac…" was cut at 1280 px
                 _gap(d.get("success_rate_gap")),
                 help="From each option's success rate (your eval). Benchmark score gap: "
                 + _gap_points(d.get("quality_score_gap")),

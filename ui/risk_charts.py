@@ -64,18 +64,16 @@ def tornado(bars: Tornado) -> go.Figure:
             hovertemplate="%{y}: %{customdata[0]:.4g} %{customdata[1]}<br>NPV of savings %{customdata[2]:$,.0f}"
             "<extra>input " + side + "</extra>",
         )  # fmt: skip
-    for b, t, place, quiet in zip(ordered, texts, places, still, strict=True):
-        if quiet:
-            figure.add_annotation(x=bars.base_savings_usd, y=b.input, text=t[0], showarrow=False, xanchor="left",
-                                  xshift=4, font={"size": 12})  # fmt: skip
-            continue
+    for b, t, place in zip(ordered, texts, places, strict=True):
         for index, end in enumerate((b.savings_at_low_usd, b.savings_at_high_usd)):
-            if place[index] in BAR_TEXT:
+            if place[index] in BAR_TEXT or not t[index]:
                 continue
             rightward = end >= bars.base_savings_usd
             if place[index] == "across":  # just past the base, on the side where nothing is drawn
                 at, rightward = bars.base_savings_usd, not rightward
-            else:  # "beside" its own end
+            elif place[index] == "past zero":  # just beyond the $0 line, clear of it
+                at = 0.0
+            else:  # "beside" its own end (an input that moves nothing: beside the base)
                 at = end
             figure.add_annotation(x=at, y=b.input, text=t[index], showarrow=False, xanchor="left" if rightward else
                                   "right", xshift=4 if rightward else -4, font={"size": 12})  # fmt: skip
@@ -99,8 +97,8 @@ def label_place(end_usd: float, base_usd: float, text: str, usd_per_px: float, f
     """Where a tornado bar's label goes: "outside" beyond the bar's end; where there it would run across the zero
     line (an owned fleet's "+109%" sat on the $0 line at 1280 px), "inside" the bar when it fits, else "across", just
     past the base on the other side, when nothing is drawn there (`free_across`: the row's other end carries no
-    label); a bar under TINY_BAR_PX long carries it "beside" its end as an annotation (plotly set such a label
-    upright, or beyond the base over the other end's label); failing all, "inside".
+    label), else "past zero", just beyond the $0 line; a bar under TINY_BAR_PX long carries it "beside" its end as an
+    annotation (plotly set such a label upright, or beyond the base over the other end's label).
 
     Worked example: 2,000 $ a pixel; "+109%" (45 px, $90k) from −$60k would reach past $0; in a bar of $410k it fits
     inside. "low −85% (high +575%: no effect)" (241 px, $482k) from $152k, in a bar of $113k, goes across.
@@ -111,18 +109,17 @@ def label_place(end_usd: float, base_usd: float, text: str, usd_per_px: float, f
     'across'
     >>> label_place(2.77e5, 2.65e5, "−20%", 2_000, False)
     'beside'
+    >>> label_place(-2.86e4, -3.8e4, "rises 20%/yr", 400, False)  # 94 px, $37.6k from −$28.6k; its bar 24 px
+    'past zero'
     """
     if not text:
         return "outside"
     length_px = abs(end_usd - base_usd) / usd_per_px
-    crossing = crosses_zero(end_usd, base_usd, text, usd_per_px)
-    if crossing and text_px(text) <= length_px:
-        return "inside"
-    if crossing and free_across:
-        return "across"
-    if length_px < TINY_BAR_PX:
-        return "beside"
-    return "inside" if crossing else "outside"
+    if crosses_zero(end_usd, base_usd, text, usd_per_px):
+        if text_px(text) <= length_px:
+            return "inside"
+        return "across" if free_across else "past zero"
+    return "beside" if length_px < TINY_BAR_PX else "outside"
 
 
 def label_places(bars: Tornado, texts: list[tuple[str, str]], x_range: list[float]) -> list[tuple[str, str]]:
@@ -187,7 +184,8 @@ def room_for_texts(
     plot_px: float = TORNADO_PLOT_PX,
 ) -> list[float]:
     """The x range: zero, the base and every bar's end, with room for the labels beyond the ends (`places`, from
-    `label_places`; None: all outside), or beyond the base for one placed across, and none for one inside its bar
+    `label_places`; None: all outside), beyond the base for one placed across or beyond $0 for one past zero, and
+    none for one inside its bar
     (about 7 px a character in a plot `plot_px` wide, the narrowest it is drawn: 1280 px with long input names)."""
     ordered = list(reversed(bars.bars))
     base = bars.base_savings_usd
@@ -199,6 +197,8 @@ def room_for_texts(
         for value, text, where in zip((b.savings_at_low_usd, b.savings_at_high_usd), pair, place, strict=True):
             if text and where == "across":
                 reaches.append((base, text_px(text), value < base))
+            elif text and where == "past zero":
+                reaches.append((0.0, text_px(text), value >= base))
             elif text and where != "inside":
                 reaches.append((value, text_px(text), value >= base))
     pad_low = pad_high = 0.04 * span

@@ -53,3 +53,17 @@ def usd_cents(value: float) -> str:
 def signed(text: str) -> str:
     """A leading hyphen written as the minus sign amounts use: '-40%' → '−40%'."""
     return MINUS + text[1:] if text.startswith("-") else text
+
+
+def chance(share: float) -> str:
+    """A probability as a whole percentage that never rounds to a certainty it is not: 0.9962 is ">99%", not
+    "100%" (the distillation example's draws had a few losing ones); 0.003 is "<1%".
+
+    >>> chance(0.9962), chance(1.0), chance(0.003), chance(0.0), chance(0.634)
+    ('>99%', '100%', '<1%', '0%', '63%')
+    """
+    if 0.99 < share < 1.0:
+        return ">99%"
+    if 0.0 < share < 0.01:
+        return "<1%"
+    return f"{share:.0%}"

@@ -1130,7 +1130,8 @@ def test_the_best_mix_says_nothing_saved_in_words_not_zero_dollars_and_zero_perc
 
 def test_a_payback_of_an_option_that_does_not_count_says_why(catalogues):
     """A pair whose self-hosted option fails the quality gate: its payback is still shown (it is that pair's), with
-    "not recommended" beside it and every reason in its help, as the verdict's "Not recommended" lists them."""
+    the table's status beside it ("below the gate") and every reason in its help, as the verdict's "Not recommended"
+    lists them."""
     mapping = example()
     mapping["quality"] = {**mapping["quality"], "min_score": 90}  # GLM-5's 86 is below it
     at = open_app(s=codec.to_url_token(mapping), pair="glm5-h200,gemini-3.1-pro")
@@ -1138,7 +1139,7 @@ def test_a_payback_of_an_option_that_does_not_count_says_why(catalogues):
     metric = next(m for m in at.metric if m.label.startswith("Self-hosting pays back"))
     hosted = engine(mapping, catalogues).option("glm5-h200")
     assert hosted.quality_gate == "below" and hosted.slo_met
-    assert metric.proto.delta == "not recommended"  # short enough not to be cut; the reason is in its help
+    assert metric.proto.delta == "below the gate"  # the table's status: short enough not to be cut
     assert "glm5-h200 is not recommended (below the quality gate): this payback does not count" in metric.help
     assert "glm5-h200 (below the quality gate)" in at.container(key="verdict-text").markdown[0].value
 
@@ -1316,3 +1317,13 @@ def test_a_distillation_projects_parts_are_whole_dollars():
     parts = next(df for df in at.dataframe if "part" in df.value.columns)
     assert json.loads(parts.proto.columns)["USD"]["type_config"] == {"type": "number", "format": "dollar", "step": 1.0}
     assert parts.value["USD"].max() >= 1000  # the amount that showed cents
+
+
+def test_a_payback_of_an_option_that_misses_the_slo_says_so_beside_it():
+    """The distillation example: both students miss the latency SLO, and the headline's payback ("month 2") is that
+    pair's; beside it, the table's status, "misses the SLO", not a grey "not recommended" a reader passes over."""
+    at = open_app(s=codec.to_url_token(yaml.safe_load((ROOT / "scenarios" / "distil-a-student.yaml").read_text())))
+    assert_no_failure(at)
+    metric = next(m for m in at.metric if m.label.startswith("Self-hosting pays back"))
+    assert metric.proto.delta == "misses the SLO"
+    assert "misses the latency SLO" in metric.help

@@ -214,6 +214,41 @@ def test_a_long_label_that_would_cross_zero_goes_past_the_base_where_nothing_is_
     assert high >= base + (risk_charts.text_px(label.text) - 1) * per_px  # room for it on the right (to a pixel)
 
 
+def test_no_tornado_label_runs_across_the_zero_line():
+    """The batch example: savings of −$38k with bars ending near −$20k; "rises 20%/yr" (94 px) beyond its 20 px bar
+    ran across the $0 line, the "falls 20%/yr" on the other side left no room across the base, so it stands just
+    past $0; an input that moves nothing says so on the side away from $0. Every label's extent (TEXT_PX a
+    character), from where it is anchored, stays on one side of $0."""
+    base = -38_000.0
+    rows = [
+        TornadoBar("API price decline per year", "rises 20%/yr", "falls 20%/yr", base + 9_377, base - 10_094, 0, 0,
+                   base, "per year"),
+        TornadoBar("GPU price", "−15%", "+15%", base + 17_145, base - 17_145, 0.85, 1.15, base),
+        TornadoBar("Throughput per replica", "−33%", "+49%", base - 114_300, base, 0.67, 1.49, base),
+        TornadoBar("Peak-to-average", "1×", "1×", base, base, 1, 1, base, "peak / average"),
+    ]  # fmt: skip
+    figure = charts.tornado(Tornado("h", "a", base, rows))
+    low, high = figure.layout.xaxis.range
+    per_px = (high - low) / risk_charts.TORNADO_PLOT_PX
+    spans = []
+    for note in figure.layout.annotations:
+        width = risk_charts.text_px(note.text) * per_px
+        shift = (note.xshift or 0) * per_px
+        start = note.x + shift
+        spans.append((note.text, (start, start + width) if note.xanchor == "left" else (start - width, start)))
+    for trace in figure.data:
+        for end, text, where in zip(trace.x, trace.text, trace.textposition, strict=True):
+            if text and where == "outside":
+                tip = base + end
+                spans.append((text, (tip, tip + risk_charts.text_px(text) * per_px) if end >= 0 else
+                              (tip - risk_charts.text_px(text) * per_px, tip)))  # fmt: skip
+    assert {"rises 20%/yr", "no effect: low 1× · high 1×"} <= {text for text, _ in spans}
+    across = [text for text, (left, right) in spans if left < 0 < right]
+    assert across == []
+    (rises,) = [n for n in figure.layout.annotations if n.text == "rises 20%/yr"]
+    assert (rises.x, rises.xanchor) == (0.0, "left")
+
+
 def test_a_tornado_label_that_would_cross_the_zero_line_goes_inside_its_bar():
     """The owned example's throughput bar ended near −$90k with "+109%" beyond it, across the $0 line at 1280 px.
     By hand: the range runs from about −$1.25M to $0 plus room, ~2,600 $ a pixel over 480 px; "+109%" takes
