@@ -253,10 +253,16 @@ def test_a_modelled_knee_states_one_expected_error_and_says_what_it_is_made_of()
     assert "the fitted model's own, ±5% (leave-one-shape-out over 9 shapes)" in story
     # the latency part as an error of the answer, by the formula: max(x / X*_tighter − 1, 1 − x / X*_looser)
     x = float(re.search(r"(\d+\.\d+) req/s per replica", headline).group(1))
-    spread, low, high = re.search(r"and ±(\d+)% from a latency error of ±\d+%, which puts the capacity at the SLO "
-                                  r"between ([\d.]+) and ([\d.]+) req/s", story).groups()  # fmt: skip
+    spread, low, high = re.search(r"and ±(\d+)% from a latency error of ±\d+% \(alone, it puts the capacity at the "
+                                  r"SLO between ([\d.]+) and ([\d.]+) req/s\)", story).groups()  # fmt: skip
     assert int(spread) == round(100 * max(x / float(low) - 1, 1 - x / float(high)))
     assert int(spread) <= 48  # the largest of the parts is the one stated
+    # and the range all of it gives, each side at least the 48 % floor: what a reader takes as "how sure"
+    first, last = re.search(r"All together, the capacity at the SLO, [\d.]+ req/s, lies between ([\d.]+) and ([\d.]+) "
+                            r"req/s in 80 % of cases", story).groups()  # fmt: skip
+    assert float(first) == pytest.approx(x / (1 + floor), rel=0.01) and float(last) == pytest.approx(
+        x * (1 + floor), rel=0.01
+    )
     fitted = next(c for c in captions if c.startswith("Performance model fitted"))
     assert "±" not in fitted  # its error is in the story, not a fourth figure
     assert not any(c.startswith("modelled: ") or c.startswith("a latency error") for c in captions)  # said once
