@@ -175,3 +175,21 @@ def test_an_option_that_misses_the_slo_and_the_gate_is_told_both(tmp_path, catal
     hosted = result.option("glm5-h200")
     assert not hosted.slo_met and hosted.quality_gate == "below"
     assert "glm5-h200 (misses the latency SLO; below the quality gate)" in verdict(result)
+
+
+def test_an_unscored_gate_says_an_unverified_record_exists_beside_it(catalogues):
+    """The batch example's gpt-5-mini: its catalogue GPQA Diamond score is marked unverified, so the gate cannot read
+    it and the option is unscored; the gate's source says so rather than "no record" beside the score the Quality
+    page lists."""
+    from scenario_io.loader import load_inputs
+    from tco import evaluate
+    from tests.conftest import TODAY
+
+    card = load_catalog().find("gpt-5-mini")
+    unverified = [r for r in card.quality if r.benchmark == "gpqa_diamond" and not r.verified]
+    assert unverified and not [r for r in card.quality if r.benchmark == "gpqa_diamond" and r.verified]
+    result = evaluate(load_inputs(ROOT / "scenarios" / "batch-summariser.yaml", catalogues, today=TODAY))
+    option = next(o for o in result.options if o.model == "gpt-5-mini")
+    assert option.quality_gate == "unscored"
+    assert option.quality_source == (f"unknown: no verified gpqa_diamond record for gpt-5-mini "
+                                     f"({len(unverified)} unverified, listed, not used)")  # fmt: skip
