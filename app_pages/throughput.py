@@ -158,19 +158,21 @@ if view.model is not None:
     drawn = (
         "Lines are its prediction at the workload's shape; markers are the measured levels at their own shapes."
         if fitted.interactive
-        else "The profile has no latency metrics (offline figures), so the charts have nothing to draw; its levels "
-        "are in the table below."
+        else "The profile has no latency metrics (offline figures), so there is no latency chart to draw; its "
+        "levels are in the table below."
     )
     st.caption(f"Performance model fitted to {which} ({shapes}){error}. {drawn}")
 if view.memory_text:
     st.caption(f"Memory fit: {view.memory_text}")
 bounds = {f"{metric.removesuffix('_s').upper()} {pct}": bound for metric, pct, bound in analysis.scenario.slo.bounds()}
-left, right = st.columns(2)
-with left:
-    shape = f"{cls.input_tokens:,.0f}/{cls.output_tokens:,.0f}"
-    charts.show(charts.latency_curves(view, bounds, "Latency vs load", shape), "latency-vs-load")
-with right:
-    charts.show(charts.pareto(view, "Throughput per GPU vs speed per user"), "throughput-pareto")
+latency = charts.latency_curves(view, bounds, "Latency vs load", f"{cls.input_tokens:,.0f}/{cls.output_tokens:,.0f}")
+per_user = charts.pareto(view, "Throughput per GPU vs speed per user")
+if latency.data or per_user.data:  # offline figures have neither: the caption above says so, no empty boxes
+    left, right = st.columns(2)
+    with left:
+        charts.show(latency, "latency-vs-load")
+    with right:
+        charts.show(per_user, "throughput-pareto")
 levels = tables.frame(view.rows)
 levels["index"] += 1  # load levels counted from 1, as in the text above
 whole = ["input_tokens", "output_tokens", "output_tokens_per_s_per_gpu", "roofline_output_tokens_per_s_per_gpu"]

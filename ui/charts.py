@@ -18,6 +18,7 @@ from ui.chart_style import (
     API,
     COMPONENT_COLOURS,
     CROSSING_COLOURS,
+    CROSSING_DASHES,
     FULL_WIDTH_PX,
     LABEL_PX,
     LAYOUT,
@@ -160,13 +161,13 @@ def _crossings(figure: go.Figure, pair: BreakEven, y_range: list[float]) -> list
     starts = [r for r in pair.month_one_ranges if r.from_requests_per_month is not None]
     words = edge_words(pair.month_one_ranges)  # the volumes as the sentence under the chart writes them
     for i, band in enumerate(starts):  # every crossing drawn: the colours repeat past the fourth, the names differ
-        colour = CROSSING_COLOURS[i % len(CROSSING_COLOURS)]
+        colour, dash = CROSSING_COLOURS[i % len(CROSSING_COLOURS)], CROSSING_DASHES[i % len(CROSSING_DASHES)]
         volume = band.from_requests_per_month or 0.0
         side = {"self_hosted": pair.self_hosted, "api": pair.api}.get(band.cheaper, "the two alternate")
         name = f"from {words[volume]}: {side}" + (" cheaper" if band.cheaper != "even" else "")
         hover = f"From {volume:,.0f} requests/month: {side}" + (" cheaper (month 1)" if band.cheaper != "even" else "")
         figure.add_scatter(x=[volume, volume], y=[10 ** y_range[0], 10 ** y_range[1]], mode="lines", name=name,
-                           line={"color": colour, "dash": "dash"}, hovertemplate=hover + "<extra></extra>")  # fmt: skip
+                           line={"color": colour, "dash": dash}, hovertemplate=hover + "<extra></extra>")  # fmt: skip
         names.append(name)
     return names
 
@@ -251,6 +252,34 @@ def daily_curve(curve: tuple[float, ...]) -> go.Figure:
     return figure
 
 
+MIN_SCORE_SPAN = 10.0
+"""Points of a 0–100 benchmark score the quality axis shows at least: two scores 0.1 apart filled the plot's
+height (an axis from 80 to 80.1), drawing a tie as a gap."""
+
+
+def score_range(scores: list[float], span: float = MIN_SCORE_SPAN) -> list[float] | None:
+    """A y range holding `scores` (and the gate) at least `span` points tall around their middle, kept inside 0–100
+    where every score is; None (Plotly's own range) where they already span more.
+
+    >>> score_range([80.0, 80.1])
+    [75.05, 85.05]
+    >>> score_range([97.0, 99.5])  # kept inside 0–100
+    [90.0, 100.0]
+    >>> print(score_range([40.0, 85.0]))
+    None
+    """
+    if not scores:
+        return None
+    low, high = min(scores), max(scores)
+    if high - low >= span:
+        return None
+    low, high = (low + high - span) / 2, (low + high + span) / 2
+    if min(scores) >= 0 and max(scores) <= 100:
+        shift = max(0.0, -low) - max(0.0, high - 100)
+        low, high = low + shift, high + shift
+    return [round(low, 6), round(high, 6)]
+
+
 def quality_scatter(options: list[OptionResult], front: list[int], min_score: float | None, metric: str) -> go.Figure:
     """Each scored option's $ per task (log axis reading $0.005, $0.01) against its score, the Pareto frontier
     dashed, the quality gate dotted."""
@@ -299,7 +328,10 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
             **log_axis("$ per task (first month; each option's own tokens)", True, [o.usd_per_request for o in scored]),
             "hoverformat": "$,.4~r",
         },
-        yaxis_title=f"{benchmark_name(metric)} score",
+        yaxis={
+            "title": f"{benchmark_name(metric)} score",
+            "range": score_range([o.quality_score for o in scored] + ([min_score] if min_score is not None else [])),
+        },
         height=height_for_legend(figure, 400, FULL_WIDTH_PX),
         **LAYOUT,
     )

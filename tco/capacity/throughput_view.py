@@ -96,6 +96,8 @@ class ProfileView:
     notes: tuple[str, ...] = ()
     """The capacity's notes less those the error story says in its place (the page shows these; the CLI's JSON
     keeps every note in `capacity.notes`)."""
+    search_end: bool = False
+    """X* is where the searched loads end, every bound still met (`at_search_end`): no knee, the lines end there."""
 
 
 def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float | None) -> str:
@@ -154,13 +156,36 @@ def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float
             f"{x * (1 + above):.3g} req/s in 80 % of cases (the range the Monte Carlo draws).")  # fmt: skip
 
 
-def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClass) -> list[CurvePoint]:
+def search_limit(model: PerfModel | None, c_cap: float | None) -> float | None:
+    """The highest concurrency the search for X* looks at: the model's highest measured, or the memory fit's
+    ceiling where that is lower (as `capacity_at_slo` searches)."""
     if model is None or model.max_concurrency is None:
+        return None
+    return min(model.max_concurrency, c_cap) if c_cap else model.max_concurrency
+
+
+def at_search_end(capacity: Capacity, limit: float | None) -> bool:
+    """X* is the search's last load with every bound still met: no bound stops it, the load range does.
+
+    >>> at_search_end(Capacity(45.6, None, "published", "modelled", 0.5, concurrency=1350.0), 1350.0)
+    True
+    >>> at_search_end(Capacity(12.0, None, "published", "modelled", 0.5, concurrency=300.0), 1350.0)
+    False
+    """
+    return (capacity.level_index is None and capacity.req_per_s is not None and capacity.concurrency is not None
+            and limit is not None and capacity.concurrency >= limit * (1 - 1e-9))  # fmt: skip
+
+
+def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClass, limit: float | None
+           ) -> list[CurvePoint]:  # fmt: skip
+    """The model at the workload's shape over the loads the search looks at (to `limit`, its last point), and
+    the measured loads: a knee at the search's end sits at the lines' end, not right of them."""
+    if model is None or limit is None:
         return []
     shape = workload_shape(cls, True)
     points = []
     measured = {lv.concurrency for lv in profile.levels if lv.concurrency}
-    grid = sorted(measured | {2.0**k for k in range(12) if 2.0**k <= model.max_concurrency})
+    grid = sorted(measured | {2.0**k for k in range(12) if 2.0**k < limit} | {limit})
     highest: dict[str, float] = {}
     for c in grid:
         lat: dict[str, float | None] = {}
@@ -176,7 +201,7 @@ def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClas
     return points
 
 
-def _chosen(profile: Profile, capacity: Capacity) -> str:
+def _chosen(profile: Profile, capacity: Capacity, limit: float | None = None, c_cap: float | None = None) -> str:
     gpus = profile.meta.gpu_count
     if profile.levels and not any(usable(level) for level in profile.levels):
         n = len(profile.levels)
@@ -202,6 +227,14 @@ def _chosen(profile: Profile, capacity: Capacity) -> str:
         if capacity.concurrency is None:  # max-throughput figures: no load to name, no latency to bound
             return f"Predicted throughput at full load (the profile's figures are max-throughput): {per_replica} " \
                    f"(modelled{error})."  # fmt: skip
+        if at_search_end(capacity, limit):  # no bound binds: the range searched ends first
+            end = "the most the memory fit allows" if c_cap is not None and limit == c_cap else (
+                "the highest load measured; the model predicts no further")  # fmt: skip
+            return (
+                f"The SLO is still met at the highest load the model looks at, concurrency "
+                f"{_count(capacity.concurrency)} ({end}): {per_replica} (modelled{error}). No bound is reached "
+                "there: this is where the prediction stops, not a knee."
+            )
         return (
             f"Predicted knee (the most load that still meets the SLO) at concurrency "
             f"{_count(capacity.concurrency)}: {per_replica} (modelled{error})."
@@ -274,12 +307,12 @@ def profile_view(
         memory_text = memory.explain(context)
     c_cap = memory.max_concurrency if memory else None
     capacity = capacity_at_slo(profile, slo, cls, True, c_cap, model)
+    limit = search_limit(model, c_cap)
     story, notes = "", capacity.notes
     modelled = capacity.method == "modelled" and capacity.level_index is None and not capacity.cache_adjusted
     if modelled and model is not None and model.interactive:
         shape = workload_shape(cls, True)
-        c_max = min(model.max_concurrency, c_cap) if model.max_concurrency and c_cap else model.max_concurrency
-        search = search_with_error(model, shape, slo, c_max, model.latency_error)  # as capacity_at_slo's
+        search = search_with_error(model, shape, slo, limit, model.latency_error)  # as capacity_at_slo's
         story = error_story(model, shape, search, capacity.expected_error)
         told = {search.error_note(modelled_error(model, shape)[0])}  # the range, now in the story
         notes = tuple(n for n in capacity.notes if n not in told and not n.startswith("modelled: "))
@@ -294,14 +327,15 @@ def profile_view(
     return ProfileView(
         rows,
         capacity,
-        _chosen(profile, capacity),
+        _chosen(profile, capacity, limit, c_cap),
         roofline,
         model,
-        _curve(model, profile, slo, cls),
+        _curve(model, profile, slo, cls, limit),
         memory,
         memory_text,
         story,
         notes,
+        at_search_end(capacity, limit),
     )
 
 

@@ -331,6 +331,9 @@ def test_every_crossing_of_the_pair_is_drawn_and_named_as_the_sentence_names_it(
     for trace in drawn:
         volume = trace.name.removeprefix("from ").split(":")[0]
         assert volume in sentence, (volume, sentence)
+    # four of them (a reviewer: "four near-identical greens") tell apart by their dash as well
+    styles = [(t.line.color, t.line.dash) for t in drawn[:4]]
+    assert len({dash for _, dash in styles}) == 4 and "dot" not in {dash for _, dash in styles}
 
 
 def test_an_input_that_moves_nothing_says_no_effect_beside_the_base():
@@ -342,3 +345,18 @@ def test_an_input_that_moves_nothing_says_no_effect_beside_the_base():
     assert (note.text, note.x, note.y) == ("no effect: low 2.4× · high 3.6×", -1e6, "Peak-to-average")
     for trace in figure.data:
         assert dict(zip(trace.y, trace.text, strict=True))["Peak-to-average"] == ""
+
+
+def test_a_near_tie_in_quality_is_not_drawn_as_a_gap(glm5):
+    """A reviewer read 80.0 against 80.1 as far apart: Plotly's own range spanned 80–80.1, the two markers at the
+    plot's top and bottom. The axis now shows at least 10 points around the scores and the gate, inside 0–100."""
+    _, _, result = glm5
+    scored = [o for o in result.options if o.quality_score is not None][:2]
+    assert len(scored) == 2
+    close = [dataclasses.replace(o, quality_score=s) for o, s in zip(scored, (80.0, 80.1), strict=True)]
+    low, high = charts.quality_scatter(close, [0], None, "gpqa_diamond").layout.yaxis.range
+    assert (low, high) == (75.05, 85.05)  # (80 + 80.1 ∓ 10) / 2
+    top = [dataclasses.replace(o, quality_score=s) for o, s in zip(scored, (97.0, 98.0), strict=True)]
+    assert tuple(charts.quality_scatter(top, [0], 96, "gpqa_diamond").layout.yaxis.range) == (90.0, 100.0)
+    spread = [dataclasses.replace(o, quality_score=s) for o, s in zip(scored, (40.0, 85.0), strict=True)]
+    assert charts.quality_scatter(spread, [0], None, "gpqa_diamond").layout.yaxis.range is None  # Plotly's own

@@ -277,9 +277,10 @@ def test_a_modelled_knee_states_one_expected_error_and_says_what_it_is_made_of()
     assert "predicted from other shapes" in warning  # 500/128 = 3.9; the input, 2,048 against 2,000, is near
 
 
-def test_an_offline_profile_says_its_charts_have_nothing_to_draw_and_both_charts_say_why():
+def test_an_offline_profile_says_it_has_no_chart_to_draw_and_draws_no_empty_box():
     """gpt-oss-120b's TensorRT-LLM table on 4 × H100 holds offline figures (no latency). The caption said "Lines are
-    its prediction … markers are the measured levels" over a chart saying "No latency data" and an empty one."""
+    its prediction … markers are the measured levels" over a chart saying "No latency data" and an empty one; then
+    two boxes each saying why it was empty (a reviewer: empty chart boxes). Now the caption says it, and no box."""
     from tco.capacity.throughput_view import profile_view
     from ui import throughput_charts
 
@@ -288,7 +289,8 @@ def test_an_offline_profile_says_its_charts_have_nothing_to_draw_and_both_charts
     box.set_value(next(o for o in box.options if o.startswith("gpt-oss-120b-h100-trtllm"))).run()
     assert not at.exception
     fitted = next(c.value for c in at.caption if c.value.startswith("Performance model fitted"))
-    assert "Lines are its prediction" not in fitted and "the charts have nothing to draw" in fitted
+    assert "Lines are its prediction" not in fitted and "there is no latency chart to draw" in fitted
+    assert not at.get("plotly_chart")
     profile = load_profile(ROOT / "profiling" / "reference" / "gpt-oss-120b-h100-trtllm.yaml")
     assert not any(lv.itl_s.p50 for lv in profile.levels)  # offline: nothing per user to plot
     view = profile_view(profile, Slo(), RequestClass(name="c", share=1, input_tokens=2000, output_tokens=500),

@@ -69,3 +69,29 @@ def test_a_profile_whose_every_level_is_left_out_says_so(catalogues):
     assert view.chosen.startswith("No level of this profile can be used: all 4 are left out (the notes say why)")
     assert "±0%" not in view.chosen and view.capacity.req_per_s is None
     assert view.notes and "Little's law" in " ".join(view.notes)
+
+
+def test_a_capacity_where_the_modelled_load_ends_is_not_called_a_knee(catalogues):
+    """The mix example's GPT-OSS-120B on H200 (MLPerf server: one level, concurrency 1,351 by Little's law) meets
+    ITL p99 ≤ 0.08 s and TTFT p99 ≤ 3 s at every load the model looks at: X* is where the search ends. The chart
+    drew a "predicted knee" right of the lines' end (they stopped at concurrency 1,024), where no line crossed an
+    SLO line. Now the lines end at the search's last load, the knee's place, and the words say no bound is reached.
+    A bound that binds (ITL p99 ≤ 0.01 s) still gives a knee, inside the lines."""
+    from ui import throughput_charts
+
+    profile = load_profile(ROOT / "profiling" / "reference" / "gpt-oss-120b-h200-vllm-llmd-mlperf-v6.0-server.yaml")
+    card, gpu = catalogues.models.find(profile.meta.model), catalogues.gpus.get("H200")
+    faq = cls(1500, 300, 0.5)
+    view = profile_view(profile, Slo(ttft_p99_s=3.0, itl_p99_s=0.08), faq, card, gpu)
+    assert view.search_end and view.capacity.concurrency == view.model.max_concurrency  # memory allows more
+    assert view.curve[-1].concurrency == view.capacity.concurrency and view.curve[-1].meets_slo
+    assert view.chosen.startswith("The SLO is still met at the highest load the model looks at, concurrency 1,351 "
+                                  "(the highest load measured; the model predicts no further)")  # fmt: skip
+    assert "not a knee" in view.chosen and "Predicted knee" not in view.chosen
+    figure = throughput_charts.latency_curves(view, {"ITL p99": 0.08}, "Latency vs load", "1,500/300")
+    assert [a.text for a in figure.layout.annotations if "SLO still met" in a.text] == [
+        "SLO still met: end of the modelled load"
+    ]
+    tight = profile_view(profile, Slo(itl_p99_s=0.01), faq, card, gpu)
+    assert not tight.search_end and tight.chosen.startswith("Predicted knee")
+    assert tight.capacity.concurrency < tight.curve[-1].concurrency
