@@ -70,12 +70,17 @@ def answer(analysis: Analysis) -> None:
         st.container(key="verdict-text").markdown(tables.sign_kept(text))
         cols = st.columns(4)
         mix = analysis.mix
+        # the reader picked the pair: its saving is the figure they asked for (self-hosted against an API, or two
+        # of one kind: the first against the second), in the place of the pick's (or the mix's) saving
+        picked = (decision.hosted, decision.api) if decision.pair is not None else decision.compared
+        pair_chosen = state.chosen_pair() is not None and picked is not None and None not in picked
         if mix is not None and mix.recommended and mix.saving_usd is not None:  # the mix leads: its figures
             cols[0].metric("Pick", "a mix", help="; ".join(mix.words) + " (the Best mix tab)")
             cols[1].metric("Cost a month", usd(sum(mix.monthly_cost_usd) / len(mix.monthly_cost_usd)),
                            help=f"The mix's mean over the {months}-month horizon, one-time costs apart")  # fmt: skip
-            cols[2].metric("Saves (NPV)", usd(mix.saving_usd),
-                           help=f"Against the best single option, {mix.best_single_option}")  # fmt: skip
+            if not pair_chosen:  # one figure a slot: a chosen pair's saving takes it (the verdict says the mix's)
+                cols[2].metric("Saves (NPV)", usd(mix.saving_usd),
+                               help=f"Against the best single option, {mix.best_single_option}")  # fmt: skip
         elif decision.pick is not None:
             # a long id in a smaller type (app_session's style for .st-key-pick-long), whole rather than cut at 1280 px
             long_id = len(decision.pick.id) > PICK_CHARS
@@ -87,11 +92,8 @@ def answer(analysis: Analysis) -> None:
                 help=f"Mean over the {months}-month horizon (growth and price declines included; one-time costs "
                 "apart, they are in the NPV)",
             )
-        # the reader picked the pair: its saving is the figure they asked for (self-hosted against an API, or two
-        # of one kind: the first against the second)
-        picked = (decision.hosted, decision.api) if decision.pair is not None else decision.compared
-        if state.chosen_pair() is not None and picked is not None and None not in picked:
-            a, b = picked
+        if pair_chosen:
+            a, b = picked  # type: ignore[misc]
             cols[2].metric(
                 f"{a.id} saves (NPV)",
                 usd(b.npv_cost_usd - a.npv_cost_usd),
@@ -142,7 +144,7 @@ def answer(analysis: Analysis) -> None:
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
             f"Peak-to-average {result.assumptions['peak_to_average']:.3g}."
         )
-    frame = tables.options_frame(result)
+    frame = tables.options_frame(result, analysis.mix)
     tables.show_table(frame, tables.OPTION_COLUMNS, min_px={"option": tables.OPTION_MIN_PX})
     for err in result.option_errors:
         st.warning(

@@ -36,7 +36,7 @@ def _compare(args: argparse.Namespace) -> int:
             sys.stdout.write(mix_monthly_csv(mix))
             return 0
     if args.format == "csv":
-        sys.stdout.write(as_csv(result))
+        sys.stdout.write(as_csv(result, mix))
         return 0
     risk = risk_report(inputs, result)
     extra = (mix, cases, draws)

@@ -89,14 +89,15 @@ def _row(option: str, width: int, cells: list[str], status_text: str) -> str:
     return f"{option:<{width}} {' '.join(aligned)}  {status_text}"
 
 
-def options_table(result: ScenarioResult, decision: Decision) -> list[str]:
+def options_table(result: ScenarioResult, decision: Decision, mix: MixResult | None = None) -> list[str]:
     """The ranked options, one line each, with the status the app shows (tco.decision.verdict.status):
     recommended, next best, eligible, or why not; an option that cannot be computed last, with its problem."""
     options = ranked(result)
     width = max([len("option"), *(len(o.id) for o in options), *(len(e.id) for e in result.option_errors)])
     header = _row("option", width, [name for name, _ in COLUMNS], "status")
     lines = [header, "-" * len(header)]
-    lines += [_row(o.id, width, _cells(o), status(o, decision)) for o in options]
+    mix_leads = mix is not None and mix.recommended  # the mix is the pick: the single one is the best single option
+    lines += [_row(o.id, width, _cells(o), status(o, decision, mix_leads)) for o in options]
     lines += [f"{e.id:<{width}} {'ERROR':<{COLUMNS[0][1]}} cannot be computed: {e.error}" for e in result.option_errors]
     if retiring := retiring_note(options):
         lines.append(retiring)
@@ -116,7 +117,7 @@ def as_table(
     decision = decide(result)
     lines = [
         f"{result.scenario}  ({len(result.assumptions['months'])} months from {result.assumptions['months'][0]})",
-        *options_table(result, decision),
+        *options_table(result, decision, mix),
     ]
     for pair in result.break_even:
         hosted, api = result.option(pair.self_hosted), result.option(pair.api)

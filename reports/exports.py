@@ -73,15 +73,16 @@ def _pair(result: ScenarioResult, option: OptionResult) -> BreakEven | None:
     return next((b for b in result.break_even if (b.self_hosted, b.api) == (option.id, option.returns_against)), None)
 
 
-def summary_rows(result: ScenarioResult) -> list[dict[str, Any]]:
+def summary_rows(result: ScenarioResult, mix: MixResult | None = None) -> list[dict[str, Any]]:
     decision = decide(result)
+    mix_leads = mix is not None and mix.recommended
     rows = []
     for o in ranked(result):
         pair = _pair(result, o)
         rows.append(
             {
                 "option": o.id,
-                "status": status(o, decision),
+                "status": status(o, decision, mix_leads),
                 "kind": "distilled" if o.distillation else (o.ownership or o.kind),
                 "model": o.model,
                 "gpu": o.gpu,
@@ -126,11 +127,11 @@ def _percent_as_number(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, **{k: round(r[k] * 100, 4) + 0.0 for k in keys if r.get(k) is not None}} for r in rows]
 
 
-def as_csv(result: ScenarioResult) -> str:
+def as_csv(result: ScenarioResult, mix: MixResult | None = None) -> str:
     """One row per option; headers with their units; percentages as percent numbers; amounts to the cent
     ("9300.00"), unit prices to four or six decimals, counts whole where they are."""
     header = {c.key: c.header for c in SUMMARY}
-    rows = [{header[k]: v for k, v in r.items() if k in header} for r in _percent_as_number(summary_rows(result))]
+    rows = [{header[k]: v for k, v in r.items() if k in header} for r in _percent_as_number(summary_rows(result, mix))]
     kinds = {c.header: c.kind for c in SUMMARY if c.kind != "percent"}
     return to_csv(rows, [c.header for c in SUMMARY], kinds)
 
@@ -315,7 +316,7 @@ def as_xlsx(result: ScenarioResult, risk: RiskReport | None, mix: MixResult | No
     (reports.mix), assumptions (each value typed). Numbers are numbers rounded and in their formats, months dates;
     no formulas, no links."""
     sheets: dict[str, tuple[list[Column], list[dict[str, Any]]]] = {
-        "summary": (SUMMARY, summary_rows(result)),
+        "summary": (SUMMARY, summary_rows(result, mix)),
         "monthly": (monthly_columns(result), monthly_rows_in_cents(result)),
         "pairs": _pairs(result),
         "break-even ranges": _ranges(result),

@@ -99,7 +99,7 @@ def build_html(
     compares on Compare (`tco.decision.verdict.decide`), so the verdict's comparison, payback and cumulative
     savings in the file are the ones on the screen; None: the headline pair."""
     result = analysis.result
-    frame = tables.options_frame(result)
+    frame = tables.options_frame(result, analysis.mix)
     parts = [
         f"<h1>{html.escape(result.scenario)}: self-host or API?</h1>",
         *([f"<p>{html.escape(analysis.scenario.description)}</p>"] if analysis.scenario.description else []),

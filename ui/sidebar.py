@@ -56,9 +56,9 @@ def render() -> None:
             pair = risk_pair(analysis.result, state.compared_ids(analysis.result))  # read now: a click runs outside
             st.caption("Exports: numbers as numbers, units in the headers")
             downloads = [
-                Download("Summary (CSV)", lambda: as_csv(analysis.result), f"{stem}-summary.csv", "text/csv",
-                         ":material/table:", "One row per option: costs, fleet, SLO, quality, savings, payback, "
-                         "IRR and ROI"),
+                Download("Summary (CSV)", lambda: as_csv(analysis.result, analysis.mix), f"{stem}-summary.csv",
+                         "text/csv", ":material/table:", "One row per option: costs, fleet, SLO, quality, savings, "
+                         "payback, IRR and ROI"),
                 Download("Monthly costs (CSV)", lambda: as_monthly_csv(analysis.result), f"{stem}-monthly.csv",
                          "text/csv", ":material/calendar_month:", "Long format: option, month (0: one-time "
                          "costs), period, cost component, usd"),

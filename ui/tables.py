@@ -14,6 +14,7 @@ from tco import ScenarioResult
 from tco.decision.verdict import STATUS_WORDS, decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
 from tco.records.amounts import MINUS, TASK_DIGITS, usd_scaled
 from tco.records.defaults import DEFAULT_LABELS, DEFAULT_SOURCES
+from tco.records.mix import MixResult
 from ui import table_fit
 
 OPTION_COLUMNS = {
@@ -223,10 +224,12 @@ def _gpus(count: float | None) -> str:
     return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
 
 
-def options_frame(result: ScenarioResult) -> pd.DataFrame:
+def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.DataFrame:
     """One row per option, ranked (the cheapest recommendable first); options that cannot be computed last,
-    each with its problem in the status column."""
+    each with its problem in the status column. With a recommended `mix`, the single pick is the best single
+    option."""
     decision = decide(result)
+    mix_leads = mix is not None and mix.recommended
     rows = []
     for o in ranked(result):
         quality = "no score" if o.quality_score is None else f"{o.quality_score:g}"
@@ -235,7 +238,7 @@ def options_frame(result: ScenarioResult) -> pd.DataFrame:
         rows.append(
             {
                 "option": o.id,
-                "status": status(o, decision),
+                "status": status(o, decision, mix_leads),
                 "$/month": _money(mean_monthly_usd(o)),
                 "$/task": _money(o.usd_per_request, TASK_DIGITS),
                 "NPV of cost": _money(o.npv_cost_usd),

@@ -70,6 +70,7 @@ def why_not(option: OptionResult) -> str:
 
 STATUS_WORDS = {
     "recommended": "the cheapest option (NPV of cost) that meets the SLO and the quality gate",
+    "best alone": "the cheapest single option that meets both; a mix of options (the best mix) costs less",
     "next best": "the second cheapest that meets both",
     "eligible": "meets both, costs more",
     "misses the SLO": "cannot meet the latency SLO at any load measured or modelled",
@@ -80,10 +81,12 @@ STATUS_WORDS = {
 """Each status in the table, the CLI and the exports, and what it means (the column's help)."""
 
 
-def status(option: OptionResult, decision: Decision) -> str:
-    """One of `STATUS_WORDS`: short enough for a table cell; the verdict's "Not recommended" gives `why_not`."""
+def status(option: OptionResult, decision: Decision, mix_leads: bool = False) -> str:
+    """One of `STATUS_WORDS`: short enough for a table cell; the verdict's "Not recommended" gives `why_not`.
+    `mix_leads`: a mix of options is recommended (`tco.portfolio`), so the single pick is the best single option,
+    not a second recommendation beside the verdict's "Pick: a mix"."""
     if decision.pick is not None and option.id == decision.pick.id:
-        return "recommended"
+        return "best alone" if mix_leads else "recommended"
     if decision.runner_up is not None and option.id == decision.runner_up.id:
         return "next best"
     if recommendable(option):

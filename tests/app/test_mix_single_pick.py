@@ -1,0 +1,44 @@
+"""When the best mix is recommended, nothing else on Compare reads as a second pick or a second saving (a persona
+review of the mix example: "Pick: a mix" above a table whose gemini-3.1-pro row said "recommended", and a chosen
+pair's saving drawn under the mix's in the same slot)."""
+
+from __future__ import annotations
+
+import yaml
+
+from scenario_io import codec
+from tco.decision.verdict import STATUS_WORDS
+from tests.app.test_app import open_app
+from tests.conftest import ROOT
+
+MIX = ROOT / "scenarios" / "mix-faq-and-escalations.yaml"
+
+
+def _token() -> str:
+    return codec.to_url_token(yaml.safe_load(MIX.read_text()))
+
+
+def _metrics(at) -> list[tuple[str, str]]:
+    return [(m.label, m.value) for m in at.metric]
+
+
+def test_the_single_pick_is_the_best_single_option_when_a_mix_leads():
+    at = open_app("compare", s=_token())
+    assert not at.exception
+    assert ("Pick", "a mix") in _metrics(at)
+    table = at.dataframe[0].value
+    status = dict(zip(table["option"], table["status"], strict=True))
+    assert status["gemini-3.1-pro"] == "best alone" and "recommended" not in status.values()
+    assert "a mix of options" in STATUS_WORDS["best alone"]  # the column's help says what it means
+    saves = [label for label, _ in _metrics(at) if "Saves" in label or "saves" in label]
+    assert saves == ["Saves (NPV)"]  # the mix's, against the best single option
+
+
+def test_a_chosen_pair_takes_the_saving_slot_and_the_mix_keeps_the_pick():
+    at = open_app("compare", s=_token(), pair="oss120-h200-1y,gemini-3.1-pro")
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics[0] == ("Pick", "a mix")
+    saves = [label for label, _ in metrics if "aves" in label]
+    assert saves == ["oss120-h200-1y saves (NPV)"]  # one saving: the pair asked for, not the mix's beside it
+    assert len(metrics) == 4  # one figure a slot
