@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tco.capacity.closed_loop import closed_loop_p50, ttft_parts
+from tco.capacity.e2e_cap import e2e_cap
 from tco.capacity.residuals import Residuals, kept, shape_distance
 from tco.capacity.shapes import Shape
 
@@ -259,6 +260,9 @@ class PerfModel:
         p90 < p50, e.g. TTFT 0.148 s at p50 and 0.145 s at p99.
 
         Worked example: p50 0.148 s, p90 0.146 s, p99 0.145 s are stated as 0.148 s at all three.
+
+        E2E at every percentile is at most TTFT + (O − 1) · ITL at a tail (`tco.capacity.e2e_cap`): a profile's
+        E2E spread from varying output lengths is not lent to a class of fixed length.
         """
         if not self.interactive:
             return None
@@ -268,7 +272,8 @@ class PerfModel:
         if own is None:
             return None
         if metric == "e2e_s" and (ttft := self.latency(shape, concurrency, "ttft_s", percentile)) is not None:
-            values.append(ttft)
+            cap = e2e_cap(lambda m, p: self.latency(shape, concurrency, m, p), shape.output_tokens, percentile)
+            values = [v if v is None or cap is None else min(v, cap) for v in values] + [ttft]
         return max(v for v in values if v is not None)
 
     def _latency_as_predicted(self, shape: Shape, concurrency: float, metric: str, percentile: str) -> float | None:

@@ -19,6 +19,7 @@ from reports.ranking import ranked
 from scenario_io import load_inputs
 from tco import evaluate
 from tco.decision.verdict import decide, status
+from tco.portfolio.mix import best_mix
 from tco.records.results import recommendable
 from tests.conftest import ROOT, SCENARIOS
 
@@ -72,8 +73,11 @@ def test_table_shows_the_apps_status_and_money_signed_before_the_dollar(path, ca
     assert main(["compare", str(path)]) == 0
     table = capsys.readouterr().out
     assert not re.search(r"\$[-\u2212]\d", table), "negative money reads −$1,234"
-    result = evaluate(load_inputs(path))
+    inputs = load_inputs(path)
+    result = evaluate(inputs)
     decision = decide(result)
+    mix = best_mix(inputs, result) if inputs.scenario.portfolio.enabled else None
+    mix_leads = mix is not None and mix.recommended  # the single pick is then "best alone"
     lines = table.split("\n")
     header = lines[1]
     assert header.split()[-1] == "status" and " NPV " in header
@@ -81,7 +85,7 @@ def test_table_shows_the_apps_status_and_money_signed_before_the_dollar(path, ca
     npv_end = header.index("NPV") + len("NPV")
     npvs = []
     for option, line in zip(ranked(result), lines[3:], strict=False):
-        assert line.startswith(f"{option.id} ") and line.endswith(f"  {status(option, decision)}"), line
+        assert line.startswith(f"{option.id} ") and line.endswith(f"  {status(option, decision, mix_leads)}"), line
         if recommendable(option):
             npv = line[npv_start:npv_end].strip().replace("$", "").replace(",", "").replace("\u2212", "-")
             npvs.append(float(npv))
