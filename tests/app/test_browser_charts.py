@@ -156,6 +156,10 @@ def test_every_chart_reads_right(page: Page, app_url: str, viewport: dict[str, i
         if opened != (chart.path, chart.scenario, chart.tab):
             _open(page, app_url, chart, tmp_path)
             opened = (chart.path, chart.scenario, chart.tab)
+        if chart.path == "throughput" and page.get_by_text("so there is no latency chart to draw").count():
+            # the example's first profile holds offline figures: the caption says so, and no empty chart is drawn
+            assert not page.locator("[data-testid=stPlotlyChart]").count(), chart.scenario
+            continue
         element = page.locator("[data-testid=stPlotlyChart]").filter(has_text=chart.title).first
         element.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
