@@ -39,7 +39,8 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
     slo_lines(figure, bounds)
     if view.capacity.req_per_s is not None:
         picked = ("capacity at the SLO" if view.capacity.level_index is not None
-                  else "SLO still met: end of the modelled load" if view.search_end else "predicted knee")  # fmt: skip
+                  else ("SLO still met: " if bounds else "") + "end of the modelled load" if view.search_end
+                  else "predicted knee")  # fmt: skip
         figure.add_vline(x=view.capacity.req_per_s, line={"color": SAVINGS}, annotation_text=picked,
                          annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.6)",
                          annotation_font_size=11)  # fmt: skip

@@ -201,7 +201,9 @@ def _curve(model: PerfModel | None, profile: Profile, slo: Slo, cls: RequestClas
     return points
 
 
-def _chosen(profile: Profile, capacity: Capacity, limit: float | None = None, c_cap: float | None = None) -> str:
+def _chosen(
+    profile: Profile, capacity: Capacity, limit: float | None = None, c_cap: float | None = None, bounded: bool = True
+) -> str:
     gpus = profile.meta.gpu_count
     if profile.levels and not any(usable(level) for level in profile.levels):
         n = len(profile.levels)
@@ -230,8 +232,9 @@ def _chosen(profile: Profile, capacity: Capacity, limit: float | None = None, c_
         if at_search_end(capacity, limit):  # no bound binds: the range searched ends first
             end = "the most the memory fit allows" if c_cap is not None and limit == c_cap else (
                 "the highest load measured; the model predicts no further")  # fmt: skip
+            lead = "The SLO is still met" if bounded else "With no latency bound, the capacity is taken"
             return (
-                f"The SLO is still met at the highest load the model looks at, concurrency "
+                f"{lead} at the highest load the model looks at, concurrency "
                 f"{_count(capacity.concurrency)} ({end}): {per_replica} (modelled{error}). No bound is reached "
                 "there: this is where the prediction stops, not a knee."
             )
@@ -327,7 +330,7 @@ def profile_view(
     return ProfileView(
         rows,
         capacity,
-        _chosen(profile, capacity, limit, c_cap),
+        _chosen(profile, capacity, limit, c_cap, bool(slo.bounds())),
         roofline,
         model,
         _curve(model, profile, slo, cls, limit),

@@ -92,6 +92,9 @@ def test_a_capacity_where_the_modelled_load_ends_is_not_called_a_knee(catalogues
     assert [a.text for a in figure.layout.annotations if "SLO still met" in a.text] == [
         "SLO still met: end of the modelled load"
     ]
+    unbounded = profile_view(profile, Slo(), faq, card, gpu)  # no SLO to be "still met"
+    assert unbounded.search_end and unbounded.chosen.startswith("With no latency bound, the capacity is taken at the "
+                                                                "highest load the model looks at")  # fmt: skip
     tight = profile_view(profile, Slo(itl_p99_s=0.01), faq, card, gpu)
     assert not tight.search_end and tight.chosen.startswith("Predicted knee")
     assert tight.capacity.concurrency < tight.curve[-1].concurrency
