@@ -133,6 +133,7 @@ TARGETS = {
     "no profile, X* at an SLO": ("median ≤ 30 %, never above 2×", 0.30, 1.00),
     "transferred, req/s": ("within its stated error", None, None),
     "transferred, X* at an SLO": ("inside the bracket; within its stated error", None, None),
+    "E2E p50/p99 at a left-out shape": ("no target of its own (tco.capacity.e2e_cap bounds it)", None, None),
 }
 
 
@@ -214,6 +215,11 @@ def profile_cases(
             if roof is not None and roof.max_concurrency:
                 x = roof.req_per_s(shape, min(c, roof.max_concurrency))
                 yield Case("no profile, req/s", name, what, abs(x / level.req_per_s - 1), roof.expected_error)
+            for pct in ("p50", "p99"):
+                measured, predicted = level.latency("e2e_s", pct), model.latency(shape, c, "e2e_s", pct)
+                if measured and predicted:
+                    yield Case("E2E p50/p99 at a left-out shape", name, f"{what} e2e_s {pct}",
+                               abs(predicted / measured - 1))  # fmt: skip
             if c == 16:
                 for metric, pct in BOUNDED:
                     measured, predicted = level.latency(metric, pct), model.latency(shape, c, metric, pct)
@@ -262,6 +268,9 @@ def summarise(cases: list[Case], title: str = "") -> None:
                 + ", ".join(f"{name} {cal.slo_error:.0%}" for name, cal in LEAN_CALIBRATIONS.items())
                 + ")"
             )
+        if kind == "E2E p50/p99 at a left-out shape" and group:
+            ordered = sorted(c.error for c in group)
+            target += f"; 90th percentile {ordered[int(0.9 * len(ordered))]:.0%}"
         if not group:
             if not title:
                 print(f"{kind:<34} {0:>5}  (no case in the corpus)")

@@ -10,12 +10,12 @@ and E2E at a lower percentile, the p50 too, is at most E2E at any higher one, so
 
 Why: the E2E ratio a profile measured on varying output lengths (MLPerf, ShareGPT) is the spread of its lengths,
 which a workload class of fixed length does not have. DeepSeek-R1's MLPerf p99 / p50 of 10× put E2E p99 at 61 s
-for 300 output tokens at 11 ms a gap (the distil example's Throughput page). E2E at left-out shapes
-(bench/capacity.py's leave-one-shape-out; median / 90th percentile / worst error), before → after the cap:
-held-out InferenceX sweeps p50 9.8/50/225 % → 8.9/46/207 %, p99 13.9/68/256 % → 13.1/46/238 %; the bundled corpus
-p50 5.2/38/225 % → 5.0/34/207 %, p99 9.3/40/256 % → 8.9/33/238 %. The p50's own TTFT p50 + (O − 1) · ITL p50 is no
-cap (the sum of medians is not the median of the sum: the mean gap exceeds the median one; as a cap it put the
-bundled p50 median error at 7.9 %).
+for 300 output tokens at 11 ms a gap (the distil example's Throughput page). E2E p50 and p99 at left-out shapes
+(bench/capacity.py's "E2E p50/p99 at a left-out shape": median / 90th percentile / worst error), before → after
+the cap: held-out InferenceX sweeps 11.1/52/256 % → 10.6/46/238 %, their 22 one-build deployments 14.8/78/256 %
+→ 12.8/61/238 %; the bundled corpus 4.2/20/72 % → 4.2/21/72 %; its three-shape case 13.1/111/179 % →
+14.8/102/165 %. The p50's own TTFT p50 + (O − 1) · ITL p50 is no cap (the sum of medians is not the median of the
+sum: the mean gap exceeds the median one).
 
 Worked example: a model whose E2E p99 / p50 is 10 (a profile of varying lengths) at 1,500 in / 300 out, E2E p50
 6.15 s, TTFT p99 0.166 s, ITL p99 0.0220 s: the ratio's 61.5 s is capped at 0.166 + 299 × 0.0220 = 6.75 s; the p50
