@@ -164,6 +164,12 @@ if view.model is not None:
     st.caption(f"Performance model fitted to {which} ({shapes}){error}. {drawn}")
 if view.memory_text:
     st.caption(f"Memory fit: {view.memory_text}")
+elif loaders.catalogues().models.find(m.model) is None:  # said, not skipped in silence: the error is then narrower
+    st.caption(
+        f"No memory fit, physical ceiling or hardware estimate: the model {tables.escape_markdown(m.model)!r} is not "
+        "in the model catalogue, whose ids are the weights' names in lower case (qwen3-32b, glm-5): add the file "
+        "again with the catalogue's id in Model id."
+    )
 bounds = {f"{metric.removesuffix('_s').upper()} {pct}": bound for metric, pct, bound in analysis.scenario.slo.bounds()}
 latency = charts.latency_curves(view, bounds, "Latency vs load", f"{cls.input_tokens:,.0f}/{cls.output_tokens:,.0f}")
 per_user = charts.pareto(view, "Throughput per GPU vs speed per user")

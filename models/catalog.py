@@ -178,8 +178,19 @@ class ModelCatalog:
     models: tuple[ModelCard, ...]
 
     def find(self, model_id: str) -> ModelCard | None:
-        key = model_id.lower()
-        return next((m for m in self.models if m.id.lower() == key), None)
+        """The card whose id is `model_id` in any case; else, for a weights repository id as vLLM, SGLang and
+        the profiler record it ("Qwen/Qwen3-32B"), the card named by its part after the organisation (the
+        catalogue's ids are those names in lower case, "qwen3-32b"). None when neither names a card.
+
+        >>> from models import load_catalog
+        >>> load_catalog().find("Qwen/Qwen3-32B").id
+        'qwen3-32b'
+        """
+        key = model_id.strip().lower()
+        found = next((m for m in self.models if m.id.lower() == key), None)
+        if found is None and "/" in key:
+            return self.find(key.rsplit("/", 1)[1])
+        return found
 
     def get(self, model_id: str, file: str, field: str) -> ModelCard:
         card = self.find(model_id)

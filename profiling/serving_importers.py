@@ -99,8 +99,13 @@ _VLLM_NUMBERS = (
 )
 
 
+VLLM_MARKS = ("total_token_throughput", "backend", "median_ttft_ms", "mean_ttft_ms", "median_tpot_ms")
+"""Beside `request_throughput`, any one of these marks a vLLM bench serve result: a trimmed or older file that lacks
+`total_token_throughput` (a reviewer's, with every latency field) was refused as no tool's."""
+
+
 def is_vllm(doc: Any) -> bool:
-    return isinstance(doc, dict) and "request_throughput" in doc and "total_token_throughput" in doc
+    return isinstance(doc, dict) and "request_throughput" in doc and any(mark in doc for mark in VLLM_MARKS)
 
 
 def _vllm_field(ours: str) -> str:

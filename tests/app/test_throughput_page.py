@@ -297,3 +297,28 @@ def test_an_offline_profile_says_it_has_no_chart_to_draw_and_draws_no_empty_box(
                         None, None)  # fmt: skip
     figure = throughput_charts.pareto(view, "Throughput per GPU vs speed per user")
     assert not figure.data and figure.layout.annotations[0].text == "No per-user speed (ITL) in this profile"
+
+
+def test_vllm_files_naming_the_weights_repository_find_their_model_card():
+    """A reviewer's three vLLM results (no `total_token_throughput`, model_id "Qwen/Qwen3-32B") were refused; then,
+    with that field, the model id did not match the catalogue's qwen3-32b, so the page silently had no memory fit,
+    no ceiling and no hardware estimate (and a 3× narrower stated error). Now they are one profile whose card is
+    found; a model the catalogue lacks is said so in words."""
+    from tests.profiling.test_importers import _trimmed_vllm
+
+    runs = [_trimmed_vllm(4, 0.9, 120.0, 15.0), _trimmed_vllm(16, 2.9, 230.0, 19.0), _trimmed_vllm(64, 6.0, 900, 35)]
+    at = open_app("throughput")
+    at.text_input(key="tp.meta.gpu").set_value("H100")
+    at.number_input(key="tp.meta.gpus").set_value(1)
+    add(at, *[(f"qwen-c{r['max_concurrency']}.json", json.dumps(r).encode()) for r in runs])
+    assert_no_failure(at)
+    assert list(at.session_state["uploaded_profiles"]) == ["qwen (3 files)"]  # the files' common name
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Memory fit: ") for c in captions)
+    assert not any("is not in the model catalogue" in c for c in captions)
+    unknown = [{**r, "model_id": "acme/mystery-70b"} for r in runs]
+    at.text_input(key="tp.meta.gpu").set_value("H100")  # the form empties its boxes on each submit
+    at.number_input(key="tp.meta.gpus").set_value(1)
+    add(at, *[(f"mystery-c{r['max_concurrency']}.json", json.dumps(r).encode()) for r in unknown])
+    assert_no_failure(at)
+    assert any("the model 'acme/mystery-70b' is not in the model catalogue" in c.value for c in at.caption)

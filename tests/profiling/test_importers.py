@@ -154,3 +154,30 @@ def test_an_import_records_the_speculative_decoding_its_server_ran(tmp_path):
     assert load_profile(out).meta.speculative_decoding == "eagle3"
     assert main(args) == 0
     assert load_profile(out).meta.speculative_decoding is None
+
+
+def _trimmed_vllm(concurrency: int, req_per_s: float, ttft_ms: float, tpot_ms: float) -> dict:
+    """A vLLM bench serve result as a reviewer wrote one: every latency field and the model id, but no
+    `total_token_throughput` (a trimmed or older file)."""
+    return {"date": "20261201-120000", "backend": "vllm", "model_id": "Qwen/Qwen3-32B", "num_prompts": 200,
+            "request_rate": "inf", "max_concurrency": concurrency, "duration": 200 / req_per_s, "completed": 200,
+            "total_input_tokens": 400000, "total_output_tokens": 100000, "request_throughput": req_per_s,
+            "output_throughput": req_per_s * 500, "mean_ttft_ms": ttft_ms, "median_ttft_ms": ttft_ms,
+            "p99_ttft_ms": 3 * ttft_ms, "mean_tpot_ms": tpot_ms, "median_tpot_ms": tpot_ms,
+            "p99_tpot_ms": 1.5 * tpot_ms, "median_e2el_ms": ttft_ms + 499 * tpot_ms}  # fmt: skip
+
+
+def test_a_vllm_result_without_total_token_throughput_is_still_vllms():
+    """Refused before as "not a result file of vLLM bench serve, …": detection asked for `total_token_throughput`.
+    Three such files uploaded together are one profile of three levels."""
+    from profiling.importers import profile_from_texts
+
+    runs = [_trimmed_vllm(4, 0.9, 120.0, 15.0), _trimmed_vllm(16, 2.9, 230.0, 19.0), _trimmed_vllm(64, 6.0, 900, 35)]
+    assert all(detect(run) == "vllm" for run in runs)
+    profile = profile_from_texts([(f"c{r['max_concurrency']}.json", json.dumps(r)) for r in runs],
+                                 {"gpu": "H100", "gpu_count": 1})  # fmt: skip
+    assert [lv.concurrency for lv in profile.levels] == [4, 16, 64]
+    assert [lv.req_per_s for lv in profile.levels] == [0.9, 2.9, 6.0]
+    assert profile.levels[1].itl_s.p50 == pytest.approx(0.019, rel=1e-12)  # vLLM's TPOT, in seconds
+    assert profile.levels[0].input_tokens == 400000 / 200 and profile.meta.model == "Qwen/Qwen3-32B"
+    assert detect({"request_throughput": 1.0}) is None  # one throughput figure alone is no tool's
