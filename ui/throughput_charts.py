@@ -38,9 +38,7 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
         return _no_data(figure, title, why)
     slo_lines(figure, bounds)
     if view.capacity.req_per_s is not None:
-        picked = ("capacity at the SLO" if view.capacity.level_index is not None
-                  else ("SLO still met: " if bounds else "") + "end of the modelled load" if view.search_end
-                  else "predicted knee")  # fmt: skip
+        picked = knee_label(view, bool(bounds))
         figure.add_vline(x=view.capacity.req_per_s, line={"color": SAVINGS}, annotation_text=picked,
                          annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.6)",
                          annotation_font_size=11)  # fmt: skip
@@ -63,6 +61,19 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
         },
     )
     return figure
+
+
+def knee_label(view: ProfileView, bounded: bool) -> str:
+    """What the capacity's vertical line is: a measured level; a measured level adjusted for the workload's cached
+    share (the levels bound it, so it may stand left of where the model's lines cross a bound: a reviewer read
+    "predicted knee" there as the model's); the end of the loads searched; or the model's knee."""
+    if view.capacity.cache_adjusted:
+        return "capacity: a measured level, adjusted for the cache"
+    if view.capacity.level_index is not None:
+        return "capacity at the SLO"
+    if view.search_end:
+        return ("SLO still met: " if bounded else "") + "end of the modelled load"
+    return "predicted knee"
 
 
 def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:

@@ -98,3 +98,25 @@ def test_a_capacity_where_the_modelled_load_ends_is_not_called_a_knee(catalogues
     tight = profile_view(profile, Slo(itl_p99_s=0.01), faq, card, gpu)
     assert not tight.search_end and tight.chosen.startswith("Predicted knee")
     assert tight.capacity.concurrency < tight.curve[-1].concurrency
+
+
+def test_a_cache_adjusted_measured_level_is_not_drawn_as_the_models_knee(catalogues):
+    """A reviewer's three vLLM levels at 2,000/500 with nothing cached, for a workload with half its input cached:
+    the capacity is a measured level adjusted for the prefill the cache saves (the levels bound it), drawn as
+    "predicted knee" left of where the model's own lines crossed a bound. The line now says what it is."""
+    import json
+
+    from profiling.importers import profile_from_texts
+    from tests.profiling.test_importers import _trimmed_vllm
+    from ui import throughput_charts
+
+    runs = [_trimmed_vllm(4, 0.9, 120.0, 15.0), _trimmed_vllm(16, 2.9, 230.0, 19.0), _trimmed_vllm(64, 6.0, 900, 35)]
+    profile = profile_from_texts([(f"c{r['max_concurrency']}.json", json.dumps(r)) for r in runs],
+                                 {"gpu": "H100", "gpu_count": 1})  # fmt: skip
+    slo = Slo(ttft_p99_s=2.0, itl_p99_s=0.05)
+    view = profile_view(profile, slo, cls(2000, 500, 0.5), catalogues.models.find(profile.meta.model),
+                        catalogues.gpus.get("H100"))  # fmt: skip
+    assert view.capacity.cache_adjusted
+    figure = throughput_charts.latency_curves(view, {"TTFT p99": 2.0, "ITL p99": 0.05}, "Latency vs load", "2,000/500")
+    labels = [a.text for a in figure.layout.annotations if not a.text.startswith("SLO ")]
+    assert labels == ["capacity: a measured level, adjusted for the cache"]
