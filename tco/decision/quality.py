@@ -79,7 +79,14 @@ def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> Quality
         name = benchmark_name(gate.benchmark)  # "GPQA Diamond", not the key "gpqa_diamond"
         if score is None:
             reasons.append(f"no {name} score")
-            missing.append(f"no {name} score: add one to the option's quality records")
+            unverified = sum(r.benchmark == gate.benchmark and not r.verified for r in records)
+            missing.append(
+                f"no verified {name} score: {'its' if unverified == 1 else 'the'} {unverified} unverified "
+                f"record{'s are' if unverified != 1 else ' is'} not used; add a verified one to the option's quality "
+                "records"
+                if unverified
+                else f"no {name} score: add one to the option's quality records"
+            )  # the Quality page lists the unverified record: "add one" read as if none existed
         elif score < gate.min_score:
             reasons.append(f"{name} {score:g} < {gate.min_score:g}")
     if gate.min_success_rate is not None:

@@ -193,3 +193,8 @@ def test_an_unscored_gate_says_an_unverified_record_exists_beside_it(catalogues)
     assert option.quality_gate == "unscored"
     assert option.quality_source == (f"unknown: no verified gpqa_diamond record for gpt-5-mini "
                                      f"({len(unverified)} unverified, listed, not used)")  # fmt: skip
+    # what the verdict and the table say is missing agrees: not "add one" beside a record the Quality page lists
+    assert len(unverified) == 1 and list(option.quality_missing) == [
+        "no verified GPQA Diamond score: its 1 unverified record is not used; add a verified one to the option's "
+        "quality records"
+    ]
