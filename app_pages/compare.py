@@ -133,12 +133,15 @@ def answer(analysis: Analysis) -> None:
                 + (uncounted if caveat else ""),
             )
         elif decision.compared is not None:  # two of one kind: nothing invested, so no payback; their difference
+            # a month, not the NPV again: the saving slot holds the NPV (a reviewer saw one figure twice, and a
+            # fleet "23% less a month" beside a negative NPV saving with nothing on screen saying why)
             a, b = decision.compared
             cols[3].metric(
-                f"{a.id} vs {b.id}",
-                usd(b.npv_cost_usd - a.npv_cost_usd),
-                help=f"NPV of cost of {b.id} minus {a.id}'s: what choosing {a.id} saves over the horizon (negative: "
-                "it costs more). Payback compares self-hosting with an API; pick one of each to see it",
+                f"{a.id} saves a month",
+                usd(mean_monthly_usd(b) - mean_monthly_usd(a)),
+                help=f"Mean monthly cost of {b.id} minus {a.id}'s over the {months}-month horizon (one-time costs "
+                "apart). The NPV saving also counts one-time costs, discounting and reserved terms past the horizon, "
+                "so the two can differ in sign. Payback compares self-hosting with an API; pick one of each to see it",
             )
         st.caption(
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "

@@ -42,3 +42,22 @@ def test_a_chosen_pair_takes_the_saving_slot_and_the_mix_keeps_the_pick():
     saves = [label for label, _ in metrics if "aves" in label]
     assert saves == ["oss120-h200-1y saves (NPV)"]  # one saving: the pair asked for, not the mix's beside it
     assert len(metrics) == 4  # one figure a slot
+
+
+def test_two_options_of_one_kind_show_their_npv_once_and_their_monthly_difference():
+    """A reviewer compared glm5-b200 with glm5-h200: the saving slot and the last slot both read −$138,925 (the NPV
+    difference twice), beside a sentence saying glm5-b200 costs 23 % less a month. The last slot is now the monthly
+    difference, its help saying why it can differ in sign from the NPV."""
+    from scenario_io import load_inputs
+    from tco import evaluate
+    from tco.decision.verdict import mean_monthly_usd
+    from tco.records.amounts import usd
+
+    result = evaluate(load_inputs(ROOT / "scenarios" / "glm5-vs-frontier.yaml"))
+    b200, h200 = result.option("glm5-b200"), result.option("glm5-h200")
+    at = open_app("compare", pair="glm5-b200,glm5-h200")
+    assert not at.exception
+    metrics = dict(_metrics(at))
+    assert metrics["glm5-b200 saves (NPV)"] == usd(h200.npv_cost_usd - b200.npv_cost_usd)
+    assert metrics["glm5-b200 saves a month"] == usd(mean_monthly_usd(h200) - mean_monthly_usd(b200))
+    assert len(set(metrics.values())) == len(metrics) == 4
