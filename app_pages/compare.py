@@ -119,18 +119,26 @@ def answer(analysis: Analysis) -> None:
             caveat = None if recommendable(decision.hosted) else why_not(decision.hosted)  # a payback that counts
             uncounted = f". {uncounted_note(decision.hosted.id, caveat or '', analysis.mix, 'this payback', one=True)}"
             alone = " alone" if mix_classes(decision.hosted.id, analysis.mix) else ""  # the mix uses it for some
+            # the API it is measured against may itself be one nobody would pick (owned-fleet: "never pays back"
+            # beside a self-hosted pick, against an API with no gate score): the pill says so
+            api_caveat = None if recommendable(decision.api) else status(decision.api, decision)
+            if caveat:  # the table's status ("misses the SLO": a payback that counts nothing served)
+                badge = f"not recommended{alone}" if alone else status(decision.hosted, decision)
+            else:
+                badge = f"API: {api_caveat}" if api_caveat else None
+            api_note = (f". {decision.api.id} is not recommended itself ({why_not(decision.api)}): this payback "
+                        "compares with an option you would not pick") if api_caveat else ""  # fmt: skip
             cols[3].metric(
                 "Self-hosting pays back" + (" (cash)" if owned else ""),
                 f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never",
-                # the table's status ("misses the SLO": a payback that counts nothing served), the reasons in its
-                # help: the pill holds ~20 characters
-                delta=(f"not recommended{alone}" if alone else status(decision.hosted, decision)) if caveat else None,
+                delta=badge,  # the reasons in the help: the pill holds ~20 characters
                 delta_color="off",
                 delta_arrow="off",
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "
                 f"savings stay above zero; never = not within the {months} months"
                 + (f". {payback_text(decision.pair)}" if owned else "")
-                + (uncounted if caveat else ""),
+                + (uncounted if caveat else "")
+                + api_note,
             )
         elif decision.compared is not None:  # two of one kind: nothing invested, so no payback; their difference
             # a month, not the NPV again: the saving slot holds the NPV (a reviewer saw one figure twice, and a

@@ -1,6 +1,7 @@
-"""When the best mix is recommended, nothing else on Compare reads as a second pick or a second saving (a persona
-review of the mix example: "Pick: a mix" above a table whose gemini-3.1-pro row said "recommended", and a chosen
-pair's saving drawn under the mix's in the same slot)."""
+"""Compare's four figures say one thing each (a persona review): when the best mix is recommended, nothing reads
+as a second pick or a second saving ("Pick: a mix" above a table whose gemini-3.1-pro row said "recommended", and a
+chosen pair's saving drawn under the mix's in the same slot); two options of one kind show their NPV once; a
+payback against an API nobody would pick says so."""
 
 from __future__ import annotations
 
@@ -61,3 +62,15 @@ def test_two_options_of_one_kind_show_their_npv_once_and_their_monthly_differenc
     assert metrics["glm5-b200 saves (NPV)"] == usd(h200.npv_cost_usd - b200.npv_cost_usd)
     assert metrics["glm5-b200 saves a month"] == usd(mean_monthly_usd(h200) - mean_monthly_usd(b200))
     assert len(set(metrics.values())) == len(metrics) == 4
+
+
+def test_a_payback_against_an_api_nobody_would_pick_says_so():
+    """owned-fleet-finance: the pick is the owned fleet; the payback is measured against qwen3-235b-fireworks, which
+    has no GPQA Diamond record for its model, so "Self-hosting pays back (cash): never" stood beside a self-hosted
+    pick with nothing saying the comparison is with an option that is not recommended. Its pill says so now."""
+    token = codec.to_url_token(yaml.safe_load((ROOT / "scenarios" / "owned-fleet-finance.yaml").read_text()))
+    at = open_app("compare", s=token)
+    assert not at.exception
+    payback = next(m for m in at.metric if m.label.startswith("Self-hosting pays back"))
+    assert payback.value == "never" and payback.delta == "API: no gate score"
+    assert "qwen3-235b-fireworks is not recommended itself (no GPQA Diamond score" in payback.proto.help
