@@ -9,9 +9,10 @@ throughout it:
     [0, c₁) api,  [c₁, c₂) self_hosted,  [c₂, c₃) api,  [c₃, ∞) self_hosted
 
 Where three or more consecutive crossings lie within TIE_BAND of each other (each new replica or server tips the
-balance back and forth), they are one range, `cheaper: even`, with `costs_within`: the largest gap between the
-two costs inside it over the API's cost, measured on the cost functions. An "above X" statement is made only for
-the last range, which runs to the end of the search (100 billion requests a month).
+balance back and forth), or two within SLIVER (the costs touch), they are one range, `cheaper: even`, with
+`costs_within`: the largest gap between the two costs inside it over the API's cost, measured on the cost
+functions. An "above X" statement is made only for the last range, which runs to the end of the search (100
+billion requests a month).
 
 Worked example: crossings at 10 (cheaper above), 20 (dearer above), 20.2 (cheaper above) and 20.4 (dearer
 above) give api below 10, self-hosted 10–20, even 20–20.4 and api above 20.4; two crossings alone (20 and 20.2)
@@ -37,6 +38,9 @@ from tco.records.results import Crossing, VolumeRange
 
 TIE_BAND = 0.05
 """Crossings closer than 5 % in volume to the next one are one range where the two run even."""
+SLIVER = 0.005
+"""Two crossings closer than 0.5 % in volume bound no range of their own: the two costs touch there, and "cheaper
+between 13.68M and 13.69M" read as a finding (a reviewer); they are one range where the two run even."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,15 @@ class _Band:
 
 def _bands(crossings: Sequence[Crossing]) -> list[_Band]:
     """Crossings grouped: a group grows while the next crossing is within TIE_BAND of the previous one. A group of
-    two is no alternation (one side is cheaper all the way between them): it is split back into its crossings."""
+    two is no alternation (one side is cheaper all the way between them): it is split back into its crossings,
+    unless they lie within SLIVER of each other (the costs touch: even there).
+
+    >>> from tco.records.results import Crossing
+    >>> [(b.start, b.end, b.crossings) for b in _bands([Crossing(13.68e6, 0.0, True), Crossing(13.69e6, 0.0, False)])]
+    [(13680000.0, 13690000.0, 2)]
+    >>> [(b.start, b.end, b.crossings) for b in _bands([Crossing(20.0, 0.0, True), Crossing(20.2, 0.0, False)])]
+    [(20.0, 20.0, 1), (20.2, 20.2, 1)]
+    """
     bands: list[_Band] = []
     for c in sorted(crossings, key=lambda c: c.requests_per_month):
         v = c.requests_per_month
@@ -58,7 +70,8 @@ def _bands(crossings: Sequence[Crossing]) -> list[_Band]:
             bands.append(_Band(v, v, 1))
     out: list[_Band] = []
     for band in bands:
-        out.extend([_Band(band.start, band.start, 1), _Band(band.end, band.end, 1)] if band.crossings == 2 else [band])
+        split = band.crossings == 2 and band.end > band.start * (1 + SLIVER)
+        out.extend([_Band(band.start, band.start, 1), _Band(band.end, band.end, 1)] if split else [band])
     return out
 
 

@@ -176,3 +176,31 @@ def test_horizon_break_even_with_growth_and_decline_is_where_the_npv_changes_sig
             other = run_scenario(tmp, scenario, catalogues)
             npv.append(next(b for b in other.break_even if b.self_hosted == "rented").npv_savings_usd)
         assert (npv[0] < 0 < npv[1]) if c.self_hosted_cheaper_above else (npv[1] < 0 < npv[0])
+
+
+def test_no_range_of_the_bundled_examples_is_a_sliver(catalogues):
+    """A reviewer read "glm5-h200 is cheaper between 13.68M and 13.69M" (glm5-vs-frontier, glm5-h200 against
+    opus-4.5) as a finding: two crossings 0.07 % apart where the costs touch. Such a pair is one range where the two
+    run even (`volume_ranges.SLIVER`); no range a side is cheaper over is narrower, in any pair of any example."""
+    from scenario_io import load_inputs
+    from tco import evaluate
+    from tco.decision.verdict import decide
+    from tco.finance.volume_ranges import SLIVER
+    from tests.conftest import ROOT, SCENARIOS
+
+    checked = 0
+    for path in SCENARIOS:
+        result = evaluate(load_inputs(path, catalogues))
+        hosted = [o.id for o in result.options if o.kind == "self_hosted"]
+        apis = [o.id for o in result.options if o.kind == "api"]
+        for pair in itertools.product(hosted, apis):
+            be = decide(result, pair).pair
+            for r in (*be.month_one_ranges, *be.horizon_ranges) if be is not None else ():
+                low, high = r.from_requests_per_month, r.to_requests_per_month
+                if r.cheaper != "even" and low is not None and high is not None:
+                    checked += 1
+                    assert high > low * (1 + SLIVER), (path.stem, pair, r)
+    glm5 = evaluate(load_inputs(ROOT / "scenarios" / "glm5-vs-frontier.yaml", catalogues))
+    touch = decide(glm5, ("glm5-h200", "opus-4.5")).pair.horizon_ranges
+    assert any(r.cheaper == "even" and r.to_requests_per_month / r.from_requests_per_month - 1 < SLIVER for r in touch)
+    assert checked >= 5
