@@ -105,7 +105,7 @@ def summary_rows(result: ScenarioResult, mix: MixResult | None = None) -> list[d
                 "success_rate": o.success_rate,
                 "compared_with": o.returns_against,
                 "npv_savings_usd": pair.npv_savings_usd if pair else None,
-                "payback_month": (pair.cash_payback_month if o.ownership == "owned" else pair.payback_month)
+                "payback_month": _never(pair.cash_payback_month if o.ownership == "owned" else pair.payback_month)
                 if pair
                 else None,
                 "irr": o.irr,
@@ -113,7 +113,9 @@ def summary_rows(result: ScenarioResult, mix: MixResult | None = None) -> list[d
                 "basis": throughput_basis(o),
                 "taught_by": o.distillation["teacher"] if o.distillation else None,
                 "project_usd": o.one_time_cost_usd,
-                "payback_vs_teacher": o.distillation.get("payback_month_vs_teacher") if o.distillation else None,
+                "payback_vs_teacher": _never(o.distillation.get("payback_month_vs_teacher"))
+                if o.distillation
+                else None,
             }
         )
     for err in result.option_errors:
@@ -150,7 +152,25 @@ def _pairs(result: ScenarioResult) -> tuple[list[Column], list[dict[str, Any]]]:
         Column("returns_note", "why no IRR or ROI", width=30),
         Column("break_even_utilization", "break-even utilisation (%)", "percent"),
     ]
-    return columns, [{c.key: getattr(b, c.key, None) for c in columns} for b in result.break_even]
+    return columns, [_pair_row(b, [c.key for c in columns]) for b in result.break_even]
+
+
+def _pair_row(pair: BreakEven, keys: list[str]) -> dict[str, Any]:
+    """A pair's row: its paybacks "never" where none comes (a cash payback only for owned servers, which have a
+    terminal value; else empty)."""
+    paybacks = {"payback_month", "discounted_payback_month"}
+    if pair.terminal_value_usd is not None:
+        paybacks.add("cash_payback_month")
+    return {k: _never(getattr(pair, k, None)) if k in paybacks else getattr(pair, k, None) for k in keys}
+
+
+NEVER = "never"
+"""A payback that does not come within the horizon, written as the screen writes it: an empty cell also means "not
+compared" (an API's own row), and a reviewer could not tell the two apart in the summary sheet."""
+
+
+def _never(month: int | None) -> int | str:
+    return NEVER if month is None else month
 
 
 def _ranges(result: ScenarioResult) -> tuple[list[Column], list[dict[str, Any]]]:

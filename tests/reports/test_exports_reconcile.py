@@ -354,3 +354,25 @@ def test_the_monthly_csv_always_adds_up_to_the_summary(tmp_path_factory, catalog
         assert total == Decimal(summary[option.id][TOTAL]) == cents(option.total_cost_usd)
         start = [Decimal(r["usd"]) for r in rows if r["month"] == "0"]
         assert abs(sum(start) - Decimal(repr(setup))) <= CENT
+
+
+def test_a_payback_that_never_comes_reads_never_and_an_api_row_stays_empty():
+    """A reviewer could not tell the owned fleet's "never" (the screen) from an API's "not compared": both were empty
+    cells in the summary and the pairs sheet. Now "never" where a pair's payback does not come, empty where there is
+    no pair; a month where one comes stays a number in the workbook."""
+    result = _result(OWNED)
+    rows = _summary(result)
+    column = "payback month vs that API (owned: on cash)"
+    owned = next(b for b in result.break_even if b.self_hosted == "llama70b-owned" and b.api ==
+                 rows["llama70b-owned"]["compared with (API)"])  # fmt: skip
+    assert owned.cash_payback_month is None and rows["llama70b-owned"][column] == "never"
+    assert all(rows[o.id][column] == "" for o in result.options if o.kind == "api")
+    book = openpyxl.load_workbook(io.BytesIO(as_xlsx(result, None)), read_only=True)
+    pairs = list(book["pairs"].iter_rows(values_only=True))
+    header = pairs[0]
+    for row in pairs[1:]:
+        cash = row[header.index("cash payback month (owned)")]
+        be = next(b for b in result.break_even if (b.self_hosted, b.api) == row[:2])
+        assert cash == (be.cash_payback_month or "never"), row[:2]  # owned servers only: each pair here is owned
+        month = row[header.index("payback month (owned: P&L, capital charged monthly)")]
+        assert month == ("never" if be.payback_month is None else be.payback_month)
