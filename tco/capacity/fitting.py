@@ -379,7 +379,12 @@ def _fit_profile(profile: Profile, hints: FitHints) -> PerfModel | None:
     else:
         singles = folds([[p] for p in points])
         errors, latency_errors = _errors(profile, points, singles, hints) if len(points) >= 3 else ([], [])
-        basis = "one shape measured: concurrency leave-one-out, at least the token-scaling error"
+        basis = (
+            "one shape measured: concurrency leave-one-out, at least the token-scaling error"
+            if errors
+            else f"one shape measured at {len(points)} load{'s' if len(points) != 1 else ''}: too few to leave one "
+            "out, so the token-scaling error"
+        )  # a reviewer read "leave-one-out" beside "fitted to its one level"
         expected = max(covering(errors) if errors else 0.0, ONE_SHAPE_ERROR)
         floor = ONE_SHAPE_ERROR
     if latency_errors:

@@ -120,3 +120,15 @@ def test_a_cache_adjusted_measured_level_is_not_drawn_as_the_models_knee(catalog
     figure = throughput_charts.latency_curves(view, {"TTFT p99": 2.0, "ITL p99": 0.05}, "Latency vs load", "2,000/500")
     labels = [a.text for a in figure.layout.annotations if not a.text.startswith("SLO ")]
     assert labels == ["capacity: a measured level, adjusted for the cache"]
+
+
+def test_one_level_says_it_is_too_few_to_leave_one_out():
+    """The MLPerf DeepSeek-R1 profile has one level; its error basis said "concurrency leave-one-out" beside "fitted
+    to its one level" (a reviewer). With fewer than three levels nothing is left out: the basis says so."""
+    from tco.capacity.fitting import ONE_SHAPE_ERROR, fit_profile
+
+    model = fit_profile(
+        load_profile(ROOT / "profiling" / "reference" / "deepseek-r1-b200-trtllm-mlperf-v6.0-server.yaml")
+    )
+    assert model.error_basis == "one shape measured at 1 load: too few to leave one out, so the token-scaling error"
+    assert model.expected_error == ONE_SHAPE_ERROR
