@@ -25,6 +25,7 @@ from tco.cost.reconcile import Reconciliation
 from tco.decision.verdict import decide
 from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
+from tco.records.scenario import RequestClass, Slo
 from tco.risk.report import risk_report
 from tco.risk.sensitivity import Tornado, TornadoBar
 from tests.conftest import ROOT, TODAY
@@ -360,3 +361,13 @@ def test_a_near_tie_in_quality_is_not_drawn_as_a_gap(glm5):
     assert tuple(charts.quality_scatter(top, [0], 96, "gpqa_diamond").layout.yaxis.range) == (90.0, 100.0)
     spread = [dataclasses.replace(o, quality_score=s) for o, s in zip(scored, (40.0, 85.0), strict=True)]
     assert charts.quality_scatter(spread, [0], None, "gpqa_diamond").layout.yaxis.range is None  # Plotly's own
+
+
+def test_the_pareto_axes_start_at_zero(catalogues):
+    """A one-level upload zoomed the throughput-per-GPU axis to 781–783 tok/s (ticks "782.5"): both axes start at 0."""
+    profile = load_profile(ROOT / "profiling" / "reference" / "deepseek-r1-b200-trtllm-mlperf-v6.0-server.yaml")
+    view = profile_view(profile, Slo(), RequestClass(name="c", share=1, input_tokens=800, output_tokens=3800),
+                        catalogues.models.find(profile.meta.model), catalogues.gpus.get("B200"))  # fmt: skip
+    figure = charts.pareto(view, "Throughput per GPU vs speed per user")
+    assert len(figure.data[0].x) + len(figure.data[1].x) == 1  # its one level
+    assert figure.layout.xaxis.rangemode == figure.layout.yaxis.rangemode == "tozero"
