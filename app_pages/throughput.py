@@ -168,7 +168,8 @@ elif loaders.catalogues().models.find(m.model) is None:  # said, not skipped in 
     st.caption(
         f"No memory fit, physical ceiling or hardware estimate: the model {tables.escape_markdown(m.model)!r} is not "
         "in the model catalogue, whose ids are the weights' names in lower case (qwen3-32b, glm-5): add the file "
-        "again with the catalogue's id in Model id."
+        "again with the catalogue's id in Model id (for a fine-tune, its base model's: the architecture is the "
+        "same). With one load level and no architecture, the model cannot tell how throughput changes with load."
     )
 bounds = {f"{metric.removesuffix('_s').upper()} {pct}": bound for metric, pct, bound in analysis.scenario.slo.bounds()}
 latency = charts.latency_curves(view, bounds, "Latency vs load", f"{cls.input_tokens:,.0f}/{cls.output_tokens:,.0f}")
