@@ -93,7 +93,7 @@ def answer(analysis: Analysis) -> None:
                 "apart, they are in the NPV)",
             )
         if pair_chosen:
-            a, b = picked  # type: ignore[misc]
+            a, b = picked
             cols[2].metric(
                 f"{a.id} saves (NPV)",
                 usd(b.npv_cost_usd - a.npv_cost_usd),
