@@ -115,8 +115,8 @@ def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float
     How sure: ±48%, the largest of these errors of this answer against the truth: the fitted model's own, ±5%
     (leave-one-shape-out over 2 shapes); at least ±48% because the workload's 400 output tokens lie outside the
     measured 100 (it grows with the distance); and ±11% from a latency error of ±10% (alone, it puts the capacity
-    at the SLO between 0.766 and 0.922 req/s). All together, the capacity at the SLO, 0.853 req/s, lies between
-    0.575 and 1.26 req/s in 80 % of cases (the range the Monte Carlo draws).
+    at the SLO between 0.766 and 0.922 req/s: 0.853 is 11% above the first). All together, the capacity at the SLO,
+    0.853 req/s, lies between 0.575 and 1.26 req/s in 80 % of cases (the range the Monte Carlo draws).
 
     The floor is 0.25 × (1 + 0.67 × ln 4) = 0.48 (output 400 tokens, 4× the measured 100). The knee is 0.853 req/s:
     0.853 / 0.766 − 1 = 11 % (the truth lower) and 1 − 0.853 / 0.922 = 7.5 % (the truth higher): ±11 %. Each side
@@ -138,9 +138,13 @@ def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float
         elif search.found is not None and search.tighter is None:
             parts.append(f"±100% from {latency}: at latencies that much higher no load meets the SLO")
         elif search.found is not None and search.tighter is not None:
-            high = search.looser[0] if search.looser else search.found[0]
+            x, low, high = search.found[0], search.tighter[0], search.looser[0] if search.looser else search.found[0]
+            # which end makes the ±: a reader took "±62%" beside "between 9.42 and 19.1" (around 15.3) for a symmetric
+            # range; the answer is 62 % above the first end (the error of an answer against a lower truth)
+            side = (f"{x:.3g} is {x / low - 1:.0%} above the first" if x / low - 1 >= 1 - x / high
+                    else f"{x:.3g} is {1 - x / high:.0%} below the second")  # fmt: skip
             parts.append(f"±{spread:.0%} from {latency} (alone, it puts the capacity at the SLO between "
-                         f"{search.tighter[0]:.3g} and {high:.3g} req/s)")  # fmt: skip
+                         f"{low:.3g} and {high:.3g} req/s: {side})")  # fmt: skip
     if not parts:
         return ""
     if len(parts) == 1:

@@ -253,9 +253,12 @@ def test_a_modelled_knee_states_one_expected_error_and_says_what_it_is_made_of()
     assert "the fitted model's own, ±5% (leave-one-shape-out over 9 shapes)" in story
     # the latency part as an error of the answer, by the formula: max(x / X*_tighter − 1, 1 − x / X*_looser)
     x = float(re.search(r"(\d+\.\d+) req/s per replica", headline).group(1))
-    spread, low, high = re.search(r"and ±(\d+)% from a latency error of ±\d+% \(alone, it puts the capacity at the "
-                                  r"SLO between ([\d.]+) and ([\d.]+) req/s\)", story).groups()  # fmt: skip
-    assert int(spread) == round(100 * max(x / float(low) - 1, 1 - x / float(high)))
+    latency_part = (
+        r"and ±(\d+)% from a latency error of ±\d+% \(alone, it puts the capacity at the SLO between "
+        r"([\d.]+) and ([\d.]+) req/s: [\d.]+ is (\d+)% (?:above the first|below the second)\)"
+    )
+    spread, low, high, end = re.search(latency_part, story).groups()
+    assert int(spread) == round(100 * max(x / float(low) - 1, 1 - x / float(high))) == int(end)  # which end, said
     assert int(spread) <= 48  # the largest of the parts is the one stated
     # and the range all of it gives, each side at least the 48 % floor: what a reader takes as "how sure"
     first, last = re.search(r"All together, the capacity at the SLO, [\d.]+ req/s, lies between ([\d.]+) and ([\d.]+) "
