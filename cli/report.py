@@ -96,8 +96,7 @@ def options_table(result: ScenarioResult, decision: Decision, mix: MixResult | N
     width = max([len("option"), *(len(o.id) for o in options), *(len(e.id) for e in result.option_errors)])
     header = _row("option", width, [name for name, _ in COLUMNS], "status")
     lines = [header, "-" * len(header)]
-    mix_leads = mix is not None and mix.recommended  # the mix is the pick: the single one is the best single option
-    lines += [_row(o.id, width, _cells(o), status(o, decision, mix_leads)) for o in options]
+    lines += [_row(o.id, width, _cells(o), status(o, decision, mix)) for o in options]
     lines += [f"{e.id:<{width}} {'ERROR':<{COLUMNS[0][1]}} cannot be computed: {e.error}" for e in result.option_errors]
     if retiring := retiring_note(options):
         lines.append(retiring)

@@ -75,14 +75,13 @@ def _pair(result: ScenarioResult, option: OptionResult) -> BreakEven | None:
 
 def summary_rows(result: ScenarioResult, mix: MixResult | None = None) -> list[dict[str, Any]]:
     decision = decide(result)
-    mix_leads = mix is not None and mix.recommended
     rows = []
     for o in ranked(result):
         pair = _pair(result, o)
         rows.append(
             {
                 "option": o.id,
-                "status": status(o, decision, mix_leads),
+                "status": status(o, decision, mix),
                 "kind": "distilled" if o.distillation else (o.ownership or o.kind),
                 "model": o.model,
                 "gpu": o.gpu,

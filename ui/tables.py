@@ -229,7 +229,6 @@ def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.Da
     each with its problem in the status column. With a recommended `mix`, the single pick is the best single
     option."""
     decision = decide(result)
-    mix_leads = mix is not None and mix.recommended
     rows = []
     for o in ranked(result):
         quality = "no score" if o.quality_score is None else f"{o.quality_score:g}"
@@ -238,7 +237,7 @@ def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.Da
         rows.append(
             {
                 "option": o.id,
-                "status": status(o, decision, mix_leads),
+                "status": status(o, decision, mix),
                 "$/month": _money(mean_monthly_usd(o)),
                 "$/task": _money(o.usd_per_request, TASK_DIGITS),
                 "NPV of cost": _money(o.npv_cost_usd),

@@ -35,7 +35,7 @@ from tco.capacity.level_consistency import inconsistency
 from tco.capacity.percentiles import derivation, latency_at
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, level_shape, matching_group
-from tco.capacity.slo_search import best_under_slo, search_with_error
+from tco.capacity.slo_search import best_under_slo, search_limit, search_with_error
 from tco.records.scenario import RequestClass, Slo
 
 OFFLINE_WARNING = (
@@ -281,11 +281,8 @@ def _capacity_at_slo(
     if measured_tokens is not None and model.interactive:
         cap = adjusted_for_caching(profile, slo, shape, model, measured_tokens)
         return dataclasses.replace(cap, offline=offline, notes=(*cap.notes, *warn))
-    c_max = model.max_concurrency
-    if c_max is not None and max_concurrency is not None:
-        c_max = min(c_max, float(max_concurrency))
     expected, basis = modelled_error(model, shape)
-    search = search_with_error(model, shape, slo, c_max, model.latency_error)
+    search = search_with_error(model, shape, slo, search_limit(model, max_concurrency), model.latency_error)
     stated = search.error(expected)
     labels = [s.label() for s in model.shapes]
     measured = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")

@@ -34,27 +34,21 @@ stays 6.15 s, under that cap.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 Latency = Callable[[str, str], "float | None"]
 """A model's predicted latency at one shape and load: (metric, percentile) → seconds or None."""
 
-TAILS = ("p90", "p99")
-ORDER = ("p50", *TAILS)
 
-
-def e2e_cap(latency: Latency, output_tokens: float, percentile: str) -> float | None:
-    """The least `tail_cap` of `percentile` and the tails above it; None where no tail has one."""
-    if percentile not in ORDER:
-        return None
-    caps = [tail_cap(latency, output_tokens, q) for q in ORDER[max(1, ORDER.index(percentile)) :]]
+def e2e_cap(latency: Latency, output_tokens: float, tails: Sequence[str]) -> float | None:
+    """The least `tail_cap` over `tails` (the percentile asked about and those above it, p50 left out); None where
+    none has one."""
+    caps = [tail_cap(latency, output_tokens, q) for q in tails]
     return min((c for c in caps if c is not None), default=None)
 
 
 def tail_cap(latency: Latency, output_tokens: float, percentile: str) -> float | None:
-    """TTFT_p + (O − 1) · ITL_p at a tail percentile p; None at p50 or without a predicted TTFT or ITL there."""
-    if percentile not in TAILS:
-        return None
+    """TTFT_p + (O − 1) · ITL_p at a tail percentile p; None without a predicted TTFT or ITL there."""
     ttft, itl = latency("ttft_s", percentile), latency("itl_s", percentile)
     if ttft is None or itl is None:
         return None

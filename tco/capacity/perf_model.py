@@ -272,7 +272,10 @@ class PerfModel:
         if own is None:
             return None
         if metric == "e2e_s" and (ttft := self.latency(shape, concurrency, "ttft_s", percentile)) is not None:
-            cap = e2e_cap(lambda m, p: self.latency(shape, concurrency, m, p), shape.output_tokens, percentile)
+            # the tails at and above `percentile` (the p50 is no tail: its own TTFT + (O − 1)·ITL is no cap)
+            at = PERCENTILE_ORDER.index(percentile) if percentile in PERCENTILE_ORDER else len(PERCENTILE_ORDER)
+            tails = PERCENTILE_ORDER[max(1, at) :]
+            cap = e2e_cap(lambda m, p: self.latency(shape, concurrency, m, p), shape.output_tokens, tails)
             values = [v if v is None or cap is None else min(v, cap) for v in values] + [ttft]
         return max(v for v in values if v is not None)
 

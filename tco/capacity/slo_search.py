@@ -38,6 +38,17 @@ Found = tuple[float, float | None, tuple[tuple[str, str, float], ...]]
 """(X* req/s, its concurrency (None for offline figures), the predicted latencies there: (metric, pct, seconds))."""
 
 
+def search_limit(model: PerfModel | None, memory_max_concurrency: float | None) -> float | None:
+    """The highest concurrency the search for X* looks at: the model's highest measured, or the memory fit's ceiling
+    where that is lower, at least one request in flight (`concurrency_grid` starts there: a memory fit of 0, a model
+    too large for the GPUs, is searched at 1); None for offline figures (no concurrency) or no model."""
+    if model is None or model.max_concurrency is None:
+        return None
+    if memory_max_concurrency is None:
+        return model.max_concurrency
+    return max(1.0, min(model.max_concurrency, float(memory_max_concurrency)))
+
+
 def concurrency_grid(c_max: float) -> np.ndarray:
     """Concurrencies searched: 1 .. c_max in 200 geometric steps (about 4 % apart at c_max = 64)."""
     return np.geomspace(1.0, max(c_max, 1.0), 200)

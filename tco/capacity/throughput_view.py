@@ -33,7 +33,7 @@ from tco.capacity.roofline import (
     gpu_ceiling,
 )
 from tco.capacity.shapes import Shape, group_levels, level_shape
-from tco.capacity.slo_search import SloSearch, search_with_error
+from tco.capacity.slo_search import SloSearch, search_limit, search_with_error
 from tco.capacity.speculative import speculating, tokens_per_step
 from tco.capacity.throughput_fit import profile_points
 from tco.records.scenario import RequestClass, Slo
@@ -158,14 +158,6 @@ def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float
     x, (below, above) = search.found[0], sides
     return (f"{story} All together, the capacity at the SLO, {x:.3g} req/s, lies between {x / (1 + below):.3g} and "
             f"{x * (1 + above):.3g} req/s in 80 % of cases (the range the Monte Carlo draws).")  # fmt: skip
-
-
-def search_limit(model: PerfModel | None, c_cap: float | None) -> float | None:
-    """The highest concurrency the search for X* looks at: the model's highest measured, or the memory fit's
-    ceiling where that is lower (as `capacity_at_slo` searches)."""
-    if model is None or model.max_concurrency is None:
-        return None
-    return min(model.max_concurrency, c_cap) if c_cap else model.max_concurrency
 
 
 def at_search_end(capacity: Capacity, limit: float | None) -> bool:

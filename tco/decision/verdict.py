@@ -19,6 +19,7 @@ from tco.decision.evidence import closeness_note, commitments_after, mode_note, 
 from tco.finance.volume_ranges import range_at, ranges_text
 from tco.records.amounts import usd, usd_per_task
 from tco.records.benchmarks import benchmark_name
+from tco.records.mix import MixResult
 from tco.records.results import BreakEven, OptionResult, ScenarioResult, recommendable
 from tco.risk.report import headline_pair
 
@@ -81,12 +82,12 @@ STATUS_WORDS = {
 """Each status in the table, the CLI and the exports, and what it means (the column's help)."""
 
 
-def status(option: OptionResult, decision: Decision, mix_leads: bool = False) -> str:
+def status(option: OptionResult, decision: Decision, mix: MixResult | None = None) -> str:
     """One of `STATUS_WORDS`: short enough for a table cell; the verdict's "Not recommended" gives `why_not`.
-    `mix_leads`: a mix of options is recommended (`tco.portfolio`), so the single pick is the best single option,
-    not a second recommendation beside the verdict's "Pick: a mix"."""
+    Where `mix` (`tco.portfolio`) is recommended, the single pick is "best alone", not a second recommendation
+    beside the verdict's "Pick: a mix"."""
     if decision.pick is not None and option.id == decision.pick.id:
-        return "best alone" if mix_leads else "recommended"
+        return "best alone" if mix is not None and mix.recommended else "recommended"
     if decision.runner_up is not None and option.id == decision.runner_up.id:
         return "next best"
     if recommendable(option):

@@ -77,7 +77,6 @@ def test_table_shows_the_apps_status_and_money_signed_before_the_dollar(path, ca
     result = evaluate(inputs)
     decision = decide(result)
     mix = best_mix(inputs, result) if inputs.scenario.portfolio.enabled else None
-    mix_leads = mix is not None and mix.recommended  # the single pick is then "best alone"
     lines = table.split("\n")
     header = lines[1]
     assert header.split()[-1] == "status" and " NPV " in header
@@ -85,7 +84,7 @@ def test_table_shows_the_apps_status_and_money_signed_before_the_dollar(path, ca
     npv_end = header.index("NPV") + len("NPV")
     npvs = []
     for option, line in zip(ranked(result), lines[3:], strict=False):
-        assert line.startswith(f"{option.id} ") and line.endswith(f"  {status(option, decision, mix_leads)}"), line
+        assert line.startswith(f"{option.id} ") and line.endswith(f"  {status(option, decision, mix)}"), line
         if recommendable(option):
             npv = line[npv_start:npv_end].strip().replace("$", "").replace(",", "").replace("\u2212", "-")
             npvs.append(float(npv))
