@@ -1,8 +1,12 @@
 """Throughput: upload or import profiles, see latency against load, the level the SLO picks and why.
 
 The profile shown is remembered under SELECTED, a plain session key: Streamlit drops a widget's own state when its
-page is not drawn, so the select box's key alone forgot the choice after a visit to another page. Files that lack
-only the model, GPU or GPU count are kept under PENDING, so filling the boxes once adds them all.
+page is not drawn, so the select box's key alone forgot the choice after a visit to another page.
+
+Uploads are no form: a form empties its boxes on every press, so a refused file (a missing GPU count, a bad line)
+cost the user what they had typed (a reviewer). Now a refusal changes nothing on screen but the message: the files
+stay chosen and the boxes filled. Only an added profile empties them, by one rerun (ADDED): the uploader's key
+changes (Streamlit has no other way to empty one) and the boxes are set back before they are drawn.
 """
 
 from collections.abc import Sequence
@@ -20,8 +24,12 @@ from ui.amounts import parse_usd
 
 SELECTED = "tp.selected"
 """The reference of the profile shown (not a widget key: it survives other pages)."""
-PENDING = "tp.pending"
-"""[(name, bytes)] of the last files added that needed the boxes filled in."""
+UPLOADS = "tp.uploads"
+"""How many profiles this session has added: the uploader's key ends with it, so each addition empties it."""
+ADDED = "tp.added"
+"""The message of the profile just added, shown by the rerun that empties the uploader and the boxes."""
+BOXES = {"tp.meta.model": "", "tp.meta.gpu": "", "tp.meta.gpus": None, "tp.meta.engine": ""}
+"""The boxes for what an imported file does not record, with their empty values."""
 USED = "tp.used"
 """The confirmation of the option last added from this page and the option ids then: shown until they change."""
 
@@ -38,23 +46,17 @@ def sheet_gpu(gpu: str, gpus: Sequence[GpuType]) -> str | None:
 
 
 def add_files(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> None:
-    """Files chosen together become one profile (several files: levels of one sweep), shown at once."""
+    """Files chosen together become one profile (several files: levels of one sweep), shown at once. A refusal is
+    said in place and leaves the files chosen and the boxes filled; an addition reruns the page emptied (ADDED)."""
     what = f"{files[0][0]} was" if len(files) == 1 else f"{len(files)} files were"
     try:
         name, profile = loaders.profile_from_uploads(files, meta)
     except loaders.NeedsBoxes as err:
-        st.session_state[PENDING] = files
-        st.error(
-            f"{what} not added: {err}, then press Add profile again "
-            f"({'the file is' if len(files) == 1 else f'the {len(files)} files are'} kept: no need to choose again).",
-            icon=":material/error:",
-        )
+        st.error(f"{what} not added: {err}, then press Add profile again.", icon=":material/error:")
         return
     except InputError as err:
-        st.session_state.pop(PENDING, None)
         st.error(state.shown(f"{what} not added: {err}"), icon=":material/error:")
         return
-    st.session_state.pop(PENDING, None)
     state.add_profile(name, profile)
     st.session_state[SELECTED] = name
     st.session_state["tp.profile"] = state.profile_label(name, profile)
@@ -62,7 +64,9 @@ def add_files(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> None:
     merged = ", one profile" if len(files) > 1 else ""  # the name says how many files: "qwen32b (4 files)"
     levels = f"{len(profile.levels)} level{'s' if len(profile.levels) != 1 else ''}"
     engine = f" ({m.engine})" if recorded(m.engine) else " (engine not recorded)"
-    st.success(f"Added {name}{merged}: {m.model} on {m.replica_words}{engine}, {levels}, {m.source}.")
+    st.session_state[ADDED] = f"Added {name}{merged}: {m.model} on {m.replica_words}{engine}, {levels}, {m.source}."
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+    st.rerun()
 
 
 st.title("Throughput")
@@ -73,17 +77,18 @@ st.caption(
     "Uploads stay in this browser session."
 )
 
-# Enter in a box does not submit: a half-filled form (GPU typed, GPUs not yet) would be refused and cleared
-with st.form("tp.upload_form", clear_on_submit=True, enter_to_submit=False):
+added = st.session_state.pop(ADDED, None)
+if added:  # the rerun after an addition: the boxes emptied before they are drawn (Streamlit refuses it after)
+    st.session_state.update(BOXES)
+with st.container(border=True):
     uploads = st.file_uploader(
         "Profile or benchmark result",
         type=["yaml", "yml", "csv", "json", "jsonl"],
         accept_multiple_files=True,
-        key="tp.upload",
+        key=f"tp.upload.{st.session_state.get(UPLOADS, 0)}",
         help=f"At most {loaders.MAX_UPLOAD_BYTES // 1024} KiB a file. Several files of one deployment (e.g. one "
         "vLLM result per concurrency) make one profile.",
     )
-    kept_note = st.empty()  # filled below, once this run's files are added or kept
     st.caption("Only for imported result files that do not record them:")
     cols = st.columns(4)
     meta = {
@@ -94,21 +99,16 @@ with st.form("tp.upload_form", clear_on_submit=True, enter_to_submit=False):
         ),
         "engine": cols[3].text_input("Engine", key="tp.meta.engine") or None,
     }
-    submitted = st.form_submit_button("Add profile")
-if submitted:
-    chosen = [(u.name, u.getvalue()) for u in uploads or []] or st.session_state.get(PENDING) or []
-    if chosen:
-        add_files(chosen, meta)
-    else:
-        st.warning(
-            f"Choose a file first (at most {loaders.MAX_UPLOAD_BYTES // 1024} KiB: the uploader refuses a larger one)."
-        )
-if pending := st.session_state.get(PENDING):
-    more = f" and {len(pending) - 3} more" if len(pending) > 3 else ""
-    kept = ", ".join(name for name, _ in pending[:3]) + more
-    kept_note.caption(
-        f"Kept from the last try: {kept}. Fill in the boxes and press Add profile, or choose other files."
-    )
+    if st.button("Add profile"):
+        if uploads:
+            add_files([(u.name, u.getvalue()) for u in uploads], meta)
+        else:
+            st.warning(
+                f"Choose a file first (at most {loaders.MAX_UPLOAD_BYTES // 1024} KiB: the uploader refuses a larger "
+                "one)."
+            )
+if added:
+    st.success(added)
 
 analysis = state.analysis()
 if analysis is None:

@@ -112,6 +112,11 @@ def link_token(at: AppTest) -> str:
     return value if isinstance(value, str) else value[0]
 
 
+def profile_uploader(at: AppTest):
+    """The Throughput page's uploader: its key counts the profiles added, so each addition empties it."""
+    return at.file_uploader(key=f"tp.upload.{at.session_state.get('tp.uploads', 0)}")
+
+
 def assert_no_failure(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -534,7 +539,7 @@ def _profile_yaml(model: str = "glm-5") -> bytes:
 
 def test_upload_a_profile_and_use_it_in_an_option(catalogues):
     at = open_app("throughput")
-    at.file_uploader(key="tp.upload").upload("my-glm5.yaml", _profile_yaml(), "application/x-yaml")
+    profile_uploader(at).upload("my-glm5.yaml", _profile_yaml(), "application/x-yaml")
     next(b for b in at.button if b.label == "Add profile").click().run()
     assert_no_failure(at)
     assert any("Added my-glm5.yaml" in s.value for s in at.success)
@@ -556,7 +561,7 @@ def test_import_a_benchmark_result_needs_the_gpu_and_says_so():
     at = open_app("throughput")
     vllm_json = (ROOT / "tests" / "fixtures" / "imports").glob("*vllm*.json")
     path = next(iter(vllm_json))
-    at.file_uploader(key="tp.upload").upload(path.name, path.read_bytes(), "application/json")
+    profile_uploader(at).upload(path.name, path.read_bytes(), "application/json")
     next(b for b in at.button if b.label == "Add profile").click().run()
     assert not at.exception
     message = " ".join(e.value for e in at.error)
@@ -573,7 +578,7 @@ def test_a_bad_profile_upload_names_the_field_and_keeps_everything_else():
     at = open_app("throughput")
     bad = yaml.safe_load(_profile_yaml())
     bad["levels"][0]["req_per_s"] = "fast"
-    at.file_uploader(key="tp.upload").upload("bad.yaml", yaml.safe_dump(bad).encode(), "application/x-yaml")
+    profile_uploader(at).upload("bad.yaml", yaml.safe_dump(bad).encode(), "application/x-yaml")
     next(b for b in at.button if b.label == "Add profile").click().run()
     assert not at.exception
     assert any("bad.yaml" in e.value and "levels[0].req_per_s" in e.value for e in at.error)
@@ -1021,7 +1026,7 @@ def test_a_self_hosted_option_without_gpu_beside_one_with_it_stays_valid(catalog
 )
 def test_hostile_throughput_uploads_are_named_in_place(name, body):
     at = open_app("throughput")
-    at.file_uploader(key="tp.upload").upload(name, body, "application/octet-stream")
+    profile_uploader(at).upload(name, body, "application/octet-stream")
     next(b for b in at.button if b.label == "Add profile").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert any(name in e.value for e in at.error), [e.value for e in at.error]
@@ -1055,7 +1060,7 @@ def test_a_profile_measured_at_a_toy_shape_is_flagged_not_just_captioned():
     data = simple_profile(levels, gpu_count=8, model="glm-5")
     data["meta"]["gpu"] = "H200"
     at = open_app("throughput")
-    at.file_uploader(key="tp.upload").upload("toy.yaml", yaml.safe_dump(data).encode(), "application/x-yaml")
+    profile_uploader(at).upload("toy.yaml", yaml.safe_dump(data).encode(), "application/x-yaml")
     next(b for b in at.button if b.label == "Add profile").click().run()
     assert not at.exception
     (warning,) = [w.value for w in at.warning if w.value.startswith("No measured shape is near")]

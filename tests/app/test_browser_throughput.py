@@ -97,25 +97,53 @@ def test_four_one_run_files_are_one_profile_with_the_gpu_asked_once(page: Page, 
     message = page.locator("[data-testid=stAlert]").filter(has_text="were not added")
     expect(message).to_contain_text("4 files were not added: vllm-bench-serve-c1.json: gpu, gpu_count")
     expect(message).to_contain_text("fill in the GPU and GPUs boxes, then press Add profile again")
-    kept = "Kept from the last try: vllm-bench-serve-c1.json, vllm-bench-serve-c2.json, vllm-bench-serve-c4.json and 1"
-    expect(page.get_by_text(kept)).to_be_visible()
+    expect(uploader(page).locator("[data-testid=stFileChip]")).to_have_count(4)  # still chosen
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "throughput-four-files-asked-once-1280x720.png")
-    # Enter in a box does not submit the half-filled form (it did, and the refusal cleared the GPU typed)
+    # Enter in a box adds nothing (it submitted a half-filled form once, and the refusal cleared the GPU typed)
     gpu = page.get_by_role("textbox", name="GPU", exact=True)
     gpu.fill("H100")
     gpu.press("Enter")
     settle(page)
-    expect(page.get_by_text(kept)).to_be_visible()
+    expect(message).to_have_count(0)  # no new try: the page only reran
     expect(gpu).to_have_value("H100")
     fill_gpu_boxes(page, "H100", 1)
-    page.get_by_role("button", name="Add profile").click()  # no file chosen again: the kept ones
+    page.get_by_role("button", name="Add profile").click()  # no file chosen again: the same four
     settle(page)
     added = "Added vllm-bench-serve (4 files), one profile: test-model on 1 × H100 (engine not recorded), 4 levels"
     expect(page.get_by_text(added)).to_be_visible()
     expect(profile_box(page)).to_have_value("vllm-bench-serve (4 files) (uploaded, measured, 1 × H100)")
     assert [r["concurrency"] for r in levels(page)] == ["1", "2", "4", "8"]
-    expect(page.get_by_text("Kept from the last try")).to_have_count(0)
+    expect(uploader(page).locator("[data-testid=stFileChip]")).to_have_count(0)  # added: emptied
+    assert_no_exception(page)
+
+
+def test_a_refused_file_keeps_what_was_typed_in_the_boxes(page: Page, app_url: str, tmp_path):
+    """The upload form emptied its boxes on every press, and a refusal cost the user their typing (a reviewer). Now
+    a refusal leaves the boxes filled and the file chosen; only an addition empties them."""
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(JSONL.read_text().replace('"p99_ttft_ms": ', '"p99_ttft_ms": "fast", "x": ', 1))
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{app_url}/throughput")
+    settle(page)
+    fill_gpu_boxes(page, "H100", 1)
+    page.get_by_role("textbox", name="Engine", exact=True).fill("vllm 0.11")
+    upload(page, uploader(page), broken)
+    page.get_by_role("button", name="Add profile").click()
+    settle(page)
+    expect(page.locator("[data-testid=stAlert]").filter(has_text="broken.jsonl was not added")).to_contain_text(
+        "line 1: p99_ttft_ms: expected a number (milliseconds), got 'fast'"
+    )
+    expect(page.get_by_role("textbox", name="GPU", exact=True)).to_have_value("H100")
+    expect(page.get_by_role("spinbutton", name="GPUs", exact=True)).to_have_value("1")
+    expect(page.get_by_role("textbox", name="Engine", exact=True)).to_have_value("vllm 0.11")
+    page.screenshot(path=SCREENSHOTS / "throughput-refused-file-boxes-kept-1280x720.png")
+    uploader(page).get_by_role("button", name="Remove broken.jsonl").click()  # the file stays chosen: drop it
+    upload(page, uploader(page), JSONL)  # the good file, the boxes as they were: added
+    page.get_by_role("button", name="Add profile").click()
+    settle(page)
+    expect(page.get_by_text("Added vllm-bench-serve-sweep.jsonl: test-model on 1 × H100 (vllm 0.11)")).to_be_visible()
+    expect(page.get_by_role("textbox", name="GPU", exact=True)).to_have_value("")  # emptied once added
     assert_no_exception(page)
 
 

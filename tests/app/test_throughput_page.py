@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from profiling.schema import load_profile
 from tco.records.scenario import RequestClass, Slo
-from tests.app.test_app import PAGES, assert_no_failure, open_app, table_with
+from tests.app.test_app import PAGES, assert_no_failure, open_app, profile_uploader, table_with
 from tests.conftest import ROOT, level, simple_profile
 from ui.slo_form import read_bounds, refusal
 
@@ -31,10 +31,9 @@ def profile_yaml(gpu: str, model: str = "glm-5") -> bytes:
 
 
 def add(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
-    """Choose `files` together and press Add profile (the browser then empties the uploader: clear_on_submit)."""
-    at.file_uploader(key="tp.upload").set_value([(name, data, "application/octet-stream") for name, data in files])
+    """Choose `files` together and press Add profile."""
+    profile_uploader(at).set_value([(name, data, "application/octet-stream") for name, data in files])
     next(b for b in at.button if b.label == "Add profile").click().run()
-    at.file_uploader(key="tp.upload").set_value(None)
     return at
 
 
@@ -127,23 +126,25 @@ def test_a_json_lines_sweep_is_one_profile_with_a_level_per_line():
 
 def test_several_files_of_one_sweep_are_one_profile_and_the_gpu_is_asked_once():
     at = open_app("throughput")
+    at.text_input(key="tp.meta.engine").set_value("vllm 0.11")
     add(at, *[(path.name, path.read_bytes()) for path in RUNS])
     message = " ".join(e.value for e in at.error)
     assert message.startswith("4 files were not added: vllm-bench-serve-c1.json: gpu, gpu_count:")
-    assert message.endswith(
-        "fill in the GPU and GPUs boxes, then press Add profile again (the 4 files are kept: no need to choose again)."
-    )
+    assert message.endswith("fill in the GPU and GPUs boxes, then press Add profile again.")
     assert at.session_state["uploaded_profiles"] == {}
-    assert any("Kept from the last try: vllm-bench-serve-c1.json" in c.value for c in at.caption)
+    assert len(profile_uploader(at).value) == 4  # a refusal leaves the files chosen and the boxes filled
+    assert at.text_input(key="tp.meta.engine").value == "vllm 0.11"
     at.text_input(key="tp.meta.gpu").set_value("H100")
     at.number_input(key="tp.meta.gpus").set_value(1)
-    next(b for b in at.button if b.label == "Add profile").click().run()  # the kept files, with the boxes: once
+    next(b for b in at.button if b.label == "Add profile").click().run()  # the same files, with the boxes: once
     assert_no_failure(at)
     assert list(at.session_state["uploaded_profiles"]) == ["vllm-bench-serve (4 files)"]
     profile = at.session_state["uploaded_profiles"]["vllm-bench-serve (4 files)"]
     assert [lv.concurrency for lv in profile.levels] == [1, 2, 4, 8] and profile.meta.gpu == "H100"
+    assert profile.meta.engine == "vllm 0.11"  # the box fills what the files do not record
     assert "(4 files), one profile: " in at.success[0].value
-    assert "tp.pending" not in at.session_state
+    assert not profile_uploader(at).value  # added: a new, empty uploader and empty boxes
+    assert (at.text_input(key="tp.meta.gpu").value, at.number_input(key="tp.meta.gpus").value) == ("", None)
 
 
 def test_a_bad_line_of_an_uploaded_sweep_is_named_and_nothing_is_added():
@@ -160,6 +161,7 @@ def test_a_bad_line_of_an_uploaded_sweep_is_named_and_nothing_is_added():
         "sweep.jsonl was not added: sweep.jsonl: line 3: p99_ttft_ms: expected a number (milliseconds), got 'fast'"
     )
     assert at.session_state["uploaded_profiles"] == {}
+    assert (at.text_input(key="tp.meta.gpu").value, at.number_input(key="tp.meta.gpus").value) == ("H100", 1)
 
 
 NAN = math.nan
@@ -320,7 +322,7 @@ def test_vllm_files_naming_the_weights_repository_find_their_model_card():
     assert any(c.startswith("Memory fit: ") for c in captions)
     assert not any("is not in the model catalogue" in c for c in captions)
     unknown = [{**r, "model_id": "acme/mystery-70b"} for r in runs]
-    at.text_input(key="tp.meta.gpu").set_value("H100")  # the form empties its boxes on each submit
+    at.text_input(key="tp.meta.gpu").set_value("H100")  # an addition empties the boxes
     at.number_input(key="tp.meta.gpus").set_value(1)
     add(at, *[(f"mystery-c{r['max_concurrency']}.json", json.dumps(r).encode()) for r in unknown])
     assert_no_failure(at)
