@@ -35,7 +35,7 @@ from tco.capacity.roofline import (
 from tco.capacity.shapes import Shape, group_levels, level_shape
 from tco.capacity.slo_search import SloSearch, search_limit, search_with_error
 from tco.capacity.speculative import speculating, tokens_per_step
-from tco.capacity.throughput_fit import profile_points
+from tco.capacity.throughput_fit import distinct, profile_points
 from tco.records.scenario import RequestClass, Slo
 
 
@@ -160,6 +160,14 @@ def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float
             f"{x * (1 + above):.3g} req/s in 80 % of cases (the range the Monte Carlo draws).")  # fmt: skip
 
 
+ONE_LOAD_NOTE = (
+    "No model lines: the levels ran at one load, and without the model's card and GPU nothing says how throughput "
+    "and latency change with load. Measure two or more "
+    "concurrencies, or name the model by its catalogue id and the GPU by its price-sheet id."
+)
+"""The Throughput page's note where `profile_view` draws no curve: one measured load and no hardware prior."""
+
+
 def at_search_end(capacity: Capacity, limit: float | None) -> bool:
     """X* is the search's last load with every bound still met: no bound stops it, the load range does.
 
@@ -264,9 +272,11 @@ def profile_view(
     gpus = profile.meta.gpu_count
     precision = profile.meta.precision or (default_precision(gpu) if gpu else "bf16")
     context = cls.input_tokens + cls.output_tokens
-    model = fit_profile(profile, fit_hints(card, gpu, gpus, precision, context, profile.meta.engine))
+    hints = fit_hints(card, gpu, gpus, precision, context, profile.meta.engine)
+    model = fit_profile(profile, hints)
     # the load each level ran at as the fit reads it: a rate level's by Little's law (req/s × E2E p50)
     loads = {p.level_index: p.concurrency for p in profile_points(profile)}
+    flat = hints.decode is None and distinct(list(loads.values())) < 2
     rows = []
     for check in level_checks(profile, slo):
         level = profile.levels[check.index]
@@ -329,11 +339,11 @@ def profile_view(
         _chosen(profile, capacity, limit, c_cap, bool(slo.bounds())),
         roofline,
         model,
-        _curve(model, profile, slo, cls, limit),
+        [] if flat else _curve(model, profile, slo, cls, limit),
         memory,
         memory_text,
         story,
-        notes,
+        (*notes, ONE_LOAD_NOTE) if flat and model is not None else notes,
         at_search_end(capacity, limit),
     )
 

@@ -132,3 +132,32 @@ def test_one_level_says_it_is_too_few_to_leave_one_out():
     )
     assert model.error_basis == "one shape measured at 1 load: too few to leave one out, so the token-scaling error"
     assert model.expected_error == ONE_SHAPE_ERROR
+
+
+def test_one_load_and_no_card_draws_no_model_line(catalogues):
+    """A profile of one level whose model the catalogue lacks drew its model lines flat at the level's req/s from
+    c = 1 to 16, a wall on the latency chart (a reviewer). One load and no card and GPU: no line, and a note says
+    why; the same level with the model's card, or two loads without it, keep their lines."""
+    from datafiles import parse_as
+    from tco.capacity.throughput_view import ONE_LOAD_NOTE
+    from tests.conftest import level, simple_profile
+
+    h100 = next(g for g in catalogues.gpus.gpus if g.id == "H100")
+    slo, cls = (
+        Slo(ttft_p99_s=2.0, itl_p99_s=0.05),
+        RequestClass(name="m", share=1.0, input_tokens=2000, output_tokens=500),
+    )
+
+    def view(model: str, concurrencies: tuple[int, ...]):
+        levels = [level(1.0 + c / 16, 0.4, 0.03 * c / 16, concurrency=c) for c in concurrencies]
+        data = simple_profile(levels, 1, model)
+        data["meta"]["gpu"] = "H100"
+        return profile_view(parse_as(Profile, data, "p.yaml"), slo, cls, catalogues.models.find(model), h100)
+
+    alone = view("acme/mystery-70b", (16,))
+    assert alone.curve == [] and ONE_LOAD_NOTE in alone.notes
+    assert alone.capacity.level_index == 0 and alone.capacity.req_per_s == 2.0  # the level itself still counts
+    with_card = view("qwen3-32b", (16,))
+    assert len({round(p.req_per_s, 6) for p in with_card.curve}) > 1 and ONE_LOAD_NOTE not in with_card.notes
+    two_loads = view("acme/mystery-70b", (4, 16))
+    assert len({round(p.req_per_s, 6) for p in two_loads.curve}) > 1 and ONE_LOAD_NOTE not in two_loads.notes
