@@ -33,9 +33,13 @@ EXAMPLES = "3,000,000, 3M, 750k, 1.2B or 3 million"
 
 _SCALE = "|".join(sorted((re.escape(s) for s in SCALES if s), key=len, reverse=True))
 _AMOUNT = re.compile(
-    rf"^\s*([0-9][0-9,_ ]*(?:\.[0-9]*)?|\.[0-9]+)(?:e([+-]?[0-9]{{1,3}}))?\s*(?:({_SCALE})|({'|'.join(WORDS)})s)?\s*$",
+    rf"^\s*((?:[0-9]{{1,3}}(?:[,_ ][0-9]{{3}})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?:e([+-]?[0-9]{{1,3}}))?"
+    rf"\s*(?:({_SCALE})|({'|'.join(WORDS)})s)?\s*$",
     re.I,
 )
+"""A separator (comma, underscore or space) only between groups of three digits: "12,5M" is no number here."""
+_DECIMAL_COMMA = re.compile(r"^\s*[0-9]+,[0-9]{1,2}(?![0-9])|^\s*[0-9]+,[0-9]{4,}")
+"""A comma that can only be a decimal one ("12,5M", "1,25"): said so, never read as a thousands separator."""
 
 
 def parse_amount(text: str) -> float:
@@ -47,6 +51,10 @@ def parse_amount(text: str) -> float:
     (3000000.0, 3000000.0, 2500.0, 7500000000.0)
     >>> parse_amount("3 million"), parse_amount("3,000k"), parse_amount("2.5 Thousand"), parse_amount("1.2 bn")
     (3000000.0, 3000000.0, 2500.0, 1200000000.0)
+    >>> parse_amount("12,5M")
+    Traceback (most recent call last):
+    ...
+    ValueError: a comma separates thousands (3,000,000): write a decimal with a point, e.g. 12.5M (got '12,5M')
     >>> parse_amount("three")
     Traceback (most recent call last):
     ...
@@ -57,6 +65,9 @@ def parse_amount(text: str) -> float:
     ValueError: expected a positive number (got '-5')
     """
     match = _AMOUNT.match(text or "")
+    if match is None and _DECIMAL_COMMA.match(text or ""):
+        raise ValueError(f"a comma separates thousands (3,000,000): write a decimal with a point, e.g. 12.5M "
+                         f"(got {text!r})")  # fmt: skip
     if match is None and _AMOUNT.match((text or "").strip().removeprefix("-").removeprefix("−")):
         raise ValueError(f"expected a positive number (got {text!r})")  # "-5": a number, but below zero
     if match is None:

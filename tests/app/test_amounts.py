@@ -52,6 +52,20 @@ def test_nonsense_is_refused_with_a_word_example(text: str) -> None:
         assert "3 million" in str(refused.value) and EXAMPLES in str(refused.value)
 
 
+@pytest.mark.parametrize("text", ["12,5M", "1,25", "30,00", "1,2345", "12,50 million", "3,0000k"])
+def test_a_decimal_comma_is_refused_never_read_as_thousands(text: str) -> None:
+    """A reviewer typed "12,5M" and got 125,000,000 requests a month with no word: a comma only ever separates
+    groups of three digits, and one that cannot is said to be a decimal comma."""
+    with pytest.raises(ValueError, match=r"a comma separates thousands .* write a decimal with a point, e\.g\. 12\.5M"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["12 5M", "1_25", "3 0000", "30,000,00"])
+def test_a_separator_between_groups_other_than_three_digits_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="expected a number such as"):
+        parse_amount(text)
+
+
 @given(st.integers(min_value=1, max_value=10**15))
 def test_an_amount_written_with_separators_reads_back_exactly(n: int) -> None:
     assert parse_amount(with_separators(n)) == n

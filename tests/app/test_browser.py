@@ -238,6 +238,11 @@ def test_the_volume_reads_with_separators_and_takes_3m(page: Page, app_url: str,
     set_volume(page, "three million")
     expect(page.get_by_text("Volume: expected a number such as 3,000,000, 3M")).to_be_visible()
     assert shown_verdict(page) == verdict(engine(changed, catalogues))  # the last valid volume is kept
+    set_volume(page, "12,5M")  # read as 125,000,000 once, with no word
+    expect(
+        page.get_by_text("Volume: a comma separates thousands (3,000,000): write a decimal with a point")
+    ).to_be_visible()
+    assert shown_verdict(page) == verdict(engine(changed, catalogues))
 
 
 def test_the_headline_says_what_to_pick_and_explains_the_fleet(page: Page, app_url: str, catalogues):
