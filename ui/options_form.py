@@ -108,19 +108,37 @@ def price_label(prices: TokenPrices) -> str:
     return text
 
 
+NOT_TEXT = frozenset({"image", "tts", "audio", "live", "realtime", "transcribe", "embedding", "embed", "speech",
+                      "video", "moderation"})  # fmt: skip
+"""Words of a model id that mark a model for another medium than text chat (gemini-3-pro-image-preview)."""
+
+
+def text_model(model_id: str) -> bool:
+    """Whether a model id names a text model: none of its words (split at - . / _ :) is in NOT_TEXT.
+
+    >>> text_model("gemini-3-pro-preview"), text_model("gemini-3-pro-image-preview"), text_model("gpt-4o-realtime")
+    (True, False, False)
+    """
+    return not NOT_TEXT.intersection(re.split(r"[-./_:]", model_id.lower()))
+
+
 def ranked_api_choices(prices: PriceCatalog, models: ModelCatalog, today: dt.date) -> dict[str, str]:
     """Every API model in the price data as {"provider / model": its label with today's list price}, each maker's
-    own API first (in the price data's order), then every other seller. The search box keeps this order while it
-    filters (`filter_mode="contains"`), so a search lists the model's maker first."""
+    own API first, then every other seller; in each, text models before image, speech or embedding ones
+    (`text_model`), and shorter ids first (the base model before its dated or suffixed variants). The search box
+    keeps this order while it filters (`filter_mode="contains"`), so "gemini-3-pro" lists Google's
+    gemini-3-pro-preview first, not its image model (a reviewer added that one by taking the first line), and
+    "gpt-4o" lists gpt-4o before chatgpt-4o-latest."""
     makers = Makers(prices.providers, models)
-    own: dict[str, str] = {}
-    others: dict[str, str] = {}
+    ranked: list[tuple[bool, bool, int, str, str]] = []
     for provider in prices.providers:
         for model in provider.models:
             value = f"{provider.id} / {model.id}"
             card = prices.price(provider.id, model.id, today, ALL_HOURS, "genai-prices", model.id).standard
-            (own if provider.id in makers.of(model.id) else others)[value] = f"{value} · {price_label(card)}"
-    return {**own, **others}
+            own = provider.id in makers.of(model.id)
+            ranked.append((not own, not text_model(model.id), len(model.id), value, f"{value} · {price_label(card)}"))
+    ranked.sort(key=lambda r: r[:3])  # stable: the price data's order among ids of one length
+    return {value: label for *_, value, label in ranked}
 
 
 @st.cache_resource(max_entries=4, show_spinner="Pricing every API model…")

@@ -37,6 +37,23 @@ def test_the_pms_search_offers_anthropic_before_vertex(choices):
 
 
 @pytest.mark.parametrize(
+    ("typed", "first"),
+    [("gemini-3-pro", "google / gemini-3-pro-preview"), ("gemini-3.1-flash", "google / gemini-3.1-flash-lite"),
+     ("gpt-4o", "openai / gpt-4o")],
+)  # fmt: skip
+def test_a_text_model_comes_before_its_image_and_speech_siblings(choices, typed: str, first: str):
+    """A reviewer typed "gemini-3-pro", took the first line and added gemini-3-pro-image-preview (an image model):
+    the maker's text models now lead, its image, speech and audio ones follow, then other sellers."""
+    from ui.options_form import text_model
+
+    listed = shown(choices, typed)
+    assert listed[0] == first, listed[:5]
+    own = [v for v in listed if v.startswith(first.split(" / ")[0] + " / ")]
+    text = [text_model(v.split(" / ", 1)[1]) for v in own]
+    assert text == sorted(text, reverse=True) and not all(text), own  # text first; the others still offered
+
+
+@pytest.mark.parametrize(
     ("typed", "maker"),
     [
         ("claude-opus-4-5", "anthropic"),
