@@ -178,7 +178,7 @@ def answer(analysis: Analysis) -> None:
 
 data = state.data()
 st.subheader(tables.escape_markdown(f"Self-host or API? {data.get('name') or ''}".strip()), anchor=False)
-st.caption(tables.escape_markdown(str(data.get("description") or "Change any input; the answer follows.")))
+described = st.empty()  # filled once this run's edits are in the scenario (the key inputs below)
 workload_form.render_key_inputs(data)
 answer_box = st.container()  # drawn after the tabs below have written their edits into the scenario
 workload_tab, slo_tab, options_tab, chart_tab, mix_tab = st.tabs(
@@ -197,6 +197,9 @@ if options_tab.open:
 if mix_tab.open:  # its settings before the answer, which they change; its results after
     with mix_tab:
         mix_view.settings(data)
+described.caption(tables.escape_markdown(
+    state.description_text(data.get("description"), state.workload_edited()) or "Change any input; the answer follows."
+))  # fmt: skip
 with answer_box:
     current = state.analysis()
     if current is not None:

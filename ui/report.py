@@ -92,17 +92,23 @@ def scenario_line(analysis: state.Analysis, today: dt.date) -> str:
 
 
 def build_html(
-    analysis: state.Analysis, today: dt.date, browser: str | None = None, pair: tuple[str, str] | None = None
+    analysis: state.Analysis,
+    today: dt.date,
+    browser: str | None = None,
+    pair: tuple[str, str] | None = None,
+    edited: bool = False,
 ) -> str:
     """The report as one HTML page. Charts are SVG drawn with `browser` (Chromium; by default the one found on
     the server) or, without one, interactive Plotly (ui.report_charts). `pair`: the two options the reader
     compares on Compare (`tco.decision.verdict.decide`), so the verdict's comparison, payback and cumulative
-    savings in the file are the ones on the screen; None: the headline pair."""
+    savings in the file are the ones on the screen; None: the headline pair. `edited`: the workload was changed
+    since the scenario was opened (`state.workload_edited`), so its description is said to be the opened one's."""
     result = analysis.result
     frame = tables.options_frame(result, analysis.mix)
+    described = state.description_text(analysis.scenario.description, edited)
     parts = [
         f"<h1>{html.escape(result.scenario)}: self-host or API?</h1>",
-        *([f"<p>{html.escape(analysis.scenario.description)}</p>"] if analysis.scenario.description else []),
+        *([f"<p>{html.escape(described)}</p>"] if described else []),
         f"<p class='small'>{html.escape(scenario_line(analysis, today))}</p>",
         f"<p class='verdict'>{html.escape(with_mix(verdict(result, decide(result, pair)), analysis.mix))}</p>",
         "<h2>Options, ranked</h2>",
@@ -160,14 +166,18 @@ def render(analysis: state.Analysis) -> None:
     today = dt.date.today()
     stem = file_stem(analysis.result.scenario, today.isoformat())
     left, right = st.columns(2)
-    pair = state.chosen_pair()
-    download(Download("Decision report (HTML)", lambda: build_html(analysis, today, pair=pair), f"{stem}-report.html",
+    pair, edited = state.chosen_pair(), state.workload_edited()
+
+    def page(browser: str | None = None) -> str:
+        return build_html(analysis, today, browser, pair, edited)
+
+    download(Download("Decision report (HTML)", page, f"{stem}-report.html",
                       "text/html", ":material/description:", "Verdict, ranked table, charts, assumptions and "
                       "sources in one file that opens offline"), left)  # fmt: skip
     browser = chromium()
     if browser is None:
         right.caption("PDF: needs Chromium on the server; open the HTML report and print it instead.")
         return
-    download(Download("Decision report (PDF)", lambda: to_pdf(build_html(analysis, today, browser, pair), browser),
+    download(Download("Decision report (PDF)", lambda: to_pdf(page(browser), browser),
                       f"{stem}-report.pdf", "application/pdf", ":material/picture_as_pdf:",
                       "The HTML report printed by Chromium, A4 landscape"), right)  # fmt: skip

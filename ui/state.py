@@ -47,6 +47,8 @@ SOURCE = "scenario_source"
 PROFILES = "uploaded_profiles"
 EVALS = "uploaded_evals"
 LOAD_ERROR = "scenario_load_error"
+AS_OPENED = "scenario_workload_as_opened"
+"""The workload of the scenario as opened (example, link or file): its description was written for that one."""
 PAIR = "compared_pair"
 """The two option ids the reader compares at the top of Compare (None: the default pair); `pair` in the link."""
 FORM_PREFIX = "f."
@@ -79,8 +81,26 @@ def ensure_loaded() -> None:
 def load(data: dict[str, Any], source: str) -> None:
     """Replace the scenario; every form widget re-reads its value from the new one."""
     st.session_state[SCENARIO] = copy.deepcopy(data)
+    st.session_state[AS_OPENED] = copy.deepcopy(data.get("workload"))
     st.session_state[SOURCE] = source
     reset_form()
+
+
+def workload_edited() -> bool:
+    """Whether the workload differs from the scenario's as opened (then its description may quote old figures)."""
+    return data().get("workload") != st.session_state.get(AS_OPENED)
+
+
+def description_text(description: str | None, edited: bool) -> str | None:
+    """The scenario's description, said to be the opened scenario's once the workload is edited: "3M turns a month"
+    stayed under a volume changed to 12M, on screen and in the report (a reviewer).
+
+    >>> description_text("A support assistant, 3M turns a month.", True)
+    'A support assistant, 3M turns a month. (Written for the workload as opened; it has been edited since.)'
+    """
+    if not description:
+        return None
+    return description + (" (Written for the workload as opened; it has been edited since.)" if edited else "")
 
 
 def _pair_from_link(text: str | None) -> tuple[str, str] | None:

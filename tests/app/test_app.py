@@ -153,6 +153,19 @@ def test_changing_the_volume_recomputes_and_updates_the_link(catalogues):
     assert codec.from_url_token(link_token(at))["workload"]["requests_per_month"] == 30_000_000
 
 
+def test_the_description_says_it_was_written_for_the_workload_as_opened_once_edited():
+    """ "3M turns a month" stayed under a volume changed to 12M, on screen and in the report (a reviewer; the report's
+    words: tests/reports/test_report_reads.py)."""
+    description = example()["description"]
+    at = open_app()
+    assert any(c.value == description for c in at.caption)
+    at.text_input(key="f.volume").set_value("12M").run()
+    stale = f"{description} (Written for the workload as opened; it has been edited since.)"
+    assert any(c.value == stale for c in at.caption) and not any(c.value == description for c in at.caption)
+    at.text_input(key="f.volume").set_value("3,000,000").run()  # back as opened: the plain description
+    assert any(c.value == description for c in at.caption)
+
+
 def test_request_classes_and_daily_curve_reach_the_engine(catalogues):
     at = open_app()
     at.session_state["f.classes"] = {

@@ -53,6 +53,16 @@ def test_bundled_scenario_table_and_csv(path, capsys):
     assert sum(r["status"] == "recommended" for r in rows) == (0 if mix_leads else 1)
 
 
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_bundled_example_describes_its_workload(path):
+    """The app's subtitle under the example's name: two examples showed only "Change any input; the answer
+    follows." (a reviewer)."""
+    import yaml
+
+    description = yaml.safe_load(path.read_text())["description"]
+    assert isinstance(description, str) and len(description) > 40 and re.search(r"\d", description), description
+
+
 def test_csv_export_is_safe_for_spreadsheets(tmp_path, capsys):
     """An id that would start a formula is refused at the door, naming it; what an export writes starts none."""
     write_yaml(tmp_path / "p.yaml", simple_profile([level(5, 1, 0.05)]))

@@ -193,3 +193,11 @@ def test_the_report_follows_the_pair_compared_on_compare(glm5: Analysis):
     compared = " ".join(cumulative(report_charts.report_charts(glm5, pair)))
     assert "glm5-b200" in compared and "gemini-3.1-pro" in compared
     assert "gemini-3.1-pro" not in " ".join(cumulative(report_charts.report_charts(glm5)))
+
+
+def test_an_edited_workloads_report_says_its_description_is_the_opened_ones(glm5: Analysis):
+    """The app passes `edited` when the workload changed since the scenario was opened (`state.workload_edited`)."""
+    description = html.escape(glm5.scenario.description)
+    assert f"<p>{description}</p>" in report.build_html(glm5, TODAY, browser="/bin/false")
+    edited = report.build_html(glm5, TODAY, browser="/bin/false", edited=True)
+    assert f"<p>{description} (Written for the workload as opened; it has been edited since.)</p>" in edited
