@@ -8,7 +8,7 @@ from tco.decision.evidence import contract_note, retiring_note
 from tco.decision.mix_verdict import mix_classes, uncounted_note, with_mix
 from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, status, verdict, why_not
 from tco.records.amounts import usd
-from tco.records.results import recommendable
+from tco.records.results import OptionResult, recommendable
 from ui import (
     charts,
     distill_form,
@@ -59,6 +59,12 @@ def pair_picker(analysis: Analysis) -> tuple[str, str] | None:
     return pair
 
 
+def cheaper_first(pair: tuple[OptionResult, OptionResult]) -> tuple[OptionResult, OptionResult]:
+    """The pair with the lower NPV of cost first: the saving figures name the one that saves, whichever order the
+    reader picked them in ("glm5-h200 saves (NPV) −$1,043,546" for Gemini picked first read as a double negative)."""
+    return (pair[0], pair[1]) if pair[0].npv_cost_usd <= pair[1].npv_cost_usd else (pair[1], pair[0])
+
+
 def answer(analysis: Analysis) -> None:
     result = analysis.result
     with st.container(border=True, key="verdict"):
@@ -93,7 +99,7 @@ def answer(analysis: Analysis) -> None:
                 "apart, they are in the NPV)",
             )
         if pair_chosen:
-            a, b = picked
+            a, b = cheaper_first(picked)
             cols[2].metric(
                 f"{a.id} saves (NPV)",
                 usd(b.npv_cost_usd - a.npv_cost_usd),
@@ -143,7 +149,7 @@ def answer(analysis: Analysis) -> None:
         elif decision.compared is not None:  # two of one kind: nothing invested, so no payback; their difference
             # a month, not the NPV again: the saving slot holds the NPV (a reviewer saw one figure twice, and a
             # fleet "23% less a month" beside a negative NPV saving with nothing on screen saying why)
-            a, b = decision.compared
+            a, b = cheaper_first(decision.compared)
             cols[3].metric(
                 f"{a.id} saves a month",
                 usd(mean_monthly_usd(b) - mean_monthly_usd(a)),

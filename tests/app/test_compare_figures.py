@@ -59,9 +59,31 @@ def test_two_options_of_one_kind_show_their_npv_once_and_their_monthly_differenc
     at = open_app("compare", pair="glm5-b200,glm5-h200")
     assert not at.exception
     metrics = dict(_metrics(at))
-    assert metrics["glm5-b200 saves (NPV)"] == usd(h200.npv_cost_usd - b200.npv_cost_usd)
-    assert metrics["glm5-b200 saves a month"] == usd(mean_monthly_usd(h200) - mean_monthly_usd(b200))
+    assert h200.npv_cost_usd < b200.npv_cost_usd  # over the horizon; a month, glm5-b200 costs less
+    assert metrics["glm5-h200 saves (NPV)"] == usd(b200.npv_cost_usd - h200.npv_cost_usd)
+    assert metrics["glm5-h200 saves a month"] == usd(mean_monthly_usd(b200) - mean_monthly_usd(h200))
     assert len(set(metrics.values())) == len(metrics) == 4
+
+
+def test_the_saving_names_the_cheaper_of_the_pair_whichever_was_picked_first():
+    """A reviewer picked gemini-3.1-pro, then glm5-h200: the figure read "glm5-h200 saves (NPV) −$1,043,546", a
+    double negative. The cheaper of the two is named, with what it saves; the monthly figure follows its order."""
+    from scenario_io import load_inputs
+    from tco import evaluate
+    from tco.records.amounts import usd
+
+    result = evaluate(load_inputs(ROOT / "scenarios" / "glm5-vs-frontier.yaml"))
+    gemini, h200 = result.option("gemini-3.1-pro"), result.option("glm5-h200")
+    assert gemini.npv_cost_usd < h200.npv_cost_usd  # the example: self-hosting on H200 costs more over the horizon
+    for pair in ("gemini-3.1-pro,glm5-h200", "glm5-h200,gemini-3.1-pro"):
+        metrics = dict(_metrics(open_app("compare", pair=pair)))
+        assert metrics["gemini-3.1-pro saves (NPV)"] == usd(h200.npv_cost_usd - gemini.npv_cost_usd), pair
+        assert not any(label.startswith("glm5-h200 saves") for label in metrics)
+    b200 = result.option("glm5-b200")
+    cheaper = min((h200, b200), key=lambda o: o.npv_cost_usd).id  # one kind: the NPV-cheaper first, both figures
+    for pair in ("glm5-h200,glm5-b200", "glm5-b200,glm5-h200"):
+        metrics = dict(_metrics(open_app("compare", pair=pair)))
+        assert f"{cheaper} saves (NPV)" in metrics and f"{cheaper} saves a month" in metrics, pair
 
 
 def test_a_payback_against_an_api_nobody_would_pick_says_so():
