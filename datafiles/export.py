@@ -47,7 +47,7 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: list[str], kinds: Mapping
 
 def _csv_cell(raw: Any, kind: str | None) -> Any:
     value = spreadsheet_safe(rounded(raw, kind) if kind else raw)
-    if kind == "usd" and isinstance(value, float):
+    if kind in AMOUNTS and isinstance(value, float):
         return f"{value:.2f}"
     return value
 
@@ -65,8 +65,13 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+AMOUNTS = ("usd", "usd_cents")
+"""The kinds of an amount of money: held to the cent in every file (`rounded`), shown in whole dollars (`usd`:
+totals, NPVs, monthly means) or to the cent (`usd_cents`: the monthly ledger, whose cents add up to the summary)."""
+
 FORMATS = {
-    "usd": "$#,##0.00",
+    "usd": "$#,##0",
+    "usd_cents": "$#,##0.00",
     "usd4": "$#,##0.0000",
     "usd2": "$#,##0.00##",
     "percent": "0.0%",
@@ -82,12 +87,14 @@ FORMATS = {
     "text": "@",
 }
 """xlsxwriter number formats by column kind: what a finance reader expects to see, the value kept a number.
-Amounts (`usd`) to the cent; unit prices per task (`usd4`) and per GPU-hour or million tokens (`usd2`, two to
-four decimals); shares as percentages; counts as whole numbers (`count` falls back to `count_fraction` for an
-hourly mean such as 13.5 GPUs); months as real dates."""
+Amounts (`usd`) in whole dollars (a reviewer read 1,608,955.21 beside the screen's $1,608,955; the cell holds the
+cents), the monthly ledger's (`usd_cents`) to the cent; unit prices per task (`usd4`) and per GPU-hour or million
+tokens (`usd2`, two to four decimals); shares as percentages; counts as whole numbers (`count` falls back to
+`count_fraction` for an hourly mean such as 13.5 GPUs); months as real dates."""
 
 DECIMALS = {
     "usd": 2,
+    "usd_cents": 2,
     "usd4": 6,
     "usd2": 4,
     "percent": 6,
@@ -149,7 +156,7 @@ def rounded(value: Any, kind: str) -> Any:
         return value
     if kind == "int":
         return round(value)
-    if kind == "usd":
+    if kind in AMOUNTS:
         return to_cents(value) / 100 + 0.0
     if kind in ("count", "count_fraction") and abs(value - round(value)) < 1e-9:
         return round(value)

@@ -4,7 +4,8 @@ formats, frozen headers and filters.
 
 Amounts are rounded to the cent everywhere (CSV and workbook), and the monthly rows add up, per option, to the
 summary's total cost: month 0 carries the one-time costs (see `reports.monthly`). In the workbook every cell is
-typed: months are dates, shares percentages, counts whole numbers, money in dollars and cents.
+typed: months are dates, shares percentages, counts whole numbers, money held to the cent and shown in whole
+dollars (the monthly ledger shows its cents).
 """
 
 from __future__ import annotations

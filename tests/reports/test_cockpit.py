@@ -155,7 +155,7 @@ def test_the_workbook_is_formatted_frozen_filtered_and_complete():
         assert 'state="frozen"' in xml, name
         assert "<autoFilter" in xml, name
         assert "<f>" not in xml, name
-    for number_format in ("$#,##0.00", "0.0%", "yyyy-mm", "$#,##0.0000"):
+    for number_format in ("$#,##0", "$#,##0.00", "0.0%", "yyyy-mm", "$#,##0.0000"):
         assert f'formatCode="{number_format}"' in styles.replace("&quot;", '"')
     # one row per option per month (month 0 included) under the header
     monthly_rows_count = len(re.findall(r"<row ", sheets["monthly"])) - 1

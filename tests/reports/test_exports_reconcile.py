@@ -205,10 +205,10 @@ def test_the_workbook_assumptions_are_typed_and_formatted():
         "GPU price decline": (0, "0.0%"),
         "peak-to-average": (2.5, "0.00"),
         "hours per month": (730, "#,##0"),
-        "staff cost": (18_000, "$#,##0.00"),
+        "staff cost": (18_000, "$#,##0"),
         "capacity: planning utilization": (0.85, "0.0%"),
         "capacity: ha spare replicas": (1, "#,##0"),
-        "option qwen3-235b-owned: server price": (420_000, "$#,##0.00"),
+        "option qwen3-235b-owned: server price": (420_000, "$#,##0"),
     }
     for name, (value, number_format) in expected.items():
         assert (cells[name].value, cells[name].number_format) == (value, number_format), name
@@ -221,6 +221,8 @@ def test_the_workbook_assumptions_are_typed_and_formatted():
 
 
 def test_the_workbook_summary_has_counts_as_integers_shares_as_percent_and_money_in_cents():
+    """Money held to the cent, shown in whole dollars as on screen (a reviewer read 1,608,955.21 beside $1,608,955);
+    the monthly ledger, whose cents add up to these totals, shows them."""
     result, book = _workbook()
     rows = {row["option"].value: row for row in _table(book["summary"])}
     for option in result.options:
@@ -230,7 +232,7 @@ def test_the_workbook_summary_has_counts_as_integers_shares_as_percent_and_money
             ("NPV of cost (USD)", option.npv_cost_usd),
             ("cost in month 1 (USD)", option.first_month_cost_usd),
         ):
-            assert row[header].number_format == "$#,##0.00"
+            assert row[header].number_format == "$#,##0"
             assert Decimal(repr(row[header].value)) == cents(amount), header
         if option.ownership == "owned":
             gpus = row["GPUs billed, month 1"]
@@ -249,6 +251,7 @@ def test_the_workbook_monthly_sheet_reconciles_and_its_periods_are_dates():
                   "capex, cash (USD)", "opex (USD)", "cash out (USD)", "cumulative cash out (USD)",
                   "present value of cost (USD)"}]  # fmt: skip
     assert "implementation (USD)" in components and "capital (USD)" in components
+    assert {r[h].number_format for r in rows for h in money if r[h].value is not None} == {"$#,##0.00"}  # cents
 
     def amount(cell) -> Decimal:
         return Decimal(0) if cell.value is None else Decimal(repr(cell.value))
