@@ -11,11 +11,12 @@ SELF_HOSTED = "#1f77b4"
 API = "#ff7f0e"
 SAVINGS = "#2ca02c"
 LOSS = "#d62728"
-CROSSING_COLOURS = ("#1b7a1b", "#4caf50", "#0e4d0e", "#81c784")
-"""Where the cheaper side of a pair changes: greens, each its own, so no two lines of a chart share a colour."""
+EVEN = "#7f7f7f"
+"""A crossing from which the two options run even (neither side's colour)."""
 CROSSING_DASHES = ("dash", "dashdot", "longdash", "longdashdot")
-"""Each crossing's dash with its green: four greens alone read as one colour in the legend (a reviewer, on the
-owned-fleet example's four crossings); never "dot", the API options' own lines."""
+"""Each crossing's dash: crossings take the colour of the option cheaper from there, so several of one side tell
+apart by their dash (four greens read as one colour in the legend, a reviewer); never "dot", the API options'
+own lines."""
 LEGEND_BELOW: dict[str, Any] = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 """The legend under the x axis title, in the figure's bottom margin (Plotly grows the margin to hold it), so it
 covers neither the plot nor the axis title, however many rows it wraps to."""

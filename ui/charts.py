@@ -17,8 +17,8 @@ from ui.chart_labels import LABEL_SHIFT_PX, label_tiers
 from ui.chart_style import (
     API,
     COMPONENT_COLOURS,
-    CROSSING_COLOURS,
     CROSSING_DASHES,
+    EVEN,
     FULL_WIDTH_PX,
     LABEL_PX,
     LAYOUT,
@@ -120,10 +120,16 @@ def cost_vs_volume(
         pad = max(high - low, 1.0) * 0.05
         y_range = [float(low - pad), float(high + pad)]
         _end_labels(figure, x, shown, ids, colours, y_range)
-    names = _crossings(figure, pair, y_range) if pair is not None else []
+    names = _crossings(figure, pair, y_range, colours) if pair is not None else []
     figure.add_vline(x=current_requests, line={"color": "grey"})
-    figure.add_annotation(
-        x=np.log10(current_requests), y=0, yref="paper", text="your volume", showarrow=False, xanchor="right"
+    figure.add_annotation(  # over the crossings' lines, which cross it where they lie near (a reviewer: overprinted)
+        x=np.log10(current_requests),
+        y=0,
+        yref="paper",
+        text="your volume",
+        showarrow=False,
+        xanchor="right",
+        bgcolor="rgba(255,255,255,0.85)",
     )
     figure.update_layout(
         title="Monthly cost vs volume (first-month prices, whole replicas)",
@@ -154,18 +160,22 @@ def _end_labels(
                               xshift=6, font={"color": colours[option_id]})  # fmt: skip
 
 
-def _crossings(figure: go.Figure, pair: BreakEven, y_range: list[float]) -> list[str]:
-    """Where each month-1 range of the pair begins: a dashed green line named in the legend (text on the plot
-    would print over the lines' labels and over each other where two crossings are close); the names."""
+def _crossings(figure: go.Figure, pair: BreakEven, y_range: list[float], colours: dict[str, str]) -> list[str]:
+    """Where each month-1 range of the pair begins: a dashed line in the colour of the option cheaper from there (grey
+    where the two run even), named in the legend (text on the plot would print over the lines' labels and over each
+    other where two crossings are close); the names. Each crossing has its own dash, so two of one side tell apart.
+    All were green before: "from 8.9M: gemini-3.1-pro cheaper" in green beside gemini's red line (a reviewer)."""
     names = []
     starts = [r for r in pair.month_one_ranges if r.from_requests_per_month is not None]
     words = edge_words(pair.month_one_ranges)  # the volumes as the sentence under the chart writes them
-    for i, band in enumerate(starts):  # every crossing drawn: the colours repeat past the fourth, the names differ
-        colour, dash = CROSSING_COLOURS[i % len(CROSSING_COLOURS)], CROSSING_DASHES[i % len(CROSSING_DASHES)]
+    for i, band in enumerate(starts):
+        dash = CROSSING_DASHES[i % len(CROSSING_DASHES)]
         volume = band.from_requests_per_month or 0.0
-        side = {"self_hosted": pair.self_hosted, "api": pair.api}.get(band.cheaper, "the two alternate")
-        name = f"from {words[volume]}: {side}" + (" cheaper" if band.cheaper != "even" else "")
-        hover = f"From {volume:,.0f} requests/month: {side}" + (" cheaper (month 1)" if band.cheaper != "even" else "")
+        cheaper = {"self_hosted": pair.self_hosted, "api": pair.api}.get(band.cheaper)
+        colour = colours.get(cheaper, EVEN) if cheaper else EVEN
+        side = cheaper or "the two alternate"
+        name = f"from {words[volume]}: {side}" + (" cheaper" if cheaper else "")
+        hover = f"From {volume:,.0f} requests/month: {side}" + (" cheaper (month 1)" if cheaper else "")
         figure.add_scatter(x=[volume, volume], y=[10 ** y_range[0], 10 ** y_range[1]], mode="lines", name=name,
                            line={"color": colour, "dash": dash}, hovertemplate=hover + "<extra></extra>")  # fmt: skip
         names.append(name)

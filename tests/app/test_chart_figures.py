@@ -335,6 +335,13 @@ def test_every_crossing_of_the_pair_is_drawn_and_named_as_the_sentence_names_it(
     # four of them (a reviewer: "four near-identical greens") tell apart by their dash as well
     styles = [(t.line.color, t.line.dash) for t in drawn[:4]]
     assert len({dash for _, dash in styles}) == 4 and "dot" not in {dash for _, dash in styles}
+    # each in the colour of the option cheaper from there: its own cost line's (all were green, a reviewer)
+    lines = {t.name: t.line.color for t in figure.data if t.name in kinds}
+    for trace, band in zip(drawn, [r for r in pair.month_one_ranges if r.from_requests_per_month is not None],
+                           strict=True):  # fmt: skip
+        cheaper = {"self_hosted": pair.self_hosted, "api": pair.api}.get(band.cheaper)
+        assert trace.line.color == (lines[cheaper] if cheaper else "#7f7f7f"), trace.name
+    assert {lines[pair.self_hosted], lines[pair.api]} <= {t.line.color for t in drawn}
 
 
 def test_an_input_that_moves_nothing_says_no_effect_beside_the_base():
