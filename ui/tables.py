@@ -127,9 +127,9 @@ LEVEL_COLUMNS = {
     "model_req_per_s": st.column_config.NumberColumn(
         "req/s, model",
         format=ALIGNED,
-        help="Requests/s the performance model predicts at this level's shape and load. It is corrected toward the "
-        "measured levels, so where a level is in the model the two agree; the stated error (above) is measured by "
-        "leaving shapes out",
+        help="Requests/s the performance model predicts for this level when fitted without it (without its whole "
+        "shape where the profile measures several): the gap to the measured req/s is the model's error on your "
+        "data, the error stated above. With too few levels to leave one out, the model fitted on all of them",
     ),
     "output_tokens_per_s_per_gpu": st.column_config.NumberColumn(
         "tokens/s/GPU", format="localized", help="Output tokens/s per GPU measured"

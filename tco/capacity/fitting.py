@@ -291,16 +291,18 @@ the throughput error alone, 91 % (±12 %) and 69 % (±60 %)."""
 
 def _errors(
     profile: Profile, points: Sequence[Point], held_out: Sequence[Sequence[Point]], hints: FitHints
-) -> tuple[list[float], list[float]]:
-    """(req/s errors, latency errors) of each held-out set predicted by the model fitted on the rest: |predicted /
-    measured − 1|, the latencies at each level's own concurrency for each percentile it measured."""
-    errors, latency_errors = [], []
+) -> tuple[list[float], list[float], dict[int, float]]:
+    """(req/s errors, latency errors, req/s predicted by level) of each held-out set predicted by the model fitted on
+    the rest: |predicted / measured − 1|, the latencies at each level's own concurrency for each percentile it
+    measured."""
+    errors, latency_errors, by_level = [], [], {}
     for test in held_out:
         ids = {p.level_index for p in test}
         train = [p for p in points if p.level_index not in ids]
         model = _fit(profile, train, hints, keys=("req_per_s",))
         for p in test:
-            errors.append(abs(model.req_per_s(p.shape, p.concurrency) / p.req_per_s - 1))
+            by_level[p.level_index] = model.req_per_s(p.shape, p.concurrency)
+            errors.append(abs(by_level[p.level_index] / p.req_per_s - 1))
             if not p.concurrency:
                 continue
             level = profile.levels[p.level_index]
@@ -308,7 +310,7 @@ def _errors(
                 measured, predicted = level.latency(metric, pct), model.latency(p.shape, p.concurrency, metric, pct)
                 if measured and predicted:
                     latency_errors.append(abs(predicted / measured - 1))
-    return errors, latency_errors
+    return errors, latency_errors, by_level
 
 
 _FITS: dict[tuple[int, FitHints], tuple[weakref.ref[Profile], PerfModel | None]] = {}
@@ -373,12 +375,14 @@ def _fit_profile(profile: Profile, hints: FitHints) -> PerfModel | None:
     model = _fit(profile, points, hints)
     if len(model.shapes) >= 2:
         held = folds([[p for p in points if s.matches(p.shape)] for s in model.shapes])
-        errors, latency_errors = _errors(profile, points, held, hints)
+        errors, latency_errors, held_out = _errors(profile, points, held, hints)
         basis = f"leave-one-shape-out over {len(model.shapes)} shapes"
         expected, floor = covering(errors), 0.0
     else:
         singles = folds([[p] for p in points])
-        errors, latency_errors = _errors(profile, points, singles, hints) if len(points) >= 3 else ([], [])
+        errors, latency_errors, held_out = (
+            _errors(profile, points, singles, hints) if len(points) >= 3 else ([], [], {})
+        )
         basis = (
             "one shape measured: concurrency leave-one-out, at least the token-scaling error"
             if errors
@@ -397,4 +401,5 @@ def _fit_profile(profile: Profile, hints: FitHints) -> PerfModel | None:
         latency_error=latency,
         worst_error=max(errors) if errors else None,
         error_basis=basis,
+        held_out_req_per_s=tuple(sorted(held_out.items())),
     )

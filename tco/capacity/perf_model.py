@@ -117,6 +117,8 @@ class PerfModel:
     profile has no latency."""
     worst_error: float | None = None
     error_basis: str = ""
+    held_out_req_per_s: tuple[tuple[int, float], ...] = ()
+    """(level index, req/s): each level as the fit left out for its error (`error_basis`) predicts it."""
     residuals: Residuals = NO_RESIDUALS
     """The profile's own levels against the smooth fit (`tco.capacity.residuals`): predictions lean toward them."""
     physical_latency: bool = False

@@ -48,7 +48,9 @@ class LevelRow:
     output_tokens: float
     req_per_s: float
     model_req_per_s: float | None
-    """The fitted model's req/s at this level's own shape and load."""
+    """The model's req/s at this level's own shape and load, fitted without the level (or its shape) where the fit
+    leaves levels out for its error (`PerfModel.held_out_req_per_s`): the fit on every level is corrected toward them
+    and agreed with each to the digit (a reviewer: "a copy of the measurement"); else the fit on every level."""
     output_tokens_per_s_per_gpu: float | None
     tokens_per_s_per_user: float | None
     """1 / ITL p50: the decode speed one user sees."""
@@ -277,6 +279,7 @@ def profile_view(
     # the load each level ran at as the fit reads it: a rate level's by Little's law (req/s × E2E p50)
     loads = {p.level_index: p.concurrency for p in profile_points(profile)}
     flat = hints.decode is None and distinct(list(loads.values())) < 2
+    held = dict(model.held_out_req_per_s) if model else {}  # each level as the model fitted without it predicts it
     rows = []
     for check in level_checks(profile, slo):
         level = profile.levels[check.index]
@@ -292,7 +295,9 @@ def profile_view(
                 input_tokens=level.input_tokens,
                 output_tokens=level.output_tokens,
                 req_per_s=level.req_per_s,
-                model_req_per_s=model.req_per_s(shape, loads.get(check.index, level.concurrency)) if model else None,
+                model_req_per_s=held[check.index]
+                if check.index in held
+                else (model.req_per_s(shape, loads.get(check.index, level.concurrency)) if model else None),
                 output_tokens_per_s_per_gpu=per_gpu,
                 tokens_per_s_per_user=1 / itl if itl else None,
                 ttft_p50_s=level.ttft_s.p50,
