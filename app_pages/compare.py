@@ -134,9 +134,17 @@ def answer(analysis: Analysis) -> None:
                 badge = f"API: {api_caveat}" if api_caveat else None
             api_note = (f". {decision.api.id} is not recommended itself ({why_not(decision.api)}): this payback "
                         "compares with an option you would not pick") if api_caveat else ""  # fmt: skip
+            shown = f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never"
+            if api_caveat and not pair_chosen and not caveat:  # no API at all is recommended (the headline pair
+                # takes a recommended one first): "pays back never" beside a self-hosted pick read as a contradiction
+                shown, badge = "–", "no API recommended"  # (a reviewer, owned-fleet); the figure is in the help
+                api_note = (f". No API meets the SLO and the quality gate: against the cheapest, {decision.api.id} "
+                            f"({why_not(decision.api)}), it would pay back: {payback_text(decision.pair)}")  # fmt: skip
             cols[3].metric(
-                "Self-hosting pays back" + (" (cash)" if owned else ""),
-                f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never",
+                # "would": a payback of an option that is not recommended (distil example: "pays back month 2" for
+                # one that misses the SLO, beside "Not recommended: qwen8-lora")
+                "Self-hosting " + ("would pay back" if caveat else "pays back") + (" (cash)" if owned else ""),
+                shown,
                 delta=badge,  # the reasons in the help: the pill holds ~20 characters
                 delta_color="off",
                 delta_arrow="off",

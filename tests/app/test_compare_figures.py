@@ -87,12 +87,24 @@ def test_the_saving_names_the_cheaper_of_the_pair_whichever_was_picked_first():
 
 
 def test_a_payback_against_an_api_nobody_would_pick_says_so():
-    """owned-fleet-finance: the pick is the owned fleet; the payback is measured against qwen3-235b-fireworks, which
-    has no GPQA Diamond record for its model, so "Self-hosting pays back (cash): never" stood beside a self-hosted
-    pick with nothing saying the comparison is with an option that is not recommended. Its pill says so now."""
+    """owned-fleet-finance: the pick is the owned fleet, and no API is recommended (gpt-5-mini retired, the others
+    without a verified GPQA Diamond score); "Self-hosting pays back (cash): never" against the cheapest of them stood
+    beside a self-hosted pick (two reviewers). With no API to pay back against, the figure says so; the payback
+    against the cheapest is in its help. A pair the reader picks keeps its payback, the API's status beside it."""
     token = codec.to_url_token(yaml.safe_load((ROOT / "scenarios" / "owned-fleet-finance.yaml").read_text()))
     at = open_app("compare", s=token)
     assert not at.exception
-    payback = next(m for m in at.metric if m.label.startswith("Self-hosting pays back"))
-    assert payback.value == "never" and payback.delta == "API: no gate score"
-    assert "qwen3-235b-fireworks is not recommended itself (no GPQA Diamond score" in payback.proto.help
+    payback = next(m for m in at.metric if m.label == "Self-hosting pays back (cash)")
+    assert payback.value == "–" and payback.delta == "no API recommended"
+    cheapest = "No API meets the SLO and the quality gate: against the cheapest, qwen3-235b-fireworks (no GPQA"
+    assert cheapest in payback.proto.help and "cash payback not within the horizon" in payback.proto.help
+    at = open_app("compare", s=token, pair="llama70b-owned,haiku")
+    payback = next(m for m in at.metric if m.label == "Self-hosting pays back (cash)")
+    from scenario_io import load_inputs
+    from tco import evaluate
+
+    result = evaluate(load_inputs(ROOT / "scenarios" / "owned-fleet-finance.yaml"))
+    pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("llama70b-owned", "haiku"))
+    assert pair.npv_savings_usd > 0 and pair.cash_payback_month is not None
+    assert payback.value == f"month {pair.cash_payback_month}" and payback.delta == "API: no gate score"
+    assert "haiku is not recommended itself (no verified GPQA Diamond score" in payback.proto.help
