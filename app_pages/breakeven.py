@@ -117,7 +117,8 @@ needed = pair.break_even_utilization
 cols[3].metric(
     "Break-even utilisation",
     f"{needed:.0%}" if needed is not None else "n/a",
-    delta=("above full use" if needed > 1 else "above reachable use") if needed and needed > reachable else None,
+    # the pill says what it means (a reviewer read "176% — above full use" as jargon): no volume evens it
+    delta="no volume breaks even" if needed and needed > reachable else None,
     delta_color="off",
     delta_arrow="off",
     help="Share of the fleet's SLO capacity in use at which the fleet costs what the API would for the tokens it "

@@ -233,7 +233,7 @@ def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.Da
     for o in ranked(result):
         quality = "no score" if o.quality_score is None else f"{o.quality_score:g}"
         if o.quality_gate:
-            quality += {"passes": " pass", "below": " below"}.get(o.quality_gate, "")
+            quality += {"passes": " passes", "below": " below"}.get(o.quality_gate, "")  # "86 pass" read as jargon
         rows.append(
             {
                 "option": o.id,

@@ -381,14 +381,14 @@ def test_every_page_renders_for_every_bundled_scenario(page):
 
 def test_a_break_even_utilisation_above_full_use_says_so_and_a_rented_fleet_has_no_terminal_value(catalogues):
     """The example's glm5-h200 against glm5-api breaks even at 176 % of its SLO capacity: a figure no fleet reaches,
-    so the metric says "above full use"; rented GPUs leave nothing at the horizon: "n/a", not a bare dash."""
+    so the metric says no volume breaks even; rented GPUs leave nothing at the horizon: "n/a", not a bare dash."""
     at = open_app("breakeven")
     assert_no_failure(at)
     result = engine(example(), catalogues)
     pair = decide(result).pair
     assert pair is not None and pair.break_even_utilization > 1
     metric = next(m for m in at.metric if m.label == "Break-even utilisation")
-    assert metric.value == f"{pair.break_even_utilization:.0%}" and metric.proto.delta == "above full use"
+    assert metric.value == f"{pair.break_even_utilization:.0%}" and metric.proto.delta == "no volume breaks even"
     assert next(m for m in at.metric if m.label == "Terminal value").value == "n/a"
 
 
@@ -1241,7 +1241,7 @@ def test_an_option_the_recommended_mix_uses_is_not_recommended_alone_on_every_pa
         assert "do not count until it is" not in warning
     at = open_app("compare", s=token)
     assert shown_verdict(at).startswith("Recommended: a mix")
-    payback = next(m for m in at.metric if m.label.startswith("Self-hosting pays back"))
+    payback = next(m for m in at.metric if m.label == "Self-hosting would pay back")  # alone: not recommended
     assert payback.proto.delta == "not recommended alone"
     assert "The recommended mix uses it for faq, where it passes; this payback is for it serving" in payback.help
 
@@ -1313,7 +1313,7 @@ def test_a_pick_with_no_rival_fills_the_savings_slot_with_a_dash_and_says_why():
 def test_a_break_even_utilisation_the_fleet_cannot_reach_is_said_to_be(catalogues):
     """glm5-h200 against gemini-3.1-pro breaks even at 59 % of its SLO capacity in use, and the page says gemini is
     cheaper at every volume: a fleet sized for a 3× peak at 85 % is at most 0.85 / 3 = 28 % busy on average, so 59 %
-    is never reached. The figure now says so ('above reachable use'), with the bound in its help."""
+    is never reached. The figure now says so ('no volume breaks even'), with the bound in its help."""
     at = open_app("breakeven")
     at.selectbox(key="f.be.pair").set_value("glm5-h200 vs gemini-3.1-pro").run()
     assert not at.exception
@@ -1323,7 +1323,7 @@ def test_a_break_even_utilisation_the_fleet_cannot_reach_is_said_to_be(catalogue
     assert reachable < pair.break_even_utilization <= 1
     metric = next(m for m in at.metric if m.label == "Break-even utilisation")
     assert metric.value == f"{pair.break_even_utilization:.0%}"
-    assert metric.proto.delta == "above reachable use"
+    assert metric.proto.delta == "no volume breaks even"
     assert f"at most {reachable:.0%} busy on average (planning utilisation 85% at the peak, peak-to-average 3)" in (
         metric.help)  # fmt: skip
 
