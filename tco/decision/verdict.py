@@ -74,7 +74,8 @@ STATUS_WORDS = {
     "best alone": "the cheapest single option that meets both; a mix of options (the best mix) costs less",
     "next best": "the second cheapest that meets both",
     "eligible": "meets both, costs more",
-    "misses the SLO": "cannot meet the latency SLO at any load measured or modelled",
+    "misses the SLO": "cannot meet the latency SLO at any load measured or modelled; its GPUs and cost are for its "
+    "highest throughput, latency ignored, so they can be lower than a fleet that meets the SLO",
     "below the gate": "its score is under the quality gate",
     "no gate score": "no score on the gate's benchmark, so it cannot be recommended until you give one",
     "retired": "its model is shut down before the scenario starts",

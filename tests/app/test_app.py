@@ -194,6 +194,8 @@ def test_a_bad_daily_curve_is_named_and_the_last_good_scenario_kept():
 
 def test_slo_preset_sets_the_bounds_the_engine_uses(catalogues):
     at = open_app(tab="SLO & capacity")
+    # each preset shows its bounds: a reviewer took "Chat" for the example's own bounds (TTFT p99 ≤ 2 s)
+    assert at.selectbox(key="f.slo.preset").options[0] == "Chat: TTFT p99 ≤ 0.15 s, ITL p99 ≤ 0.025 s, E2E p99 ≤ 7 s"
     at.selectbox(key="f.slo.preset").set_value("Chat").run()
     assert_no_failure(at)
     chat = {k: v for k, v in preset("Chat").slo.__dict__.items() if v is not None}
