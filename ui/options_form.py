@@ -262,7 +262,9 @@ def render(data: dict[str, Any]) -> None:
         st.session_state.pop(ADDED, None)
     st.caption(
         "Edit pricing, GPUs and costs in place; select rows and press Delete to remove options. "
-        "Blank cells take the defaults (GPU sheet, profile, ops staff cost, ownership defaults)."
+        "Blank cells take the defaults (GPU sheet, profile, ops staff cost, ownership defaults). "
+        "On a narrow screen the price, replica, one-time and ownership columns lie to the right: scroll the table "
+        "sideways."  # a reviewer at 1280 px saw the header cut at "$/GPU-h (" and nothing said more lay past it
     )
     options = data.setdefault("options", [])
     edited = table_editor(
