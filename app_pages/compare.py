@@ -4,7 +4,6 @@ the ranked options with each one's problem in its own row, then every input in t
 import streamlit as st
 
 from reports.ranking import ranked
-from tco.decision.evidence import contract_note, retiring_note
 from tco.decision.mix_verdict import mix_classes, uncounted_note, with_mix
 from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, status, verdict, why_not
 from tco.records.amounts import usd
@@ -176,13 +175,8 @@ def answer(analysis: Analysis) -> None:
             f"**{tables.escape_markdown(str(err.id))}** is left out: {tables.escape_markdown(err.error)}",
             icon=":material/error:",
         )
-    staff = tables.staff_caption(result)
-    if staff:
-        st.caption(tables.escape_markdown(staff))
-    if retiring := retiring_note(result.options):
-        st.caption(tables.escape_markdown(retiring))
-    if contracts := contract_note(result):
-        st.caption(tables.escape_markdown(contracts))
+    for note in tables.table_notes(result):
+        st.caption(tables.escape_markdown(note))
     fleets = tables.fleets(result)
     if fleets:
         st.caption("Fleets: " + "; ".join(tables.escape_markdown(f) for f in fleets) + ".")

@@ -8,11 +8,11 @@ from typing import Any
 
 from datafiles.export import json_safe
 from reports.mix import mix_dict, mix_lines
+from reports.pair_lines import pair_lines
 from reports.ranking import project_line, ranked
 from tco.decision.evidence import contract_note, retiring_note
 from tco.decision.mix_verdict import with_mix
-from tco.decision.verdict import Decision, decide, mean_monthly_usd, mean_staff_usd, payback_text, status, verdict
-from tco.finance.volume_ranges import ranges_text
+from tco.decision.verdict import Decision, decide, mean_monthly_usd, mean_staff_usd, status, verdict
 from tco.records.amounts import chance, usd, usd_per_task
 from tco.records.mix import MixCase, MixDraws, MixResult
 from tco.records.results import OptionResult, ScenarioResult
@@ -119,16 +119,10 @@ def as_table(
         *options_table(result, decision, mix),
     ]
     for pair in result.break_even:
-        hosted, api = result.option(pair.self_hosted), result.option(pair.api)
-        if api.id != (risk.api if risk else None):
+        if pair.api != (risk.api if risk else None):
             continue
-        lines.append(
-            f"\n{hosted.id} vs {api.id}: NPV of savings {usd(pair.npv_savings_usd)}, {payback_text(pair)}."
-            f"\n  In month 1 (first-month prices): {ranges_text(pair.month_one_ranges, hosted.id, api.id)}."
-            f"\n  Over the horizon (NPV, by first-month volume): "
-            f"{ranges_text(pair.horizon_ranges, hosted.id, api.id)}."
-            + (f"\n  IRR and ROI: none, {pair.returns_note}." if pair.returns_note else "")
-        )
+        first, *rest = pair_lines(pair)
+        lines.append("\n" + first + "".join(f"\n  {line}" for line in rest))
     lines.extend(project_line(o) for o in result.options if o.distillation)
     if mix is not None:
         lines += mix_lines(mix, cases, draws)

@@ -25,6 +25,7 @@ import streamlit as st
 from models.quality import provenance_label
 from reports.exports import file_stem
 from reports.mix import mix_lines
+from reports.pair_lines import pair_lines
 from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import decide, verdict
@@ -113,8 +114,13 @@ def build_html(
         f"<p class='verdict'>{html.escape(with_mix(verdict(result, decide(result, pair)), analysis.mix))}</p>",
         "<h2>Options, ranked</h2>",
         _table(frame.to_dict("records")),
+        *(f"<p class='small'>{html.escape(note)}</p>" for note in tables.table_notes(result)),
         "<p class='small'>" + html.escape("Fleets: " + "; ".join(tables.fleets(result))) + "</p>",
     ]
+    decision = decide(result, pair)
+    if decision.pair is not None:  # the pair compared on screen: payback, returns and break-even in words
+        parts += ["<h2>Payback and break-even</h2>", *(f"<p>{html.escape(line)}</p>" for line in
+                                                         pair_lines(decision.pair))]  # fmt: skip
     if analysis.mix is not None:
         parts += ["<h2>Best mix</h2>", *(f"<p>{html.escape(line.strip())}</p>" for line in mix_lines(analysis.mix)[1:])]
     projects = [project_line(o).strip() for o in result.options if o.distillation]

@@ -11,6 +11,7 @@ import streamlit as st
 
 from reports.ranking import ranked, throughput_basis
 from tco import ScenarioResult
+from tco.decision.evidence import contract_note, retiring_note
 from tco.decision.verdict import STATUS_WORDS, decide, fleet_text, mean_monthly_usd, mean_staff_usd, status
 from tco.records.amounts import MINUS, TASK_DIGITS, usd_scaled
 from tco.records.defaults import DEFAULT_LABELS, DEFAULT_SOURCES
@@ -251,6 +252,13 @@ def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.Da
     for err in result.option_errors:
         rows.append({"option": err.id, "status": "cannot compute"})  # its problem is written under the table
     return pd.DataFrame(rows, columns=list(OPTION_COLUMNS)).fillna("–")
+
+
+def table_notes(result: ScenarioResult) -> list[str]:
+    """What explains the ranked table, said under it on Compare and in the decision report: the staff inside each
+    $/month, options whose model retires inside the horizon, reserved terms that run past it (a reviewer found the
+    report ranking a cheaper-looking fleet below a dearer one with none of these beside it)."""
+    return [n for n in (staff_caption(result), retiring_note(result.options), contract_note(result)) if n]
 
 
 def staff_caption(result: ScenarioResult) -> str | None:

@@ -201,3 +201,25 @@ def test_an_edited_workloads_report_says_its_description_is_the_opened_ones(glm5
     assert f"<p>{description}</p>" in report.build_html(glm5, TODAY, browser="/bin/false")
     edited = report.build_html(glm5, TODAY, browser="/bin/false", edited=True)
     assert f"<p>{description} (Written for the workload as opened; it has been edited since.)</p>" in edited
+
+
+def test_the_report_holds_what_explains_its_ranking_and_the_pairs_payback(catalogues):
+    """A reviewer found the report ranking glm5-b200 ($54,408/month) below glm5-h200 ($70,760) with nothing beside
+    it saying why (the reserved term past the horizon, the staff in each $/month: the screen's captions), and no
+    payback, IRR or break-even. The captions follow the table; the compared pair's finance has its section, in the
+    CLI's words (`reports.pair_lines`)."""
+    from reports.pair_lines import pair_lines
+    from tco.decision.verdict import decide
+    from ui.tables import table_notes
+
+    for name in ("glm5-vs-frontier", "owned-fleet-finance"):
+        built = analysis(name, catalogues)
+        page = report.build_html(built, TODAY, browser="/bin/false")
+        notes = table_notes(built.result)
+        assert notes and all(f"<p class='small'>{html.escape(n)}</p>" in page for n in notes), name
+        section = _section(page, "Payback and break-even")
+        pair = decide(built.result).pair
+        for line in pair_lines(pair):
+            assert f"<p>{html.escape(line)}</p>" in section.replace("\u2060", ""), (name, line)
+    assert any("Reserved terms past the horizon" in n or "past the horizon" in n for n in table_notes(
+        analysis("glm5-vs-frontier", catalogues).result))  # fmt: skip

@@ -1,0 +1,27 @@
+"""A (self-hosted, API) pair's finance in words, as the CLI table and the decision report write it: NPV of
+savings, payback, IRR and ROI, and where along the volume axis each side is the cheaper."""
+
+from __future__ import annotations
+
+from tco.decision.verdict import payback_text
+from tco.finance.volume_ranges import ranges_text
+from tco.records.amounts import usd
+from tco.records.results import BreakEven
+
+
+def pair_lines(pair: BreakEven) -> list[str]:
+    """The pair's headline, then its month-1 and horizon ranges, then its returns. E.g.
+    "glm5-h200 vs gemini-3.1-pro: NPV of savings $1,043,546, payback month 3.", "In month 1 (first-month prices):
+    glm5-h200 is cheaper above 2.1M requests/month; …", "Over the horizon (NPV, by first-month volume): …",
+    "IRR 48% a year, ROI 112%." (or why there is none)."""
+    hosted, api = pair.self_hosted, pair.api
+    lines = [
+        f"{hosted} vs {api}: NPV of savings {usd(pair.npv_savings_usd)}, {payback_text(pair)}.",
+        f"In month 1 (first-month prices): {ranges_text(pair.month_one_ranges, hosted, api)}.",
+        f"Over the horizon (NPV, by first-month volume): {ranges_text(pair.horizon_ranges, hosted, api)}.",
+    ]
+    if pair.returns_note:
+        lines.append(f"IRR and ROI: none, {pair.returns_note}.")
+    elif pair.irr is not None and pair.roi is not None:
+        lines.append(f"IRR {pair.irr:.0%} a year, ROI {pair.roi:.0%}.")
+    return lines
