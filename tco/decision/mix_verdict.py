@@ -15,6 +15,10 @@ NOT_RECOMMENDED = " Not recommended: "
 NOT_ALONE = " Not recommended alone, for every class: "
 
 
+SINGLE_MARK = " As a single option: "
+"""Where a recommended mix's verdict turns to the best single option (the app opens that part on demand)."""
+
+
 def with_mix(single_verdict: str, mix: MixResult | None) -> str:
     """`single_verdict` (tco.decision.verdict.verdict) led by the mix when it is recommended, else followed by why
     it is not."""
@@ -28,7 +32,7 @@ def with_mix(single_verdict: str, mix: MixResult | None) -> str:
         return (
             f"{PREFIX}a mix — {'; '.join(mix.words)}. It costs {usd(mix.npv_cost_usd)} (NPV), "
             f"{usd(mix.saving_usd)} ({mix.saving_share:.1%}) less than the best single option, "
-            f"{mix.best_single_option}: more than the {margin} margin. As a single option: {single}"
+            f"{mix.best_single_option}: more than the {margin} margin.{SINGLE_MARK}{single}"
         )
     if mix.saving_usd <= 0.5:
         return f"{single_verdict} No mix of the options beats {mix.best_single_option} alone."

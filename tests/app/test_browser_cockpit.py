@@ -15,7 +15,7 @@ from datafiles import parse_as
 from scenario_io import codec, resolve_scenario
 from scenario_io.references import References
 from tco import evaluate
-from tco.decision.mix_verdict import with_mix
+from tco.decision.mix_verdict import SINGLE_MARK, with_mix
 from tco.decision.verdict import decide, verdict
 from tco.portfolio.mix import best_mix
 from tco.records.amounts import usd
@@ -108,7 +108,10 @@ def test_the_best_mix_leads_the_verdict_and_each_ingredient_can_be_turned_off(pa
     mapping, result, mix = _mix_expected(catalogues)
     page.goto(f"{app_url}/?s={codec.to_url_token(mapping)}")
     settle(page)
-    expect(page.locator(".st-key-verdict-text p").first).to_have_text(sign_kept(with_mix(verdict(result), mix)))
+    lead, single = with_mix(verdict(result), mix).split(SINGLE_MARK)  # the mix's sentences, then the single option's
+    expect(page.locator(".st-key-verdict-text p").first).to_have_text(sign_kept(lead))
+    page.get_by_text("As a single option, and why each is not recommended alone").click()
+    expect(page.get_by_text(sign_kept(f"The best single option: {single}"))).to_be_visible()
     assert mix.recommended and page.locator(".st-key-verdict [data-testid=stMetricValue]").first.inner_text() == "a mix"
     page.get_by_role("tab", name="Best mix").click()
     settle(page)
