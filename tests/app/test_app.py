@@ -671,7 +671,7 @@ def test_a_negotiated_discount_in_the_prices_page_reaches_the_costs(catalogues):
             {
                 "provider": "zai",
                 "model": "GLM-5",
-                "discount_share": 0.25,
+                "discount_pct": 25,  # percent in the table: 25 % off
                 "source": "our contract",
                 "as_of": "2026-11-01",
             }
@@ -700,7 +700,31 @@ def test_a_bad_override_row_is_named_and_not_applied():
     }
     at.run()
     assert not at.exception
-    assert any("overrides[0]" in e.value and "output_usd_per_mtok" in e.value for e in at.error)
+    said = "Negotiated prices, row 1: give both input $/M and output $/M, or neither"
+    assert any(said in e.value.replace("\\$", "$") for e in at.error), [e.value for e in at.error]  # markdown: \$
+    assert "overrides" not in at.session_state["scenario"]
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        ({"discount_pct": 150, "source": "x"}, "Negotiated prices, row 1: discount (%): a percentage from 0 to 99: "
+                                               "20 is 20 % off (got 150)"),
+        ({"discount_pct": 20}, "Negotiated prices, row 1: source (required): required: where the price comes from"),
+    ],
+)  # fmt: skip
+def test_a_discount_is_a_percentage_and_a_bad_row_says_so_in_the_tables_words(row, said):
+    """A reviewer typed 20 meaning 20 %: the column took shares and clamped it to 0.99, a silent 99 % discount
+    (glm5-api at $984/month). The column is in percent; past 99 is refused, as is a row without its source."""
+    at = open_app("prices")
+    at.session_state["f.overrides.table"] = {
+        "edited_rows": {},
+        "added_rows": [{"provider": "zai", "model": "GLM-5", **row}],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert any(said in e.value for e in at.error), [e.value for e in at.error]
     assert "overrides" not in at.session_state["scenario"]
 
 
