@@ -85,7 +85,16 @@ cols[2].metric("Peak-to-average", "daily data" if peak is None else f"{peak:.2f}
                help="The busiest hour's load divided by the average hour's. A self-hosted fleet is sized for the "
                "busy hours, so a higher ratio means more GPUs idle the rest of the day.")  # fmt: skip
 reported = sum(m.reported_cost_usd or 0 for m in summary.models)
-cols[3].metric("Reported spend", usd(reported) if reported else "not in the file")
+months = sorted({r.month for r in report.reconciliation if r.reported_cost_usd})
+# the whole files' spend, beside a volume a month: a reviewer read $11 over two months as one month's (its period)
+period = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}" if months else ""
+cols[3].metric(
+    f"Reported spend, {len(months)} month{'s' if len(months) != 1 else ''}" if months else "Reported spend",
+    usd(reported) if reported else "not in the file",
+    help=f"What the exports say was spent over every month they cover ({period}); the volume beside it is a month's"
+    if months
+    else "The exports carry no cost column",
+)
 
 with st.container(border=True, key="usage.derived"):
     lines = provenance(report)

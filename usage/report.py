@@ -19,6 +19,7 @@ from typing import Any
 from datafiles import parse_as
 from pricing import PriceBook
 from tco.cost.reconcile import Reconciliation, reconcile
+from tco.records.amounts import signed
 from tco.records.scenario import Workload
 from tco.workload.usage import summarise
 from tco.workload.usage_records import UsageSource, UsageSummary
@@ -212,8 +213,13 @@ def _days(span: tuple[dt.datetime, dt.datetime]) -> list[str]:
 
 
 def growth_text(growth: float | None) -> str:
-    """The monthly growth as shown: a percentage, or 'not estimated' where the data holds too few common months."""
-    return "not estimated" if growth is None else f"{growth:.1%}"
+    """The monthly growth as shown: a percentage with a true minus sign (as every other page writes it), or 'not
+    estimated' where the data holds too few common months.
+
+    >>> growth_text(-0.111), growth_text(0.05), growth_text(None)
+    ('−11.1%', '5.0%', 'not estimated')
+    """
+    return "not estimated" if growth is None else signed(f"{growth:.1%}")
 
 
 def provenance(report: UsageReport) -> list[str]:

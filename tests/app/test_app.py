@@ -1113,6 +1113,7 @@ def test_a_profile_measured_at_a_toy_shape_is_flagged_not_just_captioned():
 def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues):
     """The Usage page's button writes the derived workload, start month and API options into the scenario."""
     from pricing import PriceBook, load_overrides
+    from tco.records.amounts import usd
     from tests.support import usage_exports
     from usage.report import analyse, scenario_mapping
 
@@ -1124,6 +1125,12 @@ def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues
     at.session_state["usage_report"] = report
     at.run()
     assert any("From usage.csv (generic usage CSV, 240 rows, by request):" in m.value for m in at.markdown)
+    # the spend is the whole file's, so its label counts the months (a reviewer read two months' $11 as one's)
+    months = sorted({r.month for r in report.reconciliation if r.reported_cost_usd})
+    spend = next(m for m in at.metric if m.label.startswith("Reported spend"))
+    assert spend.label == f"Reported spend, {len(months)} months" and len(months) == 2
+    assert spend.value == usd(sum(m.reported_cost_usd or 0 for m in report.summary.models))
+    assert f"({months[0]} to {months[-1]})" in spend.help
     # issue 27: shares and differences as percentages, tokens as whole numbers with separators, not raw floats
     formats = {c: json.loads(df.proto.columns).get(c, {}).get("type_config", {}).get("format")
                for df in at.dataframe for c in df.value.columns}  # fmt: skip
