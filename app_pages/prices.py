@@ -47,7 +47,10 @@ with api_tab:
                 "input $/M", format="$%.3f", help="US dollars per million prompt tokens"
             ),
             "cached_input_usd_per_mtok": st.column_config.NumberColumn(
-                "cached $/M", format="$%.3f", help="Per million prompt tokens read from the provider's cache"
+                "cached $/M",
+                format="$%.3f",
+                help="Per million prompt tokens read from the provider's cache. Where "
+                "the provider lists no cache price, cached tokens are billed as input, so this is the input price",
             ),
             "output_usd_per_mtok": st.column_config.NumberColumn(
                 "output $/M", format="$%.3f", help="Per million generated tokens"
