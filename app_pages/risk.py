@@ -149,6 +149,10 @@ st.markdown(
 risky = result.option(report.self_hosted)
 if not recommendable(risky):  # as on Break-even: said before figures that count savings it cannot deliver yet
     st.warning(uncounted_note(risky.id, why_not(risky), analysis.mix, "the chances and savings below"))
+other = result.option(report.api)
+if not recommendable(other):  # the API side too (owned-fleet: every API fails the gate; a reviewer saw no word)
+    st.warning(f"{other.id} is not recommended itself ({why_not(other)}): the chances and savings below compare "
+               "with an option you would not pick.")  # fmt: skip
 cols = st.columns(4)
 draws = f"of the {report.samples:,} random draws of the uncertain inputs (the ranges above)"
 cols[0].metric(

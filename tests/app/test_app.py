@@ -471,6 +471,17 @@ def test_break_even_page_shows_the_engines_pair(catalogues):
     assert {m.label: m.value for m in at.metric}["NPV of savings"] != metrics["NPV of savings"]
 
 
+def test_risk_says_when_its_api_is_one_nobody_would_pick():
+    """owned-fleet-finance: Risk opened on llama70b-owned against qwen3-235b-fireworks, which has no GPQA Diamond
+    score, with no word (a reviewer); Compare says it is not recommended, and so does Risk now."""
+    at = open_app("risk", s=codec.to_url_token(example("owned-fleet-finance")))
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning if "qwen3-235b-fireworks is not recommended itself" in w.value]
+    assert "(no GPQA Diamond score" in warning and "compare with an option you would not pick" in warning
+    at = open_app("risk")  # the example's pair: both recommended, no such word
+    assert not any("is not recommended itself" in w.value for w in at.warning)
+
+
 def test_risk_page_matches_the_engines_risk_report(catalogues):
     at = open_app("risk")
     assert_no_failure(at)
