@@ -38,13 +38,19 @@ def heat_map(buckets: Sequence[UsageBucket]) -> go.Figure:
     for b in buckets:
         load[b.hour.date().isoformat()][b.hour.hour] += b.requests if counted else b.input_tokens + b.output_tokens  # type: ignore[operator]
     days = sorted(load)
+    highest = max((max(row) for row in load.values()), default=0.0)
+    # whole counts: ticks of 1 where the counts are small (Plotly's own put 0.5, 1.5… on request counts); the title
+    # along the bar's side, below the toolbar a pointer over the chart draws at its top right (a reviewer)
+    colorbar = {"title": {"text": "requests" if counted else "tokens", "side": "right"}, "tickformat": ",.0f"}
+    if highest <= 10:
+        colorbar |= {"tick0": 0, "dtick": 1}
     fig = go.Figure(
         go.Heatmap(
             z=[load[d] for d in days],
             x=list(range(24)),
             y=days,
             colorscale="Blues",
-            colorbar_title="requests" if counted else "tokens",
+            colorbar=colorbar,
             hovertemplate="%{y} %{x}:00 UTC: %{z:,.0f}<extra></extra>",
         )
     )

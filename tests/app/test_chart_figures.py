@@ -378,3 +378,20 @@ def test_the_pareto_axes_start_at_zero(catalogues):
     figure = charts.pareto(view, "Throughput per GPU vs speed per user")
     assert len(figure.data[0].x) + len(figure.data[1].x) == 1  # its one level
     assert figure.layout.xaxis.rangemode == figure.layout.yaxis.rangemode == "tozero"
+
+
+def test_the_usage_heat_map_counts_requests_in_whole_numbers():
+    """A few requests an hour had a colour scale of 0.5, 1.5, 2.5 (a reviewer): ticks of one request there; many
+    requests keep Plotly's own ticks, and every tick is a whole number."""
+    import datetime as dt
+
+    from tco.workload.usage_records import UsageBucket
+    from ui.usage_charts import heat_map
+
+    def bucket(hour: int, requests: float) -> UsageBucket:
+        return UsageBucket("m", None, requests, 0.0, 0.0, 0.0, 0.0, 0.0, None, dt.datetime(2026, 11, 2, hour))
+
+    few = heat_map([bucket(h, h % 4) for h in range(24)]).data[0].colorbar
+    assert (few.tick0, few.dtick, few.tickformat, few.title.text) == (0, 1, ",.0f", "requests")
+    many = heat_map([bucket(h, 1000 * h) for h in range(24)]).data[0].colorbar
+    assert many.dtick is None and many.tickformat == ",.0f"
