@@ -395,3 +395,31 @@ def test_the_usage_heat_map_counts_requests_in_whole_numbers():
     assert (few.tick0, few.dtick, few.tickformat, few.title.text) == (0, 1, ",.0f", "requests")
     many = heat_map([bucket(h, 1000 * h) for h in range(24)]).data[0].colorbar
     assert many.dtick is None and many.tickformat == ",.0f"
+
+
+def test_the_cumulative_chart_carries_a_reserved_term_past_the_horizon_on_both_bases(catalogues):
+    """glm5-b200 holds a reserved term past the horizon, which the savings count in the last month (as payback and
+    the NPV do): the bars dropped there while the cost lines did not (a reviewer). The self-hosted line carries it in
+    that month too, and the drop is labelled with its amount."""
+    from tco.records.amounts import usd
+
+    _, _, result = resolved("glm5-vs-frontier", catalogues)
+    hosted, api = result.option("glm5-b200"), result.option("glm5-api")
+    pair = next(b for b in result.break_even if (b.self_hosted, b.api) == (hosted.id, api.id))
+    owed = hosted.committed_after_horizon_usd
+    assert owed > 0
+    months = result.assumptions["months"]
+    figure = charts.cumulative(months, hosted, api, pair.cumulative_savings_usd, pair.payback_month)
+    lines = {t.name: list(t.y) for t in figure.data if t.type == "scatter"}
+    mine, theirs = lines["glm5-b200 cumulative cost"], lines["glm5-api cumulative cost"]
+    upfront = hosted.total_cost_usd - sum(hosted.monthly_cost_usd)
+    assert mine[-2] == pytest.approx(upfront + sum(hosted.monthly_cost_usd[:-1]))
+    assert mine[-1] == pytest.approx(upfront + sum(hosted.monthly_cost_usd) + owed)
+    for month in (-2, -1):  # the bars are the gap between the lines in every month, the last included
+        assert theirs[month] - mine[month] == pytest.approx(pair.cumulative_savings_usd[month])
+    (label,) = [a.text for a in figure.layout.annotations if a.text.startswith("reserved term")]
+    assert label == f"reserved term past the horizon: {usd(owed)}"
+    h200 = result.option("glm5-h200")  # no term past the horizon: no label, lines as they were
+    other = next(b for b in result.break_even if (b.self_hosted, b.api) == (h200.id, api.id))
+    plain = charts.cumulative(months, h200, api, other.cumulative_savings_usd, other.payback_month)
+    assert not any((a.text or "").startswith("reserved term") for a in plain.layout.annotations)
