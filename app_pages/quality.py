@@ -15,8 +15,10 @@ st.caption(
     "Is the open model good enough for your task? Each score below says who measured it: the vendor about "
     "its own model (first party, also when another vendor's table reprints it: 'reported by'), someone else "
     "(third party: an independent lab, or a rival vendor's table that does not say who ran it), or your own eval. "
-    "The gate is decided by your own eval first, then a third party's figure, then the vendor's; a record whose "
-    "figure we could not find in its source is shown as unverified and decides nothing."
+    "The benchmark score that decides the gate is your own measurement of it first, then a third party's, then the "
+    "vendor's; a record whose figure we could not find in its source is shown as unverified and decides nothing. "
+    "Your own task eval (below) gates only through 'success rate at least'; left blank, it prices the cost of a "
+    "pass and decides nothing."
 )
 benchmarks = sorted(
     {q.benchmark for card in loaders.catalogues().models.models for q in card.quality} | {"gpqa_diamond"}
