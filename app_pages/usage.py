@@ -11,6 +11,7 @@ import streamlit as st
 from datafiles import InputError
 from pricing import PriceBook, load_overrides
 from tco.records.amounts import usd
+from tco.workload.thin_peak import thin_peak_note
 from ui import loaders, state, tables, usage_charts
 from usage.report import UsageReport, analyse, growth_text, provenance, scenario_mapping
 from usage.sources import SOURCE_NAMES
@@ -81,9 +82,13 @@ cols[1].metric(
     help="How much the volume grew from one month to the next in these exports, on average.",
 )
 peak = summary.peak_to_average
+busiest = max(summary.peaks, key=lambda p: p.ratio, default=None)
+thin = busiest is not None and volume_key == "requests_per_month" and thin_peak_note(busiest.ratio, busiest.busiest)
 cols[2].metric("Peak-to-average", "daily data" if peak is None else f"{peak:.2f}",
+               delta="too few requests" if thin else None, delta_color="off", delta_arrow="off",
                help="The busiest hour's load divided by the average hour's. A self-hosted fleet is sized for the "
-               "busy hours, so a higher ratio means more GPUs idle the rest of the day.")  # fmt: skip
+               "busy hours, so a higher ratio means more GPUs idle the rest of the day."
+               + (f" Here: {thin}." if thin else ""))  # fmt: skip
 reported = sum(m.reported_cost_usd or 0 for m in summary.models)
 months = sorted({r.month for r in report.reconciliation if r.reported_cost_usd})
 # the whole files' spend, beside a volume a month: a reviewer read $11 over two months as one month's (its period)

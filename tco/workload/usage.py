@@ -51,6 +51,7 @@ from tco.workload.calendar_periods import (
     period_text,
     segments,
 )
+from tco.workload.thin_peak import thin_peak_note
 from tco.workload.usage_records import (
     ASSUMED_OUTPUT_TOKENS_PER_REQUEST,
     Coverage,
@@ -267,6 +268,9 @@ def _peaks(
         how = (f"no full month{every}: the busiest hour ÷ the mean hour of each month's covered days ({listed}) — "
                "less than a month, so weekly and monthly swings may not show")  # fmt: skip
     notes.append(f"peak-to-average {top:.2f}: {how}")
+    busiest = max(peaks, key=lambda p: p.ratio)
+    if counted and (thin := thin_peak_note(busiest.ratio, busiest.busiest)):
+        notes.append(thin)
     return peaks
 
 

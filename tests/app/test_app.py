@@ -1142,6 +1142,8 @@ def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues
     assert spend.label == f"Reported spend, {len(months)} months" and len(months) == 2
     assert spend.value == usd(sum(m.reported_cost_usd or 0 for m in report.summary.models))
     assert f"({months[0]} to {months[-1]})" in spend.help
+    peak = next(m for m in at.metric if m.label == "Peak-to-average")  # ~4 requests a day: too thin to size on
+    assert peak.proto.delta == "too few requests" and "rests on a busiest hour of" in peak.help
     # issue 27: shares and differences as percentages, tokens as whole numbers with separators, not raw floats
     formats = {c: json.loads(df.proto.columns).get(c, {}).get("type_config", {}).get("format")
                for df in at.dataframe for c in df.value.columns}  # fmt: skip

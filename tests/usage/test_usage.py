@@ -135,6 +135,24 @@ def test_the_derived_workload_is_the_hand_computed_one(tmp_path):
     assert report.summary.start_month == "2026-12"
 
 
+def test_a_peak_from_a_handful_of_requests_is_said_to_be_too_thin(tmp_path):
+    """240 requests over two months (about 4 a day) gave a peak-to-average of ~26 that Compare sized fleets on (a
+    reviewer): the busiest hour holds a handful of requests, so the note and the page say the ratio is too thin."""
+    from tco.workload.thin_peak import MIN_BUSIEST_REQUESTS
+
+    reqs = ex.requests(("gpt-4o", "claude-sonnet-4-5"))
+    summary = analyse([(ex.generic(tmp_path / "u.csv", reqs), "u.csv")], BOOK).summary
+    top = max(summary.peaks, key=lambda p: p.ratio)
+    per_hour = Counter(r.ts.replace(minute=0, second=0) for r in reqs if top.period in r.ts.strftime("%Y-%m"))
+    assert top.busiest == max(per_hour.values()) < MIN_BUSIEST_REQUESTS  # counted by hand from the requests
+    (thin,) = [n for n in summary.notes if "rests on a busiest hour" in n]
+    assert thin.startswith(f"peak-to-average {top.ratio:.2f} rests on a busiest hour of {top.busiest:.0f} requests")
+    many = ex.requests(("gpt-4o", "claude-sonnet-4-5"), n=60_000)  # ~1,000 a day: hundreds in the busiest hour
+    busy = analyse([(ex.generic(tmp_path / "busy.csv", many), "busy.csv")], BOOK).summary
+    assert max(p.busiest for p in busy.peaks) >= MIN_BUSIEST_REQUESTS
+    assert not any("rests on a busiest hour" in n for n in busy.notes)
+
+
 def test_growth_is_log_linear():
     assert growth_per_month([100, 110, 121]) == pytest.approx(0.1)
     assert growth_per_month([50]) == 0.0
