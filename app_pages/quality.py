@@ -1,5 +1,7 @@
 """Quality: every score with who measured it, the good-enough gate, your own evals, tokens and cost per task."""
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -37,10 +39,14 @@ gate = cols[1].number_input(
     key=forms.seeded("quality.min_score", quality.get("min_score")),
     help="Options below it, or without a score on this benchmark, are not recommended.",
 )  # fmt: skip
+# success rates in percent on this page, as the messages write them (the page showed 75.0%, 0.750 and 0.75 for one
+# rate, a reviewer); the scenario keeps shares
+seeded_rate = quality.get("min_success_rate")
 rate_gate = cols[2].number_input(
-    "…and success rate at least (blank = none)", value=None, min_value=0.01, max_value=1.0, format="%g",
-    key=forms.seeded("quality.min_success_rate", quality.get("min_success_rate")),
+    "…and success rate at least (%, blank = none)", value=None, min_value=1.0, max_value=100.0, format="%g",
+    key=forms.seeded("quality.min_success_pct", None if seeded_rate is None else round(100 * seeded_rate, 9)),
 )  # fmt: skip
+rate_gate = None if rate_gate is None else round(rate_gate / 100, 9)
 for field, value in (("min_score", gate), ("min_success_rate", rate_gate)):
     if value is None:
         quality.pop(field, None)
@@ -59,15 +65,15 @@ edited = forms.table_editor(
     lambda: pd.DataFrame(
         {
             "option": [o["id"] for o in options],
-            "success rate": pd.to_numeric(pd.Series([o.get("success_rate") for o in options], dtype=object)),
+            "success rate (%)": 100 * pd.to_numeric(pd.Series([o.get("success_rate") for o in options], dtype=object)),
             "tasks (n)": pd.to_numeric(pd.Series([o.get("success_n") for o in options], dtype=object)),
             "output tokens": pd.to_numeric(pd.Series([o.get("output_tokens") for o in options], dtype=object)),
         }
-    ).astype({"success rate": float, "tasks (n)": float, "output tokens": float}),
+    ).astype({"success rate (%)": float, "tasks (n)": float, "output tokens": float}),
     disabled=["option"],
     column_config={
-        "success rate": st.column_config.NumberColumn(
-            min_value=0.01, max_value=1.0, format="%.2f", help="Share of your own eval's tasks it passed (0.01–1)"
+        "success rate (%)": st.column_config.NumberColumn(
+            min_value=1.0, max_value=100.0, format="%g", help="Percent of your own eval's tasks it passed (1–100)"
         ),
         "tasks (n)": st.column_config.NumberColumn(
             min_value=1, step=1, format="%d", help="How many tasks the eval ran: it sets the 95 % interval below"
@@ -82,7 +88,8 @@ for row in edited.to_dict("records"):
     option = by_id.get(row["option"])
     if option is None:
         continue
-    for column, field, cast in (("success rate", "success_rate", float), ("tasks (n)", "success_n", int),
+    for column, field, cast in (("success rate (%)", "success_rate", lambda pct: round(float(pct) / 100, 9)),
+                                ("tasks (n)", "success_n", int),
                                 ("output tokens", "output_tokens", float)):  # fmt: skip
         value = None if pd.isna(row[column]) else forms.tidy(cast(row[column]))
         if field == "output_tokens" and value != option.get(field):
@@ -124,7 +131,8 @@ tables.show_table(
                 "gate": o.quality_gate or "no gate",
                 "$/task": o.usd_per_request,
                 "output tokens/task": o.output_tokens_per_request,
-                "success rate": o.success_rate,
+                # a number in every row (blank where none), or the grid reads the column as text, unformatted
+                "success rate": math.nan if o.success_rate is None else 100 * o.success_rate,
                 "cost of pass": o.cost_of_pass_usd,
                 "95% interval": (
                     f"{usd_per_task(o.cost_of_pass_ci_usd[0])}–"
@@ -154,7 +162,7 @@ tables.show_table(
             help="Output tokens per request (reasoning included) the cost is computed at",
         ),
         "success rate": st.column_config.NumberColumn(
-            "success", format="%.2f", help="Share of your own eval's tasks it passed (set in the table above)"
+            "success", format="%.1f%%", help="Percent of your own eval's tasks it passed (set in the table above)"
         ),
         "cost of pass": st.column_config.NumberColumn(
             format=f"$%.{TASK_DIGITS}f", help="Dollars per successful task: $/task ÷ success rate"

@@ -35,10 +35,17 @@ def table_name() -> str:
 
 
 def rate_text(row: EvalSummary) -> str:
-    """`86.0% over 100 answered tasks (95 % CI 0.78–0.91)`."""
+    """`86.0% over 100 answered tasks (95 % CI 78–91 %)`: percent throughout, as every success rate on the page."""
     counted = f" over {row.n:,} answered tasks" if row.n else " (n not recorded: no interval)"
-    ci = f" (95 % CI {row.ci_low:.2f}–{row.ci_high:.2f})" if row.ci_low is not None and row.ci_high is not None else ""
+    ci = f" (95 % CI {ci_text(row)})" if ci_text(row) else ""
     return f"{row.success_rate:.1%}{counted}{ci}"
+
+
+def ci_text(row: EvalSummary) -> str | None:
+    """The 95 % interval in percent, "78–91 %"; None without one."""
+    if row.ci_low is None or row.ci_high is None:
+        return None
+    return f"{100 * row.ci_low:.0f}–{100 * row.ci_high:.0f} %"
 
 
 def errors_text(row: EvalSummary) -> str:
@@ -99,8 +106,8 @@ def imported_table() -> pd.DataFrame:
     return pd.DataFrame(
         [
             {"file": name, "model": r.model, "task": r.task, "answered (n)": r.n, "errors": r.errors,
-             "success rate": r.success_rate, "95% CI": f"{r.ci_low:.2f}–{r.ci_high:.2f}" if r.ci_low is not None
-             else None, "output tokens/task": r.output_tokens_per_task, "tool": r.tool}
+             "success rate": 100 * r.success_rate, "95% CI": ci_text(r), "output tokens/task": r.output_tokens_per_task,
+             "tool": r.tool}
             for name, rows in state.uploaded_evals().items() for r in rows
         ]
     )  # fmt: skip
@@ -131,7 +138,8 @@ def section(options: list[dict[str, Any]]) -> None:
     evals = state.uploaded_evals()
     if not evals:
         return
-    tables.show_table(imported_table(), {"success rate": st.column_config.NumberColumn(format="%.3f")},
+    tables.show_table(imported_table(), {"success rate": st.column_config.NumberColumn(format="%.1f%%"),
+                                         "answered (n)": st.column_config.NumberColumn(format="localized")},
                       budget_px=table_fit.EXPANDER_PX)  # fmt: skip
     choices = [(name, i) for name, rows in evals.items() for i in range(len(rows))]
     cols = st.columns([3, 2, 1], vertical_alignment="bottom")

@@ -514,7 +514,7 @@ def test_quality_page_own_eval_tokens_and_gate(catalogues):
     assert_no_failure(at)
     # the flagship's option 0 is glm5-h200: an eval's success rate over 40 tasks, and its own output tokens
     at.session_state["f.quality.table"] = {
-        "edited_rows": {0: {"success rate": 0.5, "tasks (n)": 40.0, "output tokens": 800.0}},
+        "edited_rows": {0: {"success rate (%)": 50.0, "tasks (n)": 40.0, "output tokens": 800.0}},
         "added_rows": [],
         "deleted_rows": [],
     }

@@ -54,20 +54,18 @@ def test_an_imported_eval_reaches_the_tables_gate_csv_and_verdict(page: Page, ap
     records = glm5_records(tmp_path / "run")
     page.goto(f"{app_url}/quality")
     settle(page)
-    gate = page.get_by_role("spinbutton", name="…and success rate at least (blank = none)")
-    gate.fill("0.8")
+    gate = page.get_by_role("spinbutton", name="…and success rate at least (%, blank = none)")
+    gate.fill("80")  # percent, as every success rate on the page
     gate.press("Enter")
     settle(page)
     assert {r["gate"] for r in grid_rows(page, "measured by").values()} == {"unscored"}
     _import(page, records)
-    expect(
-        page.get_by_text(f"{TARGET}: success rate 86.0% over 100 answered tasks (95 % CI 0.78–0.91)")
-    ).to_be_visible()
+    expect(page.get_by_text(f"{TARGET}: success rate 86.0% over 100 answered tasks (95 % CI 78–91 %)")).to_be_visible()
     expect(page.get_by_text("4 tasks ended in an error (no answer, not a wrong one)")).to_be_visible()
     edited = grid_rows(page, "tasks (n)")[TARGET]  # the editable table: what the option now holds
-    assert (edited["success rate"], edited["tasks (n)"], edited["output tokens"]) == ("0.86", "100", "22")
+    assert (edited["success rate (%)"], edited["tasks (n)"], edited["output tokens"]) == ("86", "100", "22")
     results = grid_rows(page, "measured by")
-    assert (results[TARGET]["success"], results[TARGET]["gate"]) == ("0.86", "passes")
+    assert (results[TARGET]["success"], results[TARGET]["gate"]) == ("86", "passes")  # percent (the raw cell)
     assert {r["gate"] for option, r in results.items() if option != TARGET} == {"unscored"}
     expected = engine(_with_eval_reference(records, 0.8), catalogues)
     with page.expect_download() as info:
@@ -93,5 +91,5 @@ def test_a_bad_eval_file_is_one_message_naming_the_file_and_fields(page: Page, a
     message = page.locator("[data-testid=stAlert]").filter(has_text="was not imported")
     expect(message).to_contain_text("summaries.json: 2 fields are missing or not usable")
     expect(message).to_contain_text("results.prompts[0], results.prompts[1]: expected provider (a name) and metrics")
-    assert {r["success rate"] for r in grid_rows(page, "tasks (n)").values()} <= {"", "None"}  # nothing applied
+    assert {r["success rate (%)"] for r in grid_rows(page, "tasks (n)").values()} <= {"", "None"}  # nothing applied
     assert_no_exception(page)

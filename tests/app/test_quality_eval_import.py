@@ -49,13 +49,13 @@ def _with_eval_reference(records: Path, gate: float) -> dict:
 
 def test_an_imported_eval_lands_on_the_option_as_a_scenario_eval_does(records, catalogues):
     at = open_app("quality")
-    at.number_input(key="f.quality.min_success_rate").set_value(0.8).run()
+    at.number_input(key="f.quality.min_success_pct").set_value(80.0).run()  # percent on the page
     before = table_with(at, "cost of pass")
     assert set(before["gate"]) == {"unscored"}  # the gate has nothing to judge by yet
     _import(at, records)
     assert_no_failure(at)
     (message,) = [s.value for s in at.success]
-    assert message.startswith(f"{TARGET}: success rate 86.0% over 100 answered tasks (95 % CI 0.78–0.91), output "
+    assert message.startswith(f"{TARGET}: success rate 86.0% over 100 answered tasks (95 % CI 78–91 %), output "
                               "tokens 22/task — from glm5-h200.jsonl (glm-5, glm5-h200).")  # fmt: skip
     assert message.endswith("4 tasks ended in an error (no answer, not a wrong one) and are not counted.")
     option = _options(at)[TARGET]
@@ -77,11 +77,17 @@ def test_an_imported_eval_lands_on_the_option_as_a_scenario_eval_does(records, c
         assert mine.usd_per_request == pytest.approx(option_result.usd_per_request)
     table = table_with(at, "cost of pass")
     row = table[table["option"] == TARGET].iloc[0]
-    assert (row["success rate"], row["gate"], row["output tokens/task"]) == (0.86, "passes", 22)
+    assert (row["success rate"], row["gate"], row["output tokens/task"]) == (86.0, "passes", 22)  # percent
+    # every success rate on the page in percent (it showed 86.0%, 0.860 and 0.86 for one rate, a reviewer)
+    formats = {c: json.loads(df.proto.columns).get(c, {}).get("type_config", {}).get("format")
+               for df in at.dataframe for c in df.value.columns}  # fmt: skip
+    assert formats["success rate"] == "%.1f%%"
+    imported = next(df.value for df in at.dataframe if "95% CI" in df.value.columns)
+    assert list(imported["95% CI"]) == ["78–91 %"] and list(imported["success rate"]) == [86.0]
     assert row["cost of pass"] == pytest.approx(hosted.usd_per_request / 0.86)
     assert set(table[table["option"] != TARGET]["gate"]) == {"unscored"}
 
-    at.number_input(key="f.quality.min_success_rate").set_value(0.85).run()  # another run: the import stays
+    at.number_input(key="f.quality.min_success_pct").set_value(85.0).run()  # another run: the import stays
     assert _options(at)[TARGET]["success_rate"] == 0.86
     at.switch_page("app_pages/compare.py").run()
     assert_no_failure(at)
@@ -92,7 +98,10 @@ def test_an_imported_eval_lands_on_the_option_as_a_scenario_eval_does(records, c
 def test_import_replaces_only_that_options_figures(records):
     at = open_app("quality")
     at.session_state["f.quality.table"] = {
-        "edited_rows": {0: {"success rate": 0.5, "tasks (n)": 40.0}, 5: {"success rate": 0.9, "tasks (n)": 50.0}},
+        "edited_rows": {
+            0: {"success rate (%)": 50.0, "tasks (n)": 40.0},
+            5: {"success rate (%)": 90.0, "tasks (n)": 50.0},
+        },
         "added_rows": [],
         "deleted_rows": [],
     }  # the user's own figures, typed: glm5-h200's will be replaced, gpt-5.2's must stay
@@ -161,4 +170,4 @@ def test_a_file_of_several_results_is_applied_row_by_row():
     option = _options(at)["glm5-b200"]
     assert (option["success_rate"], option["success_n"], option["output_tokens"]) == (0.9, 200, 90000 / 200)
     row = table_with(at, "cost of pass").set_index("option").loc["glm5-b200"]
-    assert row["success rate"] == 0.9
+    assert row["success rate"] == 90.0
