@@ -123,7 +123,7 @@ def section(options: list[dict[str, Any]]) -> None:
             "DeepEval .latest_test_run.json, or `inference-roi eval run` records",
             type=["json", "jsonl", "eval"], key="quality.upload",
         )  # fmt: skip
-        target = st.selectbox("Apply to option", ids, key="quality.target")
+        target = st.selectbox("Import onto option", ids, key="quality.target")
         submitted = st.form_submit_button("Import")
     if submitted and upload is None:
         st.warning("Choose an eval result file first.")
@@ -147,6 +147,10 @@ def section(options: list[dict[str, Any]]) -> None:
         "Imported result", choices, key="quality.apply_row",
         format_func=lambda c: f"{c[0]}: {evals[c[0]][c[1]].model}, {evals[c[0]][c[1]].task}",
     )  # fmt: skip
-    onto = cols[1].selectbox("Option", ids, key="quality.apply_target")
-    if cols[2].button("Apply to option", key="quality.apply") and chosen is not None:
+    # one name a control (a reviewer met two "Apply to option"); the option chosen above comes preselected, so a
+    # file of several results asks for it once
+    above = st.session_state.get("quality.target")
+    onto = cols[1].selectbox("Onto option", ids, index=ids.index(above) if above in ids else 0,
+                             key="quality.apply_target")  # fmt: skip
+    if cols[2].button("Apply this result", key="quality.apply") and chosen is not None:
         apply_shown(by_id.get(onto), chosen[0], evals[chosen[0]][chosen[1]])

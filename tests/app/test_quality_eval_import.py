@@ -156,16 +156,17 @@ def test_a_zero_success_rate_is_refused_and_changes_nothing():
 def test_a_file_of_several_results_is_applied_row_by_row():
     at = open_app("quality")
     path = FIXTURES / "promptfoo_summaries_only.json"
-    _import(at, path)
+    _import(at, path, target="glm5-b200")
     assert_no_failure(at)
     assert [i.value for i in at.info] == ["promptfoo_summaries_only.json holds 3 results: choose one below and apply "
                                           "it to an option."]  # fmt: skip
     assert "success_rate" not in _options(at)[TARGET]
     imported = table_with(at, "answered (n)")
     assert list(imported["answered (n)"]) == [200, 200, 196] and list(imported["errors"]) == [4, 0, 4]
+    # the option chosen above the import comes preselected below: asked once (a reviewer chose it twice)
+    assert at.selectbox(key="quality.apply_target").value == at.selectbox(key="quality.target").value == "glm5-b200"
     at.selectbox(key="quality.apply_row").set_value((path.name, 1))  # the step-by-step prompt: 180 / 200
-    at.selectbox(key="quality.apply_target").set_value("glm5-b200")
-    next(b for b in at.button if b.label == "Apply to option").click().run()
+    next(b for b in at.button if b.label == "Apply this result").click().run()
     assert_no_failure(at)
     option = _options(at)["glm5-b200"]
     assert (option["success_rate"], option["success_n"], option["output_tokens"]) == (0.9, 200, 90000 / 200)
