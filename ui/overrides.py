@@ -28,10 +28,10 @@ PERCENT = {"discount_pct": "discount_share", "batch_discount_pct": "batch_discou
 typed 20 was a share clamped to 0.99 by the column, a silent 99 % discount (a reviewer)."""
 COLUMN_CONFIG = {
     "discount_pct": st.column_config.NumberColumn(
-        "discount (%)", format="%g",
+        "discount %", format="%g",
         help="Your negotiated discount off the list price, in percent: 20 is 20 % off (0 to 99)"),
     "batch_discount_pct": st.column_config.NumberColumn(
-        "batch disc. (%)", format="%g",
+        "batch %", format="%g",
         help="The discount for batch (asynchronous) requests, in percent: 50 is half price (0 to 99)"),
     "input_usd_per_mtok": st.column_config.NumberColumn(
         "input $/M", format="$%.3f", help="Your price per million prompt tokens (blank: the list price)"),
@@ -40,14 +40,14 @@ COLUMN_CONFIG = {
     "cache_read_usd_per_mtok": st.column_config.NumberColumn(
         "cached $/M", format="$%.3f",
         help="Your price per million prompt tokens read from the cache (blank: the list price)"),
-    "source": st.column_config.TextColumn(
-        "source (required)", help="Where your price comes from: a contract, a quote"),
+    "source": st.column_config.TextColumn(help="Required: where your price comes from, a contract or a quote"),
     "as_of": st.column_config.DateColumn("as of", help="The day the price was agreed or read"),
 }  # fmt: skip
 LABELS = {
     **{share: COLUMN_CONFIG[pct]["label"] for pct, share in PERCENT.items()},
     **{c: COLUMN_CONFIG[c]["label"] for c in ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok",
-                                              "source", "as_of")},
+                                              "as_of")},
+    "source": "source",
 }  # fmt: skip
 """A stored field's name as the table's header says it, for the errors."""
 

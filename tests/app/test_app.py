@@ -719,9 +719,9 @@ def test_a_bad_override_row_is_named_and_not_applied():
 @pytest.mark.parametrize(
     ("row", "said"),
     [
-        ({"discount_pct": 150, "source": "x"}, "Negotiated prices, row 1: discount (%): a percentage from 0 to 99: "
+        ({"discount_pct": 150, "source": "x"}, "Negotiated prices, row 1: discount %: a percentage from 0 to 99: "
                                                "20 is 20 % off (got 150)"),
-        ({"discount_pct": 20}, "Negotiated prices, row 1: source (required): required: where the price comes from"),
+        ({"discount_pct": 20}, "Negotiated prices, row 1: source: required: where the price comes from"),
     ],
 )  # fmt: skip
 def test_a_discount_is_a_percentage_and_a_bad_row_says_so_in_the_tables_words(row, said):

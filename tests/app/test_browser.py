@@ -455,6 +455,7 @@ def test_wording_speaks_to_a_web_form(page: Page, app_url: str, tmp_path: Path):
     path = tmp_path / "my-glm5.yaml"
     path.write_text(yaml.safe_dump(data))
     uploader.get_by_role("button", name="Remove vllm-bench-serve.json").click()  # a refused file stays chosen
+    settle(page)  # the removal reruns the page first
     upload(page, uploader, path)
     page.get_by_role("button", name="Add profile").click()
     expect(page.get_by_text("Added my-glm5.yaml")).to_be_visible()

@@ -139,6 +139,7 @@ def test_a_refused_file_keeps_what_was_typed_in_the_boxes(page: Page, app_url: s
     expect(page.get_by_role("textbox", name="Engine", exact=True)).to_have_value("vllm 0.11")
     page.screenshot(path=SCREENSHOTS / "throughput-refused-file-boxes-kept-1280x720.png")
     uploader(page).get_by_role("button", name="Remove broken.jsonl").click()  # the file stays chosen: drop it
+    settle(page)  # the removal reruns the page: a file chosen meanwhile would land in the uploader being redrawn
     upload(page, uploader(page), JSONL)  # the good file, the boxes as they were: added
     page.get_by_role("button", name="Add profile").click()
     settle(page)
