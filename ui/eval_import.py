@@ -37,8 +37,8 @@ def table_name() -> str:
 def rate_text(row: EvalSummary) -> str:
     """`86.0% over 100 answered tasks (95 % CI 78–91 %)`: percent throughout, as every success rate on the page."""
     counted = f" over {row.n:,} answered tasks" if row.n else " (n not recorded: no interval)"
-    ci = f" (95 % CI {ci_text(row)})" if ci_text(row) else ""
-    return f"{row.success_rate:.1%}{counted}{ci}"
+    interval = ci_text(row)
+    return f"{row.success_rate:.1%}{counted}" + (f" (95 % CI {interval})" if interval else "")
 
 
 def ci_text(row: EvalSummary) -> str | None:

@@ -164,8 +164,8 @@ def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float
 
 ONE_LOAD_NOTE = (
     "No model lines: the levels ran at one load, and without the model's card and GPU nothing says how throughput "
-    "and latency change with load. Measure two or more "
-    "concurrencies, or name the model by its catalogue id and the GPU by its price-sheet id."
+    "and latency change with load. Measure two or more concurrencies, or name the model by its catalogue id and "
+    "the GPU by its price-sheet id."
 )
 """The Throughput page's note where `profile_view` draws no curve: one measured load and no hardware prior."""
 
