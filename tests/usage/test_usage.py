@@ -146,7 +146,9 @@ def test_a_peak_from_a_handful_of_requests_is_said_to_be_too_thin(tmp_path):
     per_hour = Counter(r.ts.replace(minute=0, second=0) for r in reqs if top.period in r.ts.strftime("%Y-%m"))
     assert top.busiest == max(per_hour.values()) < MIN_BUSIEST_REQUESTS  # counted by hand from the requests
     (thin,) = [n for n in summary.notes if "rests on a busiest hour" in n]
-    assert thin.startswith(f"peak-to-average {top.ratio:.2f} rests on a busiest hour of {top.busiest:.0f} requests")
+    assert thin.startswith(
+        f"too few requests for the peak: its {top.ratio:.2f} rests on a busiest hour of {top.busiest:.0f} "
+    )
     many = ex.requests(("gpt-4o", "claude-sonnet-4-5"), n=60_000)  # ~1,000 a day: hundreds in the busiest hour
     busy = analyse([(ex.generic(tmp_path / "busy.csv", many), "busy.csv")], BOOK).summary
     assert max(p.busiest for p in busy.peaks) >= MIN_BUSIEST_REQUESTS
