@@ -3,10 +3,12 @@
 The profile shown is remembered under SELECTED, a plain session key: Streamlit drops a widget's own state when its
 page is not drawn, so the select box's key alone forgot the choice after a visit to another page.
 
-Uploads are no form: a form empties its boxes on every press, so a refused file (a missing GPU count, a bad line)
-cost the user what they had typed (a reviewer). Now a refusal changes nothing on screen but the message: the files
-stay chosen and the boxes filled. Only an added profile empties them, by one rerun (ADDED): the uploader's key
-changes (Streamlit has no other way to empty one) and the boxes are set back before they are drawn.
+Uploads are a form without `clear_on_submit`: that option emptied the boxes on every press, so a refused file (a
+missing GPU count, a bad line) cost the user what they had typed (a reviewer). A refusal changes nothing on screen
+but the message: the files stay chosen and the boxes filled. Only an added profile empties them, by one rerun
+(ADDED): the uploader's key changes (Streamlit has no other way to empty one) and the boxes are set back before
+they are drawn. A form, not loose widgets: typing in a box then reruns nothing, and a file chosen while a rerun
+was under way was dropped.
 """
 
 from collections.abc import Sequence
@@ -80,7 +82,9 @@ st.caption(
 added = st.session_state.pop(ADDED, None)
 if added:  # the rerun after an addition: the boxes emptied before they are drawn (Streamlit refuses it after)
     st.session_state.update(BOXES)
-with st.container(border=True):
+# a form, so typing in a box or choosing a file reruns nothing (a file chosen during a rerun was dropped); never
+# `clear_on_submit`, which emptied the boxes on a refusal too
+with st.form("tp.upload_form", enter_to_submit=False):
     uploads = st.file_uploader(
         "Profile or benchmark result",
         type=["yaml", "yml", "csv", "json", "jsonl"],
@@ -99,14 +103,13 @@ with st.container(border=True):
         ),
         "engine": cols[3].text_input("Engine", key="tp.meta.engine") or None,
     }
-    if st.button("Add profile"):
-        if uploads:
-            add_files([(u.name, u.getvalue()) for u in uploads], meta)
-        else:
-            st.warning(
-                f"Choose a file first (at most {loaders.MAX_UPLOAD_BYTES // 1024} KiB: the uploader refuses a larger "
-                "one)."
-            )
+    submitted = st.form_submit_button("Add profile")
+if submitted and uploads:
+    add_files([(u.name, u.getvalue()) for u in uploads], meta)
+elif submitted:
+    st.warning(
+        f"Choose a file first (at most {loaders.MAX_UPLOAD_BYTES // 1024} KiB: the uploader refuses a larger one)."
+    )
 if added:
     st.success(added)
 
