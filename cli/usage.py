@@ -71,7 +71,7 @@ def as_table(doc: dict) -> str:
     lines += ["", f"{'month':<8} {'requests':>14} {'input':>16} {'output':>16}"]
     for m in doc["months"]:
         full = "" if m["full"] else f"  (partial: {m['covered_days']:.1f} days)"
-        if m["full"] and not m.get("in_every_file", True):
+        if m["full"] and not m.get("in_every_file", True) and common is not None:
             full = "  (not in every file: left out of growth and peak)"
         lines.append(f"{m['month']:<8} {_count(m['requests']):>14} {_count(m['input_tokens']):>16} "
                      f"{_count(m['output_tokens']):>16}{full}")  # fmt: skip

@@ -228,6 +228,8 @@ def provenance(report: UsageReport) -> list[str]:
     names = ", ".join(f"{f.name} ({f.title}, {f.source_rows:,} rows, by {f.granularity})" for f in report.files)
     volume_key = "requests_per_month" if "requests_per_month" in s.workload else "tokens_per_month"
     every = " every file covers" if len(report.files) > 1 else ""
+    if len(report.files) > 1 and s.common_period is None:
+        every = " the files cover between them, read as one series"
     growth = (
         f"monthly growth {growth_text(s.monthly_growth)} — fitted on the full months{every}: "
         f"{', '.join(s.growth_months)}"

@@ -13,7 +13,8 @@ partial month at a file's edge is not a low month either: only **full months eve
   files together cover in full, read as one series (said in `notes`).
 - **growth**: a least-squares line through log(requests per day) of the full months every file covers:
   growth = exp(slope) − 1 a month. Two months of 100 and 110 requests/day → 10 %. Fewer than two such months:
-  not estimated (`None`, said in `notes`) — never guessed.
+  not estimated (`None`, said in `notes`) — never guessed. Files that share no day: the full months they cover
+  between them, read as one series like the volume (said in `notes`), where no two files share a day.
 - **peak-to-average** (hourly data only): for each full month every file covers, its busiest hour ÷ that same
   month's mean hour, so growth between months never enters a peak; the workload gets the **largest** of these,
   since the fleet must carry the busiest hour of the busiest month seen (a median would be exceeded in half the
@@ -33,6 +34,7 @@ in `notes`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -62,6 +64,11 @@ from tco.workload.usage_records import (
     UsageBucket,
     UsageSource,
     UsageSummary,
+)
+
+ONE_SERIES = (
+    ", the files read as one series (one account exported period by period); if they are separate accounts "
+    "or providers, export the same period from each"
 )
 
 
@@ -109,7 +116,12 @@ def summarise(
     models = _by_model(buckets, counted)
     months = _months(buckets, spans, common_full, counted)
     monthly_volume, volume_basis = _volume(buckets, spans, common, common_full, counted, every, notes)
-    growth = _growth(buckets, sources, months, common_full, counted, every, notes, share_a_day=common is not None)
+    if common is None and _one_after_another(spans):  # one account exported period by period
+        growth_months = _series_full_months(buckets, spans)
+        growth = _growth(buckets, sources, months, growth_months, counted, " the files cover between them", notes, True)
+    else:  # files that overlap but share no day among all of them have no full month in common: not estimated
+        growth_months = common_full
+        growth = _growth(buckets, sources, months, growth_months, counted, every, notes)
     basis = [b for b in buckets if common is None or common[0] <= b.hour < common[1]]
     if several and common is not None and len(basis) < len(buckets):
         notes.append(f"request classes and the 24-hour curve: from {period_text(common)}, the days every file covers")
@@ -140,7 +152,7 @@ def summarise(
         common_period=common,
         common_full_months=common_full,
         volume_basis=volume_basis,
-        growth_months=common_full if growth is not None else (),
+        growth_months=tuple(growth_months) if growth is not None else (),
         peaks=peaks,
     )
 
@@ -179,57 +191,66 @@ def _volume(
             f"({period_text(part)}) × {month_days(month):.0f} days"
         )
         return rate * month_days(month), f"{month}'s daily rate over {days:.0f} covered days"
-    merged = merged_spans(spans)
-    touched = sorted({month_key(b.hour) for b in buckets})
-    full = [m for m in touched if covered_days(merged, month_bounds(m)) >= month_days(m)]
-    caveat = (
-        ", the files read as one series (one account exported period by period); if they are separate accounts "
-        "or providers, export the same period from each"
-    )
+    full = _series_full_months(buckets, spans)
     if full:
         month = full[-1]
         notes.append(f"the files share no day: the volume is {month}'s, the last month they cover in full between "
-                     f"them{caveat}")  # fmt: skip
+                     f"them{ONE_SERIES}")  # fmt: skip
         return _sum_in(buckets, month_bounds(month), counted), f"{month}, covered by the files between them"
-    month = touched[-1]
-    days = covered_days(merged, month_bounds(month))
+    month = max(month_key(b.hour) for b in buckets)
+    days = covered_days(merged_spans(spans), month_bounds(month))
     notes.append(f"the files share no day and cover no full month: the volume is {month}'s daily rate over its "
-                 f"{days:.1f} covered days × {month_days(month):.0f} days{caveat}")  # fmt: skip
+                 f"{days:.1f} covered days × {month_days(month):.0f} days{ONE_SERIES}")  # fmt: skip
     rate = _sum_in(buckets, month_bounds(month), counted) / days
     return rate * month_days(month), f"{month}'s daily rate over {days:.0f} covered days"
+
+
+def _one_after_another(spans: Sequence[Interval]) -> bool:
+    """No two files share a day: each ends before the next begins."""
+    ordered = sorted(spans)
+    return all(a[1] <= b[0] for a, b in itertools.pairwise(ordered))
+
+
+def _series_full_months(buckets: Sequence[UsageBucket], spans: Sequence[Interval]) -> list[str]:
+    """Files that share no day, read as one series: the months the files cover in full between them."""
+    merged = merged_spans(spans)
+    touched = sorted({month_key(b.hour) for b in buckets})
+    return [m for m in touched if covered_days(merged, month_bounds(m)) >= month_days(m)]
 
 
 def _growth(
     buckets: Sequence[UsageBucket],
     sources: Sequence[UsageSource],
     months: Sequence[MonthUsage],
-    common_full: Sequence[str],
+    growth_months: Sequence[str],
     counted: bool,
     every: str,
     notes: list[str],
-    share_a_day: bool = True,
+    one_series: bool = False,
 ) -> float | None:
+    """Growth over `growth_months`: the full months every file covers or, where the files share no day
+    (`one_series`), the full months they cover between them, read as one account's exports period by period."""
     unit = "requests" if counted else "tokens"
     left = []
     for m in months:
-        if m.month in common_full:
+        if m.month in growth_months:
             continue
         holders = [s.name for s in sources if m.month in full_months(s.span)]
         left.append(f"{m.month} ({'partial' if not holders else 'in full only in ' + ', '.join(holders)})")
-    left_text = f"; left out: {', '.join(left)}" if left else ""
-    if len(common_full) < 2:
-        join = "" if share_a_day else "; exports of one account for consecutive periods: join them into one file first"
+    left_text = f"; left out: {', '.join(left)}" if left and not one_series else ""
+    caveat = ONE_SERIES if one_series else ""
+    if len(growth_months) < 2:
         notes.append(
             f"monthly growth not estimated: it needs two full months{every}, the data holds "
-            f"{len(common_full)} ({months_text(common_full)}){left_text} — set your own{join}"
+            f"{len(growth_months)} ({months_text(growth_months)}){left_text} — set your own{caveat}"
         )
         return None
-    rates = [_sum_in(buckets, month_bounds(m), counted) / month_days(m) for m in common_full]
+    rates = [_sum_in(buckets, month_bounds(m), counted) / month_days(m) for m in growth_months]
     growth = growth_per_month(rates)
-    per_day = ", ".join(f"{m} {r:,.1f}" for m, r in zip(common_full, rates, strict=True))
+    per_day = ", ".join(f"{m} {r:,.1f}" for m, r in zip(growth_months, rates, strict=True))
     notes.append(
         f"monthly growth {growth:+.1%}: a log-linear fit of {unit} per day over the full months{every} "
-        f"({per_day}){left_text}"
+        f"({per_day}){left_text}{caveat}"
     )
     return growth
 

@@ -9,6 +9,7 @@ month over that same month's mean hour, so growth between months never enters it
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import random
 import statistics
@@ -268,20 +269,31 @@ def test_no_full_month_in_common_volume_is_a_daily_rate_and_says_so(tmp_path):
     assert [p["period"] for p in doc["basis"]["peaks"]] == ["2026-10-05 → 2026-10-31", "2026-11-01 → 2026-11-20"]
 
 
-def test_files_that_share_no_day_estimate_no_growth(tmp_path):
-    """October from one export, November from another: no growth, and the volume names its assumption."""
+def test_files_that_share_no_day_are_one_series_for_volume_and_growth(tmp_path):
+    """October from one export, November from another: read as one account's series for the volume and for growth
+    alike, and both notes name that assumption."""
     oct_ = patterned(dt.date(2026, 10, 1), dt.date(2026, 10, 31), OPENAI, lambda d: 2, 81)
     nov = patterned(dt.date(2026, 11, 1), dt.date(2026, 11, 30), OPENAI, lambda d: 3, 82)
     files = [
         (ex.openai(tmp_path / "oct.jsonl", oct_), "oct.jsonl"),
         (ex.openai(tmp_path / "nov.jsonl", nov), "nov.jsonl"),
     ]
-    doc = as_dict(analyse(files, BOOK))
-    assert doc["monthly_growth"] is None and doc["common_period"] is None
+    report = analyse(files, BOOK)
+    doc = as_dict(report)
+    assert doc["common_period"] is None
     assert doc["workload"]["requests_per_month"] == len(nov)
     assert "the files share no day" in _note(doc, "coverage: ")
-    assert "read as one series" in " ".join(doc["notes"])
-    assert "join them into one file first" in _note(doc, "monthly growth not estimated")
+    assert "read as one series" in _note(doc, "the files share no day: the volume")
+    # 2 × the day's units a day in October, 3 × in November: (3/2) − 1 = 50 % a month
+    assert len(oct_) / 31 == 2 * sum(PEAK_UNITS) and len(nov) / 30 == 3 * sum(PEAK_UNITS)
+    assert doc["monthly_growth"] == pytest.approx(0.5, rel=1e-12)
+    assert doc["workload"]["monthly_growth"] == 0.5
+    assert doc["basis"]["growth_months"] == ["2026-10", "2026-11"]
+    growth = _note(doc, "monthly growth +50.0%")
+    assert "over the full months the files cover between them" in growth and "read as one series" in growth
+    assert "fitted on the full months the files cover between them, read as one series: 2026-10, 2026-11" in "\n".join(
+        provenance(report)
+    )
     assert doc["peak_to_average"] == pytest.approx(1.6, rel=1e-12)
     assert {(p["file"], p["period"]) for p in doc["basis"]["peaks"]} == {("oct.jsonl", "2026-10"),
                                                                          ("nov.jsonl", "2026-11")}  # fmt: skip
@@ -341,11 +353,18 @@ def test_scaling_every_source_leaves_growth_and_peak_unchanged(sources, k):
 
 
 @settings(max_examples=120, deadline=None)
-@given(sources=st.lists(_SOURCE.map(lambda s: (*s[:4], 0.0)), min_size=2, max_size=3))
-def test_flat_sources_of_any_periods_never_make_growth(sources):
-    """Files each flat (the same day every day), of any periods: growth is 0 or not estimated, never more."""
+@given(sources=st.lists(_SOURCE.map(lambda s: (*s[:4], 0.0)), min_size=2, max_size=3), same=st.booleans())
+def test_flat_sources_of_any_periods_never_make_growth(sources, same):
+    """Files each flat (the same day every day), of any periods: growth is 0 or not estimated, never more — but
+    for files that follow one another (read as one series), whose own rates are the series: those files at one
+    rate make no growth either."""
+    if same:  # every file the same requests a day: the rate over its day's shape
+        sources = [(first, days, shape, sources[0][3] / sum(shape), g) for first, days, shape, _, g in sources]
     summary = _summary(sources)
-    assert summary.monthly_growth is None or abs(summary.monthly_growth) < 1e-9
+    spans = sorted((first, first + dt.timedelta(days=days)) for first, days, *_ in sources)
+    one_series = all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    if same or not one_series:
+        assert summary.monthly_growth is None or abs(summary.monthly_growth) < 1e-9
     # and each peak is within the month it names: the busiest hour of a flat day over that day's mean hour
     # and no peak above the flattest bound: a sum's busiest hour over its mean is at most the largest of its parts'
     assert summary.peak_to_average <= max(24 * max(s[2]) / sum(s[2]) for s in sources) + 1e-9
@@ -358,13 +377,14 @@ _PERIODS = st.tuples(st.integers(0, 75), st.integers(20, 120))
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(periods=st.lists(_PERIODS, min_size=2, max_size=2), k=st.integers(2, 3))
 def test_real_files_a_flat_second_source_never_creates_growth(periods, k, tmp_path_factory):
-    """Through DuckDB on real files: two flat exports of random periods, then each request repeated k times."""
+    """Through DuckDB on real files: two flat exports of random periods at one rate (files that follow one another
+    are read as one series), then each request repeated k times."""
     folder = tmp_path_factory.mktemp("periods")
     origin = dt.date(2026, 8, 1)
     (s1, n1), (s2, n2) = periods
     a = patterned(origin + dt.timedelta(days=s1), origin + dt.timedelta(days=s1 + n1 - 1), OPENAI, lambda d: 1, 91)
     b = daily(origin + dt.timedelta(days=s2), origin + dt.timedelta(days=s2 + n2 - 1), LITELLM,
-              lambda d, rng: 12, 92)  # fmt: skip
+              lambda d, rng: sum(PEAK_UNITS), 92)  # fmt: skip
     docs = []
     for times in (1, k):
         files = [(ex.openai(folder / f"a{times}.jsonl", a * times), "a.jsonl"),
@@ -377,31 +397,40 @@ def test_real_files_a_flat_second_source_never_creates_growth(periods, k, tmp_pa
     assert len(_note(once, "coverage: ").split("; ")) == 3  # each file's coverage, then the common period
 
 
-def test_the_usage_page_says_growth_is_not_estimated_and_names_each_files_coverage(tmp_path):
-    """The app's Usage page: the metric reads 'not estimated', the coverage note names both files, the workload filled
-    has no growth."""
+def test_the_usage_page_names_each_files_coverage_and_says_when_growth_is_not_estimated(tmp_path):
+    """The app's Usage page: October and November exported apart read as one series (growth 100 %: 30 requests a
+    day, then 60), the coverage note names both files and the workload filled carries that growth; one file of
+    less than two full months: the metric reads 'not estimated' and the workload filled has no growth."""
     from streamlit.testing.v1 import AppTest
 
     from tests.conftest import ROOT
 
     oct_ = patterned(dt.date(2026, 10, 1), dt.date(2026, 10, 31), OPENAI, lambda d: 1, 101)
     nov = patterned(dt.date(2026, 11, 1), dt.date(2026, 11, 30), OPENAI, lambda d: 2, 102)
+    short = patterned(dt.date(2026, 10, 5), dt.date(2026, 11, 20), OPENAI, lambda d: 1, 103)
     files = [
         (ex.openai(tmp_path / "oct.jsonl", oct_), "oct.jsonl"),
         (ex.openai(tmp_path / "nov.jsonl", nov), "nov.jsonl"),
     ]
-    report = analyse(files, BOOK)
     at = AppTest.from_file(str(ROOT / "app_session.py"), default_timeout=60)
     at.switch_page("app_pages/usage.py")
     at.run()
-    at.session_state["usage_report"] = report
+    at.session_state["usage_report"] = analyse(files, BOOK)
     at.run()
     assert not at.exception
-    assert [m.value for m in at.metric if m.label == "Monthly growth"] == ["not estimated"]
+    assert len(oct_) / 31 == 30 and len(nov) / 30 == 60
+    assert [m.value for m in at.metric if m.label == "Monthly growth"] == ["100.0%"]
     shown = "\n".join(m.value for m in at.markdown)
     assert "oct.jsonl 2026-10-01 00:00 → 2026-10-31 23:00 UTC (full months 2026-10)" in shown
     assert "nov.jsonl 2026-11-01 00:00 → 2026-11-30 23:00 UTC (full months 2026-11)" in shown
-    assert "monthly growth not estimated" in shown
+    assert "the files read as one series" in shown
+    at.button(key="usage.fill").click().run()
+    assert at.session_state["scenario"]["workload"]["monthly_growth"] == 1.0
+    assert at.session_state["scenario"]["workload"]["peak_to_average"] == 1.6
+
+    at.session_state["usage_report"] = analyse([(ex.openai(tmp_path / "short.jsonl", short), "short.jsonl")], BOOK)
+    at.run()
+    assert [m.value for m in at.metric if m.label == "Monthly growth"] == ["not estimated"]
+    assert "monthly growth not estimated" in "\n".join(m.value for m in at.markdown)
     at.button(key="usage.fill").click().run()
     assert "monthly_growth" not in at.session_state["scenario"]["workload"]
-    assert at.session_state["scenario"]["workload"]["peak_to_average"] == 1.6
