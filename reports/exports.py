@@ -68,17 +68,20 @@ def file_stem(scenario_name: str, today: str) -> str:
     return f"{slug}-{today}"
 
 
-def _pair(result: ScenarioResult, option: OptionResult) -> BreakEven | None:
-    if option.returns_against is None:
-        return None
-    return next((b for b in result.break_even if (b.self_hosted, b.api) == (option.id, option.returns_against)), None)
+def _pair(result: ScenarioResult, option: OptionResult, api: str | None) -> BreakEven | None:
+    """The option against `api` (the API of the pair on screen) where that pair was computed, else against the
+    engine's reference, the best-ranked API (`returns_against`)."""
+    pairs = {(b.self_hosted, b.api): b for b in result.break_even}
+    return pairs.get((option.id, api)) or pairs.get((option.id, option.returns_against))
 
 
-def summary_rows(result: ScenarioResult, mix: MixResult | None = None) -> list[dict[str, Any]]:
+def summary_rows(result: ScenarioResult, mix: MixResult | None = None, api: str | None = None) -> list[dict[str, Any]]:
+    """One row per option, each self-hosted one compared with `api` — the API of the pair the reader compares on
+    screen, so the file says what the page does — or, without one, with the best-ranked API."""
     decision = decide(result)
     rows = []
     for o in ranked(result):
-        pair = _pair(result, o)
+        pair = _pair(result, o, api)
         rows.append(
             {
                 "option": o.id,
@@ -103,13 +106,13 @@ def summary_rows(result: ScenarioResult, mix: MixResult | None = None) -> list[d
                 "quality_gate": o.quality_gate,
                 "quality_score": o.quality_score,
                 "success_rate": o.success_rate,
-                "compared_with": o.returns_against,
+                "compared_with": pair.api if pair else None,
                 "npv_savings_usd": pair.npv_savings_usd if pair else None,
                 "payback_month": _never(pair.cash_payback_month if o.ownership == "owned" else pair.payback_month)
                 if pair
                 else None,
-                "irr": o.irr,
-                "roi": o.roi,
+                "irr": pair.irr if pair else None,
+                "roi": pair.roi if pair else None,
                 "basis": throughput_basis(o),
                 "taught_by": o.distillation["teacher"] if o.distillation else None,
                 "project_usd": o.one_time_cost_usd,
@@ -129,11 +132,14 @@ def _percent_as_number(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, **{k: round(r[k] * 100, 4) + 0.0 for k in keys if r.get(k) is not None}} for r in rows]
 
 
-def as_csv(result: ScenarioResult, mix: MixResult | None = None) -> str:
-    """One row per option; headers with their units; percentages as percent numbers; amounts to the cent
-    ("9300.00"), unit prices to four or six decimals, counts whole where they are."""
+def as_csv(result: ScenarioResult, mix: MixResult | None = None, api: str | None = None) -> str:
+    """One row per option (`summary_rows`: self-hosted ones compared with `api`); headers with their units;
+    percentages as percent numbers; amounts to the cent ("9300.00"), unit prices to four or six decimals, counts
+    whole where they are."""
     header = {c.key: c.header for c in SUMMARY}
-    rows = [{header[k]: v for k, v in r.items() if k in header} for r in _percent_as_number(summary_rows(result, mix))]
+    rows = [
+        {header[k]: v for k, v in r.items() if k in header} for r in _percent_as_number(summary_rows(result, mix, api))
+    ]
     kinds = {c.header: c.kind for c in SUMMARY if c.kind != "percent"}
     return to_csv(rows, [c.header for c in SUMMARY], kinds)
 
@@ -330,13 +336,15 @@ def _risk_sheets(risk: RiskReport) -> dict[str, tuple[list[Column], list[dict[st
     return {"tornado": (tornado_columns, bars), "monte carlo": (band_columns, bands)}
 
 
-def as_xlsx(result: ScenarioResult, risk: RiskReport | None, mix: MixResult | None = None) -> bytes:
-    """Summary, monthly (one row per option per month, month 0 the one-time costs: components, capex/opex, cash,
-    PV, in cents that add up), pairs, break-even break-even ranges (one per row), risk, the best mix when solved
-    (reports.mix), assumptions (each value typed). Numbers are numbers rounded and in their formats, months dates;
-    no formulas, no links."""
+def as_xlsx(
+    result: ScenarioResult, risk: RiskReport | None, mix: MixResult | None = None, api: str | None = None
+) -> bytes:
+    """Summary (`summary_rows`: self-hosted options compared with `api`), monthly (one row per option per month,
+    month 0 the one-time costs: components, capex/opex, cash, PV, in cents that add up), pairs, break-even ranges
+    (one per row), risk, the best mix when solved (reports.mix), assumptions (each value typed). Numbers are numbers
+    rounded and in their formats, months dates; no formulas, no links."""
     sheets: dict[str, tuple[list[Column], list[dict[str, Any]]]] = {
-        "summary": (SUMMARY, summary_rows(result, mix)),
+        "summary": (SUMMARY, summary_rows(result, mix, api)),
         "monthly": (monthly_columns(result), monthly_rows_in_cents(result)),
         "pairs": _pairs(result),
         "break-even ranges": _ranges(result),

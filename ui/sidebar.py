@@ -54,9 +54,10 @@ def render() -> None:
         if analysis is not None:
             stem = file_stem(analysis.result.scenario, today)
             pair = risk_pair(analysis.result, state.compared_ids(analysis.result))  # read now: a click runs outside
+            api = pair[1] if pair else None  # the summary compares with the API of the pair on screen
             st.caption("Exports: numbers as numbers, units in the headers")
             downloads = [
-                Download("Summary (CSV)", lambda: as_csv(analysis.result, analysis.mix), f"{stem}-summary.csv",
+                Download("Summary (CSV)", lambda: as_csv(analysis.result, analysis.mix, api), f"{stem}-summary.csv",
                          "text/csv", ":material/table:", "One row per option: costs, fleet, SLO, quality, savings, "
                          "payback, IRR and ROI"),
                 Download("Monthly costs (CSV)", lambda: as_monthly_csv(analysis.result), f"{stem}-monthly.csv",

@@ -282,7 +282,7 @@ def workbook(key: str, pair: tuple[str, str] | None, _analysis: Analysis) -> byt
     builds it when clicked. The click runs it on the server's event loop, outside any session's script: as a cached
     function without a spinner, the risk cache it calls is nested and draws none (a spinner with no page to go to
     logged "Thread 'uvloop_0': missing ScriptRunContext"; the same rule as `warm_up`)."""
-    return as_xlsx(_analysis.result, risk(_analysis, pair), _analysis.mix)
+    return as_xlsx(_analysis.result, risk(_analysis, pair), _analysis.mix, pair[1] if pair else None)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Solving the mix again at each end of each input's range…")

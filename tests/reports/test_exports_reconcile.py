@@ -379,3 +379,28 @@ def test_a_payback_that_never_comes_reads_never_and_an_api_row_stays_empty():
         assert cash == (be.cash_payback_month or "never"), row[:2]  # owned servers only: each pair here is owned
         month = row[header.index("payback month (owned: P&L, capital charged monthly)")]
         assert month == ("never" if be.payback_month is None else be.payback_month)
+
+
+def test_the_summary_compares_with_the_api_of_the_pair_on_screen():
+    """Every self-hosted row is compared with the API of the pair the reader compares on screen (the app passes it),
+    its savings, payback, IRR and ROI that pair's own figures in the pairs sheet; without one, with the best-ranked
+    API, the headline pair's."""
+    result = _result(ROOT / "scenarios" / "glm5-vs-frontier.yaml")
+    apis = [o.id for o in result.options if o.kind == "api"]
+    hosted = [o for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None]
+    pairs = {(b.self_hosted, b.api): b for b in result.break_even}
+    default = {o.returns_against for o in hosted}
+    assert len(default) == 1 and len(apis) >= 2
+    for api in [None, *apis]:
+        rows = {r["option"]: r for r in csv.DictReader(io.StringIO(as_csv(result, None, api)))}
+        for o in hosted:
+            row, against = rows[o.id], api or o.returns_against
+            pair = pairs[(o.id, against)]
+            assert row["compared with (API)"] == against
+            assert float(row["NPV of savings vs that API (USD)"]) == pytest.approx(pair.npv_savings_usd, abs=0.005)
+            shown = row["payback month vs that API (owned: on cash)"]
+            assert shown == ("never" if pair.payback_month is None else str(pair.payback_month))
+            for key, value in (("IRR vs that API (% a year)", pair.irr), ("ROI vs that API (%)", pair.roi)):
+                assert (row[key] == "") if value is None else float(row[key]) == pytest.approx(100 * value, abs=1e-3)
+        for a in apis:  # an API's own row compares with nothing
+            assert rows[a]["compared with (API)"] == ""
