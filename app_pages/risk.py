@@ -185,7 +185,10 @@ if draws_tab.open:
         left, right = st.columns(2)
         with left:
             months = analysis.result.assumptions["months"]
-            charts.show(charts.fan(months, report.monte_carlo, [report.self_hosted, report.api]), "monte-carlo-fan")
+            setup = next((s for s in analysis.setups if s.model.id == report.self_hosted), None)
+            term = setup.model.commitment_months if setup is not None else 0
+            fan = charts.fan(months, report.monte_carlo, [report.self_hosted, report.api], term)
+            charts.show(fan, "monte-carlo-fan")
         with right:
             savings = report.monte_carlo.savings_npv(report.self_hosted, report.api)
             charts.show(charts.histogram(savings, report.savings_npv_p10_p50_p90_usd), "savings-histogram")
@@ -195,7 +198,9 @@ st.caption(
     "moves only the rent or the server price, energy price only the energy. Monte Carlo: the same ranges, all "
     "inputs drawn together, each symmetric around the base case (throughput log-normal, wider for published, "
     "modelled and estimated capacity; prices, peak, staff and one-time costs triangular; growth normal; API price "
-    "decline the base rate ± its range, so prices may rise); the fleet is re-sized in every draw. The seed is saved "
+    "decline the base rate ± its range, so prices may rise); the fleet is re-sized in every draw, a reserved term's "
+    "or owned servers' fleet grows when it must and shrinks only where the term renews (the dotted line: the bands "
+    "may step there). The seed is saved "
     "with the scenario, so a shared link reproduces these bands. The JSON result lists every range under "
     "assumptions.uncertainty and each tornado bar's low and high."
 )

@@ -210,10 +210,14 @@ def room_for_texts(
     return [low - pad_low, high + pad_high]
 
 
-def fan(months: list[str], mc: MonteCarloResult, option_ids: list[str]) -> go.Figure:
-    """Each option's monthly cost: its P10–P90 band and its P50 line."""
+def fan(months: list[str], mc: MonteCarloResult, option_ids: list[str], term_months: int = 0) -> go.Figure:
+    """Each option's monthly cost: its P10–P90 band and its P50 line, the lines drawn over every band (the
+    self-hosted P50 sat under the API's band). `term_months`: the self-hosted option's commitment (a reserved
+    term, an owned server's life); each renewal inside the horizon is marked, where the fleet is sized again for
+    the next term and the bands step (draws with traffic falling keep the first term's fleet until then)."""
     figure = go.Figure()
     values: list[float] = []
+    lines = []
     for option_id, colour in zip(option_ids, (SELF_HOSTED, API), strict=False):
         p10, p50, p90 = mc.monthly_bands(option_id)
         values += money_values(p10, p90)
@@ -221,7 +225,12 @@ def fan(months: list[str], mc: MonteCarloResult, option_ids: list[str]) -> go.Fi
         figure.add_scatter(
             x=months, y=p10, fill="tonexty", line={"width": 0, "color": colour}, name=f"{option_id} P10–P90"
         )
+        lines.append((option_id, p50, colour))
+    for option_id, p50, colour in lines:
         figure.add_scatter(x=months, y=p50, line={"color": colour}, name=f"{option_id} P50")
+    for t in renewals(len(months), term_months):
+        figure.add_vline(x=months[t], line={"dash": "dot", "color": "grey"})
+        figure.add_annotation(x=months[t], y=1, yref="paper", text="term renews", showarrow=False, yanchor="bottom")
     figure.update_layout(
         title="Monthly cost, Monte Carlo bands",
         yaxis=money_axis("USD per month", values),
@@ -229,6 +238,15 @@ def fan(months: list[str], mc: MonteCarloResult, option_ids: list[str]) -> go.Fi
         **LAYOUT,
     )
     return figure
+
+
+def renewals(months: int, term_months: int) -> list[int]:
+    """The month indices (0 = month 1) where a commitment of `term_months` starts again inside the horizon.
+
+    >>> renewals(36, 12), renewals(36, 36), renewals(24, 0)
+    ([12, 24], [], [])
+    """
+    return list(range(term_months, months, term_months)) if term_months > 0 else []
 
 
 def histogram(savings_usd: np.ndarray, p10_p50_p90: tuple[float, float, float]) -> go.Figure:

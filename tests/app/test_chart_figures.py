@@ -423,3 +423,21 @@ def test_the_cumulative_chart_carries_a_reserved_term_past_the_horizon_on_both_b
     other = next(b for b in result.break_even if (b.self_hosted, b.api) == (h200.id, api.id))
     plain = charts.cumulative(months, h200, api, other.cumulative_savings_usd, other.payback_month)
     assert not any((a.text or "").startswith("reserved term") for a in plain.layout.annotations)
+
+
+def test_the_fan_draws_every_p50_over_the_bands_and_marks_each_term_renewal(glm5):
+    """Both options' P50 lines come after both bands (the self-hosted P50 sat under the API's band); the flagship's
+    1-year reserved term renews at month 13 of its 24, where the bands step: draws whose traffic falls keep
+    the first year's fleet until the renewal (commitments never shrink inside a term)."""
+    inputs, setups, result = glm5
+    risk = risk_report(inputs, result, samples=200)
+    months = result.assumptions["months"]
+    term = next(s.model.commitment_months for s in setups if s.model.id == risk.self_hosted)
+    assert term == 12 and len(months) == 24
+    figure = charts.fan(months, risk.monte_carlo, [risk.self_hosted, risk.api], term)
+    names = [t.name for t in figure.data]
+    last_band = max(i for i, n in enumerate(names) if n and n.endswith("P10–P90"))
+    assert [n for n in names[last_band + 1 :]] == [f"{risk.self_hosted} P50", f"{risk.api} P50"]
+    assert [shape.x0 for shape in figure.layout.shapes] == [months[12]]
+    assert [a.text for a in figure.layout.annotations] == ["term renews"]
+    assert not charts.fan(months, risk.monte_carlo, [risk.self_hosted, risk.api]).layout.shapes
