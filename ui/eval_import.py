@@ -105,8 +105,8 @@ def imported_table() -> pd.DataFrame:
     """Every row of every eval imported in this session, errors beside the rate."""
     return pd.DataFrame(
         [
-            {"file": name, "model": r.model, "task": r.task, "answered (n)": r.n, "errors": r.errors,
-             "success rate": 100 * r.success_rate, "95% CI": ci_text(r), "output tokens/task": r.output_tokens_per_task,
+            {"file": name, "model": r.model, "task": r.task, "answered": r.n, "errors": r.errors,
+             "success rate": 100 * r.success_rate, "95% CI": ci_text(r), "tokens/task": r.output_tokens_per_task,
              "tool": r.tool}
             for name, rows in state.uploaded_evals().items() for r in rows
         ]
@@ -138,9 +138,14 @@ def section(options: list[dict[str, Any]]) -> None:
     evals = state.uploaded_evals()
     if not evals:
         return
-    tables.show_table(imported_table(), {"success rate": st.column_config.NumberColumn(format="%.1f%%"),
-                                         "answered (n)": st.column_config.NumberColumn(format="localized")},
-                      budget_px=table_fit.EXPANDER_PX)  # fmt: skip
+    # short headers, their meaning in the help: with lm-eval's long model and task names the nine columns ran past
+    # a 1280-px page (the tool column cut at its edge)
+    tables.show_table(imported_table(), {
+        "answered": st.column_config.NumberColumn(format="localized", help="Tasks answered and scored (n)"),
+        "errors": st.column_config.NumberColumn(help="Tasks that ended in an error: counted neither way"),
+        "success rate": st.column_config.NumberColumn(format="%.1f%%"),
+        "tokens/task": st.column_config.NumberColumn(format="localized", help="Output tokens per task, where recorded"),
+    }, budget_px=table_fit.EXPANDER_PX)  # fmt: skip
     choices = [(name, i) for name, rows in evals.items() for i in range(len(rows))]
     cols = st.columns([3, 2, 1], vertical_alignment="bottom")
     chosen = cols[0].selectbox(

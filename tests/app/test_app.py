@@ -1155,9 +1155,18 @@ def test_usage_fills_the_workload_and_adds_the_models_found(tmp_path, catalogues
     for column in ("reported $", "our prices $", "difference $"):
         assert all(v is None or v != v or round(v, 2) == v for v in differences[column]), column
     assert differences["our prices $"][0] == round(first.priced_cost_usd, 2)
-    assert formats["mean input"] == formats["input p99"] == "localized"
+    assert formats["mean input"] == formats["p99"] == "localized"
     shapes = next(df.value for df in at.dataframe if "mean input" in df.value.columns)
     assert all(float(v).is_integer() for v in shapes["mean input"])
+    # the percentiles in a table of their own (beside the means the columns ran past a 1280-px page), each the
+    # class's own figure rounded to a token
+    spread = next(df.value for df in at.dataframe if "p99" in df.value.columns)
+    assert list(spread.columns) == ["model", "p10", "p25", "p50", "p75", "p90", "p99"]
+    for row in spread.to_dict("records"):
+        cls = next(c for c in report.summary.workload["classes"] if c["name"] == row["model"])
+        assert {k: row[k] for k in cls["input_percentiles"]} == {
+            k: round(v) for k, v in cls["input_percentiles"].items()
+        }
     at.button(key="usage.fill").click().run()
     scenario = at.session_state["scenario"]
     mapping = scenario_mapping(report)

@@ -115,6 +115,31 @@ def test_every_table_of_every_page_fits_its_columns(page, scenario):
         at.query_params["s"] = codec.to_url_token(yaml.safe_load(scenario.read_text()))
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception
+    assert_tables_fit(at, page)
+
+
+def test_the_usage_pages_tables_fit_once_an_export_is_read(tmp_path, catalogues):
+    """After a per-request export is read: the reconciliation, the token shapes and the input percentiles (a table of
+    their own: beside the means they ran past a 1280-px page), with a long deployment name."""
+    from pricing import PriceBook, load_overrides
+    from tests.support import usage_exports
+    from usage.report import analyse
+
+    reqs = usage_exports.requests(("gpt-4o", "claude-sonnet-4-5-20250929-with-a-long-deployment-name"))
+    path = usage_exports.generic(tmp_path / "usage.csv", reqs)
+    at = AppTest.from_file(str(ROOT / "app_session.py"), default_timeout=180)
+    at.switch_page("app_pages/usage.py").run()
+    at.session_state["usage_report"] = analyse(
+        [(path, "usage.csv")], PriceBook(catalogues.prices, load_overrides(), "api_overrides.yaml")
+    )
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == 3
+    assert_tables_fit(at, "usage")
+
+
+def assert_tables_fit(at: AppTest, page: str) -> None:
+    """Every width set; every header and cell within its column; a read-only table within the page's budget."""
     for element in at.dataframe:
         config = json.loads(element.proto.columns or "{}")
         editable = element.proto.editing_mode != element.proto.EditingMode.READ_ONLY
@@ -171,3 +196,24 @@ def test_amount_columns_are_right_aligned_on_compare_and_break_even():
             assert columns[name].get("alignment") == "right", (page, name, columns[name])
         if "option" in columns:
             assert columns["option"].get("alignment") != "right"
+
+
+def test_the_imported_evals_table_fits_with_long_names():
+    """The Quality page's imported results from four tools' files (lm-eval's long model and task names among them):
+    every cell within its column, the table within the section's budget (the tool column ran past a 1280-px page)."""
+    from evals.importers import import_eval
+    from ui import state
+
+    folder = ROOT / "tests" / "fixtures" / "evals"
+    names = ("results_2026-01-21T03-44-18.458309.json", "promptfoo_capitals.json", "inspect_capitals_big-model.eval",
+             "deepeval_latest_test_run.json")  # fmt: skip
+    at = AppTest.from_file(str(ROOT / "app_session.py"), default_timeout=180)
+    at.switch_page("app_pages/quality.py").run()
+    at.session_state[state.EVALS] = {name: tuple(import_eval(str(folder / name))) for name in names}
+    at.run()
+    assert not at.exception
+    imported = next(e for e in at.dataframe if "95% CI" in e.value.columns)
+    assert len(imported.value) == 6
+    assert_tables_fit(at, "quality")
+    widths = json.loads(imported.proto.columns)
+    assert sum(widths[str(c)]["width"] for c in imported.value.columns) <= table_fit.EXPANDER_PX
