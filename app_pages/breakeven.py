@@ -73,16 +73,25 @@ result = analysis.result
 if not result.break_even:
     st.info("Break-even needs at least one self-hosted option that meets the SLO and one API option (Compare page).")
     raise state.PageEnd
-pairs = {f"{b.self_hosted} vs {b.api}": b for b in result.break_even}
+pairs = {(b.self_hosted, b.api): b for b in result.break_even}
 compared = decide(result, state.chosen_pair()).pair  # the pair on Compare, when it is self-hosted against an API
 headline = headline_pair(result)
-default = f"{headline[0].id} vs {headline[1].id}" if headline else next(iter(pairs))
-if compared is not None and f"{compared.self_hosted} vs {compared.api}" in pairs:
-    default = f"{compared.self_hosted} vs {compared.api}"
-label = st.selectbox(
-    "Self-hosted option vs API", list(pairs), index=list(pairs).index(default), key=forms.key("be.pair")
+default = (headline[0].id, headline[1].id) if headline else next(iter(pairs))
+if compared is not None and (compared.self_hosted, compared.api) in pairs:
+    default = (compared.self_hosted, compared.api)
+# one pair for every page and the exports (`state.PAIR`): the box is set from it before it is drawn, and a choice
+# here is kept there by the callback (a pair picked here was forgotten on leaving, and the exports ignored it)
+st.session_state[forms.key("be.pair")] = default
+chosen = st.selectbox(
+    "Self-hosted option vs API",
+    list(pairs),
+    key=forms.key("be.pair"),
+    format_func=lambda ids: f"{ids[0]} vs {ids[1]}",
+    help="The pair compared on every page and in the exports: a choice here is Compare's and Risk's too",
+    on_change=state.picked_sides,
+    args=((forms.key("be.pair"),), (headline[0].id, headline[1].id) if headline else None),
 )
-pair = pairs[label]
+pair = pairs[chosen]
 hosted, api = result.option(pair.self_hosted), result.option(pair.api)
 months = result.assumptions["months"]
 

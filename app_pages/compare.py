@@ -24,38 +24,40 @@ from ui.state import Analysis
 
 PICK_CHARS = 11
 """The longest option id the Pick figure shows at full size in a quarter of a 1280-px page ("glm5-h200-1y")."""
+PAIR_FIRST, PAIR_SECOND = "pair.first", "pair.second"
+"""The pair picker's boxes (`pair_picker`)."""
 PAIR_HELP = (
-    "Any two options: the payback and what would change the answer follow them. Default: the pick and the best "
-    "option of the other kind. The choice is in the share link"
+    "Any two options: the payback and what would change the answer follow them, and Break-even, Risk and the "
+    "exports take the same pair (a self-hosted option against an API). Default: the pick and the best option of the "
+    "other kind. The choice is in the share link"
 )
 
 
 def pair_picker(analysis: Analysis) -> tuple[str, str] | None:
     """'Compare … with …': any two options; default the pick and the best of the other kind. The choice is kept
-    in the session and the link (`state.PAIR`); back on the default it is forgotten, so new options re-default.
-    The boxes have no keys: their index comes from the kept choice, so they follow options added or removed."""
+    in the session and the link (`state.PAIR`, one pair for Compare, Break-even, Risk and the exports); back on the
+    default it is forgotten, so new options re-default. The boxes are keyed and set from the kept pair before they
+    are drawn; a change is kept by their callback, before the run (unkeyed boxes whose index followed the kept pair
+    became new widgets at each choice, and every second choice was dropped: a reviewer)."""
     result = analysis.result
     ids = [o.id for o in ranked(result)]
     if len(ids) < 2:
         return None
-    chosen = state.chosen_pair()
     default = compared_pair(result, decide(result).pick)
-    current = compared_pair(result, decide(result).pick, chosen)
+    current = compared_pair(result, decide(result).pick, state.chosen_pair())
     if current is None:
         return None
     labels = {o.id: f"{o.id} ({'self-hosted' if o.kind == 'self_hosted' else 'API'})" for o in result.options}
     words, left, between, right, _ = st.columns([1.1, 2.4, 0.5, 2.4, 1.6], vertical_alignment="center")
     words.markdown("Compare", help=PAIR_HELP)
-    first = left.selectbox("Compare", ids, index=ids.index(current[0].id), format_func=labels.get,
-                           label_visibility="collapsed")  # fmt: skip
+    st.session_state[PAIR_FIRST], st.session_state[PAIR_SECOND] = current[0].id, current[1].id
+    args = (PAIR_FIRST, PAIR_SECOND, (default[0].id, default[1].id) if default else None)
+    first = left.selectbox("Compare", ids, key=PAIR_FIRST, format_func=labels.get, label_visibility="collapsed",
+                           on_change=state.picked_pair, args=args)  # fmt: skip
     between.markdown("with")
-    others = [i for i in ids if i != first]
-    second_default = current[1].id if current[1].id in others else others[0]
-    second = right.selectbox("with", others, index=others.index(second_default), format_func=labels.get,
-                             label_visibility="collapsed")  # fmt: skip
-    pair = (first, second)
-    state.choose_pair(None if default is not None and pair == (default[0].id, default[1].id) else pair)
-    return pair
+    second = right.selectbox("with", ids, key=PAIR_SECOND, format_func=labels.get, label_visibility="collapsed",
+                             on_change=state.picked_pair, args=args)  # fmt: skip
+    return (first, second)
 
 
 def cheaper_first(pair: tuple[OptionResult, OptionResult]) -> tuple[OptionResult, OptionResult]:

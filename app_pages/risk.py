@@ -9,7 +9,11 @@ from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
 from tco.risk import risk_pair
 from tco.risk.montecarlo import spread_method, throughput_range_words
+from tco.risk.report import headline_pair
 from ui import charts, forms, state
+
+HOSTED, API = "risk.hosted", "risk.api"
+"""The Risk page's pair boxes."""
 
 data = state.data()
 st.title("Risk")
@@ -121,18 +125,26 @@ report = None
 if hosted_ids and api_ids:
     # default: the pair compared on Compare when it is self-hosted against an API, else the best of each
     default_hosted, default_api = risk_pair(result, compared) or (hosted_ids[0], api_ids[0])
+    # one pair for every page and the exports (`state.PAIR`): the boxes are set from it before they are drawn, and a
+    # choice here is kept there by their callback (the workbook's risk sheets followed Compare's pair instead)
+    st.session_state[HOSTED], st.session_state[API] = default_hosted, default_api
+    headline = headline_pair(result)
+    headline_ids = (headline[0].id, headline[1].id) if headline else None
+    keep = {"on_change": state.picked_sides, "args": ((HOSTED, API), headline_ids)}
     left, right = st.columns(2)
     hosted = left.selectbox(
         "Self-hosted option",
         hosted_ids,
-        index=hosted_ids.index(default_hosted),
-        help="Default: the self-hosted option of the pair compared on Compare, else the best self-hosted option",
+        key=HOSTED,
+        help="The pair compared on every page and in the exports: a choice here is Compare's and Break-even's too",
+        **keep,
     )
     api = right.selectbox(
         "Against the API",
         api_ids,
-        index=api_ids.index(default_api),
-        help="Default: the API of the pair compared on Compare, else the best API",
+        key=API,
+        help="The pair compared on every page and in the exports: a choice here is Compare's and Break-even's too",
+        **keep,
     )
     report = state.risk(analysis, (hosted, api))
 if report is None:

@@ -131,6 +131,29 @@ def choose_pair(pair: tuple[str, str] | None) -> None:
     st.session_state[PAIR] = pair
 
 
+def picked_pair(first_key: str, second_key: str, default: tuple[str, str] | None) -> None:
+    """A pair picker's callback (Compare, Break-even, Risk): keep the two options its boxes hold, forgotten when they
+    are the default pair. The same option in both boxes swaps them: the other box takes the one it left."""
+    first, second = st.session_state[first_key], st.session_state[second_key]
+    if first == second:
+        kept = chosen_pair() or default
+        other = next((i for i in kept or () if i != first), None)
+        if other is None:
+            return
+        first, second = (first, other) if kept and kept[0] != first else (other, second)
+    pair = (first, second)
+    choose_pair(None if pair == default else pair)
+
+
+def picked_sides(keys: tuple[str, ...], headline: tuple[str, str] | None) -> None:
+    """Break-even's and Risk's pickers' callback: keep (self-hosted, API) — one box holding the pair, or two boxes
+    holding a side each — as the pair compared everywhere (Compare's verdict, the exports), forgotten when it is the
+    headline pair."""
+    values = [st.session_state[k] for k in keys]
+    pair = tuple(values[0]) if len(values) == 1 else (values[0], values[1])
+    choose_pair(None if headline is not None and set(pair) == set(headline) else (pair[0], pair[1]))
+
+
 def reset_form(prefix: str = FORM_PREFIX) -> None:
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
         del st.session_state[key]

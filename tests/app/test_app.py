@@ -931,12 +931,12 @@ def test_class_shares_that_do_not_add_up_are_named_in_place():
 
 def test_opening_another_example_on_the_break_even_page_resets_the_pair():
     at = open_app("breakeven")
-    assert at.selectbox(key="f.be.pair").value == "glm5-h200 vs glm5-api"  # the verdict's pair: lower NPV of cost
+    assert at.selectbox(key="f.be.pair").value == ("glm5-h200", "glm5-api")  # the verdict's pair: lower NPV of cost
     at.sidebar.selectbox[0].set_value("owned-fleet-finance").run()
     assert_no_failure(at)
     # with the example's gate (GPQA ≥ 50) the unscored Qwen3-235B fleet ranks after Llama 3.3 (50.5); gpt-5-mini is
     # shut down (2026-12-11) before the example starts (2027-01), so the cheapest API still served leads
-    assert at.selectbox(key="f.be.pair").value == "llama70b-owned vs qwen3-235b-fireworks"
+    assert at.selectbox(key="f.be.pair").value == ("llama70b-owned", "qwen3-235b-fireworks")
 
 
 def test_adding_an_open_model_with_the_defaults_gets_a_memory_fit(catalogues):
@@ -1221,7 +1221,7 @@ def test_break_even_and_risk_open_on_the_pair_compared_and_ignore_a_pair_of_two_
     """The pair chosen on Compare (in the link) is the pair Break-even and Risk open on when it is self-hosted
     against an API; two APIs compared leave both on the verdict's pair, not half of the chosen one."""
     at = open_app("breakeven", pair="glm5-b200,gpt-5.2")
-    assert at.selectbox(key="f.be.pair").value == "glm5-b200 vs gpt-5.2"
+    assert at.selectbox(key="f.be.pair").value == ("glm5-b200", "gpt-5.2")
     risk = open_app("risk", pair="glm5-b200,gpt-5.2")
     assert [s.value for s in risk.selectbox if s.label in ("Self-hosted option", "Against the API")] == [
         "glm5-b200", "gpt-5.2"]  # fmt: skip
@@ -1229,7 +1229,43 @@ def test_break_even_and_risk_open_on_the_pair_compared_and_ignore_a_pair_of_two_
     assert [s.value for s in apis.selectbox if s.label in ("Self-hosted option", "Against the API")] == [
         "glm5-h200", "glm5-api"]  # fmt: skip
     assert open_app("breakeven", pair="gemini-3.1-pro,opus-4.5").selectbox(key="f.be.pair").value == (
-        "glm5-h200 vs glm5-api")  # fmt: skip
+        "glm5-h200", "glm5-api")  # fmt: skip
+
+
+def test_one_pair_for_every_page_and_the_exports(catalogues):
+    """A pair picked on Break-even is Risk's, Compare's and the exports' (a reviewer's Break-even choice was forgotten
+    on leaving, and the summary CSV compared with another API); one picked on Risk the same; Compare's boxes take
+    every change in a row (every second one was dropped), and the same option in both boxes swaps them."""
+    import csv
+    import io
+
+    from reports.exports import as_csv
+    from tco.risk import risk_pair
+
+    at = open_app("breakeven")
+    at.selectbox(key="f.be.pair").set_value(("glm5-h200", "gemini-3.1-pro")).run()
+    assert not at.exception and at.session_state["compared_pair"] == ("glm5-h200", "gemini-3.1-pro")
+    at.switch_page(PAGES["risk"]).run()
+    assert [at.selectbox(key=k).value for k in ("risk.hosted", "risk.api")] == ["glm5-h200", "gemini-3.1-pro"]
+    at.selectbox(key="risk.api").set_value("opus-4.5").run()
+    at.switch_page(PAGES["breakeven"]).run()
+    assert at.selectbox(key="f.be.pair").value == ("glm5-h200", "opus-4.5")
+    at.switch_page(PAGES["compare"]).run()
+    assert (at.selectbox(key="pair.first").value, at.selectbox(key="pair.second").value) == ("glm5-h200", "opus-4.5")
+    # the exports the sidebar offers compare with the API of that pair
+    result = engine(example(), catalogues)
+    pair = risk_pair(result, at.session_state["compared_pair"])
+    assert pair == ("glm5-h200", "opus-4.5")
+    summary = {r["option"]: r for r in csv.DictReader(io.StringIO(as_csv(result, None, pair[1])))}
+    assert summary["glm5-h200"]["compared with (API)"] == "opus-4.5"
+    for pick in ("glm5-b200", "gpt-5.2", "opus-4.5", "gemini-3.1-pro"):  # each change in a row is kept
+        at.selectbox(key="pair.second").set_value(pick).run()
+        assert at.session_state["compared_pair"] == ("glm5-h200", pick)
+        assert at.selectbox(key="pair.second").value == pick
+    at.selectbox(key="pair.first").set_value("gemini-3.1-pro").run()  # the option the other box holds: a swap
+    assert at.session_state["compared_pair"] == ("gemini-3.1-pro", "glm5-h200")
+    at.selectbox(key="pair.first").set_value("glm5-api").run()  # back on the default pair (the pick first): forgotten
+    assert at.session_state["compared_pair"] is None and not at.exception
 
 
 def test_class_gates_are_said_on_quality_and_a_below_gate_pair_is_warned_on_break_even(catalogues):
@@ -1244,7 +1280,7 @@ def test_class_gates_are_said_on_quality_and_a_below_gate_pair_is_warned_on_brea
     assert said and "faq: GPQA Diamond ≥ 75; escalations: GPQA Diamond ≥ 85" in said[0]
     at = open_app("breakeven", s=token)
     assert not at.exception
-    hosted = next(b for b in at.selectbox if b.label == "Self-hosted option vs API").value.split(" vs ")[0]
+    hosted = next(b for b in at.selectbox if b.label == "Self-hosted option vs API").value[0]
     below = engine(scenario, catalogues).option(hosted).quality_gate == "below"
     assert below  # the example opens on a pair whose self-hosted side fails the escalations gate
     warned = [w.value for w in at.warning if "not recommended" in w.value]
@@ -1370,7 +1406,7 @@ def test_a_break_even_utilisation_the_fleet_cannot_reach_is_said_to_be(catalogue
     cheaper at every volume: a fleet sized for a 3× peak at 85 % is at most 0.85 / 3 = 28 % busy on average, so 59 %
     is never reached. The figure now says so ('no volume breaks even'), with the bound in its help."""
     at = open_app("breakeven")
-    at.selectbox(key="f.be.pair").set_value("glm5-h200 vs gemini-3.1-pro").run()
+    at.selectbox(key="f.be.pair").set_value(("glm5-h200", "gemini-3.1-pro")).run()
     assert not at.exception
     pair = next(b for b in engine(example(), catalogues).break_even if (b.self_hosted, b.api) == (
         "glm5-h200", "gemini-3.1-pro"))  # fmt: skip

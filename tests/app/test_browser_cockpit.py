@@ -74,6 +74,23 @@ def test_the_pair_picker_drives_the_verdict_and_is_in_the_link(page: Page, app_u
     assert_no_exception(page)
 
 
+def test_the_pair_picker_takes_every_choice_in_a_row(page: Page, app_url: str):
+    """A reviewer's sequence: glm5-b200, gpt-5.2, opus-4.5, glm5-h200 in the second box, one after the other; every
+    second choice jumped back (the unkeyed boxes became new widgets at each choice). Each is kept and in the link."""
+    page.goto(app_url)
+    settle(page)
+    first = page.get_by_role("combobox", name="Compare", exact=True)
+    second = page.get_by_role("combobox", name="with", exact=True)
+    for pick, kind in (("glm5-b200", "self-hosted"), ("gpt-5.2", "API"), ("opus-4.5", "API"),
+                       ("glm5-h200", "self-hosted"), ("gemini-3.1-pro", "API")):  # fmt: skip
+        _choose(page, 1, f"{pick} ({kind})")
+        expect(second).to_have_value(f"{pick} ({kind})")
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+        shown = first.input_value().split(" (")[0]
+        assert query.get("pair") in ([f"{shown},{pick}"], None), (pick, query)  # none: back on the default pair
+    assert_no_exception(page)
+
+
 CUT_FIGURES = """() => [...document.querySelectorAll('.st-key-verdict [data-testid=stMetricValue] *')]
   .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
 """The verdict's figures whose text runs past their box (Streamlit cuts it with "…")."""
