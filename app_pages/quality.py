@@ -30,7 +30,7 @@ current = quality.get("benchmark", "gpqa_diamond")
 cols = st.columns(3)
 benchmark = cols[0].selectbox(  # its first value comes only through Session State (no index=: no warning)
     "Benchmark", benchmarks, format_func=lambda b: BENCHMARKS.get(b, (b, ""))[0],
-    key=forms.seeded("quality.benchmark", current if current in benchmarks else benchmarks[0]),
+    key=forms.seeded("quality.benchmark", current if current in benchmarks else benchmarks[0], benchmarks),
 )  # fmt: skip
 if benchmark != "gpqa_diamond" or "benchmark" in quality:
     quality["benchmark"] = benchmark

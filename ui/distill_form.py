@@ -113,7 +113,7 @@ def _form(teachers: list[str]) -> None:
     h100 = "H100" if "H100" in gpus else gpus[0]
     with st.form(key("form.distil"), border=False):
         left, right = st.columns(2)
-        left.selectbox("Student (open model to train)", students, key=seeded("distil.student", default))
+        left.selectbox("Student (open model to train)", students, key=seeded("distil.student", default, students))
         right.selectbox("Teacher (writes the examples)", teachers, key=key("distil.teacher"))
         a, b, c, d = st.columns(4)
         a.number_input("Examples", min_value=1, max_value=10**9, step=1000, key=seeded("distil.examples", 50_000))

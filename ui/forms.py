@@ -9,7 +9,7 @@ the user's own layout instead of every default spelled out. The forms themselves
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +26,18 @@ def key(name: str) -> str:
     return state.FORM_PREFIX + name
 
 
-def seeded(name: str, initial: Any) -> str:
-    """The widget key for `name`, seeded with `initial` the first time the widget is drawn."""
+def seeded(name: str, initial: Any, options: Sequence[Any] | None = None) -> str:
+    """The widget key for `name`, seeded with `initial` the first time the widget is drawn (or when its kept value is
+    no longer one of its `options`), and set again from its own value at every run before the widget is drawn.
+
+    Why again: a page link clicked while a typed value was being committed (the box still focused) left the page
+    drawn with the browser's widget states lost — Streamlit's page navigation racing the rerun, reproduced with two
+    bare pages — and the boxes showed their minimum (growth −50 %, horizon 1) or nothing; the next click sent those
+    back and the scenario took them (a reviewer). A value set through Session State is sent with the page, so the
+    boxes show the server's values whatever the browser lost, and a value typed before the run is already in it."""
     full = key(name)
-    if full not in st.session_state:
-        st.session_state[full] = initial
+    kept = st.session_state.get(full, initial)
+    st.session_state[full] = initial if options is not None and kept not in options else kept
     return full
 
 

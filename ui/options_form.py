@@ -302,7 +302,7 @@ def _api_form(container: Any) -> None:
 def _self_hosted_form() -> None:
     cat = loaders.catalogues()
     open_models = [m.id for m in cat.models.models if m.open_weights]
-    model = st.selectbox("Open model to self-host", open_models, key=seeded("add.model", open_models[0]))
+    model = st.selectbox("Open model to self-host", open_models, key=seeded("add.model", open_models[0], open_models))
     profiles = {
         state.profile_label(ref, p): ref
         for ref, p in state.all_profiles().items()

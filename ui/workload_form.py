@@ -129,7 +129,11 @@ def render_key_inputs(data: dict[str, Any]) -> None:
     basis = basis_col.radio(
         "Volume in",
         ["requests/month", "tokens/month"],
-        key=seeded("volume_basis", "tokens/month" if "tokens_per_month" in workload else "requests/month"),
+        key=seeded(
+            "volume_basis",
+            "tokens/month" if "tokens_per_month" in workload else "requests/month",
+            ("requests/month", "tokens/month"),
+        ),
         on_change=_convert_volume,
     )
     amount_now = workload.get("tokens_per_month") or workload.get("requests_per_month") or 1_000_000
@@ -199,7 +203,11 @@ def render(data: dict[str, Any]) -> None:
     shape = st.radio(
         "Peak load",
         ["peak-to-average ratio", "24-hour curve"],
-        key=seeded("peak_kind", "24-hour curve" if workload.get("daily_curve") else "peak-to-average ratio"),
+        key=seeded(
+            "peak_kind",
+            "24-hour curve" if workload.get("daily_curve") else "peak-to-average ratio",
+            ("peak-to-average ratio", "24-hour curve"),
+        ),
         horizontal=True,
         on_change=_seed_curve,
     )

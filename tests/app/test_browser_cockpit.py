@@ -30,6 +30,7 @@ from tests.app.test_browser import (
     results_table,
     settle,
     tables_scrolling_sideways,
+    verdict_text,
 )
 from tests.conftest import ROOT
 from ui.tables import sign_kept
@@ -88,6 +89,35 @@ def test_the_pair_picker_takes_every_choice_in_a_row(page: Page, app_url: str):
         query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
         shown = first.input_value().split(" (")[0]
         assert query.get("pair") in ([f"{shown},{pick}"], None), (pick, query)  # none: back on the default pair
+    assert_no_exception(page)
+
+
+def test_a_page_link_clicked_while_a_box_is_being_committed_loses_nothing(page: Page, app_url: str):
+    """A reviewer typed 36 in Horizon and clicked a page link at once: Streamlit's navigation raced the commit, the
+    page stayed on Compare with the boxes at their minimum (growth −50 %, horizon 1, volume empty), and the next
+    click saved those. The boxes now show the scenario's values (the typed one kept), and the next click keeps them."""
+    page.goto(app_url)
+    settle(page)
+    horizon = page.get_by_role("spinbutton", name="Horizon (months)")
+    growth = page.get_by_role("spinbutton", name="Growth a month (%)")
+    volume = page.get_by_role("textbox", name="First-month volume (requests/month)")
+    horizon.click()
+    horizon.fill("36")
+    page.get_by_role("link", name="Break-even & ROI").click()  # no Enter, no Tab: the commit and the click race
+    page.wait_for_timeout(300)
+    settle(page)
+    if page.get_by_role("heading", name="Break-even & ROI").count():  # the click won: back to Compare to look
+        page.get_by_role("link", name="Compare").click()
+        settle(page)
+    expect(horizon).to_have_value("36")
+    expect(growth).to_have_value("0.00")
+    expect(volume).to_have_value("3,000,000")
+    page.locator(".stNumberInput").filter(has_text="Growth a month").get_by_role("button").nth(1).click()  # "+"
+    settle(page)
+    expect(growth).to_have_value("1.00")
+    expect(horizon).to_have_value("36")
+    expect(volume).to_have_value("3,000,000")
+    expect(verdict_text(page)).to_contain_text("mean over 36 months")
     assert_no_exception(page)
 
 
