@@ -139,13 +139,14 @@ def section(options: list[dict[str, Any]]) -> None:
     if not evals:
         return
     # short headers, their meaning in the help: with lm-eval's long model and task names the nine columns ran past
-    # a 1280-px page (the tool column cut at its edge)
+    # a 1280-px page (the tool column cut at its edge); the file, model and task names wrap rather than be cut to
+    # "deepeval_late…" (they are what tells the rows apart)
     tables.show_table(imported_table(), {
         "answered": st.column_config.NumberColumn(format="localized", help="Tasks answered and scored (n)"),
         "errors": st.column_config.NumberColumn(help="Tasks that ended in an error: counted neither way"),
         "success rate": st.column_config.NumberColumn(format="%.1f%%"),
         "tokens/task": st.column_config.NumberColumn(format="localized", help="Output tokens per task, where recorded"),
-    }, budget_px=table_fit.EXPANDER_PX)  # fmt: skip
+    }, budget_px=table_fit.EXPANDER_PX, wrap=True)  # fmt: skip
     choices = [(name, i) for name, rows in evals.items() for i in range(len(rows))]
     cols = st.columns([3, 2, 1], vertical_alignment="bottom")
     chosen = cols[0].selectbox(
