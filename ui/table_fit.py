@@ -130,8 +130,11 @@ def natural_widths(
     return out
 
 
-def fitted_widths(naturals: Mapping[str, tuple[float, float, bool]], budget_px: float) -> dict[str, int]:
-    """Column widths within `budget_px` (module docstring): the cap W found by bisection.
+def fitted_widths(
+    naturals: Mapping[str, tuple[float, float, bool]], budget_px: float, firm: frozenset[str] = frozenset()
+) -> dict[str, int]:
+    """Column widths within `budget_px` (module docstring): the cap W found by bisection. A `firm` column (one
+    `fit` was given a `min_px` for: ids) never goes below its floor, not even by the rounding slack.
 
     >>> fitted_widths({"source": (240, 79, True), "score": (70, 70, False)}, 200)
     {'source': 130, 'score': 70}
@@ -161,7 +164,7 @@ def fitted_widths(naturals: Mapping[str, tuple[float, float, bool]], budget_px: 
     rounding_only = sum(widths.values()) <= budget_px + 1e-6  # the floors themselves fit: only rounding overran
     for slack in (0, ROUNDING_SLACK_PX) if rounding_only else (0,):
         for column in sorted(shortenable, key=out.__getitem__, reverse=True):  # widest first
-            give = max(0, min(excess, out[column] - (math.ceil(naturals[column][1]) - slack)))
+            give = max(0, min(excess, out[column] - (math.ceil(naturals[column][1]) - slack * (column not in firm))))
             out[column] -= give
             excess -= give
     return out
@@ -195,7 +198,7 @@ def fit(
             frame, config, placeholder=placeholder, lines=lines
         ).items()
     }
-    widths = fitted_widths(naturals, budget_px)
+    widths = fitted_widths(naturals, budget_px, frozenset(min_px or ()))
     frame = frame.copy()
     out: dict[str, Any] = {}
     for column in frame.columns:

@@ -60,8 +60,9 @@ OPTION_COLUMNS = {
         "provider: an API, the provider runs it",
     ),
 }
-OPTION_MIN_PX = 146
-"""The option column keeps at least this width (about 18 characters of an id) when the table must give way."""
+OPTION_MIN_PX = 160
+"""The option column keeps at least this width (about 20 characters of an id, "qwen3-235b-fireworks" whole: it was cut
+to "qwen3-235…ireworks" beside "qwen3-235b-owned" at 146 px) when the table must give way."""
 ALIGNED = "%.3g"
 """A column format `show_table` turns into one number of decimals for the whole column (`aligned_format`)."""
 ALIGNED_MOST_DECIMALS = 4

@@ -217,3 +217,14 @@ def test_the_imported_evals_table_fits_with_long_names():
     assert_tables_fit(at, "quality")
     widths = json.loads(imported.proto.columns)
     assert sum(widths[str(c)]["width"] for c in imported.value.columns) <= table_fit.EXPANDER_PX
+
+
+def test_an_option_id_of_twenty_characters_stays_whole_in_the_ranked_table():
+    """The owned example's "qwen3-235b-fireworks" was cut to "qwen3-235…ireworks" beside "qwen3-235b-owned"."""
+    at = AppTest.from_file(str(ROOT / "app_session.py"), default_timeout=180)
+    path = ROOT / "scenarios" / "owned-fleet-finance.yaml"
+    at.query_params["s"] = codec.to_url_token(yaml.safe_load(path.read_text()))
+    at.switch_page("app_pages/compare.py").run()
+    ranked = next(e for e in at.dataframe if "option" in e.value.columns and "status" in e.value.columns)
+    assert "qwen3-235b-fireworks" in list(ranked.value["option"])
+    assert_tables_fit(at, "compare")
