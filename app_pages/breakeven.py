@@ -115,9 +115,9 @@ if owned:  # servers are bought up front: the cash payback is the payback; the P
 else:
     cols[1].metric("Payback", f"month {pair.payback_month}" if pair.payback_month else "never", help=horizon)
 cols[2].metric(
-    "Discounted payback",
+    "Discounted cash payback" if owned else "Discounted payback",
     f"month {pair.discounted_payback_month}" if pair.discounted_payback_month else "never",
-    help=horizon,
+    help=("The cash payback with each month's savings discounted: never before it; " if owned else "") + horizon,
 )
 scaled = getattr(next((o for o in analysis.scenario.options if o.id == hosted.id), None), "autoscale", False)
 planning = result.assumptions["capacity"]["planning_utilization"]
@@ -173,8 +173,10 @@ current = result.assumptions["requests_per_month_first"]
 ids = [m.id for m in feasible]
 charts.show(charts.cost_vs_volume(grid, costs, ids, kinds, pair, current), "cost-vs-volume")
 colours = charts.option_colours(ids)  # each option the colour it has in the chart above
+# owned: these are P&L figures, the cash view is the chart below (a reviewer read them as cash)
+title = "Cumulative cost and savings, undiscounted" + (" (P&L: capital charged monthly)" if owned else "")
 charts.show(
-    charts.cumulative(months, hosted, api, pair.cumulative_savings_usd, pair.payback_month, colours=colours),
+    charts.cumulative(months, hosted, api, pair.cumulative_savings_usd, pair.payback_month, title, colours),
     "cumulative-savings",
 )
 

@@ -150,7 +150,7 @@ def _pairs(result: ScenarioResult) -> tuple[list[Column], list[dict[str, Any]]]:
         Column("api", "API option", width=22),
         Column("npv_savings_usd", "NPV of savings (USD)", "usd"),
         Column("payback_month", "payback month (owned: P&L, capital charged monthly)", "int"),
-        Column("discounted_payback_month", "discounted payback month", "int"),
+        Column("discounted_payback_month", "discounted payback month (owned: on cash)", "int"),
         Column("cash_payback_month", "cash payback month (owned)", "int"),
         Column("terminal_value_usd", "terminal value (USD)", "usd"),
         Column("irr", "IRR (% a year)", "percent"),

@@ -145,8 +145,12 @@ def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float
             # range; the answer is 62 % above the first end (the error of an answer against a lower truth)
             side = (f"{x:.3g} is {x / low - 1:.0%} above the first" if x / low - 1 >= 1 - x / high
                     else f"{x:.3g} is {1 - x / high:.0%} below the second")  # fmt: skip
-            parts.append(f"±{spread:.0%} from {latency} (alone, it puts the capacity at the SLO between "
-                         f"{low:.3g} and {high:.3g} req/s: {side})")  # fmt: skip
+            if f"{low:.3g}" == f"{high:.3g}":  # "between 1.23 and 1.23 req/s: 1.23 is 0% above the first" (a reviewer)
+                parts.append(f"±{spread:.0%} from {latency} (alone, it leaves the capacity at the SLO at "
+                             f"{x:.3g} req/s)")  # fmt: skip
+            else:
+                parts.append(f"±{spread:.0%} from {latency} (alone, it puts the capacity at the SLO between "
+                             f"{low:.3g} and {high:.3g} req/s: {side})")  # fmt: skip
     if not parts:
         return ""
     if len(parts) == 1:

@@ -90,6 +90,10 @@ def break_even(
     note = discounting.not_an_investment(flows, lump_at)
     discounted_lump = np.zeros(savings.size)
     discounted_lump[-1] = owed_pv / factors[-1]
+    discounted_payback = discounting.payback_month(upfront, savings - discounted_lump, factors)
+    if self_res.cash_flow_usd is not None:  # owned: on cash, as the payback and the IRR (a P&L month 2 beside a cash
+        # month 31, capital charged monthly against servers paid up front, read as a contradiction: a reviewer)
+        discounted_payback = discounting.payback_month(cash_upfront, cash_savings, factors)
     month_one, month_one_ranges, horizon, horizon_ranges = pair_crossings(self_setup, api_setup, scenario)
     return BreakEven(
         self_hosted=self_res.id,
@@ -106,7 +110,7 @@ def break_even(
         monthly_savings_usd=[float(s) for s in savings],
         cumulative_savings_usd=[float(s) for s in np.cumsum(savings - lump) - upfront],
         payback_month=discounting.payback_month(upfront, savings - lump),
-        discounted_payback_month=discounting.payback_month(upfront, savings - discounted_lump, factors),
+        discounted_payback_month=discounted_payback,
         npv_savings_usd=api_res.npv_cost_usd - self_res.npv_cost_usd,
         cash_payback_month=cash_payback,
         terminal_value_usd=self_res.terminal_value_usd,

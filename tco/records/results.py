@@ -163,6 +163,8 @@ class BreakEven:
     cumulative_savings_usd: list[float]
     payback_month: int | None
     discounted_payback_month: int | None
+    """The first month the discounted savings repay the upfront difference; owned servers: on cash (servers paid when
+    bought), as `cash_payback_month`, so it never comes before it."""
     npv_savings_usd: float
     cash_payback_month: int | None = None
     """Cash view (owned): payback on cash alone, never counting the terminal value."""

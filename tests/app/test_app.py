@@ -453,6 +453,13 @@ def test_break_even_page_shows_the_engines_pair(catalogues):
     assert metrics["Cash payback"] == (f"month {pair.cash_payback_month}" if pair.cash_payback_month else "never")
     assert metrics["P&L payback"] == (f"month {pair.payback_month}" if pair.payback_month else "never")
     assert "Payback" not in metrics
+    # discounted on cash too, never before the cash payback (a P&L month 2 sat beside a cash month 31: a reviewer)
+    shown = metrics["Discounted cash payback"]
+    assert shown == (f"month {pair.discounted_payback_month}" if pair.discounted_payback_month else "never")
+    if pair.discounted_payback_month is not None:
+        assert pair.cash_payback_month is not None and pair.discounted_payback_month >= pair.cash_payback_month
+    charts = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert "Cumulative cost and savings, undiscounted (P&L: capital charged monthly)" in charts
     assert "NPV of cost, cash" in metrics  # owned hardware: the cash view is shown
     assert metrics["NPV of cost, cash"] == metrics["NPV of cost, P&L"]  # one terminal-value assumption
     cases = table_with(at, "API price decline a year")

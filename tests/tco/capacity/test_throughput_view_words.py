@@ -193,3 +193,19 @@ def test_the_model_column_is_each_level_predicted_without_its_shape(catalogues):
             assert rows[i].model_req_per_s == pytest.approx(alone.req_per_s(shape, level.concurrency), rel=1e-9)
             off.append(abs(rows[i].model_req_per_s / level.req_per_s - 1))
     assert max(off) > 0.01  # no longer the measurement itself
+
+
+def test_a_latency_error_that_moves_nothing_is_not_read_as_a_range():
+    """'between 1.23 and 1.23 req/s: 1.23 is 0% above the first' (a reviewer): where the bounds tightened and
+    loosened by the latency error give one figure to three digits, the story says the capacity stays there."""
+    from tco.capacity.perf_model import PerfModel
+    from tco.capacity.shapes import Shape
+    from tco.capacity.slo_search import SloSearch
+    from tco.capacity.throughput_view import error_story
+
+    model = PerfModel((1e-4, 1e-3, 0.0, 0.01), max_concurrency=64, expected_error=0.05, error_basis="leave-one-out")
+    at = lambda x: (x, 8.0, ())  # noqa: E731
+    flat = error_story(model, Shape(1000, 100), SloSearch(at(1.231), at(1.229), at(1.232), 0.1), 0.05)
+    assert "leaves the capacity at the SLO at 1.23 req/s" in flat and "between 1.23 and 1.23" not in flat
+    steep = error_story(model, Shape(1000, 100), SloSearch(at(2.0), at(1.5), at(2.4), 0.1), 0.33)
+    assert "between 1.5 and 2.4 req/s: 2 is 33% above the first" in steep

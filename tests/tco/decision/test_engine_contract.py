@@ -167,6 +167,10 @@ def test_owned_servers_follow_the_crf_formula(tmp, catalogues):
     # cash payback against the API ($32,400 a month): 370,000 / (32,400 - opex), rounded up, no terminal value
     pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("owned", "api"))
     assert pair.cash_payback_month == math.ceil(370_000 / (32_400 - opex))
+    # discounted payback, on cash too (never before the cash payback): the first month whose discounted savings,
+    # numpy-financial's npv of the months so far at the monthly rate, repay the 370,000
+    discounted = next(t for t in range(1, 25) if npf.npv(r_m, [0.0, *[32_400 - opex] * t]) >= 370_000)
+    assert pair.discounted_payback_month == discounted >= pair.cash_payback_month
     assert pair.terminal_value_usd == pytest.approx(value_after_24)
     flows = [-370_000, *[32_400 - opex] * 23, 32_400 - opex + value_after_24]
     assert pair.irr == pytest.approx((1 + npf.irr(flows)) ** 12 - 1)
