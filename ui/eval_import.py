@@ -67,8 +67,10 @@ def apply(option: dict[str, Any], name: str, row: EvalSummary) -> str:
     option.update({key: forms.tidy(value) for key, value in given.items()})
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
     state.reset_form(forms.key(TABLE))  # the table's kept inputs, of every version
-    if "output_tokens" in given:
-        tokens = f"output tokens {given['output_tokens']:,.0f}/task"
+    if "output_tokens" in given:  # it prices the option's requests from now on: said, and to the tokens measured
+        # (a 4-question quiz's 1.5 tokens read "2/task" and re-priced a production option without a word: a reviewer)
+        tokens = (f"output tokens {given['output_tokens']:,.4g} a task, now the option's own (its cost per request "
+                  "and fleet follow them)")  # fmt: skip
     elif "output_tokens_multiplier" in option:
         tokens = "output tokens kept: the option scales the workload's (output_tokens_multiplier)"
     else:

@@ -56,7 +56,8 @@ def test_an_imported_eval_lands_on_the_option_as_a_scenario_eval_does(records, c
     assert_no_failure(at)
     (message,) = [s.value for s in at.success]
     assert message.startswith(f"{TARGET}: success rate 86.0% over 100 answered tasks (95 % CI 78–91 %), output "
-                              "tokens 22/task — from glm5-h200.jsonl (glm-5, glm5-h200).")  # fmt: skip
+                              "tokens 22 a task, now the option's own (its cost per request and fleet follow them) — "
+                              "from glm5-h200.jsonl (glm-5, glm5-h200).")  # fmt: skip
     assert message.endswith("4 tasks ended in an error (no answer, not a wrong one) and are not counted.")
     option = _options(at)[TARGET]
     assert (option["success_rate"], option["success_n"], option["output_tokens"]) == (0.86, 100, 22)
@@ -172,3 +173,22 @@ def test_a_file_of_several_results_is_applied_row_by_row():
     assert (option["success_rate"], option["success_n"], option["output_tokens"]) == (0.9, 200, 90000 / 200)
     row = table_with(at, "cost of pass").set_index("option").loc["glm5-b200"]
     assert row["success rate"] == 90.0
+
+
+def test_a_fractional_token_mean_is_said_as_measured_and_its_effect_named():
+    """A quiz whose small model answers in 1.5 output tokens a task read "2/task" (the tables said 1.5), and nothing
+    said that the option's cost and fleet now follow them (a reviewer)."""
+    from ui import state
+
+    path = FIXTURES / "promptfoo_capitals.json"
+    at = open_app("quality")
+    _import(at, path)
+    rows = at.session_state[state.EVALS][path.name]
+    small = next(i for i, r in enumerate(rows) if r.model == "small-model")
+    assert rows[small].output_tokens_per_task == 1.5
+    at.selectbox(key="quality.apply_row").set_value((path.name, small))
+    next(b for b in at.button if b.label == "Apply this result").click().run()
+    assert_no_failure(at)
+    (message,) = [s.value for s in at.success]
+    assert "output tokens 1.5 a task, now the option's own (its cost per request and fleet follow them)" in message
+    assert _options(at)[TARGET]["output_tokens"] == 1.5
