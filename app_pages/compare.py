@@ -105,9 +105,12 @@ def answer(analysis: Analysis) -> None:
             )
         if pair_chosen:
             a, b = cheaper_first(picked)
-            cols[2].metric(
-                f"{a.id} saves (NPV)",
+            cols[2].metric(  # against whom, under the figure: beside "Pick glm5-api" a reader took "gemini saves"
+                f"{a.id} saves (NPV)",  # for a saving against the pick (a reviewer)
                 usd(b.npv_cost_usd - a.npv_cost_usd),
+                f"vs {b.id}",
+                delta_color="off",
+                delta_arrow="off",
                 help=f"Against {b.id}, the pair picked above: its NPV of cost minus {a.id}'s over the {months}-month "
                 "horizon (negative: it costs more)",
             )

@@ -76,9 +76,13 @@ def test_the_saving_names_the_cheaper_of_the_pair_whichever_was_picked_first():
     gemini, h200 = result.option("gemini-3.1-pro"), result.option("glm5-h200")
     assert gemini.npv_cost_usd < h200.npv_cost_usd  # the example: self-hosting on H200 costs more over the horizon
     for pair in ("gemini-3.1-pro,glm5-h200", "glm5-h200,gemini-3.1-pro"):
-        metrics = dict(_metrics(open_app("compare", pair=pair)))
+        at = open_app("compare", pair=pair)
+        metrics = dict(_metrics(at))
         assert metrics["gemini-3.1-pro saves (NPV)"] == usd(h200.npv_cost_usd - gemini.npv_cost_usd), pair
         assert not any(label.startswith("glm5-h200 saves") for label in metrics)
+        # against whom, under the figure (beside "Pick glm5-api" it read as a saving against the pick: a reviewer)
+        saves = next(m for m in at.metric if m.label == "gemini-3.1-pro saves (NPV)")
+        assert saves.proto.delta == "vs glm5-h200"
     b200 = result.option("glm5-b200")
     cheaper = min((h200, b200), key=lambda o: o.npv_cost_usd).id  # one kind: the NPV-cheaper first, both figures
     for pair in ("glm5-h200,glm5-b200", "glm5-b200,glm5-h200"):
