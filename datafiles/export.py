@@ -200,7 +200,7 @@ def to_xlsx(sheets: Mapping[str, tuple[list[Column], Iterable[Mapping[str, Any]]
         formats = {kind: book.add_format({"num_format": f}) for kind, f in FORMATS.items()}
         for name, (columns, rows) in sheets.items():
             sheet = book.add_worksheet(name[:31])
-            sheet.write_row(0, 0, [spreadsheet_safe(c.header) for c in columns], header)
+            sheet.write_row(0, 0, [spreadsheet_safe(xlsx_header(c)) for c in columns], header)
             count = 0
             for r, row in enumerate(rows, start=1):
                 count = r
@@ -212,6 +212,21 @@ def to_xlsx(sheets: Mapping[str, tuple[list[Column], Iterable[Mapping[str, Any]]
             sheet.freeze_panes(1, 1 if len(columns) > 1 else 0)
             sheet.autofilter(0, 0, max(count, 1), max(len(columns) - 1, 0))
     return buffer.getvalue()
+
+
+def xlsx_header(column: Column) -> str:
+    """The column's header in a workbook: a share's "(%)" dropped, since the cell holds the share (0.493) shown as a
+    percentage (49.3 %); the CSV writes percent numbers (49.3) under the "(%)". A value pasted from the workbook read
+    100× too small under a header saying "%" (a reviewer).
+
+    >>> xlsx_header(Column("irr", "IRR vs that API (% a year)", "percent"))
+    'IRR vs that API (a year)'
+    >>> xlsx_header(Column("u", "utilisation of billed GPUs, month 1 (%)", "percent"))
+    'utilisation of billed GPUs, month 1'
+    """
+    if column.kind != "percent":
+        return column.header
+    return column.header.replace(" (%)", "").replace("(% ", "(")
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
