@@ -192,12 +192,21 @@ def fit(
     ("score": 31.6 px of header × 1.04 + 19 = 51.9 px, rounded up and never cut; "source" has the other 128 px.)
     """
     config = dict(config or {})
+    base = natural_widths(frame, config, placeholder=placeholder, lines=lines)
     naturals = {
         c: (natural, max(floor, min(natural, (min_px or {}).get(c, 0.0))), shortenable)
-        for c, (natural, floor, shortenable) in natural_widths(
-            frame, config, placeholder=placeholder, lines=lines
-        ).items()
+        for c, (natural, floor, shortenable) in base.items()
     }
+    # the floors `min_px` raised give back what the floors together overrun the budget by, where they overrun it
+    # (never below their own floor): a long option id beside ten columns took the ranked table past a 1280-px page
+    # at 160 px
+    over = sum(floor for _, floor, _ in naturals.values()) - budget_px
+    if over > 0:  # the floors themselves overrun (not just their rounding up, which the slack absorbs): give back
+        over = sum(math.ceil(floor) for _, floor, _ in naturals.values()) - math.floor(budget_px)  # that, rounded
+    for c in [c for c in (min_px or {}) if c in naturals] if over > 0 else ():
+        natural, floor, shortenable = naturals[c]
+        given = min(over, floor - base[c][1])
+        naturals[c], over = (natural, floor - given, shortenable), over - given
     widths = fitted_widths(naturals, budget_px, frozenset(min_px or ()))
     frame = frame.copy()
     out: dict[str, Any] = {}

@@ -228,3 +228,19 @@ def test_an_option_id_of_twenty_characters_stays_whole_in_the_ranked_table():
     ranked = next(e for e in at.dataframe if "option" in e.value.columns and "status" in e.value.columns)
     assert "qwen3-235b-fireworks" in list(ranked.value["option"])
     assert_tables_fit(at, "compare")
+
+
+def test_a_long_option_id_gives_back_its_floor_where_the_floors_overrun_the_page():
+    """The flagship with an option added from the form ("llama-3.3-70b-instruct-h100-od"): the option column's floor
+    (160 px) and the others' overran the budget, and the ranked table scrolled sideways at 1280 px; the id's floor
+    gives back what they overrun by, so the table fits and the long id is shortened in the middle."""
+    mapping = yaml.safe_load((ROOT / "scenarios" / "glm5-vs-frontier.yaml").read_text())
+    mapping["options"].append({"id": "llama-3.3-70b-instruct-h100-od", "kind": "self_hosted",
+                               "model": "llama-3.3-70b-instruct", "gpu": "H100", "term": "on_demand",
+                               "engine": "sglang", "speculative_decoding": "mtp"})  # fmt: skip
+    at = AppTest.from_file(str(ROOT / "app_session.py"), default_timeout=180)
+    at.query_params["s"] = codec.to_url_token(mapping)
+    at.switch_page("app_pages/compare.py").run()
+    ranked = next(e for e in at.dataframe if "option" in e.value.columns and "status" in e.value.columns)
+    assert any(o.startswith("llama-3.3") and "…" in o and o.endswith("-h100-od") for o in ranked.value["option"])
+    assert_tables_fit(at, "compare")
