@@ -9,7 +9,6 @@ from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
 from tco.risk import risk_pair
 from tco.risk.montecarlo import spread_method, throughput_range_words
-from tco.risk.report import headline_pair
 from ui import charts, forms, state
 
 HOSTED, API = "risk.hosted", "risk.api"
@@ -128,9 +127,7 @@ if hosted_ids and api_ids:
     # one pair for every page and the exports (`state.PAIR`): the boxes are set from it before they are drawn, and a
     # choice here is kept there by their callback (the workbook's risk sheets followed Compare's pair instead)
     st.session_state[HOSTED], st.session_state[API] = default_hosted, default_api
-    headline = headline_pair(result)
-    headline_ids = (headline[0].id, headline[1].id) if headline else None
-    keep = {"on_change": state.picked_sides, "args": ((HOSTED, API), headline_ids)}
+    keep = {"on_change": state.picked_sides, "args": ((HOSTED, API), risk_pair(result, None))}  # None: the headline
     left, right = st.columns(2)
     hosted = left.selectbox(
         "Self-hosted option",

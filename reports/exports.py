@@ -68,10 +68,9 @@ def file_stem(scenario_name: str, today: str) -> str:
     return f"{slug}-{today}"
 
 
-def _pair(result: ScenarioResult, option: OptionResult, api: str | None) -> BreakEven | None:
+def _pair(pairs: dict[tuple[str, str | None], BreakEven], option: OptionResult, api: str | None) -> BreakEven | None:
     """The option against `api` (the API of the pair on screen) where that pair was computed, else against the
     engine's reference, the best-ranked API (`returns_against`)."""
-    pairs = {(b.self_hosted, b.api): b for b in result.break_even}
     return pairs.get((option.id, api)) or pairs.get((option.id, option.returns_against))
 
 
@@ -79,9 +78,10 @@ def summary_rows(result: ScenarioResult, mix: MixResult | None = None, api: str 
     """One row per option, each self-hosted one compared with `api` — the API of the pair the reader compares on
     screen, so the file says what the page does — or, without one, with the best-ranked API."""
     decision = decide(result)
+    pairs: dict[tuple[str, str | None], BreakEven] = {(b.self_hosted, b.api): b for b in result.break_even}
     rows = []
     for o in ranked(result):
-        pair = _pair(result, o, api)
+        pair = _pair(pairs, o, api)
         rows.append(
             {
                 "option": o.id,

@@ -132,8 +132,8 @@ def choose_pair(pair: tuple[str, str] | None) -> None:
 
 
 def picked_pair(first_key: str, second_key: str, default: tuple[str, str] | None) -> None:
-    """A pair picker's callback (Compare, Break-even, Risk): keep the two options its boxes hold, forgotten when they
-    are the default pair. The same option in both boxes swaps them: the other box takes the one it left."""
+    """Compare's pair picker's callback: keep the two options its boxes hold, forgotten when they are the default
+    pair. The same option in both boxes swaps them: the other box takes the one it left."""
     first, second = st.session_state[first_key], st.session_state[second_key]
     if first == second:
         kept = chosen_pair() or default

@@ -200,13 +200,12 @@ def fit(
     # the floors `min_px` raised give back what the floors together overrun the budget by, where they overrun it
     # (never below their own floor): a long option id beside ten columns took the ranked table past a 1280-px page
     # at 160 px
-    over = sum(floor for _, floor, _ in naturals.values()) - budget_px
-    if over > 0:  # the floors themselves overrun (not just their rounding up, which the slack absorbs): give back
-        over = sum(math.ceil(floor) for _, floor, _ in naturals.values()) - math.floor(budget_px)  # that, rounded
-    for c in [c for c in (min_px or {}) if c in naturals] if over > 0 else ():
-        natural, floor, shortenable = naturals[c]
-        given = min(over, floor - base[c][1])
-        naturals[c], over = (natural, floor - given, shortenable), over - given
+    if sum(floor for _, floor, _ in naturals.values()) > budget_px:  # not just their rounding up (the slack's)
+        over = sum(math.ceil(floor) for _, floor, _ in naturals.values()) - math.floor(budget_px)
+        for c in (c for c in min_px or {} if c in naturals):
+            natural, floor, shortenable = naturals[c]
+            given = max(0.0, min(over, floor - base[c][1]))
+            naturals[c], over = (natural, floor - given, shortenable), over - given
     widths = fitted_widths(naturals, budget_px, frozenset(min_px or ()))
     frame = frame.copy()
     out: dict[str, Any] = {}
