@@ -141,8 +141,8 @@ def section(options: list[dict[str, Any]]) -> None:
     if not evals:
         return
     # short headers, their meaning in the help: with lm-eval's long model and task names the nine columns ran past
-    # a 1280-px page (the tool column cut at its edge); the file, model and task names wrap rather than be cut to
-    # "deepeval_late…" (they are what tells the rows apart)
+    # a 1280-px page (the tool column cut at its edge); names with spaces (tasks such as "support answers
+    # (concise)") wrap rather than be cut; ids without spaces are shortened, and the apply box below names them whole
     tables.show_table(imported_table(), {
         "answered": st.column_config.NumberColumn(format="localized", help="Tasks answered and scored (n)"),
         "errors": st.column_config.NumberColumn(help="Tasks that ended in an error: counted neither way"),
