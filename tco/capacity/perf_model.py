@@ -19,9 +19,10 @@ memory-limited batch shrinks as the context grows. TTFT p50 is fitted as
 t0 + t1·I_u + t2·c·I_u + t3·c²·I_u (prefill plus queueing behind others' prefills; with one input length the
 slope t1 comes from the hardware when the caller knows it, and t0 holds the rest; with one concurrency measured,
 t0 keeps one decode step and the rest becomes s·c, a wait per request in flight); ITL p50 is
-(E2E p50 − TTFT p50)/(O − 1), docs/formats.md's definition; p90/p99 are the p50 times the profile's own
-median percentile ratios. That smooth surface is then corrected toward the profile's own levels
-(`tco.capacity.residuals`), so tails grow with load where the levels say they do.
+(E2E p50 − TTFT p50)/(O − 1), docs/formats.md's definition; p90/p99 are the p50 times (1 + c)^k, k fitted on the
+profile's own levels (`tail_exponents`: no tail without a queue, and one that grows with load). That smooth surface
+is then corrected toward the profile's own levels (`tco.capacity.residuals`), so tails follow the levels where they
+were measured.
 
 Worked example: a replica with π = 0.1 ms, b = 2 ms, g = 0, a = 20 ms serves 1,000 in / 200 out at
 concurrency 10 in τ = 0.1 + 0.4 + 0.4 = 0.9 s, i.e. 1.11 req/s, with E2E = 9 s:
@@ -96,7 +97,11 @@ class PerfModel:
     """s: TTFT seconds per request in flight whatever the input, added to the p50 as s·c; fitted only where every
     TTFT level ran at one concurrency (`tco.capacity.fitting`'s one-load split), else 0."""
     percentile_ratios: tuple[tuple[str, str, float], ...] = ()
-    """(metric, percentile, ratio to p50), from the profile's own levels."""
+    """(metric, percentile, ratio to p50) at any load: the roofline's calibrated ratios (`tco.capacity.roofline`)."""
+    tail_exponents: tuple[tuple[str, str, float], ...] = ()
+    """(metric, percentile, k): the tail is the p50 × (1 + c)^k, fitted on the profile's own levels
+    (`tco.capacity.fitting`): a tail grows with load and is the p50 with no queue. Where given it stands for
+    `percentile_ratios`."""
     ttft_tail_coefficients: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()
     """(percentile, (t0, t1, t2, t3)): TTFT p90/p99 fitted in the p50's form on the levels' own tails
     (`tco.capacity.fitting`); a percentile not here is the p50 times its ratio."""
@@ -382,7 +387,11 @@ class PerfModel:
             return None
         ratio = 1.0
         if percentile != "p50":
-            ratio = next((r for m, p, r in self.percentile_ratios if m == metric and p == percentile), None)
+            growth = next((k for m, p, k in self.tail_exponents if m == metric and p == percentile), None)
+            if growth is not None:
+                ratio = (1.0 + concurrency) ** growth
+            else:
+                ratio = next((r for m, p, r in self.percentile_ratios if m == metric and p == percentile), None)
             if ratio is None:
                 return None
         return p50 * ratio

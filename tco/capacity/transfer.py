@@ -174,6 +174,7 @@ def scaled(
         ttft_coefficients=ttft,
         ttft_load_s=model.ttft_load_s * ratios[3],
         percentile_ratios=model.percentile_ratios,
+        tail_exponents=model.tail_exponents,
         ttft_tail_coefficients=tails,
         e2e_p50_per_mean=model.e2e_p50_per_mean,
         itl_scale=model.itl_scale,
