@@ -17,31 +17,52 @@ QUALITY_PLOT_PX = (FULL_WIDTH_PX, 300.0)
 
 TIERS = (0, -1, 1, 2, 3)
 """Where a name may go, in the order tried: just above its marker (0), just below (−1), then one, two, three label
-heights higher."""
+heights higher (joined to the marker by a line: `ui.charts.name_label`); where none is free, the first lifted one
+clear of markers and names, else the highest."""
 
 
-def label_tiers(points: list[tuple[float, float, str]], lines: tuple[float, ...] = ()) -> list[int]:
+def label_tiers(
+    points: list[tuple[float, float, str]],
+    lines: tuple[float, ...] = (),
+    x_range: list[float] | None = None,
+    y_range: list[float] | None = None,
+) -> list[int]:
     """For each (log10 x, y, name) point, where its name goes (`TIERS`): the first place, left to right, whose box
     (`LABEL_CHAR_PX` a character and `LABEL_PX` tall, `LABEL_SHIFT_PX` off the marker) covers no other marker and no
-    name already placed. The axes span the points and the horizontal `lines` (a gate), padded 8 % as Plotly does, the
-    cost axis at least a decade (`ui.money_axes.one_decade_at_least`). On the example, "glm5-b200" above its marker at
-    86 covered opus-4.5's at 87 a little to its right; in the batch example four GPT-OSS-120B options at one score,
-    within 0.3 decades of cost, had their names run into each other above and below.
+    name already placed. The axes are the chart's own `x_range` (log10) and `y_range` where it sets them; else they
+    span the points and the horizontal `lines` (a gate), padded 8 % as Plotly does, the cost axis at least a decade
+    (`ui.money_axes.one_decade_at_least`). Another marker stays at least as far from a name as its own marker does
+    (`LABEL_SHIFT_PX`), or the name is read as the other's.
+
+    Before: a score axis the chart holds at least 10 points tall (`ui.charts.score_range`) was read as the points'
+    own 1-point span, every name looked ten times its height, and, with markers only kept from under a name's box, a
+    name could sit 7 px above its own marker and 1 px below the next (a reviewer read it as the next one's). On the
+    example, "glm5-b200" above its marker at 86 sits just under opus-4.5's at 87 a little to its right; in the batch
+    example four GPT-OSS-120B options at one score, within 0.3 decades of cost, ran their names into each other.
 
     >>> points = [(-1.742, 86.0, "glm5-b200"), (-1.738, 87.0, "opus-4.5"), (-2.509, 86.0, "glm5-api"),
     ...           (-2.071, 94.3, "gemini-3.1-pro"), (-1.627, 86.0, "glm5-h200")]  # log10 of $0.0181 a task, …
-    >>> label_tiers(points, lines=(85.0,))
+    >>> label_tiers(points, (85.0,), [-2.57, -1.57], [84.65, 94.65])  # glm5-b200's name above would touch opus's dot
     [-1, 0, 0, 0, 0]
     >>> label_tiers([(-3.29, 80.1, "oss120-deepinfra"), (-3.17, 80.1, "oss120-h200-3y"),
-    ...              (-3.15, 80.1, "oss120-h100-1y"), (-3.02, 80.1, "oss120-groq-batch")])
-    [0, -1, 1, 0]
+    ...              (-3.15, 80.1, "oss120-h100-1y"), (-3.02, 80.1, "oss120-groq-batch")], (), [-3.66, -2.66],
+    ...             [75.05, 85.05])  # two names lifted (joined to their markers by a line: `ui.charts.name_label`)
+    [0, 1, 2, 0]
     """
     xs, ys = [p[0] for p in points], [p[1] for p in points] + list(lines)
     x_span = max(max(xs) - min(xs), 0.1) * 1.16
     if x_span < 1.5 * 1.16:  # the cost axis shows at least a decade (`ui.money_axes.one_decade_at_least`)
         x_span = max(x_span, 1.0)
     y_span = max(max(ys) - min(ys), 1.0) * 1.16
+    if x_range is not None:
+        x_span = x_range[1] - x_range[0]
+    if y_range is not None:
+        y_span = y_range[1] - y_range[0]
     x_per_px, y_per_px = x_span / QUALITY_PLOT_PX[0], y_span / QUALITY_PLOT_PX[1]
+    # another marker must stay as far from a name as its own does (`LABEL_SHIFT_PX`): a name 7 px above its marker
+    # and 1 px below the next one reads as the next one's; a lifted name is joined to its marker by a line, so it
+    # need only keep off the markers
+    near_x, near_y = LABEL_SHIFT_PX * x_per_px, (MARKER_RADIUS_PX + LABEL_SHIFT_PX) * y_per_px
     radius = MARKER_RADIUS_PX * y_per_px
     placed: list[tuple[float, float, float, float]] = []  # (left, right, bottom, top) of the names placed so far
     out = [0] * len(points)
@@ -49,15 +70,30 @@ def label_tiers(points: list[tuple[float, float, str]], lines: tuple[float, ...]
         x, y, name = points[i]
         half_width = (len(name) * LABEL_CHAR_PX / 2 + MARKER_RADIUS_PX) * x_per_px
         others = [(qx, qy) for j, (qx, qy, _) in enumerate(points) if j != i]
-        for tier in TIERS:
-            left, right, bottom, top = _name_box(x, y, half_width, tier, y_per_px)
-            covers = any(left < qx < right and bottom - radius < qy < top + radius for qx, qy in others)
-            meets = any(left < r and other_left < right and bottom < t and b < top for other_left, r, b, t in placed)
-            if not covers and not meets:
-                out[i] = tier
-                break
+
+        boxes = {tier: _name_box(x, y, half_width, tier, y_per_px) for tier in TIERS}
+        lifted = [tier for tier in TIERS if tier > 0]
+        out[i] = next(
+            (t for t in TIERS if _free(boxes[t], others, placed, near_x, near_y)),
+            next((t for t in lifted if _free(boxes[t], others, placed, 0.0, radius)), lifted[-1]),
+        )
         placed.append(_name_box(x, y, half_width, out[i], y_per_px))
     return out
+
+
+def _free(
+    box: tuple[float, float, float, float],
+    markers: list[tuple[float, float]],
+    names: list[tuple[float, float, float, float]],
+    gap_x: float,
+    gap_y: float,
+) -> bool:
+    """Whether a name's `box` (left, right, bottom, top) keeps `gap_x`/`gap_y` off every other marker and meets no
+    name placed."""
+    left, right, bottom, top = box
+    near = any(left - gap_x < qx < right + gap_x and bottom - gap_y < qy < top + gap_y for qx, qy in markers)
+    meets = any(left < r and other_left < right and bottom < t and b < top for other_left, r, b, t in names)
+    return not near and not meets
 
 
 def _name_box(x: float, y: float, half_width: float, tier: int, y_per_px: float) -> tuple[float, float, float, float]:

@@ -14,7 +14,7 @@ from tco import BreakEven, OptionResult, ScenarioResult
 from tco.finance.volume_ranges import edge_words
 from tco.records.amounts import usd
 from tco.records.benchmarks import benchmark_name
-from ui.chart_labels import LABEL_SHIFT_PX, label_tiers
+from ui.chart_labels import LABEL_SHIFT_PX, MARKER_RADIUS_PX, label_tiers
 from ui.chart_style import (
     API,
     COMPONENT_COLOURS,
@@ -311,6 +311,30 @@ def score_range(scores: list[float], span: float = MIN_SCORE_SPAN) -> list[float
     return [round(low, 6), round(high, 6)]
 
 
+def name_label(x: float, y: float, name: str, tier: int) -> dict[str, object]:
+    """An option's name at `tier` (`ui.chart_labels.TIERS`) of its marker at (x, y) as a Plotly annotation: just
+    above or below it, or, lifted a tier or more over other markers and names, joined to it by a thin line, so that
+    a name among markers at one score says whose it is.
+
+    >>> name_label(-2.0, 80.0, "a", 0)["yshift"], name_label(-2.0, 80.0, "a", -1)["yanchor"]
+    (7.0, 'top')
+    >>> lifted = name_label(-2.0, 80.0, "a", 2)
+    >>> lifted["showarrow"], lifted["ay"]
+    (True, -47.0)
+    """
+    base = {"x": x, "y": y, "text": name, "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#555"}}
+    if tier <= 0:
+        shift = (
+            {"yanchor": "top", "yshift": -LABEL_SHIFT_PX}
+            if tier < 0
+            else {"yanchor": "bottom", "yshift": LABEL_SHIFT_PX}
+        )
+        return {**base, "showarrow": False, **shift}
+    # the name's box sits where `label_tiers` placed it: its middle LABEL_SHIFT_PX + (tier + ½) label heights up
+    return {**base, "showarrow": True, "ax": 0, "ay": -(LABEL_SHIFT_PX + (tier + 0.5) * LABEL_PX), "arrowhead": 0,
+            "arrowwidth": 1, "arrowcolor": "#999", "standoff": MARKER_RADIUS_PX}  # fmt: skip
+
+
 def quality_scatter(options: list[OptionResult], front: list[int], min_score: float | None, metric: str) -> go.Figure:
     """Each scored option's $ per task (log axis reading $0.005, $0.01) against its score, the Pareto frontier
     dashed, the quality gate dotted."""
@@ -330,19 +354,16 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
     # the frontier's line rather than under it (a scatter's own text has no background: the frontier's step ran
     # through "oss120-h200-1y"); x is log10 on a log axis
     placed = [o for o in scored if o.usd_per_request and o.usd_per_request > 0]
+    x_axis = log_axis("$ per task (first month; each option's own tokens)", True, [o.usd_per_request for o in scored])
+    y_range = score_range([o.quality_score for o in scored] + ([min_score] if min_score is not None else []))
     tiers = label_tiers(
         [(float(np.log10(o.usd_per_request)), float(o.quality_score or 0), o.id) for o in placed],
         () if min_score is None else (min_score,),
+        x_axis.get("range"),
+        y_range,
     )
-    figure.update_layout(
-        annotations=[
-            {"x": float(np.log10(o.usd_per_request)), "y": o.quality_score, "text": o.id, "showarrow": False,
-             "yanchor": "top" if tier < 0 else "bottom",
-             "yshift": -LABEL_SHIFT_PX if tier < 0 else LABEL_SHIFT_PX + tier * LABEL_PX,
-             "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#555"}}
-            for o, tier in zip(placed, tiers, strict=True)
-        ]
-    )  # fmt: skip
+    figure.update_layout(annotations=[name_label(float(np.log10(o.usd_per_request)), o.quality_score or 0.0, o.id, tier)
+                                      for o, tier in zip(placed, tiers, strict=True)])  # fmt: skip
     frontier = [options[i] for i in front]
     figure.add_scatter(
         x=[o.usd_per_request for o in frontier],
@@ -355,14 +376,8 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
         figure.add_hline(y=min_score, line={"color": "red", "dash": "dot"}, annotation_text="good enough")
     figure.update_layout(
         title=f"Cost vs quality ({benchmark_name(metric)})",
-        xaxis={
-            **log_axis("$ per task (first month; each option's own tokens)", True, [o.usd_per_request for o in scored]),
-            "hoverformat": "$,.4~r",
-        },
-        yaxis={
-            "title": f"{benchmark_name(metric)} score",
-            "range": score_range([o.quality_score for o in scored] + ([min_score] if min_score is not None else [])),
-        },
+        xaxis={**x_axis, "hoverformat": "$,.4~r"},
+        yaxis={"title": f"{benchmark_name(metric)} score", "range": y_range},
         height=height_for_legend(figure, 400, FULL_WIDTH_PX),
         **LAYOUT,
     )

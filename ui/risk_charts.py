@@ -69,13 +69,14 @@ def tornado(bars: Tornado) -> go.Figure:
             if place[index] in BAR_TEXT or not t[index]:
                 continue
             rightward = end >= bars.base_savings_usd
+            text = t[index]
             if place[index] == "across":  # just past the base, on the side where nothing is drawn
                 at, rightward = bars.base_savings_usd, not rightward
-            elif place[index] == "past zero":  # just beyond the $0 line, clear of it
-                at = 0.0
+            elif place[index] == "past zero":  # just beyond the $0 line, clear of it, pointing back at its bar
+                at, text = 0.0, past_zero_text(text, rightward)
             else:  # "beside" its own end (an input that moves nothing: beside the base)
                 at = end
-            figure.add_annotation(x=at, y=b.input, text=t[index], showarrow=False, xanchor="left" if rightward else
+            figure.add_annotation(x=at, y=b.input, text=text, showarrow=False, xanchor="left" if rightward else
                                   "right", xshift=4 if rightward else -4, font={"size": 12})  # fmt: skip
     figure.add_vline(x=0, line={"color": "black"}, layer="below")  # under the bars and their labels
     figure.update_layout(
@@ -131,6 +132,17 @@ def label_places(bars: Tornado, texts: list[tuple[str, str]], x_range: list[floa
          label_place(b.savings_at_high_usd, base, high, usd_per_px, not low))
         for b, (low, high) in zip(reversed(bars.bars), texts, strict=True)
     ]  # fmt: skip
+
+
+def past_zero_text(text: str, rightward: bool) -> str:
+    """A label set just past the $0 line, away from its bar's end (`label_place`'s "past zero"), with an arrow
+    pointing back at the bar: on the other side of $0 it stands in the other region ("saves" for a bar of losses),
+    and a reviewer read it as that region's.
+
+    >>> past_zero_text("rises 20%/yr", True), past_zero_text("−33%", False)
+    ('← rises 20%/yr', '−33% →')
+    """
+    return f"← {text}" if rightward else f"{text} →"
 
 
 def text_px(text: str) -> float:
@@ -198,15 +210,23 @@ def room_for_texts(
             if text and where == "across":
                 reaches.append((base, text_px(text), value < base))
             elif text and where == "past zero":
-                reaches.append((0.0, text_px(text), value >= base))
+                reaches.append((0.0, text_px(past_zero_text(text, value >= base)), value >= base))
             elif text and where != "inside":
                 reaches.append((value, text_px(text), value >= base))
+    widest = max((px for _, px, r in reaches if r), default=0.0) + max(
+        (px for _, px, r in reaches if not r), default=0.0
+    )
+    if widest > 0.9 * plot_px:  # labels wider than the plot cannot all fit: room for 90 % of them (and it settles)
+        reaches = [(v, px * 0.9 * plot_px / widest, r) for v, px, r in reaches]
     pad_low = pad_high = 0.04 * span
-    for _ in range(8):  # the texts' room in dollars depends on the range: a few rounds settle it
+    for _ in range(200):  # the texts' room in dollars depends on the range: rounds until it settles (to $0.01)
         per_px = (high - low + pad_low + pad_high) / plot_px
         left = [px * per_px - (v - low) for v, px, rightward in reaches if not rightward]
         right = [px * per_px - (high - v) for v, px, rightward in reaches if rightward]
+        before = (pad_low, pad_high)
         pad_low, pad_high = max([0.04 * span, *left]), max([0.04 * span, *right])
+        if abs(pad_low - before[0]) + abs(pad_high - before[1]) < 0.01:
+            break
     return [low - pad_low, high + pad_high]
 
 

@@ -11,7 +11,7 @@ import math
 
 import plotly.graph_objects as go
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from profiling.schema import load_profile
@@ -218,8 +218,8 @@ def test_a_long_label_that_would_cross_zero_goes_past_the_base_where_nothing_is_
 def test_no_tornado_label_runs_across_the_zero_line():
     """The batch example: savings of −$38k with bars ending near −$20k; "rises 20%/yr" (94 px) beyond its 20 px bar
     ran across the $0 line, the "falls 20%/yr" on the other side left no room across the base, so it stands just
-    past $0; an input that moves nothing says so on the side away from $0. Every label's extent (TEXT_PX a
-    character), from where it is anchored, stays on one side of $0."""
+    past $0 with an arrow back at its bar; an input that moves nothing says so on the side away from $0. Every
+    label's extent (TEXT_PX a character), from where it is anchored, stays on one side of $0."""
     base = -38_000.0
     rows = [
         TornadoBar("API price decline per year", "rises 20%/yr", "falls 20%/yr", base + 9_377, base - 10_094, 0, 0,
@@ -243,11 +243,13 @@ def test_no_tornado_label_runs_across_the_zero_line():
                 tip = base + end
                 spans.append((text, (tip, tip + risk_charts.text_px(text) * per_px) if end >= 0 else
                               (tip - risk_charts.text_px(text) * per_px, tip)))  # fmt: skip
-    assert {"rises 20%/yr", "no effect: low 1× · high 1×"} <= {text for text, _ in spans}
+    assert {"← rises 20%/yr", "no effect: low 1× · high 1×"} <= {text for text, _ in spans}
     across = [text for text, (left, right) in spans if left < 0 < right]
     assert across == []
-    (rises,) = [n for n in figure.layout.annotations if n.text == "rises 20%/yr"]
+    # past $0, in the region of savings, it points back at its bar of losses (review #10 read it as a saving)
+    (rises,) = [n for n in figure.layout.annotations if n.text == "← rises 20%/yr"]
     assert (rises.x, rises.xanchor) == (0.0, "left")
+    assert high >= (risk_charts.text_px("← rises 20%/yr") - 1) * per_px  # room for it, arrow included
 
 
 def test_a_tornado_label_that_would_cross_the_zero_line_goes_inside_its_bar():
@@ -441,3 +443,59 @@ def test_the_fan_draws_every_p50_over_the_bands_and_marks_each_term_renewal(glm5
     assert [shape.x0 for shape in figure.layout.shapes] == [months[12]]
     assert [a.text for a in figure.layout.annotations] == ["term renews"]
     assert not charts.fan(months, risk.monte_carlo, [risk.self_hosted, risk.api]).layout.shapes
+
+
+def _box_gap_px(box: tuple[float, float, float, float], x: float, y: float) -> float:
+    """Pixels from the point (x, y) to the box (left, right, bottom, top), all in px; 0 inside."""
+    left, right, bottom, top = box
+    dx, dy = max(left - x, 0.0, x - right), max(bottom - y, 0.0, y - top)
+    return math.hypot(dx, dy)
+
+
+@given(st.lists(st.tuples(st.floats(-3.0, -2.0), st.floats(80.0, 88.0), st.integers(5, 16)), min_size=2, max_size=6))
+def test_a_name_beside_its_marker_is_nearer_it_than_any_other_marker(points):
+    """Issue 27, review #8: a name sat 7 px above its own marker and 1 px below the next, and was read as the next
+    one's. On the chart's own axes (a score axis at least 10 points tall, a cost axis at least a decade), a name
+    placed just above or below its marker has every other marker farther from its box than its own; a name lifted
+    higher is joined to its marker by a line. Pixels worked out here from the plot area (700 × 300 px) and the
+    label's size (7 px a character, 16 px tall, 7 px off the marker)."""
+    from ui.chart_labels import QUALITY_PLOT_PX, label_tiers
+
+    named = [(x, y, "n" * length + str(i)) for i, (x, y, length) in enumerate(points)]
+    x_range = money_axes.one_decade_at_least([10**x for x, _, _ in named])
+    y_range = charts.score_range([y for _, y, _ in named]) or [min(y for _, y, _ in named), max(y for _, y, _ in named)]
+    tiers = label_tiers(named, (), x_range, y_range)
+    px_x = QUALITY_PLOT_PX[0] / (x_range[1] - x_range[0])
+    px_y = QUALITY_PLOT_PX[1] / (y_range[1] - y_range[0])
+    markers = [(x * px_x, y * px_y) for x, y, _ in named]
+    assume(all(math.dist(a, b) > 12.0 for a, b in itertools.combinations(markers, 2)))  # 12 px markers apart
+    for (x, y, name), tier, own in zip(named, tiers, markers, strict=True):
+        label = charts.name_label(x, y, name, tier)
+        if tier > 0:
+            assert label["showarrow"] is True
+            continue
+        half = len(name) * 7.0 / 2 + 6.0
+        top = own[1] - 7.0 if tier < 0 else own[1] + 7.0 + 16.0
+        box = (own[0] - half, own[0] + half, top - 16.0, top)
+        nearest_other = min(_box_gap_px(box, *m) for m in markers if m is not own)
+        assert nearest_other > _box_gap_px(box, *own), (name, tier, tiers)
+
+
+@given(
+    base=st.floats(-2e6, 2e6),
+    moves=st.lists(st.tuples(st.floats(-3e6, 3e6), st.floats(-3e6, 3e6)), min_size=1, max_size=6),
+    label=st.text(alphabet="ab +−%", min_size=0, max_size=90),
+)
+def test_the_tornado_range_settles_and_holds_every_end(base, moves, label):
+    """The room for the labels is a fixed point of the range and the dollars a pixel (`room_for_texts`): it settles
+    whatever the labels (wider than the plot too), and the range holds $0, the base and every end."""
+    bars = [
+        TornadoBar(f"input {i}", label, label, base + a, base + b, 0.9, 1.1, base) for i, (a, b) in enumerate(moves)
+    ]
+    tornado = Tornado("h", "a", base, bars)
+    texts = [risk_charts.tornado_texts(b, base) for b in reversed(bars)]
+    low, high = risk_charts.room_for_texts(tornado, texts, risk_charts.label_places(tornado, texts, [-1.0, 1.0]))
+    ends = [0.0, base, *(v for b in bars for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
+    assert math.isfinite(low) and math.isfinite(high)
+    assert low <= min(ends) and high >= max(ends)
+    assert high - low <= 20 * ((max(ends) - min(ends)) or abs(base) or 1.0)  # labels never blow the range up
