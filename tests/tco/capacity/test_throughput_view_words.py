@@ -209,3 +209,23 @@ def test_a_latency_error_that_moves_nothing_is_not_read_as_a_range():
     assert "leaves the capacity at the SLO at 1.23 req/s" in flat and "between 1.23 and 1.23" not in flat
     steep = error_story(model, Shape(1000, 100), SloSearch(at(2.0), at(1.5), at(2.4), 0.1), 0.33)
     assert "between 1.5 and 2.4 req/s: 2 is 33% above the first" in steep
+
+
+def test_the_stated_error_and_the_80_percent_range_are_tied_in_words():
+    """Review #14b: "±48 %" beside a range reaching 82 % above the answer. The ± is the answer's error against the
+    truth, |answer / truth − 1|; the range says where the truth lies. Here the search puts X* at 1.0 req/s, 0.676
+    at latencies 10 % tighter and 1.82 at 10 % looser: below = 1.0 / 0.676 − 1 = 48 %, above = 1.82 − 1 = 82 %;
+    the truth lies from 1 − 1 / 1.48 = 32 % below the answer to 82 % above it, and the answer is 48 % above the
+    truth at the low end and 1 − 1 / 1.82 = 45 % below it at the high end (so ±48 %, the larger)."""
+    from tco.capacity.perf_model import PerfModel
+    from tco.capacity.shapes import Shape
+    from tco.capacity.slo_search import SloSearch
+    from tco.capacity.throughput_view import error_story
+
+    model = PerfModel((1e-4, 1e-3, 0.0, 0.01), max_concurrency=64, expected_error=0.05, error_basis="leave-one-out")
+    at = lambda x: (x, 8.0, ())  # noqa: E731
+    story = error_story(model, Shape(1000, 100), SloSearch(at(1.0), at(1.0 / 1.48), at(1.82), 0.1), 0.48)
+    assert "lies between 0.676 and 1.82 req/s in 80 % of cases" in story
+    assert (
+        "the truth from 32% below this answer to 82% above it, this answer 48% above the truth or 45% below it" in story
+    )
