@@ -183,6 +183,8 @@ def fleet_text(option: OptionResult, assumptions: dict) -> str:
         f"of {per_replica} ({replicas - spare} for the {assumptions['peak_to_average']:.3g}× peak at "
         f"{planning:.0%} planning utilisation{f' + {spare} spare' if spare else ''})"
     )
+    if not option.slo_met:  # sized ignoring the latency bounds (`replica_capacity`): a stricter SLO can shrink it
+        text += "; no load meets the SLO, so it is sized at its highest throughput, ignoring the latency bounds"
     billed = option.gpus_billed_first_month
     if billed is not None and billed != option.gpus_first_month:
         text += (
@@ -206,9 +208,16 @@ def _payback(d: Decision, months: int, today: float) -> str:
         return ""
     hosted, api, pair = d.hosted, d.api, d.pair
     change = mean_monthly_usd(hosted) / mean_monthly_usd(api) - 1
+    # a fleet that misses the SLO is sized ignoring it (`replica_capacity`), so a stricter SLO could quote a smaller,
+    # cheaper fleet (a reviewer: "Code completion" took glm5-h200 from 40 H200 to 24): its cost is said to be that
+    unmet = (
+        " meets the SLO at no load; sized at its highest throughput, ignoring the latency bounds, it"
+        if not hosted.slo_met
+        else ""
+    )
     text = (
-        f" Self-hosting {hosted.model} ({hosted.id}) costs {usd(mean_monthly_usd(hosted))}/month (mean over the "
-        f"horizon, one-time costs apart), {abs(change):.0%} {'less' if change < 0 else 'more'} than {api.id}"
+        f" Self-hosting {hosted.model} ({hosted.id}){unmet} costs {usd(mean_monthly_usd(hosted))}/month (mean over "
+        f"the horizon, one-time costs apart), {abs(change):.0%} {'less' if change < 0 else 'more'} than {api.id}"
     )
     if not recommendable(api):  # a cheaper API that is ruled out is why a dearer fleet can be the pick: say so
         text += ", itself not recommended (the reason is under Not recommended)"

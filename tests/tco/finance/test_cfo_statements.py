@@ -202,3 +202,25 @@ def test_a_terminal_value_is_not_a_monthly_saving(catalogues):
     flows = np.array([-890_000.0, *[44_741.0] * 5, 44_741.0 + 800_000.0])
     assert not_an_investment(flows, 800_000.0) is None  # 890k is 19.9 months of 44.7k: an investment
     assert "under 6 months" in (not_an_investment(np.array([-100_000.0, *[44_741.0] * 6])) or "")
+
+
+def test_a_fleet_that_misses_the_slo_is_quoted_as_sized_ignoring_it(catalogues):
+    """Review (session 55): the "Code completion" preset (TTFT p99 ≤ 0.1 s, ITL p99 ≤ 0.02 s, E2E p99 ≤ 5 s) took
+    glm5-h200 from 40 H200 at the example's SLO to 24, cheaper, because no load meets the stricter bounds and the
+    fleet is then sized at its highest throughput, latency ignored. The verdict and the fleet's words say so; at
+    the example's own SLO they do not."""
+    from tco.decision.verdict import decide, fleet_text
+    from tco.records.scenario import Slo
+
+    path = SCENARIOS / "glm5-vs-frontier.yaml"
+    scenario = load_scenario(path)
+    strict = dataclasses.replace(scenario, slo=Slo(ttft_p99_s=0.1, itl_p99_s=0.02, e2e_p99_s=5.0))
+    loose, tight = (evaluate(resolve_scenario(s, str(path), catalogues)) for s in (scenario, strict))
+    assert loose.option("glm5-h200").slo_met and not tight.option("glm5-h200").slo_met
+    assert tight.option("glm5-h200").gpus_first_month < loose.option("glm5-h200").gpus_first_month  # 24 < 40
+    said = "ignoring the latency bounds"
+    assert said in fleet_text(tight.option("glm5-h200"), tight.assumptions)
+    assert said not in fleet_text(loose.option("glm5-h200"), loose.assumptions)
+    text = verdict(tight, decide(tight))
+    assert "Self-hosting glm-5 (glm5-h200) meets the SLO at no load; sized at its highest throughput" in text
+    assert "meets the SLO at no load" not in verdict(loose, decide(loose))
