@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from models.quality import BENCHMARKS, provenance_label
+from models.quality import BENCHMARKS, who_label
 from tco.decision.quality import pareto_front
 from tco.records.amounts import TASK_DIGITS, usd_per_task
 from tco.records.benchmarks import benchmark_name
@@ -189,7 +189,7 @@ st.subheader("Every score, with who measured it")
 records = [
     {"option": o.id, "benchmark": BENCHMARKS.get(r["benchmark"], (r["benchmark"], ""))[0], "score": r["score"],
      "as of": r["as_of"], "mode": r["mode"],
-     "who": ("" if r.get("verified", True) else "unverified, not used by the gate: ") + provenance_label(r),
+     "who": who_label(r),
      "source": r["source"], "url": r["url"],
      "note": r["note"]}
     for o in result.options for r in o.quality_records

@@ -109,6 +109,23 @@ def provenance_label(record: QualityRecord | Mapping[str, Any]) -> str:
     return "third party, who measured it not stated" + reported
 
 
+UNVERIFIED = "unverified, not used by the gate: "
+"""What a record the gate does not count (`verified` false) is headed with wherever it is shown."""
+
+
+def who_label(record: QualityRecord | Mapping[str, Any]) -> str:
+    """`provenance_label`, headed `UNVERIFIED` for a record the gate does not count: shown bare, a report listed
+    "GPQA Diamond 73.0: … system card" under "not recommended: unscored on the quality gate" (a reviewer).
+
+    >>> who_label({"party": "first_party", "measured_by": "Anthropic", "reported_by": None, "verified": False})
+    'unverified, not used by the gate: first party (Anthropic)'
+    >>> who_label({"party": "third_party", "measured_by": "Aider", "reported_by": None})
+    'independent (Aider)'
+    """
+    get = record.get if isinstance(record, Mapping) else lambda k, d=None: getattr(record, k, d)
+    return ("" if get("verified", True) else UNVERIFIED) + provenance_label(record)
+
+
 def best_record(records: tuple[QualityRecord, ...] | list[QualityRecord], benchmark: str) -> QualityRecord | None:
     """The record that decides `benchmark`: own eval > third party > first party, newest first in each;
     records marked `verified: false` are skipped.

@@ -22,7 +22,7 @@ from pathlib import Path, PurePath
 
 import streamlit as st
 
-from models.quality import provenance_label
+from models.quality import who_label
 from reports.exports import file_stem
 from reports.mix import mix_lines
 from reports.pair_lines import pair_lines
@@ -136,7 +136,7 @@ def build_html(
         records = "".join(
             f"<li>{html.escape(benchmark_name(str(r.get('benchmark'))))} {r.get('score')}: "
             f"{html.escape(str(r.get('source')))} "
-            f"({html.escape(provenance_label(r))}, {html.escape(str(r.get('as_of')))})</li>"
+            f"({html.escape(who_label(r))}, {html.escape(str(r.get('as_of')))})</li>"
             for r in option.quality_records[:6]
         )
         parts.append(f"<p><b>{html.escape(option.id)}</b> — {html.escape(option.label)}</p><ul class='small'>"

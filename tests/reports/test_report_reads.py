@@ -223,3 +223,23 @@ def test_the_report_holds_what_explains_its_ranking_and_the_pairs_payback(catalo
             assert f"<p>{html.escape(line)}</p>" in section.replace("\u2060", ""), (name, line)
     assert any("Reserved terms past the horizon" in n or "past the horizon" in n for n in table_notes(
         analysis("glm5-vs-frontier", catalogues).result))  # fmt: skip
+
+
+def test_a_score_the_gate_does_not_count_says_so_in_the_report(catalogues):
+    """A reviewer read "not recommended: unscored on the quality gate (no GPQA Diamond score)" and then "GPQA
+    Diamond 73.0: Anthropic Claude Haiku 4.5 system card" in the owned example's report: the score is unverified
+    (not found in the stated source) and the gate does not use it, which the Quality page said and the report
+    did not. Every record the gate skips is headed so in the report, as on the Quality page."""
+    from models.quality import UNVERIFIED
+
+    built = analysis("owned-fleet-finance", catalogues)
+    section = _section(report.build_html(built, TODAY, browser="/bin/false"), "Sources and notes, per option")
+    skipped = [(o.id, r) for o in built.result.options for r in o.quality_records[:6] if not r.get("verified", True)]
+    assert skipped  # haiku's and gpt-5-mini's scores
+    for option_id, record in skipped:
+        line = next(li for li in section.split("<li>") if html.escape(str(record.get("source"))) in li)
+        assert html.escape(UNVERIFIED) in line, (option_id, line)
+    counted = [r for o in built.result.options for r in o.quality_records[:6] if r.get("verified", True)]
+    for record in counted:
+        line = next(li for li in section.split("<li>") if html.escape(str(record.get("source"))) in li)
+        assert html.escape(UNVERIFIED) not in line
