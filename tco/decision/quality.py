@@ -69,7 +69,7 @@ def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> Quality
     else:
         unverified = [r for r in records if r.benchmark == gate.benchmark and not r.verified]
         aside = f" ({len(unverified)} unverified, listed, not used)" if unverified else ""
-        score, source = None, f"unknown: no verified {gate.benchmark} record for {card.id}{aside}"
+        score, source = None, f"unknown: no verified {benchmark_name(gate.benchmark)} score for {card.id}{aside}"
     rate = option.success_rate
     ci = wilson_interval(rate * option.success_n, option.success_n) if rate is not None and option.success_n else None
     if not gate.active:

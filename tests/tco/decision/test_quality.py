@@ -191,7 +191,8 @@ def test_an_unscored_gate_says_an_unverified_record_exists_beside_it(catalogues)
     result = evaluate(load_inputs(ROOT / "scenarios" / "batch-summariser.yaml", catalogues, today=TODAY))
     option = next(o for o in result.options if o.model == "gpt-5-mini")
     assert option.quality_gate == "unscored"
-    assert option.quality_source == (f"unknown: no verified gpqa_diamond record for gpt-5-mini "
+    # the benchmark by the name people know, not its key (a reviewer met "no verified gpqa_diamond…")
+    assert option.quality_source == (f"unknown: no verified GPQA Diamond score for gpt-5-mini "
                                      f"({len(unverified)} unverified, listed, not used)")  # fmt: skip
     # what the verdict and the table say is missing agrees: not "add one" beside a record the Quality page lists
     assert len(unverified) == 1 and list(option.quality_missing) == [
