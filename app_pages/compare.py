@@ -103,7 +103,11 @@ def answer(analysis: Analysis) -> None:
                 help=f"Mean over the {months}-month horizon (growth and price declines included; one-time costs "
                 "apart, they are in the NPV)",
             )
-        if pair_chosen:
+        # the pair on screen (picked, or the headline's) gives the saving where the pick has no next best to save
+        # against: the owned example showed "Saves (NPV) –" above a verdict quoting the pair's −$470,207 (a reviewer)
+        pair_shown = picked is not None and None not in picked
+        alone = decision.runner_up is None and not (mix and mix.recommended)
+        if pair_chosen or (pair_shown and alone and decision.pick is not None):
             a, b = cheaper_first(picked)
             cols[2].metric(  # against whom, under the figure: beside "Pick glm5-api" a reader took "gemini saves"
                 f"{a.id} saves (NPV)",  # for a saving against the pick (a reviewer)
@@ -144,10 +148,11 @@ def answer(analysis: Analysis) -> None:
                         "compares with an option you would not pick") if api_caveat else ""  # fmt: skip
             shown = f"month {payback}" if payback and decision.pair.npv_savings_usd > 0 else "never"
             if api_caveat and not pair_chosen and not caveat:  # no API at all is recommended (the headline pair
-                # takes a recommended one first): "pays back never" beside a self-hosted pick read as a contradiction
-                shown, badge = "–", "no API recommended"  # (a reviewer, owned-fleet); the figure is in the help
+                # takes a recommended one first): the figure stands, as on Break-even ("–" here beside "never" there
+                # read as two answers, a reviewer), the pill saying it is against an API nobody would pick
+                badge = "no API recommended"
                 api_note = (f". No API meets the SLO and the quality gate: against the cheapest, {decision.api.id} "
-                            f"({why_not(decision.api)}), it would pay back: {payback_text(decision.pair)}")  # fmt: skip
+                            f"({why_not(decision.api)}), it pays back: {payback_text(decision.pair)}")  # fmt: skip
             cols[3].metric(
                 # "would": a payback of an option that is not recommended (distil example: "pays back month 2" for
                 # one that misses the SLO, beside "Not recommended: qwen8-lora")

@@ -93,21 +93,28 @@ def test_the_saving_names_the_cheaper_of_the_pair_whichever_was_picked_first():
 def test_a_payback_against_an_api_nobody_would_pick_says_so():
     """owned-fleet-finance: the pick is the owned fleet, and no API is recommended (gpt-5-mini retired, the others
     without a verified GPQA Diamond score); "Self-hosting pays back (cash): never" against the cheapest of them stood
-    beside a self-hosted pick (two reviewers). With no API to pay back against, the figure says so; the payback
-    against the cheapest is in its help. A pair the reader picks keeps its payback, the API's status beside it."""
+    beside a self-hosted pick (two reviewers), and then "–" there beside Break-even's "never" for the same pair read
+    as two answers (a third). The figure stands, as on Break-even, its pill saying no API is recommended, the reason
+    in its help; the saving slot, with no next best to save against, gives the pair's (not "–" above a verdict
+    quoting it). A pair the reader picks keeps its payback, the API's status beside it."""
     token = codec.to_url_token(yaml.safe_load((ROOT / "scenarios" / "owned-fleet-finance.yaml").read_text()))
     at = open_app("compare", s=token)
     assert not at.exception
-    payback = next(m for m in at.metric if m.label == "Self-hosting pays back (cash)")
-    assert payback.value == "–" and payback.delta == "no API recommended"
-    cheapest = "No API meets the SLO and the quality gate: against the cheapest, qwen3-235b-fireworks (no GPQA"
-    assert cheapest in payback.proto.help and "cash payback not within the horizon" in payback.proto.help
-    at = open_app("compare", s=token, pair="llama70b-owned,haiku")
-    payback = next(m for m in at.metric if m.label == "Self-hosting pays back (cash)")
     from scenario_io import load_inputs
     from tco import evaluate
+    from tco.records.amounts import usd
 
     result = evaluate(load_inputs(ROOT / "scenarios" / "owned-fleet-finance.yaml"))
+    shown = next(b for b in result.break_even if (b.self_hosted, b.api) == ("llama70b-owned", "qwen3-235b-fireworks"))
+    assert shown.npv_savings_usd < 0 and shown.cash_payback_month is None  # the verdict's "does not pay back"
+    payback = next(m for m in at.metric if m.label == "Self-hosting pays back (cash)")
+    assert payback.value == "never" and payback.delta == "no API recommended"
+    cheapest = "No API meets the SLO and the quality gate: against the cheapest, qwen3-235b-fireworks (no GPQA"
+    assert cheapest in payback.proto.help and "cash payback not within the horizon" in payback.proto.help
+    saves = next(m for m in at.metric if m.label == "qwen3-235b-fireworks saves (NPV)")
+    assert saves.value == usd(-shown.npv_savings_usd) and saves.proto.delta == "vs llama70b-owned"
+    at = open_app("compare", s=token, pair="llama70b-owned,haiku")
+    payback = next(m for m in at.metric if m.label == "Self-hosting pays back (cash)")
     pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("llama70b-owned", "haiku"))
     assert pair.npv_savings_usd > 0 and pair.cash_payback_month is not None
     assert payback.value == f"month {pair.cash_payback_month}" and payback.delta == "API: no gate score"
