@@ -6,7 +6,7 @@ import streamlit as st
 from reports.ranking import ranked
 from tco.decision.mix_verdict import SINGLE_MARK, mix_classes, uncounted_note, with_mix
 from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, status, verdict, why_not
-from tco.records.amounts import usd
+from tco.records.amounts import months_words, usd
 from tco.records.results import OptionResult, recommendable
 from ui import (
     charts,
@@ -162,7 +162,7 @@ def answer(analysis: Analysis) -> None:
                 delta_color="off",
                 delta_arrow="off",
                 help=f"{decision.hosted.id} against {decision.api.id}: the first month from which cumulative "
-                f"savings stay above zero; never = not within the {months} months"
+                f"savings stay above zero; never = not within the {months_words(months)}"
                 + (f". {payback_text(decision.pair)}" if owned else "")
                 + (uncounted if caveat else "")
                 + api_note,

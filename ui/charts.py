@@ -12,7 +12,7 @@ import streamlit as st
 
 from tco import BreakEven, OptionResult, ScenarioResult
 from tco.finance.volume_ranges import edge_words
-from tco.records.amounts import usd
+from tco.records.amounts import months_words, usd
 from tco.records.benchmarks import benchmark_name
 from ui.chart_labels import LABEL_SHIFT_PX, MARKER_RADIUS_PX, label_tiers
 from ui.chart_style import (
@@ -69,7 +69,7 @@ def breakdown(result: ScenarioResult, ranked: list[OptionResult]) -> go.Figure:
     rows = legend_rows([c.replace("_", " ") for c in components], FULL_WIDTH_PX)
     figure.update_layout(
         barmode="stack",
-        title=f"Cost a month by component (mean over {months} months)",
+        title=f"Cost a month by component (mean over {months_words(months)})",
         xaxis=money_axis("USD per month", [0.0, *totals]),
         yaxis={"automargin": True},
         height=max(260, 60 + 36 * len(ranked)) + LEGEND_ROW_PX * rows,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from tco.cost.components import STAFF
 from tco.decision.evidence import closeness_note, commitments_after, mode_note, tokens_note
 from tco.finance.volume_ranges import range_at, ranges_text
-from tco.records.amounts import usd, usd_per_task
+from tco.records.amounts import months_words, usd, usd_per_task
 from tco.records.benchmarks import benchmark_name
 from tco.records.mix import MixResult
 from tco.records.results import BreakEven, OptionResult, ScenarioResult, recommendable
@@ -232,7 +232,7 @@ def _payback(d: Decision, months: int, today: float) -> str:
         here = range_at(pair.horizon_ranges, today)
         who = {"self_hosted": hosted.id, "api": api.id}.get(here.cheaper if here else "", "neither")
         text += (
-            f" What would change the answer: the first-month volume. Over the {months} months "
+            f" What would change the answer: the first-month volume. Over the {months_words(months)} "
             f"{ranges_text(pair.horizon_ranges, hosted.id, api.id)}; today's {today:,.0f} is where "
             + (f"{who} is the cheaper." if who != "neither" else "the two alternate.")
         )
@@ -269,26 +269,26 @@ def _counts_after(d: Decision) -> bool:
 def _payback_clause(hosted: OptionResult, pair: BreakEven, months: int) -> str:
     """Owned servers: the cash payback first (they are bought up front), the P&L payback beside it, labelled."""
     if pair.npv_savings_usd <= 0:
-        return f"; it does not pay back within {months} months (NPV of savings {usd(pair.npv_savings_usd)})."
+        return f"; it does not pay back within {months_words(months)} (NPV of savings {usd(pair.npv_savings_usd)})."
     npv = f"NPV of savings {usd(pair.npv_savings_usd)}"
     if hosted.ownership == "owned" and hosted.cash_flow_usd is not None:
         outlay = hosted.cash_flow_usd[0]
         cash = (
             f"pays back its cash in month {pair.cash_payback_month}"
             if pair.cash_payback_month is not None
-            else f"does not pay back its cash within {months} months"
+            else f"does not pay back its cash within {months_words(months)}"
         )
         pnl = (
             f"pays back in month {pair.payback_month}"
             if pair.payback_month is not None
-            else f"does not pay back within {months} months"
+            else f"does not pay back within {months_words(months)}"
         )
         return (
             f", and {cash} ({usd(outlay)} paid up front for the servers and implementation); on the P&L, with "
             f"capital charged monthly, it {pnl} ({npv})."
         )
     if pair.payback_month is None:
-        return f"; it does not pay back within {months} months ({npv})."
+        return f"; it does not pay back within {months_words(months)} ({npv})."
     return f", and pays back in month {pair.payback_month} ({npv})."
 
 
@@ -329,7 +329,7 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
     else:
         one_time = d.pick.total_cost_usd - sum(d.pick.monthly_cost_usd)
         text = (
-            f"Recommended: {d.pick.id} at {usd(mean_monthly_usd(d.pick))}/month (mean over {months} months"
+            f"Recommended: {d.pick.id} at {usd(mean_monthly_usd(d.pick))}/month (mean over {months_words(months)}"
             + (f"; {usd(one_time)} one-time on top" if one_time >= 0.5 else "")
             + f"; {_per_task(d.pick)})"
             + (f"; meets {needs}." if needs else ".")

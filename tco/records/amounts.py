@@ -67,3 +67,12 @@ def chance(share: float) -> str:
     if 0.0 < share < 0.01:
         return "<1%"
     return f"{share:.0%}"
+
+
+def months_words(months: int) -> str:
+    """A number of months in words, singular for one: a one-month horizon read "mean over 1 months" (a reviewer).
+
+    >>> months_words(1), months_words(24)
+    ('1 month', '24 months')
+    """
+    return f"{months} month{'' if months == 1 else 's'}"

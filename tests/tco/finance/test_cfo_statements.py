@@ -224,3 +224,14 @@ def test_a_fleet_that_misses_the_slo_is_quoted_as_sized_ignoring_it(catalogues):
     text = verdict(tight, decide(tight))
     assert "Self-hosting glm-5 (glm5-h200) meets the SLO at no load; sized at its highest throughput" in text
     assert "meets the SLO at no load" not in verdict(loose, decide(loose))
+
+
+def test_a_one_month_horizon_is_one_month_in_words(catalogues):
+    """A reviewer set the horizon to 1 and read "mean over 1 months"."""
+    from tco.decision.verdict import decide
+
+    path = SCENARIOS / "glm5-vs-frontier.yaml"
+    scenario = dataclasses.replace(load_scenario(path), horizon_months=1)
+    result = evaluate(resolve_scenario(scenario, str(path), catalogues))
+    text = verdict(result, decide(result))
+    assert "(mean over 1 month;" in text and "1 months" not in text
