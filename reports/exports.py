@@ -317,7 +317,9 @@ def _risk_sheets(risk: RiskReport) -> dict[str, tuple[list[Column], list[dict[st
         Column("unit", "unit of the cases", width=22),
         Column("savings_at_low_usd", f"NPV of savings, low case ({risk.api} minus {risk.self_hosted}, USD)", "usd", 18),
         Column("savings_at_high_usd", "NPV of savings, high case (USD)", "usd", 18),
-        Column("swing_usd", "swing (USD)", "usd"),
+        # the bar's reach, base included: where both ends move one way it is the base to the further end, not high
+        # minus low (a reviewer read the growth row's $153,935 against ends $7k apart as an error)
+        Column("swing_usd", "swing: lowest to highest of base and both ends (USD)", "usd", 18),
     ]
     bars = _tornado_rows(risk)
     band_columns = [
