@@ -164,6 +164,10 @@ def test_the_description_says_it_was_written_for_the_workload_as_opened_once_edi
     assert any(c.value == stale for c in at.caption) and not any(c.value == description for c in at.caption)
     at.text_input(key="f.volume").set_value("3,000,000").run()  # back as opened: the plain description
     assert any(c.value == description for c in at.caption)
+    # the same demand in tokens a month is no edit (a reviewer switched the unit alone and read "edited since")
+    at.radio(key="f.volume_basis").set_value("tokens/month").run()
+    assert "tokens_per_month" in at.session_state["scenario"]["workload"]
+    assert any(c.value == description for c in at.caption) and not any(c.value == stale for c in at.caption)
 
 
 def test_request_classes_and_daily_curve_reach_the_engine(catalogues):
