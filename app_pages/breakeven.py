@@ -91,6 +91,8 @@ chosen = st.selectbox(
     on_change=state.picked_sides,
     args=((forms.key("be.pair"),), (headline[0].id, headline[1].id) if headline else None),
 )
+if note := state.other_pair_note(result, chosen):
+    st.caption(note)
 pair = pairs[chosen]
 hosted, api = result.option(pair.self_hosted), result.option(pair.api)
 months = result.assumptions["months"]

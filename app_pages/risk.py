@@ -143,6 +143,8 @@ if hosted_ids and api_ids:
         help="The pair compared on every page and in the exports: a choice here is Compare's and Break-even's too",
         **keep,
     )
+    if note := state.other_pair_note(result, (hosted, api)):
+        st.caption(note)
     report = state.risk(analysis, (hosted, api))
 if report is None:
     st.info("Risk compares the best self-hosted option that meets the SLO with the best API: add both on Compare.")

@@ -34,10 +34,20 @@ class RentalOffer:
     as_of: dt.date
 
     def label(self) -> str:
-        return (
-            f"{TERM_WORDS[self.term]} ${self.usd_per_gpu_hour:.2f}/GPU-h in {self.gpus_per_instance}-GPU instances, "
-            f"{self.provider} ({BASIS_WORDS[self.basis]}, {self.as_of})"
-        )
+        """The offer in words. One GPU an instance is billing by the GPU (RunPod's pods come with 1 to 8 GPUs), not
+        separate one-GPU machines: "in 1-GPU instances" read as an 8-GPU replica spread over eight of them (a
+        reviewer).
+
+        >>> offer = RentalOffer("RunPod (pods)", "spot", 3.59, 1, "third_party", "x", dt.date(2026, 3, 10))
+        >>> offer.label()
+        'spot $3.59/GPU-h billed by the GPU, RunPod (pods) (tracker or reseller, 2026-03-10)'
+        >>> import dataclasses
+        >>> dataclasses.replace(offer, gpus_per_instance=8).label().split(",")[0]
+        'spot $3.59/GPU-h in 8-GPU instances'
+        """
+        unit = "billed by the GPU" if self.gpus_per_instance == 1 else f"in {self.gpus_per_instance}-GPU instances"
+        return f"{TERM_WORDS[self.term]} ${self.usd_per_gpu_hour:.2f}/GPU-h {unit}, {self.provider} " \
+               f"({BASIS_WORDS[self.basis]}, {self.as_of})"  # fmt: skip
 
 
 @dataclass(config=STRICT)

@@ -186,6 +186,21 @@ def picked_sides(keys: tuple[str, ...], headline: tuple[str, str] | None) -> Non
     choose_pair(None if headline is not None and set(pair) == set(headline) else (pair[0], pair[1]))
 
 
+def other_pair_note(result: ScenarioResult, shown: tuple[str, str]) -> str | None:
+    """Where Compare's pair is not the (self-hosted, API) pair a page shows, why: a payback and a risk need one of
+    each, so two APIs (or two fleets) compared on Compare left Break-even and Risk on the headline pair with nothing
+    saying so (a reviewer)."""
+    chosen = chosen_pair()
+    if chosen is None or set(chosen) == set(shown):
+        return None
+    kinds = {o.id: o.kind for o in result.options}
+    if {kinds.get(chosen[0]), kinds.get(chosen[1])} == {"api", "self_hosted"}:
+        return None  # a pair of one each that this page cannot show (a fleet that misses the SLO): the box says which
+    both = "both APIs" if kinds.get(chosen[0]) == "api" else "both self-hosted"
+    return (f"Compare's pair, {chosen[0]} and {chosen[1]}, are {both}: a payback and its risk need a self-hosted "
+            f"option and an API, so this page shows {shown[0]} against {shown[1]}.")  # fmt: skip
+
+
 def reset_form(prefix: str = FORM_PREFIX) -> None:
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
         del st.session_state[key]

@@ -131,15 +131,16 @@ def _digits(volumes: Sequence[float]) -> int:
 
 def ranges_text(ranges: Sequence[VolumeRange], hosted: str, api: str) -> str:
     """E.g. "llama70b-owned is cheaper above 27.4M requests/month; gpt-5-mini is cheaper below 15.4M requests/month;
-    the two alternate between 15.4M and 15.9M requests/month (costs within ±0.4%)". The span "at every volume from 100
-    to 100 billion" when nothing crosses in the whole search."""
+    the two alternate between 15.4M and 15.9M requests/month (costs within ±0.4%)". The span "at every volume searched,
+    from 100 to 100 billion" when nothing crosses in the whole search (the break-even chart shows 1,000× either side
+    of the volume: "searched" says the text's span is the search's, not the chart's)."""
 
     words = edge_words(ranges)
 
     def span(r: VolumeRange) -> str:
         low, high = r.from_requests_per_month, r.to_requests_per_month
         if low is None and high is None:
-            return "at every volume from 100 to 100 billion"
+            return "at every volume searched, from 100 to 100 billion"  # wider than the chart (a reviewer)
         if low is None:
             return f"below {words[high or 0]}"
         if high is None:

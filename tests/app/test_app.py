@@ -1279,6 +1279,24 @@ def test_one_pair_for_every_page_and_the_exports(catalogues):
     assert at.session_state["compared_pair"] is None and not at.exception
 
 
+def test_two_apis_compared_leave_break_even_and_risk_on_the_headline_pair_and_they_say_so():
+    """A reviewer compared gemini-3.1-pro with gpt-5.2 on Compare; Break-even and Risk then showed glm5-h200 against
+    glm5-api with nothing saying why (a payback needs a self-hosted option and an API)."""
+    at = open_app("compare")
+    at.selectbox(key="pair.first").set_value("gemini-3.1-pro").run()
+    at.selectbox(key="pair.second").set_value("gpt-5.2").run()
+    assert at.session_state["compared_pair"] == ("gemini-3.1-pro", "gpt-5.2")
+    said = ("Compare's pair, gemini-3.1-pro and gpt-5.2, are both APIs: a payback and its risk need a self-hosted "
+            "option and an API, so this page shows glm5-h200 against glm5-api.")  # fmt: skip
+    for page in ("breakeven", "risk"):
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception and said in [c.value for c in at.caption], page
+    at.switch_page(PAGES["compare"]).run()
+    at.selectbox(key="pair.second").set_value("glm5-b200").run()  # one of each: nothing to say
+    at.switch_page(PAGES["breakeven"]).run()
+    assert not any(c.value.startswith("Compare's pair") for c in at.caption)
+
+
 def test_class_gates_are_said_on_quality_and_a_below_gate_pair_is_warned_on_break_even(catalogues):
     """The mix example gates its classes (faq GPQA Diamond ≥ 75, escalations ≥ 85) and sets no scenario gate: the
     Quality page names the class gates where the gate is set, and Break-even warns before its figures when the
