@@ -186,7 +186,9 @@ def answer(analysis: Analysis) -> None:
             f"Peak-to-average {result.assumptions['peak_to_average']:.3g}."
         )
     frame = tables.options_frame(result, analysis.mix)
-    tables.show_table(frame, tables.OPTION_COLUMNS, min_px={"option": tables.OPTION_MIN_PX})
+    # texts wrap rather than cut where the columns overrun the page (the owned example's "modelle…60%" at 1280 px:
+    # a reviewer); rows stay one line tall where every text fits one
+    tables.show_table(frame, tables.OPTION_COLUMNS, min_px={"option": tables.OPTION_MIN_PX}, wrap=True)
     for err in result.option_errors:
         st.warning(
             f"**{tables.escape_markdown(str(err.id))}** is left out: {tables.escape_markdown(err.error)}",
