@@ -8,8 +8,9 @@ from ui import startup_gate
 
 startup_gate.wait_for_start_up_imports()  # the server's start-up thread may be importing these right now
 from ui import sidebar, state  # noqa: E402
+from ui.favicon import favicon  # noqa: E402
 
-st.set_page_config(page_title="Inference ROI", page_icon=":material/calculate:", layout="wide")
+st.set_page_config(page_title="Inference ROI", page_icon=favicon(), layout="wide")  # drawn here: no font fetched
 pages = [
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", default=True),
     st.Page("app_pages/usage.py", title="Usage", icon=":material/receipt_long:"),

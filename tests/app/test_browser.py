@@ -583,3 +583,18 @@ def test_a_distilled_student_is_added_and_its_project_shown(page: Page, app_url:
     assert any(same_option(row["option"], added) for row in results_table(page))  # long ids shortened to fit
     expect(page.get_by_text(f"Distillation project: {added}")).to_be_visible()
     assert_no_exception(page)
+
+
+def test_a_page_load_asks_nothing_of_any_host_but_the_app(page: Page, app_url: str):
+    """The tab's icon was a Material icon name, which Streamlit fetches from fonts.gstatic.com on every load (a
+    reviewer saw it fail offline). Every request a page makes, icon included, goes to the app's own server."""
+    import urllib.parse
+
+    hosts: list[str | None] = []
+    page.on("request", lambda request: hosts.append(urllib.parse.urlparse(request.url).hostname))
+    for slug in ("", "risk"):
+        page.goto(f"{app_url}/{slug}")
+        settle(page)
+    assert hosts and set(hosts) - {"127.0.0.1", None} == set(), sorted({h for h in hosts if h})
+    icon = page.locator("link[rel*='icon']").first.get_attribute("href") or ""
+    assert "gstatic" not in icon and "material" not in icon, icon

@@ -176,6 +176,12 @@ def test_every_chart_reads_right(page: Page, app_url: str, viewport: dict[str, i
         if title and (title["right"] > facts["svg"]["right"] + 1 or title["left"] < facts["svg"]["left"] - 1):
             problems.append(f"{where}: the title runs out of the chart")
         problems += [f"{where}: {a} on {b}" for a, b in overlaps(facts)]
+        svg = facts["svg"]  # a tick label at an axis' end drawn past the chart's edge is cut ("$1M" at 1400 px)
+        problems += [
+            f"{where}: tick {t['text']!r} cut at the chart's edge"
+            for t in facts["tickLabels"]
+            if t["box"]["right"] > svg["right"] + 1 or t["box"]["left"] < svg["left"] - 1
+        ]
         if chart.title.startswith("Cost vs quality"):  # a name never covers another option's marker (opus-4.5's did)
             problems += [
                 f"{where}: annotation {a['text']!r} covers a marker"
