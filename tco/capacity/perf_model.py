@@ -104,7 +104,8 @@ class PerfModel:
     `percentile_ratios`."""
     ttft_tail_coefficients: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()
     """(percentile, (t0, t1, t2, t3)): TTFT p90/p99 fitted in the p50's form on the levels' own tails
-    (`tco.capacity.fitting`); a percentile not here is the p50 times its ratio."""
+    (`tco.capacity.fitting`); a percentile not here is the p50 times its tail ratio (`tail_exponents`, else
+    `percentile_ratios`)."""
     e2e_p50_per_mean: float = 1.0
     itl_scale: float = 1.0
     """Measured ITL p50 over the ITL p50 equation (1) implies, median over levels."""
