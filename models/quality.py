@@ -21,7 +21,7 @@ reported by Y", "third party, who measured it not stated, reported by X", "your 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -87,6 +87,11 @@ class QualityRecord:
         return f"{self.label}; {self.source}, {self.as_of.isoformat()}{mode}{unverified}"
 
 
+def _getter(record: QualityRecord | Mapping[str, Any]) -> Callable[..., Any]:
+    """`get(key, default)` on a record or on its JSON form (`dataclasses.asdict`)."""
+    return record.get if isinstance(record, Mapping) else lambda k, d=None: getattr(record, k, d)
+
+
 def provenance_label(record: QualityRecord | Mapping[str, Any]) -> str:
     """The provenance label of a record or of its JSON form (`dataclasses.asdict`), for tables and exports.
 
@@ -97,7 +102,7 @@ def provenance_label(record: QualityRecord | Mapping[str, Any]) -> str:
     >>> provenance_label({"party": "third_party", "measured_by": None, "reported_by": "Z.ai"})
     'third party, who measured it not stated, reported by Z.ai'
     """
-    get = record.get if isinstance(record, Mapping) else lambda k, d=None: getattr(record, k, d)
+    get = _getter(record)
     party, by, reporter = get("party"), get("measured_by"), get("reported_by")
     reported = f", reported by {reporter}" if reporter and reporter != by else ""
     if party == "own_eval":
@@ -122,7 +127,7 @@ def who_label(record: QualityRecord | Mapping[str, Any]) -> str:
     >>> who_label({"party": "third_party", "measured_by": "Aider", "reported_by": None})
     'independent (Aider)'
     """
-    get = record.get if isinstance(record, Mapping) else lambda k, d=None: getattr(record, k, d)
+    get = _getter(record)
     return ("" if get("verified", True) else UNVERIFIED) + provenance_label(record)
 
 
