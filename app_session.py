@@ -26,7 +26,11 @@ page = st.navigation(pages)
 st.html(
     "<style>.stMainBlockContainer { padding: 2.5rem 3rem 4rem; }"
     " .st-key-verdict [data-testid=stMetricValue] { font-size: 1.8rem; }"
-    " .st-key-pick-long [data-testid=stMetricValue] { font-size: 1.3rem; white-space: normal; }</style>"
+    " .st-key-pick-long [data-testid=stMetricValue] { font-size: 1.3rem; white-space: normal; }"
+    # a figure's label wraps rather than ending in "…": "qwen3-235b-fireworks saves (NPV)" was cut at 1280 px
+    " .st-key-verdict [data-testid=stMetricLabel] .stMarkdownEllipsis,"
+    " .st-key-verdict [data-testid=stMetricLabel] p { white-space: normal; overflow: visible; text-overflow: clip; }"
+    "</style>"
 )
 state.ensure_loaded()
 with contextlib.suppress(state.PageEnd):  # a page with nothing more to show: the sidebar and the link still follow

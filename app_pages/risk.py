@@ -153,7 +153,8 @@ p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
 base = usd(report.tornado.base_savings_usd)
 st.markdown(
     f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}. Base case, "
-    f"the inputs as set (Compare's and Break-even's figure): NPV of savings **{base}**. "
+    # Break-even's figure, not "Compare's": where a mix leads, Compare's saving is the mix's (a reviewer)
+    f"the inputs as set (this pair's figure on Break-even): NPV of savings **{base}**. "
     "The draws below move the uncertain inputs around it, and a range that reaches further one way than the other "
     "moves the median (P50) off it."
 )

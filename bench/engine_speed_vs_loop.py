@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import hashlib
 import math
 import sys
 import time
@@ -61,8 +62,9 @@ def fifty_options() -> tuple[Scenario, list[OptionModel]]:
     return scenario, models
 
 
-def oracle_draws(scenario: Scenario, n: int, n_options: int) -> dict[str, list]:
-    """The Monte Carlo's inputs, re-derived: same generator, same order, ranges narrowed by the documented rule."""
+def oracle_draws(scenario: Scenario, n: int, option_ids: list[str]) -> dict[str, list]:
+    """The Monte Carlo's inputs, re-derived: same generator, same order, ranges narrowed by the documented rule; each
+    option's throughput from the seed with its id's SHA-256 (first 8 bytes, big-endian) as the spawn key."""
     u, w, f = scenario.uncertainty, scenario.workload, scenario.finance
     rng = np.random.default_rng(u.seed)
 
@@ -72,8 +74,7 @@ def oracle_draws(scenario: Scenario, n: int, n_options: int) -> dict[str, list]:
         )
 
     peak0, growth0, decline0 = w.peak_factor, w.monthly_growth, f.api_price_decline_annual
-    z = rng.standard_normal((n, n_options)).tolist()
-    draws = {"throughput": [[math.exp(x * u.throughput_rel_sd) for x in row] for row in z]}
+    draws: dict[str, list] = {}
     draws["gpu"], draws["energy"], draws["api"] = (tri(1.0, r) for r in (u.gpu_price_rel_range,
                                                    u.energy_price_rel_range, u.api_price_rel_range))  # fmt: skip
     peak_half = max(0.0, min(u.peak_rel_range * peak0, peak0 - 1.0, 100.0 - peak0)) / peak0
@@ -83,6 +84,9 @@ def oracle_draws(scenario: Scenario, n: int, n_options: int) -> dict[str, list]:
     draws["growth"] = [growth0 + u.growth_sd * min(max(x, -k), k) for x in rng.standard_normal(n).tolist()]
     draws["decline"] = tri(decline0, max(0.0, min(u.api_decline_range, 0.95 - decline0)))
     draws["staff"], draws["one_time"] = tri(1.0, u.staff_rel_range), tri(1.0, u.one_time_rel_range)
+    keys = [int.from_bytes(hashlib.sha256(i.encode()).digest()[:8], "big") for i in option_ids]
+    columns = [np.random.default_rng(np.random.SeedSequence(u.seed, spawn_key=(k,))).standard_normal(n) for k in keys]
+    draws["throughput"] = [[math.exp(col[s] * u.throughput_rel_sd) for col in columns] for s in range(n)]
     return draws
 
 
@@ -103,7 +107,7 @@ def python_loop(
     """Total cost and NPV of cost per (sample, option) of the first `samples` of a `drawn`-sample Monte Carlo, one
     scalar at a time. NPV: month t discounted by v^(t+1), v = (1 + r)^(-1/12); a reserved term still running at
     the horizon adds its remaining unit-months, each discounted from the month it is paid."""
-    d = oracle_draws(scenario, drawn, len(models))
+    d = oracle_draws(scenario, drawn, [m.id for m in models])
     policy, months = scenario.capacity, scenario.horizon_months
     v = (1 + scenario.finance.discount_rate_annual) ** (-1 / 12)
     count_after = scenario.finance.commitments_after_horizon == "count"

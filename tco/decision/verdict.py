@@ -297,7 +297,8 @@ def owned_cash_text(option: OptionResult) -> str:
     the $/month (P&L view) charges their capital month by month; the cash view pays for them when they are bought.
 
     Worked example (owned-fleet-finance, llama70b-owned): capital $21,023/month on average; month 0 pays
-    $890,000, of which $50,000 is the one-time cost, so $840,000 for 2 servers; 1 more is paid in month 21 (the
+    $890,000, of which $50,000 is the one-time cost, so $840,000 for 2 servers; 1 more ($420,000, the same quoted
+    price) is paid in month 21 (the
     cash flows' months: 0 is the outlay before the first month), in service from month 22, where its capital,
     energy and colocation start (a reviewer read "from month 21" against running costs that rise in month 22).
     """
@@ -311,7 +312,11 @@ def owned_cash_text(option: OptionResult) -> str:
     if later:
         more = sum(c["units"] for c in later)
         start = min(c["start_month"] for c in later)  # 0-based: in service from month start + 1, paid a month ahead
-        bought += (f" and {more:g} more as the fleet grows, paid in month {start} and in service from month "
+        # every server is bought at the one quoted price (tco.decision.evaluate's cash view): the later ones' cash
+        # is theirs too, else a reader took the month-0 figure for the whole outlay (a reviewer)
+        each = (option.cash_flow_usd[0] - one_time) / first if first else None
+        price = f" ({usd(more * each)})" if each else ""
+        bought += (f" and {more:g} more{price} as the fleet grows, paid in month {start} and in service from month "
                    f"{start + 1}")  # fmt: skip
     charge = f"charges their capital as {usd(sum(capital) / len(capital))}/month (the P&L view); " if capital else ""
     return f" Its servers are bought: the $/month {charge}in cash they cost {bought} (Break-even has the cash view)."

@@ -13,8 +13,10 @@ by side):
   decline is a price rise.
 A valid bound nearer than the range (peak ≥ 1, growth > −99 %/month, decline ≤ MAX_DECLINE) narrows the range
 on both sides (`centred_half_width`): no tail is clipped on one side, so no median or mean moves off the base.
-Draw order (bench/engine_speed_vs_loop.py re-derives it): throughput (S, O), GPU price, energy price, API price
-level, peak, growth, decline, staff, one-time; a zero range draws nothing.
+Draw order (bench/engine_speed_vs_loop.py re-derives it): from the scenario's seed, GPU price, energy price, API
+price level, peak, growth, decline, staff, one-time (a zero range draws nothing); then each option's throughput from
+its own stream (`option_stream`: the seed with the option's id as spawn key), so adding, removing or reordering an
+option leaves every other draw as it was: the same seed gives a pair the same bands whatever else is in the table.
 Vectorised: one `project` call per chunk of samples covers every option and month, and the fleet
 is re-sized (with ceil) inside every draw. The seed is part of the scenario, so a saved scenario
 reproduces its bands exactly; `uncertainty_ranges` records every range in the result.
@@ -25,6 +27,7 @@ reproduces its bands exactly; `uncertainty_ranges` records every range in the re
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -300,9 +303,29 @@ def uncertainty_ranges(scenario: Scenario, option_sds: dict[str, tuple[float, fl
     }
 
 
-def draw_drivers(scenario: Scenario, n: int, rng: np.random.Generator, option_sds: np.ndarray | None = None) -> Draws:
+def option_stream(seed: int, option_id: str) -> np.random.Generator:
+    """The generator of one option's throughput draws: the scenario's seed with the option's id as its spawn key
+    (the first 8 bytes of the id's SHA-256, big-endian), independent of every other option's stream and of the
+    shared draws.
+
+    >>> a, b = (option_stream(7, "glm5-h200").standard_normal(3) for _ in range(2))
+    >>> bool((a == b).all()), bool((a != option_stream(7, "glm5-api").standard_normal(3)).all())
+    (True, True)
+    """
+    key = int.from_bytes(hashlib.sha256(option_id.encode()).digest()[:8], "big")
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
+
+
+def draw_drivers(
+    scenario: Scenario,
+    n: int,
+    rng: np.random.Generator,
+    option_sds: np.ndarray | None = None,
+    option_ids: tuple[str, ...] | None = None,
+) -> Draws:
     """Sampled drivers, requests per month (S, T) and one-time multipliers; `option_sds` one (σ below, σ above) row
-    per option.
+    per option, `option_ids` their ids (default: their positions, "0", "1"…). `rng` draws what every option shares;
+    each option's throughput comes from its own `option_stream`.
 
     requests[s, t] = R0 (1 + g_s)^t; api_price[s, t] = level_s (1 − d_s)^(t / 12), both around the base case.
     """
@@ -310,8 +333,6 @@ def draw_drivers(scenario: Scenario, n: int, rng: np.random.Generator, option_sd
     w = scenario.workload
     months = np.arange(scenario.horizon_months)
     sds = np.array([[scenario.uncertainty.throughput_rel_sd] * 2]) if option_sds is None else option_sds
-    z = rng.standard_normal((n, len(sds)))
-    throughput = np.exp(z * np.where(z < 0, sds[None, :, 0], sds[None, :, 1]))
     gpu_price = _triangular(rng, 1.0, r.gpu_price, n)
     energy_price = _triangular(rng, 1.0, r.energy_price, n)
     api_level = _triangular(rng, 1.0, r.api_price, n)
@@ -321,6 +342,10 @@ def draw_drivers(scenario: Scenario, n: int, rng: np.random.Generator, option_sd
     decline = _triangular(rng, scenario.finance.api_price_decline_annual, r.api_decline, n)
     staff = _triangular(rng, 1.0, r.staff, n)
     one_time = _triangular(rng, 1.0, r.one_time, n)
+    ids = option_ids or tuple(str(i) for i in range(len(sds)))
+    columns = [option_stream(scenario.uncertainty.seed, i).standard_normal(n) for i in ids]
+    z = np.column_stack(columns) if columns else np.empty((n, 0))
+    throughput = np.exp(z * np.where(z < 0, sds[None, :, 0], sds[None, :, 1]))
     requests = w.base_requests_per_month * (1 + growth[:, None]) ** months[None, :]
     api_price = api_level[:, None] * (1 - decline[:, None]) ** (months[None, :] / 12)
     gpu_decline = (1 - scenario.finance.gpu_price_decline_annual) ** (months / 12)
@@ -396,7 +421,7 @@ def run_monte_carlo(
     rng = np.random.default_rng(scenario.uncertainty.seed)
     measured = (scenario.uncertainty.throughput_rel_sd,) * 2
     sds = np.array([(option_sds or {}).get(m.id, measured) for m in models])
-    draws = draw_drivers(scenario, n, rng, sds)
+    draws = draw_drivers(scenario, n, rng, sds, tuple(m.id for m in models))
     months = scenario.horizon_months
     hourly = np.array(scenario.workload.hourly_factors)
     factors = discounting.discount_factors(scenario.finance.discount_rate_annual, months)

@@ -101,7 +101,8 @@ def test_a_bought_fleet_says_what_its_servers_cost_in_cash(catalogues):
     """owned-fleet-finance recommends llama70b-owned "at $36,320/month … $50,000 one-time on top" while Break-even
     shows a month-0 outlay of $890,000: the verdict now says the $/month charges the servers' capital (its mean
     capital component) and that in cash 2 servers cost $890,000 − $50,000 = $840,000 in month 0 (2 × $420,000),
-    and 1 more paid in month 21, where the cash flows buy it, in service (and charged) from month 22."""
+    and 1 more ($420,000, the quoted price) paid in month 21, where the cash flows buy it, in service (and charged)
+    from month 22."""
     owned = FLAGSHIP.parent / "owned-fleet-finance.yaml"
     result = evaluate(resolve_scenario(load_scenario(owned), str(owned), catalogues))
     pick = result.option("llama70b-owned")
@@ -110,7 +111,8 @@ def test_a_bought_fleet_says_what_its_servers_cost_in_cash(catalogues):
     capital = sum(pick.monthly_components_usd["capital"]) / len(pick.monthly_components_usd["capital"])
     text = verdict(result)
     assert f"the $/month charges their capital as {usd(capital)}/month (the P&L view); in cash they cost $840,000 " \
-           "for 2 servers in month 0 and 1 more as the fleet grows, paid in month 21 and in service from month 22" \
+           "for 2 servers in month 0 and 1 more ($420,000) as the fleet grows, paid in month 21 and in service from " \
+           "month 22" \
            in text  # fmt: skip
     # in service from month 22: its capital charge starts there (the P&L's months are 1-based)
     assert pick.monthly_components_usd["capital"][21] > pick.monthly_components_usd["capital"][20]

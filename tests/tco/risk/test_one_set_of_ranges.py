@@ -401,3 +401,19 @@ def test_the_staff_bar_leaves_storage_alone(owned):
     for x, value in ((1 - u.staff_rel_range, b.savings_at_low_usd), (1 + u.staff_rel_range, b.savings_at_high_usd)):
         rerun = with_section(stored, "finance", staff_usd_per_fte_month=f.staff_usd_per_fte_month * x)
         assert value == pytest.approx(savings(rerun), rel=1e-9)
+
+
+def test_a_pairs_draws_do_not_move_when_another_option_is_added_or_the_order_changes(catalogues):
+    """A reviewer's finding: adding claude-3-sonnet to the frontier example moved glm5-h200's P50 from −$1,556,941
+    to −$1,554,283 under the same seed. Each option's throughput has its own stream, so the pair's NPVs are the same
+    sample by sample with any other options beside them, in any order (to the last bits of a float: the discounting
+    sums the months in one matrix product, whose rounding follows the array's shape)."""
+    inputs = load_inputs(FRONTIER, catalogues, today=TODAY)
+    models = [s.model for s in setup_options(inputs)]
+    pair = [m for m in models if m.id in ("glm5-h200", "glm5-api")]
+    alone = run_monte_carlo(inputs.scenario, pair, samples=400)
+    everyone = run_monte_carlo(inputs.scenario, list(reversed(models)), samples=400)
+    for option_id in ("glm5-h200", "glm5-api"):
+        own = alone.npv_cost_usd[:, alone.option_ids.index(option_id)]
+        beside_others = everyone.npv_cost_usd[:, everyone.option_ids.index(option_id)]
+        np.testing.assert_allclose(own, beside_others, rtol=1e-12)
