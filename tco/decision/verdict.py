@@ -297,10 +297,10 @@ def owned_cash_text(option: OptionResult) -> str:
     the $/month (P&L view) charges their capital month by month; the cash view pays for them when they are bought.
 
     Worked example (owned-fleet-finance, llama70b-owned): capital $21,023/month on average; month 0 pays
-    $890,000, of which $50,000 is the one-time cost, so $840,000 for 2 servers; 1 more ($420,000, the same quoted
-    price) is paid in month 21 (the
-    cash flows' months: 0 is the outlay before the first month), in service from month 22, where its capital,
-    energy and colocation start (a reviewer read "from month 21" against running costs that rise in month 22).
+    $890,000, of which $50,000 is the one-time cost, so $840,000 for 2 servers ($420,000 each, the quoted price);
+    1 more ($420,000) is paid in month 21 (the cash flows' months: 0 is the outlay before the first month), in
+    service from month 22, where its capital, energy and colocation start (a reviewer read "from month 21" against
+    running costs that rise in month 22).
     """
     if option.ownership != "owned" or not option.cash_flow_usd or not option.commitments:
         return ""
