@@ -125,19 +125,25 @@ def text_model(model_id: str) -> bool:
 def ranked_api_choices(prices: PriceCatalog, models: ModelCatalog, today: dt.date) -> dict[str, str]:
     """Every API model in the price data as {"provider / model": its label with today's list price}, each maker's
     own API first, then every other seller; in each, text models before image, speech or embedding ones
-    (`text_model`), and shorter ids first (the base model before its dated or suffixed variants). The search box
+    (`text_model`), models the catalogue knows (quality records, lifecycle) before those only the price data lists,
+    one it says is retired by `today` last and marked so, and shorter ids first (the base model before its dated or
+    suffixed variants): "claude" listed claude-2 and claude-v1 first (a reviewer). The search box
     keeps this order while it filters (`filter_mode="contains"`), so "gemini-3-pro" lists Google's
     gemini-3-pro-preview first, not its image model (a reviewer added that one by taking the first line), and
     "gpt-4o" lists gpt-4o before chatgpt-4o-latest."""
     makers = Makers(prices.providers, models)
-    ranked: list[tuple[bool, bool, int, str, str]] = []
+    ranked: list[tuple[bool, bool, bool, bool, int, str, str]] = []
     for provider in prices.providers:
         for model in provider.models:
             value = f"{provider.id} / {model.id}"
             card = prices.price(provider.id, model.id, today, ALL_HOURS, "genai-prices", model.id).standard
             own = provider.id in makers.of(model.id)
-            ranked.append((not own, not text_model(model.id), len(model.id), value, f"{value} · {price_label(card)}"))
-    ranked.sort(key=lambda r: r[:3])  # stable: the price data's order among ids of one length
+            retired = models.retirement(model.id, provider.id, today)
+            known = models.for_api(provider.id, model.id) is not None
+            label = f"{value} · {price_label(card)}" + (f" · retired {retired.retired_on:%Y-%m-%d}" if retired else "")
+            ranked.append((not own, not text_model(model.id), retired is not None, not known, len(model.id), value,
+                           label))  # fmt: skip
+    ranked.sort(key=lambda r: r[:5])  # stable: the price data's order among ids of one length
     return {value: label for *_, value, label in ranked}
 
 

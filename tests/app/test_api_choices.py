@@ -16,7 +16,7 @@ import pytest
 from pricing.listing import ALL_HOURS
 from tests.app.test_app import open_app
 from tests.conftest import TODAY
-from ui.options_form import Makers, price_label, ranked_api_choices
+from ui.options_form import Makers, price_label, ranked_api_choices, text_model
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,6 @@ def test_the_pms_search_offers_anthropic_before_vertex(choices):
 def test_a_text_model_comes_before_its_image_and_speech_siblings(choices, typed: str, first: str):
     """A reviewer typed "gemini-3-pro", took the first line and added gemini-3-pro-image-preview (an image model):
     the maker's text models now lead, its image, speech and audio ones follow, then other sellers."""
-    from ui.options_form import text_model
 
     listed = shown(choices, typed)
     assert listed[0] == first, listed[:5]
@@ -84,7 +83,8 @@ def test_every_api_model_is_offered_once_with_its_sellers_price_today(choices, c
     for value, label in choices.items():
         provider, model = value.split(" / ", 1)
         card = catalogues.prices.price(provider, model, TODAY, ALL_HOURS, "test", "model").standard
-        assert label == f"{value} · {price_label(card)}"
+        retired = catalogues.models.retirement(model, provider, TODAY)
+        assert label == f"{value} · {price_label(card)}" + (f" · retired {retired.retired_on}" if retired else "")
         assert re.fullmatch(r"\$[0-9.,]+ in / \$[0-9.,]+ out per Mtok.*", price_label(card)), label
     sonnet = "anthropic / claude-sonnet-4-5 · $3 in / $15 out per Mtok ($6 / $22.50 above 200,000 input tokens)"
     assert choices["anthropic / claude-sonnet-4-5"] == sonnet
@@ -122,3 +122,28 @@ def test_the_widget_keeps_the_order_and_shows_the_prices(catalogues):
     assert not at.exception
     added = [o for o in at.session_state["scenario"]["options"] if o["id"] == "claude-sonnet-4-5"]
     assert added == [{"id": "claude-sonnet-4-5", "kind": "api", "provider": "anthropic", "model": "claude-sonnet-4-5"}]
+
+
+def test_a_search_lists_the_models_the_catalogue_knows_before_old_ids_and_the_retired_last(choices, catalogues):
+    """A reviewer typed "claude" and met claude-2, claude-v1 first (short ids), none marked. Anthropic's lines now
+    start with the models the catalogue has cards for (quality records, lifecycle); one the catalogue says is
+    retired by today comes after the maker's other text models, its label saying so."""
+    listed = shown(choices, "claude")
+    anthropic = [v.split(" / ", 1)[1] for v in listed if v.startswith("anthropic / ")]
+    known = [m for m in anthropic if catalogues.models.for_api("anthropic", m) is not None]
+    assert known and anthropic[: len(known)] == known, anthropic[:8]
+    assert anthropic.index("claude-2") > anthropic.index("claude-sonnet-4-5")
+    retired = [(v, label) for v, label in choices.items() if "· retired " in label]
+    assert retired, "the catalogue names retired endpoints in the price data"
+    makers = Makers(catalogues.prices.providers, catalogues.models)
+
+    def group(value: str) -> tuple[bool, bool]:  # the maker's own or another seller's; text or not
+        provider, model = value.split(" / ", 1)
+        return provider in makers.of(model), text_model(model)
+
+    order = {value: i for i, value in enumerate(choices)}
+    for value, _ in retired:
+        provider, model = value.split(" / ", 1)
+        assert catalogues.models.retirement(model, provider, TODAY) is not None
+        live = [v for v in choices if group(v) == group(value) and "· retired " not in choices[v]]
+        assert all(order[v] < order[value] for v in live), value
