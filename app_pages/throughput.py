@@ -47,6 +47,15 @@ def sheet_gpu(gpu: str, gpus: Sequence[GpuType]) -> str | None:
     return next((g.id for g in gpus if g.id.lower() in wanted or g.name.lower() == text.lower()), None)
 
 
+def profile_term_index(options: Sequence[Any], ref: str) -> int:
+    """Where the "Pricing" box opens for profile `ref`: as the scenario's first option on that profile is priced
+    (owned servers: Buy), else on demand (the first)."""
+    user = next((o for o in options if getattr(o, "profile", None) == ref), None)
+    term = "owned" if getattr(user, "ownership", None) is not None else getattr(user, "term", None)
+    terms = list(options_form.TERMS.values())
+    return terms.index(term) if term in terms else 0
+
+
 def add_files(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> None:
     """Files chosen together become one profile (several files: levels of one sweep), shown at once. A refusal is
     said in place and leaves the files chosen and the boxes filled; an addition reruns the page emptied (ADDED)."""
@@ -119,7 +128,11 @@ if analysis is None:
 profiles = state.all_profiles()
 labels = {ref: state.profile_label(ref, p) for ref, p in profiles.items()}
 by_label = {label: ref for ref, label in labels.items()}
-used = [ref for o in analysis.scenario.options if (ref := getattr(o, "profile", None)) in profiles]
+# opens on the profile of the self-hosted option Compare compares (the pick's, most often), then the others' in
+# order: owned-fleet-finance opened on qwen3's profile beside a llama70b pick (a reviewer)
+compared = state.compared_ids(analysis.result)
+options = sorted(analysis.scenario.options, key=lambda o: compared is None or o.id != compared[0])
+used = [ref for o in options if (ref := getattr(o, "profile", None)) in profiles]
 if st.session_state.get(SELECTED) not in profiles:
     st.session_state[SELECTED] = (used or list(profiles))[0]
 if st.session_state.get("tp.profile") not in by_label:  # the select box was not drawn last run (another page)
@@ -232,7 +245,12 @@ with st.form("tp.use"):
         key=f"tp.use.gpu:{ref}",  # one per profile: each opens on its own GPU
         help=f"Preselected: the profile's own GPU ({m.gpu})." if match else f"Not preselected: {unmatched}.",
     )
-    term = cols[1].selectbox("Pricing", list(options_form.TERMS), key="tp.use.term")
+    term = cols[1].selectbox(
+        "Pricing",
+        list(options_form.TERMS),
+        index=profile_term_index(analysis.scenario.options, ref),
+        key=f"tp.use.term:{ref}",  # as the scenario prices this profile's option: Buy in an owned fleet (a reviewer)
+    )
     impl_text = cols[2].text_input(
         "One-time implementation (USD)", value="0", key="tp.use.impl", help="Paid once: 250,000, $250k or 0."
     )

@@ -14,8 +14,9 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from profiling.schema import load_profile
+from scenario_io import codec
 from tco.records.scenario import RequestClass, Slo
-from tests.app.test_app import PAGES, assert_no_failure, open_app, profile_uploader, table_with
+from tests.app.test_app import PAGES, assert_no_failure, example, open_app, profile_uploader, table_with
 from tests.conftest import ROOT, level, simple_profile
 from ui.slo_form import read_bounds, refusal
 
@@ -82,6 +83,20 @@ def test_use_this_profile_opens_on_the_profiles_own_gpu_by_its_recorded_name():
     assert gpu_box(at).value == "A100-80GB"
     add(at, ("mi300x-run.yaml", profile_yaml("AMD Instinct MI300X")))
     assert gpu_box(at).value == "MI300X"
+
+
+def test_the_page_opens_on_the_compared_options_profile_priced_as_that_option_is():
+    """owned-fleet-finance (a reviewer): the page opened on qwen3-235b-owned's profile beside a llama70b-owned pick,
+    and its "Use this profile" form on "Rent on demand" in a fleet of bought servers. It opens on the profile of the
+    self-hosted option Compare compares, and prices a new option as the scenario prices that profile's option."""
+    at = open_app("throughput", s=codec.to_url_token(example("owned-fleet-finance")))
+    assert_no_failure(at)
+    assert at.selectbox(key="tp.profile").value.startswith("llama-3.3-70b-instruct-h200-trtllm")
+    pricing = next(s for s in at.selectbox if s.label == "Pricing")
+    assert pricing.value == "Buy (own the servers)"
+    flagship = open_app("throughput")  # glm5-h200 on the example's sweep: a 1-year reservation in its file
+    assert next(o for o in example()["options"] if o["id"] == "glm5-h200")["term"] == "reserved_1y"
+    assert next(s for s in flagship.selectbox if s.label == "Pricing").value == "Rent, 1-year reserved"
 
 
 @pytest.mark.parametrize(
