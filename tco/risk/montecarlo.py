@@ -203,8 +203,8 @@ def throughput_range_words(option: str, method: str, sides: tuple[float, float] 
 
     >>> print(throughput_range_words("glm5-h200", "modelled", (0.48, 0.48), 0.12))  # doctest: +NORMALIZE_WHITESPACE
     Throughput of glm5-h200: its expected error ±48% (modelled) is drawn as the same factor either way, ÷ 1.48 to
-    × 1.48: the 80 % range of the draws (× 0.676 to × 1.48); the tornado's ends, 2 standard deviations out, are
-    × 0.542 and × 1.84 (−46% / +84%).
+    × 1.48, the 80 % range of the draws; the tornado's ends, 2 standard deviations out, are × 0.542 and × 1.84
+    (−46% / +84%).
     >>> print(throughput_range_words("own", "measured", (0.05, 0.05), 0.12))  # doctest: +NORMALIZE_WHITESPACE
     Throughput of own: the draws' 80 % range is × 0.857 to × 1.17, the floor for measured figures (wider than its
     stated ±5%); the tornado's ends, 2 standard deviations out, are × 0.787 and × 1.27 (−21% / +27%).
@@ -223,8 +223,9 @@ def throughput_range_words(option: str, method: str, sides: tuple[float, float] 
                  f"the 80 % range of the draws ({span})")  # fmt: skip
     elif below and math.isclose(sd_below, math.log1p(below) / Z_90):
         factor = f"{1 + below:.3g}"
+        # the range is the factor itself: "÷ 1.6 to × 1.6 (× 0.623 to × 1.6)" read as two ranges (a reviewer)
         drawn = (f"its expected error ±{below:.0%} ({method}) is drawn as the same factor either way, "
-                 f"÷ {factor} to × {factor}: the 80 % range of the draws ({span})")  # fmt: skip
+                 f"÷ {factor} to × {factor}, the 80 % range of the draws")  # fmt: skip
     else:
         wider = f" (wider than its stated ±{below:.0%})" if below else ""
         drawn = f"the draws' 80 % range is {span}, the floor for {method} figures{wider}"

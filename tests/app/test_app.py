@@ -1383,7 +1383,7 @@ def test_risk_says_how_the_stated_throughput_error_becomes_the_tornados_swing(ca
     assert (bar.low, bar.high) == pytest.approx((math.exp(-2 * sd), math.exp(2 * sd)), rel=1e-9)
     (caption,) = [c.value for c in at.caption if c.value.startswith("Throughput of glm5-h200")]
     assert f"its expected error ±{error:.0%} (modelled) is drawn as the same factor either way" in caption
-    assert f"the 80 % range of the draws (× {1 / (1 + error):.3g} to × {1 + error:.3g})" in caption
+    assert f"÷ {1 + error:.3g} to × {1 + error:.3g}, the 80 % range of the draws;" in caption
     assert f"× {bar.low:.3g} and × {bar.high:.3g} (−{1 - bar.low:.0%} / +{bar.high - 1:.0%})" in caption
 
 
