@@ -14,7 +14,7 @@ from tco.decision.pairs import break_even, compared_pairs, token_totals
 from tco.decision.quality import assess_workload, cost_of_pass, cost_of_pass_interval
 from tco.finance import discounting
 from tco.finance.commitments import after_horizon, committed_units, tranches
-from tco.finance.projection import Drivers, Projection, decline_path, project, requests_series
+from tco.finance.projection import Drivers, Projection, decline_path, peak_fill, project, requests_series
 from tco.records.amounts import usd
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
@@ -96,7 +96,7 @@ def _option_result(
     item = setup.resolved
     card = item.card
     quality = assess_workload(card, item.option, scenario)
-    replicas = gpus = billed = utilization = None
+    replicas = gpus = billed = utilization = fill = None
     cash = npv_cash = terminal = depreciation = accounting = None
     retired = False
     retirement = item.retirement if isinstance(item, ResolvedApi) else None
@@ -122,6 +122,9 @@ def _option_result(
             mean_load = r0 / (HOURS_PER_MONTH * 3600)
             # on what is billed: whole instances or servers, each GPU of them able to serve X* / gpus_per_replica
             utilization = mean_load / (billed_units / model.gpus_per_replica * model.replica_req_per_s)
+            if not model.autoscale:
+                peak_load = mean_load * scenario.workload.peak_factor  # the load the fleet is sized for
+                fill = peak_fill(peak_load, model.replica_req_per_s, replicas, scenario.capacity)
         if model.autoscale:
             notes.append("autoscaled: replicas and GPUs are the average over the day")
         input_share = setup.prefill_share
@@ -176,6 +179,7 @@ def _option_result(
         replicas_first_month=replicas,
         gpus_first_month=gpus,
         gpus_billed_first_month=billed,
+        peak_fill_first_month=fill,
         utilization_first_month=utilization,
         slo_met=setup.slo_met,
         capacity_basis=setup.capacity_basis,

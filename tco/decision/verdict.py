@@ -166,9 +166,16 @@ def _one_gate(gate: dict) -> str:
     return " and ".join(parts)
 
 
+FULL_FLEET = 0.95
+"""A fleet whose peak fills at least this share of its planned capacity (`OptionResult.peak_fill_first_month`) is
+said to be one step from another replica: within 5 % of it, the throughput's stated error or a month's growth
+crosses it, and the Monte Carlo's median then costs a replica more than the base case."""
+
+
 def fleet_text(option: OptionResult, assumptions: dict) -> str:
     """The fleet in words, e.g. "24 H200 GPUs: 3 replicas of 8 (2 for the 3× peak at 85 % planning
-    utilisation + 1 spare)"; for an API "pay per token"."""
+    utilisation + 1 spare)", and, where the peak fills FULL_FLEET of it or more, that one more replica is close;
+    for an API "pay per token"."""
     if option.kind == "api":
         return "API, pay per token"
     if option.replicas_first_month is None or not option.gpus_first_month:
@@ -183,6 +190,11 @@ def fleet_text(option: OptionResult, assumptions: dict) -> str:
         f"of {per_replica} ({replicas - spare} for the {assumptions['peak_to_average']:.3g}× peak at "
         f"{planning:.0%} planning utilisation{f' + {spare} spare' if spare else ''})"
     )
+    fill = option.peak_fill_first_month
+    if fill is not None and fill >= FULL_FLEET:  # the base case sits at a step the draws often take (a reviewer:
+        # batch-summariser's P50 cost a replica more than its base case, and nothing on Compare said why)
+        text += (f"; its peak uses {fill:.0%} of these replicas' planned capacity: a little more traffic, or a "
+                 "little less throughput than stated, adds a replica")  # fmt: skip
     if not option.slo_met:  # sized ignoring the latency bounds (`replica_capacity`): a stricter SLO can shrink it
         text += "; no load meets the SLO, so it is sized at its highest throughput, ignoring the latency bounds"
     billed = option.gpus_billed_first_month

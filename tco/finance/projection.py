@@ -186,6 +186,21 @@ def replicas_needed(load_req_per_s: np.ndarray, capacity_req_per_s: np.ndarray, 
     return raw
 
 
+def peak_fill(load_req_per_s: float, capacity_req_per_s: float, replicas: int, policy: CapacityPolicy) -> float:
+    """The share of the planned capacity that the peak fills on the replicas sized for it (spares apart),
+    load / (η · X* · (replicas − spare)): near 1, a little more traffic or a little less throughput a replica adds
+    one (the Monte Carlo's draws do both); low where the minimum replicas set the fleet.
+
+    Worked example: 3.42 req/s at the peak, 6 req/s a replica, η = 0.85, 2 replicas of which 1 spare:
+    3.42 / (0.85 × 6 × 1) = 0.671.
+
+    >>> round(peak_fill(3.42, 6.0, 2, CapacityPolicy()), 3)
+    0.671
+    """
+    serving = max(replicas - policy.ha_spare_replicas, 1)
+    return load_req_per_s / (policy.planning_utilization * capacity_req_per_s * serving)
+
+
 def project(
     models: list[OptionModel],
     requests: np.ndarray,

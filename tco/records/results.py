@@ -44,6 +44,9 @@ class OptionResult:
     """Each month's cost by component (tco.cost.components); a month's components add up to monthly_cost_usd."""
     gpus_billed_first_month: float | None = None
     """GPUs paid for: whole instances or servers (an hourly mean when autoscaled)."""
+    peak_fill_first_month: float | None = None
+    """The share of its planned capacity the first month's peak fills (`tco.finance.projection.peak_fill`); None
+    for APIs and autoscaled fleets."""
     commitments: list[dict[str, float]] | None = None
     """Reserved or owned: tranches {start_month, end_month, units} (0-based months; units = instances or
     servers), renewed or replaced while still needed."""
