@@ -68,9 +68,16 @@ def test_monthly_components_of_a_rented_fleet_by_hand(rented):
 def test_the_fleet_in_words_and_the_decision_by_hand(rented):
     fleet = rented.option("fleet")
     text = fleet_text(fleet, rented.assumptions)
-    assert text == "10 H100 GPUs: 5 replicas of 2 (4 for the 2× peak at 50% planning utilisation + 1 spare)"
+    # 2 req/s at the peak on 4 serving replicas of 1 req/s planned at 50 %: 2 / (0.5 × 1 × 4) = 100 % filled, so
+    # any more traffic or any less throughput adds a replica, and the words say so
+    assert fleet.peak_fill_first_month == pytest.approx(2 / (0.5 * 1.0 * 4))
+    assert text == (
+        "10 H100 GPUs: 5 replicas of 2 (4 for the 2× peak at 50% planning utilisation + 1 spare); its peak uses 100% "
+        "of these replicas' planned capacity: a little more traffic, or a little less throughput than stated, adds a "
+        "replica"
+    )
     # autoscaled by the hour, the billed GPUs are an hourly mean: not "whole instances", and the peak named
-    hourly = dataclasses.replace(fleet, gpus_billed_first_month=22 / 3)
+    hourly = dataclasses.replace(fleet, gpus_billed_first_month=22 / 3, peak_fill_first_month=None)
     assert fleet_text(hourly, rented.assumptions).endswith(
         ", 7.3 GPUs billed on average (autoscaled by the hour; 10 at the peak)"
     )
