@@ -233,7 +233,14 @@ def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.Da
     decision = decide(result)
     rows = []
     for o in ranked(result):
-        quality = "no score" if o.quality_score is None else f"{o.quality_score:g}"
+        # a score the catalogue holds but could not verify decides nothing: said so, not "no score" (haiku's 73.0
+        # in owned-fleet-finance read as missing beside a verdict that named it, a reviewer)
+        unverified = any(m.startswith("no verified") for m in o.quality_missing)
+        quality = (
+            f"{o.quality_score:g}"
+            if o.quality_score is not None
+            else ("unverified score" if unverified else "no score")
+        )
         if o.quality_gate:
             quality += {"passes": " passes", "below": " below"}.get(o.quality_gate, "")  # "86 pass" read as jargon
         rows.append(
