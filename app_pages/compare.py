@@ -109,14 +109,18 @@ def answer(analysis: Analysis) -> None:
         alone = decision.runner_up is None and not (mix and mix.recommended)
         if pair_chosen or (pair_shown and alone and decision.pick is not None):
             a, b = cheaper_first(picked)
+            # the cheaper side may be one nobody would pick: "qwen3-235b-fireworks saves $470,207" beside
+            # "Recommended: llama70b-owned" read as a contradiction (a reviewer); "would save" and the reason say so
+            verb, why = ("saves", "") if recommendable(a) else (
+                "would save", f" {a.id} is not recommended: {why_not(a)}.")  # fmt: skip
             cols[2].metric(  # against whom, under the figure: beside "Pick glm5-api" a reader took "gemini saves"
-                f"{a.id} saves (NPV)",  # for a saving against the pick (a reviewer)
+                f"{a.id} {verb} (NPV)",  # for a saving against the pick (a reviewer)
                 usd(b.npv_cost_usd - a.npv_cost_usd),
                 f"vs {b.id}",
                 delta_color="off",
                 delta_arrow="off",
                 help=f"Against {b.id}, the pair picked above: its NPV of cost minus {a.id}'s over the {months}-month "
-                "horizon (negative: it costs more)",
+                "horizon (negative: it costs more)." + why,
             )
         elif decision.savings_npv_usd is not None and decision.runner_up is not None and not (mix and mix.recommended):
             cols[2].metric(

@@ -40,8 +40,9 @@ def test_a_chosen_pair_takes_the_saving_slot_and_the_mix_keeps_the_pick():
     assert not at.exception
     metrics = _metrics(at)
     assert metrics[0] == ("Pick", "a mix")
-    saves = [label for label, _ in metrics if "aves" in label]
-    assert saves == ["oss120-h200-1y saves (NPV)"]  # one saving: the pair asked for, not the mix's beside it
+    saves = [label for label, _ in metrics if "save" in label.lower()]
+    # one saving: the pair asked for, not the mix's beside it; "would": alone it is below the quality gate
+    assert saves == ["oss120-h200-1y would save (NPV)"]
     assert len(metrics) == 4  # one figure a slot
 
 
@@ -111,8 +112,10 @@ def test_a_payback_against_an_api_nobody_would_pick_says_so():
     assert payback.value == "never" and payback.delta == "no API recommended"
     cheapest = "No API meets the SLO and the quality gate: against the cheapest, qwen3-235b-fireworks (no GPQA"
     assert cheapest in payback.proto.help and "cash payback not within the horizon" in payback.proto.help
-    saves = next(m for m in at.metric if m.label == "qwen3-235b-fireworks saves (NPV)")
+    # the cheaper side has no gate score: it "would save", and the help says why it is not recommended
+    saves = next(m for m in at.metric if m.label == "qwen3-235b-fireworks would save (NPV)")
     assert saves.value == usd(-shown.npv_savings_usd) and saves.proto.delta == "vs llama70b-owned"
+    assert "qwen3-235b-fireworks is not recommended: no GPQA Diamond score" in saves.proto.help
     at = open_app("compare", s=token, pair="llama70b-owned,haiku")
     payback = next(m for m in at.metric if m.label == "Self-hosting pays back (cash)")
     pair = next(b for b in result.break_even if (b.self_hosted, b.api) == ("llama70b-owned", "haiku"))
