@@ -26,10 +26,12 @@ page = st.navigation(pages)
 st.html(
     "<style>.stMainBlockContainer { padding: 2.5rem 3rem 4rem; }"
     " .st-key-verdict [data-testid=stMetricValue] { font-size: 1.8rem; }"
-    " .st-key-pick-long [data-testid=stMetricValue] { font-size: 1.3rem; white-space: normal; }"
-    # a figure's label wraps rather than ending in "…": "qwen3-235b-fireworks saves (NPV)" was cut at 1280 px
-    " .st-key-verdict [data-testid=stMetricLabel] .stMarkdownEllipsis,"
-    " .st-key-verdict [data-testid=stMetricLabel] p { white-space: normal; overflow: visible; text-overflow: clip; }"
+    # a long pick, and a figure's label, wrap rather than end in "…" ("qwen3-235b-fireworks saves (NPV)" was cut at
+    # 1280 px), inside an id too: an 80-character id has no space to break at (a reviewer)
+    " .st-key-pick-long [data-testid=stMetricValue] { font-size: 1.3rem; }"
+    " .st-key-pick-long [data-testid=stMetricValue], .st-key-pick-long [data-testid=stMetricValue] *,"
+    " .st-key-verdict [data-testid=stMetricLabel] .stMarkdownEllipsis, .st-key-verdict [data-testid=stMetricLabel] p"
+    " { white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; }"
     "</style>"
 )
 state.ensure_loaded()

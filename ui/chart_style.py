@@ -62,6 +62,24 @@ VOLUME_PLOT_PX = 330
 """The cost-vs-volume plot area's height, which the end labels are spread over."""
 
 
+CHART_NAME_CHARS = 24
+"""The longest option id a chart writes whole, in a label, title or legend entry; a longer one keeps its start and
+end around "…" (`chart_name`; the hover and the page's tables keep it whole)."""
+
+
+def chart_name(name: str, chars: int = CHART_NAME_CHARS) -> str:
+    """`name` as a chart writes it: whole up to `chars`, else its first two thirds and its end around "…". An
+    80-character id at each line's end had taken 580 px of a 880 px chart (a reviewer).
+
+    >>> chart_name("glm5-h200"), chart_name("self-hosted-gpt-oss-120b-on-rented-h200-three-year-reserved-vllm")
+    ('glm5-h200', 'self-hosted-gpt…ved-vllm')
+    """
+    if len(name) <= chars:
+        return name
+    head = (chars - 1) * 2 // 3
+    return name[:head] + "…" + name[-(chars - 1 - head) :]
+
+
 def spread(targets: list[float], gap: float, low: float, high: float) -> list[float]:
     """Label heights as near `targets` as they can be with at least `gap` between any two, inside low..high
     where there is room (same order as `targets`).

@@ -30,6 +30,7 @@ from ui.chart_style import (
     SELF_HOSTED,
     TEXT_PX,
     VOLUME_PLOT_PX,
+    chart_name,
     height_for_legend,
     legend_rows,
     spread,
@@ -138,7 +139,10 @@ def cost_vs_volume(
         xaxis=log_axis("requests per month (1,000× either side of your volume)"),
         yaxis=log_axis("USD per month", money=True, range=y_range),
         height=VOLUME_PLOT_PX + 130 + LEGEND_ROW_PX * legend_rows([*ids, *names], FULL_WIDTH_PX),
-        **{**LAYOUT, "margin": {**LAYOUT["margin"], "r": 20 + TEXT_PX * max((len(i) for i in ids), default=0)}},
+        **{
+            **LAYOUT,
+            "margin": {**LAYOUT["margin"], "r": 20 + TEXT_PX * max((len(chart_name(i)) for i in ids), default=0)},
+        },
     )
     return figure
 
@@ -157,8 +161,8 @@ def _end_labels(
             labelled.append((option_id, float(np.log10(finite[-1]))))
     heights = spread([end for _, end in labelled], gap, y_range[0] + gap / 2, y_range[1] - gap / 2)
     for (option_id, _), height in zip(labelled, heights, strict=True):
-        figure.add_annotation(x=float(np.log10(x[-1])), y=height, text=option_id, showarrow=False, xanchor="left",
-                              xshift=6, font={"color": colours[option_id]})  # fmt: skip
+        figure.add_annotation(x=float(np.log10(x[-1])), y=height, text=chart_name(option_id), showarrow=False,
+                              xanchor="left", xshift=6, font={"color": colours[option_id]})  # fmt: skip
 
 
 def _crossings(figure: go.Figure, pair: BreakEven, y_range: list[float], colours: dict[str, str]) -> list[str]:
@@ -205,7 +209,7 @@ def cumulative(
         costs[0][-1] += owed
     for option, cost, colour in ((hosted, costs[0], colours.get(hosted.id, SELF_HOSTED)),
                                  (other, costs[1], colours.get(other.id, API))):  # fmt: skip
-        figure.add_scatter(x=months, y=cost, name=f"{option.id} cumulative cost", line={"color": colour})
+        figure.add_scatter(x=months, y=cost, name=f"{chart_name(option.id)} cumulative cost", line={"color": colour})
     figure.add_bar(
         x=months,
         y=savings,
@@ -357,12 +361,13 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
     x_axis = log_axis("$ per task (first month; each option's own tokens)", True, [o.usd_per_request for o in scored])
     y_range = score_range([o.quality_score for o in scored] + ([min_score] if min_score is not None else []))
     tiers = label_tiers(
-        [(float(np.log10(o.usd_per_request)), float(o.quality_score or 0), o.id) for o in placed],
+        [(float(np.log10(o.usd_per_request)), float(o.quality_score or 0), chart_name(o.id)) for o in placed],
         () if min_score is None else (min_score,),
         x_axis.get("range"),
         y_range,
     )
-    figure.update_layout(annotations=[name_label(float(np.log10(o.usd_per_request)), o.quality_score or 0.0, o.id, tier)
+    figure.update_layout(annotations=[name_label(float(np.log10(o.usd_per_request)), o.quality_score or 0.0,
+                                                 chart_name(o.id), tier)
                                       for o, tier in zip(placed, tiers, strict=True)])  # fmt: skip
     frontier = [options[i] for i in front]
     figure.add_scatter(

@@ -18,6 +18,7 @@ from ui.chart_style import (
     TEXT_PX,
     TORNADO_HIGH,
     TORNADO_LOW,
+    chart_name,
     height_for_legend,
     vertical_lines,
 )
@@ -81,7 +82,7 @@ def tornado(bars: Tornado) -> go.Figure:
     figure.add_vline(x=0, line={"color": "black"}, layer="below")  # under the bars and their labels
     figure.update_layout(
         barmode="overlay",
-        title=f"NPV of savings ({bars.api} minus {bars.self_hosted}) as each input swings",
+        title=f"NPV of savings ({chart_name(bars.api)} minus {chart_name(bars.self_hosted)}) as each input swings",
         xaxis=money_axis("USD (right of zero: self-hosting saves money)", ends, range=x_range),
         yaxis={"automargin": True},
         height=140 + 34 * len(ordered),
@@ -242,12 +243,12 @@ def fan(months: list[str], mc: MonteCarloResult, option_ids: list[str], term_mon
         p10, p50, p90 = mc.monthly_bands(option_id)
         values += money_values(p10, p90)
         figure.add_scatter(x=months, y=p90, line={"width": 0, "color": colour}, showlegend=False, hoverinfo="skip")
-        figure.add_scatter(
-            x=months, y=p10, fill="tonexty", line={"width": 0, "color": colour}, name=f"{option_id} P10–P90"
+        figure.add_scatter(  # the id shortened so that " P10–P90" and " P50" stay on screen (cut at 1280 px)
+            x=months, y=p10, fill="tonexty", line={"width": 0, "color": colour}, name=f"{chart_name(option_id)} P10–P90"
         )
         lines.append((option_id, p50, colour))
     for option_id, p50, colour in lines:
-        figure.add_scatter(x=months, y=p50, line={"color": colour}, name=f"{option_id} P50")
+        figure.add_scatter(x=months, y=p50, line={"color": colour}, name=f"{chart_name(option_id)} P50")
     for t in renewals(len(months), term_months):
         figure.add_vline(x=months[t], line={"dash": "dot", "color": "grey"})
         figure.add_annotation(x=months[t], y=1, yref="paper", text="term renews", showarrow=False, yanchor="bottom")
@@ -269,6 +270,25 @@ def renewals(months: int, term_months: int) -> list[int]:
     return list(range(term_months, months, term_months)) if term_months > 0 else []
 
 
+PERCENTILE_GAP_PX = 30
+"""The least room between two percentile lines for each to carry its own name ("P10" is ~21 px at 12 px)."""
+
+
+def percentile_names(p10_p50_p90: tuple[float, float, float], low_usd: float, high_usd: float) -> tuple[str, ...]:
+    """The names over the P10, P50 and P90 lines: each its own where the lines stand PERCENTILE_GAP_PX apart on a
+    half-width chart (HALF_WIDTH_PX over low..high), else one "P10 · P50 · P90" over the middle line (a 60-month
+    example drew "P10P50P90", its outliers stretching the axis: a reviewer).
+
+    >>> percentile_names((-3e6, -2e6, -1e6), -4e6, 0.0), percentile_names((-2.1e6, -2e6, -1.9e6), -17e6, 6e6)
+    (('P10', 'P50', 'P90'), ('', 'P10 · P50 · P90', ''))
+    """
+    p10, p50, p90 = p10_p50_p90
+    px_per_usd = HALF_WIDTH_PX / max(high_usd - low_usd, 1e-9)
+    if min(p50 - p10, p90 - p50) * px_per_usd >= PERCENTILE_GAP_PX:
+        return ("P10", "P50", "P90")
+    return ("", "P10 · P50 · P90", "")
+
+
 def histogram(savings_usd: np.ndarray, p10_p50_p90: tuple[float, float, float]) -> go.Figure:
     """Bins right of zero green (self-hosting saves), left red; P10/P50/P90 named on the lines, their values on
     the title's second line (a short first line fits a half-width chart at 1280 px)."""
@@ -278,8 +298,9 @@ def histogram(savings_usd: np.ndarray, p10_p50_p90: tuple[float, float, float]) 
     figure.add_bar(x=centres, y=counts, width=np.diff(edges), name="samples",
                    marker_color=[SAVINGS if c >= 0 else LOSS for c in centres])  # fmt: skip
     sides = ("left", "center", "right")
+    names = percentile_names(p10_p50_p90, float(min(edges[0], 0.0)), float(max(edges[-1], 0.0)))
     vertical_lines(figure, [*((v, {"dash": "dash"}, label, side) for label, v, side in
-                              zip(("P10", "P50", "P90"), p10_p50_p90, sides, strict=True)),
+                              zip(names, p10_p50_p90, sides, strict=True)),
                             (0.0, {"color": "black"}, "", "center")])  # fmt: skip
     values = " · ".join(f"{label} {usd(v)}" for label, v in zip(("P10", "P50", "P90"), p10_p50_p90, strict=True))
     figure.update_layout(

@@ -50,7 +50,9 @@ OPTION_COLUMNS = {
         "low use means capacity bought for the peak, the SLO or whole servers",
     ),
     "quality": st.column_config.TextColumn(
-        "quality", help="Its score on the quality gate's benchmark, and whether it passes the gate"
+        "quality",
+        help="Its score on the quality gate's benchmark, and whether it passes the gate; unverified: the only score "
+        "held could not be found in its source, so it decides nothing (the Quality page lists it)",
     ),
     "capacity": st.column_config.TextColumn(
         "capacity",
@@ -226,6 +228,16 @@ def _gpus(count: float | None) -> str:
     return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
 
 
+def use_words(share: float) -> str:
+    """A fleet's GPU use as a whole percentage that never reads idle when it is not: 0.3 % is "<1%" (a fleet at
+    1,000 requests a month showed "0%", a reviewer).
+
+    >>> use_words(0.003), use_words(0.214), use_words(0.0)
+    ('<1%', '21%', '0%')
+    """
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
 def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.DataFrame:
     """One row per option, ranked (the cheapest recommendable first); options that cannot be computed last,
     each with its problem in the status column. With a recommended `mix`, the single pick is the best single
@@ -237,9 +249,7 @@ def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.Da
         # in owned-fleet-finance read as missing beside a verdict that named it, a reviewer)
         unverified = any(m.startswith("no verified") for m in o.quality_missing)
         quality = (
-            f"{o.quality_score:g}"
-            if o.quality_score is not None
-            else ("unverified score" if unverified else "no score")
+            f"{o.quality_score:g}" if o.quality_score is not None else ("unverified" if unverified else "no score")
         )
         if o.quality_gate:
             quality += {"passes": " passes", "below": " below"}.get(o.quality_gate, "")  # "86 pass" read as jargon
@@ -252,7 +262,7 @@ def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.Da
                 "NPV of cost": _money(o.npv_cost_usd),
                 "$/Mtok": _money(o.usd_per_mtok, 2),
                 "GPUs": "API" if o.kind == "api" else f"{_gpus(o.gpus_billed_first_month)} {o.gpu or ''}".strip(),
-                "GPU use": "–" if o.utilization_first_month is None else f"{o.utilization_first_month:.0%}",
+                "GPU use": "–" if o.utilization_first_month is None else use_words(o.utilization_first_month),
                 "quality": quality,
                 "capacity": throughput_basis(o),
             }

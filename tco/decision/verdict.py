@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from tco.cost.components import STAFF
 from tco.decision.evidence import closeness_note, commitments_after, mode_note, tokens_note
-from tco.finance.volume_ranges import range_at, ranges_text
+from tco.finance.volume_ranges import range_at, ranges_text, volume_words
 from tco.records.amounts import months_words, usd, usd_per_task
 from tco.records.benchmarks import benchmark_name
 from tco.records.mix import MixResult
@@ -186,8 +186,8 @@ def fleet_text(option: OptionResult, assumptions: dict) -> str:
     per_replica = option.gpus_first_month // replicas
     planning = capacity.get("planning_utilization", 1.0)
     text = (
-        f"{option.gpus_first_month} {option.gpu or ''} GPUs: {replicas} replica{'s' if replicas != 1 else ''} "
-        f"of {per_replica} ({replicas - spare} for the {assumptions['peak_to_average']:.3g}× peak at "
+        f"{option.gpus_first_month:,} {option.gpu or ''} GPUs: {replicas:,} replica{'s' if replicas != 1 else ''} "
+        f"of {per_replica} ({replicas - spare:,} for the {assumptions['peak_to_average']:.3g}× peak at "
         f"{planning:.0%} planning utilisation{f' + {spare} spare' if spare else ''})"
     )
     fill = option.peak_fill_first_month
@@ -200,9 +200,9 @@ def fleet_text(option: OptionResult, assumptions: dict) -> str:
     billed = option.gpus_billed_first_month
     if billed is not None and billed != option.gpus_first_month:
         text += (
-            f", {billed:g} GPUs billed (whole instances or servers)"
+            f", {billed:,.0f} GPUs billed (whole instances or servers)"
             if float(billed).is_integer()
-            else f", {billed:,.1f} GPUs billed on average (autoscaled by the hour; {option.gpus_first_month} at the "
+            else f", {billed:,.1f} GPUs billed on average (autoscaled by the hour; {option.gpus_first_month:,} at the "
             "peak)"
         )
     return text.replace("  ", " ")
@@ -245,7 +245,7 @@ def _payback(d: Decision, months: int, today: float) -> str:
         who = {"self_hosted": hosted.id, "api": api.id}.get(here.cheaper if here else "", "neither")
         text += (
             f" What would change the answer: the first-month volume. Over the {months_words(months)} "
-            f"{ranges_text(pair.horizon_ranges, hosted.id, api.id)}; today's {today:,.0f} is where "
+            f"{ranges_text(pair.horizon_ranges, hosted.id, api.id)}; today's {volume_words(today)} is where "
             + (f"{who} is the cheaper." if who != "neither" else "the two alternate.")
         )
     return text

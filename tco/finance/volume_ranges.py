@@ -111,7 +111,7 @@ def largest_gap(costs: Callable[[np.ndarray], np.ndarray], low: float, high: flo
     return float(np.max(np.abs(hosted - api) / api))
 
 
-def _volume(v: float, digits: int = 1) -> str:
+def volume_words(v: float, digits: int = 1) -> str:
     """12.1M, 1.25B, 950,000: requests a month, `digits` decimals on millions and billions."""
     if v >= 1e9:
         return f"{v / 1e9:,.{digits + 1}f}B"
@@ -124,7 +124,7 @@ def _digits(volumes: Sequence[float]) -> int:
     """Decimals (1 to 4) at which every distinct volume prints differently."""
     distinct = sorted(set(volumes))
     for digits in range(1, 5):
-        if len({_volume(v, digits) for v in distinct}) == len(distinct):
+        if len({volume_words(v, digits) for v in distinct}) == len(distinct):
             return digits
     return 4
 
@@ -172,7 +172,7 @@ def edge_words(ranges: Sequence[VolumeRange]) -> dict[float, str]:
     """
     edges = [v for r in ranges for v in (r.from_requests_per_month, r.to_requests_per_month) if v is not None]
     digits = _digits(edges)
-    return {v: _volume(v, digits) for v in edges}
+    return {v: volume_words(v, digits) for v in edges}
 
 
 def _share(value: float) -> str:

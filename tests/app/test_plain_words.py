@@ -37,12 +37,12 @@ def test_the_add_form_s_menus_are_words_not_python():
 def test_an_unverified_score_is_named_in_the_table_not_called_missing(catalogues):
     """owned-fleet-finance (a reviewer): haiku has a GPQA Diamond record of 73.0 the catalogue could not verify, which
     decides nothing; the ranked table's quality cell said "no score" beside a verdict naming the unverified record.
-    It now says "unverified score"; an option with no record at all still says "no score"."""
+    It now says "unverified"; an option with no record at all still says "no score"."""
     result = evaluate(
         load_inputs(ROOT / "scenarios" / "owned-fleet-finance.yaml", catalogues, today=dt.date(2026, 12, 5))
     )
     cells = dict(zip(options_frame(result)["option"], options_frame(result)["quality"], strict=True))
     assert result.option("haiku").quality_score is None
     assert any("unverified" in m for m in result.option("haiku").quality_missing)
-    assert cells["haiku"] == cells["gpt-5-mini"] == "unverified score"
+    assert cells["haiku"] == cells["gpt-5-mini"] == "unverified"
     assert cells["qwen3-235b-fireworks"] == "no score" and cells["llama70b-owned"] == "50.5 passes"
