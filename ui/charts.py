@@ -218,15 +218,18 @@ def cumulative(
         opacity=0.5,
         hovertemplate="%{x|%b %Y}: %{y:$,.0f}<extra>cumulative savings</extra>",  # the name was cut in the hover
     )
-    if owed:
-        figure.add_annotation(x=months[-1], y=savings[-1], text=f"reserved term past the horizon: {usd(owed)}",
-                              showarrow=True, arrowhead=2, ax=-40, ay=-40, xanchor="right",
-                              bgcolor="rgba(255,255,255,0.85)")  # fmt: skip
+    margin = LAYOUT["margin"]
+    if owed:  # the words under the title, an arrow alone at the bar: on the chart they covered bars and a line (a
+        # reviewer, at 1280 px)
+        title = f"{title}<br><sup>The last month counts the reserved term past the horizon: {usd(owed)}</sup>"
+        margin = {**margin, "t": 72}
+        figure.add_annotation(x=months[-1], y=savings[-1], text="", showarrow=True, arrowhead=2, ax=-30, ay=-30)
     if payback_month is not None:  # owned: these are P&L figures (capital charged monthly), not cash
         which = "P&L payback" if hosted.ownership == "owned" else "payback"
         mark_month(figure, months[payback_month - 1], f"{which}, month {payback_month}")
     figure.update_layout(title=title, yaxis=money_axis("USD", money_values(*costs, savings)),
-                         height=height_for_legend(figure, 400, FULL_WIDTH_PX), **LAYOUT)  # fmt: skip
+                         height=height_for_legend(figure, 400, FULL_WIDTH_PX),
+                         **{**LAYOUT, "margin": margin})  # fmt: skip
     return figure
 
 

@@ -419,12 +419,14 @@ def test_the_cumulative_chart_carries_a_reserved_term_past_the_horizon_on_both_b
     assert mine[-1] == pytest.approx(upfront + sum(hosted.monthly_cost_usd) + owed)
     for month in (-2, -1):  # the bars are the gap between the lines in every month, the last included
         assert theirs[month] - mine[month] == pytest.approx(pair.cumulative_savings_usd[month])
-    (label,) = [a.text for a in figure.layout.annotations if a.text.startswith("reserved term")]
-    assert label == f"reserved term past the horizon: {usd(owed)}"
+    # said under the title, an arrow alone at the last bar (on the chart the words covered bars and a line)
+    assert f"The last month counts the reserved term past the horizon: {usd(owed)}" in figure.layout.title.text
+    (arrow,) = [a for a in figure.layout.annotations if a.showarrow and a.x == months[-1]]
+    assert arrow.text == "" and arrow.y == pytest.approx(pair.cumulative_savings_usd[-1])
     h200 = result.option("glm5-h200")  # no term past the horizon: no label, lines as they were
     other = next(b for b in result.break_even if (b.self_hosted, b.api) == (h200.id, api.id))
     plain = charts.cumulative(months, h200, api, other.cumulative_savings_usd, other.payback_month)
-    assert not any((a.text or "").startswith("reserved term") for a in plain.layout.annotations)
+    assert "reserved term" not in plain.layout.title.text and not any(a.showarrow for a in plain.layout.annotations)
 
 
 def test_the_fan_draws_every_p50_over_the_bands_and_marks_each_term_renewal(glm5):
