@@ -136,8 +136,14 @@ def cost_vs_volume(
     figure.update_layout(
         title="Monthly cost vs volume (first-month prices, whole replicas)",
         # the words under the chart speak of the whole search (100 to 100 billion): the axis says what it shows
-        xaxis=log_axis("requests per month (1,000× either side of your volume)"),
-        yaxis=log_axis("USD per month", money=True, range=y_range),
+        # the axis ends where the lines do, 1,000× either side (a crossing's line further out had stretched it to
+        # 1T, the lines stopping at 30B: a reviewer); the y axis ticks 1, 2 and 5 of a decade where the costs span
+        # few decades (a $1k–$31k chart had two ticks, the top lines above the last)
+        xaxis=log_axis(
+            "requests per month (1,000× either side of your volume)",
+            range=[float(np.log10(x[0])), float(np.log10(x[-1]))] if x.size else None,
+        ),
+        yaxis=log_axis("USD per month", money=True, values=positive.tolist(), range=y_range),
         height=VOLUME_PLOT_PX + 130 + LEGEND_ROW_PX * legend_rows([*ids, *names], FULL_WIDTH_PX),
         **{
             **LAYOUT,

@@ -501,3 +501,27 @@ def test_the_tornado_range_settles_and_holds_every_end(base, moves, label):
     assert math.isfinite(low) and math.isfinite(high)
     assert low <= min(ends) and high >= max(ends)
     assert high - low <= 20 * ((max(ends) - min(ends)) or abs(base) or 1.0)  # labels never blow the range up
+
+
+def test_the_volume_axis_ends_where_the_lines_do_and_a_narrow_cost_span_gets_more_ticks(catalogues):
+    """A reviewer's 24-hour-curve scenario drew lines to 30B on an axis running to 1T, and a $1k–$31k chart had two
+    money ticks with the top lines above the last. The x axis is the lines' own window (1,000× either side of the
+    volume, within the search); the y axis ticks 1, 2 and 5 of each decade where the costs span under 1.5 decades."""
+    import math
+
+    inputs, setups, result = resolved("glm5-vs-frontier", catalogues)
+    feasible = [s.model for s in setups if s.feasible]
+    grid, costs = cost_curves(inputs.scenario, feasible)
+    kinds = {o.id: o.kind for o in result.options}
+    volume = result.assumptions["requests_per_month_first"]
+    figure = charts.cost_vs_volume(grid, costs, [m.id for m in feasible], kinds, None, volume)
+    xs = [x for t in figure.data if t.name in kinds for x in t.x]
+    assert list(figure.layout.xaxis.range) == pytest.approx([math.log10(min(xs)), math.log10(max(xs))])
+    assert min(xs) >= volume / 1000 and max(xs) <= volume * 1000
+    assert figure.layout.yaxis.dtick == 1  # $1k to $40M: ticked at the powers of ten
+    # the two fleets alone at 3,000 requests a month: their minimum fleets, flat over most of the window
+    fleets = [i for i, m in enumerate(feasible) if kinds[m.id] != "api"]
+    narrow = charts.cost_vs_volume(grid, costs[fleets], [feasible[i].id for i in fleets], kinds, None, 3_000.0)
+    shown = [y for t in narrow.data if t.name in kinds for y in t.y if y and y > 0]
+    assert math.log10(max(shown) / min(shown)) < 1.5
+    assert narrow.layout.yaxis.dtick == "D2"
