@@ -270,8 +270,9 @@ def renewals(months: int, term_months: int) -> list[int]:
     return list(range(term_months, months, term_months)) if term_months > 0 else []
 
 
-PERCENTILE_GAP_PX = 30
-"""The least room between two percentile lines for each to carry its own name ("P10" is ~21 px at 12 px)."""
+PERCENTILE_GAP_PX = 16
+"""The least room between two percentile lines for each to carry its own name: "P50" (~21 px at 12 px) is centred on
+its line, "P10" ends at its own and "P90" starts at its own, so half of "P50" and a few pixels must fit between."""
 
 
 def percentile_names(p10_p50_p90: tuple[float, float, float], low_usd: float, high_usd: float) -> tuple[str, ...]:
