@@ -132,14 +132,15 @@ def ranked_api_choices(prices: PriceCatalog, models: ModelCatalog, today: dt.dat
     gemini-3-pro-preview first, not its image model (a reviewer added that one by taking the first line), and
     "gpt-4o" lists gpt-4o before chatgpt-4o-latest."""
     makers = Makers(prices.providers, models)
+    catalogued = {(a.provider.lower(), a.model.lower()) for card in models.models for a in card.api}  # one pass
     ranked: list[tuple[bool, bool, bool, bool, int, str, str]] = []
     for provider in prices.providers:
         for model in provider.models:
             value = f"{provider.id} / {model.id}"
             card = prices.price(provider.id, model.id, today, ALL_HOURS, "genai-prices", model.id).standard
             own = provider.id in makers.of(model.id)
-            retired = models.retirement(model.id, provider.id, today)
-            known = models.for_api(provider.id, model.id) is not None
+            known = (provider.id.lower(), model.id.lower()) in catalogued
+            retired = models.retirement(model.id, provider.id, today) if known else None
             label = f"{value} · {price_label(card)}" + (f" · retired {retired.retired_on:%Y-%m-%d}" if retired else "")
             ranked.append((not own, not text_model(model.id), retired is not None, not known, len(model.id), value,
                            label))  # fmt: skip
