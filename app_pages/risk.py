@@ -9,7 +9,7 @@ from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
 from tco.risk import risk_pair
 from tco.risk.montecarlo import spread_method, throughput_range_words
-from ui import charts, forms, state
+from ui import charts, forms, state, tables
 
 HOSTED, API = "risk.hosted", "risk.api"
 """The Risk page's pair boxes."""
@@ -151,12 +151,15 @@ if report is None:
     raise state.PageEnd
 p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
 base = usd(report.tornado.base_savings_usd)
-st.markdown(
-    f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}. Base case, "
-    # Break-even's figure, not "Compare's": where a mix leads, Compare's saving is the mix's (a reviewer)
-    f"the inputs as set (this pair's figure on Break-even): NPV of savings **{base}**. "
-    "The draws below move the uncertain inputs around it, and a range that reaches further one way than the other "
-    "moves the median (P50) off it."
+st.markdown(  # the sign kept with its amount: "NPV of savings −" ended a line at 1400 px, "$1,402,747" began the next
+    tables.sign_kept(
+        f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}. "
+        "Base case, "
+        # Break-even's figure, not "Compare's": where a mix leads, Compare's saving is the mix's (a reviewer)
+        f"the inputs as set (this pair's figure on Break-even): NPV of savings **{base}**. "
+        "The draws below move the uncertain inputs around it, and a range that reaches further one way than the other "
+        "moves the median (P50) off it."
+    )
 )
 risky = result.option(report.self_hosted)
 if not recommendable(risky):  # as on Break-even: said before figures that count savings it cannot deliver yet

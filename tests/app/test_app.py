@@ -439,7 +439,7 @@ def test_risk_states_the_base_case_beside_the_draws(catalogues):
     result = engine(example(), catalogues)
     hosted, api = headline_pair(result)
     pair = next(b for b in result.break_even if (b.self_hosted, b.api) == (hosted.id, api.id))
-    sign = "\u2212" if pair.npv_savings_usd < 0 else ""
+    sign = "\u2212\u2060" if pair.npv_savings_usd < 0 else ""  # a word joiner keeps the sign on the amount's line
     expected = f"NPV of savings **{sign}${abs(pair.npv_savings_usd):,.0f}**"
     assert any(expected in m.value and "Base case" in m.value for m in at.markdown), expected
 
