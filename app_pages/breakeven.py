@@ -8,7 +8,7 @@ from tco.decision.verdict import decide, why_not
 from tco.finance import reachable_utilization
 from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
-from tco.records.amounts import usd
+from tco.records.amounts import usd, usd_saved
 from tco.records.results import recommendable
 from tco.records.scenario import Finance
 from tco.risk.report import headline_pair
@@ -103,7 +103,7 @@ cols = st.columns(4)
 horizon = f"within the {len(months)}-month horizon; 'never' = not within it"
 cols[0].metric(
     "NPV of savings",
-    usd(pair.npv_savings_usd),
+    usd_saved(hosted.npv_cost_usd, api.npv_cost_usd),
     help="API NPV minus self-hosted NPV (P&L view); > 0 favours self-hosting",
 )
 owned = pair.terminal_value_usd is not None
@@ -127,7 +127,8 @@ reachable = reachable_utilization(planning, result.assumptions["peak_to_average"
 needed = pair.break_even_utilization
 cols[3].metric(
     "Break-even utilisation",
-    f"{needed:.0%}" if needed is not None else "n/a",
+    # above 100 % it is not a use a fleet can have (a reviewer read "661%"): the figure moves into the help
+    ("n/a" if needed is None else f"{needed:.0%}" if needed <= 1 else "over 100%"),
     # the pill says what it means (a reviewer read "176% — above full use" as jargon): no volume evens it
     delta="no volume breaks even" if needed and needed > reachable else None,
     delta_color="off",
@@ -137,7 +138,9 @@ cols[3].metric(
     f"{reachable:.0%} busy on average (planning utilisation {planning:.0%} at the peak"
     + (", scaled hour by hour)" if scaled else
        f", peak-to-average {result.assumptions['peak_to_average']:.3g})")
-    + "; above that, no volume makes self-hosting as cheap",
+    + "; above that, no volume makes self-hosting as cheap"
+    + (f". Here it would take {needed:.0%} of the fleet's capacity: more than it can serve" if needed and needed > 1
+       else ""),
 )  # fmt: skip
 cols = st.columns(4)
 returns_help = f" Not shown: {pair.returns_note}." if pair.returns_note else ""

@@ -6,7 +6,7 @@ import streamlit as st
 from reports.ranking import ranked
 from tco.decision.mix_verdict import SINGLE_MARK, mix_classes, uncounted_note, with_mix
 from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, status, verdict, why_not
-from tco.records.amounts import months_words, usd
+from tco.records.amounts import months_words, usd, usd_saved
 from tco.records.results import OptionResult, recommendable
 from ui import (
     charts,
@@ -115,7 +115,7 @@ def answer(analysis: Analysis) -> None:
                 "would save", f" {a.id} is not recommended: {why_not(a)}.")  # fmt: skip
             cols[2].metric(  # against whom, under the figure: beside "Pick glm5-api" a reader took "gemini saves"
                 f"{a.id} {verb} (NPV)",  # for a saving against the pick (a reviewer)
-                usd(b.npv_cost_usd - a.npv_cost_usd),
+                usd_saved(a.npv_cost_usd, b.npv_cost_usd),
                 f"vs {b.id}",
                 delta_color="off",
                 delta_arrow="off",
@@ -125,7 +125,7 @@ def answer(analysis: Analysis) -> None:
         elif decision.savings_npv_usd is not None and decision.runner_up is not None and not (mix and mix.recommended):
             cols[2].metric(
                 "Saves (NPV)",
-                usd(decision.savings_npv_usd),
+                usd_saved(decision.pick.npv_cost_usd, decision.runner_up.npv_cost_usd),
                 help=f"NPV of cost of the next best, {decision.runner_up.id}, minus the pick's",
             )
         elif decision.pick is not None and not (mix and mix.recommended):  # the slot said nothing at all

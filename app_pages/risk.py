@@ -4,7 +4,7 @@ import streamlit as st
 
 from tco.decision.mix_verdict import uncounted_note
 from tco.decision.verdict import why_not
-from tco.records.amounts import chance, usd
+from tco.records.amounts import chance, usd, usd_saved
 from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
 from tco.risk import risk_pair
@@ -150,7 +150,8 @@ if report is None:
     st.info("Risk compares the best self-hosted option that meets the SLO with the best API: add both on Compare.")
     raise state.PageEnd
 p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
-base = usd(report.tornado.base_savings_usd)
+# as Break-even writes it: the difference of the two NPVs of cost shown in whole dollars (`usd_saved`)
+base = usd_saved(result.option(report.self_hosted).npv_cost_usd, result.option(report.api).npv_cost_usd)
 st.markdown(  # the sign kept with its amount: "NPV of savings −" ended a line at 1400 px, "$1,402,747" began the next
     tables.sign_kept(
         f"**{report.self_hosted}** against **{report.api}**, {report.samples:,} samples, seed {report.seed}. "

@@ -121,7 +121,7 @@ def as_table(
     for pair in result.break_even:
         if pair.api != (risk.api if risk else None):
             continue
-        first, *rest = pair_lines(pair)
+        first, *rest = pair_lines(pair, result)
         lines.append("\n" + first + "".join(f"\n  {line}" for line in rest))
     lines.extend(project_line(o) for o in result.options if o.distillation)
     if mix is not None:

@@ -1,7 +1,10 @@
-"""Where a chart's text labels go so that they cover no marker: an SLO line's label at the end of the line with
-fewer markers under it, an option's name above its marker unless another marker or name sits there."""
+"""Where a chart's text labels go so that they cover no marker: an SLO line's label at an end of its line, above or
+below it, where no marker lies under it, an option's name above its marker unless another marker or name sits there."""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 from ui.chart_style import FULL_WIDTH_PX, LABEL_PX
 
@@ -105,19 +108,90 @@ def _name_box(x: float, y: float, half_width: float, tier: int, y_per_px: float)
     return x - half_width, x + half_width, bottom, bottom + LABEL_PX * y_per_px
 
 
-def label_side(points: list[tuple[float, float]], bound_s: float) -> int:
-    """0 (the left end) or 1 (the right end): where fewer of `points` (x, seconds) lie in the band a label above
-    the line at `bound_s` covers: up to 1.35× the bound, in the outer 40 % of the x range on that side. A tie: left.
+SLO_LABEL_PX = (125.0, 17.0)
+"""(width, height) of an SLO line's label, "SLO TTFT p99 ≤ 2 s" in 11 px type on its white box."""
+LATENCY_PLOT_PX = (340.0, 280.0)
+"""(width, height) of the latency chart's plot area at 1280 px (half the page, less the axis and the title)."""
 
-    >>> label_side([(0.1, 0.06), (0.2, 0.055), (4.9, 0.3)], 0.05), label_side([(4.9, 0.06)], 0.05)
-    (1, 0)
+
+SLO_LABEL_SPOTS = ((0.0, "left"), (1.0, "right"), (0.5, "center"), (0.25, "center"), (0.75, "center"))
+"""Where along its line an SLO label may sit, in the order tried: (x as a share of the x range, the label's anchor
+there) — either end, then the middle, then between."""
+SLO_LABEL_LIFTS = (0, 1, 2, 3)
+"""How many label heights off its line an SLO label may sit, in the order tried: touching it, then one, two or three
+heights away, joined to it by a short red line (a crowded band: the flagship's ITL markers fill 0.03–0.1 s)."""
+
+
+@dataclass(frozen=True)
+class SloLabel:
+    """Where an SLO line's label goes: `share` of the x range with `anchor` ("left", "right", "center"), `above` or
+    below the line, `lift` label heights off it (0: touching it, else joined to it by a line)."""
+
+    share: float
+    anchor: str
+    above: bool
+    lift: int
+
+
+def _slo_label_candidates() -> list[tuple[int, bool, tuple[float, str]]]:
+    """(lift, above, spot) in the order tried: touching the line at its ends (above, then below), then along it;
+    then lifted one, two, three heights, above then below, along the line."""
+    ends, middle = SLO_LABEL_SPOTS[:2], SLO_LABEL_SPOTS[2:]
+    touching = [(0, above, spot) for part in (ends, middle) for above in (True, False) for spot in part]
+    return touching + [(lift, above, spot) for lift in SLO_LABEL_LIFTS[1:] for above in (True, False)
+                       for spot in SLO_LABEL_SPOTS]  # fmt: skip
+
+
+def slo_label_places(
+    points: list[tuple[float, float]],
+    bounds_s: list[float],
+    x_range: tuple[float, float],
+    y_range_s: tuple[float, float],
+) -> list[SloLabel]:
+    """For each SLO bound (seconds, on a log axis), where its label goes: the first place whose box covers no marker
+    of `points` (x, seconds) and no label placed before — touching the line before lifted off it, above before
+    below, along the line in `SLO_LABEL_SPOTS`' order (a lifted label is centred on its spot, inside the plot) —
+    and where none is free, the one covering fewest.
+
+    A box is SLO_LABEL_PX wide and, on a log axis of D decades over the plot's LATENCY_PLOT_PX height h, a factor
+    f = 10^(17 × D / h) tall: over 4 decades 1.75× (a band of 1.35× let "SLO ITL p99 ≤ 0.05 s" cover a marker at
+    0.08 s); lifted k heights above a bound b it spans b·f^k to b·f^(k+1). A box stays within half a label of the
+    data's y range (the axis reaches about that far past it).
+
+    >>> slo_label_places([(0.1, 0.06), (4.9, 0.06)], [0.05], (0.0, 5.0), (0.01, 100.0))
+    [SloLabel(share=0.0, anchor='left', above=False, lift=0)]
+    >>> [(p.share, p.anchor, p.above) for p in slo_label_places([(4.9, 0.06)], [0.05, 0.055], (0.0, 5.0),
+    ...                                                            (0.01, 100.0))]  # the second meets the first
+    [(0.0, 'left', True), (1.0, 'right', False)]
     """
-    if not points:
-        return 0
-    xs = [x for x, _ in points]
-    low, high = min(xs), max(xs)
+    width_px, height_px = LATENCY_PLOT_PX
+    low, high = x_range
     span = (high - low) or 1.0
-    under = [x for x, y in points if bound_s <= y <= bound_s * 1.35]
-    left = sum(1 for x in under if x <= low + 0.4 * span)
-    right = sum(1 for x in under if x >= high - 0.4 * span)
-    return 1 if right < left else 0
+    half_share = min(0.5, SLO_LABEL_PX[0] / width_px / 2)
+    decades = math.log10(y_range_s[1] / y_range_s[0]) if y_range_s[0] > 0 and y_range_s[1] > y_range_s[0] else 1.0
+    factor = 10 ** (SLO_LABEL_PX[1] * decades / height_px)
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for bound in bounds_s:
+        best: tuple[int, SloLabel, tuple[float, float, float, float]] | None = None
+        for lift, above, (share, anchor) in _slo_label_candidates():
+            bottom = bound * factor**lift if above else bound / factor ** (lift + 1)
+            top = bottom * factor
+            reach = factor**0.5  # the axis reaches past the data by about half a label (Plotly's padding)
+            if (bottom < y_range_s[0] / reach or top > y_range_s[1] * reach) and not (lift == 0 and above):
+                continue
+            if lift:  # centred on the spot, inside the plot
+                share, anchor = min(max(share, half_share), 1 - half_share), "center"
+            centre = share + {"left": half_share, "right": -half_share, "center": 0.0}[anchor]
+            box = (low + (centre - half_share) * span, low + (centre + half_share) * span, bottom, top)
+            covered = sum(box[0] <= x <= box[1] and box[2] <= y <= box[3] for x, y in points)
+            meets = any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed)
+            count = covered + 1000 * meets
+            if best is None or count < best[0]:
+                best = (count, SloLabel(share, anchor, above, lift), box)
+            if count == 0:
+                break
+        assert best is not None
+        placed.append(best[2])
+        out.append(best[1])
+    return out

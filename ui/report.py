@@ -120,7 +120,7 @@ def build_html(
     decision = decide(result, pair)
     if decision.pair is not None:  # the pair compared on screen: payback, returns and break-even in words
         parts += ["<h2>Payback and break-even</h2>", *(f"<p>{html.escape(line)}</p>" for line in
-                                                         pair_lines(decision.pair))]  # fmt: skip
+                                                         pair_lines(decision.pair, result))]  # fmt: skip
     if analysis.mix is not None:
         parts += ["<h2>Best mix</h2>", *(f"<p>{html.escape(line.strip())}</p>" for line in mix_lines(analysis.mix)[1:])]
     projects = [project_line(o).strip() for o in result.options if o.distillation]

@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from ui.text_fit import distinct, line_count, text_px, wrap_px, wrapped
+from ui.text_fit import broken_ids, distinct, line_count, text_px, wrap_px, wrapped
 
 TABLE_PX = 876
 """The widest table: the main column at 1280 × 720 with the sidebar open is 882 px inside the table's border (the
@@ -182,7 +182,8 @@ def fit(
     """`frame` and its column configuration laid out within `budget_px`: each column's width set, and each text
     too wide for its column shortened (in the middle for the columns in `middle`, ids; else at the end). A column
     named in `min_px` keeps at least that width (or its natural one, where narrower): a price table's model names.
-    `lines` (WRAP_LINES): texts wrap on that many lines (the caller draws rows WRAP_ROW_PX tall) before any is cut.
+    `lines` (WRAP_LINES): texts wrap on that many lines (the caller draws rows WRAP_ROW_PX tall) before any is cut,
+    an id broken after its dashes (`ui.text_fit.broken_ids`).
 
     >>> frame, config = fit(pd.DataFrame({"source": ["AWS EC2 Capacity Blocks pricing page"], "score": [86.0]}), {},
     ...                     budget_px=180)
@@ -224,6 +225,8 @@ def fit(
             texts = [v for v in values if isinstance(v, str)]
             if lines > 1 and name not in middle:
                 cut = iter([wrapped(v, room, lines) for v in texts])
+            elif lines > 1:  # an id broken after its dashes: whole on up to `lines` lines, else cut in the middle
+                cut = iter(broken_ids(texts, room, lines))
             else:
                 cut = iter(distinct(texts, room, name in middle))
             frame[column] = [next(cut) if isinstance(v, str) else v for v in values]

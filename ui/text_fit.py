@@ -11,6 +11,7 @@ are cut elsewhere until they differ (`distinct`). A wrapped text breaks at space
 from __future__ import annotations
 
 import math
+import re
 
 UNKNOWN_CHAR_PX = 14.0
 ELLIPSIS = "…"
@@ -164,3 +165,45 @@ def distinct(texts: list[str], px: float, middle: bool) -> list[str]:
                 out = [cuts.get(t, o) if o == shown_text else o for t, o in zip(texts, out, strict=True)]
                 break
     return out
+
+
+ID_BREAKS = re.compile(r"[^-_/.:]*[-_/.:]?")
+"""An id's pieces: each runs to a dash, underscore, slash, dot or colon, which it keeps ("qwen3-", "235b-", …)."""
+
+
+def id_lines(text: str, px: float) -> list[str]:
+    """`text` (an id) in lines at most `px` wide, broken after its dashes (greedy: each piece on the current line if it
+    fits, else on the next one; a piece wider than a line is broken between characters).
+
+    >>> id_lines("qwen3-235b-fireworks", 100), id_lines("glm5-h200", 100)
+    (['qwen3-235b-', 'fireworks'], ['glm5-h200'])
+    """
+    lines = [""]
+    for piece in (p for p in ID_BREAKS.findall(text) if p):
+        while piece:
+            if not lines[-1] or text_px(lines[-1] + piece) <= px:
+                head = piece[: max(1, _fitting(lines[-1] + piece, px) - len(lines[-1]))] if lines[-1] == "" else piece
+                lines[-1], piece = lines[-1] + head, piece[len(head) :]
+                if piece:
+                    lines.append("")
+            else:
+                lines.append("")
+    return lines
+
+
+def broken_ids(texts: list[str], px: float, lines: int) -> list[str]:
+    """`texts` (ids) as cells of rows `lines` lines tall, `px` wide: each whole, broken into lines after its dashes
+    with newlines (the grid wraps at them as at spaces), where it fits on `lines` lines; else cut in the middle
+    (`distinct`) to what does. The grid would break a long id anywhere ("…-on-re" / "nted-h200-…").
+
+    >>> broken_ids(["qwen3-235b-fireworks", "glm5-h200"], 100, 3)
+    ['qwen3-235b-\\nfireworks', 'glm5-h200']
+    >>> broken_ids(["self-hosted-glm5-fp8-on-rented-h200-one-year-reserved-support-a"], 100, 3)
+    ['self-hosted-\\nglm5…erved-\\nsupport-a']
+    """
+    for share in (1.0, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5, 0.4):
+        cut = distinct(texts, lines * px * share, True)
+        broken = [id_lines(c, px) for c in cut]
+        if all(len(b) <= lines for b in broken):
+            return ["\n".join(b) for b in broken]
+    return distinct(texts, px, True)

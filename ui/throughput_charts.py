@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from tco.capacity.throughput_view import ProfileView
-from ui.chart_labels import label_side
+from ui.chart_labels import SLO_LABEL_PX, slo_label_places
 from ui.chart_style import HALF_WIDTH_PX, LAYOUT, LEGEND_BELOW, LEGEND_ROW_PX, SAVINGS, height_for_legend
 from ui.money_axes import LOG_AXIS
 
@@ -77,23 +77,25 @@ def knee_label(view: ProfileView, bounded: bool) -> str:
 
 
 def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
-    """A dashed red line at each SLO bound of a log seconds axis, its label just above the line at the line's own
-    height: on a log axis an annotation's y is log10 of the value (Plotly's `add_hline(annotation_text=…)` puts the
-    value itself there, so "≤ 2 s" was drawn at 10² = 100 s). Each label goes to the end of the line where fewer
-    markers lie under it (`label_side`); a bound close to the one below it (within 1.5×) takes the other end, so
-    two labels never print on each other."""
+    """A dashed red line at each SLO bound of a log seconds axis, its label at the line's own height: on a log axis
+    an annotation's y is log10 of the value (Plotly's `add_hline(annotation_text=…)` puts the value itself there,
+    so "≤ 2 s" was drawn at 10² = 100 s). Each label goes along its line, above or below it, where it covers
+    no marker and no other label, lifted off the line with a short red line to it where the band is crowded
+    (`slo_label_places`)."""
     points = [(x, y) for t in figure.data if t.mode == "markers" for x, y in zip(t.x, t.y, strict=True) if y]
-    previous: tuple[float, int] | None = None
-    for name, bound in sorted(bounds.items(), key=lambda item: item[1]):
-        side = label_side(points, bound)
-        if previous is not None and bound < previous[0] * 1.5 and side == previous[1]:
-            side = 1 - side
-        previous = (bound, side)
+    xs = [x for t in figure.data for x in t.x if x is not None]
+    ys = [y for t in figure.data for y in t.y if y] + list(bounds.values())
+    ordered = sorted(bounds.items(), key=lambda item: item[1])
+    places = slo_label_places(points, [b for _, b in ordered], (min(xs), max(xs)), (min(ys), max(ys)))
+    for (name, bound), place in zip(ordered, places, strict=True):
         figure.add_hline(y=bound, line={"dash": "dash", "color": "red"})
-        figure.add_annotation(x=side, xref="x domain", y=float(np.log10(bound)), yref="y",
-                              text=f"SLO {name} ≤ {bound:g} s", showarrow=False, yanchor="bottom",
-                              xanchor="left" if side == 0 else "right", font={"color": "red", "size": 11},
-                              bgcolor="rgba(255,255,255,0.85)")  # fmt: skip  # the label reads over markers
+        off_px = (place.lift + 0.5) * SLO_LABEL_PX[1] * (-1 if place.above else 1)  # the text's centre from the line
+        figure.add_annotation(x=place.share, xref="x domain", y=float(np.log10(bound)), yref="y",
+                              text=f"SLO {name} ≤ {bound:g} s", font={"color": "red", "size": 11},
+                              bgcolor="rgba(255,255,255,0.85)", xanchor=place.anchor,
+                              **({"showarrow": True, "arrowhead": 0, "arrowcolor": "red", "ax": 0, "ay": off_px}
+                                 if place.lift else
+                                 {"showarrow": False, "yanchor": "bottom" if place.above else "top"}))  # fmt: skip
 
 
 def _no_data(figure: go.Figure, title: str, text: str) -> go.Figure:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from tco.cost.components import STAFF
 from tco.decision.evidence import closeness_note, commitments_after, mode_note, tokens_note
 from tco.finance.volume_ranges import range_at, ranges_text, volume_words
-from tco.records.amounts import months_words, usd, usd_per_task
+from tco.records.amounts import months_words, usd, usd_per_task, usd_saved
 from tco.records.benchmarks import benchmark_name
 from tco.records.mix import MixResult
 from tco.records.results import BreakEven, OptionResult, ScenarioResult, recommendable
@@ -233,7 +233,7 @@ def _payback(d: Decision, months: int, today: float) -> str:
     )
     if not recommendable(api):  # a cheaper API that is ruled out is why a dearer fleet can be the pick: say so
         text += ", itself not recommended (the reason is under Not recommended)"
-    text += _payback_clause(hosted, pair, months)
+    text += _payback_clause(hosted, api, pair, months)
     if hosted.committed_after_horizon_usd:
         text += (
             f" Its reserved term runs past the horizon: {usd(hosted.committed_after_horizon_usd)} of contract after "
@@ -278,11 +278,12 @@ def _counts_after(d: Decision) -> bool:
     return d.commitments_after_horizon == "count"
 
 
-def _payback_clause(hosted: OptionResult, pair: BreakEven, months: int) -> str:
+def _payback_clause(hosted: OptionResult, api: OptionResult, pair: BreakEven, months: int) -> str:
     """Owned servers: the cash payback first (they are bought up front), the P&L payback beside it, labelled."""
+    savings = usd_saved(hosted.npv_cost_usd, api.npv_cost_usd)
     if pair.npv_savings_usd <= 0:
-        return f"; it does not pay back within {months_words(months)} (NPV of savings {usd(pair.npv_savings_usd)})."
-    npv = f"NPV of savings {usd(pair.npv_savings_usd)}"
+        return f"; it does not pay back within {months_words(months)} (NPV of savings {savings})."
+    npv = f"NPV of savings {savings}"
     if hosted.ownership == "owned" and hosted.cash_flow_usd is not None:
         outlay = hosted.cash_flow_usd[0]
         cash = (
@@ -364,7 +365,8 @@ def verdict(result: ScenarioResult, decision: Decision | None = None) -> str:
                 + ("; its success rate is unknown until it is evaluated." if d.pick.success_rate is None else ".")
             )
         if d.runner_up is not None and d.savings_npv_usd is not None:
-            text += f" It saves {usd(d.savings_npv_usd)} (NPV) against the next best, {d.runner_up.id}."
+            saved = usd_saved(d.pick.npv_cost_usd, d.runner_up.npv_cost_usd)
+            text += f" It saves {saved} (NPV) against the next best, {d.runner_up.id}."
         for option in (o for o in (d.pick, d.runner_up) if o is not None and o.retires_on):
             then = f"; the provider names {option.successor}" if option.successor else ""
             text += f" {option.id}'s model retires on {option.retires_on}, inside the horizon{then}."

@@ -17,6 +17,17 @@ def usd(value: float, digits: int = 0) -> str:
     return f"{MINUS if rounded < 0 else ''}${abs(rounded):,.{digits}f}"
 
 
+def usd_saved(cost_usd: float, other_cost_usd: float) -> str:
+    """What `cost_usd` saves against `other_cost_usd` in whole dollars, as the two are shown: each rounded first, so
+    the saving is the difference of the figures beside it ($565,409 − $206,208 = $359,201, whatever their cents).
+    Rounded after subtracting, it could read a dollar off them.
+
+    >>> usd_saved(100.6, 200.3), usd(200.3 - 100.6), usd_saved(200.0, 150.0)
+    ('$99', '$100', '−$50')
+    """
+    return usd(round(other_cost_usd) - round(cost_usd))
+
+
 TASK_DIGITS = 4
 """Decimals of a dollar amount per task (a request): $0.0031. The same on every page, table and sentence."""
 

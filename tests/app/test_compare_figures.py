@@ -5,12 +5,15 @@ payback against an API nobody would pick says so."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 import yaml
 
 from scenario_io import codec
 from tco.decision.verdict import STATUS_WORDS
-from tests.app.test_app import open_app
-from tests.conftest import ROOT
+from tests.app.test_app import money, open_app, shown_verdict, table_with
+from tests.conftest import ROOT, SCENARIOS
 
 MIX = ROOT / "scenarios" / "mix-faq-and-escalations.yaml"
 
@@ -79,7 +82,7 @@ def test_the_saving_names_the_cheaper_of_the_pair_whichever_was_picked_first():
     for pair in ("gemini-3.1-pro,glm5-h200", "glm5-h200,gemini-3.1-pro"):
         at = open_app("compare", pair=pair)
         metrics = dict(_metrics(at))
-        assert metrics["gemini-3.1-pro saves (NPV)"] == usd(h200.npv_cost_usd - gemini.npv_cost_usd), pair
+        assert metrics["gemini-3.1-pro saves (NPV)"] == usd(round(h200.npv_cost_usd) - round(gemini.npv_cost_usd))
         assert not any(label.startswith("glm5-h200 saves") for label in metrics)
         # against whom, under the figure (beside "Pick glm5-api" it read as a saving against the pick: a reviewer)
         saves = next(m for m in at.metric if m.label == "gemini-3.1-pro saves (NPV)")
@@ -114,7 +117,9 @@ def test_a_payback_against_an_api_nobody_would_pick_says_so():
     assert cheapest in payback.proto.help and "cash payback not within the horizon" in payback.proto.help
     # the cheaper side has no gate score: it "would save", and the help says why it is not recommended
     saves = next(m for m in at.metric if m.label == "qwen3-235b-fireworks would save (NPV)")
-    assert saves.value == usd(-shown.npv_savings_usd) and saves.proto.delta == "vs llama70b-owned"
+    owned, fireworks = result.option("llama70b-owned").npv_cost_usd, result.option("qwen3-235b-fireworks").npv_cost_usd
+    assert abs(round(owned) - round(fireworks) + shown.npv_savings_usd) <= 1  # within a dollar of the engine's
+    assert saves.value == usd(round(owned) - round(fireworks)) and saves.proto.delta == "vs llama70b-owned"
     assert "qwen3-235b-fireworks is not recommended: no GPQA Diamond score" in saves.proto.help
     at = open_app("compare", s=token, pair="llama70b-owned,haiku")
     payback = next(m for m in at.metric if m.label == "Self-hosting pays back (cash)")
@@ -122,3 +127,39 @@ def test_a_payback_against_an_api_nobody_would_pick_says_so():
     assert pair.npv_savings_usd > 0 and pair.cash_payback_month is not None
     assert payback.value == f"month {pair.cash_payback_month}" and payback.delta == "API: no gate score"
     assert "haiku is not recommended itself (no verified GPQA Diamond score" in payback.proto.help
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda v: v.stem)
+def test_every_saving_on_screen_is_the_difference_of_the_npvs_in_the_table(scenario):
+    """A whole-dollar saving rounded after subtracting can read a dollar off the two NPVs of cost beside it (a
+    reviewer checked $565,409 − $206,208 by hand). The verdict's saving, the Saves figure and the payback's NPV of
+    savings are each the difference of the ranked table's two cells, in every bundled example."""
+    at = open_app("compare", s=codec.to_url_token(yaml.safe_load(scenario.read_text())))
+    assert not at.exception
+    table = table_with(at, "NPV of cost")
+    npv = {same: money(cell) for cell, same in zip(table["NPV of cost"], table["option"].str.replace("\n", ""),
+                                                      strict=True)}  # fmt: skip
+    verdict = shown_verdict(at)
+    checked = 0
+    for amount, other in re.findall(r"saves (−?\$[\d,]+) \(NPV\) against the next best, ([^ ]+?)\.(?: |$)", verdict):
+        pick = next(o for o in npv if verdict.startswith(f"Recommended: {o} "))
+        assert money(amount) == npv[other] - npv[pick], (scenario.stem, amount)
+        checked += 1
+    for hosted, api in re.findall(r"\(([^ ()]+)\) costs .*? than ([^ ;,]+)", verdict):
+        found = re.search(r"NPV of savings (−?\$[\d,]+)", verdict)
+        if found and hosted in npv and api in npv:
+            assert money(found.group(1)) == npv[api] - npv[hosted], (scenario.stem, found.group(1))
+            checked += 1
+    for metric in at.metric:
+        if metric.label.endswith("aves (NPV)") and metric.value != "–":
+            payer = metric.label.removesuffix(" saves (NPV)").removesuffix(" would save (NPV)")
+            against = metric.proto.delta.removeprefix("vs ") if metric.proto.delta else None
+            if metric.label == "Saves (NPV)":  # the pick against the next best, named in its help (a mix: its own)
+                named = re.search(r"the next best, (\S+), minus the pick's", metric.help)
+                if named is None:
+                    continue
+                payer = next(o for o in npv if verdict.startswith(f"Recommended: {o} "))
+                against = named.group(1)
+            assert money(metric.value) == npv[against] - npv[payer], (scenario.stem, metric.label)
+            checked += 1
+    assert checked or verdict.startswith("Recommended: a mix"), scenario.stem  # a mix's saving is not in the table

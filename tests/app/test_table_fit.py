@@ -6,6 +6,7 @@ fits TABLE_PX. tests/app/test_browser_tables.py checks in Chromium that the text
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from scenario_io import codec
 from tests.conftest import ROOT, SCENARIOS
 from ui import table_fit
 from ui.table_fit import CELL_PADDING_PX, EDITABLE_ICON_PX, HEADER_WEIGHT, fit, fitted_widths
-from ui.text_fit import clipped, line_count, text_px
+from ui.text_fit import broken_ids, clipped, id_lines, line_count, text_px
 
 
 def test_widths_by_hand():
@@ -181,6 +182,36 @@ def test_a_clipped_text_fits_and_keeps_the_ends_it_shows(text, px, middle):
         assert text_px(text) <= px
 
 
+ID = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_./:WM", min_size=1, max_size=90)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ID, px=st.floats(30, 300))
+def test_an_id_broken_into_lines_keeps_every_character_and_each_line_fits(text, px):
+    lines = id_lines(text, px)
+    assert "".join(lines) == text
+    assert all(line and (text_px(line) <= px + 1e-9 or len(line) == 1) for line in lines), lines
+    assert all(len(line) == 1 or not line[-1].isalnum() or text_px(line + nxt[0]) > px
+               for line, nxt in itertools.pairwise(lines))  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(ID, min_size=1, max_size=6), px=st.floats(60, 300), rows=st.integers(1, 3))
+def test_ids_in_tall_rows_are_whole_where_they_fit_and_never_overrun_their_lines(texts, px, rows):
+    """Issue 27 review: "self-ho…pport-a" in the ranked table; a row three lines tall holds the id whole where it fits
+    (the grid breaks at the newlines, as it does at spaces), else cut in the middle, never past its lines."""
+    out = broken_ids(texts, px, rows)
+    for text, cell in zip(texts, out, strict=True):
+        if "…" not in cell:
+            assert cell.replace("\n", "") == text
+            if text_px(text) > px:  # broken only where one line does not hold it
+                assert len(id_lines(text, px)) <= rows
+        pieces = cell.split("\n")
+        assert len(pieces) <= rows
+        assert all(text_px(p) <= px + 1e-9 or len(p) == 1 for p in pieces)
+    assert line_count(broken_ids(["qwen3-235b-fireworks"], 119, 3)[0], 119) == 2  # the quality page's cell
+
+
 def test_amount_columns_are_right_aligned_on_compare_and_break_even():
     """Issue 27 review: "$9,300" sat above "$161,514" flush left. A column of amounts written as text (for the sign
     before the $) is right-aligned, digits under digits; a column of names is not."""
@@ -233,7 +264,8 @@ def test_an_option_id_of_twenty_characters_stays_whole_in_the_ranked_table():
 def test_a_long_option_id_gives_back_its_floor_where_the_floors_overrun_the_page():
     """The flagship with an option added from the form ("llama-3.3-70b-instruct-h100-od"): the option column's floor
     (160 px) and the others' overran the budget, and the ranked table scrolled sideways at 1280 px; the id's floor
-    gives back what they overrun by, so the table fits and the long id is shortened in the middle."""
+    gives back what they overrun by, so the table fits; the long id is whole, broken after a dash onto a second line
+    (it was cut in the middle, "llama-3.3…h100-od")."""
     mapping = yaml.safe_load((ROOT / "scenarios" / "glm5-vs-frontier.yaml").read_text())
     mapping["options"].append({"id": "llama-3.3-70b-instruct-h100-od", "kind": "self_hosted",
                                "model": "llama-3.3-70b-instruct", "gpu": "H100", "term": "on_demand",
@@ -242,7 +274,9 @@ def test_a_long_option_id_gives_back_its_floor_where_the_floors_overrun_the_page
     at.query_params["s"] = codec.to_url_token(mapping)
     at.switch_page("app_pages/compare.py").run()
     ranked = next(e for e in at.dataframe if "option" in e.value.columns and "status" in e.value.columns)
-    assert any(o.startswith("llama-3.3") and "…" in o and o.endswith("-h100-od") for o in ranked.value["option"])
+    cell = next(o for o in ranked.value["option"] if o.startswith("llama-3.3"))
+    assert "\n" in cell and cell.replace("\n", "") == "llama-3.3-70b-instruct-h100-od"
+    assert all(line.endswith("-") for line in cell.split("\n")[:-1])
     assert_tables_fit(at, "compare")
 
 

@@ -219,7 +219,7 @@ def test_the_report_holds_what_explains_its_ranking_and_the_pairs_payback(catalo
         assert notes and all(f"<p class='small'>{html.escape(n)}</p>" in page for n in notes), name
         section = _section(page, "Payback and break-even")
         pair = decide(built.result).pair
-        for line in pair_lines(pair):
+        for line in pair_lines(pair, built.result):
             assert f"<p>{html.escape(line)}</p>" in section.replace("\u2060", ""), (name, line)
     assert any("Reserved terms past the horizon" in n or "past the horizon" in n for n in table_notes(
         analysis("glm5-vs-frontier", catalogues).result))  # fmt: skip
