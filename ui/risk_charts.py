@@ -42,6 +42,9 @@ def tornado(bars: Tornado) -> go.Figure:
     texts = [("no effect: " + t[0], "") if quiet else t for t, quiet in zip(texts, still, strict=True)]
     ends = [bars.base_savings_usd, 0.0, *(v for b in ordered for v in (b.savings_at_low_usd, b.savings_at_high_usd))]
     places = label_places(bars, texts, room_for_texts(bars, texts))
+    if any("merge" in place for place in places):  # the far end carries both labels, clear of $0: placed again
+        texts = [merged(t, p) for t, p in zip(texts, places, strict=True)]
+        places = label_places(bars, texts, room_for_texts(bars, texts))
     x_range = room_for_texts(bars, texts, places)
     figure = go.Figure()
     # the high bar wide, the low bar narrower on top of it: where both ends move the same way neither hides the other
@@ -73,8 +76,6 @@ def tornado(bars: Tornado) -> go.Figure:
             text = t[index]
             if place[index] == "across":  # just past the base, on the side where nothing is drawn
                 at, rightward = bars.base_savings_usd, not rightward
-            elif place[index] == "past zero":  # just beyond the $0 line, clear of it, pointing back at its bar
-                at, text = 0.0, past_zero_text(text, rightward)
             else:  # "beside" its own end (an input that moves nothing: beside the base)
                 at = end
             figure.add_annotation(x=at, y=b.input, text=text, showarrow=False, xanchor="left" if rightward else
@@ -99,8 +100,9 @@ def label_place(end_usd: float, base_usd: float, text: str, usd_per_px: float, f
     """Where a tornado bar's label goes: "outside" beyond the bar's end; where there it would run across the zero
     line (an owned fleet's "+109%" sat on the $0 line at 1280 px), "inside" the bar when it fits, else "across", just
     past the base on the other side, when nothing is drawn there (`free_across`: the row's other end carries no
-    label), else "past zero", just beyond the $0 line; a bar under TINY_BAR_PX long carries it "beside" its end as an
-    annotation (plotly set such a label upright, or beyond the base over the other end's label).
+    label), else "merge": the other end carries both (`merged`; set past $0 with an arrow back, "← rises 20%/yr" stood
+    in the region of savings beside a bar of losses, a reviewer); a bar under TINY_BAR_PX long carries it "beside" its
+    end as an annotation (plotly set such a label upright, or beyond the base over the other end's label).
 
     Worked example: 2,000 $ a pixel; "+109%" (45 px, $90k) from −$60k would reach past $0; in a bar of $410k it fits
     inside. "low −85% (high +575%: no effect)" (241 px, $482k) from $152k, in a bar of $113k, goes across.
@@ -112,7 +114,7 @@ def label_place(end_usd: float, base_usd: float, text: str, usd_per_px: float, f
     >>> label_place(2.77e5, 2.65e5, "−20%", 2_000, False)
     'beside'
     >>> label_place(-2.86e4, -3.8e4, "rises 20%/yr", 400, False)  # 94 px, $37.6k from −$28.6k; its bar 24 px
-    'past zero'
+    'merge'
     """
     if not text:
         return "outside"
@@ -120,7 +122,7 @@ def label_place(end_usd: float, base_usd: float, text: str, usd_per_px: float, f
     if crosses_zero(end_usd, base_usd, text, usd_per_px):
         if text_px(text) <= length_px:
             return "inside"
-        return "across" if free_across else "past zero"
+        return "across" if free_across else "merge"
     return "beside" if length_px < TINY_BAR_PX else "outside"
 
 
@@ -135,15 +137,17 @@ def label_places(bars: Tornado, texts: list[tuple[str, str]], x_range: list[floa
     ]  # fmt: skip
 
 
-def past_zero_text(text: str, rightward: bool) -> str:
-    """A label set just past the $0 line, away from its bar's end (`label_place`'s "past zero"), with an arrow
-    pointing back at the bar: on the other side of $0 it stands in the other region ("saves" for a bar of losses),
-    and a reviewer read it as that region's.
+def merged(texts: tuple[str, str], places: tuple[str, str]) -> tuple[str, str]:
+    """A row's (low, high) labels with one that has no room on its side of $0 (`label_place`'s "merge") moved to the
+    other end, both in one label, as for two ends that move the same way.
 
-    >>> past_zero_text("rises 20%/yr", True), past_zero_text("−33%", False)
-    ('← rises 20%/yr', '−33% →')
+    >>> merged(("rises 20%/yr", "falls 20%/yr"), ("merge", "outside"))
+    ('', 'low rises 20%/yr · high falls 20%/yr')
     """
-    return f"← {text}" if rightward else f"{text} →"
+    if "merge" not in places or not all(texts):
+        return texts
+    both = f"low {texts[0]} · high {texts[1]}"
+    return ("", both) if places[0] == "merge" else (both, "")
 
 
 def text_px(text: str) -> float:
@@ -197,8 +201,7 @@ def room_for_texts(
     plot_px: float = TORNADO_PLOT_PX,
 ) -> list[float]:
     """The x range: zero, the base and every bar's end, with room for the labels beyond the ends (`places`, from
-    `label_places`; None: all outside), beyond the base for one placed across or beyond $0 for one past zero, and
-    none for one inside its bar
+    `label_places`; None: all outside), beyond the base for one placed across, and none for one inside its bar
     (about 7 px a character in a plot `plot_px` wide, the narrowest it is drawn: 1280 px with long input names)."""
     ordered = list(reversed(bars.bars))
     base = bars.base_savings_usd
@@ -210,8 +213,6 @@ def room_for_texts(
         for value, text, where in zip((b.savings_at_low_usd, b.savings_at_high_usd), pair, place, strict=True):
             if text and where == "across":
                 reaches.append((base, text_px(text), value < base))
-            elif text and where == "past zero":
-                reaches.append((0.0, text_px(past_zero_text(text, value >= base)), value >= base))
             elif text and where != "inside":
                 reaches.append((value, text_px(text), value >= base))
     widest = max((px for _, px, r in reaches if r), default=0.0) + max(

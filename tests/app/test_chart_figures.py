@@ -236,9 +236,10 @@ def test_a_long_label_that_would_cross_zero_goes_past_the_base_where_nothing_is_
 
 def test_no_tornado_label_runs_across_the_zero_line():
     """The batch example: savings of −$38k with bars ending near −$20k; "rises 20%/yr" (94 px) beyond its 20 px bar
-    ran across the $0 line, the "falls 20%/yr" on the other side left no room across the base, so it stands just
-    past $0 with an arrow back at its bar; an input that moves nothing says so on the side away from $0. Every
-    label's extent (TEXT_PX a character), from where it is anchored, stays on one side of $0."""
+    ran across the $0 line, the "falls 20%/yr" on the other side left no room across the base, so the other end
+    carries both (it stood past $0 with an arrow, in the region of savings beside a bar of losses: a reviewer); an
+    input that moves nothing says so on the side away from $0. Every label's extent (TEXT_PX a character), from where
+    it is anchored, stays on one side of $0, and with every bar left of $0, left of it."""
     base = -38_000.0
     rows = [
         TornadoBar("API price decline per year", "rises 20%/yr", "falls 20%/yr", base + 9_377, base - 10_094, 0, 0,
@@ -262,13 +263,10 @@ def test_no_tornado_label_runs_across_the_zero_line():
                 tip = base + end
                 spans.append((text, (tip, tip + risk_charts.text_px(text) * per_px) if end >= 0 else
                               (tip - risk_charts.text_px(text) * per_px, tip)))  # fmt: skip
-    assert {"← rises 20%/yr", "no effect: low 1× · high 1×"} <= {text for text, _ in spans}
-    across = [text for text, (left, right) in spans if left < 0 < right]
-    assert across == []
-    # past $0, in the region of savings, it points back at its bar of losses (review #10 read it as a saving)
-    (rises,) = [n for n in figure.layout.annotations if n.text == "← rises 20%/yr"]
-    assert (rises.x, rises.xanchor) == (0.0, "left")
-    assert high >= (risk_charts.text_px("← rises 20%/yr") - 1) * per_px  # room for it, arrow included
+    assert {"low rises 20%/yr · high falls 20%/yr", "no effect: low 1× · high 1×"} <= {text for text, _ in spans}
+    assert "rises 20%/yr" not in {text for text, _ in spans}  # said once, with its other end
+    assert [text for text, (left, right) in spans if right > 0] == []  # every bar loses money: no label past $0
+    assert low <= min(left for _, (left, _) in spans) + per_px  # room for each on the left (to a pixel)
 
 
 def test_a_tornado_label_that_would_cross_the_zero_line_goes_inside_its_bar():
