@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from ui.text_fit import broken_ids, distinct, line_count, text_px, wrap_px, wrapped
+from ui.text_fit import WIDEST_CHAR_PX, broken_ids, distinct, line_count, text_px, wrap_px, wrapped
 
 TABLE_PX = 876
 """The widest table: the main column at 1280 × 720 with the sidebar open is 882 px inside the table's border (the
@@ -44,6 +44,8 @@ HEADER_WEIGHT = 1.04
 """Headers are drawn semi-bold: about 4 % wider than the same text in the regular weight."""
 EDITABLE_ICON_PX = 22
 """An editable column's header starts with a pencil icon."""
+ROW_MARKERS_PX = 34
+"""An editor that adds and deletes rows (`num_rows="dynamic"`) draws a column of row markers before the first."""
 WRAP_LINES = 3
 WRAP_ROW_PX = 66
 """A table of long texts (sources, reasons) wraps them on up to three lines: Streamlit's grid wraps text in rows
@@ -262,18 +264,30 @@ def wrapped_height_px(rows: int) -> int:
 
 
 def editor_widths(
-    frame: pd.DataFrame, config: Mapping[str, Any], editable: bool = True, placeholder: str = ""
+    frame: pd.DataFrame,
+    config: Mapping[str, Any],
+    editable: bool = True,
+    placeholder: str = "",
+    budget_px: float = TABLE_PX,
 ) -> dict[str, Any]:
     """An editable table's configuration with every column at its natural width: a value being edited is never
-    shortened. Where the columns add up to more than TABLE_PX the table scrolls sideways, its first column (the
-    row's name) pinned so every row stays named; the Options grid is one (a row per option, every field of it).
+    shortened. Where the columns add up to more than `budget_px` (TABLE_PX, less ROW_MARKERS_PX for an editor that adds
+    and deletes rows), its text columns narrow, their texts wrapping on up to
+    WRAP_LINES lines (the caller draws tall rows where `lines_used` says so: a long request class's name took the
+    classes editor past a 1280-px page); where even that cannot fit, the table scrolls sideways, its first column
+    (the row's name) pinned so every row stays named: the Options grid is one (a row per option, every field of it).
 
     >>> config = editor_widths(pd.DataFrame({"id": ["glm5-h200"], "pricing": ["rent on demand"]}), {})
     >>> config["id"]["width"], config["pricing"]["width"], config["id"].get("pinned")  # 62 px of "glm5-h200" + 19
     (82, 113, None)
     """
     naturals = natural_widths(frame, config, editable=editable, placeholder=placeholder)
-    scrolls = sum(n for n, _, _ in naturals.values()) > TABLE_PX
+    widths = {c: math.ceil(n) for c, (n, _, _) in naturals.items()}
+    scrolls = sum(widths.values()) > budget_px
+    if scrolls:
+        wrapping = fitted_widths(_wrapping_floors(frame, config, naturals, placeholder), budget_px)
+        if sum(wrapping.values()) <= budget_px:
+            widths, scrolls = wrapping, False
     out: dict[str, Any] = {}
     for i, column in enumerate(frame.columns):
         name = str(column)
@@ -281,8 +295,27 @@ def editor_widths(
             out[name] = None
             continue
         entry = _config(config.get(column), name)
-        entry["width"] = math.ceil(naturals[name][0])
+        entry["width"] = widths[name]
         if scrolls and i == 0:
             entry["pinned"] = True
         out[name] = entry
+    return out
+
+
+def _wrapping_floors(
+    frame: pd.DataFrame, config: Mapping[str, Any], naturals: dict[str, tuple[float, float, bool]], placeholder: str
+) -> dict[str, tuple[float, float, bool]]:
+    """`naturals` with each free-text column (no choices, not numbers) allowed to narrow to where its texts wrap on
+    WRAP_LINES lines — broken between characters where a word is longer than a line, as the grid does, so a line
+    may end a character short (WIDEST_CHAR_PX) — and never below its header or SHORT_COLUMN_PX."""
+    out = dict(naturals)
+    for name, (natural, _, _) in naturals.items():
+        entry = _config(config.get(name), name)
+        kind = (entry.get("type_config") or {}).get("type")
+        if kind not in (None, "text") or pd.api.types.is_numeric_dtype(frame[name]):
+            continue
+        texts = [shown(v, entry, placeholder) for v in frame[name].tolist()]
+        wrapped_px = max((text_px(t) / WRAP_LINES + WIDEST_CHAR_PX for t in texts), default=0.0) + CELL_PADDING_PX
+        header_px = text_px(str(entry.get("label") or name)) * HEADER_WEIGHT + EDITABLE_ICON_PX + CELL_PADDING_PX
+        out[name] = (natural, min(natural, max(header_px, SHORT_COLUMN_PX, wrapped_px)), True)
     return out

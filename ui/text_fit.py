@@ -29,6 +29,8 @@ CHAR_PX: dict[str, float] = {" ": float(_TOKENS[0])} | {
     char: float(px) for char, px in zip(_TOKENS[1::2], _TOKENS[2::2], strict=True)
 }
 """Each character's width in px, Source Sans 14 px, measured with Chromium's canvas `measureText`."""
+WIDEST_CHAR_PX = max(CHAR_PX.values())
+"""The most a line broken between characters (a word longer than a line) may fall short of its cell."""
 
 
 def text_px(text: str) -> float:

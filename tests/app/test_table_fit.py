@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,7 @@ from scenario_io import codec
 from tests.conftest import ROOT, SCENARIOS
 from ui import table_fit
 from ui.table_fit import CELL_PADDING_PX, EDITABLE_ICON_PX, HEADER_WEIGHT, fit, fitted_widths
-from ui.text_fit import broken_ids, clipped, id_lines, line_count, text_px
+from ui.text_fit import CHAR_PX, broken_ids, clipped, id_lines, line_count, text_px
 
 
 def test_widths_by_hand():
@@ -292,3 +293,27 @@ def test_the_ranked_table_cuts_no_cell_of_a_bundled_example(scenario):
     ranked = next(d for d in at.dataframe if "capacity" in d.value.columns)
     cut = [v for column in ranked.value.columns for v in ranked.value[column] if isinstance(v, str) and "…" in v]
     assert cut == [], cut
+
+
+def test_a_long_class_name_wraps_in_the_classes_editor_rather_than_scrolling_it():
+    """A stress review: a request class named like a team's ticket queue took the classes editor past a 1280-px page
+    (eight editable columns, each header with its pencil). Its name column narrows and the name wraps in tall rows,
+    kept whole for editing; the Options grid, too wide for any narrowing, still scrolls with its ids pinned."""
+    mapping = yaml.safe_load((ROOT / "scenarios" / "mix-faq-and-escalations.yaml").read_text())
+    name = "enterprise-escalations-with-attachments-and-legal-review"
+    mapping["workload"]["classes"][1]["name"] = name
+    at = AppTest.from_file(str(ROOT / "app_session.py"), default_timeout=180)
+    at.query_params["s"] = codec.to_url_token(mapping)
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    classes = next(e for e in at.dataframe if "cached_input_share" in e.value.columns)
+    config = json.loads(classes.proto.columns)
+    widths = {c: config[c]["width"] for c in classes.value.columns}
+    # within the page with the editor's row markers (it adds and deletes rows)
+    assert sum(widths.values()) + table_fit.ROW_MARKERS_PX <= table_fit.TABLE_PX and not config["name"].get("pinned")
+    assert classes.proto.row_height == table_fit.WRAP_ROW_PX and name in classes.value["name"].tolist()
+    room = widths["name"] - CELL_PADDING_PX
+    assert text_px(name) > room and line_count(name, room - max(CHAR_PX.values())) <= table_fit.WRAP_LINES
+    # every number column whole, at its natural width
+    naturals = table_fit.natural_widths(classes.value, config, editable=True, placeholder="")
+    assert all(widths[c] == math.ceil(naturals[c][0]) for c in widths if c != "name")
