@@ -247,9 +247,10 @@ def options_frame(result: ScenarioResult, mix: MixResult | None = None) -> pd.Da
     for o in ranked(result):
         # a score the catalogue holds but could not verify decides nothing: said so, not "no score" (haiku's 73.0
         # in owned-fleet-finance read as missing beside a verdict that named it, a reviewer)
-        unverified = any(m.startswith("no verified") for m in o.quality_missing)
         quality = (
-            f"{o.quality_score:g}" if o.quality_score is not None else ("unverified" if unverified else "no score")
+            f"{o.quality_score:g}"
+            if o.quality_score is not None
+            else ("unverified" if o.quality_unverified_records else "no score")
         )
         if o.quality_gate:
             quality += {"passes": " passes", "below": " below"}.get(o.quality_gate, "")  # "86 pass" read as jargon

@@ -197,6 +197,7 @@ def _option_result(
         output_tokens_basis=_tokens_basis(item.option),
         quality_mode=quality.mode,
         quality_missing=list(quality.missing),
+        quality_unverified_records=quality.unverified_records,
         breakdown_first_month_usd={k: v[0] for k, v in components.items()},
         usd_per_gpu_hour=model.unit_breakdown["gpu_rental"] / (model.unit_gpus * HOURS_PER_MONTH)
         if "gpu_rental" in model.unit_breakdown

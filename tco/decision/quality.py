@@ -45,6 +45,8 @@ class QualityView:
     """The deciding record's mode (thinking, non_thinking, unknown)."""
     missing: tuple[str, ...] = ()
     """Unscored: each missing score, and how to add it."""
+    unverified_records: int = 0
+    """With no verified score on the gate's benchmark: how many unverified records it has, listed and not used."""
 
     @property
     def ok(self) -> bool | None:
@@ -62,24 +64,23 @@ def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> Quality
     records = (*option.quality, *(card.quality if card is not None else ()))
     record = best_record(records, gate.benchmark)
     mode = record.mode if record is not None else None
+    unverified = 0 if record is not None else sum(r.benchmark == gate.benchmark and not r.verified for r in records)
     if record is not None:
         score, source = record.score, record.provenance
     elif card is None:
         score, source = None, "unknown: model not in the catalogue and no record in the scenario"
     else:
-        unverified = [r for r in records if r.benchmark == gate.benchmark and not r.verified]
-        aside = f" ({len(unverified)} unverified, listed, not used)" if unverified else ""
+        aside = f" ({unverified} unverified, listed, not used)" if unverified else ""
         score, source = None, f"unknown: no verified {benchmark_name(gate.benchmark)} score for {card.id}{aside}"
     rate = option.success_rate
     ci = wilson_interval(rate * option.success_n, option.success_n) if rate is not None and option.success_n else None
     if not gate.active:
-        return QualityView(records, score, source, None, rate, ci, mode=mode)
+        return QualityView(records, score, source, None, rate, ci, mode=mode, unverified_records=unverified)
     reasons, missing = [], []
     if gate.min_score is not None:
         name = benchmark_name(gate.benchmark)  # "GPQA Diamond", not the key "gpqa_diamond"
         if score is None:
             reasons.append(f"no {name} score")
-            unverified = sum(r.benchmark == gate.benchmark and not r.verified for r in records)
             missing.append(
                 f"no verified {name} score: {'its' if unverified == 1 else 'the'} {unverified} unverified "
                 f"record{'s are' if unverified != 1 else ' is'} not used; add a verified one to the option's quality "
@@ -97,7 +98,7 @@ def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> Quality
             reasons.append(f"success rate {rate:.0%} < {gate.min_success_rate:.0%}")
     below = any("<" in r for r in reasons)
     status: GateStatus = "below" if below else "unscored" if missing else "passes"
-    return QualityView(records, score, source, status, rate, ci, tuple(reasons), mode, tuple(missing))
+    return QualityView(records, score, source, status, rate, ci, tuple(reasons), mode, tuple(missing), unverified)
 
 
 def assess_workload(card: ModelCard | None, option: Option, scenario: Scenario) -> QualityView:

@@ -81,6 +81,8 @@ class OptionResult:
     """The deciding quality record's mode (thinking, non_thinking, unknown); None without a record."""
     quality_missing: list[str] = field(default_factory=list)
     """Unscored on the gate: each missing score and how to add it."""
+    quality_unverified_records: int = 0
+    """No verified score on the gate's benchmark, but this many unverified records (listed, not used)."""
     usd_per_gpu_hour: float | None = None
     """Rented: the GPU-hour price billed (the chosen offer's or the option's own, spot overhead included)."""
     server_usd: float | None = None

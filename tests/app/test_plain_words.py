@@ -44,5 +44,10 @@ def test_an_unverified_score_is_named_in_the_table_not_called_missing(catalogues
     cells = dict(zip(options_frame(result)["option"], options_frame(result)["quality"], strict=True))
     assert result.option("haiku").quality_score is None
     assert any("unverified" in m for m in result.option("haiku").quality_missing)
+    # counted on the result (not read back from the sentence): the catalogue's records, unverified, on the gate
+    card = catalogues.models.find(result.option("haiku").model)
+    assert result.option("haiku").quality_unverified_records == sum(
+        r.benchmark == "gpqa_diamond" and not r.verified for r in card.quality) > 0  # fmt: skip
+    assert result.option("qwen3-235b-fireworks").quality_unverified_records == 0
     assert cells["haiku"] == cells["gpt-5-mini"] == "unverified"
     assert cells["qwen3-235b-fireworks"] == "no score" and cells["llama70b-owned"] == "50.5 passes"
