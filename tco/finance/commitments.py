@@ -73,13 +73,9 @@ def after_horizon(
     """
     months = billed.shape[-1]
     _, started, _ = committed_units(billed, term_months)
-    nominal = np.zeros(billed.shape[:-1])
-    present = np.zeros(billed.shape[:-1])
-    for t in range(months):
-        remaining = t + term_months - months
-        if remaining <= 0:
-            continue
-        factors = monthly_discount ** (months + np.arange(1, remaining + 1))
-        nominal = nominal + started[..., t] * remaining * usd_per_unit_month
-        present = present + started[..., t] * usd_per_unit_month * factors.sum()
+    remaining = np.maximum(np.arange(months) + term_months - months, 0)  # months of each month's tranche beyond T
+    # Σ_{k=1..r} d^(T+k) for each r: the discount of r months paid after the horizon
+    beyond = np.concatenate([[0.0], np.cumsum(monthly_discount ** (months + np.arange(1, term_months + 1)))])
+    nominal = started @ (remaining * usd_per_unit_month)
+    present = started @ (beyond[remaining] * usd_per_unit_month)
     return nominal, present

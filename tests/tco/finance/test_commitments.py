@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tco.finance.commitments import committed_units
+from tco.finance.commitments import after_horizon, committed_units
 from tests.conftest import run_scenario, write_yaml
 from tests.tco.decision.test_engine_contract import HOURS, base_scenario, measured_at_workload_shape
 
@@ -85,6 +85,57 @@ def test_committed_units_cover_the_need_and_only_change_at_tranche_ends(needed, 
     drops = np.nonzero(np.diff(billed) < 0)[0] + 1
     assert np.all(ended[drops] > 0)  # billed units fall only when a tranche ends
     assert np.allclose(np.cumsum(started - ended), billed)
+
+
+def _tranches_month_by_month(need: np.ndarray, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rule as the module states it, one month at a time, one row at a time: units alive fall by the tranches
+    that end this month; a need above them starts a tranche of the difference, which ends `term` months later."""
+    billed, started, ended = (np.zeros_like(need) for _ in range(3))
+    for row in np.ndindex(need.shape[:-1]):
+        ends = [0.0] * (need.shape[-1] + term)
+        alive = 0.0
+        for t, units in enumerate(need[row]):
+            alive -= ends[t]
+            new = max(units - alive, 0.0)
+            alive += new
+            ends[t + term] += new
+            billed[row][t], started[row][t], ended[row][t] = alive, new, ends[t]
+    return billed, started, ended
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.floats(-2, 50, allow_nan=False), min_size=1, max_size=70), min_size=1, max_size=3).map(
+        lambda rows: np.array([r + [0.0] * (max(map(len, rows)) - len(r)) for r in rows])
+    ),
+    st.integers(1, 80),
+)
+def test_committed_units_agree_with_the_rule_written_out_month_by_month(need, term):
+    """`committed_units` works on whole rows at once (and as a running peak where no term ends inside the horizon);
+    the rule written out month by month, row by row, in plain floats gives the same billed, started and ended units
+    for any need (negative ones too) and term."""
+    for got, expected in zip(committed_units(need, term), _tranches_month_by_month(need, term), strict=True):
+        assert np.allclose(got, expected, atol=1e-9)
+    for got, expected in zip(committed_units(need[0], term), _tranches_month_by_month(need[:1], term), strict=True):
+        assert np.allclose(got, expected[0], atol=1e-9)  # one row: the last axis alone
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(0, 20, allow_nan=False), min_size=1, max_size=40), st.integers(1, 48), st.floats(0.9, 1.0))
+def test_commitments_after_the_horizon_are_each_tranches_months_beyond_it(needed, term, discount):
+    """Each tranche started in month t (0-based) of a T-month horizon runs T − t − term months past it, each paid at
+    the end of month T + k and discounted d^(T + k): summed here tranche by tranche."""
+    need = np.array(needed)
+    _, started, _ = _tranches_month_by_month(need[None, :], term)
+    months = need.size
+    nominal = present = 0.0
+    for t, units in enumerate(started[0]):
+        for k in range(1, t + term - months + 1):
+            nominal += units * 1000.0
+            present += units * 1000.0 * discount ** (months + k)
+    got = after_horizon(need, term, 1000.0, discount)
+    assert float(got[0]) == pytest.approx(nominal, rel=1e-9, abs=1e-6)
+    assert float(got[1]) == pytest.approx(present, rel=1e-9, abs=1e-6)
 
 
 @pytest.mark.parametrize("fixed", [0, 20_000, 60_000])
