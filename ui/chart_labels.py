@@ -1,5 +1,6 @@
-"""Where a chart's text labels go so that they cover no marker: an SLO line's label at an end of its line, above or
-below it, where no marker lies under it, an option's name above its marker unless another marker or name sits there."""
+"""Where a chart's text labels go so that they cover no marker: an SLO line's label along its line, above or below
+it or lifted off it, where no marker lies under it; an option's name above its marker unless another marker or name
+sits there."""
 
 from __future__ import annotations
 
@@ -170,6 +171,7 @@ def slo_label_places(
     half_share = min(0.5, SLO_LABEL_PX[0] / width_px / 2)
     decades = math.log10(y_range_s[1] / y_range_s[0]) if y_range_s[0] > 0 and y_range_s[1] > y_range_s[0] else 1.0
     factor = 10 ** (SLO_LABEL_PX[1] * decades / height_px)
+    reach = factor**0.5  # the axis reaches past the data by about half a label (Plotly's padding)
     placed: list[tuple[float, float, float, float]] = []
     out = []
     for bound in bounds_s:
@@ -177,7 +179,6 @@ def slo_label_places(
         for lift, above, (share, anchor) in _slo_label_candidates():
             bottom = bound * factor**lift if above else bound / factor ** (lift + 1)
             top = bottom * factor
-            reach = factor**0.5  # the axis reaches past the data by about half a label (Plotly's padding)
             if (bottom < y_range_s[0] / reach or top > y_range_s[1] * reach) and not (lift == 0 and above):
                 continue
             if lift:  # centred on the spot, inside the plot

@@ -181,15 +181,15 @@ def id_lines(text: str, px: float) -> list[str]:
     (['qwen3-235b-', 'fireworks'], ['glm5-h200'])
     """
     lines = [""]
-    for piece in (p for p in ID_BREAKS.findall(text) if p):
-        while piece:
-            if not lines[-1] or text_px(lines[-1] + piece) <= px:
-                head = piece[: max(1, _fitting(lines[-1] + piece, px) - len(lines[-1]))] if lines[-1] == "" else piece
-                lines[-1], piece = lines[-1] + head, piece[len(head) :]
-                if piece:
-                    lines.append("")
-            else:
+    for piece in filter(None, ID_BREAKS.findall(text)):
+        if lines[-1] and text_px(lines[-1] + piece) > px:
+            lines.append("")
+        while not lines[-1] and text_px(piece) > px:  # wider than a line on its own: broken between characters
+            cut = max(1, _fitting(piece, px))
+            lines[-1], piece = piece[:cut], piece[cut:]
+            if piece:
                 lines.append("")
+        lines[-1] += piece
     return lines
 
 
