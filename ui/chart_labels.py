@@ -110,14 +110,28 @@ def _name_box(x: float, y: float, half_width: float, tier: int, y_per_px: float)
 
 
 SLO_LABEL_PX = (125.0, 17.0)
-"""(width, height) of an SLO line's label, "SLO TTFT p99 ≤ 2 s" in 11 px type on its white box."""
+"""(widest, height) of an SLO line's label in 11 px type on its white box (`slo_label_px`)."""
+SLO_CHAR_PX = 5.2
+"""Width of a character of an SLO label (11 px type): "SLO TTFT p99 ≤ 2 s" measured 85 px in Chromium."""
+
+
+def slo_label_px(text: str) -> float:
+    """The width an SLO label takes: SLO_CHAR_PX a character and 6 px of its box, at most SLO_LABEL_PX's.
+
+    >>> slo_label_px("SLO TTFT p99 ≤ 2 s")
+    99.6
+    """
+    return min(SLO_LABEL_PX[0], round(len(text) * SLO_CHAR_PX + 6, 1))
+
+
 LATENCY_PLOT_PX = (340.0, 280.0)
 """(width, height) of the latency chart's plot area at 1280 px (half the page, less the axis and the title)."""
 
 
-SLO_LABEL_SPOTS = ((0.0, "left"), (1.0, "right"), (0.5, "center"), (0.25, "center"), (0.75, "center"))
+SLO_LABEL_SPOTS = ((0.0, "left"), (1.0, "right"), *((share, "center") for share in (0.5, 0.25, 0.75, 0.375, 0.625,
+                                                                                     0.125, 0.875)))  # fmt: skip
 """Where along its line an SLO label may sit, in the order tried: (x as a share of the x range, the label's anchor
-there) — either end, then the middle, then between."""
+there) — either end, then the middle, then between, in eighths."""
 SLO_LABEL_LIFTS = (0, 1, 2, 3)
 """How many label heights off its line an SLO label may sit, in the order tried: touching it, then one, two or three
 heights away, joined to it by a short red line (a crowded band: the flagship's ITL markers fill 0.03–0.1 s)."""
@@ -143,56 +157,68 @@ def _slo_label_candidates() -> list[tuple[int, bool, tuple[float, str]]]:
                        for spot in SLO_LABEL_SPOTS]  # fmt: skip
 
 
+Box = tuple[float, float, float, float]
+"""(left, right, bottom, top) in data units (seconds on the y axis)."""
+
+
 def slo_label_places(
     points: list[tuple[float, float]],
-    bounds_s: list[float],
+    labels: list[tuple[str, float]],
     x_range: tuple[float, float],
     y_range_s: tuple[float, float],
-) -> list[SloLabel]:
-    """For each SLO bound (seconds, on a log axis), where its label goes: the first place whose box covers no marker
-    of `points` (x, seconds) and no label placed before — touching the line before lifted off it, above before
-    below, along the line in `SLO_LABEL_SPOTS`' order (a lifted label is centred on its spot, inside the plot) —
-    and where none is free, the one covering fewest.
+    avoid: tuple[Box, ...] = (),
+) -> list[SloLabel | None]:
+    """For each SLO label (its text, its bound in seconds) on a chart whose axes span `x_range` and `y_range_s` (a
+    log axis), where it goes: the first place whose box covers no marker of `points` (x, seconds; a marker's radius
+    around it) and meets no label, tick or `avoid` box placed before (a lifted label's tick to its line included) —
+    touching the line before lifted off it, above before below, along the line in `SLO_LABEL_SPOTS`' order (a lifted
+    label centred on its spot, inside the plot, with its box within the axes); None where no place is free (the
+    caller names that line in the legend instead: three bounds on one line of a crowded chart left none).
 
-    A box is SLO_LABEL_PX wide and, on a log axis of D decades over the plot's LATENCY_PLOT_PX height h, a factor
+    A box is `slo_label_px` wide and, on a log axis of D decades over the plot's LATENCY_PLOT_PX height h, a factor
     f = 10^(17 × D / h) tall: over 4 decades 1.75× (a band of 1.35× let "SLO ITL p99 ≤ 0.05 s" cover a marker at
-    0.08 s); lifted k heights above a bound b it spans b·f^k to b·f^(k+1). A box stays within half a label of the
-    data's y range (the axis reaches about that far past it).
+    0.08 s); lifted k heights above a bound b it spans b·f^k to b·f^(k+1).
 
-    >>> slo_label_places([(0.1, 0.06), (4.9, 0.06)], [0.05], (0.0, 5.0), (0.01, 100.0))
+    >>> a, b = ("SLO ITL p99 ≤ 0.05 s", 0.05), ("SLO ITL p50 ≤ 0.055 s", 0.055)
+    >>> slo_label_places([(0.1, 0.07), (4.9, 0.07)], [a], (0.0, 5.0), (0.01, 100.0))  # markers above each end
     [SloLabel(share=0.0, anchor='left', above=False, lift=0)]
-    >>> [(p.share, p.anchor, p.above) for p in slo_label_places([(4.9, 0.06)], [0.05, 0.055], (0.0, 5.0),
+    >>> [(p.share, p.anchor, p.above) for p in slo_label_places([(4.9, 0.06)], [a, b], (0.0, 5.0),
     ...                                                            (0.01, 100.0))]  # the second meets the first
-    [(0.0, 'left', True), (1.0, 'right', False)]
+    [(0.0, 'left', True), (0.5, 'center', True)]
     """
     width_px, height_px = LATENCY_PLOT_PX
     low, high = x_range
     span = (high - low) or 1.0
-    half_share = min(0.5, SLO_LABEL_PX[0] / width_px / 2)
     decades = math.log10(y_range_s[1] / y_range_s[0]) if y_range_s[0] > 0 and y_range_s[1] > y_range_s[0] else 1.0
     factor = 10 ** (SLO_LABEL_PX[1] * decades / height_px)
-    reach = factor**0.5  # the axis reaches past the data by about half a label (Plotly's padding)
-    placed: list[tuple[float, float, float, float]] = []
-    out = []
-    for bound in bounds_s:
-        best: tuple[int, SloLabel, tuple[float, float, float, float]] | None = None
+    pad_x, pad_y = MARKER_RADIUS_PX / width_px * span, 10 ** (MARKER_RADIUS_PX * decades / height_px)
+    placed: list[Box] = list(avoid)
+    out: list[SloLabel | None] = []
+    for text, bound in labels:
+        half_share = min(0.5, slo_label_px(text) / width_px / 2)
+        found: tuple[SloLabel, list[Box]] | None = None
         for lift, above, (share, anchor) in _slo_label_candidates():
             bottom = bound * factor**lift if above else bound / factor ** (lift + 1)
-            top = bottom * factor
-            if (bottom < y_range_s[0] / reach or top > y_range_s[1] * reach) and not (lift == 0 and above):
-                continue
             if lift:  # centred on the spot, inside the plot
                 share, anchor = min(max(share, half_share), 1 - half_share), "center"
-            centre = share + {"left": half_share, "right": -half_share, "center": 0.0}[anchor]
-            box = (low + (centre - half_share) * span, low + (centre + half_share) * span, bottom, top)
-            covered = sum(box[0] <= x <= box[1] and box[2] <= y <= box[3] for x, y in points)
-            meets = any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed)
-            count = covered + 1000 * meets
-            if best is None or count < best[0]:
-                best = (count, SloLabel(share, anchor, above, lift), box)
-            if count == 0:
+            centre = low + (share + {"left": half_share, "right": -half_share, "center": 0.0}[anchor]) * span
+            box = (centre - half_share * span, centre + half_share * span, bottom, bottom * factor)
+            boxes = [box]
+            if lift:  # its tick, from the line to the box's near edge
+                tick = (centre - 0.005 * span, centre + 0.005 * span, *sorted((bound, bottom if above else box[3])))
+                boxes.append(tick)
+            covered = any(box[0] - pad_x <= x <= box[1] + pad_x and box[2] / pad_y <= y <= box[3] * pad_y
+                          for x, y in points)  # fmt: skip
+            meets = any(_overlap(b, other) for b in boxes for other in placed)
+            outside = box[2] < y_range_s[0] or box[3] > y_range_s[1]
+            if not (covered or meets or outside):
+                found = (SloLabel(share, anchor, above, lift), boxes)
                 break
-        assert best is not None
-        placed.append(best[2])
-        out.append(best[1])
+        if found is not None:
+            placed.extend(found[1])
+        out.append(found[0] if found is not None else None)
     return out
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]

@@ -151,8 +151,9 @@ def table_editor(name: str, build: Callable[[], pd.DataFrame], *, placeholder: s
     markers = table_fit.ROW_MARKERS_PX if kwargs.get("num_rows") == "dynamic" else 0
     kwargs["column_config"] = table_fit.editor_widths(frame, kwargs.get("column_config") or {}, placeholder=placeholder,
                                                       budget_px=table_fit.TABLE_PX - markers)  # fmt: skip
-    if table_fit.lines_used(frame, kwargs["column_config"], placeholder) > 1:  # a long name wraps in a narrowed column
-        kwargs["row_height"] = table_fit.WRAP_ROW_PX
+    lines = table_fit.lines_used(frame, kwargs["column_config"], placeholder)
+    if lines > 1:  # a long name wraps in a narrowed column
+        kwargs["row_height"] = table_fit.row_px(lines)
     return st.data_editor(frame, key=editor, hide_index=True, width="stretch", placeholder=placeholder, **kwargs)
 
 

@@ -50,6 +50,22 @@ WRAP_LINES = 3
 WRAP_ROW_PX = 66
 """A table of long texts (sources, reasons) wraps them on up to three lines: Streamlit's grid wraps text in rows
 taller than 64 px."""
+EDITOR_MOST_LINES = 5
+"""An editor wider than the page may wrap its texts on up to this many lines (rows `row_px` tall) before it scrolls:
+a class name of 80 characters (the longest a name may be) takes four beside the classes editor's seven numbers."""
+LINE_PX = 20
+"""Each further wrapped line adds this much to a tall row (three lines: 3 × 20 + 6 = WRAP_ROW_PX)."""
+
+
+def row_px(lines: int) -> int:
+    """The height of a row holding `lines` wrapped lines: WRAP_ROW_PX up to three, 20 px a line beyond.
+
+    >>> row_px(2), row_px(3), row_px(4)
+    (66, 66, 86)
+    """
+    return max(WRAP_ROW_PX, LINE_PX * lines + WRAP_ROW_PX - LINE_PX * WRAP_LINES)
+
+
 WRAP_ROWS_SHOWN = 8
 """A table of tall rows shows this many of them before it scrolls."""
 HEADER_ROW_PX = 35
@@ -272,9 +288,9 @@ def editor_widths(
 ) -> dict[str, Any]:
     """An editable table's configuration with every column at its natural width: a value being edited is never
     shortened. Where the columns add up to more than `budget_px` (TABLE_PX, less ROW_MARKERS_PX for an editor that adds
-    and deletes rows), its text columns narrow, their texts wrapping on up to
-    WRAP_LINES lines (the caller draws tall rows where `lines_used` says so: a long request class's name took the
-    classes editor past a 1280-px page); where even that cannot fit, the table scrolls sideways, its first column
+    and deletes rows), its text columns narrow, their texts wrapping on the fewest lines from WRAP_LINES to
+    EDITOR_MOST_LINES that fit (the caller draws rows `row_px(lines_used(…))` tall: a long request class's name took
+    the classes editor past a 1280-px page); where even that cannot fit, the table scrolls sideways, its first column
     (the row's name) pinned so every row stays named: the Options grid is one (a row per option, every field of it).
 
     >>> config = editor_widths(pd.DataFrame({"id": ["glm5-h200"], "pricing": ["rent on demand"]}), {})
@@ -284,10 +300,11 @@ def editor_widths(
     naturals = natural_widths(frame, config, editable=editable, placeholder=placeholder)
     widths = {c: math.ceil(n) for c, (n, _, _) in naturals.items()}
     scrolls = sum(widths.values()) > budget_px
-    if scrolls:
-        wrapping = fitted_widths(_wrapping_floors(frame, config, naturals, placeholder), budget_px)
+    for lines in range(WRAP_LINES, EDITOR_MOST_LINES + 1) if scrolls else ():
+        wrapping = fitted_widths(_wrapping_floors(frame, config, naturals, placeholder, lines), budget_px)
         if sum(wrapping.values()) <= budget_px:
             widths, scrolls = wrapping, False
+            break
     out: dict[str, Any] = {}
     for i, column in enumerate(frame.columns):
         name = str(column)
@@ -303,11 +320,16 @@ def editor_widths(
 
 
 def _wrapping_floors(
-    frame: pd.DataFrame, config: Mapping[str, Any], naturals: dict[str, tuple[float, float, bool]], placeholder: str
+    frame: pd.DataFrame,
+    config: Mapping[str, Any],
+    naturals: dict[str, tuple[float, float, bool]],
+    placeholder: str,
+    lines: int,
 ) -> dict[str, tuple[float, float, bool]]:
     """`naturals` with each free-text column (no choices, not numbers) allowed to narrow to where its texts wrap on
-    WRAP_LINES lines — broken between characters where a word is longer than a line, as the grid does, so a line
-    may end a character short (WIDEST_CHAR_PX) — and never below its header or SHORT_COLUMN_PX."""
+    `lines` lines — broken between characters where a word is longer than a line, as the grid does, so a line may
+    end a character short (WIDEST_CHAR_PX); at spaces a line may end a word short, so its widest word counts too —
+    and never below its header or SHORT_COLUMN_PX."""
     out = dict(naturals)
     for name, (natural, _, _) in naturals.items():
         entry = _config(config.get(name), name)
@@ -315,7 +337,22 @@ def _wrapping_floors(
         if kind not in (None, "text") or pd.api.types.is_numeric_dtype(frame[name]):
             continue
         texts = [shown(v, entry, placeholder) for v in frame[name].tolist()]
-        wrapped_px = max((text_px(t) / WRAP_LINES + WIDEST_CHAR_PX for t in texts), default=0.0) + CELL_PADDING_PX
+        wrapped_px = max((wrapped_width(t, lines) for t in texts), default=0.0) + CELL_PADDING_PX
         header_px = text_px(str(entry.get("label") or name)) * HEADER_WEIGHT + EDITABLE_ICON_PX + CELL_PADDING_PX
         out[name] = (natural, min(natural, max(header_px, SHORT_COLUMN_PX, wrapped_px)), True)
     return out
+
+
+def wrapped_width(text: str, lines: int) -> float:
+    """The narrowest width in which the grid draws `text` on `lines` lines: wrapped at spaces, every word whole
+    (`wrap_px`), or with its words broken between characters too, where each line may end up to a character short.
+
+    >>> round(wrapped_width("GLM-5 model card benchmark table", 3), 1), round(wrapped_width("escalations", 2), 1)
+    (95.7, 46.4)
+
+    ("escalations", 66.2 px, on two lines broken inside it: 66.2 / 2 + 13.3 px of the widest character.)
+    """
+    broken = text_px(text) / lines + WIDEST_CHAR_PX
+    while line_count(text, broken) > lines:
+        broken += WIDEST_CHAR_PX
+    return min(wrap_px(text, lines), broken)

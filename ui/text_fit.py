@@ -169,22 +169,24 @@ def distinct(texts: list[str], px: float, middle: bool) -> list[str]:
     return out
 
 
-ID_BREAKS = re.compile(r"[^-_/.:]*[-_/.:]?")
-"""An id's pieces: each runs to a dash, underscore, slash, dot or colon, which it keeps ("qwen3-", "235b-", …)."""
+ID_BREAKS = re.compile(r"[^-_/.: ]*[-_/.: ]?")
+"""An id's pieces: each runs to a dash, underscore, slash, dot, colon or space, which it keeps ("qwen3-", "235b-")."""
 
 
 def id_lines(text: str, px: float) -> list[str]:
-    """`text` (an id) in lines at most `px` wide, broken after its dashes (greedy: each piece on the current line if it
-    fits, else on the next one; a piece wider than a line is broken between characters).
+    """`text` (an id) in lines at most `px` wide, broken after its dashes or at its spaces (greedy, as the grid wraps
+    words: each piece on the current line if it fits, else on the next one; a piece wider than a line is broken
+    between characters). A line broken at a space ends without it: the grid reads a newline as a space, so an id's
+    own spaces stay where they were and none is added.
 
-    >>> id_lines("qwen3-235b-fireworks", 100), id_lines("glm5-h200", 100)
-    (['qwen3-235b-', 'fireworks'], ['glm5-h200'])
+    >>> id_lines("qwen3-235b-fireworks", 100), id_lines("glm5-h200", 100), id_lines("gemini 3.1 pro batch", 80)
+    (['qwen3-235b-', 'fireworks'], ['glm5-h200'], ['gemini 3.1 ', 'pro batch'])
     """
     lines = [""]
     for piece in filter(None, ID_BREAKS.findall(text)):
-        if lines[-1] and text_px(lines[-1] + piece) > px:
+        if lines[-1] and text_px((lines[-1] + piece).rstrip(" ")) > px:
             lines.append("")
-        while not lines[-1] and text_px(piece) > px:  # wider than a line on its own: broken between characters
+        while not lines[-1] and text_px(piece.rstrip(" ")) > px:  # wider than a line alone: broken between characters
             cut = max(1, _fitting(piece, px))
             lines[-1], piece = piece[:cut], piece[cut:]
             if piece:
@@ -200,6 +202,8 @@ def broken_ids(texts: list[str], px: float, lines: int) -> list[str]:
 
     >>> broken_ids(["qwen3-235b-fireworks", "glm5-h200"], 100, 3)
     ['qwen3-235b-\\nfireworks', 'glm5-h200']
+    >>> broken_ids(["gemini 3.1 pro batch"], 80, 3)  # at its own space: "3.1" stays whole, no space is added
+    ['gemini 3.1\\npro batch']
     >>> broken_ids(["self-hosted-glm5-fp8-on-rented-h200-one-year-reserved-support-a"], 100, 3)
     ['self-hosted-\\nglm5…erved-\\nsupport-a']
     """
@@ -207,5 +211,5 @@ def broken_ids(texts: list[str], px: float, lines: int) -> list[str]:
         cut = distinct(texts, lines * px * share, True)
         broken = [id_lines(c, px) for c in cut]
         if all(len(b) <= lines for b in broken):
-            return ["\n".join(b) for b in broken]
+            return ["\n".join(line.rstrip(" ") for line in b) for b in broken]
     return distinct(texts, px, True)

@@ -3,11 +3,13 @@ per user."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
 from tco.capacity.throughput_view import ProfileView
-from ui.chart_labels import SLO_LABEL_PX, slo_label_places
+from ui.chart_labels import LABEL_CHAR_PX, LATENCY_PLOT_PX, SLO_LABEL_PX, Box, slo_label_places
 from ui.chart_style import HALF_WIDTH_PX, LAYOUT, LEGEND_BELOW, LEGEND_ROW_PX, SAVINGS, height_for_legend
 from ui.money_axes import LOG_AXIS
 
@@ -36,17 +38,22 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
     if not figure.data:
         why = "Every level is left out (see the notes)" if view.rows and not rows else "No latency data in this profile"
         return _no_data(figure, title, why)
-    slo_lines(figure, bounds)
-    if view.capacity.req_per_s is not None:
-        picked = knee_label(view, bool(bounds))
-        figure.add_vline(x=view.capacity.req_per_s, line={"color": SAVINGS}, annotation_text=picked,
-                         annotation_position="top right", annotation_bgcolor="rgba(255,255,255,0.6)",
+    x_range, y_range_s = axis_ranges(figure, bounds)
+    knee = view.capacity.req_per_s
+    picked = knee_label(view, bool(bounds)) if knee is not None else ""
+    named = knee_box(knee, picked, x_range, y_range_s) if knee is not None else None
+    slo_lines(figure, bounds, x_range, y_range_s, (named,) if named else ())
+    if knee is not None:
+        figure.add_vline(x=knee, line={"color": SAVINGS}, annotation_text=picked,
+                         annotation_position="top right" if named and named[0] == knee else "top left",
+                         annotation_bgcolor="rgba(255,255,255,0.6)",
                          annotation_font_size=11)  # fmt: skip
     figure.update_layout(
         title=f"{title} (model at {shape_label})",
-        xaxis_title="requests/s per replica",
+        xaxis={"title": "requests/s per replica", "range": list(x_range)},
         yaxis={
             **LOG_AXIS,
+            "range": [float(np.log10(y_range_s[0])), float(np.log10(y_range_s[1]))],
             "title": "seconds (log scale)",
             "tickformat": "~g",
             "ticksuffix": " s",
@@ -76,26 +83,73 @@ def knee_label(view: ProfileView, bounded: bool) -> str:
     return "predicted knee"
 
 
-def slo_lines(figure: go.Figure, bounds: dict[str, float]) -> None:
+AXIS_PAD = 0.05
+"""Each axis reaches this share of its span (log span for seconds) past the data: set, not left to Plotly, so the
+SLO labels are placed on the axes that are drawn."""
+
+
+def axis_ranges(figure: go.Figure, bounds: dict[str, float]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(x range, y range in seconds) of the latency chart: its traces and SLO bounds, `AXIS_PAD` either side (the y
+    axis in decades).
+
+    >>> x_range, y_range = axis_ranges(go.Figure(go.Scatter(x=[0, 10], y=[0.1, 10])), {"TTFT p99": 100.0})
+    >>> x_range, [round(v, 4) for v in y_range]  # 3 decades: 10^0.15 = 1.4125 either side
+    ((-0.5, 10.5), [0.0708, 141.2538])
+    """
+    xs = [x for t in figure.data for x in t.x if x is not None]
+    ys = [y for t in figure.data for y in t.y if y] + list(bounds.values())
+    pad_x = AXIS_PAD * ((max(xs) - min(xs)) or 1.0)
+    reach = 10 ** (AXIS_PAD * (math.log10(max(ys) / min(ys)) or 1.0))
+    return (float(min(xs) - pad_x), float(max(xs) + pad_x)), (float(min(ys) / reach), float(max(ys) * reach))
+
+
+def slo_lines(
+    figure: go.Figure,
+    bounds: dict[str, float],
+    x_range: tuple[float, float],
+    y_range_s: tuple[float, float],
+    avoid: tuple[Box, ...] = (),
+) -> None:
     """A dashed red line at each SLO bound of a log seconds axis, its label at the line's own height: on a log axis
     an annotation's y is log10 of the value (Plotly's `add_hline(annotation_text=…)` puts the value itself there,
     so "≤ 2 s" was drawn at 10² = 100 s). Each label goes along its line, above or below it, where it covers
-    no marker and no other label, lifted off the line with a short red line to it where the band is crowded
-    (`slo_label_places`)."""
+    no marker, no other label and nothing in `avoid` (the knee's label), lifted off the line with a short red line
+    to it where the band is crowded (`slo_label_places`); where no place is free, the legend names the line."""
     points = [(x, y) for t in figure.data if t.mode == "markers" for x, y in zip(t.x, t.y, strict=True) if y]
-    xs = [x for t in figure.data for x in t.x if x is not None]
-    ys = [y for t in figure.data for y in t.y if y] + list(bounds.values())
     ordered = sorted(bounds.items(), key=lambda item: item[1])
-    places = slo_label_places(points, [b for _, b in ordered], (min(xs), max(xs)), (min(ys), max(ys)))
-    for (name, bound), place in zip(ordered, places, strict=True):
+    texts = [f"SLO {name} ≤ {bound:g} s" for name, bound in ordered]
+    places = slo_label_places(points, [(t, b) for t, (_, b) in zip(texts, ordered, strict=True)], x_range, y_range_s,
+                              avoid)  # fmt: skip
+    for (_, bound), text, place in zip(ordered, texts, places, strict=True):
         figure.add_hline(y=bound, line={"dash": "dash", "color": "red"})
+        if place is None:  # nowhere free on the chart: named in the legend, its value on the y axis
+            figure.add_scatter(x=[None], y=[None], mode="lines", name=text, legendrank=300,
+                               line={"dash": "dash", "color": "red"})  # fmt: skip
+            continue
         off_px = (place.lift + 0.5) * SLO_LABEL_PX[1] * (-1 if place.above else 1)  # the text's centre from the line
         figure.add_annotation(x=place.share, xref="x domain", y=float(np.log10(bound)), yref="y",
-                              text=f"SLO {name} ≤ {bound:g} s", font={"color": "red", "size": 11},
+                              text=text, font={"color": "red", "size": 11},
                               bgcolor="rgba(255,255,255,0.85)", xanchor=place.anchor,
                               **({"showarrow": True, "arrowhead": 0, "arrowcolor": "red", "ax": 0, "ay": off_px}
                                  if place.lift else
                                  {"showarrow": False, "yanchor": "bottom" if place.above else "top"}))  # fmt: skip
+
+
+def knee_box(knee: float, text: str, x_range: tuple[float, float], y_range_s: tuple[float, float]) -> Box:
+    """The box the knee's label takes at the top of the plot: right of its line, or left of it where the right
+    would run past the plot ("SLO still met: end of the modelled load" was cut at 1280 px); about LABEL_CHAR_PX
+    a character of LATENCY_PLOT_PX's width, one SLO label tall.
+
+    >>> [round(v, 2) for v in knee_box(9.0, "predicted knee", (0.0, 10.0), (0.01, 100.0))[:2]]  # 14 × 7 + 8 = 106 px
+    [5.88, 9.0]
+    """
+    span = x_range[1] - x_range[0]
+    width_px, height_px = LATENCY_PLOT_PX
+    top = y_range_s[1]
+    tall = 10 ** (SLO_LABEL_PX[1] * math.log10(y_range_s[1] / y_range_s[0]) / height_px)
+    wide = (len(text) * LABEL_CHAR_PX + 8) / width_px * span
+    left, right = (knee, knee + wide) if knee + wide <= x_range[1] else (knee - wide, knee)
+    return left, right, top / tall, top
 
 
 def _no_data(figure: go.Figure, title: str, text: str) -> go.Figure:
