@@ -40,12 +40,14 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
         return _no_data(figure, title, why)
     x_range, y_range_s = axis_ranges(figure, bounds)
     knee = view.capacity.req_per_s
-    picked = knee_label(view, bool(bounds)) if knee is not None else ""
-    named = knee_box(knee, picked, x_range, y_range_s) if knee is not None else None
-    slo_lines(figure, bounds, x_range, y_range_s, (named,) if named else ())
-    if knee is not None:
+    if knee is None:
+        slo_lines(figure, bounds, x_range, y_range_s)
+    else:
+        picked = knee_label(view, bool(bounds))
+        named = knee_box(knee, picked, x_range, y_range_s)
+        slo_lines(figure, bounds, x_range, y_range_s, (named,))
         figure.add_vline(x=knee, line={"color": SAVINGS}, annotation_text=picked,
-                         annotation_position="top right" if named and named[0] == knee else "top left",
+                         annotation_position="top right" if named[0] == knee else "top left",
                          annotation_bgcolor="rgba(255,255,255,0.6)",
                          annotation_font_size=11)  # fmt: skip
     figure.update_layout(
