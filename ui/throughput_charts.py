@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from tco.capacity.throughput_view import ProfileView
-from ui.chart_labels import LABEL_CHAR_PX, LATENCY_PLOT_PX, SLO_LABEL_PX, Box, slo_label_places
+from ui.chart_labels import LABEL_CHAR_PX, LATENCY_PLOT_PX, MARKER_RADIUS_PX, SLO_LABEL_PX, Box, slo_label_places
 from ui.chart_style import HALF_WIDTH_PX, LAYOUT, LEGEND_BELOW, LEGEND_ROW_PX, SAVINGS, height_for_legend
 from ui.money_axes import LOG_AXIS
 
@@ -44,12 +44,10 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
         slo_lines(figure, bounds, x_range, y_range_s)
     else:
         picked = knee_label(view, bool(bounds))
-        named = knee_box(knee, picked, x_range, y_range_s)
+        position, named = knee_place(knee, picked, marker_points(figure), x_range, y_range_s)
         slo_lines(figure, bounds, x_range, y_range_s, (named,))
-        figure.add_vline(x=knee, line={"color": SAVINGS}, annotation_text=picked,
-                         annotation_position="top right" if named[0] == knee else "top left",
-                         annotation_bgcolor="rgba(255,255,255,0.6)",
-                         annotation_font_size=11)  # fmt: skip
+        figure.add_vline(x=knee, line={"color": SAVINGS}, annotation_text=picked, annotation_position=position,
+                         annotation_bgcolor="rgba(255,255,255,0.6)", annotation_font_size=11)  # fmt: skip
     figure.update_layout(
         title=f"{title} (model at {shape_label})",
         xaxis={"title": "requests/s per replica", "range": list(x_range)},
@@ -117,7 +115,7 @@ def slo_lines(
     so "≤ 2 s" was drawn at 10² = 100 s). Each label goes along its line, above or below it, where it covers
     no marker, no other label and nothing in `avoid` (the knee's label), lifted off the line with a short red line
     to it where the band is crowded (`slo_label_places`); where no place is free, the legend names the line."""
-    points = [(x, y) for t in figure.data if t.mode == "markers" for x, y in zip(t.x, t.y, strict=True) if y]
+    points = marker_points(figure)
     ordered = sorted(bounds.items(), key=lambda item: item[1])
     texts = [f"SLO {name} ≤ {bound:g} s" for name, bound in ordered]
     places = slo_label_places(points, [(t, b) for t, (_, b) in zip(texts, ordered, strict=True)], x_range, y_range_s,
@@ -137,21 +135,56 @@ def slo_lines(
                                  {"showarrow": False, "yanchor": "bottom" if place.above else "top"}))  # fmt: skip
 
 
-def knee_box(knee: float, text: str, x_range: tuple[float, float], y_range_s: tuple[float, float]) -> Box:
-    """The box the knee's label takes at the top of the plot: right of its line, or left of it where the right
-    would run past the plot ("SLO still met: end of the modelled load" was cut at 1280 px); about LABEL_CHAR_PX
-    a character of LATENCY_PLOT_PX's width, one SLO label tall.
+def marker_points(figure: go.Figure) -> list[tuple[float, float]]:
+    """(x, seconds) of every measured level's marker on the latency chart."""
+    return [(x, y) for t in figure.data if t.mode == "markers" for x, y in zip(t.x, t.y, strict=True) if y]
 
-    >>> [round(v, 2) for v in knee_box(9.0, "predicted knee", (0.0, 10.0), (0.01, 100.0))[:2]]  # 14 × 7 + 8 = 106 px
-    [5.88, 9.0]
+
+KNEE_POSITIONS = ("top right", "top left", "bottom right", "bottom left")
+"""Where the knee's label may go beside its line, in the order tried (Plotly's `annotation_position` words)."""
+
+
+def knee_place(
+    knee: float,
+    text: str,
+    points: list[tuple[float, float]],
+    x_range: tuple[float, float],
+    y_range_s: tuple[float, float],
+) -> tuple[str, Box]:
+    """(position, box) of the knee's label: of `KNEE_POSITIONS` whose box lies inside the plot, the first covering
+    the fewest markers of `points` (a marker's radius around it): none where a place is free. The box is
+    about LABEL_CHAR_PX a character (and 8 px) of LATENCY_PLOT_PX's width, one SLO label tall, at the top or the
+    bottom of the plot; right of its line ran past the plot for "SLO still met: end of the modelled load" at 1280
+    px, and at the top right it covered the highest-latency markers, which sit right of the knee.
+
+    Worked example: a knee at 9 req/s on a 0–10 axis, "predicted knee" (14 × 7 + 8 = 106 px of 340, 3.12 req/s):
+    right of the line it would end at 12.1, past the plot, so it goes left; with a marker under that box at the
+    top, it goes to the bottom left.
+
+    >>> knee_place(9.0, "predicted knee", [], (0.0, 10.0), (0.01, 100.0))[0]
+    'top left'
+    >>> knee_place(9.0, "predicted knee", [(7.0, 90.0)], (0.0, 10.0), (0.01, 100.0))[0]
+    'bottom left'
     """
     span = x_range[1] - x_range[0]
     width_px, height_px = LATENCY_PLOT_PX
-    top = y_range_s[1]
-    tall = 10 ** (SLO_LABEL_PX[1] * math.log10(y_range_s[1] / y_range_s[0]) / height_px)
+    decades = math.log10(y_range_s[1] / y_range_s[0])
+    tall = 10 ** (SLO_LABEL_PX[1] * decades / height_px)
     wide = (len(text) * LABEL_CHAR_PX + 8) / width_px * span
-    left, right = (knee, knee + wide) if knee + wide <= x_range[1] else (knee - wide, knee)
-    return left, right, top / tall, top
+    pad_x, pad_y = MARKER_RADIUS_PX / width_px * span, 10 ** (MARKER_RADIUS_PX * decades / height_px)
+    inside: list[tuple[int, str, Box]] = []
+    for position in KNEE_POSITIONS:
+        vertical, side = position.split()
+        left, right = (knee, knee + wide) if side == "right" else (knee - wide, knee)
+        bottom, top = (y_range_s[1] / tall, y_range_s[1]) if vertical == "top" else (y_range_s[0], y_range_s[0] * tall)
+        if left < x_range[0] or right > x_range[1]:
+            continue
+        covered = sum(left - pad_x <= x <= right + pad_x and bottom / pad_y <= y <= top * pad_y for x, y in points)
+        inside.append((covered, position, (left, right, bottom, top)))
+    if not inside:  # wider than the plot: cut either way
+        return "top left", (knee - wide, knee, y_range_s[1] / tall, y_range_s[1])
+    _, position, box = min(inside, key=lambda found: found[0])  # the first of the fewest
+    return position, box
 
 
 def _no_data(figure: go.Figure, title: str, text: str) -> go.Figure:

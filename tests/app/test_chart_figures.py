@@ -29,7 +29,7 @@ from tco.records.scenario import RequestClass, Slo
 from tco.risk.report import risk_report
 from tco.risk.sensitivity import Tornado, TornadoBar
 from tests.conftest import ROOT, TODAY
-from ui import chart_style, charts, money_axes, risk_charts, usage_charts
+from ui import chart_style, charts, money_axes, risk_charts, throughput_charts, usage_charts
 
 MINUS = "\u2212"
 
@@ -175,11 +175,12 @@ def _assert_slo_labels_clear(figure, bounds: dict[str, float]) -> None:
     knee = [a for a in figure.layout.annotations if not a.text.startswith("SLO")]
     x_high = figure.layout.xaxis.range[1]
     drawn = []
-    for k in knee:  # right of its line, or left of it (its anchor then "right"), and inside the plot
+    for k in knee:  # right of its line, or left of it (its anchor then "right"), at the top or bottom, in the plot
         wide = (len(k.text) * 6.4 + 8) * per_px
         left = k.x if k.xanchor == "left" else k.x - wide
         assert left + wide <= x_high + per_px, k.text
-        drawn.append((left, left + wide, y1 / 10 ** (17 * per_px_y), y1))
+        tall = 10 ** (17 * per_px_y)
+        drawn.append((left, left + wide, *((y1 / tall, y1) if k.y == 1 else (y0, y0 * tall))))
     for label in labels:
         bound = float(label.text.split("≤ ")[1].removesuffix(" s"))
         assert label.yref == "y" and label.y == pytest.approx(math.log10(bound))  # at its own height (log axis)
@@ -226,6 +227,24 @@ def test_slo_labels_on_the_log_latency_axis_sit_at_their_own_height(catalogues, 
     names = [t.name for t in figure.data]
     assert "TTFT p50" in names and "TTFT p99 model" in names
     assert all(len(n) <= len("TTFT p99 model") for n in names if not n.startswith("SLO"))  # an SLO line's: its label
+
+
+def test_the_knee_label_goes_where_no_marker_lies_under_it():
+    """The knee's label tries right of its line at the top, then left, then the bottom right and left (at the top
+    right it covered the highest-latency markers, which sit right of the knee), taking the first that covers no
+    marker; where every place covers some, the one covering fewest. By hand: a 0–10 req/s axis of 340 px, "knee"
+    is 4 × 7 + 8 = 36 px, 1.06 req/s wide; the plot spans 0.01–100 s, 4 decades over 280 px, so a label 17 px tall
+    takes the top 0.24 decades (57.0–100 s) or the bottom ones (0.01–0.0175 s); a marker counts within 6 px of it
+    (0.18 req/s, 0.086 decades)."""
+    place = lambda points: throughput_charts.knee_place(5.0, "knee", points, (0.0, 10.0), (0.01, 100.0))  # noqa: E731
+    assert place([]) == ("top right", (5.0, 5.0 + 36 / 34, pytest.approx(100 / 10 ** (17 * 4 / 280)), 100.0))
+    assert place([(5.5, 80.0)])[0] == "top left"  # a marker under the top right
+    assert place([(5.5, 80.0), (4.5, 80.0)])[0] == "bottom right"
+    assert place([(5.5, 80.0), (4.5, 80.0), (5.5, 0.012)])[0] == "bottom left"
+    assert place([(5.5, 80.0), (4.5, 80.0), (5.5, 0.012), (4.5, 0.012)])[0] == "top right"  # all taken: the first
+    assert place([(5.5, 80.0), (5.6, 80.0), (4.5, 80.0), (5.5, 0.012), (4.5, 0.012)])[0] == "top left"  # fewest
+    assert place([(7.0, 80.0), (5.5, 40.0), (5.5, 0.03)])[0] == "top right"  # 6.06–7 req/s clear, 40 s below it
+    assert throughput_charts.knee_place(9.5, "knee", [], (0.0, 10.0), (0.01, 100.0))[0] == "top left"  # past the plot
 
 
 def _bar(low_usd: float, high_usd: float, base_usd: float = 0.0) -> TornadoBar:
