@@ -11,7 +11,8 @@ seconds per request (`perf_model` equation (1)) at the profile's cached share p 
     E2E'  = E2E_ℓ / r_ℓ                     Little's law at the same concurrency
 
 X* is the highest adjusted level that meets every bound: never above a measured level times its own prefill
-saving, never at a concurrency the profile did not measure, and never where the measured ITL failed.
+saving, never at a concurrency the profile did not measure, and never where the measured ITL failed. At token
+lengths no level measured, the fitted model follows the same rule (`PerfModel.measured_share`).
 
 Worked example: a level at 2,000 in / 500 out measured 2.0 req/s with no cache; with π = 0.1 ms/token and the rest
 of τ 0.8 s, 50 % cached saves 0.1 s of 1.0 s: r = 1.0 / 0.9, X' = 2.22 req/s.

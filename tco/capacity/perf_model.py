@@ -243,11 +243,27 @@ class PerfModel:
             return value
         return value**EXTRAPOLATION_WEIGHT * at_edge ** (1 - EXTRAPOLATION_WEIGHT)
 
+    def measured_share(self, shape: Shape) -> Shape | None:
+        """`shape` at the cached share the profile's levels ran at, where the workload's differs; None where it is
+        the same, or the model has no measured shapes (the roofline prices a cache itself).
+
+        A cache removes prefill work and nothing else (`tco.capacity.cached_share`'s rule for a measured shape), so
+        the correction toward the levels (`residuals`) of req/s and E2E is read at the token lengths as measured, the
+        model alone pricing the prefill saved; ITL is the measured share's (a decode step reads the whole context);
+        TTFT is read at the uncached input it waits for, never above the measured share's where more is cached
+        (`_latency_as_predicted`). Read at the uncached input, 2,000 in half cached took the 1,024-token levels'
+        corrections, a decode step's too: GLM-5's X* fell from 1.174 to 1.081 req/s with half the prompt cached
+        (tests/tco/capacity/test_cached_share_model.py)."""
+        share = self.shapes[0].cached_input_share if self.shapes else shape.cached_input_share
+        if abs(shape.cached_input_share - share) < 1e-9:
+            return None
+        return Shape(shape.input_tokens, shape.output_tokens, share)
+
     def req_per_s(self, shape: Shape, concurrency: float | None) -> float:
         smooth = self._toward_measured(
             shape, lambda s: 1.0 / self.gpu_s_per_request(s, concurrency), lambda new, edge: new > edge
         )
-        return self.residuals.factor("req_per_s", shape, concurrency) * (smooth or 0.0)
+        return self.residuals.factor("req_per_s", self.measured_share(shape) or shape, concurrency) * (smooth or 0.0)
 
     def prefill_share(self, shape: Shape, concurrency: float | None) -> float:
         return self.coefficients[0] * shape.uncached_input_tokens / self.gpu_s_per_request(shape, concurrency)
@@ -288,13 +304,24 @@ class PerfModel:
         return max(v for v in values if v is not None)
 
     def _latency_as_predicted(self, shape: Shape, concurrency: float, metric: str, percentile: str) -> float | None:
-        """`latency` at one percentile before the order of the percentiles is imposed."""
+        """`latency` at one percentile before the order of the percentiles is imposed. Where the cached share differs
+        from the measured one (`measured_share`), ITL is the measured share's, and TTFT is predicted at the shape's
+        own uncached input, never above the measured share's where more is cached (nor below it where less is)."""
+        measured = self.measured_share(shape)
+        if metric == "itl_s" and measured is not None:  # a decode step is the same, cached prefix or not
+            return self._latency_as_predicted(measured, concurrency, metric, percentile)
         if metric == "ttft_s":
-            return self.ttft_beyond_measured(shape, concurrency, percentile)
+            value = self.ttft_beyond_measured(shape, concurrency, percentile)
+            at_measured = self.ttft_beyond_measured(measured, concurrency, percentile) if measured else None
+            if value is None or at_measured is None:
+                return value
+            more_cached = shape.cached_input_share > measured.cached_input_share  # type: ignore[union-attr]
+            return min(value, at_measured) if more_cached else max(value, at_measured)
         value = self._toward_measured(
             shape, lambda s: self._smooth_latency(s, concurrency, metric, percentile), lambda new, edge: new < edge
         )
-        return None if value is None else value * self.residuals.factor(f"{metric} {percentile}", shape, concurrency)
+        at = self.measured_share(shape) or shape
+        return None if value is None else value * self.residuals.factor(f"{metric} {percentile}", at, concurrency)
 
     def ttft_beyond_measured(self, shape: Shape, concurrency: float, percentile: str) -> float | None:
         """TTFT at `percentile`, corrected toward the measured levels; beyond the measured lengths, a fall below the
