@@ -223,7 +223,7 @@ def _payback(d: Decision, months: int, today: float) -> str:
     # a fleet that misses the SLO is sized ignoring it (`replica_capacity`), so a stricter SLO could quote a smaller,
     # cheaper fleet (a reviewer: "Code completion" took glm5-h200 from 40 H200 to 24): its cost is said to be that
     unmet = (
-        " meets the SLO at no load; sized at its highest throughput, ignoring the latency bounds, it"
+        " misses the SLO at every load; sized at its highest throughput, ignoring the latency bounds, it"
         if not hosted.slo_met
         else ""
     )
