@@ -213,9 +213,13 @@ cases = state.decline_cases(analysis, hosted.id, api.id)
 own_rate = analysis.scenario.finance.api_price_decline_annual
 decline_frame = pd.DataFrame(
     {
-        "case": ["this scenario" if c.api_price_decline_annual == own_rate else "" for c in cases],
-        "API price decline a year": [f"{c.api_price_decline_annual:.0%}" for c in cases],
-        "NPV of savings": [usd(c.npv_savings_usd) for c in cases],
+        # the scenario's own rate marked in its cell: a "case" column blank but in one row read as missing data
+        "API price decline a year": [
+            f"{c.api_price_decline_annual:.0%}" + (" (this scenario)" if c.api_price_decline_annual == own_rate else "")
+            for c in cases
+        ],
+        # the difference of the two NPVs shown to its right, each rounded first (as every saving on every page)
+        "NPV of savings": [usd_saved(c.self_hosted_npv_cost_usd, c.api_npv_cost_usd) for c in cases],
         "payback" + (" (cash)" if owned else ""): [
             f"month {c.payback_month}" if c.payback_month else "never" for c in cases
         ],
@@ -234,9 +238,9 @@ npv_help = "cost over the horizon in today's dollars, one-time costs included (a
 tables.show_table(
     decline_frame,
     {
-        "case": st.column_config.TextColumn(help="The row with the scenario's own yearly API price decline"),
         "API price decline a year": st.column_config.TextColumn(
-            help="How much cheaper the API gets each year, on every API option's prices; the rest unchanged"
+            help="How much cheaper the API gets each year, on every API option's prices; the rest unchanged. "
+            '"(this scenario)": the scenario\'s own rate'
         ),
         "NPV of savings": st.column_config.TextColumn(
             help=f"{api.id}'s NPV of cost minus {hosted.id}'s (the two columns to the right): above zero, "

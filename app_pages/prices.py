@@ -110,6 +110,7 @@ with gpu_tab:
             "source": st.column_config.TextColumn(help="Where the price comes from; in full below"),
         },
         wrap=True,
+        in_full=False,  # every source in full below, with the offers that cite it
     )
     st.caption(
         "Your own quote: on Compare's Options tab, set an option's pricing to 'rent at your own $/GPU-h' and type "

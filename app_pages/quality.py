@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from models.quality import BENCHMARKS, who_label
+from models.quality import BENCHMARKS, MODE_WORDS, who_label
 from tco.decision.quality import pareto_front
 from tco.records.amounts import TASK_DIGITS, usd_per_task
 from tco.records.benchmarks import benchmark_name
@@ -188,7 +188,7 @@ if sources:  # in full, where a table cell would cut them
 st.subheader("Every score, with who measured it")
 records = [
     {"option": o.id, "benchmark": BENCHMARKS.get(r["benchmark"], (r["benchmark"], ""))[0], "score": r["score"],
-     "as of": r["as_of"], "mode": r["mode"],
+     "as of": r["as_of"], "mode": MODE_WORDS.get(r["mode"], r["mode"]),
      "who": who_label(r),
      "source": r["source"], "url": r["url"],
      "note": r["note"]}

@@ -203,7 +203,12 @@ levels[whole] = levels[whole].round()  # whole tokens with separators, "2,000" a
 for tab, columns in zip(st.tabs(list(tables.LEVEL_TABLES)), tables.LEVEL_TABLES.values(), strict=True):
     with tab:
         kept = [c for c in columns if c == "index" or levels[c].notna().any()]
-        tables.show_table(levels[kept], {c: tables.LEVEL_COLUMNS[c] for c in kept}, wrap="why_not" in kept)
+        tables.show_table(
+            levels[kept],
+            {c: tables.LEVEL_COLUMNS[c] for c in kept},
+            wrap="why_not" in kept,
+            in_full="why_not" not in kept,  # its problems in full below
+        )
         if "why_not" in kept:  # in full, where a cell shortens them
             problems = [
                 f"- level {r.index}: {tables.escape_markdown(r.why_not)}" for r in levels.itertuples() if r.why_not

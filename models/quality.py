@@ -31,6 +31,8 @@ from datafiles import STRICT
 
 Party = Literal["first_party", "third_party", "own_eval"]
 Mode = Literal["thinking", "non_thinking", "unknown"]
+MODE_WORDS: dict[str, str] = {"thinking": "thinking", "non_thinking": "non-thinking", "unknown": "not stated"}
+"""Each `Mode` as people write it (the Quality page showed "non_thinking": a reviewer)."""
 
 BENCHMARKS: dict[str, tuple[str, str]] = {
     "gpqa_diamond": ("GPQA Diamond", "knowledge"),

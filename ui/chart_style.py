@@ -44,7 +44,9 @@ COMPONENT_COLOURS = {
     "staff_scaling": "#c2a5cf",
 }
 """One colour per cost component in every chart and the report, whatever the theme."""
-OPTION_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+OPTION_PALETTE = (SELF_HOSTED, API, "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79")
+"""One colour an option, without SAVINGS' green and LOSS' red: those say ahead or behind on the same charts (a
+reviewer read a red "qwen8-lora cumulative cost" line as self-hosting behind)."""
 LEGEND_ROW_PX = 22
 LEGEND_SYMBOL_PX = 50
 """A legend entry's symbol and padding beside its text."""

@@ -270,8 +270,10 @@ def render(data: dict[str, Any]) -> None:
     st.caption(
         "Edit pricing, GPUs and costs in place; select rows and press Delete to remove options. "
         "Blank cells take the defaults (GPU sheet, profile, ops staff cost, ownership defaults). "
-        "On a narrow screen the price, replica, one-time and ownership columns lie to the right: scroll the table "
-        "sideways."  # a reviewer at 1280 px saw the header cut at "$/GPU-h (" and nothing said more lay past it
+        "Its columns are more than a laptop screen holds: the price, replica, one-time and ownership columns lie to "
+        "the right, the ids staying in view: scroll the table sideways."
+        # a reviewer at 1280 px saw the header cut at "$/GPU-h (" and nothing said more lay past it; another, at
+        # 1400 px too, read "on a narrow screen" as not his
     )
     options = data.setdefault("options", [])
     edited = table_editor(

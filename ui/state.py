@@ -396,9 +396,9 @@ def profile_label(ref: str, profile: Profile) -> str:
 
 def profile_view(current: Analysis, ref: str) -> ProfileView:
     """A profile against the scenario's SLO, for the workload's largest request class. The GPU is the profile's,
-    or, where the profile does not name one the sheet knows, that of the option using the profile. Cached by what
-    it depends on (the profile and this session's uploads, the SLO, the class, the GPU): a rerun after a volume
-    edit does not refit it."""
+    or, where the profile does not name one the sheet knows, that of the option using the profile; the replica holds
+    the scenario's longest request, as Compare sizes it. Cached by what it depends on (the profile and this session's
+    uploads, the SLO, the class, the GPU, that length): a rerun after a volume edit does not refit it."""
     profile = all_profiles()[ref]
     cat = loaders.catalogues()
     cls = max(current.scenario.workload.request_classes, key=lambda c: c.share)
@@ -406,14 +406,17 @@ def profile_view(current: Analysis, ref: str) -> ProfileView:
     wanted = [profile.meta.gpu.lower(), *(g.lower() for g in users)]
     gpu = next((g for w in wanted for g in cat.gpus.gpus if g.id.lower() == w), None)
     slo = current.scenario.slo
-    key = f"{ref}|{_uploads_key()}|{slo!r}|{cls!r}|{gpu.id if gpu else ''}"
-    return _profile_view(key, profile, slo, cls, gpu)
+    context = max(c.input_tokens + c.output_tokens for c in current.scenario.workload.request_classes)
+    key = f"{ref}|{_uploads_key()}|{slo!r}|{cls!r}|{gpu.id if gpu else ''}|{context}"
+    return _profile_view(key, profile, slo, cls, gpu, context)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _profile_view(key: str, _profile: Profile, _slo: Slo, _cls: RequestClass, _gpu: GpuType | None) -> ProfileView:
+def _profile_view(
+    key: str, _profile: Profile, _slo: Slo, _cls: RequestClass, _gpu: GpuType | None, _context_tokens: float
+) -> ProfileView:
     card = loaders.catalogues().models.find(_profile.meta.model)
-    return tco_profile_view(_profile, _slo, _cls, card, _gpu)
+    return tco_profile_view(_profile, _slo, _cls, card, _gpu, _context_tokens)
 
 
 PAGE_MODULES = ("ui.charts", "ui.report", "ui.sidebar", "ui.options_form", "ui.workload_form", "ui.slo_form",

@@ -307,11 +307,14 @@ def show_table(
     middle: tuple[str, ...] = ("option", "id"),
     min_px: dict[str, float] | None = None,
     wrap: bool = False,
+    in_full: bool = True,
     **kwargs: Any,
 ) -> None:
     """`frame` drawn read-only and laid out to fit the page (`ui.table_fit.fit`): no column wider than its share, no
     cell cut without "…", no sideways scrolling at 1280 px; empty cells as "–". `wrap`: long texts (sources,
-    reasons) wrap on up to three lines before any is shortened."""
+    reasons) wrap on up to three lines before any is shortened. Every text the table shortens is written in full in
+    a popover under it (`shortened`; a reviewer found the Quality page's notes, the only word on why a score is
+    unverified, cut and nowhere else); `in_full=False` where the page writes them in full itself."""
     lines = table_fit.WRAP_LINES if wrap else 1
     config = _aligned(frame, config or {})
     shown, shown_config = table_fit.fit(frame, config, budget_px, middle, min_px=min_px, lines=lines)
@@ -320,6 +323,34 @@ def show_table(
         # tall rows: up to WRAP_ROWS_SHOWN of them in view (the grid's own height shows about five), the rest scroll
         kwargs.setdefault("height", table_fit.wrapped_height_px(len(shown)))
     st.dataframe(shown, hide_index=True, placeholder="–", width="stretch", column_config=shown_config, **kwargs)
+    cut = shortened(frame, shown, shown_config) if in_full else []
+    if cut:
+        with st.popover(f"Shortened texts in full ({len(cut)})", icon=":material/notes:"):
+            st.markdown("\n".join(f"- {escape_markdown(line)}" for line in cut))
+
+
+def shortened(frame: pd.DataFrame, shown: pd.DataFrame, config: dict[str, Any]) -> list[str]:
+    """Each text `ui.table_fit.fit` shortened, once, as "column: text" (the column by its label), with its row named
+    by the first column where that is not the text itself ("gpt-5 · note: …"). An id broken over lines keeps every
+    character and is not counted.
+
+    >>> frame = pd.DataFrame({"option": ["a", "b", "c"], "note": ["short", "a very long note", "a very long note"]})
+    >>> seen = pd.DataFrame({"option": ["a", "b", "c"], "note": ["short", "a very…", "a very…"]})
+    >>> shortened(frame, seen, {"note": {"label": "n"}})
+    ['b, c · n: a very long note']
+    >>> shortened(pd.DataFrame({"provider": ["huggingface_cerebras"]}), pd.DataFrame({"provider": ["huggi…"]}), {})
+    ['provider: huggingface_cerebras']
+    """
+    rows: dict[tuple[str, str], list[str]] = {}
+    for number, column in enumerate(frame.columns):
+        label = (config.get(str(column)) or {}).get("label") or str(column)
+        for i, (text, seen) in enumerate(zip(frame[column], shown[column], strict=True)):
+            if isinstance(text, str) and isinstance(seen, str) and seen.replace("\n", "") != text.replace("\n", ""):
+                named = rows.setdefault((label, text), [])
+                if number:
+                    named.append(str(frame.iloc[i, 0]))
+    return [(f"{', '.join(dict.fromkeys(named))} · " if named else "") + f"{label}: {text}"
+            for (label, text), named in rows.items()]  # fmt: skip
 
 
 def frame(records: list[Any]) -> pd.DataFrame:

@@ -279,11 +279,21 @@ def _chosen(
 
 
 def profile_view(
-    profile: Profile, slo: Slo, cls: RequestClass, card: ModelCard | None, gpu: GpuType | None
+    profile: Profile,
+    slo: Slo,
+    cls: RequestClass,
+    card: ModelCard | None,
+    gpu: GpuType | None,
+    replica_context_tokens: float | None = None,
 ) -> ProfileView:
+    """`profile` against `slo` at `cls`'s shape. `replica_context_tokens`: the longest request (input + output) the
+    replica holds, which sets the memory fit and the card's hints to the fit; Compare sizes a replica for the
+    scenario's longest class (`tco.capacity.replica_capacity`), so the Throughput page passes it and states the same
+    X* and memory fit (a reviewer read 14,513 sequences here and 5,678 on Compare for one option); default: the
+    class's own."""
     gpus = profile.meta.gpu_count
     precision = profile.meta.precision or (default_precision(gpu) if gpu else "bf16")
-    context = cls.input_tokens + cls.output_tokens
+    context = replica_context_tokens or cls.input_tokens + cls.output_tokens
     hints = fit_hints(card, gpu, gpus, precision, context, profile.meta.engine)
     model = fit_profile(profile, hints)
     # the load each level ran at as the fit reads it: a rate level's by Little's law (req/s × E2E p50)
@@ -325,7 +335,6 @@ def profile_view(
             )
         )
     memory = memory_text = None
-    context = cls.input_tokens + cls.output_tokens
     if card is not None and gpu is not None and card.total_params_b is not None:
         memory = card_fit(card, gpu.memory_gib, gpus, precision, context)
         memory_text = memory.explain(context)

@@ -476,15 +476,19 @@ def test_break_even_page_shows_the_engines_pair(catalogues):
     assert metrics["NPV of cost, cash"] == metrics["NPV of cost, P&L"]  # one terminal-value assumption
     cases = table_with(at, "API price decline a year")
     own = example("owned-fleet-finance")["finance"]["api_price_decline_annual"]
-    assert list(cases["API price decline a year"]) == [f"{r:.0%}" for r in sorted({0.0, 0.2, 0.4, 0.6, own})]
-    assert list(cases.loc[cases["case"] == "this scenario", "API price decline a year"]) == [f"{own:.0%}"]
+    assert list(cases["API price decline a year"]) == [
+        f"{r:.0%}" + (" (this scenario)" if r == own else "") for r in sorted({0.0, 0.2, 0.4, 0.6, own})
+    ]  # the scenario's own rate marked in its cell, no column blank but in one row (a reviewer)
     # whole dollars with the sign first, and a payback in words: no cents, no "None"
     assert all(re.fullmatch(r"\u2212?\$[\d,]+", v) for v in cases["NPV of savings"])
     assert all(v == "never" or re.fullmatch(r"month \d+", v) for v in cases["payback (cash)"])  # as the metric says
     # the two costs the saving is the difference of: short headers (the ids are in their help), and they add up
+    # to the dollar: a reviewer read −$470,207 beside $731,851 and $1,202,059 (the saving rounded after subtracting)
     for api_cost, hosted_cost, saving in zip(cases["NPV of cost, API"], cases["NPV of cost, self-hosted"],
                                              cases["NPV of savings"], strict=True):  # fmt: skip
-        assert abs(money(api_cost) - money(hosted_cost) - money(saving)) <= 1
+        assert money(api_cost) - money(hosted_cost) == money(saving)
+    this = cases[cases["API price decline a year"].str.endswith("(this scenario)")]
+    assert list(this["NPV of savings"]) == [metrics["NPV of savings"]]  # the figure above the table
     at.number_input(key="f.finance.discount_rate_annual").set_value(20.0).run()
     assert at.session_state["scenario"]["finance"]["discount_rate_annual"] == pytest.approx(0.2)
     assert {m.label: m.value for m in at.metric}["NPV of savings"] != metrics["NPV of savings"]
@@ -1405,7 +1409,7 @@ def test_owned_break_even_says_why_a_saving_never_pays_back_and_why_the_npvs_agr
     assert metrics["NPV of cost, P&L"] == metrics["NPV of cost, cash"]
     assert any(c.value.startswith("The two NPVs agree by construction") for c in at.caption)
     table = table_with(at, "API price decline a year")
-    saving_never = [r for r in table.itertuples() if money(r[3]) > 0 and r[4] == "never"]
+    saving_never = [r for r in table.itertuples() if money(r[2]) > 0 and r[3] == "never"]
     assert saving_never, table  # the row the caption explains
     (caption,) = [c.value for c in at.caption if c.value.startswith("A row that saves")]
     terminal = metrics["Terminal value"]
@@ -1477,3 +1481,32 @@ def test_a_payback_of_an_option_that_misses_the_slo_says_so_beside_it():
     metric = next(m for m in at.metric if m.label == "Self-hosting would pay back")  # "would": not recommended
     assert metric.proto.delta == "misses the SLO"
     assert "misses the latency SLO" in metric.help
+
+
+@pytest.mark.parametrize("name", ["owned-fleet-finance", "mix-faq-and-escalations"])
+def test_every_text_a_quality_table_shortens_is_written_in_full_under_it(name, catalogues):
+    """A reviewer: the Quality page's notes ("GPT-5's 85.7 is in the stored copies of the launch…", "Moonshot's Kimi
+    K2.5 card prints the same 25.1…"), the only word on why a score is unverified, ended in "…" and were nowhere on
+    the page. Every score record's note, source and who, as the engine gives them, is whole in a cell or whole in
+    the popover under its table; and a text is listed once."""
+    at = open_app("quality", s=codec.to_url_token(example(name)))
+    assert not at.exception
+    result = engine(example(name), catalogues)
+    cells = {c for d in at.dataframe for column in d.value.columns for c in d.value[column] if isinstance(c, str)}
+    cells = {c.replace("\n", "") for c in cells}
+    listed = [
+        as_read(m.value)
+        for p in at.get("popover")
+        if p.proto.popover.label.startswith("Shortened texts in full")
+        for m in p.children.values()
+        if m.type == "markdown"
+    ]
+    assert listed, "the example's long notes are shortened somewhere"
+    lines = [line for block in listed for line in block.split("\n")]
+    assert len(lines) == len(set(lines))
+    texts = [r[key] for o in result.options for r in o.quality_records for key in ("note", "source") if r[key]]
+    assert texts
+    for text in texts:
+        assert text in cells or any(line.endswith(f": {text}") for line in lines), text
+    assert any(c.endswith("…") for c in cells)  # the table did shorten some
+    assert set(table_with(at, "mode")["mode"]) <= {"thinking", "non-thinking", "not stated"}  # not "non_thinking"

@@ -609,3 +609,19 @@ def test_the_volume_axis_ends_where_the_lines_do_and_a_narrow_cost_span_gets_mor
     shown = [y for t in narrow.data if t.name in kinds for y in t.y if y and y > 0]
     assert math.log10(max(shown) / min(shown)) < 1.5
     assert narrow.layout.yaxis.dtick == "D2"
+
+
+def test_no_option_is_drawn_in_the_colours_that_say_ahead_or_behind(catalogues):
+    """The distillation example's Break-even chart drew "qwen8-lora cumulative cost" in red, the red its legend gives
+    "self-hosting behind" (a reviewer): an option's colour is never the savings' green or the losses' red, for any
+    number of options."""
+    colours = charts.option_colours([f"option-{i}" for i in range(30)])
+    assert not {chart_style.SAVINGS, chart_style.LOSS} & set(colours.values())
+    _, _, result = resolved("distil-a-student", catalogues)
+    pair = decide(result).pair
+    hosted, other = result.option(pair.self_hosted), result.option(pair.api)
+    colours = charts.option_colours([o.id for o in result.options])
+    months = result.assumptions["months"]
+    figure = charts.cumulative(months, hosted, other, pair.cumulative_savings_usd, pair.payback_month, colours=colours)
+    lines = [t for t in figure.data if t.type == "scatter"]
+    assert lines and all(t.line.color not in (chart_style.SAVINGS, chart_style.LOSS) for t in lines)

@@ -229,3 +229,25 @@ def test_the_stated_error_and_the_80_percent_range_are_tied_in_words():
     assert (
         "the truth from 32% below this answer to 82% above it, this answer 48% above the truth or 45% below it" in story
     )
+
+
+def test_the_throughput_page_sizes_the_replica_as_compare_does(catalogues):
+    """A reviewer (the mix example): the Throughput page said 44.8–45.6 req/s and 14,513 sequences in memory for
+    GPT-OSS-120B's FAQ class, Compare 44.7–45.5 and 5,678. Compare holds the scenario's longest request (the
+    escalations, 4,000 + 800 tokens) in every replica: the memory fit and the card's hints to the fit follow it. Given
+    that length, the page's view states Compare's X* for the class and Compare's memory fit, to the last digit."""
+    from scenario_io import load_inputs
+    from tco.capacity.replica_capacity import replica_capacity
+
+    inputs = load_inputs(ROOT / "scenarios" / "mix-faq-and-escalations.yaml", catalogues)
+    item = next(o for o in inputs.options if o.option.id == "oss120-h200-1y")
+    classes = inputs.scenario.workload.request_classes
+    compare = replica_capacity(item, inputs.scenario.slo, classes)
+    faq = max(classes, key=lambda c: c.share)
+    longest = max(c.input_tokens + c.output_tokens for c in classes)
+    assert longest == 4_800 and compare.context_tokens == longest
+    view = profile_view(item.profile, inputs.scenario.slo, faq, item.card, item.gpu, longest)
+    assert view.capacity.req_per_s == compare.classes[classes.index(faq)].req_per_s
+    assert view.memory.max_concurrency == compare.max_concurrency == 5_678  # ⌊1,031.6 GB / 0.1817 GB⌋
+    alone = profile_view(item.profile, inputs.scenario.slo, faq, item.card, item.gpu)  # the class's own 1,800
+    assert alone.memory.max_concurrency == 14_513
