@@ -4,6 +4,7 @@ sits there."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -30,13 +31,15 @@ def label_tiers(
     lines: tuple[float, ...] = (),
     x_range: list[float] | None = None,
     y_range: list[float] | None = None,
+    obstacles: tuple[tuple[float, float], ...] = (),
 ) -> list[int]:
     """For each (log10 x, y, name) point, where its name goes (`TIERS`): the first place, left to right, whose box
     (`LABEL_CHAR_PX` a character and `LABEL_PX` tall, `LABEL_SHIFT_PX` off the marker) covers no other marker and no
     name already placed. The axes are the chart's own `x_range` (log10) and `y_range` where it sets them; else they
     span the points and the horizontal `lines` (a gate), padded 8 % as Plotly does, the cost axis at least a decade
     (`ui.money_axes.one_decade_at_least`). Another marker stays at least as far from a name as its own marker does
-    (`LABEL_SHIFT_PX`), or the name is read as the other's.
+    (`LABEL_SHIFT_PX`), or the name is read as the other's. `obstacles` (log10 x, y) are kept clear as markers are:
+    points along a line the chart draws (the Pareto frontier's steps, `line_points`).
 
     Before: a score axis the chart holds at least 10 points tall (`ui.charts.score_range`) was read as the points'
     own 1-point span, every name looked ten times its height, and, with markers only kept from under a name's box, a
@@ -73,7 +76,7 @@ def label_tiers(
     for i in sorted(range(len(points)), key=lambda k: points[k][0]):
         x, y, name = points[i]
         half_width = (len(name) * LABEL_CHAR_PX / 2 + MARKER_RADIUS_PX) * x_per_px
-        others = [(qx, qy) for j, (qx, qy, _) in enumerate(points) if j != i]
+        others = [(qx, qy) for j, (qx, qy, _) in enumerate(points) if j != i] + list(obstacles)
 
         boxes = {tier: _name_box(x, y, half_width, tier, y_per_px) for tier in TIERS}
         lifted = [tier for tier in TIERS if tier > 0]
@@ -83,6 +86,20 @@ def label_tiers(
         )
         placed.append(_name_box(x, y, half_width, out[i], y_per_px))
     return out
+
+
+def line_points(corners: list[tuple[float, float]], per_segment: int = 24) -> tuple[tuple[float, float], ...]:
+    """Points along a step line drawn "hv" through `corners` (log10 x, y): across at each corner's height to the
+    next one's x, then up or down to it; `per_segment` points a step (a name must keep off them as off a marker).
+
+    >>> line_points([(0.0, 80.0), (1.0, 82.0)], per_segment=2)
+    ((0.0, 80.0), (0.5, 80.0), (1.0, 80.0), (1.0, 81.0), (1.0, 82.0))
+    """
+    out: list[tuple[float, float]] = list(corners[:1])
+    for (x0, y0), (x1, y1) in itertools.pairwise(corners):
+        out += [(x0 + (x1 - x0) * k / per_segment, y0) for k in range(1, per_segment + 1)]
+        out += [(x1, y0 + (y1 - y0) * k / per_segment) for k in range(1, per_segment + 1)]
+    return tuple(out)
 
 
 def _free(

@@ -14,7 +14,7 @@ from tco import BreakEven, OptionResult, ScenarioResult
 from tco.finance.volume_ranges import edge_words
 from tco.records.amounts import months_words, usd
 from tco.records.benchmarks import benchmark_name
-from ui.chart_labels import LABEL_SHIFT_PX, MARKER_RADIUS_PX, label_tiers
+from ui.chart_labels import LABEL_SHIFT_PX, MARKER_RADIUS_PX, label_tiers, line_points
 from ui.chart_style import (
     API,
     COMPONENT_COLOURS,
@@ -369,16 +369,19 @@ def quality_scatter(options: list[OptionResult], front: list[int], min_score: fl
     placed = [o for o in scored if o.usd_per_request and o.usd_per_request > 0]
     x_axis = log_axis("$ per task (first month; each option's own tokens)", True, [o.usd_per_request for o in scored])
     y_range = score_range([o.quality_score for o in scored] + ([min_score] if min_score is not None else []))
+    frontier = [options[i] for i in front]
+    steps = [(float(np.log10(o.usd_per_request)), float(o.quality_score)) for o in frontier
+             if o.usd_per_request and o.usd_per_request > 0 and o.quality_score is not None]  # fmt: skip
     tiers = label_tiers(
         [(float(np.log10(o.usd_per_request)), float(o.quality_score or 0), chart_name(o.id)) for o in placed],
         () if min_score is None else (min_score,),
         x_axis.get("range"),
         y_range,
+        line_points(steps),  # a name over the frontier's first step hid where the frontier starts (a reviewer)
     )
     figure.update_layout(annotations=[name_label(float(np.log10(o.usd_per_request)), o.quality_score or 0.0,
                                                  chart_name(o.id), tier)
                                       for o, tier in zip(placed, tiers, strict=True)])  # fmt: skip
-    frontier = [options[i] for i in front]
     figure.add_scatter(
         x=[o.usd_per_request for o in frontier],
         y=[o.quality_score for o in frontier],

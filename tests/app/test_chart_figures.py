@@ -134,7 +134,16 @@ PLOT_PX = (340, 280)
 
 def _axes(figure) -> tuple[float, float, float, float, float]:
     """(x low, x high, data units a pixel across, y low and y high in seconds) from the figure's own axis ranges."""
-    (x0, x1), (y0, y1) = figure.layout.xaxis.range, figure.layout.yaxis.range
+    scores = [o.quality_score for o in options if o.quality_score is not None]
+    spread = max(scores) - min(scores)  # where the chart leaves the score axis to Plotly: 8 % padding either side
+    (x0, x1), (y0, y1) = (
+        figure.layout.xaxis.range,
+        figure.layout.yaxis.range
+        or (
+            min(scores) - 0.08 * spread,
+            max(scores) + 0.08 * spread,
+        ),
+    )
     return x0, x1, (x1 - x0) / PLOT_PX[0], 10**y0, 10**y1
 
 
@@ -625,3 +634,41 @@ def test_no_option_is_drawn_in_the_colours_that_say_ahead_or_behind(catalogues):
     figure = charts.cumulative(months, hosted, other, pair.cumulative_savings_usd, pair.payback_month, colours=colours)
     lines = [t for t in figure.data if t.type == "scatter"]
     assert lines and all(t.line.color not in (chart_style.SAVINGS, chart_style.LOSS) for t in lines)
+
+
+@pytest.mark.parametrize("name", ["mix-faq-and-escalations", "glm5-vs-frontier", "batch-summariser"])
+def test_no_option_name_covers_the_pareto_frontier(name, catalogues):
+    """A reviewer (the mix example): "oss120-h200-1y", lifted over its marker, hid the frontier's first step, so the
+    frontier seemed to start at deepseek-v3.2 while the table ticked oss120-h200-1y as on it. Every name's box
+    (7 px a character, 16 px tall, 7 px off its marker; lifted names one label height a tier) keeps off the
+    frontier's steps, drawn here across then up between the frontier's options on the chart's own axes."""
+    from tco.decision.quality import pareto_front
+    from ui.chart_labels import QUALITY_PLOT_PX
+
+    _, _, result = resolved(name, catalogues)
+    options = result.options
+    front = pareto_front([o.usd_per_request for o in options], [o.quality_score for o in options])
+    figure = charts.quality_scatter(options, front, None, "gpqa_diamond")
+    scores = [o.quality_score for o in options if o.quality_score is not None]
+    spread = max(scores) - min(scores)  # where the chart leaves the score axis to Plotly: 8 % padding either side
+    (x0, x1), (y0, y1) = (
+        figure.layout.xaxis.range,
+        figure.layout.yaxis.range
+        or (
+            min(scores) - 0.08 * spread,
+            max(scores) + 0.08 * spread,
+        ),
+    )
+    per_px_x, per_px_y = (x1 - x0) / QUALITY_PLOT_PX[0], (y1 - y0) / QUALITY_PLOT_PX[1]
+    corners = sorted((math.log10(options[i].usd_per_request), options[i].quality_score) for i in front)
+    steps = [(a[0] + (b[0] - a[0]) * k / 50, a[1]) for a, b in itertools.pairwise(corners) for k in range(51)]
+    steps += [(b[0], a[1] + (b[1] - a[1]) * k / 50) for a, b in itertools.pairwise(corners) for k in range(51)]
+    for label in figure.layout.annotations:
+        lifted = label.showarrow is True
+        centre_px = -label.ay if lifted else (7 + 8 if label.yanchor == "bottom" else -7 - 8)  # px above the marker
+        half = len(label.text) * 7.0 / 2
+        box = (label.x - half * per_px_x, label.x + half * per_px_x,
+               label.y + (centre_px - 8) * per_px_y, label.y + (centre_px + 8) * per_px_y)  # fmt: skip
+        own = (label.x, label.y)
+        crossed = [(x, y) for x, y in steps if box[0] < x < box[1] and box[2] < y < box[3] and (x, y) != own]
+        assert not crossed, (label.text, crossed[:3])
