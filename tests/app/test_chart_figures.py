@@ -134,16 +134,7 @@ PLOT_PX = (340, 280)
 
 def _axes(figure) -> tuple[float, float, float, float, float]:
     """(x low, x high, data units a pixel across, y low and y high in seconds) from the figure's own axis ranges."""
-    scores = [o.quality_score for o in options if o.quality_score is not None]
-    spread = max(scores) - min(scores)  # where the chart leaves the score axis to Plotly: 8 % padding either side
-    (x0, x1), (y0, y1) = (
-        figure.layout.xaxis.range,
-        figure.layout.yaxis.range
-        or (
-            min(scores) - 0.08 * spread,
-            max(scores) + 0.08 * spread,
-        ),
-    )
+    (x0, x1), (y0, y1) = figure.layout.xaxis.range, figure.layout.yaxis.range
     return x0, x1, (x1 - x0) / PLOT_PX[0], 10**y0, 10**y1
 
 
