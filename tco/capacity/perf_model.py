@@ -320,7 +320,7 @@ class PerfModel:
         value = self._toward_measured(
             shape, lambda s: self._smooth_latency(s, concurrency, metric, percentile), lambda new, edge: new < edge
         )
-        at = self.measured_share(shape) or shape
+        at = measured or shape  # the correction at the token lengths as measured (`measured_share`)
         return None if value is None else value * self.residuals.factor(f"{metric} {percentile}", at, concurrency)
 
     def ttft_beyond_measured(self, shape: Shape, concurrency: float, percentile: str) -> float | None:
