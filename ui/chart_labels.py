@@ -23,7 +23,12 @@ QUALITY_PLOT_PX = (FULL_WIDTH_PX, 300.0)
 TIERS = (0, -1, 1, 2, 3)
 """Where a name may go, in the order tried: just above its marker (0), just below (−1), then one, two, three label
 heights higher (joined to the marker by a line: `ui.charts.name_label`); where none is free, the first lifted one
-clear of markers and names, else the highest."""
+clear of markers and names; then the same without keeping off `obstacles`; then the first of `CROWDED_TIERS` that meets
+no name, else the highest of them."""
+CROWDED_TIERS = (1, 2, 3, 4, 5, 6)
+"""Lifted places tried where no place of `TIERS` is free: three options within a few pixels of each other (the
+flagship's glm5-b200, opus-4.5 and glm5-h200 at $0.018–0.019 a task, scores 86–87) need three heights of their own;
+two names had both taken the highest of `TIERS`, one on the other (a browser test)."""
 
 
 def label_tiers(
@@ -38,7 +43,7 @@ def label_tiers(
     name already placed. The axes are the chart's own `x_range` (log10) and `y_range` where it sets them; else they
     span the points and the horizontal `lines` (a gate), padded 8 % as Plotly does, the cost axis at least a decade
     (`ui.money_axes.one_decade_at_least`). Another marker stays at least as far from a name as its own marker does
-    (`LABEL_SHIFT_PX`), or the name is read as the other's. `obstacles` (log10 x, y) are kept clear as markers are:
+    (`LABEL_SHIFT_PX`), or the name is read as the other's. No point of `obstacles` (log10 x, y) lies inside a name:
     points along a line the chart draws (the Pareto frontier's steps, `line_points`).
 
     Before: a score axis the chart holds at least 10 points tall (`ui.charts.score_range`) was read as the points'
@@ -76,16 +81,30 @@ def label_tiers(
     for i in sorted(range(len(points)), key=lambda k: points[k][0]):
         x, y, name = points[i]
         half_width = (len(name) * LABEL_CHAR_PX / 2 + MARKER_RADIUS_PX) * x_per_px
-        others = [(qx, qy) for j, (qx, qy, _) in enumerate(points) if j != i] + list(obstacles)
-
-        boxes = {tier: _name_box(x, y, half_width, tier, y_per_px) for tier in TIERS}
+        others = [(qx, qy) for j, (qx, qy, _) in enumerate(points) if j != i]
+        boxes = {tier: _name_box(x, y, half_width, tier, y_per_px) for tier in (*TIERS, *CROWDED_TIERS)}
         lifted = [tier for tier in TIERS if tier > 0]
+        tries = [(tiers, gap, lines) for lines in (obstacles, ()) for tiers, gap in
+                 ((TIERS, (near_x, near_y)), (lifted, (0.0, radius)))]  # a line kept clear where it can be  # fmt: skip
         out[i] = next(
-            (t for t in TIERS if _free(boxes[t], others, placed, near_x, near_y)),
-            next((t for t in lifted if _free(boxes[t], others, placed, 0.0, radius)), lifted[-1]),
+            (t for tiers, gap, lines in tries for t in tiers if _clear(boxes[t], others, placed, lines, *gap)),
+            next((t for t in CROWDED_TIERS if _free(boxes[t], [], placed, 0.0, 0.0)), CROWDED_TIERS[-1]),
         )
-        placed.append(_name_box(x, y, half_width, out[i], y_per_px))
+        placed.append(boxes[out[i]])
     return out
+
+
+def _clear(
+    box: tuple[float, float, float, float],
+    markers: list[tuple[float, float]],
+    names: list[tuple[float, float, float, float]],
+    line: tuple[tuple[float, float], ...],
+    gap_x: float,
+    gap_y: float,
+) -> bool:
+    """`_free`, and no point of `line` inside the box."""
+    inside = any(box[0] < qx < box[1] and box[2] < qy < box[3] for qx, qy in line)
+    return not inside and _free(box, markers, names, gap_x, gap_y)
 
 
 def line_points(corners: list[tuple[float, float]], per_segment: int = 24) -> tuple[tuple[float, float], ...]:

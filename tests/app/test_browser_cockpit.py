@@ -18,7 +18,7 @@ from tco import evaluate
 from tco.decision.mix_verdict import SINGLE_MARK, with_mix
 from tco.decision.verdict import decide, verdict
 from tco.portfolio.mix import best_mix
-from tco.records.amounts import usd
+from tco.records.amounts import usd_saved
 from tco.records.scenario import Scenario
 from tests.app import test_browser as ui
 from tests.app.test_app import engine, example
@@ -64,7 +64,9 @@ def test_the_pair_picker_drives_the_verdict_and_is_in_the_link(page: Page, app_u
     saves = page.locator(".st-key-verdict [data-testid=stMetric]").nth(2)
     cheaper = "glm5-h200" if pair.npv_savings_usd >= 0 else "gemini-3.1-pro"  # the one that saves is named
     expect(saves).to_contain_text(f"{cheaper} saves (NPV)")
-    expect(saves.locator("[data-testid=stMetricValue]")).to_have_text(usd(abs(pair.npv_savings_usd)))
+    # the difference of the two NPVs of cost as the table shows them, each rounded first (`usd_saved`)
+    costs = sorted(result.option(i).npv_cost_usd for i in ("glm5-h200", "gemini-3.1-pro"))
+    expect(saves.locator("[data-testid=stMetricValue]")).to_have_text(usd_saved(costs[0], costs[1]))
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     assert query["pair"] == ["glm5-h200,gemini-3.1-pro"]
     other = page.context.new_page()
