@@ -132,8 +132,7 @@ def _free(
     name placed."""
     left, right, bottom, top = box
     near = any(left - gap_x < qx < right + gap_x and bottom - gap_y < qy < top + gap_y for qx, qy in markers)
-    meets = any(left < r and other_left < right and bottom < t and b < top for other_left, r, b, t in names)
-    return not near and not meets
+    return not near and not any(_overlap(box, name) for name in names)
 
 
 def _name_box(x: float, y: float, half_width: float, tier: int, y_per_px: float) -> tuple[float, float, float, float]:
@@ -227,7 +226,7 @@ def slo_label_places(
     span = (high - low) or 1.0
     decades = math.log10(y_range_s[1] / y_range_s[0]) if y_range_s[0] > 0 and y_range_s[1] > y_range_s[0] else 1.0
     factor = 10 ** (SLO_LABEL_PX[1] * decades / height_px)
-    pad_x, pad_y = MARKER_RADIUS_PX / width_px * span, 10 ** (MARKER_RADIUS_PX * decades / height_px)
+    pads = marker_pads(span, decades)
     placed: list[Box] = list(avoid)
     out: list[SloLabel | None] = []
     for text, bound in labels:
@@ -243,8 +242,7 @@ def slo_label_places(
             if lift:  # its tick, from the line to the box's near edge
                 tick = (centre - 0.005 * span, centre + 0.005 * span, *sorted((bound, bottom if above else box[3])))
                 boxes.append(tick)
-            covered = any(box[0] - pad_x <= x <= box[1] + pad_x and box[2] / pad_y <= y <= box[3] * pad_y
-                          for x, y in points)  # fmt: skip
+            covered = markers_under(box, points, pads) > 0
             meets = any(_overlap(b, other) for b in boxes for other in placed)
             outside = box[2] < y_range_s[0] or box[3] > y_range_s[1]
             if not (covered or meets or outside):
@@ -254,6 +252,23 @@ def slo_label_places(
             placed.extend(found[1])
         out.append(found[0] if found is not None else None)
     return out
+
+
+def marker_pads(span: float, decades: float) -> tuple[float, float]:
+    """(x units, y factor) a marker's radius reaches on the latency chart (LATENCY_PLOT_PX): across a linear x axis
+    of `span`, up and down a log axis of `decades`."""
+    width_px, height_px = LATENCY_PLOT_PX
+    return MARKER_RADIUS_PX / width_px * span, 10 ** (MARKER_RADIUS_PX * decades / height_px)
+
+
+def markers_under(box: Box, points: list[tuple[float, float]], pads: tuple[float, float]) -> int:
+    """How many markers of `points` (x, seconds) a label's `box` covers, a marker's radius (`marker_pads`) around each.
+
+    >>> markers_under((1.0, 2.0, 0.1, 0.2), [(1.5, 0.15), (2.05, 0.15), (3.0, 0.15)], (0.1, 1.1))
+    2
+    """
+    (pad_x, pad_y), (left, right, bottom, top) = pads, box
+    return sum(left - pad_x <= x <= right + pad_x and bottom / pad_y <= y <= top * pad_y for x, y in points)
 
 
 def _overlap(a: Box, b: Box) -> bool:

@@ -9,7 +9,15 @@ import numpy as np
 import plotly.graph_objects as go
 
 from tco.capacity.throughput_view import ProfileView
-from ui.chart_labels import LABEL_CHAR_PX, LATENCY_PLOT_PX, MARKER_RADIUS_PX, SLO_LABEL_PX, Box, slo_label_places
+from ui.chart_labels import (
+    LABEL_CHAR_PX,
+    LATENCY_PLOT_PX,
+    SLO_LABEL_PX,
+    Box,
+    marker_pads,
+    markers_under,
+    slo_label_places,
+)
 from ui.chart_style import HALF_WIDTH_PX, LAYOUT, LEGEND_BELOW, LEGEND_ROW_PX, SAVINGS, height_for_legend
 from ui.money_axes import LOG_AXIS
 
@@ -171,7 +179,7 @@ def knee_place(
     decades = math.log10(y_range_s[1] / y_range_s[0])
     tall = 10 ** (SLO_LABEL_PX[1] * decades / height_px)
     wide = (len(text) * LABEL_CHAR_PX + 8) / width_px * span
-    pad_x, pad_y = MARKER_RADIUS_PX / width_px * span, 10 ** (MARKER_RADIUS_PX * decades / height_px)
+    pads = marker_pads(span, decades)
     inside: list[tuple[int, str, Box]] = []
     for position in KNEE_POSITIONS:
         vertical, side = position.split()
@@ -179,8 +187,8 @@ def knee_place(
         bottom, top = (y_range_s[1] / tall, y_range_s[1]) if vertical == "top" else (y_range_s[0], y_range_s[0] * tall)
         if left < x_range[0] or right > x_range[1]:
             continue
-        covered = sum(left - pad_x <= x <= right + pad_x and bottom / pad_y <= y <= top * pad_y for x, y in points)
-        inside.append((covered, position, (left, right, bottom, top)))
+        box = (left, right, bottom, top)
+        inside.append((markers_under(box, points, pads), position, box))
     if not inside:  # wider than the plot: cut either way
         return "top left", (knee - wide, knee, y_range_s[1] / tall, y_range_s[1])
     _, position, box = min(inside, key=lambda found: found[0])  # the first of the fewest
