@@ -20,7 +20,7 @@ from datafiles import InputError
 from pricing.gpus import GpuType
 from profiling.metadata import short_gpu_name
 from profiling.schema import recorded
-from tco.capacity.throughput_view import far_shape_note
+from tco.capacity.view_words import far_shape_note
 from ui import charts, loaders, options_form, slo_form, state, tables
 from ui.amounts import parse_usd
 

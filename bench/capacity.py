@@ -94,16 +94,8 @@ from tco.capacity.calibration import (  # noqa: E402
 from tco.capacity.fitting import covering, fit_profile  # noqa: E402
 from tco.capacity.level_consistency import inconsistency  # noqa: E402
 from tco.capacity.prefill_efficiency import amd_gpu  # noqa: E402
-from tco.capacity.roofline import (  # noqa: E402
-    LEAN_CALIBRATIONS,
-    OFFLINE,
-    SERVING,
-    Calibration,
-    default_precision,
-    estimated_model,
-    fit_hints,
-    serving_calibration,
-)
+from tco.capacity.roofline import default_precision, estimated_model, fit_hints  # noqa: E402
+from tco.capacity.roofline_calibrations import LEAN_CALIBRATIONS, OFFLINE, SERVING, Calibration, serving_calibration  # noqa: E402
 from tco.capacity.shapes import group_levels, level_shape  # noqa: E402
 from tco.capacity.speculative import TOKENS_PER_STEP, fit_tokens_per_step, speculating  # noqa: E402
 from tco.capacity.transfer import (  # noqa: E402
@@ -305,7 +297,7 @@ def margins(group: list[Case]) -> str:
 
 
 def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
-    """Print both calibrations against the constants in tco.capacity.roofline; return, for each interactive sweep,
+    """Print both calibrations against the constants in roofline_calibrations; return, for each interactive sweep,
     the SERVING calibration fitted without it."""
     interactive, points = serving_sets(configs)
     offline = [c for c in configs if c.name.startswith("TRT-LLM")]
@@ -317,12 +309,12 @@ def calibrations(configs: list[ReferenceProfile]) -> dict[str, Calibration]:
         print(f"  {label}: fitted η_c {fitted.compute:g}, η_m {fitted.memory:g}, step {fitted.step_overhead_s:g} s; "
               f"held-out error (configurations left out, {len(checks)} points checked) median "
               f"{statistics.median(held_out):.0%}, 80th percentile {fitted.error:.0%}, worst {max(held_out):.0%} "
-              f"({len(group)} configurations); in tco.capacity.roofline: {constant.compute:g}, {constant.memory:g}, "
+              f"({len(group)} configurations); in roofline_calibrations: {constant.compute:g}, {constant.memory:g}, "
               f"{constant.step_overhead_s:g} s, {constant.error:.0%}")  # fmt: skip
-    print(f"  SERVING: TTFT wave share fitted {fit_wave_share(interactive, SERVING):g}; in tco.capacity.roofline "
+    print(f"  SERVING: TTFT wave share fitted {fit_wave_share(interactive, SERVING):g}; in roofline_calibrations "
           f"{SERVING.ttft_wave_share:g}")  # fmt: skip
     print(f"  SERVING: ITL tails fitted {fit_itl_tails(interactive, SERVING.max_concurrency)}; in "
-          f"tco.capacity.roofline {SERVING.itl_tail_ratios}; TTFT tail waves (not used: SERVING has no wave) fitted "
+          f"roofline_calibrations {SERVING.itl_tail_ratios}; TTFT tail waves (not used: SERVING has no wave) fitted "
           f"{fit_ttft_tail_waves(interactive, SERVING)}")  # fmt: skip
     left_out = {}
     for config in interactive:
@@ -387,7 +379,7 @@ def lean_left_out(cards, sheet) -> dict[str, Calibration]:
         if not mine:  # no --extra file: nothing to fit the lean engines' wave on
             continue
         print(f"  {cal.basis.split(' (')[0][:60]}…: TTFT wave share fitted {fit_wave_share(mine, cal):g} on "
-              f"{len(mine)} deployments; in tco.capacity.roofline {cal.ttft_wave_share:g}; ITL tails fitted "
+              f"{len(mine)} deployments; in roofline_calibrations {cal.ttft_wave_share:g}; ITL tails fitted "
               f"{fit_itl_tails(mine, cal.max_concurrency)}, in the engine {cal.itl_tail_ratios}; TTFT tail waves "
               f"fitted {fit_ttft_tail_waves(mine, cal)}, in the engine {cal.ttft_tail_waves}")  # fmt: skip
     return out

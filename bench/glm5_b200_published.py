@@ -35,7 +35,8 @@ from capacity_cases import bracket_error  # noqa: E402
 
 from scenario_io.loader import load_catalogues  # noqa: E402
 from tco.capacity.perf_model import PerfModel  # noqa: E402
-from tco.capacity.roofline import estimated_model, serving_calibration  # noqa: E402
+from tco.capacity.roofline import estimated_model  # noqa: E402
+from tco.capacity.roofline_calibrations import serving_calibration  # noqa: E402
 from tco.capacity.shapes import Shape  # noqa: E402
 from tco.capacity.slo_search import best_under_slo  # noqa: E402
 from tco.capacity.speculative import TOKENS_PER_STEP, speculating  # noqa: E402

@@ -24,7 +24,8 @@ from collections.abc import Iterable
 
 from profiling.schema import Profile
 from tco.capacity.prefill_efficiency import AMD_LEAN, LEAN_WAIT_SHARE, NVIDIA_LEAN, amd_gpu, lean_engine
-from tco.capacity.roofline import SERVING, hardware
+from tco.capacity.roofline import hardware
+from tco.capacity.roofline_calibrations import SERVING
 from tco.capacity.shapes import level_shape
 
 SLOPE_CONCURRENCIES = (4.0, 8.0)

@@ -25,14 +25,8 @@ from tco.capacity.memory_fit import (
 )
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.replica_capacity import ReplicaCapacity, replica_capacity
-from tco.capacity.roofline import (
-    OFFLINE,
-    SERVING,
-    Calibration,
-    default_precision,
-    estimated_model,
-    gpu_ceiling,
-)
+from tco.capacity.roofline import default_precision, estimated_model, gpu_ceiling
+from tco.capacity.roofline_calibrations import OFFLINE, SERVING, Calibration
 from tco.capacity.shapes import SHAPE_TOLERANCE, Shape, group_levels, level_shape, matching_group
 from tco.capacity.throughput_fit import DECODE_CONTEXT_TOKENS
 from tco.capacity.throughput_view import ProfileView, profile_view

@@ -33,7 +33,8 @@ import numpy as np
 from tco.capacity.closed_loop import ttft_parts
 from tco.capacity.level_consistency import usable
 from tco.capacity.memory_fit import card_fit
-from tco.capacity.roofline import PEAK, Calibration, default_precision, estimated_model, hardware, physical_model
+from tco.capacity.roofline import default_precision, estimated_model, hardware, physical_model
+from tco.capacity.roofline_calibrations import PEAK, Calibration
 from tco.capacity.shapes import level_shape
 from tco.capacity.throughput_fit import profile_points
 from tco.records.inputs import ReferenceProfile
@@ -137,7 +138,7 @@ def calibrate(
     `max_concurrency` is the highest concurrency any of `references` measured. `reads_touched_experts`: the
     engines' decode steps read only the routed experts a batch touches (`Calibration.reads_touched_experts`).
     `compute`: η_c held there, only η_m and s₀ fitted (a GPU family keeps its vendor's η_c, fitted on more sweeps:
-    `tco.capacity.roofline.serving_calibration`)."""
+    `tco.capacity.roofline_calibrations.serving_calibration`)."""
     configs = _configurations(references, reads_touched_experts)
     if len(configs) < 2:
         raise ValueError("calibration needs at least two configurations with known physics")

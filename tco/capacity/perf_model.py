@@ -44,8 +44,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tco.capacity.closed_loop import closed_loop_p50, ttft_parts
 from tco.capacity.e2e_cap import e2e_cap
+from tco.capacity.latency_surface import smooth_latency
 from tco.capacity.residuals import Residuals, kept, shape_distance
 from tco.capacity.shapes import Shape
 
@@ -318,7 +318,7 @@ class PerfModel:
             more_cached = shape.cached_input_share > measured.cached_input_share  # type: ignore[union-attr]
             return min(value, at_measured) if more_cached else max(value, at_measured)
         value = self._toward_measured(
-            shape, lambda s: self._smooth_latency(s, concurrency, metric, percentile), lambda new, edge: new < edge
+            shape, lambda s: smooth_latency(self, s, concurrency, metric, percentile), lambda new, edge: new < edge
         )
         at = measured or shape  # the correction at the token lengths as measured (`measured_share`)
         return None if value is None else value * self.residuals.factor(f"{metric} {percentile}", at, concurrency)
@@ -347,7 +347,7 @@ class PerfModel:
         key = f"ttft_s {percentile}"
 
         def corrected(s: Shape) -> float | None:
-            value = self._smooth_latency(s, concurrency, "ttft_s", percentile)
+            value = smooth_latency(self, s, concurrency, "ttft_s", percentile)
             return None if value is None else value * self.residuals.factor(key, s, concurrency)
 
         value = corrected(shape)
@@ -379,47 +379,3 @@ class PerfModel:
         assert neighbour is not None
         slope = math.log(at_edge / at_neighbour) / math.log(length(edge) / length(neighbour))
         return min(at_edge, max(value, at_edge * (length(shape) / length(edge)) ** slope))
-
-    def _smooth_latency(self, shape: Shape, concurrency: float, metric: str, percentile: str) -> float | None:
-        """`latency` before the correction toward measured levels."""
-        if self.physical_latency:
-            tail_wave = dict(self.ttft_tail_waves).get(percentile) if metric == "ttft_s" else None
-            if tail_wave is not None:
-                return ttft_parts(self, shape, concurrency).ttft_s(tail_wave)
-            p50 = closed_loop_p50(self, shape, concurrency)[metric]
-            ratio = (
-                1.0
-                if percentile == "p50"
-                else dict(((m, p), r) for m, p, r in self.percentile_ratios).get((metric, percentile))
-            )
-            return None if ratio is None else p50 * ratio
-        ttft = None
-        if self.ttft_coefficients is not None:
-            t0, t1, t2, t3 = self.ttft_coefficients
-            ttft = (
-                t0
-                + self.ttft_load_s * concurrency
-                + shape.uncached_input_tokens * (t1 + t2 * concurrency + t3 * concurrency**2)
-            )
-        tail = dict(self.ttft_tail_coefficients).get(percentile) if metric == "ttft_s" else None
-        if tail is not None and ttft is not None:
-            u0, u1, u2, u3 = tail
-            return max(ttft, u0 + shape.uncached_input_tokens * (u1 + u2 * concurrency + u3 * concurrency**2))
-        e2e = max(self.e2e_p50_per_mean * self.e2e_mean_s(shape, concurrency), ttft or 0.0)
-        p50 = {
-            "ttft_s": ttft,
-            "e2e_s": e2e,
-            "itl_s": self.itl_scale * (e2e - (ttft or 0.0)) / max(shape.output_tokens - 1, 1),
-        }[metric]
-        if p50 is None:
-            return None
-        ratio = 1.0
-        if percentile != "p50":
-            growth = next((k for m, p, k in self.tail_exponents if m == metric and p == percentile), None)
-            if growth is not None:
-                ratio = (1.0 + concurrency) ** growth
-            else:
-                ratio = next((r for m, p, r in self.percentile_ratios if m == metric and p == percentile), None)
-            if ratio is None:
-                return None
-        return p50 * ratio

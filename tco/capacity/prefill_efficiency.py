@@ -10,7 +10,8 @@ short (< 2,000 tokens) and a long (> 5,000) input ran at the same output length;
 FILE` prints each deployment's (`bench/prefill_slopes.py`):
 
 - vLLM on 8 × H200 (GLM-5, MiniMax-M2.5 TEP8, Qwen3.5; the bundled sweeps): 5 figures, 0.013–0.046, median 0.021,
-  beside `tco.capacity.roofline.SERVING`'s compute efficiency (0.028) fitted on the same sweeps' throughput;
+  beside `tco.capacity.roofline_calibrations.SERVING`'s compute efficiency (0.028) fitted on the same sweeps'
+  throughput;
 - SGLang and TensorRT-LLM on NVIDIA (DeepSeek-R1-0528 on H200 and B200, 7 deployments, 8 figures): 0.030–0.265,
   median 0.133;
 - SGLang and ATOM on AMD (DeepSeek-R1-0528 on MI300X, MI325X and MI355X, 8 deployments, 10 figures): 0.031–0.083,

@@ -30,13 +30,8 @@ from tco.capacity.at_slo import Capacity, capacity_at_slo, combine_classes, esti
 from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import NODE_COUNTS, NODE_GPUS, Layout, internode_step_s, layout_for, smallest_layout
 from tco.capacity.memory_fit import MemoryFit, card_fit
-from tco.capacity.roofline import (
-    calibration_for,
-    default_precision,
-    estimated_model,
-    fit_hints,
-    gpu_ceiling,
-)
+from tco.capacity.roofline import default_precision, estimated_model, fit_hints, gpu_ceiling
+from tco.capacity.roofline_calibrations import calibration_for
 from tco.capacity.shapes import level_shape
 from tco.capacity.speculative import speculating, tokens_per_step
 from tco.capacity.transfer import transferred_capacity, transferred_model

@@ -30,7 +30,7 @@ import numpy as np
 
 from tco.capacity.calibration import PeakParts
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.roofline import Calibration
+from tco.capacity.roofline_calibrations import Calibration
 
 TOKENS_PER_STEP = 1.46
 """E with no figure of the user's: fitted (`fit_tokens_per_step`) on InferenceX's interactive sweeps of

@@ -43,7 +43,8 @@ from tco.capacity.fitting import fit_profile
 from tco.capacity.layout import is_moe
 from tco.capacity.memory_fit import card_fit
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.roofline import PEAK, default_precision, hardware, physical_model
+from tco.capacity.roofline import default_precision, hardware, physical_model
+from tco.capacity.roofline_calibrations import PEAK
 from tco.capacity.shapes import Shape
 from tco.capacity.slo_search import search_with_error
 from tco.capacity.speculative import speculating, tokens_per_step

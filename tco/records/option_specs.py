@@ -122,7 +122,7 @@ class Serving:
     """Weight precision; default: the profile's, else fp8 where the GPU has it, else bf16."""
     engine: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     """The serving engine (vllm, sglang, trt-llm, atom): with no profile it picks the roofline's calibration
-    (`tco.capacity.roofline.serving_calibration`); default: the profile's, else vLLM's."""
+    (`tco.capacity.roofline_calibrations.serving_calibration`); default: the profile's, else vLLM's."""
     speculative_decoding: Literal["mtp", "eagle", "eagle3", "draft_model", "ngram", "medusa"] | None = None
     """Speculative decoding the server will run: with no profile the roofline's decode steps yield
     `accepted_tokens_per_step` tokens (`tco.capacity.speculative`); a profile already holds its own."""

@@ -17,7 +17,8 @@ from tco.capacity.at_slo import estimated_capacity
 from tco.capacity.calibration import calibrate, fit_efficiencies, serving_sets
 from tco.capacity.fitting import fit_profile
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.roofline import LEAN_NVIDIA, PEAK, SERVING, estimated_model, hardware, physical_model
+from tco.capacity.roofline import estimated_model, hardware, physical_model
+from tco.capacity.roofline_calibrations import LEAN_NVIDIA, PEAK, SERVING
 from tco.capacity.shapes import Shape
 from tco.capacity.speculative import TOKENS_PER_STEP, speculating
 from tco.capacity.transfer import (

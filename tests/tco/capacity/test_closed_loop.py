@@ -14,12 +14,12 @@ from profiling.schema import Level, Percentiles, Profile, ProfileMeta
 from tco.capacity.calibration import fit_itl_tails, fit_ttft_tail_waves, fit_wave_share
 from tco.capacity.closed_loop import closed_loop_p50, ttft_parts
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.roofline import (
+from tco.capacity.roofline import estimated_model
+from tco.capacity.roofline_calibrations import (
     ESTIMATE_PERCENTILE_RATIOS,
     LEAN_CALIBRATIONS,
     LEAN_NVIDIA,
     SERVING,
-    estimated_model,
     serving_calibration,
 )
 from tco.capacity.shapes import Shape

@@ -11,7 +11,8 @@ from models import load_catalog
 from pricing import load_gpu_sheet
 from profiling.schema import Level, Profile, ProfileMeta
 from tco.capacity.fitting import FitHints, fit_profile
-from tco.capacity.roofline import SERVING, fit_hints
+from tco.capacity.roofline import fit_hints
+from tco.capacity.roofline_calibrations import SERVING
 from tco.capacity.shapes import Shape
 from tco.capacity.throughput_fit import DECODE_CONTEXT_TOKENS
 

@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from models import load_catalog
 from pricing import load_gpu_sheet
 from profiling.schema import Level, Profile, ProfileMeta
-from tco.capacity.fitting import FitHints, _one_load_split, fit_profile
+from tco.capacity.fitting import FitHints, fit_profile
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.roofline import LEAN_NVIDIA, fit_hints
+from tco.capacity.roofline import fit_hints
+from tco.capacity.roofline_calibrations import LEAN_NVIDIA
 from tco.capacity.shapes import Shape
 from tco.capacity.throughput_fit import Point
+from tco.capacity.ttft_fit import one_load_split
 
 PI, B_R, G, A_R = 2e-5, 1e-3, 3e-9, 0.02
 """The roofline's π, b, g and step (seconds), with a 5 ms step overhead and 10 ms of routed experts, k/E = 1/32."""
@@ -188,7 +190,7 @@ def test_the_one_load_split_keeps_the_measured_ttft_and_never_queues_beyond_the_
     """At the measured load TTFT is unchanged; the kept intercept is at least one step (or all of t0); the queue is
     never negative nor more than the wave allows; the wait never falls with load."""
     point = Point(Shape(922, 922), c0, 1.0, t0 + slope * 922, None, itl, 0)
-    (kept, *_), s = _one_load_split([point], (t0, slope, 0.0, 0.0), w)
+    (kept, *_), s = one_load_split([point], (t0, slope, 0.0, 0.0), w)
     assert kept + s * c0 == pytest.approx(t0, rel=1e-9, abs=1e-12)
     assert kept >= min(t0, itl) - 1e-12 and s >= 0.0
     assert s * c0 <= w * (c0 - 1) * slope * 922 * (1 + 1e-9) + 1e-15

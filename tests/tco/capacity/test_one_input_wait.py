@@ -1,4 +1,4 @@
-"""TTFT's growth with load where one input length was measured (`tco.capacity.fitting._one_input_split`): for a lean
+"""TTFT's growth with load where one input length was measured (`tco.capacity.ttft_fit.one_input_split`): for a lean
 engine half of it is a wait per request in flight that does not grow with the input, half grows with it; other
 engines keep it all per token. At the measured input the prediction is the levels' own either way."""
 

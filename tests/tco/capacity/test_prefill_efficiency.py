@@ -11,7 +11,8 @@ from pricing import load_gpu_sheet
 from profiling.schema import Level, Profile, ProfileMeta
 from tco.capacity.fitting import FitHints, fit_profile
 from tco.capacity.prefill_efficiency import AMD_LEAN, NVIDIA_LEAN
-from tco.capacity.roofline import SERVING, fit_hints
+from tco.capacity.roofline import fit_hints
+from tco.capacity.roofline_calibrations import SERVING
 
 
 def test_sglang_and_tensorrt_llm_prefill_at_their_measured_efficiency_vllm_at_servings():

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from models.catalog import ModelCard
 from tco.capacity.at_slo import estimated_capacity
-from tco.capacity.roofline import OFFLINE, SERVING, Hardware, physical_model
+from tco.capacity.roofline import Hardware, physical_model
+from tco.capacity.roofline_calibrations import OFFLINE, SERVING
 from tco.capacity.shapes import Shape
 from tco.records.scenario import RequestClass, Slo
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tco.capacity.calibration import PeakParts
 from tco.capacity.closed_loop import closed_loop_p50
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.roofline import Calibration
+from tco.capacity.roofline_calibrations import Calibration
 from tco.capacity.shapes import Shape
 from tco.capacity.speculative import TOKENS_PER_STEP, fit_tokens_per_step, speculating, tokens_per_step
 from tco.records.option_specs import SelfHostedOption

@@ -14,6 +14,7 @@ from datafiles import parse_as
 from profiling.schema import Level, Percentiles, Profile, ProfileMeta
 from tco.capacity.at_slo import capacity_at_slo, level_checks
 from tco.capacity.fitting import fit_profile
+from tco.capacity.latency_surface import smooth_latency
 from tco.capacity.percentiles import latency_at
 from tco.capacity.perf_model import PerfModel
 from tco.capacity.shapes import Shape
@@ -178,7 +179,7 @@ def test_ttft_tail_grows_with_the_first_wave_not_by_a_constant_ratio():
     assert model is not None
     fitted = dict(model.ttft_tail_coefficients)["p99"]
     assert fitted[0] == pytest.approx(0.05, rel=1e-4) and fitted[2] == pytest.approx(2e-5, rel=1e-4)
-    assert model._smooth_latency(Shape(2000, 100), 24, "ttft_s", "p99") == pytest.approx(1.01, rel=1e-3)
+    assert smooth_latency(model, Shape(2000, 100), 24, "ttft_s", "p99") == pytest.approx(1.01, rel=1e-3)
     ratios = [lv.ttft_s.p99 / lv.ttft_s.p50 for lv in levels]
     assert round(min(ratios), 2) == 2.17 and max(ratios) == pytest.approx(29.0)
 

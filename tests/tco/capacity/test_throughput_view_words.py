@@ -6,7 +6,8 @@ import pytest
 
 from profiling.schema import Level, Percentiles, Profile, ProfileMeta, load_profile
 from tco.capacity.level_consistency import usable
-from tco.capacity.throughput_view import far_shape_note, profile_view
+from tco.capacity.throughput_view import profile_view
+from tco.capacity.view_words import far_shape_note
 from tco.records.scenario import RequestClass, Slo
 from tests.conftest import ROOT
 
@@ -201,7 +202,7 @@ def test_a_latency_error_that_moves_nothing_is_not_read_as_a_range():
     from tco.capacity.perf_model import PerfModel
     from tco.capacity.shapes import Shape
     from tco.capacity.slo_search import SloSearch
-    from tco.capacity.throughput_view import error_story
+    from tco.capacity.view_words import error_story
 
     model = PerfModel((1e-4, 1e-3, 0.0, 0.01), max_concurrency=64, expected_error=0.05, error_basis="leave-one-out")
     at = lambda x: (x, 8.0, ())  # noqa: E731
@@ -220,7 +221,7 @@ def test_the_stated_error_and_the_80_percent_range_are_tied_in_words():
     from tco.capacity.perf_model import PerfModel
     from tco.capacity.shapes import Shape
     from tco.capacity.slo_search import SloSearch
-    from tco.capacity.throughput_view import error_story
+    from tco.capacity.view_words import error_story
 
     model = PerfModel((1e-4, 1e-3, 0.0, 0.01), max_concurrency=64, expected_error=0.05, error_basis="leave-one-out")
     at = lambda x: (x, 8.0, ())  # noqa: E731

@@ -1,5 +1,6 @@
 """The roofline by engine: SGLang, TensorRT-LLM and ATOM read only the routed experts a batch touches
-(`tco.capacity.roofline.serving_calibration`), vLLM every weight; a self-hosted option's `engine` picks it."""
+(`tco.capacity.roofline_calibrations.serving_calibration`), vLLM every weight; a self-hosted option's `engine`
+picks it."""
 
 from __future__ import annotations
 
@@ -12,16 +13,8 @@ from models import load_catalog
 from models.catalog import ModelCard
 from pricing import load_gpu_sheet
 from tco.capacity.perf_model import PerfModel
-from tco.capacity.roofline import (
-    LEAN_CDNA3,
-    LEAN_CDNA4,
-    LEAN_NVIDIA,
-    OFFLINE,
-    SERVING,
-    calibration_for,
-    estimated_model,
-    hardware,
-)
+from tco.capacity.roofline import estimated_model, hardware
+from tco.capacity.roofline_calibrations import LEAN_CDNA3, LEAN_CDNA4, LEAN_NVIDIA, OFFLINE, SERVING, calibration_for
 from tco.capacity.shapes import Shape
 from tco.records.option_specs import SelfHostedOption
 from tco.records.scenario import RequestClass, Slo
