@@ -8,7 +8,7 @@ from tco.records.amounts import chance, usd, usd_saved
 from tco.records.results import recommendable
 from tco.records.scenario import Uncertainty
 from tco.risk import risk_pair
-from tco.risk.montecarlo import spread_method, throughput_range_words
+from tco.risk.throughput_spread import spread_method, throughput_range_words
 from ui import charts, forms, state, tables
 
 HOSTED, API = "risk.hosted", "risk.api"

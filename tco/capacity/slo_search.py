@@ -136,7 +136,7 @@ class SloSearch:
     def sides(self, base: float | None) -> tuple[float, float] | None:
         """(below, above): X*'s truth lies between x / (1 + below) and x · (1 + above), each side at least `base`:
         below = x / X*_tighter − 1 (100 % where the tighter bounds leave no load), above = X*_looser / x − 1. The
-        Monte Carlo draws each side at its own width (`tco.risk.montecarlo.throughput_sds`): where X* sits at the
+        Monte Carlo draws each side at its own width (`tco.risk.throughput_spread.throughput_sds`): where X* sits at the
         highest load searched the looser bounds gain little, and a symmetric draw would add an upside the search
         does not allow. None where X* is none.
 

@@ -20,7 +20,8 @@ from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.inputs import ResolvedApi, ResolvedSelfHosted, ScenarioInputs
 from tco.records.results import OptionError, OptionResult, ScenarioResult, rank_key
 from tco.records.scenario import HOURS_PER_MONTH, Option, Scenario
-from tco.risk.montecarlo import option_throughput_sds, uncertainty_ranges
+from tco.risk.montecarlo import uncertainty_ranges
+from tco.risk.throughput_spread import option_throughput_sds
 
 
 def base_projection(inputs: ScenarioInputs, setups: list[OptionSetup]) -> Projection:

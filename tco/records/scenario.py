@@ -296,7 +296,7 @@ class Uncertainty:
     `assumptions.uncertainty`.
 
     Monte Carlo: every draw has its median at the base value and is symmetric around it. Throughput: log-normal,
-    sd `throughput_rel_sd` for measured profiles, wider for other bases (tco.risk.montecarlo.throughput_sd).
+    sd `throughput_rel_sd` for measured profiles, wider for other bases (tco.risk.throughput_spread.throughput_sd).
     Prices, peak, staff and one-time costs: triangular, base × (1 ± range). Growth: normal, sd `growth_sd`. API
     price decline: the base rate ± `api_decline_range` (triangular); a negative decline is a price rise. Where a
     valid bound (peak ≥ 1, decline ≤ 95 %/yr, growth > −99 %/month) is nearer than the range, the range narrows

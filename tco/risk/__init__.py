@@ -5,18 +5,10 @@ decline, staff and one-time costs; the tornado, on the same ranges (`montecarlo.
 May import: records, workload, capacity, finance, cost.
 """
 
-from tco.risk.montecarlo import (
-    MAX_DECLINE,
-    PUBLISHED_SD,
-    MonteCarloResult,
-    draw_drivers,
-    option_throughput_sds,
-    run_monte_carlo,
-    throughput_sd,
-    uncertainty_ranges,
-)
+from tco.risk.montecarlo import MAX_DECLINE, MonteCarloResult, draw_drivers, run_monte_carlo, uncertainty_ranges
 from tco.risk.report import RiskReport, headline_pair, risk_pair, risk_report
 from tco.risk.sensitivity import Tornado, tornado
+from tco.risk.throughput_spread import PUBLISHED_SD, option_throughput_sds, throughput_sd
 
 __all__ = [
     "MAX_DECLINE",

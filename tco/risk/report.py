@@ -10,8 +10,9 @@ import numpy as np
 from tco.cost.option_models import OptionSetup, setup_options
 from tco.records.inputs import ScenarioInputs
 from tco.records.results import OptionResult, ScenarioResult, rank_key
-from tco.risk.montecarlo import MonteCarloResult, option_throughput_sds, run_monte_carlo
+from tco.risk.montecarlo import MonteCarloResult, run_monte_carlo
 from tco.risk.sensitivity import Tornado, tornado
+from tco.risk.throughput_spread import option_throughput_sds
 
 
 @dataclass(frozen=True)

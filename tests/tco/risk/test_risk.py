@@ -116,7 +116,7 @@ def test_every_draw_has_its_median_at_the_base_case(support):
 
 
 def test_throughput_spread_widens_with_the_basis(support):
-    from tco.risk.montecarlo import PUBLISHED_SD, option_throughput_sds, throughput_sd
+    from tco.risk.throughput_spread import PUBLISHED_SD, option_throughput_sds, throughput_sd
 
     assert throughput_sd("measured", 0.0, 0.12) < throughput_sd("published", 0.0, 0.12) == PUBLISHED_SD
     # an expected error e is the 80 % interval of the draws: σ = ln(1 + e) / 1.2816 (at least the published floor)
