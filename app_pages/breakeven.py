@@ -9,8 +9,8 @@ from tco.finance import reachable_utilization
 from tco.finance.breakeven import cost_curves
 from tco.finance.volume_ranges import ranges_text
 from tco.records.amounts import usd, usd_saved
+from tco.records.assumptions import Finance
 from tco.records.results import recommendable
-from tco.records.scenario import Finance
 from tco.risk.report import headline_pair
 from ui import charts, forms, state, tables
 

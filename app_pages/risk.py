@@ -5,8 +5,8 @@ import streamlit as st
 from tco.decision.mix_verdict import uncounted_note
 from tco.decision.verdict import why_not
 from tco.records.amounts import chance, usd, usd_saved
+from tco.records.assumptions import Uncertainty
 from tco.records.results import recommendable
-from tco.records.scenario import Uncertainty
 from tco.risk import risk_pair
 from tco.risk.throughput_spread import spread_method, throughput_range_words
 from ui import charts, forms, state, tables

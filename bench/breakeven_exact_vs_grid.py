@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from tco.finance import breakeven  # noqa: E402
 from tco.finance.projection import OptionModel  # noqa: E402
-from tco.records.scenario import CapacityPolicy  # noqa: E402
+from tco.records.assumptions import CapacityPolicy  # noqa: E402
 from tests.tco.finance.test_break_even_exact import RandomCase  # noqa: E402  (the test's fleets and its enumeration)
 
 FLAT = np.ones(24)

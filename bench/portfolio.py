@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 from tco.finance.projection import SECONDS_PER_MONTH, OptionModel  # noqa: E402
 from tco.portfolio.menu import Menu, Route, Source, restricted  # noqa: E402
 from tco.portfolio.milp import solve  # noqa: E402
-from tco.records.scenario import CapacityPolicy, RequestClass, Scenario, Workload  # noqa: E402
+from tco.records.assumptions import CapacityPolicy  # noqa: E402
+from tco.records.scenario import RequestClass, Scenario, Workload  # noqa: E402
 
 ALL = ("routing", "overflow", "terms", "cascade")
 CURVE = np.array([0.3] * 7 + [1.0, 1.4, 1.7, 1.9, 1.9, 1.8, 1.8, 1.7, 1.5, 1.3, 1.1] + [0.7] * 6)

@@ -10,7 +10,7 @@ import streamlit as st
 from reports.mix import draws_text, mix_monthly_csv, robustness_text
 from tco.portfolio.robustness import MIX_CASES, MIX_DRAWS, expected_seconds
 from tco.records.amounts import usd
-from tco.records.scenario import MIX_INGREDIENTS, Portfolio
+from tco.records.assumptions import MIX_INGREDIENTS, Portfolio
 from ui import charts, mix_charts, state, table_fit, tables
 from ui.state import Analysis
 

@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from tco.records.scenario import CapacityPolicy, Slo
+from tco.records.assumptions import CapacityPolicy
+from tco.records.scenario import Slo
 from tco.records.slo_presets import PRESETS, preset
 from tco.records.units import Seconds
 from ui import state

@@ -28,8 +28,9 @@ from tco.finance.commitments import after_horizon
 from tco.finance.discounting import discount_factors
 from tco.finance.projection import SECONDS_PER_MONTH, Drivers, OptionModel, decline_path, project
 from tco.finance.volume_ranges import largest_gap, volume_ranges
+from tco.records.assumptions import CapacityPolicy
 from tco.records.results import Crossing, VolumeRange
-from tco.records.scenario import HOURS_PER_MONTH, CapacityPolicy, Scenario
+from tco.records.scenario import HOURS_PER_MONTH, Scenario
 
 VOLUME_RANGE = (1e2, 1e11)
 """Requests per month searched, from 10^2 to 10^11."""

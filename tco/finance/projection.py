@@ -13,7 +13,8 @@ from typing import Literal
 import numpy as np
 
 from tco.finance.commitments import committed_units
-from tco.records.scenario import HOURS_PER_MONTH, CapacityPolicy, Scenario
+from tco.records.assumptions import CapacityPolicy
+from tco.records.scenario import HOURS_PER_MONTH, Scenario
 
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 

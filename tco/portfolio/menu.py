@@ -27,9 +27,10 @@ from tco.cost.option_models import OptionSetup, setup_options
 from tco.decision.evaluate import evaluate
 from tco.finance.discounting import discount_factors
 from tco.finance.projection import OptionModel, decline_path, requests_series
+from tco.records.assumptions import Portfolio
 from tco.records.inputs import ResolvedSelfHosted, ScenarioInputs
 from tco.records.results import ScenarioResult, recommendable
-from tco.records.scenario import Portfolio, RequestClass, Scenario
+from tco.records.scenario import RequestClass, Scenario
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ inputs, the results, the SLO presets and the defaults' sources.
 May import: nothing of the engine (pricing's and profiling's records only). Every other room builds on it.
 """
 
+from tco.records.assumptions import CapacityPolicy, Finance, Uncertainty
 from tco.records.defaults import DEFAULT_SOURCES
 from tco.records.inputs import (
     ReferenceProfile,
@@ -27,17 +28,7 @@ from tco.records.option_specs import (
     TaskFit,
 )
 from tco.records.results import BreakEven, Crossing, OptionError, OptionResult, ScenarioResult, rank_key, recommendable
-from tco.records.scenario import (
-    MAX_PEAK_TO_AVERAGE,
-    CapacityPolicy,
-    Finance,
-    QualityGate,
-    RequestClass,
-    Scenario,
-    Slo,
-    Uncertainty,
-    Workload,
-)
+from tco.records.scenario import MAX_PEAK_TO_AVERAGE, QualityGate, RequestClass, Scenario, Slo, Workload
 from tco.records.size_distribution import NEAR_TIER, distribution_mean, longest_input, pieces
 from tco.records.slo_presets import PRESETS, preset
 from tco.records.units import HOURS_PER_MONTH, Count, Kw, NonNegative, Seconds, Share, Term, Tokens, Usd, Volume

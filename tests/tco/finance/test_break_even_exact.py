@@ -11,7 +11,7 @@ import pytest
 
 from tco.finance import breakeven, discounting
 from tco.finance.projection import OptionModel
-from tco.records.scenario import CapacityPolicy
+from tco.records.assumptions import CapacityPolicy
 from tests.conftest import run_scenario, write_yaml
 from tests.tco.decision.test_engine_contract import base_scenario, measured_at_workload_shape
 from tests.tco.finance.test_engine_properties import _api as _api_model

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tco.finance import breakeven, discounting
 from tco.finance.projection import Drivers, OptionModel, project
-from tco.records.scenario import CapacityPolicy
+from tco.records.assumptions import CapacityPolicy
 
 POLICY = CapacityPolicy()
 FLAT = np.ones(24)

@@ -12,7 +12,7 @@ from tco import evaluate
 from tco.portfolio import robustness
 from tco.portfolio.mix import best_mix
 from tco.portfolio.robustness import MIX_CASES, mix_monte_carlo, mix_tornado
-from tco.records.scenario import Uncertainty
+from tco.records.assumptions import Uncertainty
 from tests.conftest import ROOT
 
 MIX = ROOT / "scenarios" / "mix-faq-and-escalations.yaml"

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from tco.finance.projection import SECONDS_PER_MONTH, OptionModel
 from tco.portfolio.menu import Menu, Route, Source, restricted
 from tco.portfolio.milp import MIP_GAP, solve
-from tco.records.scenario import CapacityPolicy, Finance, RequestClass, Scenario, Workload
+from tco.records.assumptions import CapacityPolicy, Finance
+from tco.records.scenario import RequestClass, Scenario, Workload
 
 ALL = ("routing", "overflow", "terms", "cascade")
 

@@ -15,7 +15,8 @@ from pydantic import TypeAdapter
 from datafiles import InputError, parse_as
 from scenario_io import resolve_scenario
 from tco import evaluate, risk_report
-from tco.records.scenario import CapacityPolicy, Finance, Scenario, Uncertainty, Workload
+from tco.records.assumptions import CapacityPolicy, Finance, Uncertainty
+from tco.records.scenario import Scenario, Workload
 from tests.conftest import ROOT, TODAY
 
 SECTIONS = {"workload": Workload, "capacity": CapacityPolicy, "finance": Finance, "uncertainty": Uncertainty}

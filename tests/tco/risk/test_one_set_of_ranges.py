@@ -21,8 +21,9 @@ from scenario_io.loader import load_inputs
 from tco import evaluate, risk_report
 from tco.cost.option_models import setup_options
 from tco.finance.projection import Drivers, OptionModel, project
+from tco.records.assumptions import CapacityPolicy, Uncertainty
 from tco.records.inputs import ResolvedSelfHosted, ScenarioInputs
-from tco.records.scenario import CapacityPolicy, Scenario, Uncertainty
+from tco.records.scenario import Scenario
 from tco.risk.montecarlo import Ranges, draw_drivers, run_monte_carlo
 from tco.risk.sensitivity import tornado
 from tests.conftest import ROOT, TODAY

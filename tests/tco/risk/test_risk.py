@@ -12,7 +12,7 @@ import yaml
 from scenario_io.loader import load_inputs
 from tco import evaluate, risk_report
 from tco.cost.option_models import setup_options
-from tco.records.scenario import Uncertainty
+from tco.records.assumptions import Uncertainty
 from tco.risk import headline_pair, risk_pair
 from tco.risk.montecarlo import run_monte_carlo
 from tco.risk.sensitivity import tornado
