@@ -12,7 +12,7 @@ from tco.records.amounts import usd, usd_saved
 from tco.records.assumptions import Finance
 from tco.records.results import recommendable
 from tco.risk.report import headline_pair
-from ui import charts, forms, state, tables
+from ui import charts, forms, pair_choice, state, tables
 
 data = state.data()
 st.title("Break-even & ROI")
@@ -74,12 +74,12 @@ if not result.break_even:
     st.info("Break-even needs at least one self-hosted option that meets the SLO and one API option (Compare page).")
     raise state.PageEnd
 pairs = {(b.self_hosted, b.api): b for b in result.break_even}
-compared = decide(result, state.chosen_pair()).pair  # the pair on Compare, when it is self-hosted against an API
+compared = decide(result, pair_choice.chosen_pair()).pair  # the pair on Compare, when it is self-hosted against an API
 headline = headline_pair(result)
 default = (headline[0].id, headline[1].id) if headline else next(iter(pairs))
 if compared is not None and (compared.self_hosted, compared.api) in pairs:
     default = (compared.self_hosted, compared.api)
-# one pair for every page and the exports (`state.PAIR`): the box is set from it before it is drawn, and a choice
+# one pair for every page and the exports (`pair_choice.PAIR`): the box is set from it before it is drawn, and a choice
 # here is kept there by the callback (a pair picked here was forgotten on leaving, and the exports ignored it)
 st.session_state[forms.key("be.pair")] = default
 chosen = st.selectbox(
@@ -88,10 +88,10 @@ chosen = st.selectbox(
     key=forms.key("be.pair"),
     format_func=lambda ids: f"{ids[0]} vs {ids[1]}",
     help="The pair compared on every page and in the exports: a choice here is Compare's and Risk's too",
-    on_change=state.picked_sides,
+    on_change=pair_choice.picked_sides,
     args=((forms.key("be.pair"),), (headline[0].id, headline[1].id) if headline else None),
 )
-if note := state.other_pair_note(result, chosen):
+if note := pair_choice.other_pair_note(result, chosen):
     st.caption(note)
 pair = pairs[chosen]
 hosted, api = result.option(pair.self_hosted), result.option(pair.api)

@@ -14,6 +14,7 @@ from ui import (
     distill_view,
     mix_view,
     options_form,
+    pair_choice,
     report,
     slo_form,
     state,
@@ -35,8 +36,8 @@ PAIR_HELP = (
 
 def pair_picker(analysis: Analysis) -> tuple[str, str] | None:
     """'Compare … with …': any two options; default the pick and the best of the other kind. The choice is kept
-    in the session and the link (`state.PAIR`, one pair for Compare, Break-even, Risk and the exports); back on the
-    default it is forgotten, so new options re-default. The boxes are keyed and set from the kept pair before they
+    in the session and the link (`pair_choice.PAIR`, one pair for Compare, Break-even, Risk and the exports); back on
+    the default it is forgotten, so new options re-default. The boxes are keyed and set from the kept pair before they
     are drawn; a change is kept by their callback, before the run (unkeyed boxes whose index followed the kept pair
     became new widgets at each choice, and every second choice was dropped: a reviewer)."""
     result = analysis.result
@@ -44,7 +45,7 @@ def pair_picker(analysis: Analysis) -> tuple[str, str] | None:
     if len(ids) < 2:
         return None
     default = compared_pair(result, decide(result).pick)
-    current = compared_pair(result, decide(result).pick, state.chosen_pair())
+    current = compared_pair(result, decide(result).pick, pair_choice.chosen_pair())
     if current is None:
         return None
     labels = {o.id: f"{o.id} ({'self-hosted' if o.kind == 'self_hosted' else 'API'})" for o in result.options}
@@ -53,10 +54,10 @@ def pair_picker(analysis: Analysis) -> tuple[str, str] | None:
     st.session_state[PAIR_FIRST], st.session_state[PAIR_SECOND] = current[0].id, current[1].id
     args = (PAIR_FIRST, PAIR_SECOND, (default[0].id, default[1].id) if default else None)
     first = left.selectbox("Compare", ids, key=PAIR_FIRST, format_func=labels.get, label_visibility="collapsed",
-                           on_change=state.picked_pair, args=args)  # fmt: skip
+                           on_change=pair_choice.picked_pair, args=args)  # fmt: skip
     between.markdown("with")
     second = right.selectbox("with", ids, key=PAIR_SECOND, format_func=labels.get, label_visibility="collapsed",
-                             on_change=state.picked_pair, args=args)  # fmt: skip
+                             on_change=pair_choice.picked_pair, args=args)  # fmt: skip
     return (first, second)
 
 
@@ -84,7 +85,7 @@ def answer(analysis: Analysis) -> None:
         # the reader picked the pair: its saving is the figure they asked for (self-hosted against an API, or two
         # of one kind: the first against the second), in the place of the pick's (or the mix's) saving
         picked = (decision.hosted, decision.api) if decision.pair is not None else decision.compared
-        pair_chosen = state.chosen_pair() is not None and picked is not None and None not in picked
+        pair_chosen = pair_choice.chosen_pair() is not None and picked is not None and None not in picked
         if mix is not None and mix.recommended and mix.saving_usd is not None:  # the mix leads: its figures
             cols[0].metric("Pick", "a mix", help="; ".join(mix.words) + " (the Best mix tab)")
             cols[1].metric("Cost a month", usd(sum(mix.monthly_cost_usd) / len(mix.monthly_cost_usd)),

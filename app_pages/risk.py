@@ -9,7 +9,7 @@ from tco.records.assumptions import Uncertainty
 from tco.records.results import recommendable
 from tco.risk import risk_pair
 from tco.risk.throughput_spread import spread_method, throughput_range_words
-from ui import charts, forms, state, tables
+from ui import charts, forms, pair_choice, state, tables
 
 HOSTED, API = "risk.hosted", "risk.api"
 """The Risk page's pair boxes."""
@@ -119,15 +119,16 @@ if analysis is None:
 result = analysis.result
 hosted_ids = [o.id for o in result.options if o.kind == "self_hosted" and o.replicas_first_month is not None]
 api_ids = [o.id for o in result.options if o.kind == "api"]
-compared = state.compared_ids(result)  # the pair on Compare, when it is self-hosted against an API
+compared = pair_choice.compared_ids(result)  # the pair on Compare, when it is self-hosted against an API
 report = None
 if hosted_ids and api_ids:
     # default: the pair compared on Compare when it is self-hosted against an API, else the best of each
     default_hosted, default_api = risk_pair(result, compared) or (hosted_ids[0], api_ids[0])
-    # one pair for every page and the exports (`state.PAIR`): the boxes are set from it before they are drawn, and a
-    # choice here is kept there by their callback (the workbook's risk sheets followed Compare's pair instead)
+    # one pair for every page and the exports (`pair_choice.PAIR`): the boxes are set from it before they are drawn,
+    # and a choice here is kept there by their callback (the workbook's risk sheets followed Compare's pair instead)
     st.session_state[HOSTED], st.session_state[API] = default_hosted, default_api
-    keep = {"on_change": state.picked_sides, "args": ((HOSTED, API), risk_pair(result, None))}  # None: the headline
+    headline = risk_pair(result, None)
+    keep = {"on_change": pair_choice.picked_sides, "args": ((HOSTED, API), headline)}
     left, right = st.columns(2)
     hosted = left.selectbox(
         "Self-hosted option",
@@ -143,7 +144,7 @@ if hosted_ids and api_ids:
         help="The pair compared on every page and in the exports: a choice here is Compare's and Break-even's too",
         **keep,
     )
-    if note := state.other_pair_note(result, (hosted, api)):
+    if note := pair_choice.other_pair_note(result, (hosted, api)):
         st.caption(note)
     report = state.risk(analysis, (hosted, api))
 if report is None:

@@ -21,7 +21,7 @@ from pricing.gpus import GpuType
 from profiling.metadata import short_gpu_name
 from profiling.schema import recorded
 from tco.capacity.view_words import far_shape_note
-from ui import charts, loaders, options_form, slo_form, state, tables
+from ui import charts, loaders, options_form, pair_choice, slo_form, state, tables
 from ui.amounts import parse_usd
 
 SELECTED = "tp.selected"
@@ -130,7 +130,7 @@ labels = {ref: state.profile_label(ref, p) for ref, p in profiles.items()}
 by_label = {label: ref for ref, label in labels.items()}
 # opens on the profile of the self-hosted option Compare compares (the pick's, most often), then the others' in
 # order: owned-fleet-finance opened on qwen3's profile beside a llama70b pick (a reviewer)
-compared = state.compared_ids(analysis.result)
+compared = pair_choice.compared_ids(analysis.result)
 options = sorted(analysis.scenario.options, key=lambda o: compared is None or o.id != compared[0])
 used = [ref for o in options if (ref := getattr(o, "profile", None)) in profiles]
 if st.session_state.get(SELECTED) not in profiles:

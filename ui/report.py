@@ -30,7 +30,7 @@ from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import decide, verdict
 from tco.records.benchmarks import benchmark_name
-from ui import state, tables
+from ui import pair_choice, state, tables
 from ui.forms import Download, download
 from ui.report_charts import charts_html, report_charts, sheets
 from ui.report_text import assumption_table
@@ -172,7 +172,7 @@ def render(analysis: state.Analysis) -> None:
     today = dt.date.today()
     stem = file_stem(analysis.result.scenario, today.isoformat())
     left, right = st.columns(2)
-    pair, edited = state.chosen_pair(), state.workload_edited()
+    pair, edited = pair_choice.chosen_pair(), state.workload_edited()
 
     def page(browser: str | None = None) -> str:
         return build_html(analysis, today, browser, pair, edited)

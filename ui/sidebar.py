@@ -11,7 +11,7 @@ from datafiles import InputError
 from reports.exports import as_csv, as_monthly_csv, file_stem
 from scenario_io import codec
 from tco.risk import risk_pair
-from ui import loaders, state
+from ui import loaders, pair_choice, state
 from ui.forms import Download, download
 from ui.tables import escape_markdown
 
@@ -53,7 +53,8 @@ def render() -> None:
         analysis = state.analysis(show_error=False)
         if analysis is not None:
             stem = file_stem(analysis.result.scenario, today)
-            pair = risk_pair(analysis.result, state.compared_ids(analysis.result))  # read now: a click runs outside
+            # read now: a click runs outside
+            pair = risk_pair(analysis.result, pair_choice.compared_ids(analysis.result))
             api = pair[1] if pair else None  # the summary compares with the API of the pair on screen
             st.caption("Exports: numbers as numbers, units in the headers")
             downloads = [
@@ -86,7 +87,7 @@ def render() -> None:
                 "Uploaded profiles are not inside it: the recipient uploads the same files."
             )
             try:
-                link = share_link(codec.to_url_token(state.data()), state.chosen_pair())
+                link = share_link(codec.to_url_token(state.data()), pair_choice.chosen_pair())
                 st.code(link, language=None, wrap_lines=True)
             except InputError as err:
                 st.warning(f"No link for this scenario: {state.shown(err)}")

@@ -32,13 +32,12 @@ from tco import RiskReport, ScenarioInputs, ScenarioResult, evaluate, risk_repor
 from tco.capacity.throughput_view import ProfileView
 from tco.capacity.throughput_view import profile_view as tco_profile_view
 from tco.cost.option_models import OptionSetup, setup_options
-from tco.decision.verdict import decide
 from tco.decision.what_if import DeclineCase, api_decline_cases
 from tco.portfolio.mix import best_mix
 from tco.portfolio.robustness import mix_monte_carlo, mix_tornado
 from tco.records.mix import MixCase, MixDraws, MixResult
 from tco.records.scenario import RequestClass, Scenario, Slo, Workload
-from ui import loaders
+from ui import loaders, pair_choice
 from ui.tables import escape_markdown
 
 LOG = logging.getLogger(__name__)
@@ -49,8 +48,6 @@ EVALS = "uploaded_evals"
 LOAD_ERROR = "scenario_load_error"
 AS_OPENED = "scenario_workload_as_opened"
 """The workload of the scenario as opened (example, link or file): its description was written for that one."""
-PAIR = "compared_pair"
-"""The two option ids the reader compares at the top of Compare (None: the default pair); `pair` in the link."""
 FORM_PREFIX = "f."
 """Every form widget's key starts with this, so loading a scenario can reset them all at once."""
 
@@ -65,7 +62,7 @@ def ensure_loaded() -> None:
         return
     st.session_state[PROFILES] = {}
     st.session_state[EVALS] = {}
-    st.session_state[PAIR] = _pair_from_link(st.query_params.get("pair"))
+    st.session_state[pair_choice.PAIR] = pair_choice.pair_from_link(st.query_params.get("pair"))
     token = st.query_params.get("s")
     if token:
         try:
@@ -135,70 +132,10 @@ def description_text(description: str | None, edited: bool) -> str | None:
     return description + (" (Written for the workload as opened; it has been edited since.)" if edited else "")
 
 
-def _pair_from_link(text: str | None) -> tuple[str, str] | None:
-    """'a,b' from the link's `pair` parameter; anything else is no choice (ids the scenario lacks fall back to the
-    default pair when the answer is drawn, `tco.decision.verdict.compared_pair`)."""
-    parts = (text or "").split(",")
-    return (parts[0], parts[1]) if len(parts) == 2 and all(parts) and parts[0] != parts[1] else None
-
-
 class PageEnd(Exception):
     """Raised by a page with nothing more to show, where `st.stop()` was: that ended the session's whole script run
     before the shared sidebar and the address bar's link were drawn (the Usage page emptied the sidebar and dropped
     `?s=`). `app_session.py` catches it and goes on with the sidebar."""
-
-
-def chosen_pair() -> tuple[str, str] | None:
-    return st.session_state.get(PAIR)
-
-
-def compared_ids(result: ScenarioResult) -> tuple[str, str] | None:
-    """(self-hosted id, API id) of the pair compared on Compare (the reader's choice, else the headline pair), when
-    one side is self-hosted and the other an API; None otherwise."""
-    pair = decide(result, chosen_pair()).pair
-    return (pair.self_hosted, pair.api) if pair is not None else None
-
-
-def choose_pair(pair: tuple[str, str] | None) -> None:
-    st.session_state[PAIR] = pair
-
-
-def picked_pair(first_key: str, second_key: str, default: tuple[str, str] | None) -> None:
-    """Compare's pair picker's callback: keep the two options its boxes hold, forgotten when they are the default
-    pair. The same option in both boxes swaps them: the other box takes the one it left."""
-    first, second = st.session_state[first_key], st.session_state[second_key]
-    if first == second:
-        kept = chosen_pair() or default
-        other = next((i for i in kept or () if i != first), None)
-        if other is None:
-            return
-        first, second = (first, other) if kept and kept[0] != first else (other, second)
-    pair = (first, second)
-    choose_pair(None if pair == default else pair)
-
-
-def picked_sides(keys: tuple[str, ...], headline: tuple[str, str] | None) -> None:
-    """Break-even's and Risk's pickers' callback: keep (self-hosted, API) — one box holding the pair, or two boxes
-    holding a side each — as the pair compared everywhere (Compare's verdict, the exports), forgotten when it is the
-    headline pair."""
-    values = [st.session_state[k] for k in keys]
-    pair = tuple(values[0]) if len(values) == 1 else (values[0], values[1])
-    choose_pair(None if headline is not None and set(pair) == set(headline) else (pair[0], pair[1]))
-
-
-def other_pair_note(result: ScenarioResult, shown: tuple[str, str]) -> str | None:
-    """Where Compare's pair is not the (self-hosted, API) pair a page shows, why: a payback and a risk need one of
-    each, so two APIs (or two fleets) compared on Compare left Break-even and Risk on the headline pair with nothing
-    saying so (a reviewer)."""
-    chosen = chosen_pair()
-    if chosen is None or set(chosen) == set(shown):
-        return None
-    kinds = {o.id: o.kind for o in result.options}
-    if {kinds.get(chosen[0]), kinds.get(chosen[1])} == {"api", "self_hosted"}:
-        return None  # a pair of one each that this page cannot show (a fleet that misses the SLO): the box says which
-    both = "both APIs" if kinds.get(chosen[0]) == "api" else "both self-hosted"
-    return (f"Compare's pair, {chosen[0]} and {chosen[1]}, are {both}: a payback and its risk need a self-hosted "
-            f"option and an API, so this page shows {shown[0]} against {shown[1]}.")  # fmt: skip
 
 
 def reset_form(prefix: str = FORM_PREFIX) -> None:
@@ -237,7 +174,7 @@ def sync_url() -> None:
         return
     if st.query_params.get("s") != token:
         st.query_params["s"] = token
-    pair = chosen_pair()
+    pair = pair_choice.chosen_pair()
     if pair is not None and st.query_params.get("pair") != ",".join(pair):
         st.query_params["pair"] = ",".join(pair)
     elif pair is None and "pair" in st.query_params:
