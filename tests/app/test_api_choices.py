@@ -14,7 +14,7 @@ import re
 import pytest
 
 from pricing.listing import ALL_HOURS
-from tests.app.test_app import open_app
+from tests.app.app_helpers import open_app
 from tests.conftest import TODAY
 from ui.options_form import Makers, price_label, ranked_api_choices, text_model
 

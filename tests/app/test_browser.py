@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from scenario_io import codec
 from tco.decision.verdict import decide, fleet_text, verdict
-from tests.app.test_app import engine, example, same_option
+from tests.app.app_helpers import engine, example, same_option
 from tests.conftest import ROOT, level, simple_profile
 from tests.project.test_stands_alone import OUTSIDE
 from ui import charts

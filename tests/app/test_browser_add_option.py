@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.app import test_browser as ui
-from tests.app.test_app import engine, example, same_option
+from tests.app.app_helpers import engine, example, same_option
 from tests.app.test_browser import (
     DESKTOP,
     LAPTOP,

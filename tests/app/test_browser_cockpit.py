@@ -21,7 +21,7 @@ from tco.portfolio.mix import best_mix
 from tco.records.amounts import usd_saved
 from tco.records.scenario import Scenario
 from tests.app import test_browser as ui
-from tests.app.test_app import engine, example
+from tests.app.app_helpers import engine, example
 from tests.app.test_browser import (
     DESKTOP,
     LAPTOP,

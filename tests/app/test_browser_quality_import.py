@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from tco.decision.verdict import verdict
 from tests.app import test_browser as ui
-from tests.app.test_app import engine
+from tests.app.app_helpers import engine
 from tests.app.test_browser import assert_no_exception, settle, shown_verdict, upload
 from tests.app.test_quality_eval_import import TARGET, _with_eval_reference
 from tests.support.eval_runs import glm5_records

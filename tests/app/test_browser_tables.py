@@ -88,7 +88,7 @@ def test_long_ids_and_class_names_fit_the_page_whole(page: Page, app_url: str, t
     names whole."""
     import yaml
 
-    from tests.app.test_app import same_option
+    from tests.app.app_helpers import same_option
     from tests.conftest import ROOT
 
     mapping = yaml.safe_load((ROOT / "scenarios" / "glm5-vs-frontier.yaml").read_text())

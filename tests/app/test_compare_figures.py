@@ -12,7 +12,7 @@ import yaml
 
 from scenario_io import codec
 from tco.decision.verdict import STATUS_WORDS
-from tests.app.test_app import money, open_app, shown_verdict, table_with
+from tests.app.app_helpers import money, open_app, shown_verdict, table_with
 from tests.conftest import ROOT, SCENARIOS
 
 MIX = ROOT / "scenarios" / "mix-faq-and-escalations.yaml"

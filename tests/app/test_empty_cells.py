@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from scenario_io import codec
-from tests.app.test_app import PAGES, engine, example, open_app
+from tests.app.app_helpers import PAGES, engine, example, open_app
 from tests.conftest import SCENARIOS
 from ui.tables import escape_markdown
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tco.decision.verdict import verdict
-from tests.app.test_app import assert_no_failure, engine, example, open_app, shown_verdict, table_with
+from tests.app.app_helpers import assert_no_failure, engine, example, open_app, shown_verdict, table_with
 from tests.conftest import ROOT
 from tests.evals.test_eval_errors import wilson
 from tests.support.eval_runs import glm5_records

@@ -219,7 +219,7 @@ def test_ids_in_tall_rows_are_whole_where_they_fit_and_never_overrun_their_lines
 def test_amount_columns_are_right_aligned_on_compare_and_break_even():
     """Issue 27 review: "$9,300" sat above "$161,514" flush left. A column of amounts written as text (for the sign
     before the $) is right-aligned, digits under digits; a column of names is not."""
-    from tests.app.test_app import assert_no_failure, open_app
+    from tests.app.app_helpers import assert_no_failure, open_app
 
     for page, amounts in (("compare", ("$/month", "NPV of cost")), ("breakeven", ("NPV of savings",))):
         at = open_app(page)

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from profiling.schema import load_profile
 from scenario_io import codec
 from tco.records.scenario import RequestClass, Slo
-from tests.app.test_app import PAGES, assert_no_failure, example, open_app, profile_uploader, table_with
+from tests.app.app_helpers import PAGES, assert_no_failure, example, open_app, profile_uploader, table_with
 from tests.conftest import ROOT, level, simple_profile
 from ui.slo_form import read_bounds, refusal
 
