@@ -47,13 +47,18 @@ def sheet_gpu(gpu: str, gpus: Sequence[GpuType]) -> str | None:
     return next((g.id for g in gpus if g.id.lower() in wanted or g.name.lower() == text.lower()), None)
 
 
-def profile_term_index(options: Sequence[Any], ref: str) -> int:
+def profile_term_index(options: Sequence[Any], ref: str, gpu: GpuType | None) -> int:
     """Where the "Pricing" box opens for profile `ref`: as the scenario's first option on that profile is priced
-    (owned servers: Buy), else on demand (the first)."""
+    (owned servers: Buy), else on demand (the first); where the preselected `gpu` has no price at that term, the
+    first term the GPU sheet has for it (MI355X: 3-year reserved; on demand was added and then left out of every
+    result, a reviewer)."""
     user = next((o for o in options if getattr(o, "profile", None) == ref), None)
     term = "owned" if getattr(user, "ownership", None) is not None else getattr(user, "term", None)
     terms = list(options_form.TERMS.values())
-    return terms.index(term) if term in terms else 0
+    wanted = term if term in terms else terms[0]
+    if gpu is not None and wanted not in gpu.terms() and gpu.terms():
+        wanted = gpu.terms()[0]
+    return terms.index(wanted)
 
 
 def add_files(files: list[tuple[str, bytes]], meta: dict[str, Any]) -> None:
@@ -231,7 +236,7 @@ if view.roofline is not None:
 
 st.subheader("Use this profile in an option")
 used = st.session_state.get(USED)  # said after the rerun that puts the option on the other pages
-if used and used[1] == options_form.option_ids(state.data()):
+if used and used[1] == state.option_ids(state.data()):
     st.success(used[0], icon=":material/check_circle:")
 cat = loaders.catalogues()
 gpu_ids = [g.id for g in cat.gpus.gpus]
@@ -253,7 +258,7 @@ with st.form("tp.use"):
     term = cols[1].selectbox(
         "Pricing",
         list(options_form.TERMS),
-        index=profile_term_index(analysis.scenario.options, ref),
+        index=profile_term_index(analysis.scenario.options, ref, cat.gpus.get(match) if match else None),
         key=f"tp.use.term:{ref}",  # as the scenario prices this profile's option: Buy in an owned fleet (a reviewer)
     )
     impl_text = cols[2].text_input(
@@ -267,6 +272,8 @@ with st.form("tp.use"):
         else:
             if gpu is None:
                 st.error(f"Choose the GPU price sheet entry first: {unmatched}.", icon=":material/error:")
+            elif problem := options_form.term_problem(cat.gpus.get(gpu), options_form.TERMS[term]):
+                st.error(f"{problem} Nothing was added.", icon=":material/error:")
             else:
                 option_id = options_form.add_self_hosted_option(
                     state.data(), m.model, gpu, options_form.TERMS[term], ref, m.gpu_count, False, impl
@@ -274,6 +281,6 @@ with st.form("tp.use"):
                 st.session_state[USED] = (
                     f"Added option {option_id} ({m.model} on {gpu}, {term.lower()}); see Compare. Adding again "
                     "adds another option with its own id.",
-                    options_form.option_ids(state.data()),
+                    state.option_ids(state.data()),
                 )
                 st.rerun()

@@ -79,6 +79,17 @@ class GpuType:
     def offers_for(self, term: Term) -> tuple[RentalOffer, ...]:
         return tuple(o for o in self.offers if o.term == term)
 
+    def terms(self) -> tuple[str, ...]:
+        """The pricing terms the sheet can price this GPU at, in TERM_WORDS' order: its rental offers' terms, and
+        "owned" where it has a purchase price."""
+        rented = tuple(t for t in TERM_WORDS if self.offers_for(t))  # type: ignore[arg-type]
+        return (*rented, "owned") if self.purchase is not None else rented
+
+    def offers_words(self) -> str:
+        """What the sheet offers for this GPU, in words: "3-year reserved from Neocloud (SemiAnalysis); bought"."""
+        rented = [f"{TERM_WORDS[o.term]} from {o.provider}" for o in sorted(self.offers, key=lambda o: o.label())]
+        return "; ".join([*dict.fromkeys(rented), *(["bought (a purchase price)"] if self.purchase else [])]) or "none"
+
 
 @dataclass(config=STRICT)
 class GpuSheet:

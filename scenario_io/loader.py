@@ -16,6 +16,7 @@ from models import ModelCatalog, load_catalog
 from models.catalog import ModelCard
 from pricing import GpuSheet, GpuType, PriceBook, load_gpu_sheet, load_overrides, load_price_catalog
 from pricing.catalog import PriceCatalog
+from pricing.gpus import TERM_WORDS
 from pricing.overrides import DEFAULT_OVERRIDES
 from profiling.bundled import reference_profiles
 from profiling.schema import Profile
@@ -170,9 +171,9 @@ def _resolve_self_hosted(
             raise InputError(
                 file,
                 f"options[{index}].term",
-                f"gpus.yaml has no {option.term} offer for {gpu.id}"
+                f"the GPU sheet (gpus.yaml) has no {TERM_WORDS[option.term]} offer for {gpu.id}"
                 + (f" from {option.offer_provider!r}" if option.offer_provider else "")
-                + f"; offers: {sorted({(o.provider, o.term) for o in gpu.offers})}",
+                + f"; it has: {gpu.offers_words()}. Choose one of those terms, or give usd_per_gpu_hour",
             )
         offer = min(offers, key=lambda o: o.usd_per_gpu_hour)  # the engine then picks by the fleet's total
         usd_per_gpu_hour = offer.usd_per_gpu_hour

@@ -18,6 +18,7 @@ from genai_prices import types as gp_types
 
 from models.catalog import ModelCatalog
 from pricing import PriceCatalog, TokenPrices
+from pricing.gpus import TERM_WORDS, GpuType
 from pricing.listing import ALL_HOURS
 from tco.capacity.speculative import TOKENS_PER_STEP
 from ui import loaders, options_table, state
@@ -160,10 +161,27 @@ TERM_IDS = {"on_demand": "od", "reserved_1y": "1y", "reserved_3y": "3y", "spot":
 is the table's first column, and "glm-5-h200-on_demand-2" was cut to "glm-5-h2…n_demand" at 1280 px."""
 
 
-def option_ids(data: dict[str, Any]) -> tuple[str, ...]:
-    """The scenario's option ids, in order: what a confirmation of an added option is shown against (it stays
-    until they change)."""
-    return tuple(str(o.get("id")) for o in data.get("options") or [] if isinstance(o, dict))
+def term_problem(gpu: GpuType, term: str) -> str | None:
+    """Why the GPU sheet cannot price `gpu` at `term` (an option added so would be left out of every result, a
+    reviewer's MI355X on demand), in words naming what it has; None where it can.
+
+    >>> import datetime as dt
+    >>> from pricing.gpus import RentalOffer
+    >>> offer = RentalOffer(provider="Neocloud", term="reserved_3y", usd_per_gpu_hour=1.9, gpus_per_instance=8,
+    ...                     basis="third_party", source="x", as_of=dt.date(2026, 1, 1))
+    >>> gpu = GpuType(id="MI355X", name="MI355X", memory_gib=288, memory_bandwidth_tb_s=8, bf16_tflop_s=2300,
+    ...               fp8_tflop_s=4600, tdp_w=1400, spec_source="x", spec_as_of=dt.date(2026, 1, 1), offers=(offer,),
+    ...               purchase=None)
+    >>> term_problem(gpu, "reserved_3y") is None
+    True
+    >>> print(term_problem(gpu, "on_demand"))
+    The GPU sheet has no on-demand price for MI355X; it has: 3-year reserved from Neocloud. Choose one of those.
+    """
+    if term in gpu.terms():
+        return None
+    words = TERM_WORDS.get(term, term).replace("on demand", "on-demand")  # an adjective here
+    wanted = "purchase price" if term == "owned" else f"{words} price"
+    return f"The GPU sheet has no {wanted} for {gpu.id}; it has: {gpu.offers_words()}. Choose one of those."
 
 
 def unique_id(data: dict[str, Any], wanted: str) -> str:
@@ -233,6 +251,10 @@ def _on_add_self_hosted() -> None:
     except ValueError as err:
         s[ADD_PROBLEM] = f"One-time implementation (USD): {err}. Nothing was added."
         return
+    gpu = loaders.catalogues().gpus.get(s[key("add.gpu")])
+    if problem := term_problem(gpu, TERMS[s[key("add.term")]]):
+        s[ADD_PROBLEM] = f"{problem} Nothing was added."
+        return
     s.pop(ADD_PROBLEM, None)
     state.reset_form(key("options.table"))
     profiles = s.get(key("add.profiles"), {})
@@ -259,7 +281,7 @@ that follows the add, such as the address bar's update, does not wipe it before 
 
 
 def render(data: dict[str, Any]) -> None:
-    ids = option_ids(data)
+    ids = state.option_ids(data)
     added = st.session_state.get(ADDED)
     if isinstance(added, str):  # just added: remember the options it speaks of
         added = st.session_state[ADDED] = (added, ids)

@@ -36,6 +36,13 @@ def choose_pair(pair: tuple[str, str] | None) -> None:
     st.session_state[PAIR] = pair
 
 
+def forget_if_missing(option_ids: set[str]) -> None:
+    """Forget the compared pair where the scenario has no option of one of its ids."""
+    pair = chosen_pair()
+    if pair is not None and not set(pair) <= option_ids:
+        choose_pair(None)
+
+
 def picked_pair(first_key: str, second_key: str, default: tuple[str, str] | None) -> None:
     """Compare's pair picker's callback: keep the two options its boxes hold, forgotten when they are the default
     pair. The same option in both boxes swaps them: the other box takes the one it left."""

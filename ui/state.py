@@ -57,30 +57,45 @@ scenarios give them (in-app price edits go in `overrides`)."""
 
 
 def ensure_loaded() -> None:
-    """First run of a session: the scenario from the link's `s` parameter, else the bundled example."""
+    """First run of a session: the scenario from the link's `s` parameter (with its `pair`), else the bundled example
+    (with the link's `pair` where it has no `s`). Every later run: a compared pair naming an option the scenario no
+    longer has (deleted or renamed) is forgotten, so no page speaks of it and the link drops it."""
     if SCENARIO in st.session_state:
+        pair_choice.forget_if_missing(set(option_ids(data())))
         return
     st.session_state[PROFILES] = {}
     st.session_state[EVALS] = {}
-    st.session_state[pair_choice.PAIR] = pair_choice.pair_from_link(st.query_params.get("pair"))
+    pair = pair_choice.pair_from_link(st.query_params.get("pair"))
     token = st.query_params.get("s")
     if token:
         try:
             mapping = codec.from_url_token(token)
             check_shape(mapping, "shared link")
-            load(mapping, "shared link")
+            load(mapping, "shared link", pair)
             return
         except InputError as err:
             st.session_state[LOAD_ERROR] = f"The shared link could not be opened ({err}); showing the example instead."
-    load(default_scenario(), f"example: {loaders.DEFAULT_SCENARIO}")
+            pair = None  # the pair of the scenario that could not be opened
+    load(default_scenario(), f"example: {loaders.DEFAULT_SCENARIO}", pair)
 
 
-def load(data: dict[str, Any], source: str) -> None:
-    """Replace the scenario; every form widget re-reads its value from the new one."""
+def load(data: dict[str, Any], source: str, pair: tuple[str, str] | None = None) -> None:
+    """Replace the scenario; every form widget re-reads its value from the new one, and the compared pair is `pair`
+    (a link's) or the new scenario's default: a pair kept from the scenario before named options the new one lacks,
+    and Break-even and Risk said "Compare's pair, gemini-3.1-pro and glm5-b200, are both APIs" on an example with
+    no glm5-b200 (a reviewer)."""
     st.session_state[SCENARIO] = copy.deepcopy(data)
     st.session_state[AS_OPENED] = copy.deepcopy(data.get("workload"))
     st.session_state[SOURCE] = source
+    pair_choice.choose_pair(pair)
+    pair_choice.forget_if_missing(set(option_ids(data)))
     reset_form()
+
+
+def option_ids(mapping: dict[str, Any]) -> tuple[str, ...]:
+    """A scenario mapping's option ids, in order: what the compared pair is checked against, and what a confirmation
+    of an added option is shown against (it stays until they change)."""
+    return tuple(str(o.get("id")) for o in mapping.get("options") or [] if isinstance(o, dict))
 
 
 def workload_edited() -> bool:

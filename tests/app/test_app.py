@@ -717,3 +717,16 @@ def test_a_distillation_projects_parts_are_whole_dollars():
     parts = next(df for df in at.dataframe if "part" in df.value.columns)
     assert json.loads(parts.proto.columns)["USD"]["type_config"] == {"type": "number", "format": "dollar", "step": 1.0}
     assert parts.value["USD"].max() >= 1000  # the amount that showed cents
+
+
+def test_adding_an_open_model_at_a_term_its_gpu_has_no_price_for_is_refused_in_words():
+    at = open_app(tab="Options")
+    before = len(at.session_state["scenario"]["options"])
+    at.selectbox(key="f.add.model").set_value("deepseek-r1-0528").run()
+    at.selectbox(key="f.add.gpu").set_value("MI355X")
+    at.selectbox(key="f.add.term").set_value("Buy (own the servers)")
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    assert not at.exception
+    assert len(at.session_state["scenario"]["options"]) == before
+    said = " ".join(e.value for e in at.error)
+    assert "The GPU sheet has no purchase price for MI355X; it has: 3-year reserved from Neocloud" in said

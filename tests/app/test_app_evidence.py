@@ -258,3 +258,38 @@ def test_every_text_a_quality_table_shortens_is_written_in_full_under_it(name, c
         assert text in cells or any(line.endswith(f": {text}") for line in lines), text
     assert any(c.endswith("…") for c in cells)  # the table did shorten some
     assert set(table_with(at, "mode")["mode"]) <= {"thinking", "non-thinking", "not stated"}  # not "non_thinking"
+
+
+def _sheet_terms(gpu_id: str) -> set[str]:
+    """The pricing terms gpus.yaml itself prices `gpu_id` at (read from the file, not through the app)."""
+    sheet = yaml.safe_load((ROOT / "pricing" / "data" / "gpus.yaml").read_text())
+    gpu = next(g for g in sheet["gpus"] if g["id"] == gpu_id)
+    return {o["term"] for o in gpu["offers"]} | ({"owned"} if gpu.get("purchase") else set())
+
+
+def test_a_profile_on_a_gpu_without_an_on_demand_price_opens_on_a_term_it_has_and_refuses_one_it_lacks():
+    """A reviewer used the bundled MI355X profile in an option: Pricing opened on "Rent on demand", the option was
+    added, then left out of every result ("gpus.yaml has no on_demand offer for MI355X; offers: [('Neocloud…',
+    'reserved_3y')]")."""
+    from ui.options_form import TERMS
+
+    assert _sheet_terms("MI355X") == {"reserved_3y"}  # the case: the sheet rents MI355X for 3 years only
+    at = open_app("throughput")
+    choice = next(o for o in at.selectbox(key="tp.profile").options if "mi355x" in o.lower())
+    at.selectbox(key="tp.profile").set_value(choice).run()
+    term_box = next(b for b in at.selectbox if str(b.key).startswith("tp.use.term:"))
+    assert TERMS[term_box.value] == "reserved_3y"
+    before = len(at.session_state["scenario"]["options"])
+    term_box.set_value("Rent on demand")
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    assert len(at.session_state["scenario"]["options"]) == before
+    said = " ".join(e.value for e in at.error)
+    assert "no on-demand price for MI355X" in said and "3-year reserved from Neocloud" in said
+    assert "Nothing was added" in said and "[(" not in said
+    next(b for b in at.selectbox if str(b.key).startswith("tp.use.term:")).set_value("Rent, 3-year reserved")
+    next(b for b in at.button if b.label == "Add self-hosted option").click().run()
+    added = at.session_state["scenario"]["options"][-1]
+    assert len(at.session_state["scenario"]["options"]) == before + 1 and added["term"] == "reserved_3y"
+    at.switch_page(PAGES["compare"]).run()
+    assert_no_failure(at)
+    assert table_row(at, added["id"])["$/month"] > 0  # priced, not set aside

@@ -326,3 +326,45 @@ def test_a_payback_of_an_option_that_misses_the_slo_says_so_beside_it():
     metric = next(m for m in at.metric if m.label == "Self-hosting would pay back")  # "would": not recommended
     assert metric.proto.delta == "misses the SLO"
     assert "misses the latency SLO" in metric.help
+
+
+def test_opening_another_scenario_forgets_the_pair_and_the_link_drops_it():
+    """A reviewer compared gemini-3.1-pro with glm5-b200, then opened the support-assistant example (no glm5-b200):
+    Break-even and Risk said "Compare's pair, gemini-3.1-pro and glm5-b200, are both APIs", the link kept
+    `pair=gemini-3.1-pro,glm5-b200` and Compare's third figure stayed on a pair no box showed."""
+    at = open_app("compare")
+    at.selectbox(key="pair.first").set_value("gemini-3.1-pro").run()
+    at.selectbox(key="pair.second").set_value("glm5-b200").run()
+    assert at.session_state["compared_pair"] == ("gemini-3.1-pro", "glm5-b200")
+    at.run()  # the address bar follows the run (sync_url)
+    assert at.query_params["pair"] in ("gemini-3.1-pro,glm5-b200", ["gemini-3.1-pro,glm5-b200"])
+    at.sidebar.selectbox[0].set_value("support-assistant").run()
+    assert_no_failure(at)
+    assert at.session_state["compared_pair"] is None and "pair" not in at.query_params
+    for page in ("breakeven", "risk"):
+        at.switch_page(PAGES[page]).run()
+        assert_no_failure(at)
+        assert not any(c.value.startswith("Compare's pair") for c in at.caption), page
+    at.switch_page(PAGES["compare"]).run()
+    fresh = open_app("compare")
+    fresh.sidebar.selectbox[0].set_value("support-assistant").run()
+    assert [(m.label, m.value) for m in at.metric] == [(m.label, m.value) for m in fresh.metric]  # "Saves (NPV)"
+
+
+def test_a_pair_naming_a_deleted_option_is_forgotten():
+    at = open_app("compare")
+    at.selectbox(key="pair.first").set_value("gemini-3.1-pro").run()
+    at.selectbox(key="pair.second").set_value("glm5-b200").run()
+    options = at.session_state["scenario"]["options"]
+    at.session_state["scenario"]["options"] = [o for o in options if o["id"] != "glm5-b200"]
+    at.run()
+    assert_no_failure(at)
+    assert at.session_state["compared_pair"] is None
+
+
+def test_a_link_with_a_pair_opens_on_it_and_a_broken_link_drops_it():
+    token = codec.to_url_token(example())
+    at = open_app("compare", s=token, pair="gemini-3.1-pro,glm5-b200")
+    assert at.session_state["compared_pair"] == ("gemini-3.1-pro", "glm5-b200")
+    broken = open_app("compare", s="not-a-token", pair="gemini-3.1-pro,glm5-b200")
+    assert broken.session_state["compared_pair"] is None
