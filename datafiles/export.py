@@ -80,6 +80,7 @@ FORMATS = {
     "count": "#,##0",
     "count_fraction": "#,##0.0#",
     "number": "#,##0.00",
+    "score": "General",
     "ratio": "0.0000",
     "ratio2": "0.00",
     "seconds": "0.000",
@@ -89,7 +90,8 @@ FORMATS = {
 """xlsxwriter number formats by column kind: what a finance reader expects to see, the value kept a number.
 Amounts (`usd`) in whole dollars (a reviewer read 1,608,955.21 beside the screen's $1,608,955; the cell holds the
 cents), the monthly ledger's (`usd_cents`) to the cent; unit prices per task (`usd4`) and per GPU-hour or million
-tokens (`usd2`, two to four decimals); shares as percentages; counts as whole numbers (`count` falls back to
+tokens (`usd2`, two to four decimals); shares as percentages; benchmark scores as the screen writes them (86, 94.3:
+`score`); counts as whole numbers (`count` falls back to
 `count_fraction` for an hourly mean such as 13.5 GPUs); months as real dates."""
 
 DECIMALS = {
@@ -102,6 +104,7 @@ DECIMALS = {
     "count": 2,
     "count_fraction": 2,
     "number": 2,
+    "score": 2,
     "ratio": 6,
     "ratio2": 4,
     "seconds": 4,

@@ -19,6 +19,7 @@ from reports.mix import mix_sheets
 from reports.monthly import as_monthly_csv, monthly_columns, monthly_rows, monthly_rows_in_cents
 from reports.ranking import ranked, throughput_basis
 from tco.decision.verdict import decide, mean_monthly_usd, status
+from tco.records.defaults import DEFAULT_LABELS
 from tco.records.mix import MixResult
 from tco.records.results import BreakEven, OptionResult, ScenarioResult
 from tco.risk.report import RiskReport
@@ -46,7 +47,7 @@ SUMMARY = [
     Column("server_usd", "server price (USD per server)", "usd"),
     Column("slo_met", "meets the latency SLO"),
     Column("quality_gate", "quality gate"),
-    Column("quality_score", "quality score (0-100)", "number"),
+    Column("quality_score", "quality score (0-100)", "score"),
     Column("success_rate", "success rate (%)", "percent"),
     Column("compared_with", "compared with (API)", width=18),
     Column("npv_savings_usd", "NPV of savings vs that API (USD)", "usd"),
@@ -225,6 +226,24 @@ def slo_name(key: str) -> str:
     return f"{metric.upper()} {pct}"
 
 
+ASSUMPTION_WORDS = {
+    "planning_utilization": "planning utilisation",
+    "ha_spare_replicas": "spare replicas (for failures)",
+    "min_replicas": "fewest replicas",
+    "min_score": "lowest benchmark score",
+    "min_success_rate": "lowest eval success rate",
+    "api": "an API option",
+    "rented": "a rented fleet",
+    "owned": "an owned fleet",
+}
+"""Scenario keys as the assumptions sheet and the decision report name them (a reviewer read "capacity: ha spare
+replicas" and "ops staff, api" as raw keys); a key not here is written with spaces."""
+
+
+def _words(key: str) -> str:
+    return ASSUMPTION_WORDS.get(key, key.replace("_", " "))
+
+
 def _typed_assumptions(result: ScenarioResult) -> list[tuple[str, Any, str, str]]:
     """(name, value, unit, kind): the kind is how the workbook types and formats the value (`FORMATS`)."""
     a = result.assumptions
@@ -247,20 +266,21 @@ def _typed_assumptions(result: ScenarioResult) -> list[tuple[str, Any, str, str]
         ("API price decline", f["api_price_decline_annual"], "share a year", "percent"),
         ("GPU price decline", f["gpu_price_decline_annual"], "share a year (on-demand and spot)", "percent"),
         ("staff cost", f["staff_usd_per_fte_month"], "USD per FTE-month", "usd"),
-        *((f"ops staff, {k}", v, "FTE", "ratio2") for k, v in f["ops_fte"].items()),
+        *((f"ops staff for {_words(k)}", v, "FTE", "ratio2") for k, v in f["ops_fte"].items()),
         ("GPUs per extra ops FTE", f["gpus_per_ops_fte"], "GPUs", "count"),
         ("contract after the horizon", f.get("commitments_after_horizon"), "count: in the NPV of cost; ignore: not",
          "text"),
-        *((f"capacity: {k.replace('_', ' ')}", v, "share of SLO throughput" if k in capacity_kind else "replicas",
+        *((f"capacity: {_words(k)}", v, "share of SLO throughput" if k in capacity_kind else "replicas",
            capacity_kind.get(k, "count")) for k, v in a["capacity"].items()),
         *((f"SLO {slo_name(k)}", v, "seconds", "seconds") for k, v in a["slo"].items()),
-        *((f"quality gate: {k.replace('_', ' ')}", v, "", "percent" if k.endswith("rate") else "number")
+        *((f"quality gate: {_words(k)}", v, "", "percent" if k.endswith("rate") else "score")
           for k, v in a["quality_gate"].items() if v is not None),
         *((f"option {o.id}: GPU price", o.usd_per_gpu_hour, "USD per GPU-hour", "usd2") for o in result.options
           if o.usd_per_gpu_hour is not None),
         *((f"option {o.id}: server price", o.server_usd, "USD per server", "usd") for o in result.options
           if o.server_usd is not None),
-        *((f"default: {k}", v, "source", "text") for k, v in a["default_sources"].items()),
+        *((f"default: {DEFAULT_LABELS.get(k, _words(k))}", v, "source", "text")
+          for k, v in a["default_sources"].items()),
     ]  # fmt: skip
     return [row for row in rows if row[1] is not None]
 

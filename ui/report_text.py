@@ -14,7 +14,6 @@ from typing import Any
 from reports.exports import assumption_rows
 from tco.records.amounts import usd
 from tco.records.benchmarks import benchmark_name
-from tco.records.defaults import DEFAULT_LABELS
 from tco.records.results import ScenarioResult
 
 
@@ -105,9 +104,6 @@ def assumption_table(result: ScenarioResult) -> list[dict[str, str]]:
     rows = []
     for row in assumption_rows(result):
         name, value, unit = row["name"], row["value"], row["unit"]
-        if name.startswith("default: "):
-            key = name.removeprefix("default: ")
-            name = "default: " + DEFAULT_LABELS.get(key, key.replace("_", " "))
         if name == "quality gate: benchmark":
             value = benchmark_name(str(value))
         rows.append({"assumption": name, "value": assumption_text(name, value, unit)})

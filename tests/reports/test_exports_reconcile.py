@@ -229,13 +229,13 @@ def test_the_workbook_assumptions_are_typed_and_formatted():
         "peak-to-average": (2.5, "0.00"),
         "hours per month": (730, "#,##0"),
         "staff cost": (18_000, "$#,##0"),
-        "capacity: planning utilization": (0.85, "0.0%"),
-        "capacity: ha spare replicas": (1, "#,##0"),
+        "capacity: planning utilisation": (0.85, "0.0%"),
+        "capacity: spare replicas (for failures)": (1, "#,##0"),
         "option qwen3-235b-owned: server price": (420_000, "$#,##0"),
     }
     for name, (value, number_format) in expected.items():
         assert (cells[name].value, cells[name].number_format) == (value, number_format), name
-    for name in ("horizon", "requests in month 1", "hours per month", "capacity: ha spare replicas"):
+    for name in ("horizon", "requests in month 1", "hours per month", "capacity: spare replicas (for failures)"):
         assert isinstance(cells[name].value, int), name  # counts are integers, not 16.00
     for name, cell in cells.items():
         if isinstance(cell.value, str):
@@ -429,3 +429,19 @@ def test_the_summary_compares_with_the_api_of_the_pair_on_screen():
                 assert (row[key] == "") if value is None else float(row[key]) == pytest.approx(100 * value, abs=1e-3)
         for a in apis:  # an API's own row compares with nothing
             assert rows[a]["compared with (API)"] == ""
+
+
+def test_the_workbook_writes_scores_as_the_screen_does_and_names_assumptions_in_words():
+    """A reviewer read 86.00 and 94.30 in the quality column (the screen says 86 and 94.3) and "capacity: ha spare
+    replicas", "ops staff, api" in the assumptions."""
+    result, book = _workbook()
+    rows = {row["option"].value: row for row in _table(book["summary"])}
+    scored = [o for o in result.options if o.quality_score is not None]
+    assert scored
+    for option in scored:
+        cell = rows[option.id]["quality score (0-100)"]
+        assert cell.value == pytest.approx(option.quality_score) and cell.number_format == "General"
+    cells = {row["assumption"].value: row["value"] for row in _table(book["assumptions"])}
+    assert cells["ops staff for an API option"].value == 0.05  # the scenario default (docs/formats.md)
+    assert {"ops staff for a rented fleet", "ops staff for an owned fleet", "capacity: fewest replicas"} <= set(cells)
+    assert not [name for name in cells if re.search(r"\b(ha|min|api)\b|_", name.split(": ", 1)[-1])]
