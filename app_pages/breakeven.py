@@ -130,8 +130,9 @@ cols[3].metric(
     # above 100 % it is not a use a fleet can have (a reviewer read "661%"): the figure moves into the help
     ("n/a" if needed is None else f"{needed:.0%}" if needed <= 1 else "over 100%"),
     # the pill says what it means (a reviewer read "176% — above full use" as jargon) and why, in sight: "48%" beside
-    # "no volume breaks even" read as a contradiction, the fleet's 28 % only in the help (another reviewer)
-    delta=f"fleet at most {reachable:.0%} busy: no volume breaks even" if needed and needed > reachable else None,
+    # "no volume breaks even" read as a contradiction, the fleet's 28 % only in the help (another reviewer); at most
+    # ~30 characters fit the pill at 1280 px
+    delta=f"never: fleet at most {reachable:.0%} busy" if needed and needed > reachable else None,
     delta_color="off",
     delta_arrow="off",
     help="Share of the fleet's SLO capacity in use at which the fleet costs what the API would for the tokens it "

@@ -1,6 +1,8 @@
 """Compare: the answer first (what to pick, what it saves, when self-hosting pays back), the key inputs above it,
 the ranked options with each one's problem in its own row, then every input in tabs below."""
 
+from typing import Any
+
 import streamlit as st
 
 from reports.ranking import ranked
@@ -12,6 +14,7 @@ from ui import (
     charts,
     distill_form,
     distill_view,
+    glossary,
     mix_view,
     options_form,
     pair_choice,
@@ -34,22 +37,23 @@ PAIR_HELP = (
 )
 
 
-def pair_picker(analysis: Analysis) -> tuple[str, str] | None:
+def pair_picker(analysis: Analysis) -> tuple[tuple[str, str] | None, Any]:
     """'Compare … with …': any two options; default the pick and the best of the other kind. The choice is kept
     in the session and the link (`pair_choice.PAIR`, one pair for Compare, Break-even, Risk and the exports); back on
     the default it is forgotten, so new options re-default. The boxes are keyed and set from the kept pair before they
     are drawn; a change is kept by their callback, before the run (unkeyed boxes whose index followed the kept pair
-    became new widgets at each choice, and every second choice was dropped: a reviewer)."""
+    became new widgets at each choice, and every second choice was dropped: a reviewer). Returns the pair and the
+    row's free end, where `answer` puts the glossary once the verdict is written (None without a picker)."""
     result = analysis.result
     ids = [o.id for o in ranked(result)]
     if len(ids) < 2:
-        return None
+        return None, None
     default = compared_pair(result, decide(result).pick)
     current = compared_pair(result, decide(result).pick, pair_choice.chosen_pair())
     if current is None:
-        return None
+        return None, None
     labels = {o.id: f"{o.id} ({'self-hosted' if o.kind == 'self_hosted' else 'API'})" for o in result.options}
-    words, left, between, right, _ = st.columns([1.1, 2.4, 0.5, 2.4, 1.6], vertical_alignment="center")
+    words, left, between, right, spare = st.columns([1.1, 2.4, 0.5, 2.4, 1.6], vertical_alignment="center")
     words.markdown("Compare", help=PAIR_HELP)
     st.session_state[PAIR_FIRST], st.session_state[PAIR_SECOND] = current[0].id, current[1].id
     args = (PAIR_FIRST, PAIR_SECOND, (default[0].id, default[1].id) if default else None)
@@ -58,7 +62,7 @@ def pair_picker(analysis: Analysis) -> tuple[str, str] | None:
     between.markdown("with")
     second = right.selectbox("with", ids, key=PAIR_SECOND, format_func=labels.get, label_visibility="collapsed",
                              on_change=pair_choice.picked_pair, args=args)  # fmt: skip
-    return (first, second)
+    return (first, second), spare
 
 
 def cheaper_first(pair: tuple[OptionResult, OptionResult]) -> tuple[OptionResult, OptionResult]:
@@ -70,7 +74,8 @@ def cheaper_first(pair: tuple[OptionResult, OptionResult]) -> tuple[OptionResult
 def answer(analysis: Analysis) -> None:
     result = analysis.result
     with st.container(border=True, key="verdict"):
-        decision = decide(result, pair_picker(analysis))
+        pair, glossary_slot = pair_picker(analysis)
+        decision = decide(result, pair)
         months = len(result.assumptions["months"])
         # a recommended mix's verdict ran to 11 lines at 1280 px, the figures at the screen's edge and the table past
         # it (a reviewer): the mix's sentences lead; the best single option's, with every "not recommended alone",
@@ -186,10 +191,15 @@ def answer(analysis: Analysis) -> None:
         if single:
             with st.expander("As a single option, and why each is not recommended alone"):
                 st.markdown(tables.sign_kept(tables.escape_markdown(f"The best single option: {single}")))
-        st.caption(
+        conditions = (
             f"SLO: {slo_form.summary(analysis.scenario.slo)}. Prices: {result.assumptions['price_data']}. "
             f"Peak-to-average {result.assumptions['peak_to_average']:.3g}."
         )
+        st.caption(conditions)
+        if glossary_slot is not None:
+            bases = " ".join(o.capacity_basis or "" for o in result.options)
+            terms = glossary.used_terms(full, single, conditions, bases, "NPV payback $/Mtok replica quality gate")
+            glossary_slot.popover("Glossary", icon=":material/menu_book:").markdown(glossary.glossary_markdown(terms))
     frame = tables.options_frame(result, analysis.mix)
     # texts wrap rather than cut where the columns overrun the page (the owned example's "modelle…60%" at 1280 px:
     # a reviewer); rows stay one line tall where every text fits one

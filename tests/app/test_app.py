@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import genai_prices.data
 import pandas as pd
@@ -730,3 +731,19 @@ def test_adding_an_open_model_at_a_term_its_gpu_has_no_price_for_is_refused_in_w
     assert len(at.session_state["scenario"]["options"]) == before
     said = " ".join(e.value for e in at.error)
     assert "The GPU sheet has no purchase price for MI355X; it has: 3-year reserved from Neocloud" in said
+
+
+def test_compare_explains_the_words_its_verdict_uses_beside_the_pair_picker():
+    """A reviewer (the product manager) met NPV, SLO, TTFT p99, GPQA Diamond, $/Mtok and "transferred ±66%" in the
+    verdict with none explained: a popover by the pair picker says each the page uses in a sentence."""
+    at = open_app()
+    assert_no_failure(at)
+    (glossary,) = [p for p in at.get("popover") if p.proto.popover.label == "Glossary"]
+    text = "\n".join(m.value for m in glossary.children.values() if m.type == "markdown")
+    listed = re.findall(r"^- \*\*(.+?)\*\*: ", text, re.M)
+    verdict = shown_verdict(at) + " " + " ".join(c.value for c in at.caption)
+    # the example's verdict and SLO line use these (read off the page, not from the glossary's own matcher)
+    for term in ("NPV", "SLO", "TTFT", "ITL", "p99", "GPQA Diamond"):
+        assert term in verdict and term in listed, term
+    assert "Net present value" in text and "Time to first token" in text
+    assert len(listed) == len(set(listed))

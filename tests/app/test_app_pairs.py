@@ -41,10 +41,7 @@ def test_a_break_even_utilisation_above_full_use_says_so_and_a_rented_fleet_has_
     pair = decide(result).pair
     assert pair is not None and pair.break_even_utilization > 1
     metric = next(m for m in at.metric if m.label == "Break-even utilisation")
-    assert (
-        metric.value == "over 100%"
-        and metric.proto.delta == f"fleet at most {0.85 / 3:.0%} busy: no volume breaks even"
-    )
+    assert metric.value == "over 100%" and metric.proto.delta == f"never: fleet at most {0.85 / 3:.0%} busy"
     assert f"Here it would take {pair.break_even_utilization:.0%} of the fleet's capacity" in metric.help
     assert next(m for m in at.metric if m.label == "Terminal value").value == "n/a"
 
@@ -316,7 +313,7 @@ def test_a_break_even_utilisation_the_fleet_cannot_reach_is_said_to_be(catalogue
     assert reachable < pair.break_even_utilization <= 1
     metric = next(m for m in at.metric if m.label == "Break-even utilisation")
     assert metric.value == f"{pair.break_even_utilization:.0%}"
-    assert metric.proto.delta == f"fleet at most {reachable:.0%} busy: no volume breaks even"  # the why, in sight
+    assert metric.proto.delta == f"never: fleet at most {reachable:.0%} busy"  # the why, in sight
     assert f"at most {reachable:.0%} busy on average (planning utilisation 85% at the peak, peak-to-average 3)" in (
         metric.help)  # fmt: skip
 
