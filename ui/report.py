@@ -115,7 +115,7 @@ def build_html(
         "<h2>Options, ranked</h2>",
         _table(frame.to_dict("records")),
         *(f"<p class='small'>{html.escape(note)}</p>" for note in tables.table_notes(result)),
-        "<p class='small'>" + html.escape("Fleets: " + "; ".join(tables.fleets(result))) + "</p>",
+        "<p class='small'>" + html.escape("Fleets: " + "; ".join(tables.fleets(result)) + ".") + "</p>",
     ]
     decision = decide(result, pair)
     if decision.pair is not None:  # the pair compared on screen: payback, returns and break-even in words
