@@ -197,8 +197,12 @@ def answer(analysis: Analysis) -> None:
         )
         st.caption(conditions)
         if glossary_slot is not None:
+            # the table's columns (NPV of cost, $/Mtok) always; a fleet's words where one is self-hosted
+            hosted = any(o.kind == "self_hosted" for o in result.options)
             bases = " ".join(o.capacity_basis or "" for o in result.options)
-            terms = glossary.used_terms(full, single, conditions, bases, "NPV payback $/Mtok replica quality gate")
+            shown = "NPV $/Mtok" + (" replica payback" if hosted else "")
+            shown += " quality gate" if analysis.scenario.quality.active else ""
+            terms = glossary.used_terms(full, single, conditions, bases, shown)
             glossary_slot.popover("Glossary", icon=":material/menu_book:").markdown(glossary.glossary_markdown(terms))
     frame = tables.options_frame(result, analysis.mix)
     # texts wrap rather than cut where the columns overrun the page (the owned example's "modelle…60%" at 1280 px:

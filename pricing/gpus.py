@@ -86,7 +86,8 @@ class GpuType:
         return (*rented, "owned") if self.purchase is not None else rented
 
     def offers_words(self) -> str:
-        """What the sheet offers for this GPU, in words: "3-year reserved from Neocloud (SemiAnalysis); bought"."""
+        """What the sheet offers for this GPU, in words, each term and seller once: "3-year reserved from Neocloud;
+        bought (a purchase price)"; "none" where it has no offer."""
         rented = [f"{TERM_WORDS[o.term]} from {o.provider}" for o in sorted(self.offers, key=lambda o: o.label())]
         return "; ".join([*dict.fromkeys(rented), *(["bought (a purchase price)"] if self.purchase else [])]) or "none"
 

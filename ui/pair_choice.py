@@ -15,8 +15,8 @@ PAIR = "compared_pair"
 
 
 def pair_from_link(text: str | None) -> tuple[str, str] | None:
-    """'a,b' from the link's `pair` parameter; anything else is no choice (ids the scenario lacks fall back to the
-    default pair when the answer is drawn, `tco.decision.verdict.compared_pair`)."""
+    """'a,b' from the link's `pair` parameter; anything else is no choice (a pair naming an option the scenario
+    lacks is forgotten, `forget_if_missing`)."""
     parts = (text or "").split(",")
     return (parts[0], parts[1]) if len(parts) == 2 and all(parts) and parts[0] != parts[1] else None
 
