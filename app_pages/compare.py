@@ -11,6 +11,7 @@ from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, paybac
 from tco.records.amounts import months_words, usd, usd_saved
 from tco.records.results import OptionResult, recommendable
 from ui import (
+    as_opened,
     charts,
     distill_form,
     distill_view,
@@ -243,9 +244,8 @@ if options_tab.open:
 if mix_tab.open:  # its settings before the answer, which they change; its results after
     with mix_tab:
         mix_view.settings(data)
-described.caption(tables.escape_markdown(
-    state.description_text(data.get("description"), state.workload_edited()) or "Change any input; the answer follows."
-))  # fmt: skip
+description = as_opened.description_text(data.get("description"), state.workload_edited())
+described.caption(tables.escape_markdown(description or "Change any input; the answer follows."))
 with answer_box:
     current = state.analysis()
     if current is not None:

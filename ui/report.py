@@ -30,7 +30,7 @@ from reports.ranking import project_line, ranked
 from tco.decision.mix_verdict import with_mix
 from tco.decision.verdict import decide, verdict
 from tco.records.benchmarks import benchmark_name
-from ui import pair_choice, state, tables
+from ui import as_opened, pair_choice, state, tables
 from ui.forms import Download, download
 from ui.report_charts import charts_html, report_charts, sheets
 from ui.report_text import assumption_table
@@ -106,7 +106,7 @@ def build_html(
     since the scenario was opened (`state.workload_edited`), so its description is said to be the opened one's."""
     result = analysis.result
     frame = tables.options_frame(result, analysis.mix)
-    described = state.description_text(analysis.scenario.description, edited)
+    described = as_opened.description_text(analysis.scenario.description, edited)
     parts = [
         f"<h1>{html.escape(result.scenario)}: self-host or API?</h1>",
         *([f"<p>{html.escape(described)}</p>"] if described else []),

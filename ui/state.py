@@ -36,8 +36,8 @@ from tco.decision.what_if import DeclineCase, api_decline_cases
 from tco.portfolio.mix import best_mix
 from tco.portfolio.robustness import mix_monte_carlo, mix_tornado
 from tco.records.mix import MixCase, MixDraws, MixResult
-from tco.records.scenario import RequestClass, Scenario, Slo, Workload
-from ui import loaders, pair_choice
+from tco.records.scenario import RequestClass, Scenario, Slo
+from ui import as_opened, loaders, pair_choice
 from ui.tables import escape_markdown
 
 LOG = logging.getLogger(__name__)
@@ -102,49 +102,7 @@ def workload_edited() -> bool:
     """Whether the workload differs from the scenario's as opened (then its description may quote old figures). The
     same demand in tokens instead of requests a month is no edit (a reviewer switched the volume's unit, changed
     nothing, and read "it has been edited since"): `same_demand`."""
-    return not same_demand(data().get("workload") or {}, st.session_state.get(AS_OPENED) or {})
-
-
-def same_demand(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether two workloads are the same but for the unit of their volume: requests a month, or tokens a month at
-    the workload's tokens a request (the form converts on a switch, rounding to a whole token, hence the tolerance).
-
-    >>> w = {"requests_per_month": 3e6, "input_tokens": 2000, "output_tokens": 500}
-    >>> same_demand(w, {**{k: v for k, v in w.items() if k != "requests_per_month"}, "tokens_per_month": 7.5e9})
-    True
-    >>> same_demand(w, {**w, "requests_per_month": 4e6})
-    False
-    """
-
-    def rest(w: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in w.items() if k not in ("requests_per_month", "tokens_per_month")}
-
-    def requests(w: dict[str, Any]) -> float | None:
-        if w.get("requests_per_month") is not None:
-            return float(w["requests_per_month"])
-        try:
-            return parse_as(Workload, w, "workload").base_requests_per_month
-        except (InputError, ZeroDivisionError):
-            return None
-
-    if rest(a) != rest(b):
-        return False
-    ra, rb = requests(a), requests(b)
-    if ra is None or rb is None:
-        return a == b
-    return abs(ra - rb) <= 1e-6 * max(abs(ra), abs(rb), 1.0)
-
-
-def description_text(description: str | None, edited: bool) -> str | None:
-    """The scenario's description, said to be the opened scenario's once the workload is edited: "3M turns a month"
-    stayed under a volume changed to 12M, on screen and in the report (a reviewer).
-
-    >>> description_text("A support assistant, 3M turns a month.", True)
-    'A support assistant, 3M turns a month. (Written for the workload as opened; it has been edited since.)'
-    """
-    if not description:
-        return None
-    return description + (" (Written for the workload as opened; it has been edited since.)" if edited else "")
+    return not as_opened.same_demand(data().get("workload") or {}, st.session_state.get(AS_OPENED) or {})
 
 
 class PageEnd(Exception):
