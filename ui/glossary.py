@@ -19,7 +19,8 @@ GLOSSARY = {
     "$/Mtok": "US dollars per million tokens (a token is about three quarters of an English word).",
     "replica": "One copy of the model on its own set of GPUs (e.g. 8); the fleet runs as many as the busiest hour "
     "needs, plus a spare.",
-    "planning utilisation": "How full a replica is planned to run at the busiest hour (85 %: headroom for bursts).",
+    "planning utilisation": "How full a replica is planned to run at the busiest hour (e.g. 85 %, leaving headroom "
+    "for bursts).",
     "payback": "The first month from which the savings added up since the start stay above zero.",
     "measured": "Capacity read from a load test of this model on this GPU (yours or a published one).",
     "modelled": "Capacity predicted by a model fitted to load tests of other request lengths; ± is its measured error.",
