@@ -144,15 +144,3 @@ def usd_text(value: float) -> str:
     ('18,000', '18,500.25', '0')
     """
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-
-
-def short(value: float) -> str:
-    """Three significant figures and a k/M/B/T suffix.
-
-    >>> short(3_000_000), short(7.5e9), short(26_671_579), short(950)
-    ('3 M', '7.5 B', '26.7 M', '950')
-    """
-    for suffix, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(value) >= scale:
-            return f"{value / scale:.3g} {suffix}"
-    return f"{value:.3g}"

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from datafiles import InputError, parse_as
+from tco.finance.volume_ranges import volume_words
 from tco.records.scenario import MAX_PEAK_TO_AVERAGE, RequestClass, Workload
 from ui import charts, state
-from ui.amounts import parse_amount, short, with_separators
+from ui.amounts import parse_amount, with_separators
 from ui.forms import default_help, key, number, replace_choice, seeded, table_editor, tidy
 
 CLASS_COLUMNS = (
@@ -150,7 +151,7 @@ def render_key_inputs(data: dict[str, Any]) -> None:
     except ValueError as err:
         volume_col.error(f"Volume: {err}; the last valid volume is kept.")
     else:
-        volume_col.caption(f"= {with_separators(amount)} {basis} ({short(amount)})")
+        volume_col.caption(f"= {with_separators(amount)} {basis} ({volume_words(amount)})")
         chosen = "requests_per_month" if basis == "requests/month" else "tokens_per_month"
         replace_choice(workload, ("requests_per_month", "tokens_per_month"), chosen, float(round(amount)))
     number(

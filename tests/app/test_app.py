@@ -59,6 +59,8 @@ def test_the_description_says_it_was_written_for_the_workload_as_opened_once_edi
     assert any(c.value == description for c in at.caption)
     at.text_input(key="f.volume").set_value("12M").run()
     stale = f"{description} (Written for the workload as opened; it has been edited since.)"
+    # the field's caption writes the volume as the verdict does (was "(12 M)" beside the verdict's "12.0M")
+    assert any(c.value == "= 12,000,000 requests/month (12M)" for c in at.caption)
     assert any(c.value == stale for c in at.caption) and not any(c.value == description for c in at.caption)
     at.text_input(key="f.volume").set_value("3,000,000").run()  # back as opened: the plain description
     assert any(c.value == description for c in at.caption)

@@ -225,7 +225,7 @@ def test_the_volume_reads_with_separators_and_takes_3m(page: Page, app_url: str,
     expect(box).to_have_value("3,000,000")
     assert shown_verdict(page) == verdict(engine(example(), catalogues))
     set_volume(page, "30M")
-    expect(page.get_by_text("= 30,000,000 requests/month (30 M)")).to_be_visible()
+    expect(page.get_by_text("= 30,000,000 requests/month (30M)")).to_be_visible()
     changed = example()
     changed["workload"]["requests_per_month"] = 30_000_000
     expect(verdict_text(page)).to_have_text(sign_kept(verdict(engine(changed, catalogues))))
