@@ -20,11 +20,17 @@ QUALITY_PLOT_PX = (FULL_WIDTH_PX, 300.0)
 """(width, height) of the cost–quality chart's plot area at 1280 px."""
 
 
-TIERS = (0, -1, 1, 2, 3)
-"""Where a name may go, in the order tried: just above its marker (0), just below (−1), then one, two, three label
-heights higher (joined to the marker by a line: `ui.charts.name_label`); where none is free, the first lifted one
-clear of markers and names; then the same without keeping off `obstacles`; then the first of `CROWDED_TIERS` that meets
-no name, else the highest of them."""
+RIGHT, LEFT = -2, -3
+"""Places beside a marker: the name at its height, `SIDE_GAP_PX` right or left of it."""
+SIDE_GAP_PX = 4.0
+"""Between a marker's edge and a name beside it."""
+TIERS = (0, -1, RIGHT, LEFT, 1, 2, 3)
+"""Where a name may go, in the order tried: just above its marker (0), just below (−1), right or left of it
+(`RIGHT`, `LEFT`, inside the plot), then one, two, three label heights higher (joined to the marker by a line:
+`ui.charts.name_label`); where none is free, the first lifted one clear of markers and names; then the same without
+keeping off `obstacles`; then the first of `CROWDED_TIERS` that meets no name, else the highest of them. (Before the
+side places, the flagship's glm5-b200 and glm5-h200, two blue markers a few pixels either side of opus-4.5's, had
+their names lifted over opus-4.5's on two vertical lines that did not say which marker was whose: a reviewer.)"""
 CROWDED_TIERS = (1, 2, 3, 4, 5, 6)
 """Lifted places tried where no place of `TIERS` is free: three options within a few pixels of each other (the
 flagship's glm5-b200, opus-4.5 and glm5-h200 at $0.018–0.019 a task, scores 86–87) need three heights of their own;
@@ -71,6 +77,8 @@ def label_tiers(
     if y_range is not None:
         y_span = y_range[1] - y_range[0]
     x_per_px, y_per_px = x_span / QUALITY_PLOT_PX[0], y_span / QUALITY_PLOT_PX[1]
+    x_low = x_range[0] if x_range is not None else (min(xs) + max(xs) - x_span) / 2
+    x_high = x_low + x_span
     # another marker must stay as far from a name as its own does (`LABEL_SHIFT_PX`): a name 7 px above its marker
     # and 1 px below the next one reads as the next one's; a lifted name is joined to its marker by a line, so it
     # need only keep off the markers
@@ -82,10 +90,12 @@ def label_tiers(
         x, y, name = points[i]
         half_width = (len(name) * LABEL_CHAR_PX / 2 + MARKER_RADIUS_PX) * x_per_px
         others = [(qx, qy) for j, (qx, qy, _) in enumerate(points) if j != i]
-        boxes = {tier: _name_box(x, y, half_width, tier, y_per_px) for tier in (*TIERS, *CROWDED_TIERS)}
+        boxes = {tier: _name_box(x, y, half_width, tier, y_per_px, x_per_px) for tier in (*TIERS, *CROWDED_TIERS)}
         lifted = [tier for tier in TIERS if tier > 0]
+        inside = [t for t in TIERS if t not in (RIGHT, LEFT) or (x_low <= boxes[t][0] and boxes[t][1] <= x_high)]
+        # a line kept clear where it can be
         tries = [(tiers, gap, lines) for lines in (obstacles, ()) for tiers, gap in
-                 ((TIERS, (near_x, near_y)), (lifted, (0.0, radius)))]  # a line kept clear where it can be  # fmt: skip
+                 ((inside, (near_x, near_y)), (lifted, (0.0, radius)))]  # fmt: skip
         out[i] = next(
             (t for tiers, gap, lines in tries for t in tiers if _clear(boxes[t], others, placed, lines, *gap)),
             next((t for t in CROWDED_TIERS if _free(boxes[t], [], placed, 0.0, 0.0)), CROWDED_TIERS[-1]),
@@ -135,8 +145,16 @@ def _free(
     return not near and not any(_overlap(box, name) for name in names)
 
 
-def _name_box(x: float, y: float, half_width: float, tier: int, y_per_px: float) -> tuple[float, float, float, float]:
-    """(left, right, bottom, top) in data units of a name at `tier` (`TIERS`) of its marker at (x, y)."""
+def _name_box(
+    x: float, y: float, half_width: float, tier: int, y_per_px: float, x_per_px: float
+) -> tuple[float, float, float, float]:
+    """(left, right, bottom, top) in data units of a name at `tier` (`TIERS`) of its marker at (x, y); `half_width`
+    is half the name's width and a marker's radius."""
+    if tier in (RIGHT, LEFT):
+        width = 2 * half_width - 2 * MARKER_RADIUS_PX * x_per_px
+        near = (MARKER_RADIUS_PX + SIDE_GAP_PX) * x_per_px
+        left = x + near if tier == RIGHT else x - near - width
+        return left, left + width, y - LABEL_PX / 2 * y_per_px, y + LABEL_PX / 2 * y_per_px
     if tier < 0:
         top = y - LABEL_SHIFT_PX * y_per_px
         return x - half_width, x + half_width, top - LABEL_PX * y_per_px, top

@@ -14,7 +14,7 @@ from tco import BreakEven, OptionResult, ScenarioResult
 from tco.finance.volume_ranges import edge_words
 from tco.records.amounts import months_words, usd
 from tco.records.benchmarks import benchmark_name
-from ui.chart_labels import LABEL_SHIFT_PX, MARKER_RADIUS_PX, label_tiers, line_points
+from ui.chart_labels import LABEL_SHIFT_PX, LEFT, MARKER_RADIUS_PX, RIGHT, SIDE_GAP_PX, label_tiers, line_points
 from ui.chart_style import (
     API,
     COMPONENT_COLOURS,
@@ -331,11 +331,17 @@ def name_label(x: float, y: float, name: str, tier: int) -> dict[str, object]:
 
     >>> name_label(-2.0, 80.0, "a", 0)["yshift"], name_label(-2.0, 80.0, "a", -1)["yanchor"]
     (7.0, 'top')
+    >>> name_label(-2.0, 80.0, "a", RIGHT)["xanchor"], name_label(-2.0, 80.0, "a", LEFT)["xshift"]
+    ('left', -10.0)
     >>> lifted = name_label(-2.0, 80.0, "a", 2)
     >>> lifted["showarrow"], lifted["ay"]
     (True, -47.0)
     """
     base = {"x": x, "y": y, "text": name, "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 12, "color": "#555"}}
+    if tier in (RIGHT, LEFT):
+        gap = MARKER_RADIUS_PX + SIDE_GAP_PX
+        side = {"xanchor": "left", "xshift": gap} if tier == RIGHT else {"xanchor": "right", "xshift": -gap}
+        return {**base, "showarrow": False, "yanchor": "middle", **side}
     if tier <= 0:
         shift = (
             {"yanchor": "top", "yshift": -LABEL_SHIFT_PX}

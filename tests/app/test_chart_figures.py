@@ -400,9 +400,10 @@ def test_the_quality_chart_names_the_benchmark_as_people_know_it(money_figures):
 
 
 def test_every_crossing_of_the_pair_is_drawn_and_named_as_the_sentence_names_it(catalogues):
-    """The owned example's month-1 ranges start at five volumes (15.2M, 15.9M, 27.2M, 37.0M, 39.2M): the chart drew
-    the first four (four colours), and named 37.0M "37M". Each start is a dashed line named with the sentence's own
-    words for that volume (`edge_words`: the decimals that tell every edge apart)."""
+    """The owned example's month-1 ranges start at five volumes (15.2M, 15.9M, 27.2M, 37M, 39.2M): the chart drew
+    the first four (four colours), and named 37M "37.0M" (before volumes dropped their trailing zeros). Each start
+    is a dashed line named with the sentence's own words for that volume (`edge_words`: the decimals that tell every
+    edge apart)."""
     inputs, setups, result = resolved("owned-fleet-finance", catalogues)
     pair = decide(result).pair
     assert pair is not None
@@ -545,7 +546,7 @@ def test_a_name_beside_its_marker_is_nearer_it_than_any_other_marker(points):
     placed just above or below its marker has every other marker farther from its box than its own; a name lifted
     higher is joined to its marker by a line. Pixels worked out here from the plot area (700 × 300 px) and the
     label's size (7 px a character, 16 px tall, 7 px off the marker)."""
-    from ui.chart_labels import QUALITY_PLOT_PX, label_tiers
+    from ui.chart_labels import LEFT, QUALITY_PLOT_PX, RIGHT, label_tiers
 
     named = [(x, y, "n" * length + str(i)) for i, (x, y, length) in enumerate(points)]
     x_range = money_axes.one_decade_at_least([10**x for x, _, _ in named])
@@ -560,9 +561,15 @@ def test_a_name_beside_its_marker_is_nearer_it_than_any_other_marker(points):
         if tier > 0:
             assert label["showarrow"] is True
             continue
-        half = len(name) * 7.0 / 2 + 6.0
-        top = own[1] - 7.0 if tier < 0 else own[1] + 7.0 + 16.0
-        box = (own[0] - half, own[0] + half, top - 16.0, top)
+        if tier in (RIGHT, LEFT):  # at the marker's height, 4 px beyond its 6 px radius
+            assert label["yanchor"] == "middle" and label["xshift"] == (10.0 if tier == RIGHT else -10.0)
+            left = own[0] + 10.0 if tier == RIGHT else own[0] - 10.0 - len(name) * 7.0
+            box = (left, left + len(name) * 7.0, own[1] - 8.0, own[1] + 8.0)
+            assert x_range[0] * px_x <= box[0] and box[1] <= x_range[1] * px_x  # inside the plot
+        else:
+            half = len(name) * 7.0 / 2 + 6.0
+            top = own[1] - 7.0 if tier < 0 else own[1] + 7.0 + 16.0
+            box = (own[0] - half, own[0] + half, top - 16.0, top)
         nearest_other = min(_box_gap_px(box, *m) for m in markers if m is not own)
         assert nearest_other > _box_gap_px(box, *own), (name, tier, tiers)
 
@@ -627,6 +634,25 @@ def test_no_option_is_drawn_in_the_colours_that_say_ahead_or_behind(catalogues):
     assert lines and all(t.line.color not in (chart_style.SAVINGS, chart_style.LOSS) for t in lines)
 
 
+def test_names_of_markers_a_few_pixels_apart_sit_beside_them(glm5):
+    """A reviewer (the flagship): glm5-b200 ($0.0181 a task, 86) and glm5-h200 ($0.0191, 86), either side of
+    opus-4.5 ($0.0183, 87), had their names lifted over opus-4.5's on two vertical lines that did not say which blue
+    marker was whose. Neither fits above or below (each would touch the other's or opus-4.5's marker): glm5-b200's
+    name now sits left of its marker, glm5-h200's right of its, both at the marker's height, opus-4.5's above it; no
+    name is lifted on a line."""
+    from tco.decision.quality import pareto_front
+
+    _, _, result = glm5
+    options = result.options
+    front = pareto_front([o.usd_per_request for o in options], [o.quality_score for o in options])
+    labels = {a.text: a for a in charts.quality_scatter(options, front, 85, "gpqa_diamond").layout.annotations
+              if a.text in ("glm5-b200", "glm5-h200", "opus-4.5")}  # fmt: skip
+    assert (labels["glm5-b200"].xanchor, labels["glm5-b200"].yanchor, labels["glm5-b200"].y) == ("right", "middle", 86)
+    assert (labels["glm5-h200"].xanchor, labels["glm5-h200"].yanchor, labels["glm5-h200"].y) == ("left", "middle", 86)
+    assert (labels["opus-4.5"].yanchor, labels["opus-4.5"].y) == ("bottom", 87)
+    assert not any(a.showarrow for a in labels.values())
+
+
 @pytest.mark.parametrize("name", ["mix-faq-and-escalations", "glm5-vs-frontier", "batch-summariser"])
 def test_no_option_name_covers_the_pareto_frontier(name, catalogues):
     """A reviewer (the mix example): "oss120-h200-1y", lifted over its marker, hid the frontier's first step, so the
@@ -658,7 +684,12 @@ def test_no_option_name_covers_the_pareto_frontier(name, catalogues):
         lifted = label.showarrow is True
         centre_px = -label.ay if lifted else (7 + 8 if label.yanchor == "bottom" else -7 - 8)  # px above the marker
         half = len(label.text) * 7.0 / 2
-        box = (label.x - half * per_px_x, label.x + half * per_px_x,
+        middle = label.x + (
+            0.0 if label.xanchor in (None, "center") else (label.xshift + math.copysign(half, label.xshift)) * per_px_x
+        )
+        if label.yanchor == "middle":  # beside its marker, at its height
+            centre_px = 0.0
+        box = (middle - half * per_px_x, middle + half * per_px_x,
                label.y + (centre_px - 8) * per_px_y, label.y + (centre_px + 8) * per_px_y)  # fmt: skip
         own = (label.x, label.y)
         crossed = [(x, y) for x, y in steps if box[0] < x < box[1] and box[2] < y < box[3] and (x, y) != own]
