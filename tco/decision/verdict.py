@@ -248,6 +248,11 @@ def _payback(d: Decision, months: int, today: float) -> str:
             f"{ranges_text(pair.horizon_ranges, hosted.id, api.id)}; today's {volume_words(today)} is where "
             + (f"{who} is the cheaper." if who != "neither" else "the two alternate.")
         )
+    elif pair.horizon_ranges and recommendable(hosted) and recommendable(api):  # say so, or a reader looks for it
+        text += (
+            f" No first-month volume changes the answer: over the {months_words(months)} "
+            f"{ranges_text(pair.horizon_ranges, hosted.id, api.id)}."
+        )
     return text
 
 

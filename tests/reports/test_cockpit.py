@@ -23,7 +23,7 @@ from tco import evaluate
 from tco.decision.verdict import decide, fleet_text, mean_monthly_usd, verdict
 from tco.finance.volume_ranges import ranges_text, volume_words
 from tco.risk.report import risk_report
-from tests.conftest import ROOT, level, run_scenario, simple_profile, write_yaml
+from tests.conftest import ROOT, TODAY, level, run_scenario, simple_profile, write_yaml
 from ui.amounts import parse_amount, with_separators
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -100,6 +100,23 @@ def test_the_fleet_in_words_and_the_decision_by_hand(rented):
     # millions drops its ".0": "12M", never "12.0M" beside the field's "(12M)")
     assert rented.assumptions["requests_per_month_first"] == 2_628_000 and "; today's 2.6M is where " in sentence
     assert volume_words(12e6) == "12M" and volume_words(2_628_000) == "2.6M"
+
+
+def test_a_pair_no_volume_turns_says_so_in_the_verdict(catalogues):
+    """A reviewer picked GLM-5 self-hosted against an API and tried 1.5M to 40M requests a month: the verdict never
+    said what would change the answer, nor that nothing would (only Break-even did). With no crossing in the whole
+    search the verdict now says so, in the words of the one range."""
+    result = evaluate(load_inputs(ROOT / "scenarios" / "glm5-vs-frontier.yaml", catalogues, today=TODAY))
+    d = decide(result)
+    assert d.pair is not None and d.flip_requests_per_month is None
+    (only,) = d.pair.horizon_ranges
+    assert (only.from_requests_per_month, only.to_requests_per_month, only.cheaper) == (None, None, "api")
+    sentence = verdict(result)
+    assert (
+        f" No first-month volume changes the answer: over the 24 months {d.pair.api} is cheaper at every volume "
+        "searched, from 100 to 100 billion requests/month."
+    ) in sentence
+    assert "What would change the answer" not in sentence
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
