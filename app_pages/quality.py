@@ -73,7 +73,7 @@ edited = forms.table_editor(
     disabled=["option"],
     column_config={
         "success rate (%)": st.column_config.NumberColumn(
-            min_value=1.0, max_value=100.0, format="%g", help="Percent of your own eval's tasks it passed (1–100)"
+            min_value=0.0, max_value=100.0, format="%g", help="Percent of your own eval's tasks it passed (0–100)"
         ),
         "tasks (n)": st.column_config.NumberColumn(
             min_value=1, step=1, format="%d", help="How many tasks the eval ran: it sets the 95 % interval below"
@@ -162,7 +162,7 @@ tables.show_table(
             help="Output tokens per request (reasoning included) the cost is computed at",
         ),
         "success rate": st.column_config.NumberColumn(
-            "success", format="%.1f%%", help="Percent of your own eval's tasks it passed (set in the table above)"
+            "success", format="%.3g%%", help="Percent of your own eval's tasks it passed (set in the table above)"
         ),
         "cost of pass": st.column_config.NumberColumn(
             format=f"$%.{TASK_DIGITS}f", help="Dollars per successful task: $/task ÷ success rate"

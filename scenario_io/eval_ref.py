@@ -8,7 +8,8 @@ itself wins: its own `success_rate` / `success_n` / `output_tokens` are kept, th
 writes the same fields onto the option it is applied to): success rate over the answered tasks, n = answered
 (its Wilson interval follows from the two), output tokens per task (at least 1) with their basis "measured by
 your eval (<file name>)" unless the option scales the workload's tokens with `output_tokens_multiplier`. A
-success rate of 0 is refused (cost of a pass unbounded).
+success rate of 0 is evidence like any other (no task passed: a success-rate gate rules the option out, and its cost
+of a pass is unbounded); it was refused before, so a 0-of-5,000 result could not be imported where 2 of 5,000 could.
 """
 
 from __future__ import annotations
@@ -46,9 +47,6 @@ def eval_fields(
     """
     fields: dict[str, float | int | str] = {}
     if rate:
-        if row.success_rate <= 0:
-            why = f"{row.source_file}: success rate 0 for {row.model}: cost-of-pass is unbounded"
-            raise InputError(file, field, why)
         fields["success_rate"] = row.success_rate
         if row.n:
             fields["success_n"] = row.n

@@ -20,6 +20,7 @@ import streamlit as st
 from datafiles import InputError
 from evals.records import EvalSummary
 from scenario_io.eval_ref import eval_fields
+from tco.records.amounts import percent
 from ui import forms, loaders, state, table_fit, tables
 
 TABLE = "quality.table"
@@ -38,14 +39,15 @@ def rate_text(row: EvalSummary) -> str:
     """`86.0% over 100 answered tasks (95 % CI 78–91 %)`: percent throughout, as every success rate on the page."""
     counted = f" over {row.n:,} answered tasks" if row.n else " (n not recorded: no interval)"
     interval = ci_text(row)
-    return f"{row.success_rate:.1%}{counted}" + (f" (95 % CI {interval})" if interval else "")
+    return f"{percent(row.success_rate)}{counted}" + (f" (95 % CI {interval})" if interval else "")
 
 
 def ci_text(row: EvalSummary) -> str | None:
-    """The 95 % interval in percent, "78–91 %"; None without one."""
+    """The 95 % interval in percent, "78–91 %", "0.011–0.15 %" (two significant figures at least); None without
+    one."""
     if row.ci_low is None or row.ci_high is None:
         return None
-    return f"{100 * row.ci_low:.0f}–{100 * row.ci_high:.0f} %"
+    return f"{percent(row.ci_low, 0).removesuffix('%')}–{percent(row.ci_high, 0).removesuffix('%')} %"
 
 
 def errors_text(row: EvalSummary) -> str:
@@ -59,7 +61,7 @@ def errors_text(row: EvalSummary) -> str:
 def apply(option: dict[str, Any], name: str, row: EvalSummary) -> str:
     """Write `row`'s figures onto the `option` mapping (see the module docstring); the message to show.
 
-    Raises InputError (naming the file and the row) for a row that cannot give a success rate (0 %)."""
+    Raises InputError (naming the file and the row) for a row the option cannot take."""
     where = f"model {row.model[:80]!r} task {row.task[:80]!r}"
     given = eval_fields(row, name, where, scaled_tokens="output_tokens_multiplier" in option)
     for key in ("success_rate", "success_n", "eval"):
@@ -146,7 +148,7 @@ def section(options: list[dict[str, Any]]) -> None:
     tables.show_table(imported_table(), {
         "answered": st.column_config.NumberColumn(format="localized", help="Tasks answered and scored (n)"),
         "errors": st.column_config.NumberColumn(help="Tasks that ended in an error: counted neither way"),
-        "success rate": st.column_config.NumberColumn(format="%.1f%%"),
+        "success rate": st.column_config.NumberColumn(format="%.3g%%"),  # 2 in 5,000: 0.0400%, not 0.0%
         "tokens/task": st.column_config.NumberColumn(format="localized", help="Output tokens per task, where recorded"),
     }, budget_px=table_fit.EXPANDER_PX, wrap=True)  # fmt: skip
     choices = [(name, i) for name, rows in evals.items() for i in range(len(rows))]

@@ -19,6 +19,7 @@ from typing import Literal
 from evals.stats import wilson_interval
 from models.catalog import ModelCard
 from models.quality import QualityRecord, best_record
+from tco.records.amounts import percent
 from tco.records.benchmarks import benchmark_name
 from tco.records.scenario import Option, QualityGate, Scenario
 
@@ -95,7 +96,7 @@ def assess(card: ModelCard | None, option: Option, gate: QualityGate) -> Quality
             reasons.append("no success rate from an eval")
             missing.append("no success rate (import your eval on the Quality page, or `eval:` on the option)")
         elif rate < gate.min_success_rate:
-            reasons.append(f"success rate {rate:.0%} < {gate.min_success_rate:.0%}")
+            reasons.append(f"success rate {percent(rate, 0)} < {100 * gate.min_success_rate:g}%")  # the gate as set
     below = any("<" in r for r in reasons)
     status: GateStatus = "below" if below else "unscored" if missing else "passes"
     return QualityView(records, score, source, status, rate, ci, tuple(reasons), mode, tuple(missing), unverified)
@@ -124,12 +125,13 @@ def assess_workload(card: ModelCard | None, option: Option, scenario: Scenario) 
 
 
 def cost_of_pass(usd_per_task: float, success_rate: float | None) -> float | None:
-    """Expected cost of one successful task: cost per attempt / success rate.
+    """Expected cost of one successful task: cost per attempt / success rate; None without a rate, and for a rate of
+    0 (no task passed: no cost buys a pass; the verdict and the Quality page say so).
 
-    >>> cost_of_pass(0.05, 0.5)
-    0.1
+    >>> cost_of_pass(0.05, 0.5), cost_of_pass(0.05, 0.0)
+    (0.1, None)
     """
-    if success_rate is None:
+    if not success_rate:
         return None
     return usd_per_task / success_rate
 

@@ -212,6 +212,8 @@ def _per_task(option: OptionResult) -> str:
     text = f"{usd_per_task(option.usd_per_request)} a task in month 1"
     if option.cost_of_pass_usd is not None:
         text += f", {usd_per_task(option.cost_of_pass_usd)} per successful task"
+    elif option.success_rate == 0:
+        text += ", and no task of your eval passed"
     return text
 
 

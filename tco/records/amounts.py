@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 MINUS = "\u2212"
 """The minus sign of every amount shown (U+2212, as Plotly's axes draw it), never the hyphen."""
 
@@ -78,6 +80,19 @@ def chance(share: float) -> str:
     if 0.0 < share < 0.01:
         return "<1%"
     return f"{share:.0%}"
+
+
+def percent(share: float, decimals: int = 1) -> str:
+    """A share as a percentage to `decimals` decimals, more where it needs them to keep two significant figures: a
+    success rate of 2 in 5,000 is "0.040%", not "0.0%" beside a rate of 0 (a reviewer could not tell them apart).
+
+    >>> percent(0.86), percent(0.0004), percent(0.0), percent(0.00146, 0), percent(0.78, 0)
+    ('86.0%', '0.040%', '0%', '0.15%', '78%')
+    """
+    pct = 100 * share
+    if pct == 0:
+        return "0%"
+    return f"{pct:.{max(decimals, 1 - math.floor(math.log10(abs(pct))))}f}%"
 
 
 def months_words(months: int) -> str:

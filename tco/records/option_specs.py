@@ -44,7 +44,7 @@ class TaskFit:
     success rate was measured on (it gives the rate's interval)."""
 
     quality: tuple[QualityRecord, ...] = ()
-    success_rate: Annotated[float, Field(gt=0, le=1)] | None = None
+    success_rate: Annotated[float, Field(ge=0, le=1)] | None = None
     success_n: Annotated[int, Field(ge=1, le=10**9)] | None = None
     output_tokens: Tokens | None = None
     output_tokens_basis: str | None = None

@@ -12,6 +12,7 @@ import copy
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tco.decision.verdict import verdict
@@ -82,7 +83,7 @@ def test_an_imported_eval_lands_on_the_option_as_a_scenario_eval_does(records, c
     # every success rate on the page in percent (it showed 86.0%, 0.860 and 0.86 for one rate, a reviewer)
     formats = {c: json.loads(df.proto.columns).get(c, {}).get("type_config", {}).get("format")
                for df in at.dataframe for c in df.value.columns}  # fmt: skip
-    assert formats["success rate"] == "%.1f%%"
+    assert formats["success rate"] == "%.3g%%"  # three significant figures: 86.0%, and 2 in 5,000 is 0.0400%
     imported = next(df.value for df in at.dataframe if "95% CI" in df.value.columns)
     assert list(imported["95% CI"]) == ["78–91 %"] and list(imported["success rate"]) == [86.0]
     assert row["cost of pass"] == pytest.approx(hosted.usd_per_request / 0.86)
@@ -142,16 +143,45 @@ def test_a_bad_eval_file_is_one_message_naming_file_and_field(name, content, say
     assert at.session_state["scenario"] == kept
 
 
-def test_a_zero_success_rate_is_refused_and_changes_nothing():
+def test_a_zero_success_rate_is_evidence_like_any_other():
+    """A reviewer could import 2 correct in 5,000 but not 0 in 5,000 (refused: "cost-of-pass is unbounded", the file
+    named three times), and saw both as "0.0%", "95 % CI 0–0 %". A result where no task passed now lands like any
+    other: the gate rules the option out, the cost of a pass is unbounded (no figure; its interval runs to ∞) and
+    the rates keep two significant figures."""
     at = open_app("quality")
-    kept = copy.deepcopy(at.session_state["scenario"])
+    at.number_input(key="f.quality.min_success_pct").set_value(80.0).run()
     lines = [{"id": str(i), "endpoint": "e", "model": "m", "passed": False, "error": None} for i in range(4)]
     _import(at, Path("zero.jsonl"), data="".join(json.dumps(line) + "\n" for line in lines).encode())
-    (error,) = [e.value for e in at.error]
-    assert (
-        error.startswith("zero.jsonl was not applied: zero.jsonl: model 'm' task 'e': ") and "success rate 0" in error
-    )
-    assert at.session_state["scenario"] == kept
+    assert_no_failure(at)
+    high = wilson(0, 4)[1]  # z²/(n + z²) = 3.8415 / 7.8415 = 0.49
+    assert round(high, 2) == 0.49
+    (message,) = [s.value for s in at.success]
+    assert message.startswith(f"{TARGET}: success rate 0% over 4 answered tasks (95 % CI 0–49 %)")
+    assert (_options(at)[TARGET]["success_rate"], _options(at)[TARGET]["success_n"]) == (0, 4)
+    row = table_with(at, "cost of pass").set_index("option").loc[TARGET]
+    assert row["gate"] == "below" and row["success rate"] == 0 and pd.isna(row["cost of pass"])  # no figure
+    assert row["95% interval"].endswith("–∞")
+
+
+def test_two_passes_in_five_thousand_read_apart_from_none():
+    """The reviewer's lm-eval file: math_perturbed_full 0 of 5,000, math_perturbed_full_llama 2 of 5,000. The
+    message writes 2 / 5,000 = 0.040% with its Wilson interval 0.011–0.15 % (worked out in the test), not 0.0% and
+    0–0 %."""
+    at = open_app("quality")
+    path = FIXTURES / "results_2026-01-21T03-44-18.458309.json"
+    _import(at, path)
+    evals = at.session_state  # the two rows, applied one after the other onto the option
+    for index, expected in ((0, "0% over 5,000 answered tasks (95 % CI 0–0.077 %)"),
+                            (1, "0.040% over 5,000 answered tasks (95 % CI 0.011–0.15 %)")):  # fmt: skip
+        at.selectbox(key="quality.apply_row").set_value((path.name, index))
+        at.button(key="quality.apply").click().run()
+        assert_no_failure(at)
+        (message,) = [s.value for s in at.success]
+        assert f"success rate {expected}" in message, message
+    low, high = wilson(2, 5000)
+    assert (round(100 * low, 3), round(100 * high, 2)) == (0.011, 0.15)
+    assert round(100 * wilson(0, 5000)[1], 3) == 0.077
+    del evals
 
 
 def test_a_file_of_several_results_is_applied_row_by_row():

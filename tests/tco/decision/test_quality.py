@@ -67,6 +67,31 @@ def test_gate_own_record_wins_unscored_is_not_recommended_and_the_verdict_says_s
     assert gpt5.cost_of_pass_usd == pytest.approx(gpt5.usd_per_request / 0.9)
 
 
+def test_a_success_rate_of_zero_is_below_a_rate_gate_and_has_no_cost_of_pass(tmp_path, catalogues):
+    """0 of 5,000 is evidence (was refused): with no rate gate the option is ranked by its cost and the verdict says
+    no task of the eval passed; its cost of a pass has no figure and its interval's low end is $/task over the
+    Wilson upper bound 0.077 %; a rate gate of 1 % rules it out ("0% < 1%"), and 2 in 5,000 reads "0.040% < 1%"."""
+    options = [{"id": "zero", **FLAT, "success_rate": 0.0, "success_n": 5000},
+               {"id": "dear", **FLAT, "fixed_usd_per_month": 1000, "success_rate": 0.9, "success_n": 100}]  # fmt: skip
+    scenario = {"name": "z", "workload": {"requests_per_month": 1e6, "input_tokens": 1000, "output_tokens": 200},
+                "options": options}  # fmt: skip
+    result = run_scenario(tmp_path, scenario, catalogues)
+    zero = result.option("zero")
+    assert zero.cost_of_pass_usd is None and zero.success_rate == 0
+    high = wilson_interval(0, 5000)[1]
+    assert round(100 * high, 3) == 0.077
+    assert zero.cost_of_pass_ci_usd == (pytest.approx(zero.usd_per_request / high), None)
+    assert verdict(result).startswith("Recommended: zero ") and "and no task of your eval passed" in verdict(result)
+    gated = run_scenario(tmp_path, {**scenario, "quality": {"min_success_rate": 0.01}}, catalogues)
+    assert gated.option("zero").quality_gate == "below"
+    assert "not recommended: below on the quality gate (success rate 0% < 1%)" in gated.option("zero").notes
+    assert verdict(gated).startswith("Recommended: dear ")
+    two = {**scenario, "quality": {"min_success_rate": 0.01},
+           "options": [{**options[0], "success_rate": 0.0004}, options[1]]}  # fmt: skip
+    notes = run_scenario(tmp_path, two, catalogues).option("zero").notes
+    assert "not recommended: below on the quality gate (success rate 0.040% < 1%)" in notes
+
+
 def test_option_output_tokens_change_api_cost_and_self_hosted_capacity(tmp_path, catalogues):
     # acme/flat-3-15: $3 in, $15 out per Mtok. 1,000 in / 200 out → $0.003 + $0.003 = $0.006 a request;
     # an option spending 600 output tokens: $0.003 + $0.009 = $0.012; a 0.5 multiplier: $0.003 + $0.0015
