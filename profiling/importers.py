@@ -25,7 +25,7 @@ from datafiles import InputError, parse_csv_rows, parse_json_text, parse_yaml_te
 from datafiles.errors import excerpt
 from profiling import inferencex_import as inferencex
 from profiling import sweep_importers as sweeps
-from profiling.schema import PROFILE_VERSION, Profile, parse_profile, profile_from_csv
+from profiling.schema import PROFILE_VERSION, Level, Profile, parse_profile, profile_from_csv
 from profiling.serving_importers import JsonLines, clean, from_sglang, from_vllm, is_vllm, ms, percentiles
 
 Tool = Literal["vllm", "sglang", "guidellm", "aiperf", "inferencex", "llmd", "mlperf"]
@@ -301,9 +301,15 @@ def profile_from_texts(files: Sequence[tuple[str, str]], meta: dict[str, Any] | 
     return merge([(name, profile_from_text(text, name, meta)) for name, text in files])
 
 
+def _load_order(level: Level) -> tuple[float, float, float, float]:
+    return (level.input_tokens, level.output_tokens, level.concurrency or 0.0, level.request_rate or 0.0)
+
+
 def merge(named: Sequence[tuple[str, Profile]]) -> Profile:
-    """The levels of several profiles of one deployment (the same model, GPU and GPU count) in one profile, in
-    the order given, under the first one's meta; a second deployment is an error naming its file and field."""
+    """The levels of several profiles of one deployment (the same model, GPU and GPU count) in one profile, under
+    the first one's meta, ordered by shape, then load (input, output tokens, concurrency, request rate): files named
+    c16, c32, c4, c8 made levels 1–4 run c = 16, 32, 4, 8, and "level 4" on the Throughput page meant c = 8 (a
+    reviewer). A second deployment is an error naming its file and field."""
     if not named:
         raise InputError("", "", "no files given; expected one or more profiles or benchmark results")
     first_name, first = named[0]
@@ -318,7 +324,7 @@ def merge(named: Sequence[tuple[str, Profile]]) -> Profile:
                 )
     if len(named) == 1:
         return first
-    levels = tuple(lv for _, p in named for lv in p.levels)
+    levels = tuple(sorted((lv for _, p in named for lv in p.levels), key=_load_order))
     return dataclasses.replace(
         first,
         levels=levels,

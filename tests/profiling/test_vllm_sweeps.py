@@ -66,6 +66,10 @@ def test_the_sweep_reads_the_same_as_a_json_named_file_and_as_its_four_files(tmp
     texts = [(path.name, path.read_text()) for path in RUNS]
     merged = profile_from_texts(texts, META)  # the app's: the same merge from memory
     assert merged.levels == appended and merged.meta.notes.startswith("4 files merged; ")
+    # in any order (uploaded c16, c32, c4, c8 numbered its levels by file name: a reviewer), by load
+    assert [lv.concurrency for lv in appended] == [1, 2, 4, 8]
+    assert profile_from_texts(texts[::-1], META).levels == appended
+    assert import_files(RUNS[::-1], meta=META).levels == appended
     assert detect([json.loads(line) for line in lines()]) == "vllm"
 
 
