@@ -52,7 +52,7 @@ def latency_curves(view: ProfileView, bounds: dict[str, float], title: str, shap
         slo_lines(figure, bounds, x_range, y_range_s)
     else:
         picked = knee_label(view, bool(bounds))
-        position, named = knee_place(knee, picked, marker_points(figure), x_range, y_range_s)
+        position, named, picked = knee_place(knee, picked, marker_points(figure), x_range, y_range_s)
         slo_lines(figure, bounds, x_range, y_range_s, (named,))
         figure.add_vline(x=knee, line={"color": SAVINGS}, annotation_text=picked, annotation_position=position,
                          annotation_bgcolor="rgba(255,255,255,0.6)", annotation_font_size=11)  # fmt: skip
@@ -158,12 +158,14 @@ def knee_place(
     points: list[tuple[float, float]],
     x_range: tuple[float, float],
     y_range_s: tuple[float, float],
-) -> tuple[str, Box]:
-    """(position, box) of the knee's label: of `KNEE_POSITIONS` whose box lies inside the plot, the first covering
-    the fewest markers of `points` (a marker's radius around it): none where a place is free. The box is
+) -> tuple[str, Box, str]:
+    """(position, box, text) of the knee's label: of `KNEE_POSITIONS` whose box lies inside the plot, the first
+    covering the fewest markers of `points` (a marker's radius around it): none where a place is free. The box is
     about LABEL_CHAR_PX a character (and 8 px) of LATENCY_PLOT_PX's width, one SLO label tall, at the top or the
     bottom of the plot; right of its line ran past the plot for "SLO still met: end of the modelled load" at 1280
-    px, and at the top right it covered the highest-latency markers, which sit right of the knee.
+    px, and at the top right it covered the highest-latency markers, which sit right of the knee. Where neither side
+    holds it on one line, the text breaks into two at its middle space ("capacity: a measured level, adjusted for
+    the cache", 358 px of a 340-px plot, was cut at its start: a reviewer); where neither holds that, top left.
 
     Worked example: a knee at 9 req/s on a 0–10 axis, "predicted knee" (14 × 7 + 8 = 106 px of 340, 3.12 req/s):
     right of the line it would end at 12.1, past the plot, so it goes left; with a marker under that box at the
@@ -177,22 +179,39 @@ def knee_place(
     span = x_range[1] - x_range[0]
     width_px, height_px = LATENCY_PLOT_PX
     decades = math.log10(y_range_s[1] / y_range_s[0])
-    tall = 10 ** (SLO_LABEL_PX[1] * decades / height_px)
-    wide = (len(text) * LABEL_CHAR_PX + 8) / width_px * span
     pads = marker_pads(span, decades)
-    inside: list[tuple[int, str, Box]] = []
-    for position in KNEE_POSITIONS:
-        vertical, side = position.split()
-        left, right = (knee, knee + wide) if side == "right" else (knee - wide, knee)
-        bottom, top = (y_range_s[1] / tall, y_range_s[1]) if vertical == "top" else (y_range_s[0], y_range_s[0] * tall)
-        if left < x_range[0] or right > x_range[1]:
-            continue
-        box = (left, right, bottom, top)
-        inside.append((markers_under(box, points, pads), position, box))
-    if not inside:  # wider than the plot: cut either way
-        return "top left", (knee - wide, knee, y_range_s[1] / tall, y_range_s[1])
-    _, position, box = min(inside, key=lambda found: found[0])  # the first of the fewest
-    return position, box
+    for shown in (text, _two_lines(text)):
+        lines = shown.split("<br>")
+        tall = 10 ** (len(lines) * SLO_LABEL_PX[1] * decades / height_px)
+        wide = (max(len(line) for line in lines) * LABEL_CHAR_PX + 8) / width_px * span
+        inside: list[tuple[int, str, Box]] = []
+        for position in KNEE_POSITIONS:
+            vertical, side = position.split()
+            left, right = (knee, knee + wide) if side == "right" else (knee - wide, knee)
+            bottom, top = (
+                (y_range_s[1] / tall, y_range_s[1]) if vertical == "top" else (y_range_s[0], y_range_s[0] * tall)
+            )
+            if left < x_range[0] or right > x_range[1]:
+                continue
+            box = (left, right, bottom, top)
+            inside.append((markers_under(box, points, pads), position, box))
+        if inside:
+            _, position, box = min(inside, key=lambda found: found[0])  # the first of the fewest
+            return position, box, shown
+    return "top left", (knee - wide, knee, y_range_s[1] / tall, y_range_s[1]), shown  # wider than the plot
+
+
+def _two_lines(text: str) -> str:
+    """`text` broken at the space nearest its middle (a Plotly line break).
+
+    >>> _two_lines("capacity: a measured level, adjusted for the cache")
+    'capacity: a measured level,<br>adjusted for the cache'
+    """
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return f"{text[:cut]}<br>{text[cut + 1 :]}"
 
 
 def _no_data(figure: go.Figure, title: str, text: str) -> go.Figure:

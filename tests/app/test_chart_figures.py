@@ -237,7 +237,7 @@ def test_the_knee_label_goes_where_no_marker_lies_under_it():
     takes the top 0.24 decades (57.0–100 s) or the bottom ones (0.01–0.0175 s); a marker counts within 6 px of it
     (0.18 req/s, 0.086 decades)."""
     place = lambda points: throughput_charts.knee_place(5.0, "knee", points, (0.0, 10.0), (0.01, 100.0))  # noqa: E731
-    assert place([]) == ("top right", (5.0, 5.0 + 36 / 34, pytest.approx(100 / 10 ** (17 * 4 / 280)), 100.0))
+    assert place([]) == ("top right", (5.0, 5.0 + 36 / 34, pytest.approx(100 / 10 ** (17 * 4 / 280)), 100.0), "knee")
     assert place([(5.5, 80.0)])[0] == "top left"  # a marker under the top right
     assert place([(5.5, 80.0), (4.5, 80.0)])[0] == "bottom right"
     assert place([(5.5, 80.0), (4.5, 80.0), (5.5, 0.012)])[0] == "bottom left"
@@ -245,6 +245,14 @@ def test_the_knee_label_goes_where_no_marker_lies_under_it():
     assert place([(5.5, 80.0), (5.6, 80.0), (4.5, 80.0), (5.5, 0.012), (4.5, 0.012)])[0] == "top left"  # fewest
     assert place([(7.0, 80.0), (5.5, 40.0), (5.5, 0.03)])[0] == "top right"  # 6.06–7 req/s clear, 40 s below it
     assert throughput_charts.knee_place(9.5, "knee", [], (0.0, 10.0), (0.01, 100.0))[0] == "top left"  # past the plot
+    # a reviewer's upload: the knee at 0.63 req/s on a 0.3–1.7 axis; "capacity: a measured level, adjusted for the
+    # cache" is 50 × 7 + 8 = 358 px, more than the 340-px plot, and was cut at its start. On two lines the longer,
+    # "capacity: a measured level," (27 characters: 197 px, 0.81 req/s), fits right of the line: 0.63 + 0.81 < 1.7
+    long = "capacity: a measured level, adjusted for the cache"
+    position, box, shown = throughput_charts.knee_place(0.63, long, [], (0.3, 1.7), (0.01, 100.0))
+    assert shown == "capacity: a measured level,<br>adjusted for the cache" and position == "top right"
+    assert box[:2] == (0.63, pytest.approx(0.63 + 197 / 340 * 1.4)) and box[1] <= 1.7
+    assert box[2] == pytest.approx(100 / 10 ** (2 * 17 * 4 / 280))  # two labels tall
 
 
 def _bar(low_usd: float, high_usd: float, base_usd: float = 0.0) -> TornadoBar:
