@@ -272,6 +272,8 @@ def profile_view(
         story = error_story(model, shape, search, capacity.expected_error)
         told = {search.error_note(modelled_error(model, shape)[0])}  # the range, now in the story
         notes = tuple(n for n in capacity.notes if n not in told and not n.startswith("modelled: "))
+    elif capacity.cache_adjusted:  # the sentence above the notes says the first (it was shown twice: a reviewer)
+        notes = capacity.notes[1:]
     roofline = None
     if card is not None and gpu is not None:
         calibration = calibration_for(cls, slo, profile.meta.engine, gpu.id)

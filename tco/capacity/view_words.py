@@ -31,8 +31,8 @@ def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float
     (leave-one-shape-out over 2 shapes); at least ±48% because the workload's 400 output tokens lie outside the
     measured 100 (it grows with the distance); and ±11% from a latency error of ±10% (alone, it puts the capacity
     at the SLO between 0.766 and 0.922 req/s: 0.853 is 11% above the first). All together, the capacity at the SLO,
-    0.853 req/s, lies between 0.575 and 1.26 req/s in 80 % of cases (the range the Monte Carlo draws): the truth
-    from 33% below this answer to 48% above it, this answer 48% above the truth or 33% below it.
+    0.853 req/s, lies between 0.575 and 1.26 req/s in 80 % of cases (the range the Monte Carlo draws): this answer
+    up to 48% above the truth or 33% below it.
 
     The floor is 0.25 × (1 + 0.67 × ln 4) = 0.48 (output 400 tokens, 4× the measured 100). The knee is 0.853 req/s:
     0.853 / 0.766 − 1 = 11 % (the truth lower) and 1 − 0.853 / 0.922 = 7.5 % (the truth higher): ±11 %. Each side
@@ -78,11 +78,11 @@ def error_story(model: PerfModel, shape: Shape, search: SloSearch, stated: float
         return story
     x, (below, above) = search.found[0], sides
     # the ± is the answer's error against the truth, |answer / truth − 1|; the range is where the truth lies: a
-    # reviewer met "±48 %" beside a range reaching 82 % above the answer, so the two are tied in words
+    # reviewer met "±48 %" beside a range reaching 82 % above the answer, so the two are tied in words, in the ±'s
+    # own terms (the range said again as "the truth from 32 % below this answer to 48 % above it" read twice over)
     return (f"{story} All together, the capacity at the SLO, {x:.3g} req/s, lies between {x / (1 + below):.3g} and "
-            f"{x * (1 + above):.3g} req/s in 80 % of cases (the range the Monte Carlo draws): the truth from "
-            f"{below / (1 + below):.0%} below this answer to {above:.0%} above it, this answer {below:.0%} above the "
-            f"truth or {above / (1 + above):.0%} below it.")  # fmt: skip
+            f"{x * (1 + above):.3g} req/s in 80 % of cases (the range the Monte Carlo draws): this answer up to "
+            f"{below:.0%} above the truth or {above / (1 + above):.0%} below it.")  # fmt: skip
 
 
 def beyond_words(model: PerfModel, shape: Shape) -> str:

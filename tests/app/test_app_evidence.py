@@ -146,6 +146,8 @@ def test_throughput_page_shows_measured_and_cache_adjusted_capacity_side_by_side
     said = " ".join(m.value for m in at.markdown)
     assert "adjusted for the prefill the cache saves, side by side" in said
     assert "measured at 0% cached:" in said and "adjusted for 50% cached (prefill part only):" in said
+    shown = said + " ".join(c.value for c in at.caption)
+    assert shown.count("measured at 0% cached:") == 1  # once: the notes under the sentence said it again
 
 
 def test_the_table_says_how_the_example_capacity_was_found(catalogues):
