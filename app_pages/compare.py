@@ -5,7 +5,7 @@ from typing import Any
 
 import streamlit as st
 
-from reports.ranking import ranked
+from reports.ranking import ranked, throughput_basis
 from tco.decision.mix_verdict import SINGLE_MARK, mix_classes, uncounted_note, with_mix
 from tco.decision.verdict import compared_pair, decide, mean_monthly_usd, payback_text, status, verdict, why_not
 from tco.records.amounts import months_words, usd, usd_saved
@@ -200,7 +200,7 @@ def answer(analysis: Analysis) -> None:
         if glossary_slot is not None:
             # the table's columns (NPV of cost, $/Mtok) always; a fleet's words where one is self-hosted
             hosted = any(o.kind == "self_hosted" for o in result.options)
-            bases = " ".join(o.capacity_basis or "" for o in result.options)
+            bases = " ".join(throughput_basis(o) or "" for o in result.options)  # as the table's column writes it
             shown = "NPV $/Mtok" + (" replica payback" if hosted else "")
             shown += " quality gate" if analysis.scenario.quality.active else ""
             terms = glossary.used_terms(full, single, conditions, bases, shown)

@@ -22,6 +22,8 @@ GLOSSARY = {
     "planning utilisation": "How full a replica is planned to run at the busiest hour (e.g. 85 %, leaving headroom "
     "for bursts).",
     "payback": "The first month from which the savings added up since the start stay above zero.",
+    "provider": "An API option's capacity: the provider runs the model, so there are no GPUs to size (the table's "
+    '"capacity" column).',
     "measured": "Capacity read from a load test of this model on this GPU (yours or a published one).",
     "modelled": "Capacity predicted by a model fitted to load tests of other request lengths; ± is its measured error.",
     "transferred": "No load test of this model on this GPU: capacity carried over from the nearest one (the same "

@@ -749,3 +749,8 @@ def test_compare_explains_the_words_its_verdict_uses_beside_the_pair_picker():
         assert term in verdict and term in listed, term
     assert "Net present value" in text and "Time to first token" in text
     assert len(listed) == len(set(listed))
+    # and the table's capacity column's words, as the column writes them ("modelled ±48%", "transferred ±66%",
+    # "provider": a reviewer found none of them listed)
+    column = " ".join(table_with(at, "capacity")["capacity"])
+    for term in ("provider", "modelled", "transferred"):
+        assert term in column and term in listed, term
