@@ -30,8 +30,10 @@ UPLOADS = "tp.uploads"
 """How many profiles this session has added: the uploader's key ends with it, so each addition empties it."""
 ADDED = "tp.added"
 """The message of the profile just added, shown by the rerun that empties the uploader and the boxes."""
-BOXES = {"tp.meta.model": "", "tp.meta.gpu": "", "tp.meta.gpus": None, "tp.meta.engine": ""}
+BOXES = {"tp.meta.model": "", "tp.meta.gpu": "", "tp.meta.gpus": None, "tp.meta.engine": "", "tp.meta.precision": None}
 """The boxes for what an imported file does not record, with their empty values."""
+PRECISIONS = ("bf16", "fp8", "fp4")
+"""The weights' precisions the upload box offers (the memory fit's `BYTES_PER_PARAM` reads others from a file)."""
 USED = "tp.used"
 """The confirmation of the option last added from this page and the option ids then: shown until they change."""
 
@@ -108,7 +110,7 @@ with st.form("tp.upload_form", enter_to_submit=False):
         "vLLM result per concurrency) make one profile.",
     )
     st.caption("Only for imported result files that do not record them:")
-    cols = st.columns(4)
+    cols = st.columns(5)
     meta = {
         "model": cols[0].text_input("Model id", key="tp.meta.model") or None,
         "gpu": cols[1].text_input("GPU", key="tp.meta.gpu") or None,
@@ -116,6 +118,11 @@ with st.form("tp.upload_form", enter_to_submit=False):
             "GPUs", value=None, min_value=1, max_value=1024, step=1, placeholder="from the file", key="tp.meta.gpus"
         ),
         "engine": cols[3].text_input("Engine", key="tp.meta.engine") or None,
+        # the weights' precision sets the memory fit (70B: 70.6 GB at fp8, 141 GB at bf16); a file without it was
+        # taken at the GPU's fastest, unsaid (a reviewer)
+        "precision": cols[4].selectbox(
+            "Precision", PRECISIONS, index=None, placeholder="from the file", key="tp.meta.precision"
+        ),
     }
     submitted = st.form_submit_button("Add profile")
 if submitted and uploads:

@@ -261,6 +261,9 @@ def profile_view(
     if card is not None and gpu is not None and card.total_params_b is not None:
         memory = card_fit(card, gpu.memory_gib, gpus, precision, context)
         memory_text = memory.explain(context)
+        if profile.meta.precision is None:  # said: a bf16 checkpoint holds twice the fp8 weights
+            memory_text += (f"; weights at {precision} assumed: the profile records no precision (the Precision box "
+                            "when adding a result file, or the profile's meta.precision)")  # fmt: skip
     c_cap = memory.max_concurrency if memory else None
     capacity = capacity_at_slo(profile, slo, cls, True, c_cap, model)
     limit = search_limit(model, c_cap)

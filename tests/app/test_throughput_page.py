@@ -162,6 +162,31 @@ def test_several_files_of_one_sweep_are_one_profile_and_the_gpu_is_asked_once():
     assert (at.text_input(key="tp.meta.gpu").value, at.number_input(key="tp.meta.gpus").value) == ("", None)
 
 
+def test_the_weights_precision_is_asked_or_said_to_be_assumed():
+    """A reviewer's Llama 3.3 70B files recorded no precision: the memory fit read "weights 70.6 GB (fp8)" with no
+    word that fp8 was assumed and no box to change it (bf16 holds 141 GB). The fit now says the precision was
+    assumed, and a Precision box sets it: 70.6e9 parameters × 2 bytes = 141.2 GB."""
+    sweep = ("sweep.jsonl", (SWEEP / "vllm-bench-serve-sweep.jsonl").read_bytes())
+    at = open_app("throughput")
+    for box, value in (("tp.meta.model", "llama-3.3-70b-instruct"), ("tp.meta.gpu", "H100")):
+        at.text_input(key=box).set_value(value)
+    at.number_input(key="tp.meta.gpus").set_value(4)
+    add(at, sweep)
+    assert_no_failure(at)
+    (fit,) = [c.value for c in at.caption if c.value.startswith("Memory fit: ")]
+    assert "weights 70.6 GB (fp8)" in fit and "; weights at fp8 assumed: the profile records no precision" in fit
+    for box, value in (("tp.meta.model", "llama-3.3-70b-instruct"), ("tp.meta.gpu", "H100")):
+        at.text_input(key=box).set_value(value)  # an addition empties the boxes
+    at.number_input(key="tp.meta.gpus").set_value(4)
+    at.selectbox(key="tp.meta.precision").set_value("bf16")
+    add(at, ("bf16.jsonl", sweep[1]))
+    assert_no_failure(at)
+    assert at.session_state["uploaded_profiles"]["bf16.jsonl"].meta.precision == "bf16"
+    (fit,) = [c.value for c in at.caption if c.value.startswith("Memory fit: ")]
+    assert "weights 141.2 GB (bf16)" in fit and "assumed" not in fit
+    assert at.selectbox(key="tp.meta.precision").value is None  # emptied with the other boxes
+
+
 def test_a_bad_line_of_an_uploaded_sweep_is_named_and_nothing_is_added():
     lines = (SWEEP / "vllm-bench-serve-sweep.jsonl").read_text().splitlines()
     bad = json.loads(lines[2])
