@@ -60,6 +60,7 @@ def report_charts(analysis: Analysis, pair: tuple[str, str] | None = None) -> li
     shown = [ReportChart("cost-breakdown", charts.breakdown(result, ranked(result)))]
     decision = decide(result, pair)
     feasible = [s.model for s in analysis.setups if s.feasible]
+    colours = charts.option_colours([m.id for m in feasible])  # an option's colour in every chart, as on Break-even
     if feasible:
         grid, costs = cost_curves(analysis.scenario, feasible)
         kinds = {o.id: o.kind for o in result.options}
@@ -70,7 +71,7 @@ def report_charts(analysis: Analysis, pair: tuple[str, str] | None = None) -> li
     if decision.pair and decision.hosted and decision.api:
         pair = decision.pair
         figure = charts.cumulative(months, decision.hosted, decision.api, pair.cumulative_savings_usd,
-                                   pair.payback_month)  # fmt: skip
+                                   pair.payback_month, colours=colours)  # fmt: skip
         shown.append(ReportChart("cumulative-savings", figure))
     by_id = {o.id: o for o in result.options}
     for student in (o for o in result.options if o.distillation and o.distillation["teacher"] in by_id):

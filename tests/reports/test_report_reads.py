@@ -111,6 +111,23 @@ def test_the_report_is_small_static_and_one_svg_per_chart(glm5: Analysis, page: 
     assert re.search(r"−\$\d+[kM]<", page) and "$10M" in page and "$−" not in page  # money ticks: sign, then $
 
 
+def test_an_option_has_one_colour_in_every_chart_of_the_report(glm5: Analysis):
+    """A reviewer: gemini-3.1-pro orange in the report's cumulative chart, brown in its cost-vs-volume chart where
+    orange was glm5-b200 (the app's Break-even page colours both alike). Every option line of the report's charts
+    now takes the cost-vs-volume chart's colour for its option."""
+    pair = ("glm5-h200", "gemini-3.1-pro")
+    shown = {c.name: c.figure for c in report_charts.report_charts(glm5, pair)}
+    by_name: dict[str, set[str]] = {}
+    ids = {o.id for o in glm5.result.options}
+    for name in ("cost-vs-volume", "cumulative-savings"):
+        for trace in shown[name].data:  # the cumulative chart names its lines "<id> cumulative cost"
+            option = (trace.name or "").removesuffix(" cumulative cost")
+            if option in ids and trace.type == "scatter":
+                by_name.setdefault(option, set()).add(trace.line.color)
+    assert {"glm5-h200", "gemini-3.1-pro"} <= set(by_name)
+    assert by_name["gemini-3.1-pro"] == {"#8c564b"} and by_name["glm5-h200"] == {"#1f77b4"}, by_name
+
+
 def test_without_chromium_the_charts_share_one_plotly_bundle(glm5: Analysis):
     """The fallback: interactive charts, Plotly's JavaScript inlined once for all of them (not once per chart)."""
     grouped = report_charts.sheets(report_charts.report_charts(glm5))
