@@ -173,7 +173,7 @@ LEVEL_COLUMNS = {
 LEVEL_TABLES = {
     "Throughput": ("index", "concurrency", "request_rate", "input_tokens", "output_tokens", "req_per_s",
                    "model_req_per_s", "output_tokens_per_s_per_gpu", "tokens_per_s_per_user"),
-    "Latency": ("index", "concurrency", "input_tokens",
+    "Latency": ("index", "concurrency", "input_tokens", "output_tokens",  # E2E grows with the output: both lengths
                 *(f"{m}_{p}_s" for m in ("ttft", "itl", "e2e") for p in ("p50", "p99"))),
     "Checks": ("index", "concurrency", "input_tokens", "requests_failed", "in_fit", "meets_slo",
                "roofline_output_tokens_per_s_per_gpu", "implausible", "why_not"),

@@ -128,6 +128,31 @@ def test_a_level_left_out_of_the_model_says_so_in_the_pareto_hover(catalogues, g
     assert markers and all(len(t.x) == len(profile.levels) - 1 and 50.0 not in t.x for t in markers)
 
 
+def test_a_roofline_ceiling_far_above_the_levels_is_named_not_drawn(catalogues, glm5):
+    """A reviewer: the GLM-5 sweep's Pareto chart ran its axis to the roofline's ceiling, every level squeezed into
+    the bottom of it. A ceiling more than 3× the highest level's tokens/s per GPU is named above the chart and the
+    axis keeps to the levels (1.25× the highest); one within 3× is drawn as its dotted line."""
+    from ui.throughput_charts import CEILING_OFF_CHART
+
+    inputs, _, _ = glm5
+    profile = load_profile(ROOT / "profiling" / "reference" / "glm-5-fp8-tp8-vllm-inferencex.yaml")
+    cls = inputs.scenario.workload.request_classes[0]
+    view = profile_view(profile, inputs.scenario.slo, cls, catalogues.models.find(profile.meta.model),
+                        catalogues.gpus.get("H200"))  # fmt: skip
+    highest = max(r.output_tokens_per_s_per_gpu or 0 for r in view.rows)
+    ceiling = max(r.roofline_output_tokens_per_s_per_gpu or 0 for r in view.rows)
+    assert ceiling > CEILING_OFF_CHART * highest  # the sweep's case
+    figure = charts.pareto(view, "Pareto")
+    assert list(figure.layout.yaxis.range) == [0.0, pytest.approx(1.25 * highest)] and not figure.layout.shapes
+    assert [a.text for a in figure.layout.annotations] == [
+        f"roofline ceiling (estimate): {ceiling:,.0f} ↑, above this chart"
+    ]
+    near = dataclasses.replace(view, rows=[dataclasses.replace(r, roofline_output_tokens_per_s_per_gpu=2 * highest)
+                                           for r in view.rows])  # fmt: skip
+    drawn = charts.pareto(near, "Pareto")
+    assert drawn.layout.yaxis.range is None and [s.y0 for s in drawn.layout.shapes] == [2 * highest]
+
+
 PLOT_PX = (340, 280)
 """The latency chart's plot area at 1280 px (half the page, less the axis and title), as measured on a screenshot."""
 

@@ -137,6 +137,9 @@ def test_a_json_lines_sweep_is_one_profile_with_a_level_per_line():
     assert at.selectbox(key="tp.profile").value.startswith("sweep (uploaded, measured, 1 × H100)")
     levels = next(d.value for d in at.dataframe if "concurrency" in d.value.columns)
     assert list(levels["concurrency"]) == [1, 2, 4, 8]
+    # the Latency tab names both lengths, as the Throughput tab does (E2E grows with the output: a reviewer)
+    latency = next(d.value for d in at.dataframe if "e2e_p50_s" in d.value.columns)
+    assert {"input_tokens", "output_tokens"} <= set(latency.columns)
 
 
 def test_several_files_of_one_sweep_are_one_profile_and_the_gpu_is_asked_once():
