@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pricing.catalog import PriceCatalog
 from pricing.overrides import PriceOverride
@@ -15,6 +15,9 @@ class PriceBook:
     catalog: PriceCatalog
     overrides: dict[tuple[str, str], PriceOverride]
     overrides_file: str = ""
+    beneath: dict[tuple[str, str], PriceOverride] = field(default_factory=dict)
+    """The overrides file's rows that a scenario's own row for the same model replaced (`layered`): where the
+    scenario's row sets no prices (a negotiated discount alone), the file's prices stand under its discounts."""
 
     @property
     def version(self) -> str:
@@ -29,11 +32,13 @@ class PriceBook:
         file: str,
         field: str,
     ) -> ApiPrice:
-        row = self.overrides.get((provider.lower(), model.lower()))
-        if row is not None and row.has_prices:
-            card = row.token_prices()
+        key = (provider.lower(), model.lower())
+        row = self.overrides.get(key)
+        priced = row if row is not None and row.has_prices else self.beneath.get(key)
+        if row is not None and priced is not None and priced.has_prices:
+            card = priced.token_prices()
             return _apply_row(
-                ApiPrice(provider, model, card, None, f"{self.overrides_file} ({row.source}, as of {row.as_of})"),
+                ApiPrice(provider, model, card, None, f"{self.overrides_file} ({priced.source}, as of {priced.as_of})"),
                 row,
             )
         price = self.catalog.price(provider, model, month_start, hour_weights, file, field)

@@ -314,8 +314,12 @@ def resolve_scenario(
     # the user's own overrides file is named with the field that points at it; the bundled one stands alone
     load = lambda: load_overrides(overrides_path)  # noqa: E731
     table = pointed_at(file, "api_overrides", load) if scenario.api_overrides is not None else load()
-    table.update({(row.provider.lower(), row.model.lower()): row for row in scenario.overrides})
-    book = PriceBook(catalogues.prices, table, overrides_path.name)
+    own = {(row.provider.lower(), row.model.lower()): row for row in scenario.overrides}
+    # a scenario's discount for a model the file prices sits on the file's prices (it knocked the option out:
+    # "unknown provider 'deepinfra'", a reviewer's 10 % on batch-summariser's pick)
+    beneath = {key: table[key] for key in own if key in table}
+    table.update(own)
+    book = PriceBook(catalogues.prices, table, overrides_path.name, beneath)
     today = today or dt.date.today()
     months = scenario.month_starts(today)
     resolved: list[ResolvedOption] = []
