@@ -155,7 +155,14 @@ cols[0].metric(
 cols[1].metric(
     "ROI",
     f"{pair.roi:.0%}" if pair.roi is not None else "n/a",
-    help="Net savings over the horizon (undiscounted) / the month-0 outlay." + returns_help,
+    help="Net savings over the horizon (undiscounted; servers bought later included) / the month-0 outlay"
+    + (
+        f", the terminal value at the horizon counted as a saving in its last month; without it, "
+        f"{pair.roi_without_terminal_value:.0%}."
+        if pair.roi_without_terminal_value is not None
+        else "."
+    )
+    + returns_help,
 )
 cols[2].metric(
     "Terminal value",

@@ -24,5 +24,7 @@ def pair_lines(pair: BreakEven, result: ScenarioResult) -> list[str]:
     if pair.returns_note:
         lines.append(f"IRR and ROI: none, {pair.returns_note}.")
     elif pair.irr is not None and pair.roi is not None:
-        lines.append(f"IRR {pair.irr:.0%} a year, ROI {pair.roi:.0%}.")
+        without = pair.roi_without_terminal_value
+        kept = f" (the servers' terminal value counted; without it, {without:.0%})" if without is not None else ""
+        lines.append(f"IRR {pair.irr:.0%} a year, ROI {pair.roi:.0%}{kept}.")
     return lines

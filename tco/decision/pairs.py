@@ -88,6 +88,8 @@ def break_even(
         lump_at = self_res.terminal_value_usd or 0.0
         flows = discounting.investment_flows(cash_upfront, cash_savings, lump_at)
     note = discounting.not_an_investment(flows, lump_at)
+    without_value = flows.copy()  # owned: the horizon's cash alone, the servers' terminal value left out
+    without_value[-1] -= lump_at
     discounted_lump = np.zeros(savings.size)
     discounted_lump[-1] = owed_pv / factors[-1]
     discounted_payback = discounting.payback_month(upfront, savings - discounted_lump, factors)
@@ -117,6 +119,7 @@ def break_even(
         horizon_crossings=horizon,
         irr=None if note else discounting.irr_annual(flows),
         roi=None if note else discounting.roi(flows),
+        roi_without_terminal_value=None if note or self_res.cash_flow_usd is None else discounting.roi(without_value),
         returns_note=note,
         month_one_ranges=month_one_ranges,
         horizon_ranges=horizon_ranges,

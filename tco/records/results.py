@@ -182,6 +182,10 @@ class BreakEven:
     """IRR of [−upfront, savings…] (+ terminal value in the cash view), compounded to a year; None when the flows
     are not an investment (`returns_note` says why)."""
     roi: float | None = None
+    """(Σ flows of `irr`) / the month-0 outlay, undiscounted: the terminal value in the cash view included."""
+    roi_without_terminal_value: float | None = None
+    """Owned: `roi` with the servers' terminal value left out, the savings the horizon's cash alone returns (a
+    reviewer: "ROI 102%" was 26 % without it, and its help did not say it was counted)."""
     returns_note: str | None = None
     """Why `irr` and `roi` are None (no material outlay, or the outlay never comes back), else None."""
     month_one_ranges: list[VolumeRange] = field(default_factory=list)

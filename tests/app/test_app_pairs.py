@@ -368,3 +368,20 @@ def test_a_link_with_a_pair_opens_on_it_and_a_broken_link_drops_it():
     assert at.session_state["compared_pair"] == ("gemini-3.1-pro", "glm5-b200")
     broken = open_app("compare", s="not-a-token", pair="gemini-3.1-pro,glm5-b200")
     assert broken.session_state["compared_pair"] is None
+
+
+def test_the_roi_says_the_terminal_value_is_in_it_and_what_it_is_without(catalogues):
+    """A reviewer (owned-fleet-finance, llama70b-owned against haiku): "ROI 102%" counted the servers' terminal
+    value ($681,741) as a saving, while its help said "net savings over the horizon / the month-0 outlay"; without
+    it the horizon's cash returns 26 %. The help now says the value is counted and gives the figure without it:
+    (102.3 % × 890,000 − 681,741) / 890,000 = 25.7 %, worked from the engine's own ROI and terminal value."""
+    mapping = example("owned-fleet-finance")
+    at = open_app("breakeven", s=codec.to_url_token(mapping), pair="llama70b-owned,haiku")
+    assert_no_failure(at)
+    pair = decide(engine(mapping, catalogues), ("llama70b-owned", "haiku")).pair
+    outlay = 890_000  # the month-0 purchase (the reviewer's and the app's "month-0 outlay ($890,000)")
+    without = (pair.roi * outlay - pair.terminal_value_usd) / outlay
+    assert pair.roi_without_terminal_value == pytest.approx(without) and round(without, 2) == 0.26
+    (roi,) = [m for m in at.metric if m.label == "ROI"]
+    assert roi.value == f"{pair.roi:.0%}" == "102%"
+    assert "the terminal value at the horizon counted as a saving in its last month; without it, 26%." in roi.help

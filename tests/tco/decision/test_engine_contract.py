@@ -175,6 +175,7 @@ def test_owned_servers_follow_the_crf_formula(tmp, catalogues):
     flows = [-370_000, *[32_400 - opex] * 23, 32_400 - opex + value_after_24]
     assert pair.irr == pytest.approx((1 + npf.irr(flows)) ** 12 - 1)
     assert pair.roi == pytest.approx(sum(flows) / 370_000)
+    assert pair.roi_without_terminal_value == pytest.approx((sum(flows) - value_after_24) / 370_000)
 
 
 def test_whole_instances_are_billed(tmp, catalogues):
