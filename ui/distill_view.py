@@ -10,6 +10,7 @@ import streamlit as st
 from tco.records.amounts import usd
 from tco.records.results import OptionResult, ScenarioResult
 from ui import charts, table_fit, tables
+from ui.amounts import whole_parts
 
 
 def payback_chart(months: list[str], student: OptionResult, teacher: OptionResult) -> go.Figure:
@@ -71,11 +72,12 @@ def render(result: ScenarioResult) -> None:
                 + _gap_points(d.get("quality_score_gap")),
             )
             parts = student.project_breakdown_usd
+            shown = whole_parts(list(parts.values()))  # they add up to the One-time project figure above
             tables.show_table(
                 pd.DataFrame(
                     [
-                        {"part": k, "USD": round(v, 2), "share": f"{v / student.one_time_cost_usd:.0%}" if v else "0%"}
-                        for k, v in parts.items()
+                        {"part": k, "USD": dollars, "share": f"{v / student.one_time_cost_usd:.0%}" if v else "0%"}
+                        for (k, v), dollars in zip(parts.items(), shown, strict=True)
                     ]
                 ),
                 {"USD": st.column_config.NumberColumn("USD", format="dollar", step=1.0)},  # whole dollars

@@ -15,6 +15,7 @@ import yaml
 from datafiles import parse_as
 from scenario_io import codec, load_catalogues
 from tco.decision.verdict import verdict
+from tco.records.amounts import usd
 from tco.records.scenario import Scenario
 from tco.records.slo_presets import preset
 from tests.app.app_helpers import (
@@ -713,13 +714,24 @@ def test_a_pick_with_no_rival_fills_the_savings_slot_with_a_dash_and_says_why():
     assert saves.value == "–" and "no next best" in saves.help
 
 
-def test_a_distillation_projects_parts_are_whole_dollars():
+def test_a_distillation_projects_parts_are_whole_dollars(catalogues):
     """distil-a-student's parts table showed "$3,950.00": its USD column steps by whole dollars (no cents)."""
     at = open_app("compare", s=codec.to_url_token(example("distil-a-student")))
     assert not at.exception
     parts = next(df for df in at.dataframe if "part" in df.value.columns)
     assert json.loads(parts.proto.columns)["USD"]["type_config"] == {"type": "number", "format": "dollar", "step": 1.0}
     assert parts.value["USD"].max() >= 1000  # the amount that showed cents
+    # and they add up to the One-time project figure above them, each student's (a reviewer: $3,950 + $636 + $7
+    # beside $4,594, the parts each rounded alone)
+    result = engine(example("distil-a-student"), catalogues)
+    tables = [df.value for df in at.dataframe if "part" in df.value.columns]
+    projects = [m.value for m in at.metric if m.label == "One-time project"]
+    students = [o for o in result.options if o.distillation]
+    assert len(tables) == len(projects) == len(students) >= 2
+    for table, shown, student in zip(tables, projects, students, strict=True):
+        assert shown == usd(student.one_time_cost_usd) == usd(sum(table["USD"]))
+        exact = student.project_breakdown_usd
+        assert all(abs(dollars - exact[part]) < 1 for part, dollars in zip(table["part"], table["USD"], strict=True))
 
 
 def test_adding_an_open_model_at_a_term_its_gpu_has_no_price_for_is_refused_in_words():
