@@ -729,6 +729,7 @@ def test_a_distillation_projects_parts_are_whole_dollars(catalogues):
     students = [o for o in result.options if o.distillation]
     assert len(tables) == len(projects) == len(students) >= 2
     for table, shown, student in zip(tables, projects, students, strict=True):
+        assert all(float(v).is_integer() for v in table["USD"])  # the dollars shown, no cents left to round
         assert shown == usd(student.one_time_cost_usd) == usd(sum(table["USD"]))
         exact = student.project_breakdown_usd
         assert all(abs(dollars - exact[part]) < 1 for part, dollars in zip(table["part"], table["USD"], strict=True))
