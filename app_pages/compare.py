@@ -161,7 +161,8 @@ def answer(analysis: Analysis) -> None:
             if api_caveat and not pair_chosen and not caveat:  # no API at all is recommended (the headline pair
                 # takes a recommended one first): the figure stands, as on Break-even ("–" here beside "never" there
                 # read as two answers, a reviewer), the pill saying it is against an API nobody would pick
-                badge = "no API recommended"
+                badge = "its API is ruled out"  # "no API recommended" beside a figure naming the API read as a
+                # contradiction (a reviewer): the API is named and ruled out, its reason in the help
                 api_note = (f". No API meets the SLO and the quality gate: against the cheapest, {decision.api.id} "
                             f"({why_not(decision.api)}), it pays back: {payback_text(decision.pair)}")  # fmt: skip
             cols[3].metric(

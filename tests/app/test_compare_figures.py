@@ -112,7 +112,7 @@ def test_a_payback_against_an_api_nobody_would_pick_says_so():
     shown = next(b for b in result.break_even if (b.self_hosted, b.api) == ("llama70b-owned", "qwen3-235b-fireworks"))
     assert shown.npv_savings_usd < 0 and shown.cash_payback_month is None  # the verdict's "does not pay back"
     payback = next(m for m in at.metric if m.label == "Self-hosting pays back (cash)")
-    assert payback.value == "never" and payback.delta == "no API recommended"
+    assert payback.value == "never" and payback.delta == "its API is ruled out"  # was "no API recommended"
     cheapest = "No API meets the SLO and the quality gate: against the cheapest, qwen3-235b-fireworks (no GPQA"
     assert cheapest in payback.proto.help and "cash payback not within the horizon" in payback.proto.help
     # the cheaper side has no gate score: it "would save", and the help says why it is not recommended
