@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tco.decision.mix_verdict import uncounted_note
-from tco.decision.verdict import why_not
+from tco.decision.verdict import FULL_FLEET, why_not
 from tco.records.amounts import chance, usd, usd_saved
 from tco.records.assumptions import Uncertainty
 from tco.records.results import recommendable
@@ -151,6 +151,18 @@ if report is None:
     st.info("Risk compares the best self-hosted option that meets the SLO with the best API: add both on Compare.")
     raise state.PageEnd
 p10, p50, p90 = report.savings_npv_p10_p50_p90_usd
+risky = result.option(report.self_hosted)
+fill = risky.peak_fill_first_month
+# why the median sits off the base: the ranges are symmetric (their footnote says so), so the cost's own steps
+# and bends move it; "a range that reaches further one way" read as a contradiction of that footnote (a reviewer)
+off_base = (
+    f"Every range is symmetric around the input as set; the median (P50) moves off the base where the cost does "
+    f"not follow the inputs evenly: here {risky.id}'s peak uses {fill:.0%} of its replicas' planned capacity, so "
+    "a little more traffic or a little less throughput adds a whole replica."
+    if fill is not None and fill >= FULL_FLEET
+    else "Every range is symmetric around the input as set; the median (P50) moves off the base where the cost "
+    "does not follow the inputs evenly (whole replicas, a price that compounds over the horizon)."
+)
 # as Break-even writes it: the difference of the two NPVs of cost shown in whole dollars (`usd_saved`)
 base = usd_saved(result.option(report.self_hosted).npv_cost_usd, result.option(report.api).npv_cost_usd)
 st.markdown(  # the sign kept with its amount: "NPV of savings −" ended a line at 1400 px, "$1,402,747" began the next
@@ -159,11 +171,9 @@ st.markdown(  # the sign kept with its amount: "NPV of savings −" ended a line
         "Base case, "
         # Break-even's figure, not "Compare's": where a mix leads, Compare's saving is the mix's (a reviewer)
         f"the inputs as set (this pair's figure on Break-even): NPV of savings **{base}**. "
-        "The draws below move the uncertain inputs around it, and a range that reaches further one way than the other "
-        "moves the median (P50) off it."
+        f"The draws below move the uncertain inputs around it. {off_base}"
     )
 )
-risky = result.option(report.self_hosted)
 if not recommendable(risky):  # as on Break-even: said before figures that count savings it cannot deliver yet
     st.warning(uncounted_note(risky.id, why_not(risky), analysis.mix, "the chances and savings below"))
 other = result.option(report.api)
