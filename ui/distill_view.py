@@ -7,8 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from tco.decision.verdict import why_not
 from tco.records.amounts import usd
-from tco.records.results import OptionResult, ScenarioResult
+from tco.records.results import OptionResult, ScenarioResult, recommendable
 from ui import charts, table_fit, tables
 from ui.amounts import whole_parts
 
@@ -60,10 +61,18 @@ def render(result: ScenarioResult) -> None:
             else:
                 cols[1].metric("Training", usd(student.project_breakdown_usd["training"]), help=d["training_price"])
             payback = d.get("payback_month_vs_teacher")
+            ruled_out = not recommendable(student)  # "would": a payback of a student nobody would deploy (distil
+            # example: both students miss the SLO at every load, their boxes said "Pays back … month 2": a reviewer)
             cols[2].metric(
-                f"Pays back against {d['teacher']}",
+                f"{'Would pay' if ruled_out else 'Pays'} back against {d['teacher']}",
                 f"month {payback}" if payback else "never",
-                help="The first month from which cumulative savings over the teacher stay above zero",
+                help="The first month from which cumulative savings over the teacher stay above zero"
+                + (
+                    f". {student.id} is not recommended ({why_not(student)}): this is the payback of an option you "
+                    "would not deploy as set"
+                    if ruled_out
+                    else ""
+                ),
             )
             cols[3].metric(
                 "Success, student − teacher",  # "Success rate, student − teac…" was cut at 1280 px
