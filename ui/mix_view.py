@@ -53,6 +53,24 @@ def settings(data: dict[str, Any]) -> None:
         data["portfolio"] = wanted
 
 
+def cascade_words(analysis: Analysis) -> list[str]:
+    """Why a cascade the mix uses may serve a class whose gate its first option fails, and where its share comes
+    from (a reviewer: escalations went to deepseek-v3.2, 82.4 against a gate of 85, with no word why)."""
+    used = " ".join(analysis.mix.words) if analysis.mix else ""
+    out = []
+    for option in analysis.scenario.options:
+        step = getattr(option, "escalation", None)
+        if step is None or f"escalated on to {step.to}" not in used:
+            continue
+        source = f": {step.source}" if step.source else " (no source given)"
+        out.append(
+            f"Cascade: {option.id} answers each request first and hands {step.share:.0%} on to {step.to}, the share "
+            f"it fails{source}. The class's quality gate is taken as met by {step.to}, which passes it and answers "
+            f"what {option.id} cannot; the share is the scenario's (escalation.share), not measured here."
+        )
+    return out
+
+
 def results(analysis: Analysis) -> None:
     """Under `settings`, drawn after the answer has been computed with them."""
     if not analysis.scenario.portfolio.enabled:
@@ -66,6 +84,8 @@ def results(analysis: Analysis) -> None:
         return
     for line in mix.words:
         st.markdown(f"- {line}")
+    for words in cascade_words(analysis):
+        st.caption(tables.escape_markdown(words))
     cols = st.columns(4)
     cols[0].metric("Mix, NPV of cost", usd(mix.npv_cost_usd), help="Over the horizon, one-time costs included")
     if mix.best_single_option is not None and mix.best_single_npv_cost_usd is not None:

@@ -657,6 +657,20 @@ def test_the_best_mix_says_nothing_saved_in_words_not_zero_dollars_and_zero_perc
     assert shown["The mix saves"].proto.delta == f"{saving / usd(best.value):.1%}"
 
 
+def test_the_best_mix_says_why_a_cascade_serves_a_class_its_first_option_fails():
+    """A reviewer: the mix sent escalations to deepseek-v3.2 (GPQA Diamond 82.4 against the class's 85) with no word
+    why, nor where its 30 % came from (only the README said). The tab now names the cascade, its share and source,
+    and that the gate is taken as met by the option escalated to."""
+    mapping = yaml.safe_load((ROOT / "scenarios" / "mix-faq-and-escalations.yaml").read_text())
+    step = next(o["escalation"] for o in mapping["options"] if o["id"] == "deepseek-v3.2")
+    at = open_app(tab="Best mix", s=codec.to_url_token(mapping))
+    assert_no_failure(at)
+    said = " ".join(c.value for c in at.caption)
+    assert (f"Cascade: deepseek-v3.2 answers each request first and hands 30% on to gemini-3.1-pro, the share it "
+            f"fails: {step['source']}. The class's quality gate is taken as met by gemini-3.1-pro") in said  # fmt: skip
+    assert step["share"] == 0.3
+
+
 def test_a_peak_beyond_the_old_box_limit_survives_the_workload_form():
     """A usage export measured a peak-to-average of 25.95; the box stopped at 20, and Streamlit reset it to its
     minimum, so Compare sized the fleet for a peak of 1 and said nothing. The box now holds what the engine allows
