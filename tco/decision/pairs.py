@@ -70,7 +70,7 @@ def break_even(
     tokens_per_request = sum(token_totals(self_setup, 1.0))
     model = self_setup.model
     api_usd_per_mtok = api_setup.model.usd_per_request[0] / tokens_per_request * 1e6
-    cash_payback = None
+    cash_payback = first_covered = None
     # a reserved term past the horizon is an obligation at the horizon: nominal for payback, IRR and ROI (the
     # undiscounted measures), its present value for the discounted payback, as in the NPV
     counted = scenario.finance.commitments_after_horizon == "count"
@@ -85,6 +85,7 @@ def break_even(
         cash_upfront = cash[0] - api_setup.model.implementation_usd
         cash_savings = np.array(api_res.monthly_cost_usd) - cash[1:]
         cash_payback = discounting.payback_month(cash_upfront, cash_savings)
+        first_covered = discounting.first_covered_month(cash_upfront, cash_savings)
         lump_at = self_res.terminal_value_usd or 0.0
         flows = discounting.investment_flows(cash_upfront, cash_savings, lump_at)
     note = discounting.not_an_investment(flows, lump_at)
@@ -115,6 +116,7 @@ def break_even(
         discounted_payback_month=discounted_payback,
         npv_savings_usd=api_res.npv_cost_usd - self_res.npv_cost_usd,
         cash_payback_month=cash_payback,
+        cash_first_covered_month=first_covered if first_covered != cash_payback else None,
         terminal_value_usd=self_res.terminal_value_usd,
         horizon_crossings=horizon,
         irr=None if note else discounting.irr_annual(flows),

@@ -278,7 +278,10 @@ def payback_text(pair: BreakEven) -> str:
     if pair.terminal_value_usd is None:  # not owned
         return f"payback {pnl}"
     cash = f"month {pair.cash_payback_month}" if pair.cash_payback_month is not None else "not within the horizon"
-    return f"cash payback {cash} (servers bought up front); P&L payback {pnl} (capital charged monthly)"
+    bought = "servers bought up front"
+    if pair.cash_first_covered_month is not None:  # covered once, then a later purchase took it below again
+        bought += f"; the cash was first covered in month {pair.cash_first_covered_month}, until more were bought"
+    return f"cash payback {cash} ({bought}); P&L payback {pnl} (capital charged monthly)"
 
 
 def _counts_after(d: Decision) -> bool:
@@ -298,6 +301,8 @@ def _payback_clause(hosted: OptionResult, api: OptionResult, pair: BreakEven, mo
             if pair.cash_payback_month is not None
             else f"does not pay back its cash within {months_words(months)}"
         )
+        if pair.cash_first_covered_month is not None:
+            cash += f" (first covered in month {pair.cash_first_covered_month}, until more servers were bought)"
         pnl = (
             f"pays back in month {pair.payback_month}"
             if pair.payback_month is not None

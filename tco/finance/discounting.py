@@ -59,6 +59,18 @@ def payback_month(upfront_usd: float, monthly_savings_usd: np.ndarray, factors: 
     return int(hits[0]) + 1
 
 
+def first_covered_month(upfront_usd: float, monthly_savings_usd: np.ndarray) -> int | None:
+    """First month (1-based) in which cumulative savings cover the upfront outlay, even if a later outlay takes
+    them below again (`payback_month` is the month from which they stay covered); None if never.
+
+    >>> savings = np.array([60.0, 60.0, -200.0, 300.0])  # a second purchase in month 3
+    >>> first_covered_month(100.0, savings), payback_month(100.0, savings)
+    (2, 4)
+    """
+    hits = np.nonzero(np.cumsum(monthly_savings_usd) - upfront_usd >= 0)[0]
+    return int(hits[0]) + 1 if hits.size else None
+
+
 def investment_flows(upfront_usd: float, monthly_savings_usd: np.ndarray, terminal_usd: float = 0.0) -> np.ndarray:
     """Month 0: −upfront; months 1..T: savings, the terminal value added to the last."""
     flows = np.concatenate([[-upfront_usd], monthly_savings_usd]).astype(float)

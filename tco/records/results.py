@@ -173,6 +173,9 @@ class BreakEven:
     npv_savings_usd: float
     cash_payback_month: int | None = None
     """Cash view (owned): payback on cash alone, never counting the terminal value."""
+    cash_first_covered_month: int | None = None
+    """Cash view (owned): the first month the cash was covered, where a later purchase took it below again (so it
+    comes before `cash_payback_month`); else None (a reviewer: "cash payback month 31" hid month 20)."""
     terminal_value_usd: float | None = None
     """Owned: the servers' economic value at the horizon, reported apart from payback."""
     horizon_crossings: list[Crossing] = field(default_factory=list)

@@ -266,3 +266,30 @@ def test_a_fleet_one_step_from_another_replica_says_so_and_the_sizing_agrees(cat
             needed = math.ceil(o.peak_fill_first_month * serving - 1e-9)
             assert serving == max(policy["min_replicas"], needed), (path.name, o.id)
             assert 0 < o.peak_fill_first_month <= 1, (path.name, o.id)
+
+
+def test_a_cash_payback_after_a_later_purchase_says_when_the_cash_was_first_covered(catalogues):
+    """A reviewer (owned-fleet-finance, llama70b-owned against haiku): "cash payback month 31" hid that the cash was
+    covered in month 20, until the server bought in month 21 took it below again. The cumulative cash savings,
+    worked here from the two options' cash flows, first reach zero in month 20 and stay above it from month 31;
+    the payback words say both."""
+    import numpy as np
+
+    from scenario_io import load_inputs
+    from tco import evaluate
+    from tco.decision.verdict import decide, payback_text
+    from tests.conftest import ROOT, TODAY
+
+    result = evaluate(load_inputs(ROOT / "scenarios" / "owned-fleet-finance.yaml", catalogues, today=TODAY))
+    owned, haiku = result.option("llama70b-owned"), result.option("haiku")
+    cash = np.array(owned.cash_flow_usd)
+    cumulative = np.cumsum(np.array(haiku.monthly_cost_usd) - cash[1:]) - cash[0]  # haiku has no one-time cost
+    first = int(np.argmax(cumulative >= 0)) + 1
+    stays = next(m + 1 for m in range(cumulative.size) if (cumulative[m:] >= 0).all())
+    assert (first, stays) == (20, 31)
+    pair = decide(result, ("llama70b-owned", "haiku")).pair
+    assert (pair.cash_first_covered_month, pair.cash_payback_month) == (first, stays)
+    assert payback_text(pair).startswith(
+        "cash payback month 31 (servers bought up front; the cash was first covered in month 20, until more were "
+        "bought); P&L payback month 2"
+    )
