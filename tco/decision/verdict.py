@@ -343,7 +343,13 @@ def owned_cash_text(option: OptionResult) -> str:
         price = f" ({usd(more * each)})" if each else ""
         bought += (f" and {more:g} more{price} as the fleet grows, paid in month {start} and in service from month "
                    f"{start + 1}")  # fmt: skip
-    charge = f"charges their capital as {usd(sum(capital) / len(capital))}/month (the P&L view); " if capital else ""
+    charge = ""
+    if capital:  # "the P&L view" alone read as accounting depreciation to a CFO; it is an annuity at the discount
+        # rate (depreciation and the cost of capital): said, and straight-line depreciation beside it (a reviewer)
+        straight = option.depreciation_usd or []
+        beside = f"; straight-line depreciation alone {usd(sum(straight) / len(straight))}" if straight else ""
+        charge = (f"charges their capital as {usd(sum(capital) / len(capital))}/month (an annuity at the discount "
+                  f"rate: depreciation and the cost of capital{beside}); ")  # fmt: skip
     return f" Its servers are bought: the $/month {charge}in cash they cost {bought} (Break-even has the cash view)."
 
 

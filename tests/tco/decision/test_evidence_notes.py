@@ -11,6 +11,8 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pytest
+
 from scenario_io.loader import load_scenario, resolve_scenario
 from tco.decision.evaluate import evaluate
 from tco.decision.verdict import decide, verdict
@@ -110,7 +112,13 @@ def test_a_bought_fleet_says_what_its_servers_cost_in_cash(catalogues):
     assert pick.cash_flow_usd[21] > pick.server_usd  # the third server, with that month's running costs
     capital = sum(pick.monthly_components_usd["capital"]) / len(pick.monthly_components_usd["capital"])
     text = verdict(result)
-    assert f"the $/month charges their capital as {usd(capital)}/month (the P&L view); in cash they cost $840,000 " \
+    # straight-line: (420,000 − 20 % residual 84,000) / 48 months = 7,000 a server-month; 2 servers for 21 months
+    # and 3 for the last 15 of 36: (2 × 21 + 3 × 15) × 7,000 / 36 = 16,916.67 a month (a reviewer's figure)
+    straight = (2 * 21 + 3 * 15) * (420_000 - 84_000) / 48 / 36
+    assert sum(pick.depreciation_usd) / len(pick.depreciation_usd) == pytest.approx(straight)
+    assert f"the $/month charges their capital as {usd(capital)}/month (an annuity at the discount rate: " \
+           f"depreciation and the cost of capital; straight-line depreciation alone {usd(straight)}); in cash they " \
+           "cost $840,000 " \
            "for 2 servers in month 0 and 1 more ($420,000) as the fleet grows, paid in month 21 and in service from " \
            "month 22" \
            in text  # fmt: skip
