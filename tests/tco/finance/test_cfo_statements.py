@@ -293,3 +293,21 @@ def test_a_cash_payback_after_a_later_purchase_says_when_the_cash_was_first_cove
         "cash payback month 31 (servers bought up front; the cash was first covered in month 20, until more were "
         "bought); P&L payback month 2"
     )
+
+
+def test_the_formats_doc_gives_the_capital_charge_the_engine_charges(catalogues):
+    """docs/formats.md gave the owned capital charge as an annual CRF ÷ 12 ($9,013.78 a server-month for
+    owned-fleet-finance's $420,000 server) where the engine charges a monthly annuity ($8,699.24): a reviewer. By
+    hand: r_m = 1.08^(1/12) − 1, CRF(r_m, 48) on the $336,000 above the 20 % residual, plus the residual × r_m."""
+    from scenario_io import load_inputs
+    from tco import evaluate
+    from tests.conftest import ROOT, TODAY
+
+    r_m = 1.08 ** (1 / 12) - 1
+    crf = r_m * (1 + r_m) ** 48 / ((1 + r_m) ** 48 - 1)
+    per_server = (420_000 - 84_000) * crf + 84_000 * r_m
+    assert round(per_server, 2) == 8699.24
+    result = evaluate(load_inputs(ROOT / "scenarios" / "owned-fleet-finance.yaml", catalogues, today=TODAY))
+    capital = result.option("llama70b-owned").monthly_components_usd["capital"]
+    assert capital[0] == pytest.approx(2 * per_server)  # two servers in the first month
+    assert "$8,699.24 a month" in (ROOT / "docs" / "formats.md").read_text()
