@@ -123,19 +123,23 @@ def to_cents(value: float) -> int:
     return int(math.copysign(math.floor(abs(cents) + 0.5), cents))
 
 
-def allocate_cents(values: Sequence[float], total_cents: int) -> list[int]:
-    """Whole cents for each value that add up to `total_cents` exactly (largest remainder): each value is
-    floored to the cent, and the cents still missing go to the values with the largest remainders (the first
-    of equals first). Each result is within one cent of its value when the values add up to the total.
+def allocate_cents(values: Sequence[float], total_cents: int, unit: float = 0.01) -> list[int]:
+    """Whole cents (whole `unit`s of a dollar) for each value that add up to `total_cents` exactly (largest
+    remainder): each value is floored to the unit, and the units still missing go to the values with the largest
+    remainders (the first of equals first). Each result is within one unit of its value when the values add up to
+    the total. `unit=1.0`: whole dollars, a table of parts that reads its total ($3,950 + $636.52 + $7.50 shows
+    $3,950 + $637 + $7 = $4,594, where each rounded alone showed $8 beside a total of $4,594: a reviewer).
 
     >>> allocate_cents([0.334, 0.333, 0.333], 100)
     [34, 33, 33]
     >>> allocate_cents([9300.000000000002, 0.0], 930000)
     [930000, 0]
+    >>> allocate_cents([3950.0, 636.52, 7.50], 4594, unit=1.0)
+    [3950, 637, 7]
     """
     if not values:
         return []
-    exact = [round(v * 100, 6) for v in values]
+    exact = [round(v / unit, 6) for v in values]
     floors = [math.floor(c) for c in exact]
     missing = total_cents - sum(floors)
     order = sorted(range(len(values)), key=lambda i: (-(exact[i] - floors[i]), i))

@@ -144,19 +144,3 @@ def usd_text(value: float) -> str:
     ('18,000', '18,500.25', '0')
     """
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-
-
-def whole_parts(values: list[float]) -> list[int]:
-    """`values` in whole units that add up to their rounded total (the largest remainders take the spare units), so
-    a table of parts reads its total: $3,950 + $636.52 + $7.50 shows $3,950 + $637 + $7 = $4,594, where rounding
-    each alone shows $3,950 + $637 + $8 = $4,595 beside a total of $4,594 (a reviewer).
-
-    >>> whole_parts([3950.0, 636.52, 7.50]), whole_parts([0.4, 0.4, 0.2])
-    ([3950, 637, 7], [1, 0, 0])
-    """
-    floors = [math.floor(v) for v in values]
-    spare = round(sum(values)) - sum(floors)
-    by_remainder = sorted(range(len(values)), key=lambda i: values[i] - floors[i], reverse=True)
-    for i in by_remainder[: max(spare, 0)]:
-        floors[i] += 1
-    return floors

@@ -7,11 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from datafiles.export import allocate_cents
 from tco.decision.verdict import why_not
 from tco.records.amounts import usd
 from tco.records.results import OptionResult, ScenarioResult, recommendable
 from ui import charts, table_fit, tables
-from ui.amounts import whole_parts
 
 
 def payback_chart(months: list[str], student: OptionResult, teacher: OptionResult) -> go.Figure:
@@ -81,7 +81,8 @@ def render(result: ScenarioResult) -> None:
                 + _gap_points(d.get("quality_score_gap")),
             )
             parts = student.project_breakdown_usd
-            shown = whole_parts(list(parts.values()))  # they add up to the One-time project figure above
+            # whole dollars that add up to the One-time project figure above them
+            shown = allocate_cents(list(parts.values()), round(student.one_time_cost_usd), unit=1.0)
             tables.show_table(
                 pd.DataFrame(
                     [
