@@ -279,9 +279,14 @@ def payback_text(pair: BreakEven) -> str:
         return f"payback {pnl}"
     cash = f"month {pair.cash_payback_month}" if pair.cash_payback_month is not None else "not within the horizon"
     bought = "servers bought up front"
-    if pair.cash_first_covered_month is not None:  # covered once, then a later purchase took it below again
-        bought += f"; the cash was first covered in month {pair.cash_first_covered_month}, until more were bought"
+    if pair.cash_first_covered_month is not None:
+        bought += f"; the cash {_first_covered(pair)}"
     return f"cash payback {cash} ({bought}); P&L payback {pnl} (capital charged monthly)"
+
+
+def _first_covered(pair: BreakEven) -> str:
+    """Owned: when the cash was first covered, where a later server purchase took it below again."""
+    return f"was first covered in month {pair.cash_first_covered_month}, until more servers were bought"
 
 
 def _counts_after(d: Decision) -> bool:
@@ -302,7 +307,7 @@ def _payback_clause(hosted: OptionResult, api: OptionResult, pair: BreakEven, mo
             else f"does not pay back its cash within {months_words(months)}"
         )
         if pair.cash_first_covered_month is not None:
-            cash += f" (first covered in month {pair.cash_first_covered_month}, until more servers were bought)"
+            cash += f" (it {_first_covered(pair)})"
         pnl = (
             f"pays back in month {pair.payback_month}"
             if pair.payback_month is not None

@@ -290,8 +290,8 @@ def test_a_cash_payback_after_a_later_purchase_says_when_the_cash_was_first_cove
     pair = decide(result, ("llama70b-owned", "haiku")).pair
     assert (pair.cash_first_covered_month, pair.cash_payback_month) == (first, stays)
     assert payback_text(pair).startswith(
-        "cash payback month 31 (servers bought up front; the cash was first covered in month 20, until more were "
-        "bought); P&L payback month 2"
+        "cash payback month 31 (servers bought up front; the cash was first covered in month 20, until more servers "
+        "were bought); P&L payback month 2"
     )
 
 
