@@ -148,7 +148,11 @@ def section(options: list[dict[str, Any]]) -> None:
     tables.show_table(imported_table(), {
         "answered": st.column_config.NumberColumn(format="localized", help="Tasks answered and scored (n)"),
         "errors": st.column_config.NumberColumn(help="Tasks that ended in an error: counted neither way"),
-        "success rate": st.column_config.NumberColumn(format="%.3g%%"),  # 2 in 5,000: 0.0400%, not 0.0%
+        # 2 in 5,000: 0.0400%, not 0.0%; "success" as on the results table (its intervals, "0.011–0.15 %", took the
+        # room "success rate" had)
+        "success rate": st.column_config.NumberColumn(
+            "success", format="%.3g%%", help="Success rate: the share of the answered tasks passed"
+        ),
         "tokens/task": st.column_config.NumberColumn(format="localized", help="Output tokens per task, where recorded"),
     }, budget_px=table_fit.EXPANDER_PX, wrap=True)  # fmt: skip
     choices = [(name, i) for name, rows in evals.items() for i in range(len(rows))]
