@@ -16,7 +16,7 @@ class PriceBook:
     overrides: dict[tuple[str, str], PriceOverride]
     overrides_file: str = ""
     beneath: dict[tuple[str, str], PriceOverride] = field(default_factory=dict)
-    """The overrides file's rows that a scenario's own row for the same model replaced (`layered`): where the
+    """The overrides file's rows that a scenario's own row for the same model replaced (`scenario_io.loader`): where the
     scenario's row sets no prices (a negotiated discount alone), the file's prices stand under its discounts."""
 
     @property

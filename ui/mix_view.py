@@ -56,11 +56,14 @@ def settings(data: dict[str, Any]) -> None:
 def cascade_words(analysis: Analysis) -> list[str]:
     """Why a cascade the mix uses may serve a class whose gate its first option fails, and where its share comes
     from (a reviewer: escalations went to deepseek-v3.2, 82.4 against a gate of 85, with no word why)."""
-    used = " ".join(analysis.mix.words) if analysis.mix else ""
+    assignments = analysis.mix.assignments if analysis.mix else []
+    # (first option, option escalated to) of each cascade the mix uses: a class's primary and its escalation
+    cascades = {(p.option, a.option) for a in assignments if a.role == "escalation"
+                for p in assignments if p.class_name == a.class_name and p.role == "primary"}  # fmt: skip
     out = []
     for option in analysis.scenario.options:
         step = getattr(option, "escalation", None)
-        if step is None or f"escalated on to {step.to}" not in used:
+        if step is None or (option.id, step.to) not in cascades:
             continue
         source = f": {step.source}" if step.source else " (no source given)"
         out.append(
